@@ -1,0 +1,11 @@
+/* cli.h - `greeter contacts ...` and `greeter sync ...`. */
+#ifndef CRM_CLI_H
+#define CRM_CLI_H
+
+#include "config.h"
+
+/* argv[0] is the command name. Each returns a process exit code. */
+int crm_cli_contacts(const gr_config_t *cfg, int argc, char **argv);
+int crm_cli_sync(const gr_config_t *cfg, int argc, char **argv);
+
+#endif

@@ -1,0 +1,70 @@
+/* config.h - settings, driven by the one table in settings.def.
+ *
+ * Precedence: built-in default < config file < command line.
+ * The config file is /etc/greeter/greeter.conf unless --config FILE is
+ * given; a missing default file is fine (the appliance runs on defaults),
+ * a missing --config file is an error.
+ *
+ * Reads are thread-safe; a string returned by gr_config_str stays valid
+ * until gr_config_free, even if the setting is changed meanwhile.
+ */
+#ifndef GR_CONFIG_H
+#define GR_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define GR_CONFIG_DEFAULT_FILE "/etc/greeter/greeter.conf"
+
+typedef enum {
+    GR_CFG_STR, GR_CFG_PATH, GR_CFG_SECRET, GR_CFG_INT, GR_CFG_DOUBLE, GR_CFG_BOOL, GR_CFG_ENUM
+} gr_cfg_type_t;
+
+typedef struct {
+    const char *section;
+    const char *key;
+    const char *name;      /* "section.key" */
+    gr_cfg_type_t type;
+    const char *def;       /* default as text */
+    double min, max;
+    const char *choices;   /* "a|b|c" for ENUM, else NULL */
+    const char *help;
+} gr_setting_t;
+
+typedef struct gr_config gr_config_t;
+
+/* A config holding every default. Caller owns it: gr_config_free. */
+gr_config_t *gr_config_new(void) __attribute__((warn_unused_result));
+void gr_config_free(gr_config_t *cfg);
+
+/* Set "section.key" from text. On error returns GR_ERR_NOTFOUND (unknown key)
+ * or GR_ERR_RANGE/GR_ERR_INVAL and writes a message naming the key, the value
+ * and the allowed range into err. */
+int gr_config_set(gr_config_t *cfg, const char *name, const char *value, char *err, size_t errlen);
+
+/* Load an INI file ([section] / key = value / # or ; comments). */
+int gr_config_load_file(gr_config_t *cfg, const char *path, char *err, size_t errlen);
+
+/* Build a config from defaults, the config file and the command line.
+ * Consumes --config FILE, --config=FILE and every --section.key=value from
+ * argv (compacting it and updating *argc); other arguments stay in place.
+ * On success *out is owned by the caller. */
+int gr_config_from_args(gr_config_t **out, int *argc, char **argv, char *err, size_t errlen);
+
+/* Typed getters; an unknown name is a programmer error (abort). */
+const char *gr_config_str(const gr_config_t *cfg, const char *name);
+long long gr_config_int(const gr_config_t *cfg, const char *name);
+double gr_config_double(const gr_config_t *cfg, const char *name);
+int gr_config_bool(const gr_config_t *cfg, const char *name);
+
+/* Table access, for the Settings page and docs. */
+size_t gr_config_count(void);
+const gr_setting_t *gr_config_setting(size_t i);
+const gr_setting_t *gr_config_find(const char *name);
+
+/* Print every setting with default and help (INI form, commented). */
+void gr_config_print_defaults(FILE *f);
+/* Print current values in INI form; secrets are shown as "(set)". */
+void gr_config_print(const gr_config_t *cfg, FILE *f);
+
+#endif

@@ -1,0 +1,85 @@
+/* Model manifest: missing and wrong files are clear errors naming the file. */
+#include "testutil.h"
+
+#include "err.h"
+#include "models.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void missing_model_names_file(void **state) {
+    (void)state;
+    char *dir = tu_tempdir(), err[1024];
+    assert_int_equal(gr_models_check(dir, 0, err, sizeof err), GR_ERR_NOTFOUND);
+    assert_non_null(strstr(err, "face_recognition_model.bin"));
+    assert_non_null(strstr(err, "models/fetch.sh"));
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void wrong_size_is_checksum_error(void **state) {
+    (void)state;
+    char *dir = tu_tempdir(), err[1024], path[4200];
+    snprintf(path, sizeof path, "%s/face_recognition_model.bin", dir);
+    assert_int_equal(tu_write(path, "not a model"), 0);
+    assert_int_equal(gr_models_check(dir, 0, err, sizeof err), GR_ERR_CHECKSUM);
+    assert_non_null(strstr(err, "face_recognition_model.bin"));
+    assert_non_null(strstr(err, "11 bytes"));
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void wrong_content_same_size_fails_full_check(void **state) {
+    (void)state;
+    char *dir = tu_tempdir(), err[1024], path[4200];
+    snprintf(path, sizeof path, "%s/face_recognition_model.bin", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 6444032 - 1, SEEK_SET), 0); /* right size, all zeros */
+    fputc(0, f);
+    fclose(f);
+    assert_int_equal(gr_models_check(dir, 1, err, sizeof err), GR_ERR_CHECKSUM);
+    assert_non_null(strstr(err, "sha256"));
+    assert_non_null(strstr(err, "face_recognition_model.bin"));
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void sha256_known_value(void **state) {
+    (void)state;
+    char *dir = tu_tempdir(), path[4200], hex[65];
+    snprintf(path, sizeof path, "%s/abc", dir);
+    assert_int_equal(tu_write(path, "abc"), 0);
+    assert_int_equal(gr_sha256_file(path, hex), GR_OK);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_int_equal(gr_sha256_file("/nonexistent/x", hex), GR_ERR_NOTFOUND);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void fetched_models_verify(void **state) {
+    (void)state;
+    const char *dir = getenv("GREETER_MODELS_DIR");
+    struct stat sb;
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/face_recognition_model.bin", dir ? dir : "");
+    if (!dir || stat(probe, &sb) != 0) skip(); /* models not fetched in this build */
+    char err[1024], path[4200];
+    assert_int_equal(gr_models_check(dir, 1, err, sizeof err), GR_OK);
+    assert_int_equal(gr_models_path(dir, "shape_predictor_68", path, sizeof path), GR_OK);
+    assert_non_null(strstr(path, "shape_predictor_68_face_landmarks.dat"));
+    assert_int_equal(gr_models_path(dir, "no_such_model", path, sizeof path), GR_ERR_NOTFOUND);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(missing_model_names_file),
+        cmocka_unit_test(wrong_size_is_checksum_error),
+        cmocka_unit_test(wrong_content_same_size_fails_full_check),
+        cmocka_unit_test(sha256_known_value),
+        cmocka_unit_test(fetched_models_verify),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,29 @@
+/* vision.h - the face pipeline as greeterd and the CLI see it.
+ *
+ * vis_pipeline_open starts the capture, detection and recognition threads
+ * for camera.source and publishes visit events on the bus ("visit.new",
+ * "visit.returning": the JSON of docs/CLI.md's `faces watch` lines plus the
+ * person's label) and annotated JPEG frames into the ring for /stream.mjpg.
+ */
+#ifndef VIS_VISION_H
+#define VIS_VISION_H
+
+#include "bus.h"
+#include "config.h"
+#include "ring.h"
+
+typedef struct vis_pipeline vis_pipeline_t;
+
+/* Start the pipeline. On success *out is owned by the caller:
+ * vis_pipeline_close (stops and joins every thread). */
+int vis_pipeline_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, vis_pipeline_t **out)
+    __attribute__((warn_unused_result));
+void vis_pipeline_close(vis_pipeline_t *p);
+
+/* 1 while the pipeline is delivering frames (for the watchdog and /healthz). */
+int vis_pipeline_healthy(const vis_pipeline_t *p);
+
+/* `greeter faces ...`; argv[0] is "faces". Returns a process exit code. */
+int vis_cli_faces(const gr_config_t *cfg, int argc, char **argv);
+
+#endif
