@@ -19,6 +19,7 @@
 #include "version.h"
 #include "vision.h"
 #include "web.h"
+#include "worker.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -73,6 +74,7 @@ int main(int argc, char **argv) {
     web_server_t *web = NULL;
     vis_pipeline_t *vision = NULL;
     crm_sync_t *sync = NULL;
+    crm_worker_t *worker = NULL;
 
     LOG_I("greeterd %s starting, state in %s", GR_VERSION, gr_config_str(cfg, "storage.dir"));
     rc = crm_store_open_dir(gr_config_str(cfg, "storage.dir"), &store, err, sizeof err);
@@ -108,6 +110,11 @@ int main(int argc, char **argv) {
         LOG_E("sync agent failed to start: %s", gr_strerror(rc));
         goto out;
     }
+    rc = crm_worker_open(cfg, bus, &worker);
+    if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED) {
+        LOG_E("CRM worker failed to start: %s", gr_strerror(rc));
+        goto out;
+    }
     if (strcmp(source, "none") != 0) {
         rc = vis_pipeline_open(cfg, bus, ring, &vision);
         if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED) {
@@ -133,6 +140,7 @@ out:
     if (bus) gr_bus_stop(bus);
     if (ring) gr_ring_stop(ring);
     vis_pipeline_close(vision);
+    crm_worker_close(worker);
     crm_sync_close(sync);
     web_server_close(web);
     gr_ring_free(ring);

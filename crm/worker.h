@@ -1,0 +1,18 @@
+/* worker.h - the CRM's background thread in greeterd: sends queued manager
+ * e-mails (SMTP over libcurl) and applies the retention policy (unknown
+ * visitors' templates and snapshots older than privacy.unknown_retention_days). */
+#ifndef CRM_WORKER_H
+#define CRM_WORKER_H
+
+#include "bus.h"
+#include "config.h"
+
+typedef struct crm_worker crm_worker_t;
+
+/* Start the worker. On success *out is owned by the caller: crm_worker_close
+ * (stops and joins). */
+int crm_worker_open(const gr_config_t *cfg, gr_bus_t *bus, crm_worker_t **out)
+    __attribute__((warn_unused_result));
+void crm_worker_close(crm_worker_t *w);
+
+#endif
