@@ -12,6 +12,8 @@
 #include "config.h"
 #include "ring.h"
 
+#include <stddef.h>
+
 typedef struct vis_pipeline vis_pipeline_t;
 
 /* Start the pipeline. On success *out is owned by the caller:
@@ -22,6 +24,21 @@ void vis_pipeline_close(vis_pipeline_t *p);
 
 /* 1 while the pipeline is delivering frames (for the watchdog and /healthz). */
 int vis_pipeline_healthy(const vis_pipeline_t *p);
+
+/* Face recognition outside the live pipeline (enrolment from photos, the web
+ * UI's Faces page). Loads the models once; one thread at a time. */
+typedef struct vis_faces vis_faces_t;
+
+/* On success *out is owned by the caller: vis_faces_close. */
+int vis_faces_open(const gr_config_t *cfg, vis_faces_t **out) __attribute__((warn_unused_result));
+void vis_faces_close(vis_faces_t *f);
+
+/* Enrol the largest face in an encoded image (JPEG/PNG bytes) into the
+ * database at `db_path`: as a new known person named `label` when person_id
+ * is 0, else as one more template of that person. *out_person gets the id.
+ * Errors: GR_ERR_FORMAT (not an image), GR_ERR_EMPTY (no usable face). */
+int vis_faces_enroll(vis_faces_t *f, const char *db_path, long long person_id, const char *label,
+                     const void *img, size_t len, long long *out_person, char *err, size_t errlen);
 
 /* `greeter faces ...`; argv[0] is "faces". Returns a process exit code. */
 int vis_cli_faces(const gr_config_t *cfg, int argc, char **argv);
