@@ -223,12 +223,8 @@ static char *trim(char *s) {
     return s;
 }
 
-int gr_config_load_file(gr_config_t *cfg, const char *path, char *err, size_t errlen) {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot open config file %s: %s", path, strerror(errno));
-        return errno == ENOENT ? GR_ERR_NOTFOUND : GR_ERR_IO;
-    }
+/* Parse INI text from f; `path` names it in messages. */
+static int load_stream(gr_config_t *cfg, FILE *f, const char *path, char *err, size_t errlen) {
     char line[4096], section[64] = "";
     int lineno = 0, rc = GR_OK;
     while (fgets(line, sizeof line, f)) {
@@ -275,6 +271,29 @@ int gr_config_load_file(gr_config_t *cfg, const char *path, char *err, size_t er
             break;
         }
     }
+    return rc;
+}
+
+int gr_config_load_file(gr_config_t *cfg, const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        int e = errno;
+        snprintf(err, errlen, "cannot open config file %s: %s", path, strerror(e));
+        return e == ENOENT ? GR_ERR_NOTFOUND : GR_ERR_IO;
+    }
+    int rc = load_stream(cfg, f, path, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+int gr_config_load_text(gr_config_t *cfg, const char *text, size_t len, const char *name, char *err, size_t errlen) {
+    if (len == 0) return GR_OK;
+    FILE *f = fmemopen((void *)text, len, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read", name);
+        return GR_ERR_NOMEM;
+    }
+    int rc = load_stream(cfg, f, name, err, errlen);
     fclose(f);
     return rc;
 }

@@ -45,6 +45,10 @@ int gr_config_set(gr_config_t *cfg, const char *name, const char *value, char *e
 /* Load an INI file ([section] / key = value / # or ; comments). */
 int gr_config_load_file(gr_config_t *cfg, const char *path, char *err, size_t errlen);
 
+/* The same for INI text in memory (the Settings page, tests, fuzzing);
+ * `name` stands for the file name in messages. */
+int gr_config_load_text(gr_config_t *cfg, const char *text, size_t len, const char *name, char *err, size_t errlen);
+
 /* Build a config from defaults, the config file and the command line.
  * Consumes --config FILE, --config=FILE and every --section.key=value from
  * argv (compacting it and updating *argc); other arguments stay in place.
