@@ -9,9 +9,13 @@ PKGS="build-essential cmake pkg-config git ca-certificates python3
  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-rus
  libturbojpeg0-dev libjpeg62-turbo-dev
  libsqlite3-dev sqlite3
- libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libsystemd-dev
- libphonenumber-dev
+ libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libsystemd-dev
+ libphonenumber-dev libzbar-dev
  libcmocka-dev clang libclang-rt-14-dev
+ radicale
+ python3-aiosmtpd
+ chromium wrk
+ mmdebstrap dpkg-dev zstd
  ${GREETER_EXTRA_PKGS:-}"
 missing=""
 for p in $PKGS; do

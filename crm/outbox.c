@@ -28,7 +28,7 @@ int crm_outbox_counts(crm_store_t *st, int64_t *pending, int64_t *dead) {
     sqlite3_stmt *s = NULL;
     *pending = *dead = 0;
     int rc = sqlite3_prepare_v2(crm_store_db(st),
-                                "SELECT coalesce(sum(state='pending'),0), coalesce(sum(state='dead'),0) FROM outbox",
+                                "SELECT coalesce(sum(state='pending' AND entity<>'person'),0), coalesce(sum(state='dead'),0) FROM outbox",
                                 -1, &s, NULL);
     if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         *pending = sqlite3_column_int64(s, 0);
@@ -37,4 +37,251 @@ int crm_outbox_counts(crm_store_t *st, int64_t *pending, int64_t *dead) {
     }
     sqlite3_finalize(s);
     return rc == SQLITE_OK ? GR_OK : crm_store_error(st, rc, "outbox counts");
+}
+
+/* ---- agent side ---- */
+
+#include <stdlib.h>
+#include <string.h>
+
+static int step_done(crm_store_t *st, sqlite3_stmt *s, const char *what) {
+    int rc = sqlite3_step(s);
+    rc = rc == SQLITE_DONE ? GR_OK : crm_store_error(st, rc, what);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int prep(crm_store_t *st, const char *sql, sqlite3_stmt **s, const char *what) {
+    int rc = sqlite3_prepare_v2(crm_store_db(st), sql, -1, s, NULL);
+    return rc == SQLITE_OK ? GR_OK : crm_store_error(st, rc, what);
+}
+
+void crm_outbox_rows_free(crm_outbox_row_t *rows, size_t n) {
+    if (!rows) return;
+    for (size_t i = 0; i < n; i++) free(rows[i].payload);
+    free(rows);
+}
+
+int crm_outbox_fetch(crm_store_t *st, const char *target, int64_t after_id, size_t max, crm_outbox_row_t **rows,
+                     size_t *n) {
+    sqlite3_stmt *s = NULL;
+    crm_outbox_row_t *out = NULL;
+    size_t k = 0;
+    *rows = NULL;
+    *n = 0;
+    int rc = prep(st,
+                  "SELECT id, entity, local_id, op, payload, attempts FROM outbox "
+                  "WHERE state='pending' AND target=? AND id>? AND entity<>'person' ORDER BY id LIMIT ?",
+                  &s, "outbox fetch");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, after_id);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
+    out = calloc(max ? max : 1, sizeof *out);
+    if (!out) {
+        rc = GR_ERR_NOMEM;
+        goto fail;
+    }
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        crm_outbox_row_t *r = &out[k];
+        r->id = sqlite3_column_int64(s, 0);
+        snprintf(r->entity, sizeof r->entity, "%s", (const char *)sqlite3_column_text(s, 1));
+        r->local_id = sqlite3_column_int64(s, 2);
+        snprintf(r->op, sizeof r->op, "%s", (const char *)sqlite3_column_text(s, 3));
+        const char *p = (const char *)sqlite3_column_text(s, 4);
+        r->payload = strdup(p ? p : "{}");
+        r->attempts = sqlite3_column_int(s, 5);
+        k++;
+        if (!r->payload) {
+            rc = GR_ERR_NOMEM;
+            goto fail;
+        }
+    }
+    if (src != SQLITE_DONE) {
+        rc = crm_store_error(st, src, "outbox fetch");
+        goto fail;
+    }
+    sqlite3_finalize(s);
+    if (k == 0) {
+        free(out);
+        out = NULL;
+    }
+    *rows = out;
+    *n = k;
+    return GR_OK;
+fail:
+    sqlite3_finalize(s);
+    crm_outbox_rows_free(out, k);
+    return rc;
+}
+
+int crm_outbox_attempted(crm_store_t *st, const int64_t *ids, size_t n) {
+    if (n == 0) return GR_OK;
+    sqlite3_stmt *s = NULL;
+    int rc = crm_store_begin(st);
+    if (rc != GR_OK) return rc;
+    rc = prep(st, "UPDATE outbox SET attempts=attempts+1 WHERE id=?", &s, "outbox attempt");
+    for (size_t i = 0; i < n && rc == GR_OK; i++) {
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, ids[i]);
+        int src = sqlite3_step(s);
+        if (src != SQLITE_DONE) rc = crm_store_error(st, src, "outbox attempt");
+    }
+    sqlite3_finalize(s);
+    if (rc == GR_OK) rc = crm_store_commit(st);
+    if (rc != GR_OK) crm_store_rollback(st);
+    return rc;
+}
+
+int crm_outbox_done(crm_store_t *st, int64_t id) {
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st,
+                  "UPDATE outbox SET state='done', last_error=NULL, "
+                  "done_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
+                  &s, "outbox done");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return step_done(st, s, "outbox done");
+}
+
+static int set_error(crm_store_t *st, int64_t id, const char *msg, int dead) {
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st,
+                  dead ? "UPDATE outbox SET state='dead', last_error=? WHERE id=?"
+                       : "UPDATE outbox SET last_error=? WHERE id=?",
+                  &s, "outbox error");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, msg ? msg : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, id);
+    return step_done(st, s, "outbox error");
+}
+
+int crm_outbox_dead(crm_store_t *st, int64_t id, const char *msg) { return set_error(st, id, msg, 1); }
+int crm_outbox_note(crm_store_t *st, int64_t id, const char *msg) { return set_error(st, id, msg, 0); }
+
+int crm_outbox_retry_dead(crm_store_t *st, const char *target, int64_t *count) {
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, "UPDATE outbox SET state='pending', next_try_at=0 WHERE state='dead' AND target=?", &s,
+                  "outbox retry");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+    rc = step_done(st, s, "outbox retry");
+    if (count) *count = rc == GR_OK ? sqlite3_changes(crm_store_db(st)) : 0;
+    return rc;
+}
+
+int crm_outbox_dead_list(crm_store_t *st, int limit, json_t **out) {
+    sqlite3_stmt *s = NULL;
+    *out = NULL;
+    int rc = prep(st,
+                  "SELECT id, entity, local_id, op, coalesce(last_error,''), created_at FROM outbox "
+                  "WHERE state='dead' ORDER BY id DESC LIMIT ?",
+                  &s, "outbox dead list");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+    json_t *a = json_array();
+    int src;
+    while (a && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(s, 0), "entity",
+                              (const char *)sqlite3_column_text(s, 1), "local_id",
+                              (json_int_t)sqlite3_column_int64(s, 2), "op", (const char *)sqlite3_column_text(s, 3),
+                              "last_error", (const char *)sqlite3_column_text(s, 4), "created_at",
+                              (const char *)sqlite3_column_text(s, 5));
+        if (!o || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    if (!a) {
+        sqlite3_finalize(s);
+        return GR_ERR_NOMEM;
+    }
+    rc = src == SQLITE_DONE ? GR_OK : crm_store_error(st, src, "outbox dead list");
+    sqlite3_finalize(s);
+    if (rc == GR_OK)
+        *out = a;
+    else
+        json_decref(a);
+    return rc;
+}
+
+int crm_outbox_remote_get(crm_store_t *st, const char *target, const char *entity, int64_t local_id, char *buf,
+                          size_t buflen) {
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, "SELECT remote_id FROM remote_ids WHERE target=? AND entity=? AND local_id=?", &s,
+                  "remote id get");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, entity, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, local_id);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        snprintf(buf, buflen, "%s", (const char *)sqlite3_column_text(s, 0));
+        rc = GR_OK;
+    } else {
+        rc = src == SQLITE_DONE ? GR_ERR_NOTFOUND : crm_store_error(st, src, "remote id get");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int crm_outbox_remote_set(crm_store_t *st, const char *target, const char *entity, int64_t local_id,
+                          const char *remote_id, const char *etag) {
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st,
+                  "INSERT INTO remote_ids(target, entity, local_id, remote_id, etag) VALUES (?,?,?,?,?) "
+                  "ON CONFLICT(target, entity, local_id) DO UPDATE SET remote_id=excluded.remote_id, etag=excluded.etag",
+                  &s, "remote id set");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, entity, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, local_id);
+    sqlite3_bind_text(s, 4, remote_id, -1, SQLITE_TRANSIENT);
+    if (etag)
+        sqlite3_bind_text(s, 5, etag, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, 5);
+    return step_done(st, s, "remote id set");
+}
+
+int crm_outbox_remote_del(crm_store_t *st, const char *target, const char *entity, int64_t local_id) {
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, "DELETE FROM remote_ids WHERE target=? AND entity=? AND local_id=?", &s, "remote id del");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, entity, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, local_id);
+    return step_done(st, s, "remote id del");
+}
+
+int crm_outbox_state_get(crm_store_t *st, const char *target, const char *key, char *buf, size_t buflen) {
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, "SELECT value FROM sync_state WHERE target=? AND key=?", &s, "sync state get");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        snprintf(buf, buflen, "%s", (const char *)sqlite3_column_text(s, 0));
+        rc = GR_OK;
+    } else {
+        rc = src == SQLITE_DONE ? GR_ERR_NOTFOUND : crm_store_error(st, src, "sync state get");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int crm_outbox_state_set(crm_store_t *st, const char *target, const char *key, const char *value) {
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st,
+                  value ? "INSERT INTO sync_state(target, key, value) VALUES (?,?,?) "
+                          "ON CONFLICT(target, key) DO UPDATE SET value=excluded.value"
+                        : "DELETE FROM sync_state WHERE target=? AND key=?",
+                  &s, "sync state set");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+    if (value) sqlite3_bind_text(s, 3, value, -1, SQLITE_TRANSIENT);
+    return step_done(st, s, "sync state set");
 }

@@ -20,7 +20,65 @@
 int crm_outbox_enqueue(crm_store_t *st, const char *entity, int64_t local_id, const char *op,
                        const char *payload);
 
-/* Counts for status pages: pending and dead rows. */
+/* Counts for status pages: pending and dead rows. Rows of entity "person"
+ * (face templates for the fleet) are held back, not counted as pending,
+ * until fleet sync exists (docs/SYNC.md). */
 int crm_outbox_counts(crm_store_t *st, int64_t *pending, int64_t *dead);
+
+/* ---- used by the sync agent (crm/sync*.c) and status pages ---- */
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* One pending row, as fetched for delivery. */
+typedef struct {
+    int64_t id;
+    char entity[16];
+    int64_t local_id;
+    char op[16];
+    char *payload;   /* JSON text, owned by the row array */
+    int attempts;    /* > 0: a request for it may have been sent before */
+} crm_outbox_row_t;
+
+/* Up to max pending rows of `target` with id > after_id, in id order
+ * ("person" rows are held back, see crm_outbox_counts).
+ * On GR_OK *rows (NULL when *n == 0) is owned by the caller:
+ * crm_outbox_rows_free(rows, n). */
+int crm_outbox_fetch(crm_store_t *st, const char *target, int64_t after_id, size_t max, crm_outbox_row_t **rows,
+                     size_t *n);
+void crm_outbox_rows_free(crm_outbox_row_t *rows, size_t n);
+
+/* Count one more attempt for each row, committed before the requests go out
+ * (so after a crash the agent knows a row may have reached the CRM). Opens
+ * and commits its own transaction. */
+int crm_outbox_attempted(crm_store_t *st, const int64_t *ids, size_t n);
+
+/* Row states. Call inside a transaction (done goes with crm_outbox_remote_set). */
+int crm_outbox_done(crm_store_t *st, int64_t id);
+/* A permanent refusal: state 'dead', last_error = msg (the CRM's words). */
+int crm_outbox_dead(crm_store_t *st, int64_t id, const char *msg);
+/* Remember the last transient error of a row (stays pending). */
+int crm_outbox_note(crm_store_t *st, int64_t id, const char *msg);
+
+/* Dead rows back to pending; *count (may be NULL) = how many. */
+int crm_outbox_retry_dead(crm_store_t *st, const char *target, int64_t *count);
+
+/* Dead rows for the UI, newest first: *out = [{"id","entity","local_id",
+ * "op","last_error","created_at"},..], owned by the caller. */
+int crm_outbox_dead_list(crm_store_t *st, int limit, json_t **out);
+
+/* What the target calls our record. get: GR_OK and the id in buf, or
+ * GR_ERR_NOTFOUND. set replaces (and stores etag, may be NULL). */
+int crm_outbox_remote_get(crm_store_t *st, const char *target, const char *entity, int64_t local_id, char *buf,
+                          size_t buflen);
+int crm_outbox_remote_set(crm_store_t *st, const char *target, const char *entity, int64_t local_id,
+                          const char *remote_id, const char *etag);
+int crm_outbox_remote_del(crm_store_t *st, const char *target, const char *entity, int64_t local_id);
+
+/* Small key/value state per target (last_error, paused, last_pull, ...).
+ * get: GR_ERR_NOTFOUND when unset; value truncated to buflen. set with
+ * value NULL deletes. */
+int crm_outbox_state_get(crm_store_t *st, const char *target, const char *key, char *buf, size_t buflen);
+int crm_outbox_state_set(crm_store_t *st, const char *target, const char *key, const char *value);
 
 #endif

@@ -1,6 +1,10 @@
 /* worker.h - the CRM's background thread in greeterd: sends queued manager
  * e-mails (SMTP over libcurl) and applies the retention policy (unknown
- * visitors' templates and snapshots older than privacy.unknown_retention_days). */
+ * visitors' templates and snapshots older than privacy.unknown_retention_days).
+ * It announces new leads and notifications on the bus ("lead.new",
+ * "notify.new"; docs/CRM.md). It wakes on any bus event, so a component that
+ * wrote the CRM (a lead, a scan) gets them out at once by publishing
+ * "crm.changed"; otherwise within 30 s. */
 #ifndef CRM_WORKER_H
 #define CRM_WORKER_H
 

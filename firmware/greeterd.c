@@ -4,7 +4,19 @@
  * web (libmicrohttpd's pool), sync (outbox delivery). Signals are blocked in
  * every thread and taken by the main thread with sigtimedwait, so no handler
  * runs at all; shutdown is the ordinary path below: stop producers, stop
- * consumers, close the database.
+ * consumers, checkpoint and close the database.
+ *
+ * Between signals the main thread supervises (firmware/supervise.h):
+ *  - the face pipeline: restarted with back-off when it stops delivering
+ *    frames or fails to open (camera unplugged), while the web UI stays up;
+ *  - systemd: READY=1 once started, STATUS= on every change, WATCHDOG=1 while
+ *    the pipeline is healthy (or within supervise.watchdog_grace_s of an
+ *    outage), STOPPING=1 at shutdown (firmware/sdnotify.h);
+ *  - free disk under storage.dir against storage.min_free_mb: a warning and
+ *    the bus event "storage.low" {"low":true|false,...} for the parts that
+ *    write snapshots and card images;
+ *  - wall-clock jumps against the boot-time clock: logged and published as
+ *    "system.clock" {"jump_s":N}.
  */
 #define GR_LOG_MODULE "greeterd"
 #include "bus.h"
@@ -14,7 +26,9 @@
 #include "log.h"
 #include "models.h"
 #include "ring.h"
+#include "sdnotify.h"
 #include "store.h"
+#include "supervise.h"
 #include "sync.h"
 #include "version.h"
 #include "vision.h"
@@ -22,9 +36,85 @@
 #include "worker.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+/* How often free disk is measured, and how often "storage.low" is repeated
+ * while low (for subscribers that joined late). */
+#define DISK_CHECK_S 10.0
+#define DISK_REPEAT_S 60.0
+
+/* The face pipeline as a supervised part. */
+typedef struct {
+    const gr_config_t *cfg;
+    gr_bus_t *bus;
+    gr_ring_t *ring;
+} vision_ctx_t;
+
+static int vision_open(void *ctx, void **handle) {
+    vision_ctx_t *v = ctx;
+    vis_pipeline_t *p = NULL;
+    int rc = vis_pipeline_open(v->cfg, v->bus, v->ring, &p);
+    if (rc == GR_OK) *handle = p;
+    return rc;
+}
+
+static void vision_close(void *ctx, void *handle) {
+    (void)ctx;
+    vis_pipeline_close(handle);
+}
+
+static int vision_healthy(void *ctx, const void *handle) {
+    (void)ctx;
+    return vis_pipeline_healthy(handle);
+}
+
+static const fw_part_ops_t vision_ops = {vision_open, vision_close, vision_healthy};
+
+/* Signals are blocked in every thread greeterd creates and taken by the main
+ * thread with sigtimedwait. But OpenBLAS (linked through dlib) starts its
+ * thread pool in a library constructor, before main() runs, with nothing
+ * blocked: a SIGTERM arriving while the main thread is busy (reopening the
+ * pipeline) would be delivered there and kill the process without a clean
+ * shutdown. This handler catches that case and only records the signal; the
+ * main loop reads it on its next tick. */
+static atomic_int stray_signal;
+
+static void on_stray_signal(int sig) { atomic_store(&stray_signal, sig); }
+
+static double now_boot(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_BOOTTIME, &ts); /* counts suspend, unlike CLOCK_MONOTONIC */
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now_wall(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void publish_disk(gr_bus_t *bus, const fw_disk_t *d, long long min_mb) {
+    char json[128];
+    snprintf(json, sizeof json, "{\"low\":%s,\"free_mb\":%lld,\"min_free_mb\":%lld}",
+             d->low ? "true" : "false", d->free_mb, min_mb);
+    if (gr_bus_publish(bus, "storage.low", json) != GR_OK) LOG_W("could not publish storage.low");
+}
+
+/* The STATUS= line: the pipeline's state and the disk's. */
+static void describe(char *buf, size_t len, const fw_part_t *vision, const fw_disk_t *disk, long long min_mb,
+                     double now) {
+    char part[160] = "vision: off (camera.source=none)";
+    if (vision) fw_part_describe(vision, now, part, sizeof part);
+    if (disk->free_mb < 0)
+        snprintf(buf, len, "%s; disk: unknown", part);
+    else if (disk->low)
+        snprintf(buf, len, "%s; disk LOW: %lld MB free (< %lld MB)", part, disk->free_mb, min_mb);
+    else
+        snprintf(buf, len, "%s; disk: %lld MB free", part, disk->free_mb);
+}
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -64,6 +154,14 @@ int main(int argc, char **argv) {
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGHUP);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stray_signal;
+    sa.sa_mask = sigs;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -72,9 +170,14 @@ int main(int argc, char **argv) {
     gr_bus_t *bus = NULL;
     gr_ring_t *ring = NULL;
     web_server_t *web = NULL;
-    vis_pipeline_t *vision = NULL;
+    fw_part_t *vision = NULL;
     crm_sync_t *sync = NULL;
     crm_worker_t *worker = NULL;
+    fw_notify_t *notify = NULL;
+    vision_ctx_t vctx = {cfg, NULL, NULL};
+
+    rc = fw_notify_open(&notify);
+    if (rc != GR_OK) LOG_W("NOTIFY_SOCKET unusable (%s): no systemd notifications", gr_strerror(rc));
 
     LOG_I("greeterd %s starting, state in %s", GR_VERSION, gr_config_str(cfg, "storage.dir"));
     rc = crm_store_open_dir(gr_config_str(cfg, "storage.dir"), &store, err, sizeof err);
@@ -105,6 +208,7 @@ int main(int argc, char **argv) {
         LOG_E("web UI failed to start: %s", gr_strerror(rc));
         goto out;
     }
+    if (web) LOG_I("web UI listening on port %d", web_server_port(web));
     rc = crm_sync_open(cfg, bus, &sync);
     if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED) {
         LOG_E("sync agent failed to start: %s", gr_strerror(rc));
@@ -116,37 +220,126 @@ int main(int argc, char **argv) {
         goto out;
     }
     if (strcmp(source, "none") != 0) {
-        rc = vis_pipeline_open(cfg, bus, ring, &vision);
-        if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED) {
-            LOG_E("face pipeline failed to start: %s", gr_strerror(rc));
+        /* A pipeline that fails to open (camera unplugged) is retried with
+         * back-off by the supervisor; the web UI runs meanwhile. */
+        fw_part_policy_t pol = {
+            .stall_s = (double)gr_config_int(cfg, "supervise.stall_s"),
+            .backoff_min_s = 1,
+            .backoff_max_s = (double)gr_config_int(cfg, "supervise.restart_max_s"),
+            .grace_s = (double)gr_config_int(cfg, "supervise.watchdog_grace_s"),
+        };
+        vctx.bus = bus;
+        vctx.ring = ring;
+        vision = fw_part_new("vision", &vision_ops, &vctx, &pol);
+        if (!vision) {
+            LOG_E("out of memory");
             goto out;
         }
+        rc = fw_part_start(vision, gr_now_mono());
+        if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED)
+            LOG_E("face pipeline failed to start: %s (will retry)", gr_strerror(rc));
     }
+
+    const char *state_dir = gr_config_str(cfg, "storage.dir");
+    const long long min_mb = gr_config_int(cfg, "storage.min_free_mb");
+    const double jump_s = (double)gr_config_int(cfg, "supervise.clock_jump_s");
+    const long long wd_usec = fw_notify_watchdog_usec(notify);
+    fw_disk_t disk = {0, -1};
+    fw_clock_t clk = {0, 0};
+    char status[512] = "", next_status[512];
+    double now = gr_now_mono(), next_disk = now, last_disk_pub = 0;
+    int wd_fed = 1;
+
+    /* The tick: 1 s, or half the watchdog interval when that is shorter. */
+    long long tick_ns = 1000000000LL;
+    if (wd_usec > 0 && wd_usec * 1000 / 2 < tick_ns) tick_ns = wd_usec * 1000 / 2;
+    if (wd_usec > 0) LOG_I("systemd watchdog every %.1f s", (double)wd_usec / 1e6);
+
     LOG_I("ready");
+    describe(status, sizeof status, vision, &disk, min_mb, now);
+    if (fw_notify_send(notify, "READY=1\nSTATUS=%s", status) != GR_OK) LOG_W("sd_notify READY=1 failed");
 
     for (;;) {
-        struct timespec tick = {1, 0};
+        struct timespec tick = {tick_ns / 1000000000LL, tick_ns % 1000000000LL};
         int sig = sigtimedwait(&sigs, NULL, &tick);
+        if (sig <= 0) sig = atomic_exchange(&stray_signal, 0);
         if (sig == SIGINT || sig == SIGTERM) {
             LOG_I("signal %d: shutting down", sig);
             break;
         }
         if (sig == SIGHUP) LOG_I("SIGHUP ignored (restart to apply settings)");
+        now = gr_now_mono();
+
+        if (vision) fw_part_tick(vision, now);
+
+        double jump = fw_clock_check(&clk, now_wall(), now_boot(), jump_s);
+        if (jump != 0) {
+            char json[64];
+            LOG_W("wall clock jumped by %+.0f s (time sync or manual change); timestamps before now may be off",
+                  jump);
+            snprintf(json, sizeof json, "{\"jump_s\":%.0f}", jump);
+            if (gr_bus_publish(bus, "system.clock", json) != GR_OK) LOG_W("could not publish system.clock");
+        }
+
+        if (now >= next_disk) {
+            next_disk = now + DISK_CHECK_S;
+            long long free_mb = fw_disk_free_mb(state_dir);
+            static gr_log_burst_t statvfs_burst;
+            if (free_mb < 0 && gr_log_burst(&statvfs_burst, 300))
+                LOG_W("cannot measure free space in %s: %s", state_dir, gr_strerror((int)free_mb));
+            if (fw_disk_update(&disk, free_mb, min_mb)) {
+                if (disk.low)
+                    LOG_W("disk almost full: %lld MB free in %s (storage.min_free_mb=%lld); "
+                          "telling the parts to stop writing snapshots and card images (storage.low)",
+                          disk.free_mb, state_dir, min_mb);
+                else
+                    LOG_I("disk space recovered: %lld MB free (storage.low cleared)", disk.free_mb);
+                publish_disk(bus, &disk, min_mb);
+                last_disk_pub = now;
+            } else if (disk.low && now - last_disk_pub >= DISK_REPEAT_S) {
+                publish_disk(bus, &disk, min_mb);
+                last_disk_pub = now;
+            }
+        }
+
+        describe(next_status, sizeof next_status, vision, &disk, min_mb, now);
+        if (strcmp(next_status, status) != 0) {
+            memcpy(status, next_status, sizeof status);
+            LOG_D("status: %s", status);
+            fw_notify_send(notify, "STATUS=%s", status);
+        }
+
+        if (wd_usec > 0) {
+            int ok = vision ? fw_part_watchdog_ok(vision, now) : 1;
+            if (ok) fw_notify_send(notify, "WATCHDOG=1");
+            if (ok != wd_fed)
+                LOG_W(ok ? "feeding the systemd watchdog again"
+                         : "face pipeline down too long: no longer feeding the systemd watchdog");
+            wd_fed = ok;
+        }
     }
     exit_code = 0;
 
 out:
+    fw_notify_send(notify, "STOPPING=1\nSTATUS=shutting down");
     /* Producers first, then consumers, then storage. */
     if (bus) gr_bus_stop(bus);
     if (ring) gr_ring_stop(ring);
-    vis_pipeline_close(vision);
+    fw_part_free(vision);
     crm_worker_close(worker);
     crm_sync_close(sync);
     web_server_close(web);
     gr_ring_free(ring);
     gr_bus_free(bus);
+    if (store) {
+        /* Fold the write-ahead log into the database file, so a backup of
+         * greeter.db alone is complete and a power cut after this loses nothing. */
+        if (crm_store_exec(store, "PRAGMA wal_checkpoint(TRUNCATE)") != GR_OK)
+            LOG_W("database checkpoint at shutdown failed");
+    }
     crm_store_close(store);
     gr_config_free(cfg);
+    fw_notify_close(notify);
     LOG_I("stopped");
     return exit_code;
 }

@@ -1,10 +1,211 @@
-/* Placeholder until the card reader lands (issue 4). */
+/* cards_cli.c - `greeter cards scan|text ...` (docs/CLI.md). */
 #include "ocr.h"
+#include "scan.h"
+#include "vcard.h"
+#include "fields.h"
+#include "strbuf.h"
 
+#include "err.h"
+
+#define GR_LOG_MODULE "ocr"
+#include "log.h"
+
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_FILE_BYTES (400L * 1024 * 1024)
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: greeter cards scan [--region CC] [--vcard] IMAGE...\n"
+               "       greeter cards text IMAGE...      (recognised lines, for debugging)\n"
+               "       greeter cards parse [--region CC] < TEXT   (fields from text lines, one per line)\n");
+}
+
+/* Read a whole file; *buf malloc'd, owned by the caller. */
+static int read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen) {
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open: %m");
+        return GR_ERR_IO;
+    }
+    int rc = GR_OK;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        snprintf(err, errlen, "not a regular file");
+        rc = GR_ERR_IO;
+        goto out;
+    }
+    if (sb.st_size > MAX_FILE_BYTES) {
+        snprintf(err, errlen, "file is larger than %ld MB", MAX_FILE_BYTES / (1024 * 1024));
+        rc = GR_ERR_TOOBIG;
+        goto out;
+    }
+    *buf = malloc((size_t)sb.st_size + 1);
+    if (!*buf) {
+        rc = GR_ERR_NOMEM;
+        goto out;
+    }
+    *len = fread(*buf, 1, (size_t)sb.st_size, f);
+    if (ferror(f)) {
+        snprintf(err, errlen, "read error");
+        free(*buf);
+        *buf = NULL;
+        rc = GR_ERR_IO;
+    }
+out:
+    fclose(f);
+    return rc;
+}
+
+static void print_error(const char *image, int rc, const char *msg) {
+    const char *m = msg && *msg ? msg : gr_strerror(rc);
+    fprintf(stderr, "greeter cards: %s: %s\n", image, m);
+    json_t *o = json_pack("{s:s, s:s, s:s}", "image", image, "error", m, "code", gr_strerror(rc));
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    if (s) printf("%s\n", s);
+    free(s);
+    json_decref(o);
+}
+
+static int print_cards(const char *image, const char *json, int vcard) {
+    json_t *arr = json_loads(json, 0, NULL);
+    if (!arr) return GR_ERR_FORMAT;
+    size_t i;
+    json_t *c;
+    int rc = GR_OK;
+    json_array_foreach(arr, i, c) {
+        if (vcard) {
+            char *one = json_dumps(c, JSON_COMPACT), *v = NULL;
+            int wrc = one ? ocr_vcard_write(one, &v) : GR_ERR_NOMEM;
+            if (wrc == GR_OK) fputs(v, stdout);
+            else rc = wrc;
+            free(v);
+            free(one);
+            continue;
+        }
+        json_t *o = json_object();
+        if (!o) return GR_ERR_NOMEM;
+        json_object_set_new(o, "image", json_string(image));
+        json_object_update(o, c);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(3));
+        if (s) printf("%s\n", s);
+        else rc = GR_ERR_NOMEM;
+        free(s);
+        json_decref(o);
+    }
+    json_decref(arr);
+    fflush(stdout);
+    return rc;
+}
+
+/* `greeter cards parse`: stdin text lines -> the contact JSON. */
+static int cli_parse(const gr_config_t *cfg, int argc, char **argv) {
+    const char *region = gr_config_str(cfg, "ocr.region");
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--region") && i + 1 < argc) region = argv[++i];
+        else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    ocr_strbuf_t in;
+    ocr_sb_init(&in);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0 && in.len < 1024 * 1024) ocr_sb_add(&in, buf, n);
+    ocr_lines_t ls = {0};
+    int rc = in.oom ? GR_ERR_NOMEM : ocr_lines_from_text(&ls, in.s ? in.s : "", in.len);
+    json_t *o = rc == GR_OK ? ocr_fields_parse(&ls, region) : NULL;
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(3)) : NULL;
+    if (s) printf("%s\n", s);
+    else fprintf(stderr, "greeter cards parse: %s\n", gr_strerror(rc == GR_OK ? GR_ERR_NOMEM : rc));
+    free(s);
+    json_decref(o);
+    ocr_lines_free(&ls);
+    ocr_sb_free(&in);
+    return s ? 0 : 1;
+}
 
 int ocr_cli_cards(const gr_config_t *cfg, int argc, char **argv) {
-    (void)cfg; (void)argc; (void)argv;
-    fprintf(stderr, "greeter cards: not available in this build\n");
-    return 2;
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "parse")) return cli_parse(cfg, argc, argv);
+    int text_mode = !strcmp(argv[1], "text");
+    if (!text_mode && strcmp(argv[1], "scan") != 0) {
+        fprintf(stderr, "greeter cards: unknown command '%s'\n", argv[1]);
+        usage(stderr);
+        return 2;
+    }
+    const char *region = NULL;
+    int vcard = 0, first = -1;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--region")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "greeter cards: --region needs a country code (e.g. DE)\n");
+                return 2;
+            }
+            region = argv[++i];
+            if (strlen(region) != 2) {
+                fprintf(stderr, "greeter cards: --region '%s' is not a two-letter country code\n", region);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--vcard")) {
+            vcard = 1;
+        } else if (!strcmp(argv[i], "--")) {
+            first = i + 1;
+            break;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "greeter cards: unknown option '%s'\n", argv[i]);
+            return 2;
+        } else {
+            if (first < 0) first = i;
+        }
+    }
+    if (first < 0 || first >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    ocr_reader_t *r = NULL;
+    int rc = ocr_reader_open(cfg, &r);
+    if (rc != GR_OK) {
+        fprintf(stderr, "greeter cards: the card reader could not start: %s\n", gr_strerror(rc));
+        return 1;
+    }
+    int failed = 0;
+    for (int i = first; i < argc; i++) {
+        if (!strcmp(argv[i], "--vcard")) continue;
+        if (!strcmp(argv[i], "--region")) {
+            i++;
+            continue;
+        }
+        char err[512] = "";
+        char *buf = NULL, *json = NULL, *text = NULL;
+        size_t len = 0;
+        rc = read_file(argv[i], &buf, &len, err, sizeof err);
+        if (rc == GR_OK)
+            rc = ocr_reader_scan_ex(r, buf, len, region, text_mode ? NULL : &json, text_mode ? &text : NULL, err,
+                                    sizeof err);
+        if (rc == GR_OK && text_mode) {
+            printf("%s\n", text);
+        } else if (rc == GR_OK) {
+            rc = print_cards(argv[i], json, vcard);
+            if (rc != GR_OK) snprintf(err, sizeof err, "output failed");
+        }
+        if (rc != GR_OK) {
+            print_error(argv[i], rc, err);
+            failed = 1;
+        }
+        free(buf);
+        free(json);
+        free(text);
+    }
+    ocr_reader_close(r);
+    return failed ? 1 : 0;
 }

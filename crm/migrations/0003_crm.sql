@@ -8,9 +8,11 @@ CREATE TABLE companies(
   updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 );
 CREATE INDEX companies_title ON companies(title COLLATE NOCASE);
+CREATE INDEX people_contact ON people(contact_id);
 
 CREATE TABLE contacts(
   id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL DEFAULT '',      -- display name (given + family, or as captured)
   given_name   TEXT NOT NULL DEFAULT '',
   family_name  TEXT NOT NULL DEFAULT '',
   title        TEXT NOT NULL DEFAULT '',
@@ -24,7 +26,18 @@ CREATE TABLE contacts(
   created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
   updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 );
-CREATE INDEX contacts_family ON contacts(family_name COLLATE NOCASE);
+-- Partial indexes: the list walks live contacts in name order; a short
+-- search is a name prefix. (An index on merged_into for every row would
+-- tempt the planner away from the name order, so it covers tombstones only.)
+CREATE INDEX contacts_name ON contacts(name COLLATE NOCASE, id) WHERE merged_into IS NULL;
+CREATE INDEX contacts_family ON contacts(family_name COLLATE NOCASE, id) WHERE merged_into IS NULL;
+CREATE INDEX contacts_company ON contacts(company_id);
+CREATE INDEX contacts_merged ON contacts(merged_into) WHERE merged_into IS NOT NULL;
+
+-- Search index of contacts not merged away (rowid = contacts.id): names,
+-- e-mails, phones (as written and as digits) and the company title, kept
+-- up to date by crm/contacts.c. Trigram: substring search, case-insensitive.
+CREATE VIRTUAL TABLE contacts_fts USING fts5(doc, tokenize='trigram');
 
 -- Multi-value fields: kind 'phone' | 'email' | 'website'; norm is the normalised
 -- form used for duplicate detection (E.164, lower-case e-mail, bare host).
@@ -55,6 +68,7 @@ CREATE TABLE leads(
   updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 );
 CREATE INDEX leads_status ON leads(status, created_at);
+CREATE INDEX leads_contact ON leads(contact_id);
 
 CREATE TABLE deals(
   id          INTEGER PRIMARY KEY,
@@ -70,6 +84,8 @@ CREATE TABLE deals(
   updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 );
 CREATE INDEX deals_stage ON deals(stage);
+CREATE INDEX deals_contact ON deals(contact_id);
+CREATE INDEX deals_company ON deals(company_id);
 
 CREATE TABLE card_scans(
   id          INTEGER PRIMARY KEY,
@@ -79,6 +95,7 @@ CREATE TABLE card_scans(
   contact_id  INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
   created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 );
+CREATE INDEX card_scans_contact ON card_scans(contact_id);
 
 CREATE TABLE notifications(
   id         INTEGER PRIMARY KEY,
@@ -89,5 +106,10 @@ CREATE TABLE notifications(
   entity     TEXT,
   entity_id  INTEGER,
   read_at    TEXT,
-  mail_state TEXT NOT NULL DEFAULT 'none'     -- none | pending | sent | failed
+  mail_state TEXT NOT NULL DEFAULT 'none',    -- none | pending | sent | failed
+  mail_attempts INTEGER NOT NULL DEFAULT 0,
+  mail_next_at  REAL NOT NULL DEFAULT 0,      -- unix time of the next attempt
+  mail_error    TEXT
 );
+CREATE INDEX notifications_mail ON notifications(mail_state, mail_next_at);
+CREATE INDEX notifications_unread ON notifications(read_at);

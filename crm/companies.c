@@ -1,0 +1,226 @@
+#define GR_LOG_MODULE "crm"
+#include "companies.h"
+
+#include "activity.h"
+#include "contacts.h"
+#include "crmutil.h"
+#include "err.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define COMPANY_COLS "id, title, website, address, created_at, updated_at, " \
+    "(SELECT count(*) FROM contacts c WHERE c.company_id = companies.id AND c.merged_into IS NULL)"
+
+static json_t *company_row(sqlite3_stmt *s) {
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0), "title", crm_col(s, 1), "website",
+                     crm_col(s, 2), "address", crm_col(s, 3), "created_at", crm_col(s, 4), "updated_at",
+                     crm_col(s, 5), "contact_count", crm_col(s, 6));
+}
+
+int crm_company_get(crm_store_t *st, int64_t id, json_t **out) {
+    *out = NULL;
+    sqlite3_stmt *s = NULL;
+    int rc = crm_prep(st, "SELECT " COMPANY_COLS " FROM companies WHERE id = ?1", &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_int64(s, 1, id);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        *out = company_row(s);
+        if (!*out) rc = GR_ERR_NOMEM;
+    } else if (src == SQLITE_DONE) {
+        rc = GR_ERR_NOTFOUND;
+    } else {
+        rc = crm_store_error(st, src, "company get");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+typedef struct {
+    const char *title, *website, *address;
+} company_in_t;
+
+static int parse_company(json_t *in, company_in_t *c, int create, char *err, size_t errlen) {
+    memset(c, 0, sizeof *c);
+    if (!json_is_object(in)) return crm_fail(GR_ERR_INVAL, err, errlen, "company: expected a JSON object");
+    int r;
+    if ((r = crm_fld_str(in, "title", CRM_MAX_TEXT, &c->title, err, errlen)) < 0) return r;
+    if ((r = crm_fld_str(in, "website", CRM_MAX_TEXT, &c->website, err, errlen)) < 0) return r;
+    if ((r = crm_fld_str(in, "address", CRM_MAX_LONGTEXT, &c->address, err, errlen)) < 0) return r;
+    if ((create || c->title) && (!c->title || !*c->title))
+        return crm_fail(GR_ERR_INVAL, err, errlen, "title: required");
+    return GR_OK;
+}
+
+static int snapshot(crm_store_t *st, int64_t id, const char *op, json_t **out) {
+    json_t *o = NULL;
+    int rc = crm_company_get(st, id, &o);
+    if (rc == GR_OK) rc = crm_outbox_json(st, "company", id, op, o);
+    if (rc == GR_OK && out) *out = o;
+    else json_decref(o);
+    return rc;
+}
+
+static int insert_company(crm_store_t *st, const company_in_t *c, const char *actor, int64_t *id) {
+    sqlite3_stmt *s = NULL;
+    int rc = crm_prep(st, "INSERT INTO companies(title, website, address) VALUES (?1,?2,?3)", &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, c->title, -1, SQLITE_STATIC);
+    if (c->website) sqlite3_bind_text(s, 2, c->website, -1, SQLITE_STATIC);
+    if (c->address) sqlite3_bind_text(s, 3, c->address, -1, SQLITE_STATIC);
+    rc = crm_step_done(st, s, "company insert");
+    sqlite3_finalize(s);
+    if (rc != GR_OK) return rc;
+    *id = sqlite3_last_insert_rowid(crm_store_db(st));
+    return crm_activity_add(st, "company", *id, "created", actor, NULL);
+}
+
+int crm_company_create(crm_store_t *st, json_t *in, const char *actor, json_t **out, char *err, size_t errlen) {
+    *out = NULL;
+    company_in_t c;
+    int rc = parse_company(in, &c, 1, err, errlen);
+    if (rc != GR_OK) return rc;
+    crm_tx_t tx;
+    if ((rc = crm_tx_begin(st, &tx)) != GR_OK) return rc;
+    int64_t id = 0;
+    if ((rc = insert_company(st, &c, actor, &id)) != GR_OK) goto fail;
+    if ((rc = snapshot(st, id, "upsert", out)) != GR_OK) goto fail;
+    if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
+    return GR_OK;
+fail:
+    crm_tx_rollback(&tx);
+fail_out:
+    json_decref(*out);
+    *out = NULL;
+    return rc;
+}
+
+int crm_company_ensure(crm_store_t *st, const char *title, const char *actor, int64_t *id) {
+    *id = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = crm_prep(st, "SELECT id FROM companies WHERE title = ?1 COLLATE NOCASE ORDER BY id LIMIT 1", &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, title, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) *id = sqlite3_column_int64(s, 0);
+    else if (src != SQLITE_DONE) rc = crm_store_error(st, src, "company find");
+    sqlite3_finalize(s);
+    if (rc != GR_OK || *id) return rc;
+    company_in_t c = {title, NULL, NULL};
+    if ((rc = insert_company(st, &c, actor, id)) != GR_OK) return rc;
+    return snapshot(st, *id, "upsert", NULL);
+}
+
+int crm_company_update(crm_store_t *st, int64_t id, json_t *patch, const char *actor, json_t **out, char *err,
+                       size_t errlen) {
+    *out = NULL;
+    company_in_t c;
+    int rc = parse_company(patch, &c, 0, err, errlen);
+    if (rc != GR_OK) return rc;
+    crm_tx_t tx;
+    if ((rc = crm_tx_begin(st, &tx)) != GR_OK) return rc;
+    sqlite3_stmt *s = NULL;
+    rc = crm_prep(st, "UPDATE companies SET title = coalesce(?2, title), website = CASE WHEN ?5 THEN ?3 ELSE website END, "
+                      "address = CASE WHEN ?6 THEN ?4 ELSE address END, "
+                      "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1", &s);
+    if (rc != GR_OK) goto fail;
+    sqlite3_bind_int64(s, 1, id);
+    if (c.title) sqlite3_bind_text(s, 2, c.title, -1, SQLITE_STATIC);
+    if (c.website) sqlite3_bind_text(s, 3, c.website, -1, SQLITE_STATIC);
+    if (c.address) sqlite3_bind_text(s, 4, c.address, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, c.website != NULL);
+    sqlite3_bind_int(s, 6, c.address != NULL);
+    rc = crm_step_done(st, s, "company update");
+    sqlite3_finalize(s);
+    if (rc != GR_OK) goto fail;
+    if (sqlite3_changes(crm_store_db(st)) == 0) {
+        rc = crm_fail(GR_ERR_NOTFOUND, err, errlen, "no company %lld", (long long)id);
+        goto fail;
+    }
+    if (c.title && (rc = crm_contact_reindex_company(st, id)) != GR_OK) goto fail;
+    if ((rc = crm_activity_add(st, "company", id, "updated", actor, patch)) != GR_OK) goto fail;
+    if ((rc = snapshot(st, id, "upsert", out)) != GR_OK) goto fail;
+    if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
+    return GR_OK;
+fail:
+    crm_tx_rollback(&tx);
+fail_out:
+    json_decref(*out);
+    *out = NULL;
+    return rc;
+}
+
+int crm_company_delete(crm_store_t *st, int64_t id, const char *actor) {
+    crm_tx_t tx;
+    int rc = crm_tx_begin(st, &tx);
+    if (rc != GR_OK) return rc;
+    json_t *snap = NULL;
+    int64_t *ids = NULL;
+    size_t nids = 0;
+    if ((rc = crm_company_get(st, id, &snap)) != GR_OK) goto fail;
+    /* The contacts' search text loses the title: collect them first (the
+     * foreign key unlinks them on delete). */
+    if ((rc = crm_ids(st, "SELECT id FROM contacts WHERE company_id = ?1", id, &ids, &nids)) != GR_OK) goto fail;
+    if ((rc = crm_exec_ids(st, "DELETE FROM companies WHERE id = ?1", id, 0)) != GR_OK) goto fail;
+    for (size_t i = 0; i < nids; i++)
+        if ((rc = crm_contact_reindex(st, ids[i])) != GR_OK) goto fail;
+    if ((rc = crm_activity_add(st, "company", id, "deleted", actor, NULL)) != GR_OK) goto fail;
+    if ((rc = crm_outbox_json(st, "company", id, "delete", snap)) != GR_OK) goto fail;
+    json_decref(snap);
+    free(ids);
+    return crm_tx_commit(&tx);
+fail:
+    json_decref(snap);
+    free(ids);
+    crm_tx_rollback(&tx);
+    return rc;
+}
+
+int crm_company_list(crm_store_t *st, const char *q, int limit, int offset, json_t **out) {
+    *out = NULL;
+    crm_page(&limit, &offset);
+    json_t *items = json_array();
+    if (!items) return GR_ERR_NOMEM;
+    sqlite3_stmt *s = NULL;
+    int64_t total = 0;
+    /* The pattern is bound; % _ and \ in q are escaped so they match literally. */
+    char pat[CRM_MAX_TEXT * 2 + 3];
+    size_t n = 0;
+    pat[n++] = '%';
+    for (const char *p = q ? q : ""; *p && n < sizeof pat - 3; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\') pat[n++] = '\\';
+        pat[n++] = *p;
+    }
+    pat[n++] = '%';
+    pat[n] = 0;
+    int rc = crm_prep(st, "SELECT count(*) FROM companies WHERE title LIKE ?1 ESCAPE '\\'", &s);
+    if (rc != GR_OK) goto fail;
+    sqlite3_bind_text(s, 1, pat, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) total = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    rc = crm_prep(st, "SELECT " COMPANY_COLS " FROM companies WHERE title LIKE ?1 ESCAPE '\\' "
+                      "ORDER BY title COLLATE NOCASE, id LIMIT ?2 OFFSET ?3", &s);
+    if (rc != GR_OK) goto fail;
+    sqlite3_bind_text(s, 1, pat, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, limit);
+    sqlite3_bind_int(s, 3, offset);
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        json_t *o = company_row(s);
+        if (!o || json_array_append_new(items, o) != 0) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+    }
+    if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, "company list");
+    sqlite3_finalize(s);
+    if (rc != GR_OK) goto fail;
+    *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "limit", limit, "offset",
+                     offset);
+    return *out ? GR_OK : GR_ERR_NOMEM;
+fail:
+    json_decref(items);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/* crmutil.h - private helpers shared by the crm/ .c entity modules:
+ * transactions that nest (savepoints), input field checks with messages
+ * naming the field, and row-to-JSON conversion. Not part of the API.
+ */
+#ifndef CRM_CRMUTIL_H
+#define CRM_CRMUTIL_H
+
+#include "store.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A transaction of our own, or a savepoint inside the caller's. */
+typedef struct {
+    crm_store_t *st;
+    int outer; /* 1: we issued BEGIN IMMEDIATE */
+} crm_tx_t;
+
+int crm_tx_begin(crm_store_t *st, crm_tx_t *tx);
+int crm_tx_commit(crm_tx_t *tx);
+void crm_tx_rollback(crm_tx_t *tx);
+
+/* snprintf into err when err is not NULL. Returns code (for `return crm_fail(...)`). */
+int crm_fail(int code, char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Field checks on an input object. Each returns 0 when the key is absent,
+ * 1 when present and valid (value in *out), or GR_ERR_INVAL with a message.
+ * A JSON null counts as "" / 0 / unset (id 0). */
+int crm_fld_str(json_t *in, const char *key, size_t max, const char **out, char *err, size_t errlen);
+int crm_fld_bool(json_t *in, const char *key, int *out, char *err, size_t errlen);
+int crm_fld_id(json_t *in, const char *key, int64_t *out, char *err, size_t errlen);
+int crm_fld_num(json_t *in, const char *key, double min, double max, double *out, char *err, size_t errlen);
+
+/* Clamp paging arguments: limit <= 0 -> 50, > 500 -> 500; offset < 0 -> 0. */
+void crm_page(int *limit, int *offset);
+
+/* Column i of a row as a new JSON value: text -> string, NULL -> null,
+ * integer -> integer, float -> real. */
+json_t *crm_col(sqlite3_stmt *s, int i);
+/* Column i parsed as JSON text (null when NULL or not JSON). */
+json_t *crm_col_json(sqlite3_stmt *s, int i);
+
+/* Prepare or log + map the error. */
+int crm_prep(crm_store_t *st, const char *sql, sqlite3_stmt **s);
+/* Step a statement expected to finish (DONE); maps errors. */
+int crm_step_done(crm_store_t *st, sqlite3_stmt *s, const char *what);
+/* Run one parameterless-or-int64-bound statement: "sql" with ?1 = a, ?2 = b. */
+int crm_exec_ids(crm_store_t *st, const char *sql, int64_t a, int64_t b);
+/* Single integer result of "sql" with ?1 = a (0 when no row). */
+int crm_query_int(crm_store_t *st, const char *sql, int64_t a, int64_t *out);
+
+/* Queue an outbox row whose payload is `obj` dumped. */
+int crm_outbox_json(crm_store_t *st, const char *entity, int64_t id, const char *op, json_t *obj);
+
+/* Folder holding the database (<storage.dir>) into buf. */
+int crm_state_dir(crm_store_t *st, char *buf, size_t buflen);
+
+/* Settings set by crm_config_apply (privacy.c). device_name copies into buf. */
+void crm_opt_device_name(char *buf, size_t buflen);
+int crm_opt_require_consent(void);
+/* ocr.region: phone region for numbers without a country code. */
+void crm_opt_region(char *buf, size_t buflen);
+
+/* Ids from "sql" with ?1 = a, into a malloc'd array (caller frees). */
+int crm_ids(crm_store_t *st, const char *sql, int64_t a, int64_t **ids, size_t *n);
+
+/* contacts.c: rebuild the search text of one contact, or of every contact
+ * of a company (after a rename). */
+int crm_contact_reindex(crm_store_t *st, int64_t id);
+int crm_contact_reindex_company(crm_store_t *st, int64_t company_id);
+
+/* "%q%" with % _ \ escaped (ESCAPE '\'), malloc'd; NULL for an empty q
+ * or no memory (*nomem set). */
+char *crm_like_pattern(const char *q, int *nomem);
+
+/* Number of UTF-8 code points in s. */
+size_t crm_utf8_len(const char *s);
+
+#endif

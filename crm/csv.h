@@ -1,0 +1,38 @@
+/* csv.h - contacts as CSV (RFC 4180: comma separated, "quoted" fields with
+ * "" for a quote, CRLF or LF, UTF-8, optional BOM), with a header row.
+ *
+ * Columns (header names, case-insensitive, any order, unknown ones ignored):
+ * given_name, family_name, name, title, company, phone (several: "a; b" or
+ * phone_work / phone_mobile / phone_fax / phone_home / phone_other columns),
+ * email ("a; b"), website ("a; b"), address, note. Export writes exactly:
+ * name,given_name,family_name,title,company,phone_work,phone_mobile,
+ * phone_fax,phone_other,email,website,address,note
+ * (several values in one cell are joined with "; ").
+ * A cell that a spreadsheet would run as a formula (= + - @ tab CR at its
+ * start, phone numbers and plain numbers excepted) is written with a
+ * leading apostrophe, which reading removes again.
+ */
+#ifndef CRM_CSV_H
+#define CRM_CSV_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Parse CSV text into contacts (JSON objects in contacts.h form, each with
+ * "line": the line number its record starts on). Bad records (wrong field
+ * count, unterminated quote, field over CRM_MAX_LONGTEXT, no usable value)
+ * are skipped and reported in *errors as {"line":N,"message":".."}.
+ * Both outputs are new arrays owned by the caller. Returns GR_OK when there
+ * is a header, GR_ERR_FORMAT when the text has no usable header row,
+ * GR_ERR_TOOBIG above 100,000 records. */
+int crm_csv_read(const char *text, size_t len, json_t **contacts, json_t **errors);
+
+/* Write contacts (array of contacts.h objects) as CSV with the export header.
+ * *out is malloc'd text owned by the caller. */
+int crm_csv_write(json_t *contacts, char **out);
+
+/* 1 when text looks like vCard (starts with BEGIN:VCARD after blank lines
+ * and a BOM), else 0. */
+int crm_text_is_vcard(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,329 @@
+#define GR_LOG_MODULE "crm"
+#include "privacy.h"
+
+#include "activity.h"
+#include "contacts.h"
+#include "crmutil.h"
+#include "err.h"
+#include "log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- settings ---- */
+
+static pthread_mutex_t opt_lock = PTHREAD_MUTEX_INITIALIZER;
+static char opt_device[72] = "greeter";
+static int opt_consent = 1;
+static char opt_region[8] = "US";
+
+void crm_config_apply(const gr_config_t *cfg) {
+    pthread_mutex_lock(&opt_lock);
+    snprintf(opt_device, sizeof opt_device, "%s", gr_config_str(cfg, "device.name"));
+    opt_consent = gr_config_bool(cfg, "privacy.require_consent");
+    snprintf(opt_region, sizeof opt_region, "%s", gr_config_str(cfg, "ocr.region"));
+    pthread_mutex_unlock(&opt_lock);
+}
+
+void crm_opt_region(char *buf, size_t buflen) {
+    pthread_mutex_lock(&opt_lock);
+    snprintf(buf, buflen, "%s", opt_region);
+    pthread_mutex_unlock(&opt_lock);
+}
+
+void crm_opt_device_name(char *buf, size_t buflen) {
+    pthread_mutex_lock(&opt_lock);
+    snprintf(buf, buflen, "%s", opt_device);
+    pthread_mutex_unlock(&opt_lock);
+}
+
+int crm_opt_require_consent(void) {
+    pthread_mutex_lock(&opt_lock);
+    int v = opt_consent;
+    pthread_mutex_unlock(&opt_lock);
+    return v;
+}
+
+/* ---- files to remove after commit ---- */
+
+typedef struct {
+    char **v;
+    size_t n, cap;
+} names_t;
+
+static void names_free(names_t *n) {
+    for (size_t i = 0; i < n->n; i++) free(n->v[i]);
+    free(n->v);
+    memset(n, 0, sizeof *n);
+}
+
+/* Append "sub/name" for every non-NULL text in column 0 of sql(?1 = a). */
+static int collect(crm_store_t *st, names_t *n, const char *sub, const char *sql, int64_t a, const char *b) {
+    sqlite3_stmt *s = NULL;
+    int rc = crm_prep(st, sql, &s);
+    if (rc != GR_OK) return rc;
+    if (b) sqlite3_bind_text(s, 1, b, -1, SQLITE_STATIC);
+    else sqlite3_bind_int64(s, 1, a);
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        if (!name || !*name) continue;
+        if (n->n == n->cap) {
+            size_t nc = n->cap ? n->cap * 2 : 16;
+            char **p = realloc(n->v, nc * sizeof *p);
+            if (!p) {
+                rc = GR_ERR_NOMEM;
+                break;
+            }
+            n->v = p;
+            n->cap = nc;
+        }
+        size_t len = strlen(sub) + strlen(name) + 2;
+        char *path = malloc(len);
+        if (!path) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+        snprintf(path, len, "%s/%s", sub, name);
+        n->v[n->n++] = path;
+    }
+    if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, "collect files");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Remove the collected files under the state folder; returns failures.
+ * Names holding "/" or ".." (not written by us) are refused and counted. */
+static int remove_files(crm_store_t *st, const names_t *n) {
+    char dir[4096], path[8192];
+    int failed = 0;
+    if (crm_state_dir(st, dir, sizeof dir) != GR_OK) return (int)n->n;
+    for (size_t i = 0; i < n->n; i++) {
+        const char *rel = n->v[i], *name = strchr(rel, '/') + 1;
+        if (strchr(name, '/') || strstr(name, "..")) {
+            LOG_W("refusing to remove file with a path in its name: %s", rel);
+            failed++;
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, rel);
+        if (unlink(path) != 0 && errno != ENOENT) {
+            LOG_W("cannot remove %s: %s", path, strerror(errno));
+            failed++;
+        }
+    }
+    return failed;
+}
+
+/* ---- forget ---- */
+
+int crm_person_forget(crm_store_t *st, int64_t contact_id, int64_t person_id, const char *actor, json_t **out,
+                      char *err, size_t errlen) {
+    if (out) *out = NULL;
+    if (contact_id < 0 || person_id < 0 || (!contact_id && !person_id))
+        return crm_fail(GR_ERR_INVAL, err, errlen, "give a contact id or a person id");
+    names_t files = {0};
+    int64_t *people = NULL, *linked = NULL;
+    size_t npeople = 0, nlinked = 0;
+    int64_t templates = 0, snapshots = 0, cards = 0, contacts = 0, n = 0;
+    crm_tx_t tx;
+    int rc = crm_tx_begin(st, &tx);
+    if (rc != GR_OK) return rc;
+    int64_t have_contact = 0, have_person = 0;
+    if (contact_id &&
+        (rc = crm_query_int(st, "SELECT count(*) FROM contacts WHERE id = ?1", contact_id, &have_contact)) != GR_OK)
+        goto fail;
+    if (person_id && (rc = crm_query_int(st, "SELECT count(*) FROM people WHERE id = ?1", person_id, &have_person)) !=
+                         GR_OK)
+        goto fail;
+    if (!have_contact && !have_person) {
+        rc = crm_fail(GR_ERR_NOTFOUND, err, errlen, "no such contact or person");
+        goto fail;
+    }
+    /* A person linked to a contact: forget that contact too. */
+    if (have_person && !have_contact &&
+        (rc = crm_query_int(st, "SELECT coalesce(contact_id, 0) FROM people WHERE id = ?1", person_id, &contact_id)) !=
+            GR_OK)
+        goto fail;
+    if (contact_id) {
+        if ((rc = crm_query_int(st, "SELECT count(*) FROM contacts WHERE id = ?1", contact_id, &have_contact)) != GR_OK)
+            goto fail;
+        if ((rc = crm_ids(st, "SELECT id FROM people WHERE contact_id = ?1", contact_id, &linked, &nlinked)) != GR_OK)
+            goto fail;
+    }
+    npeople = nlinked + (have_person ? 1 : 0);
+    if (npeople) {
+        people = malloc(npeople * sizeof *people);
+        if (!people) {
+            rc = GR_ERR_NOMEM;
+            goto fail;
+        }
+        size_t k = 0;
+        if (have_person) people[k++] = person_id;
+        for (size_t i = 0; i < nlinked; i++)
+            if (linked[i] != person_id) people[k++] = linked[i];
+        npeople = k;
+    }
+    for (size_t i = 0; i < npeople; i++) {
+        int64_t p = people[i];
+        if ((rc = collect(st, &files, "snapshots", "SELECT snapshot FROM visits WHERE person_id = ?1", p, NULL)) !=
+            GR_OK)
+            goto fail;
+        if ((rc = crm_query_int(st, "SELECT count(*) FROM face_templates WHERE person_id = ?1", p, &n)) != GR_OK)
+            goto fail;
+        templates += n;
+        if ((rc = crm_query_int(st, "SELECT count(*) FROM visits WHERE person_id = ?1 AND snapshot IS NOT NULL", p,
+                                &n)) != GR_OK)
+            goto fail;
+        snapshots += n;
+        static const char *const del[] = {
+            ("UPDATE notifications SET subject = 'New lead (forgotten person)', body = '' "
+             "WHERE entity = 'lead' AND entity_id IN (SELECT id FROM leads WHERE person_id = ?1)"),
+            "UPDATE leads SET data = '{}', title = 'Forgotten visitor' WHERE person_id = ?1",
+            "DELETE FROM face_templates WHERE person_id = ?1",
+            "UPDATE visits SET snapshot = NULL WHERE person_id = ?1",
+            "DELETE FROM people WHERE id = ?1",
+        };
+        for (size_t k = 0; k < sizeof del / sizeof del[0]; k++)
+            if ((rc = crm_exec_ids(st, del[k], p, 0)) != GR_OK) goto fail;
+        json_t *pl = json_pack("{s:I,s:b}", "id", (json_int_t)p, "forgotten", 1);
+        rc = pl ? crm_outbox_json(st, "person", p, "delete", pl) : GR_ERR_NOMEM;
+        json_decref(pl);
+        if (rc != GR_OK) goto fail;
+    }
+    if (have_contact) {
+        if ((rc = collect(st, &files, "cards",
+                          "SELECT image FROM card_scans WHERE contact_id = ?1 OR contact_id IN "
+                          "(SELECT id FROM contacts WHERE merged_into = ?1)", contact_id, NULL)) != GR_OK)
+            goto fail;
+        if ((rc = crm_query_int(st, "SELECT count(*) FROM card_scans WHERE contact_id = ?1 OR contact_id IN "
+                                    "(SELECT id FROM contacts WHERE merged_into = ?1)", contact_id, &cards)) != GR_OK)
+            goto fail;
+        static const char *const del[] = {
+            "DELETE FROM card_scans WHERE contact_id = ?1 OR contact_id IN (SELECT id FROM contacts WHERE merged_into = ?1)",
+            ("UPDATE notifications SET subject = 'New lead (forgotten person)', body = '' "
+             "WHERE entity = 'lead' AND entity_id IN (SELECT id FROM leads WHERE contact_id = ?1)"),
+            "UPDATE leads SET data = '{}', title = 'Forgotten contact' WHERE contact_id = ?1",
+            "UPDATE notifications SET subject = 'Forgotten contact', body = '' WHERE entity = 'contact' AND entity_id = ?1",
+        };
+        for (size_t k = 0; k < sizeof del / sizeof del[0]; k++)
+            if ((rc = crm_exec_ids(st, del[k], contact_id, 0)) != GR_OK) goto fail;
+        if ((rc = crm_contact_delete(st, contact_id, actor)) != GR_OK) goto fail;
+        contacts = 1;
+    }
+    json_t *res = json_pack("{s:I,s:I,s:I,s:I,s:I}", "templates", (json_int_t)templates, "snapshots",
+                            (json_int_t)snapshots, "cards", (json_int_t)cards, "people", (json_int_t)npeople,
+                            "contacts", (json_int_t)contacts);
+    if (!res) {
+        rc = GR_ERR_NOMEM;
+        goto fail;
+    }
+    rc = crm_audit(st, actor, "person.forget", contact_id ? "contact" : "person", contact_id ? contact_id : person_id,
+                   res);
+    if (rc == GR_OK) rc = crm_tx_commit(&tx);
+    else crm_tx_rollback(&tx);
+    if (rc != GR_OK) {
+        json_decref(res);
+        goto out;
+    }
+    int failed = remove_files(st, &files);
+    json_object_set_new(res, "files_failed", json_integer(failed));
+    LOG_I("forgot %s %lld: %lld templates, %lld snapshots, %lld card scans", contact_id ? "contact" : "person",
+          (long long)(contact_id ? contact_id : person_id), (long long)templates, (long long)snapshots,
+          (long long)cards);
+    if (out) *out = res;
+    else json_decref(res);
+    goto out;
+fail:
+    crm_tx_rollback(&tx);
+out:
+    names_free(&files);
+    free(people);
+    free(linked);
+    return rc;
+}
+
+/* ---- retention ---- */
+
+#define UNKNOWN_OLD "SELECT id FROM people WHERE known = 0 AND contact_id IS NULL AND " \
+    "julianday(coalesce(last_seen, created_at)) < julianday('now', ?1)"
+#define SNAP_OLD "FROM visits v WHERE v.snapshot IS NOT NULL AND julianday(v.started_at) < julianday('now', ?1) " \
+    "AND (v.person_id IS NULL OR v.person_id IN (SELECT id FROM people WHERE known = 0 AND contact_id IS NULL))"
+
+static int count_text(crm_store_t *st, const char *sql, const char *arg, int64_t *n) {
+    sqlite3_stmt *s = NULL;
+    *n = 0;
+    int rc = crm_prep(st, sql, &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) *n = sqlite3_column_int64(s, 0);
+    else if (src != SQLITE_DONE) rc = crm_store_error(st, src, "retention count");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int exec_text(crm_store_t *st, const char *sql, const char *arg) {
+    sqlite3_stmt *s = NULL;
+    int rc = crm_prep(st, sql, &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
+    rc = crm_step_done(st, s, "retention");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int crm_retention_apply(crm_store_t *st, int days, json_t **out) {
+    if (out) *out = NULL;
+    if (days < 0) return GR_ERR_INVAL;
+    char mod[32];
+    /* days 0: everything up to now (a second of slack for "just now"). */
+    snprintf(mod, sizeof mod, days ? "-%d days" : "+1 seconds", days);
+    names_t files = {0};
+    int64_t people = 0, templates = 0, snapshots = 0;
+    crm_tx_t tx;
+    int rc = crm_tx_begin(st, &tx);
+    if (rc != GR_OK) return rc;
+    if ((rc = count_text(st, "SELECT count(*) FROM (" UNKNOWN_OLD ") WHERE id IN (SELECT person_id FROM face_templates)",
+                         mod, &people)) != GR_OK)
+        goto fail;
+    if ((rc = count_text(st, "SELECT count(*) FROM face_templates WHERE person_id IN (" UNKNOWN_OLD ")", mod,
+                         &templates)) != GR_OK)
+        goto fail;
+    if ((rc = count_text(st, "SELECT count(*) " SNAP_OLD, mod, &snapshots)) != GR_OK) goto fail;
+    if ((rc = collect(st, &files, "snapshots", "SELECT v.snapshot " SNAP_OLD, 0, mod)) != GR_OK) goto fail;
+    if ((rc = exec_text(st, "DELETE FROM face_templates WHERE person_id IN (" UNKNOWN_OLD ")", mod)) != GR_OK)
+        goto fail;
+    if ((rc = exec_text(st, "UPDATE visits SET snapshot = NULL WHERE id IN (SELECT v.id " SNAP_OLD ")", mod)) != GR_OK)
+        goto fail;
+    json_t *res = json_pack("{s:I,s:I,s:I,s:i}", "people", (json_int_t)people, "templates", (json_int_t)templates,
+                            "snapshots", (json_int_t)snapshots, "days", days);
+    if (!res) {
+        rc = GR_ERR_NOMEM;
+        goto fail;
+    }
+    if ((templates || snapshots) && (rc = crm_audit(st, "system", "retention.purge", NULL, 0, res)) != GR_OK) {
+        json_decref(res);
+        goto fail;
+    }
+    if ((rc = crm_tx_commit(&tx)) != GR_OK) {
+        json_decref(res);
+        goto out;
+    }
+    int failed = remove_files(st, &files);
+    json_object_set_new(res, "files_failed", json_integer(failed));
+    if (templates || snapshots)
+        LOG_I("retention: removed %lld templates of %lld unknown visitors and %lld snapshots", (long long)templates,
+              (long long)people, (long long)snapshots);
+    if (out) *out = res;
+    else json_decref(res);
+    goto out;
+fail:
+    crm_tx_rollback(&tx);
+out:
+    names_free(&files);
+    return rc;
+}

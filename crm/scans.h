@@ -1,0 +1,36 @@
+/* scans.h - business cards scanned at the desk: the OCR result, what a
+ * person corrected, the card image, and the contact + lead made from it.
+ */
+#ifndef CRM_SCANS_H
+#define CRM_SCANS_H
+
+#include "store.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Save a scan in one transaction.
+ *   result: the OCR's card object (form of `greeter cards scan`), stored as is;
+ *           may be NULL when the fields were typed by hand.
+ *   fields: the contact as reviewed (contacts.h names); the fields that differ
+ *           from result are stored as the scan's corrections.
+ *   img/len: the card photo (JPEG or PNG bytes, NULL/0 for none), written to
+ *           <storage.dir>/cards/scan-<id>.<jpg|png> (mode 0600).
+ *   make_lead: also create a lead (source card_scan) for the contact.
+ * Creates the contact through crm_contact_create (so duplicates are found).
+ * *out = {"scan":{..},"contact":{.., "duplicates":[..]},"lead":{..}|null}.
+ * GR_ERR_INVAL (bad fields), GR_ERR_FORMAT (image neither JPEG nor PNG),
+ * GR_ERR_IO (cannot write the image: nothing is saved). */
+int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *img, size_t len, int make_lead,
+                  const char *actor, json_t **out, char *err, size_t errlen);
+
+/* {"id","image","result","corrections","contact_id","created_at"}, owned by
+ * the caller; GR_ERR_NOTFOUND. (*out of every function here: a new reference
+ * owned by the caller.) */
+int crm_scan_get(crm_store_t *st, int64_t id, json_t **out);
+
+/* Newest first; *out = {"items":[..],"total":N,"limit":L,"offset":O}. */
+int crm_scan_list(crm_store_t *st, int limit, int offset, json_t **out);
+
+#endif

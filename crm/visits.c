@@ -1,0 +1,123 @@
+#define GR_LOG_MODULE "crm"
+#include "visits.h"
+
+#include "crmutil.h"
+#include "err.h"
+#include "log.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* A calendar day of the board's local time zone ("YYYY-MM-DD"; NULL =
+ * today) -> the UTC bounds [from, to) as stored in visits.started_at
+ * ("YYYY-MM-DDTHH:MM:SS", which sorts before the stored fraction and Z),
+ * and the day itself in label. */
+static int day_range(const char *day, char from[32], char to[32], char label[11]) {
+    struct tm tm = {0};
+    if (!day) {
+        time_t now = time(NULL);
+        localtime_r(&now, &tm);
+    } else {
+        if (strlen(day) != 10 || day[4] != '-' || day[7] != '-') return GR_ERR_INVAL;
+        for (int i = 0; i < 10; i++)
+            if (i != 4 && i != 7 && !isdigit((unsigned char)day[i])) return GR_ERR_INVAL;
+        int y, m, d;
+        if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+            return GR_ERR_INVAL;
+        tm.tm_year = y - 1900;
+        tm.tm_mon = m - 1;
+        tm.tm_mday = d;
+    }
+    int y = tm.tm_year, m = tm.tm_mon, d = tm.tm_mday;
+    struct tm a = {.tm_year = y, .tm_mon = m, .tm_mday = d, .tm_isdst = -1};
+    struct tm b = {.tm_year = y, .tm_mon = m, .tm_mday = d + 1, .tm_isdst = -1};
+    time_t t0 = mktime(&a), t1 = mktime(&b);
+    if (t0 == (time_t)-1 || t1 == (time_t)-1) return GR_ERR_INVAL;
+    if (a.tm_year != y || a.tm_mon != m || a.tm_mday != d) return GR_ERR_INVAL; /* 2026-02-31 */
+    struct tm ua, ub;
+    gmtime_r(&t0, &ua);
+    gmtime_r(&t1, &ub);
+    strftime(from, 32, "%Y-%m-%dT%H:%M:%S", &ua);
+    strftime(to, 32, "%Y-%m-%dT%H:%M:%S", &ub);
+    strftime(label, 11, "%Y-%m-%d", &a);
+    return GR_OK;
+}
+
+#define VISIT_WHERE " FROM visits v LEFT JOIN people p ON p.id = v.person_id LEFT JOIN contacts c ON c.id = p.contact_id " \
+    "WHERE (?1 IS NULL OR (v.started_at >= ?1 AND v.started_at < ?2)) AND (?3 = 0 OR v.person_id = ?3)"
+
+int crm_visit_list(crm_store_t *st, const char *day, int64_t person_id, int limit, int offset, json_t **out) {
+    *out = NULL;
+    crm_page(&limit, &offset);
+    char from[32], to[32], label[11];
+    if (day && day_range(day, from, to, label) != GR_OK) return GR_ERR_INVAL;
+    json_t *items = json_array();
+    if (!items) return GR_ERR_NOMEM;
+    sqlite3_stmt *s = NULL;
+    int64_t total = 0;
+    int rc = crm_prep(st, "SELECT count(*)" VISIT_WHERE, &s);
+    if (rc != GR_OK) goto fail;
+    if (day) {
+        sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_int64(s, 3, person_id);
+    if (sqlite3_step(s) == SQLITE_ROW) total = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    rc = crm_prep(st, "SELECT v.id, v.person_id, p.label, p.contact_id, c.name, v.started_at, v.ended_at, v.is_new, "
+                      "v.snapshot, v.camera, p.visit_count" VISIT_WHERE
+                      " ORDER BY v.started_at DESC, v.id DESC LIMIT ?4 OFFSET ?5", &s);
+    if (rc != GR_OK) goto fail;
+    if (day) {
+        sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_int64(s, 3, person_id);
+    sqlite3_bind_int(s, 4, limit);
+    sqlite3_bind_int(s, 5, offset);
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o}", "id", crm_col(s, 0), "person_id",
+                              crm_col(s, 1), "label", crm_col(s, 2), "contact_id", crm_col(s, 3), "contact_name",
+                              crm_col(s, 4), "started_at", crm_col(s, 5), "ended_at", crm_col(s, 6), "is_new",
+                              sqlite3_column_int(s, 7), "snapshot", crm_col(s, 8), "camera", crm_col(s, 9),
+                              "visit_count", crm_col(s, 10));
+        if (!o || json_array_append_new(items, o)) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+    }
+    if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, "visit list");
+    sqlite3_finalize(s);
+    if (rc != GR_OK) goto fail;
+    *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "limit", limit, "offset", offset);
+    return *out ? GR_OK : GR_ERR_NOMEM;
+fail:
+    json_decref(items);
+    return rc;
+}
+
+int crm_visit_stats(crm_store_t *st, const char *day, json_t **out) {
+    *out = NULL;
+    char from[32], to[32], label[11];
+    if (day_range(day, from, to, label) != GR_OK) return GR_ERR_INVAL;
+    sqlite3_stmt *s = NULL;
+    int rc = crm_prep(st, "SELECT count(*), coalesce(sum(is_new != 0), 0), coalesce(sum(is_new = 0), 0), "
+                          "count(DISTINCT person_id) FROM visits WHERE started_at >= ?1 AND started_at < ?2", &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        *out = json_pack("{s:s,s:I,s:I,s:I,s:I}", "day", label, "total", (json_int_t)sqlite3_column_int64(s, 0), "new",
+                         (json_int_t)sqlite3_column_int64(s, 1), "returning", (json_int_t)sqlite3_column_int64(s, 2),
+                         "people", (json_int_t)sqlite3_column_int64(s, 3));
+        if (!*out) rc = GR_ERR_NOMEM;
+    } else {
+        rc = crm_store_error(st, src, "visit stats");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -1,0 +1,26 @@
+/* visits.h - the Visitors page: visits as recorded by vision/, with the
+ * person and contact they belong to, and a day's numbers.
+ * Days are calendar days ("YYYY-MM-DD") in the board's local time zone (TZ,
+ * /etc/localtime); visits are stored in UTC and converted.
+ */
+#ifndef CRM_VISITS_H
+#define CRM_VISITS_H
+
+#include "store.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* Newest first. day NULL = any day; person_id 0 = everyone.
+ * Items: {"id","person_id","label","contact_id","contact_name","started_at",
+ * "ended_at","is_new","snapshot","camera","visit_count"}.
+ * *out = {"items":[..],"total":N,"limit":L,"offset":O}, owned by the caller.
+ * GR_ERR_INVAL for a malformed day. */
+int crm_visit_list(crm_store_t *st, const char *day, int64_t person_id, int limit, int offset, json_t **out);
+
+/* {"day","total","new","returning","people"} for day (NULL = today):
+ * total visits, visits by first-time people, visits by returning people,
+ * distinct people. *out owned by the caller. */
+int crm_visit_stats(crm_store_t *st, const char *day, json_t **out);
+
+#endif

@@ -1,0 +1,413 @@
+// card_image.cpp - photo -> flattened, cleaned card images (see card_image.h).
+#include "card_image.h"
+
+extern "C" {
+#include "err.h"
+#include "imghdr.h"
+#include "qr.h"
+}
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace {
+
+struct Quad {
+    cv::Point2f p[4]; // tl, tr, br, bl in full-resolution pixels
+    double area;
+    int source;       // 0 whiteness mask, 1 edge mask
+};
+
+void set_err(char *err, size_t errlen, const char *msg) {
+    if (err && errlen) snprintf(err, errlen, "%s", msg);
+}
+
+// Order four points as top-left, top-right, bottom-right, bottom-left.
+void order_corners(std::vector<cv::Point2f> &pts, cv::Point2f out[4]) {
+    cv::Point2f c(0, 0);
+    for (auto &p : pts) c += p;
+    c *= 0.25f;
+    std::sort(pts.begin(), pts.end(), [&](const cv::Point2f &a, const cv::Point2f &b) {
+        return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
+    });
+    // angles sorted from -pi: tl is the one with the smallest x+y
+    int start = 0;
+    for (int i = 1; i < 4; i++)
+        if (pts[i].x + pts[i].y < pts[start].x + pts[start].y) start = i;
+    for (int i = 0; i < 4; i++) out[i] = pts[(start + i) % 4];
+}
+
+// Candidate card outlines: bright, unsaturated, roughly rectangular regions.
+std::vector<Quad> find_quads(const cv::Mat &bgr) {
+    std::vector<Quad> quads;
+    double s = 640.0 / std::max(bgr.cols, bgr.rows);
+    if (s > 1) s = 1;
+    cv::Mat small;
+    cv::resize(bgr, small, cv::Size(), s, s, cv::INTER_AREA);
+    std::vector<cv::Mat> ch;
+    cv::split(small, ch);
+    cv::Mat white = ch[0].clone();
+    for (size_t i = 1; i < ch.size(); i++) white = cv::min(white, ch[i]);
+    cv::GaussianBlur(white, white, cv::Size(5, 5), 0);
+    double img_area = (double)small.cols * small.rows;
+
+    // Two masks: global Otsu on whiteness, and closed Canny edges.
+    std::vector<cv::Mat> masks;
+    cv::Mat m1;
+    cv::threshold(white, m1, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::morphologyEx(m1, m1, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(9, 9)));
+    masks.push_back(m1);
+    cv::Mat gray, edges;
+    cv::cvtColor(small, gray, cv::COLOR_BGR2GRAY);
+    cv::GaussianBlur(gray, gray, cv::Size(5, 5), 0);
+    cv::Canny(gray, edges, 30, 90);
+    cv::dilate(edges, edges, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    masks.push_back(edges);
+
+    for (size_t mi = 0; mi < masks.size(); mi++) {
+        std::vector<std::vector<cv::Point>> contours;
+        cv::findContours(masks[mi], contours, mi == 0 ? cv::RETR_EXTERNAL : cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
+        for (auto &c : contours) {
+            double a = std::fabs(cv::contourArea(c));
+            if (a < 0.04 * img_area || a > 0.97 * img_area) continue;
+            std::vector<cv::Point> hull;
+            cv::convexHull(c, hull);
+            double per = cv::arcLength(hull, true);
+            std::vector<cv::Point> approx;
+            std::vector<cv::Point2f> pts;
+            for (double eps = 0.01; eps <= 0.06 && pts.empty(); eps += 0.01) {
+                cv::approxPolyDP(hull, approx, eps * per, true);
+                if (approx.size() == 4 && cv::isContourConvex(approx))
+                    for (auto &p : approx) pts.push_back(cv::Point2f((float)p.x, (float)p.y));
+            }
+            if (pts.empty()) {
+                cv::RotatedRect rr = cv::minAreaRect(hull);
+                cv::Point2f v[4];
+                rr.points(v);
+                pts.assign(v, v + 4);
+            }
+            double qa = std::fabs(cv::contourArea(pts));
+            double ha = std::fabs(cv::contourArea(hull));
+            if (qa <= 0 || ha / qa < 0.85 || ha / qa > 1.15) continue; // not rectangular
+            // A card is brighter inside than the ground around it, or it is a
+            // clear edge outline: both masks pass; reject thin slivers.
+            cv::RotatedRect rr = cv::minAreaRect(pts);
+            double ar = std::max(rr.size.width, rr.size.height) / std::max(1.0f, std::min(rr.size.width, rr.size.height));
+            if (ar > 3.0) continue;
+            if (mi == 1) {
+                // an edge outline must differ from its surroundings (a card,
+                // not a pattern): compare inside with a band around it
+                cv::Mat in(white.size(), CV_8U, cv::Scalar(0)), ring;
+                std::vector<std::vector<cv::Point>> poly(1);
+                for (auto &p : pts) poly[0].push_back(cv::Point((int)p.x, (int)p.y));
+                cv::fillPoly(in, poly, cv::Scalar(255));
+                cv::dilate(in, ring, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(25, 25)));
+                ring -= in;
+                double mi_in = cv::mean(white, in)[0], mi_ring = cv::mean(white, ring)[0];
+                if (std::fabs(mi_in - mi_ring) < 0.12 * std::max(mi_in, mi_ring)) continue;
+            }
+            Quad q;
+            order_corners(pts, q.p);
+            for (auto &p : q.p) p *= (float)(1.0 / s);
+            q.area = qa / (s * s);
+            q.source = (int)mi;
+            quads.push_back(q);
+        }
+        // both masks are used: the whiteness mask misses cards in shadow,
+        // the edge mask finds them; duplicates are dropped below
+    }
+    // Largest first; drop quads whose centre lies in a larger one.
+    // Whiteness outlines first (they fit bright cards best), then edge
+    // outlines only where they add a card the first mask missed.
+    std::sort(quads.begin(), quads.end(), [](const Quad &a, const Quad &b) {
+        return a.source != b.source ? a.source < b.source : a.area > b.area;
+    });
+    std::vector<Quad> keep;
+    for (auto &q : quads) {
+        cv::Point2f c = (q.p[0] + q.p[1] + q.p[2] + q.p[3]) * 0.25f;
+        std::vector<cv::Point2f> qpoly(q.p, q.p + 4);
+        bool inside = false;
+        for (auto &k : keep) {
+            std::vector<cv::Point2f> poly(k.p, k.p + 4);
+            cv::Point2f kc = (k.p[0] + k.p[1] + k.p[2] + k.p[3]) * 0.25f;
+            if (cv::pointPolygonTest(poly, c, false) >= 0 || cv::pointPolygonTest(qpoly, kc, false) >= 0) {
+                inside = true;
+                // a card partly in shadow: the whiteness outline is only its
+                // bright part; an edge outline that holds all of it wins
+                bool holds = true;
+                for (auto &p : k.p)
+                    if (cv::pointPolygonTest(qpoly, p, true) < -4.0) holds = false;
+                if (q.source == 1 && k.source == 0 && holds && q.area > 1.15 * k.area && q.area < 2.5 * k.area) k = q;
+            }
+        }
+        if (!inside && (keep.empty() || q.area > 0.25 * keep[0].area)) keep.push_back(q);
+    }
+    // Reading order: top to bottom, then left to right.
+    std::sort(keep.begin(), keep.end(), [](const Quad &a, const Quad &b) {
+        float ay = (a.p[0].y + a.p[2].y) / 2, by = (b.p[0].y + b.p[2].y) / 2;
+        float ah = std::fabs(a.p[2].y - a.p[0].y);
+        if (std::fabs(ay - by) > ah / 2) return ay < by;
+        return a.p[0].x < b.p[0].x;
+    });
+    return keep;
+}
+
+cv::Mat warp_card(const cv::Mat &bgr, const Quad &q) {
+    auto d = [](cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); };
+    double w = std::max(d(q.p[0], q.p[1]), d(q.p[3], q.p[2]));
+    double h = std::max(d(q.p[0], q.p[3]), d(q.p[1], q.p[2]));
+    double cap = 2400.0 / std::max(w, h);
+    if (cap < 1) {
+        w *= cap;
+        h *= cap;
+    }
+    int W = std::max(16, (int)std::lround(w)), H = std::max(16, (int)std::lround(h));
+    // Pull the corners in slightly so the card edge does not show as a line.
+    cv::Point2f c = (q.p[0] + q.p[1] + q.p[2] + q.p[3]) * 0.25f;
+    cv::Point2f src[4];
+    for (int i = 0; i < 4; i++) src[i] = c + (q.p[i] - c) * 0.99f;
+    cv::Point2f dst[4] = {{0, 0}, {(float)W, 0}, {(float)W, (float)H}, {0, (float)H}};
+    cv::Mat M = cv::getPerspectiveTransform(src, dst), out;
+    cv::warpPerspective(bgr, out, M, cv::Size(W, H), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    if (H > W) cv::rotate(out, out, cv::ROTATE_90_CLOCKWISE); // landscape; OSD fixes the rest
+    return out;
+}
+
+// Median height of character-sized connected components (0 when none).
+double median_char_height(const cv::Mat &gray) {
+    cv::Mat bin;
+    int blk = std::max(15, (std::min(gray.cols, gray.rows) / 20) | 1);
+    cv::adaptiveThreshold(gray, bin, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, blk, 15);
+    cv::Mat labels, stats, cent;
+    int n = cv::connectedComponentsWithStats(bin, labels, stats, cent, 8, CV_32S);
+    std::vector<int> hs;
+    for (int i = 1; i < n; i++) {
+        int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        int a = stats.at<int>(i, cv::CC_STAT_AREA);
+        if (h < 5 || h > gray.rows / 5 || w > 3 * h || w * 8 < h) continue;
+        if (a < (w * h) / 10) continue;
+        hs.push_back(h);
+    }
+    if (hs.size() < 5) return 0;
+    std::nth_element(hs.begin(), hs.begin() + hs.size() / 2, hs.end());
+    return hs[hs.size() / 2];
+}
+
+// Scale, invert dark cards, flatten illumination.
+cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *inverted) {
+    std::vector<cv::Mat> ch;
+    cv::split(bgr, ch);
+    cv::Mat g = ch[0].clone();
+    for (size_t i = 1; i < ch.size(); i++) g = cv::min(g, ch[i]);
+    *inverted = 0;
+    cv::Scalar mean = cv::mean(g);
+    if (mean[0] < 100) { // light text on a dark card
+        cv::Mat mx = ch[0].clone();
+        for (size_t i = 1; i < ch.size(); i++) mx = cv::max(mx, ch[i]);
+        g = 255 - mx;
+        *inverted = 1;
+    }
+    double mh = median_char_height(g);
+    double s = mh > 0 ? target_px / mh : 1000.0 / std::max(g.cols, g.rows);
+    s = std::min(4.0, std::max(0.15, s));
+    // never produce a huge image: Tesseract time grows with the area
+    double maxs = 3200.0 / std::max(g.cols, g.rows);
+    if (s > maxs) s = maxs;
+    cv::Mat r;
+    cv::resize(g, r, cv::Size(), s, s, s < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+    *scale_out = s;
+    // Background = closing with a kernel larger than the strokes; divide.
+    int k = std::max(15, (target_px * 2) | 1);
+    cv::Mat bg, small;
+    double f = 0.25;
+    cv::resize(r, small, cv::Size(), f, f, cv::INTER_AREA);
+    int ks = std::max(5, ((int)(k * f)) | 1);
+    cv::morphologyEx(small, small, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(ks, ks)));
+    cv::GaussianBlur(small, small, cv::Size(ks, ks), 0);
+    cv::resize(small, bg, r.size(), 0, 0, cv::INTER_LINEAR);
+    cv::Mat out;
+    r.convertTo(r, CV_32F);
+    bg.convertTo(bg, CV_32F);
+    bg = cv::max(bg, 1.0);
+    cv::divide(r, bg, out, 255.0);
+    out.convertTo(out, CV_8U);
+    // stretch so the darkest strokes become black
+    double lo, hi;
+    cv::minMaxLoc(out, &lo, &hi);
+    if (hi - lo > 20) out.convertTo(out, CV_8U, 255.0 / (hi - lo), -lo * 255.0 / (hi - lo));
+    // add a white border (Tesseract reads edge text better)
+    cv::copyMakeBorder(out, out, 12, 12, 12, 12, cv::BORDER_CONSTANT, cv::Scalar(255));
+    return out;
+}
+
+int to_gray(const cv::Mat &m, ocr_gray_t *g) {
+    CV_Assert(m.type() == CV_8U);
+    g->pixels = (unsigned char *)malloc((size_t)m.cols * m.rows);
+    if (!g->pixels) return GR_ERR_NOMEM;
+    for (int y = 0; y < m.rows; y++) memcpy(g->pixels + (size_t)y * m.cols, m.ptr(y), (size_t)m.cols);
+    g->width = m.cols;
+    g->height = m.rows;
+    return GR_OK;
+}
+
+std::string decode_qr(const cv::Mat &img) {
+    cv::Mat g;
+    if (img.channels() == 3) {
+        std::vector<cv::Mat> ch;
+        cv::split(img, ch);
+        g = cv::min(cv::min(ch[0], ch[1]), ch[2]);
+    } else {
+        g = img;
+    }
+    if (std::max(g.cols, g.rows) > 1600) {
+        double s = 1600.0 / std::max(g.cols, g.rows);
+        cv::resize(g, g, cv::Size(), s, s, cv::INTER_AREA);
+    }
+    if (!g.isContinuous()) g = g.clone();
+    char *t = nullptr;
+    if (ocr_qr_decode(g.data, g.cols, g.rows, &t) != GR_OK || !t) {
+        // small codes: modules of 2-3 pixels decode better enlarged and binarised
+        if (std::max(g.cols, g.rows) > 1700) return std::string();
+        cv::Mat big;
+        cv::resize(g, big, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
+        cv::threshold(big, big, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+        if (!big.isContinuous()) big = big.clone();
+        if (ocr_qr_decode(big.data, big.cols, big.rows, &t) != GR_OK || !t) return std::string();
+    }
+    std::string r(t);
+    free(t);
+    return r;
+}
+
+} // namespace
+
+extern "C" int ocr_image_prepare(const void *buf, size_t len, const ocr_image_opts_t *opts, ocr_card_img_t **cards,
+                                 int *ncards, char *err, size_t errlen) {
+    *cards = nullptr;
+    *ncards = 0;
+    ocr_img_type_t type;
+    int w, h;
+    int rc = ocr_imghdr_probe(buf, len, &type, &w, &h, err, errlen);
+    if (rc != GR_OK) return rc;
+    double mp = (double)w * h / 1e6;
+    if (mp > opts->max_megapixels) {
+        if (err && errlen)
+            snprintf(err, errlen, "image is %dx%d (%.1f megapixels), more than ocr.max_megapixels=%.0f", w, h, mp,
+                     opts->max_megapixels);
+        return GR_ERR_TOOBIG;
+    }
+    ocr_card_img_t *out = nullptr;
+    int n = 0;
+    try {
+        cv::Mat raw(1, (int)len, CV_8U, const_cast<void *>(buf));
+        cv::Mat bgr = cv::imdecode(raw, cv::IMREAD_COLOR);
+        if (bgr.empty() || bgr.cols != w || bgr.rows != h) {
+            set_err(err, errlen, "the image could not be decoded (corrupt data)");
+            return GR_ERR_FORMAT;
+        }
+        std::vector<Quad> quads = find_quads(bgr);
+        int maxc = std::max(1, opts->max_cards);
+        if ((int)quads.size() > maxc) quads.resize(maxc);
+        int count = quads.empty() ? 1 : (int)quads.size();
+        out = (ocr_card_img_t *)calloc((size_t)count, sizeof *out);
+        if (!out) return GR_ERR_NOMEM;
+        for (int i = 0; i < count; i++) {
+            cv::Mat card;
+            if (quads.empty()) {
+                card = bgr;
+                if (card.cols > 2400 || card.rows > 2400) {
+                    double s = 2400.0 / std::max(card.cols, card.rows);
+                    cv::resize(bgr, card, cv::Size(), s, s, cv::INTER_AREA);
+                }
+            } else {
+                card = warp_card(bgr, quads[i]);
+            }
+            ocr_card_img_t *c = &out[i];
+            c->located = !quads.empty();
+            if (opts->want_qr) {
+                std::string t = decode_qr(card);
+                if (!t.empty()) {
+                    c->qr = strdup(t.c_str());
+                    if (!c->qr) throw std::bad_alloc();
+                }
+            }
+            cv::Mat clean = clean_card(card, opts->target_text_px > 0 ? opts->target_text_px : 26, &c->scale,
+                                       &c->inverted);
+            n = i + 1;
+            if (to_gray(clean, &c->gray) != GR_OK) throw std::bad_alloc();
+        }
+    } catch (const std::bad_alloc &) {
+        ocr_card_imgs_free(out, n);
+        set_err(err, errlen, "out of memory");
+        return GR_ERR_NOMEM;
+    } catch (const cv::Exception &e) {
+        ocr_card_imgs_free(out, n);
+        if (err && errlen) snprintf(err, errlen, "image processing failed: %s", e.what());
+        return GR_ERR_FORMAT;
+    }
+    *cards = out;
+    *ncards = n;
+    return GR_OK;
+}
+
+extern "C" int ocr_gray_rotate(ocr_gray_t *g, int quarter_turns) {
+    int q = ((quarter_turns % 4) + 4) % 4;
+    if (q == 0 || !g->pixels) return GR_OK;
+    try {
+        cv::Mat m(g->height, g->width, CV_8U, g->pixels), r;
+        cv::rotate(m, r, q == 1 ? cv::ROTATE_90_CLOCKWISE : q == 2 ? cv::ROTATE_180 : cv::ROTATE_90_COUNTERCLOCKWISE);
+        ocr_gray_t ng;
+        if (to_gray(r, &ng) != GR_OK) return GR_ERR_NOMEM;
+        free(g->pixels);
+        *g = ng;
+        return GR_OK;
+    } catch (...) {
+        return GR_ERR_NOMEM;
+    }
+}
+
+extern "C" int ocr_gray_scaled(const ocr_gray_t *g, double s, ocr_gray_t *out) {
+    out->pixels = nullptr;
+    out->width = out->height = 0;
+    if (!g->pixels || !(s > 0 && s <= 4)) return GR_ERR_INVAL;
+    try {
+        cv::Mat m(g->height, g->width, CV_8U, g->pixels), r;
+        cv::resize(m, r, cv::Size(), s, s, s < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+        return to_gray(r, out);
+    } catch (...) {
+        return GR_ERR_NOMEM;
+    }
+}
+
+extern "C" int ocr_gray_write_png(const ocr_gray_t *g, const char *path) {
+    try {
+        cv::Mat m(g->height, g->width, CV_8U, g->pixels);
+        return cv::imwrite(path, m) ? GR_OK : GR_ERR_IO;
+    } catch (...) {
+        return GR_ERR_IO;
+    }
+}
+
+extern "C" void ocr_gray_free(ocr_gray_t *g) {
+    if (!g) return;
+    free(g->pixels);
+    g->pixels = nullptr;
+    g->width = g->height = 0;
+}
+
+extern "C" void ocr_card_imgs_free(ocr_card_img_t *cards, int n) {
+    if (!cards) return;
+    for (int i = 0; i < n; i++) {
+        ocr_gray_free(&cards[i].gray);
+        free(cards[i].qr);
+    }
+    free(cards);
+}

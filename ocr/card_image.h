@@ -1,0 +1,63 @@
+/* card_image.h - the image half of the card reader: decode a photo, find
+ * the cards in it, flatten each to a straight rectangle, clean it up for
+ * Tesseract, and read QR codes. OpenCV stays inside card_image.cpp; this
+ * header has no C++ types. Thread-safe (no shared state). */
+#ifndef OCR_CARD_IMAGE_H
+#define OCR_CARD_IMAGE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An 8-bit grey image; pixels are owned by whoever holds the struct and
+ * released with ocr_gray_free. */
+typedef struct {
+    unsigned char *pixels; /* row-major, stride == width */
+    int width, height;
+} ocr_gray_t;
+
+typedef struct {
+    ocr_gray_t gray;   /* flattened card, illumination-corrected, dark text on light */
+    double scale;      /* factor applied to reach the target text height */
+    int inverted;      /* 1 when the card was light text on a dark ground */
+    int located;       /* 1 when a card outline was found, 0 = whole photo used */
+    char *qr;          /* text of a QR code on the card (malloc'd) or NULL */
+} ocr_card_img_t;
+
+typedef struct {
+    int max_cards;        /* at most this many cards per photo (>= 1) */
+    double max_megapixels;/* refuse larger images before decoding */
+    int target_text_px;   /* wanted median character height in the output */
+    int want_qr;          /* look for QR codes */
+} ocr_image_opts_t;
+
+/* Decode one JPEG/PNG and prepare every card in it. On GR_OK *cards is a
+ * malloc'd array of *ncards (>= 1) entries owned by the caller
+ * (ocr_card_imgs_free). Errors: GR_ERR_FORMAT (not an image, corrupt,
+ * truncated), GR_ERR_TOOBIG (over max_megapixels), GR_ERR_NOMEM; err gets a
+ * message. When no card outline is found the whole photo is used as one
+ * card with located = 0. */
+int ocr_image_prepare(const void *buf, size_t len, const ocr_image_opts_t *opts, ocr_card_img_t **cards, int *ncards,
+                      char *err, size_t errlen);
+
+/* Rotate in place by quarter turns clockwise (1 = 90, 2 = 180, 3 = 270).
+ * Returns GR_OK or GR_ERR_NOMEM. */
+int ocr_gray_rotate(ocr_gray_t *g, int quarter_turns);
+
+/* A copy of g scaled by s (0 < s <= 4) into *out (owned by the caller:
+ * ocr_gray_free). GR_OK, GR_ERR_INVAL, GR_ERR_NOMEM. */
+int ocr_gray_scaled(const ocr_gray_t *g, double s, ocr_gray_t *out);
+
+/* Write a grey image as PNG (debugging: OCR_DEBUG_DIR). */
+int ocr_gray_write_png(const ocr_gray_t *g, const char *path);
+
+void ocr_gray_free(ocr_gray_t *g);
+void ocr_card_imgs_free(ocr_card_img_t *cards, int n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

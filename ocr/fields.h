@@ -1,0 +1,40 @@
+/* fields.h - OCR text lines -> contact fields (the JSON of `greeter cards
+ * scan`). Pure C on UTF-8 text; phones go through phone.h. */
+#ifndef OCR_FIELDS_H
+#define OCR_FIELDS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* One line of recognised text with what the OCR knows about it. */
+typedef struct {
+    char *text;     /* UTF-8, owned by the line set */
+    float conf;     /* mean word confidence 0..1; < 0 when unknown */
+    int x, y, w, h; /* box in the card image (pixels); all 0 when unknown */
+} ocr_line_t;
+
+typedef struct {
+    ocr_line_t *v;
+    size_t n, cap;
+} ocr_lines_t;
+
+/* Append a copy of text (trimmed; empty lines are skipped). GR_OK or GR_ERR_NOMEM. */
+int ocr_lines_add(ocr_lines_t *ls, const char *text, float conf, int x, int y, int w, int h);
+/* Split plain text at newlines into lines without boxes. */
+int ocr_lines_from_text(ocr_lines_t *ls, const char *text, size_t len);
+void ocr_lines_free(ocr_lines_t *ls);
+
+/* Parse lines into a contact: a new JSON object with name, given_name,
+ * family_name, title, company, phones [{number,type}], emails, websites,
+ * address and confidence {field: 0..1}. region: ISO alpha-2 used for
+ * numbers without a country code when the card gives no better hint
+ * (e-mail/web country domain, another number's country code, the card's
+ * language). Returns NULL only when out of memory; owned by the caller
+ * (json_decref). Never reads outside the lines, whatever their bytes. */
+json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region);
+
+/* Fold the fields a QR code gave (a contact object of the same form) into
+ * an OCR contact: QR values win for every field they hold. */
+void ocr_fields_merge_qr(json_t *contact, const json_t *qr);
+
+#endif

@@ -1,0 +1,175 @@
+/* reader.c - one card scan: photo -> cards -> orientation/script ->
+ * Tesseract -> fields, with QR codes preferred (see ocr.h). */
+#include "ocr.h"
+#include "scan.h"
+
+#include "card_image.h"
+#include "err.h"
+#include "fields.h"
+#include "qr.h"
+#include "tess.h"
+
+#define GR_LOG_MODULE "ocr"
+#include "log.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ocr_reader {
+    ocr_tess_t *tess;
+    char region[3];
+    long timeout_ms;
+    double max_mp;
+    int text_px;
+    int max_cards;
+    char *debug_dir;   /* ocr.debug_dir: write cleaned cards there */
+};
+
+int ocr_reader_open(const gr_config_t *cfg, ocr_reader_t **out) {
+    *out = NULL;
+    ocr_reader_t *r = calloc(1, sizeof *r);
+    if (!r) return GR_ERR_NOMEM;
+    char err[512] = "";
+    int rc = ocr_tess_open(gr_config_str(cfg, "ocr.tessdata"), gr_config_str(cfg, "ocr.languages"), &r->tess, err,
+                           sizeof err);
+    if (rc != GR_OK) {
+        LOG_E("card reader: %s", err);
+        free(r);
+        return rc;
+    }
+    snprintf(r->region, sizeof r->region, "%s", gr_config_str(cfg, "ocr.region"));
+    r->timeout_ms = (long)gr_config_int(cfg, "ocr.timeout_ms");
+    r->max_mp = (double)gr_config_int(cfg, "ocr.max_megapixels");
+    r->text_px = (int)gr_config_int(cfg, "ocr.text_px");
+    r->max_cards = (int)gr_config_int(cfg, "ocr.max_cards");
+    const char *dd = gr_config_str(cfg, "ocr.debug_dir");
+    if (dd && *dd && !(r->debug_dir = strdup(dd))) {
+        ocr_reader_close(r);
+        return GR_ERR_NOMEM;
+    }
+    /* Warm the engines every scan needs so the first scan is not slow. */
+    ocr_scan_warm(r->tess);
+    *out = r;
+    return GR_OK;
+}
+
+void ocr_reader_close(ocr_reader_t *r) {
+    if (!r) return;
+    ocr_tess_close(r->tess);
+    free(r->debug_dir);
+    free(r);
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, const char *a) {
+    if (err && errlen) snprintf(err, errlen, fmt, a);
+}
+
+int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char *region, char **json, char **text,
+                       char *err, size_t errlen) {
+    if (json) *json = NULL;
+    if (text) *text = NULL;
+    if (err && errlen) err[0] = '\0';
+    if (!r || !img) return GR_ERR_INVAL;
+    const char *reg = region && *region ? region : r->region;
+    double t0 = gr_now_mono();
+    double deadline = t0 + r->timeout_ms / 1000.0;
+    ocr_card_img_t *cards = NULL;
+    int ncards = 0, rc;
+    json_t *arr = json_array();
+    json_t *texts = json_array();
+    if (!arr || !texts) {
+        rc = GR_ERR_NOMEM;
+        goto done;
+    }
+    ocr_image_opts_t io = {r->max_cards, r->max_mp, r->text_px, 1};
+    rc = ocr_image_prepare(img, len, &io, &cards, &ncards, err, errlen);
+    if (rc != GR_OK) goto done;
+    double t_img = gr_now_mono();
+    int timed_out = 0;
+    for (int i = 0; i < ncards; i++) {
+        ocr_card_img_t *c = &cards[i];
+        json_t *qr = NULL;
+        if (c->qr) {
+            qr = ocr_qr_contact(c->qr, reg);
+            if (!qr) LOG_D("card %d: QR code is not a contact: %.40s", i, c->qr);
+        }
+        ocr_lines_t lines = {0};
+        ocr_scan_info_t info = {0};
+        int src = ocr_scan_card(r->tess, &c->gray, deadline, &lines, &info);
+        if (src == GR_ERR_TIMEOUT) timed_out = 1;
+        else if (src != GR_OK && src != GR_ERR_EMPTY) {
+            json_decref(qr);
+            ocr_lines_free(&lines);
+            rc = src;
+            goto done;
+        }
+        if (r->debug_dir) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/card-%d.png", r->debug_dir, i);
+            if (ocr_gray_write_png(&c->gray, path) != GR_OK) LOG_W("could not write %s", path);
+        }
+        LOG_D("card %d: located=%d inverted=%d scale=%.2f turns=%d script=%s langs=%s lines=%zu", i, c->located,
+              c->inverted, c->scale, info.quarter_turns, info.script, info.langs, lines.n);
+        if (text) {
+            ocr_strbuf_t tb;
+            ocr_sb_init(&tb);
+            for (size_t k = 0; k < lines.n; k++)
+                ocr_sb_printf(&tb, "%.2f %d,%d,%d,%d\t%s\n", lines.v[k].conf, lines.v[k].x, lines.v[k].y, lines.v[k].w,
+                              lines.v[k].h, lines.v[k].text);
+            char *s = ocr_sb_take(&tb);
+            json_array_append_new(texts, json_pack("{s:s, s:s, s:s?}", "langs", info.langs, "text", s ? s : "",
+                                                   "qr", c->qr));
+            free(s);
+        }
+        /* A photo with no card outline and no text is "no card", not an empty card. */
+        if (lines.n == 0 && !qr) {
+            ocr_lines_free(&lines);
+            continue;
+        }
+        json_t *contact = ocr_fields_parse(&lines, reg);
+        ocr_lines_free(&lines);
+        if (!contact) {
+            json_decref(qr);
+            rc = GR_ERR_NOMEM;
+            goto done;
+        }
+        if (qr) ocr_fields_merge_qr(contact, qr);
+        json_object_set_new(contact, "source", json_string(qr ? "qr" : "ocr"));
+        json_decref(qr);
+        json_array_append_new(arr, contact);
+        if (timed_out) break;
+    }
+    LOG_D("scan: %d card(s), image %.0f ms, total %.0f ms", ncards, (t_img - t0) * 1000, (gr_now_mono() - t0) * 1000);
+    if (timed_out && json_array_size(arr) == 0) {
+        set_err(err, errlen, "the scan took longer than ocr.timeout_ms%s", "");
+        rc = GR_ERR_TIMEOUT;
+        goto done;
+    }
+    if (json_array_size(arr) == 0 && !text) {
+        set_err(err, errlen, "no card found in the photo%s", "");
+        rc = GR_ERR_EMPTY;
+        goto done;
+    }
+    if (json) {
+        *json = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(3));
+        if (!*json) rc = GR_ERR_NOMEM;
+    }
+    if (text && rc == GR_OK) {
+        *text = json_dumps(texts, JSON_COMPACT);
+        if (!*text) rc = GR_ERR_NOMEM;
+    }
+done:
+    if (rc == GR_ERR_NOMEM) set_err(err, errlen, "out of memory%s", "");
+    ocr_card_imgs_free(cards, ncards);
+    json_decref(arr);
+    json_decref(texts);
+    return rc;
+}
+
+int ocr_reader_scan(ocr_reader_t *r, const void *img, size_t len, const char *region, char **json, char *err,
+                    size_t errlen) {
+    if (!json) return GR_ERR_INVAL;
+    return ocr_reader_scan_ex(r, img, len, region, json, NULL, err, errlen);
+}

@@ -1,0 +1,46 @@
+/* tess.h - Tesseract engines kept loaded between scans (C API). One
+ * ocr_tess_t is used by one thread at a time. */
+#ifndef OCR_TESS_H
+#define OCR_TESS_H
+
+#include "card_image.h"
+#include "fields.h"
+
+#include <stddef.h>
+
+typedef struct ocr_tess ocr_tess_t;
+
+/* datapath: tessdata folder or NULL for Tesseract's default. languages:
+ * "eng+deu+fra+rus" - the ones that may be used; every one must be
+ * installed. Engines for them are loaded here. *out owned by the caller:
+ * ocr_tess_close. GR_ERR_NOTFOUND (with err) when a language is missing. */
+int ocr_tess_open(const char *datapath, const char *languages, ocr_tess_t **out, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+void ocr_tess_close(ocr_tess_t *t);
+
+/* 1 when lang (one code, "rus") is among the loaded languages. */
+int ocr_tess_has(const ocr_tess_t *t, const char *lang);
+
+/* Orientation and script detection (osd.traineddata). *quarter_turns: the
+ * clockwise quarter turns that make the text upright; script: "Latin",
+ * "Cyrillic", ... Returns GR_OK, GR_ERR_UNSUPPORTED (no osd data) or
+ * GR_ERR_EMPTY (too little text to tell). */
+int ocr_tess_osd(ocr_tess_t *t, const ocr_gray_t *g, int *quarter_turns, char *script, size_t scriptlen,
+                 float *conf);
+
+/* Recognise g with langs ("deu+eng"; each must be loaded) in page
+ * segmentation mode psm, stopping at deadline (gr_now_mono seconds).
+ * Appends the text lines with confidence and box to *out. Returns GR_OK,
+ * GR_ERR_TIMEOUT (lines so far are kept), GR_ERR_NOTFOUND, GR_ERR_NOMEM. */
+int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm, double deadline, ocr_lines_t *out,
+                  float *mean_conf);
+
+/* Re-read single lines of g with langs (page segmentation "one line"),
+ * each inside its box (from ocr_tess_read) grown by a margin. For
+ * k < n: texts[k] gets a malloc'd reading (caller frees; NULL when none)
+ * and confs[k] its confidence 0..1. GR_OK, GR_ERR_TIMEOUT (the rest is
+ * NULL), GR_ERR_NOTFOUND (langs not loaded). */
+int ocr_tess_read_lines(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, const ocr_line_t *const *lines,
+                        size_t n, double deadline, char **texts, float *confs);
+
+#endif

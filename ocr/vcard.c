@@ -1,0 +1,703 @@
+/* vcard.c - vCard 4.0 writer and 2.1/3.0/4.0 reader (RFC 6350, RFC 2426). */
+#include "vcard.h"
+
+#include "err.h"
+#include "strbuf.h"
+
+#define GR_LOG_MODULE "ocr"
+#include "log.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------------ write */
+
+/* RFC 6350 3.4: escape backslash, comma, semicolon and newlines. */
+static void put_escaped(ocr_strbuf_t *b, const char *s) {
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '\\': ocr_sb_add(b, "\\\\", 2); break;
+        case ',': ocr_sb_add(b, "\\,", 2); break;
+        case ';': ocr_sb_add(b, "\\;", 2); break;
+        case '\r':
+            if (s[1] == '\n') s++;
+            ocr_sb_add(b, "\\n", 2);
+            break;
+        case '\n': ocr_sb_add(b, "\\n", 2); break;
+        default: ocr_sb_addc(b, *s);
+        }
+    }
+}
+
+/* Append one content line, folded so no line exceeds 75 octets (without
+ * CRLF); a fold never splits a UTF-8 sequence. */
+static void put_folded(ocr_strbuf_t *out, const char *line, size_t n) {
+    size_t i = 0, limit = 75;
+    while (i < n) {
+        size_t take = n - i;
+        if (take > limit) {
+            take = limit;
+            /* back up over continuation bytes so the cut is on a boundary */
+            while (take > 1 && ((unsigned char)line[i + take] & 0xC0) == 0x80) take--;
+        }
+        if (i > 0) ocr_sb_addc(out, ' ');
+        ocr_sb_add(out, line + i, take);
+        ocr_sb_add(out, "\r\n", 2);
+        i += take;
+        limit = 74; /* the leading space counts */
+    }
+}
+
+static void emit(ocr_strbuf_t *out, ocr_strbuf_t *line) {
+    put_folded(out, line->s ? line->s : "", line->len);
+    line->len = 0;
+    if (line->s) line->s[0] = '\0';
+}
+
+/* Returns the string value of key, "" when absent or null, NULL when the
+ * value has the wrong type. */
+static const char *jstr(json_t *o, const char *key) {
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v)) return "";
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static const char *tel_type(const char *t) {
+    if (!t || !*t) return "voice";
+    if (!strcasecmp(t, "work")) return "work,voice";
+    if (!strcasecmp(t, "mobile") || !strcasecmp(t, "cell")) return "cell";
+    if (!strcasecmp(t, "fax")) return "fax";
+    if (!strcasecmp(t, "home")) return "home,voice";
+    return "voice";
+}
+
+int ocr_vcard_write(const char *contact_json, char **out) {
+    int rc = GR_ERR_FORMAT;
+    json_t *o = NULL;
+    ocr_strbuf_t b, line;
+    ocr_sb_init(&b);
+    ocr_sb_init(&line);
+    if (!out) return GR_ERR_INVAL;
+    *out = NULL;
+    if (!contact_json) goto done;
+    json_error_t jerr;
+    o = json_loads(contact_json, JSON_REJECT_DUPLICATES, &jerr);
+    if (!o || !json_is_object(o)) goto done;
+
+    const char *name = jstr(o, "name"), *given = jstr(o, "given_name"), *family = jstr(o, "family_name");
+    const char *title = jstr(o, "title"), *company = jstr(o, "company"), *address = jstr(o, "address");
+    const char *note = jstr(o, "note");
+    if (!name || !given || !family || !title || !company || !address || !note) goto done;
+    json_t *phones = json_object_get(o, "phones"), *emails = json_object_get(o, "emails");
+    json_t *sites = json_object_get(o, "websites");
+    if ((phones && !json_is_null(phones) && !json_is_array(phones)) ||
+        (emails && !json_is_null(emails) && !json_is_array(emails)) ||
+        (sites && !json_is_null(sites) && !json_is_array(sites)))
+        goto done;
+
+    ocr_sb_adds(&b, "BEGIN:VCARD\r\nVERSION:4.0\r\n");
+    /* FN is required: fall back to given+family, then the company. */
+    ocr_sb_adds(&line, "FN:");
+    if (*name) {
+        put_escaped(&line, name);
+    } else if (*given || *family) {
+        put_escaped(&line, given);
+        if (*given && *family) ocr_sb_addc(&line, ' ');
+        put_escaped(&line, family);
+    } else {
+        put_escaped(&line, company);
+    }
+    emit(&b, &line);
+    if (*given || *family) {
+        ocr_sb_adds(&line, "N:");
+        put_escaped(&line, family);
+        ocr_sb_addc(&line, ';');
+        put_escaped(&line, given);
+        ocr_sb_adds(&line, ";;;");
+        emit(&b, &line);
+    }
+    if (*company) {
+        ocr_sb_adds(&line, "ORG:");
+        put_escaped(&line, company);
+        emit(&b, &line);
+    }
+    if (*title) {
+        ocr_sb_adds(&line, "TITLE:");
+        put_escaped(&line, title);
+        emit(&b, &line);
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(phones, i, v) {
+        const char *num = NULL, *type = NULL;
+        if (json_is_string(v)) {
+            num = json_string_value(v);
+        } else if (json_is_object(v)) {
+            num = jstr(v, "number");
+            type = jstr(v, "type");
+            if (!num || !type) goto done;
+        } else {
+            goto done;
+        }
+        if (!*num) continue;
+        int uri = num[0] == '+' && strspn(num + 1, "0123456789") == strlen(num + 1);
+        ocr_sb_printf(&line, "TEL;VALUE=%s;TYPE=\"%s\":%s", uri ? "uri" : "text", tel_type(type), uri ? "tel:" : "");
+        if (uri)
+            ocr_sb_adds(&line, num);
+        else
+            put_escaped(&line, num);
+        emit(&b, &line);
+    }
+    json_array_foreach(emails, i, v) {
+        if (!json_is_string(v)) goto done;
+        if (!*json_string_value(v)) continue;
+        ocr_sb_adds(&line, "EMAIL;TYPE=work:");
+        put_escaped(&line, json_string_value(v));
+        emit(&b, &line);
+    }
+    json_array_foreach(sites, i, v) {
+        if (!json_is_string(v)) goto done;
+        if (!*json_string_value(v)) continue;
+        ocr_sb_adds(&line, "URL:");
+        put_escaped(&line, json_string_value(v));
+        emit(&b, &line);
+    }
+    if (*address) {
+        /* One free-text address: the street component holds it all. */
+        ocr_sb_adds(&line, "ADR;TYPE=work:;;");
+        put_escaped(&line, address);
+        ocr_sb_adds(&line, ";;;;");
+        emit(&b, &line);
+    }
+    if (*note) {
+        ocr_sb_adds(&line, "NOTE:");
+        put_escaped(&line, note);
+        emit(&b, &line);
+    }
+    ocr_sb_adds(&b, "END:VCARD\r\n");
+    if (b.oom || line.oom) {
+        rc = GR_ERR_NOMEM;
+        goto done;
+    }
+    *out = ocr_sb_take(&b);
+    rc = *out ? GR_OK : GR_ERR_NOMEM;
+done:
+    ocr_sb_free(&line);
+    ocr_sb_free(&b);
+    json_decref(o);
+    return rc;
+}
+
+/* ------------------------------------------------------------------- read */
+
+typedef struct {
+    char *text;      /* logical (unfolded) line, NUL-terminated */
+    size_t len;
+    int lineno;      /* 1-based physical line where it starts */
+} vline_t;
+
+typedef struct {
+    char *name;      /* property name, upper case, group stripped */
+    char *params;    /* raw parameter text after the name (may be "") */
+    char *value;     /* raw value */
+} vprop_t;
+
+static int has_ci(const char *hay, const char *needle) {
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, n)) return 1;
+    return 0;
+}
+
+/* 1 when the parameters (before the value) of a content line declare
+ * QUOTED-PRINTABLE; the value itself does not count. */
+static int qp_params(const char *line) {
+    const char *colon = strchr(line, ':');
+    size_t n = colon ? (size_t)(colon - line) : strlen(line);
+    for (size_t i = 0; i + 16 <= n; i++)
+        if (!strncasecmp(line + i, "QUOTED-PRINTABLE", 16)) return 1;
+    return 0;
+}
+
+/* Split text into unfolded logical lines. A physical line starting with a
+ * space or tab continues the previous one (RFC 6350 3.2); a
+ * QUOTED-PRINTABLE value ending in '=' continues on the next line. */
+static int split_lines(const char *text, size_t len, vline_t **out, size_t *count) {
+    vline_t *v = NULL;
+    size_t n = 0, cap = 0;
+    ocr_strbuf_t cur;
+    ocr_sb_init(&cur);
+    int have = 0, start_line = 0, lineno = 0;
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && text[j] != '\r' && text[j] != '\n') j++;
+        lineno++;
+        const char *p = text + i;
+        size_t pl = j - i;
+        int cont = pl > 0 && (p[0] == ' ' || p[0] == '\t');
+        int qp_cont = have && cur.len > 0 && cur.s[cur.len - 1] == '=' && qp_params(cur.s);
+        if (have && (cont || qp_cont)) {
+            if (qp_cont) {
+                cur.len--; /* drop the soft break '=' */
+                cur.s[cur.len] = '\0';
+                ocr_sb_add(&cur, p, pl);
+            } else {
+                ocr_sb_add(&cur, p + 1, pl - 1);
+            }
+        } else {
+            if (have) {
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    vline_t *nv = realloc(v, cap * sizeof *v);
+                    if (!nv) goto nomem;
+                    v = nv;
+                }
+                v[n].len = cur.len;
+                v[n].lineno = start_line;
+                v[n].text = ocr_sb_take(&cur);
+                if (!v[n].text) goto nomem;
+                n++;
+            }
+            ocr_sb_init(&cur);
+            ocr_sb_add(&cur, p, pl);
+            have = 1;
+            start_line = lineno;
+        }
+        if (cur.oom) goto nomem;
+        /* one line break: CRLF, LF or CR */
+        if (j < len && text[j] == '\r') {
+            j++;
+            if (j < len && text[j] == '\n') j++;
+        } else if (j < len) {
+            j++;
+        }
+        i = j;
+    }
+    if (have) {
+        if (n == cap) {
+            vline_t *nv = realloc(v, (cap + 1) * sizeof *v);
+            if (!nv) goto nomem;
+            v = nv;
+        }
+        v[n].len = cur.len;
+        v[n].lineno = start_line;
+        v[n].text = ocr_sb_take(&cur);
+        if (!v[n].text) goto nomem;
+        n++;
+    }
+    *out = v;
+    *count = n;
+    return GR_OK;
+nomem:
+    ocr_sb_free(&cur);
+    for (size_t k = 0; k < n; k++) free(v[k].text);
+    free(v);
+    return GR_ERR_NOMEM;
+}
+
+/* Parse "group.NAME;params:value" in place. Returns 0, or -1 when there is
+ * no colon outside quotes or no name. */
+static int parse_prop(char *s, vprop_t *p) {
+    char *colon = NULL;
+    int inq = 0;
+    for (char *c = s; *c; c++) {
+        if (*c == '"') inq = !inq;
+        else if (*c == ':' && !inq) {
+            colon = c;
+            break;
+        }
+    }
+    if (!colon) return -1;
+    *colon = '\0';
+    p->value = colon + 1;
+    char *semi = strchr(s, ';');
+    if (semi) {
+        *semi = '\0';
+        p->params = semi + 1;
+    } else {
+        p->params = s + strlen(s);
+    }
+    char *dot = strrchr(s, '.');
+    p->name = dot ? dot + 1 : s;
+    while (*p->name == ' ' || *p->name == '\t') p->name++;
+    size_t nl = strlen(p->name);
+    while (nl && (p->name[nl - 1] == ' ' || p->name[nl - 1] == '\t')) p->name[--nl] = '\0';
+    if (!*p->name) return -1;
+    for (char *c = p->name; *c; c++) *c = (char)toupper((unsigned char)*c);
+    return 0;
+}
+
+static int hexv(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/* Decode QUOTED-PRINTABLE in place. */
+static void qp_decode(char *s) {
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        int a, b;
+        if (*r == '=' && r[1] && r[2] && (a = hexv(r[1])) >= 0 && (b = hexv(r[2])) >= 0) {
+            *w++ = (char)(a * 16 + b);
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+/* 1 when s is valid UTF-8 (no overlongs, no surrogates). */
+static int utf8_valid(const unsigned char *s) {
+    while (*s) {
+        unsigned c = *s;
+        int n;
+        unsigned min;
+        if (c < 0x80) { s++; continue; }
+        if ((c & 0xE0) == 0xC0) { n = 1; min = 0x80; c &= 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { n = 2; min = 0x800; c &= 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { n = 3; min = 0x10000; c &= 0x07; }
+        else return 0;
+        for (int k = 1; k <= n; k++) {
+            if ((s[k] & 0xC0) != 0x80) return 0;
+            c = (c << 6) | (s[k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+        s += n + 1;
+    }
+    return 1;
+}
+
+/* Latin-1 -> UTF-8 (malloc'd). */
+static char *latin1_to_utf8(const char *s) {
+    size_t n = strlen(s);
+    char *o = malloc(n * 2 + 1), *w = o;
+    if (!o) return NULL;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x80) *w++ = (char)c;
+        else {
+            *w++ = (char)(0xC0 | (c >> 6));
+            *w++ = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    *w = '\0';
+    return o;
+}
+
+/* Split a structured value at unescaped `sep` and unescape each part in
+ * place. Returns the number of parts (at most maxp). */
+static int split_unescape(char *v, char sep, char **parts, int maxp) {
+    int n = 0;
+    char *w = v;
+    parts[n++] = w;
+    for (char *r = v; *r; r++) {
+        if (*r == '\\' && r[1]) {
+            r++;
+            *w++ = (*r == 'n' || *r == 'N') ? '\n' : *r;
+        } else if (*r == sep && sep) {
+            *w++ = '\0';
+            if (n < maxp) parts[n++] = w;
+            else { /* fold extra parts into the last */
+                w[-1] = ' ';
+            }
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return n;
+}
+
+static void trim(char *s) {
+    size_t n = strlen(s), a = 0;
+    while (n && isspace((unsigned char)s[n - 1])) s[--n] = '\0';
+    while (isspace((unsigned char)s[a])) a++;
+    if (a) memmove(s, s + a, n - a + 1);
+}
+
+typedef struct {
+    json_t *obj;
+    json_t *phones, *emails, *websites;
+    int have_fn, have_n, version_seen;
+    int begin_line;
+    char err[160];
+} card_t;
+
+static void set_str(json_t *o, const char *key, const char *v) { json_object_set_new(o, key, json_string(v)); }
+
+/* 1 when the parameter text holds `word` as a whole token: TYPE=work,voice,
+ * TYPE="cell", or vCard 2.1 bare words (TEL;CELL;FAX:). */
+static int param_has(const char *params, const char *word) {
+    size_t n = strlen(word);
+    const char *p = params;
+    while (*p) {
+        size_t k = strcspn(p, ";,=\"");
+        if (k == n && !strncasecmp(p, word, n)) return 1;
+        p += k;
+        if (*p) p++;
+    }
+    return 0;
+}
+
+static const char *phone_type_of(const char *params) {
+    if (param_has(params, "cell") || param_has(params, "mobile")) return "mobile";
+    if (param_has(params, "fax")) return "fax";
+    if (param_has(params, "work")) return "work";
+    return "other";
+}
+
+static int card_prop(card_t *c, vprop_t *p, int lineno) {
+    char *value = p->value;
+    char *conv = NULL;
+    if (has_ci(p->params, "QUOTED-PRINTABLE")) {
+        qp_decode(value);
+        /* line breaks inside values become "\n" (as the writer's \n reads back) */
+        char *w = value;
+        for (char *r = value; *r; r++) {
+            if (*r == '\r') {
+                *w++ = '\n';
+                if (r[1] == '\n') r++;
+            } else {
+                *w++ = *r;
+            }
+        }
+        *w = '\0';
+    }
+    if (!utf8_valid((const unsigned char *)value)) {
+        if (has_ci(p->params, "8859-1") || has_ci(p->params, "latin1") || has_ci(p->params, "1252")) {
+            conv = latin1_to_utf8(value);
+            if (!conv) return GR_ERR_NOMEM;
+            value = conv;
+        } else {
+            snprintf(c->err, sizeof c->err, "line %d: %s value is not UTF-8", lineno, p->name);
+            return GR_ERR_FORMAT;
+        }
+    }
+    const char *n = p->name;
+    char *parts[8];
+    int rc = GR_OK;
+    if (!strcmp(n, "VERSION")) {
+        trim(value);
+        if (strcmp(value, "2.1") && strcmp(value, "3.0") && strcmp(value, "4.0")) {
+            snprintf(c->err, sizeof c->err, "line %d: unsupported VERSION '%.20s'", lineno, value);
+            rc = GR_ERR_FORMAT;
+        }
+        c->version_seen = 1;
+    } else if (!strcmp(n, "FN")) {
+        split_unescape(value, 0, parts, 1);
+        trim(value);
+        set_str(c->obj, "name", value);
+        c->have_fn = *value != '\0';
+    } else if (!strcmp(n, "N")) {
+        int k = split_unescape(value, ';', parts, 5);
+        for (int q = 0; q < k; q++) trim(parts[q]);
+        set_str(c->obj, "family_name", parts[0]);
+        set_str(c->obj, "given_name", k > 1 ? parts[1] : "");
+        c->have_n = *parts[0] || (k > 1 && *parts[1]);
+    } else if (!strcmp(n, "ORG")) {
+        split_unescape(value, ';', parts, 8);
+        trim(parts[0]);
+        set_str(c->obj, "company", parts[0]);
+    } else if (!strcmp(n, "TITLE")) {
+        split_unescape(value, 0, parts, 1);
+        trim(value);
+        set_str(c->obj, "title", value);
+    } else if (!strcmp(n, "NOTE")) {
+        split_unescape(value, 0, parts, 1);
+        set_str(c->obj, "note", value);
+    } else if (!strcmp(n, "TEL")) {
+        split_unescape(value, 0, parts, 1);
+        trim(value);
+        const char *num = value;
+        if (!strncasecmp(num, "tel:", 4)) num += 4;
+        if (*num) {
+            json_t *t = json_pack("{s:s, s:s}", "number", num, "type", phone_type_of(p->params));
+            if (t) json_array_append_new(c->phones, t);
+        }
+    } else if (!strcmp(n, "EMAIL")) {
+        split_unescape(value, 0, parts, 1);
+        trim(value);
+        if (*value) json_array_append_new(c->emails, json_string(value));
+    } else if (!strcmp(n, "URL")) {
+        split_unescape(value, 0, parts, 1);
+        trim(value);
+        if (*value) json_array_append_new(c->websites, json_string(value));
+    } else if (!strcmp(n, "ADR")) {
+        int k = split_unescape(value, ';', parts, 7);
+        ocr_strbuf_t a;
+        ocr_sb_init(&a);
+        for (int q = 0; q < k; q++) {
+            trim(parts[q]);
+            if (!*parts[q]) continue;
+            if (a.len) ocr_sb_adds(&a, ", ");
+            ocr_sb_adds(&a, parts[q]);
+        }
+        json_t *cur = json_object_get(c->obj, "address");
+        if (!a.oom && a.len && cur && !*json_string_value(cur)) set_str(c->obj, "address", a.s);
+        if (a.oom) rc = GR_ERR_NOMEM;
+        ocr_sb_free(&a);
+    }
+    free(conv);
+    return rc;
+}
+
+static json_t *new_contact(card_t *c) {
+    c->obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:[], s:s}", "name", "", "given_name", "",
+                       "family_name", "", "title", "", "company", "", "phones", "emails", "websites", "address", "");
+    if (!c->obj) return NULL;
+    c->phones = json_object_get(c->obj, "phones");
+    c->emails = json_object_get(c->obj, "emails");
+    c->websites = json_object_get(c->obj, "websites");
+    return c->obj;
+}
+
+static void add_error(json_t *errs, int line, const char *msg) {
+    json_t *e = json_pack("{s:i, s:s}", "line", line, "message", msg);
+    if (e) json_array_append_new(errs, e);
+}
+
+/* A card must have a name: FN, or N to build one from. */
+static int finish_card(card_t *c) {
+    if (!c->version_seen) {
+        snprintf(c->err, sizeof c->err, "card has no VERSION");
+        return GR_ERR_FORMAT;
+    }
+    if (!c->have_fn) {
+        if (!c->have_n) {
+            snprintf(c->err, sizeof c->err, "card has neither FN nor N");
+            return GR_ERR_FORMAT;
+        }
+        const char *g = json_string_value(json_object_get(c->obj, "given_name"));
+        const char *f = json_string_value(json_object_get(c->obj, "family_name"));
+        char *fn = malloc(strlen(g) + strlen(f) + 2);
+        if (!fn) return GR_ERR_NOMEM;
+        sprintf(fn, "%s%s%s", g, (*g && *f) ? " " : "", f);
+        set_str(c->obj, "name", fn);
+        free(fn);
+    }
+    return GR_OK;
+}
+
+int ocr_vcard_read(const char *text, size_t len, char **contacts, char **errors) {
+    int rc = GR_ERR_NOMEM;
+    vline_t *lines = NULL;
+    size_t nlines = 0;
+    json_t *list = json_array(), *errs = json_array();
+    card_t c;
+    memset(&c, 0, sizeof c);
+    int in_card = 0, bad = 0, cards_seen = 0;
+    if (contacts) *contacts = NULL;
+    if (errors) *errors = NULL;
+    if (!contacts || !errors || (!text && len)) {
+        rc = GR_ERR_INVAL;
+        goto done;
+    }
+    if (!list || !errs) goto done;
+    if (memchr(text, '\0', len)) {
+        /* A NUL cannot be part of vCard text; cut there and say so. */
+        len = strlen(text);
+        add_error(errs, 0, "text contains a NUL byte; the rest was ignored");
+    }
+    rc = split_lines(text, len, &lines, &nlines);
+    if (rc != GR_OK) goto done;
+    for (size_t i = 0; i < nlines; i++) {
+        char *s = lines[i].text;
+        int ln = lines[i].lineno;
+        const char *t = s;
+        while (*t == ' ' || *t == '\t') t++;
+        if (!*t) continue;
+        vprop_t p;
+        int perr = parse_prop(s, &p);
+        int is_begin = !perr && !strcmp(p.name, "BEGIN") && !strncasecmp(p.value, "VCARD", 5);
+        int is_end = !perr && !strcmp(p.name, "END") && !strncasecmp(p.value, "VCARD", 5);
+        if (is_begin) {
+            if (in_card) {
+                add_error(errs, c.begin_line, bad ? c.err : "card has no END:VCARD");
+                json_decref(c.obj);
+                c.obj = NULL;
+            }
+            memset(&c, 0, sizeof c);
+            if (!new_contact(&c)) {
+                rc = GR_ERR_NOMEM;
+                goto done;
+            }
+            c.begin_line = ln;
+            in_card = 1;
+            bad = 0;
+            cards_seen++;
+            continue;
+        }
+        if (!in_card) continue; /* text between cards is ignored */
+        if (is_end) {
+            if (!bad) {
+                int frc = finish_card(&c);
+                if (frc == GR_ERR_NOMEM) {
+                    rc = frc;
+                    goto done;
+                }
+                if (frc != GR_OK) bad = 1;
+            }
+            if (bad) {
+                add_error(errs, c.begin_line, c.err);
+                json_decref(c.obj);
+            } else {
+                json_array_append_new(list, c.obj);
+            }
+            c.obj = NULL;
+            in_card = 0;
+            continue;
+        }
+        if (bad) continue;
+        if (perr) {
+            snprintf(c.err, sizeof c.err, "line %d: property line has no ':'", ln);
+            bad = 1;
+            continue;
+        }
+        if (!strcmp(p.name, "BEGIN") || !strcmp(p.name, "END")) {
+            snprintf(c.err, sizeof c.err, "line %d: unexpected %s:%.20s inside a card", ln, p.name, p.value);
+            bad = 1;
+            continue;
+        }
+        int prc = card_prop(&c, &p, ln);
+        if (prc == GR_ERR_NOMEM) {
+            rc = prc;
+            goto done;
+        }
+        if (prc != GR_OK) bad = 1;
+    }
+    if (in_card) {
+        add_error(errs, c.begin_line, bad ? c.err : "card has no END:VCARD");
+        json_decref(c.obj);
+        c.obj = NULL;
+    }
+    if (!cards_seen) {
+        rc = GR_ERR_FORMAT;
+        goto done;
+    }
+    *contacts = json_dumps(list, JSON_COMPACT);
+    *errors = json_dumps(errs, JSON_COMPACT);
+    if (!*contacts || !*errors) {
+        free(*contacts);
+        free(*errors);
+        *contacts = *errors = NULL;
+        rc = GR_ERR_NOMEM;
+        goto done;
+    }
+    rc = GR_OK;
+done:
+    json_decref(c.obj);
+    for (size_t i = 0; i < nlines; i++) free(lines[i].text);
+    free(lines);
+    json_decref(list);
+    json_decref(errs);
+    if (rc != GR_OK && rc != GR_ERR_FORMAT) LOG_W("vCard read failed: %s", gr_strerror(rc));
+    return rc;
+}

@@ -1,0 +1,47 @@
+/* libFuzzer target: the field parser and the QR payload reader take OCR text
+ * and QR bytes from the outside; whatever they get, they must return a
+ * contact that serialises (valid UTF-8 JSON) and never crash. */
+#include "fields.h"
+#include "qr.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size > 64 * 1024) return 0;
+    ocr_lines_t ls = {0};
+    if (ocr_lines_from_text(&ls, (const char *)data, size) == 0) {
+        /* give the lines made-up boxes from their bytes so layout code runs */
+        for (size_t i = 0; i < ls.n; i++) {
+            unsigned char b = (unsigned char)ls.v[i].text[0];
+            ls.v[i].x = (b & 7) * 100;
+            ls.v[i].y = (int)i * 40;
+            ls.v[i].w = 300;
+            ls.v[i].h = 20 + (b >> 5) * 8;
+            ls.v[i].conf = (float)(b % 100) / 100.0f;
+        }
+        json_t *o = ocr_fields_parse(&ls, size && data[0] & 1 ? "DE" : "US");
+        if (o) {
+            char *s = json_dumps(o, 0);
+            if (!s) __builtin_trap();
+            free(s);
+            json_decref(o);
+        }
+    }
+    ocr_lines_free(&ls);
+    char *text = malloc(size + 1);
+    if (!text) return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    json_t *q = ocr_qr_contact(text, "FR");
+    if (q) {
+        char *s = json_dumps(q, 0);
+        if (!s) __builtin_trap();
+        free(s);
+        json_decref(q);
+    }
+    free(text);
+    return 0;
+}

@@ -1,0 +1,114 @@
+#!/bin/bash
+# Card reader end to end: `greeter cards scan` on the card photos shipped in
+# tests/data/cards (golden truth next to each), the vCard output, and bad
+# inputs (not an image, truncated JPEG, a photo with no card, a
+# 100-megapixel image, a missing file) that must give a clear error.
+set -u
+bin="${GREETER_BUILD_DIR:-build/dev}/greeter"
+data="${GREETER_TEST_DATA:-tests/data}/cards"
+[ -x "$bin" ] || { echo "SKIP: $bin is not built"; exit 77; }
+work=$(mktemp -d /tmp/greeter-ocr-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fail=0
+say() { echo "FAIL: $*"; fail=1; }
+
+# 1. golden scan
+"$bin" cards scan "$data"/*.jpg >"$work/scan.jsonl" 2>"$work/scan.err"
+rc=$?
+[ $rc -eq 0 ] || say "scan exit code $rc: $(cat "$work/scan.err")"
+python3 - "$data" "$work/scan.jsonl" <<'PY' || fail=1
+import json, os, re, sys, unicodedata
+data, out = sys.argv[1], sys.argv[2]
+def norm(s): return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s or "").casefold()).strip(" ,;.")
+def digits(s): return re.sub(r"\D", "", s)
+def site(s): return re.sub(r"^www\.", "", re.sub(r"^[a-z]+://", "", norm(s))).rstrip("/")
+def tokens(s): return re.findall(r"\w+", norm(s))
+def f1(a, b):
+    ta, tb = tokens(a), tokens(b)
+    common = sum(min(ta.count(t), tb.count(t)) for t in set(ta))
+    return 0 if not common else 2 * common / (len(ta) + len(tb))
+got = {}
+for line in open(out):
+    o = json.loads(line)
+    got.setdefault(os.path.basename(o["image"])[:3], o)
+bad, total, right = 0, 0, 0
+for f in sorted(os.listdir(data)):
+    if not f.endswith(".json"): continue
+    n = f[:3]; t = json.load(open(os.path.join(data, f))); p = got.get(n)
+    if p is None:
+        print(f"FAIL: {n}: no card in the output"); bad += 1; continue
+    for key in ["name", "given_name", "family_name", "title", "company", "phones", "emails", "websites",
+                "address", "confidence", "source"]:
+        if key not in p: print(f"FAIL: {n}: key {key} missing"); bad += 1
+    checks = {
+        "name": norm(p.get("name")) == norm(t["name"]),
+        "title": norm(p.get("title")) == norm(t["title"]),
+        "company": norm(p.get("company")) == norm(t["company"]),
+        "phones": sorted(digits(x["number"]) for x in p.get("phones", [])) == sorted(digits(x["number"]) for x in t["phones"]),
+        "emails": sorted(norm(x) for x in p.get("emails", [])) == sorted(norm(x) for x in t["emails"]),
+        "websites": sorted(site(x) for x in p.get("websites", [])) == sorted(site(x) for x in t["websites"]),
+        "address": f1(p.get("address", ""), t["address"]) >= 0.8,
+    }
+    for k, ok in checks.items():
+        total += 1; right += ok
+        if not ok: print(f"note: {n} {k}: want {t[k]!r} got {p.get(k)!r}")
+    # contact fields and E.164 must be exact on these clean photos
+    for k in ["phones", "emails", "websites"]:
+        if not checks[k]: print(f"FAIL: {n}: {k} wrong"); bad += 1
+    for ph in p.get("phones", []):
+        if not re.fullmatch(r"\+[1-9]\d{6,14}", ph["number"]) or ph["type"] not in ("work", "mobile", "fax", "other"):
+            print(f"FAIL: {n}: phone not E.164/typed: {ph}"); bad += 1
+    if t["render"]["qr"] and p.get("source") != "qr":
+        print(f"FAIL: {n}: the card's QR code was not used"); bad += 1
+    if t["decoys"]["tagline"] and norm(p.get("title")) == norm(t["decoys"]["tagline"]):
+        print(f"FAIL: {n}: tagline taken for the title"); bad += 1
+    if t["decoys"]["social"] and any(t["decoys"]["social"][1:] in e for e in p.get("emails", [])):
+        print(f"FAIL: {n}: @handle taken for an e-mail"); bad += 1
+print(f"golden cards: {right}/{total} fields right")
+if right < 0.85 * total:
+    print("FAIL: fewer than 85% of the fields right"); bad += 1
+sys.exit(1 if bad else 0)
+PY
+
+# 2. vCard output
+"$bin" cards scan --vcard "$data/010.jpg" >"$work/010.vcf" 2>/dev/null || say "--vcard exit code"
+grep -q $'^BEGIN:VCARD\r$' "$work/010.vcf" && grep -q '^FN:Melissa Neal' "$work/010.vcf" &&
+    grep -q 'tel:+19528089893' "$work/010.vcf" || say "--vcard output: $(head -c 300 "$work/010.vcf")"
+
+# 3. bad inputs: exit 1, a JSON error line naming the image, and a clear message
+expect_error() { # file pattern
+    out=$("$bin" cards scan "$1" 2>"$work/err")
+    rc=$?
+    [ $rc -eq 1 ] || say "$1: exit code $rc (want 1)"
+    echo "$out" | python3 -c "import json,sys; o=json.loads(sys.stdin.readline()); assert o['image'] and o['error']" 2>/dev/null ||
+        say "$1: no JSON error line: $out"
+    grep -qi "$2" "$work/err" || say "$1: message lacks '$2': $(cat "$work/err")"
+}
+echo "hello, not a photo" >"$work/text.jpg"
+expect_error "$work/text.jpg" "not a JPEG or PNG"
+head -c 30000 "$data/010.jpg" >"$work/truncated.jpg"
+expect_error "$work/truncated.jpg" "truncated"
+python3 - "$work" <<'PY'
+import struct, sys, zlib
+d = sys.argv[1]
+def png(w, h, rows):
+    def chunk(t, b): return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) + \
+        chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+# a plain grey photo: no card, no text
+open(d + "/blank.png", "wb").write(png(640, 480, b"".join(b"\0" + bytes([128]) * 640 for _ in range(480))))
+# a header claiming 12000 x 10000 pixels (120 MP) with a tiny body
+open(d + "/huge.png", "wb").write(png(12000, 10000, b"\0" * 100))
+PY
+expect_error "$work/blank.png" "no card"
+expect_error "$work/huge.png" "megapixels"
+expect_error "$work/missing.jpg" "cannot open"
+expect_error "$work" "not a regular file"
+# the time limit: a scan that cannot finish in 100 ms says so
+out=$("$bin" cards scan --ocr.timeout_ms=100 "$data/010.jpg" 2>"$work/err")
+[ $? -eq 1 ] && grep -q "ocr.timeout_ms" "$work/err" || say "time limit not reported: $out"
+"$bin" cards scan --region DEU "$data/010.jpg" >/dev/null 2>&1
+[ $? -eq 2 ] || say "--region DEU accepted"
+
+[ $fail -eq 0 ] && echo "ok"
+exit $fail

@@ -1,0 +1,330 @@
+/* Card reader without Tesseract: field parsing on text fixtures per
+ * language, phone normalisation per country, QR payloads and QR decoding,
+ * and the image header checks that refuse bad input before decoding. */
+#include "testutil.h"
+
+#include "card_image.h"
+#include "err.h"
+#include "fields.h"
+#include "imghdr.h"
+#include "phone.h"
+#include "qr.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *parse(const char *text, const char *region) {
+    ocr_lines_t ls = {0};
+    assert_int_equal(ocr_lines_from_text(&ls, text, strlen(text)), GR_OK);
+    json_t *o = ocr_fields_parse(&ls, region);
+    ocr_lines_free(&ls);
+    assert_non_null(o);
+    char *s = json_dumps(o, 0); /* must always serialise (valid UTF-8) */
+    assert_non_null(s);
+    free(s);
+    return o;
+}
+
+static const char *S(json_t *o, const char *k) {
+    const char *v = json_string_value(json_object_get(o, k));
+    assert_non_null(v);
+    return v;
+}
+
+static void assert_phones(json_t *o, const char *const *want, const char *const *types, size_t n) {
+    json_t *ph = json_object_get(o, "phones");
+    assert_int_equal(json_array_size(ph), n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(S(json_array_get(ph, i), "number"), want[i]);
+        if (types) assert_string_equal(S(json_array_get(ph, i), "type"), types[i]);
+    }
+}
+
+static void assert_list(json_t *o, const char *key, const char *const *want, size_t n) {
+    json_t *a = json_object_get(o, key);
+    assert_int_equal(json_array_size(a), n);
+    for (size_t i = 0; i < n; i++) assert_string_equal(json_string_value(json_array_get(a, i)), want[i]);
+}
+
+static void english_us_card(void **state) {
+    (void)state;
+    json_t *o = parse("Torres PLC\nThomas Lambert\nData scientist\nT: +1 (826) 796-9390\nM: (310) 990-9621\n"
+                      "thomas.lambert@torres.com\nWeb: www.torres.com\n801 Marcus Squares Apt. 239\n"
+                      "Wilsonview, NY 59663\n",
+                      "US");
+    assert_string_equal(S(o, "name"), "Thomas Lambert");
+    assert_string_equal(S(o, "given_name"), "Thomas");
+    assert_string_equal(S(o, "family_name"), "Lambert");
+    assert_string_equal(S(o, "title"), "Data scientist");
+    assert_string_equal(S(o, "company"), "Torres PLC");
+    const char *ph[] = {"+18267969390", "+13109909621"}, *ty[] = {"work", "mobile"};
+    assert_phones(o, ph, ty, 2);
+    const char *em[] = {"thomas.lambert@torres.com"}, *ws[] = {"www.torres.com"};
+    assert_list(o, "emails", em, 1);
+    assert_list(o, "websites", ws, 1);
+    assert_string_equal(S(o, "address"), "801 Marcus Squares Apt. 239, Wilsonview, NY 59663");
+    json_t *c = json_object_get(o, "confidence");
+    assert_true(json_real_value(json_object_get(c, "emails")) > 0.5);
+    assert_true(json_real_value(json_object_get(c, "name")) > 0.5);
+    json_decref(o);
+}
+
+/* National numbers take the card's country from its domain, not the
+ * default region (US here). */
+static void german_card(void **state) {
+    (void)state;
+    json_t *o = parse("Kreusel\nThies Kabus\nPsychologist\nTelefon: 040/7441031\nFax: 040 7441032\n"
+                      "Mobil: 0170 1234567\nE-Mail: kabust@kreusel.de\nWeb: kreusel.de\nRiehlstraße 6\n91484 Eichstätt\n",
+                      "US");
+    assert_string_equal(S(o, "name"), "Thies Kabus");
+    assert_string_equal(S(o, "company"), "Kreusel");
+    assert_string_equal(S(o, "title"), "Psychologist");
+    const char *ph[] = {"+49407441031", "+49407441032", "+491701234567"}, *ty[] = {"work", "fax", "mobile"};
+    assert_phones(o, ph, ty, 3);
+    const char *ws[] = {"kreusel.de"};
+    assert_list(o, "websites", ws, 1);
+    assert_string_equal(S(o, "address"), "Riehlstraße 6, 91484 Eichstätt");
+    json_decref(o);
+}
+
+static void french_card_handle_is_not_email(void **state) {
+    (void)state;
+    json_t *o = parse("Julien Chauveau S.A.R.L.\nThibault Lesage\nIngénieur en aéronautique\nTél. : 07 55 57 82 64\n"
+                      "Fax : 01 04 98 45 58\nCourriel : thibault.lesage@julien.fr\nwww, julien.fr\n@t_lesage\n"
+                      "797, rue Morel\n68 949 Camus\n",
+                      "US");
+    assert_string_equal(S(o, "name"), "Thibault Lesage");
+    assert_string_equal(S(o, "company"), "Julien Chauveau S.A.R.L.");
+    assert_string_equal(S(o, "title"), "Ingénieur en aéronautique");
+    const char *ph[] = {"+33755578264", "+33104984558"}, *ty[] = {"work", "fax"};
+    assert_phones(o, ph, ty, 2);
+    const char *em[] = {"thibault.lesage@julien.fr"}, *ws[] = {"www.julien.fr"};
+    assert_list(o, "emails", em, 1); /* not "@t_lesage" */
+    assert_list(o, "websites", ws, 1);
+    assert_string_equal(S(o, "address"), "797, rue Morel, 68 949 Camus");
+    json_decref(o);
+}
+
+static void russian_card_tagline_is_not_title(void **state) {
+    (void)state;
+    json_t *o = parse("НПО «Авдеева Зайцев»\nИнновации, которые важны\nЯков Устинов\nКорректировщик\n"
+                      "М: 8 (499) 197-23-67\nТел.: +7 (812) 648-95-69\nE-mail: y.ustinov@npo.ru\nwww.npo.ru\n@y_ustinov\n"
+                      "к. Петрозаводск\nул. Запорожская, д. 53, 319052\n",
+                      "US");
+    assert_string_equal(S(o, "name"), "Яков Устинов");
+    assert_string_equal(S(o, "given_name"), "Яков");
+    assert_string_equal(S(o, "family_name"), "Устинов");
+    assert_string_equal(S(o, "title"), "Корректировщик");
+    assert_string_equal(S(o, "company"), "НПО «Авдеева Зайцев»");
+    const char *ph[] = {"+74991972367", "+78126489569"}, *ty[] = {"mobile", "work"};
+    assert_phones(o, ph, ty, 2);
+    const char *em[] = {"y.ustinov@npo.ru"};
+    assert_list(o, "emails", em, 1);
+    assert_string_equal(S(o, "address"), "к. Петрозаводск, ул. Запорожская, д. 53, 319052");
+    json_decref(o);
+}
+
+/* OCR slips: O for 0 in a number, "h" for "b" in a domain the company name
+ * corrects, a web address with its dot lost, an icon read as "0". */
+static void british_card_with_ocr_confusions(void **state) {
+    (void)state;
+    json_t *o = parse("} Lyons-Baker\nInnovation that matters\nDylan Wallis\nResearch officer\n"
+                      "Mobile: 07926 492 3O8\n0 d.wallis@lyonshaker.co.uk\nwwwlyonsbaker.co.uk\n76 Harris groves\nBallside\n",
+                      NULL);
+    assert_string_equal(S(o, "name"), "Dylan Wallis");
+    assert_string_equal(S(o, "company"), "Lyons-Baker");
+    assert_string_equal(S(o, "title"), "Research officer");
+    const char *ph[] = {"+447926492308"}, *ty[] = {"mobile"};
+    assert_phones(o, ph, ty, 1);
+    const char *em[] = {"d.wallis@lyonsbaker.co.uk"}, *ws[] = {"www.lyonsbaker.co.uk"};
+    assert_list(o, "emails", em, 1);
+    assert_list(o, "websites", ws, 1);
+    assert_string_equal(S(o, "address"), "76 Harris groves, Ballside");
+    json_decref(o);
+}
+
+/* A split layout as the OCR returns it: right column first, boxes tell
+ * which line is under which. */
+static void boxes_decide_the_title(void **state) {
+    (void)state;
+    ocr_lines_t ls = {0};
+    assert_int_equal(ocr_lines_add(&ls, "Phone: 276.710.5677", 0.96f, 658, 81, 330, 26), GR_OK);
+    assert_int_equal(ocr_lines_add(&ls, "christopher @thompson.com", 0.67f, 657, 159, 438, 29), GR_OK);
+    assert_int_equal(ocr_lines_add(&ls, "Christopher Snyder", 0.90f, 64, 193, 682, 66), GR_OK);
+    assert_int_equal(ocr_lines_add(&ls, "373 Box 6855", 0.96f, 752, 234, 219, 26), GR_OK);
+    assert_int_equal(ocr_lines_add(&ls, "Engineer", 0.95f, 65, 278, 152, 34), GR_OK);
+    assert_int_equal(ocr_lines_add(&ls, "APO AA 66690", 0.96f, 658, 273, 225, 24), GR_OK);
+    assert_int_equal(ocr_lines_add(&ls, "Thompson, Yang and Trujillo", 0.88f, 63, 352, 668, 60), GR_OK);
+    assert_int_equal(ocr_lines_add(&ls, "Engineering the future", 0.65f, 65, 436, 281, 25), GR_OK);
+    json_t *o = ocr_fields_parse(&ls, "US");
+    ocr_lines_free(&ls);
+    assert_string_equal(S(o, "name"), "Christopher Snyder");
+    assert_string_equal(S(o, "title"), "Engineer");
+    assert_string_equal(S(o, "company"), "Thompson, Yang and Trujillo");
+    const char *em[] = {"christopher@thompson.com"};
+    assert_list(o, "emails", em, 1);
+    assert_string_equal(S(o, "address"), "373 Box 6855, APO AA 66690");
+    json_decref(o);
+}
+
+/* Text in a script the reader does not expect, or bytes that are not
+ * text: an object with no contact data, never a crash. */
+static void unexpected_script_and_garbage(void **state) {
+    (void)state;
+    json_t *o = parse("Γιώργος Παπαδόπουλος\nΔιευθυντής\n北京市朝阳区\n\xff\xfe\xc3(\x80 @@@ ..com\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    assert_string_equal(S(o, "name"), "");
+    json_decref(o);
+    o = parse("", NULL);
+    assert_string_equal(S(o, "company"), "");
+    json_decref(o);
+}
+
+static void phones_per_country(void **state) {
+    (void)state;
+    static const struct { const char *text, *region, *want; ocr_phone_kind_t kind; } cases[] = {
+        {"(952) 808-9893", "US", "+19528089893", OCR_PHONE_EITHER},
+        {"020 3372 2915", "GB", "+442033722915", OCR_PHONE_FIXED},
+        {"07926 492 308", "GB", "+447926492308", OCR_PHONE_MOBILE},
+        {"+44 (0)20 8813 3762", "US", "+442088133762", OCR_PHONE_FIXED},
+        {"040/7441031", "DE", "+49407441031", OCR_PHONE_FIXED},
+        {"0170 1234567", "de", "+491701234567", OCR_PHONE_MOBILE},
+        {"07 55 57 82 64", "FR", "+33755578264", OCR_PHONE_MOBILE},
+        {"01 91 06 86 99", "FR", "+33191068699", OCR_PHONE_FIXED},
+        {"8 (495) 966-76-87", "RU", "+74959667687", OCR_PHONE_FIXED},
+        {"+7 916 123-45-67", NULL, "+79161234567", OCR_PHONE_MOBILE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char e164[24];
+        ocr_phone_kind_t kind;
+        assert_int_equal(ocr_phone_parse(cases[i].text, cases[i].region, e164, sizeof e164, &kind), GR_OK);
+        assert_string_equal(e164, cases[i].want);
+        assert_int_equal(kind, cases[i].kind);
+    }
+    char e164[24], cc[3];
+    assert_int_equal(ocr_phone_parse("12345", "US", e164, sizeof e164, NULL), GR_ERR_FORMAT);
+    assert_int_equal(ocr_phone_parse("040/7441031", "US", e164, sizeof e164, NULL), GR_ERR_FORMAT);
+    assert_int_equal(ocr_phone_parse("not a number", "DE", e164, sizeof e164, NULL), GR_ERR_FORMAT);
+    assert_int_equal(ocr_phone_parse("+1 952 808 9893", "DE", e164, 4, NULL), GR_ERR_INVAL);
+    assert_int_equal(ocr_phone_region("+442033722915", cc, sizeof cc), GR_OK);
+    assert_string_equal(cc, "GB");
+    assert_true(ocr_phone_region_known("fr"));
+    assert_false(ocr_phone_region_known("XX"));
+}
+
+static void qr_payloads(void **state) {
+    (void)state;
+    json_t *c = ocr_qr_contact("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kabus;Thies;;;\r\nFN:Thies Kabus\r\nORG:Kreusel\r\n"
+                               "TEL;TYPE=WORK,VOICE:040 7441031\r\nEMAIL:kabust@kreusel.de\r\nEND:VCARD",
+                               "US");
+    assert_non_null(c);
+    assert_string_equal(S(c, "name"), "Thies Kabus");
+    assert_string_equal(S(c, "company"), "Kreusel");
+    const char *ph[] = {"+49407441031"}, *ty[] = {"work"};
+    assert_phones(c, ph, ty, 1); /* region from the .de e-mail */
+    json_decref(c);
+    c = ocr_qr_contact("MECARD:N:Doe,John;TEL:(212) 555-0187;EMAIL:john@doe.com;URL:https\\://doe.com;ORG:Doe\\; Sons;;",
+                       "US");
+    assert_non_null(c);
+    assert_string_equal(S(c, "name"), "John Doe");
+    assert_string_equal(S(c, "given_name"), "John");
+    assert_string_equal(S(c, "company"), "Doe; Sons");
+    const char *ws[] = {"https://doe.com"};
+    assert_list(c, "websites", ws, 1);
+    /* merging: the QR wins for the fields it holds, OCR keeps the rest */
+    json_t *ocr = parse("John Doe\nSales manager\nj0hn@doe.com\n", "US");
+    ocr_fields_merge_qr(ocr, c);
+    assert_string_equal(S(ocr, "title"), "Sales manager");
+    const char *em[] = {"john@doe.com"};
+    assert_list(ocr, "emails", em, 1);
+    json_decref(ocr);
+    json_decref(c);
+    assert_null(ocr_qr_contact("just some text", "US"));
+    assert_null(ocr_qr_contact("BEGIN:VCARD\r\nno end", "US"));
+    assert_null(ocr_qr_contact("MECARD:", "US"));
+}
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+/* The QR code on a shipped card photo is found and decoded (zbar), and the
+ * card is located and flattened to landscape. */
+static void qr_decoded_from_card_photo(void **state) {
+    (void)state;
+    size_t len;
+    char *img = slurp(tu_data("cards/001.jpg"), &len);
+    ocr_image_opts_t o = {4, 50, 26, 1};
+    ocr_card_img_t *cards = NULL;
+    int n = 0;
+    char err[256];
+    assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
+    assert_int_equal(n, 1);
+    assert_true(cards[0].located);
+    assert_true(cards[0].gray.width > cards[0].gray.height);
+    assert_non_null(cards[0].qr);
+    assert_non_null(strstr(cards[0].qr, "FN:Thies Kabus"));
+    ocr_card_imgs_free(cards, n);
+    free(img);
+}
+
+static void bad_images_refused_before_decoding(void **state) {
+    (void)state;
+    ocr_img_type_t t;
+    int w, h;
+    char err[256];
+    assert_int_equal(ocr_imghdr_probe("hello world, no image", 21, &t, &w, &h, err, sizeof err), GR_ERR_FORMAT);
+    assert_non_null(strstr(err, "not a JPEG or PNG"));
+    assert_int_equal(ocr_imghdr_probe("\xff\xd8\xff", 3, &t, &w, &h, err, sizeof err), GR_ERR_FORMAT);
+    size_t len;
+    char *jpg = slurp(tu_data("cards/010.jpg"), &len);
+    assert_int_equal(ocr_imghdr_probe(jpg, len, &t, &w, &h, err, sizeof err), GR_OK);
+    assert_int_equal(t, OCR_IMG_JPEG);
+    assert_int_equal(w, 2048);
+    assert_int_equal(h, 1536);
+    assert_int_equal(ocr_imghdr_probe(jpg, len / 2, &t, &w, &h, err, sizeof err), GR_ERR_FORMAT);
+    assert_non_null(strstr(err, "truncated"));
+    assert_int_equal(ocr_imghdr_probe(jpg, 100, &t, &w, &h, err, sizeof err), GR_ERR_FORMAT);
+    /* a PNG header claiming 12000 x 10000: refused by size, never decoded */
+    unsigned char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x2e\xe0\0\0\x27\x10\x08\x00\x00\x00\x00";
+    assert_int_equal(ocr_imghdr_probe(png, 33, &t, &w, &h, err, sizeof err), GR_OK);
+    assert_int_equal(w * 1, 12000);
+    ocr_image_opts_t o = {4, 50, 26, 1};
+    ocr_card_img_t *cards = NULL;
+    int n = 0;
+    assert_int_equal(ocr_image_prepare(png, 33, &o, &cards, &n, err, sizeof err), GR_ERR_TOOBIG);
+    assert_non_null(strstr(err, "megapixels"));
+    assert_int_equal(ocr_image_prepare(jpg, len / 2, &o, &cards, &n, err, sizeof err), GR_ERR_FORMAT);
+    assert_null(cards);
+    free(jpg);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(english_us_card),
+        cmocka_unit_test(german_card),
+        cmocka_unit_test(french_card_handle_is_not_email),
+        cmocka_unit_test(russian_card_tagline_is_not_title),
+        cmocka_unit_test(british_card_with_ocr_confusions),
+        cmocka_unit_test(boxes_decide_the_title),
+        cmocka_unit_test(unexpected_script_and_garbage),
+        cmocka_unit_test(phones_per_country),
+        cmocka_unit_test(qr_payloads),
+        cmocka_unit_test(qr_decoded_from_card_photo),
+        cmocka_unit_test(bad_images_refused_before_decoding),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,216 @@
+/* vCard 4.0 export and 2.1/3.0/4.0 import: escaping, folding, round trips,
+ * bad cards reported with their line. */
+#include "testutil.h"
+
+#include "err.h"
+#include "vcard.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *read_one(const char *text, char **errs_out) {
+    char *contacts = NULL, *errs = NULL;
+    assert_int_equal(ocr_vcard_read(text, strlen(text), &contacts, &errs), GR_OK);
+    json_t *arr = json_loads(contacts, 0, NULL);
+    assert_non_null(arr);
+    assert_true(json_is_array(arr));
+    free(contacts);
+    if (errs_out) *errs_out = errs;
+    else free(errs);
+    return arr;
+}
+
+static const char *sget(json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    assert_non_null(v);
+    return json_string_value(v);
+}
+
+/* Every physical line is at most 75 octets and no fold splits a UTF-8
+ * sequence (a continuation line never starts with a continuation byte). */
+static void assert_folded_ok(const char *v) {
+    const char *p = v;
+    while (*p) {
+        const char *e = strstr(p, "\r\n");
+        assert_non_null(e); /* every line ends in CRLF */
+        assert_true(e - p <= 75);
+        if (*p == ' ') assert_true(((unsigned char)p[1] & 0xC0) != 0x80);
+        p = e + 2;
+    }
+}
+
+static void write_escapes_and_fields(void **state) {
+    (void)state;
+    char *v = NULL;
+    assert_int_equal(ocr_vcard_write("{\"name\":\"Anna; Maria, O\\\\Brien\",\"given_name\":\"Anna\","
+                                     "\"family_name\":\"O'Brien\",\"title\":\"Head of R&D\",\"company\":\"ACME, Inc.\","
+                                     "\"phones\":[{\"number\":\"+4930123456\",\"type\":\"work\"},"
+                                     "{\"number\":\"+491701234567\",\"type\":\"mobile\"},"
+                                     "{\"number\":\"+4930123457\",\"type\":\"fax\"}],"
+                                     "\"emails\":[\"anna@acme.de\"],\"websites\":[\"www.acme.de\"],"
+                                     "\"address\":\"Hauptstr. 1, 10115 Berlin\",\"note\":\"met at\\nfair\"}",
+                                     &v),
+                     GR_OK);
+    assert_non_null(v);
+    assert_true(strncmp(v, "BEGIN:VCARD\r\nVERSION:4.0\r\n", 26) == 0);
+    assert_non_null(strstr(v, "FN:Anna\\; Maria\\, O\\\\Brien\r\n"));
+    assert_non_null(strstr(v, "N:O'Brien;Anna;;;\r\n"));
+    assert_non_null(strstr(v, "ORG:ACME\\, Inc.\r\n"));
+    assert_non_null(strstr(v, "TEL;VALUE=uri;TYPE=\"cell\":tel:+491701234567\r\n"));
+    assert_non_null(strstr(v, "TYPE=\"fax\":tel:+4930123457"));
+    assert_non_null(strstr(v, "EMAIL;TYPE=work:anna@acme.de\r\n"));
+    assert_non_null(strstr(v, "ADR;TYPE=work:;;Hauptstr. 1\\, 10115 Berlin;;;;\r\n"));
+    assert_non_null(strstr(v, "NOTE:met at\\nfair\r\n"));
+    assert_non_null(strstr(v, "END:VCARD\r\n"));
+    assert_folded_ok(v);
+    free(v);
+}
+
+static void write_rejects_non_objects(void **state) {
+    (void)state;
+    char *v = (char *)1;
+    assert_int_equal(ocr_vcard_write("[1,2]", &v), GR_ERR_FORMAT);
+    assert_null(v);
+    assert_int_equal(ocr_vcard_write("not json", &v), GR_ERR_FORMAT);
+    assert_int_equal(ocr_vcard_write("{\"name\":5}", &v), GR_ERR_FORMAT);
+    assert_int_equal(ocr_vcard_write("{\"phones\":\"+1\"}", &v), GR_ERR_FORMAT);
+    assert_int_equal(ocr_vcard_write(NULL, &v), GR_ERR_FORMAT);
+}
+
+static void folding_on_utf8_boundaries(void **state) {
+    (void)state;
+    /* 3-byte (CJK) and 2-byte (Cyrillic) runs long enough to fold several times,
+     * at every offset of the sequence relative to the 75-octet limit. */
+    for (int pad = 0; pad < 4; pad++) {
+        char json[4096], name[1024] = "";
+        for (int i = 0; i < pad; i++) strcat(name, "x");
+        for (int i = 0; i < 60; i++) strcat(name, i % 2 ? "\xe4\xb8\xad" : "\xd0\x96");
+        snprintf(json, sizeof json, "{\"name\":\"%s\",\"title\":\"%s\"}", name, name);
+        char *v = NULL;
+        assert_int_equal(ocr_vcard_write(json, &v), GR_OK);
+        assert_folded_ok(v);
+        json_t *arr = read_one(v, NULL);
+        assert_int_equal(json_array_size(arr), 1);
+        assert_string_equal(sget(json_array_get(arr, 0), "name"), name);
+        assert_string_equal(sget(json_array_get(arr, 0), "title"), name);
+        json_decref(arr);
+        free(v);
+    }
+}
+
+static void round_trip_keeps_every_field(void **state) {
+    (void)state;
+    const char *in = "{\"name\":\"Сергей Иванов\",\"given_name\":\"Сергей\",\"family_name\":\"Иванов\","
+                     "\"title\":\"Директор, по продажам; \\\\юг\",\"company\":\"ООО \\\"Ромашка\\\"\","
+                     "\"phones\":[{\"number\":\"+74951234567\",\"type\":\"work\"},"
+                     "{\"number\":\"+79161234567\",\"type\":\"mobile\"},{\"number\":\"+74951234568\",\"type\":\"fax\"},"
+                     "{\"number\":\"+74951234569\",\"type\":\"other\"}],"
+                     "\"emails\":[\"s.ivanov@romashka.ru\",\"info@romashka.ru\"],\"websites\":[\"https://romashka.ru/\"],"
+                     "\"address\":\"ул. Тверская, д. 1; Москва, 125009\"}";
+    char *v = NULL;
+    assert_int_equal(ocr_vcard_write(in, &v), GR_OK);
+    assert_folded_ok(v);
+    json_t *arr = read_one(v, NULL);
+    json_t *want = json_loads(in, 0, NULL);
+    assert_int_equal(json_array_size(arr), 1);
+    json_t *got = json_array_get(arr, 0);
+    const char *keys[] = {"name", "given_name", "family_name", "title", "company", "address"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) assert_string_equal(sget(got, keys[i]), sget(want, keys[i]));
+    assert_true(json_equal(json_object_get(got, "phones"), json_object_get(want, "phones")));
+    assert_true(json_equal(json_object_get(got, "emails"), json_object_get(want, "emails")));
+    assert_true(json_equal(json_object_get(got, "websites"), json_object_get(want, "websites")));
+    json_decref(want);
+    json_decref(arr);
+    free(v);
+}
+
+static void reads_v3_folded_qp_and_several_cards(void **state) {
+    (void)state;
+    const char *text =
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Hans;;Dr.;\r\nFN:Dr. Hans Müller\r\n"
+        "ORG:Beispiel GmbH;Vertrieb\r\nTITLE:Leiter\r\n  Vertrieb\r\n"
+        "item1.TEL;TYPE=WORK,VOICE:+49 30 1234567\r\nTEL;TYPE=CELL:0170 1234567\r\n"
+        "TEL;type=FAX:+49 30 1234568\r\nEMAIL;TYPE=INTERNET:hans@beispiel.de\r\n"
+        "URL:https://beispiel.de\r\nADR;TYPE=WORK:;;Hauptstr. 1;Berlin;;10115;Germany\r\nEND:VCARD\r\n"
+        "\r\n"
+        "BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Dupont;Fran=C3=A7oise\n"
+        "TEL;CELL:+33 6 12 34 56 78\nNOTE;ENCODING=QUOTED-PRINTABLE:line one=0D=0A=\nline two\nEND:VCARD\n";
+    json_t *arr = read_one(text, NULL);
+    assert_int_equal(json_array_size(arr), 2);
+    json_t *a = json_array_get(arr, 0), *b = json_array_get(arr, 1);
+    assert_string_equal(sget(a, "name"), "Dr. Hans Müller");
+    assert_string_equal(sget(a, "family_name"), "Müller");
+    assert_string_equal(sget(a, "given_name"), "Hans");
+    assert_string_equal(sget(a, "company"), "Beispiel GmbH");
+    assert_string_equal(sget(a, "title"), "Leiter Vertrieb");
+    assert_string_equal(sget(a, "address"), "Hauptstr. 1, Berlin, 10115, Germany");
+    json_t *ph = json_object_get(a, "phones");
+    assert_int_equal(json_array_size(ph), 3);
+    assert_string_equal(sget(json_array_get(ph, 0), "type"), "work");
+    assert_string_equal(sget(json_array_get(ph, 1), "type"), "mobile");
+    assert_string_equal(sget(json_array_get(ph, 1), "number"), "0170 1234567");
+    assert_string_equal(sget(json_array_get(ph, 2), "type"), "fax");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(a, "emails"), 0)), "hans@beispiel.de");
+    /* 2.1 card without FN: the name is built from N; QP soft breaks joined. */
+    assert_string_equal(sget(b, "name"), "Françoise Dupont");
+    assert_string_equal(sget(json_array_get(json_object_get(b, "phones"), 0), "type"), "mobile");
+    assert_string_equal(sget(b, "note"), "line one\nline two");
+    json_decref(arr);
+}
+
+static void bad_cards_reported_with_line(void **state) {
+    (void)state;
+    const char *text = "BEGIN:VCARD\nVERSION:4.0\nFN:Good One\nEND:VCARD\n"     /* lines 1-4 */
+                       "BEGIN:VCARD\nVERSION:4.0\nFN:Broken\nthis line has no colon\nEND:VCARD\n" /* 5-9 */
+                       "BEGIN:VCARD\nVERSION:9.9\nFN:Future\nEND:VCARD\n"        /* 10-13 */
+                       "BEGIN:VCARD\nVERSION:4.0\nEMAIL:x@y.z\nEND:VCARD\n"      /* 14-17: no FN/N */
+                       "BEGIN:VCARD\nVERSION:4.0\nFN:Latin \xe9\nEND:VCARD\n"    /* 18-21: not UTF-8 */
+                       "BEGIN:VCARD\nVERSION:4.0\nFN:Also good\nEND:VCARD\n"     /* 22-25 */
+                       "BEGIN:VCARD\nVERSION:4.0\nFN:Cut off\n";                 /* 26: no END */
+    char *errs = NULL;
+    json_t *arr = read_one(text, &errs);
+    assert_int_equal(json_array_size(arr), 2);
+    assert_string_equal(sget(json_array_get(arr, 0), "name"), "Good One");
+    assert_string_equal(sget(json_array_get(arr, 1), "name"), "Also good");
+    json_t *e = json_loads(errs, 0, NULL);
+    assert_non_null(e);
+    assert_int_equal(json_array_size(e), 5);
+    int lines[] = {5, 10, 14, 18, 26};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(e, i), "line")), lines[i]);
+    assert_non_null(strstr(sget(json_array_get(e, 0), "message"), "line 8"));
+    assert_non_null(strstr(sget(json_array_get(e, 1), "message"), "9.9"));
+    assert_non_null(strstr(sget(json_array_get(e, 3), "message"), "UTF-8"));
+    assert_non_null(strstr(sget(json_array_get(e, 4), "message"), "END"));
+    json_decref(e);
+    free(errs);
+    json_decref(arr);
+}
+
+static void no_vcard_is_format_error(void **state) {
+    (void)state;
+    char *c = NULL, *e = NULL;
+    assert_int_equal(ocr_vcard_read("hello\nworld\n", 12, &c, &e), GR_ERR_FORMAT);
+    assert_null(c);
+    assert_null(e);
+    assert_int_equal(ocr_vcard_read("", 0, &c, &e), GR_ERR_FORMAT);
+    /* latin-1 declared via CHARSET is converted rather than refused */
+    const char *l1 = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN;CHARSET=ISO-8859-1:Ren\xe9\r\nEND:VCARD\r\n";
+    json_t *arr = read_one(l1, NULL);
+    assert_string_equal(sget(json_array_get(arr, 0), "name"), "René");
+    json_decref(arr);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(write_escapes_and_fields),
+        cmocka_unit_test(write_rejects_non_objects),
+        cmocka_unit_test(folding_on_utf8_boundaries),
+        cmocka_unit_test(round_trip_keeps_every_field),
+        cmocka_unit_test(reads_v3_folded_qp_and_several_cards),
+        cmocka_unit_test(bad_cards_reported_with_line),
+        cmocka_unit_test(no_vcard_is_format_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,365 @@
+/* Bitrix24 client pieces: reply envelope and error classes, batch replies
+ * (PHP-style []), query strings, the client-side bucket, URL rules,
+ * ORIGIN_IDs, field mapping, multi-field updates, back-off. */
+#include "testutil.h"
+
+#include "bitrix24.h"
+#include "bitrix24_map.h"
+#include "err.h"
+#include "sync_engine.h"
+#include "sync_fleet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static crm_b24_class_t parse(long status, const char *body, crm_b24_reply_t *r) {
+    memset(r, 0, sizeof *r);
+    return crm_b24_parse(status, body, body ? strlen(body) : 0, r);
+}
+
+static void reply_envelope(void **state) {
+    (void)state;
+    crm_b24_reply_t r;
+    assert_int_equal(parse(200, "{\"result\":17,\"time\":{\"start\":1.5}}", &r), CRM_B24_OK);
+    assert_int_equal(json_integer_value(r.result), 17);
+    assert_int_equal(r.next, -1);
+    crm_b24_reply_clear(&r);
+
+    assert_int_equal(parse(200, "{\"result\":[{\"ID\":\"5\"}],\"next\":50,\"total\":\"654\",\"time\":{}}", &r),
+                     CRM_B24_OK);
+    assert_int_equal(r.next, 50);
+    assert_int_equal(r.total, 654);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(r.result, 0), "ID")), "5");
+    crm_b24_reply_clear(&r);
+}
+
+static void reply_errors(void **state) {
+    (void)state;
+    crm_b24_reply_t r;
+    assert_int_equal(parse(503, "{\"error\":\"QUERY_LIMIT_EXCEEDED\",\"error_description\":\"Too many requests\"}", &r),
+                     CRM_B24_TRANSIENT);
+    assert_string_equal(r.error, "QUERY_LIMIT_EXCEEDED");
+    assert_string_equal(r.message, "Too many requests");
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(401, "{\"error\":\"NO_AUTH_FOUND\",\"error_description\":\"Wrong authorization data\"}", &r),
+                     CRM_B24_AUTH);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(403, "{\"error\":\"insufficient_scope\"}", &r), CRM_B24_AUTH);
+    assert_string_equal(r.message, "insufficient_scope");
+    crm_b24_reply_clear(&r);
+    /* Legacy lead errors: empty code, text only. */
+    assert_int_equal(parse(400, "{\"error\":\"\",\"error_description\":\"ID is not defined or invalid.\"}", &r),
+                     CRM_B24_REJECTED);
+    assert_string_equal(r.message, "ID is not defined or invalid.");
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(500, "{\"error\":\"INTERNAL_SERVER_ERROR\",\"error_description\":\"x\"}", &r),
+                     CRM_B24_TRANSIENT);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(429, "{\"error\":\"OPERATION_TIME_LIMIT\"}", &r), CRM_B24_TRANSIENT);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(400, "{\"error\":\"ERROR_BATCH_LENGTH_EXCEEDED\",\"error_description\":\"Max\"}", &r),
+                     CRM_B24_REJECTED);
+    crm_b24_reply_clear(&r);
+}
+
+static void reply_garbage(void **state) {
+    (void)state;
+    crm_b24_reply_t r;
+    /* A captive portal's page with 200: retry later, never "delivered". */
+    assert_int_equal(parse(200, "<html>Login to Wi-Fi</html>", &r), CRM_B24_TRANSIENT);
+    assert_non_null(strstr(r.message, "not a Bitrix24 JSON"));
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(200, "", &r), CRM_B24_TRANSIENT);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(200, "[1,2]", &r), CRM_B24_TRANSIENT);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(200, "{\"time\":{}}", &r), CRM_B24_TRANSIENT);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(502, "Bad gateway", &r), CRM_B24_TRANSIENT);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(404, "nope", &r), CRM_B24_REJECTED);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(200, "{\"result\":1", &r), CRM_B24_TRANSIENT); /* cut off */
+    crm_b24_reply_clear(&r);
+}
+
+static void batch_split(void **state) {
+    (void)state;
+    crm_b24_reply_t top, reps[3];
+    const char *keys[3] = {"c0", "c1", "c2"};
+    assert_int_equal(parse(200,
+                           "{\"result\":{\"result\":{\"c0\":5,\"c2\":[{\"ID\":\"1\"}]},"
+                           "\"result_error\":{\"c1\":{\"error\":\"\",\"error_description\":\"Required fields\"}},"
+                           "\"result_total\":{\"c2\":120},\"result_next\":{\"c2\":50},\"result_time\":[]},\"time\":{}}",
+                           &top),
+                     CRM_B24_OK);
+    memset(reps, 0, sizeof reps);
+    assert_int_equal(crm_b24_split_batch(top.result, keys, 3, reps), GR_OK);
+    assert_int_equal(reps[0].cls, CRM_B24_OK);
+    assert_int_equal(json_integer_value(reps[0].result), 5);
+    assert_int_equal(reps[1].cls, CRM_B24_REJECTED);
+    assert_string_equal(reps[1].message, "Required fields");
+    assert_int_equal(reps[2].cls, CRM_B24_OK);
+    assert_int_equal(reps[2].next, 50);
+    assert_int_equal(reps[2].total, 120);
+    for (int i = 0; i < 3; i++) crm_b24_reply_clear(&reps[i]);
+    crm_b24_reply_clear(&top);
+
+    /* PHP-style empty maps, and a command that was never run (halt). */
+    assert_int_equal(parse(200,
+                           "{\"result\":{\"result\":[],\"result_error\":{\"c0\":{\"error\":\"QUERY_LIMIT_EXCEEDED\","
+                           "\"error_description\":\"Too many\"}},\"result_total\":[],\"result_next\":[],"
+                           "\"result_time\":[]},\"time\":{}}",
+                           &top),
+                     CRM_B24_OK);
+    memset(reps, 0, sizeof reps);
+    assert_int_equal(crm_b24_split_batch(top.result, keys, 2, reps), GR_OK);
+    assert_int_equal(reps[0].cls, CRM_B24_TRANSIENT);
+    assert_int_equal(reps[1].cls, CRM_B24_TRANSIENT);
+    assert_non_null(strstr(reps[1].message, "not run"));
+    for (int i = 0; i < 2; i++) crm_b24_reply_clear(&reps[i]);
+    crm_b24_reply_clear(&top);
+
+    /* Not a batch result at all. */
+    json_t *bad = json_string("x");
+    memset(reps, 0, sizeof reps);
+    assert_int_equal(crm_b24_split_batch(bad, keys, 1, reps), GR_ERR_FORMAT);
+    assert_int_equal(reps[0].cls, CRM_B24_TRANSIENT);
+    json_decref(bad);
+}
+
+static void query_encode(void **state) {
+    (void)state;
+    json_t *p = json_pack("{s:{s:s,s:[{s:s,s:s}],s:b},s:i}", "fields", "TITLE", "Café & Co", "PHONE", "VALUE",
+                          "+49 30", "VALUE_TYPE", "WORK", "OPENED", 1, "id", 7);
+    char *q = crm_b24_query_encode(p);
+    assert_non_null(q);
+    assert_string_equal(q, "fields[TITLE]=Caf%C3%A9%20%26%20Co&fields[PHONE][0][VALUE]=%2B49%2030&"
+                           "fields[PHONE][0][VALUE_TYPE]=WORK&fields[OPENED]=Y&id=7");
+    free(q);
+    json_decref(p);
+    q = crm_b24_query_encode(NULL);
+    assert_string_equal(q, "");
+    free(q);
+}
+
+static void bucket(void **state) {
+    (void)state;
+    crm_b24_bucket_t b;
+    crm_b24_bucket_init(&b, 2.0, 2.0, 100.0);
+    /* Starts without credit: a restarted process cannot burst. */
+    double w = crm_b24_bucket_take(&b, 100.0);
+    assert_true(w > 0.49 && w <= 0.5);
+    assert_true(crm_b24_bucket_take(&b, 100.5) == 0);
+    assert_true(crm_b24_bucket_take(&b, 100.5) > 0);
+    /* Idle for long: at most `burst` requests at once. */
+    int sent = 0;
+    while (crm_b24_bucket_take(&b, 200.0) == 0) sent++;
+    assert_int_equal(sent, 2);
+    /* Over 10 simulated seconds, never more than rate*t + burst. */
+    double t = 200.0;
+    sent = 0;
+    while (t < 210.0) {
+        double x = crm_b24_bucket_take(&b, t);
+        if (x == 0)
+            sent++;
+        else
+            t += x;
+    }
+    assert_true(sent <= 21 && sent >= 19);
+}
+
+static void url_rules(void **state) {
+    (void)state;
+    char err[256];
+    assert_int_equal(crm_b24_url_check("https://acme.bitrix24.de/rest/1/abc/", err, sizeof err), GR_OK);
+    assert_int_equal(crm_b24_url_check("http://127.0.0.1:8080/rest/1/abc/", err, sizeof err), GR_OK);
+    assert_int_equal(crm_b24_url_check("http://localhost/rest/1/abc/", err, sizeof err), GR_OK);
+    assert_int_equal(crm_b24_url_check("http://acme.bitrix24.de/rest/1/secretcode/", err, sizeof err), GR_ERR_INVAL);
+    assert_null(strstr(err, "secretcode")); /* the secret is never echoed */
+    assert_int_equal(crm_b24_url_check("http://127.0.0.1.evil.com/rest/1/x/", err, sizeof err), GR_ERR_INVAL);
+    assert_int_equal(crm_b24_url_check("ftp://x/rest/1/x/", err, sizeof err), GR_ERR_INVAL);
+    assert_int_equal(crm_b24_url_check("https://acme.bitrix24.de/", err, sizeof err), GR_ERR_INVAL);
+    assert_int_equal(crm_b24_url_check("", err, sizeof err), GR_ERR_INVAL);
+}
+
+static int resolver(void *ctx, const char *entity, int64_t id, char *buf, size_t len) {
+    (void)ctx;
+    if (strcmp(entity, "company") == 0 && id == 3) {
+        snprintf(buf, len, "901");
+        return 1;
+    }
+    if (strcmp(entity, "contact") == 0 && id == 4) {
+        snprintf(buf, len, "77");
+        return 1;
+    }
+    return 0;
+}
+
+static void origin_and_mapping(void **state) {
+    (void)state;
+    char buf[64];
+    assert_int_equal(crm_b24_origin_id("a1b2", "contact", 42, buf, sizeof buf), GR_OK);
+    assert_string_equal(buf, "a1b2:contact:42");
+    assert_int_equal(crm_b24_origin_id("a1b2", "contact", 42, buf, 8), GR_ERR_RANGE);
+
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL};
+    char err[200];
+    json_t *f = NULL;
+    json_t *c = json_loads("{\"given_name\":\"Ann\",\"family_name\":\"Lee\",\"title\":\"CTO\",\"company_id\":3,"
+                           "\"phones\":[{\"number\":\"+49 30 1\",\"type\":\"mobile\"},{\"number\":\"2\",\"type\":\"weird\"}],"
+                           "\"emails\":[\"ann@x.com\"],\"websites\":[\"x.com\"],\"extra\":1}",
+                           0, NULL);
+    assert_int_equal(crm_b24_map_fields(&ctx, "contact", "upsert", c, &f, err, sizeof err), GR_OK);
+    assert_string_equal(json_string_value(json_object_get(f, "NAME")), "Ann");
+    assert_string_equal(json_string_value(json_object_get(f, "POST")), "CTO");
+    assert_string_equal(json_string_value(json_object_get(f, "COMPANY_ID")), "901");
+    json_t *ph = json_object_get(f, "PHONE");
+    assert_int_equal(json_array_size(ph), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ph, 0), "VALUE_TYPE")), "MOBILE");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ph, 1), "VALUE_TYPE")), "OTHER");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(f, "EMAIL"), 0), "VALUE")),
+                        "ann@x.com");
+    assert_null(json_object_get(f, "ORIGIN_ID"));
+    json_decref(f);
+    json_decref(c);
+
+    /* Leads: card scans are TRADE_SHOW, face visits the configured source. */
+    json_t *l = json_loads("{\"title\":\"Card\",\"status\":\"IN_PROCESS\",\"source\":\"card_scan\",\"contact_id\":4,"
+                           "\"data\":{\"given_name\":\"Bob\",\"company\":\"Acme\"}}",
+                           0, NULL);
+    assert_int_equal(crm_b24_map_fields(&ctx, "lead", "upsert", l, &f, err, sizeof err), GR_OK);
+    assert_string_equal(json_string_value(json_object_get(f, "SOURCE_ID")), "TRADE_SHOW");
+    assert_string_equal(json_string_value(json_object_get(f, "STATUS_ID")), "IN_PROCESS");
+    assert_string_equal(json_string_value(json_object_get(f, "COMPANY_TITLE")), "Acme");
+    assert_string_equal(json_string_value(json_object_get(f, "CONTACT_ID")), "77");
+    json_decref(f);
+    assert_int_equal(crm_b24_map_fields(&ctx, "lead", "convert", l, &f, err, sizeof err), GR_OK);
+    assert_string_equal(json_string_value(json_object_get(f, "STATUS_ID")), "CONVERTED");
+    json_decref(f);
+    json_object_set_new(l, "source", json_string("face_visit"));
+    assert_int_equal(crm_b24_map_fields(&ctx, "lead", "upsert", l, &f, err, sizeof err), GR_OK);
+    assert_string_equal(json_string_value(json_object_get(f, "SOURCE_ID")), "WEB");
+    json_decref(f);
+    json_decref(l);
+
+    /* Deals: unknown references are left out, amount as text. */
+    json_t *d = json_loads("{\"title\":\"D\",\"stage\":\"won\",\"contact_id\":4,\"company_id\":99,\"amount\":12.5}", 0,
+                           NULL);
+    assert_int_equal(crm_b24_map_fields(&ctx, "deal", "upsert", d, &f, err, sizeof err), GR_OK);
+    assert_string_equal(json_string_value(json_object_get(f, "STAGE_ID")), "WON");
+    assert_string_equal(json_string_value(json_object_get(f, "OPPORTUNITY")), "12.50");
+    assert_null(json_object_get(f, "COMPANY_ID"));
+    json_decref(f);
+    json_decref(d);
+
+    /* Bad input is an error with a message, never a crash. */
+    json_t *bad = json_loads("{\"given_name\":5,\"phones\":\"x\"}", 0, NULL);
+    assert_int_equal(crm_b24_map_fields(&ctx, "contact", "upsert", bad, &f, err, sizeof err), GR_ERR_INVAL);
+    assert_null(f);
+    json_decref(bad);
+    bad = json_loads("{\"phones\":[1]}", 0, NULL);
+    assert_int_equal(crm_b24_map_fields(&ctx, "contact", "upsert", bad, &f, err, sizeof err), GR_ERR_INVAL);
+    json_decref(bad);
+    bad = json_string("x");
+    assert_int_equal(crm_b24_map_fields(&ctx, "contact", "upsert", bad, &f, err, sizeof err), GR_ERR_INVAL);
+    json_decref(bad);
+    assert_null(crm_b24_entity("visit"));
+    assert_string_equal(crm_b24_entity("deal"), "deal");
+}
+
+static void multi_diff(void **state) {
+    (void)state;
+    json_t *ex = json_loads("[{\"ID\":\"11\",\"VALUE\":\"+49 30 111\"},{\"ID\":\"12\",\"VALUE\":\"Old@X.com\"}]", 0, NULL);
+    json_t *want = json_loads("[{\"VALUE\":\"+4930111\",\"VALUE_TYPE\":\"WORK\"},{\"VALUE\":\"new@x.com\"}]", 0, NULL);
+    json_t *d = crm_b24_map_multi_diff(ex, want);
+    /* +49 30 111 kept (same digits), old@x.com deleted, new@x.com added */
+    assert_int_equal(json_array_size(d), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "ID")), "12");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "DELETE")), "Y");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 1), "VALUE")), "new@x.com");
+    json_decref(d);
+    d = crm_b24_map_multi_diff(NULL, want); /* nothing there yet */
+    assert_int_equal(json_array_size(d), 2);
+    json_decref(d);
+    json_t *empty = json_array();
+    d = crm_b24_map_multi_diff(ex, empty); /* all removed */
+    assert_int_equal(json_array_size(d), 2);
+    json_decref(d);
+    json_decref(empty);
+    json_decref(ex);
+    json_decref(want);
+}
+
+static void comms_and_comment(void **state) {
+    (void)state;
+    json_t *c = json_loads("{\"emails\":[\"a@x.com\",{\"value\":\"b@x.com\"}],\"phones\":[{\"number\":\"+1 555\"}]}", 0,
+                           NULL);
+    json_t *m, *p;
+    crm_b24_map_comms(c, &m, &p);
+    assert_int_equal(json_array_size(m), 2);
+    assert_string_equal(json_string_value(json_array_get(m, 1)), "b@x.com");
+    assert_int_equal(json_array_size(p), 1);
+    json_decref(m);
+    json_decref(p);
+    json_decref(c);
+
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "OTHER", NULL, NULL};
+    json_t *v = json_loads("{\"label\":\"Ann Lee\",\"started_at\":\"2026-11-27T10:00:00Z\",\"is_new\":true}", 0, NULL);
+    char *t = crm_b24_map_visit_comment(&ctx, v, "dev:visit:9");
+    assert_string_equal(t, "Visit at Booth 7: Ann Lee, first visit on 2026-11-27T10:00:00Z. [greeter:dev:visit:9]");
+    free(t);
+    json_decref(v);
+
+    char *b = crm_b24_base64((const unsigned char *)"hello", 5);
+    assert_string_equal(b, "aGVsbG8=");
+    free(b);
+    b = crm_b24_base64((const unsigned char *)"hi!", 3);
+    assert_string_equal(b, "aGkh");
+    free(b);
+}
+
+static void backoff(void **state) {
+    (void)state;
+    assert_true(crm_sync_backoff(1, 1, 300, 0) == 0.5);
+    assert_true(crm_sync_backoff(3, 1, 300, 0.999) > 3.9);
+    assert_true(crm_sync_backoff(3, 1, 300, 0.999) <= 4.0);
+    /* A day of failures stays capped. */
+    assert_true(crm_sync_backoff(10000, 1, 300, 0.999) <= 300.0);
+    assert_true(crm_sync_backoff(10000, 1, 300, 0) >= 150.0);
+}
+
+static void fleet_field(void **state) {
+    (void)state;
+    unsigned char *out = NULL, raw[1024];
+    size_t n = 99;
+    assert_int_equal(crm_sync_fleet_decode("", &out, &n), GR_OK);
+    assert_int_equal(n, 0);
+    assert_null(out);
+    assert_int_equal(crm_sync_fleet_decode(NULL, &out, &n), GR_OK);
+    for (size_t i = 0; i < sizeof raw; i++) raw[i] = (unsigned char)(i * 7);
+    char *b = crm_b24_base64(raw, sizeof raw), text[2000];
+    snprintf(text, sizeof text, "gf1:%s", b);
+    free(b);
+    assert_int_equal(crm_sync_fleet_decode(text, &out, &n), GR_OK);
+    assert_int_equal(n, 2);
+    assert_memory_equal(out, raw, sizeof raw);
+    free(out);
+    text[10] = '!';
+    assert_int_equal(crm_sync_fleet_decode(text, &out, &n), GR_ERR_FORMAT);
+    assert_int_equal(crm_sync_fleet_decode("gf1:AAAA", &out, &n), GR_ERR_FORMAT); /* 3 bytes: not a template */
+    assert_int_equal(crm_sync_fleet_decode("gf2:AAAA", &out, &n), GR_ERR_FORMAT);
+    assert_int_equal(crm_sync_fleet_decode("gf1:A=AA", &out, &n), GR_ERR_FORMAT);
+    assert_int_equal(crm_sync_fleet_decode("gf1:", &out, &n), GR_ERR_FORMAT);
+    assert_null(out);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reply_envelope), cmocka_unit_test(reply_errors),      cmocka_unit_test(reply_garbage),
+        cmocka_unit_test(batch_split),    cmocka_unit_test(query_encode),      cmocka_unit_test(bucket),
+        cmocka_unit_test(url_rules),      cmocka_unit_test(origin_and_mapping), cmocka_unit_test(multi_diff),
+        cmocka_unit_test(comms_and_comment), cmocka_unit_test(backoff), cmocka_unit_test(fleet_field),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

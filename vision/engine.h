@@ -1,0 +1,102 @@
+/* engine.h - the face pipeline between a frame source and visit events.
+ *
+ * Two threads: the tracker thread takes frames (vis_engine_push), finds
+ * where there is motion, detects faces only in the moving region and around
+ * existing tracks (on frames reduced so the face is ~90 px), follows faces
+ * with the IoU tracker and cuts aligned chips of tracks that still need
+ * samples; the recogniser thread computes descriptors, matches them against
+ * the gallery, collects each track's votes and turns verdicts into visits
+ * (database row, snapshot, callback). With every_frame set it runs the
+ * textbook pipeline instead (full-frame detection and a descriptor for every
+ * face in every frame, no tracking, no gating): the benchmark baseline.
+ */
+#ifndef VIS_ENGINE_H
+#define VIS_ENGINE_H
+
+#include "face.h"
+#include "facenet.h"
+#include "image.h"
+#include "ring.h"
+#include "store.h"
+
+#include <stdint.h>
+
+typedef struct vis_engine vis_engine_t;
+
+typedef struct {
+    double threshold, margin;   /* vision.match_threshold / match_margin */
+    int min_face_px;            /* vision.min_face_px */
+    int samples;                /* vision.samples */
+    double visit_gap_s;         /* vision.visit_gap_s */
+    double max_yaw;             /* vision.max_yaw */
+    double min_sharpness;       /* vision.min_sharpness */
+    int max_templates;          /* vision.max_templates */
+    int detect_every;           /* vision.detect_every: frames between detections of a recognised track */
+    int remember_unknown;       /* privacy.remember_unknown */
+    int every_frame;            /* textbook per-frame pipeline (benchmarks) */
+    int block;                  /* never drop frames or samples (files in the CLI) */
+    const char *snapshot_dir;   /* where visit snapshots go; NULL: none */
+    const char *camera;         /* source name stored with visits */
+    gr_ring_t *ring;            /* annotated JPEG frames for the web stream, or NULL */
+    double stream_fps;          /* vision.stream_fps */
+} vis_engine_opts_t;
+
+typedef struct {
+    long frame;
+    double t;
+    int64_t person_id;
+    int is_new;
+    float distance;
+    vis_box_t box;
+    char label[128];
+    int64_t visit_id;
+    int visit_count;
+    char snapshot[192];         /* file name under snapshot_dir, "" if none */
+} vis_event_t;
+
+typedef struct {
+    long frames, dropped_frames;
+    long motion_frames;
+    long detect_runs;           /* detector calls (full frame, motion region or track region) */
+    double detect_pixels;       /* pixels scanned by the detector */
+    long samples, dropped_samples;
+    long descriptors;
+    long events;
+} vis_engine_stats_t;
+
+/* Called on the recogniser thread for every visit event. */
+typedef void (*vis_event_cb_t)(const vis_event_t *ev, void *ud);
+
+/* Load the models from models_dir, the gallery from st, start the threads.
+ * st belongs to the caller but is used only by the recogniser thread until
+ * vis_engine_close. On success *out is owned by the caller: vis_engine_close. */
+int vis_engine_open(const vis_engine_opts_t *o, const char *models_dir, crm_store_t *st, vis_event_cb_t cb,
+                    void *ud, vis_engine_t **out, char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* Hand a frame over: its buffer is swapped with a free one, so on return
+ * *frame holds another buffer (possibly empty) for the next read. With
+ * o->block set, waits while the queue is full; otherwise the oldest waiting
+ * frame is dropped. Returns GR_OK or GR_ERR_STOPPED. */
+int vis_engine_push(vis_engine_t *e, vis_image_t *frame, double t, long index);
+
+/* Wait until every pushed frame and sample is processed. */
+void vis_engine_drain(vis_engine_t *e);
+
+/* Monotonic time of the last processed frame (0: none yet). */
+double vis_engine_last_frame(const vis_engine_t *e);
+
+void vis_engine_stats(vis_engine_t *e, vis_engine_stats_t *s);
+
+/* Stop and join the threads, free everything. */
+void vis_engine_close(vis_engine_t *e);
+
+/* Load models only (CLI embed/compare/enroll): paths from models_dir. */
+int vis_models_open(const char *models_dir, vis_facemod_t **fm, vis_net_t **net, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* Every face in img, largest first: box, landmarks-aligned descriptor and
+ * quality. Returns the number found (<= max) or a GR_ERR_* code. */
+int vis_faces_in_image(vis_facemod_t *fm, vis_net_t *net, const vis_image_t *img, int upsample,
+                       vis_box_t *boxes, float *desc, vis_quality_t *q, int max);
+
+#endif

@@ -1,0 +1,121 @@
+/* faces.c - recognition outside the live pipeline: enrolment from photos
+ * (vis_faces_*) for the web UI and the CLI. */
+#define GR_LOG_MODULE "vision"
+#include "faces.h"
+
+#include "engine.h"
+#include "err.h"
+#include "log.h"
+#include "people.h"
+#include "vision.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vis_faces {
+    vis_facemod_t *fm;
+    vis_net_t *net;
+    long max_pixels;
+};
+
+int vis_faces_open(const gr_config_t *cfg, vis_faces_t **out) {
+    *out = NULL;
+    vis_faces_t *f = calloc(1, sizeof *f);
+    if (!f) return GR_ERR_NOMEM;
+    char err[600];
+    int rc = vis_models_open(gr_config_str(cfg, "models.dir"), &f->fm, &f->net, err, sizeof err);
+    if (rc) {
+        LOG_E("%s", err);
+        free(f);
+        return rc;
+    }
+    f->max_pixels = VIS_IMAGE_MAX_PIXELS_DEFAULT;
+    *out = f;
+    return GR_OK;
+}
+
+void vis_faces_close(vis_faces_t *f) {
+    if (!f) return;
+    vis_facemod_close(f->fm);
+    vis_net_close(f->net);
+    free(f);
+}
+
+int vis_faces_describe(vis_faces_t *f, const vis_image_t *img, int as_chip, vis_box_t *boxes, float *desc,
+                       vis_quality_t *q, int max) {
+    if (max <= 0) return 0;
+    if (!as_chip) {
+        int n = vis_faces_in_image(f->fm, f->net, img, 0, boxes, desc, q, max);
+        /* small photos: look again at twice the size for faces of 40-80 px */
+        if (n == 0 && (long)img->w * img->h <= 1000L * 1000)
+            n = vis_faces_in_image(f->fm, f->net, img, 1, boxes, desc, q, max);
+        return n;
+    }
+    /* an aligned chip: the whole image, scaled to 150x150 */
+    unsigned char *chip = malloc(VIS_CHIP_SIZE * VIS_CHIP_SIZE * 3);
+    if (!chip) return GR_ERR_NOMEM;
+    for (int y = 0; y < VIS_CHIP_SIZE; y++)
+        for (int x = 0; x < VIS_CHIP_SIZE; x++) {
+            int sx = (int)((x + 0.5) * img->w / VIS_CHIP_SIZE), sy = (int)((y + 0.5) * img->h / VIS_CHIP_SIZE);
+            const unsigned char *p = img->data + (size_t)sy * (size_t)img->stride + (size_t)sx * 3;
+            unsigned char *d = chip + ((size_t)y * VIS_CHIP_SIZE + (size_t)x) * 3;
+            d[0] = p[2];
+            d[1] = p[1];
+            d[2] = p[0];
+        }
+    int rc = vis_net_embed(f->net, chip, 1, desc);
+    if (rc == GR_OK) {
+        boxes[0] = (vis_box_t){0, 0, (float)img->w, (float)img->h, 0};
+        q->size = (float)img->w;
+        q->yaw = 0;
+        q->sharpness = 0;
+        q->score = 1;
+    }
+    free(chip);
+    return rc ? rc : 1;
+}
+
+int vis_faces_enroll(vis_faces_t *f, const char *db_path, long long person_id, const char *label, const void *img,
+                     size_t len, long long *out_person, char *err, size_t errlen) {
+    *out_person = 0;
+    if (!f || !db_path || (!person_id && (!label || !*label))) {
+        snprintf(err, errlen, "a name is needed for a new person");
+        return GR_ERR_INVAL;
+    }
+    vis_image_t im;
+    int rc = vis_image_decode(img, len, f->max_pixels, 1, 1, &im, err, errlen);
+    if (rc) return rc;
+    vis_box_t box;
+    float desc[VIS_DESC_DIM];
+    vis_quality_t q;
+    int n = vis_faces_describe(f, &im, 0, &box, desc, &q, 1);
+    vis_image_free(&im);
+    if (n < 0) {
+        snprintf(err, errlen, "face analysis failed: %s", gr_strerror(n));
+        return n;
+    }
+    if (n == 0) {
+        snprintf(err, errlen, "no face found in the photo");
+        return GR_ERR_EMPTY;
+    }
+    if (q.yaw > 0.6) {
+        snprintf(err, errlen, "the face is turned too far (yaw %.2f); use a frontal photo", q.yaw);
+        return GR_ERR_EMPTY;
+    }
+    crm_store_t *st;
+    rc = crm_store_open(db_path, &st, err, errlen);
+    if (rc) return rc;
+    int64_t pid = 0;
+    rc = vis_people_enroll(st, person_id, label, desc, q.score, "photo", &pid);
+    crm_store_close(st);
+    if (rc) {
+        if (rc == GR_ERR_NOTFOUND)
+            snprintf(err, errlen, "no person %lld", person_id);
+        else
+            snprintf(err, errlen, "database error: %s", gr_strerror(rc));
+        return rc;
+    }
+    *out_person = pid;
+    return GR_OK;
+}

@@ -1,0 +1,911 @@
+/* api.c - the JSON API under /api/v1 (docs/API.md): login, the CRM records
+ * (through the crm/ headers, never SQL of our own), visits, notifications, settings
+ * and status. Every handler answers JSON; errors are {"error","message"}.
+ */
+#define GR_LOG_MODULE "web"
+#include "activity.h"
+#include "companies.h"
+#include "contacts.h"
+#include "deals.h"
+#include "err.h"
+#include "internal.h"
+#include "leads.h"
+#include "log.h"
+#include "notify.h"
+#include "outbox.h"
+#include "privacy.h"
+#include "scans.h"
+#include "transfer.h"
+#include "vcard.h"
+#include "version.h"
+#include "visits.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#define MAX_QUERY 256
+
+static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+static void method_not_allowed(web_req_t *r, const char *allowed) {
+    web_reply_error(r, 405, "method_not_allowed", "allowed here: %s", allowed);
+}
+
+static const char *actor(web_req_t *r) { return r->sess.username[0] ? r->sess.username : "web"; }
+
+/* limit/offset/q from the query string; replies 400 and returns -1 on bad values. */
+static int paging(web_req_t *r, int *limit, int *offset, const char **q) {
+    long l, o;
+    if (web_parse_long(web_req_arg(r, "limit"), 1, 500, 50, &l) != GR_OK) {
+        web_reply_error(r, 400, "invalid", "limit must be a number from 1 to 500");
+        return -1;
+    }
+    if (web_parse_long(web_req_arg(r, "offset"), 0, 1000000000L, 0, &o) != GR_OK) {
+        web_reply_error(r, 400, "invalid", "offset must be a number >= 0");
+        return -1;
+    }
+    *limit = (int)l;
+    *offset = (int)o;
+    if (q) {
+        *q = web_req_arg(r, "q");
+        if (*q && strlen(*q) > MAX_QUERY) {
+            web_reply_error(r, 400, "invalid", "q is longer than %d characters", MAX_QUERY);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- login ---- */
+
+static void cookie_header(web_req_t *r, struct MHD_Response *resp, const char *token, long max_age) {
+    if (!resp) return;
+    char c[256];
+    snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld%s", WEB_SESSION_COOKIE, token, max_age,
+             r->srv->tls ? "; Secure" : "");
+    MHD_add_response_header(resp, "Set-Cookie", c);
+}
+
+static void api_login(web_req_t *r) {
+    if (!is(r->method, "POST")) {
+        method_not_allowed(r, "POST");
+        return;
+    }
+    json_t *in = NULL;
+    if (web_req_json(r, &in) != GR_OK) return;
+    const char *user = json_string_value(json_object_get(in, "username"));
+    const char *pw = json_string_value(json_object_get(in, "password"));
+    if (!user || !pw) {
+        json_decref(in);
+        web_reply_error(r, 400, "invalid", "username and password (strings) are required");
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) {
+        json_decref(in);
+        return;
+    }
+    char token[WEB_TOKEN_HEX];
+    web_session_t s;
+    int retry = 0;
+    int rc = web_auth_login(r->srv->auth, st, r->client, user, pw, token, &s, &retry);
+    json_decref(in);
+    if (rc == GR_ERR_BUSY) {
+        web_reply_error(r, 429, "rate_limited", "too many failed logins; try again in %d s", retry);
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", retry);
+        if (r->resp) MHD_add_response_header(r->resp, "Retry-After", ra);
+        return;
+    }
+    if (rc == GR_ERR_AUTH || rc == GR_ERR_INVAL) {
+        web_reply_error(r, 401, "bad_credentials", "wrong user name or password");
+        return;
+    }
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, "login failed");
+        return;
+    }
+    web_reply_json(r, 200,
+                   json_pack("{s:s, s:s, s:b, s:f}", "csrf_token", s.csrf, "username", s.username, "must_change",
+                             s.must_change, "expires_at", s.expires_at));
+    cookie_header(r, r->resp, token, (long)(s.expires_at - (double)time(NULL)));
+}
+
+static void api_logout(web_req_t *r) {
+    if (!is(r->method, "POST")) {
+        method_not_allowed(r, "POST");
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    int rc = web_auth_logout(r->srv->auth, st, r->token);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, NULL);
+        return;
+    }
+    web_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+    cookie_header(r, r->resp, "", 0);
+}
+
+static void api_me(web_req_t *r) {
+    if (!is(r->method, "GET")) {
+        method_not_allowed(r, "GET");
+        return;
+    }
+    web_reply_json(r, 200,
+                   json_pack("{s:s, s:s, s:b, s:f, s:s, s:s}", "username", r->sess.username, "csrf_token", r->sess.csrf,
+                             "must_change", r->sess.must_change, "expires_at", r->sess.expires_at, "device",
+                             gr_config_str(r->srv->cfg, "device.name"), "greeting",
+                             gr_config_str(r->srv->cfg, "web.greeting")));
+}
+
+static void api_password(web_req_t *r) {
+    if (!is(r->method, "POST")) {
+        method_not_allowed(r, "POST");
+        return;
+    }
+    json_t *in = NULL;
+    if (web_req_json(r, &in) != GR_OK) return;
+    crm_store_t *st = web_req_db(r);
+    if (!st) {
+        json_decref(in);
+        return;
+    }
+    char err[256] = "";
+    int rc = web_auth_change_password(r->srv->auth, st, r->client, r->sess.user_id, r->token,
+                                      json_string_value(json_object_get(in, "old_password")),
+                                      json_string_value(json_object_get(in, "new_password")), err, sizeof err);
+    json_decref(in);
+    if (rc == GR_ERR_BUSY) {
+        web_reply_error(r, 429, "rate_limited", "%s", err);
+        return;
+    }
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, err);
+        return;
+    }
+    web_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* ---- CRM records ---- */
+
+typedef struct {
+    const char *name;
+    int (*create)(crm_store_t *, json_t *, const char *, json_t **, char *, size_t);
+    int (*get)(crm_store_t *, int64_t, json_t **);
+    int (*update)(crm_store_t *, int64_t, json_t *, const char *, json_t **, char *, size_t);
+    int (*del)(crm_store_t *, int64_t, const char *);
+} entity_t;
+
+static const entity_t entities[] = {
+    {"contacts", crm_contact_create, crm_contact_get, crm_contact_update, crm_contact_delete},
+    {"companies", crm_company_create, crm_company_get, crm_company_update, crm_company_delete},
+    {"leads", crm_lead_create, crm_lead_get, crm_lead_update, crm_lead_delete},
+    {"deals", crm_deal_create, crm_deal_get, crm_deal_update, crm_deal_delete},
+};
+
+static void entity_list(web_req_t *r, const entity_t *e, crm_store_t *st) {
+    int limit, offset;
+    const char *q;
+    if (paging(r, &limit, &offset, &q) < 0) return;
+    json_t *out = NULL;
+    int rc;
+    if (is(e->name, "contacts")) {
+        rc = crm_contact_list(st, q, limit, offset, &out);
+    } else if (is(e->name, "companies")) {
+        rc = crm_company_list(st, q, limit, offset, &out);
+    } else if (is(e->name, "leads")) {
+        const char *status = web_req_arg(r, "status");
+        if (status && *status && !crm_lead_status_valid(status)) {
+            web_reply_error(r, 400, "invalid", "status must be NEW, IN_PROCESS, CONVERTED or JUNK");
+            return;
+        }
+        rc = crm_lead_list(st, q, status && *status ? status : NULL, limit, offset, &out);
+    } else {
+        const char *stage = web_req_arg(r, "stage");
+        if (stage && *stage && !crm_deal_stage_valid(stage)) {
+            web_reply_error(r, 400, "invalid", "unknown deal stage '%.40s'", stage);
+            return;
+        }
+        rc = crm_deal_list(st, q, stage && *stage ? stage : NULL, limit, offset, &out);
+    }
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, NULL);
+        return;
+    }
+    web_reply_json(r, 200, out);
+}
+
+static void contact_vcard(web_req_t *r, crm_store_t *st, int64_t id) {
+    json_t *c = NULL;
+    int rc = crm_contact_get(st, id, &c);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, "no such contact");
+        return;
+    }
+    char *text = json_dumps(c, JSON_COMPACT);
+    json_decref(c);
+    char *card = NULL;
+    rc = text ? ocr_vcard_write(text, &card) : GR_ERR_NOMEM;
+    free(text);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, NULL);
+        return;
+    }
+    web_reply_bytes(r, 200, "text/vcard; charset=utf-8", card, strlen(card));
+    free(card);
+    char disp[96];
+    snprintf(disp, sizeof disp, "attachment; filename=\"contact-%lld.vcf\"", (long long)id);
+    if (r->resp) MHD_add_response_header(r->resp, "Content-Disposition", disp);
+}
+
+static void contacts_export(web_req_t *r, crm_store_t *st) {
+    const char *fmt = web_req_arg(r, "format");
+    if (!fmt) fmt = "vcard";
+    if (!is(fmt, "vcard") && !is(fmt, "csv")) {
+        web_reply_error(r, 400, "invalid", "format must be vcard or csv");
+        return;
+    }
+    char *text = NULL;
+    size_t count = 0;
+    int rc = crm_contacts_export(st, fmt, actor(r), &text, &count);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, NULL);
+        return;
+    }
+    int vc = is(fmt, "vcard");
+    web_reply_bytes(r, 200, vc ? "text/vcard; charset=utf-8" : "text/csv; charset=utf-8", text ? text : "", text ? strlen(text) : 0);
+    free(text);
+    if (r->resp) MHD_add_response_header(r->resp, "Content-Disposition",
+                            vc ? "attachment; filename=\"contacts.vcf\"" : "attachment; filename=\"contacts.csv\"");
+}
+
+static void contacts_import(web_req_t *r, crm_store_t *st) {
+    const void *data = r->body;
+    size_t len = r->body_len;
+    const char *ct = web_req_header(r, "Content-Type");
+    if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+        if (web_multipart_find(ct, r->body, r->body_len, NULL, &data, &len) != GR_OK) {
+            web_reply_error(r, 400, "bad_multipart", "the multipart body has no file part");
+            return;
+        }
+    }
+    if (!data || len == 0) {
+        web_reply_error(r, 400, "empty", "send a vCard or CSV file as the body");
+        return;
+    }
+    json_t *report = NULL;
+    int rc = crm_contacts_import(st, data, len, actor(r), &report);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, "the file is neither vCard nor CSV with a header row");
+        return;
+    }
+    web_reply_json(r, 200, report);
+}
+
+static int body_id(web_req_t *r, json_t *in, const char *key, int64_t *id) {
+    json_t *v = json_object_get(in, key);
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+        web_reply_error(r, 400, "invalid", "%s must be a positive integer", key);
+        return -1;
+    }
+    *id = json_integer_value(v);
+    return 0;
+}
+
+static void contact_action(web_req_t *r, crm_store_t *st, int64_t id, const char *action) {
+    char err[512] = "";
+    json_t *out = NULL;
+    int rc;
+    if (is(action, "vcard")) {
+        if (!is(r->method, "GET")) {
+            method_not_allowed(r, "GET");
+            return;
+        }
+        contact_vcard(r, st, id);
+        return;
+    }
+    if (is(action, "duplicates")) {
+        if (!is(r->method, "GET")) {
+            method_not_allowed(r, "GET");
+            return;
+        }
+        json_t *c = NULL;
+        rc = crm_contact_get(st, id, &c);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, "no such contact");
+            return;
+        }
+        rc = crm_contact_duplicates(st, c, id, &out);
+        json_decref(c);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, NULL);
+            return;
+        }
+        web_reply_json(r, 200, json_pack("{s:o}", "items", out));
+        return;
+    }
+    if (is(action, "activity")) {
+        if (!is(r->method, "GET")) {
+            method_not_allowed(r, "GET");
+            return;
+        }
+        int limit, offset;
+        if (paging(r, &limit, &offset, NULL) < 0) return;
+        rc = crm_activity_list(st, "contact", id, limit, offset, &out);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, NULL);
+            return;
+        }
+        web_reply_json(r, 200, out);
+        return;
+    }
+    if (!is(r->method, "POST")) {
+        method_not_allowed(r, "POST");
+        return;
+    }
+    json_t *in = NULL;
+    if (web_req_json(r, &in) != GR_OK) return;
+    int64_t other = 0;
+    if (is(action, "merge")) {
+        if (body_id(r, in, "other_id", &other) == 0) {
+            rc = crm_contact_merge(st, id, other, actor(r), &out, err, sizeof err);
+            if (rc == GR_OK)
+                web_reply_json(r, 200, out);
+            else
+                web_reply_rc(r, rc, err);
+        }
+    } else if (is(action, "face")) {
+        if (body_id(r, in, "person_id", &other) == 0) {
+            rc = crm_contact_link_person(st, id, other, actor(r), err, sizeof err);
+            if (rc == GR_OK) {
+                rc = crm_contact_get(st, id, &out);
+                if (rc == GR_OK)
+                    web_reply_json(r, 200, out);
+                else
+                    web_reply_rc(r, rc, NULL);
+            } else {
+                web_reply_rc(r, rc, err);
+            }
+        }
+    } else if (is(action, "forget")) {
+        rc = crm_person_forget(st, id, 0, actor(r), &out, err, sizeof err);
+        if (rc == GR_OK)
+            web_reply_json(r, 200, out);
+        else
+            web_reply_rc(r, rc, err);
+    } else {
+        web_reply_error(r, 404, "not_found", "no such action on a contact");
+    }
+    json_decref(in);
+}
+
+static void entity_route(web_req_t *r, const entity_t *e, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    char err[512] = "";
+    json_t *out = NULL, *in = NULL;
+    int rc;
+    if (n == 3) {
+        if (is(r->method, "GET")) {
+            entity_list(r, e, st);
+            return;
+        }
+        if (!is(r->method, "POST")) {
+            method_not_allowed(r, "GET, POST");
+            return;
+        }
+        if (web_req_json(r, &in) != GR_OK) return;
+        rc = e->create(st, in, actor(r), &out, err, sizeof err);
+        json_decref(in);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, err);
+            return;
+        }
+        web_reply_json(r, 201, out);
+        return;
+    }
+    if (is(e->name, "contacts") && n == 4 && is(segs[3], "export")) {
+        if (!is(r->method, "GET")) {
+            method_not_allowed(r, "GET");
+            return;
+        }
+        contacts_export(r, st);
+        return;
+    }
+    if (is(e->name, "contacts") && n == 4 && is(segs[3], "import")) {
+        if (!is(r->method, "POST")) {
+            method_not_allowed(r, "POST");
+            return;
+        }
+        contacts_import(r, st);
+        return;
+    }
+    int64_t id;
+    if (web_parse_id(segs[3], &id) != GR_OK) {
+        web_reply_error(r, 404, "not_found", "'%.40s' is not a record id", segs[3]);
+        return;
+    }
+    if (n == 5) {
+        if (is(e->name, "contacts")) {
+            contact_action(r, st, id, segs[4]);
+            return;
+        }
+        if (is(e->name, "leads") && is(segs[4], "convert")) {
+            if (!is(r->method, "POST")) {
+                method_not_allowed(r, "POST");
+                return;
+            }
+            rc = crm_lead_convert(st, id, actor(r), &out, err, sizeof err);
+            if (rc != GR_OK) {
+                web_reply_rc(r, rc, err);
+                return;
+            }
+            web_reply_json(r, 200, out);
+            return;
+        }
+        web_reply_error(r, 404, "not_found", "no such action");
+        return;
+    }
+    if (n != 4) {
+        web_reply_error(r, 404, "not_found", "no such path");
+        return;
+    }
+    if (is(r->method, "GET")) {
+        rc = e->get(st, id, &out);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, "no such record");
+            return;
+        }
+        web_reply_json(r, 200, out);
+        return;
+    }
+    if (is(r->method, "PATCH")) {
+        if (web_req_json(r, &in) != GR_OK) return;
+        rc = e->update(st, id, in, actor(r), &out, err, sizeof err);
+        json_decref(in);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, err[0] ? err : "no such record");
+            return;
+        }
+        web_reply_json(r, 200, out);
+        return;
+    }
+    if (is(r->method, "DELETE")) {
+        rc = e->del(st, id, actor(r));
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, "no such record");
+            return;
+        }
+        web_reply_json(r, 200, json_pack("{s:b, s:I}", "deleted", 1, "id", (json_int_t)id));
+        return;
+    }
+    method_not_allowed(r, "GET, PATCH, DELETE");
+}
+
+/* ---- visits, scans, notifications ---- */
+
+static void api_visits(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+    if (!is(r->method, "GET")) {
+        method_not_allowed(r, "GET");
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    const char *day = web_req_arg(r, "day");
+    if (day && !*day) day = NULL;
+    if (day && strlen(day) != 10) {
+        web_reply_error(r, 400, "invalid", "day must be YYYY-MM-DD");
+        return;
+    }
+    json_t *out = NULL;
+    int rc;
+    if (n == 4 && is(segs[3], "stats")) {
+        rc = crm_visit_stats(st, day, &out);
+    } else if (n == 3) {
+        int limit, offset;
+        if (paging(r, &limit, &offset, NULL) < 0) return;
+        long pid;
+        if (web_parse_long(web_req_arg(r, "person_id"), 0, (1L << 53), 0, &pid) != GR_OK) {
+            web_reply_error(r, 400, "invalid", "person_id must be a positive integer");
+            return;
+        }
+        rc = crm_visit_list(st, day, pid, limit, offset, &out);
+        if (rc == GR_OK) {
+            json_t *stats = NULL;
+            if (crm_visit_stats(st, day, &stats) == GR_OK) json_object_set_new(out, "stats", stats);
+        }
+    } else {
+        web_reply_error(r, 404, "not_found", "no such path");
+        return;
+    }
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, "bad day (YYYY-MM-DD)");
+        return;
+    }
+    web_reply_json(r, 200, out);
+}
+
+static void api_scans(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+    if (n == 3) {
+        if (is(r->method, "POST")) {
+            web_media_scan(r);
+            return;
+        }
+        if (!is(r->method, "GET")) {
+            method_not_allowed(r, "GET, POST");
+            return;
+        }
+        crm_store_t *st = web_req_db(r);
+        if (!st) return;
+        int limit, offset;
+        if (paging(r, &limit, &offset, NULL) < 0) return;
+        json_t *out = NULL;
+        int rc = crm_scan_list(st, limit, offset, &out);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, NULL);
+            return;
+        }
+        web_reply_json(r, 200, out);
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    if (n == 4 && is(segs[3], "save")) {
+        if (!is(r->method, "POST")) {
+            method_not_allowed(r, "POST");
+            return;
+        }
+        web_media_scan_save(r);
+        return;
+    }
+    int64_t id;
+    if (n != 4 || web_parse_id(segs[3], &id) != GR_OK) {
+        web_reply_error(r, 404, "not_found", "no such scan");
+        return;
+    }
+    if (!is(r->method, "GET")) {
+        method_not_allowed(r, "GET");
+        return;
+    }
+    json_t *out = NULL;
+    int rc = crm_scan_get(st, id, &out);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, "no such scan");
+        return;
+    }
+    web_reply_json(r, 200, out);
+}
+
+static void api_notifications(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    if (n == 3 && is(r->method, "GET")) {
+        int limit, offset;
+        if (paging(r, &limit, &offset, NULL) < 0) return;
+        const char *u = web_req_arg(r, "unread");
+        json_t *out = NULL;
+        int rc = crm_notify_list(st, u && is(u, "1"), limit, offset, &out);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, NULL);
+            return;
+        }
+        web_reply_json(r, 200, out);
+        return;
+    }
+    /* POST /notifications/read (all) or /notifications/{id}/read */
+    int64_t id = 0;
+    if (n == 4 && is(segs[3], "read"))
+        id = 0;
+    else if (n == 5 && is(segs[4], "read") && web_parse_id(segs[3], &id) == GR_OK)
+        ;
+    else {
+        web_reply_error(r, 404, "not_found", "no such path");
+        return;
+    }
+    if (!is(r->method, "POST")) {
+        method_not_allowed(r, "POST");
+        return;
+    }
+    int rc = crm_notify_mark_read(st, id);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, "no such notification");
+        return;
+    }
+    web_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* ---- people (face identities) ---- */
+
+static void api_people(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+    if (n == 3) {
+        if (is(r->method, "POST")) {
+            web_media_enroll(r);
+            return;
+        }
+        method_not_allowed(r, "POST");
+        return;
+    }
+    int64_t id;
+    if (n != 4 || web_parse_id(segs[3], &id) != GR_OK) {
+        web_reply_error(r, 404, "not_found", "no such person");
+        return;
+    }
+    if (!is(r->method, "DELETE")) {
+        method_not_allowed(r, "DELETE");
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    char err[512] = "";
+    json_t *out = NULL;
+    int rc = crm_person_forget(st, 0, id, actor(r), &out, err, sizeof err);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, err[0] ? err : "no such person");
+        return;
+    }
+    web_reply_json(r, 200, out);
+}
+
+/* ---- settings ---- */
+
+static const char *type_name(gr_cfg_type_t t) {
+    switch (t) {
+    case GR_CFG_STR: return "string";
+    case GR_CFG_PATH: return "path";
+    case GR_CFG_SECRET: return "secret";
+    case GR_CFG_INT: return "int";
+    case GR_CFG_DOUBLE: return "double";
+    case GR_CFG_BOOL: return "bool";
+    case GR_CFG_ENUM: return "enum";
+    }
+    return "string";
+}
+
+static json_t *settings_json(const gr_config_t *cfg) {
+    json_t *items = json_array();
+    for (size_t i = 0; i < gr_config_count(); i++) {
+        const gr_setting_t *s = gr_config_setting(i);
+        const char *v = gr_config_str(cfg, s->name);
+        int secret = s->type == GR_CFG_SECRET;
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", s->name, "section", s->section, "key",
+                              s->key, "type", type_name(s->type), "value", secret ? (*v ? "(set)" : "") : v, "default",
+                              secret ? "" : s->def, "help", s->help);
+        if (!o) continue;
+        if (s->type == GR_CFG_INT || s->type == GR_CFG_DOUBLE || s->type == GR_CFG_STR || s->type == GR_CFG_PATH) {
+            json_object_set_new(o, "min", json_real(s->min));
+            json_object_set_new(o, "max", json_real(s->max));
+        }
+        if (s->choices) json_object_set_new(o, "choices", json_string(s->choices));
+        json_array_append_new(items, o);
+    }
+    return json_pack("{s:o, s:b}", "items", items, "restart_required", 0);
+}
+
+/* Write every setting that differs from its default to
+ * <storage.dir>/settings.conf (INI, mode 0600: it may hold secrets), through
+ * a temporary file and rename so a power cut leaves the old or the new file. */
+static int persist_settings(const gr_config_t *cfg, const char *dir) {
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/settings.conf", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        LOG_W("cannot write %s: %s", tmp, strerror(errno));
+        return GR_ERR_IO;
+    }
+    fprintf(f, "# Written by the web Settings page: the settings that differ from their defaults.\n"
+               "# Use with: greeterd --config %s\n",
+            path);
+    const char *section = "";
+    for (size_t i = 0; i < gr_config_count(); i++) {
+        const gr_setting_t *st = gr_config_setting(i);
+        const char *v = gr_config_str(cfg, st->name);
+        if (strcmp(v, st->def) == 0 || strchr(v, '\n') || strchr(v, '\r')) continue;
+        if (strcmp(section, st->section) != 0) {
+            fprintf(f, "\n[%s]\n", st->section);
+            section = st->section;
+        }
+        fprintf(f, "%s = \"%s\"\n", st->key, v);
+    }
+    int rc = GR_OK;
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0) rc = GR_ERR_IO;
+    if (fclose(f) != 0) rc = GR_ERR_IO;
+    if (rc == GR_OK && rename(tmp, path) != 0) rc = GR_ERR_IO;
+    if (rc != GR_OK) {
+        LOG_W("cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    return rc;
+}
+
+/* Settings changed from the page are checked against the table (range,
+ * type, choices) on a scratch copy first, so a bad value changes nothing,
+ * then applied to the running config (read by each part when it next opens:
+ * most need a restart), and written to <storage.dir>/settings.conf. */
+static void api_settings(web_req_t *r) {
+    if (is(r->method, "GET")) {
+        web_reply_json(r, 200, settings_json(r->srv->cfg));
+        return;
+    }
+    if (!is(r->method, "PATCH")) {
+        method_not_allowed(r, "GET, PATCH");
+        return;
+    }
+    json_t *in = NULL;
+    if (web_req_json(r, &in) != GR_OK) return;
+    gr_config_t *scratch = gr_config_new();
+    if (!scratch) {
+        json_decref(in);
+        web_reply_error(r, 500, "internal", "out of memory");
+        return;
+    }
+    const char *name;
+    json_t *v;
+    char err[512] = "", text[64];
+    int rc = GR_OK;
+    json_object_foreach(in, name, v) {
+        const char *val = NULL;
+        if (json_is_string(v))
+            val = json_string_value(v);
+        else if (json_is_boolean(v))
+            val = json_is_true(v) ? "true" : "false";
+        else if (json_is_integer(v)) {
+            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+            val = text;
+        } else if (json_is_real(v)) {
+            snprintf(text, sizeof text, "%.17g", json_real_value(v));
+            val = text;
+        } else {
+            snprintf(err, sizeof err, "%s: the value must be a string, number or boolean", name);
+            rc = GR_ERR_INVAL;
+            break;
+        }
+        rc = gr_config_set(scratch, name, val, err, sizeof err);
+        if (rc != GR_OK) break;
+    }
+    gr_config_free(scratch);
+    if (rc != GR_OK) {
+        json_decref(in);
+        {
+            web_reply_error(r, rc == GR_ERR_NOTFOUND ? 404 : 400, rc == GR_ERR_NOTFOUND ? "not_found" : "invalid", "%s",
+                            err);
+            return;
+        }
+    }
+    /* Valid: apply and persist. The config is built for concurrent readers
+     * (strings stay valid until it is freed). */
+    gr_config_t *live = (gr_config_t *)r->srv->cfg;
+    json_object_foreach(in, name, v) {
+        const char *val = json_is_string(v) ? json_string_value(v) : NULL;
+        if (json_is_boolean(v)) val = json_is_true(v) ? "true" : "false";
+        if (json_is_integer(v)) {
+            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+            val = text;
+        } else if (json_is_real(v)) {
+            snprintf(text, sizeof text, "%.17g", json_real_value(v));
+            val = text;
+        }
+        if (val && gr_config_set(live, name, val, err, sizeof err) == GR_OK)
+            LOG_I("setting %s changed by %s", name, actor(r));
+    }
+    json_decref(in);
+    if (persist_settings(live, r->srv->storage_dir) != GR_OK) {
+        web_reply_error(r, 500, "io", "the settings apply until restart but could not be written to settings.conf");
+        return;
+    }
+    json_t *out = settings_json(r->srv->cfg);
+    json_object_set_new(out, "restart_required", json_true());
+    web_reply_json(r, 200, out);
+}
+
+/* ---- status ---- */
+
+static void api_status(web_req_t *r) {
+    if (!is(r->method, "GET")) {
+        method_not_allowed(r, "GET");
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    web_server_t *s = r->srv;
+    int64_t pending = -1, dead = -1;
+    crm_outbox_counts(st, &pending, &dead);
+    struct stat sb;
+    long long db_bytes = -1, wal_bytes = 0;
+    if (stat(crm_store_path(st), &sb) == 0) db_bytes = (long long)sb.st_size;
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", crm_store_path(st));
+    if (stat(wal, &sb) == 0) wal_bytes = (long long)sb.st_size;
+    struct statvfs vfs;
+    long long free_mb = -1, total_mb = -1;
+    if (statvfs(s->storage_dir, &vfs) == 0) {
+        free_mb = (long long)((unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
+        total_mb = (long long)((unsigned long long)vfs.f_blocks * vfs.f_frsize >> 20);
+    }
+    json_t *out = json_pack(
+        "{s:s, s:s, s:f, s:i, s:{s:I, s:I, s:b}, s:{s:s, s:I, s:I, s:I, s:I, s:I}, s:{s:i, s:i}, s:s, s:s, s:b}",
+        "version", GR_VERSION, "device", gr_config_str(s->cfg, "device.name"), "uptime_s", gr_now_mono() - s->started,
+        "schema_version", crm_store_version(st), "sync", "pending", (json_int_t)pending, "dead", (json_int_t)dead,
+        "enabled", gr_config_str(s->cfg, "sync.bitrix24_url")[0] != '\0', "storage", "dir", s->storage_dir, "db_bytes",
+        (json_int_t)db_bytes, "wal_bytes", (json_int_t)wal_bytes, "free_mb", (json_int_t)free_mb, "total_mb",
+        (json_int_t)total_mb, "min_free_mb", (json_int_t)gr_config_int(s->cfg, "storage.min_free_mb"), "clients",
+        "events", atomic_load(&s->event_clients), "streams", atomic_load(&s->stream_clients), "camera",
+        gr_config_str(s->cfg, "camera.source"), "greeting", gr_config_str(s->cfg, "web.greeting"), "tls", s->tls);
+    if (!out) {
+        web_reply_error(r, 500, "internal", "out of memory");
+        return;
+    }
+    web_reply_json(r, 200, out);
+}
+
+void web_api_dispatch(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+    if (n < 3) {
+        web_reply_error(r, 404, "not_found", "see docs/API.md for the endpoints");
+        return;
+    }
+    const char *res = segs[2];
+    if (n == 3 && is(res, "login")) {
+        api_login(r);
+        return;
+    }
+    if (n == 3 && is(res, "logout")) {
+        api_logout(r);
+        return;
+    }
+    if (n == 3 && is(res, "me")) {
+        api_me(r);
+        return;
+    }
+    if (n == 3 && is(res, "password")) {
+        api_password(r);
+        return;
+    }
+    if (n == 3 && is(res, "status")) {
+        api_status(r);
+        return;
+    }
+    if (n == 3 && is(res, "settings")) {
+        api_settings(r);
+        return;
+    }
+    if (n == 3 && is(res, "events")) {
+        if (!is(r->method, "GET")) {
+            method_not_allowed(r, "GET");
+            return;
+        }
+        web_stream_events(r);
+        return;
+    }
+    for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
+        if (is(res, entities[i].name) && n <= 5) {
+            entity_route(r, &entities[i], segs, n);
+            return;
+        }
+    if (is(res, "visits") && n <= 4) {
+        api_visits(r, segs, n);
+        return;
+    }
+    if (is(res, "scans") && n <= 4) {
+        api_scans(r, segs, n);
+        return;
+    }
+    if (is(res, "notifications") && n <= 5) {
+        api_notifications(r, segs, n);
+        return;
+    }
+    if (is(res, "people") && n <= 4) {
+        api_people(r, segs, n);
+        return;
+    }
+    web_reply_error(r, 404, "not_found", "no such endpoint (see docs/API.md)");
+}

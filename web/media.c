@@ -1,0 +1,344 @@
+/* media.c - requests that carry a photo: POST /api/v1/scans (the card
+ * reader), POST /api/v1/people (face enrolment from a photo or the live
+ * camera). The card reader and the face models are heavy: each is opened on
+ * first use, kept, and used by one request at a time (a mutex).
+ *
+ * A scanned photo is kept in memory for a while under a random token, so
+ * the page can save the reviewed fields with the card image
+ * (POST /api/v1/scans/save {"image_token"}) without uploading it twice.
+ */
+#define GR_LOG_MODULE "web"
+#include "contacts.h"
+#include "err.h"
+#include "internal.h"
+#include "log.h"
+#include "ocr.h"
+#include "scans.h"
+#include "vision.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define KEEP_SLOTS 8
+#define KEEP_S 1800.0
+
+typedef struct {
+    char token[33];
+    unsigned char *img;
+    size_t len;
+    double at;
+} kept_t;
+
+static pthread_mutex_t keep_lock = PTHREAD_MUTEX_INITIALIZER;
+static kept_t kept[KEEP_SLOTS];
+
+static void keep_image(const void *img, size_t len, char token[33]) {
+    token[0] = '\0';
+    unsigned char *copy = malloc(len);
+    if (!copy) return;
+    memcpy(copy, img, len);
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    pthread_mutex_lock(&keep_lock);
+    kept_t *slot = &kept[0];
+    for (int i = 0; i < KEEP_SLOTS; i++)
+        if (kept[i].at < slot->at) slot = &kept[i];
+    free(slot->img);
+    slot->img = copy;
+    slot->len = len;
+    slot->at = gr_now_mono();
+    sodium_bin2hex(slot->token, sizeof slot->token, raw, sizeof raw);
+    memcpy(token, slot->token, 33);
+    pthread_mutex_unlock(&keep_lock);
+}
+
+/* Take the image kept under token (the caller frees *img). */
+static int take_image(const char *token, unsigned char **img, size_t *len) {
+    int rc = GR_ERR_NOTFOUND;
+    pthread_mutex_lock(&keep_lock);
+    for (int i = 0; i < KEEP_SLOTS; i++) {
+        if (kept[i].img && web_auth_token_equal(kept[i].token, token)) {
+            if (gr_now_mono() - kept[i].at <= KEEP_S) {
+                *img = kept[i].img;
+                *len = kept[i].len;
+                rc = GR_OK;
+            } else {
+                free(kept[i].img);
+            }
+            memset(&kept[i], 0, sizeof kept[i]);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&keep_lock);
+    return rc;
+}
+
+void web_media_close(web_server_t *srv) {
+    pthread_mutex_lock(&srv->ocr_lock);
+    ocr_reader_close(srv->ocr);
+    srv->ocr = NULL;
+    pthread_mutex_unlock(&srv->ocr_lock);
+    pthread_mutex_lock(&srv->faces_lock);
+    if (srv->faces) vis_faces_close(srv->faces);
+    srv->faces = NULL;
+    pthread_mutex_unlock(&srv->faces_lock);
+    pthread_mutex_lock(&keep_lock);
+    for (int i = 0; i < KEEP_SLOTS; i++) {
+        free(kept[i].img);
+        memset(&kept[i], 0, sizeof kept[i]);
+    }
+    pthread_mutex_unlock(&keep_lock);
+}
+
+void web_media_scan(web_req_t *r) {
+    const void *img;
+    size_t len;
+    if (web_req_image(r, &img, &len) != GR_OK) return;
+    const char *region = web_req_arg(r, "region");
+    if (region &&
+        (strlen(region) != 2 || !((region[0] >= 'A' && region[0] <= 'Z') && (region[1] >= 'A' && region[1] <= 'Z')))) {
+        web_reply_error(r, 400, "invalid", "region must be two capital letters (ISO 3166), e.g. DE");
+        return;
+    }
+    web_server_t *s = r->srv;
+    char err[512] = "";
+    char *json = NULL;
+    pthread_mutex_lock(&s->ocr_lock);
+    int rc = GR_OK;
+    if (!s->ocr) {
+        rc = ocr_reader_open(s->cfg, &s->ocr);
+        if (rc != GR_OK) {
+            s->ocr = NULL;
+            snprintf(err, sizeof err, "the card reader cannot start: %s", gr_strerror(rc));
+            LOG_E("%s", err);
+        }
+    }
+    if (rc == GR_OK) rc = ocr_reader_scan(s->ocr, img, len, region, &json, err, sizeof err);
+    pthread_mutex_unlock(&s->ocr_lock);
+    if (rc == GR_ERR_EMPTY) {
+        web_reply_error(r, 422, "no_card", "%s", err[0] ? err : "no card found in the photo");
+        return;
+    }
+    if (rc == GR_ERR_FORMAT) {
+        web_reply_error(r, 415, "not_an_image", "%s", err[0] ? err : "not a JPEG or PNG image");
+        return;
+    }
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, err);
+        return;
+    }
+    json_error_t je;
+    json_t *cards = json_loads(json, 0, &je);
+    free(json);
+    if (!json_is_array(cards)) {
+        json_decref(cards);
+        web_reply_error(r, 500, "internal", "the card reader answered something that is not a JSON array");
+        return;
+    }
+    /* Each card gets the contacts it may duplicate, for the review step. */
+    crm_store_t *st = web_req_db(r);
+    if (!st) {
+        json_decref(cards);
+        return;
+    }
+    size_t i;
+    json_t *card;
+    json_array_foreach(cards, i, card) {
+        json_t *dups = NULL;
+        if (json_is_object(card) && crm_contact_duplicates(st, card, 0, &dups) == GR_OK)
+            json_object_set_new(card, "duplicates", dups);
+    }
+    char token[33];
+    keep_image(img, len, token);
+    web_reply_json(r, 200, json_pack("{s:o, s:s}", "cards", cards, "image_token", token));
+}
+
+void web_media_enroll(web_req_t *r) {
+    /* Either a photo (image body / multipart, with ?label=&consent=true
+     * [&contact_id=]) or JSON {"label","consent":true,"contact_id","from_camera":true}. */
+    web_server_t *s = r->srv;
+    const char *ct = web_req_header(r, "Content-Type");
+    const void *img = NULL;
+    size_t len = 0;
+    unsigned char *frame = NULL;
+    char label[256] = "";
+    int consent = 0;
+    long long contact_id = 0;
+    json_t *in = NULL;
+    if (ct && strncasecmp(ct, "application/json", 16) == 0) {
+        if (web_req_json(r, &in) != GR_OK) return;
+        json_t *l = json_object_get(in, "label"), *c = json_object_get(in, "consent"),
+               *ci = json_object_get(in, "contact_id"), *fc = json_object_get(in, "from_camera");
+        if ((l && !json_is_string(l)) || (c && !json_is_boolean(c)) ||
+            (ci && !json_is_integer(ci) && !json_is_null(ci)) || !json_is_true(fc)) {
+            json_decref(in);
+            {
+                web_reply_error(r, 400, "invalid",
+                                "expected {\"label\":string, \"consent\":true, \"contact_id\":int, "
+                                "\"from_camera\":true} or an image body");
+                return;
+            }
+        }
+        snprintf(label, sizeof label, "%s", l ? json_string_value(l) : "");
+        consent = json_is_true(c);
+        contact_id = ci && json_is_integer(ci) ? json_integer_value(ci) : 0;
+        json_decref(in);
+        int rc = web_media_newest_frame(s, &frame, &len);
+        if (rc != GR_OK) {
+            web_reply_error(r, 409, "no_camera", "no live camera frame to take the face from (%s)", gr_strerror(rc));
+            return;
+        }
+        img = frame;
+    } else {
+        if (web_req_image(r, &img, &len) != GR_OK) return;
+        const char *l = web_req_arg(r, "label"), *c = web_req_arg(r, "consent"), *ci = web_req_arg(r, "contact_id");
+        snprintf(label, sizeof label, "%s", l ? l : "");
+        consent = c && (strcmp(c, "true") == 0 || strcmp(c, "1") == 0);
+        long v = 0;
+        if (web_parse_long(ci, 0, (1L << 53), 0, &v) != GR_OK) {
+            web_reply_error(r, 400, "invalid", "contact_id must be a positive integer");
+            return;
+        }
+        contact_id = v;
+    }
+    if (!consent) {
+        free(frame);
+        {
+            web_reply_error(r, 403, "consent_required",
+                            "a face is enrolled only with the person's consent (consent=true)");
+            return;
+        }
+    }
+    if (!label[0] && !contact_id) {
+        free(frame);
+        web_reply_error(r, 400, "invalid", "give a label (the person's name) or a contact_id");
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) {
+        free(frame);
+        return;
+    }
+    json_t *contact = NULL;
+    if (contact_id) {
+        int rc = crm_contact_get(st, contact_id, &contact);
+        if (rc != GR_OK) {
+            free(frame);
+            web_reply_rc(r, rc, "no such contact");
+            return;
+        }
+        if (!label[0]) {
+            const char *nm = json_string_value(json_object_get(contact, "name"));
+            if (!nm || !*nm) nm = json_string_value(json_object_get(contact, "given_name"));
+            snprintf(label, sizeof label, "%s", nm && *nm ? nm : "Contact");
+        }
+        /* Recording consent on the contact is what allows linking the face. */
+        if (!json_is_true(json_object_get(contact, "consent_face"))) {
+            json_t *patch = json_pack("{s:b}", "consent_face", 1), *upd = NULL;
+            char err[256] = "";
+            rc = crm_contact_update(st, contact_id, patch, r->sess.username, &upd, err, sizeof err);
+            json_decref(patch);
+            json_decref(upd);
+            if (rc != GR_OK) {
+                json_decref(contact);
+                free(frame);
+                web_reply_rc(r, rc, err);
+                return;
+            }
+        }
+    }
+    json_decref(contact);
+    char err[512] = "";
+    long long person = 0;
+    pthread_mutex_lock(&s->faces_lock);
+    int rc = GR_OK;
+    if (!s->faces) {
+        rc = vis_faces_open(s->cfg, &s->faces);
+        if (rc != GR_OK) {
+            s->faces = NULL;
+            snprintf(err, sizeof err, "the face models cannot be loaded: %s", gr_strerror(rc));
+        }
+    }
+    if (rc == GR_OK) rc = vis_faces_enroll(s->faces, crm_store_path(st), 0, label, img, len, &person, err, sizeof err);
+    pthread_mutex_unlock(&s->faces_lock);
+    free(frame);
+    if (rc == GR_ERR_EMPTY) {
+        web_reply_error(r, 422, "no_face", "%s", err[0] ? err : "no usable face in the photo");
+        return;
+    }
+    if (rc == GR_ERR_FORMAT) {
+        web_reply_error(r, 415, "not_an_image", "%s", err[0] ? err : "not a JPEG or PNG image");
+        return;
+    }
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, err);
+        return;
+    }
+    if (contact_id) {
+        rc = crm_contact_link_person(st, contact_id, person, r->sess.username, err, sizeof err);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, err);
+            return;
+        }
+    }
+    LOG_I("face enrolled as person %lld ('%s') by %s", person, label, r->sess.username);
+    /* The live pipeline's gallery can pick the new templates up from this. */
+    if (s->bus) {
+        json_t *ev = json_pack("{s:I, s:s, s:I}", "person_id", (json_int_t)person, "label", label, "contact_id",
+                               (json_int_t)contact_id);
+        char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+        if (!text || gr_bus_publish(s->bus, "person.enrolled", text) != GR_OK) LOG_W("person.enrolled not published");
+        free(text);
+        json_decref(ev);
+    }
+    web_reply_json(r, 201,
+                   json_pack("{s:I, s:s, s:I}", "person_id", (json_int_t)person, "label", label, "contact_id",
+                             (json_int_t)contact_id));
+}
+
+void web_media_scan_save(web_req_t *r) {
+    json_t *in = NULL;
+    if (web_req_json(r, &in) != GR_OK) return;
+    json_t *fields = json_object_get(in, "fields"), *result = json_object_get(in, "result");
+    json_t *lead = json_object_get(in, "lead"), *tok = json_object_get(in, "image_token");
+    const char *bad = NULL;
+    if (!json_is_object(fields))
+        bad = "fields must be an object of contact fields";
+    else if (result && !json_is_object(result) && !json_is_null(result))
+        bad = "result must be the scanned card object or null";
+    else if (lead && !json_is_boolean(lead))
+        bad = "lead must be true or false";
+    else if (tok && !json_is_string(tok) && !json_is_null(tok))
+        bad = "image_token must be a string";
+    if (bad) {
+        json_decref(in);
+        web_reply_error(r, 400, "invalid", "%s", bad);
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) {
+        json_decref(in);
+        return;
+    }
+    unsigned char *img = NULL;
+    size_t len = 0;
+    if (json_is_string(tok) && take_image(json_string_value(tok), &img, &len) != GR_OK) {
+        json_decref(in);
+        web_reply_error(r, 410, "image_expired", "the scanned photo is no longer kept; scan it again");
+        return;
+    }
+    char err[512] = "";
+    json_t *out = NULL;
+    int rc = crm_scan_save(st, json_is_object(result) ? result : NULL, fields, img, len, lead ? json_is_true(lead) : 1,
+                           r->sess.username, &out, err, sizeof err);
+    free(img);
+    json_decref(in);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, err);
+        return;
+    }
+    web_reply_json(r, 201, out);
+}
