@@ -155,7 +155,7 @@ static const struct { const char *name; int col; } header_names[] = {
 };
 
 static int header_col(const char *h) {
-    char key[64];
+    char key[64] = "";
     size_t n = 0;
     while (*h && isspace((unsigned char)*h)) h++;
     for (; *h && n + 1 < sizeof key; h++) {

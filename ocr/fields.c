@@ -1275,7 +1275,11 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
                     if (!exact && hit >= 0) {
                         char rest[256];
                         snprintf(rest, sizeof rest, "%s", at);
-                        snprintf(P.emails[i].s, sizeof P.emails[i].s, "%s%s", c[hit], rest);
+                        size_t hl = strlen(c[hit]), rl = strlen(rest);
+                        if (hl + rl < sizeof P.emails[i].s) { /* else keep the e-mail as read */
+                            memcpy(P.emails[i].s, c[hit], hl);
+                            memcpy(P.emails[i].s + hl, rest, rl + 1);
+                        }
                     }
                 }
             }
