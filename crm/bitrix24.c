@@ -373,6 +373,8 @@ void crm_b24_set_wait(crm_b24_t *c, crm_b24_wait_fn fn, void *ctx) {
 }
 
 unsigned long crm_b24_requests(const crm_b24_t *c) { return c->requests; }
+double crm_b24_rate(const crm_b24_t *c) { return c->bucket.rate; }
+double crm_b24_timeout(const crm_b24_t *c) { return c->timeout_s; }
 
 int crm_b24_call(crm_b24_t *c, const char *method, json_t *params, crm_b24_reply_t *out) {
     int rc = GR_OK;
@@ -418,6 +420,7 @@ int crm_b24_call(crm_b24_t *c, const char *method, json_t *params, crm_b24_reply
     if (cc == CURLE_ABORTED_BY_CALLBACK) {
         rc = GR_ERR_STOPPED;
         out->cls = CRM_B24_TRANSIENT;
+        out->in_doubt = 1;
         set_msg(out, "%s", "stopped");
         goto out;
     }
@@ -425,6 +428,11 @@ int crm_b24_call(crm_b24_t *c, const char *method, json_t *params, crm_b24_reply
         out->cls = CRM_B24_TRANSIENT;
         out->http_status = 0;
         out->next = out->total = -1;
+        /* Refused or unresolvable: nothing left. Else (timeout, dropped,
+         * reset) the CRM may have the request and still act on it. */
+        out->in_doubt = cc != CURLE_COULDNT_CONNECT && cc != CURLE_COULDNT_RESOLVE_HOST &&
+                        cc != CURLE_COULDNT_RESOLVE_PROXY && cc != CURLE_UNSUPPORTED_PROTOCOL &&
+                        cc != CURLE_URL_MALFORMAT;
         snprintf(out->message, sizeof out->message, "%s: network error: %s", method, curl_easy_strerror(cc));
         goto out;
     }
@@ -490,6 +498,7 @@ int crm_b24_exec(crm_b24_t *c, crm_b24_cmd_t *cmds, size_t n, int use_batch) {
                 crm_b24_reply_clear(&cmds[i + j].reply);
                 cmds[i + j].reply.cls = reps ? rep.cls : CRM_B24_TRANSIENT;
                 cmds[i + j].reply.http_status = rep.http_status;
+                cmds[i + j].reply.in_doubt = rep.in_doubt;
                 memcpy(cmds[i + j].reply.error, rep.error, sizeof rep.error);
                 memcpy(cmds[i + j].reply.message, rep.message, sizeof rep.message);
             }

@@ -29,6 +29,8 @@ typedef struct {
     long long total;     /* "total" of a list page, -1 when absent */
     char error[64];      /* the CRM's "error" code, "" when none */
     char message[256];   /* human text: error_description, or what went wrong */
+    int in_doubt;        /* the request left (or may have) but no HTTP reply came back (timeout, dropped
+                          * connection, aborted): the CRM may still be acting on it */
 } crm_b24_reply_t;
 
 void crm_b24_reply_clear(crm_b24_reply_t *r);
@@ -93,6 +95,10 @@ void crm_b24_free(crm_b24_t *c);
  * (the call then returns GR_ERR_STOPPED). May be NULL. */
 typedef int (*crm_b24_wait_fn)(void *ctx, double seconds);
 void crm_b24_set_wait(crm_b24_t *c, crm_b24_wait_fn fn, void *ctx);
+
+/* The client's rate (requests/s) and whole-request timeout (s). */
+double crm_b24_rate(const crm_b24_t *c);
+double crm_b24_timeout(const crm_b24_t *c);
 
 /* Number of HTTP requests sent so far. */
 unsigned long crm_b24_requests(const crm_b24_t *c);

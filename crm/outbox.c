@@ -70,7 +70,7 @@ int crm_outbox_fetch(crm_store_t *st, const char *target, int64_t after_id, size
     *rows = NULL;
     *n = 0;
     int rc = prep(st,
-                  "SELECT id, entity, local_id, op, payload, attempts FROM outbox "
+                  "SELECT id, entity, local_id, op, payload, attempts, next_try_at FROM outbox "
                   "WHERE state='pending' AND target=? AND id>? AND entity<>'person' ORDER BY id LIMIT ?",
                   &s, "outbox fetch");
     if (rc != GR_OK) return rc;
@@ -92,6 +92,7 @@ int crm_outbox_fetch(crm_store_t *st, const char *target, int64_t after_id, size
         const char *p = (const char *)sqlite3_column_text(s, 4);
         r->payload = strdup(p ? p : "{}");
         r->attempts = sqlite3_column_int(s, 5);
+        r->hold_until = sqlite3_column_double(s, 6);
         k++;
         if (!r->payload) {
             rc = GR_ERR_NOMEM;
@@ -117,14 +118,19 @@ fail:
 }
 
 int crm_outbox_attempted(crm_store_t *st, const int64_t *ids, size_t n) {
+    return crm_outbox_attempted_hold(st, ids, n, 0);
+}
+
+int crm_outbox_attempted_hold(crm_store_t *st, const int64_t *ids, size_t n, double hold_until) {
     if (n == 0) return GR_OK;
     sqlite3_stmt *s = NULL;
     int rc = crm_store_begin(st);
     if (rc != GR_OK) return rc;
-    rc = prep(st, "UPDATE outbox SET attempts=attempts+1 WHERE id=?", &s, "outbox attempt");
+    rc = prep(st, "UPDATE outbox SET attempts=attempts+1, next_try_at=?2 WHERE id=?1", &s, "outbox attempt");
     for (size_t i = 0; i < n && rc == GR_OK; i++) {
         sqlite3_reset(s);
         sqlite3_bind_int64(s, 1, ids[i]);
+        sqlite3_bind_double(s, 2, hold_until);
         int src = sqlite3_step(s);
         if (src != SQLITE_DONE) rc = crm_store_error(st, src, "outbox attempt");
     }
@@ -132,6 +138,15 @@ int crm_outbox_attempted(crm_store_t *st, const int64_t *ids, size_t n) {
     if (rc == GR_OK) rc = crm_store_commit(st);
     if (rc != GR_OK) crm_store_rollback(st);
     return rc;
+}
+
+int crm_outbox_hold(crm_store_t *st, int64_t id, double hold_until) {
+    sqlite3_stmt *s = NULL;
+    int rc = prep(st, "UPDATE outbox SET next_try_at=? WHERE id=?", &s, "outbox hold");
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_double(s, 1, hold_until);
+    sqlite3_bind_int64(s, 2, id);
+    return step_done(st, s, "outbox hold");
 }
 
 int crm_outbox_done(crm_store_t *st, int64_t id) {

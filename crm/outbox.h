@@ -38,6 +38,7 @@ typedef struct {
     char op[16];
     char *payload;   /* JSON text, owned by the row array */
     int attempts;    /* > 0: a request for it may have been sent before */
+    double hold_until; /* unix time: a request for it may still be in progress at the CRM until then, 0 */
 } crm_outbox_row_t;
 
 /* Up to max pending rows of `target` with id > after_id, in id order
@@ -52,6 +53,15 @@ void crm_outbox_rows_free(crm_outbox_row_t *rows, size_t n);
  * (so after a crash the agent knows a row may have reached the CRM). Opens
  * and commits its own transaction. */
 int crm_outbox_attempted(crm_store_t *st, const int64_t *ids, size_t n);
+
+/* Count one more attempt and set the row's hold (outbox.next_try_at, unix
+ * time) to hold_until in one committed transaction: until then the request
+ * about to leave may still be in progress at the CRM, so the row is neither
+ * looked up nor sent again (see docs/SYNC.md "Exactly once"). */
+int crm_outbox_attempted_hold(crm_store_t *st, const int64_t *ids, size_t n, double hold_until);
+
+/* Set (0: clear) a row's hold. Call inside a transaction. */
+int crm_outbox_hold(crm_store_t *st, int64_t id, double hold_until);
 
 /* Row states. Call inside a transaction (done goes with crm_outbox_remote_set). */
 int crm_outbox_done(crm_store_t *st, int64_t id);

@@ -13,12 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define TARGET "bitrix24"
 #define WINDOW 50
 #define MAX_FILE (8u << 20) /* photos and snapshots larger than this are not sent */
+/* Bitrix24 cuts a request off after 60 s: a request whose reply never came
+ * (timeout, dropped connection, SIGKILL) may still take effect at the CRM
+ * until then, after its ORIGIN_ID look-up already missed it. Its row is held
+ * (not looked up, not sent) until that time has passed. */
+#define INFLIGHT_S 60.0
 
-typedef enum { K_DONE, K_DEAD, K_DEFER, K_UPSERT, K_DELETE, K_COMMENT } kind_t;
+typedef enum { K_DONE, K_DEAD, K_DEFER, K_HOLD, K_UPSERT, K_DELETE, K_COMMENT } kind_t;
 typedef enum { W_NONE, W_ADD, W_UPDATE, W_DELETE, W_COMMENT } write_t;
 typedef enum { O_PENDING, O_DONE, O_DEAD, O_FORGET } outcome_t;
 
@@ -37,8 +43,48 @@ typedef struct {
     char target_type[16], target_id[32]; /* visits: the record commented on */
     char photo[256];          /* contact photo file sent with this write, "" */
     outcome_t outcome;
+    int sent, in_doubt;       /* its write went out; and got no reply */
     char msg[384];
 } item_t;
+
+/* Records ("entity:id") held in this sweep: a row held because its last
+ * request may still be in progress at the CRM, and every later row touching
+ * the same record (so a record's rows still arrive in order). */
+typedef struct {
+    char (*keys)[48];
+    size_t n, cap;
+} held_t;
+
+static int held_has(const held_t *h, const char *key) {
+    for (size_t i = 0; i < h->n; i++)
+        if (strcmp(h->keys[i], key) == 0) return 1;
+    return 0;
+}
+
+static int held_add(held_t *h, const char *key) {
+    if (held_has(h, key)) return GR_OK;
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 16;
+        char(*k)[48] = realloc(h->keys, cap * sizeof *k);
+        if (!k) return GR_ERR_NOMEM;
+        h->keys = k;
+        h->cap = cap;
+    }
+    snprintf(h->keys[h->n++], 48, "%s", key);
+    return GR_OK;
+}
+
+static double now_unix(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A row whose last request may still be in progress at the CRM. A hold
+ * farther away than a day is a clock that went back: ignored. */
+static int in_flight(const crm_outbox_row_t *r, double now) {
+    return r->attempts > 0 && r->hold_until > now && r->hold_until - now < 86400.0;
+}
 
 double crm_sync_backoff(int attempt, double base, double max, double r) {
     if (attempt < 1) attempt = 1;
@@ -324,6 +370,7 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
                    int no_send) {
     char m[64], found[32];
     crm_b24_map_ctx_t mc = {e->device_id, e->device_name, e->visit_source, resolve, e};
+    if (it->kind == K_HOLD) return; /* stays pending, not even looked up */
     const int idx1[] = {it->c_origin, it->c_mail, it->c_phone, it->c_get, it->c_clist};
     for (size_t i = 0; i < 5; i++)
         if (idx1[i] >= 0 && is_transport(&c1[idx1[i]].reply)) return; /* stays pending */
@@ -513,6 +560,7 @@ static void result(item_t *it, crm_b24_cmd_t *c2) {
 static int commit(crm_sync_engine_t *e, item_t *items, size_t n) {
     int rc = crm_store_begin(e->st);
     if (rc != GR_OK) return rc;
+    double now = now_unix();
     for (size_t i = 0; i < n && rc == GR_OK; i++) {
         item_t *it = &items[i];
         crm_outbox_row_t *r = it->row;
@@ -538,6 +586,10 @@ static int commit(crm_sync_engine_t *e, item_t *items, size_t n) {
             break;
         case O_PENDING:
             if (it->c_write == -2) rc = crm_outbox_remote_del(e->st, TARGET, r->entity, r->local_id);
+            /* A reply came back: the CRM is done with the request, the
+             * retry may look it up at once. No reply: held until the CRM
+             * can no longer be acting on it. */
+            if (rc == GR_OK && it->sent) rc = crm_outbox_hold(e->st, r->id, it->in_doubt ? now + INFLIGHT_S : 0);
             if (rc == GR_OK && it->msg[0]) rc = crm_outbox_note(e->st, r->id, it->msg);
             break;
         }
@@ -570,13 +622,14 @@ static void cmds_free_methods(crm_b24_cmd_t *c, size_t n) {
 }
 
 /* One window; *consumed = rows of `rows` it covered. */
-static int window(crm_sync_engine_t *e, crm_outbox_row_t *rows, size_t nrows, size_t *consumed) {
+static int window(crm_sync_engine_t *e, crm_outbox_row_t *rows, size_t nrows, size_t *consumed, held_t *held) {
     item_t items[WINDOW];
     char keys[WINDOW][48];
     size_t nkeys = 0, n = 0;
     crm_b24_cmd_t c1[WINDOW * 3], c2[WINDOW];
     size_t n1 = 0, n2 = 0;
     int rc = GR_OK;
+    double now = now_unix();
     memset(items, 0, sizeof items);
     /* Rows touching distinct records, none referring to an earlier one. */
     for (; n < nrows && n < WINDOW; n++) {
@@ -595,6 +648,19 @@ static int window(crm_sync_engine_t *e, crm_outbox_row_t *rows, size_t nrows, si
             break;
         }
         snprintf(keys[nkeys++], 48, "%s", k[0]);
+        int hold = in_flight(it->row, now);
+        for (j = 0; j < nk && !hold; j++) hold = held_has(held, k[j]);
+        if (hold) {
+            LOG_D("%s: held (a request for it may still be in progress at the CRM)", it->origin);
+            it->kind = K_HOLD;
+            e->held++;
+            if (held_add(held, k[0]) != GR_OK) {
+                rc = GR_ERR_NOMEM;
+                n++;
+                *consumed = n;
+                goto out;
+            }
+        }
     }
     *consumed = n;
     /* Contacts carry face templates: the custom field must exist first. */
@@ -618,7 +684,12 @@ static int window(crm_sync_engine_t *e, crm_outbox_row_t *rows, size_t nrows, si
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
             if (items[i].c_write >= 0) ids[k++] = items[i].row->id;
-        rc = crm_outbox_attempted(e->st, ids, k); /* before anything leaves */
+        /* Before anything leaves: the attempt, and a hold that covers a
+         * SIGKILL while the requests are out (the last one leaves after up
+         * to k bucket waits; one slow reply before it is allowed for). */
+        double rate = crm_b24_rate(e->b24);
+        double slack = (e->use_batch ? 1.0 : (double)k) / (rate > 0 ? rate : 1) + crm_b24_timeout(e->b24);
+        rc = crm_outbox_attempted_hold(e->st, ids, k, now_unix() + INFLIGHT_S + slack);
         if (rc != GR_OK) goto out;
         for (size_t i = 0; i < n; i++)
             if (items[i].c_write >= 0) items[i].row->attempts++;
@@ -628,6 +699,11 @@ static int window(crm_sync_engine_t *e, crm_outbox_row_t *rows, size_t nrows, si
         }
     }
     int rc2 = transport_rc(e, c2, n2);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].c_write >= 0) {
+            items[i].sent = 1;
+            items[i].in_doubt = c2[items[i].c_write].reply.in_doubt;
+        }
     for (size_t i = 0; i < n; i++) result(&items[i], c2);
     rc = commit(e, items, n);
     if (rc == GR_OK) rc = rc1 == GR_ERR_AUTH || rc2 == GR_ERR_AUTH ? GR_ERR_AUTH : rc1 != GR_OK ? rc1 : rc2;
@@ -642,17 +718,20 @@ out:
 
 static int sweep(crm_sync_engine_t *e) {
     int64_t after = 0;
+    held_t held = {0};
+    int rc;
     for (;;) {
         crm_outbox_row_t *rows = NULL;
         size_t n = 0, used = 0;
-        int rc = crm_outbox_fetch(e->st, TARGET, after, WINDOW, &rows, &n);
-        if (rc != GR_OK) return rc;
-        if (n == 0) return GR_OK;
-        rc = window(e, rows, n, &used);
+        rc = crm_outbox_fetch(e->st, TARGET, after, WINDOW, &rows, &n);
+        if (rc != GR_OK || n == 0) break;
+        rc = window(e, rows, n, &used, &held);
         if (used > 0) after = rows[used - 1].id;
         crm_outbox_rows_free(rows, n);
-        if (rc != GR_OK) return rc;
+        if (rc != GR_OK) break;
     }
+    free(held.keys);
+    return rc;
 }
 
 int crm_sync_engine_pass(crm_sync_engine_t *e) {
@@ -663,6 +742,7 @@ int crm_sync_engine_pass(crm_sync_engine_t *e) {
     for (int i = 0; i < 4; i++) {
         size_t before = e->delivered + e->dead;
         e->deferred = 0;
+        e->held = 0;
         int rc = sweep(e);
         if (rc != GR_OK || e->deferred == 0 || e->delivered + e->dead == before) return rc;
     }

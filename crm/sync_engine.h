@@ -12,6 +12,11 @@
  *  2. the rows' attempts are counted and committed, then the writes go out
  *     (one batch, or one call each);
  *  3. remote ids and row states are committed in one transaction.
+ * A row whose last request got no reply (timeout, dropped connection, a
+ * SIGKILL while it was out) may still be acted on by the CRM for up to 60 s
+ * (Bitrix24 cuts requests off then): it and later rows of the same record
+ * are held (stay pending) until then, so the ORIGIN_ID look-up cannot run
+ * before the first add lands. A reply of any kind clears the hold.
  * A transient error (network, 5xx, 503) or an auth refusal ends the pass;
  * a record-level refusal (400) makes that row dead and the pass goes on.
  */
@@ -36,6 +41,7 @@ typedef struct {
     size_t delivered;         /* rows done */
     size_t dead;              /* rows made dead */
     size_t deferred;          /* rows left waiting for a record queued after them */
+    size_t held;              /* rows held: a request for them may still be in progress at the CRM */
     char last_error[384];     /* the error that ended the pass, "" */
 } crm_sync_engine_t;
 

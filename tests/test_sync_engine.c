@@ -185,9 +185,15 @@ static void transient_auth_and_recheck(void **state) {
     assert_int_equal(crm_sync_engine_pass(&e), GR_OK);
     assert_string_equal(row_state(st, 1, NULL, 0), "done");
     assert_int_equal(crm_outbox_remote_get(st, "bitrix24", "lead", 1, id1, sizeof id1), GR_OK);
-    /* Forget the result as a SIGKILL after the reply would: same id again. */
+    /* Forget the result as a SIGKILL after the reply would: the row is held
+     * first (its request might still be in progress at the CRM), then, once
+     * that time has passed, looked up: same id again. */
     assert_int_equal(crm_store_exec(st, "UPDATE outbox SET state='pending'; DELETE FROM remote_ids"), GR_OK);
     unsigned long before = crm_b24_requests(b);
+    assert_int_equal(crm_sync_engine_pass(&e), GR_OK);
+    assert_string_equal(row_state(st, 1, NULL, 0), "pending");
+    assert_int_equal(crm_b24_requests(b) - before, 0);
+    assert_int_equal(crm_store_exec(st, "UPDATE outbox SET next_try_at=0"), GR_OK); /* 60 s later */
     assert_int_equal(crm_sync_engine_pass(&e), GR_OK);
     assert_int_equal(crm_outbox_remote_get(st, "bitrix24", "lead", 1, id2, sizeof id2), GR_OK);
     assert_string_equal(id1, id2);
@@ -304,6 +310,70 @@ static json_t *by_origin(json_t *d, const char *entity, const char *origin) {
     }
     assert_int_equal(n, 1);
     return hit;
+}
+
+static double hold_left(crm_store_t *st, int64_t row) {
+    sqlite3_stmt *s = NULL;
+    double v = 0;
+    sqlite3_prepare_v2(crm_store_db(st), "SELECT next_try_at - CAST(strftime('%s','now') AS REAL) FROM outbox WHERE id=?",
+                       -1, &s, NULL);
+    sqlite3_bind_int64(s, 1, row);
+    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_double(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* An add whose reply never came (the client timed out; a SIGKILL is the
+ * same) is still being worked on by the CRM when the retry would look it up
+ * by ORIGIN_ID: the look-up misses and a second add would make a duplicate
+ * once the first one lands (the chaos test's "contact N on the server 2
+ * times"). The row must be held until the CRM can no longer act on it, and
+ * then be found by ORIGIN_ID, not added again. One lead alone (one call)
+ * and two leads in one batch. */
+static void lost_reply_still_in_flight(void **state) {
+    (void)state;
+    for (int batch = 0; batch <= 1; batch++) {
+        char name[16], dev[16], err[256], origin[64];
+        snprintf(name, sizeof name, "inflight%d", batch);
+        snprintf(dev, sizeof dev, "fl%d", batch);
+        crm_store_t *st = fresh_store(name);
+        crm_b24_t *b = NULL;
+        assert_int_equal(crm_b24_new(url, 50, 1, &b, err, sizeof err), GR_OK); /* 1 s timeout */
+        enqueue(st, "lead", 1, "upsert", "{\"title\":\"Slow one\"}");
+        if (batch) enqueue(st, "lead", 2, "upsert", "{\"title\":\"Slow two\"}");
+        crm_sync_engine_t e = engine(st, b, dev, batch);
+        /* The CRM takes 2.5 s, then creates the record(s). */
+        assert_int_equal(control("{\"fault\":\"slow\",\"count\":1,\"slow_s\":2.5}"), 0);
+        assert_int_equal(crm_sync_engine_pass(&e), GR_ERR_NET);
+        assert_non_null(strstr(e.last_error, "network"));
+        assert_string_equal(row_state(st, 1, NULL, 0), "pending");
+        double hold = hold_left(st, 1);
+        /* The agent retries right away (its back-off is ~1 s)... */
+        unsigned long before = crm_b24_requests(b);
+        assert_int_equal(crm_sync_engine_pass(&e), GR_OK);
+        unsigned long early = crm_b24_requests(b) - before;
+        usleep(2000000); /* ...the slow add lands... */
+        assert_int_equal(crm_store_exec(st, "UPDATE outbox SET next_try_at=0"), GR_OK); /* ...60 s later */
+        before = crm_b24_requests(b);
+        assert_int_equal(crm_sync_engine_pass(&e), GR_OK);
+        unsigned long late = crm_b24_requests(b) - before;
+        json_t *d = dump();
+        for (int i = 1; i <= 1 + batch; i++) {
+            char id[32], want[32];
+            snprintf(origin, sizeof origin, "%s:lead:%d", dev, i);
+            json_t *r = by_origin(d, "lead", origin); /* exactly once in the CRM */
+            assert_string_equal(row_state(st, i, NULL, 0), "done");
+            assert_int_equal(crm_outbox_remote_get(st, "bitrix24", "lead", i, id, sizeof id), GR_OK);
+            snprintf(want, sizeof want, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(r, "ID")));
+            assert_string_equal(id, want);
+        }
+        json_decref(d);
+        assert_true(hold > 50);       /* held until Bitrix24 would have cut the request off */
+        assert_int_equal(early, 0);   /* held: no look-up, no add while the first may land */
+        assert_int_equal(late, 1);    /* then one look-up, found by ORIGIN_ID, no add */
+        crm_b24_free(b);
+        crm_store_close(st);
+    }
 }
 
 /* Records made through the CRM's own API (crm/contacts.h, leads.h,
@@ -542,6 +612,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deliver_dead_and_visits),
         cmocka_unit_test(transient_auth_and_recheck),
+        cmocka_unit_test(lost_reply_still_in_flight),
         cmocka_unit_test(agent_thread),
         cmocka_unit_test(crm_api_payloads),
         cmocka_unit_test(fleet_push_pull),
