@@ -4,6 +4,7 @@
 #include "err.h"
 #include "log.h"
 #include "outbox.h"
+#include "activity.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -231,4 +232,22 @@ char *crm_like_pattern(const char *q, int *nomem) {
     pat[k++] = '%';
     pat[k] = 0;
     return pat;
+}
+
+int crm_record_delete(crm_store_t *st, const char *entity, int64_t id, const char *actor,
+                      int (*get)(crm_store_t *, int64_t, json_t **), const char *delete_sql) {
+    crm_tx_t tx;
+    int rc = crm_tx_begin(st, &tx);
+    if (rc != GR_OK) return rc;
+    json_t *snap = NULL;
+    if ((rc = get(st, id, &snap)) != GR_OK) goto fail;
+    if ((rc = crm_exec_ids(st, delete_sql, id, 0)) != GR_OK) goto fail;
+    if ((rc = crm_activity_add(st, entity, id, "deleted", actor, NULL)) != GR_OK) goto fail;
+    if ((rc = crm_outbox_json(st, entity, id, "delete", snap)) != GR_OK) goto fail;
+    json_decref(snap);
+    return crm_tx_commit(&tx);
+fail:
+    json_decref(snap);
+    crm_tx_rollback(&tx);
+    return rc;
 }

@@ -53,6 +53,12 @@ int crm_query_int(crm_store_t *st, const char *sql, int64_t a, int64_t *out);
 /* Queue an outbox row whose payload is `obj` dumped. */
 int crm_outbox_json(crm_store_t *st, const char *entity, int64_t id, const char *op, json_t *obj);
 
+/* Delete one record in one transaction: snapshot it with `get`, run
+ * `delete_sql` (?1 = id), record the activity and queue the outbox delete.
+ * For entities whose delete has no side effects (leads, deals). */
+int crm_record_delete(crm_store_t *st, const char *entity, int64_t id, const char *actor,
+                      int (*get)(crm_store_t *, int64_t, json_t **), const char *delete_sql);
+
 /* Folder holding the database (<storage.dir>) into buf. */
 int crm_state_dir(crm_store_t *st, char *buf, size_t buflen);
 

@@ -206,20 +206,7 @@ fail_out:
 }
 
 int crm_deal_delete(crm_store_t *st, int64_t id, const char *actor) {
-    crm_tx_t tx;
-    int rc = crm_tx_begin(st, &tx);
-    if (rc != GR_OK) return rc;
-    json_t *snap = NULL;
-    if ((rc = crm_deal_get(st, id, &snap)) != GR_OK) goto fail;
-    if ((rc = crm_exec_ids(st, "DELETE FROM deals WHERE id = ?1", id, 0)) != GR_OK) goto fail;
-    if ((rc = crm_activity_add(st, "deal", id, "deleted", actor, NULL)) != GR_OK) goto fail;
-    if ((rc = crm_outbox_json(st, "deal", id, "delete", snap)) != GR_OK) goto fail;
-    json_decref(snap);
-    return crm_tx_commit(&tx);
-fail:
-    json_decref(snap);
-    crm_tx_rollback(&tx);
-    return rc;
+    return crm_record_delete(st, "deal", id, actor, crm_deal_get, "DELETE FROM deals WHERE id = ?1");
 }
 
 int crm_deal_list(crm_store_t *st, const char *q, const char *stage, int limit, int offset, json_t **out) {

@@ -252,20 +252,7 @@ fail_out:
 }
 
 int crm_lead_delete(crm_store_t *st, int64_t id, const char *actor) {
-    crm_tx_t tx;
-    int rc = crm_tx_begin(st, &tx);
-    if (rc != GR_OK) return rc;
-    json_t *snap = NULL;
-    if ((rc = crm_lead_get(st, id, &snap)) != GR_OK) goto fail;
-    if ((rc = crm_exec_ids(st, "DELETE FROM leads WHERE id = ?1", id, 0)) != GR_OK) goto fail;
-    if ((rc = crm_activity_add(st, "lead", id, "deleted", actor, NULL)) != GR_OK) goto fail;
-    if ((rc = crm_outbox_json(st, "lead", id, "delete", snap)) != GR_OK) goto fail;
-    json_decref(snap);
-    return crm_tx_commit(&tx);
-fail:
-    json_decref(snap);
-    crm_tx_rollback(&tx);
-    return rc;
+    return crm_record_delete(st, "lead", id, actor, crm_lead_get, "DELETE FROM leads WHERE id = ?1");
 }
 
 int crm_lead_list(crm_store_t *st, const char *q, const char *status, int limit, int offset, json_t **out) {
