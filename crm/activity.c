@@ -38,41 +38,15 @@ int crm_audit(crm_store_t *st, const char *actor, const char *action, const char
                         actor ? actor : "system", action, entity, id, detail);
 }
 
+static json_t *activity_row(sqlite3_stmt *s) {
+    return json_pack("{s:o,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0), "at", crm_col(s, 1), "kind", crm_col(s, 2), "actor",
+                     crm_col(s, 3), "detail", crm_col_json(s, 4));
+}
+
 int crm_activity_list(crm_store_t *st, const char *entity, int64_t id, int limit, int offset, json_t **out) {
-    *out = NULL;
-    crm_page(&limit, &offset);
-    int64_t total = 0;
-    sqlite3_stmt *s = NULL;
-    json_t *items = json_array();
-    if (!items) return GR_ERR_NOMEM;
-    int rc = crm_prep(st, "SELECT count(*) FROM activity WHERE entity=?1 AND entity_id=?2", &s);
-    if (rc != GR_OK) goto fail;
-    sqlite3_bind_text(s, 1, entity ? entity : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, id);
-    if (sqlite3_step(s) == SQLITE_ROW) total = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    rc = crm_prep(st, "SELECT id, at, kind, actor, detail FROM activity WHERE entity=?1 AND entity_id=?2 "
-                      "ORDER BY at DESC, id DESC LIMIT ?3 OFFSET ?4", &s);
-    if (rc != GR_OK) goto fail;
-    sqlite3_bind_text(s, 1, entity ? entity : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, id);
-    sqlite3_bind_int(s, 3, limit);
-    sqlite3_bind_int(s, 4, offset);
-    int src;
-    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0), "at", crm_col(s, 1), "kind",
-                              crm_col(s, 2), "actor", crm_col(s, 3), "detail", crm_col_json(s, 4));
-        if (!o || json_array_append_new(items, o) != 0) {
-            rc = GR_ERR_NOMEM;
-            break;
-        }
-    }
-    if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, "activity list");
-    sqlite3_finalize(s);
-    if (rc != GR_OK) goto fail;
-    *out = json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)total);
-    return *out ? GR_OK : GR_ERR_NOMEM;
-fail:
-    json_decref(items);
-    return rc;
+    crm_arg_t args[] = {CRM_ARG_TEXT(entity ? entity : ""), CRM_ARG_INT(id)};
+    return crm_list_page(st, "activity list", "SELECT count(*) FROM activity WHERE entity=?1 AND entity_id=?2",
+                         "SELECT id, at, kind, actor, detail FROM activity WHERE entity=?1 AND entity_id=?2 "
+                         "ORDER BY at DESC, id DESC LIMIT ?3 OFFSET ?4",
+                         args, 2, limit, offset, activity_row, out);
 }

@@ -11,7 +11,7 @@
 int crm_activity_add(crm_store_t *st, const char *entity, int64_t id, const char *kind, const char *actor,
                      json_t *detail);
 
-/* Newest first. *out = {"items":[{"id","at","kind","actor","detail"}..],"total":N},
+/* Newest first. *out = {"items":[{"id","at","kind","actor","detail"}..],"total":N,"limit":L,"offset":O},
  * a new reference owned by the caller (json_decref). */
 int crm_activity_list(crm_store_t *st, const char *entity, int64_t id, int limit, int offset, json_t **out);
 

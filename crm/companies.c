@@ -180,47 +180,15 @@ fail:
 
 int crm_company_list(crm_store_t *st, const char *q, int limit, int offset, json_t **out) {
     *out = NULL;
-    crm_page(&limit, &offset);
-    json_t *items = json_array();
-    if (!items) return GR_ERR_NOMEM;
-    sqlite3_stmt *s = NULL;
-    int64_t total = 0;
     /* The pattern is bound; % _ and \ in q are escaped so they match literally. */
-    char pat[CRM_MAX_TEXT * 2 + 3];
-    size_t n = 0;
-    pat[n++] = '%';
-    for (const char *p = q ? q : ""; *p && n < sizeof pat - 3; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\') pat[n++] = '\\';
-        pat[n++] = *p;
-    }
-    pat[n++] = '%';
-    pat[n] = 0;
-    int rc = crm_prep(st, "SELECT count(*) FROM companies WHERE title LIKE ?1 ESCAPE '\\'", &s);
-    if (rc != GR_OK) goto fail;
-    sqlite3_bind_text(s, 1, pat, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW) total = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    rc = crm_prep(st, "SELECT " COMPANY_COLS " FROM companies WHERE title LIKE ?1 ESCAPE '\\' "
-                      "ORDER BY title COLLATE NOCASE, id LIMIT ?2 OFFSET ?3", &s);
-    if (rc != GR_OK) goto fail;
-    sqlite3_bind_text(s, 1, pat, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, limit);
-    sqlite3_bind_int(s, 3, offset);
-    int src;
-    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-        json_t *o = company_row(s);
-        if (!o || json_array_append_new(items, o) != 0) {
-            rc = GR_ERR_NOMEM;
-            break;
-        }
-    }
-    if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, "company list");
-    sqlite3_finalize(s);
-    if (rc != GR_OK) goto fail;
-    *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "limit", limit, "offset",
-                     offset);
-    return *out ? GR_OK : GR_ERR_NOMEM;
-fail:
-    json_decref(items);
+    int nomem = 0;
+    char *pat = crm_like_pattern(q, &nomem);
+    if (nomem) return GR_ERR_NOMEM;
+#define COMPANY_WHERE " FROM companies WHERE ?1 IS NULL OR title LIKE ?1 ESCAPE '\\'"
+    crm_arg_t args[] = {CRM_ARG_TEXT(pat)};
+    int rc = crm_list_page(st, "company list", "SELECT count(*)" COMPANY_WHERE,
+                           "SELECT " COMPANY_COLS COMPANY_WHERE " ORDER BY title COLLATE NOCASE, id LIMIT ?2 OFFSET ?3",
+                           args, 1, limit, offset, company_row, out);
+    free(pat);
     return rc;
 }

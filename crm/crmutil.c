@@ -234,6 +234,53 @@ char *crm_like_pattern(const char *q, int *nomem) {
     return pat;
 }
 
+static void bind_args(sqlite3_stmt *s, const crm_arg_t *args, int nargs) {
+    for (int i = 0; i < nargs; i++) {
+        if (args[i].is_int) sqlite3_bind_int64(s, i + 1, args[i].num);
+        else if (args[i].text) sqlite3_bind_text(s, i + 1, args[i].text, -1, SQLITE_STATIC);
+        else sqlite3_bind_null(s, i + 1);
+    }
+}
+
+int crm_list_page(crm_store_t *st, const char *what, const char *count_sql, const char *page_sql,
+                  const crm_arg_t *args, int nargs, int limit, int offset, json_t *(*row)(sqlite3_stmt *),
+                  json_t **out) {
+    *out = NULL;
+    crm_page(&limit, &offset);
+    json_t *items = json_array();
+    if (!items) return GR_ERR_NOMEM;
+    sqlite3_stmt *s = NULL;
+    int64_t total = 0;
+    int rc = crm_prep(st, count_sql, &s);
+    if (rc != GR_OK) goto fail;
+    bind_args(s, args, nargs);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) total = sqlite3_column_int64(s, 0);
+    else rc = crm_store_error(st, src, what);
+    sqlite3_finalize(s);
+    if (rc != GR_OK) goto fail;
+    if ((rc = crm_prep(st, page_sql, &s)) != GR_OK) goto fail;
+    bind_args(s, args, nargs);
+    sqlite3_bind_int(s, nargs + 1, limit);
+    sqlite3_bind_int(s, nargs + 2, offset);
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        json_t *o = row(s);
+        if (!o || json_array_append_new(items, o) != 0) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+    }
+    if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, what);
+    sqlite3_finalize(s);
+    if (rc != GR_OK) goto fail;
+    *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "limit", limit, "offset",
+                     offset);
+    return *out ? GR_OK : GR_ERR_NOMEM;
+fail:
+    json_decref(items);
+    return rc;
+}
+
 int crm_record_delete(crm_store_t *st, const char *entity, int64_t id, const char *actor,
                       int (*get)(crm_store_t *, int64_t, json_t **), const char *delete_sql) {
     crm_tx_t tx;

@@ -80,6 +80,24 @@ int crm_contact_reindex_company(crm_store_t *st, int64_t company_id);
  * or no memory (*nomem set). */
 char *crm_like_pattern(const char *q, int *nomem);
 
+/* A parameter of crm_list_page: text (NULL binds SQL NULL) or an integer. */
+typedef struct {
+    int is_int;
+    const char *text;
+    int64_t num;
+} crm_arg_t;
+#define CRM_ARG_TEXT(t) ((crm_arg_t){0, (t), 0})
+#define CRM_ARG_INT(n) ((crm_arg_t){1, NULL, (n)})
+
+/* One page of a list. count_sql ("SELECT count(*) ...") and page_sql
+ * ("SELECT cols ... ORDER BY ...") take args as ?1..?nargs; page_sql also
+ * takes ?nargs+1 = limit and ?nargs+2 = offset. Each row of page_sql becomes
+ * row(s). *out = {"items":[...],"total":N,"limit":L,"offset":O}. `what`
+ * names the list in error logs. Paging is clamped with crm_page. */
+int crm_list_page(crm_store_t *st, const char *what, const char *count_sql, const char *page_sql,
+                  const crm_arg_t *args, int nargs, int limit, int offset, json_t *(*row)(sqlite3_stmt *),
+                  json_t **out);
+
 /* Number of UTF-8 code points in s. */
 size_t crm_utf8_len(const char *s);
 

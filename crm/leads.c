@@ -257,47 +257,17 @@ int crm_lead_delete(crm_store_t *st, int64_t id, const char *actor) {
 
 int crm_lead_list(crm_store_t *st, const char *q, const char *status, int limit, int offset, json_t **out) {
     *out = NULL;
-    crm_page(&limit, &offset);
     if (status && *status && !crm_lead_status_valid(status)) return GR_ERR_INVAL;
     int nomem = 0;
     char *pat = crm_like_pattern(q, &nomem);
     if (nomem) return GR_ERR_NOMEM;
-    json_t *items = json_array();
-    sqlite3_stmt *s = NULL;
-    int64_t total = 0;
-    int rc = items ? GR_OK : GR_ERR_NOMEM;
 #define LEAD_WHERE " FROM leads l LEFT JOIN contacts c ON c.id = l.contact_id WHERE (?1 IS NULL OR l.status = ?1) " \
     "AND (?2 IS NULL OR l.title LIKE ?2 ESCAPE '\\' OR l.data LIKE ?2 ESCAPE '\\' OR c.name LIKE ?2 ESCAPE '\\')"
-    if (rc == GR_OK) rc = crm_prep(st, "SELECT count(*)" LEAD_WHERE, &s);
-    if (rc != GR_OK) goto out;
-    if (status && *status) sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
-    if (pat) sqlite3_bind_text(s, 2, pat, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW) total = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    if ((rc = crm_prep(st, "SELECT " LEAD_COLS LEAD_WHERE " ORDER BY l.id DESC LIMIT ?3 OFFSET ?4", &s)) != GR_OK)
-        goto out;
-    if (status && *status) sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
-    if (pat) sqlite3_bind_text(s, 2, pat, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 3, limit);
-    sqlite3_bind_int(s, 4, offset);
-    int src;
-    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-        json_t *o = lead_row(s);
-        if (!o || json_array_append_new(items, o)) {
-            rc = GR_ERR_NOMEM;
-            break;
-        }
-    }
-    if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, "lead list");
-    sqlite3_finalize(s);
-out:
+    crm_arg_t args[] = {CRM_ARG_TEXT(status && *status ? status : NULL), CRM_ARG_TEXT(pat)};
+    int rc = crm_list_page(st, "lead list", "SELECT count(*)" LEAD_WHERE,
+                           "SELECT " LEAD_COLS LEAD_WHERE " ORDER BY l.id DESC LIMIT ?3 OFFSET ?4", args, 2, limit,
+                           offset, lead_row, out);
     free(pat);
-    if (rc == GR_OK) {
-        *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "limit", limit, "offset",
-                         offset);
-        return *out ? GR_OK : GR_ERR_NOMEM;
-    }
-    json_decref(items);
     return rc;
 }
 

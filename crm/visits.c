@@ -48,55 +48,23 @@ static int day_range(const char *day, char from[32], char to[32], char label[11]
 #define VISIT_WHERE " FROM visits v LEFT JOIN people p ON p.id = v.person_id LEFT JOIN contacts c ON c.id = p.contact_id " \
     "WHERE (?1 IS NULL OR (v.started_at >= ?1 AND v.started_at < ?2)) AND (?3 = 0 OR v.person_id = ?3)"
 
+static json_t *visit_row(sqlite3_stmt *s) {
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o}", "id", crm_col(s, 0), "person_id", crm_col(s, 1),
+                     "label", crm_col(s, 2), "contact_id", crm_col(s, 3), "contact_name", crm_col(s, 4), "started_at",
+                     crm_col(s, 5), "ended_at", crm_col(s, 6), "is_new", sqlite3_column_int(s, 7), "snapshot",
+                     crm_col(s, 8), "camera", crm_col(s, 9), "visit_count", crm_col(s, 10));
+}
+
 int crm_visit_list(crm_store_t *st, const char *day, int64_t person_id, int limit, int offset, json_t **out) {
     *out = NULL;
-    crm_page(&limit, &offset);
     char from[32], to[32], label[11];
     if (day && day_range(day, from, to, label) != GR_OK) return GR_ERR_INVAL;
-    json_t *items = json_array();
-    if (!items) return GR_ERR_NOMEM;
-    sqlite3_stmt *s = NULL;
-    int64_t total = 0;
-    int rc = crm_prep(st, "SELECT count(*)" VISIT_WHERE, &s);
-    if (rc != GR_OK) goto fail;
-    if (day) {
-        sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
-    }
-    sqlite3_bind_int64(s, 3, person_id);
-    if (sqlite3_step(s) == SQLITE_ROW) total = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    rc = crm_prep(st, "SELECT v.id, v.person_id, p.label, p.contact_id, c.name, v.started_at, v.ended_at, v.is_new, "
-                      "v.snapshot, v.camera, p.visit_count" VISIT_WHERE
-                      " ORDER BY v.started_at DESC, v.id DESC LIMIT ?4 OFFSET ?5", &s);
-    if (rc != GR_OK) goto fail;
-    if (day) {
-        sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
-    }
-    sqlite3_bind_int64(s, 3, person_id);
-    sqlite3_bind_int(s, 4, limit);
-    sqlite3_bind_int(s, 5, offset);
-    int src;
-    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o}", "id", crm_col(s, 0), "person_id",
-                              crm_col(s, 1), "label", crm_col(s, 2), "contact_id", crm_col(s, 3), "contact_name",
-                              crm_col(s, 4), "started_at", crm_col(s, 5), "ended_at", crm_col(s, 6), "is_new",
-                              sqlite3_column_int(s, 7), "snapshot", crm_col(s, 8), "camera", crm_col(s, 9),
-                              "visit_count", crm_col(s, 10));
-        if (!o || json_array_append_new(items, o)) {
-            rc = GR_ERR_NOMEM;
-            break;
-        }
-    }
-    if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, "visit list");
-    sqlite3_finalize(s);
-    if (rc != GR_OK) goto fail;
-    *out = json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "limit", limit, "offset", offset);
-    return *out ? GR_OK : GR_ERR_NOMEM;
-fail:
-    json_decref(items);
-    return rc;
+    crm_arg_t args[] = {CRM_ARG_TEXT(day ? from : NULL), CRM_ARG_TEXT(day ? to : NULL), CRM_ARG_INT(person_id)};
+    return crm_list_page(st, "visit list", "SELECT count(*)" VISIT_WHERE,
+                         "SELECT v.id, v.person_id, p.label, p.contact_id, c.name, v.started_at, v.ended_at, v.is_new, "
+                         "v.snapshot, v.camera, p.visit_count" VISIT_WHERE
+                         " ORDER BY v.started_at DESC, v.id DESC LIMIT ?4 OFFSET ?5",
+                         args, 3, limit, offset, visit_row, out);
 }
 
 int crm_visit_stats(crm_store_t *st, const char *day, json_t **out) {
