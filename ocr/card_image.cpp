@@ -387,6 +387,82 @@ extern "C" int ocr_gray_scaled(const ocr_gray_t *g, double s, ocr_gray_t *out) {
     }
 }
 
+extern "C" int ocr_gray_line_crop(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s,
+                                  int sharpen_hw, double amount, int border, ocr_gray_t *out) {
+    out->pixels = nullptr;
+    out->width = out->height = 0;
+    if (!g->pixels || !(s > 0 && s <= 4) || w <= 0 || h <= 0 || margin < 0 || border < 0 || sharpen_hw < 0)
+        return GR_ERR_INVAL;
+    int x0 = std::max(0, x - margin), y0 = std::max(0, y - margin);
+    int x1 = std::min(g->width, x + w + margin), y1 = std::min(g->height, y + h + margin);
+    if (x1 - x0 < 4 || y1 - y0 < 4) return GR_ERR_INVAL;
+    try {
+        cv::Mat m(g->height, g->width, CV_8U, g->pixels), r;
+        cv::Mat roi = m(cv::Rect(x0, y0, x1 - x0, y1 - y0));
+        if (s == 1.0) r = roi.clone();
+        else cv::resize(roi, r, cv::Size(), s, s, s < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+        if (sharpen_hw > 0 && amount > 0) {
+            int k = 2 * std::max(1, (int)std::lround(sharpen_hw * s)) + 1;
+            cv::Mat bl;
+            cv::blur(r, bl, cv::Size(k, k), cv::Point(-1, -1), cv::BORDER_REPLICATE);
+            cv::addWeighted(r, 1.0 + amount, bl, -amount, 0, r); // saturates to 0..255
+        }
+        if (border) cv::copyMakeBorder(r, r, border, border, border, border, cv::BORDER_CONSTANT, cv::Scalar(255));
+        return to_gray(r, out);
+    } catch (...) {
+        return GR_ERR_NOMEM;
+    }
+}
+
+extern "C" int ocr_gray_text_rows(const ocr_gray_t *g, int **boxes, int *n) {
+    *boxes = nullptr;
+    *n = 0;
+    if (!g->pixels || g->width < 16 || g->height < 16) return GR_ERR_INVAL;
+    try {
+        cv::Mat m(g->height, g->width, CV_8U, g->pixels), bin;
+        int blk = std::max(15, (std::min(m.cols, m.rows) / 20) | 1);
+        cv::adaptiveThreshold(m, bin, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, blk, 15);
+        cv::Mat labels, stats, cent;
+        int nc = cv::connectedComponentsWithStats(bin, labels, stats, cent, 8, CV_32S);
+        std::vector<int> hs;
+        std::vector<cv::Rect> keep;
+        for (int i = 1; i < nc; i++) {
+            int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+            int a = stats.at<int>(i, cv::CC_STAT_AREA);
+            if (h < 6 || h > m.rows / 6 || w > 3 * h || w * 10 < h || a < (w * h) / 10) continue;
+            keep.emplace_back(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h);
+            hs.push_back(h);
+        }
+        if (hs.size() < 3) return GR_OK;
+        std::vector<int> sorted = hs;
+        std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+        int mh = std::max(6, sorted[sorted.size() / 2]);
+        // marks of a plausible text size, smeared along the row into words and lines
+        cv::Mat mask = cv::Mat::zeros(m.size(), CV_8U);
+        for (const cv::Rect &r : keep)
+            if (r.height <= 4 * mh && r.height * 3 >= mh) cv::rectangle(mask, r, cv::Scalar(255), cv::FILLED);
+        cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(mh + 1, 1)));
+        int nr = cv::connectedComponentsWithStats(mask, labels, stats, cent, 8, CV_32S);
+        std::vector<int> out;
+        for (int i = 1; i < nr; i++) {
+            int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+            int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+            if (h > 5 * mh || w < mh) continue;
+            // undo the smear at both ends
+            int d = (mh + 1) / 2;
+            out.insert(out.end(), {x + d, y, std::max(1, w - 2 * d), h});
+        }
+        if (out.empty()) return GR_OK;
+        *boxes = (int *)malloc(out.size() * sizeof(int));
+        if (!*boxes) return GR_ERR_NOMEM;
+        memcpy(*boxes, out.data(), out.size() * sizeof(int));
+        *n = (int)(out.size() / 4);
+        return GR_OK;
+    } catch (...) {
+        return GR_ERR_NOMEM;
+    }
+}
+
 extern "C" int ocr_gray_write_png(const ocr_gray_t *g, const char *path) {
     try {
         cv::Mat m(g->height, g->width, CV_8U, g->pixels);

@@ -50,6 +50,21 @@ int ocr_gray_rotate(ocr_gray_t *g, int quarter_turns);
  * ocr_gray_free). GR_OK, GR_ERR_INVAL, GR_ERR_NOMEM. */
 int ocr_gray_scaled(const ocr_gray_t *g, double s, ocr_gray_t *out);
 
+/* A copy of the box (x, y, w, h) of g grown by margin pixels (clipped to
+ * g), scaled by s (0 < s <= 4), sharpened by an unsharp mask (box blur of
+ * half-width sharpen_hw * s, amount added back; sharpen_hw 0 = none) and
+ * framed by a white border of `border` pixels, into *out (owned by the
+ * caller: ocr_gray_free). Used to re-read one text line under several
+ * conditions. GR_OK, GR_ERR_INVAL (empty box), GR_ERR_NOMEM. */
+int ocr_gray_line_crop(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s, int sharpen_hw,
+                       double amount, int border, ocr_gray_t *out);
+
+/* Rows of text-like marks in g (dark on light): character-sized connected
+ * components merged along the row. On GR_OK *boxes is a malloc'd array of
+ * 4 * *n ints (x, y, w, h), owned by the caller (free). Used to find lines
+ * the page reading missed. GR_OK, GR_ERR_INVAL, GR_ERR_NOMEM. */
+int ocr_gray_text_rows(const ocr_gray_t *g, int **boxes, int *n);
+
 /* Write a grey image as PNG (debugging: OCR_DEBUG_DIR). */
 int ocr_gray_write_png(const ocr_gray_t *g, const char *path);
 

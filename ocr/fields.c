@@ -7,6 +7,7 @@
  * with the e-mail/web domain and the e-mail's local part. */
 #include "fields.h"
 
+#include "address.h"
 #include "err.h"
 #include "phone.h"
 #include "strbuf.h"
@@ -418,6 +419,44 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
         p = e;
     }
     return 0;
+}
+
+/* 1 when the line starts with a web label (Web:, W, Site, Сайт ...). */
+static int web_labelled(const char *t) {
+    static const char *const WEB_LBL[] = {"web", "w", "www", "site", "website", "internet", "url", "сайт",
+                                          "site web", "homepage", NULL};
+    char first[32];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(t, ": "), t);
+    char flow[32];
+    size_t fo = 0;
+    const char *q = first;
+    while (*q && fo + 4 < sizeof flow) fo += ocr_u8_put(ocr_u8_lower(ocr_u8_next(&q)), flow + fo);
+    flow[fo] = '\0';
+    return is_label(flow, WEB_LBL);
+}
+
+int ocr_fields_contact_key(const char *text, char *key, size_t keylen) {
+    if (keylen) key[0] = '\0';
+    if (!text || keylen < 4) return 0;
+    char *t = clean_line(text);
+    if (!t) return 0;
+    char a[512], v[300];
+    ascii_fold(t, a, sizeof a);
+    int social = 0, found = 0;
+    if (find_email(a, v, sizeof v, &social)) {
+        snprintf(key, keylen, "e:%s", v);
+        found = 1;
+    } else if (!social && find_site(a, web_labelled(t), v, sizeof v)) {
+        /* the site as card_score compares it: no scheme, no www., no final / */
+        const char *h = strstr(v, "://") ? strstr(v, "://") + 3 : v;
+        if (!strncmp(h, "www.", 4)) h += 4;
+        size_t n = strlen(h);
+        while (n && h[n - 1] == '/') n--;
+        snprintf(key, keylen, "w:%.*s", (int)n, h);
+        found = 1;
+    }
+    free(t);
+    return found;
 }
 
 /* ------------------------------------------------------------------ phones */
@@ -971,17 +1010,7 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
             l->contact = 1;
             continue;
         }
-        static const char *const WEB_LBL[] = {"web", "w", "www", "site", "website", "internet", "url", "сайт",
-                                              "site web", "homepage", NULL};
-        char first[32];
-        snprintf(first, sizeof first, "%.*s", (int)strcspn(l->t, ": "), l->t);
-        char flow[32];
-        size_t fo = 0;
-        const char *q = first;
-        while (*q && fo + 4 < sizeof flow) fo += ocr_u8_put(ocr_u8_lower(ocr_u8_next(&q)), flow + fo);
-        flow[fo] = '\0';
-        int labelled = is_label(flow, WEB_LBL);
-        if (find_site(a, labelled, v, sizeof v)) {
+        if (find_site(a, web_labelled(l->t), v, sizeof v)) {
             add_item(P.sites, &P.nsites, v, l->conf);
             l->kind = K_WEB;
             l->contact = 1;
@@ -1354,7 +1383,12 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
     char *addr = ocr_sb_take(&ab);
     if (!addr) goto nomem;
     set_field(o, conf, "address", addr, cad);
+    ocr_address_parts_t ap;
+    ocr_address_split(addr, P.nregions ? P.regions[0] : NULL, &ap);
     free(addr);
+    json_t *apj = ocr_address_json(&ap);
+    if (!apj) goto nomem;
+    json_object_set_new(o, "address_parts", apj);
     json_object_set_new(o, "confidence", conf);
     conf = NULL;
     for (size_t i = 0; i < P.n; i++) free(P.l[i].t);
@@ -1377,6 +1411,15 @@ void ocr_fields_merge_qr(json_t *contact, const json_t *qr) {
             json_object_set_new(contact, STR[i], json_string(v));
             if (conf && json_object_get(conf, STR[i])) json_object_set_new(conf, STR[i], json_real(1.0));
         }
+    }
+    /* the QR's address replaces the printed one: split it again */
+    const char *qa = json_string_value(json_object_get(qr, "address"));
+    if (qa && *qa) {
+        const char *hint = json_string_value(json_object_get(json_object_get(contact, "address_parts"), "country"));
+        ocr_address_parts_t ap;
+        ocr_address_split(qa, hint && strlen(hint) == 2 ? hint : NULL, &ap);
+        json_t *apj = ocr_address_json(&ap);
+        if (apj) json_object_set_new(contact, "address_parts", apj);
     }
     static const char *const ARR[] = {"phones", "emails", "websites", NULL};
     for (int i = 0; ARR[i]; i++) {

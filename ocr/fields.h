@@ -33,6 +33,12 @@ void ocr_lines_free(ocr_lines_t *ls);
  * (json_decref). Never reads outside the lines, whatever their bytes. */
 json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region);
 
+/* The e-mail or website one line of text holds, as a comparable key:
+ * "e:local@domain" or "w:host/path" (no scheme, no www.), in key. Returns 1
+ * when the line holds one, 0 otherwise (key ""). Used to vote between
+ * several readings of the same line. */
+int ocr_fields_contact_key(const char *text, char *key, size_t keylen);
+
 /* Fold the fields a QR code gave (a contact object of the same form) into
  * an OCR contact: QR values win for every field they hold. */
 void ocr_fields_merge_qr(json_t *contact, const json_t *qr);

@@ -76,6 +76,18 @@ static int latin_content(const char *t) {
     return 0;
 }
 
+/* The last word is a top-level domain read apart ("thneswtoddsantos Com"):
+ * an e-mail or host name whose '@' or dot was lost. */
+static int tld_tail(const char *t) {
+    static const char *const tld[] = {"com", "de", "fr", "ru", "org", "net", "uk", "co.uk", "io", "eu", "biz", NULL};
+    const char *w = strrchr(t, ' ');
+    w = w ? w + 1 : t;
+    w += strspn(w, ".,");
+    for (int k = 0; tld[k]; k++)
+        if (!strcasecmp(w, tld[k])) return 1;
+    return 0;
+}
+
 static int digits(const char *t) {
     int d = 0;
     for (; *t; t++) d += isdigit((unsigned char)*t) != 0;
@@ -134,6 +146,193 @@ out:
     free(texts);
     free(confs);
     return rc;
+}
+
+/* Tesseract sometimes cuts one printed line into two textlines whose boxes
+ * overlap ("grossc" + "@tay lorstanton.com"); the e-mail is then lost. Two
+ * lines on the same row that touch or overlap are joined (left first) when
+ * one of them is e-mail/web text. Returns the number of joins. */
+int ocr_scan_join_contact_lines(ocr_lines_t *ls) {
+    int joins = 0;
+    if (ls->n > 200) return 0; /* not a card; and the pairwise search would be slow */
+again:
+    for (size_t i = 0; i < ls->n; i++)
+        for (size_t j = 0; j < ls->n; j++) {
+            ocr_line_t *a = &ls->v[i], *b = &ls->v[j];
+            if (i == j || a->w <= 0 || b->w <= 0 || a->h <= 0 || b->h <= 0 || a->x > b->x) continue;
+            int hmin = a->h < b->h ? a->h : b->h, hmax = a->h > b->h ? a->h : b->h;
+            int top = a->y > b->y ? a->y : b->y;
+            int bot = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
+            if (2 * (bot - top) < hmin || 5 * hmax > 7 * hmin) continue; /* not one row of one size */
+            if (2 * (b->x - (a->x + a->w)) > hmin) continue;              /* a real gap: two columns */
+            if (!latin_content(a->text) && !latin_content(b->text) && !tld_tail(b->text)) continue;
+            if (digits(a->text) >= 7 || digits(b->text) >= 7) continue; /* a phone line stays apart */
+            size_t la = strlen(a->text), lb = strlen(b->text);
+            char *t = malloc(la + lb + 2);
+            if (!t) return joins;
+            memcpy(t, a->text, la);
+            t[la] = ' ';
+            memcpy(t + la + 1, b->text, lb + 1);
+            int x1 = a->x + a->w > b->x + b->w ? a->x + a->w : b->x + b->w;
+            int y0 = a->y < b->y ? a->y : b->y;
+            int y1 = a->y + a->h > b->y + b->h ? a->y + a->h : b->y + b->h;
+            a->conf = (a->conf * (float)la + b->conf * (float)lb) / (float)(la + lb ? la + lb : 1);
+            a->w = x1 - a->x;
+            a->y = y0;
+            a->h = y1 - y0;
+            free(a->text);
+            a->text = t;
+            free(b->text);
+            memmove(b, b + 1, (ls->n - j - 1) * sizeof *b);
+            ls->n--;
+            joins++;
+            goto again;
+        }
+    return joins;
+}
+
+/* Ways to read an e-mail/web line again: scale of the crop, unsharp-mask
+ * half-width and amount. Blurred photos make single readings unstable
+ * (h/n, rn/m, a lost '@'); sharpened tight crops at two scales, voted on
+ * with the first reading, recover most of them. */
+static const struct {
+    double scale;
+    int hw;
+    double amount;
+} REREAD[] = {{1.0, 2, 0.7}, {1.0, 3, 1.2}, {1.5, 2, 0.7}, {1.5, 3, 1.2}};
+enum { NREREAD = sizeof REREAD / sizeof REREAD[0] };
+
+int ocr_scan_vote(const char *const *texts, const float *confs, int n, int *agree) {
+    if (agree) *agree = 0;
+    if (n <= 0) return -1;
+    char(*keys)[300] = calloc((size_t)n, sizeof *keys);
+    int *has = calloc((size_t)n, sizeof *has);
+    int pick = -1;
+    if (!keys || !has) goto out;
+    for (int k = 0; k < n; k++) has[k] = texts[k] && ocr_fields_contact_key(texts[k], keys[k], sizeof keys[k]);
+    int best = -1, bestn = 0;
+    float bestc = 0;
+    for (int k = 0; k < n; k++) {
+        if (!has[k]) continue;
+        int c = 0;
+        float cs = 0;
+        for (int m = 0; m < n; m++)
+            if (has[m] && !strcmp(keys[m], keys[k])) {
+                c++;
+                cs += confs[m];
+            }
+        if (c > bestn || (c == bestn && cs > bestc + 1e-4f)) {
+            best = k;
+            bestn = c;
+            bestc = cs;
+        }
+    }
+    if (best < 0) goto out;
+    /* the winner's most confident reading; the first one when it agrees */
+    pick = has[0] && !strcmp(keys[0], keys[best]) ? 0 : best;
+    for (int m = 1; m < n && pick != 0; m++)
+        if (has[m] && !strcmp(keys[m], keys[best]) && confs[m] > confs[pick]) pick = m;
+    if (agree) *agree = bestn;
+out:
+    free(keys);
+    free(has);
+    return pick;
+}
+
+/* For each e-mail/web line not read with high confidence: read it again in
+ * each REREAD way (eng, one line, tight crop) and keep the e-mail/site that
+ * most readings agree on (ties: the higher summed confidence, then the first
+ * reading). The line's text becomes the most confident reading of the
+ * winner. Returns GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls, double deadline, int *reread,
+                              int *changed) {
+    *reread = *changed = 0;
+    if (!ocr_tess_has(t, "eng")) return GR_OK;
+    int rc = GR_OK;
+    for (size_t i = 0; i < ls->n && rc == GR_OK; i++) {
+        ocr_line_t *l = &ls->v[i];
+        if (l->w <= 0 || l->h <= 0 || l->conf >= 0.95f || !(latin_content(l->text) || tld_tail(l->text))) continue;
+        (*reread)++;
+        char *texts[NREREAD + 1] = {0};
+        float confs[NREREAD + 1] = {0};
+        texts[0] = l->text;
+        confs[0] = l->conf;
+        int n = 1, agree = 0;
+        for (int v = 0; v < NREREAD && rc == GR_OK; v++) {
+            ocr_gray_t crop = {0};
+            int cr = ocr_gray_line_crop(g, l->x, l->y, l->w, l->h, 2, REREAD[v].scale, REREAD[v].hw, REREAD[v].amount,
+                                        12, &crop);
+            if (cr == GR_ERR_NOMEM) rc = cr;
+            if (cr != GR_OK) continue;
+            int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &texts[n], &confs[n]);
+            ocr_gray_free(&crop);
+            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+            if (!texts[n]) continue;
+            n++;
+            /* stop once one reading holds a majority of all the readings */
+            if (ocr_scan_vote((const char *const *)texts, confs, n, &agree) >= 0 && agree > (NREREAD + 1) / 2) break;
+        }
+        int pick = ocr_scan_vote((const char *const *)texts, confs, n, &agree);
+        if (pick >= 0) LOG_D("contact line '%s' -> '%s' (%d of %d readings agree)", l->text, texts[pick], agree, n);
+        if (pick > 0) {
+            float cs = 0;
+            char key[300], k2[300];
+            ocr_fields_contact_key(texts[pick], key, sizeof key);
+            for (int m = 0; m < n; m++)
+                if (ocr_fields_contact_key(texts[m], k2, sizeof k2) && !strcmp(k2, key)) cs += confs[m];
+            l->text = texts[pick];
+            l->conf = cs / (float)(agree ? agree : 1);
+            texts[pick] = NULL;
+            free(texts[0]);
+            (*changed)++;
+        }
+        for (int m = 1; m < n; m++) free(texts[m]);
+    }
+    return rc;
+}
+
+/* The page reading drops a line now and then (a short title, a company
+ * name on a blurred photo). Rows of text-like marks that no line covers
+ * are read one by one in the card's language and kept when read with
+ * confidence (logos and QR codes read as low-confidence noise). */
+static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_lines_t *ls, double deadline,
+                               int *added) {
+    *added = 0;
+    int *b = NULL, n = 0;
+    int rc = ocr_gray_text_rows(g, &b, &n);
+    if (rc != GR_OK) return rc == GR_ERR_NOMEM ? rc : GR_OK;
+    size_t n0 = ls->n;
+    int tried = 0;
+    for (int i = 0; i < n && rc == GR_OK && tried < 8; i++) { /* a card misses a line or two, not a page */
+        int x = b[4 * i], y = b[4 * i + 1], w = b[4 * i + 2], h = b[4 * i + 3];
+        if (w < h || h < 8) continue; /* not a word */
+        long cov = 0;
+        for (size_t k = 0; k < n0; k++) {
+            const ocr_line_t *l = &ls->v[k];
+            int ix0 = x > l->x ? x : l->x, iy0 = y > l->y ? y : l->y;
+            int ix1 = x + w < l->x + l->w ? x + w : l->x + l->w, iy1 = y + h < l->y + l->h ? y + h : l->y + l->h;
+            if (ix1 > ix0 && iy1 > iy0) cov += (long)(ix1 - ix0) * (iy1 - iy0);
+        }
+        if (cov * 10 > (long)w * h * 3) continue; /* read already */
+        ocr_gray_t crop = {0};
+        if (ocr_gray_line_crop(g, x, y, w, h, 2, 1.0, 0, 0, 12, &crop) != GR_OK) continue;
+        tried++;
+        char *text = NULL;
+        float conf = 0;
+        rc = ocr_tess_read_line_image(t, lang, &crop, deadline, &text, &conf);
+        ocr_gray_free(&crop);
+        int alnum = 0;
+        for (const char *p = text ? text : ""; *p; p++) alnum += isalnum((unsigned char)*p) || (unsigned char)*p >= 0xC0;
+        if (text && conf >= 0.75f && alnum >= 3) {
+            LOG_D("missed row %d,%d,%d,%d read as '%s' (%.2f)", x, y, w, h, text, conf);
+            if (ocr_lines_add(ls, text, conf, x, y, w, h) != GR_OK) rc = GR_ERR_NOMEM;
+            else (*added)++;
+        }
+        free(text);
+    }
+    free(b);
+    if (tried) LOG_D("missed rows: %d of %d rows read again, %d kept", tried, n, *added);
+    return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
 
 int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *lines, ocr_scan_info_t *info) {
@@ -236,6 +435,9 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
         }
         for (int k = 0; k < 3; k++) free(texts[k]);
     }
+    int missed = 0;
+    rc = recover_missed_rows(t, primary, g, lines, deadline, &missed);
+    if (rc != GR_OK) goto done;
     snprintf(info->langs, sizeof info->langs, "%s", primary);
     if (!strcmp(primary, "rus")) {
         if (ocr_tess_has(t, "eng")) {
@@ -250,6 +452,13 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
         }
     }
     if (rc == GR_ERR_NOTFOUND) rc = GR_OK;
+    if (rc == GR_OK) {
+        double tv = gr_now_mono();
+        int joined = ocr_scan_join_contact_lines(lines), changed = 0, reread = 0;
+        rc = vote_contact_lines(t, g, lines, deadline, &reread, &changed);
+        LOG_D("contact lines: %d joined, %d re-read, %d changed, %.0f ms", joined, reread, changed,
+              (gr_now_mono() - tv) * 1000);
+    }
 done:
     info->conf = conf;
     LOG_D("osd %.0f ms, text %.0f ms (first pass %.0f ms; %s, conf %.2f)", (t1 - t0) * 1000,

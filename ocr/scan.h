@@ -23,6 +23,22 @@ void ocr_scan_warm(ocr_tess_t *t);
  * GR_OK, GR_ERR_EMPTY (no text), GR_ERR_TIMEOUT, GR_ERR_NOMEM. */
 int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *lines, ocr_scan_info_t *info);
 
+/* Join lines that Tesseract cut out of one printed e-mail/web line: two
+ * lines on the same row, of about the same height, touching or overlapping
+ * (gap <= half a line height), one of them e-mail/web text (an '@', www,
+ * http, a dotted word, or a final TLD word such as "Com"). The joined line
+ * is left + " " + right with the union box. Returns the number of joins. */
+int ocr_scan_join_contact_lines(ocr_lines_t *ls);
+
+/* Vote between n readings of one line (texts[0] the first reading; NULL
+ * entries are skipped): the e-mail/site (ocr_fields_contact_key) that most
+ * readings hold wins, ties going to the higher summed confidence, then to
+ * the first reading. Returns the index of the reading to keep (the first
+ * when it holds the winner, else the winner's most confident reading), or
+ * -1 when no reading holds an e-mail or site. *agree (may be NULL): the
+ * number of readings that hold the winner. */
+int ocr_scan_vote(const char *const *texts, const float *confs, int n, int *agree);
+
 /* ocr_reader_scan plus, when text is not NULL, the recognised lines of each
  * card as a JSON array [{langs, text, qr}] (malloc'd, owned by the caller;
  * for `greeter cards text`). Either output may be NULL. */

@@ -15,7 +15,24 @@
 #include <sys/stat.h>
 #include <tesseract/capi.h>
 
+#ifdef GR_OCR_OPENMP
+#include <omp.h>
+#endif
+
 #define MAX_ENGINES 8
+
+/* Tesseract's LSTM runs its gates in OpenMP teams of fixed size (more
+ * threads than our 2 cores). On a busy machine those threads spin and wait for each
+ * other: a scan then costs twice the CPU and 2-3 times the wall time
+ * (docs/BENCHMARKS.md). One thread per scan; the setting belongs to the
+ * calling thread (OpenMP's per-thread ICVs: dynamic teams capped by
+ * nthreads), so other OpenMP users in the process are not affected. */
+static void one_thread(void) {
+#ifdef GR_OCR_OPENMP
+    omp_set_dynamic(1);
+    omp_set_num_threads(1);
+#endif
+}
 
 typedef struct {
     char langs[64];
@@ -172,6 +189,7 @@ static int set_image(TessBaseAPI *api, const ocr_gray_t *g) {
 
 int ocr_tess_osd(ocr_tess_t *t, const ocr_gray_t *g, int *quarter_turns, char *script, size_t scriptlen,
                  float *conf) {
+    one_thread();
     *quarter_turns = 0;
     if (script && scriptlen) script[0] = '\0';
     if (conf) *conf = 0;
@@ -198,6 +216,7 @@ int ocr_tess_osd(ocr_tess_t *t, const ocr_gray_t *g, int *quarter_turns, char *s
 
 int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm, double deadline, ocr_lines_t *out,
                   float *mean_conf) {
+    one_thread();
     if (mean_conf) *mean_conf = 0;
     TessBaseAPI *api = engine(t, langs);
     if (!api) return GR_ERR_NOTFOUND;
@@ -276,6 +295,7 @@ int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm
 
 int ocr_tess_read_lines(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, const ocr_line_t *const *lines,
                         size_t n, double deadline, char **texts, float *confs) {
+    one_thread();
     for (size_t k = 0; k < n; k++) {
         texts[k] = NULL;
         confs[k] = 0;
@@ -323,6 +343,41 @@ int ocr_tess_read_lines(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, c
         }
         int mc = TessBaseAPIMeanTextConf(api);
         confs[k] = mc > 0 ? mc / 100.0f : 0;
+    }
+    TessBaseAPIClear(api);
+    return rc;
+}
+
+int ocr_tess_read_line_image(ocr_tess_t *t, const char *langs, const ocr_gray_t *img, double deadline, char **text,
+                             float *conf) {
+    one_thread();
+    *text = NULL;
+    *conf = 0;
+    TessBaseAPI *api = engine(t, langs);
+    if (!api) return GR_ERR_NOTFOUND;
+    double left = deadline - gr_now_mono();
+    if (left <= 0) return GR_ERR_TIMEOUT;
+    TessBaseAPISetPageSegMode(api, PSM_SINGLE_LINE);
+    if (set_image(api, img) != GR_OK) return GR_ERR_INVAL;
+    ETEXT_DESC *mon = TessMonitorCreate();
+    if (!mon) return GR_ERR_NOMEM;
+    TessMonitorSetDeadlineMSecs(mon, (int)(left * 1000 > 2e9 ? 2e9 : left * 1000));
+    int r = TessBaseAPIRecognize(api, mon);
+    TessMonitorDelete(mon);
+    int rc = GR_OK;
+    if (gr_now_mono() > deadline) rc = GR_ERR_TIMEOUT;
+    if (r == 0) {
+        char *txt = TessBaseAPIGetUTF8Text(api);
+        if (txt) {
+            for (char *c = txt; *c; c++)
+                if (*c == '\n') *c = ' ';
+            size_t n = strlen(txt);
+            while (n && txt[n - 1] == ' ') txt[--n] = '\0';
+            if (n && !(*text = strdup(txt))) rc = GR_ERR_NOMEM;
+            TessDeleteText(txt);
+        }
+        int mc = TessBaseAPIMeanTextConf(api);
+        *conf = mc > 0 ? mc / 100.0f : 0;
     }
     TessBaseAPIClear(api);
     return rc;

@@ -43,4 +43,10 @@ int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm
 int ocr_tess_read_lines(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, const ocr_line_t *const *lines,
                         size_t n, double deadline, char **texts, float *confs);
 
+/* Read a whole small image (a line crop, ocr_gray_line_crop) as one text
+ * line with langs. *text: malloc'd, owned by the caller, NULL when nothing
+ * was read; *conf 0..1. GR_OK, GR_ERR_TIMEOUT, GR_ERR_NOTFOUND, GR_ERR_NOMEM. */
+int ocr_tess_read_line_image(ocr_tess_t *t, const char *langs, const ocr_gray_t *img, double deadline, char **text,
+                             float *conf);
+
 #endif

@@ -166,7 +166,22 @@ int ocr_vcard_write(const char *contact_json, char **out) {
         put_escaped(&line, json_string_value(v));
         emit(&b, &line);
     }
-    if (*address) {
+    json_t *ap = json_object_get(o, "address_parts");
+    static const char *const ADR_PARTS[] = {"street", "city", "region", "postal_code", "country"};
+    int split = 0;
+    if (*address && json_is_object(ap))
+        for (int k = 0; k < 4; k++) /* a country alone is no split */
+            if (jstr(ap, ADR_PARTS[k]) && *jstr(ap, ADR_PARTS[k])) split = 1;
+    if (split) {
+        /* RFC 6350 ADR: PO box; extended; street; locality; region; code; country */
+        ocr_sb_adds(&line, "ADR;TYPE=work:;");
+        for (int k = 0; k < 5; k++) {
+            const char *v = jstr(ap, ADR_PARTS[k]);
+            ocr_sb_addc(&line, ';');
+            if (v) put_escaped(&line, v);
+        }
+        emit(&b, &line);
+    } else if (*address) {
         /* One free-text address: the street component holds it all. */
         ocr_sb_adds(&line, "ADR;TYPE=work:;;");
         put_escaped(&line, address);

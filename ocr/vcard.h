@@ -3,7 +3,9 @@
  * Contacts cross this boundary as JSON object text in the form printed by
  * `greeter cards scan` (docs/CLI.md): name, given_name, family_name, title,
  * company, phones [{number, type}], emails [..], websites [..], address, and
- * optionally note.
+ * optionally note and address_parts {street, postal_code, city, region,
+ * country} (written to the ADR components when present; on reading, the ADR
+ * components are joined into address).
  */
 #ifndef OCR_VCARD_H
 #define OCR_VCARD_H

@@ -38,7 +38,7 @@ for f in sorted(os.listdir(data)):
     if p is None:
         print(f"FAIL: {n}: no card in the output"); bad += 1; continue
     for key in ["name", "given_name", "family_name", "title", "company", "phones", "emails", "websites",
-                "address", "confidence", "source"]:
+                "address", "address_parts", "confidence", "source"]:
         if key not in p: print(f"FAIL: {n}: key {key} missing"); bad += 1
     checks = {
         "name": norm(p.get("name")) == norm(t["name"]),

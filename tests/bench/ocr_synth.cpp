@@ -139,7 +139,16 @@ int main(int argc, char **argv) {
     }
     std::string out = argv[1];
     int count = atoi(argv[2]);
-    std::mt19937 rng(argc > 3 ? (unsigned)atoi(argv[3]) : 7u);
+    unsigned seed = argc > 3 ? (unsigned)atoi(argv[3]) : 7u;
+    std::mt19937 rng(seed);
+    // OCR_SYNTH_BLUR=S: smaller cards in the photo (55-80 % of the usual
+    // size), Gaussian blur drawn from 0.8..S and JPEG quality 60..90, like
+    // hand-held phone photos. Drawn from a second generator, so that the
+    // sets without it stay the same for a given seed.
+    const char *blur_env = getenv("OCR_SYNTH_BLUR");
+    double blur_max = blur_env ? atof(blur_env) : 0;
+    std::mt19937 rng_blur(seed ^ 0x5bd1e995u);
+    std::uniform_real_distribution<double> shrink_d(0.55, 0.80), quality_d(60, 90);
     const int np = sizeof people / sizeof *people;
     for (int i = 0; i < count; i++) {
         const Person &p = people[i % np];
@@ -154,12 +163,19 @@ int main(int argc, char **argv) {
         cv::Mat noise(photo.size(), CV_8UC3);
         cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(12));
         photo += noise;
+        double shrink = blur_max > 0 ? shrink_d(rng_blur) : 1.0;
+        double sigma = blur_max > 0.8 ? std::uniform_real_distribution<double>(0.8, blur_max)(rng_blur) : 0.8;
+        int quality = blur_max > 0 ? (int)quality_d(rng_blur) : 80;
+        auto sized = [shrink](cv::Rect2f r) {
+            return cv::Rect2f(r.x + r.width * (1 - shrink) / 2, r.y + r.height * (1 - shrink) / 2, r.width * (float)shrink,
+                              r.height * (float)shrink);
+        };
         if (two) {
             Rendered r2 = render_card(people[(i + 3) % np], (layout + 1) % 3, false, true, rng);
-            place(photo, r.img, cv::Rect2f(120, 80, 900, 514), rng);
-            place(photo, r2.img, cv::Rect2f(640, 640, 840, 480), rng);
+            place(photo, r.img, sized(cv::Rect2f(120, 80, 900, 514)), rng);
+            place(photo, r2.img, sized(cv::Rect2f(640, 640, 840, 480)), rng);
         } else {
-            place(photo, r.img, cv::Rect2f(200 + rng() % 200, 250 + rng() % 150, 1100, 628), rng);
+            place(photo, r.img, sized(cv::Rect2f(200 + rng() % 200, 250 + rng() % 150, 1100, 628)), rng);
         }
         // a soft diagonal shadow over part of the photo
         if (i % 3 == 1) {
@@ -177,13 +193,13 @@ int main(int argc, char **argv) {
             }
             cv::merge(ch, photo);
         }
-        cv::GaussianBlur(photo, photo, cv::Size(0, 0), 0.8);
+        cv::GaussianBlur(photo, photo, cv::Size(0, 0), sigma);
         if (turns == 1) cv::rotate(photo, photo, cv::ROTATE_90_CLOCKWISE);
         if (turns == 2) cv::rotate(photo, photo, cv::ROTATE_180);
         if (turns == 3) cv::rotate(photo, photo, cv::ROTATE_90_COUNTERCLOCKWISE);
         char name[64];
         snprintf(name, sizeof name, "/%03d", i);
-        cv::imwrite(out + name + ".jpg", photo, {cv::IMWRITE_JPEG_QUALITY, 80});
+        cv::imwrite(out + name + ".jpg", photo, {cv::IMWRITE_JPEG_QUALITY, quality});
         std::ofstream(out + name + ".json") << r.json << "\n";
     }
     return 0;

@@ -1,8 +1,11 @@
 /* libFuzzer target: the field parser and the QR payload reader take OCR text
  * and QR bytes from the outside; whatever they get, they must return a
- * contact that serialises (valid UTF-8 JSON) and never crash. */
+ * contact that serialises (valid UTF-8 JSON) and never crash. The joining
+ * of split contact lines and the vote between readings run on the same
+ * lines. */
 #include "fields.h"
 #include "qr.h"
+#include "scan.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -22,6 +25,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             ls.v[i].h = 20 + (b >> 5) * 8;
             ls.v[i].conf = (float)(b % 100) / 100.0f;
         }
+        const char *texts[8];
+        float confs[8];
+        size_t nv = ls.n < 8 ? ls.n : 8;
+        for (size_t i = 0; i < nv; i++) {
+            texts[i] = ls.v[i].text;
+            confs[i] = ls.v[i].conf;
+        }
+        int agree = 0;
+        int k = ocr_scan_vote(texts, confs, (int)nv, &agree);
+        if (k >= (int)nv || (k >= 0 && (agree < 1 || agree > (int)nv)) || (k < 0 && agree != 0)) __builtin_trap();
+        size_t before = ls.n;
+        int joins = ocr_scan_join_contact_lines(&ls);
+        if (joins < 0 || ls.n + (size_t)joins != before) __builtin_trap();
         json_t *o = ocr_fields_parse(&ls, size && data[0] & 1 ? "DE" : "US");
         if (o) {
             char *s = json_dumps(o, 0);

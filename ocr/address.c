@@ -1,0 +1,255 @@
+/* address.c - address text -> parts (see address.h).
+ *
+ * The address is cut at commas into segments; each segment is matched
+ * against the shapes that carry a postal code (US state + ZIP, UK
+ * postcode, five digits before a city, six Russian digits), a printed
+ * country, Russian settlement and region markers. What is left, in
+ * order, is the street. */
+#include "address.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_SEGS 12
+
+typedef struct {
+    char s[256];
+    int used;
+} seg_t;
+
+static void trim(char *s) {
+    size_t n = strlen(s), b = strspn(s, " \t.;");
+    while (n > b && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == ';')) n--;
+    memmove(s, s + b, n - b);
+    s[n - b] = '\0';
+}
+
+static void put(char *dst, size_t cap, const char *src, size_t n) {
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--; /* whole UTF-8 characters */
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    trim(dst);
+}
+
+/* Copy with truncation (on a UTF-8 boundary) into dst of cap bytes. */
+static void copy(char *dst, size_t cap, const char *src) {
+    size_t n = strlen(src);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void append(char *dst, size_t cap, const char *src) {
+    size_t l = strlen(dst);
+    if (l && l + 2 < cap) {
+        memcpy(dst + l, ", ", 3);
+        l += 2;
+    }
+    if (l + 1 < cap) copy(dst + l, cap - l, src);
+}
+
+static int has_digit(const char *s) {
+    for (; *s; s++)
+        if (isdigit((unsigned char)*s)) return 1;
+    return 0;
+}
+
+static int all_digits(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i])) return 0;
+    return n > 0;
+}
+
+/* A printed country name: returns 1 and copies it. */
+static int country_name(const char *s) {
+    static const char *const names[] = {"USA", "U.S.A.", "United States", "United States of America", "UK",
+                                        "U.K.", "United Kingdom", "England", "Scotland", "Wales", "Great Britain",
+                                        "Germany", "Deutschland", "France", "Russia", "Россия",
+                                        "Российская Федерация", "РФ", "Österreich", "Austria", "Schweiz",
+                                        "Switzerland", "Suisse", "Belgique", "Belgium", "Luxembourg", NULL};
+    for (int i = 0; names[i]; i++)
+        if (!strcasecmp(s, names[i])) return 1;
+    return 0;
+}
+
+/* "AZ 90001" or "Port Loriland AZ 90001-1234" at the end of s: the state
+ * starts at *st, the ZIP at *zip. */
+static int us_tail(const char *s, size_t *st, size_t *zip) {
+    size_t n = strlen(s);
+    size_t z = n;
+    if (n >= 10 && s[n - 5] == '-' && all_digits(s + n - 4, 4)) z = n - 5; /* ZIP+4 */
+    if (z < 8 || !all_digits(s + z - 5, 5) || s[z - 6] != ' ') return 0;
+    size_t a = z - 8;
+    if (!isupper((unsigned char)s[a]) || !isupper((unsigned char)s[a + 1]) || (a > 0 && s[a - 1] != ' ')) return 0;
+    *st = a;
+    *zip = z - 5;
+    return 1;
+}
+
+/* A UK postcode at the end of s ("WC2B 6UN", "SW1A 1AA", "M1 1AE"):
+ * returns its start offset, or -1. */
+static long uk_tail(const char *s) {
+    size_t n = strlen(s);
+    /* inward code: digit + two letters */
+    if (n < 6 || !isdigit((unsigned char)s[n - 3]) || !isupper((unsigned char)s[n - 2]) ||
+        !isupper((unsigned char)s[n - 1]) || s[n - 4] != ' ')
+        return -1;
+    /* outward code: 1-2 letters, a digit, then a letter or digit */
+    size_t e = n - 4, b = e;
+    while (b > 0 && s[b - 1] != ' ') b--;
+    size_t k = e - b;
+    if (k < 2 || k > 4) return -1;
+    size_t i = b, letters = 0;
+    while (i < e && isupper((unsigned char)s[i])) i++, letters++;
+    if (letters < 1 || letters > 2 || i >= e || !isdigit((unsigned char)s[i])) return -1;
+    for (i++; i < e; i++)
+        if (!isupper((unsigned char)s[i]) && !isdigit((unsigned char)s[i])) return -1;
+    return (long)b;
+}
+
+static int starts(const char *s, const char *p) { return !strncmp(s, p, strlen(p)); }
+
+/* Russian settlement markers: "г. Москва", "пос. Лесной", "с. Ивановка" ...
+ * Returns the length of the marker (with its dot and space) or 0; "д. 5"
+ * (a house number) is not a settlement. */
+static size_t ru_settlement(const char *s) {
+    static const char *const m[] = {"г.", "г ", "гор.", "пгт", "пос.", "п.", "с.", "д.", "дер.", "ст-ца", "клх", "к.",
+                                    "рп", "аул", NULL};
+    for (int i = 0; m[i]; i++) {
+        if (!starts(s, m[i])) continue;
+        size_t k = strlen(m[i]);
+        while (s[k] == ' ' || s[k] == '.') k++;
+        /* a name follows: upper-case Cyrillic (two bytes, D0 xx) */
+        if ((unsigned char)s[k] == 0xD0 && s[k + 1]) return k;
+        return 0;
+    }
+    return 0;
+}
+
+static int ru_region(const char *s) {
+    return strstr(s, "обл.") || strstr(s, "область") || strstr(s, " край") || strstr(s, "Респ") ||
+           strstr(s, "респ.") || strstr(s, "АО ") || strstr(s, " р-н");
+}
+
+/* "Flat 3", "Studio 7", "Suite 200": a part of a building, so the next
+ * part is the street, not the town. */
+static int sub_premise(const char *s) {
+    static const char *const w[] = {"Flat", "Studio", "Suite", "Apt", "Apt.", "Apartment", "Unit", "Room", "Floor",
+                                    NULL};
+    size_t k = strcspn(s, " ");
+    for (int i = 0; w[i]; i++)
+        if (strlen(w[i]) == k && !strncasecmp(s, w[i], k) && s[k] == ' ' && !strchr(s + k + 1, ' ')) return 1;
+    return 0;
+}
+
+void ocr_address_split(const char *address, const char *country_hint, ocr_address_parts_t *out) {
+    memset(out, 0, sizeof *out);
+    if (!address || !*address) return;
+    seg_t seg[MAX_SEGS];
+    int n = 0;
+    const char *p = address;
+    while (*p && n < MAX_SEGS) {
+        size_t k = strcspn(p, ",");
+        put(seg[n].s, sizeof seg[n].s, p, k);
+        seg[n].used = 0;
+        if (seg[n].s[0]) n++;
+        p += k;
+        if (*p) p++;
+    }
+    const char *shape = "";
+    int city_seg = -1;
+    /* first the country names and the US/UK shapes, which are unambiguous */
+    for (int i = 0; i < n; i++) {
+        char *s = seg[i].s;
+        size_t st, zip;
+        long uk;
+        if (country_name(s)) {
+            copy(out->country, sizeof out->country, s);
+            seg[i].used = 1;
+        } else if (!out->postal_code[0] && us_tail(s, &st, &zip)) {
+            put(out->region, sizeof out->region, s + st, 2);
+            put(out->postal_code, sizeof out->postal_code, s + zip, strlen(s + zip));
+            if (st > 0) put(out->city, sizeof out->city, s, st); /* "Port Loriland AZ 90001" */
+            seg[i].used = 1;
+            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
+            shape = "US";
+        } else if (!out->postal_code[0] && (uk = uk_tail(s)) >= 0) {
+            put(out->postal_code, sizeof out->postal_code, s + uk, strlen(s + uk));
+            if (uk > 0) put(out->city, sizeof out->city, s, (size_t)uk);
+            seg[i].used = 1;
+            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
+            shape = "GB";
+        }
+    }
+    /* then five/six-digit codes ("12634 Clark Loaf" is a US house number
+     * once the ZIP has been found) and the Russian markers */
+    for (int i = 0; i < n; i++) {
+        char *s = seg[i].s;
+        if (seg[i].used) continue;
+        int dash = (s[0] == 'D' || s[0] == 'F') && s[1] == '-';
+        if (!out->postal_code[0] && all_digits(s, 2) && s[2] == ' ' && all_digits(s + 3, 3) && s[6] == ' ' && s[7]) {
+            /* French postcode printed in two groups: "68 949 Camus" */
+            put(out->postal_code, sizeof out->postal_code, s, 6);
+            put(out->city, sizeof out->city, s + 7, strlen(s + 7));
+            seg[i].used = 1;
+            shape = "FR";
+        } else if (!out->postal_code[0] && all_digits(s + (dash ? 2 : 0), 5) && s[dash ? 7 : 5] == ' ') {
+            /* "80339 München", "F-75002 Paris", "75008 Paris Cedex 08" */
+            size_t o = dash ? 2 : 0;
+            put(out->postal_code, sizeof out->postal_code, s + o, 5);
+            char city[128];
+            copy(city, sizeof city, s + o + 6);
+            char *cx = strstr(city, " CEDEX");
+            if (!cx) cx = strstr(city, " Cedex");
+            if (cx) *cx = '\0';
+            put(out->city, sizeof out->city, city, strlen(city));
+            seg[i].used = 1;
+            shape = !dash ? "" : s[0] == 'F' ? "FR" : "DE";
+        } else if (!out->postal_code[0] && strlen(s) == 6 && all_digits(s, 6)) {
+            copy(out->postal_code, sizeof out->postal_code, s);
+            seg[i].used = 1;
+            shape = "RU";
+        } else if (!out->city[0] && city_seg < 0 && ru_settlement(s)) {
+            size_t k = ru_settlement(s);
+            put(out->city, sizeof out->city, s + k, strlen(s + k));
+            seg[i].used = 1;
+        } else if (!out->region[0] && ru_region(s)) {
+            copy(out->region, sizeof out->region, s);
+            seg[i].used = 1;
+        }
+    }
+    if (city_seg >= 0) {
+        copy(out->city, sizeof out->city, seg[city_seg].s);
+        seg[city_seg].used = 1;
+    }
+    /* no postal code: "222 Danny square, Russellchester" - the last part
+     * without digits is the city */
+    if (!out->postal_code[0] && !out->city[0] && n >= 2 && !seg[n - 1].used && !has_digit(seg[n - 1].s) &&
+        !(n == 2 && sub_premise(seg[0].s))) {
+        copy(out->city, sizeof out->city, seg[n - 1].s);
+        seg[n - 1].used = 1;
+    }
+    for (int i = 0; i < n; i++)
+        if (!seg[i].used) append(out->street, sizeof out->street, seg[i].s);
+    if (!out->country[0]) {
+        /* a US, UK or Russian postcode tells the country; a bare five-digit
+         * one is German or French (or another's): the card's hint decides */
+        int sure = !strcmp(shape, "US") || !strcmp(shape, "GB") || !strcmp(shape, "RU");
+        const char *c = !sure && country_hint && strlen(country_hint) == 2 ? country_hint : shape;
+        copy(out->country, sizeof out->country, c);
+        for (char *q = out->country; *q; q++) *q = (char)toupper((unsigned char)*q);
+    }
+}
+
+json_t *ocr_address_json(const ocr_address_parts_t *p) {
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "street", p->street, "postal_code", p->postal_code, "city", p->city,
+                     "region", p->region, "country", p->country);
+}

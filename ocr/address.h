@@ -1,0 +1,30 @@
+/* address.h - a card's address text -> parts (street, postal code, city,
+ * region, country) by the shapes addresses take per country: US
+ * "City, ST 12345", UK "London WC2B 6UN", German/French "80339 München" /
+ * "75002 Paris", Russian "г. Город, ул. ..., д. 12, 123456". Pure C on
+ * UTF-8; no address database (libpostal is too heavy for the board). */
+#ifndef OCR_ADDRESS_H
+#define OCR_ADDRESS_H
+
+#include <jansson.h>
+
+typedef struct {
+    char street[256];      /* street, house number, suite ("ул. Лесная, д. 5") */
+    char postal_code[32];  /* "80339", "WC2B 6UN", "90001-1234" */
+    char city[128];        /* without "г." / "CEDEX" markers */
+    char region[64];       /* US state, Russian oblast/krai, ... */
+    char country[64];      /* as printed ("Deutschland"), else the ISO code the card points to */
+} ocr_address_parts_t;
+
+/* Split address (card lines joined by ", "). country_hint: ISO alpha-2
+ * from the card's phones/domains, or NULL; used for the country when none
+ * is printed and to tell German from French five-digit postcodes. Never
+ * fails: parts it cannot tell are "". */
+void ocr_address_split(const char *address, const char *country_hint, ocr_address_parts_t *out);
+
+/* The parts as the JSON object of `greeter cards scan`'s "address_parts"
+ * ({street, postal_code, city, region, country}). New reference, NULL only
+ * when out of memory. */
+json_t *ocr_address_json(const ocr_address_parts_t *p);
+
+#endif

@@ -1,0 +1,168 @@
+/* Card reader: the address split into street, postal code, city, region
+ * and country (ocr/address.c) per layout - US, UK, German, French,
+ * Russian - and how the parts reach the scan JSON and the vCard ADR. */
+#include "testutil.h"
+
+#include "address.h"
+#include "err.h"
+#include "fields.h"
+#include "vcard.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void split_is(const char *addr, const char *hint, const char *street, const char *postal, const char *city,
+                     const char *region, const char *country) {
+    ocr_address_parts_t p;
+    ocr_address_split(addr, hint, &p);
+    assert_string_equal(p.street, street);
+    assert_string_equal(p.postal_code, postal);
+    assert_string_equal(p.city, city);
+    assert_string_equal(p.region, region);
+    assert_string_equal(p.country, country);
+}
+
+static void us_layouts(void **state) {
+    (void)state;
+    split_is("12634 Clark Loaf Apt. 480, Port Loriland, AZ 90001", NULL, "12634 Clark Loaf Apt. 480", "90001",
+             "Port Loriland", "AZ", "US");
+    /* city and state on one line without a comma, ZIP+4, printed country */
+    split_is("500 Main Street, Suite 200, Springfield IL 62701-1234, USA", NULL, "500 Main Street, Suite 200",
+             "62701-1234", "Springfield", "IL", "USA");
+    /* the shape wins over a wrong hint (a +1 number guessed Canadian) */
+    split_is("75697 Horton Row, Garrettton, AL 06946", "CA", "75697 Horton Row", "06946", "Garrettton", "AL", "US");
+    /* military mail: APO is the city */
+    split_is("PSC 5373, Box 6855, APO AA 66690", NULL, "PSC 5373, Box 6855", "66690", "APO", "AA", "US");
+}
+
+static void uk_layouts(void **state) {
+    (void)state;
+    split_is("14 Kingsway, London WC2B 6UN", "GB", "14 Kingsway", "WC2B 6UN", "London", "", "GB");
+    split_is("Flat 3, 22 Oxford Road, Manchester, M1 5QA, United Kingdom", NULL, "Flat 3, 22 Oxford Road", "M1 5QA",
+             "Manchester", "", "United Kingdom");
+    /* no postcode printed: the last part without digits is the town */
+    split_is("222 Danny square, Russellchester", "GB", "222 Danny square", "", "Russellchester", "", "GB");
+    /* ... unless the first part is a flat: then that part is the street */
+    split_is("Flat 3, Roger locks", "GB", "Flat 3, Roger locks", "", "", "", "GB");
+    split_is("Studio 7, Hussain street", "GB", "Studio 7, Hussain street", "", "", "", "GB");
+}
+
+static void german_layouts(void **state) {
+    (void)state;
+    split_is("Industriestr. 12, 80339 München", "DE", "Industriestr. 12", "80339", "München", "", "DE");
+    split_is("Löchelallee 2, 00322 Bremervörde, Deutschland", NULL, "Löchelallee 2", "00322", "Bremervörde", "",
+             "Deutschland");
+    split_is("D-10115 Berlin, Lindenallee 3", NULL, "Lindenallee 3", "10115", "Berlin", "", "DE");
+}
+
+static void french_layouts(void **state) {
+    (void)state;
+    split_is("18 rue de la Paix, 75002 Paris", "FR", "18 rue de la Paix", "75002", "Paris", "", "FR");
+    split_is("3 allée des Tilleuls, Bâtiment B, 69003 Lyon Cedex 03", "FR", "3 allée des Tilleuls, Bâtiment B", "69003",
+             "Lyon", "", "FR");
+    /* the postcode in two groups */
+    split_is("797, rue Morel, 68 949 Camus", "FR", "797, rue Morel", "68 949", "Camus", "", "FR");
+    split_is("F-13001 Marseille, 5 boulevard Longchamp, France", NULL, "5 boulevard Longchamp", "13001", "Marseille",
+             "", "France");
+}
+
+static void russian_layouts(void **state) {
+    (void)state;
+    split_is("г. Приморско-Ахтарск, ул. 50 лет ВЛКСМ, д. 37, 487236", "RU", "ул. 50 лет ВЛКСМ, д. 37", "487236",
+             "Приморско-Ахтарск", "", "RU");
+    split_is("123456, Московская обл., г. Химки, ул. Ленина, д. 5, к. 2", NULL, "ул. Ленина, д. 5, к. 2", "123456",
+             "Химки", "Московская обл.", "RU");
+    split_is("клх Дно, ул. Ивановская, д. 13, 404223", "RU", "ул. Ивановская, д. 13", "404223", "Дно", "", "RU");
+}
+
+static void nothing_to_split(void **state) {
+    (void)state;
+    split_is("", "DE", "", "", "", "", "");
+    split_is(NULL, NULL, "", "", "", "", "");
+    split_is("Hauptbahnhof", NULL, "Hauptbahnhof", "", "", "", "");
+    split_is(",,, ,", "FR", "", "", "", "", "FR");
+    /* very long input is cut, never overrun */
+    char big[4000];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    for (int i = 100; i < 3900; i += 100) big[i] = ',';
+    ocr_address_parts_t p;
+    ocr_address_split(big, NULL, &p);
+    assert_true(strlen(p.street) < sizeof p.street);
+}
+
+static json_t *parse_lines(const char *text, const char *region) {
+    ocr_lines_t ls = {0};
+    assert_int_equal(ocr_lines_from_text(&ls, text, strlen(text)), GR_OK);
+    json_t *o = ocr_fields_parse(&ls, region);
+    ocr_lines_free(&ls);
+    assert_non_null(o);
+    return o;
+}
+
+static const char *part(json_t *o, const char *k) {
+    const char *v = json_string_value(json_object_get(json_object_get(o, "address_parts"), k));
+    assert_non_null(v);
+    return v;
+}
+
+/* The parts in the scan JSON: the card's domain gives the country. */
+static void parts_in_scan_json(void **state) {
+    (void)state;
+    json_t *o = parse_lines("Keller Maschinenbau GmbH\nSofia Keller\nLeiterin Einkauf\nTel. +49 89 4521 7730\n"
+                            "s.keller@keller-mb.de\nwww.keller-mb.de\nIndustriestr. 12\n80339 München\n",
+                            "US");
+    assert_string_equal(json_string_value(json_object_get(o, "address")), "Industriestr. 12, 80339 München");
+    assert_string_equal(part(o, "street"), "Industriestr. 12");
+    assert_string_equal(part(o, "postal_code"), "80339");
+    assert_string_equal(part(o, "city"), "München");
+    assert_string_equal(part(o, "country"), "DE");
+    json_decref(o);
+    /* a card without an address still has the object, all empty */
+    o = parse_lines("Anna Kern\nanna@kern.de\n", "DE");
+    assert_string_equal(part(o, "street"), "");
+    assert_string_equal(part(o, "country"), "");
+    json_decref(o);
+}
+
+/* ADR in the vCard carries the parts; without parts the whole address
+ * stays in the street component as before. */
+static void parts_in_vcard(void **state) {
+    (void)state;
+    char *v = NULL;
+    assert_int_equal(ocr_vcard_write("{\"name\":\"Sofia Keller\",\"address\":\"Industriestr. 12, 80339 München\","
+                                     "\"address_parts\":{\"street\":\"Industriestr. 12\",\"postal_code\":\"80339\","
+                                     "\"city\":\"München\",\"region\":\"\",\"country\":\"DE\"}}",
+                                     &v),
+                     GR_OK);
+    assert_non_null(strstr(v, "ADR;TYPE=work:;;Industriestr. 12;München;;80339;DE\r\n"));
+    free(v);
+    assert_int_equal(ocr_vcard_write("{\"name\":\"John Doe\",\"address\":\"PSC 5373, Box 6855, APO AA 66690\","
+                                     "\"address_parts\":{\"street\":\"PSC 5373, Box 6855\",\"postal_code\":\"66690\","
+                                     "\"city\":\"APO\",\"region\":\"AA\",\"country\":\"US\"}}",
+                                     &v),
+                     GR_OK);
+    assert_non_null(strstr(v, "ADR;TYPE=work:;;PSC 5373\\, Box 6855;APO;AA;66690;US\r\n"));
+    /* read back: the parts joined again */
+    char *cj = NULL, *ej = NULL;
+    assert_int_equal(ocr_vcard_read(v, strlen(v), &cj, &ej), GR_OK);
+    assert_non_null(strstr(cj, "PSC 5373, Box 6855, APO, AA, 66690, US"));
+    free(cj);
+    free(ej);
+    free(v);
+    assert_int_equal(ocr_vcard_write("{\"name\":\"Ann\",\"address\":\"Somewhere 1\",\"address_parts\":{\"country\":\"FR\"}}", &v),
+                     GR_OK);
+    assert_non_null(strstr(v, "ADR;TYPE=work:;;Somewhere 1;;;;\r\n"));
+    free(v);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(us_layouts),         cmocka_unit_test(uk_layouts),
+        cmocka_unit_test(german_layouts),     cmocka_unit_test(french_layouts),
+        cmocka_unit_test(russian_layouts),    cmocka_unit_test(nothing_to_split),
+        cmocka_unit_test(parts_in_scan_json), cmocka_unit_test(parts_in_vcard),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
