@@ -120,6 +120,48 @@ static int remove_files(crm_store_t *st, const names_t *n) {
 
 /* ---- forget ---- */
 
+/* Erase one face identity inside the caller's transaction: its snapshot
+ * files go into files (removed after the commit), its templates and the
+ * identity are deleted, the camera's data in its leads is anonymised (all
+ * its leads, or with keep_contact_leads only those no contact owns), and the
+ * deletion is queued for the central CRM. Counts are added to *templates
+ * and *snapshots. */
+static int erase_identity(crm_store_t *st, int64_t p, int keep_contact_leads, names_t *files, int64_t *templates,
+                          int64_t *snapshots) {
+    int64_t n = 0;
+    int rc = collect(st, files, "snapshots", "SELECT snapshot FROM visits WHERE person_id = ?1", p, NULL);
+    if (rc != GR_OK) return rc;
+    if ((rc = crm_query_int(st, "SELECT count(*) FROM face_templates WHERE person_id = ?1", p, &n)) != GR_OK) return rc;
+    *templates += n;
+    if ((rc = crm_query_int(st, "SELECT count(*) FROM visits WHERE person_id = ?1 AND snapshot IS NOT NULL", p, &n)) !=
+        GR_OK)
+        return rc;
+    *snapshots += n;
+    static const char *const del_all[] = {
+        ("UPDATE notifications SET subject = 'New lead (forgotten person)', body = '' "
+         "WHERE entity = 'lead' AND entity_id IN (SELECT id FROM leads WHERE person_id = ?1)"),
+        "UPDATE leads SET data = '{}', title = 'Forgotten visitor' WHERE person_id = ?1",
+        "DELETE FROM face_templates WHERE person_id = ?1",
+        "UPDATE visits SET snapshot = NULL WHERE person_id = ?1",
+        "DELETE FROM people WHERE id = ?1",
+    };
+    static const char *const del_keep[] = {
+        ("UPDATE notifications SET subject = 'New lead (forgotten person)', body = '' WHERE entity = 'lead' AND "
+         "entity_id IN (SELECT id FROM leads WHERE person_id = ?1 AND contact_id IS NULL)"),
+        "UPDATE leads SET data = '{}', title = 'Forgotten visitor' WHERE person_id = ?1 AND contact_id IS NULL",
+        "DELETE FROM face_templates WHERE person_id = ?1",
+        "UPDATE visits SET snapshot = NULL WHERE person_id = ?1",
+        "DELETE FROM people WHERE id = ?1",
+    };
+    const char *const *del = keep_contact_leads ? del_keep : del_all;
+    for (size_t k = 0; k < sizeof del_all / sizeof del_all[0]; k++)
+        if ((rc = crm_exec_ids(st, del[k], p, 0)) != GR_OK) return rc;
+    json_t *pl = json_pack("{s:I,s:b}", "id", (json_int_t)p, "forgotten", 1);
+    rc = pl ? crm_outbox_json(st, "person", p, "delete", pl) : GR_ERR_NOMEM;
+    json_decref(pl);
+    return rc;
+}
+
 int crm_person_forget(crm_store_t *st, int64_t contact_id, int64_t person_id, const char *actor, json_t **out,
                       char *err, size_t errlen) {
     if (out) *out = NULL;
@@ -128,7 +170,7 @@ int crm_person_forget(crm_store_t *st, int64_t contact_id, int64_t person_id, co
     names_t files = {0};
     int64_t *people = NULL, *linked = NULL;
     size_t npeople = 0, nlinked = 0;
-    int64_t templates = 0, snapshots = 0, cards = 0, contacts = 0, n = 0;
+    int64_t templates = 0, snapshots = 0, cards = 0, contacts = 0;
     crm_tx_t tx;
     int rc = crm_tx_begin(st, &tx);
     if (rc != GR_OK) return rc;
@@ -167,33 +209,8 @@ int crm_person_forget(crm_store_t *st, int64_t contact_id, int64_t person_id, co
             if (linked[i] != person_id) people[k++] = linked[i];
         npeople = k;
     }
-    for (size_t i = 0; i < npeople; i++) {
-        int64_t p = people[i];
-        if ((rc = collect(st, &files, "snapshots", "SELECT snapshot FROM visits WHERE person_id = ?1", p, NULL)) !=
-            GR_OK)
-            goto fail;
-        if ((rc = crm_query_int(st, "SELECT count(*) FROM face_templates WHERE person_id = ?1", p, &n)) != GR_OK)
-            goto fail;
-        templates += n;
-        if ((rc = crm_query_int(st, "SELECT count(*) FROM visits WHERE person_id = ?1 AND snapshot IS NOT NULL", p,
-                                &n)) != GR_OK)
-            goto fail;
-        snapshots += n;
-        static const char *const del[] = {
-            ("UPDATE notifications SET subject = 'New lead (forgotten person)', body = '' "
-             "WHERE entity = 'lead' AND entity_id IN (SELECT id FROM leads WHERE person_id = ?1)"),
-            "UPDATE leads SET data = '{}', title = 'Forgotten visitor' WHERE person_id = ?1",
-            "DELETE FROM face_templates WHERE person_id = ?1",
-            "UPDATE visits SET snapshot = NULL WHERE person_id = ?1",
-            "DELETE FROM people WHERE id = ?1",
-        };
-        for (size_t k = 0; k < sizeof del / sizeof del[0]; k++)
-            if ((rc = crm_exec_ids(st, del[k], p, 0)) != GR_OK) goto fail;
-        json_t *pl = json_pack("{s:I,s:b}", "id", (json_int_t)p, "forgotten", 1);
-        rc = pl ? crm_outbox_json(st, "person", p, "delete", pl) : GR_ERR_NOMEM;
-        json_decref(pl);
-        if (rc != GR_OK) goto fail;
-    }
+    for (size_t i = 0; i < npeople; i++)
+        if ((rc = erase_identity(st, people[i], 0, &files, &templates, &snapshots)) != GR_OK) goto fail;
     if (have_contact) {
         if ((rc = collect(st, &files, "cards",
                           "SELECT image FROM card_scans WHERE contact_id = ?1 OR contact_id IN "
@@ -318,6 +335,55 @@ int crm_retention_apply(crm_store_t *st, int days, json_t **out) {
     if (templates || snapshots)
         LOG_I("retention: removed %lld templates of %lld unknown visitors and %lld snapshots", (long long)templates,
               (long long)people, (long long)snapshots);
+    if (out) *out = res;
+    else json_decref(res);
+    goto out;
+fail:
+    crm_tx_rollback(&tx);
+out:
+    names_free(&files);
+    return rc;
+}
+
+/* ---- erase one face identity, keeping its contact ---- */
+
+int crm_face_forget(crm_store_t *st, int64_t person_id, const char *actor, json_t **out, char *err, size_t errlen) {
+    if (out) *out = NULL;
+    if (person_id <= 0) return crm_fail(GR_ERR_INVAL, err, errlen, "give a person id");
+    names_t files = {0};
+    int64_t have = 0, contact_id = 0, templates = 0, snapshots = 0;
+    crm_tx_t tx;
+    int rc = crm_tx_begin(st, &tx);
+    if (rc != GR_OK) return rc;
+    if ((rc = crm_query_int(st, "SELECT count(*) FROM people WHERE id = ?1", person_id, &have)) != GR_OK) goto fail;
+    if (!have) {
+        rc = crm_fail(GR_ERR_NOTFOUND, err, errlen, "no such face identity");
+        goto fail;
+    }
+    if ((rc = crm_query_int(st, "SELECT coalesce(contact_id, 0) FROM people WHERE id = ?1", person_id, &contact_id)) !=
+        GR_OK)
+        goto fail;
+    /* Leads of the identity that no contact owns hold only what the camera
+     * captured: anonymised as by crm_person_forget. A contact's leads stay. */
+    if ((rc = erase_identity(st, person_id, 1, &files, &templates, &snapshots)) != GR_OK) goto fail;
+    json_t *res = json_pack("{s:I,s:I,s:I}", "templates", (json_int_t)templates, "snapshots", (json_int_t)snapshots,
+                            "people", (json_int_t)1);
+    if (!res) {
+        rc = GR_ERR_NOMEM;
+        goto fail;
+    }
+    json_object_set_new(res, "contact_id", contact_id ? json_integer(contact_id) : json_null());
+    if ((rc = crm_audit(st, actor, "face.forget", "person", person_id, res)) != GR_OK) {
+        json_decref(res);
+        goto fail;
+    }
+    if ((rc = crm_tx_commit(&tx)) != GR_OK) {
+        json_decref(res);
+        goto out;
+    }
+    json_object_set_new(res, "files_failed", json_integer(remove_files(st, &files)));
+    LOG_I("forgot face identity %lld: %lld templates, %lld snapshots%s", (long long)person_id, (long long)templates,
+          (long long)snapshots, contact_id ? " (its contact is kept)" : "");
     if (out) *out = res;
     else json_decref(res);
     goto out;

@@ -39,4 +39,13 @@ int crm_person_forget(crm_store_t *st, int64_t contact_id, int64_t person_id, co
  * *out = {"people","templates","snapshots","files_failed"} (may be NULL). */
 int crm_retention_apply(crm_store_t *st, int days, json_t **out);
 
+/* Erase one face identity (people.id) and nothing else: its face templates,
+ * its visit snapshots and the identity itself (visits stay as anonymous
+ * counts). A contact it is linked to is kept (use crm_person_forget to erase
+ * the contact too); leads no contact owns are anonymised as by
+ * crm_person_forget. Recorded in audit_log as "face.forget" (counts only).
+ * *out = {"templates","snapshots","people","contact_id","files_failed"} (may
+ * be NULL). GR_ERR_NOTFOUND when there is no such identity. */
+int crm_face_forget(crm_store_t *st, int64_t person_id, const char *actor, json_t **out, char *err, size_t errlen);
+
 #endif

@@ -5,10 +5,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef GR_DEFAULT_MODELS_DIR
 #define GR_DEFAULT_MODELS_DIR "/usr/share/greeter/models"
@@ -37,6 +41,7 @@ struct gr_config {
     long long ival[N_SETTINGS];
     double dval[N_SETTINGS];
     old_str_t *old;
+    char *file;              /* where settings are saved (gr_config_file) */
 };
 
 size_t gr_config_count(void) { return N_SETTINGS; }
@@ -184,8 +189,11 @@ void gr_config_free(gr_config_t *cfg) {
         free(o);
     }
     pthread_mutex_destroy(&cfg->lock);
+    free(cfg->file);
     free(cfg);
 }
+
+const char *gr_config_file(const gr_config_t *cfg) { return cfg ? cfg->file : NULL; }
 
 int gr_config_set(gr_config_t *cfg, const char *name, const char *value, char *err, size_t errlen) {
     long i = find_index(name);
@@ -298,10 +306,26 @@ int gr_config_load_text(gr_config_t *cfg, const char *text, size_t len, const ch
     return rc;
 }
 
+/* One --section.key=value of the command line. */
+typedef struct {
+    char name[192];
+    const char *value;
+} cli_set_t;
+
+static int apply_cli(gr_config_t *cfg, const cli_set_t *sets, int n, char *err, size_t errlen) {
+    for (int i = 0; i < n; i++) {
+        int rc = gr_config_set(cfg, sets[i].name, sets[i].value, err, errlen);
+        if (rc != GR_OK) return rc;
+    }
+    return GR_OK;
+}
+
 int gr_config_from_args(gr_config_t **out, int *argc, char **argv, char *err, size_t errlen) {
     *out = NULL;
     const char *file = NULL;
     int explicit_file = 0, rc = GR_OK;
+    cli_set_t *sets = NULL;
+    int nsets = 0;
     /* First pass: find --config. */
     for (int i = 1; i < *argc; i++) {
         if (strcmp(argv[i], "--") == 0) break;
@@ -327,6 +351,8 @@ int gr_config_from_args(gr_config_t **out, int *argc, char **argv, char *err, si
     if (rc == GR_ERR_NOTFOUND && !explicit_file) rc = GR_OK;
     if (rc != GR_OK) goto fail;
     /* Second pass: --section.key=value, compacting argv. */
+    sets = calloc((size_t)*argc + 1, sizeof *sets);
+    if (!sets) goto nomem;
     int w = 1;
     for (int i = 1; i < *argc; i++) {
         char *a = argv[i];
@@ -339,25 +365,314 @@ int gr_config_from_args(gr_config_t **out, int *argc, char **argv, char *err, si
         char *eq = strchr(a, '=');
         char *dot = strchr(a, '.');
         if (a[0] == '-' && a[1] == '-' && eq && dot && dot < eq) {
-            char name[192];
             size_t n = (size_t)(eq - (a + 2));
-            if (n >= sizeof name) n = sizeof name - 1;
-            memcpy(name, a + 2, n);
-            name[n] = 0;
-            rc = gr_config_set(cfg, name, eq + 1, err, errlen);
-            if (rc != GR_OK) goto fail;
+            if (n >= sizeof sets[0].name) n = sizeof sets[0].name - 1;
+            memcpy(sets[nsets].name, a + 2, n);
+            sets[nsets].name[n] = 0;
+            sets[nsets++].value = eq + 1;
             continue;
         }
         argv[w++] = a;
     }
     *argc = w;
     argv[w] = NULL;
+    rc = apply_cli(cfg, sets, nsets, err, errlen);
+    if (rc != GR_OK) goto fail;
+    {
+        /* The settings saved by the web Settings page live in
+         * <storage.dir>/greeter.conf (storage.dir from the config file, the
+         * command line or the default): above the config file, which may be
+         * read-only (/etc under ProtectSystem=strict), and below the command
+         * line in precedence. */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", gr_config_str(cfg, "storage.dir"), GR_CONFIG_STATE_FILE);
+        if (!(cfg->file = strdup(path))) goto nomem;
+        char ferr[512];
+        int frc = gr_config_load_file(cfg, path, ferr, sizeof ferr);
+        if (frc == GR_ERR_IO) {
+            /* Unreadable to this user (the CLI run by someone else): skipped. */
+            LOG_W("%s; its settings are not applied", ferr);
+        } else if (frc != GR_OK && frc != GR_ERR_NOTFOUND) {
+            snprintf(err, errlen, "%s", ferr);
+            rc = frc;
+            goto fail;
+        }
+        rc = apply_cli(cfg, sets, nsets, err, errlen);
+        if (rc != GR_OK) goto fail;
+    }
+    free(sets);
     int lvl = gr_log_parse_level(gr_config_str(cfg, "log.level"));
     if (lvl > 0) atomic_store(&gr_log_level, lvl);
     *out = cfg;
     return GR_OK;
+nomem:
+    snprintf(err, errlen, "out of memory");
+    rc = GR_ERR_NOMEM;
 fail:
+    free(sets);
     gr_config_free(cfg);
+    return rc;
+}
+
+/* ---- saving changed settings into an INI file ---- */
+
+typedef struct {
+    char **v;
+    size_t n, cap;
+} lines_t;
+
+static int lines_push(lines_t *l, char *s) {
+    if (!s) return GR_ERR_NOMEM;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        char **p = realloc(l->v, nc * sizeof *p);
+        if (!p) {
+            free(s);
+            return GR_ERR_NOMEM;
+        }
+        l->v = p;
+        l->cap = nc;
+    }
+    l->v[l->n++] = s;
+    return GR_OK;
+}
+
+static int lines_insert(lines_t *l, size_t at, char *s) {
+    int rc = lines_push(l, s);
+    if (rc != GR_OK) return rc;
+    memmove(&l->v[at + 1], &l->v[at], (l->n - 1 - at) * sizeof *l->v);
+    l->v[at] = s;
+    return GR_OK;
+}
+
+static void lines_free(lines_t *l) {
+    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    free(l->v);
+}
+
+static char *kv_line(const char *key, const char *value) {
+    size_t n = strlen(key) + strlen(value) + 8;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s = \"%s\"", key, value);
+    return s;
+}
+
+/* What a line of an INI file is: a section header (*sec set), a setting
+ * (*name set to "section.key"), or a commented-out setting (*commented). */
+static void classify(const char *line, char *sec, size_t seclen, const char *cur, char *name, size_t namelen,
+                     int *is_sec, int *commented) {
+    *is_sec = 0;
+    *commented = 0;
+    name[0] = 0;
+    while (isspace((unsigned char)*line)) line++;
+    if (*line == '[') {
+        const char *close = strchr(line, ']');
+        if (!close) return;
+        size_t n = (size_t)(close - line - 1);
+        char tmp[128];
+        if (n >= sizeof tmp) return;
+        memcpy(tmp, line + 1, n);
+        tmp[n] = 0;
+        snprintf(sec, seclen, "%s", trim(tmp));
+        *is_sec = 1;
+        return;
+    }
+    if (*line == '#' || *line == ';') {
+        *commented = 1;
+        line++;
+        while (isspace((unsigned char)*line)) line++;
+    }
+    const char *eq = strchr(line, '=');
+    if (!eq || eq == line) return;
+    size_t n = (size_t)(eq - line);
+    char key[192];
+    if (n >= sizeof key) return;
+    memcpy(key, line, n);
+    key[n] = 0;
+    char *k = trim(key);
+    for (const char *p = k; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.')) return;
+    if (strchr(k, '.') || !*cur)
+        snprintf(name, namelen, "%s", k);
+    else
+        snprintf(name, namelen, "%s.%s", cur, k);
+}
+
+static int read_lines(const char *path, lines_t *l, mode_t *mode, int *exists, char *err, size_t errlen) {
+    *exists = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT) return GR_OK;
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return GR_ERR_IO;
+    }
+    *exists = 1;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0) *mode = sb.st_mode & 07777;
+    char buf[4096];
+    int rc = GR_OK;
+    while (fgets(buf, sizeof buf, f)) {
+        size_t n = strlen(buf);
+        if (n && buf[n - 1] != '\n' && !feof(f)) {
+            snprintf(err, errlen, "%s: a line is too long", path);
+            rc = GR_ERR_FORMAT;
+            break;
+        }
+        while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) buf[--n] = 0;
+        if ((rc = lines_push(l, strdup(buf))) != GR_OK) break;
+    }
+    if (rc == GR_OK && ferror(f)) {
+        snprintf(err, errlen, "cannot read %s", path);
+        rc = GR_ERR_IO;
+    }
+    fclose(f);
+    return rc;
+}
+
+static int write_all(int fd, const lines_t *l) {
+    for (size_t i = 0; i < l->n; i++) {
+        const char *p = l->v[i];
+        size_t n = strlen(p);
+        while (n) {
+            ssize_t w = write(fd, p, n);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                return -1;
+            }
+            p += w;
+            n -= (size_t)w;
+        }
+        while (write(fd, "\n", 1) != 1)
+            if (errno != EINTR) return -1;
+    }
+    return fsync(fd);
+}
+
+int gr_config_update_file(const char *path, const char *const *names, const char *const *values, size_t n,
+                          char *err, size_t errlen) {
+    for (size_t i = 0; i < n; i++) {
+        const gr_setting_t *s = gr_config_find(names[i]);
+        if (!s) {
+            snprintf(err, errlen, "unknown setting '%s'", names[i]);
+            return GR_ERR_NOTFOUND;
+        }
+        if (strchr(values[i], '\n') || strchr(values[i], '\r')) {
+            snprintf(err, errlen, "%s: value contains a line break", names[i]);
+            return GR_ERR_INVAL;
+        }
+    }
+    lines_t l = {0};
+    mode_t mode = 0600;
+    int exists = 0;
+    int rc = read_lines(path, &l, &mode, &exists, err, errlen);
+    if (rc != GR_OK) goto out;
+    char *done = calloc(n ? n : 1, 1);
+    if (!done) {
+        rc = GR_ERR_NOMEM;
+        goto out;
+    }
+    char cur[128] = "", name[192];
+    /* Replace the lines that set a changed key (the last one wins on load,
+     * so every one of them is replaced). */
+    for (size_t i = 0; i < l.n && rc == GR_OK; i++) {
+        int is_sec, commented;
+        classify(l.v[i], cur, sizeof cur, cur, name, sizeof name, &is_sec, &commented);
+        if (is_sec || commented || !name[0]) continue;
+        for (size_t k = 0; k < n; k++) {
+            if (strcmp(name, names[k]) != 0) continue;
+            const gr_setting_t *s = gr_config_find(names[k]);
+            const char *key = strchr(l.v[i], '.') && strchr(l.v[i], '.') < strchr(l.v[i], '=') ? s->name : s->key;
+            char *nl = kv_line(key, values[k]);
+            if (!nl) {
+                rc = GR_ERR_NOMEM;
+                break;
+            }
+            free(l.v[i]);
+            l.v[i] = nl;
+            done[k] = 1;
+        }
+    }
+    /* The others go into their section: after the commented-out line of the
+     * same key if there is one, else after the section's last setting; a
+     * section not in the file is added at the end. */
+    for (size_t k = 0; k < n && rc == GR_OK; k++) {
+        if (done[k]) continue;
+        const gr_setting_t *s = gr_config_find(names[k]);
+        size_t after = 0, have_sec = 0, at_comment = 0;
+        cur[0] = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            int is_sec, commented;
+            classify(l.v[i], cur, sizeof cur, cur, name, sizeof name, &is_sec, &commented);
+            int in_sec = strcmp(cur, s->section) == 0;
+            if (is_sec && in_sec) {
+                have_sec = 1;
+                after = i + 1;
+            } else if (in_sec && have_sec) {
+                if (commented && strcmp(name, s->name) == 0) at_comment = i + 1;
+                else if (!commented && name[0]) after = i + 1;
+            }
+        }
+        if (at_comment) after = at_comment;
+        if (have_sec) {
+            rc = lines_insert(&l, after, kv_line(s->key, values[k]));
+        } else {
+            size_t len = strlen(s->section) + 3;
+            char *hdr = malloc(len);
+            if (hdr) snprintf(hdr, len, "[%s]", s->section);
+            if (l.n && l.v[l.n - 1][0] && (rc = lines_push(&l, strdup(""))) != GR_OK) break;
+            if ((rc = lines_push(&l, hdr)) != GR_OK) break;
+            rc = lines_push(&l, kv_line(s->key, values[k]));
+        }
+        done[k] = 1;
+    }
+    free(done);
+    if (rc == GR_ERR_NOMEM) snprintf(err, errlen, "out of memory");
+    if (rc != GR_OK) goto out;
+    if (!exists) {
+        char hdr[] = "# Settings saved by the Greeter web UI (Settings page). See `greeter config --defaults`.";
+        if ((rc = lines_insert(&l, 0, strdup(hdr))) != GR_OK) goto out;
+    }
+    /* A temporary file beside it and rename: a power cut leaves the old or
+     * the new file. Where the folder is not writable (a root-owned /etc/greeter
+     * with a group-writable file) the file is rewritten in place. */
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd >= 0) {
+        if (fchmod(fd, mode) != 0 || write_all(fd, &l) != 0) {
+            snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+            close(fd);
+            unlink(tmp);
+            rc = GR_ERR_IO;
+            goto out;
+        }
+        if (close(fd) != 0 || rename(tmp, path) != 0) {
+            snprintf(err, errlen, "cannot replace %s: %s", path, strerror(errno));
+            unlink(tmp);
+            rc = GR_ERR_IO;
+            goto out;
+        }
+        char dirbuf[4200];
+        snprintf(dirbuf, sizeof dirbuf, "%s", path);
+        int dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+    } else if ((errno == EACCES || errno == EPERM || errno == EROFS) && exists &&
+               (fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) >= 0) {
+        int bad = write_all(fd, &l) != 0;
+        if (close(fd) != 0) bad = 1;
+        if (bad) {
+            snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+            rc = GR_ERR_IO;
+        }
+    } else {
+        snprintf(err, errlen, "cannot write %s: %s", exists ? path : tmp, strerror(errno));
+        rc = GR_ERR_IO;
+    }
+out:
+    lines_free(&l);
     return rc;
 }
 

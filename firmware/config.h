@@ -1,9 +1,11 @@
 /* config.h - settings, driven by the one table in settings.def.
  *
- * Precedence: built-in default < config file < command line.
- * The config file is /etc/greeter/greeter.conf unless --config FILE is
- * given; a missing default file is fine (the appliance runs on defaults),
- * a missing --config file is an error.
+ * Precedence: built-in default < config file < <storage.dir>/greeter.conf
+ * < command line. The config file is /etc/greeter/greeter.conf unless
+ * --config FILE is given; a missing default file is fine (the appliance runs
+ * on defaults), a missing --config file is an error. <storage.dir>/greeter.conf
+ * holds what the web Settings page saved (the config file may be read-only:
+ * /etc under the unit's ProtectSystem=strict).
  *
  * Reads are thread-safe; a string returned by gr_config_str stays valid
  * until gr_config_free, even if the setting is changed meanwhile.
@@ -15,6 +17,8 @@
 #include <stdio.h>
 
 #define GR_CONFIG_DEFAULT_FILE "/etc/greeter/greeter.conf"
+/* Under storage.dir: the settings file used when there is no config file. */
+#define GR_CONFIG_STATE_FILE "greeter.conf"
 
 typedef enum {
     GR_CFG_STR, GR_CFG_PATH, GR_CFG_SECRET, GR_CFG_INT, GR_CFG_DOUBLE, GR_CFG_BOOL, GR_CFG_ENUM
@@ -54,6 +58,24 @@ int gr_config_load_text(gr_config_t *cfg, const char *text, size_t len, const ch
  * argv (compacting it and updating *argc); other arguments stay in place.
  * On success *out is owned by the caller. */
 int gr_config_from_args(gr_config_t **out, int *argc, char **argv, char *err, size_t errlen);
+
+/* The file changed settings are saved to: <storage.dir>/greeter.conf
+ * (storage.dir as given at start). NULL for a config not made by
+ * gr_config_from_args. Valid until gr_config_free. */
+const char *gr_config_file(const gr_config_t *cfg);
+
+/* Write names[i] = values[i] (i < n) into the INI file at path, keeping
+ * everything else in it (comments, other settings, order): a line setting
+ * the key is replaced, else the line goes below the key's commented-out
+ * line or at the end of its section, else into a new section at the end.
+ * A missing file is created (mode 0600: it may hold secrets); an existing
+ * one keeps its mode. Written to PATH.tmp, synced and renamed; when the
+ * folder is not writable but the file is, rewritten in place. Values are
+ * not range-checked here (use gr_config_set first); an unknown name is
+ * GR_ERR_NOTFOUND, a line break GR_ERR_INVAL, a write failure GR_ERR_IO
+ * with the file and the reason in err. */
+int gr_config_update_file(const char *path, const char *const *names, const char *const *values, size_t n,
+                          char *err, size_t errlen);
 
 /* Typed getters; an unknown name is a programmer error (abort). */
 const char *gr_config_str(const gr_config_t *cfg, const char *name);

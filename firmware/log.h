@@ -8,11 +8,16 @@
  * Lines go to stderr as "<P>module: message" where <P> is the syslog
  * priority, a prefix journald understands. The level is tested before the
  * arguments are evaluated. Thread-safe; never call from a signal handler.
+ *
+ * Every line written is also kept in a fixed in-memory ring of the last
+ * GR_LOG_RING_LINES lines (gr_log_recent), which the web System page shows.
  */
 #ifndef GR_LOG_H
 #define GR_LOG_H
 
 #include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
 
 enum { GR_LOG_ERROR = 3, GR_LOG_WARN = 4, GR_LOG_INFO = 6, GR_LOG_DEBUG = 7 };
 
@@ -23,6 +28,31 @@ void gr_log_write(int level, const char *module, const char *fmt, ...)
 
 /* Parse "error|warn|info|debug"; returns the level or GR_ERR_INVAL. */
 int gr_log_parse_level(const char *name);
+/* "error", "warn", "info" or "debug" (a static string). */
+const char *gr_log_level_name(int level);
+
+/* ---- the ring of recent lines ----
+ * Preallocated: writing a line copies it into the oldest slot under the
+ * lock that already orders the stderr lines, nothing is allocated. A message
+ * longer than GR_LOG_LINE_MAX - 1 bytes is cut at a UTF-8 character boundary
+ * and marked truncated; bytes that are not UTF-8 are kept as '?'. */
+#define GR_LOG_RING_LINES 500
+#define GR_LOG_LINE_MAX 256
+
+typedef struct {
+    uint64_t seq;                 /* 1, 2, 3, ... in the order written */
+    double time;                  /* wall clock, seconds since the epoch */
+    int level;                    /* GR_LOG_ERROR .. GR_LOG_DEBUG */
+    int truncated;                /* the message was cut */
+    char module[24];
+    char msg[GR_LOG_LINE_MAX];
+} gr_log_line_t;
+
+/* Copy into out the newest `max` kept lines with seq > since and level <=
+ * max_level (GR_LOG_WARN: errors and warnings), oldest first. Returns how
+ * many were copied; *last (may be NULL) gets the seq of the newest line
+ * written so far, for the next call's `since`. Thread-safe. */
+size_t gr_log_recent(uint64_t since, int max_level, gr_log_line_t *out, size_t max, uint64_t *last);
 
 #ifndef GR_LOG_MODULE
 #define GR_LOG_MODULE "greeter"

@@ -431,10 +431,13 @@ def run(d, tmp):
     st, h, j = c.req("GET", "/api/v1/me")
     check(j["greeting"] == "first_name", "a refused change changes nothing")
     st, h, j = c.req("PATCH", "/api/v1/settings", {"web.greeting": "generic", "vision.samples": 4})
-    check(st == 200 and j["restart_required"] is True, "a valid settings change is applied")
-    conf = os.path.join(d.state, "settings.conf")
+    check(st == 200 and j["restart_required"] == ["vision.samples"] and j["applied"] == ["web.greeting"],
+          "a valid settings change is applied; the ones needing a restart are named")
+    # Started without --config: saved to <storage.dir>/greeter.conf, read at the next start.
+    conf = os.path.join(d.state, "greeter.conf")
+    check(st == 200 and j.get("file") == conf, "the settings file is <storage.dir>/greeter.conf")
     check(os.path.exists(conf) and 'greeting = "generic"' in open(conf).read()
-          and (os.stat(conf).st_mode & 0o777) == 0o600, "settings are written to settings.conf (0600)")
+          and (os.stat(conf).st_mode & 0o777) == 0o600, "settings are written to greeter.conf (0600)")
     st, h, j = c.req("PATCH", "/api/v1/settings", {"sync.carddav_password": "s3cret pw"})
     check(st == 200 and 'carddav_password = "s3cret pw"' in open(conf).read(),
           "a secret is persisted as its value, never as '(set)'")

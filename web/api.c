@@ -1,9 +1,11 @@
 /* api.c - the JSON API under /api/v1 (docs/API.md): login, the CRM records
- * (through the crm/ headers, never SQL of our own), visits, notifications, settings
- * and status. Every handler answers JSON; errors are {"error","message"}.
+ * (through the crm/ headers, never SQL of our own), visits, notifications
+ * and status, and the routing to faces.c, settings.c and logs.c (admin.h).
+ * Every handler answers JSON; errors are {"error","message"}.
  */
 #define GR_LOG_MODULE "web"
 #include "activity.h"
+#include "admin.h"
 #include "companies.h"
 #include "contacts.h"
 #include "deals.h"
@@ -20,15 +22,12 @@
 #include "version.h"
 #include "visits.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <unistd.h>
 
 #define MAX_QUERY 256
 
@@ -654,160 +653,6 @@ static void api_people(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], i
     web_reply_json(r, 200, out);
 }
 
-/* ---- settings ---- */
-
-static const char *type_name(gr_cfg_type_t t) {
-    switch (t) {
-    case GR_CFG_STR: return "string";
-    case GR_CFG_PATH: return "path";
-    case GR_CFG_SECRET: return "secret";
-    case GR_CFG_INT: return "int";
-    case GR_CFG_DOUBLE: return "double";
-    case GR_CFG_BOOL: return "bool";
-    case GR_CFG_ENUM: return "enum";
-    }
-    return "string";
-}
-
-static json_t *settings_json(const gr_config_t *cfg) {
-    json_t *items = json_array();
-    for (size_t i = 0; i < gr_config_count(); i++) {
-        const gr_setting_t *s = gr_config_setting(i);
-        const char *v = gr_config_str(cfg, s->name);
-        int secret = s->type == GR_CFG_SECRET;
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", s->name, "section", s->section, "key",
-                              s->key, "type", type_name(s->type), "value", secret ? (*v ? "(set)" : "") : v, "default",
-                              secret ? "" : s->def, "help", s->help);
-        if (!o) continue;
-        if (s->type == GR_CFG_INT || s->type == GR_CFG_DOUBLE || s->type == GR_CFG_STR || s->type == GR_CFG_PATH) {
-            json_object_set_new(o, "min", json_real(s->min));
-            json_object_set_new(o, "max", json_real(s->max));
-        }
-        if (s->choices) json_object_set_new(o, "choices", json_string(s->choices));
-        json_array_append_new(items, o);
-    }
-    return json_pack("{s:o, s:b}", "items", items, "restart_required", 0);
-}
-
-/* Write every setting that differs from its default to
- * <storage.dir>/settings.conf (INI, mode 0600: it may hold secrets), through
- * a temporary file and rename so a power cut leaves the old or the new file. */
-static int persist_settings(const gr_config_t *cfg, const char *dir) {
-    char path[4200], tmp[4300];
-    snprintf(path, sizeof path, "%s/settings.conf", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        if (fd >= 0) close(fd);
-        LOG_W("cannot write %s: %s", tmp, strerror(errno));
-        return GR_ERR_IO;
-    }
-    fprintf(f, "# Written by the web Settings page: the settings that differ from their defaults.\n"
-               "# Use with: greeterd --config %s\n",
-            path);
-    const char *section = "";
-    for (size_t i = 0; i < gr_config_count(); i++) {
-        const gr_setting_t *st = gr_config_setting(i);
-        const char *v = gr_config_str(cfg, st->name);
-        if (strcmp(v, st->def) == 0 || strchr(v, '\n') || strchr(v, '\r')) continue;
-        if (strcmp(section, st->section) != 0) {
-            fprintf(f, "\n[%s]\n", st->section);
-            section = st->section;
-        }
-        fprintf(f, "%s = \"%s\"\n", st->key, v);
-    }
-    int rc = GR_OK;
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0) rc = GR_ERR_IO;
-    if (fclose(f) != 0) rc = GR_ERR_IO;
-    if (rc == GR_OK && rename(tmp, path) != 0) rc = GR_ERR_IO;
-    if (rc != GR_OK) {
-        LOG_W("cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    return rc;
-}
-
-/* Settings changed from the page are checked against the table (range,
- * type, choices) on a scratch copy first, so a bad value changes nothing,
- * then applied to the running config (read by each part when it next opens:
- * most need a restart), and written to <storage.dir>/settings.conf. */
-static void api_settings(web_req_t *r) {
-    if (is(r->method, "GET")) {
-        web_reply_json(r, 200, settings_json(r->srv->cfg));
-        return;
-    }
-    if (!is(r->method, "PATCH")) {
-        method_not_allowed(r, "GET, PATCH");
-        return;
-    }
-    json_t *in = NULL;
-    if (web_req_json(r, &in) != GR_OK) return;
-    gr_config_t *scratch = gr_config_new();
-    if (!scratch) {
-        json_decref(in);
-        web_reply_error(r, 500, "internal", "out of memory");
-        return;
-    }
-    const char *name;
-    json_t *v;
-    char err[512] = "", text[64];
-    int rc = GR_OK;
-    json_object_foreach(in, name, v) {
-        const char *val = NULL;
-        if (json_is_string(v))
-            val = json_string_value(v);
-        else if (json_is_boolean(v))
-            val = json_is_true(v) ? "true" : "false";
-        else if (json_is_integer(v)) {
-            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
-            val = text;
-        } else if (json_is_real(v)) {
-            snprintf(text, sizeof text, "%.17g", json_real_value(v));
-            val = text;
-        } else {
-            snprintf(err, sizeof err, "%s: the value must be a string, number or boolean", name);
-            rc = GR_ERR_INVAL;
-            break;
-        }
-        rc = gr_config_set(scratch, name, val, err, sizeof err);
-        if (rc != GR_OK) break;
-    }
-    gr_config_free(scratch);
-    if (rc != GR_OK) {
-        json_decref(in);
-        {
-            web_reply_error(r, rc == GR_ERR_NOTFOUND ? 404 : 400, rc == GR_ERR_NOTFOUND ? "not_found" : "invalid", "%s",
-                            err);
-            return;
-        }
-    }
-    /* Valid: apply and persist. The config is built for concurrent readers
-     * (strings stay valid until it is freed). */
-    gr_config_t *live = (gr_config_t *)r->srv->cfg;
-    json_object_foreach(in, name, v) {
-        const char *val = json_is_string(v) ? json_string_value(v) : NULL;
-        if (json_is_boolean(v)) val = json_is_true(v) ? "true" : "false";
-        if (json_is_integer(v)) {
-            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
-            val = text;
-        } else if (json_is_real(v)) {
-            snprintf(text, sizeof text, "%.17g", json_real_value(v));
-            val = text;
-        }
-        if (val && gr_config_set(live, name, val, err, sizeof err) == GR_OK)
-            LOG_I("setting %s changed by %s", name, actor(r));
-    }
-    json_decref(in);
-    if (persist_settings(live, r->srv->storage_dir) != GR_OK) {
-        web_reply_error(r, 500, "io", "the settings apply until restart but could not be written to settings.conf");
-        return;
-    }
-    json_t *out = settings_json(r->srv->cfg);
-    json_object_set_new(out, "restart_required", json_true());
-    web_reply_json(r, 200, out);
-}
-
 /* ---- status ---- */
 
 static void api_status(web_req_t *r) {
@@ -875,7 +720,11 @@ void web_api_dispatch(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], in
         return;
     }
     if (n == 3 && is(res, "settings")) {
-        api_settings(r);
+        web_settings_route(r);
+        return;
+    }
+    if (n == 3 && is(res, "logs")) {
+        web_logs_route(r);
         return;
     }
     if (n == 3 && is(res, "events")) {
@@ -905,6 +754,10 @@ void web_api_dispatch(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], in
     }
     if (is(res, "people") && n <= 4) {
         api_people(r, segs, n);
+        return;
+    }
+    if (is(res, "faces") && n <= 5) {
+        web_faces_route(r, segs, n);
         return;
     }
     web_reply_error(r, 404, "not_found", "no such endpoint (see docs/API.md)");

@@ -188,12 +188,59 @@ try {
   await page.waitForSelector('.column[data-stage=NEW] .deal-card');
   await shot(page, 'deals');
 
-  for (const p of ['visitors', 'companies', 'faces', 'settings', 'system']) {
+  for (const p of ['visitors', 'companies']) {
     await page.goto(url + `/#/${p}`);
     await page.waitForSelector('.page-head');
     await page.waitForTimeout(500);
     await shot(page, p);
   }
+
+  step('faces: the linked face is listed with its contact and consent');
+  await page.goto(url + '/#/faces');
+  const faceCard = page.locator('.face-card', { hasText: fullName });
+  await faceCard.waitFor();
+  const cardText = await faceCard.textContent();
+  assert(/consent/.test(cardText) && !/no consent/.test(cardText) && /\d+ templates?/.test(cardText),
+    `the face card shows consent and its template (${cardText})`);
+  await page.click('.seg button:has-text("Unknown visitors")');
+  await page.waitForSelector('#face-grid .face-card, #face-grid .empty');
+  await page.click('.seg button:has-text("Enrolled")');
+  await faceCard.waitFor();
+  await page.click('.seg button:has-text("All")');
+  await faceCard.waitFor();
+  // The demo video's visitors have snapshots: their thumbnails load from /api/v1/faces/{id}/snapshot.
+  await page.waitForFunction(() => [...document.querySelectorAll('#face-grid img.face-thumb')]
+    .some((i) => i.complete && i.naturalWidth > 0), null, { timeout: 30000 });
+  await shot(page, 'faces');
+
+  step('settings: a bad value is named, a good one saved and marked for restart');
+  await page.goto(url + '/#/settings');
+  await page.fill('input[name="camera.fps"]', '500');
+  await page.click('#settings-save');
+  await page.waitForSelector('#settings-error');
+  const bad = await page.textContent('#settings-error');
+  assert(bad.includes('camera.fps') && bad.includes('1..60'), `the error names the setting and its range (${bad})`);
+  await page.fill('input[name="camera.fps"]', '15');
+  await page.fill('input[name="notify.retry_s"]', '45');
+  await page.click('#settings-save');
+  await page.waitForSelector('#settings-status .notice.ok');
+  const saved2 = await page.textContent('#settings-status');
+  assert(saved2.includes('greeter.conf') && saved2.includes('notify.retry_s') &&
+    (await page.textContent('#restart-notice')).includes('notify.retry_s'), `saved, restart named (${saved2})`);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'settings');
+
+  step('system: the recent log lines');
+  await page.goto(url + '/#/system');
+  await page.waitForSelector('.log-table tbody tr[data-id]');
+  const logText = await page.textContent('.log-table tbody');
+  assert(logText.includes('notify.retry_s changed'), 'the settings change is in the log lines');
+  await page.selectOption('#log-level', 'error');
+  await page.waitForFunction(() => [...document.querySelectorAll('.log-table tbody tr[data-id] .tag')]
+    .every((t) => t.textContent === 'error'));
+  await page.selectOption('#log-level', 'info');
+  await page.waitForSelector('.log-table tbody tr[data-id]');
+  await shot(page, 'system');
   const visits = await page.evaluate(async () => (await (await fetch('/api/v1/visits')).json()).stats.total);
   assert(visits > 0, `the demo video's visits are recorded (${visits})`);
 

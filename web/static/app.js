@@ -740,55 +740,126 @@ function readCardForm(form, card) {
 
 /* ---------- Faces ---------- */
 
+function initials(name) {
+  const parts = String(name || '?').split(/\s+/).filter(Boolean);
+  return ((parts[0] || '?')[0] + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
+}
+
+/* A contact picker: a search box and the matching contacts in a list. */
+function contactPicker() {
+  const q = el('input', { type: 'search', placeholder: 'Search a contact (optional)', 'aria-label': 'Contact' });
+  const pick = el('select', { 'aria-label': 'Matching contacts' }, el('option', { value: '', text: '— no contact —' }));
+  const search = debounce(async () => {
+    const text = q.value.trim();
+    if (!text) { pick.replaceChildren(el('option', { value: '', text: '— no contact —' })); return; }
+    try {
+      const r = await api('GET', `/api/v1/contacts?limit=8&q=${encodeURIComponent(text)}`);
+      pick.replaceChildren(el('option', { value: '', text: r.items.length ? '— choose —' : 'no contact matches' }),
+        ...r.items.map((c) => el('option', { value: c.id, text: `${fullName(c)}${c.company ? ' · ' + c.company : ''}` })));
+      if (r.items.length === 1) pick.value = String(r.items[0].id);
+    } catch (e) { fail(e); }
+  }, 250);
+  q.addEventListener('input', search);
+  return { box: el('div', { class: 'picker' }, q, pick), value: () => Number(pick.value) || null, pick };
+}
+
 async function renderFaces(main) {
-  const file = el('input', { type: 'file', accept: 'image/*', capture: 'user' });
-  const label = el('input', { placeholder: 'Name, e.g. Anna Schmidt' });
-  const contact = el('input', { placeholder: 'Contact id (optional)', inputmode: 'numeric' });
-  const consent = el('input', { type: 'checkbox' });
+  const file = el('input', { type: 'file', accept: 'image/*', capture: 'user', id: 'face-file' });
+  const label = el('input', { id: 'face-label', placeholder: 'Name, e.g. Anna Schmidt' });
+  const contact = contactPicker();
+  const consent = el('input', { type: 'checkbox', id: 'face-consent' });
   const out = el('div');
   const enrol = async (fromCamera) => {
     if (!consent.checked) { toast('Record the person\'s consent first.', true); return; }
+    const cid = contact.value();
+    if (!label.value.trim() && !cid) { toast('Give a name or choose a contact.', true); return; }
     try {
       let r;
-      const cid = Number(contact.value) || null;
       if (fromCamera) {
-        r = await api('POST', '/api/v1/people', { label: label.value.trim(), consent: true, contact_id: cid, from_camera: true });
+        r = await api('POST', '/api/v1/faces', { label: label.value.trim(), consent: true, contact_id: cid, from_camera: true });
       } else {
         const f = file.files[0];
         if (!f) { toast('Choose a photo first.', true); return; }
         const qs = `?consent=true&label=${encodeURIComponent(label.value.trim())}${cid ? '&contact_id=' + cid : ''}`;
-        r = await api('POST', '/api/v1/people' + qs, f, { type: /png$/i.test(f.type) ? 'image/png' : 'image/jpeg' });
+        r = await api('POST', '/api/v1/faces' + qs, f, { type: /png$/i.test(f.type) ? 'image/png' : 'image/jpeg' });
       }
-      out.replaceChildren(el('div', { class: 'notice ok', text: `Enrolled ${r.label} (person #${r.person_id}).` }));
-      loadVisits().catch(fail);
-    } catch (e) { fail(e); }
+      out.replaceChildren(el('div', { class: 'notice ok', text: `Enrolled ${r.label} (face #${r.person_id}).` }));
+      consent.checked = false;
+      load().catch(fail);
+    } catch (e) {
+      out.replaceChildren(el('div', { class: 'notice warn', text: e.code === 'no_face' ? 'No usable face in that picture. Try a sharper, frontal one.' : e.message }));
+    }
   };
-  const known = el('div');
-  main.append(head('Faces', 'Enrol with consent, remove on request'),
-    el('div', { class: 'grid2' },
+
+  let kind = 'enrolled', offset = 0;
+  const limit = 24;
+  const q = el('input', { type: 'search', placeholder: 'Search names', 'aria-label': 'Search faces' });
+  const tabs = el('div', { class: 'seg', role: 'tablist' });
+  const KINDS = [['enrolled', 'Enrolled'], ['visitors', 'Unknown visitors'], ['all', 'All']];
+  const drawTabs = () => tabs.replaceChildren(...KINDS.map(([k, t]) => el('button', {
+    class: k === kind ? 'on' : null, role: 'tab', 'aria-selected': k === kind ? 'true' : 'false',
+    onclick: () => { kind = k; offset = 0; drawTabs(); load().catch(fail); }, text: t,
+  })));
+  drawTabs();
+  const grid = el('div', { class: 'face-grid', id: 'face-grid' });
+  const pager = el('div', { class: 'pager' });
+
+  main.append(head('Faces', 'Everyone the camera can recognise — enrol with consent, erase on request'),
+    el('div', { class: 'faces-layout' },
       el('div', { class: 'panel' }, el('h2', { text: 'Enrol a face' }),
-        el('label', null, 'Name', label), el('label', null, 'Link to contact', contact),
+        el('label', null, 'Name', label), el('label', null, 'Link to contact', contact.box),
         el('label', null, 'Photo', file),
         el('label', { class: 'check' }, consent, 'The person agreed to face recognition'),
+        el('p', { class: 'muted small', text: 'Without consent nothing is stored. The live camera takes the newest frame: ask the person to look at it.' }),
         el('div', { class: 'dialog-actions' },
           el('button', { onclick: () => enrol(true), text: 'Use the live camera' }),
           el('button', { class: 'primary', onclick: () => enrol(false), text: 'Enrol from photo' })), out),
-      el('div', { class: 'panel' }, el('h2', { text: 'Recently seen' }), known)));
-  async function loadVisits() {
-    const r = await api('GET', '/api/v1/visits?limit=100');
-    const seen = new Map();
-    for (const v of r.items) if (v.person_id && !seen.has(v.person_id)) seen.set(v.person_id, v);
-    known.replaceChildren(seen.size ? el('div', null, ...[...seen.values()].map((v) => el('div', { class: 'card' },
-      el('div', { class: 't', text: v.label || `Person #${v.person_id}` }),
-      el('div', { class: 's', text: `${v.contact_name ? v.contact_name + ' · ' : ''}last ${when(v.started_at)}` }),
-      el('button', {
+      el('div', null,
+        el('div', { class: 'face-tools' }, tabs, q),
+        grid, pager)));
+
+  function faceCard(f) {
+    const name = f.contact_name || f.label || `Face #${f.id}`;
+    const thumb = f.snapshot
+      ? el('img', { class: 'face-thumb', alt: '', loading: 'lazy', src: `/api/v1/faces/${f.id}/snapshot` })
+      : el('div', { class: 'face-thumb none', 'aria-hidden': 'true', text: initials(name) });
+    const facts = [`${f.templates} template${f.templates === 1 ? '' : 's'}`];
+    if (f.visit_count) facts.push(`${f.visit_count} visit${f.visit_count === 1 ? '' : 's'}`);
+    return el('div', { class: 'card face-card', dataset: { id: f.id } },
+      el('div', { class: 'face-top' }, thumb,
+        el('div', { class: 'face-id' },
+          el('div', { class: 't', text: name }),
+          f.contact_id ? el('a', { class: 'small', href: `#/contacts/${f.contact_id}`, text: 'Open contact' })
+            : el('div', { class: 'small muted', text: f.known ? 'no contact linked' : 'unknown visitor' }))),
+      el('div', { class: 'face-tags' },
+        el('span', { class: 'tag ' + (f.consent ? 'new' : 'warn'), text: f.consent ? 'consent' : 'no consent' }),
+        f.known || f.contact_id ? el('span', { class: 'tag ret', text: 'enrolled' }) : el('span', { class: 'tag', text: 'visitor' })),
+      el('div', { class: 's', text: facts.join(' · ') }),
+      el('div', { class: 's', text: `${f.known || f.contact_id ? 'Enrolled' : 'First seen'} ${when(f.created_at)}${f.last_seen ? ' · last seen ' + when(f.last_seen) : ''}` }),
+      el('div', { class: 'row' }, el('button', {
         class: 'danger', onclick: async () => {
-          if (!confirm(`Remove the face of ${v.label}? Templates and snapshots are erased.`)) return;
-          try { await api('DELETE', `/api/v1/people/${v.person_id}`); toast('Face removed'); loadVisits().catch(fail); } catch (e) { fail(e); }
-        }, text: 'Remove (forget)',
-      })))) : el('div', { class: 'muted', text: 'Nobody seen yet.' }));
+          const keep = f.contact_id ? ` The contact ${f.contact_name || ''} is kept.` : '';
+          if (!confirm(`Erase the face of ${name}? Its ${f.templates} template(s) and snapshots are deleted and it is no longer recognised.${keep}`)) return;
+          try {
+            const r = await api('DELETE', `/api/v1/faces/${f.id}`);
+            toast(`Face erased: ${r.templates} template(s), ${r.snapshots} snapshot(s)`);
+            load().catch(fail);
+          } catch (e) { fail(e); }
+        }, text: 'Erase face',
+      })));
   }
-  await loadVisits();
+
+  async function load() {
+    const r = await api('GET', `/api/v1/faces?kind=${kind}&limit=${limit}&offset=${offset}&q=${encodeURIComponent(q.value.trim())}`);
+    const empty = q.value.trim() ? 'Nobody matches.' : kind === 'visitors' ? 'No unknown visitors remembered.' : 'No faces enrolled yet.';
+    grid.replaceChildren(...(r.items.length ? r.items.map(faceCard) : [el('div', { class: 'panel empty', text: empty })]));
+    pager.replaceChildren(
+      el('span', { class: 'muted', text: r.total ? `${offset + 1}–${offset + r.items.length} of ${r.total}` : '' }),
+      el('button', { disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - limit); load().catch(fail); }, text: '‹ Previous' }),
+      el('button', { disabled: offset + limit >= r.total, onclick: () => { offset += limit; load().catch(fail); }, text: 'Next ›' }));
+  }
+  q.addEventListener('input', debounce(() => { offset = 0; load().catch(fail); }, 250));
+  await load();
 }
 
 /* ---------- Greeting screen ---------- */
@@ -819,6 +890,13 @@ function showGreeting(d) {
 
 /* ---------- Settings ---------- */
 
+function restartNotice(keys) {
+  if (!keys || !keys.length) return null;
+  return el('div', { class: 'notice warn', id: 'restart-notice' },
+    el('strong', { text: 'Restart greeterd to apply: ' }), keys.join(', '),
+    el('div', { class: 'small', text: 'They are saved; the running board still uses the old values (sudo systemctl restart greeterd).' }));
+}
+
 async function renderSettings(main) {
   const r = await api('GET', '/api/v1/settings');
   const sections = {};
@@ -844,7 +922,10 @@ async function renderSettings(main) {
         });
       }
       inputs[s.name] = { input, s };
-      grid.append(el('label', { title: s.help }, el('strong', { text: s.key }), ' — ', s.help, input));
+      const mark = s.live ? el('span', { class: 'tag new', title: 'Takes effect when saved', text: 'live' })
+        : el('span', { class: 'tag', title: 'Takes effect when greeterd restarts', text: 'restart' });
+      grid.append(el('label', { title: s.help, dataset: { setting: s.name } },
+        el('strong', { text: s.key }), ' ', mark, ' — ', s.help, input));
     }
     form.append(el('div', { class: 'panel settings-section' }, el('h2', { text: sec }), grid));
   }
@@ -863,23 +944,41 @@ async function renderSettings(main) {
         } catch (e) { fail(e); }
       }, text: 'Change password',
     })));
+  const status = el('div', { id: 'settings-status' }, restartNotice(r.restart_pending));
   const saveBtn = el('button', {
-    class: 'primary', onclick: async () => {
+    class: 'primary', id: 'settings-save', onclick: async () => {
       const change = {};
       for (const [name, { input, s }] of Object.entries(inputs)) {
+        input.closest('label').classList.remove('bad');
         if (s.type === 'secret') { if (input.value) change[name] = input.value; } else if (input.value !== s.value) change[name] = input.value;
       }
       if (!Object.keys(change).length) { toast('Nothing changed'); return; }
       try {
-        await api('PATCH', '/api/v1/settings', change);
-        toast('Saved. Some settings apply after a restart.');
+        const res = await api('PATCH', '/api/v1/settings', change);
+        for (const it of res.items) {
+          const cur = inputs[it.name];
+          if (!cur) continue;
+          cur.s = it;
+          if (it.type === 'secret') { cur.input.value = ''; cur.input.placeholder = it.value ? '(set — type to replace)' : '(not set)'; }
+        }
+        const parts = [];
+        if (res.applied.length) parts.push(el('div', null, el('strong', { text: 'Applied now: ' }), res.applied.join(', ')));
+        if (res.restart_required.length) parts.push(el('div', null, el('strong', { text: 'Saved, applied at the next start: ' }), res.restart_required.join(', ')));
+        status.replaceChildren(el('div', { class: 'notice ok' }, `Saved to ${res.file}.`, ...parts), restartNotice(res.restart_pending) || '');
+        toast(res.restart_required.length ? 'Saved. Some settings apply after a restart.' : 'Saved and applied.');
         S.me = await api('GET', '/api/v1/me');
-        route();
-      } catch (e) { fail(e); }
+      } catch (e) {
+        // The message names the setting: mark its field.
+        const m = /^([a-z_0-9]+\.[a-z_0-9]+)/.exec(e.message || '');
+        if (m && inputs[m[1]]) { const l = inputs[m[1]].input.closest('label'); l.classList.add('bad'); l.scrollIntoView({ block: 'center' }); }
+        status.replaceChildren(el('div', { class: 'notice warn', id: 'settings-error', text: e.message }), restartNotice(r.restart_pending) || '');
+        fail(e);
+      }
     }, text: 'Save settings',
   });
   pw.classList.add('settings-section');
-  main.append(head('Settings', 'Changes are checked against each setting\'s range', saveBtn), pw, form);
+  main.append(head('Settings', r.file ? `Checked against each setting's range, saved to ${r.file}` : 'Checked against each setting\'s range', saveBtn),
+    status, pw, form);
 }
 
 /* ---------- System ---------- */
@@ -889,9 +988,22 @@ async function renderSystem(main) {
     api('GET', '/api/v1/status'), api('GET', '/healthz'), api('GET', '/metrics', undefined, { raw: true }).then((r) => r.text()),
   ]);
   const mb = (b) => (b / 1048576).toFixed(1) + ' MB';
+  const level = el('select', { id: 'log-level', 'aria-label': 'Log level' },
+    ...[['debug', 'All levels'], ['info', 'Info and above'], ['warn', 'Warnings and errors'], ['error', 'Errors only']]
+      .map(([v, t]) => el('option', { value: v, text: t, selected: v === 'info' })));
+  const follow = el('input', { type: 'checkbox', checked: true });
+  const logBody = el('tbody');
+  const logBox = el('div', { class: 'table-wrap log-table' }, el('table', null,
+    el('thead', null, el('tr', null, el('th', { text: 'Time' }), el('th', { text: 'Level' }), el('th', { text: 'Part' }), el('th', { text: 'Message' }))),
+    logBody));
   main.append(head('System', `Greeter ${st.version}`),
     el('div', { class: 'stats' }, stat(health.ok ? 'OK' : 'DOWN', 'health'), stat(Math.round(st.uptime_s / 60) + ' min', 'uptime'),
       stat(st.sync.pending, 'sync queued'), stat(st.sync.dead, 'sync failed'), stat((st.storage.free_mb / 1024).toFixed(1) + ' GB', 'free disk')),
+    el('div', { class: 'panel logs-panel' },
+      el('div', { class: 'page-head' }, el('h2', { text: 'Recent log lines' }),
+        el('div', { class: 'actions' }, level, el('label', { class: 'check' }, follow, 'Follow'))),
+      logBox,
+      el('p', { class: 'muted small', text: 'The last 500 lines greeterd wrote since it started (log.level decides what is written). The full log: journalctl -u greeterd' })),
     el('div', { class: 'grid2' },
       el('div', { class: 'panel' }, el('h2', { text: 'Metrics' }), el('pre', { class: 'log', text: metrics })),
       el('div', { class: 'panel' }, el('h2', { text: 'Storage' }), el('dl', { class: 'kv' },
@@ -901,9 +1013,37 @@ async function renderSystem(main) {
         el('dt', { text: 'Schema' }), el('dd', { text: st.schema_version }),
         el('dt', { text: 'Camera' }), el('dd', { text: st.camera }),
         el('dt', { text: 'HTTPS' }), el('dd', { text: st.tls ? 'on' : 'off' }),
-        el('dt', { text: 'Live clients' }), el('dd', { text: `${st.clients.events} event, ${st.clients.streams} video` })),
-      el('h2', { text: 'Logs' }),
-      el('p', { class: 'muted', text: 'greeterd logs to the system journal: journalctl -u greeterd' }))));
+        el('dt', { text: 'Live clients' }), el('dd', { text: `${st.clients.events} event, ${st.clients.streams} video` })))));
+
+  let last = 0;
+  const row = (l) => el('tr', { class: 'lv-' + l.level, dataset: { id: l.id } },
+    el('td', { class: 'nowrap', text: new Date(l.time).toLocaleTimeString() }),
+    el('td', null, el('span', { class: 'tag lv ' + l.level, text: l.level })),
+    el('td', { text: l.module }),
+    el('td', { class: 'msg', text: l.message + (l.truncated ? ' …' : '') }));
+  const loadLogs = async (fresh) => {
+    if (fresh) { last = 0; logBody.replaceChildren(); }
+    const r = await api('GET', `/api/v1/logs?level=${level.value}&limit=500${last ? '&since=' + last : ''}`);
+    last = r.last_id;
+    if (!r.items.length && !logBody.children.length) {
+      logBody.replaceChildren(el('tr', { class: 'none' }, el('td', { colspan: 4, class: 'muted', text: 'No lines at this level.' })));
+      return;
+    }
+    if (r.items.length) {
+      const none = logBody.querySelector('tr.none');
+      if (none) none.remove();
+      // Newest on top; keep at most 500 rows.
+      logBody.prepend(...r.items.slice().reverse().map(row));
+      while (logBody.children.length > 500) logBody.lastChild.remove();
+    }
+  };
+  level.addEventListener('change', () => loadLogs(true).catch(fail));
+  await loadLogs(true);
+  clearInterval(S.logTimer);
+  S.logTimer = setInterval(() => {
+    if (S.page !== 'system' || !document.body.contains(logBody)) { clearInterval(S.logTimer); return; }
+    if (follow.checked && !document.hidden) loadLogs(false).catch(() => {});
+  }, 3000);
 }
 
 /* ---------- Notifications ---------- */

@@ -1,0 +1,170 @@
+/* faces.c - the Faces page's API: every face identity with its contact,
+ * templates, consent and newest snapshot; enrolment (with consent, in
+ * media.c); erasure of one identity's templates and snapshots.
+ *
+ *   GET    /api/v1/faces?q=&kind=all|enrolled|visitors&limit=&offset=
+ *   POST   /api/v1/faces                 enrol (as POST /api/v1/people)
+ *   GET    /api/v1/faces/{id}
+ *   DELETE /api/v1/faces/{id}            crm_face_forget (audit-logged)
+ *   GET    /api/v1/faces/{id}/snapshot   the newest visit snapshot (JPEG)
+ */
+#define GR_LOG_MODULE "web"
+#include "admin.h"
+#include "err.h"
+#include "facelist.h"
+#include "log.h"
+#include "privacy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_QUERY 256
+#define MAX_SNAPSHOT_BYTES (8u << 20)
+
+static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+static void faces_list(web_req_t *r) {
+    long limit, offset;
+    if (web_parse_long(web_req_arg(r, "limit"), 1, 500, 50, &limit) != GR_OK) {
+        web_reply_error(r, 400, "invalid", "limit must be a number from 1 to 500");
+        return;
+    }
+    if (web_parse_long(web_req_arg(r, "offset"), 0, 1000000000L, 0, &offset) != GR_OK) {
+        web_reply_error(r, 400, "invalid", "offset must be a number >= 0");
+        return;
+    }
+    const char *q = web_req_arg(r, "q"), *kind = web_req_arg(r, "kind");
+    if (q && strlen(q) > MAX_QUERY) {
+        web_reply_error(r, 400, "invalid", "q is longer than %d characters", MAX_QUERY);
+        return;
+    }
+    if (kind && *kind && !is(kind, "all") && !is(kind, "enrolled") && !is(kind, "visitors")) {
+        web_reply_error(r, 400, "invalid", "kind must be all, enrolled or visitors");
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    json_t *out = NULL;
+    int rc = crm_face_list(st, q, kind, (int)limit, (int)offset, &out);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, NULL);
+        return;
+    }
+    web_reply_json(r, 200, out);
+}
+
+/* A snapshot name as vision writes it ("visit-<ms>-<frame>.jpg"): no path. */
+static int snapshot_name_ok(const char *name) {
+    size_t n = strlen(name);
+    if (n == 0 || n > 200 || name[0] == '.') return 0;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+              *p == '_' || *p == '.'))
+            return 0;
+    return strstr(name, "..") == NULL;
+}
+
+static void face_snapshot(web_req_t *r, crm_store_t *st, int64_t id) {
+    char name[256];
+    int rc = crm_face_snapshot(st, id, name, sizeof name);
+    if (rc == GR_ERR_EMPTY) {
+        web_reply_error(r, 404, "not_found", "no snapshot of this face is kept");
+        return;
+    }
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, rc == GR_ERR_NOTFOUND ? "no such face" : NULL);
+        return;
+    }
+    if (!snapshot_name_ok(name)) {
+        LOG_W("face %lld: refusing snapshot name with a path in it", (long long)id);
+        web_reply_error(r, 404, "not_found", "no snapshot of this face is kept");
+        return;
+    }
+    char path[4400];
+    snprintf(path, sizeof path, "%s/snapshots/%s", r->srv->storage_dir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+        (size_t)sb.st_size > MAX_SNAPSHOT_BYTES) {
+        if (fd < 0 && errno != ENOENT) LOG_W("snapshot %s: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        web_reply_error(r, 404, "not_found", "the snapshot file is gone");
+        return;
+    }
+    size_t len = (size_t)sb.st_size, got = 0;
+    unsigned char *buf = malloc(len);
+    while (buf && got < len) {
+        ssize_t k = read(fd, buf + got, len - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    close(fd);
+    if (!buf || got != len) {
+        free(buf);
+        web_reply_error(r, 500, "io", "the snapshot could not be read");
+        return;
+    }
+    web_reply_bytes(r, 200, "image/jpeg", buf, len);
+    free(buf);
+    if (r->resp) MHD_add_response_header(r->resp, "Cache-Control", "private, max-age=300");
+}
+
+void web_faces_route(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+    if (n == 3) {
+        if (is(r->method, "GET")) {
+            faces_list(r);
+            return;
+        }
+        if (is(r->method, "POST")) {
+            web_media_enroll(r);
+            return;
+        }
+        web_reply_error(r, 405, "method_not_allowed", "allowed here: GET, POST");
+        return;
+    }
+    int64_t id;
+    if (n > 5 || web_parse_id(segs[3], &id) != GR_OK) {
+        web_reply_error(r, 404, "not_found", "'%.40s' is not a face id", segs[3]);
+        return;
+    }
+    if (n == 5 && !is(segs[4], "snapshot")) {
+        web_reply_error(r, 404, "not_found", "no such path");
+        return;
+    }
+    const char *allowed = n == 5 ? "GET" : "GET, DELETE";
+    if (!is(r->method, "GET") && !(n == 4 && is(r->method, "DELETE"))) {
+        web_reply_error(r, 405, "method_not_allowed", "allowed here: %s", allowed);
+        return;
+    }
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    if (n == 5) {
+        face_snapshot(r, st, id);
+        return;
+    }
+    json_t *out = NULL;
+    int rc;
+    if (is(r->method, "GET")) {
+        rc = crm_face_get(st, id, &out);
+        if (rc != GR_OK) {
+            web_reply_rc(r, rc, rc == GR_ERR_NOTFOUND ? "no such face" : NULL);
+            return;
+        }
+        web_reply_json(r, 200, out);
+        return;
+    }
+    char err[512] = "";
+    rc = crm_face_forget(st, id, r->sess.username[0] ? r->sess.username : "web", &out, err, sizeof err);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, err);
+        return;
+    }
+    LOG_I("face identity %lld erased by %s", (long long)id, r->sess.username);
+    web_reply_json(r, 200, out);
+}
