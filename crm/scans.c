@@ -7,6 +7,7 @@
 #include "err.h"
 #include "leads.h"
 #include "log.h"
+#include "storage.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -131,6 +132,8 @@ fail:
     return rc;
 }
 
+static gr_storage_writer_t card_writer = GR_STORAGE_WRITER("card images");
+
 int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *img, size_t len, int make_lead,
                   const char *actor, json_t **out, char *err, size_t errlen) {
     *out = NULL;
@@ -138,6 +141,7 @@ int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *i
         return crm_fail(GR_ERR_INVAL, err, errlen, "result: expected the reader's card object");
     if (!json_is_object(fields)) return crm_fail(GR_ERR_INVAL, err, errlen, "fields: expected a JSON object");
     const char *ext = NULL;
+    int skipped = 0;
     if (img && len) {
         ext = image_ext(img, len);
         if (!ext) return crm_fail(GR_ERR_FORMAT, err, errlen, "image: neither JPEG nor PNG");
@@ -171,6 +175,12 @@ int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *i
     sqlite3_finalize(s);
     if (rc != GR_OK) goto fail;
     int64_t id = sqlite3_last_insert_rowid(crm_store_db(st));
+    /* Disk almost full (greeterd's "storage.low"): the scan, its contact and
+     * lead are saved, the photo is not. */
+    if (ext && gr_storage_skip(&card_writer)) {
+        ext = NULL;
+        skipped = 1;
+    }
     if (ext) {
         char name[64];
         snprintf(name, sizeof name, "scan-%lld.%s", (long long)id, ext);
@@ -202,7 +212,8 @@ int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *i
     }
     if ((rc = crm_scan_get(st, id, &scan)) != GR_OK) goto fail;
     if ((rc = crm_tx_commit(&tx)) != GR_OK) goto undo_file;
-    *out = json_pack("{s:o,s:o,s:o}", "scan", scan, "contact", contact, "lead", lead ? lead : json_null());
+    *out = json_pack("{s:o,s:o,s:o,s:b}", "scan", scan, "contact", contact, "lead", lead ? lead : json_null(),
+                     "image_skipped", skipped);
     scan = contact = lead = NULL;
     if (!*out) rc = GR_ERR_NOMEM;
     goto done;

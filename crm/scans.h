@@ -16,10 +16,13 @@
  *   fields: the contact as reviewed (contacts.h names); the fields that differ
  *           from result are stored as the scan's corrections.
  *   img/len: the card photo (JPEG or PNG bytes, NULL/0 for none), written to
- *           <storage.dir>/cards/scan-<id>.<jpg|png> (mode 0600).
+ *           <storage.dir>/cards/scan-<id>.<jpg|png> (mode 0600) - unless the
+ *           disk is almost full (gr_storage_is_low, firmware/storage.h): then
+ *           everything else is saved and the photo is not (scan.image null).
  *   make_lead: also create a lead (source card_scan) for the contact.
  * Creates the contact through crm_contact_create (so duplicates are found).
- * *out = {"scan":{..},"contact":{.., "duplicates":[..]},"lead":{..}|null}.
+ * *out = {"scan":{..},"contact":{.., "duplicates":[..]},"lead":{..}|null,
+ *         "image_skipped":true|false (a photo was given but not stored: disk low)}.
  * GR_ERR_INVAL (bad fields), GR_ERR_FORMAT (image neither JPEG nor PNG),
  * GR_ERR_IO (cannot write the image: nothing is saved). */
 int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *img, size_t len, int make_lead,

@@ -13,8 +13,9 @@
  *    the pipeline is healthy (or within supervise.watchdog_grace_s of an
  *    outage), STOPPING=1 at shutdown (firmware/sdnotify.h);
  *  - free disk under storage.dir against storage.min_free_mb: a warning and
- *    the bus event "storage.low" {"low":true|false,...} for the parts that
- *    write snapshots and card images;
+ *    the bus event "storage.low" {"low":true|false,...}, which the storage
+ *    watcher (firmware/storage.h) turns into the flag the writers of visit
+ *    snapshots and card images check: while low they record without the file;
  *  - wall-clock jumps against the boot-time clock: logged and published as
  *    "system.clock" {"jump_s":N}.
  */
@@ -27,6 +28,7 @@
 #include "models.h"
 #include "ring.h"
 #include "sdnotify.h"
+#include "storage.h"
 #include "store.h"
 #include "supervise.h"
 #include "sync.h"
@@ -174,6 +176,7 @@ int main(int argc, char **argv) {
     crm_sync_t *sync = NULL;
     crm_worker_t *worker = NULL;
     fw_notify_t *notify = NULL;
+    gr_storage_watch_t *storage_watch = NULL;
     vision_ctx_t vctx = {cfg, NULL, NULL};
 
     rc = fw_notify_open(&notify);
@@ -203,6 +206,11 @@ int main(int argc, char **argv) {
         goto out;
     }
     /* Consumers first, so no early event is lost. */
+    rc = gr_storage_watch(bus, &storage_watch);
+    if (rc != GR_OK) {
+        LOG_E("storage watcher failed to start: %s", gr_strerror(rc));
+        goto out;
+    }
     rc = web_server_open(cfg, bus, ring, &web);
     if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED) {
         LOG_E("web UI failed to start: %s", gr_strerror(rc));
@@ -329,6 +337,7 @@ out:
     crm_worker_close(worker);
     crm_sync_close(sync);
     web_server_close(web);
+    gr_storage_unwatch(storage_watch);
     gr_ring_free(ring);
     gr_bus_free(bus);
     if (store) {

@@ -101,8 +101,11 @@ with tempfile.TemporaryDirectory() as tmp:
     ntmpl = con.execute("SELECT count(*) FROM face_templates").fetchone()[0]
     snaps = [row[0] for row in con.execute("SELECT snapshot FROM visits")]
     counts = dict(con.execute("SELECT id, visit_count FROM people"))
+    spans = con.execute("SELECT started_at, ended_at FROM visits").fetchall()
     con.close()
     check(nv == len(ev) == 16, "16 visits in the database (%d)" % nv)
+    check(all(e and e >= s for s, e in spans), "every visit has an end, not before its start (%s)" % spans[:3])
+    check(sum(1 for s, e in spans if e and e > s) >= 8, "visits last: most end after they start")
     check(npeople == len(truth["identities"]), "one person per identity (%d)" % npeople)
     check(ntmpl >= npeople, "templates stored (%d)" % ntmpl)
     snapdir = os.path.join(tmp, "state", "snapshots")

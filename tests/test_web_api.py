@@ -446,8 +446,8 @@ def run(d, tmp):
     st, h, j = c.req("GET", "/api/v1/me")
     check(j["greeting"] == "generic", "the greeting setting is live")
     st, h, j = c.req("GET", "/api/v1/status")
-    check(st == 200 and j["sync"]["pending"] >= 1 and j["storage"]["db_bytes"] > 0 and j["version"],
-          "GET status shows sync and storage")
+    check(st == 200 and j["sync"]["pending"] >= 1 and j["storage"]["db_bytes"] > 0 and j["version"]
+          and j["storage"]["low"] is False, "GET status shows sync and storage (disk not low)")
     st, h, body = anon.req("GET", "/metrics", raw=True)
     check(st == 200 and b"greeter_http_requests_total{code=\"2xx\"}" in body and
           b"greeter_http_request_duration_seconds_bucket" in body, "GET /metrics (loopback) in Prometheus text")

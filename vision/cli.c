@@ -301,24 +301,13 @@ static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
         return 1;
     }
     int live = strncmp(spec, "/dev/", 5) == 0 || strstr(spec, "://") != NULL;
-    vis_engine_opts_t eo = {
-        .threshold = gr_config_double(cfg, "vision.match_threshold"),
-        .margin = gr_config_double(cfg, "vision.match_margin"),
-        .min_face_px = (int)gr_config_int(cfg, "vision.min_face_px"),
-        .samples = (int)gr_config_int(cfg, "vision.samples"),
-        .visit_gap_s = (double)gr_config_int(cfg, "vision.visit_gap_s"),
-        .max_yaw = gr_config_double(cfg, "vision.max_yaw"),
-        .min_sharpness = gr_config_double(cfg, "vision.min_sharpness"),
-        .max_templates = (int)gr_config_int(cfg, "vision.max_templates"),
-        .detect_every = (int)gr_config_int(cfg, "vision.detect_every"),
-        .remember_unknown = gr_config_bool(cfg, "privacy.remember_unknown"),
-        .every_frame = every,
-        .block = !live,
-        .snapshot_dir = db ? snapdir : NULL,
-        .camera = spec,
-        .ring = NULL,
-        .stream_fps = 0,
-    };
+    vis_engine_opts_t eo;
+    vis_engine_opts_from_config(cfg, &eo);
+    eo.every_frame = every;
+    eo.block = !live;
+    eo.snapshot_dir = db ? snapdir : NULL;
+    eo.camera = spec;
+    eo.stream_fps = 0;
     double cpu0 = cpu_seconds(), wall0 = gr_now_mono();
     vis_engine_t *eng;
     rc = vis_engine_open(&eo, gr_config_str(cfg, "models.dir"), st, print_event, NULL, &eng, err, sizeof err);

@@ -10,6 +10,7 @@
 #include "models.h"
 #include "people.h"
 #include "tracker.h"
+#include "storage.h"
 
 #include <errno.h>
 #include <math.h>
@@ -52,8 +53,16 @@ typedef struct {
 
 typedef struct {
     int64_t person;
-    double t;
+    double t;         /* engine time of the last sighting */
+    double wall;      /* wall clock (s) of the last sighting */
+    int64_t visit_id; /* the visit going on, 0 when none is open */
 } seen_t;
+
+/* A visit that has ended, waiting for its ended_at to be written. */
+typedef struct {
+    int64_t visit_id;
+    double wall;
+} ended_t;
 
 typedef struct {
     int track;
@@ -85,6 +94,9 @@ struct vis_engine {
     int det_busy, rec_busy;
     int stop;
     seen_t seen[SEEN_MAX];
+    ended_t ended[SEEN_MAX]; /* ended visits not yet written (rec thread writes them) */
+    int n_ended;
+    double now_t;            /* engine time of the newest frame */
     vis_engine_stats_t stats;
     _Atomic double last_frame_mono;
 
@@ -276,17 +288,66 @@ static int motion(vis_engine_t *e, const vis_image_t *img, int r[4]) {
     return 1;
 }
 
-static void seen_update(vis_engine_t *e, int64_t person, double t) {
+static double wall_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Queue the end of the visit open in slot i (under mu). When the queue is
+ * full (the rec thread is far behind) the visit keeps no end time. */
+static void seen_end(vis_engine_t *e, int i) {
+    if (!e->seen[i].visit_id) return;
+    if (e->n_ended < SEEN_MAX) {
+        e->ended[e->n_ended].visit_id = e->seen[i].visit_id;
+        e->ended[e->n_ended++].wall = e->seen[i].wall;
+    }
+    e->seen[i].visit_id = 0;
+}
+
+/* Under mu. visit_id > 0: the person's new visit (an open one ends first). */
+static void seen_update_visit(vis_engine_t *e, int64_t person, double t, int64_t visit_id) {
     int oldest = 0;
+    double wall = wall_now();
     for (int i = 0; i < SEEN_MAX; i++) {
         if (e->seen[i].person == person) {
+            if (visit_id && e->seen[i].visit_id != visit_id) {
+                seen_end(e, i);
+                e->seen[i].visit_id = visit_id;
+            }
             if (t > e->seen[i].t) e->seen[i].t = t;
+            e->seen[i].wall = wall;
             return;
         }
         if (e->seen[i].t < e->seen[oldest].t) oldest = i;
     }
+    seen_end(e, oldest);
     e->seen[oldest].person = person;
     e->seen[oldest].t = t;
+    e->seen[oldest].wall = wall;
+    e->seen[oldest].visit_id = visit_id;
+}
+
+static void seen_update(vis_engine_t *e, int64_t person, double t) { seen_update_visit(e, person, t, 0); }
+
+/* Under mu: end the visits of people not seen for visit_gap_s (all of them
+ * when `all`), then take the queue into out (SEEN_MAX entries). */
+static int collect_ended(vis_engine_t *e, int all, ended_t *out) {
+    for (int i = 0; i < SEEN_MAX; i++)
+        if (e->seen[i].visit_id && (all || e->now_t - e->seen[i].t > e->o.visit_gap_s)) seen_end(e, i);
+    int n = e->n_ended;
+    memcpy(out, e->ended, (size_t)n * sizeof *out);
+    e->n_ended = 0;
+    return n;
+}
+
+/* Outside mu: write the end times (rec thread, or close after the join). */
+static void write_ended(vis_engine_t *e, const ended_t *v, int n) {
+    for (int i = 0; i < n; i++) {
+        int rc = vis_people_end_visit(e->st, v[i].visit_id, v[i].wall);
+        if (rc != GR_OK && rc != GR_ERR_NOTFOUND)
+            LOG_W("visit %lld: cannot record its end: %s", (long long)v[i].visit_id, gr_strerror(rc));
+    }
 }
 
 static double seen_get(vis_engine_t *e, int64_t person) {
@@ -507,6 +568,7 @@ static void *det_main(void *arg) {
         e->fq_n--;
         e->det_busy = 1;
         e->stats.frames++;
+        e->now_t = t;
         pthread_cond_broadcast(&e->cond);
         pthread_mutex_unlock(&e->mu);
         process_frame(e, &work, t, index);
@@ -535,9 +597,15 @@ static best_t *best_slot(vis_engine_t *e, int track) {
     return b;
 }
 
+/* Shared by every engine of the process: one warning when the disk runs low. */
+static gr_storage_writer_t snapshot_writer = GR_STORAGE_WRITER("visit snapshots");
+
 static void save_snapshot(vis_engine_t *e, const vis_image_t *crop, long frame, char *name, size_t len) {
     name[0] = 0;
     if (!e->o.snapshot_dir || !crop->data) return;
+    /* Disk almost full (greeterd's "storage.low"): the visit is recorded
+     * without its snapshot. */
+    if (gr_storage_skip(&snapshot_writer)) return;
     unsigned char *jpg;
     size_t jlen;
     if (vis_image_encode_jpeg(crop, 85, &jpg, &jlen)) return;
@@ -631,7 +699,7 @@ static void emit(vis_engine_t *e, const job_t *j, const vis_image_t *snap_crop, 
     snprintf(ev.label, sizeof ev.label, "%s", out.label);
     pthread_mutex_lock(&e->mu);
     if (track > 0) vis_tracker_set_person(e->tr, track, out.person_id);
-    seen_update(e, out.person_id, t);
+    seen_update_visit(e, out.person_id, t, out.visit_id);
     e->stats.events++;
     pthread_mutex_unlock(&e->mu);
     if (e->cb) e->cb(&ev, e->ud);
@@ -728,9 +796,28 @@ static void *rec_main(void *arg) {
     job_t work;
     memset(&work, 0, sizeof work);
     work.chip = malloc(VIS_CHIP_SIZE * VIS_CHIP_SIZE * 3);
+    ended_t *ended = malloc(SEEN_MAX * sizeof *ended);
+    double next_end_check = 0;
     pthread_mutex_lock(&e->mu);
     for (;;) {
-        while (!e->stop && e->jq_n == 0) pthread_cond_wait(&e->cond, &e->mu);
+        while (!e->stop && e->jq_n == 0) {
+            /* Idle: once a second, write the ends of visits that are over. */
+            double now = wall_now();
+            if (ended && now >= next_end_check) {
+                next_end_check = now + 1.0;
+                int n = collect_ended(e, 0, ended);
+                if (n) {
+                    pthread_mutex_unlock(&e->mu);
+                    write_ended(e, ended, n);
+                    pthread_mutex_lock(&e->mu);
+                    continue;
+                }
+            }
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 1;
+            pthread_cond_timedwait(&e->cond, &e->mu, &until);
+        }
         if (e->stop || !work.chip) break;
         job_t *s = &e->jq[e->jq_head];
         job_t tmp = work;
@@ -747,6 +834,7 @@ static void *rec_main(void *arg) {
         pthread_cond_broadcast(&e->cond);
     }
     pthread_mutex_unlock(&e->mu);
+    free(ended);
     free(work.chip);
     vis_image_free(&work.crop);
     return NULL;
@@ -765,6 +853,23 @@ static int mkdir_p(const char *path) {
         }
     if (mkdir(tmp, 0700) != 0 && errno != EEXIST) return -1;
     return 0;
+}
+
+void vis_engine_opts_from_config(const gr_config_t *cfg, vis_engine_opts_t *o) {
+    *o = (vis_engine_opts_t){
+        .threshold = gr_config_double(cfg, "vision.match_threshold"),
+        .margin = gr_config_double(cfg, "vision.match_margin"),
+        .min_face_px = (int)gr_config_int(cfg, "vision.min_face_px"),
+        .samples = (int)gr_config_int(cfg, "vision.samples"),
+        .visit_gap_s = (double)gr_config_int(cfg, "vision.visit_gap_s"),
+        .max_yaw = gr_config_double(cfg, "vision.max_yaw"),
+        .min_sharpness = gr_config_double(cfg, "vision.min_sharpness"),
+        .max_templates = (int)gr_config_int(cfg, "vision.max_templates"),
+        .detect_every = (int)gr_config_int(cfg, "vision.detect_every"),
+        .remember_unknown = gr_config_bool(cfg, "privacy.remember_unknown"),
+        .stream_fps = gr_config_double(cfg, "vision.stream_fps"),
+        .threads = (int)gr_config_int(cfg, "vision.threads"),
+    };
 }
 
 int vis_engine_open(const vis_engine_opts_t *o, const char *models_dir, crm_store_t *st, vis_event_cb_t cb, void *ud,
@@ -797,6 +902,11 @@ int vis_engine_open(const vis_engine_opts_t *o, const char *models_dir, crm_stor
         if (!(e->jq[i].chip = malloc(VIS_CHIP_SIZE * VIS_CHIP_SIZE * 3))) goto fail;
     rc = vis_models_open(models_dir, &e->fm, &e->net, err, errlen);
     if (rc) goto fail;
+    if (o->threads > 1) {
+        int got = vis_net_set_threads(o->threads);
+        if (got) LOG_I("face network: %d BLAS threads (vision.threads)", got);
+        else LOG_W("vision.threads=%d: this BLAS is not OpenBLAS; the face network stays on one thread", o->threads);
+    }
     if (st) {
         gallery_refresh(e, 1);
         LOG_I("gallery: %zu face templates", vis_gallery_templates(e->gallery));
@@ -862,6 +972,10 @@ void vis_engine_close(vis_engine_t *e) {
     pthread_mutex_unlock(&e->mu);
     if (e->det_started) pthread_join(e->det_thread, NULL);
     if (e->rec_started) pthread_join(e->rec_thread, NULL);
+    /* Whoever is still in view leaves now. */
+    ended_t ended[SEEN_MAX];
+    int n_ended = collect_ended(e, 1, ended);
+    write_ended(e, ended, n_ended);
     for (int i = 0; i < FRAME_SLOTS; i++) vis_image_free(&e->fq[i].img);
     for (int i = 0; i < JOB_SLOTS; i++) {
         free(e->jq[i].chip);

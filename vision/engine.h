@@ -13,6 +13,7 @@
 #ifndef VIS_ENGINE_H
 #define VIS_ENGINE_H
 
+#include "config.h"
 #include "face.h"
 #include "facenet.h"
 #include "image.h"
@@ -39,7 +40,12 @@ typedef struct {
     const char *camera;         /* source name stored with visits */
     gr_ring_t *ring;            /* annotated JPEG frames for the web stream, or NULL */
     double stream_fps;          /* vision.stream_fps */
+    int threads;                /* vision.threads: threads the face network's BLAS may use */
 } vis_engine_opts_t;
+
+/* The fields above that come from settings (vision.*, privacy.remember_unknown);
+ * the others are zeroed, for the caller to set. */
+void vis_engine_opts_from_config(const gr_config_t *cfg, vis_engine_opts_t *o);
 
 typedef struct {
     long frame;

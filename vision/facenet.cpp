@@ -258,9 +258,16 @@ short_:
 
 }  // namespace
 
-// OpenBLAS (dlib's BLAS here) would start its own threads per call; the
-// pipeline already runs one recogniser thread per core, so keep BLAS serial.
+// OpenBLAS (dlib's BLAS here) would start a thread per core for every call;
+// it is kept serial unless vision.threads asks for more (vis_net_set_threads).
 extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+
+extern "C" int vis_net_set_threads(int n) {
+    if (!openblas_set_num_threads) return 0;
+    n = n < 1 ? 1 : n > 16 ? 16 : n;
+    openblas_set_num_threads(n);
+    return n;
+}
 
 struct vis_net {
     anet_type net;

@@ -24,6 +24,11 @@ int vis_net_open(const char *bin_path, const char *manifest_path, vis_net_t **ou
                  size_t errlen) __attribute__((warn_unused_result));
 void vis_net_close(vis_net_t *net);
 
+/* Threads the network's BLAS (OpenBLAS) may use for one embedding; process
+ * wide, clamped to 1..16; without OpenBLAS (reference BLAS) a no-op that
+ * returns 0, else the number set. vis_net_open sets 1. */
+int vis_net_set_threads(int n);
+
 /* Descriptors of n aligned 150x150 RGB chips (chips: n * 150*150*3 bytes,
  * packed RGB rows) into out (n * 128 floats, caller's memory).
  * One thread at a time per net. Returns GR_OK or GR_ERR_INVAL/GR_ERR_NOMEM. */

@@ -90,6 +90,20 @@ int vis_people_label(crm_store_t *st, int64_t person_id, char *buf, size_t len) 
     return rc;
 }
 
+int vis_people_end_visit(crm_store_t *st, int64_t visit_id, double wall) {
+    sqlite3_stmt *s;
+    int rc = prep(st,
+                  "UPDATE visits SET ended_at = max(started_at, strftime('%Y-%m-%dT%H:%M:%fZ', ?2, 'unixepoch')) "
+                  "WHERE id = ?1 AND ended_at IS NULL",
+                  &s, "end visit");
+    if (rc) return rc;
+    sqlite3_bind_int64(s, 1, visit_id);
+    sqlite3_bind_double(s, 2, wall);
+    rc = step_done(st, s, "end visit");
+    if (rc == GR_OK && sqlite3_changes(crm_store_db(st)) == 0) rc = GR_ERR_NOTFOUND;
+    return rc;
+}
+
 int vis_people_record_visit(crm_store_t *st, const vis_visit_in_t *in, vis_visit_out_t *out) {
     memset(out, 0, sizeof *out);
     int rc = crm_store_begin(st);

@@ -38,6 +38,11 @@ int vis_people_record_visit(crm_store_t *st, const vis_visit_in_t *in, vis_visit
 int vis_people_enroll(crm_store_t *st, int64_t person_id, const char *label, const float *desc, float quality,
                       const char *source, int64_t *out_id);
 
+/* The visit's end: ended_at = wall (seconds since the epoch, UTC), never
+ * before its started_at; a visit that already has an end keeps it.
+ * GR_ERR_NOTFOUND when there is no such visit without an end. */
+int vis_people_end_visit(crm_store_t *st, int64_t visit_id, double wall);
+
 /* The person's label into buf (GR_ERR_NOTFOUND if there is no such person). */
 int vis_people_label(crm_store_t *st, int64_t person_id, char *buf, size_t len);
 

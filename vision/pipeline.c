@@ -144,24 +144,11 @@ int vis_pipeline_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, vi
                                 (int)gr_config_int(cfg, "camera.fps"), gr_config_bool(cfg, "camera.loop"), 1};
     char snapdir[4200];
     snprintf(snapdir, sizeof snapdir, "%s/snapshots", gr_config_str(cfg, "storage.dir"));
-    vis_engine_opts_t eo = {
-        .threshold = gr_config_double(cfg, "vision.match_threshold"),
-        .margin = gr_config_double(cfg, "vision.match_margin"),
-        .min_face_px = (int)gr_config_int(cfg, "vision.min_face_px"),
-        .samples = (int)gr_config_int(cfg, "vision.samples"),
-        .visit_gap_s = (double)gr_config_int(cfg, "vision.visit_gap_s"),
-        .max_yaw = gr_config_double(cfg, "vision.max_yaw"),
-        .min_sharpness = gr_config_double(cfg, "vision.min_sharpness"),
-        .max_templates = (int)gr_config_int(cfg, "vision.max_templates"),
-        .detect_every = (int)gr_config_int(cfg, "vision.detect_every"),
-        .remember_unknown = gr_config_bool(cfg, "privacy.remember_unknown"),
-        .every_frame = 0,
-        .block = 0,
-        .snapshot_dir = snapdir,
-        .camera = p->spec,
-        .ring = ring,
-        .stream_fps = gr_config_double(cfg, "vision.stream_fps"),
-    };
+    vis_engine_opts_t eo;
+    vis_engine_opts_from_config(cfg, &eo);
+    eo.snapshot_dir = snapdir;
+    eo.camera = p->spec;
+    eo.ring = ring;
     rc = vis_engine_open(&eo, gr_config_str(cfg, "models.dir"), p->st, publish, p, &p->eng, err, sizeof err);
     if (rc) {
         LOG_E("face pipeline: %s", err);

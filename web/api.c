@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "leads.h"
 #include "log.h"
+#include "storage.h"
 #include "notify.h"
 #include "outbox.h"
 #include "privacy.h"
@@ -678,12 +679,12 @@ static void api_status(web_req_t *r) {
         total_mb = (long long)((unsigned long long)vfs.f_blocks * vfs.f_frsize >> 20);
     }
     json_t *out = json_pack(
-        "{s:s, s:s, s:f, s:i, s:{s:I, s:I, s:b}, s:{s:s, s:I, s:I, s:I, s:I, s:I}, s:{s:i, s:i}, s:s, s:s, s:b}",
+        "{s:s, s:s, s:f, s:i, s:{s:I, s:I, s:b}, s:{s:s, s:I, s:I, s:I, s:I, s:I, s:b}, s:{s:i, s:i}, s:s, s:s, s:b}",
         "version", GR_VERSION, "device", gr_config_str(s->cfg, "device.name"), "uptime_s", gr_now_mono() - s->started,
         "schema_version", crm_store_version(st), "sync", "pending", (json_int_t)pending, "dead", (json_int_t)dead,
         "enabled", gr_config_str(s->cfg, "sync.bitrix24_url")[0] != '\0', "storage", "dir", s->storage_dir, "db_bytes",
         (json_int_t)db_bytes, "wal_bytes", (json_int_t)wal_bytes, "free_mb", (json_int_t)free_mb, "total_mb",
-        (json_int_t)total_mb, "min_free_mb", (json_int_t)gr_config_int(s->cfg, "storage.min_free_mb"), "clients",
+        (json_int_t)total_mb, "min_free_mb", (json_int_t)gr_config_int(s->cfg, "storage.min_free_mb"), "low", gr_storage_is_low(), "clients",
         "events", atomic_load(&s->event_clients), "streams", atomic_load(&s->stream_clients), "camera",
         gr_config_str(s->cfg, "camera.source"), "greeting", gr_config_str(s->cfg, "web.greeting"), "tls", s->tls);
     if (!out) {

@@ -10,6 +10,7 @@
 #define GR_LOG_MODULE "web"
 #include "contacts.h"
 #include "err.h"
+#include "facelist.h"
 #include "internal.h"
 #include "log.h"
 #include "ocr.h"
@@ -283,6 +284,8 @@ void web_media_enroll(web_req_t *r) {
             web_reply_rc(r, rc, err);
             return;
         }
+    } else if (crm_face_consent(st, person, r->sess.username) != GR_OK) { /* the consent given above */
+        LOG_W("person %lld: the consent could not be recorded", person);
     }
     LOG_I("face enrolled as person %lld ('%s') by %s", person, label, r->sess.username);
     /* The live pipeline's gallery can pick the new templates up from this. */
