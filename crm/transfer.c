@@ -182,6 +182,7 @@ int crm_contacts_import(crm_store_t *st, const char *text, size_t len, const cha
     if (rc == GR_OK) rc = crm_tx_commit(&tx);
     else crm_tx_rollback(&tx);
     if (rc != GR_OK) goto out;
+    if (tx.outer && created + merged >= 1000) crm_contact_search_optimize(st); /* faster search; may fail harmlessly */
     *report = json_pack("{s:s,s:I,s:I,s:I,s:O}", "format", vcard ? "vcard" : "csv", "created", (json_int_t)created,
                         "merged", (json_int_t)merged, "failed", (json_int_t)json_array_size(errors), "errors", errors);
     if (!*report) rc = GR_ERR_NOMEM;

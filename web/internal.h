@@ -18,7 +18,8 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-#define WEB_DB_POOL 4           /* SQLite connections shared by the request threads */
+#define WEB_DB_POOL 4           /* SQLite connections shared by the request threads: at most this
+                                 * many requests run SQL at once, the others wait in line */
 #define WEB_MAX_CONNECTIONS 128 /* libmicrohttpd connection limit (one thread each) */
 #define WEB_MAX_PER_CLIENT 64   /* of those, from one address */
 #define WEB_MAX_STREAMS 16      /* concurrent /stream.mjpg clients */
@@ -47,11 +48,14 @@ struct web_server {
 
     web_auth_t *auth;
 
-    pthread_mutex_t db_lock;        /* the connection pool */
-    pthread_cond_t db_cond;
+    /* The connection pool. Requests that find every connection busy queue
+     * in arrival order (db_wait_head..tail) and are handed a connection by
+     * the request that gives one back, so no request is overtaken. */
+    pthread_mutex_t db_lock;
     crm_store_t *db[WEB_DB_POOL];
     int db_busy[WEB_DB_POOL];
     int db_open;
+    struct web_db_waiter *db_wait_head, *db_wait_tail;
 
     pthread_mutex_t ocr_lock;       /* the one card reader, opened on first use */
     ocr_reader_t *ocr;

@@ -2,6 +2,11 @@
  * (streams block in their own thread; at most WEB_MAX_CONNECTIONS), request
  * bodies read up to web.max_upload_mb, routing, login checks, static pages
  * from the table embedded at build time, /healthz and /metrics.
+ *
+ * SQL work goes through a pool of WEB_DB_POOL connections: a request waits
+ * for one in arrival order (a thread per connection alone would share the
+ * two cores among every open request, so one expensive search would stretch
+ * all the others); a read keeps the connection its session was checked on.
  */
 #define GR_LOG_MODULE "web"
 #include "err.h"
@@ -9,6 +14,7 @@
 #include "log.h"
 #include "embed.h"
 #include "outbox.h"
+#include "storage.h"
 #include "version.h"
 
 #include <arpa/inet.h>
@@ -164,47 +170,75 @@ int web_req_image(web_req_t *r, const void **img, size_t *len) {
 
 /* ---- the database pool ---- */
 
+/* A request waiting for a connection; lives on its thread's stack. */
+struct web_db_waiter {
+    pthread_cond_t cond;
+    int slot; /* -1 until a connection is handed over */
+    struct web_db_waiter *next;
+};
+
+/* With s->db_lock held: a free connection's slot, opening one more while
+ * the pool is not full; -1 when all are busy; -2 when none can be opened. */
+static int pool_take_locked(web_server_t *s) {
+    for (int i = 0; i < s->db_open; i++)
+        if (!s->db_busy[i]) {
+            s->db_busy[i] = 1;
+            return i;
+        }
+    if (s->db_open >= WEB_DB_POOL) return -1;
+    char err[512];
+    crm_store_t *st = NULL;
+    if (crm_store_open_dir(s->storage_dir, &st, err, sizeof err) != GR_OK) {
+        LOG_E("database: %s", err);
+        return -2;
+    }
+    s->db[s->db_open] = st;
+    s->db_busy[s->db_open] = 1;
+    return s->db_open++;
+}
+
 crm_store_t *web_req_db(web_req_t *r) {
     if (r->db) return r->db;
     web_server_t *s = r->srv;
     pthread_mutex_lock(&s->db_lock);
-    for (;;) {
-        for (int i = 0; i < s->db_open; i++) {
-            if (!s->db_busy[i]) {
-                s->db_busy[i] = 1;
-                r->db = s->db[i];
-                r->db_slot = i;
-                pthread_mutex_unlock(&s->db_lock);
-                return r->db;
-            }
-        }
-        if (s->db_open < WEB_DB_POOL) {
-            char err[512];
-            crm_store_t *st = NULL;
-            int rc = crm_store_open_dir(s->storage_dir, &st, err, sizeof err);
-            if (rc != GR_OK) {
-                pthread_mutex_unlock(&s->db_lock);
-                LOG_E("database: %s", err);
-                web_reply_error(r, 503, "database", "the database is not available");
-                return NULL;
-            }
-            s->db[s->db_open] = st;
-            s->db_busy[s->db_open] = 0;
-            s->db_open++;
-            continue;
-        }
-        pthread_cond_wait(&s->db_cond, &s->db_lock);
+    /* Nobody overtakes a request already in line. */
+    int slot = s->db_wait_head ? -1 : pool_take_locked(s);
+    if (slot == -1) {
+        struct web_db_waiter w = {.slot = -1, .next = NULL};
+        pthread_cond_init(&w.cond, NULL);
+        if (s->db_wait_tail) s->db_wait_tail->next = &w;
+        else s->db_wait_head = &w;
+        s->db_wait_tail = &w;
+        while (w.slot < 0) pthread_cond_wait(&w.cond, &s->db_lock);
+        pthread_cond_destroy(&w.cond);
+        slot = w.slot;
     }
+    pthread_mutex_unlock(&s->db_lock);
+    if (slot < 0) {
+        web_reply_error(r, 503, "database", "the database is not available");
+        return NULL;
+    }
+    r->db = s->db[slot];
+    r->db_slot = slot;
+    return r->db;
 }
 
 static void req_release_db(web_req_t *r) {
     if (!r->db) return;
     web_server_t *s = r->srv;
     pthread_mutex_lock(&s->db_lock);
-    s->db_busy[r->db_slot] = 0;
-    pthread_cond_signal(&s->db_cond);
+    struct web_db_waiter *w = s->db_wait_head;
+    if (w) { /* hand the connection straight to the longest waiter */
+        s->db_wait_head = w->next;
+        if (!s->db_wait_head) s->db_wait_tail = NULL;
+        w->slot = r->db_slot;
+        pthread_cond_signal(&w->cond);
+    } else {
+        s->db_busy[r->db_slot] = 0;
+    }
     pthread_mutex_unlock(&s->db_lock);
     r->db = NULL;
+    r->db_slot = -1;
 }
 
 /* ---- built-in pages ---- */
@@ -267,6 +301,7 @@ void web_metrics(web_req_t *r) {
         return;
     }
     fprintf(f, "# HELP greeter_up 1 while greeterd runs.\n# TYPE greeter_up gauge\ngreeter_up 1\n");
+    gr_storage_write_metrics(f); /* greeter_storage_low, greeter_storage_skipped_files_total */
     fprintf(f, "# HELP greeter_uptime_seconds Seconds since the web server started.\n"
                "# TYPE greeter_uptime_seconds gauge\ngreeter_uptime_seconds %.3f\n",
             gr_now_mono() - s->started);
@@ -384,9 +419,12 @@ static void dispatch(web_req_t *r) {
             }
         }
     }
-    /* Handlers take a connection again when they need one: a card scan or a
-     * face enrolment runs for seconds without holding one of the pool's. */
-    req_release_db(r);
+    /* A read keeps the connection its session was checked on, so it queues
+     * for the pool once, not twice. Everything else gives it back and takes
+     * one again when needed: a card scan or a face enrolment runs for
+     * seconds without holding one of the pool's, a stream or the event feed
+     * for as long as the browser stays. */
+    if (!(api && !strcmp(m, "GET") && !(n == 3 && strcmp(segs[2], "events") == 0))) req_release_db(r);
     if (is_metrics) {
         if (strcmp(m, "GET")) {
             web_reply_error(r, 405, "method_not_allowed", "use GET");
@@ -557,7 +595,6 @@ int web_server_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, web_
     s->storage_dir = strdup(gr_config_str(cfg, "storage.dir"));
     if (!s->storage_dir) goto fail_free;
     pthread_mutex_init(&s->db_lock, NULL);
-    pthread_cond_init(&s->db_cond, NULL);
     pthread_mutex_init(&s->ocr_lock, NULL);
     pthread_mutex_init(&s->faces_lock, NULL);
 
@@ -613,7 +650,6 @@ fail_auth:
 fail_locks:
     pthread_mutex_destroy(&s->faces_lock);
     pthread_mutex_destroy(&s->ocr_lock);
-    pthread_cond_destroy(&s->db_cond);
     pthread_mutex_destroy(&s->db_lock);
 fail_free:
     free(s->tls_cert);
@@ -633,7 +669,6 @@ void web_server_close(web_server_t *s) {
     web_auth_free(s->auth);
     pthread_mutex_destroy(&s->faces_lock);
     pthread_mutex_destroy(&s->ocr_lock);
-    pthread_cond_destroy(&s->db_cond);
     pthread_mutex_destroy(&s->db_lock);
     free(s->tls_cert);
     free(s->tls_key);

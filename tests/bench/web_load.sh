@@ -7,7 +7,9 @@
 #   tests/bench/web_load.sh BUILD_DIR [STATE_DIR]
 #
 # STATE_DIR is kept between runs (the 100,000-contact import takes minutes);
-# default build/bench-web-state. Needs wrk (Debian package wrk).
+# default build/bench-web-state. A state folder made by an older greeterd is
+# migrated on the first start (0006_phone_search: about 30 s for 100,000).
+# Needs wrk (Debian package wrk).
 set -euo pipefail
 build=${1:?usage: web_load.sh BUILD_DIR [STATE_DIR]}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,7 +46,7 @@ fi
 "$build/greeterd" --storage.dir="$state" --web.listen=127.0.0.1:0 --camera.source="$camera" >"$tmp/log" 2>&1 &
 pid=$!
 port=
-for _ in $(seq 300); do
+for _ in $(seq 1200); do # up to 2 min: a first start may migrate the database
     port=$(grep -o 'web UI listening on port [0-9]*' "$tmp/log" | grep -o '[0-9]*$' || true)
     [ -n "$port" ] && break
     sleep 0.1
@@ -57,6 +59,8 @@ cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
     -d "{\"username\":\"admin\",\"password\":\"$pw\"}" "$url/api/v1/login" | grep -i '^set-cookie' | sed 's/^[^:]*: //; s/;.*//')
 total=$(curl -s -H "Cookie: $cookie" "$url/api/v1/contacts?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 echo "== $total contacts; greeterd on port $port; camera.source=$camera"
+# Other work on the machine changes every number: say what it was.
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); $(uptime | sed 's/^.*load/load/')"
 
 cat >"$tmp/search.lua" <<LUA
 -- Search with a different query each request: a name, a company, an e-mail
@@ -90,6 +94,7 @@ for q in anna Hooli%2042 felix.12 4930100 nobody-matches; do
     t=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $cookie" "$url/api/v1/contacts?limit=25&q=$q")
     echo "q=$q: $(python3 -c "print(round($t*1000,1))") ms"
 done
+echo "== $(date -u '+%H:%M UTC'); $(uptime | sed 's/^.*load/load/')"
 kill -TERM "$pid"
 wait "$pid" || true
 pid=
