@@ -1,7 +1,15 @@
 #!/bin/sh
-# board/bootcheck.sh IMAGE [TIMEOUT_S] - boot an x86-64 Greeter image in QEMU
-# (UEFI firmware OVMF; TCG emulation, or KVM with GREETER_QEMU_ACCEL=kvm) on a throw-away overlay, and
-# check what a person at the desk would see on first boot:
+# board/bootcheck.sh IMAGE [TIMEOUT_S] - boot a Greeter image in QEMU on a
+# throw-away overlay and check what a person at the desk would see on first boot.
+#   x86-64 image (GPT): qemu-system-x86_64 with UEFI firmware (OVMF), the
+#     image's own GRUB; TCG, or KVM with GREETER_QEMU_ACCEL=kvm. Default limit 600 s.
+#   Raspberry Pi image (MBR, FAT RASPIFIRM): no Pi is emulated well enough to
+#     boot Debian's kernel, so qemu-system-aarch64 -M virt -cpu cortex-a72
+#     (TCG: slow) boots the kernel and initrd taken from the image's FAT
+#     partition, with root=LABEL=greeter-root and the serial console on
+#     ttyAMA0: the same root file system, units and first boot as on the Pi,
+#     not the Pi's firmware, device tree or drivers. Default limit 2400 s.
+# Checks:
 #   - the first-boot unit ran (root grown, hostname greeter-XXXX);
 #   - the console shows the web address and the first admin password;
 #   - the web UI answers over HTTPS (port 8443, forwarded to the host) with
@@ -10,16 +18,23 @@
 #   - greeterd stays up longer than WatchdogSec (systemd's watchdog is fed);
 #   (the banner is printed by greeter-console.service, ordered after greeterd,
 #   whose start completes only when greeterd has sent READY=1).
-# The image itself is not modified. Installs qemu-system-x86, qemu-utils and
-# ovmf when missing (root). Prints the serial console log on failure.
+# The image itself is not modified. Installs qemu-system-x86 / qemu-system-arm,
+# qemu-utils, ovmf, mtools when missing (root). Prints the serial console log on
+# failure; GREETER_BOOT_LOG=FILE keeps a copy of it.
 set -eu
 img=${1:?usage: board/bootcheck.sh IMAGE [TIMEOUT_S]}
-limit=${2:-600}
 say() { echo "bootcheck: $*" >&2; }
+table=$(sfdisk -J "$img" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["label"])')
+case "$table" in gpt) kind=x86-64; limit=${2:-600} ;; dos) kind=arm64; limit=${2:-2400} ;; *) say "unknown image ($table)"; exit 2 ;; esac
 need=""
-command -v qemu-system-x86_64 >/dev/null || need="$need qemu-system-x86"
+if [ "$kind" = x86-64 ]; then
+    command -v qemu-system-x86_64 >/dev/null || need="$need qemu-system-x86"
+    [ -f /usr/share/OVMF/OVMF_CODE.fd ] || need="$need ovmf"
+else
+    command -v qemu-system-aarch64 >/dev/null || need="$need qemu-system-arm"
+    command -v mcopy >/dev/null || need="$need mtools"
+fi
 command -v qemu-img >/dev/null || need="$need qemu-utils"
-[ -f /usr/share/OVMF/OVMF_CODE.fd ] || need="$need ovmf"
 command -v curl >/dev/null || need="$need curl"
 if [ -n "$need" ]; then
     say "installing$need"
@@ -28,24 +43,50 @@ fi
 
 tmp=$(mktemp -d)
 qpid=
-cleanup() { [ -n "$qpid" ] && kill "$qpid" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() {
+    [ -n "$qpid" ] && kill "$qpid" 2>/dev/null
+    [ -n "${GREETER_BOOT_LOG:-}" ] && cp "$tmp/serial.log" "$GREETER_BOOT_LOG" 2>/dev/null
+    rm -rf "$tmp"
+}
 trap cleanup EXIT
 fail() { say "FAIL: $*"; echo "---- serial console ----" >&2; tail -n 80 "$tmp/serial.log" >&2 || true; exit 1; }
 
 qemu-img create -q -f qcow2 -b "$(readlink -f "$img")" -F raw "$tmp/disk.qcow2" 8G
-cp /usr/share/OVMF/OVMF_VARS.fd "$tmp/vars.fd"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-accel=${GREETER_QEMU_ACCEL:-tcg}
-# KVM is faster but nested KVM on build VMs often fails in OVMF; GREETER_QEMU_ACCEL=kvm to try.
-cpu=""; [ "$accel" = kvm ] && cpu="-cpu host"
-say "booting $img ($accel), web UI forwarded to https://127.0.0.1:$port/"
-qemu-system-x86_64 -machine q35,accel=$accel $cpu -m 2048 -smp 2 \
-    -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd \
-    -drive if=pflash,format=raw,file="$tmp/vars.fd" \
-    -drive file="$tmp/disk.qcow2",if=virtio,format=qcow2 \
-    -nic user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:$port-:8443 \
-    -serial file:"$tmp/serial.log" -display none -no-reboot &
-qpid=$!
+if [ "$kind" = x86-64 ]; then
+    cp /usr/share/OVMF/OVMF_VARS.fd "$tmp/vars.fd"
+    accel=${GREETER_QEMU_ACCEL:-tcg}
+    # KVM is faster but nested KVM on build VMs often fails in OVMF; GREETER_QEMU_ACCEL=kvm to try.
+    cpu=""; [ "$accel" = kvm ] && cpu="-cpu host"
+    say "booting $img ($accel), web UI forwarded to https://127.0.0.1:$port/"
+    qemu-system-x86_64 -machine q35,accel=$accel $cpu -m 2048 -smp 2 \
+        -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd \
+        -drive if=pflash,format=raw,file="$tmp/vars.fd" \
+        -drive file="$tmp/disk.qcow2",if=virtio,format=qcow2 \
+        -nic user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:$port-:8443 \
+        -serial file:"$tmp/serial.log" -display none -no-reboot &
+    qpid=$!
+else
+    # The kernel and initrd the Pi's firmware would load (config.txt names them).
+    bstart=$(sfdisk -J "$img" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])')
+    fat="$img@@$((bstart * 512))"
+    config=$(mtype -i "$fat" ::/config.txt)
+    kernel=$(printf '%s\n' "$config" | sed -n 's/^kernel=//p')
+    initrd=$(printf '%s\n' "$config" | sed -n 's/^initramfs \([^ ]*\).*/\1/p')
+    mcopy -n -i "$fat" "::/$kernel" "$tmp/vmlinuz"
+    mcopy -n -i "$fat" "::/$initrd" "$tmp/initrd"
+    # Debian's arm64 vmlinuz is a gzip-compressed Image; QEMU wants it plain.
+    if gzip -t "$tmp/vmlinuz" 2>/dev/null; then gzip -dc "$tmp/vmlinuz" >"$tmp/Image"; else mv "$tmp/vmlinuz" "$tmp/Image"; fi
+    say "booting $img's $kernel under qemu-system-aarch64 -M virt -cpu cortex-a72 (TCG),"
+    say "web UI forwarded to https://127.0.0.1:$port/ (limit $limit s)"
+    qemu-system-aarch64 -machine virt -cpu cortex-a72 -m 2048 -smp 2 \
+        -kernel "$tmp/Image" -initrd "$tmp/initrd" \
+        -append "console=ttyAMA0 root=LABEL=greeter-root rw rootwait fsck.repair=yes net.ifnames=0" \
+        -drive file="$tmp/disk.qcow2",if=none,id=hd,format=qcow2 -device virtio-blk-pci,drive=hd \
+        -nic user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:$port-:8443 \
+        -serial file:"$tmp/serial.log" -display none -no-reboot &
+    qpid=$!
+fi
 start=$(date +%s)
 wait_for() { # pattern
     while ! grep -q -- "$1" "$tmp/serial.log" 2>/dev/null; do
