@@ -20,22 +20,7 @@ static json_t *company_row(sqlite3_stmt *s) {
 }
 
 int crm_company_get(crm_store_t *st, int64_t id, json_t **out) {
-    *out = NULL;
-    sqlite3_stmt *s = NULL;
-    int rc = crm_prep(st, "SELECT " COMPANY_COLS " FROM companies WHERE id = ?1", &s);
-    if (rc != GR_OK) return rc;
-    sqlite3_bind_int64(s, 1, id);
-    int src = sqlite3_step(s);
-    if (src == SQLITE_ROW) {
-        *out = company_row(s);
-        if (!*out) rc = GR_ERR_NOMEM;
-    } else if (src == SQLITE_DONE) {
-        rc = GR_ERR_NOTFOUND;
-    } else {
-        rc = crm_store_error(st, src, "company get");
-    }
-    sqlite3_finalize(s);
-    return rc;
+    return crm_get_row(st, "company get", "SELECT " COMPANY_COLS " FROM companies WHERE id = ?1", id, company_row, out);
 }
 
 typedef struct {

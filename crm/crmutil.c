@@ -242,6 +242,21 @@ static void bind_args(sqlite3_stmt *s, const crm_arg_t *args, int nargs) {
     }
 }
 
+int crm_get_row(crm_store_t *st, const char *what, const char *sql, int64_t id, json_t *(*row)(sqlite3_stmt *),
+                json_t **out) {
+    *out = NULL;
+    sqlite3_stmt *s = NULL;
+    int rc = crm_prep(st, sql, &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_int64(s, 1, id);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) rc = (*out = row(s)) ? GR_OK : GR_ERR_NOMEM;
+    else if (src == SQLITE_DONE) rc = GR_ERR_NOTFOUND;
+    else rc = crm_store_error(st, src, what);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int crm_list_page(crm_store_t *st, const char *what, const char *count_sql, const char *page_sql,
                   const crm_arg_t *args, int nargs, int limit, int offset, json_t *(*row)(sqlite3_stmt *),
                   json_t **out) {

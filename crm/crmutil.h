@@ -98,6 +98,11 @@ int crm_list_page(crm_store_t *st, const char *what, const char *count_sql, cons
                   const crm_arg_t *args, int nargs, int limit, int offset, json_t *(*row)(sqlite3_stmt *),
                   json_t **out);
 
+/* One record: sql with ?1 = id, its row as row(s) into *out.
+ * GR_ERR_NOTFOUND when there is no such row. */
+int crm_get_row(crm_store_t *st, const char *what, const char *sql, int64_t id, json_t *(*row)(sqlite3_stmt *),
+                json_t **out);
+
 /* Number of UTF-8 code points in s. */
 size_t crm_utf8_len(const char *s);
 

@@ -36,17 +36,7 @@ static json_t *deal_row(sqlite3_stmt *s) {
 }
 
 int crm_deal_get(crm_store_t *st, int64_t id, json_t **out) {
-    *out = NULL;
-    sqlite3_stmt *s = NULL;
-    int rc = crm_prep(st, "SELECT " DEAL_COLS DEAL_FROM " WHERE d.id = ?1", &s);
-    if (rc != GR_OK) return rc;
-    sqlite3_bind_int64(s, 1, id);
-    int src = sqlite3_step(s);
-    if (src == SQLITE_ROW) rc = (*out = deal_row(s)) ? GR_OK : GR_ERR_NOMEM;
-    else if (src == SQLITE_DONE) rc = GR_ERR_NOTFOUND;
-    else rc = crm_store_error(st, src, "deal get");
-    sqlite3_finalize(s);
-    return rc;
+    return crm_get_row(st, "deal get", "SELECT " DEAL_COLS DEAL_FROM " WHERE d.id = ?1", id, deal_row, out);
 }
 
 typedef struct {

@@ -51,22 +51,7 @@ int crm_face_list(crm_store_t *st, const char *q, const char *kind, int limit, i
 }
 
 int crm_face_get(crm_store_t *st, int64_t id, json_t **out) {
-    *out = NULL;
-    sqlite3_stmt *s = NULL;
-    int rc = crm_prep(st, FACE_COLS FACE_FROM "WHERE p.id = ?1", &s);
-    if (rc != GR_OK) return rc;
-    sqlite3_bind_int64(s, 1, id);
-    int src = sqlite3_step(s);
-    if (src == SQLITE_ROW) {
-        *out = face_row(s);
-        if (!*out) rc = GR_ERR_NOMEM;
-    } else if (src == SQLITE_DONE) {
-        rc = GR_ERR_NOTFOUND;
-    } else {
-        rc = crm_store_error(st, src, "face get");
-    }
-    sqlite3_finalize(s);
-    return rc;
+    return crm_get_row(st, "face get", FACE_COLS FACE_FROM "WHERE p.id = ?1", id, face_row, out);
 }
 
 int crm_face_snapshot(crm_store_t *st, int64_t id, char *name, size_t len) {

@@ -47,18 +47,9 @@ static json_t *lead_row(sqlite3_stmt *s) {
 }
 
 int crm_lead_get(crm_store_t *st, int64_t id, json_t **out) {
-    *out = NULL;
-    sqlite3_stmt *s = NULL;
-    int rc = crm_prep(st, "SELECT " LEAD_COLS " FROM leads l LEFT JOIN contacts c ON c.id = l.contact_id WHERE l.id = ?1",
-                      &s);
-    if (rc != GR_OK) return rc;
-    sqlite3_bind_int64(s, 1, id);
-    int src = sqlite3_step(s);
-    if (src == SQLITE_ROW) rc = (*out = lead_row(s)) ? GR_OK : GR_ERR_NOMEM;
-    else if (src == SQLITE_DONE) rc = GR_ERR_NOTFOUND;
-    else rc = crm_store_error(st, src, "lead get");
-    sqlite3_finalize(s);
-    return rc;
+    return crm_get_row(st, "lead get",
+                       "SELECT " LEAD_COLS " FROM leads l LEFT JOIN contacts c ON c.id = l.contact_id WHERE l.id = ?1",
+                       id, lead_row, out);
 }
 
 typedef struct {

@@ -88,17 +88,7 @@ static json_t *scan_row(sqlite3_stmt *s) {
 }
 
 int crm_scan_get(crm_store_t *st, int64_t id, json_t **out) {
-    *out = NULL;
-    sqlite3_stmt *s = NULL;
-    int rc = crm_prep(st, "SELECT " SCAN_COLS " FROM card_scans WHERE id = ?1", &s);
-    if (rc != GR_OK) return rc;
-    sqlite3_bind_int64(s, 1, id);
-    int src = sqlite3_step(s);
-    if (src == SQLITE_ROW) rc = (*out = scan_row(s)) ? GR_OK : GR_ERR_NOMEM;
-    else if (src == SQLITE_DONE) rc = GR_ERR_NOTFOUND;
-    else rc = crm_store_error(st, src, "scan get");
-    sqlite3_finalize(s);
-    return rc;
+    return crm_get_row(st, "scan get", "SELECT " SCAN_COLS " FROM card_scans WHERE id = ?1", id, scan_row, out);
 }
 
 int crm_scan_list(crm_store_t *st, int limit, int offset, json_t **out) {
