@@ -60,6 +60,10 @@ wait_for "$tmp/msgs" 'WATCHDOG=1' 5 || fail "no WATCHDOG=1"
 sleep 2
 n=$(grep -c '^WATCHDOG=1' "$tmp/msgs" || true)
 [ "$n" -ge 3 ] || fail "watchdog fed $n times in ~2.5 s with WATCHDOG_USEC=1s (want >= 3)"
+# The start timeout is extended before the database (and its migrations) opens, and READY comes after.
+grep -q '^EXTEND_TIMEOUT_USEC=1800000000' "$tmp/msgs" || fail "no EXTEND_TIMEOUT_USEC before opening the database"
+[ "$(grep -n -m1 'EXTEND_TIMEOUT_USEC' "$tmp/msgs" | cut -d: -f1)" -lt "$(grep -n -m1 'READY=1' "$tmp/msgs" | cut -d: -f1)" ] ||
+    fail "EXTEND_TIMEOUT_USEC after READY=1"
 # READY comes before any WATCHDOG.
 [ "$(grep -n -m1 'READY=1' "$tmp/msgs" | cut -d: -f1)" -lt "$(grep -n -m1 'WATCHDOG=1' "$tmp/msgs" | cut -d: -f1)" ] ||
     fail "WATCHDOG=1 before READY=1"
