@@ -10,7 +10,7 @@
 #include "err.h"
 #include "ring.h"
 #include "store.h"
-#include "testutil.h"
+#include "test_web_util.h"
 #include "web.h"
 
 #include <arpa/inet.h>
@@ -29,16 +29,6 @@
 #define CONTACTS 120
 #define BUF (1 << 18) /* one response */
 
-typedef struct {
-    char *dir;
-    gr_config_t *cfg;
-    gr_bus_t *bus;
-    gr_ring_t *ring;
-    web_server_t *srv;
-    int port;
-    char cookie[128];
-    char csrf[80];
-} fx_t;
 
 static int connect_to(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -87,12 +77,8 @@ static int read_response(int fd, char *buf, size_t cap, const char **body) {
 }
 
 static int setup(void **state) {
-    fx_t *f = calloc(1, sizeof *f);
-    f->dir = tu_tempdir();
-    f->cfg = gr_config_new();
+    fx_t *f = tw_fx_new();
     char err[512];
-    assert_int_equal(gr_config_set(f->cfg, "storage.dir", f->dir, err, sizeof err), GR_OK);
-    assert_int_equal(gr_config_set(f->cfg, "web.listen", "127.0.0.1:0", err, sizeof err), GR_OK);
     /* Contacts to find: "Load <i>" with phone +49 30 5550<i>, every third a "Tenth". */
     crm_store_t *st = NULL;
     assert_int_equal(crm_store_open_dir(f->dir, &st, err, sizeof err), GR_OK);
@@ -107,55 +93,12 @@ static int setup(void **state) {
         json_decref(out);
     }
     crm_store_close(st);
-    f->bus = gr_bus_new();
-    f->ring = gr_ring_new(4);
-    assert_int_equal(web_server_open(f->cfg, f->bus, f->ring, &f->srv), GR_OK);
-    f->port = web_server_port(f->srv);
-
-    char path[4200], pw[64] = "";
-    snprintf(path, sizeof path, "%s/initial-admin-password", f->dir);
-    FILE *pf = fopen(path, "r");
-    assert_non_null(pf);
-    assert_non_null(fgets(pw, sizeof pw, pf));
-    fclose(pf);
-    pw[strcspn(pw, "\n")] = '\0';
-    char body[128], req[512], resp[4096];
-    snprintf(body, sizeof body, "{\"username\":\"admin\",\"password\":\"%s\"}", pw);
-    snprintf(req, sizeof req,
-             "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-             strlen(body), body);
-    int fd = connect_to(f->port);
-    assert_true(fd >= 0);
-    assert_int_equal(send_all(fd, req), 0);
-    const char *b = NULL;
-    assert_int_equal(read_response(fd, resp, sizeof resp, &b), 200);
-    close(fd);
-    const char *c = strstr(resp, "Set-Cookie: ");
-    assert_non_null(c);
-    c += 12;
-    size_t cl = strcspn(c, ";");
-    assert_true(cl < sizeof f->cookie);
-    memcpy(f->cookie, c, cl);
-    const char *t = strstr(b, "\"csrf_token\":\"");
-    assert_non_null(t);
-    memcpy(f->csrf, t + 14, 64);
+    tw_fx_start(f);
     *state = f;
     return 0;
 }
 
-static int teardown(void **state) {
-    fx_t *f = *state;
-    gr_bus_stop(f->bus);
-    gr_ring_stop(f->ring);
-    web_server_close(f->srv);
-    gr_ring_free(f->ring);
-    gr_bus_free(f->bus);
-    gr_config_free(f->cfg);
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
+static int teardown(void **state) { return tw_fx_teardown(state); }
 
 typedef struct {
     fx_t *f;

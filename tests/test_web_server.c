@@ -5,7 +5,7 @@
 #include "config.h"
 #include "err.h"
 #include "ring.h"
-#include "testutil.h"
+#include "test_web_util.h"
 #include "web.h"
 
 #include <arpa/inet.h>
@@ -18,16 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef struct {
-    char *dir;
-    gr_config_t *cfg;
-    gr_bus_t *bus;
-    gr_ring_t *ring;
-    web_server_t *srv;
-    int port;
-    char cookie[128];
-    char csrf[80];
-} fx_t;
 
 static int connect_to(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -57,62 +47,13 @@ static size_t read_until(int fd, char *buf, size_t cap, const char *want) {
 static void send_all(int fd, const char *s) { assert_int_equal(send(fd, s, strlen(s), 0), (ssize_t)strlen(s)); }
 
 static int setup(void **state) {
-    fx_t *f = calloc(1, sizeof *f);
-    f->dir = tu_tempdir();
-    f->cfg = gr_config_new();
-    char err[256];
-    assert_int_equal(gr_config_set(f->cfg, "storage.dir", f->dir, err, sizeof err), GR_OK);
-    assert_int_equal(gr_config_set(f->cfg, "web.listen", "127.0.0.1:0", err, sizeof err), GR_OK);
-    f->bus = gr_bus_new();
-    f->ring = gr_ring_new(4);
-    assert_int_equal(web_server_open(f->cfg, f->bus, f->ring, &f->srv), GR_OK);
-    f->port = web_server_port(f->srv);
-    assert_true(f->port > 0);
-
-    char path[4200], pw[64] = "";
-    snprintf(path, sizeof path, "%s/initial-admin-password", f->dir);
-    FILE *pf = fopen(path, "r");
-    assert_non_null(pf);
-    assert_non_null(fgets(pw, sizeof pw, pf));
-    fclose(pf);
-    pw[strcspn(pw, "\n")] = '\0';
-    char body[128], req[512], resp[4096];
-    snprintf(body, sizeof body, "{\"username\":\"admin\",\"password\":\"%s\"}", pw);
-    snprintf(req, sizeof req,
-             "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-             "Connection: close\r\n\r\n%s",
-             strlen(body), body);
-    int fd = connect_to(f->port);
-    send_all(fd, req);
-    read_until(fd, resp, sizeof resp, NULL);
-    close(fd);
-    assert_non_null(strstr(resp, "HTTP/1.1 200"));
-    const char *c = strstr(resp, "Set-Cookie: ");
-    assert_non_null(c);
-    c += 12;
-    size_t cl = strcspn(c, ";");
-    assert_true(cl < sizeof f->cookie);
-    memcpy(f->cookie, c, cl);
-    const char *t = strstr(resp, "\"csrf_token\":\"");
-    assert_non_null(t);
-    memcpy(f->csrf, t + 14, 64);
+    fx_t *f = tw_fx_new();
+    tw_fx_start(f);
     *state = f;
     return 0;
 }
 
-static int teardown(void **state) {
-    fx_t *f = *state;
-    gr_bus_stop(f->bus);
-    gr_ring_stop(f->ring);
-    web_server_close(f->srv);
-    gr_ring_free(f->ring);
-    gr_bus_free(f->bus);
-    gr_config_free(f->cfg);
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
+static int teardown(void **state) { return tw_fx_teardown(state); }
 
 static void test_events(void **state) {
     fx_t *f = *state;
