@@ -1,9 +1,9 @@
 #define GR_LOG_MODULE "crm"
-#include "activity.h"
+#include "crm/activity.h"
 
-#include "crmutil.h"
-#include "err.h"
-#include "log.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <stdlib.h>
 

@@ -2,7 +2,7 @@
 #ifndef CRM_ACTIVITY_H
 #define CRM_ACTIVITY_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stdint.h>

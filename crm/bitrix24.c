@@ -1,9 +1,9 @@
 /* bitrix24.c - Bitrix24 REST client: envelope parsing, batch, bucket, HTTP. */
 #define GR_LOG_MODULE "sync"
-#include "bitrix24.h"
+#include "crm/bitrix24.h"
 
-#include "err.h"
-#include "log.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <curl/curl.h>
 #include <math.h>

@@ -1,9 +1,9 @@
 /* bitrix24_map.c - Greeter records as Bitrix24 fields. */
 #define GR_LOG_MODULE "sync"
-#include "bitrix24_map.h"
+#include "crm/bitrix24_map.h"
 
-#include "err.h"
-#include "log.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
 /* carddav.c - contacts to a CardDAV address book (see carddav.h). */
 #define GR_LOG_MODULE "sync"
-#include "carddav.h"
+#include "crm/carddav.h"
 
-#include "bitrix24.h"
-#include "err.h"
-#include "log.h"
-#include "outbox.h"
-#include "vcard.h"
+#include "crm/bitrix24.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/outbox.h"
+#include "firmware/formats/vcard.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -243,7 +243,7 @@ static dav_class_t delete_card(crm_dav_t *d, const char *name, const char *etag,
 /* vCard with a UID (CardDAV requires one); malloc'd or NULL. */
 static char *card_of(const char *payload, const char *uid) {
     char *v = NULL, *out = NULL;
-    if (ocr_vcard_write(payload, &v) != GR_OK || !v) return NULL;
+    if (fmt_vcard_write(payload, &v) != GR_OK || !v) return NULL;
     const char *ver = strstr(v, "VERSION:");
     const char *eol = ver ? strstr(ver, "\r\n") : NULL;
     if (!eol) {

@@ -1,5 +1,5 @@
 /* carddav.h - a CardDAV (RFC 6352) address book as a second sync target:
- * contacts as vCards (ocr/vcard.h), one resource per contact named
+ * contacts as vCards (firmware/formats/vcard.h), one resource per contact named
  * "<device>-contact-<id>.vcf", written with If-None-Match: * (create) or
  * If-Match: <etag> (update, delete), so a change made in the address book
  * meanwhile is noticed (412) instead of silently lost.
@@ -14,7 +14,7 @@
 #ifndef CRM_CARDDAV_H
 #define CRM_CARDDAV_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <stddef.h>
 

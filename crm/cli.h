@@ -2,7 +2,7 @@
 #ifndef CRM_CLI_H
 #define CRM_CLI_H
 
-#include "config.h"
+#include "firmware/core/config.h"
 
 /* argv[0] is the command name. Each returns a process exit code. */
 int crm_cli_contacts(const gr_config_t *cfg, int argc, char **argv);

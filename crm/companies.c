@@ -1,11 +1,11 @@
 #define GR_LOG_MODULE "crm"
-#include "companies.h"
+#include "crm/companies.h"
 
-#include "activity.h"
-#include "contacts.h"
-#include "crmutil.h"
-#include "err.h"
-#include "log.h"
+#include "crm/activity.h"
+#include "crm/contacts.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 #ifndef CRM_COMPANIES_H
 #define CRM_COMPANIES_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stddef.h>

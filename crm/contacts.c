@@ -1,12 +1,12 @@
 #define GR_LOG_MODULE "crm"
-#include "contacts.h"
+#include "crm/contacts.h"
 
-#include "activity.h"
-#include "companies.h"
-#include "crmutil.h"
-#include "err.h"
-#include "log.h"
-#include "phone.h"
+#include "crm/activity.h"
+#include "crm/companies.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "firmware/formats/phone.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -56,11 +56,11 @@ static size_t phone_digits(const char *in, char *buf, size_t buflen) {
 size_t crm_norm_phone(const char *in, char *buf, size_t buflen) {
     size_t n = phone_digits(in, buf, buflen);
     if (!n || strlen(in) > 64) return n;
-    /* A valid number becomes E.164, so "0176 1234567" (with ocr.region DE)
+    /* A valid number becomes E.164, so "0176 1234567" (with device.region DE)
      * and "+49 176 1234567" are the same; anything else stays digits. */
     char region[8], e164[32];
     crm_opt_region(region, sizeof region);
-    if (ocr_phone_parse(buf[0] == '+' ? buf : in, region, e164, sizeof e164, NULL) == GR_OK && strlen(e164) < buflen) {
+    if (fmt_phone_parse(buf[0] == '+' ? buf : in, region, e164, sizeof e164, NULL) == GR_OK && strlen(e164) < buflen) {
         snprintf(buf, buflen, "%s", e164);
         return strlen(buf);
     }

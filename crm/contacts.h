@@ -24,7 +24,7 @@
 #ifndef CRM_CONTACTS_H
 #define CRM_CONTACTS_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -100,7 +100,7 @@ int crm_contact_link_person(crm_store_t *st, int64_t contact_id, int64_t person_
  * Write into buf (always NUL-terminated); return the length, 0 when the
  * value has nothing usable. E-mail: trimmed, lower-case ASCII. Phone: E.164
  * when libphonenumber finds a valid number (national numbers read for
- * ocr.region, see crm_config_apply), else "+" and the digits when it starts
+ * device.region, see crm_config_apply), else "+" and the digits when it starts
  * with + or 00, else the digits only. */
 size_t crm_norm_email(const char *in, char *buf, size_t buflen);
 size_t crm_norm_phone(const char *in, char *buf, size_t buflen);

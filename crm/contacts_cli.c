@@ -1,13 +1,13 @@
 /* `greeter contacts export --format vcard|csv [--output FILE]` and
  * `greeter contacts import FILE` (docs/CLI.md). */
 #define GR_LOG_MODULE "contacts"
-#include "cli.h"
+#include "crm/cli.h"
 
-#include "err.h"
-#include "log.h"
-#include "privacy.h"
-#include "store.h"
-#include "transfer.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/privacy.h"
+#include "crm/store.h"
+#include "crm/transfer.h"
 
 #include <jansson.h>
 
@@ -26,7 +26,7 @@ static int usage(void) {
 
 static int open_store(const gr_config_t *cfg, crm_store_t **st) {
     char err[512];
-    int rc = crm_store_open_dir(gr_config_str(cfg, "storage.dir"), st, err, sizeof err);
+    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), st, err, sizeof err);
     if (rc != GR_OK) fprintf(stderr, "greeter contacts: %s\n", err);
     return rc;
 }

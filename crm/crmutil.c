@@ -1,10 +1,10 @@
 #define GR_LOG_MODULE "crm"
-#include "crmutil.h"
+#include "crm/crmutil.h"
 
-#include "err.h"
-#include "log.h"
-#include "outbox.h"
-#include "activity.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/outbox.h"
+#include "crm/activity.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
 #ifndef CRM_CRMUTIL_H
 #define CRM_CRMUTIL_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -65,7 +65,7 @@ int crm_state_dir(crm_store_t *st, char *buf, size_t buflen);
 /* Settings set by crm_config_apply (privacy.c). device_name copies into buf. */
 void crm_opt_device_name(char *buf, size_t buflen);
 int crm_opt_require_consent(void);
-/* ocr.region: phone region for numbers without a country code. */
+/* device.region: phone region for numbers without a country code. */
 void crm_opt_region(char *buf, size_t buflen);
 
 /* Ids from "sql" with ?1 = a, into a malloc'd array (caller frees). */

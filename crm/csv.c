@@ -1,9 +1,9 @@
 #define GR_LOG_MODULE "crm"
-#include "csv.h"
+#include "crm/csv.h"
 
-#include "contacts.h"
-#include "err.h"
-#include "log.h"
+#include "crm/contacts.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
 #define GR_LOG_MODULE "crm"
-#include "deals.h"
+#include "crm/deals.h"
 
-#include "activity.h"
-#include "contacts.h"
-#include "crmutil.h"
-#include "err.h"
-#include "log.h"
+#include "crm/activity.h"
+#include "crm/contacts.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <ctype.h>
 #include <stddef.h>

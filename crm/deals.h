@@ -10,7 +10,7 @@
 #ifndef CRM_DEALS_H
 #define CRM_DEALS_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stddef.h>

@@ -1,11 +1,11 @@
 /* facelist.c - face identities for the Faces page (see facelist.h). */
 #define GR_LOG_MODULE "crm"
-#include "facelist.h"
+#include "crm/facelist.h"
 
-#include "activity.h"
-#include "crmutil.h"
-#include "err.h"
-#include "log.h"
+#include "crm/activity.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #ifndef CRM_FACELIST_H
 #define CRM_FACELIST_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stddef.h>

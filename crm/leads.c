@@ -1,14 +1,14 @@
 #define GR_LOG_MODULE "crm"
-#include "leads.h"
+#include "crm/leads.h"
 
-#include "activity.h"
-#include "contacts.h"
-#include "crmutil.h"
-#include "companies.h"
-#include "deals.h"
-#include "err.h"
-#include "log.h"
-#include "notify.h"
+#include "crm/activity.h"
+#include "crm/contacts.h"
+#include "crm/crmutil.h"
+#include "crm/companies.h"
+#include "crm/deals.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,7 +15,7 @@
 #ifndef CRM_LEADS_H
 #define CRM_LEADS_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stddef.h>

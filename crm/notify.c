@@ -1,9 +1,9 @@
 #define GR_LOG_MODULE "crm"
-#include "notify.h"
+#include "crm/notify.h"
 
-#include "crmutil.h"
-#include "err.h"
-#include "log.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 int crm_notify_add(crm_store_t *st, const char *subject, const char *body, const char *entity, int64_t entity_id,
                    int mail, int64_t *id) {

@@ -4,7 +4,7 @@
 #ifndef CRM_NOTIFY_H
 #define CRM_NOTIFY_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 #define GR_LOG_MODULE "outbox"
-#include "outbox.h"
+#include "crm/outbox.h"
 
-#include "err.h"
-#include "log.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 int crm_outbox_enqueue(crm_store_t *st, const char *entity, int64_t local_id, const char *op,
                        const char *payload) {

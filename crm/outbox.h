@@ -6,7 +6,7 @@
 #ifndef CRM_OUTBOX_H
 #define CRM_OUTBOX_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <stdint.h>
 

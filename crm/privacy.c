@@ -1,11 +1,11 @@
 #define GR_LOG_MODULE "crm"
-#include "privacy.h"
+#include "crm/privacy.h"
 
-#include "activity.h"
-#include "contacts.h"
-#include "crmutil.h"
-#include "err.h"
-#include "log.h"
+#include "crm/activity.h"
+#include "crm/contacts.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -23,9 +23,9 @@ static char opt_region[8] = "US";
 
 void crm_config_apply(const gr_config_t *cfg) {
     pthread_mutex_lock(&opt_lock);
-    snprintf(opt_device, sizeof opt_device, "%s", gr_config_str(cfg, "device.name"));
-    opt_consent = gr_config_bool(cfg, "privacy.require_consent");
-    snprintf(opt_region, sizeof opt_region, "%s", gr_config_str(cfg, "ocr.region"));
+    snprintf(opt_device, sizeof opt_device, "%s", gr_config_str(cfg, GR_SET_DEVICE_NAME));
+    opt_consent = gr_config_bool(cfg, GR_SET_PRIVACY_REQUIRE_CONSENT);
+    snprintf(opt_region, sizeof opt_region, "%s", gr_config_str(cfg, GR_SET_DEVICE_REGION));
     pthread_mutex_unlock(&opt_lock);
 }
 

@@ -9,14 +9,14 @@
 #ifndef CRM_PRIVACY_H
 #define CRM_PRIVACY_H
 
-#include "config.h"
-#include "store.h"
+#include "firmware/core/config.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stdint.h>
 
 /* Process-wide CRM settings taken from the config: device.name (lead
- * titles), privacy.require_consent, ocr.region (phone numbers without a
+ * titles), privacy.require_consent, device.region (phone numbers without a
  * country code, for duplicate checks). Until called, the built-in defaults of
  * settings.def apply. Called by crm_worker_open and the CLI; thread-safe. */
 void crm_config_apply(const gr_config_t *cfg);

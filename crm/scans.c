@@ -1,13 +1,13 @@
 #define GR_LOG_MODULE "crm"
-#include "scans.h"
+#include "crm/scans.h"
 
-#include "activity.h"
-#include "contacts.h"
-#include "crmutil.h"
-#include "err.h"
-#include "leads.h"
-#include "log.h"
-#include "storage.h"
+#include "crm/activity.h"
+#include "crm/contacts.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "crm/leads.h"
+#include "firmware/core/log.h"
+#include "firmware/core/storage.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
 #ifndef CRM_SCANS_H
 #define CRM_SCANS_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -17,7 +17,7 @@
  *           from result are stored as the scan's corrections.
  *   img/len: the card photo (JPEG or PNG bytes, NULL/0 for none), written to
  *           <storage.dir>/cards/scan-<id>.<jpg|png> (mode 0600) - unless the
- *           disk is almost full (gr_storage_is_low, firmware/storage.h): then
+ *           disk is almost full (gr_storage_is_low, firmware/core/storage.h): then
  *           everything else is saved and the photo is not (scan.image null).
  *   make_lead: also create a lead (source card_scan) for the contact.
  * Creates the contact through crm_contact_create (so duplicates are found).

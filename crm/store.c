@@ -1,9 +1,9 @@
 #define GR_LOG_MODULE "store"
-#include "store.h"
+#include "crm/store.h"
 
-#include "embed.h"
-#include "err.h"
-#include "log.h"
+#include "firmware/core/embed.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <errno.h>
 #include <stdio.h>

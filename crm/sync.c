@@ -1,14 +1,14 @@
 /* sync.c - the sync agent thread of greeterd (see sync.h, docs/SYNC.md). */
 #define GR_LOG_MODULE "sync"
-#include "sync.h"
+#include "crm/sync.h"
 
-#include "bitrix24.h"
-#include "carddav.h"
-#include "err.h"
-#include "log.h"
-#include "outbox.h"
-#include "sync_engine.h"
-#include "sync_fleet.h"
+#include "crm/bitrix24.h"
+#include "crm/carddav.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/outbox.h"
+#include "crm/sync_engine.h"
+#include "crm/sync_fleet.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -44,7 +44,7 @@ struct crm_sync {
 };
 
 int crm_sync_device_id(const gr_config_t *cfg, char *buf, size_t len) {
-    const char *id = gr_config_str(cfg, "device.id");
+    const char *id = gr_config_str(cfg, GR_SET_DEVICE_ID);
     if (id && *id) {
         snprintf(buf, len, "%s", id);
         return GR_OK;
@@ -255,7 +255,7 @@ static void target_off(const gr_config_t *cfg, const char *target, const char *s
     char sderr[256], msg[400];
     crm_store_t *st = NULL;
     LOG_E("%s: %s; %s sync off", setting, why, target);
-    if (crm_store_open_dir(gr_config_str(cfg, "storage.dir"), &st, sderr, sizeof sderr) != GR_OK) return;
+    if (crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &st, sderr, sizeof sderr) != GR_OK) return;
     snprintf(msg, sizeof msg, "%s: %s", setting, why);
     if (crm_outbox_state_set(st, target, "last_error", msg) != GR_OK ||
         crm_outbox_state_set(st, target, "paused", "1") != GR_OK)
@@ -266,8 +266,8 @@ static void target_off(const gr_config_t *cfg, const char *target, const char *s
 int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out) {
     char err[256];
     *out = NULL;
-    const char *url = gr_config_str(cfg, "sync.bitrix24_url");
-    const char *dav = gr_config_str(cfg, "sync.carddav_url");
+    const char *url = gr_config_str(cfg, GR_SET_SYNC_BITRIX24_URL);
+    const char *dav = gr_config_str(cfg, GR_SET_SYNC_CARDDAV_URL);
     int rc;
     /* A bad URL must not stop the appliance: that target is off, and the
      * reason is stored where the UI and `greeter sync status` show it. */
@@ -298,11 +298,11 @@ int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out) {
         rc = GR_ERR_INVAL;
         goto fail;
     }
-    snprintf(s->device_name, sizeof s->device_name, "%s", gr_config_str(cfg, "device.name"));
-    snprintf(s->visit_source, sizeof s->visit_source, "%s", gr_config_str(cfg, "sync.visit_source"));
-    s->backoff_max = (double)gr_config_int(cfg, "sync.backoff_max_s");
-    s->pull_interval = (double)gr_config_int(cfg, "sync.pull_interval_s");
-    s->storage_dir = strdup(gr_config_str(cfg, "storage.dir"));
+    snprintf(s->device_name, sizeof s->device_name, "%s", gr_config_str(cfg, GR_SET_DEVICE_NAME));
+    snprintf(s->visit_source, sizeof s->visit_source, "%s", gr_config_str(cfg, GR_SET_SYNC_VISIT_SOURCE));
+    s->backoff_max = (double)gr_config_int(cfg, GR_SET_SYNC_BACKOFF_MAX_S);
+    s->pull_interval = (double)gr_config_int(cfg, GR_SET_SYNC_PULL_INTERVAL_S);
+    s->storage_dir = strdup(gr_config_str(cfg, GR_SET_STORAGE_DIR));
     if (!s->storage_dir) {
         rc = GR_ERR_NOMEM;
         goto fail;
@@ -320,9 +320,9 @@ int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out) {
         rc = GR_ERR_IO;
         goto fail;
     }
-    double rate = gr_config_double(cfg, "sync.rate");
+    double rate = gr_config_double(cfg, GR_SET_SYNC_RATE);
     if (url && *url) {
-        rc = crm_b24_new(url, rate, (double)gr_config_int(cfg, "sync.timeout_s"), &s->b24, err, sizeof err);
+        rc = crm_b24_new(url, rate, (double)gr_config_int(cfg, GR_SET_SYNC_TIMEOUT_S), &s->b24, err, sizeof err);
         if (rc != GR_OK) {
             LOG_E("sync: %s", err);
             goto fail;
@@ -330,8 +330,8 @@ int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out) {
         crm_b24_set_wait(s->b24, bucket_wait, s);
     }
     if (dav && *dav) {
-        rc = crm_dav_new(dav, gr_config_str(cfg, "sync.carddav_user"), gr_config_str(cfg, "sync.carddav_password"),
-                         (double)gr_config_int(cfg, "sync.timeout_s"), &s->dav, err, sizeof err);
+        rc = crm_dav_new(dav, gr_config_str(cfg, GR_SET_SYNC_CARDDAV_USER), gr_config_str(cfg, GR_SET_SYNC_CARDDAV_PASSWORD),
+                         (double)gr_config_int(cfg, GR_SET_SYNC_TIMEOUT_S), &s->dav, err, sizeof err);
         if (rc != GR_OK) {
             LOG_E("sync: %s", err);
             goto fail;
@@ -340,7 +340,7 @@ int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out) {
     }
     s->eng = (crm_sync_engine_t){.st = s->st,
                                  .b24 = s->b24,
-                                 .use_batch = gr_config_bool(cfg, "sync.batch"),
+                                 .use_batch = gr_config_bool(cfg, GR_SET_SYNC_BATCH),
                                  .device_id = s->device_id,
                                  .device_name = s->device_name,
                                  .visit_source = s->visit_source,

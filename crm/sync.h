@@ -8,9 +8,9 @@
 #ifndef CRM_SYNC_H
 #define CRM_SYNC_H
 
-#include "bus.h"
-#include "config.h"
-#include "store.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stddef.h>

@@ -1,14 +1,14 @@
 /* sync_cli.c - `greeter sync status|once|retry-dead` (docs/CLI.md). */
 #define GR_LOG_MODULE "sync"
-#include "bitrix24.h"
-#include "carddav.h"
-#include "cli.h"
-#include "err.h"
-#include "log.h"
-#include "outbox.h"
-#include "sync.h"
-#include "sync_engine.h"
-#include "sync_fleet.h"
+#include "crm/bitrix24.h"
+#include "crm/carddav.h"
+#include "crm/cli.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/outbox.h"
+#include "crm/sync.h"
+#include "crm/sync_engine.h"
+#include "crm/sync_fleet.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,9 +43,9 @@ static int cmd_status(const gr_config_t *cfg, crm_store_t *st) {
         fprintf(stderr, "greeter sync: cannot read the sync state\n");
         return 1;
     }
-    const char *url = gr_config_str(cfg, "sync.bitrix24_url");
+    const char *url = gr_config_str(cfg, GR_SET_SYNC_BITRIX24_URL);
     json_object_set_new(j, "configured", json_boolean(url && *url));
-    const char *dav = gr_config_str(cfg, "sync.carddav_url");
+    const char *dav = gr_config_str(cfg, GR_SET_SYNC_CARDDAV_URL);
     json_object_set_new(json_object_get(j, "carddav"), "configured", json_boolean(dav && *dav));
     json_object_set_new(j, "dead_rows", dead);
     return print_json(j);
@@ -65,8 +65,8 @@ static void store_result(crm_store_t *st, const char *target, int rc, const char
 
 static int cmd_once(const gr_config_t *cfg, crm_store_t *st) {
     char err[256], dev[65], lock[4200];
-    const char *url = gr_config_str(cfg, "sync.bitrix24_url");
-    const char *dav = gr_config_str(cfg, "sync.carddav_url");
+    const char *url = gr_config_str(cfg, GR_SET_SYNC_BITRIX24_URL);
+    const char *dav = gr_config_str(cfg, GR_SET_SYNC_CARDDAV_URL);
     if ((!url || !*url) && (!dav || !*dav)) {
         fprintf(stderr, "greeter sync: neither sync.bitrix24_url nor sync.carddav_url is set\n");
         return 2;
@@ -78,19 +78,19 @@ static int cmd_once(const gr_config_t *cfg, crm_store_t *st) {
     crm_b24_t *b24 = NULL;
     crm_dav_t *dv = NULL;
     if (url && *url &&
-        crm_b24_new(url, gr_config_double(cfg, "sync.rate"), (double)gr_config_int(cfg, "sync.timeout_s"), &b24, err,
+        crm_b24_new(url, gr_config_double(cfg, GR_SET_SYNC_RATE), (double)gr_config_int(cfg, GR_SET_SYNC_TIMEOUT_S), &b24, err,
                     sizeof err) != GR_OK) {
         fprintf(stderr, "greeter sync: sync.bitrix24_url: %s\n", err);
         return 2;
     }
     if (dav && *dav &&
-        crm_dav_new(dav, gr_config_str(cfg, "sync.carddav_user"), gr_config_str(cfg, "sync.carddav_password"),
-                    (double)gr_config_int(cfg, "sync.timeout_s"), &dv, err, sizeof err) != GR_OK) {
+        crm_dav_new(dav, gr_config_str(cfg, GR_SET_SYNC_CARDDAV_USER), gr_config_str(cfg, GR_SET_SYNC_CARDDAV_PASSWORD),
+                    (double)gr_config_int(cfg, GR_SET_SYNC_TIMEOUT_S), &dv, err, sizeof err) != GR_OK) {
         fprintf(stderr, "greeter sync: sync.carddav_url: %s\n", err);
         crm_b24_free(b24);
         return 2;
     }
-    snprintf(lock, sizeof lock, "%s/sync.lock", gr_config_str(cfg, "storage.dir"));
+    snprintf(lock, sizeof lock, "%s/sync.lock", gr_config_str(cfg, GR_SET_STORAGE_DIR));
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
         fprintf(stderr, "greeter sync: %s\n",
@@ -103,11 +103,11 @@ static int cmd_once(const gr_config_t *cfg, crm_store_t *st) {
     int rc = GR_OK, drc = GR_OK;
     crm_sync_engine_t e = {.st = st,
                            .b24 = b24,
-                           .use_batch = gr_config_bool(cfg, "sync.batch"),
+                           .use_batch = gr_config_bool(cfg, GR_SET_SYNC_BATCH),
                            .device_id = dev,
-                           .device_name = gr_config_str(cfg, "device.name"),
-                           .visit_source = gr_config_str(cfg, "sync.visit_source"),
-                           .storage_dir = gr_config_str(cfg, "storage.dir")};
+                           .device_name = gr_config_str(cfg, GR_SET_DEVICE_NAME),
+                           .visit_source = gr_config_str(cfg, GR_SET_SYNC_VISIT_SOURCE),
+                           .storage_dir = gr_config_str(cfg, GR_SET_STORAGE_DIR)};
     unsigned long requests = 0;
     crm_fleet_pull_t pulled = {0};
     if (b24) {
@@ -146,7 +146,7 @@ int crm_cli_sync(const gr_config_t *cfg, int argc, char **argv) {
     if (strcmp(sub, "status") != 0 && strcmp(sub, "once") != 0 && strcmp(sub, "retry-dead") != 0) return usage();
     char err[1024];
     crm_store_t *st = NULL;
-    if (crm_store_open_dir(gr_config_str(cfg, "storage.dir"), &st, err, sizeof err) != GR_OK) {
+    if (crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &st, err, sizeof err) != GR_OK) {
         fprintf(stderr, "greeter sync: %s\n", err);
         return 1;
     }

@@ -1,12 +1,12 @@
 /* sync_engine.c - delivery passes over the outbox (see sync_engine.h). */
 #define GR_LOG_MODULE "sync"
-#include "sync_engine.h"
+#include "crm/sync_engine.h"
 
-#include "bitrix24_map.h"
-#include "err.h"
-#include "log.h"
-#include "outbox.h"
-#include "sync_fleet.h"
+#include "crm/bitrix24_map.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/outbox.h"
+#include "crm/sync_fleet.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -23,8 +23,8 @@
 #ifndef CRM_SYNC_ENGINE_H
 #define CRM_SYNC_ENGINE_H
 
-#include "bitrix24.h"
-#include "store.h"
+#include "crm/bitrix24.h"
+#include "crm/store.h"
 
 #include <stddef.h>
 

@@ -1,12 +1,12 @@
 /* sync_fleet.c - face templates shared through the CRM (see sync_fleet.h). */
 #define GR_LOG_MODULE "sync"
-#include "sync_fleet.h"
+#include "crm/sync_fleet.h"
 
-#include "bitrix24_map.h"
-#include "contacts.h"
-#include "err.h"
-#include "log.h"
-#include "outbox.h"
+#include "crm/bitrix24_map.h"
+#include "crm/contacts.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/outbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -17,7 +17,7 @@
 #ifndef CRM_SYNC_FLEET_H
 #define CRM_SYNC_FLEET_H
 
-#include "sync_engine.h"
+#include "crm/sync_engine.h"
 
 #include <jansson.h>
 #include <stddef.h>

@@ -1,13 +1,13 @@
 #define GR_LOG_MODULE "crm"
-#include "transfer.h"
+#include "crm/transfer.h"
 
-#include "activity.h"
-#include "contacts.h"
-#include "crmutil.h"
-#include "csv.h"
-#include "err.h"
-#include "log.h"
-#include "vcard.h"
+#include "crm/activity.h"
+#include "crm/contacts.h"
+#include "crm/crmutil.h"
+#include "crm/csv.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "firmware/formats/vcard.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +39,7 @@ int crm_contacts_export(crm_store_t *st, const char *format, const char *actor, 
         if (vcard) {
             char *js = json_dumps(c, JSON_COMPACT), *card = NULL;
             json_decref(c);
-            rc = js ? ocr_vcard_write(js, &card) : GR_ERR_NOMEM;
+            rc = js ? fmt_vcard_write(js, &card) : GR_ERR_NOMEM;
             free(js);
             if (rc != GR_OK) goto out;
             fputs(card, f);
@@ -121,7 +121,7 @@ int crm_contacts_import(crm_store_t *st, const char *text, size_t len, const cha
     int rc;
     if (vcard) {
         char *cj = NULL, *ej = NULL;
-        rc = ocr_vcard_read(text, len, &cj, &ej);
+        rc = fmt_vcard_read(text, len, &cj, &ej);
         if (rc == GR_OK) {
             contacts = json_loads(cj, 0, NULL);
             errors = json_loads(ej, 0, NULL);

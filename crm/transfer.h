@@ -2,13 +2,13 @@
 #ifndef CRM_TRANSFER_H
 #define CRM_TRANSFER_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stddef.h>
 
 /* Every contact not merged away, ordered by id, as "vcard" (vCard 4.0, via
- * ocr/vcard.h) or "csv" (csv.h). *out malloc'd, owned by the caller; *count
+ * firmware/formats/vcard.h) or "csv" (csv.h). *out malloc'd, owned by the caller; *count
  * (may be NULL) gets the number of contacts. Recorded in audit_log
  * ("contacts.export"). GR_ERR_INVAL for another format. */
 int crm_contacts_export(crm_store_t *st, const char *format, const char *actor, char **out, size_t *count);

@@ -3,13 +3,13 @@
  * returning one gets an activity row. Every visit is queued for the central
  * CRM. All inside vision's transaction (a savepoint of ours). */
 #define GR_LOG_MODULE "crm"
-#include "visit_hook.h"
+#include "crm/visit_hook.h"
 
-#include "activity.h"
-#include "crmutil.h"
-#include "err.h"
-#include "leads.h"
-#include "log.h"
+#include "crm/activity.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "crm/leads.h"
+#include "firmware/core/log.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #ifndef CRM_VISIT_HOOK_H
 #define CRM_VISIT_HOOK_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <stdint.h>
 

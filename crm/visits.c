@@ -1,9 +1,9 @@
 #define GR_LOG_MODULE "crm"
-#include "visits.h"
+#include "crm/visits.h"
 
-#include "crmutil.h"
-#include "err.h"
-#include "log.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #ifndef CRM_VISITS_H
 #define CRM_VISITS_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stdint.h>

@@ -11,13 +11,13 @@
  * "person_id"}, new notifications as "notify.new" {"id","subject","entity",
  * "entity_id"}. */
 #define GR_LOG_MODULE "crm"
-#include "worker.h"
+#include "crm/worker.h"
 
-#include "crmutil.h"
-#include "err.h"
-#include "log.h"
-#include "privacy.h"
-#include "store.h"
+#include "crm/crmutil.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/privacy.h"
+#include "crm/store.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -322,15 +322,15 @@ int crm_worker_open(const gr_config_t *cfg, gr_bus_t *bus, crm_worker_t **out) {
     if (!w) return GR_ERR_NOMEM;
     int rc = GR_ERR_NOMEM;
     w->bus = bus;
-    w->dir = strdup(gr_config_str(cfg, "storage.dir"));
-    w->smtp_url = strdup(gr_config_str(cfg, "notify.smtp_url"));
-    w->smtp_user = strdup(gr_config_str(cfg, "notify.smtp_user"));
-    w->smtp_password = strdup(gr_config_str(cfg, "notify.smtp_password"));
-    w->from = strdup(gr_config_str(cfg, "notify.from"));
-    w->to = strdup(gr_config_str(cfg, "notify.manager_email"));
-    w->retention_days = (int)gr_config_int(cfg, "privacy.unknown_retention_days");
-    w->retry_s = gr_config_int(cfg, "notify.retry_s");
-    w->max_attempts = gr_config_int(cfg, "notify.max_attempts");
+    w->dir = strdup(gr_config_str(cfg, GR_SET_STORAGE_DIR));
+    w->smtp_url = strdup(gr_config_str(cfg, GR_SET_NOTIFY_SMTP_URL));
+    w->smtp_user = strdup(gr_config_str(cfg, GR_SET_NOTIFY_SMTP_USER));
+    w->smtp_password = strdup(gr_config_str(cfg, GR_SET_NOTIFY_SMTP_PASSWORD));
+    w->from = strdup(gr_config_str(cfg, GR_SET_NOTIFY_FROM));
+    w->to = strdup(gr_config_str(cfg, GR_SET_NOTIFY_MANAGER_EMAIL));
+    w->retention_days = (int)gr_config_int(cfg, GR_SET_PRIVACY_UNKNOWN_RETENTION_DAYS);
+    w->retry_s = gr_config_int(cfg, GR_SET_NOTIFY_RETRY_S);
+    w->max_attempts = gr_config_int(cfg, GR_SET_NOTIFY_MAX_ATTEMPTS);
     if (!w->dir || !w->smtp_url || !w->smtp_user || !w->smtp_password || !w->from || !w->to) goto fail;
     if (strpbrk(w->from, "\r\n<>") || strpbrk(w->to, "\r\n<>")) {
         LOG_E("notify.from / notify.manager_email must be bare addresses");

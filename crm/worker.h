@@ -8,8 +8,8 @@
 #ifndef CRM_WORKER_H
 #define CRM_WORKER_H
 
-#include "bus.h"
-#include "config.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
 
 typedef struct crm_worker crm_worker_t;
 

@@ -5,7 +5,7 @@
  * postcode, five digits before a city, six Russian digits), a printed
  * country, Russian settlement and region markers. What is left, in
  * order, is the street. */
-#include "address.h"
+#include "ocr/address.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 // card_image.cpp - photo -> flattened, cleaned card images (see card_image.h).
-#include "card_image.h"
+#include "ocr/card_image.h"
 
 extern "C" {
-#include "err.h"
-#include "imghdr.h"
-#include "qr.h"
+#include "firmware/core/err.h"
+#include "ocr/imghdr.h"
+#include "ocr/qr.h"
 }
 
 #include <opencv2/core.hpp>

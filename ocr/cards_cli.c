@@ -1,14 +1,14 @@
 /* cards_cli.c - `greeter cards scan|text ...` (docs/CLI.md). */
-#include "ocr.h"
-#include "scan.h"
-#include "vcard.h"
-#include "fields.h"
-#include "strbuf.h"
+#include "ocr/ocr.h"
+#include "ocr/scan.h"
+#include "firmware/formats/vcard.h"
+#include "ocr/fields.h"
+#include "firmware/formats/strbuf.h"
 
-#include "err.h"
+#include "firmware/core/err.h"
 
 #define GR_LOG_MODULE "ocr"
-#include "log.h"
+#include "firmware/core/log.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -81,7 +81,7 @@ static int print_cards(const char *image, const char *json, int vcard) {
     json_array_foreach(arr, i, c) {
         if (vcard) {
             char *one = json_dumps(c, JSON_COMPACT), *v = NULL;
-            int wrc = one ? ocr_vcard_write(one, &v) : GR_ERR_NOMEM;
+            int wrc = one ? fmt_vcard_write(one, &v) : GR_ERR_NOMEM;
             if (wrc == GR_OK) fputs(v, stdout);
             else rc = wrc;
             free(v);
@@ -105,7 +105,7 @@ static int print_cards(const char *image, const char *json, int vcard) {
 
 /* `greeter cards parse`: stdin text lines -> the contact JSON. */
 static int cli_parse(const gr_config_t *cfg, int argc, char **argv) {
-    const char *region = gr_config_str(cfg, "ocr.region");
+    const char *region = gr_config_str(cfg, GR_SET_DEVICE_REGION);
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--region") && i + 1 < argc) region = argv[++i];
         else {
@@ -113,11 +113,11 @@ static int cli_parse(const gr_config_t *cfg, int argc, char **argv) {
             return 2;
         }
     }
-    ocr_strbuf_t in;
-    ocr_sb_init(&in);
+    fmt_strbuf_t in;
+    fmt_sb_init(&in);
     char buf[4096];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0 && in.len < 1024 * 1024) ocr_sb_add(&in, buf, n);
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0 && in.len < 1024 * 1024) fmt_sb_add(&in, buf, n);
     ocr_lines_t ls = {0};
     int rc = in.oom ? GR_ERR_NOMEM : ocr_lines_from_text(&ls, in.s ? in.s : "", in.len);
     json_t *o = rc == GR_OK ? ocr_fields_parse(&ls, region) : NULL;
@@ -127,7 +127,7 @@ static int cli_parse(const gr_config_t *cfg, int argc, char **argv) {
     free(s);
     json_decref(o);
     ocr_lines_free(&ls);
-    ocr_sb_free(&in);
+    fmt_sb_free(&in);
     return s ? 0 : 1;
 }
 

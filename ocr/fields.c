@@ -5,13 +5,13 @@
  * remaining lines are name, title, company or tagline, decided by size,
  * position (the title sits under the name), company suffixes and agreement
  * with the e-mail/web domain and the e-mail's local part. */
-#include "fields.h"
+#include "ocr/fields.h"
 
-#include "address.h"
-#include "err.h"
-#include "phone.h"
-#include "strbuf.h"
-#include "utf8.h"
+#include "ocr/address.h"
+#include "firmware/core/err.h"
+#include "firmware/formats/phone.h"
+#include "firmware/formats/strbuf.h"
+#include "firmware/formats/utf8.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -139,7 +139,7 @@ static int homoglyph(unsigned c) {
 static void ascii_fold(const char *s, char *out, size_t n) {
     size_t w = 0;
     while (*s && w + 1 < n) {
-        unsigned c = ocr_u8_next(&s);
+        unsigned c = fmt_u8_next(&s);
         if (c < 0x80) out[w++] = (char)c;
         else if (homoglyph(c)) out[w++] = (char)homoglyph(c);
         else out[w++] = '~'; /* keeps "für" from becoming "fr" */
@@ -150,23 +150,23 @@ static void ascii_fold(const char *s, char *out, size_t n) {
 /* ------------------------------------------------------------ line prep */
 
 static char *clean_line(const char *in) {
-    char *s = ocr_u8_sanitize(in);
+    char *s = fmt_u8_sanitize(in);
     if (!s) return NULL;
     /* typographic variants */
-    ocr_strbuf_t b;
-    ocr_sb_init(&b);
+    fmt_strbuf_t b;
+    fmt_sb_init(&b);
     const char *p = s;
     while (*p) {
         const char *q = p;
-        unsigned c = ocr_u8_next(&p);
-        if (c == 0x2014 || c == 0x2013 || c == 0x2012 || c == 0x2212) ocr_sb_addc(&b, '-');
-        else if (c == 0x2018 || c == 0x2019 || c == 0x201B || c == 0x2032) ocr_sb_addc(&b, '\'');
-        else if (c == 0x201C || c == 0x201D) ocr_sb_addc(&b, '"');
-        else if (c == 0xA0 || c == '\t' || c == 0xFFFD) ocr_sb_addc(&b, ' ');
-        else ocr_sb_add(&b, q, (size_t)(p - q));
+        unsigned c = fmt_u8_next(&p);
+        if (c == 0x2014 || c == 0x2013 || c == 0x2012 || c == 0x2212) fmt_sb_addc(&b, '-');
+        else if (c == 0x2018 || c == 0x2019 || c == 0x201B || c == 0x2032) fmt_sb_addc(&b, '\'');
+        else if (c == 0x201C || c == 0x201D) fmt_sb_addc(&b, '"');
+        else if (c == 0xA0 || c == '\t' || c == 0xFFFD) fmt_sb_addc(&b, ' ');
+        else fmt_sb_add(&b, q, (size_t)(p - q));
     }
     free(s);
-    s = ocr_sb_take(&b);
+    s = fmt_sb_take(&b);
     if (!s) return NULL;
     /* collapse spaces */
     char *w = s;
@@ -185,8 +185,8 @@ static char *clean_line(const char *in) {
         int alnum = 0;
         const char *q = s;
         while (q < sp) {
-            unsigned c = ocr_u8_next(&q);
-            if (ocr_u8_is_letter(c) || (c >= '0' && c <= '9')) alnum = 1;
+            unsigned c = fmt_u8_next(&q);
+            if (fmt_u8_is_letter(c) || (c >= '0' && c <= '9')) alnum = 1;
         }
         int lone_lower = k == 1 && islower((unsigned char)s[0]) && (isupper((unsigned char)sp[1]) || (unsigned char)sp[1] >= 0xC0);
         if (alnum && !lone_lower) break;
@@ -430,7 +430,7 @@ static int web_labelled(const char *t) {
     char flow[32];
     size_t fo = 0;
     const char *q = first;
-    while (*q && fo + 4 < sizeof flow) fo += ocr_u8_put(ocr_u8_lower(ocr_u8_next(&q)), flow + fo);
+    while (*q && fo + 4 < sizeof flow) fo += fmt_u8_put(fmt_u8_lower(fmt_u8_next(&q)), flow + fo);
     flow[fo] = '\0';
     return is_label(flow, WEB_LBL);
 }
@@ -473,7 +473,7 @@ static const char *label_type(const char *before) {
     /* last word of `before`, letters only, lowered */
     char w[64];
     size_t n = strlen(before);
-    while (n && !ocr_u8_is_letter((unsigned char)before[n - 1]) && (unsigned char)before[n - 1] < 0x80) n--;
+    while (n && !fmt_u8_is_letter((unsigned char)before[n - 1]) && (unsigned char)before[n - 1] < 0x80) n--;
     size_t e = n;
     while (n && (isalpha((unsigned char)before[n - 1]) || (unsigned char)before[n - 1] >= 0x80)) n--;
     size_t k = e - n;
@@ -483,8 +483,8 @@ static const char *label_type(const char *before) {
     size_t o = 0;
     const char *q = src;
     while (q < before + e && o + 4 < sizeof w) {
-        unsigned c = ocr_u8_next(&q);
-        o += ocr_u8_put(ocr_u8_lower(c), w + o);
+        unsigned c = fmt_u8_next(&q);
+        o += fmt_u8_put(fmt_u8_lower(c), w + o);
     }
     w[o] = '\0';
     if (is_label(w, LBL_MOBILE)) return "mobile";
@@ -570,10 +570,10 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
     return 0;
 }
 
-static int parse_phone_regions(parse_t *p, const char *num, const char *fallback, char *e164, ocr_phone_kind_t *kind) {
+static int parse_phone_regions(parse_t *p, const char *num, const char *fallback, char *e164, fmt_phone_kind_t *kind) {
     for (int i = 0; i < p->nregions; i++)
-        if (ocr_phone_parse(num, p->regions[i], e164, 24, kind) == GR_OK) return 1;
-    if (fallback && ocr_phone_parse(num, fallback, e164, 24, kind) == GR_OK) return 1;
+        if (fmt_phone_parse(num, p->regions[i], e164, 24, kind) == GR_OK) return 1;
+    if (fallback && fmt_phone_parse(num, fallback, e164, 24, kind) == GR_OK) return 1;
     /* "(0)" trunk digits printed inside an international number */
     return 0;
 }
@@ -591,7 +591,7 @@ static int line_phones(parse_t *p, pline_t *l, const char *fallback) {
         before[bl] = '\0';
         prev_end = ns.end;
         char e164[24];
-        ocr_phone_kind_t kind = OCR_PHONE_UNKNOWN;
+        fmt_phone_kind_t kind = FMT_PHONE_UNKNOWN;
         const char *type = label_type(before);
         /* "89333 Dinslaken": a short number followed by a word and with no
          * label is a postcode, not a phone */
@@ -603,7 +603,7 @@ static int line_phones(parse_t *p, pline_t *l, const char *fallback) {
             else continue;
             if (!parse_phone_regions(p, rest, fallback, e164, &kind)) continue;
         }
-        if (!type) type = kind == OCR_PHONE_MOBILE ? "mobile" : "work";
+        if (!type) type = kind == FMT_PHONE_MOBILE ? "mobile" : "work";
         found += add_phone(p, e164, type, l->conf);
     }
     return found;
@@ -645,7 +645,7 @@ static int address_score(const pline_t *l) {
         char low[64];
         size_t o = 0;
         const char *q = w;
-        while (*q && o + 4 < sizeof low) o += ocr_u8_put(ocr_u8_lower(ocr_u8_next(&q)), low + o);
+        while (*q && o + 4 < sizeof low) o += fmt_u8_put(fmt_u8_lower(fmt_u8_next(&q)), low + o);
         low[o] = '\0';
         /* one-letter abbreviations (г. к. п. с. д.) only with their dot */
         int dotted = s[(w - buf) + strlen(w)] == '.';
@@ -711,7 +711,7 @@ static int company_marks(const char *s) {
         char low[64];
         size_t o = 0;
         const char *q = w;
-        while (*q && o + 4 < sizeof low) o += ocr_u8_put(ocr_u8_lower(ocr_u8_next(&q)), low + o);
+        while (*q && o + 4 < sizeof low) o += fmt_u8_put(fmt_u8_lower(fmt_u8_next(&q)), low + o);
         low[o] = '\0';
         if (is_label(low, COMPANY_MARKS)) n++;
     }
@@ -726,19 +726,19 @@ static int name_shape(const char *s) {
     const char *p = s;
     unsigned prev = ' ';
     while (*p) {
-        unsigned c = ocr_u8_next(&p);
+        unsigned c = fmt_u8_next(&p);
         if (c == ' ') {
             in = 0;
         } else {
             if (!in) {
                 words++;
                 in = 1;
-                if (!ocr_u8_is_upper(c)) cap_ok = 0;
-            } else if (ocr_u8_is_upper(c) && prev != '-' && prev != '\'' && prev != 'c' && prev != '.') {
+                if (!fmt_u8_is_upper(c)) cap_ok = 0;
+            } else if (fmt_u8_is_upper(c) && prev != '-' && prev != '\'' && prev != 'c' && prev != '.') {
                 /* "McDonald", "O'Neill", "Jean-Luc" are fine; "ABC" is not */
-                if (ocr_u8_is_upper(prev)) bad = 1;
+                if (fmt_u8_is_upper(prev)) bad = 1;
             }
-            if (!ocr_u8_is_letter(c) && c != '-' && c != '\'' && c != '.') bad = 1;
+            if (!fmt_u8_is_letter(c) && c != '-' && c != '\'' && c != '.') bad = 1;
         }
         prev = c;
     }
@@ -762,7 +762,7 @@ static int count_words(const char *s) {
 static double domain_match(const char *line, const char *stem) {
     if (!*stem) return 0;
     char key[256];
-    ocr_u8_key(line, key, sizeof key);
+    fmt_u8_key(line, key, sizeof key);
     if (!*key) return 0;
     if (!strcmp(key, stem)) return 1;
     size_t kl = strlen(key), sl = strlen(stem);
@@ -774,7 +774,7 @@ static double domain_match(const char *line, const char *stem) {
     char *sp = strchr(first, ' ');
     if (sp) *sp = '\0';
     char fk[128];
-    ocr_u8_key(first, fk, sizeof fk);
+    fmt_u8_key(first, fk, sizeof fk);
     if (strlen(fk) >= 3 && !strcmp(fk, stem)) return 0.9;
     int d = edit_distance(key, stem);
     if (sl >= 5 && d <= 2) return 0.7;
@@ -790,7 +790,7 @@ static double local_match(const char *name, const char *local) {
     char *save = NULL;
     for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         char k[128];
-        ocr_u8_key(w, k, sizeof k);
+        fmt_u8_key(w, k, sizeof k);
         if (strlen(k) >= 3 && strstr(local, k)) best = 1;
         else if (strlen(k) >= 5) {
             k[4] = '\0'; /* transliterations differ at the end */
@@ -821,7 +821,7 @@ static int title_words(const char *s) {
         char low[64];
         size_t o = 0;
         const char *q = w;
-        while (*q && o + 4 < sizeof low) o += ocr_u8_put(ocr_u8_lower(ocr_u8_next(&q)), low + o);
+        while (*q && o + 4 < sizeof low) o += fmt_u8_put(fmt_u8_lower(fmt_u8_next(&q)), low + o);
         low[o] = '\0';
         if (is_label(low, TITLE_WORDS)) n++;
     }
@@ -984,9 +984,9 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
         l->h = ls->v[i].h;
         const char *q = t;
         while (*q) {
-            unsigned c = ocr_u8_next(&q);
-            if (ocr_u8_is_cyrillic(c)) l->cyr++;
-            if (ocr_u8_is_letter(c)) l->letters++;
+            unsigned c = fmt_u8_next(&q);
+            if (fmt_u8_is_cyrillic(c)) l->cyr++;
+            if (fmt_u8_is_letter(c)) l->letters++;
         }
         P.ncyr += l->cyr;
         P.nlat += l->letters - l->cyr;
@@ -1023,9 +1023,9 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
             pline_t *l = &P.l[i];
             if (l->kind != K_OTHER || strchr(l->t, ' ')) continue;
             char k[256], dk[256];
-            ocr_u8_key(l->t, k, sizeof k);
+            fmt_u8_key(l->t, k, sizeof k);
             const char *dom = strchr(P.emails[0].s, '@') + 1;
-            ocr_u8_key(dom, dk, sizeof dk);
+            fmt_u8_key(dom, dk, sizeof dk);
             if (strlen(dk) >= 5 && (!strcmp(k, dk) || (!strncmp(k, "www", 3) && !strcmp(k + 3, dk)))) {
                 char site[300];
                 snprintf(site, sizeof site, "%s%s", strncmp(k, "www", 3) ? "" : "www.", dom);
@@ -1044,9 +1044,9 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
             int lab = ci_starts(l->t, "web") || ci_starts(l->t, "site") || ci_starts(l->t, "internet");
             if (!w && !lab) continue;
             char k[256], dk[256];
-            ocr_u8_key(w ? w + 3 : strpbrk(l->t, ": ") ? strpbrk(l->t, ": ") : l->t, k, sizeof k);
+            fmt_u8_key(w ? w + 3 : strpbrk(l->t, ": ") ? strpbrk(l->t, ": ") : l->t, k, sizeof k);
             const char *dom = strchr(P.emails[0].s, '@') + 1;
-            ocr_u8_key(dom, dk, sizeof dk);
+            fmt_u8_key(dom, dk, sizeof dk);
             size_t kl = strlen(k);
             if (kl < 5 || kl > strlen(dk)) continue;
             char dpre[256];
@@ -1100,10 +1100,10 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
         numspan_t ns;
         char e164[24], cc[3];
         if (next_number(P.l[i].t, &pos, &ns) && ns.digits[0] == '+' &&
-            ocr_phone_parse(ns.digits, "ZZ", e164, sizeof e164, NULL) == GR_OK && ocr_phone_region(e164, cc, sizeof cc) == GR_OK)
+            fmt_phone_parse(ns.digits, "ZZ", e164, sizeof e164, NULL) == GR_OK && fmt_phone_region(e164, cc, sizeof cc) == GR_OK)
             add_region(&P, cc);
     }
-    const char *fallback = region && ocr_phone_region_known(region) ? region : NULL;
+    const char *fallback = region && fmt_phone_region_known(region) ? region : NULL;
 
     /* 4. phones */
     for (size_t i = 0; i < P.n; i++) {
@@ -1175,7 +1175,7 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
         char *co = strstr(dom, ".co");
         if (co && !co[3]) *co = '\0';
         char *dot = strrchr(dom, '.');
-        ocr_u8_key(dot ? dot + 1 : dom, stem, sizeof stem);
+        fmt_u8_key(dot ? dot + 1 : dom, stem, sizeof stem);
     } else if (P.nsites) {
         const char *s = strstr(P.sites[0].s, "://");
         char host[256];
@@ -1188,7 +1188,7 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
         char *co = strstr(h, ".co");
         if (co && !co[3]) *co = '\0';
         char *dot = strrchr(h, '.');
-        ocr_u8_key(dot ? dot + 1 : h, stem, sizeof stem);
+        fmt_u8_key(dot ? dot + 1 : h, stem, sizeof stem);
     }
     int maxh = 1;
     for (size_t i = 0; i < P.n; i++)
@@ -1256,7 +1256,7 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
         for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
             if (company_marks(w)) continue;
             char k[128];
-            ocr_u8_key(w, k, sizeof k);
+            fmt_u8_key(w, k, sizeof k);
             if (!fk[0]) snprintf(fk, sizeof fk, "%s", k);
             strncat(ck, k, sizeof ck - strlen(ck) - 1);
         }
@@ -1273,8 +1273,8 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
         if (sp) {
             *sp = '\0';
             char g[128], f[128];
-            ocr_u8_key(nm, g, sizeof g);
-            ocr_u8_key(sp + 1, f, sizeof f);
+            fmt_u8_key(nm, g, sizeof g);
+            fmt_u8_key(sp + 1, f, sizeof f);
             if (g[0] && f[0]) {
                 char c[12][260];
                 snprintf(c[0], sizeof c[0], "%s", g);
@@ -1368,19 +1368,19 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
     }
     json_object_set_new(o, "websites", ws);
     json_object_set_new(conf, "websites", json_real(P.nsites ? round(cws * 100) / 100 : 0));
-    ocr_strbuf_t ab;
-    ocr_sb_init(&ab);
+    fmt_strbuf_t ab;
+    fmt_sb_init(&ab);
     double cad = 1;
     for (int i = 0; i < naddr; i++) {
-        if (ab.len) ocr_sb_adds(&ab, ", ");
+        if (ab.len) fmt_sb_adds(&ab, ", ");
         char t[512];
         snprintf(t, sizeof t, "%s", P.l[addr_lines[i]].t);
         size_t tl = strlen(t);
         while (tl && strchr(",;", t[tl - 1])) t[--tl] = '\0';
-        ocr_sb_adds(&ab, t);
+        fmt_sb_adds(&ab, t);
         if (P.l[addr_lines[i]].conf < cad) cad = P.l[addr_lines[i]].conf;
     }
-    char *addr = ocr_sb_take(&ab);
+    char *addr = fmt_sb_take(&ab);
     if (!addr) goto nomem;
     set_field(o, conf, "address", addr, cad);
     ocr_address_parts_t ap;

@@ -1,7 +1,7 @@
 /* imghdr.c - JPEG SOF / PNG IHDR dimension probe (see imghdr.h). */
-#include "imghdr.h"
+#include "ocr/imghdr.h"
 
-#include "err.h"
+#include "firmware/core/err.h"
 
 #include <stdint.h>
 #include <stdio.h>

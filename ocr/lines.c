@@ -1,7 +1,7 @@
 /* lines.c - the line set the OCR fills and the field parser reads. */
-#include "fields.h"
+#include "ocr/fields.h"
 
-#include "err.h"
+#include "firmware/core/err.h"
 
 #include <stdlib.h>
 #include <string.h>

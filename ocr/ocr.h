@@ -2,7 +2,7 @@
 #ifndef OCR_OCR_H
 #define OCR_OCR_H
 
-#include "config.h"
+#include "firmware/core/config.h"
 
 #include <stddef.h>
 
@@ -15,7 +15,7 @@ int ocr_reader_open(const gr_config_t *cfg, ocr_reader_t **out) __attribute__((w
 void ocr_reader_close(ocr_reader_t *r);
 
 /* Scan one encoded photo (JPEG or PNG bytes). region: ISO country for phone
- * numbers without a country code, NULL for ocr.region. On GR_OK *json is a
+ * numbers without a country code, NULL for device.region. On GR_OK *json is a
  * malloc'd JSON array text with one object per card found, each in the form
  * of `greeter cards scan` (without "image"), owned by the caller.
  * Errors: GR_ERR_FORMAT (not an image / corrupt), GR_ERR_TOOBIG,

@@ -1,9 +1,9 @@
 /* qr.c - QR payloads (vCard, MeCard, URL, mailto, tel) -> contact (see qr.h). */
-#include "qr.h"
+#include "ocr/qr.h"
 
-#include "err.h"
-#include "phone.h"
-#include "vcard.h"
+#include "firmware/core/err.h"
+#include "firmware/formats/phone.h"
+#include "firmware/formats/vcard.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -51,8 +51,8 @@ static void normalise_phones(json_t *c, const char *region) {
         const char *num = json_string_value(json_object_get(ph, "number"));
         if (!num) continue;
         char e164[24];
-        if ((hint && ocr_phone_parse(num, hint, e164, sizeof e164, NULL) == GR_OK) ||
-            (region && ocr_phone_parse(num, region, e164, sizeof e164, NULL) == GR_OK))
+        if ((hint && fmt_phone_parse(num, hint, e164, sizeof e164, NULL) == GR_OK) ||
+            (region && fmt_phone_parse(num, region, e164, sizeof e164, NULL) == GR_OK))
             json_object_set_new(ph, "number", json_string(e164));
     }
 }
@@ -132,7 +132,7 @@ json_t *ocr_qr_contact(const char *payload, const char *region) {
     json_t *c = NULL;
     if (!strncasecmp(payload, "BEGIN:VCARD", 11)) {
         char *contacts = NULL, *errors = NULL;
-        if (ocr_vcard_read(payload, strlen(payload), &contacts, &errors) == GR_OK) {
+        if (fmt_vcard_read(payload, strlen(payload), &contacts, &errors) == GR_OK) {
             json_t *arr = json_loads(contacts, 0, NULL);
             if (json_array_size(arr) > 0) c = json_incref(json_array_get(arr, 0));
             json_decref(arr);

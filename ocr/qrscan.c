@@ -1,7 +1,7 @@
 /* qrscan.c - QR code decoding with zbar (see qr.h). */
-#include "qr.h"
+#include "ocr/qr.h"
 
-#include "err.h"
+#include "firmware/core/err.h"
 
 #include <stdlib.h>
 #include <string.h>

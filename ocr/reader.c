@@ -1,16 +1,16 @@
 /* reader.c - one card scan: photo -> cards -> orientation/script ->
  * Tesseract -> fields, with QR codes preferred (see ocr.h). */
-#include "ocr.h"
-#include "scan.h"
+#include "ocr/ocr.h"
+#include "ocr/scan.h"
 
-#include "card_image.h"
-#include "err.h"
-#include "fields.h"
-#include "qr.h"
-#include "tess.h"
+#include "ocr/card_image.h"
+#include "firmware/core/err.h"
+#include "ocr/fields.h"
+#include "ocr/qr.h"
+#include "ocr/tess.h"
 
 #define GR_LOG_MODULE "ocr"
-#include "log.h"
+#include "firmware/core/log.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -32,19 +32,19 @@ int ocr_reader_open(const gr_config_t *cfg, ocr_reader_t **out) {
     ocr_reader_t *r = calloc(1, sizeof *r);
     if (!r) return GR_ERR_NOMEM;
     char err[512] = "";
-    int rc = ocr_tess_open(gr_config_str(cfg, "ocr.tessdata"), gr_config_str(cfg, "ocr.languages"), &r->tess, err,
+    int rc = ocr_tess_open(gr_config_str(cfg, GR_SET_OCR_TESSDATA), gr_config_str(cfg, GR_SET_OCR_LANGUAGES), &r->tess, err,
                            sizeof err);
     if (rc != GR_OK) {
         LOG_E("card reader: %s", err);
         free(r);
         return rc;
     }
-    snprintf(r->region, sizeof r->region, "%s", gr_config_str(cfg, "ocr.region"));
-    r->timeout_ms = (long)gr_config_int(cfg, "ocr.timeout_ms");
-    r->max_mp = (double)gr_config_int(cfg, "ocr.max_megapixels");
-    r->text_px = (int)gr_config_int(cfg, "ocr.text_px");
-    r->max_cards = (int)gr_config_int(cfg, "ocr.max_cards");
-    const char *dd = gr_config_str(cfg, "ocr.debug_dir");
+    snprintf(r->region, sizeof r->region, "%s", gr_config_str(cfg, GR_SET_DEVICE_REGION));
+    r->timeout_ms = (long)gr_config_int(cfg, GR_SET_OCR_TIMEOUT_MS);
+    r->max_mp = (double)gr_config_int(cfg, GR_SET_OCR_MAX_MEGAPIXELS);
+    r->text_px = (int)gr_config_int(cfg, GR_SET_OCR_TEXT_PX);
+    r->max_cards = (int)gr_config_int(cfg, GR_SET_OCR_MAX_CARDS);
+    const char *dd = gr_config_str(cfg, GR_SET_OCR_DEBUG_DIR);
     if (dd && *dd && !(r->debug_dir = strdup(dd))) {
         ocr_reader_close(r);
         return GR_ERR_NOMEM;
@@ -113,12 +113,12 @@ int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char 
         LOG_D("card %d: located=%d inverted=%d scale=%.2f turns=%d script=%s langs=%s lines=%zu", i, c->located,
               c->inverted, c->scale, info.quarter_turns, info.script, info.langs, lines.n);
         if (text) {
-            ocr_strbuf_t tb;
-            ocr_sb_init(&tb);
+            fmt_strbuf_t tb;
+            fmt_sb_init(&tb);
             for (size_t k = 0; k < lines.n; k++)
-                ocr_sb_printf(&tb, "%.2f %d,%d,%d,%d\t%s\n", lines.v[k].conf, lines.v[k].x, lines.v[k].y, lines.v[k].w,
+                fmt_sb_printf(&tb, "%.2f %d,%d,%d,%d\t%s\n", lines.v[k].conf, lines.v[k].x, lines.v[k].y, lines.v[k].w,
                               lines.v[k].h, lines.v[k].text);
-            char *s = ocr_sb_take(&tb);
+            char *s = fmt_sb_take(&tb);
             json_array_append_new(texts, json_pack("{s:s, s:s, s:s?}", "langs", info.langs, "text", s ? s : "",
                                                    "qr", c->qr));
             free(s);

@@ -7,13 +7,13 @@
  * Straße, GmbH, Tél, rue) the name/title/company/address lines with deu or
  * fra, for the umlauts and accents eng does not have. A card whose pass
  * reads badly is read once more with the other script. */
-#include "scan.h"
+#include "ocr/scan.h"
 
-#include "err.h"
-#include "utf8.h"
+#include "firmware/core/err.h"
+#include "firmware/formats/utf8.h"
 
 #define GR_LOG_MODULE "ocr"
-#include "log.h"
+#include "firmware/core/log.h"
 
 #include <ctype.h>
 #include <stdio.h>

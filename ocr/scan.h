@@ -3,11 +3,11 @@
 #ifndef OCR_SCAN_H
 #define OCR_SCAN_H
 
-#include "card_image.h"
-#include "fields.h"
-#include "ocr.h"
-#include "strbuf.h"
-#include "tess.h"
+#include "ocr/card_image.h"
+#include "ocr/fields.h"
+#include "ocr/ocr.h"
+#include "firmware/formats/strbuf.h"
+#include "ocr/tess.h"
 
 typedef struct {
     int quarter_turns;  /* rotation applied (clockwise quarter turns) */

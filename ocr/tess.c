@@ -1,11 +1,11 @@
 /* tess.c - Tesseract engines through the C API (see tess.h). */
-#include "tess.h"
+#include "ocr/tess.h"
 
-#include "err.h"
-#include "strbuf.h"
+#include "firmware/core/err.h"
+#include "firmware/formats/strbuf.h"
 
 #define GR_LOG_MODULE "ocr"
-#include "log.h"
+#include "firmware/core/log.h"
 
 #include <leptonica/allheaders.h>
 #include <math.h>
@@ -239,8 +239,8 @@ int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm
     int cn = 0;
     if (it) {
         TessPageIterator *pit = TessResultIteratorGetPageIterator(it);
-        ocr_strbuf_t seg;
-        ocr_sb_init(&seg);
+        fmt_strbuf_t seg;
+        fmt_sb_init(&seg);
         int sx0 = 0, sy0 = 0, sx1 = 0, sy1 = 0, nw = 0, lh = 0;
         double sc = 0;
         do {
@@ -267,13 +267,13 @@ int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm
             if (nw == 0) {
                 sx0 = x0; sy0 = y0; sx1 = x1; sy1 = y1; sc = 0;
             } else {
-                ocr_sb_addc(&seg, ' ');
+                fmt_sb_addc(&seg, ' ');
                 if (x0 < sx0) sx0 = x0;
                 if (y0 < sy0) sy0 = y0;
                 if (x1 > sx1) sx1 = x1;
                 if (y1 > sy1) sy1 = y1;
             }
-            ocr_sb_adds(&seg, w);
+            fmt_sb_adds(&seg, w);
             TessDeleteText(w);
             sc += c < 0 ? 0 : c;
             nw++;
@@ -285,7 +285,7 @@ int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm
             cn += (int)seg.len;
         }
         if (seg.oom) rc = GR_ERR_NOMEM;
-        ocr_sb_free(&seg);
+        fmt_sb_free(&seg);
         TessResultIteratorDelete(it);
     }
     TessBaseAPIClear(api);

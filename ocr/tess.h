@@ -3,8 +3,8 @@
 #ifndef OCR_TESS_H
 #define OCR_TESS_H
 
-#include "card_image.h"
-#include "fields.h"
+#include "ocr/card_image.h"
+#include "ocr/fields.h"
 
 #include <stddef.h>
 

@@ -1,9 +1,9 @@
 /* Event bus and frame ring: bounded queues, drop-oldest, stop wakes waiters. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "bus.h"
-#include "err.h"
-#include "ring.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/err.h"
+#include "firmware/core/ring.h"
 
 #include <pthread.h>
 #include <stdlib.h>

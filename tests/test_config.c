@@ -1,8 +1,8 @@
 /* Config table: defaults, INI file, command line, clear errors. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "config.h"
-#include "err.h"
+#include "firmware/core/config.h"
+#include "firmware/core/err.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +11,13 @@ static void defaults_work(void **state) {
     (void)state;
     gr_config_t *c = gr_config_new();
     assert_non_null(c);
-    assert_string_equal(gr_config_str(c, "storage.dir"), "/var/lib/greeter");
-    assert_string_equal(gr_config_str(c, "web.listen"), "0.0.0.0:8080");
-    assert_string_equal(gr_config_str(c, "camera.source"), "auto");
-    assert_string_equal(gr_config_str(c, "sync.bitrix24_url"), "");
-    assert_int_equal(gr_config_int(c, "privacy.unknown_retention_days"), 30);
-    assert_true(gr_config_double(c, "vision.match_threshold") > 0.59);
-    assert_true(gr_config_bool(c, "privacy.require_consent"));
+    assert_string_equal(gr_config_str(c, GR_SET_STORAGE_DIR), "/var/lib/greeter");
+    assert_string_equal(gr_config_str(c, GR_SET_WEB_LISTEN), "0.0.0.0:8080");
+    assert_string_equal(gr_config_str(c, GR_SET_CAMERA_SOURCE), "auto");
+    assert_string_equal(gr_config_str(c, GR_SET_SYNC_BITRIX24_URL), "");
+    assert_int_equal(gr_config_int(c, GR_SET_PRIVACY_UNKNOWN_RETENTION_DAYS), 30);
+    assert_true(gr_config_double(c, GR_SET_VISION_MATCH_THRESHOLD) > 0.59);
+    assert_true(gr_config_bool(c, GR_SET_PRIVACY_REQUIRE_CONSENT));
     gr_config_free(c);
 }
 
@@ -38,9 +38,9 @@ static void bad_values_name_key_value_and_range(void **state) {
     assert_non_null(strstr(err, "no.such"));
     assert_int_equal(gr_config_set(c, "vision.match_threshold", "nan", err, sizeof err), GR_ERR_INVAL);
     /* A failed set leaves the old value. */
-    assert_int_equal(gr_config_int(c, "camera.fps"), 15);
+    assert_int_equal(gr_config_int(c, GR_SET_CAMERA_FPS), 15);
     assert_int_equal(gr_config_set(c, "camera.fps", "30", err, sizeof err), GR_OK);
-    assert_int_equal(gr_config_int(c, "camera.fps"), 30);
+    assert_int_equal(gr_config_int(c, GR_SET_CAMERA_FPS), 30);
     gr_config_free(c);
 }
 
@@ -59,10 +59,10 @@ static void ini_file_and_command_line(void **state) {
     assert_int_equal(gr_config_from_args(&c, &argc, argv, err, sizeof err), GR_OK);
     assert_int_equal(argc, 2); /* prog rest */
     assert_string_equal(argv[1], "rest");
-    assert_string_equal(gr_config_str(c, "storage.dir"), "/tmp/x");
-    assert_string_equal(gr_config_str(c, "camera.source"), "none");
-    assert_int_equal(gr_config_int(c, "camera.fps"), 12); /* command line wins */
-    assert_string_equal(gr_config_str(c, "web.listen"), "127.0.0.1:9");
+    assert_string_equal(gr_config_str(c, GR_SET_STORAGE_DIR), "/tmp/x");
+    assert_string_equal(gr_config_str(c, GR_SET_CAMERA_SOURCE), "none");
+    assert_int_equal(gr_config_int(c, GR_SET_CAMERA_FPS), 12); /* command line wins */
+    assert_string_equal(gr_config_str(c, GR_SET_WEB_LISTEN), "127.0.0.1:9");
     gr_config_free(c);
     tu_rmtree(dir);
     free(dir);

@@ -1,12 +1,12 @@
 /* Contacts and companies: create/get/update/delete/list with good and bad
  * input, search, duplicates, merge, face links and consent, outbox rows. */
-#include "test_crm_util.h"
+#include "tests/test_crm_util.h"
 
-#include "companies.h"
-#include "contacts.h"
-#include "crmutil.h"
-#include "leads.h"
-#include "privacy.h"
+#include "crm/companies.h"
+#include "crm/contacts.h"
+#include "crm/crmutil.h"
+#include "crm/leads.h"
+#include "crm/privacy.h"
 
 static const char *ANNA =
     "{\"name\":\"Anna O'Brien\",\"given_name\":\"Anna\",\"family_name\":\"O'Brien\",\"title\":\"CTO\","

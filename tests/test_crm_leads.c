@@ -1,18 +1,18 @@
 /* Leads (status rules, conversion in one transaction), deals (stages),
  * the visit hook, notifications, visits and activity. */
-#include "test_crm_util.h"
+#include "tests/test_crm_util.h"
 
-#include "activity.h"
-#include "bus.h"
-#include "config.h"
-#include "contacts.h"
-#include "deals.h"
-#include "leads.h"
-#include "notify.h"
-#include "privacy.h"
-#include "visit_hook.h"
-#include "visits.h"
-#include "worker.h"
+#include "crm/activity.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
+#include "crm/contacts.h"
+#include "crm/deals.h"
+#include "crm/leads.h"
+#include "crm/notify.h"
+#include "crm/privacy.h"
+#include "crm/visit_hook.h"
+#include "crm/visits.h"
+#include "crm/worker.h"
 
 #include <time.h>
 

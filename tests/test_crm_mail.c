@@ -2,12 +2,12 @@
  * server (Debian's python3-aiosmtpd, started here), retries while the server
  * is down, and announces the notification on the bus.
  * Skipped (77) when no python3 with aiosmtpd is installed. */
-#include "test_crm_util.h"
+#include "tests/test_crm_util.h"
 
-#include "bus.h"
-#include "config.h"
-#include "leads.h"
-#include "worker.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
+#include "crm/leads.h"
+#include "crm/worker.h"
 
 #include <dirent.h>
 #include <netinet/in.h>

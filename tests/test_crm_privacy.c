@@ -1,10 +1,10 @@
 /* Card scans with their images, "forget this person", retention. */
-#include "test_crm_util.h"
+#include "tests/test_crm_util.h"
 
-#include "contacts.h"
-#include "leads.h"
-#include "privacy.h"
-#include "scans.h"
+#include "crm/contacts.h"
+#include "crm/leads.h"
+#include "crm/privacy.h"
+#include "crm/scans.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -3,10 +3,10 @@
  * the indexes following updates, merges and deletes, the migration of an
  * older database, newest-first and capped counts on the phone path, and a
  * randomised comparison with a plain substring search. */
-#include "test_crm_util.h"
+#include "tests/test_crm_util.h"
 
-#include "contacts.h"
-#include "crmutil.h"
+#include "crm/contacts.h"
+#include "crm/crmutil.h"
 
 static json_t *create_ok(crm_store_t *st, const char *text) {
     json_t *in = tc_json(text), *out = NULL;

@@ -1,9 +1,9 @@
 /* CSV reading/writing, contacts export and import (vCard and CSV). */
-#include "test_crm_util.h"
+#include "tests/test_crm_util.h"
 
-#include "contacts.h"
-#include "csv.h"
-#include "transfer.h"
+#include "crm/contacts.h"
+#include "crm/csv.h"
+#include "crm/transfer.h"
 
 static void csv_reads_quotes_and_reports_lines(void **state) {
     (void)state;

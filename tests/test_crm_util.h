@@ -2,10 +2,10 @@
 #ifndef TEST_CRM_UTIL_H
 #define TEST_CRM_UTIL_H
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "err.h"
-#include "store.h"
+#include "firmware/core/err.h"
+#include "crm/store.h"
 
 #include <jansson.h>
 #include <stdio.h>

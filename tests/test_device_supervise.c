@@ -1,13 +1,16 @@
-/* greeterd's supervision policies (firmware/supervise.c) on a fake clock,
- * and the sd_notify sender (firmware/sdnotify.c) against a real socket.
+/* greeterd's supervision policies (firmware/greeterd/supervise.c) on a fake clock,
+ * and the sd_notify sender (firmware/greeterd/sdnotify.c) against a real socket.
  *
  * Both files belong to greeterd alone (not to a library that unit tests
  * link), so they are compiled into this test directly. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "../firmware/sdnotify.c"
-#include "../firmware/supervise.c"
+#include "firmware/core/err.h"
+#include "firmware/greeterd/sdnotify.h"
+#include "firmware/greeterd/supervise.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>

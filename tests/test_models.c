@@ -1,8 +1,8 @@
 /* Model manifest: missing and wrong files are clear errors naming the file. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "err.h"
-#include "models.h"
+#include "firmware/core/err.h"
+#include "firmware/core/models.h"
 
 #include <stdio.h>
 #include <stdlib.h>

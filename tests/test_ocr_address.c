@@ -1,12 +1,12 @@
 /* Card reader: the address split into street, postal code, city, region
  * and country (ocr/address.c) per layout - US, UK, German, French,
  * Russian - and how the parts reach the scan JSON and the vCard ADR. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "address.h"
-#include "err.h"
-#include "fields.h"
-#include "vcard.h"
+#include "ocr/address.h"
+#include "firmware/core/err.h"
+#include "ocr/fields.h"
+#include "firmware/formats/vcard.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -131,14 +131,14 @@ static void parts_in_scan_json(void **state) {
 static void parts_in_vcard(void **state) {
     (void)state;
     char *v = NULL;
-    assert_int_equal(ocr_vcard_write("{\"name\":\"Sofia Keller\",\"address\":\"Industriestr. 12, 80339 München\","
+    assert_int_equal(fmt_vcard_write("{\"name\":\"Sofia Keller\",\"address\":\"Industriestr. 12, 80339 München\","
                                      "\"address_parts\":{\"street\":\"Industriestr. 12\",\"postal_code\":\"80339\","
                                      "\"city\":\"München\",\"region\":\"\",\"country\":\"DE\"}}",
                                      &v),
                      GR_OK);
     assert_non_null(strstr(v, "ADR;TYPE=work:;;Industriestr. 12;München;;80339;DE\r\n"));
     free(v);
-    assert_int_equal(ocr_vcard_write("{\"name\":\"John Doe\",\"address\":\"PSC 5373, Box 6855, APO AA 66690\","
+    assert_int_equal(fmt_vcard_write("{\"name\":\"John Doe\",\"address\":\"PSC 5373, Box 6855, APO AA 66690\","
                                      "\"address_parts\":{\"street\":\"PSC 5373, Box 6855\",\"postal_code\":\"66690\","
                                      "\"city\":\"APO\",\"region\":\"AA\",\"country\":\"US\"}}",
                                      &v),
@@ -146,12 +146,12 @@ static void parts_in_vcard(void **state) {
     assert_non_null(strstr(v, "ADR;TYPE=work:;;PSC 5373\\, Box 6855;APO;AA;66690;US\r\n"));
     /* read back: the parts joined again */
     char *cj = NULL, *ej = NULL;
-    assert_int_equal(ocr_vcard_read(v, strlen(v), &cj, &ej), GR_OK);
+    assert_int_equal(fmt_vcard_read(v, strlen(v), &cj, &ej), GR_OK);
     assert_non_null(strstr(cj, "PSC 5373, Box 6855, APO, AA, 66690, US"));
     free(cj);
     free(ej);
     free(v);
-    assert_int_equal(ocr_vcard_write("{\"name\":\"Ann\",\"address\":\"Somewhere 1\",\"address_parts\":{\"country\":\"FR\"}}", &v),
+    assert_int_equal(fmt_vcard_write("{\"name\":\"Ann\",\"address\":\"Somewhere 1\",\"address_parts\":{\"country\":\"FR\"}}", &v),
                      GR_OK);
     assert_non_null(strstr(v, "ADR;TYPE=work:;;Somewhere 1;;;;\r\n"));
     free(v);

@@ -1,14 +1,14 @@
 /* Card reader without Tesseract: field parsing on text fixtures per
  * language, phone normalisation per country, QR payloads and QR decoding,
  * and the image header checks that refuse bad input before decoding. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "card_image.h"
-#include "err.h"
-#include "fields.h"
-#include "imghdr.h"
-#include "phone.h"
-#include "qr.h"
+#include "ocr/card_image.h"
+#include "firmware/core/err.h"
+#include "ocr/fields.h"
+#include "ocr/imghdr.h"
+#include "firmware/formats/phone.h"
+#include "ocr/qr.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -185,34 +185,34 @@ static void unexpected_script_and_garbage(void **state) {
 
 static void phones_per_country(void **state) {
     (void)state;
-    static const struct { const char *text, *region, *want; ocr_phone_kind_t kind; } cases[] = {
-        {"(952) 808-9893", "US", "+19528089893", OCR_PHONE_EITHER},
-        {"020 3372 2915", "GB", "+442033722915", OCR_PHONE_FIXED},
-        {"07926 492 308", "GB", "+447926492308", OCR_PHONE_MOBILE},
-        {"+44 (0)20 8813 3762", "US", "+442088133762", OCR_PHONE_FIXED},
-        {"040/7441031", "DE", "+49407441031", OCR_PHONE_FIXED},
-        {"0170 1234567", "de", "+491701234567", OCR_PHONE_MOBILE},
-        {"07 55 57 82 64", "FR", "+33755578264", OCR_PHONE_MOBILE},
-        {"01 91 06 86 99", "FR", "+33191068699", OCR_PHONE_FIXED},
-        {"8 (495) 966-76-87", "RU", "+74959667687", OCR_PHONE_FIXED},
-        {"+7 916 123-45-67", NULL, "+79161234567", OCR_PHONE_MOBILE},
+    static const struct { const char *text, *region, *want; fmt_phone_kind_t kind; } cases[] = {
+        {"(952) 808-9893", "US", "+19528089893", FMT_PHONE_EITHER},
+        {"020 3372 2915", "GB", "+442033722915", FMT_PHONE_FIXED},
+        {"07926 492 308", "GB", "+447926492308", FMT_PHONE_MOBILE},
+        {"+44 (0)20 8813 3762", "US", "+442088133762", FMT_PHONE_FIXED},
+        {"040/7441031", "DE", "+49407441031", FMT_PHONE_FIXED},
+        {"0170 1234567", "de", "+491701234567", FMT_PHONE_MOBILE},
+        {"07 55 57 82 64", "FR", "+33755578264", FMT_PHONE_MOBILE},
+        {"01 91 06 86 99", "FR", "+33191068699", FMT_PHONE_FIXED},
+        {"8 (495) 966-76-87", "RU", "+74959667687", FMT_PHONE_FIXED},
+        {"+7 916 123-45-67", NULL, "+79161234567", FMT_PHONE_MOBILE},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char e164[24];
-        ocr_phone_kind_t kind;
-        assert_int_equal(ocr_phone_parse(cases[i].text, cases[i].region, e164, sizeof e164, &kind), GR_OK);
+        fmt_phone_kind_t kind;
+        assert_int_equal(fmt_phone_parse(cases[i].text, cases[i].region, e164, sizeof e164, &kind), GR_OK);
         assert_string_equal(e164, cases[i].want);
         assert_int_equal(kind, cases[i].kind);
     }
     char e164[24], cc[3];
-    assert_int_equal(ocr_phone_parse("12345", "US", e164, sizeof e164, NULL), GR_ERR_FORMAT);
-    assert_int_equal(ocr_phone_parse("040/7441031", "US", e164, sizeof e164, NULL), GR_ERR_FORMAT);
-    assert_int_equal(ocr_phone_parse("not a number", "DE", e164, sizeof e164, NULL), GR_ERR_FORMAT);
-    assert_int_equal(ocr_phone_parse("+1 952 808 9893", "DE", e164, 4, NULL), GR_ERR_INVAL);
-    assert_int_equal(ocr_phone_region("+442033722915", cc, sizeof cc), GR_OK);
+    assert_int_equal(fmt_phone_parse("12345", "US", e164, sizeof e164, NULL), GR_ERR_FORMAT);
+    assert_int_equal(fmt_phone_parse("040/7441031", "US", e164, sizeof e164, NULL), GR_ERR_FORMAT);
+    assert_int_equal(fmt_phone_parse("not a number", "DE", e164, sizeof e164, NULL), GR_ERR_FORMAT);
+    assert_int_equal(fmt_phone_parse("+1 952 808 9893", "DE", e164, 4, NULL), GR_ERR_INVAL);
+    assert_int_equal(fmt_phone_region("+442033722915", cc, sizeof cc), GR_OK);
     assert_string_equal(cc, "GB");
-    assert_true(ocr_phone_region_known("fr"));
-    assert_false(ocr_phone_region_known("XX"));
+    assert_true(fmt_phone_region_known("fr"));
+    assert_false(fmt_phone_region_known("XX"));
 }
 
 static void qr_payloads(void **state) {

@@ -4,14 +4,14 @@
  * several readings of one line, the joining of a line Tesseract cut in
  * two, the sharpened line crop the re-reads are made from, the rows of
  * text-like marks; then one real scan of a blurred photo (Tesseract). */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "card_image.h"
-#include "err.h"
-#include "fields.h"
-#include "log.h"
-#include "scan.h"
-#include "tess.h"
+#include "ocr/card_image.h"
+#include "firmware/core/err.h"
+#include "ocr/fields.h"
+#include "firmware/core/log.h"
+#include "ocr/scan.h"
+#include "ocr/tess.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
-/* The "disk almost full" flag (firmware/storage.h): greeterd's bus event
+/* The "disk almost full" flag (firmware/core/storage.h): greeterd's bus event
  * "storage.low" sets it, the card-scan writer saves the scan without its photo
  * while it is set and with it again once it clears; per-writer transition logs
  * and the skip counter; the /metrics lines. */
-#include "test_crm_util.h"
+#include "tests/test_crm_util.h"
 
-#include "bus.h"
-#include "scans.h"
-#include "storage.h"
+#include "firmware/core/bus.h"
+#include "crm/scans.h"
+#include "firmware/core/storage.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

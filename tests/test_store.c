@@ -1,8 +1,8 @@
 /* Storage: WAL, foreign keys, migrations recorded, newer schema refused. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "err.h"
-#include "store.h"
+#include "firmware/core/err.h"
+#include "crm/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,13 +1,13 @@
 /* Bitrix24 client pieces: reply envelope and error classes, batch replies
  * (PHP-style []), query strings, the client-side bucket, URL rules,
  * ORIGIN_IDs, field mapping, multi-field updates, back-off. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "bitrix24.h"
-#include "bitrix24_map.h"
-#include "err.h"
-#include "sync_engine.h"
-#include "sync_fleet.h"
+#include "crm/bitrix24.h"
+#include "crm/bitrix24_map.h"
+#include "firmware/core/err.h"
+#include "crm/sync_engine.h"
+#include "crm/sync_fleet.h"
 
 #include <stdlib.h>
 #include <string.h>

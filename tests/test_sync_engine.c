@@ -3,22 +3,22 @@
  * dead letters that do not block others, transient errors that leave rows
  * pending, 401 as an auth error, and re-checks by ORIGIN_ID after a row
  * may have been sent. Skips (77) without python3. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "bitrix24.h"
-#include "err.h"
-#include "outbox.h"
-#include "store.h"
-#include "carddav.h"
-#include "contacts.h"
-#include "leads.h"
-#include "log.h"
-#include "visit_hook.h"
+#include "crm/bitrix24.h"
+#include "firmware/core/err.h"
+#include "crm/outbox.h"
+#include "crm/store.h"
+#include "crm/carddav.h"
+#include "crm/contacts.h"
+#include "crm/leads.h"
+#include "firmware/core/log.h"
+#include "crm/visit_hook.h"
 
 #include <curl/curl.h>
-#include "sync.h"
-#include "sync_engine.h"
-#include "sync_fleet.h"
+#include "crm/sync.h"
+#include "crm/sync_engine.h"
+#include "crm/sync_fleet.h"
 
 #include <signal.h>
 #include <stdio.h>

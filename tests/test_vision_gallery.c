@@ -1,12 +1,12 @@
 /* Gallery: nearest person over several templates, threshold and margin,
  * loading from and writing to the database (people, templates, visits). */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "err.h"
-#include "facenet.h"
-#include "gallery.h"
-#include "people.h"
-#include "store.h"
+#include "firmware/core/err.h"
+#include "vision/facenet.h"
+#include "vision/gallery.h"
+#include "vision/people.h"
+#include "crm/store.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* Bad input never crashes: zero-byte, corrupt and truncated files, tiny
  * images, headers claiming 20000x20000 pixels, truncated video. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "err.h"
-#include "image.h"
-#include "source.h"
+#include "firmware/core/err.h"
+#include "vision/image.h"
+#include "vision/source.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,14 +2,14 @@
  * reference values), detection box and landmarks on a demo-video frame, the
  * same person across photo and video, and broken model files. Skips (77)
  * when the models are not fetched. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "engine.h"
-#include "err.h"
-#include "face.h"
-#include "facenet.h"
-#include "image.h"
-#include "models.h"
+#include "vision/engine.h"
+#include "firmware/core/err.h"
+#include "vision/face.h"
+#include "vision/facenet.h"
+#include "vision/image.h"
+#include "firmware/core/models.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -3,14 +3,14 @@
  * event) without writing its snapshot; after {"low":false} snapshots are
  * written again. Runs the real engine (every_frame mode, one face frame per
  * visit); skips (77) when the models are not fetched. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "bus.h"
-#include "engine.h"
-#include "err.h"
-#include "image.h"
-#include "storage.h"
-#include "store.h"
+#include "firmware/core/bus.h"
+#include "vision/engine.h"
+#include "firmware/core/err.h"
+#include "vision/image.h"
+#include "firmware/core/storage.h"
+#include "crm/store.h"
 
 #include <dirent.h>
 #include <pthread.h>

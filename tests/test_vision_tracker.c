@@ -1,8 +1,8 @@
 /* Tracker: association on synthetic tracks, expiry, and the identity vote. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "err.h"
-#include "tracker.h"
+#include "firmware/core/err.h"
+#include "vision/tracker.h"
 
 #include <string.h>
 

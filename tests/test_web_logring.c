@@ -1,10 +1,10 @@
-/* The ring of recent log lines behind GET /api/v1/logs (firmware/log.h):
+/* The ring of recent log lines behind GET /api/v1/logs (firmware/core/log.h):
  * order and ids, wrap-around, the level filter, `since`, truncation of long
  * lines at a character boundary, bytes that are not UTF-8, and writers on
  * several threads at once. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "log.h"
+#include "firmware/core/log.h"
 
 #include <pthread.h>
 #include <stdio.h>

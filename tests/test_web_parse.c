@@ -1,8 +1,8 @@
 /* The web part's parsers: listen addresses, ids, query numbers, paths, JSON
  * bodies, multipart uploads, static file names (path traversal), MIME types. */
-#include "err.h"
-#include "parse.h"
-#include "testutil.h"
+#include "firmware/core/err.h"
+#include "web/parse.h"
+#include "tests/testutil.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -4,14 +4,14 @@
  * open and a client writes. Every answer must be complete and right; a lost
  * hand-over shows as a time-out, a shared connection as wrong answers or
  * errors. Speed is measured by tests/bench/web_load.sh, not here. */
-#include "bus.h"
-#include "config.h"
-#include "contacts.h"
-#include "err.h"
-#include "ring.h"
-#include "store.h"
-#include "test_web_util.h"
-#include "web.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
+#include "crm/contacts.h"
+#include "firmware/core/err.h"
+#include "firmware/core/ring.h"
+#include "crm/store.h"
+#include "tests/test_web_util.h"
+#include "web/web.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,12 +1,12 @@
 /* The web server in-process: login, bus events reaching a browser as
  * server-sent events (and internal topics not), ring frames reaching
  * /stream.mjpg, and shutdown while streams are open. */
-#include "bus.h"
-#include "config.h"
-#include "err.h"
-#include "ring.h"
-#include "test_web_util.h"
-#include "web.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
+#include "firmware/core/err.h"
+#include "firmware/core/ring.h"
+#include "tests/test_web_util.h"
+#include "web/web.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,12 +1,12 @@
-/* Saving settings from the web Settings page (firmware/config.h):
+/* Saving settings from the web Settings page (firmware/core/config.h):
  * gr_config_update_file keeps the rest of the file and what it writes loads
  * back; gr_config_from_args finds the file to save to, and reads
  * <storage.dir>/greeter.conf when there is no config file. The HTTP side
  * (PATCH /api/v1/settings, live settings, restart) is in test_web_admin.py. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "config.h"
-#include "err.h"
+#include "firmware/core/config.h"
+#include "firmware/core/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,12 +57,12 @@ static void update_keeps_the_rest_and_loads_back(void **state) {
     /* Loaded back, every value is what was saved. */
     gr_config_t *c = gr_config_new();
     assert_int_equal(gr_config_load_file(c, path, err, sizeof err), GR_OK);
-    assert_int_equal(gr_config_int(c, "camera.fps"), 30);
-    assert_string_equal(gr_config_str(c, "camera.source"), "none");
-    assert_string_equal(gr_config_str(c, "web.greeting"), "first_name");
-    assert_int_equal(gr_config_int(c, "web.session_hours"), 24);
-    assert_string_equal(gr_config_str(c, "notify.from"), values[3]);
-    assert_string_equal(gr_config_str(c, "sync.carddav_password"), values[4]);
+    assert_int_equal(gr_config_int(c, GR_SET_CAMERA_FPS), 30);
+    assert_string_equal(gr_config_str(c, GR_SET_CAMERA_SOURCE), "none");
+    assert_string_equal(gr_config_str(c, GR_SET_WEB_GREETING), "first_name");
+    assert_int_equal(gr_config_int(c, GR_SET_WEB_SESSION_HOURS), 24);
+    assert_string_equal(gr_config_str(c, GR_SET_NOTIFY_FROM), values[3]);
+    assert_string_equal(gr_config_str(c, GR_SET_SYNC_CARDDAV_PASSWORD), values[4]);
     gr_config_free(c);
     /* A second save of the same key replaces it again; nothing piles up. */
     const char *n2[] = {"camera.fps"}, *v2[] = {"12"};
@@ -86,7 +86,7 @@ static void a_new_file_is_private_and_errors_are_named(void **state) {
     assert_int_equal(sb.st_mode & 0777, 0600); /* it may hold secrets */
     gr_config_t *c = gr_config_new();
     assert_int_equal(gr_config_load_file(c, path, err, sizeof err), GR_OK);
-    assert_string_equal(gr_config_str(c, "sync.bitrix24_url"), values[0]);
+    assert_string_equal(gr_config_str(c, GR_SET_SYNC_BITRIX24_URL), values[0]);
     gr_config_free(c);
 
     const char *bad[] = {"no.such"};
@@ -121,9 +121,9 @@ static void from_args_names_the_file_to_save_to(void **state) {
     gr_config_t *c = NULL;
     assert_int_equal(gr_config_from_args(&c, &argc, argv, err, sizeof err), GR_OK);
     assert_string_equal(gr_config_file(c), sd);
-    assert_int_equal(gr_config_int(c, "camera.fps"), 9);
-    assert_string_equal(gr_config_str(c, "web.greeting"), "generic");
-    assert_string_equal(gr_config_str(c, "camera.source"), "none"); /* from the --config file */
+    assert_int_equal(gr_config_int(c, GR_SET_CAMERA_FPS), 9);
+    assert_string_equal(gr_config_str(c, GR_SET_WEB_GREETING), "generic");
+    assert_string_equal(gr_config_str(c, GR_SET_CAMERA_SOURCE), "none"); /* from the --config file */
     gr_config_free(c);
     assert_null(gr_config_file(NULL));
     tu_rmtree(dir);
@@ -153,10 +153,10 @@ static void without_a_config_file_the_state_folder_file_is_used(void **state) {
     char *argv2[] = {a0, a1, a2, NULL};
     argc = 3;
     assert_int_equal(gr_config_from_args(&c, &argc, argv2, err, sizeof err), GR_OK);
-    assert_int_equal(gr_config_int(c, "camera.fps"), 20);
-    assert_string_equal(gr_config_str(c, "web.greeting"), "generic");
-    assert_string_equal(gr_config_str(c, "camera.source"), "none"); /* the command line wins */
-    assert_string_equal(gr_config_str(c, "storage.dir"), dir);
+    assert_int_equal(gr_config_int(c, GR_SET_CAMERA_FPS), 20);
+    assert_string_equal(gr_config_str(c, GR_SET_WEB_GREETING), "generic");
+    assert_string_equal(gr_config_str(c, GR_SET_CAMERA_SOURCE), "none"); /* the command line wins */
+    assert_string_equal(gr_config_str(c, GR_SET_STORAGE_DIR), dir);
     gr_config_free(c);
     /* A bad value in it stops the start, naming the file, line and key. */
     assert_int_equal(tu_write(sd, "[camera]\nfps = 500\n"), 0);

@@ -4,13 +4,13 @@
 #ifndef TEST_WEB_UTIL_H
 #define TEST_WEB_UTIL_H
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "bus.h"
-#include "config.h"
-#include "err.h"
-#include "ring.h"
-#include "web.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
+#include "firmware/core/err.h"
+#include "firmware/core/ring.h"
+#include "web/web.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,14 +1,14 @@
 /* cli.c - `greeter faces embed|compare|enroll|watch` (docs/CLI.md). */
 #define GR_LOG_MODULE "vision"
-#include "vision.h"
+#include "vision/vision.h"
 
-#include "engine.h"
-#include "err.h"
-#include "faces.h"
-#include "gallery.h"
-#include "log.h"
-#include "people.h"
-#include "source.h"
+#include "vision/engine.h"
+#include "firmware/core/err.h"
+#include "vision/faces.h"
+#include "vision/gallery.h"
+#include "firmware/core/log.h"
+#include "vision/people.h"
+#include "vision/source.h"
 
 #include <jansson.h>
 #include <signal.h>
@@ -136,14 +136,14 @@ static int cmd_compare(const gr_config_t *cfg, int argc, char **argv) {
     }
     if (!status) {
         double d = vis_desc_distance(desc[0], desc[1]);
-        print_json(json_pack("{s:f,s:b}", "distance", d, "same", d <= gr_config_double(cfg, "vision.match_threshold")));
+        print_json(json_pack("{s:f,s:b}", "distance", d, "same", d <= gr_config_double(cfg, GR_SET_VISION_MATCH_THRESHOLD)));
     }
     vis_faces_close(f);
     return status;
 }
 
 static void default_db(const gr_config_t *cfg, char *buf, size_t len) {
-    snprintf(buf, len, "%s/greeter.db", gr_config_str(cfg, "storage.dir"));
+    snprintf(buf, len, "%s/greeter.db", gr_config_str(cfg, GR_SET_STORAGE_DIR));
 }
 
 static int cmd_enroll(const gr_config_t *cfg, int argc, char **argv) {
@@ -272,7 +272,7 @@ static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
     }
     char spec[4200];
     if (!strcmp(src, "auto"))
-        vis_source_auto(gr_config_str(cfg, "camera.demo_video"), spec, sizeof spec);
+        vis_source_auto(gr_config_str(cfg, GR_SET_CAMERA_DEMO_VIDEO), spec, sizeof spec);
     else
         snprintf(spec, sizeof spec, "%s", src);
     char err[600];
@@ -291,8 +291,8 @@ static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
         else
             snprintf(snapdir, sizeof snapdir, "snapshots");
     }
-    vis_source_opts_t so = {(int)gr_config_int(cfg, "camera.width"), (int)gr_config_int(cfg, "camera.height"),
-                            (int)gr_config_int(cfg, "camera.fps"), 0, 0};
+    vis_source_opts_t so = {(int)gr_config_int(cfg, GR_SET_CAMERA_WIDTH), (int)gr_config_int(cfg, GR_SET_CAMERA_HEIGHT),
+                            (int)gr_config_int(cfg, GR_SET_CAMERA_FPS), 0, 0};
     vis_source_t *source;
     rc = vis_source_open(spec, &so, &source, err, sizeof err);
     if (rc) {
@@ -310,7 +310,7 @@ static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
     eo.stream_fps = 0;
     double cpu0 = cpu_seconds(), wall0 = gr_now_mono();
     vis_engine_t *eng;
-    rc = vis_engine_open(&eo, gr_config_str(cfg, "models.dir"), st, print_event, NULL, &eng, err, sizeof err);
+    rc = vis_engine_open(&eo, gr_config_str(cfg, GR_SET_MODELS_DIR), st, print_event, NULL, &eng, err, sizeof err);
     if (rc) {
         fprintf(stderr, "greeter faces watch: %s\n", err);
         vis_source_close(source);

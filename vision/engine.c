@@ -1,16 +1,16 @@
 /* engine.c - tracker thread (motion, detection, tracking, chips) and
  * recogniser thread (descriptors, gallery, votes, visits). */
 #define GR_LOG_MODULE "vision"
-#include "engine.h"
+#include "vision/engine.h"
 
-#include "err.h"
-#include "facenet.h"
-#include "gallery.h"
-#include "log.h"
-#include "models.h"
-#include "people.h"
-#include "tracker.h"
-#include "storage.h"
+#include "firmware/core/err.h"
+#include "vision/facenet.h"
+#include "vision/gallery.h"
+#include "firmware/core/log.h"
+#include "firmware/core/models.h"
+#include "vision/people.h"
+#include "vision/tracker.h"
+#include "firmware/core/storage.h"
 
 #include <errno.h>
 #include <math.h>
@@ -857,18 +857,18 @@ static int mkdir_p(const char *path) {
 
 void vis_engine_opts_from_config(const gr_config_t *cfg, vis_engine_opts_t *o) {
     *o = (vis_engine_opts_t){
-        .threshold = gr_config_double(cfg, "vision.match_threshold"),
-        .margin = gr_config_double(cfg, "vision.match_margin"),
-        .min_face_px = (int)gr_config_int(cfg, "vision.min_face_px"),
-        .samples = (int)gr_config_int(cfg, "vision.samples"),
-        .visit_gap_s = (double)gr_config_int(cfg, "vision.visit_gap_s"),
-        .max_yaw = gr_config_double(cfg, "vision.max_yaw"),
-        .min_sharpness = gr_config_double(cfg, "vision.min_sharpness"),
-        .max_templates = (int)gr_config_int(cfg, "vision.max_templates"),
-        .detect_every = (int)gr_config_int(cfg, "vision.detect_every"),
-        .remember_unknown = gr_config_bool(cfg, "privacy.remember_unknown"),
-        .stream_fps = gr_config_double(cfg, "vision.stream_fps"),
-        .threads = (int)gr_config_int(cfg, "vision.threads"),
+        .threshold = gr_config_double(cfg, GR_SET_VISION_MATCH_THRESHOLD),
+        .margin = gr_config_double(cfg, GR_SET_VISION_MATCH_MARGIN),
+        .min_face_px = (int)gr_config_int(cfg, GR_SET_VISION_MIN_FACE_PX),
+        .samples = (int)gr_config_int(cfg, GR_SET_VISION_SAMPLES),
+        .visit_gap_s = (double)gr_config_int(cfg, GR_SET_VISION_VISIT_GAP_S),
+        .max_yaw = gr_config_double(cfg, GR_SET_VISION_MAX_YAW),
+        .min_sharpness = gr_config_double(cfg, GR_SET_VISION_MIN_SHARPNESS),
+        .max_templates = (int)gr_config_int(cfg, GR_SET_VISION_MAX_TEMPLATES),
+        .detect_every = (int)gr_config_int(cfg, GR_SET_VISION_DETECT_EVERY),
+        .remember_unknown = gr_config_bool(cfg, GR_SET_PRIVACY_REMEMBER_UNKNOWN),
+        .stream_fps = gr_config_double(cfg, GR_SET_VISION_STREAM_FPS),
+        .threads = (int)gr_config_int(cfg, GR_SET_VISION_THREADS),
     };
 }
 

@@ -13,12 +13,12 @@
 #ifndef VIS_ENGINE_H
 #define VIS_ENGINE_H
 
-#include "config.h"
-#include "face.h"
-#include "facenet.h"
-#include "image.h"
-#include "ring.h"
-#include "store.h"
+#include "firmware/core/config.h"
+#include "vision/face.h"
+#include "vision/facenet.h"
+#include "vision/image.h"
+#include "firmware/core/ring.h"
+#include "crm/store.h"
 
 #include <stdint.h>
 

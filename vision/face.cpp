@@ -1,9 +1,9 @@
 // face.cpp - dlib HOG detector, 68-point shape predictor and face chips
 // behind the C interface of face.h. No logging here (log.h is C only).
 extern "C" {
-#include "face.h"
-#include "facenet.h"
-#include "err.h"
+#include "vision/face.h"
+#include "vision/facenet.h"
+#include "firmware/core/err.h"
 }
 
 #include <dlib/image_processing.h>

@@ -3,8 +3,8 @@
 // summarised in docs/VISION.md). Exposes the C interface of facenet.h.
 // No logging here (log.h is C only): errors go back as codes and messages.
 extern "C" {
-#include "facenet.h"
-#include "err.h"
+#include "vision/facenet.h"
+#include "firmware/core/err.h"
 }
 
 #include <dlib/dnn.h>

@@ -1,13 +1,13 @@
 /* faces.c - recognition outside the live pipeline: enrolment from photos
  * (vis_faces_*) for the web UI and the CLI. */
 #define GR_LOG_MODULE "vision"
-#include "faces.h"
+#include "vision/faces.h"
 
-#include "engine.h"
-#include "err.h"
-#include "log.h"
-#include "people.h"
-#include "vision.h"
+#include "vision/engine.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "vision/people.h"
+#include "vision/vision.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@ int vis_faces_open(const gr_config_t *cfg, vis_faces_t **out) {
     vis_faces_t *f = calloc(1, sizeof *f);
     if (!f) return GR_ERR_NOMEM;
     char err[600];
-    int rc = vis_models_open(gr_config_str(cfg, "models.dir"), &f->fm, &f->net, err, sizeof err);
+    int rc = vis_models_open(gr_config_str(cfg, GR_SET_MODELS_DIR), &f->fm, &f->net, err, sizeof err);
     if (rc) {
         LOG_E("%s", err);
         free(f);

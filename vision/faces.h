@@ -2,10 +2,10 @@
 #ifndef VIS_FACES_H
 #define VIS_FACES_H
 
-#include "face.h"
-#include "facenet.h"
-#include "image.h"
-#include "vision.h"
+#include "vision/face.h"
+#include "vision/facenet.h"
+#include "vision/image.h"
+#include "vision/vision.h"
 
 /* Faces of a decoded image, largest first (as_chip: the image is an aligned
  * face chip, described as a whole). Returns the count (<= max) or GR_ERR_*. */

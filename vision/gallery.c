@@ -1,10 +1,10 @@
 /* gallery.c - templates in one contiguous array, brute-force nearest person. */
 #define GR_LOG_MODULE "vision"
-#include "gallery.h"
+#include "vision/gallery.h"
 
-#include "err.h"
-#include "facenet.h"
-#include "log.h"
+#include "firmware/core/err.h"
+#include "vision/facenet.h"
+#include "firmware/core/log.h"
 
 #include <float.h>
 #include <math.h>

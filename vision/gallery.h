@@ -8,7 +8,7 @@
 #ifndef VIS_GALLERY_H
 #define VIS_GALLERY_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
 /* image.c - frame buffers, JPEG/PNG decoding with header checks, JPEG encoding. */
 #define GR_LOG_MODULE "vision"
-#include "image.h"
+#include "vision/image.h"
 
-#include "err.h"
-#include "log.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 // image_cv.cpp - PNG (and other) decoding through OpenCV for image.c.
 extern "C" {
-#include "image.h"
-#include "err.h"
+#include "vision/image.h"
+#include "firmware/core/err.h"
 }
 
 #include <opencv2/imgcodecs.hpp>

@@ -1,11 +1,11 @@
 /* people.c - people, face templates and visits in SQLite. */
 #define GR_LOG_MODULE "vision"
-#include "people.h"
+#include "vision/people.h"
 
-#include "err.h"
-#include "facenet.h"
-#include "log.h"
-#include "visit_hook.h"
+#include "firmware/core/err.h"
+#include "vision/facenet.h"
+#include "firmware/core/log.h"
+#include "crm/visit_hook.h"
 
 #include <stdio.h>
 #include <string.h>

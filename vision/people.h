@@ -4,7 +4,7 @@
 #ifndef VIS_PEOPLE_H
 #define VIS_PEOPLE_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <stddef.h>
 #include <stdint.h>

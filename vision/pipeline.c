@@ -2,12 +2,12 @@
  * (camera.source, reopened with back-off after errors) feeding the engine,
  * whose visit events go onto the bus and whose frames go into the ring. */
 #define GR_LOG_MODULE "vision"
-#include "vision.h"
+#include "vision/vision.h"
 
-#include "engine.h"
-#include "err.h"
-#include "log.h"
-#include "source.h"
+#include "vision/engine.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "vision/source.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -118,7 +118,7 @@ static void *capture_main(void *arg) {
 
 int vis_pipeline_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, vis_pipeline_t **out) {
     *out = NULL;
-    const char *source = gr_config_str(cfg, "camera.source");
+    const char *source = gr_config_str(cfg, GR_SET_CAMERA_SOURCE);
     if (!strcmp(source, "none")) {
         LOG_I("camera.source=none: face pipeline off");
         return GR_ERR_UNSUPPORTED;
@@ -133,23 +133,23 @@ int vis_pipeline_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, vi
     pthread_condattr_destroy(&ca);
     p->bus = bus;
     char err[600];
-    int rc = crm_store_open_dir(gr_config_str(cfg, "storage.dir"), &p->st, err, sizeof err);
+    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &p->st, err, sizeof err);
     if (rc) {
         LOG_E("face pipeline: %s", err);
         goto fail;
     }
     snprintf(p->spec, sizeof p->spec, "%s", source);
-    snprintf(p->demo, sizeof p->demo, "%s", gr_config_str(cfg, "camera.demo_video"));
-    p->so = (vis_source_opts_t){(int)gr_config_int(cfg, "camera.width"), (int)gr_config_int(cfg, "camera.height"),
-                                (int)gr_config_int(cfg, "camera.fps"), gr_config_bool(cfg, "camera.loop"), 1};
+    snprintf(p->demo, sizeof p->demo, "%s", gr_config_str(cfg, GR_SET_CAMERA_DEMO_VIDEO));
+    p->so = (vis_source_opts_t){(int)gr_config_int(cfg, GR_SET_CAMERA_WIDTH), (int)gr_config_int(cfg, GR_SET_CAMERA_HEIGHT),
+                                (int)gr_config_int(cfg, GR_SET_CAMERA_FPS), gr_config_bool(cfg, GR_SET_CAMERA_LOOP), 1};
     char snapdir[4200];
-    snprintf(snapdir, sizeof snapdir, "%s/snapshots", gr_config_str(cfg, "storage.dir"));
+    snprintf(snapdir, sizeof snapdir, "%s/snapshots", gr_config_str(cfg, GR_SET_STORAGE_DIR));
     vis_engine_opts_t eo;
     vis_engine_opts_from_config(cfg, &eo);
     eo.snapshot_dir = snapdir;
     eo.camera = p->spec;
     eo.ring = ring;
-    rc = vis_engine_open(&eo, gr_config_str(cfg, "models.dir"), p->st, publish, p, &p->eng, err, sizeof err);
+    rc = vis_engine_open(&eo, gr_config_str(cfg, GR_SET_MODELS_DIR), p->st, publish, p, &p->eng, err, sizeof err);
     if (rc) {
         LOG_E("face pipeline: %s", err);
         goto fail;

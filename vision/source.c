@@ -1,9 +1,9 @@
 /* source.c - frame sources: dispatch by spec, folders of images, pacing, looping. */
 #define GR_LOG_MODULE "vision"
-#include "source.h"
+#include "vision/source.h"
 
-#include "err.h"
-#include "log.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -9,7 +9,7 @@
 #ifndef VIS_SOURCE_H
 #define VIS_SOURCE_H
 
-#include "image.h"
+#include "vision/image.h"
 
 #include <stddef.h>
 

@@ -1,7 +1,7 @@
 // source_cv.cpp - video files and network streams through OpenCV's VideoCapture.
 extern "C" {
-#include "source.h"
-#include "err.h"
+#include "vision/source.h"
+#include "firmware/core/err.h"
 }
 
 #include <opencv2/core.hpp>

@@ -1,9 +1,9 @@
 /* source_v4l2.c - V4L2 capture with mmap buffers: MJPEG (libjpeg-turbo) or YUYV. */
 #define GR_LOG_MODULE "vision"
-#include "source.h"
+#include "vision/source.h"
 
-#include "err.h"
-#include "log.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* tracker.c - IoU tracking and per-track identity votes. */
-#include "tracker.h"
+#include "vision/tracker.h"
 
-#include "err.h"
+#include "firmware/core/err.h"
 
 #include <stdlib.h>
 #include <string.h>

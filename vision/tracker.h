@@ -10,9 +10,9 @@
 #ifndef VIS_TRACKER_H
 #define VIS_TRACKER_H
 
-#include "face.h"
-#include "facenet.h"
-#include "gallery.h"
+#include "vision/face.h"
+#include "vision/facenet.h"
+#include "vision/gallery.h"
 
 #include <stdint.h>
 

@@ -8,9 +8,9 @@
 #ifndef VIS_VISION_H
 #define VIS_VISION_H
 
-#include "bus.h"
-#include "config.h"
-#include "ring.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
+#include "firmware/core/ring.h"
 
 #include <stddef.h>
 

@@ -6,16 +6,13 @@
 #ifndef WEB_ADMIN_H
 #define WEB_ADMIN_H
 
-#include "internal.h"
+#include "web/internal.h"
 
 /* /api/v1/faces[/{id}[/snapshot]] (faces.c). */
 void web_faces_route(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n);
 
 /* GET|PATCH /api/v1/settings (settings.c). */
 void web_settings_route(web_req_t *r);
-
-/* Whether a change of the setting takes effect without a restart (settings.c). */
-int web_setting_is_live(const char *name);
 
 /* GET /api/v1/logs (logs.c). */
 void web_logs_route(web_req_t *r);

@@ -4,24 +4,24 @@
  * Every handler answers JSON; errors are {"error","message"}.
  */
 #define GR_LOG_MODULE "web"
-#include "activity.h"
-#include "admin.h"
-#include "companies.h"
-#include "contacts.h"
-#include "deals.h"
-#include "err.h"
-#include "internal.h"
-#include "leads.h"
-#include "log.h"
-#include "storage.h"
-#include "notify.h"
-#include "outbox.h"
-#include "privacy.h"
-#include "scans.h"
-#include "transfer.h"
-#include "vcard.h"
-#include "version.h"
-#include "visits.h"
+#include "crm/activity.h"
+#include "web/admin.h"
+#include "crm/companies.h"
+#include "crm/contacts.h"
+#include "crm/deals.h"
+#include "firmware/core/err.h"
+#include "web/internal.h"
+#include "crm/leads.h"
+#include "firmware/core/log.h"
+#include "firmware/core/storage.h"
+#include "crm/notify.h"
+#include "crm/outbox.h"
+#include "crm/privacy.h"
+#include "crm/scans.h"
+#include "crm/transfer.h"
+#include "firmware/formats/vcard.h"
+#include "firmware/core/version.h"
+#include "crm/visits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,8 +142,8 @@ static void api_me(web_req_t *r) {
     web_reply_json(r, 200,
                    json_pack("{s:s, s:s, s:b, s:f, s:s, s:s}", "username", r->sess.username, "csrf_token", r->sess.csrf,
                              "must_change", r->sess.must_change, "expires_at", r->sess.expires_at, "device",
-                             gr_config_str(r->srv->cfg, "device.name"), "greeting",
-                             gr_config_str(r->srv->cfg, "web.greeting")));
+                             gr_config_str(r->srv->cfg, GR_SET_DEVICE_NAME), "greeting",
+                             gr_config_str(r->srv->cfg, GR_SET_WEB_GREETING)));
 }
 
 static void api_password(web_req_t *r) {
@@ -233,7 +233,7 @@ static void contact_vcard(web_req_t *r, crm_store_t *st, int64_t id) {
     char *text = json_dumps(c, JSON_COMPACT);
     json_decref(c);
     char *card = NULL;
-    rc = text ? ocr_vcard_write(text, &card) : GR_ERR_NOMEM;
+    rc = text ? fmt_vcard_write(text, &card) : GR_ERR_NOMEM;
     free(text);
     if (rc != GR_OK) {
         web_reply_rc(r, rc, NULL);
@@ -680,13 +680,13 @@ static void api_status(web_req_t *r) {
     }
     json_t *out = json_pack(
         "{s:s, s:s, s:f, s:i, s:{s:I, s:I, s:b}, s:{s:s, s:I, s:I, s:I, s:I, s:I, s:b}, s:{s:i, s:i}, s:s, s:s, s:b}",
-        "version", GR_VERSION, "device", gr_config_str(s->cfg, "device.name"), "uptime_s", gr_now_mono() - s->started,
+        "version", GR_VERSION, "device", gr_config_str(s->cfg, GR_SET_DEVICE_NAME), "uptime_s", gr_now_mono() - s->started,
         "schema_version", crm_store_version(st), "sync", "pending", (json_int_t)pending, "dead", (json_int_t)dead,
-        "enabled", gr_config_str(s->cfg, "sync.bitrix24_url")[0] != '\0', "storage", "dir", s->storage_dir, "db_bytes",
+        "enabled", gr_config_str(s->cfg, GR_SET_SYNC_BITRIX24_URL)[0] != '\0', "storage", "dir", s->storage_dir, "db_bytes",
         (json_int_t)db_bytes, "wal_bytes", (json_int_t)wal_bytes, "free_mb", (json_int_t)free_mb, "total_mb",
-        (json_int_t)total_mb, "min_free_mb", (json_int_t)gr_config_int(s->cfg, "storage.min_free_mb"), "low", gr_storage_is_low(), "clients",
+        (json_int_t)total_mb, "min_free_mb", (json_int_t)gr_config_int(s->cfg, GR_SET_STORAGE_MIN_FREE_MB), "low", gr_storage_is_low(), "clients",
         "events", atomic_load(&s->event_clients), "streams", atomic_load(&s->stream_clients), "camera",
-        gr_config_str(s->cfg, "camera.source"), "greeting", gr_config_str(s->cfg, "web.greeting"), "tls", s->tls);
+        gr_config_str(s->cfg, GR_SET_CAMERA_SOURCE), "greeting", gr_config_str(s->cfg, GR_SET_WEB_GREETING), "tls", s->tls);
     if (!out) {
         web_reply_error(r, 500, "internal", "out of memory");
         return;

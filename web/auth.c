@@ -1,8 +1,8 @@
 /* auth.c - users, sessions, CSRF, login rate limiting; see auth.h. */
 #define GR_LOG_MODULE "web"
-#include "auth.h"
-#include "err.h"
-#include "log.h"
+#include "web/auth.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -10,7 +10,7 @@
 #ifndef WEB_AUTH_H
 #define WEB_AUTH_H
 
-#include "store.h"
+#include "crm/store.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -9,11 +9,11 @@
  *   GET    /api/v1/faces/{id}/snapshot   the newest visit snapshot (JPEG)
  */
 #define GR_LOG_MODULE "web"
-#include "admin.h"
-#include "err.h"
-#include "facelist.h"
-#include "log.h"
-#include "privacy.h"
+#include "web/admin.h"
+#include "firmware/core/err.h"
+#include "crm/facelist.h"
+#include "firmware/core/log.h"
+#include "crm/privacy.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,13 +4,13 @@
 #ifndef WEB_INTERNAL_H
 #define WEB_INTERNAL_H
 
-#include "auth.h"
-#include "bus.h"
-#include "config.h"
-#include "parse.h"
-#include "ring.h"
-#include "store.h"
-#include "web.h"
+#include "web/auth.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
+#include "web/parse.h"
+#include "firmware/core/ring.h"
+#include "crm/store.h"
+#include "web/web.h"
 
 #include <jansson.h>
 #include <microhttpd.h>

@@ -1,10 +1,10 @@
 /* logs.c - GET /api/v1/logs: the recent log lines of greeterd from the
- * in-memory ring of firmware/log.h, for the System page.
+ * in-memory ring of firmware/core/log.h, for the System page.
  */
 #define GR_LOG_MODULE "web"
-#include "admin.h"
-#include "err.h"
-#include "log.h"
+#include "web/admin.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

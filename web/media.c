@@ -8,14 +8,14 @@
  * (POST /api/v1/scans/save {"image_token"}) without uploading it twice.
  */
 #define GR_LOG_MODULE "web"
-#include "contacts.h"
-#include "err.h"
-#include "facelist.h"
-#include "internal.h"
-#include "log.h"
-#include "ocr.h"
-#include "scans.h"
-#include "vision.h"
+#include "crm/contacts.h"
+#include "firmware/core/err.h"
+#include "crm/facelist.h"
+#include "web/internal.h"
+#include "firmware/core/log.h"
+#include "ocr/ocr.h"
+#include "crm/scans.h"
+#include "vision/vision.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* parse.c - pure parsers for HTTP input; see parse.h. */
-#include "parse.h"
-#include "err.h"
+#include "web/parse.h"
+#include "firmware/core/err.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

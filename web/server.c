@@ -9,13 +9,13 @@
  * all the others); a read keeps the connection its session was checked on.
  */
 #define GR_LOG_MODULE "web"
-#include "err.h"
-#include "internal.h"
-#include "log.h"
-#include "embed.h"
-#include "outbox.h"
-#include "storage.h"
-#include "version.h"
+#include "firmware/core/err.h"
+#include "web/internal.h"
+#include "firmware/core/log.h"
+#include "firmware/core/embed.h"
+#include "crm/outbox.h"
+#include "firmware/core/storage.h"
+#include "firmware/core/version.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -578,7 +578,7 @@ int web_server_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, web_
     *out = NULL;
     struct sockaddr_storage ss;
     socklen_t sslen;
-    const char *listen = gr_config_str(cfg, "web.listen");
+    const char *listen = gr_config_str(cfg, GR_SET_WEB_LISTEN);
     if (web_parse_listen(listen, &ss, &sslen) != GR_OK) {
         LOG_E("web.listen: '%s' is not ADDRESS:PORT (e.g. 0.0.0.0:8080)", listen);
         return GR_ERR_INVAL;
@@ -590,15 +590,15 @@ int web_server_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, web_
     s->bus = bus;
     s->ring = ring;
     s->started = gr_now_mono();
-    s->max_body = (size_t)gr_config_int(cfg, "web.max_upload_mb") << 20;
-    s->tls = gr_config_bool(cfg, "web.tls");
-    s->storage_dir = strdup(gr_config_str(cfg, "storage.dir"));
+    s->max_body = (size_t)gr_config_int(cfg, GR_SET_WEB_MAX_UPLOAD_MB) << 20;
+    s->tls = gr_config_bool(cfg, GR_SET_WEB_TLS);
+    s->storage_dir = strdup(gr_config_str(cfg, GR_SET_STORAGE_DIR));
     if (!s->storage_dir) goto fail_free;
     pthread_mutex_init(&s->db_lock, NULL);
     pthread_mutex_init(&s->ocr_lock, NULL);
     pthread_mutex_init(&s->faces_lock, NULL);
 
-    rc = web_auth_new(s->storage_dir, (double)gr_config_int(cfg, "web.session_hours") * 3600.0, &s->auth);
+    rc = web_auth_new(s->storage_dir, (double)gr_config_int(cfg, GR_SET_WEB_SESSION_HOURS) * 3600.0, &s->auth);
     if (rc != GR_OK) goto fail_locks;
     {
         char err[512];

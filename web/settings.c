@@ -1,4 +1,4 @@
-/* settings.c - GET|PATCH /api/v1/settings: the rows of firmware/settings.def
+/* settings.c - GET|PATCH /api/v1/settings: the rows of firmware/core/settings.def
  * for the Settings page, and saving changes.
  *
  * A change is checked against the table on a scratch config first (one bad
@@ -7,36 +7,19 @@
  * (gr_config_file: --config FILE, /etc/greeter/greeter.conf, or
  * <storage.dir>/greeter.conf when there is no config file), keeping the
  * rest of that file, and only then applied to the running config. The
- * settings in live_keys take effect at once; the others when greeterd next
+ * settings marked GR_LIVE in settings.def take effect at once; the others when greeterd next
  * starts, and the answer lists them in "restart_required".
  */
 #define GR_LOG_MODULE "web"
-#include "admin.h"
-#include "err.h"
-#include "log.h"
-#include "ocr.h"
-#include "privacy.h"
+#include "web/admin.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "ocr/ocr.h"
+#include "crm/privacy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Settings read at the moment they are used, or re-applied below. Every
- * other setting is copied by its part when it starts. */
-static const char *const live_keys[] = {
-    "log.level",               /* gr_log_level, set below */
-    "web.greeting",            /* read per request (/api/v1/me) */
-    "privacy.require_consent", /* crm_config_apply */
-    "ocr.region",              /* crm_config_apply + the card reader, reopened below */
-    "ocr.languages", "ocr.timeout_ms", "ocr.max_megapixels", "ocr.tessdata", "ocr.text_px", "ocr.max_cards",
-    "ocr.debug_dir",           /* the card reader, reopened on the next scan */
-};
-
-int web_setting_is_live(const char *name) {
-    for (size_t i = 0; i < sizeof live_keys / sizeof live_keys[0]; i++)
-        if (strcmp(live_keys[i], name) == 0) return 1;
-    return 0;
-}
 
 /* One change at a time; and the settings saved since start that wait for a
  * restart (indexed like the table). */
@@ -69,11 +52,11 @@ static json_t *settings_json(const gr_config_t *cfg) {
     json_t *items = json_array();
     for (size_t i = 0; items && i < gr_config_count(); i++) {
         const gr_setting_t *s = gr_config_setting(i);
-        const char *v = gr_config_str(cfg, s->name);
+        const char *v = gr_config_str_named(cfg, s->name);
         int secret = s->type == GR_CFG_SECRET;
         json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "name", s->name, "section", s->section,
                               "key", s->key, "type", type_name(s->type), "value", secret ? (*v ? "(set)" : "") : v,
-                              "default", secret ? "" : s->def, "help", s->help, "live", web_setting_is_live(s->name));
+                              "default", secret ? "" : s->def, "help", s->help, "live", s->apply == GR_LIVE);
         if (!o) continue;
         if (s->type == GR_CFG_INT || s->type == GR_CFG_DOUBLE || s->type == GR_CFG_STR || s->type == GR_CFG_PATH) {
             json_object_set_new(o, "min", json_real(s->min));
@@ -161,10 +144,10 @@ static void settings_patch(web_req_t *r) {
         }
         const gr_setting_t *s = gr_config_find(name);
         if (s->type == GR_CFG_SECRET && strcmp(val, "(set)") == 0) continue; /* shown, not typed: unchanged */
-        if (strcmp(gr_config_str(live, s->name), val) == 0) continue;
+        if (strcmp(gr_config_str_named(live, s->name), val) == 0) continue;
         if (strcmp(s->name, "storage.dir") == 0 && file) {
             char state_file[4200];
-            snprintf(state_file, sizeof state_file, "%s/%s", gr_config_str(live, "storage.dir"), GR_CONFIG_STATE_FILE);
+            snprintf(state_file, sizeof state_file, "%s/%s", gr_config_str(live, GR_SET_STORAGE_DIR), GR_CONFIG_STATE_FILE);
             if (strcmp(file, state_file) == 0) {
                 status = 400;
                 snprintf(err, sizeof err,
@@ -211,7 +194,7 @@ static void settings_patch(web_req_t *r) {
         }
         LOG_I("setting %s changed by %s (saved to %s)", names[i], r->sess.username, file);
         json_array_append_new(changed, json_string(names[i]));
-        if (web_setting_is_live(names[i])) {
+        if (gr_config_find(names[i])->apply == GR_LIVE) {
             json_array_append_new(applied, json_string(names[i]));
             if (strncmp(names[i], "ocr.", 4) == 0) reopen_ocr = 1;
             if (strcmp(names[i], "log.level") == 0) {

@@ -5,9 +5,9 @@
  * `stopping`) ends it within a second.
  */
 #define GR_LOG_MODULE "web"
-#include "err.h"
-#include "internal.h"
-#include "log.h"
+#include "firmware/core/err.h"
+#include "web/internal.h"
+#include "firmware/core/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

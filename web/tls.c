@@ -2,9 +2,9 @@
  * first start and kept in <storage.dir>/web-tls.key (0600) and web-tls.crt.
  */
 #define GR_LOG_MODULE "web"
-#include "err.h"
-#include "internal.h"
-#include "log.h"
+#include "firmware/core/err.h"
+#include "web/internal.h"
+#include "firmware/core/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -91,7 +91,7 @@ int web_tls_ensure(web_server_t *s) {
     snprintf(crt_path, sizeof crt_path, "%s/web-tls.crt", s->storage_dir);
     if (access(key_path, R_OK) != 0 || access(crt_path, R_OK) != 0) {
         LOG_I("web.tls: making a self-signed certificate in %s", crt_path);
-        int rc = generate(gr_config_str(s->cfg, "device.name"), key_path, crt_path);
+        int rc = generate(gr_config_str(s->cfg, GR_SET_DEVICE_NAME), key_path, crt_path);
         if (rc != GR_OK) return rc;
     }
     s->tls_key = read_text(key_path);

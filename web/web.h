@@ -2,9 +2,9 @@
 #ifndef WEB_WEB_H
 #define WEB_WEB_H
 
-#include "bus.h"
-#include "config.h"
-#include "ring.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/config.h"
+#include "firmware/core/ring.h"
 
 typedef struct web_server web_server_t;
 

@@ -3,7 +3,7 @@
 #   cmake -DOUT=file.c -DSYMBOL=name -DBASE=dir -DFILES="a;b;c" -P embed.cmake
 # It writes `const gr_embed_file_t SYMBOL[]` and `const size_t SYMBOL_count`,
 # each entry {path relative to BASE, bytes (NUL-terminated), size}.
-set(body "#include \"embed.h\"\n#include <stddef.h>\n")
+set(body "#include \"firmware/core/embed.h\"\n#include <stddef.h>\n")
 set(table "")
 set(i 0)
 list(SORT FILES)

@@ -11,10 +11,10 @@
  * DIR may be web_load.sh's state folder (its contacts are kept, none added
  * when it holds N already); a database of an older schema is migrated.
  */
-#include "contacts.h"
-#include "err.h"
-#include "log.h"
-#include "store.h"
+#include "crm/contacts.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "crm/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* libFuzzer target: the INI config parser must never crash, whatever the file. */
-#include "config.h"
-#include "err.h"
+#include "firmware/core/config.h"
+#include "firmware/core/err.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         /* Every value that was accepted must read back within its range. */
         for (size_t i = 0; i < gr_config_count(); i++) {
             const gr_setting_t *s = gr_config_setting(i);
-            if (s->type == GR_CFG_INT && (gr_config_int(cfg, s->name) < s->min || gr_config_int(cfg, s->name) > s->max))
+            if (s->type == GR_CFG_INT && (gr_config_int_named(cfg, s->name) < s->min || gr_config_int_named(cfg, s->name) > s->max))
                 __builtin_trap();
         }
     }

@@ -2,8 +2,8 @@
  * UI's import) must never crash or leak, whatever the file; and what it
  * accepts must survive a write + read round trip unchanged in count and
  * names (so an export re-imports). */
-#include "csv.h"
-#include "err.h"
+#include "crm/csv.h"
+#include "firmware/core/err.h"
 
 #include <jansson.h>
 #include <stddef.h>

@@ -3,9 +3,9 @@
  * contact that serialises (valid UTF-8 JSON) and never crash. The joining
  * of split contact lines and the vote between readings run on the same
  * lines. */
-#include "fields.h"
-#include "qr.h"
-#include "scan.h"
+#include "ocr/fields.h"
+#include "ocr/qr.h"
+#include "ocr/scan.h"
 
 #include <jansson.h>
 #include <stdint.h>

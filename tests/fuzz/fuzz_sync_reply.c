@@ -1,10 +1,10 @@
 /* libFuzzer target: whatever the CRM (or a proxy in between) replies, the
  * sync agent's reply parsing, batch splitting and multi-field diff must
  * classify it without crashing. The first byte picks the HTTP status. */
-#include "bitrix24.h"
-#include "bitrix24_map.h"
-#include "err.h"
-#include "sync_fleet.h"
+#include "crm/bitrix24.h"
+#include "crm/bitrix24_map.h"
+#include "firmware/core/err.h"
+#include "crm/sync_fleet.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * any handler sees it: the request path (router and static files), numbers
  * in the query string, JSON bodies and multipart/form-data uploads.
  * Input: first line = Content-Type / path / query value, the rest = body. */
-#include "err.h"
-#include "parse.h"
+#include "firmware/core/err.h"
+#include "web/parse.h"
 
 #include <stdint.h>
 #include <stdlib.h>

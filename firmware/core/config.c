@@ -1,7 +1,7 @@
 #define GR_LOG_MODULE "config"
-#include "config.h"
-#include "err.h"
-#include "log.h"
+#include "firmware/core/config.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,12 +22,19 @@
 #endif
 
 static const gr_setting_t settings[] = {
-#define GR_SETTING(sec, key, type, def, mn, mx, ch, help) \
-    {sec, key, sec "." key, type, def, mn, mx, ch, help},
-#include "settings.def"
+#define GR_SETTING(id, sec, key, type, def, mn, mx, ch, apply, help) \
+    {sec, key, sec "." key, type, def, mn, mx, ch, apply, help},
+#include "firmware/core/settings.def"
 #undef GR_SETTING
 };
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
+_Static_assert(N_SETTINGS == GR_SET_COUNT, "settings.def and gr_set_t disagree");
+
+/* Old names still accepted everywhere a name is read (config file, command
+ * line, the Settings API), documented in docs/CLI.md. */
+static const struct { const char *old, *now; } aliases[] = {
+    {"ocr.region", "device.region"},
+};
 
 /* Old string values are kept until free so readers never see freed memory. */
 typedef struct old_str {
@@ -51,6 +58,8 @@ const gr_setting_t *gr_config_setting(size_t i) { return i < N_SETTINGS ? &setti
 static long find_index(const char *name) {
     for (size_t i = 0; i < N_SETTINGS; i++)
         if (strcmp(settings[i].name, name) == 0) return (long)i;
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(aliases[i].old, name) == 0) return find_index(aliases[i].now);
     return -1;
 }
 
@@ -385,7 +394,7 @@ int gr_config_from_args(gr_config_t **out, int *argc, char **argv, char *err, si
          * read-only (/etc under ProtectSystem=strict), and below the command
          * line in precedence. */
         char path[4200];
-        snprintf(path, sizeof path, "%s/%s", gr_config_str(cfg, "storage.dir"), GR_CONFIG_STATE_FILE);
+        snprintf(path, sizeof path, "%s/%s", gr_config_str(cfg, GR_SET_STORAGE_DIR), GR_CONFIG_STATE_FILE);
         if (!(cfg->file = strdup(path))) goto nomem;
         char ferr[512];
         int frc = gr_config_load_file(cfg, path, ferr, sizeof ferr);
@@ -401,7 +410,7 @@ int gr_config_from_args(gr_config_t **out, int *argc, char **argv, char *err, si
         if (rc != GR_OK) goto fail;
     }
     free(sets);
-    int lvl = gr_log_parse_level(gr_config_str(cfg, "log.level"));
+    int lvl = gr_log_parse_level(gr_config_str(cfg, GR_SET_LOG_LEVEL));
     if (lvl > 0) atomic_store(&gr_log_level, lvl);
     *out = cfg;
     return GR_OK;
@@ -676,6 +685,14 @@ out:
     return rc;
 }
 
+static long must_be_id(gr_set_t id) {
+    if ((unsigned)id >= N_SETTINGS) {
+        fprintf(stderr, "BUG: setting id %d out of range\n", (int)id);
+        abort();
+    }
+    return (long)id;
+}
+
 static long must_find(const char *name) {
     long i = find_index(name);
     if (i < 0) {
@@ -685,8 +702,7 @@ static long must_find(const char *name) {
     return i;
 }
 
-const char *gr_config_str(const gr_config_t *cfg, const char *name) {
-    long i = must_find(name);
+static const char *get_str(const gr_config_t *cfg, long i) {
     gr_config_t *c = (gr_config_t *)cfg;
     pthread_mutex_lock(&c->lock);
     const char *v = c->val[i];
@@ -694,8 +710,7 @@ const char *gr_config_str(const gr_config_t *cfg, const char *name) {
     return v;
 }
 
-long long gr_config_int(const gr_config_t *cfg, const char *name) {
-    long i = must_find(name);
+static long long get_int(const gr_config_t *cfg, long i) {
     gr_config_t *c = (gr_config_t *)cfg;
     pthread_mutex_lock(&c->lock);
     long long v = c->ival[i];
@@ -703,8 +718,12 @@ long long gr_config_int(const gr_config_t *cfg, const char *name) {
     return v;
 }
 
-double gr_config_double(const gr_config_t *cfg, const char *name) {
-    long i = must_find(name);
+const char *gr_config_str(const gr_config_t *cfg, gr_set_t id) { return get_str(cfg, must_be_id(id)); }
+
+long long gr_config_int(const gr_config_t *cfg, gr_set_t id) { return get_int(cfg, must_be_id(id)); }
+
+double gr_config_double(const gr_config_t *cfg, gr_set_t id) {
+    long i = must_be_id(id);
     gr_config_t *c = (gr_config_t *)cfg;
     pthread_mutex_lock(&c->lock);
     double v = c->dval[i];
@@ -712,7 +731,11 @@ double gr_config_double(const gr_config_t *cfg, const char *name) {
     return v;
 }
 
-int gr_config_bool(const gr_config_t *cfg, const char *name) { return gr_config_int(cfg, name) != 0; }
+int gr_config_bool(const gr_config_t *cfg, gr_set_t id) { return gr_config_int(cfg, id) != 0; }
+
+const char *gr_config_str_named(const gr_config_t *cfg, const char *name) { return get_str(cfg, must_find(name)); }
+
+long long gr_config_int_named(const gr_config_t *cfg, const char *name) { return get_int(cfg, must_find(name)); }
 
 static const char *type_name(gr_cfg_type_t t) {
     static const char *n[] = {"string", "path", "secret", "integer", "number", "boolean", "choice"};
@@ -750,7 +773,7 @@ void gr_config_print(const gr_config_t *cfg, FILE *f) {
             fprintf(f, "%s[%s]\n", i ? "\n" : "", s->section);
             sec = s->section;
         }
-        const char *v = gr_config_str(cfg, s->name);
+        const char *v = gr_config_str_named(cfg, s->name);
         if (s->type == GR_CFG_SECRET) v = *v ? "(set)" : "";
         fprintf(f, "%s = %s\n", s->key, v);
     }

@@ -1,5 +1,5 @@
-#include "log.h"
-#include "err.h"
+#include "firmware/core/log.h"
+#include "firmware/core/err.h"
 
 #include <pthread.h>
 #include <stdarg.h>

@@ -1,8 +1,8 @@
 // phone.cpp - libphonenumber behind the extern "C" interface of phone.h.
-#include "phone.h"
+#include "firmware/formats/phone.h"
 
 extern "C" {
-#include "err.h"
+#include "firmware/core/err.h"
 }
 
 #include <phonenumbers/phonenumber.pb.h>
@@ -20,8 +20,8 @@ static void upper2(const char *in, char out[3]) {
     out[2] = '\0';
 }
 
-extern "C" int ocr_phone_parse(const char *text, const char *region, char *e164, size_t e164len,
-                               ocr_phone_kind_t *kind) {
+extern "C" int fmt_phone_parse(const char *text, const char *region, char *e164, size_t e164len,
+                               fmt_phone_kind_t *kind) {
     if (!text || !e164 || e164len < 20) return GR_ERR_INVAL;
     char reg[3] = "ZZ";
     if (region && strlen(region) == 2) upper2(region, reg);
@@ -36,11 +36,11 @@ extern "C" int ocr_phone_parse(const char *text, const char *region, char *e164,
         memcpy(e164, out.c_str(), out.size() + 1);
         if (kind) {
             switch (u->GetNumberType(n)) {
-            case PhoneNumberUtil::FIXED_LINE: *kind = OCR_PHONE_FIXED; break;
-            case PhoneNumberUtil::MOBILE: *kind = OCR_PHONE_MOBILE; break;
-            case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: *kind = OCR_PHONE_EITHER; break;
-            case PhoneNumberUtil::UNKNOWN: *kind = OCR_PHONE_UNKNOWN; break;
-            default: *kind = OCR_PHONE_OTHER; break;
+            case PhoneNumberUtil::FIXED_LINE: *kind = FMT_PHONE_FIXED; break;
+            case PhoneNumberUtil::MOBILE: *kind = FMT_PHONE_MOBILE; break;
+            case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: *kind = FMT_PHONE_EITHER; break;
+            case PhoneNumberUtil::UNKNOWN: *kind = FMT_PHONE_UNKNOWN; break;
+            default: *kind = FMT_PHONE_OTHER; break;
             }
         }
         return GR_OK;
@@ -49,7 +49,7 @@ extern "C" int ocr_phone_parse(const char *text, const char *region, char *e164,
     }
 }
 
-extern "C" int ocr_phone_region(const char *e164, char *cc, size_t cclen) {
+extern "C" int fmt_phone_region(const char *e164, char *cc, size_t cclen) {
     if (!e164 || !cc || cclen < 3) return GR_ERR_INVAL;
     try {
         const PhoneNumberUtil *u = PhoneNumberUtil::GetInstance();
@@ -65,7 +65,7 @@ extern "C" int ocr_phone_region(const char *e164, char *cc, size_t cclen) {
     }
 }
 
-extern "C" int ocr_phone_region_known(const char *region) {
+extern "C" int fmt_phone_region_known(const char *region) {
     if (!region || strlen(region) != 2) return 0;
     char reg[3];
     upper2(region, reg);

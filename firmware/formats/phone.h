@@ -1,7 +1,7 @@
 /* phone.h - phone numbers through libphonenumber, behind a C interface
  * (the C++ stays in phone.cpp). Thread-safe. */
-#ifndef OCR_PHONE_H
-#define OCR_PHONE_H
+#ifndef FMT_PHONE_H
+#define FMT_PHONE_H
 
 #include <stddef.h>
 
@@ -10,12 +10,12 @@ extern "C" {
 #endif
 
 typedef enum {
-    OCR_PHONE_UNKNOWN = 0,
-    OCR_PHONE_FIXED,     /* fixed line */
-    OCR_PHONE_MOBILE,    /* mobile */
-    OCR_PHONE_EITHER,    /* fixed line or mobile (US/CA numbers) */
-    OCR_PHONE_OTHER,     /* toll free, VoIP, pager, ... */
-} ocr_phone_kind_t;
+    FMT_PHONE_UNKNOWN = 0,
+    FMT_PHONE_FIXED,     /* fixed line */
+    FMT_PHONE_MOBILE,    /* mobile */
+    FMT_PHONE_EITHER,    /* fixed line or mobile (US/CA numbers) */
+    FMT_PHONE_OTHER,     /* toll free, VoIP, pager, ... */
+} fmt_phone_kind_t;
 
 /* Parse one printed number ("+44 (0)20 8813 3762", "8 (495) 966-76-87",
  * "040/7441031") for region (ISO 3166 alpha-2, used when the text has no
@@ -23,14 +23,14 @@ typedef enum {
  * e164 (at least 20 bytes) and its kind into *kind (may be NULL).
  * Returns GR_ERR_FORMAT when it is not a valid number for that region,
  * GR_ERR_INVAL on bad arguments. */
-int ocr_phone_parse(const char *text, const char *region, char *e164, size_t e164len, ocr_phone_kind_t *kind);
+int fmt_phone_parse(const char *text, const char *region, char *e164, size_t e164len, fmt_phone_kind_t *kind);
 
 /* The region (ISO alpha-2) a valid E.164 number belongs to, into cc (>= 3
  * bytes). GR_ERR_NOTFOUND when unknown. */
-int ocr_phone_region(const char *e164, char *cc, size_t cclen);
+int fmt_phone_region(const char *e164, char *cc, size_t cclen);
 
 /* 1 when region is a region code libphonenumber knows ("DE", "GB"). */
-int ocr_phone_region_known(const char *region);
+int fmt_phone_region_known(const char *region);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,10 @@
 /* utf8.c - small UTF-8 helpers for the field parser (see utf8.h). */
-#include "utf8.h"
+#include "firmware/formats/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-unsigned ocr_u8_next(const char **sp) {
+unsigned fmt_u8_next(const char **sp) {
     const unsigned char *s = (const unsigned char *)*sp;
     unsigned c = s[0];
     if (c < 0x80) {
@@ -26,7 +26,7 @@ unsigned ocr_u8_next(const char **sp) {
     return c;
 }
 
-size_t ocr_u8_put(unsigned cp, char *o) {
+size_t fmt_u8_put(unsigned cp, char *o) {
     if (cp < 0x80) { o[0] = (char)cp; return 1; }
     if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
     if (cp < 0x10000) {
@@ -38,21 +38,21 @@ size_t ocr_u8_put(unsigned cp, char *o) {
     return 4;
 }
 
-int ocr_u8_is_cyrillic(unsigned c) { return c >= 0x400 && c <= 0x4FF; }
+int fmt_u8_is_cyrillic(unsigned c) { return c >= 0x400 && c <= 0x4FF; }
 
-int ocr_u8_is_upper(unsigned c) {
+int fmt_u8_is_upper(unsigned c) {
     return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x400 && c <= 0x42F) ||
            (c >= 0x100 && c <= 0x17F && !(c & 1));
 }
 
-int ocr_u8_is_lower(unsigned c) {
+int fmt_u8_is_lower(unsigned c) {
     return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7) || (c >= 0x430 && c <= 0x45F) ||
            (c >= 0x100 && c <= 0x17F && (c & 1));
 }
 
-int ocr_u8_is_letter(unsigned c) { return ocr_u8_is_upper(c) || ocr_u8_is_lower(c); }
+int fmt_u8_is_letter(unsigned c) { return fmt_u8_is_upper(c) || fmt_u8_is_lower(c); }
 
-unsigned ocr_u8_lower(unsigned c) {
+unsigned fmt_u8_lower(unsigned c) {
     if (c >= 'A' && c <= 'Z') return c + 32;
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
     if (c >= 0x410 && c <= 0x42F) return c + 32;
@@ -73,17 +73,17 @@ static const char *latin1_base(unsigned c) {
 static const char *cyr_translit(unsigned c) {
     static const char *t[32] = {"a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
                                 "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"};
-    c = ocr_u8_lower(c);
+    c = fmt_u8_lower(c);
     if (c >= 0x430 && c <= 0x44F) return t[c - 0x430];
     if (c == 0x451) return "e";
     return "";
 }
 
-void ocr_u8_key(const char *s, char *out, size_t n) {
+void fmt_u8_key(const char *s, char *out, size_t n) {
     size_t w = 0;
     if (!n) return;
     while (*s && w + 1 < n) {
-        unsigned c = ocr_u8_next(&s);
+        unsigned c = fmt_u8_next(&s);
         const char *rep = NULL;
         char one[2] = {0, 0};
         if (c < 0x80) {
@@ -94,7 +94,7 @@ void ocr_u8_key(const char *s, char *out, size_t n) {
             }
         } else if (c >= 0xC0 && c <= 0xFF) {
             rep = latin1_base(c);
-        } else if (ocr_u8_is_cyrillic(c)) {
+        } else if (fmt_u8_is_cyrillic(c)) {
             rep = cyr_translit(c);
         }
         for (; rep && *rep && w + 1 < n; rep++) out[w++] = *rep;
@@ -102,15 +102,15 @@ void ocr_u8_key(const char *s, char *out, size_t n) {
     out[w] = '\0';
 }
 
-char *ocr_u8_sanitize(const char *s) {
+char *fmt_u8_sanitize(const char *s) {
     size_t n = strlen(s);
     char *o = malloc(n * 3 + 1);
     if (!o) return NULL;
     size_t w = 0;
     while (*s) {
-        unsigned c = ocr_u8_next(&s);
+        unsigned c = fmt_u8_next(&s);
         if (c < 0x20 && c != '\t') c = ' ';
-        w += ocr_u8_put(c, o + w);
+        w += fmt_u8_put(c, o + w);
     }
     o[w] = '\0';
     return o;

@@ -6,36 +6,36 @@
  * runs at all; shutdown is the ordinary path below: stop producers, stop
  * consumers, checkpoint and close the database.
  *
- * Between signals the main thread supervises (firmware/supervise.h):
+ * Between signals the main thread supervises (firmware/greeterd/supervise.h):
  *  - the face pipeline: restarted with back-off when it stops delivering
  *    frames or fails to open (camera unplugged), while the web UI stays up;
  *  - systemd: READY=1 once started, STATUS= on every change, WATCHDOG=1 while
  *    the pipeline is healthy (or within supervise.watchdog_grace_s of an
- *    outage), STOPPING=1 at shutdown (firmware/sdnotify.h);
+ *    outage), STOPPING=1 at shutdown (firmware/greeterd/sdnotify.h);
  *  - free disk under storage.dir against storage.min_free_mb: a warning and
  *    the bus event "storage.low" {"low":true|false,...}, which the storage
- *    watcher (firmware/storage.h) turns into the flag the writers of visit
+ *    watcher (firmware/core/storage.h) turns into the flag the writers of visit
  *    snapshots and card images check: while low they record without the file;
  *  - wall-clock jumps against the boot-time clock: logged and published as
  *    "system.clock" {"jump_s":N}.
  */
 #define GR_LOG_MODULE "greeterd"
-#include "bus.h"
-#include "cli.h"
-#include "config.h"
-#include "err.h"
-#include "log.h"
-#include "models.h"
-#include "ring.h"
-#include "sdnotify.h"
-#include "storage.h"
-#include "store.h"
-#include "supervise.h"
-#include "sync.h"
-#include "version.h"
-#include "vision.h"
-#include "web.h"
-#include "worker.h"
+#include "firmware/core/bus.h"
+#include "crm/cli.h"
+#include "firmware/core/config.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "firmware/core/models.h"
+#include "firmware/core/ring.h"
+#include "firmware/greeterd/sdnotify.h"
+#include "firmware/core/storage.h"
+#include "crm/store.h"
+#include "firmware/greeterd/supervise.h"
+#include "crm/sync.h"
+#include "firmware/core/version.h"
+#include "vision/vision.h"
+#include "web/web.h"
+#include "crm/worker.h"
 
 #include <signal.h>
 #include <stdatomic.h>
@@ -182,23 +182,23 @@ int main(int argc, char **argv) {
     rc = fw_notify_open(&notify);
     if (rc != GR_OK) LOG_W("NOTIFY_SOCKET unusable (%s): no systemd notifications", gr_strerror(rc));
 
-    LOG_I("greeterd %s starting, state in %s", GR_VERSION, gr_config_str(cfg, "storage.dir"));
+    LOG_I("greeterd %s starting, state in %s", GR_VERSION, gr_config_str(cfg, GR_SET_STORAGE_DIR));
     /* A schema migration after an update may take minutes on a large
      * database (0006: ~30 s per 100,000 contacts on x86-64, more on a Pi):
      * more than the unit's TimeoutStartSec, and a start killed mid-way rolls
      * the migration back, so the next start would fail the same way. */
     fw_notify_send(notify, "EXTEND_TIMEOUT_USEC=%llu\nSTATUS=opening the database (a migration may take minutes)",
                    1800ULL * 1000000ULL);
-    rc = crm_store_open_dir(gr_config_str(cfg, "storage.dir"), &store, err, sizeof err);
+    rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &store, err, sizeof err);
     if (rc != GR_OK) {
         LOG_E("%s", err);
         goto out;
     }
     LOG_I("database %s at schema version %d", crm_store_path(store), crm_store_version(store));
 
-    const char *source = gr_config_str(cfg, "camera.source");
+    const char *source = gr_config_str(cfg, GR_SET_CAMERA_SOURCE);
     if (strcmp(source, "none") != 0) {
-        rc = gr_models_check(gr_config_str(cfg, "models.dir"), 0, err, sizeof err);
+        rc = gr_models_check(gr_config_str(cfg, GR_SET_MODELS_DIR), 0, err, sizeof err);
         if (rc != GR_OK) {
             LOG_E("%s", err);
             goto out;
@@ -237,10 +237,10 @@ int main(int argc, char **argv) {
         /* A pipeline that fails to open (camera unplugged) is retried with
          * back-off by the supervisor; the web UI runs meanwhile. */
         fw_part_policy_t pol = {
-            .stall_s = (double)gr_config_int(cfg, "supervise.stall_s"),
+            .stall_s = (double)gr_config_int(cfg, GR_SET_SUPERVISE_STALL_S),
             .backoff_min_s = 1,
-            .backoff_max_s = (double)gr_config_int(cfg, "supervise.restart_max_s"),
-            .grace_s = (double)gr_config_int(cfg, "supervise.watchdog_grace_s"),
+            .backoff_max_s = (double)gr_config_int(cfg, GR_SET_SUPERVISE_RESTART_MAX_S),
+            .grace_s = (double)gr_config_int(cfg, GR_SET_SUPERVISE_WATCHDOG_GRACE_S),
         };
         vctx.bus = bus;
         vctx.ring = ring;
@@ -254,9 +254,9 @@ int main(int argc, char **argv) {
             LOG_E("face pipeline failed to start: %s (will retry)", gr_strerror(rc));
     }
 
-    const char *state_dir = gr_config_str(cfg, "storage.dir");
-    const long long min_mb = gr_config_int(cfg, "storage.min_free_mb");
-    const double jump_s = (double)gr_config_int(cfg, "supervise.clock_jump_s");
+    const char *state_dir = gr_config_str(cfg, GR_SET_STORAGE_DIR);
+    const long long min_mb = gr_config_int(cfg, GR_SET_STORAGE_MIN_FREE_MB);
+    const double jump_s = (double)gr_config_int(cfg, GR_SET_SUPERVISE_CLOCK_JUMP_S);
     const long long wd_usec = fw_notify_watchdog_usec(notify);
     fw_disk_t disk = {0, -1};
     fw_clock_t clk = {0, 0};

@@ -1,6 +1,6 @@
 /* sdnotify.c - see sdnotify.h. */
-#include "sdnotify.h"
-#include "err.h"
+#include "firmware/greeterd/sdnotify.h"
+#include "firmware/core/err.h"
 
 #include <errno.h>
 #include <stdarg.h>

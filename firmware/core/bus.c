@@ -1,5 +1,5 @@
-#include "bus.h"
-#include "err.h"
+#include "firmware/core/bus.h"
+#include "firmware/core/err.h"
 
 #include <errno.h>
 #include <pthread.h>

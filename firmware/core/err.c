@@ -1,4 +1,4 @@
-#include "err.h"
+#include "firmware/core/err.h"
 
 const char *gr_strerror(int code) {
     switch (code) {

@@ -1,19 +1,19 @@
 /* strbuf.c - growable byte buffer (see strbuf.h). */
-#include "strbuf.h"
+#include "firmware/formats/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void ocr_sb_init(ocr_strbuf_t *b) { memset(b, 0, sizeof *b); }
+void fmt_sb_init(fmt_strbuf_t *b) { memset(b, 0, sizeof *b); }
 
-void ocr_sb_free(ocr_strbuf_t *b) {
+void fmt_sb_free(fmt_strbuf_t *b) {
     free(b->s);
     memset(b, 0, sizeof *b);
 }
 
-static int grow(ocr_strbuf_t *b, size_t extra) {
+static int grow(fmt_strbuf_t *b, size_t extra) {
     if (b->oom) return -1;
     if (extra > ((size_t)-1) / 2 - b->len) goto fail;
     size_t need = b->len + extra + 1;
@@ -30,18 +30,18 @@ fail:
     return -1;
 }
 
-void ocr_sb_add(ocr_strbuf_t *b, const char *s, size_t n) {
+void fmt_sb_add(fmt_strbuf_t *b, const char *s, size_t n) {
     if (grow(b, n) != 0) return;
     if (n) memcpy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = '\0';
 }
 
-void ocr_sb_adds(ocr_strbuf_t *b, const char *s) { ocr_sb_add(b, s, strlen(s)); }
+void fmt_sb_adds(fmt_strbuf_t *b, const char *s) { fmt_sb_add(b, s, strlen(s)); }
 
-void ocr_sb_addc(ocr_strbuf_t *b, char c) { ocr_sb_add(b, &c, 1); }
+void fmt_sb_addc(fmt_strbuf_t *b, char c) { fmt_sb_add(b, &c, 1); }
 
-void ocr_sb_printf(ocr_strbuf_t *b, const char *fmt, ...) {
+void fmt_sb_printf(fmt_strbuf_t *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -53,9 +53,9 @@ void ocr_sb_printf(ocr_strbuf_t *b, const char *fmt, ...) {
     b->len += (size_t)n;
 }
 
-char *ocr_sb_take(ocr_strbuf_t *b) {
+char *fmt_sb_take(fmt_strbuf_t *b) {
     if (b->oom) {
-        ocr_sb_free(b);
+        fmt_sb_free(b);
         return NULL;
     }
     char *s = b->s ? b->s : strdup("");

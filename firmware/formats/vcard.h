@@ -7,15 +7,15 @@
  * country} (written to the ADR components when present; on reading, the ADR
  * components are joined into address).
  */
-#ifndef OCR_VCARD_H
-#define OCR_VCARD_H
+#ifndef FMT_VCARD_H
+#define FMT_VCARD_H
 
 #include <stddef.h>
 
 /* One contact (JSON object text) -> one vCard 4.0 (UTF-8, CRLF, lines folded
  * at 75 octets, \\ \, \; \n escaped). *out is malloc'd, owned by the caller.
  * Returns GR_OK, GR_ERR_FORMAT (not a JSON object), GR_ERR_NOMEM. */
-int ocr_vcard_write(const char *contact_json, char **out);
+int fmt_vcard_write(const char *contact_json, char **out);
 
 /* Parse text holding one or more vCards (3.0 or 4.0; folded lines, escapes,
  * QUOTED-PRINTABLE tolerated) into a JSON array text of contacts (*contacts).
@@ -23,6 +23,6 @@ int ocr_vcard_write(const char *contact_json, char **out);
  * {"line":N,"message":".."} (line of its BEGIN). Both are malloc'd, owned by
  * the caller. Returns GR_OK when the text could be read at all (even with
  * bad cards), GR_ERR_FORMAT when it holds no vCard, GR_ERR_NOMEM. */
-int ocr_vcard_read(const char *text, size_t len, char **contacts, char **errors);
+int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors);
 
 #endif

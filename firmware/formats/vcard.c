@@ -1,11 +1,11 @@
 /* vcard.c - vCard 4.0 writer and 2.1/3.0/4.0 reader (RFC 6350, RFC 2426). */
-#include "vcard.h"
+#include "firmware/formats/vcard.h"
 
-#include "err.h"
-#include "strbuf.h"
+#include "firmware/core/err.h"
+#include "firmware/formats/strbuf.h"
 
 #define GR_LOG_MODULE "ocr"
-#include "log.h"
+#include "firmware/core/log.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -17,25 +17,25 @@
 /* ------------------------------------------------------------------ write */
 
 /* RFC 6350 3.4: escape backslash, comma, semicolon and newlines. */
-static void put_escaped(ocr_strbuf_t *b, const char *s) {
+static void put_escaped(fmt_strbuf_t *b, const char *s) {
     for (; s && *s; s++) {
         switch (*s) {
-        case '\\': ocr_sb_add(b, "\\\\", 2); break;
-        case ',': ocr_sb_add(b, "\\,", 2); break;
-        case ';': ocr_sb_add(b, "\\;", 2); break;
+        case '\\': fmt_sb_add(b, "\\\\", 2); break;
+        case ',': fmt_sb_add(b, "\\,", 2); break;
+        case ';': fmt_sb_add(b, "\\;", 2); break;
         case '\r':
             if (s[1] == '\n') s++;
-            ocr_sb_add(b, "\\n", 2);
+            fmt_sb_add(b, "\\n", 2);
             break;
-        case '\n': ocr_sb_add(b, "\\n", 2); break;
-        default: ocr_sb_addc(b, *s);
+        case '\n': fmt_sb_add(b, "\\n", 2); break;
+        default: fmt_sb_addc(b, *s);
         }
     }
 }
 
 /* Append one content line, folded so no line exceeds 75 octets (without
  * CRLF); a fold never splits a UTF-8 sequence. */
-static void put_folded(ocr_strbuf_t *out, const char *line, size_t n) {
+static void put_folded(fmt_strbuf_t *out, const char *line, size_t n) {
     size_t i = 0, limit = 75;
     while (i < n) {
         size_t take = n - i;
@@ -44,15 +44,15 @@ static void put_folded(ocr_strbuf_t *out, const char *line, size_t n) {
             /* back up over continuation bytes so the cut is on a boundary */
             while (take > 1 && ((unsigned char)line[i + take] & 0xC0) == 0x80) take--;
         }
-        if (i > 0) ocr_sb_addc(out, ' ');
-        ocr_sb_add(out, line + i, take);
-        ocr_sb_add(out, "\r\n", 2);
+        if (i > 0) fmt_sb_addc(out, ' ');
+        fmt_sb_add(out, line + i, take);
+        fmt_sb_add(out, "\r\n", 2);
         i += take;
         limit = 74; /* the leading space counts */
     }
 }
 
-static void emit(ocr_strbuf_t *out, ocr_strbuf_t *line) {
+static void emit(fmt_strbuf_t *out, fmt_strbuf_t *line) {
     put_folded(out, line->s ? line->s : "", line->len);
     line->len = 0;
     if (line->s) line->s[0] = '\0';
@@ -75,12 +75,12 @@ static const char *tel_type(const char *t) {
     return "voice";
 }
 
-int ocr_vcard_write(const char *contact_json, char **out) {
+int fmt_vcard_write(const char *contact_json, char **out) {
     int rc = GR_ERR_FORMAT;
     json_t *o = NULL;
-    ocr_strbuf_t b, line;
-    ocr_sb_init(&b);
-    ocr_sb_init(&line);
+    fmt_strbuf_t b, line;
+    fmt_sb_init(&b);
+    fmt_sb_init(&line);
     if (!out) return GR_ERR_INVAL;
     *out = NULL;
     if (!contact_json) goto done;
@@ -99,34 +99,34 @@ int ocr_vcard_write(const char *contact_json, char **out) {
         (sites && !json_is_null(sites) && !json_is_array(sites)))
         goto done;
 
-    ocr_sb_adds(&b, "BEGIN:VCARD\r\nVERSION:4.0\r\n");
+    fmt_sb_adds(&b, "BEGIN:VCARD\r\nVERSION:4.0\r\n");
     /* FN is required: fall back to given+family, then the company. */
-    ocr_sb_adds(&line, "FN:");
+    fmt_sb_adds(&line, "FN:");
     if (*name) {
         put_escaped(&line, name);
     } else if (*given || *family) {
         put_escaped(&line, given);
-        if (*given && *family) ocr_sb_addc(&line, ' ');
+        if (*given && *family) fmt_sb_addc(&line, ' ');
         put_escaped(&line, family);
     } else {
         put_escaped(&line, company);
     }
     emit(&b, &line);
     if (*given || *family) {
-        ocr_sb_adds(&line, "N:");
+        fmt_sb_adds(&line, "N:");
         put_escaped(&line, family);
-        ocr_sb_addc(&line, ';');
+        fmt_sb_addc(&line, ';');
         put_escaped(&line, given);
-        ocr_sb_adds(&line, ";;;");
+        fmt_sb_adds(&line, ";;;");
         emit(&b, &line);
     }
     if (*company) {
-        ocr_sb_adds(&line, "ORG:");
+        fmt_sb_adds(&line, "ORG:");
         put_escaped(&line, company);
         emit(&b, &line);
     }
     if (*title) {
-        ocr_sb_adds(&line, "TITLE:");
+        fmt_sb_adds(&line, "TITLE:");
         put_escaped(&line, title);
         emit(&b, &line);
     }
@@ -145,9 +145,9 @@ int ocr_vcard_write(const char *contact_json, char **out) {
         }
         if (!*num) continue;
         int uri = num[0] == '+' && strspn(num + 1, "0123456789") == strlen(num + 1);
-        ocr_sb_printf(&line, "TEL;VALUE=%s;TYPE=\"%s\":%s", uri ? "uri" : "text", tel_type(type), uri ? "tel:" : "");
+        fmt_sb_printf(&line, "TEL;VALUE=%s;TYPE=\"%s\":%s", uri ? "uri" : "text", tel_type(type), uri ? "tel:" : "");
         if (uri)
-            ocr_sb_adds(&line, num);
+            fmt_sb_adds(&line, num);
         else
             put_escaped(&line, num);
         emit(&b, &line);
@@ -155,14 +155,14 @@ int ocr_vcard_write(const char *contact_json, char **out) {
     json_array_foreach(emails, i, v) {
         if (!json_is_string(v)) goto done;
         if (!*json_string_value(v)) continue;
-        ocr_sb_adds(&line, "EMAIL;TYPE=work:");
+        fmt_sb_adds(&line, "EMAIL;TYPE=work:");
         put_escaped(&line, json_string_value(v));
         emit(&b, &line);
     }
     json_array_foreach(sites, i, v) {
         if (!json_is_string(v)) goto done;
         if (!*json_string_value(v)) continue;
-        ocr_sb_adds(&line, "URL:");
+        fmt_sb_adds(&line, "URL:");
         put_escaped(&line, json_string_value(v));
         emit(&b, &line);
     }
@@ -174,35 +174,35 @@ int ocr_vcard_write(const char *contact_json, char **out) {
             if (jstr(ap, ADR_PARTS[k]) && *jstr(ap, ADR_PARTS[k])) split = 1;
     if (split) {
         /* RFC 6350 ADR: PO box; extended; street; locality; region; code; country */
-        ocr_sb_adds(&line, "ADR;TYPE=work:;");
+        fmt_sb_adds(&line, "ADR;TYPE=work:;");
         for (int k = 0; k < 5; k++) {
             const char *v = jstr(ap, ADR_PARTS[k]);
-            ocr_sb_addc(&line, ';');
+            fmt_sb_addc(&line, ';');
             if (v) put_escaped(&line, v);
         }
         emit(&b, &line);
     } else if (*address) {
         /* One free-text address: the street component holds it all. */
-        ocr_sb_adds(&line, "ADR;TYPE=work:;;");
+        fmt_sb_adds(&line, "ADR;TYPE=work:;;");
         put_escaped(&line, address);
-        ocr_sb_adds(&line, ";;;;");
+        fmt_sb_adds(&line, ";;;;");
         emit(&b, &line);
     }
     if (*note) {
-        ocr_sb_adds(&line, "NOTE:");
+        fmt_sb_adds(&line, "NOTE:");
         put_escaped(&line, note);
         emit(&b, &line);
     }
-    ocr_sb_adds(&b, "END:VCARD\r\n");
+    fmt_sb_adds(&b, "END:VCARD\r\n");
     if (b.oom || line.oom) {
         rc = GR_ERR_NOMEM;
         goto done;
     }
-    *out = ocr_sb_take(&b);
+    *out = fmt_sb_take(&b);
     rc = *out ? GR_OK : GR_ERR_NOMEM;
 done:
-    ocr_sb_free(&line);
-    ocr_sb_free(&b);
+    fmt_sb_free(&line);
+    fmt_sb_free(&b);
     json_decref(o);
     return rc;
 }
@@ -244,8 +244,8 @@ static int qp_params(const char *line) {
 static int split_lines(const char *text, size_t len, vline_t **out, size_t *count) {
     vline_t *v = NULL;
     size_t n = 0, cap = 0;
-    ocr_strbuf_t cur;
-    ocr_sb_init(&cur);
+    fmt_strbuf_t cur;
+    fmt_sb_init(&cur);
     int have = 0, start_line = 0, lineno = 0;
     size_t i = 0;
     while (i < len) {
@@ -260,9 +260,9 @@ static int split_lines(const char *text, size_t len, vline_t **out, size_t *coun
             if (qp_cont) {
                 cur.len--; /* drop the soft break '=' */
                 cur.s[cur.len] = '\0';
-                ocr_sb_add(&cur, p, pl);
+                fmt_sb_add(&cur, p, pl);
             } else {
-                ocr_sb_add(&cur, p + 1, pl - 1);
+                fmt_sb_add(&cur, p + 1, pl - 1);
             }
         } else {
             if (have) {
@@ -274,12 +274,12 @@ static int split_lines(const char *text, size_t len, vline_t **out, size_t *coun
                 }
                 v[n].len = cur.len;
                 v[n].lineno = start_line;
-                v[n].text = ocr_sb_take(&cur);
+                v[n].text = fmt_sb_take(&cur);
                 if (!v[n].text) goto nomem;
                 n++;
             }
-            ocr_sb_init(&cur);
-            ocr_sb_add(&cur, p, pl);
+            fmt_sb_init(&cur);
+            fmt_sb_add(&cur, p, pl);
             have = 1;
             start_line = lineno;
         }
@@ -301,7 +301,7 @@ static int split_lines(const char *text, size_t len, vline_t **out, size_t *coun
         }
         v[n].len = cur.len;
         v[n].lineno = start_line;
-        v[n].text = ocr_sb_take(&cur);
+        v[n].text = fmt_sb_take(&cur);
         if (!v[n].text) goto nomem;
         n++;
     }
@@ -309,7 +309,7 @@ static int split_lines(const char *text, size_t len, vline_t **out, size_t *coun
     *count = n;
     return GR_OK;
 nomem:
-    ocr_sb_free(&cur);
+    fmt_sb_free(&cur);
     for (size_t k = 0; k < n; k++) free(v[k].text);
     free(v);
     return GR_ERR_NOMEM;
@@ -547,18 +547,18 @@ static int card_prop(card_t *c, vprop_t *p, int lineno) {
         if (*value) json_array_append_new(c->websites, json_string(value));
     } else if (!strcmp(n, "ADR")) {
         int k = split_unescape(value, ';', parts, 7);
-        ocr_strbuf_t a;
-        ocr_sb_init(&a);
+        fmt_strbuf_t a;
+        fmt_sb_init(&a);
         for (int q = 0; q < k; q++) {
             trim(parts[q]);
             if (!*parts[q]) continue;
-            if (a.len) ocr_sb_adds(&a, ", ");
-            ocr_sb_adds(&a, parts[q]);
+            if (a.len) fmt_sb_adds(&a, ", ");
+            fmt_sb_adds(&a, parts[q]);
         }
         json_t *cur = json_object_get(c->obj, "address");
         if (!a.oom && a.len && cur && !*json_string_value(cur)) set_str(c->obj, "address", a.s);
         if (a.oom) rc = GR_ERR_NOMEM;
-        ocr_sb_free(&a);
+        fmt_sb_free(&a);
     }
     free(conv);
     return rc;
@@ -601,7 +601,7 @@ static int finish_card(card_t *c) {
     return GR_OK;
 }
 
-int ocr_vcard_read(const char *text, size_t len, char **contacts, char **errors) {
+int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors) {
     int rc = GR_ERR_NOMEM;
     vline_t *lines = NULL;
     size_t nlines = 0;

@@ -1,7 +1,7 @@
 /* libFuzzer target: the vCard reader must never crash, and every contact it
  * accepts must survive a write/read round trip. */
-#include "err.h"
-#include "vcard.h"
+#include "firmware/core/err.h"
+#include "firmware/formats/vcard.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -10,7 +10,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *contacts = NULL, *errors = NULL;
-    int rc = ocr_vcard_read((const char *)data, size, &contacts, &errors);
+    int rc = fmt_vcard_read((const char *)data, size, &contacts, &errors);
     if (rc == GR_OK) {
         json_t *arr = json_loads(contacts, 0, NULL), *errs = json_loads(errors, 0, NULL);
         if (!arr || !json_is_array(arr) || !json_is_array(errs)) __builtin_trap();
@@ -20,9 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         json_array_foreach(arr, i, c) {
             char *one = json_dumps(c, JSON_COMPACT), *v = NULL;
             if (!one) continue;
-            if (ocr_vcard_write(one, &v) != GR_OK) __builtin_trap();
+            if (fmt_vcard_write(one, &v) != GR_OK) __builtin_trap();
             char *c2 = NULL, *e2 = NULL;
-            if (ocr_vcard_read(v, strlen(v), &c2, &e2) != GR_OK) __builtin_trap();
+            if (fmt_vcard_read(v, strlen(v), &c2, &e2) != GR_OK) __builtin_trap();
             json_t *back = json_loads(c2, 0, NULL);
             /* the round trip keeps the name (FN may be rebuilt only when empty) */
             const char *n1 = json_string_value(json_object_get(c, "name"));

@@ -24,6 +24,20 @@ typedef enum {
     GR_CFG_STR, GR_CFG_PATH, GR_CFG_SECRET, GR_CFG_INT, GR_CFG_DOUBLE, GR_CFG_BOOL, GR_CFG_ENUM
 } gr_cfg_type_t;
 
+/* Where a change made while running takes effect (settings.def's apply column). */
+typedef enum { GR_RESTART = 0, GR_LIVE = 1 } gr_cfg_apply_t;
+
+/* Every setting's identifier, GR_SET_<SECTION>_<KEY>, generated from
+ * settings.def: code names a setting by identifier, so a typo fails to
+ * compile. Names ("section.key") are for the outside: files, the command
+ * line, the Settings page. */
+typedef enum {
+#define GR_SETTING(id, ...) GR_SET_##id,
+#include "firmware/core/settings.def"
+#undef GR_SETTING
+    GR_SET_COUNT
+} gr_set_t;
+
 typedef struct {
     const char *section;
     const char *key;
@@ -32,6 +46,7 @@ typedef struct {
     const char *def;       /* default as text */
     double min, max;
     const char *choices;   /* "a|b|c" for ENUM, else NULL */
+    gr_cfg_apply_t apply;  /* GR_LIVE: a change applies at once */
     const char *help;
 } gr_setting_t;
 
@@ -77,15 +92,22 @@ const char *gr_config_file(const gr_config_t *cfg);
 int gr_config_update_file(const char *path, const char *const *names, const char *const *values, size_t n,
                           char *err, size_t errlen);
 
-/* Typed getters; an unknown name is a programmer error (abort). */
-const char *gr_config_str(const gr_config_t *cfg, const char *name);
-long long gr_config_int(const gr_config_t *cfg, const char *name);
-double gr_config_double(const gr_config_t *cfg, const char *name);
-int gr_config_bool(const gr_config_t *cfg, const char *name);
+/* Typed getters by identifier (GR_SET_...). Asking for a setting of another
+ * type gives its value read as that type (the text, or 0). */
+const char *gr_config_str(const gr_config_t *cfg, gr_set_t id);
+long long gr_config_int(const gr_config_t *cfg, gr_set_t id);
+double gr_config_double(const gr_config_t *cfg, gr_set_t id);
+int gr_config_bool(const gr_config_t *cfg, gr_set_t id);
+
+/* The same by name (or an old alias), for code that walks the table; an
+ * unknown name is a programmer error (abort). */
+const char *gr_config_str_named(const gr_config_t *cfg, const char *name);
+long long gr_config_int_named(const gr_config_t *cfg, const char *name);
 
 /* Table access, for the Settings page and docs. */
 size_t gr_config_count(void);
 const gr_setting_t *gr_config_setting(size_t i);
+/* The row of a name or of an old alias ("ocr.region" -> device.region). */
 const gr_setting_t *gr_config_find(const char *name);
 
 /* Print every setting with default and help (INI form, commented). */

@@ -15,7 +15,7 @@
 #ifndef GR_STORAGE_H
 #define GR_STORAGE_H
 
-#include "bus.h"
+#include "firmware/core/bus.h"
 
 #include <stdatomic.h>
 #include <stdio.h>

@@ -1,29 +1,29 @@
 /* utf8.h - the little UTF-8 the field parser needs: decoding with
  * replacement of bad bytes, letter classes for Latin, Latin-1 and Cyrillic,
  * case folding, and Cyrillic->Latin transliteration. Internal to ocr/. */
-#ifndef OCR_UTF8_H
-#define OCR_UTF8_H
+#ifndef FMT_UTF8_H
+#define FMT_UTF8_H
 
 #include <stddef.h>
 
 /* Decode the code point at *s (NUL-terminated) and advance *s past it.
  * Invalid or truncated sequences yield U+FFFD and advance one byte. */
-unsigned ocr_u8_next(const char **s);
+unsigned fmt_u8_next(const char **s);
 /* Encode cp into out (>= 4 bytes); returns the byte count. */
-size_t ocr_u8_put(unsigned cp, char *out);
+size_t fmt_u8_put(unsigned cp, char *out);
 
-int ocr_u8_is_upper(unsigned cp);
-int ocr_u8_is_lower(unsigned cp);
-int ocr_u8_is_letter(unsigned cp);
-int ocr_u8_is_cyrillic(unsigned cp);
-unsigned ocr_u8_lower(unsigned cp);
+int fmt_u8_is_upper(unsigned cp);
+int fmt_u8_is_lower(unsigned cp);
+int fmt_u8_is_letter(unsigned cp);
+int fmt_u8_is_cyrillic(unsigned cp);
+unsigned fmt_u8_lower(unsigned cp);
 
 /* Lower-case ASCII "key" of s for matching: Latin letters lowered, Latin-1
  * accents dropped (ü->u, ß->ss), Cyrillic transliterated (Гаврилова ->
  * gavrilova), everything but [a-z0-9] dropped. Writes at most n-1 bytes. */
-void ocr_u8_key(const char *s, char *out, size_t n);
+void fmt_u8_key(const char *s, char *out, size_t n);
 
 /* Copy s replacing invalid UTF-8 with U+FFFD; malloc'd, caller frees. */
-char *ocr_u8_sanitize(const char *s);
+char *fmt_u8_sanitize(const char *s);
 
 #endif

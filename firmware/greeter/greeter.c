@@ -1,14 +1,14 @@
 /* greeter - the command-line tool. One table of subcommands; each module
  * owns its own (`faces` in vision/, `cards` in ocr/, `contacts`/`sync` in
  * crm/). Output meant for programs is one JSON object per line. */
-#include "cli.h"
-#include "config.h"
-#include "err.h"
-#include "models.h"
-#include "ocr.h"
-#include "store.h"
-#include "version.h"
-#include "vision.h"
+#include "crm/cli.h"
+#include "firmware/core/config.h"
+#include "firmware/core/err.h"
+#include "firmware/core/models.h"
+#include "ocr/ocr.h"
+#include "crm/store.h"
+#include "firmware/core/version.h"
+#include "vision/vision.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +32,7 @@ static int cmd_models(const gr_config_t *cfg, int argc, char **argv) {
         return 2;
     }
     char err[1024];
-    const char *dir = gr_config_str(cfg, "models.dir");
+    const char *dir = gr_config_str(cfg, GR_SET_MODELS_DIR);
     int rc = gr_models_check(dir, 1, err, sizeof err);
     if (rc != GR_OK) {
         fprintf(stderr, "greeter: %s\n", err);
@@ -49,7 +49,7 @@ static int cmd_db(const gr_config_t *cfg, int argc, char **argv) {
     }
     char err[1024];
     crm_store_t *st = NULL;
-    int rc = crm_store_open_dir(gr_config_str(cfg, "storage.dir"), &st, err, sizeof err);
+    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &st, err, sizeof err);
     if (rc != GR_OK) {
         fprintf(stderr, "greeter: %s\n", err);
         return 1;

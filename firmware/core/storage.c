@@ -1,8 +1,8 @@
 /* storage.c - see storage.h. */
 #define GR_LOG_MODULE "storage"
-#include "storage.h"
-#include "err.h"
-#include "log.h"
+#include "firmware/core/storage.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <jansson.h>
 #include <pthread.h>

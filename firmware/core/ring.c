@@ -1,5 +1,5 @@
-#include "ring.h"
-#include "err.h"
+#include "firmware/core/ring.h"
+#include "firmware/core/err.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,8 +1,8 @@
 /* supervise.c - see supervise.h. */
 #define GR_LOG_MODULE "supervise"
-#include "supervise.h"
-#include "err.h"
-#include "log.h"
+#include "firmware/greeterd/supervise.h"
+#include "firmware/core/err.h"
+#include "firmware/core/log.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* vCard 4.0 export and 2.1/3.0/4.0 import: escaping, folding, round trips,
  * bad cards reported with their line. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "err.h"
-#include "vcard.h"
+#include "firmware/core/err.h"
+#include "firmware/formats/vcard.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 
 static json_t *read_one(const char *text, char **errs_out) {
     char *contacts = NULL, *errs = NULL;
-    assert_int_equal(ocr_vcard_read(text, strlen(text), &contacts, &errs), GR_OK);
+    assert_int_equal(fmt_vcard_read(text, strlen(text), &contacts, &errs), GR_OK);
     json_t *arr = json_loads(contacts, 0, NULL);
     assert_non_null(arr);
     assert_true(json_is_array(arr));
@@ -43,7 +43,7 @@ static void assert_folded_ok(const char *v) {
 static void write_escapes_and_fields(void **state) {
     (void)state;
     char *v = NULL;
-    assert_int_equal(ocr_vcard_write("{\"name\":\"Anna; Maria, O\\\\Brien\",\"given_name\":\"Anna\","
+    assert_int_equal(fmt_vcard_write("{\"name\":\"Anna; Maria, O\\\\Brien\",\"given_name\":\"Anna\","
                                      "\"family_name\":\"O'Brien\",\"title\":\"Head of R&D\",\"company\":\"ACME, Inc.\","
                                      "\"phones\":[{\"number\":\"+4930123456\",\"type\":\"work\"},"
                                      "{\"number\":\"+491701234567\",\"type\":\"mobile\"},"
@@ -70,12 +70,12 @@ static void write_escapes_and_fields(void **state) {
 static void write_rejects_non_objects(void **state) {
     (void)state;
     char *v = (char *)1;
-    assert_int_equal(ocr_vcard_write("[1,2]", &v), GR_ERR_FORMAT);
+    assert_int_equal(fmt_vcard_write("[1,2]", &v), GR_ERR_FORMAT);
     assert_null(v);
-    assert_int_equal(ocr_vcard_write("not json", &v), GR_ERR_FORMAT);
-    assert_int_equal(ocr_vcard_write("{\"name\":5}", &v), GR_ERR_FORMAT);
-    assert_int_equal(ocr_vcard_write("{\"phones\":\"+1\"}", &v), GR_ERR_FORMAT);
-    assert_int_equal(ocr_vcard_write(NULL, &v), GR_ERR_FORMAT);
+    assert_int_equal(fmt_vcard_write("not json", &v), GR_ERR_FORMAT);
+    assert_int_equal(fmt_vcard_write("{\"name\":5}", &v), GR_ERR_FORMAT);
+    assert_int_equal(fmt_vcard_write("{\"phones\":\"+1\"}", &v), GR_ERR_FORMAT);
+    assert_int_equal(fmt_vcard_write(NULL, &v), GR_ERR_FORMAT);
 }
 
 static void folding_on_utf8_boundaries(void **state) {
@@ -88,7 +88,7 @@ static void folding_on_utf8_boundaries(void **state) {
         for (int i = 0; i < 60; i++) strcat(name, i % 2 ? "\xe4\xb8\xad" : "\xd0\x96");
         snprintf(json, sizeof json, "{\"name\":\"%s\",\"title\":\"%s\"}", name, name);
         char *v = NULL;
-        assert_int_equal(ocr_vcard_write(json, &v), GR_OK);
+        assert_int_equal(fmt_vcard_write(json, &v), GR_OK);
         assert_folded_ok(v);
         json_t *arr = read_one(v, NULL);
         assert_int_equal(json_array_size(arr), 1);
@@ -109,7 +109,7 @@ static void round_trip_keeps_every_field(void **state) {
                      "\"emails\":[\"s.ivanov@romashka.ru\",\"info@romashka.ru\"],\"websites\":[\"https://romashka.ru/\"],"
                      "\"address\":\"ул. Тверская, д. 1; Москва, 125009\"}";
     char *v = NULL;
-    assert_int_equal(ocr_vcard_write(in, &v), GR_OK);
+    assert_int_equal(fmt_vcard_write(in, &v), GR_OK);
     assert_folded_ok(v);
     json_t *arr = read_one(v, NULL);
     json_t *want = json_loads(in, 0, NULL);
@@ -191,10 +191,10 @@ static void bad_cards_reported_with_line(void **state) {
 static void no_vcard_is_format_error(void **state) {
     (void)state;
     char *c = NULL, *e = NULL;
-    assert_int_equal(ocr_vcard_read("hello\nworld\n", 12, &c, &e), GR_ERR_FORMAT);
+    assert_int_equal(fmt_vcard_read("hello\nworld\n", 12, &c, &e), GR_ERR_FORMAT);
     assert_null(c);
     assert_null(e);
-    assert_int_equal(ocr_vcard_read("", 0, &c, &e), GR_ERR_FORMAT);
+    assert_int_equal(fmt_vcard_read("", 0, &c, &e), GR_ERR_FORMAT);
     /* latin-1 declared via CHARSET is converted rather than refused */
     const char *l1 = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN;CHARSET=ISO-8859-1:Ren\xe9\r\nEND:VCARD\r\n";
     json_t *arr = read_one(l1, NULL);
