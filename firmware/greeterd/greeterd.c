@@ -125,10 +125,25 @@ static void usage(FILE *f) {
             "Settings and their defaults: greeter config --defaults\n");
 }
 
-int main(int argc, char **argv) {
+/* Everything greeterd runs; each part is owned here and nowhere else. */
+typedef struct {
+    gr_config_t *cfg;
+    fw_notify_t *notify;
+    crm_store_t *store;
+    gr_bus_t *bus;
+    gr_ring_t *ring;
+    gr_storage_watch_t *storage_watch;
+    web_server_t *web;
+    crm_sync_t *sync;
+    crm_worker_t *worker;
+    vision_ctx_t vctx;
+    fw_part_t *vision; /* NULL with camera.source=none */
+} daemon_t;
+
+/* The command line: settings into d->cfg; returns -1 to go on, else the exit code. */
+static int parse_args(daemon_t *d, int argc, char **argv) {
     char err[1024];
-    gr_config_t *cfg = NULL;
-    int rc = gr_config_from_args(&cfg, &argc, argv, err, sizeof err);
+    int rc = gr_config_from_args(&d->cfg, &argc, argv, err, sizeof err);
     if (rc != GR_OK) {
         fprintf(stderr, "greeterd: %s\n", err);
         return 2;
@@ -136,132 +151,219 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--version") == 0) {
             printf("greeterd %s\n", GR_VERSION);
-            gr_config_free(cfg);
             return 0;
         }
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
-            gr_config_free(cfg);
             return 0;
         }
         fprintf(stderr, "greeterd: unknown argument '%s'\n", argv[i]);
         usage(stderr);
-        gr_config_free(cfg);
         return 2;
     }
+    return -1;
+}
 
-    /* Block the signals before any thread starts so every thread inherits it. */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGHUP);
+/* Block the signals before any thread starts so every thread inherits it;
+ * the stray-signal handler covers threads started before main (above). */
+static void block_signals(sigset_t *sigs) {
+    sigemptyset(sigs);
+    sigaddset(sigs, SIGINT);
+    sigaddset(sigs, SIGTERM);
+    sigaddset(sigs, SIGHUP);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stray_signal;
-    sa.sa_mask = sigs;
+    sa.sa_mask = *sigs;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    pthread_sigmask(SIG_BLOCK, sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
 
-    int exit_code = 1;
-    crm_store_t *store = NULL;
-    gr_bus_t *bus = NULL;
-    gr_ring_t *ring = NULL;
-    web_server_t *web = NULL;
-    fw_part_t *vision = NULL;
-    crm_sync_t *sync = NULL;
-    crm_worker_t *worker = NULL;
-    fw_notify_t *notify = NULL;
-    gr_storage_watch_t *storage_watch = NULL;
-    vision_ctx_t vctx = {cfg, NULL, NULL};
+static int camera_on(const daemon_t *d) { return strcmp(gr_config_str(d->cfg, GR_SET_CAMERA_SOURCE), "none") != 0; }
 
-    rc = fw_notify_open(&notify);
+/* A part that may be left out of this build (GR_ERR_UNSUPPORTED) is not an error. */
+static int started(int rc, const char *what) {
+    if (rc == GR_OK || rc == GR_ERR_UNSUPPORTED) return GR_OK;
+    LOG_E("%s failed to start: %s", what, gr_strerror(rc));
+    return rc;
+}
+
+/* --- the parts, in the order they start; they stop in the reverse order --- */
+
+static int start_notify(daemon_t *d) {
+    int rc = fw_notify_open(&d->notify);
     if (rc != GR_OK) LOG_W("NOTIFY_SOCKET unusable (%s): no systemd notifications", gr_strerror(rc));
+    LOG_I("greeterd %s starting, state in %s", GR_VERSION, gr_config_str(d->cfg, GR_SET_STORAGE_DIR));
+    return GR_OK;
+}
 
-    LOG_I("greeterd %s starting, state in %s", GR_VERSION, gr_config_str(cfg, GR_SET_STORAGE_DIR));
+static void stop_notify(daemon_t *d) {
+    fw_notify_close(d->notify);
+    d->notify = NULL;
+}
+
+static int open_store(daemon_t *d) {
+    char err[1024];
     /* A schema migration after an update may take minutes on a large
      * database (0006: ~30 s per 100,000 contacts on x86-64, more on a Pi):
      * more than the unit's TimeoutStartSec, and a start killed mid-way rolls
      * the migration back, so the next start would fail the same way. */
-    fw_notify_send(notify, "EXTEND_TIMEOUT_USEC=%llu\nSTATUS=opening the database (a migration may take minutes)",
+    fw_notify_send(d->notify, "EXTEND_TIMEOUT_USEC=%llu\nSTATUS=opening the database (a migration may take minutes)",
                    1800ULL * 1000000ULL);
-    rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &store, err, sizeof err);
+    int rc = crm_store_open_dir(gr_config_str(d->cfg, GR_SET_STORAGE_DIR), &d->store, err, sizeof err);
     if (rc != GR_OK) {
         LOG_E("%s", err);
-        goto out;
+        return rc;
     }
-    LOG_I("database %s at schema version %d", crm_store_path(store), crm_store_version(store));
+    LOG_I("database %s at schema version %d", crm_store_path(d->store), crm_store_version(d->store));
+    return GR_OK;
+}
 
-    const char *source = gr_config_str(cfg, GR_SET_CAMERA_SOURCE);
-    if (strcmp(source, "none") != 0) {
-        rc = gr_models_check(gr_config_str(cfg, GR_SET_MODELS_DIR), 0, err, sizeof err);
-        if (rc != GR_OK) {
-            LOG_E("%s", err);
-            goto out;
-        }
-    }
+static void close_store(daemon_t *d) {
+    /* Fold the write-ahead log into the database file, so a backup of
+     * greeter.db alone is complete and a power cut after this loses nothing. */
+    if (d->store && crm_store_exec(d->store, "PRAGMA wal_checkpoint(TRUNCATE)") != GR_OK)
+        LOG_W("database checkpoint at shutdown failed");
+    crm_store_close(d->store);
+    d->store = NULL;
+}
 
-    bus = gr_bus_new();
-    ring = gr_ring_new(4);
-    if (!bus || !ring) {
+static int check_models(daemon_t *d) {
+    char err[1024];
+    if (!camera_on(d)) return GR_OK;
+    int rc = gr_models_check(gr_config_str(d->cfg, GR_SET_MODELS_DIR), 0, err, sizeof err);
+    if (rc != GR_OK) LOG_E("%s", err);
+    return rc;
+}
+
+static int open_bus(daemon_t *d) {
+    d->bus = gr_bus_new();
+    d->ring = gr_ring_new(4);
+    if (d->bus && d->ring) return GR_OK;
+    LOG_E("out of memory");
+    return GR_ERR_NOMEM;
+}
+
+static void close_bus(daemon_t *d) {
+    gr_ring_free(d->ring);
+    gr_bus_free(d->bus);
+    d->ring = NULL;
+    d->bus = NULL;
+}
+
+/* Consumers start before the producer (vision), so no early event is lost. */
+static int start_storage_watch(daemon_t *d) { return started(gr_storage_watch(d->bus, &d->storage_watch), "storage watcher"); }
+
+static void stop_storage_watch(daemon_t *d) { gr_storage_unwatch(d->storage_watch); }
+
+static int start_web(daemon_t *d) {
+    int rc = started(web_server_open(d->cfg, d->bus, d->ring, &d->web), "web UI");
+    if (rc == GR_OK && d->web) LOG_I("web UI listening on port %d", web_server_port(d->web));
+    return rc;
+}
+
+static void stop_web(daemon_t *d) { web_server_close(d->web); }
+
+static int start_sync(daemon_t *d) { return started(crm_sync_open(d->cfg, d->bus, &d->sync), "sync agent"); }
+
+static void stop_sync(daemon_t *d) { crm_sync_close(d->sync); }
+
+static int start_worker(daemon_t *d) { return started(crm_worker_open(d->cfg, d->bus, &d->worker), "CRM worker"); }
+
+static void stop_worker(daemon_t *d) { crm_worker_close(d->worker); }
+
+/* A pipeline that fails to open (camera unplugged) is retried with back-off
+ * by the supervisor; the web UI runs meanwhile. */
+static int start_vision(daemon_t *d) {
+    if (!camera_on(d)) return GR_OK;
+    fw_part_policy_t pol = {
+        .stall_s = (double)gr_config_int(d->cfg, GR_SET_SUPERVISE_STALL_S),
+        .backoff_min_s = 1,
+        .backoff_max_s = (double)gr_config_int(d->cfg, GR_SET_SUPERVISE_RESTART_MAX_S),
+        .grace_s = (double)gr_config_int(d->cfg, GR_SET_SUPERVISE_WATCHDOG_GRACE_S),
+    };
+    d->vctx = (vision_ctx_t){d->cfg, d->bus, d->ring};
+    d->vision = fw_part_new("vision", &vision_ops, &d->vctx, &pol);
+    if (!d->vision) {
         LOG_E("out of memory");
-        goto out;
+        return GR_ERR_NOMEM;
     }
-    /* Consumers first, so no early event is lost. */
-    rc = gr_storage_watch(bus, &storage_watch);
-    if (rc != GR_OK) {
-        LOG_E("storage watcher failed to start: %s", gr_strerror(rc));
-        goto out;
-    }
-    rc = web_server_open(cfg, bus, ring, &web);
-    if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED) {
-        LOG_E("web UI failed to start: %s", gr_strerror(rc));
-        goto out;
-    }
-    if (web) LOG_I("web UI listening on port %d", web_server_port(web));
-    rc = crm_sync_open(cfg, bus, &sync);
-    if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED) {
-        LOG_E("sync agent failed to start: %s", gr_strerror(rc));
-        goto out;
-    }
-    rc = crm_worker_open(cfg, bus, &worker);
-    if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED) {
-        LOG_E("CRM worker failed to start: %s", gr_strerror(rc));
-        goto out;
-    }
-    if (strcmp(source, "none") != 0) {
-        /* A pipeline that fails to open (camera unplugged) is retried with
-         * back-off by the supervisor; the web UI runs meanwhile. */
-        fw_part_policy_t pol = {
-            .stall_s = (double)gr_config_int(cfg, GR_SET_SUPERVISE_STALL_S),
-            .backoff_min_s = 1,
-            .backoff_max_s = (double)gr_config_int(cfg, GR_SET_SUPERVISE_RESTART_MAX_S),
-            .grace_s = (double)gr_config_int(cfg, GR_SET_SUPERVISE_WATCHDOG_GRACE_S),
-        };
-        vctx.bus = bus;
-        vctx.ring = ring;
-        vision = fw_part_new("vision", &vision_ops, &vctx, &pol);
-        if (!vision) {
-            LOG_E("out of memory");
-            goto out;
-        }
-        rc = fw_part_start(vision, gr_now_mono());
-        if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED)
-            LOG_E("face pipeline failed to start: %s (will retry)", gr_strerror(rc));
-    }
+    int rc = fw_part_start(d->vision, gr_now_mono());
+    if (rc != GR_OK && rc != GR_ERR_UNSUPPORTED) LOG_E("face pipeline failed to start: %s (will retry)", gr_strerror(rc));
+    return GR_OK;
+}
 
-    const char *state_dir = gr_config_str(cfg, GR_SET_STORAGE_DIR);
-    const long long min_mb = gr_config_int(cfg, GR_SET_STORAGE_MIN_FREE_MB);
-    const double jump_s = (double)gr_config_int(cfg, GR_SET_SUPERVISE_CLOCK_JUMP_S);
-    const long long wd_usec = fw_notify_watchdog_usec(notify);
-    fw_disk_t disk = {0, -1};
+static void stop_vision(daemon_t *d) { fw_part_free(d->vision); }
+
+static const struct {
+    int (*start)(daemon_t *);
+    void (*stop)(daemon_t *);
+} parts[] = {
+    {start_notify, stop_notify},               /* systemd: READY, STATUS, WATCHDOG */
+    {open_store, close_store},                 /* the database, migrated */
+    {check_models, NULL},                      /* the face models, when a camera is on */
+    {open_bus, close_bus},                     /* the event bus and the frame ring */
+    {start_storage_watch, stop_storage_watch}, /* the disk-low flag */
+    {start_web, stop_web},                     /* the web UI and API */
+    {start_sync, stop_sync},                   /* the outbox to Bitrix24 / CardDAV */
+    {start_worker, stop_worker},               /* e-mail to managers, retention */
+    {start_vision, stop_vision},               /* the face pipeline, supervised */
+};
+#define N_PARTS (sizeof parts / sizeof parts[0])
+
+/* --- supervision: the main thread's loop until SIGINT or SIGTERM --- */
+
+typedef struct {
+    const char *state_dir;
+    long long min_mb;
+    fw_disk_t disk;
+    double next_disk, last_disk_pub;
+} disk_watch_t;
+
+/* Free disk every DISK_CHECK_S: a warning and "storage.low" on each change,
+ * repeated every DISK_REPEAT_S while low. */
+static void check_disk(disk_watch_t *w, gr_bus_t *bus, double now) {
+    if (now < w->next_disk) return;
+    w->next_disk = now + DISK_CHECK_S;
+    long long free_mb = fw_disk_free_mb(w->state_dir);
+    static gr_log_burst_t statvfs_burst;
+    if (free_mb < 0 && gr_log_burst(&statvfs_burst, 300))
+        LOG_W("cannot measure free space in %s: %s", w->state_dir, gr_strerror((int)free_mb));
+    if (fw_disk_update(&w->disk, free_mb, w->min_mb)) {
+        if (w->disk.low)
+            LOG_W("disk almost full: %lld MB free in %s (storage.min_free_mb=%lld); "
+                  "telling the parts to stop writing snapshots and card images (storage.low)",
+                  w->disk.free_mb, w->state_dir, w->min_mb);
+        else
+            LOG_I("disk space recovered: %lld MB free (storage.low cleared)", w->disk.free_mb);
+        publish_disk(bus, &w->disk, w->min_mb);
+        w->last_disk_pub = now;
+    } else if (w->disk.low && now - w->last_disk_pub >= DISK_REPEAT_S) {
+        publish_disk(bus, &w->disk, w->min_mb);
+        w->last_disk_pub = now;
+    }
+}
+
+static void check_clock(fw_clock_t *clk, gr_bus_t *bus, double jump_s) {
+    double jump = fw_clock_check(clk, now_wall(), now_boot(), jump_s);
+    if (jump == 0) return;
+    char json[64];
+    LOG_W("wall clock jumped by %+.0f s (time sync or manual change); timestamps before now may be off", jump);
+    snprintf(json, sizeof json, "{\"jump_s\":%.0f}", jump);
+    if (gr_bus_publish(bus, "system.clock", json) != GR_OK) LOG_W("could not publish system.clock");
+}
+
+static void supervise(daemon_t *d, const sigset_t *sigs) {
+    disk_watch_t disk = {gr_config_str(d->cfg, GR_SET_STORAGE_DIR), gr_config_int(d->cfg, GR_SET_STORAGE_MIN_FREE_MB),
+                         {0, -1}, gr_now_mono(), 0};
+    const double jump_s = (double)gr_config_int(d->cfg, GR_SET_SUPERVISE_CLOCK_JUMP_S);
+    const long long wd_usec = fw_notify_watchdog_usec(d->notify);
     fw_clock_t clk = {0, 0};
     char status[512] = "", next_status[512];
-    double now = gr_now_mono(), next_disk = now, last_disk_pub = 0;
     int wd_fed = 1;
 
     /* The tick: 1 s, or half the watchdog interval when that is shorter. */
@@ -270,91 +372,65 @@ int main(int argc, char **argv) {
     if (wd_usec > 0) LOG_I("systemd watchdog every %.1f s", (double)wd_usec / 1e6);
 
     LOG_I("ready");
-    describe(status, sizeof status, vision, &disk, min_mb, now);
-    if (fw_notify_send(notify, "READY=1\nSTATUS=%s", status) != GR_OK) LOG_W("sd_notify READY=1 failed");
+    describe(status, sizeof status, d->vision, &disk.disk, disk.min_mb, gr_now_mono());
+    if (fw_notify_send(d->notify, "READY=1\nSTATUS=%s", status) != GR_OK) LOG_W("sd_notify READY=1 failed");
 
     for (;;) {
         struct timespec tick = {tick_ns / 1000000000LL, tick_ns % 1000000000LL};
-        int sig = sigtimedwait(&sigs, NULL, &tick);
+        int sig = sigtimedwait(sigs, NULL, &tick);
         if (sig <= 0) sig = atomic_exchange(&stray_signal, 0);
         if (sig == SIGINT || sig == SIGTERM) {
             LOG_I("signal %d: shutting down", sig);
-            break;
+            return;
         }
         if (sig == SIGHUP) LOG_I("SIGHUP ignored (restart to apply settings)");
-        now = gr_now_mono();
+        double now = gr_now_mono();
 
-        if (vision) fw_part_tick(vision, now);
+        if (d->vision) fw_part_tick(d->vision, now);
+        check_clock(&clk, d->bus, jump_s);
+        check_disk(&disk, d->bus, now);
 
-        double jump = fw_clock_check(&clk, now_wall(), now_boot(), jump_s);
-        if (jump != 0) {
-            char json[64];
-            LOG_W("wall clock jumped by %+.0f s (time sync or manual change); timestamps before now may be off",
-                  jump);
-            snprintf(json, sizeof json, "{\"jump_s\":%.0f}", jump);
-            if (gr_bus_publish(bus, "system.clock", json) != GR_OK) LOG_W("could not publish system.clock");
-        }
-
-        if (now >= next_disk) {
-            next_disk = now + DISK_CHECK_S;
-            long long free_mb = fw_disk_free_mb(state_dir);
-            static gr_log_burst_t statvfs_burst;
-            if (free_mb < 0 && gr_log_burst(&statvfs_burst, 300))
-                LOG_W("cannot measure free space in %s: %s", state_dir, gr_strerror((int)free_mb));
-            if (fw_disk_update(&disk, free_mb, min_mb)) {
-                if (disk.low)
-                    LOG_W("disk almost full: %lld MB free in %s (storage.min_free_mb=%lld); "
-                          "telling the parts to stop writing snapshots and card images (storage.low)",
-                          disk.free_mb, state_dir, min_mb);
-                else
-                    LOG_I("disk space recovered: %lld MB free (storage.low cleared)", disk.free_mb);
-                publish_disk(bus, &disk, min_mb);
-                last_disk_pub = now;
-            } else if (disk.low && now - last_disk_pub >= DISK_REPEAT_S) {
-                publish_disk(bus, &disk, min_mb);
-                last_disk_pub = now;
-            }
-        }
-
-        describe(next_status, sizeof next_status, vision, &disk, min_mb, now);
+        describe(next_status, sizeof next_status, d->vision, &disk.disk, disk.min_mb, now);
         if (strcmp(next_status, status) != 0) {
             memcpy(status, next_status, sizeof status);
             LOG_D("status: %s", status);
-            fw_notify_send(notify, "STATUS=%s", status);
+            fw_notify_send(d->notify, "STATUS=%s", status);
         }
 
         if (wd_usec > 0) {
-            int ok = vision ? fw_part_watchdog_ok(vision, now) : 1;
-            if (ok) fw_notify_send(notify, "WATCHDOG=1");
+            int ok = d->vision ? fw_part_watchdog_ok(d->vision, now) : 1;
+            if (ok) fw_notify_send(d->notify, "WATCHDOG=1");
             if (ok != wd_fed)
                 LOG_W(ok ? "feeding the systemd watchdog again"
                          : "face pipeline down too long: no longer feeding the systemd watchdog");
             wd_fed = ok;
         }
     }
-    exit_code = 0;
+}
 
-out:
-    fw_notify_send(notify, "STOPPING=1\nSTATUS=shutting down");
-    /* Producers first, then consumers, then storage. */
-    if (bus) gr_bus_stop(bus);
-    if (ring) gr_ring_stop(ring);
-    fw_part_free(vision);
-    crm_worker_close(worker);
-    crm_sync_close(sync);
-    web_server_close(web);
-    gr_storage_unwatch(storage_watch);
-    gr_ring_free(ring);
-    gr_bus_free(bus);
-    if (store) {
-        /* Fold the write-ahead log into the database file, so a backup of
-         * greeter.db alone is complete and a power cut after this loses nothing. */
-        if (crm_store_exec(store, "PRAGMA wal_checkpoint(TRUNCATE)") != GR_OK)
-            LOG_W("database checkpoint at shutdown failed");
+int main(int argc, char **argv) {
+    daemon_t d = {0};
+    int rc = parse_args(&d, argc, argv);
+    if (rc >= 0) {
+        gr_config_free(d.cfg);
+        return rc;
     }
-    crm_store_close(store);
-    gr_config_free(cfg);
-    fw_notify_close(notify);
+    sigset_t sigs;
+    block_signals(&sigs);
+
+    size_t n = 0; /* parts started */
+    while (n < N_PARTS && parts[n].start(&d) == GR_OK) n++;
+    const int all_started = n == N_PARTS;
+    if (all_started) supervise(&d, &sigs);
+
+    /* Wake every waiter, then stop producers, consumers and storage: the
+     * reverse of the start order. */
+    fw_notify_send(d.notify, "STOPPING=1\nSTATUS=shutting down");
+    if (d.bus) gr_bus_stop(d.bus);
+    if (d.ring) gr_ring_stop(d.ring);
+    while (n-- > 0)
+        if (parts[n].stop) parts[n].stop(&d);
+    gr_config_free(d.cfg);
     LOG_I("stopped");
-    return exit_code;
+    return all_started ? 0 : 1;
 }
