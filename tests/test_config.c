@@ -121,6 +121,38 @@ static void cli_prints_defaults_and_rejects_bad_values(void **state) {
     free(out);
 }
 
+/* Identifiers generated from settings.def name the same rows as their names. */
+static void identifiers_name_their_rows(void **state) {
+    (void)state;
+    assert_int_equal(gr_config_count(), GR_SET_COUNT);
+    assert_string_equal(gr_config_setting(GR_SET_STORAGE_DIR)->name, "storage.dir");
+    assert_string_equal(gr_config_setting(GR_SET_VISION_MIN_FACE_PX)->name, "vision.min_face_px");
+    assert_string_equal(gr_config_setting(GR_SET_SUPERVISE_CLOCK_JUMP_S)->name, "supervise.clock_jump_s");
+    assert_ptr_equal(gr_config_find("device.region"), gr_config_setting(GR_SET_DEVICE_REGION));
+    /* The apply column: live settings are the ones the Settings page re-applies. */
+    assert_int_equal(gr_config_setting(GR_SET_LOG_LEVEL)->apply, GR_LIVE);
+    assert_int_equal(gr_config_setting(GR_SET_DEVICE_REGION)->apply, GR_LIVE);
+    assert_int_equal(gr_config_setting(GR_SET_WEB_LISTEN)->apply, GR_RESTART);
+    assert_int_equal(gr_config_setting(GR_SET_STORAGE_DIR)->apply, GR_RESTART);
+}
+
+/* ocr.region was renamed device.region; the old name still works everywhere. */
+static void old_name_is_an_alias(void **state) {
+    (void)state;
+    gr_config_t *c = gr_config_new();
+    char err[512];
+    assert_ptr_equal(gr_config_find("ocr.region"), gr_config_setting(GR_SET_DEVICE_REGION));
+    assert_int_equal(gr_config_set(c, "ocr.region", "BR", err, sizeof err), GR_OK);
+    assert_string_equal(gr_config_str(c, GR_SET_DEVICE_REGION), "BR");
+    const char *ini = "[ocr]\nregion = DE\n";
+    assert_int_equal(gr_config_load_text(c, ini, strlen(ini), "test.conf", err, sizeof err), GR_OK);
+    assert_string_equal(gr_config_str(c, GR_SET_DEVICE_REGION), "DE");
+    assert_string_equal(gr_config_str_named(c, "ocr.region"), "DE");
+    assert_int_equal(gr_config_set(c, "ocr.region", "Brazil", err, sizeof err), GR_ERR_RANGE);
+    assert_string_equal(gr_config_str(c, GR_SET_DEVICE_REGION), "DE");
+    gr_config_free(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_work),
@@ -128,6 +160,8 @@ int main(void) {
         cmocka_unit_test(ini_file_and_command_line),
         cmocka_unit_test(file_errors_name_line),
         cmocka_unit_test(cli_prints_defaults_and_rejects_bad_values),
+        cmocka_unit_test(identifiers_name_their_rows),
+        cmocka_unit_test(old_name_is_an_alias),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
