@@ -1,0 +1,48 @@
+/* Signing in and out: the login form, and starting the app for a session. */
+import { S } from './state.js';
+import { $, toast } from './ui.js';
+import { api } from './api.js';
+import { refreshBadges } from './badges.js';
+import { startEvents, stopEvents } from './events.js';
+import { route } from './router.js';
+
+export function showLogin() {
+  stopEvents();
+  S.csrf = null;
+  $('#app').hidden = true;
+  $('#greeting-view').hidden = true;
+  $('#login-view').hidden = false;
+  $('#login-pass').focus();
+}
+
+export async function doLogin(ev) {
+  ev.preventDefault();
+  $('#login-error').textContent = '';
+  try {
+    const r = await api('POST', '/api/v1/login', {
+      username: $('#login-user').value, password: $('#login-pass').value,
+    });
+    S.csrf = r.csrf_token;
+    $('#login-pass').value = '';
+    await start();
+  } catch (e) {
+    $('#login-error').textContent = e.status === 401 ? 'Wrong user name or password.' : e.message;
+  }
+}
+
+export async function start() {
+  try {
+    S.me = await api('GET', '/api/v1/me');
+  } catch (e) {
+    return;
+  }
+  S.csrf = S.me.csrf_token;
+  $('#login-view').hidden = true;
+  $('#app').hidden = false;
+  $('#device-name').textContent = S.me.device || 'Greeter';
+  $('#user-name').textContent = S.me.username;
+  startEvents();
+  refreshBadges();
+  if (S.me.must_change) toast('Please change the initial password (Settings).');
+  route();
+}
