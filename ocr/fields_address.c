@@ -1,0 +1,134 @@
+/* fields_address.c - the address lines, for the field parser: a score per
+ * line (street words in en/de/fr/ru incl. German compounds, US state and
+ * ZIP, UK postcodes, postcode shapes incl. "NN NNN", a leading house number)
+ * and the stage that takes the best line and grows it to the street lines
+ * above and the city lines below in the same column. Splitting the address
+ * into its parts is address.c. */
+#include "ocr/fields_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const STREET_WORDS[] = {
+    "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "drive", "dr", "way", "suite", "apt", "flat",
+    "studio", "unit", "floor", "box", "psc", "unit", "court", "ct", "place", "pl", "square", "sq", "parkway",
+    "boulevard", "blvd", "highway", "hwy", "crescent", "close", "gardens", "terrace", "row", "green", "mews",
+    "straße", "strasse", "str", "weg", "platz", "allee", "ring", "gasse", "damm", "ufer", "chaussee",
+    "rue", "bd", "boulevard", "avenue", "chemin", "impasse", "allée", "quai", "cours", "route", "cedex",
+    "ул", "улица", "д", "дом", "пр", "просп", "проспект", "пер", "переулок", "ш", "шоссе", "наб", "г", "к", "п",
+    "с", "клх", "стр", "корп", "кв", "офис", "пл", NULL};
+
+/* US state codes following a city comma: "Wilsonview, NY 59663". */
+static int us_state_zip(const char *s) {
+    for (const char *p = s; *p; p++) {
+        if (isupper((unsigned char)p[0]) && isupper((unsigned char)p[1]) && p[2] == ' ' &&
+            strspn(p + 3, "0123456789") == 5 && (p == s || p[-1] == ' '))
+            return 1;
+    }
+    return 0;
+}
+
+/* How much a line looks like part of an address (0: not at all). */
+static int address_score(const fld_line_t *l) {
+    const char *s = l->t;
+    int digits = 0, score = 0;
+    for (const char *c = s; *c; c++) digits += isdigit((unsigned char)*c) != 0;
+    if (digits >= 12 || strchr(s, '@')) return 0;
+    /* words */
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    int nwords = 0, street = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ,.;", &save); w; w = strtok_r(NULL, " ,.;", &save)) {
+        nwords++;
+        char low[64];
+        ocr_fld_lower(w, strlen(w), low, sizeof low);
+        /* one-letter abbreviations (г. к. п. с. д.) only with their dot */
+        int dotted = s[(w - buf) + strlen(w)] == '.';
+        size_t ncp = 0;
+        for (const char *c = low; *c; c++) ncp += ((unsigned char)*c & 0xC0) != 0x80;
+        if (ocr_fld_is_label(low, STREET_WORDS) && (ncp > 1 || dotted)) street = 1;
+        /* German compounds: ...straße, ...weg, ...platz, ...allee, ...ring */
+        size_t ll = strlen(low);
+        static const char *suf[] = {"straße", "strasse", "weg", "platz", "allee", "ring", "gasse", "damm", NULL};
+        for (int i = 0; suf[i] && !street; i++) {
+            size_t k = strlen(suf[i]);
+            if (ll > k + 2 && !strcmp(low + ll - k, suf[i])) street = 1;
+        }
+    }
+    if (street) score += 2;
+    if (us_state_zip(s)) score += 3;
+    /* UK postcode: "WC2B 6UN", "SW1A 1AA", "M1 1AE" */
+    for (const char *c = s; *c; c++) {
+        if (c != s && c[-1] != ' ') continue;
+        size_t a = 0;
+        while (a < 2 && isupper((unsigned char)c[a])) a++;
+        if (a == 0 || !isdigit((unsigned char)c[a])) continue;
+        size_t b = a + 1;
+        if (isdigit((unsigned char)c[b]) || isupper((unsigned char)c[b])) b++;
+        if (c[b] == ' ' && isdigit((unsigned char)c[b + 1]) && isupper((unsigned char)c[b + 2]) &&
+            isupper((unsigned char)c[b + 3]) && !isalnum((unsigned char)c[b + 4])) {
+            score += 2;
+            break;
+        }
+    }
+    /* postcode shapes: 5 or 6 digits, or "NN NNN" (French), as a word */
+    for (const char *c = s; *c; c++) {
+        if (isdigit((unsigned char)*c) && (c == s || !isdigit((unsigned char)c[-1]))) {
+            size_t k = strspn(c, "0123456789");
+            if ((k == 5 || k == 6) && !isdigit((unsigned char)c[k])) score += 2;
+            else if (k == 2 && c[2] == ' ' && strspn(c + 3, "0123456789") == 3 && !isdigit((unsigned char)c[6])) score += 2;
+            c += k - 1;
+        }
+    }
+    /* house number next to words: "801 Marcus", "Riehlstraße 6", "797, rue" */
+    if (digits > 0 && digits <= 6 && nwords >= 2) score += 1;
+    /* a line that starts with a house number and goes on in words */
+    size_t hn = strspn(s, "0123456789");
+    if (hn >= 1 && hn <= 5 && (s[hn] == ' ' || (s[hn] == ',' && s[hn + 1] == ' ')) && digits == (int)hn && nwords >= 3) score += 1;
+    return score;
+}
+
+
+void ocr_fld_find_address(fld_state_t *p) {
+    int abest = -1, ascore = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        l->addr = address_score(l);
+        if (l->addr > ascore) {
+            ascore = l->addr;
+            abest = (int)i;
+        }
+    }
+    if (abest < 0 || ascore < 2) return;
+    int *lines = p->addr_lines;
+    lines[p->naddr++] = abest;
+    p->l[abest].kind = FLD_ADDR;
+    /* upwards: street lines above a city line */
+    int cur = abest;
+    while (p->naddr < 4) {
+        int up = ocr_fld_above(p, cur);
+        if (up < 0 || p->l[up].kind != FLD_OTHER || p->l[up].addr < 1) break;
+        memmove(lines + 1, lines, sizeof(int) * (size_t)p->naddr);
+        lines[0] = up;
+        p->naddr++;
+        p->l[up].kind = FLD_ADDR;
+        cur = up;
+    }
+    cur = abest;
+    while (p->naddr < 5) {
+        int dn = ocr_fld_below(p, cur);
+        if (dn < 0 || p->l[dn].kind != FLD_OTHER) break;
+        /* a city line: address-like, or a few capitalised words of similar size */
+        int near = p->l[dn].h == 0 || abs(p->l[dn].h - p->l[cur].h) <= p->l[cur].h / 3;
+        if (p->l[dn].addr < 1 && !(near && ocr_fld_count_words(p->l[dn].t) <= 3 && !ocr_fld_title_words(p->l[dn].t) &&
+                                   !ocr_fld_company_marks(p->l[dn].t)))
+            break;
+        lines[p->naddr++] = dn;
+        p->l[dn].kind = FLD_ADDR;
+        cur = dn;
+    }
+}

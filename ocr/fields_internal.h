@@ -1,0 +1,156 @@
+/* fields_internal.h - what the field parser's files share (ocr/fields*.c):
+ * the parse state the stages fill in turn (cleaned lines with their kind,
+ * the e-mails, websites and phones found, the region hints, the chosen
+ * address, name, company and title lines), the stages themselves in the
+ * order ocr_fields_parse runs them, and the text, layout and domain helpers
+ * several stages use. Not for other parts or other ocr/ files: they use
+ * fields.h. Names: functions ocr_fld_*, types fld_*_t, constants FLD_*. */
+#ifndef OCR_FIELDS_INTERNAL_H
+#define OCR_FIELDS_INTERNAL_H
+
+#include "ocr/fields.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define FLD_MAX_ITEMS 8 /* e-mails, websites and phones kept per card, each */
+#define FLD_MAX_REGIONS 6
+#define FLD_MAX_ADDR_LINES 6
+
+/* What a line was found to be. */
+enum {
+    FLD_OTHER = 0, /* not decided yet */
+    FLD_EMAIL,
+    FLD_WEB,
+    FLD_PHONE,
+    FLD_SOCIAL, /* @handle without a domain */
+    FLD_ADDR,
+    FLD_NAME,
+    FLD_TITLE,
+    FLD_COMPANY,
+    FLD_JUNK /* logo or QR noise */
+};
+
+/* One cleaned line. */
+typedef struct {
+    char *t;       /* cleaned text, owned by the parse state */
+    float conf;
+    int x, y, w, h;
+    int kind;      /* FLD_* */
+    int contact;   /* holds an e-mail/web/phone/handle */
+    int addr;      /* address score */
+    int cyr;       /* Cyrillic letters */
+    int letters;
+} fld_line_t;
+
+typedef struct {
+    char number[24]; /* E.164 */
+    const char *type; /* "work", "mobile" or "fax" (static strings) */
+    float conf;
+} fld_phone_t;
+
+/* An e-mail or website and the confidence of the line it came from. */
+typedef struct {
+    char s[256];
+    float conf;
+} fld_item_t;
+
+/* The parse state: one per ocr_fields_parse call, filled stage by stage. */
+typedef struct {
+    fld_line_t *l; /* n lines in reading order */
+    size_t n;
+    fld_item_t emails[FLD_MAX_ITEMS];
+    int nemails;
+    fld_item_t sites[FLD_MAX_ITEMS];
+    int nsites;
+    fld_phone_t phones[FLD_MAX_ITEMS];
+    int nphones;
+    char regions[FLD_MAX_REGIONS][3]; /* ISO alpha-2 hints for phone numbers, best first */
+    int nregions;
+    int ncyr, nlat; /* Cyrillic and other letters on the card */
+    int addr_lines[FLD_MAX_ADDR_LINES]; /* the address, top to bottom */
+    int naddr;
+    int iname, icomp, ititle;     /* line indexes; -1 when absent */
+    char stem[128];               /* key of the e-mail/web domain's registrable label */
+    char local[128];              /* the first e-mail's local part */
+} fld_state_t;
+
+/* ------------------------------------------------ the stages, in order */
+
+/* fields_web.c: e-mails, websites and @handles by their grammar; a web line
+ * without dots or TLD completed from the e-mail's domain; e-mail and web
+ * domains that differ a little made equal. */
+void ocr_fld_find_contacts(fld_state_t *p);
+/* fields_phone.c: region hints (domains, script, international numbers on
+ * the card); returns the fallback region (region when libphonenumber knows
+ * it, else NULL). */
+const char *ocr_fld_find_regions(fld_state_t *p, const char *region);
+/* fields_phone.c: the phones of every line that is not e-mail/web/handle. */
+void ocr_fld_find_phones(fld_state_t *p, const char *fallback);
+/* fields_address.c: the best address line grown to its neighbours. */
+void ocr_fld_find_address(fld_state_t *p);
+/* fields_names.c: name, company and title among the lines left. */
+void ocr_fld_find_people(fld_state_t *p);
+/* fields_names.c: the company name fixes a near-miss domain; the name
+ * fixes a one-letter slip in the e-mail's local part. */
+void ocr_fld_cross_check(fld_state_t *p);
+/* fields_names.c: name, given_name, family_name, title and company into the
+ * contact o, their confidences into conf. */
+void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf);
+
+/* fields.c: o[key] = v ("" for NULL), conf[key] = c rounded to 0.01 (0 when v is empty). */
+void ocr_fld_set_field(json_t *o, json_t *conf, const char *key, const char *v, double c);
+
+/* ------------------------------------------------ fields_text.c: text */
+
+/* Cleaned copy of one OCR line (typographic dashes/quotes/spaces unified,
+ * spaces collapsed, leading icon debris dropped); malloc'd, caller frees;
+ * NULL when out of memory. */
+char *ocr_fld_clean_line(const char *in);
+/* ASCII copy of s for e-mail/URL grammar: Cyrillic homoglyphs mapped to
+ * Latin, other non-ASCII as '~'. Writes at most n-1 bytes and a NUL. */
+void ocr_fld_ascii_fold(const char *s, char *out, size_t n);
+/* Lower-case copy of the n bytes at s (UTF-8) into out, NUL-terminated;
+ * stops when fewer than 5 bytes of out are left. Returns its length. */
+size_t ocr_fld_lower(const char *s, size_t n, char *out, size_t outlen);
+/* 1 when w (lower case) is one of the NULL-terminated labels. */
+int ocr_fld_is_label(const char *w, const char *const *labels);
+/* How many words of s (split at any of seps) are, lower-cased, in list. */
+int ocr_fld_count_listed(const char *s, const char *seps, const char *const *list);
+int ocr_fld_count_words(const char *s);
+int ocr_fld_ci_starts(const char *s, const char *p);
+/* Case-insensitive (ASCII) substring search. */
+const char *ocr_fld_ci_find(const char *hay, const char *needle);
+void ocr_fld_lower_ascii(char *s);
+/* Levenshtein distance of two short ASCII strings (99 when longer than 63). */
+int ocr_fld_edit_distance(const char *a, const char *b);
+/* Strip trailing punctuation OCR hangs on a name/company ("Snyder."). */
+void ocr_fld_trim_punct(char *s);
+
+/* ------------------------------------------------ fields_layout.c */
+
+/* Sort order of lines: rows top to bottom, left first in a row. */
+int ocr_fld_cmp_y(const void *a, const void *b);
+/* Index of the line right below / above line i in the same column, or -1;
+ * the next / previous line when there are no boxes. */
+int ocr_fld_below(const fld_state_t *p, int i);
+int ocr_fld_above(const fld_state_t *p, int i);
+
+/* ------------------------------------------------ fields_names.c */
+
+/* Company legal-form marks (GmbH, PLC, ООО, « ...) in s. */
+int ocr_fld_company_marks(const char *s);
+/* Title words (manager, Leiter, директор ...) in s. */
+int ocr_fld_title_words(const char *s);
+
+/* ------------------------------------------------ fields_web.c: domains */
+
+/* Country (alpha-2) of a domain's TLD, or NULL. */
+const char *ocr_fld_tld_region(const char *domain);
+/* The host of a website: no scheme, no path. */
+void ocr_fld_site_host(const char *site, char *host, size_t n);
+/* Replace the registrable label of the host in s (an e-mail or URL of
+ * capacity cap) by stem when it is a near-miss of it. 1 when replaced. */
+int ocr_fld_fix_stem(char *s, size_t cap, const char *stem);
+
+#endif

@@ -1,0 +1,205 @@
+/* fields_phone.c - phone numbers, for the field parser: digit runs with
+ * separators (O/l/S/B/Z between digits read as digits), the label before a
+ * number giving its type (work, mobile, fax in en/de/fr/ru), the region
+ * hints a number is parsed with (e-mail/web country domain, countries of
+ * international numbers on the card, Cyrillic text, then the caller's
+ * region) and the stage that collects the valid numbers of every line
+ * through libphonenumber (firmware/formats/phone.h). */
+#include "ocr/fields_internal.h"
+
+#include "firmware/core/err.h"
+#include "firmware/formats/phone.h"
+#include "firmware/formats/utf8.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const LBL_MOBILE[] = {"m", "mob", "mobile", "mobil", "cell", "cellular", "handy", "portable", "port",
+                                         "gsm", "м", "моб", "мобильный", "мобильный телефон", "сот", "сотовый", NULL};
+static const char *const LBL_FAX[] = {"f", "fax", "telefax", "télécopie", "telecopie", "факс", "ф", NULL};
+static const char *const LBL_WORK[] = {"t", "tel", "tél", "phone", "telephone", "téléphone", "telefon", "office", "o",
+                                       "p", "ph", "direct", "work", "büro", "fon", "тел", "т", "телефон", "раб", "w",
+                                       "bureau", "fixe", "standard", NULL};
+
+/* Type of the label word(s) just before a number. */
+static const char *label_type(const char *before) {
+    /* last word of `before`, letters only, lowered */
+    char w[64];
+    size_t n = strlen(before);
+    while (n && !fmt_u8_is_letter((unsigned char)before[n - 1]) && (unsigned char)before[n - 1] < 0x80) n--;
+    size_t e = n;
+    while (n && (isalpha((unsigned char)before[n - 1]) || (unsigned char)before[n - 1] >= 0x80)) n--;
+    size_t k = e - n;
+    if (k == 0 || k >= sizeof w) return NULL;
+    const char *src = before + n;
+    ocr_fld_lower(src, k, w, sizeof w);
+    if (ocr_fld_is_label(w, LBL_MOBILE)) return "mobile";
+    if (ocr_fld_is_label(w, LBL_FAX)) return "fax";
+    if (ocr_fld_is_label(w, LBL_WORK)) return "work";
+    return NULL;
+}
+
+static int add_phone(fld_state_t *p, const char *e164, const char *type, float conf) {
+    for (int i = 0; i < p->nphones; i++)
+        if (!strcmp(p->phones[i].number, e164)) return 0;
+    if (p->nphones >= FLD_MAX_ITEMS) return 0;
+    snprintf(p->phones[p->nphones].number, sizeof p->phones[0].number, "%s", e164);
+    p->phones[p->nphones].type = type;
+    p->phones[p->nphones].conf = conf;
+    p->nphones++;
+    return 1;
+}
+
+/* Map OCR confusions inside a digit run. */
+static int digitish(int c) {
+    switch (c) {
+    case 'O': case 'o': case 'Q': case 'D': return '0';
+    case 'l': case 'I': case '|': case 'i': case '!': return '1';
+    case 'S': case 's': return '5';
+    case 'B': return '8';
+    case 'Z': case 'z': return '2';
+    case 'G': return '6';
+    default: return 0;
+    }
+}
+
+typedef struct {
+    size_t start, end;     /* byte range of the number in the line */
+    char digits[64];       /* cleaned number text */
+    int ndigits;
+} numspan_t;
+
+/* Next phone-like span at or after *pos: digits with separators
+ * + ( ) - . / space and confusable letters between digits. */
+static int next_number(const char *s, size_t *pos, numspan_t *ns) {
+    size_t i = *pos, n = strlen(s);
+    while (i < n) {
+        if (!(isdigit((unsigned char)s[i]) || (s[i] == '+' && i + 1 < n && isdigit((unsigned char)s[i + 1])) ||
+              (s[i] == '(' && i + 1 < n && isdigit((unsigned char)s[i + 1])))) {
+            i++;
+            continue;
+        }
+        size_t j = i, o = 0;
+        int nd = 0;
+        while (j < n && o + 2 < sizeof ns->digits) {
+            int c = (unsigned char)s[j];
+            int d = isdigit(c) ? c : 0;
+            /* a confusable letter counts only between digits: "49 3O 12" */
+            if (!d && digitish(c) && j > i && j + 1 < n && isdigit((unsigned char)s[j + 1]) &&
+                (isdigit((unsigned char)s[j - 1]) || (s[j - 1] == ' ' && j >= 2 && isdigit((unsigned char)s[j - 2]))))
+                d = digitish(c);
+            if (d) {
+                ns->digits[o++] = (char)d;
+                nd++;
+            } else if (c == '{' || c == '[') {
+                ns->digits[o++] = '(';
+            } else if (c == '}' || c == ']') {
+                ns->digits[o++] = ')';
+            } else if (strchr("+()-./ ", c)) {
+                /* a space followed by a letter ends the number */
+                if (c == ' ' && j + 1 < n && isalpha((unsigned char)s[j + 1]) && !digitish((unsigned char)s[j + 1])) break;
+                ns->digits[o++] = (char)c;
+            } else {
+                break;
+            }
+            j++;
+        }
+        ns->digits[o] = '\0';
+        ns->ndigits = nd;
+        ns->start = i;
+        ns->end = j;
+        *pos = j > i ? j : i + 1;
+        if (nd >= 6) return 1;
+        i = *pos;
+    }
+    *pos = n;
+    return 0;
+}
+
+static int parse_phone_regions(fld_state_t *p, const char *num, const char *fallback, char *e164, fmt_phone_kind_t *kind) {
+    for (int i = 0; i < p->nregions; i++)
+        if (fmt_phone_parse(num, p->regions[i], e164, 24, kind) == GR_OK) return 1;
+    if (fallback && fmt_phone_parse(num, fallback, e164, 24, kind) == GR_OK) return 1;
+    /* "(0)" trunk digits printed inside an international number */
+    return 0;
+}
+
+/* Phones of one line; returns how many were found. */
+static int line_phones(fld_state_t *p, fld_line_t *l, const char *fallback) {
+    size_t pos = 0;
+    numspan_t ns;
+    int found = 0;
+    size_t prev_end = 0;
+    while (next_number(l->t, &pos, &ns)) {
+        char before[128];
+        size_t bl = ns.start - prev_end < sizeof before - 1 ? ns.start - prev_end : sizeof before - 1;
+        memcpy(before, l->t + ns.start - bl, bl);
+        before[bl] = '\0';
+        prev_end = ns.end;
+        char e164[24];
+        fmt_phone_kind_t kind = FMT_PHONE_UNKNOWN;
+        const char *type = label_type(before);
+        /* "89333 Dinslaken": a short number followed by a word and with no
+         * label is a postcode, not a phone */
+        if (!type && ns.ndigits < 8 && ns.digits[0] != '+') continue;
+        if (!parse_phone_regions(p, ns.digits, fallback, e164, &kind)) {
+            /* an icon read as a digit in front: "0 (641) 521-7547" */
+            const char *rest = ns.digits;
+            if (isdigit((unsigned char)rest[0]) && rest[1] == ' ' && rest[2] == '(') rest += 2;
+            else continue;
+            if (!parse_phone_regions(p, rest, fallback, e164, &kind)) continue;
+        }
+        if (!type) type = kind == FMT_PHONE_MOBILE ? "mobile" : "work";
+        found += add_phone(p, e164, type, l->conf);
+    }
+    return found;
+}
+
+
+/* Add a region hint (alpha-2, upper-cased) unless it is there or the list is full. */
+static void add_region(fld_state_t *p, const char *r) {
+    if (!r || strlen(r) != 2) return;
+    for (int i = 0; i < p->nregions; i++)
+        if (!strcasecmp(p->regions[i], r)) return;
+    if (p->nregions < FLD_MAX_REGIONS) {
+        p->regions[p->nregions][0] = (char)toupper((unsigned char)r[0]);
+        p->regions[p->nregions][1] = (char)toupper((unsigned char)r[1]);
+        p->regions[p->nregions][2] = '\0';
+        p->nregions++;
+    }
+}
+
+const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
+    for (int i = 0; i < p->nemails; i++) add_region(p, ocr_fld_tld_region(strchr(p->emails[i].s, '@')));
+    for (int i = 0; i < p->nsites; i++) {
+        char host[256];
+        ocr_fld_site_host(p->sites[i].s, host, sizeof host);
+        add_region(p, ocr_fld_tld_region(host));
+    }
+    if (p->ncyr > p->nlat / 2 && p->ncyr > 5) add_region(p, "RU");
+    /* international numbers on the card tell the country too */
+    for (size_t i = 0; i < p->n; i++) {
+        const char *plus = strchr(p->l[i].t, '+');
+        if (!plus) continue;
+        size_t pos = (size_t)(plus - p->l[i].t);
+        numspan_t ns;
+        char e164[24], cc[3];
+        if (next_number(p->l[i].t, &pos, &ns) && ns.digits[0] == '+' &&
+            fmt_phone_parse(ns.digits, "ZZ", e164, sizeof e164, NULL) == GR_OK && fmt_phone_region(e164, cc, sizeof cc) == GR_OK)
+            add_region(p, cc);
+    }
+    return region && fmt_phone_region_known(region) ? region : NULL;
+}
+
+void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind == FLD_EMAIL || l->kind == FLD_WEB || l->kind == FLD_SOCIAL) continue;
+        if (line_phones(p, l, fallback) > 0) {
+            l->kind = FLD_PHONE;
+            l->contact = 1;
+        }
+    }
+}

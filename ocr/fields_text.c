@@ -1,0 +1,166 @@
+/* fields_text.c - the text of one line, for the field parser: the cleaned
+ * copy every stage reads (typographic variants unified, spaces collapsed,
+ * icon debris in front dropped), the ASCII fold the e-mail/web grammar runs
+ * on (Cyrillic look-alikes mapped back to Latin), lower-casing and word
+ * lists (labels, legal forms and title words are counted by one tokeniser),
+ * case-insensitive search, edit distance and trailing punctuation. */
+#include "ocr/fields_internal.h"
+
+#include "firmware/formats/strbuf.h"
+#include "firmware/formats/utf8.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int ocr_fld_ci_starts(const char *s, const char *p) { return strncasecmp(s, p, strlen(p)) == 0; }
+
+const char *ocr_fld_ci_find(const char *hay, const char *needle) {
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, n)) return hay;
+    return NULL;
+}
+
+void ocr_fld_lower_ascii(char *s) {
+    for (; *s; s++) *s = (char)tolower((unsigned char)*s);
+}
+
+size_t ocr_fld_lower(const char *s, size_t n, char *out, size_t outlen) {
+    size_t o = 0;
+    const char *q = s;
+    while (q < s + n && o + 4 < outlen) o += fmt_u8_put(fmt_u8_lower(fmt_u8_next(&q)), out + o);
+    out[o] = '\0';
+    return o;
+}
+
+int ocr_fld_is_label(const char *w, const char *const *labels) {
+    for (int i = 0; labels[i]; i++)
+        if (!strcasecmp(w, labels[i])) return 1;
+    return 0;
+}
+
+int ocr_fld_count_listed(const char *s, const char *seps, const char *const *list) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    int n = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(buf, seps, &save); w; w = strtok_r(NULL, seps, &save)) {
+        char low[64];
+        ocr_fld_lower(w, strlen(w), low, sizeof low);
+        if (ocr_fld_is_label(low, list)) n++;
+    }
+    return n;
+}
+
+int ocr_fld_count_words(const char *s) {
+    int n = 0, in = 0;
+    for (; *s; s++) {
+        if (*s == ' ') in = 0;
+        else if (!in) {
+            in = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+int ocr_fld_edit_distance(const char *a, const char *b) {
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 63 || m > 63) return 99;
+    int d[64][64];
+    for (size_t i = 0; i <= n; i++) d[i][0] = (int)i;
+    for (size_t j = 0; j <= m; j++) d[0][j] = (int)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+            d[i][j] = c;
+        }
+    return d[n][m];
+}
+
+/* Cyrillic letters that the Russian model reads Latin e-mails/URLs as. */
+static int homoglyph(unsigned c) {
+    switch (c) {
+    case 0x430: return 'a'; case 0x435: return 'e'; case 0x43E: return 'o'; case 0x440: return 'p';
+    case 0x441: return 'c'; case 0x443: return 'y'; case 0x445: return 'x'; case 0x43A: return 'k';
+    case 0x43C: return 'm'; case 0x442: return 't'; case 0x43D: return 'h'; case 0x432: return 'b';
+    case 0x433: return 'r'; case 0x438: return 'u'; case 0x43F: return 'n'; case 0x434: return 'g';
+    case 0x456: return 'i'; case 0x448: return 'w'; case 0x410: return 'a'; case 0x415: return 'e';
+    case 0x41E: return 'o'; case 0x420: return 'p'; case 0x421: return 'c'; case 0x425: return 'x';
+    case 0x41A: return 'k'; case 0x41C: return 'm'; case 0x422: return 't'; case 0x41D: return 'h';
+    case 0x412: return 'b';
+    default: return 0;
+    }
+}
+
+void ocr_fld_ascii_fold(const char *s, char *out, size_t n) {
+    size_t w = 0;
+    while (*s && w + 1 < n) {
+        unsigned c = fmt_u8_next(&s);
+        if (c < 0x80) out[w++] = (char)c;
+        else if (homoglyph(c)) out[w++] = (char)homoglyph(c);
+        else out[w++] = '~'; /* keeps "für" from becoming "fr" */
+    }
+    out[w] = '\0';
+}
+
+char *ocr_fld_clean_line(const char *in) {
+    char *s = fmt_u8_sanitize(in);
+    if (!s) return NULL;
+    /* typographic variants */
+    fmt_strbuf_t b;
+    fmt_sb_init(&b);
+    const char *p = s;
+    while (*p) {
+        const char *q = p;
+        unsigned c = fmt_u8_next(&p);
+        if (c == 0x2014 || c == 0x2013 || c == 0x2012 || c == 0x2212) fmt_sb_addc(&b, '-');
+        else if (c == 0x2018 || c == 0x2019 || c == 0x201B || c == 0x2032) fmt_sb_addc(&b, '\'');
+        else if (c == 0x201C || c == 0x201D) fmt_sb_addc(&b, '"');
+        else if (c == 0xA0 || c == '\t' || c == 0xFFFD) fmt_sb_addc(&b, ' ');
+        else fmt_sb_add(&b, q, (size_t)(p - q));
+    }
+    free(s);
+    s = fmt_sb_take(&b);
+    if (!s) return NULL;
+    /* collapse spaces */
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (*r == ' ' && (w == s || w[-1] == ' ')) continue;
+        *w++ = *r;
+    }
+    *w = '\0';
+    while (w > s && w[-1] == ' ') *--w = '\0';
+    /* drop leading icon debris: tokens without letters or digits, and a
+     * lone lower-case letter before a capitalised word */
+    for (;;) {
+        char *sp = strchr(s, ' ');
+        if (!sp) break;
+        size_t k = (size_t)(sp - s);
+        int alnum = 0;
+        const char *q = s;
+        while (q < sp) {
+            unsigned c = fmt_u8_next(&q);
+            if (fmt_u8_is_letter(c) || (c >= '0' && c <= '9')) alnum = 1;
+        }
+        int lone_lower = k == 1 && islower((unsigned char)s[0]) && (isupper((unsigned char)sp[1]) || (unsigned char)sp[1] >= 0xC0);
+        if (alnum && !lone_lower) break;
+        /* keep "+" and "(" that start a phone number */
+        if (k == 1 && (s[0] == '+' || s[0] == '(')) break;
+        memmove(s, sp + 1, strlen(sp + 1) + 1);
+    }
+    return s;
+}
+
+void ocr_fld_trim_punct(char *s) {
+    size_t n = strlen(s);
+    while (n && strchr(".,;:|-_", s[n - 1]) && !(n >= 2 && s[n - 2] != ' ' && s[n - 1] == '.' && n >= 3 &&
+                                                (s[n - 3] == '.' || s[n - 3] == ' ' || strchr("RLAGCO", s[n - 2]))))
+        s[--n] = '\0';
+    while (n && s[n - 1] == ' ') s[--n] = '\0';
+}

@@ -1,0 +1,454 @@
+/* fields_web.c - e-mails and websites, for the field parser: the grammar
+ * that finds an e-mail (spaces around @ and after dots removed, "host co.uk"
+ * joined, @handles without a domain told apart) or a website (www, scheme,
+ * label or known TLD, and a registrable name) in an ASCII-folded line; the
+ * contact stage that marks those lines and recovers a web line read without
+ * its dots or TLD from the e-mail's domain; the agreement of e-mail and web
+ * domains; the voting key (ocr_fields_contact_key); the domain helpers other
+ * stages use (TLD country, host, registrable label and its repair). */
+#include "ocr/fields_internal.h"
+
+#include "firmware/formats/utf8.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A character of an e-mail's local part. */
+static int is_word_char(int c) { return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
+
+const char *ocr_fld_tld_region(const char *domain) {
+    static const struct { const char *tld, *cc; } map[] = {
+        {".co.uk", "GB"}, {".uk", "GB"}, {".de", "DE"}, {".fr", "FR"}, {".ru", "RU"}, {".at", "AT"},
+        {".ch", "CH"},    {".it", "IT"}, {".es", "ES"}, {".nl", "NL"}, {".be", "BE"}, {".pl", "PL"},
+        {".ca", "CA"},    {".au", "AU"}, {".us", "US"}, {".ie", "IE"}, {".by", "BY"}, {".kz", "KZ"},
+        {".ua", "UA"},    {".lu", "LU"}, {".se", "SE"}, {".dk", "DK"}, {".no", "NO"}, {".fi", "FI"},
+        {".pt", "PT"},    {".cz", "CZ"}};
+    size_t n = strlen(domain);
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
+        size_t k = strlen(map[i].tld);
+        if (n > k && !strcasecmp(domain + n - k, map[i].tld)) return map[i].cc;
+    }
+    return NULL;
+}
+
+/* A host name: letters, digits, dots and dashes, ending in a 2-12 letter TLD. */
+static int valid_domain(const char *d) {
+    const char *dot = strrchr(d, '.');
+    if (!dot || dot == d || strlen(dot + 1) < 2 || strlen(dot + 1) > 12) return 0;
+    for (const char *c = dot + 1; *c; c++)
+        if (!isalpha((unsigned char)*c)) return 0;
+    for (const char *c = d; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-') return 0;
+    if (strstr(d, "..") || d[0] == '.' || d[0] == '-') return 0;
+    return 1;
+}
+
+/* Known TLD-ish fragments that OCR separates from the domain with a space. */
+static int tld_fragment(const char *t) {
+    static const char *f[] = {"com", "de", "fr", "ru", "uk", "co.uk", "org", "net", "io", "eu", "info", "biz", NULL};
+    size_t n = strcspn(t, " ");
+    for (int i = 0; f[i]; i++)
+        if (strlen(f[i]) == n && !strncasecmp(t, f[i], n)) return 1;
+    return 0;
+}
+
+/* "colette. mercier@x. fr" -> "colette.mercier@x.fr": OCR puts a space
+ * after dots inside e-mail addresses and host names. */
+static void contract_dots(char *s) {
+    char *w = s, prev = ' ';
+    for (char *r = s; *r; r++) {
+        char c = *r;
+        *w++ = c;
+        if (c == '.' && isalnum((unsigned char)prev) && r[1] == ' ' && islower((unsigned char)r[2])) r++;
+        prev = c;
+    }
+    *w = '\0';
+}
+
+/* Find an e-mail in line a (ASCII-folded). Returns 1 and fills out. */
+static int find_email(const char *a, char *out, size_t outlen, int *social) {
+    *social = 0;
+    const char *at = strchr(a, '@');
+    if (!at) {
+        /* "name(at)domain" */
+        return 0;
+    }
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", a);
+    contract_dots(buf);
+    char *A = strchr(buf, '@');
+    /* join "local @domain" and "local@ domain" */
+    if (A > buf && A[-1] == ' ') {
+        memmove(A - 1, A, strlen(A) + 1);
+        A--;
+    }
+    if (A[1] == ' ') memmove(A + 1, A + 2, strlen(A + 2) + 1);
+    char *l = A;
+    while (l > buf && (is_word_char((unsigned char)l[-1]) || l[-1] == ',' || l[-1] == '|')) l--;
+    for (char *q = l; q < A; q++)
+        if (*q == '|') *q = 'l'; /* the name check below may turn it into the right letter */
+    char *r = A + 1;
+    while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
+    /* "domain co.uk": a space where a dot was */
+    if (*r == ' ' && tld_fragment(r + 1 + strspn(r + 1, "."))) {
+        *r = '.';
+        while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-')) r++;
+    }
+    /* "@tay lorstanton.com": a space inside the host name */
+    if (*r == ' ' && !memchr(A + 1, '.', (size_t)(r - A - 1)) && isalnum((unsigned char)r[1])) {
+        const char *nx = r + 1;
+        size_t k = strcspn(nx, " ");
+        if (memchr(nx, '.', k)) {
+            memmove(r, r + 1, strlen(r + 1) + 1);
+            while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
+        }
+    }
+    size_t ll = (size_t)(A - l);
+    if (ll == 0) {
+        /* "@handle" with no domain: social media, never an e-mail */
+        *social = 1;
+        return 0;
+    }
+    char em[300];
+    if ((size_t)(r - l) >= sizeof em) return 0;
+    memcpy(em, l, (size_t)(r - l));
+    em[r - l] = '\0';
+    for (char *c = em; *c; c++)
+        if (*c == ',') *c = '.';
+    while (*em && (em[strlen(em) - 1] == '.' || em[strlen(em) - 1] == '-')) em[strlen(em) - 1] = '\0';
+    char *local = em;
+    while (*local == '.' || *local == '-' || *local == '_') local++;
+    char *dom = strchr(local, '@');
+    if (!dom || dom == local) return 0;
+    *dom++ = '\0';
+    /* "lyonsbaker-co.uk": a dash read for the dot before a known 2nd level */
+    char *cu = strstr(dom, "-co.uk");
+    if (cu) *cu = '.';
+    ocr_fld_lower_ascii(dom);
+    if (!strchr(dom, '.')) {
+        /* "@domain" then a space-less TLD read as letters: give up */
+        *social = 1;
+        return 0;
+    }
+    if (!valid_domain(dom)) return 0;
+    snprintf(out, outlen, "%s@%s", local, dom);
+    ocr_fld_lower_ascii(out);
+    return 1;
+}
+
+/* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk".
+ * Sets *off and *len within host; 0 when there is none. */
+static int host_stem(const char *host, size_t *off, size_t *len) {
+    const char *end = host + strlen(host);
+    const char *last = strrchr(host, '.');
+    if (!last || last == host) return 0;
+    const char *e = last;
+    /* two-level public suffixes: co.uk, com.au, org.uk ... */
+    const char *prev = e - 1;
+    while (prev > host && *prev != '.') prev--;
+    if (*prev == '.' && (e - prev - 1 == 2 || e - prev - 1 == 3) && end - last - 1 == 2 &&
+        (!strncmp(prev + 1, "co", 2) || !strncmp(prev + 1, "com", 3) || !strncmp(prev + 1, "org", 3) ||
+         !strncmp(prev + 1, "ac", 2) || !strncmp(prev + 1, "gov", 3)))
+        e = prev;
+    const char *b = e - 1;
+    while (b > host && b[-1] != '.' && b[-1] != '/' && b[-1] != '@') b--;
+    if (e <= b) return 0;
+    *off = (size_t)(b - host);
+    *len = (size_t)(e - b);
+    return 1;
+}
+
+/* Find a website in line a (ASCII-folded), not part of an e-mail. */
+static int find_site(const char *a, int labelled, char *out, size_t outlen) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", a);
+    contract_dots(buf);
+    /* "www, x" / "www x" / "wwwx" */
+    char *w = buf + (ocr_fld_ci_find(buf, "www") ? ocr_fld_ci_find(buf, "www") - buf : (ptrdiff_t)strlen(buf));
+    if (!*w) w = NULL;
+    if (w) {
+        char *q = w + 3;
+        if (*q == ',' || *q == ' ') {
+            if (*q == ',' && q[1] == ' ') memmove(q + 1, q + 2, strlen(q + 2) + 1);
+            *q = '.';
+            if (q[1] == ' ') memmove(q + 1, q + 2, strlen(q + 2) + 1);
+        } else if (*q != '.' && isalnum((unsigned char)*q)) {
+            memmove(q + 1, q, strlen(q) + 1);
+            *q = '.';
+        }
+    }
+    const char *p = buf;
+    while (*p) {
+        while (*p == ' ') p++;
+        const char *e = p;
+        while (*e && *e != ' ') e++;
+        char tok[300];
+        size_t k = (size_t)(e - p);
+        if (k > 0 && k < sizeof tok) {
+            memcpy(tok, p, k);
+            tok[k] = '\0';
+            /* a dot read as a comma or space before the TLD */
+            if (!strchr(tok, '@')) {
+                char *t = tok;
+                while (*t && strchr("|([{<'\"", *t)) t++;
+                size_t tl = strlen(t);
+                while (tl && strchr(".,;:)]}>|'\"", t[tl - 1])) t[--tl] = '\0';
+                char scheme[16] = "";
+                char *host = t;
+                if (ocr_fld_ci_starts(t, "https://") || ocr_fld_ci_starts(t, "http://")) {
+                    size_t sl = (size_t)(strstr(t, "//") - t) + 2;
+                    snprintf(scheme, sizeof scheme, "%.*s", (int)sl, t);
+                    ocr_fld_lower_ascii(scheme);
+                    host = t + sl;
+                }
+                char *slash = strchr(host, '/');
+                char path[200] = "";
+                if (slash) {
+                    snprintf(path, sizeof path, "%s", slash);
+                    *slash = '\0';
+                }
+                for (char *c = host; *c; c++)
+                    if (*c == ',') *c = '.';
+                ocr_fld_lower_ascii(host);
+                /* "www.merle fr": the dot before the TLD read as a space */
+                const char *after_www = ocr_fld_ci_starts(host, "www.") ? host + 4 : host;
+                if ((!valid_domain(host) || !strchr(after_www, '.')) && *e == ' ' &&
+                    (after_www != host || scheme[0] || labelled)) {
+                    const char *nx = e + 1;
+                    size_t nk = strcspn(nx, " ");
+                    char frag[32];
+                    if (nk < sizeof frag) {
+                        memcpy(frag, nx, nk);
+                        frag[nk] = '\0';
+                        size_t hl = strlen(host);
+                        if (tld_fragment(frag) && hl + nk + 2 < sizeof tok - (size_t)(host - tok)) {
+                            host[hl] = '.';
+                            memcpy(host + hl + 1, frag, nk + 1);
+                            ocr_fld_lower_ascii(host);
+                            e = nx + nk;
+                        }
+                    }
+                }
+                /* "www" misread as "mumum", "vvww", "wvw" */
+                size_t fl = strcspn(host, ".");
+                if (fl >= 3 && fl <= 6 && host[fl] == '.' && strspn(host, "wvmun") == fl && strchr(host + fl + 1, '.') &&
+                    strncmp(host, "www", 3)) {
+                    memmove(host + 3, host + fl, strlen(host + fl) + 1);
+                    memcpy(host, "www", 3);
+                }
+                size_t so, sl;
+                int www = ocr_fld_ci_starts(host, "www.");
+                if (!host_stem(host, &so, &sl) || (www && so != 4) || tld_fragment(host)) {
+                    p = e;
+                    continue;
+                }
+                if (valid_domain(host) && (www || scheme[0] || labelled || ocr_fld_tld_region(host) ||
+                                           strstr(host, ".com") || strstr(host, ".org") || strstr(host, ".net"))) {
+                    snprintf(out, outlen, "%s%s%s", scheme, host, strcmp(path, "/") ? path : "");
+                    return 1;
+                }
+            }
+        }
+        p = e;
+    }
+    return 0;
+}
+
+/* 1 when the line starts with a web label (Web:, W, Site, Сайт ...). */
+static int web_labelled(const char *t) {
+    static const char *const WEB_LBL[] = {"web", "w", "www", "site", "website", "internet", "url", "сайт",
+                                          "site web", "homepage", NULL};
+    char first[32];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(t, ": "), t);
+    char flow[32];
+    ocr_fld_lower(first, strlen(first), flow, sizeof flow);
+    return ocr_fld_is_label(flow, WEB_LBL);
+}
+
+int ocr_fields_contact_key(const char *text, char *key, size_t keylen) {
+    if (keylen) key[0] = '\0';
+    if (!text || keylen < 4) return 0;
+    char *t = ocr_fld_clean_line(text);
+    if (!t) return 0;
+    char a[512], v[300];
+    ocr_fld_ascii_fold(t, a, sizeof a);
+    int social = 0, found = 0;
+    if (find_email(a, v, sizeof v, &social)) {
+        snprintf(key, keylen, "e:%s", v);
+        found = 1;
+    } else if (!social && find_site(a, web_labelled(t), v, sizeof v)) {
+        /* the site as card_score compares it: no scheme, no www., no final / */
+        const char *h = strstr(v, "://") ? strstr(v, "://") + 3 : v;
+        if (!strncmp(h, "www.", 4)) h += 4;
+        size_t n = strlen(h);
+        while (n && h[n - 1] == '/') n--;
+        snprintf(key, keylen, "w:%.*s", (int)n, h);
+        found = 1;
+    }
+    free(t);
+    return found;
+}
+
+/* Same length, differing in 1..2 places. */
+static int near_same_len(const char *a, size_t al, const char *b) {
+    if (strlen(b) != al) return 0;
+    int d = 0;
+    for (size_t i = 0; i < al; i++) d += a[i] != b[i];
+    return d >= 1 && d <= 2;
+}
+
+/* Replace the stem of the host inside s (an e-mail or URL) by stem when it
+ * is a near-miss of it (OCR: lyonshaker -> lyonsbaker). */
+int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
+    char *host = strchr(s, '@');
+    host = host ? host + 1 : s;
+    char *sch = strstr(host, "://");
+    if (sch) host = sch + 3;
+    char h[256];
+    snprintf(h, sizeof h, "%.*s", (int)strcspn(host, "/"), host);
+    size_t off, len;
+    if (!host_stem(h, &off, &len) || len < 6) return 0;
+    /* compare without hyphens ("bernard-consell" ~ "bernardconseil") */
+    char bare[128], fixed[128];
+    size_t bl = 0;
+    for (size_t i = 0; i < len && bl + 1 < sizeof bare; i++)
+        if (h[off + i] != '-') bare[bl++] = h[off + i];
+    bare[bl] = '\0';
+    if (bl < 6 || !near_same_len(bare, bl, stem)) return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < len && i + 1 < sizeof fixed; i++) fixed[i] = h[off + i] == '-' ? '-' : stem[k++];
+    fixed[len < sizeof fixed ? len : sizeof fixed - 1] = '\0';
+    stem = fixed;
+    char out[512];
+    int n = snprintf(out, sizeof out, "%.*s%s%s", (int)(host - s + (ptrdiff_t)off), s, stem, host + off + len);
+    if (n < 0 || (size_t)n >= cap) return 0;
+    memcpy(s, out, (size_t)n + 1);
+    return 1;
+}
+
+/* Append s to v (n items) unless it is there (any case) or v is full; 1 when added. */
+static int add_item(fld_item_t *v, int *n, const char *s, float conf) {
+    for (int i = 0; i < *n; i++)
+        if (!strcasecmp(v[i].s, s)) return 0;
+    if (*n >= FLD_MAX_ITEMS) return 0;
+    snprintf(v[*n].s, sizeof v[*n].s, "%s", s);
+    v[*n].conf = conf;
+    (*n)++;
+    return 1;
+}
+
+void ocr_fld_site_host(const char *site, char *host, size_t n) {
+    const char *s = strstr(site, "://");
+    snprintf(host, n, "%s", s ? s + 3 : site);
+    host[strcspn(host, "/")] = '\0';
+}
+
+/* E-mails, websites and @handles, line by line. */
+static void contact_lines(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        char a[512], v[300];
+        ocr_fld_ascii_fold(l->t, a, sizeof a);
+        int social = 0;
+        if (find_email(a, v, sizeof v, &social)) {
+            add_item(p->emails, &p->nemails, v, l->conf);
+            l->kind = FLD_EMAIL;
+            l->contact = 1;
+            continue;
+        }
+        if (social) {
+            l->kind = FLD_SOCIAL;
+            l->contact = 1;
+            continue;
+        }
+        if (find_site(a, web_labelled(l->t), v, sizeof v)) {
+            add_item(p->sites, &p->nsites, v, l->conf);
+            l->kind = FLD_WEB;
+            l->contact = 1;
+        }
+    }
+}
+
+/* A web address read without its dots ("spencercom") is recognised from
+ * the e-mail's domain. */
+static void site_without_dots(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER || strchr(l->t, ' ')) continue;
+        char k[256], dk[256];
+        fmt_u8_key(l->t, k, sizeof k);
+        const char *dom = strchr(p->emails[0].s, '@') + 1;
+        fmt_u8_key(dom, dk, sizeof dk);
+        if (strlen(dk) >= 5 && (!strcmp(k, dk) || (!strncmp(k, "www", 3) && !strcmp(k + 3, dk)))) {
+            char site[300];
+            snprintf(site, sizeof site, "%s%s", strncmp(k, "www", 3) ? "" : "www.", dom);
+            add_item(p->sites, &p->nsites, site, l->conf * 0.8f);
+            l->kind = FLD_WEB;
+            l->contact = 1;
+        }
+    }
+}
+
+/* "Web: www finchstaniey": a web line whose host lost its TLD takes the
+ * e-mail's domain when the names are close. */
+static void site_without_tld(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        const char *w = ocr_fld_ci_find(l->t, "www");
+        int lab = ocr_fld_ci_starts(l->t, "web") || ocr_fld_ci_starts(l->t, "site") || ocr_fld_ci_starts(l->t, "internet");
+        if (!w && !lab) continue;
+        char k[256], dk[256];
+        fmt_u8_key(w ? w + 3 : strpbrk(l->t, ": ") ? strpbrk(l->t, ": ") : l->t, k, sizeof k);
+        const char *dom = strchr(p->emails[0].s, '@') + 1;
+        fmt_u8_key(dom, dk, sizeof dk);
+        size_t kl = strlen(k);
+        if (kl < 5 || kl > strlen(dk)) continue;
+        char dpre[256];
+        snprintf(dpre, sizeof dpre, "%.*s", (int)kl, dk);
+        if (ocr_fld_edit_distance(k, dpre) <= 2) {
+            char site[300];
+            snprintf(site, sizeof site, "%s%s", w ? "www." : "", dom);
+            add_item(p->sites, &p->nsites, site, l->conf * 0.7f);
+            l->kind = FLD_WEB;
+            l->contact = 1;
+        }
+    }
+}
+
+/* E-mail and web domains usually agree: when they differ a little, keep
+ * the one read with more confidence for both. */
+static void agree_domains(fld_state_t *p) {
+    for (int i = 0; i < p->nemails; i++)
+        for (int j = 0; j < p->nsites; j++) {
+            char *ed = strchr(p->emails[i].s, '@') + 1;
+            char *sd = p->sites[j].s;
+            char *ss = strstr(sd, "://");
+            if (ss) sd = ss + 3;
+            if (!strncmp(sd, "www.", 4)) sd += 4;
+            size_t sdl = strcspn(sd, "/");
+            char sdom[256];
+            snprintf(sdom, sizeof sdom, "%.*s", (int)sdl, sd);
+            int d = ocr_fld_edit_distance(ed, sdom);
+            if (d == 0 || d > 2 || strlen(sdom) < 6) continue;
+            if (p->emails[i].conf >= p->sites[j].conf) {
+                char rebuilt[256];
+                size_t pre = (size_t)(sd - p->sites[j].s);
+                snprintf(rebuilt, sizeof rebuilt, "%.*s%s%s", (int)pre, p->sites[j].s, ed, sd + sdl);
+                snprintf(p->sites[j].s, sizeof p->sites[j].s, "%s", rebuilt);
+            } else {
+                snprintf(ed, sizeof p->emails[i].s - (size_t)(ed - p->emails[i].s), "%s", sdom);
+            }
+        }
+}
+
+void ocr_fld_find_contacts(fld_state_t *p) {
+    contact_lines(p);
+    if (p->nemails && !p->nsites) site_without_dots(p);
+    if (p->nemails && !p->nsites) site_without_tld(p);
+    agree_domains(p);
+}
