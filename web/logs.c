@@ -2,7 +2,7 @@
  * in-memory ring of firmware/core/log.h, for the System page.
  */
 #define GR_LOG_MODULE "web"
-#include "web/admin.h"
+#include "web/logs.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 
