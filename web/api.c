@@ -1,5 +1,5 @@
-/* api.c - the JSON API under /api/v1 (docs/API.md): login, the CRM records
- * (through the crm/ headers, never SQL of our own), visits, scans,
+/* api.c - the JSON API under /api/v1 (docs/API.md) over the CRM: the
+ * records (through the crm/ headers, never SQL of our own), visits, scans,
  * notifications, people and status. The router (router.c) picks the
  * handler; the uploads go to media.c. Every handler answers JSON; errors
  * are {"error","message"}.
@@ -29,7 +29,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <time.h>
 
 #define MAX_QUERY 256
 
@@ -37,13 +36,6 @@ static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
 static void method_not_allowed(web_req_t *r, const char *allowed) {
     web_reply_error(r, 405, "method_not_allowed", "allowed here: %s", allowed);
-}
-
-/* 1 when the request's method is `method`; else replies 405 and returns 0. */
-static int allow(web_req_t *r, const char *method) {
-    if (is(r->method, method)) return 1;
-    method_not_allowed(r, method);
-    return 0;
 }
 
 static const char *actor(web_req_t *r) { return r->sess.username[0] ? r->sess.username : "web"; }
@@ -86,101 +78,6 @@ static int path_id(web_req_t *r, const char *what, int64_t *id) {
     if (r->nsegs == 4 && web_parse_id(r->segs[3], id) == GR_OK) return 0;
     web_reply_error(r, 404, "not_found", "no such %s", what);
     return -1;
-}
-
-/* ---- login ---- */
-
-static void cookie_header(web_req_t *r, struct MHD_Response *resp, const char *token, long max_age) {
-    if (!resp) return;
-    char c[256];
-    snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld%s", WEB_SESSION_COOKIE, token, max_age,
-             r->ctx->tls ? "; Secure" : "");
-    MHD_add_response_header(resp, "Set-Cookie", c);
-}
-
-void web_api_login(web_req_t *r) {
-    if (!allow(r, "POST")) return;
-    json_t *in = NULL;
-    if (web_req_json(r, &in) != GR_OK) return;
-    const char *user = json_string_value(json_object_get(in, "username"));
-    const char *pw = json_string_value(json_object_get(in, "password"));
-    crm_store_t *st = user && pw ? web_req_db(r) : NULL; /* NULL: replied 503 */
-    if (!st) {
-        if (!user || !pw) web_reply_error(r, 400, "invalid", "username and password (strings) are required");
-        json_decref(in);
-        return;
-    }
-    char token[WEB_TOKEN_HEX];
-    web_session_t s;
-    int retry = 0;
-    int rc = web_auth_login(r->ctx->auth, st, r->client, user, pw, token, &s, &retry);
-    json_decref(in);
-    if (rc == GR_ERR_BUSY) {
-        web_reply_error(r, 429, "rate_limited", "too many failed logins; try again in %d s", retry);
-        char ra[16];
-        snprintf(ra, sizeof ra, "%d", retry);
-        if (r->resp) MHD_add_response_header(r->resp, "Retry-After", ra);
-        return;
-    }
-    if (rc == GR_ERR_AUTH || rc == GR_ERR_INVAL) {
-        web_reply_error(r, 401, "bad_credentials", "wrong user name or password");
-        return;
-    }
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, "login failed");
-        return;
-    }
-    web_reply_json(r, 200,
-                   json_pack("{s:s, s:s, s:b, s:f}", "csrf_token", s.csrf, "username", s.username, "must_change",
-                             s.must_change, "expires_at", s.expires_at));
-    cookie_header(r, r->resp, token, (long)(s.expires_at - (double)time(NULL)));
-}
-
-void web_api_logout(web_req_t *r) {
-    if (!allow(r, "POST")) return;
-    crm_store_t *st = web_req_db(r);
-    if (!st) return;
-    int rc = web_auth_logout(r->ctx->auth, st, r->token);
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, NULL);
-        return;
-    }
-    web_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
-    cookie_header(r, r->resp, "", 0);
-}
-
-void web_api_me(web_req_t *r) {
-    if (!allow(r, "GET")) return;
-    web_reply_json(r, 200,
-                   json_pack("{s:s, s:s, s:b, s:f, s:s, s:s}", "username", r->sess.username, "csrf_token", r->sess.csrf,
-                             "must_change", r->sess.must_change, "expires_at", r->sess.expires_at, "device",
-                             gr_config_str(r->ctx->cfg, GR_SET_DEVICE_NAME), "greeting",
-                             gr_config_str(r->ctx->cfg, GR_SET_WEB_GREETING)));
-}
-
-void web_api_password(web_req_t *r) {
-    if (!allow(r, "POST")) return;
-    json_t *in = NULL;
-    if (web_req_json(r, &in) != GR_OK) return;
-    crm_store_t *st = web_req_db(r);
-    if (!st) {
-        json_decref(in);
-        return;
-    }
-    char err[256] = "";
-    int rc = web_auth_change_password(r->ctx->auth, st, r->client, r->sess.user_id, r->token,
-                                      json_string_value(json_object_get(in, "old_password")),
-                                      json_string_value(json_object_get(in, "new_password")), err, sizeof err);
-    json_decref(in);
-    if (rc == GR_ERR_BUSY) {
-        web_reply_error(r, 429, "rate_limited", "%s", err);
-        return;
-    }
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, err);
-        return;
-    }
-    web_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
 /* ---- CRM records ---- */
@@ -310,12 +207,12 @@ static void contact_action(web_req_t *r, crm_store_t *st, int64_t id, const char
     json_t *out = NULL;
     int rc;
     if (is(action, "vcard")) {
-        if (!allow(r, "GET")) return;
+        if (!web_req_allow(r, "GET")) return;
         contact_vcard(r, st, id);
         return;
     }
     if (is(action, "duplicates")) {
-        if (!allow(r, "GET")) return;
+        if (!web_req_allow(r, "GET")) return;
         json_t *c = NULL;
         rc = crm_contact_get(st, id, &c);
         if (rc != GR_OK) {
@@ -332,14 +229,14 @@ static void contact_action(web_req_t *r, crm_store_t *st, int64_t id, const char
         return;
     }
     if (is(action, "activity")) {
-        if (!allow(r, "GET")) return;
+        if (!web_req_allow(r, "GET")) return;
         int limit, offset;
         if (paging(r, &limit, &offset, NULL) < 0) return;
         rc = crm_activity_list(st, "contact", id, limit, offset, &out);
         reply_result(r, rc, out, NULL);
         return;
     }
-    if (!allow(r, "POST")) return;
+    if (!web_req_allow(r, "POST")) return;
     json_t *in = NULL;
     if (web_req_json(r, &in) != GR_OK) return;
     int64_t other = 0;
@@ -404,12 +301,12 @@ static void entity_route(web_req_t *r, const entity_t *e) {
         return;
     }
     if (is(e->name, "contacts") && n == 4 && is(segs[3], "export")) {
-        if (!allow(r, "GET")) return;
+        if (!web_req_allow(r, "GET")) return;
         contacts_export(r, st);
         return;
     }
     if (is(e->name, "contacts") && n == 4 && is(segs[3], "import")) {
-        if (!allow(r, "POST")) return;
+        if (!web_req_allow(r, "POST")) return;
         contacts_import(r, st);
         return;
     }
@@ -424,7 +321,7 @@ static void entity_route(web_req_t *r, const entity_t *e) {
             return;
         }
         if (is(e->name, "leads") && is(segs[4], "convert")) {
-            if (!allow(r, "POST")) return;
+            if (!web_req_allow(r, "POST")) return;
             rc = crm_lead_convert(st, id, actor(r), &out, err, sizeof err);
             reply_result(r, rc, out, err);
             return;
@@ -465,7 +362,7 @@ static void entity_route(web_req_t *r, const entity_t *e) {
 void web_api_visits(web_req_t *r) {
     char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
     int n = r->nsegs;
-    if (!allow(r, "GET")) return;
+    if (!web_req_allow(r, "GET")) return;
     crm_store_t *st = web_req_db(r);
     if (!st) return;
     const char *day = web_req_arg(r, "day");
@@ -523,7 +420,7 @@ void web_api_scans(web_req_t *r) {
     }
     int64_t id;
     if (path_id(r, "scan", &id) < 0) return;
-    if (!allow(r, "GET")) return;
+    if (!web_req_allow(r, "GET")) return;
     json_t *out = NULL;
     int rc = crm_scan_get(st, id, &out);
     reply_result(r, rc, out, "no such scan");
@@ -553,7 +450,7 @@ void web_api_notifications(web_req_t *r) {
         web_reply_error(r, 404, "not_found", "no such path");
         return;
     }
-    if (!allow(r, "POST")) return;
+    if (!web_req_allow(r, "POST")) return;
     int rc = crm_notify_mark_read(st, id);
     if (rc != GR_OK) {
         web_reply_rc(r, rc, "no such notification");
@@ -571,7 +468,7 @@ void web_api_people(web_req_t *r) {
     }
     int64_t id;
     if (path_id(r, "person", &id) < 0) return;
-    if (!allow(r, "DELETE")) return;
+    if (!web_req_allow(r, "DELETE")) return;
     crm_store_t *st = web_req_db(r);
     if (!st) return;
     char err[512] = "";
@@ -583,7 +480,7 @@ void web_api_people(web_req_t *r) {
 /* ---- status ---- */
 
 void web_api_status(web_req_t *r) {
-    if (!allow(r, "GET")) return;
+    if (!web_req_allow(r, "GET")) return;
     crm_store_t *st = web_req_db(r);
     if (!st) return;
     web_ctx_t *s = r->ctx;

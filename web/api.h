@@ -1,4 +1,4 @@
-/* api.h - the handlers of the JSON API under /api/v1 (api.c, docs/API.md),
+/* api.h - the handlers of the JSON API over the CRM under /api/v1 (api.c, docs/API.md),
  * called by the router (router.c) with the path in r->segs (segs[0..1] are
  * "api","v1"). Not for other parts.
  */
@@ -6,12 +6,6 @@
 #define WEB_API_H
 
 #include "web/request.h"
-
-/* /login, /logout, /me, /password: the session of the browser. */
-void web_api_login(web_req_t *r);
-void web_api_logout(web_req_t *r);
-void web_api_me(web_req_t *r);
-void web_api_password(web_req_t *r);
 
 /* /contacts, /companies, /leads, /deals [/{id}[/action]] (segs[2] names which). */
 void web_api_records(web_req_t *r);

@@ -7,6 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
+int web_req_allow(web_req_t *r, const char *method) {
+    if (strcmp(r->method, method) == 0) return 1;
+    web_reply_error(r, 405, "method_not_allowed", "allowed here: %s", method);
+    return 0;
+}
+
 const char *web_req_arg(web_req_t *r, const char *name) {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }

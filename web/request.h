@@ -64,6 +64,10 @@ void web_reply_response(web_req_t *r, unsigned status, struct MHD_Response *resp
 
 /* ---- the request (request.c) ---- */
 
+/* 1 when the request's method is `method`; else replies 405 ("allowed
+ * here: <method>") and returns 0. */
+int web_req_allow(web_req_t *r, const char *method);
+
 /* A query parameter (decoded by libmicrohttpd), header or cookie, or NULL. */
 const char *web_req_arg(web_req_t *r, const char *name);
 const char *web_req_header(web_req_t *r, const char *name);

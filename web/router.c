@@ -11,6 +11,7 @@
  */
 #include "web/router.h"
 #include "firmware/core/err.h"
+#include "web/account.h"
 #include "web/api.h"
 #include "web/faces.h"
 #include "web/logs.h"
@@ -33,9 +34,9 @@ typedef struct {
 } route_t;
 
 static const route_t api_routes[] = {
-    /* the session, the System and Settings pages: api.c, settings.c, logs.c, stream.c */
-    {"login", 3, 3, NULL, NULL, web_api_login}, {"logout", 3, 3, NULL, NULL, web_api_logout},
-    {"me", 3, 3, NULL, NULL, web_api_me}, {"password", 3, 3, NULL, NULL, web_api_password},
+    /* the session: account.c; the System and Settings pages: api.c, settings.c, logs.c, stream.c */
+    {"login", 3, 3, NULL, NULL, web_account_route}, {"logout", 3, 3, NULL, NULL, web_account_route},
+    {"me", 3, 3, NULL, NULL, web_account_route}, {"password", 3, 3, NULL, NULL, web_account_route},
     {"status", 3, 3, NULL, NULL, web_api_status}, {"settings", 3, 3, NULL, NULL, web_settings_route},
     {"logs", 3, 3, NULL, NULL, web_logs_route}, {"events", 3, 3, NULL, NULL, web_stream_events},
     /* the CRM: api.c */
@@ -48,7 +49,6 @@ static const route_t api_routes[] = {
     {"people", 3, 3, NULL, "POST", web_media_enroll}, {"people", 3, 4, NULL, NULL, web_api_people},
     {"faces", 3, 3, NULL, "POST", web_media_enroll}, {"faces", 3, 5, NULL, NULL, web_faces_route},
 };
-
 
 static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
