@@ -40,6 +40,7 @@ struct web_server {
     size_t max_body;
     char *storage_dir;
     char *tls_cert, *tls_key;   /* PEM text when web.tls */
+    gr_log_burst_t mhd_burst;   /* libmicrohttpd's messages, logged once per burst */
 };
 
 static void client_address(struct MHD_Connection *c, char *out, size_t len) {
@@ -151,13 +152,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
-    (void)cls;
+    web_server_t *s = cls;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = '\0';
-    static gr_log_burst_t burst;
-    if (gr_log_burst(&burst, 10)) LOG_D("libmicrohttpd: %s", msg);
+    if (gr_log_burst(&s->mhd_burst, 10)) LOG_D("libmicrohttpd: %s", msg);
 }
 
 /* Free what web_server_open made, in reverse order (each part may be missing). */
