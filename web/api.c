@@ -1,16 +1,16 @@
-/* api.c - the JSON API under /api/v1 (docs/API.md): login, the CRM records
- * (through the crm/ headers, never SQL of our own), visits, notifications
- * and status, and the routing to faces.c, settings.c and logs.c (admin.h).
- * Every handler answers JSON; errors are {"error","message"}.
+/* api.c - the JSON API under /api/v1 (docs/API.md) over the CRM: the
+ * records (through the crm/ headers, never SQL of our own), visits, scans,
+ * notifications, people and status. The router (router.c) picks the
+ * handler; the uploads go to media.c. Every handler answers JSON; errors
+ * are {"error","message"}.
  */
 #define GR_LOG_MODULE "web"
 #include "crm/activity.h"
-#include "web/admin.h"
 #include "crm/companies.h"
 #include "crm/contacts.h"
 #include "crm/deals.h"
 #include "firmware/core/err.h"
-#include "web/internal.h"
+#include "web/api.h"
 #include "crm/leads.h"
 #include "firmware/core/log.h"
 #include "firmware/core/storage.h"
@@ -63,115 +63,21 @@ static int paging(web_req_t *r, int *limit, int *offset, const char **q) {
     return 0;
 }
 
-/* ---- login ---- */
-
-static void cookie_header(web_req_t *r, struct MHD_Response *resp, const char *token, long max_age) {
-    if (!resp) return;
-    char c[256];
-    snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld%s", WEB_SESSION_COOKIE, token, max_age,
-             r->srv->tls ? "; Secure" : "");
-    MHD_add_response_header(resp, "Set-Cookie", c);
+/* out (stolen) as 200, or the error rc as its status with msg (NULL: the code's text). */
+static void reply_result(web_req_t *r, int rc, json_t *out, const char *msg) {
+    if (rc == GR_OK) {
+        web_reply_json(r, 200, out);
+        return;
+    }
+    json_decref(out);
+    web_reply_rc(r, rc, msg);
 }
 
-static void api_login(web_req_t *r) {
-    if (!is(r->method, "POST")) {
-        method_not_allowed(r, "POST");
-        return;
-    }
-    json_t *in = NULL;
-    if (web_req_json(r, &in) != GR_OK) return;
-    const char *user = json_string_value(json_object_get(in, "username"));
-    const char *pw = json_string_value(json_object_get(in, "password"));
-    if (!user || !pw) {
-        json_decref(in);
-        web_reply_error(r, 400, "invalid", "username and password (strings) are required");
-        return;
-    }
-    crm_store_t *st = web_req_db(r);
-    if (!st) {
-        json_decref(in);
-        return;
-    }
-    char token[WEB_TOKEN_HEX];
-    web_session_t s;
-    int retry = 0;
-    int rc = web_auth_login(r->srv->auth, st, r->client, user, pw, token, &s, &retry);
-    json_decref(in);
-    if (rc == GR_ERR_BUSY) {
-        web_reply_error(r, 429, "rate_limited", "too many failed logins; try again in %d s", retry);
-        char ra[16];
-        snprintf(ra, sizeof ra, "%d", retry);
-        if (r->resp) MHD_add_response_header(r->resp, "Retry-After", ra);
-        return;
-    }
-    if (rc == GR_ERR_AUTH || rc == GR_ERR_INVAL) {
-        web_reply_error(r, 401, "bad_credentials", "wrong user name or password");
-        return;
-    }
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, "login failed");
-        return;
-    }
-    web_reply_json(r, 200,
-                   json_pack("{s:s, s:s, s:b, s:f}", "csrf_token", s.csrf, "username", s.username, "must_change",
-                             s.must_change, "expires_at", s.expires_at));
-    cookie_header(r, r->resp, token, (long)(s.expires_at - (double)time(NULL)));
-}
-
-static void api_logout(web_req_t *r) {
-    if (!is(r->method, "POST")) {
-        method_not_allowed(r, "POST");
-        return;
-    }
-    crm_store_t *st = web_req_db(r);
-    if (!st) return;
-    int rc = web_auth_logout(r->srv->auth, st, r->token);
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, NULL);
-        return;
-    }
-    web_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
-    cookie_header(r, r->resp, "", 0);
-}
-
-static void api_me(web_req_t *r) {
-    if (!is(r->method, "GET")) {
-        method_not_allowed(r, "GET");
-        return;
-    }
-    web_reply_json(r, 200,
-                   json_pack("{s:s, s:s, s:b, s:f, s:s, s:s}", "username", r->sess.username, "csrf_token", r->sess.csrf,
-                             "must_change", r->sess.must_change, "expires_at", r->sess.expires_at, "device",
-                             gr_config_str(r->srv->cfg, GR_SET_DEVICE_NAME), "greeting",
-                             gr_config_str(r->srv->cfg, GR_SET_WEB_GREETING)));
-}
-
-static void api_password(web_req_t *r) {
-    if (!is(r->method, "POST")) {
-        method_not_allowed(r, "POST");
-        return;
-    }
-    json_t *in = NULL;
-    if (web_req_json(r, &in) != GR_OK) return;
-    crm_store_t *st = web_req_db(r);
-    if (!st) {
-        json_decref(in);
-        return;
-    }
-    char err[256] = "";
-    int rc = web_auth_change_password(r->srv->auth, st, r->client, r->sess.user_id, r->token,
-                                      json_string_value(json_object_get(in, "old_password")),
-                                      json_string_value(json_object_get(in, "new_password")), err, sizeof err);
-    json_decref(in);
-    if (rc == GR_ERR_BUSY) {
-        web_reply_error(r, 429, "rate_limited", "%s", err);
-        return;
-    }
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, err);
-        return;
-    }
-    web_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+/* The id in segs[3] of a 4-segment path, or -1 after replying 404 "no such <what>". */
+static int path_id(web_req_t *r, const char *what, int64_t *id) {
+    if (r->nsegs == 4 && web_parse_id(r->segs[3], id) == GR_OK) return 0;
+    web_reply_error(r, 404, "not_found", "no such %s", what);
+    return -1;
 }
 
 /* ---- CRM records ---- */
@@ -216,11 +122,7 @@ static void entity_list(web_req_t *r, const entity_t *e, crm_store_t *st) {
         }
         rc = crm_deal_list(st, q, stage && *stage ? stage : NULL, limit, offset, &out);
     }
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, NULL);
-        return;
-    }
-    web_reply_json(r, 200, out);
+    reply_result(r, rc, out, NULL);
 }
 
 static void contact_vcard(web_req_t *r, crm_store_t *st, int64_t id) {
@@ -305,18 +207,12 @@ static void contact_action(web_req_t *r, crm_store_t *st, int64_t id, const char
     json_t *out = NULL;
     int rc;
     if (is(action, "vcard")) {
-        if (!is(r->method, "GET")) {
-            method_not_allowed(r, "GET");
-            return;
-        }
+        if (!web_req_allow(r, "GET")) return;
         contact_vcard(r, st, id);
         return;
     }
     if (is(action, "duplicates")) {
-        if (!is(r->method, "GET")) {
-            method_not_allowed(r, "GET");
-            return;
-        }
+        if (!web_req_allow(r, "GET")) return;
         json_t *c = NULL;
         rc = crm_contact_get(st, id, &c);
         if (rc != GR_OK) {
@@ -333,24 +229,14 @@ static void contact_action(web_req_t *r, crm_store_t *st, int64_t id, const char
         return;
     }
     if (is(action, "activity")) {
-        if (!is(r->method, "GET")) {
-            method_not_allowed(r, "GET");
-            return;
-        }
+        if (!web_req_allow(r, "GET")) return;
         int limit, offset;
         if (paging(r, &limit, &offset, NULL) < 0) return;
         rc = crm_activity_list(st, "contact", id, limit, offset, &out);
-        if (rc != GR_OK) {
-            web_reply_rc(r, rc, NULL);
-            return;
-        }
-        web_reply_json(r, 200, out);
+        reply_result(r, rc, out, NULL);
         return;
     }
-    if (!is(r->method, "POST")) {
-        method_not_allowed(r, "POST");
-        return;
-    }
+    if (!web_req_allow(r, "POST")) return;
     json_t *in = NULL;
     if (web_req_json(r, &in) != GR_OK) return;
     int64_t other = 0;
@@ -387,7 +273,9 @@ static void contact_action(web_req_t *r, crm_store_t *st, int64_t id, const char
     json_decref(in);
 }
 
-static void entity_route(web_req_t *r, const entity_t *e, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+static void entity_route(web_req_t *r, const entity_t *e) {
+    char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
+    int n = r->nsegs;
     crm_store_t *st = web_req_db(r);
     if (!st) return;
     char err[512] = "";
@@ -413,18 +301,12 @@ static void entity_route(web_req_t *r, const entity_t *e, char segs[WEB_MAX_SEGS
         return;
     }
     if (is(e->name, "contacts") && n == 4 && is(segs[3], "export")) {
-        if (!is(r->method, "GET")) {
-            method_not_allowed(r, "GET");
-            return;
-        }
+        if (!web_req_allow(r, "GET")) return;
         contacts_export(r, st);
         return;
     }
     if (is(e->name, "contacts") && n == 4 && is(segs[3], "import")) {
-        if (!is(r->method, "POST")) {
-            method_not_allowed(r, "POST");
-            return;
-        }
+        if (!web_req_allow(r, "POST")) return;
         contacts_import(r, st);
         return;
     }
@@ -439,16 +321,9 @@ static void entity_route(web_req_t *r, const entity_t *e, char segs[WEB_MAX_SEGS
             return;
         }
         if (is(e->name, "leads") && is(segs[4], "convert")) {
-            if (!is(r->method, "POST")) {
-                method_not_allowed(r, "POST");
-                return;
-            }
+            if (!web_req_allow(r, "POST")) return;
             rc = crm_lead_convert(st, id, actor(r), &out, err, sizeof err);
-            if (rc != GR_OK) {
-                web_reply_rc(r, rc, err);
-                return;
-            }
-            web_reply_json(r, 200, out);
+            reply_result(r, rc, out, err);
             return;
         }
         web_reply_error(r, 404, "not_found", "no such action");
@@ -460,22 +335,14 @@ static void entity_route(web_req_t *r, const entity_t *e, char segs[WEB_MAX_SEGS
     }
     if (is(r->method, "GET")) {
         rc = e->get(st, id, &out);
-        if (rc != GR_OK) {
-            web_reply_rc(r, rc, "no such record");
-            return;
-        }
-        web_reply_json(r, 200, out);
+        reply_result(r, rc, out, "no such record");
         return;
     }
     if (is(r->method, "PATCH")) {
         if (web_req_json(r, &in) != GR_OK) return;
         rc = e->update(st, id, in, actor(r), &out, err, sizeof err);
         json_decref(in);
-        if (rc != GR_OK) {
-            web_reply_rc(r, rc, err[0] ? err : "no such record");
-            return;
-        }
-        web_reply_json(r, 200, out);
+        reply_result(r, rc, out, err[0] ? err : "no such record");
         return;
     }
     if (is(r->method, "DELETE")) {
@@ -492,11 +359,10 @@ static void entity_route(web_req_t *r, const entity_t *e, char segs[WEB_MAX_SEGS
 
 /* ---- visits, scans, notifications ---- */
 
-static void api_visits(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
-    if (!is(r->method, "GET")) {
-        method_not_allowed(r, "GET");
-        return;
-    }
+void web_api_visits(web_req_t *r) {
+    char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
+    int n = r->nsegs;
+    if (!web_req_allow(r, "GET")) return;
     crm_store_t *st = web_req_db(r);
     if (!st) return;
     const char *day = web_req_arg(r, "day");
@@ -526,20 +392,14 @@ static void api_visits(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], i
         web_reply_error(r, 404, "not_found", "no such path");
         return;
     }
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, "bad day (YYYY-MM-DD)");
-        return;
-    }
-    web_reply_json(r, 200, out);
+    reply_result(r, rc, out, "bad day (YYYY-MM-DD)");
 }
 
-static void api_scans(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+void web_api_scans(web_req_t *r) {
+    char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
+    int n = r->nsegs;
     if (n == 3) {
-        if (is(r->method, "POST")) {
-            web_media_scan(r);
-            return;
-        }
-        if (!is(r->method, "GET")) {
+        if (!is(r->method, "GET")) { /* POST: web_media_scan */
             method_not_allowed(r, "GET, POST");
             return;
         }
@@ -549,42 +409,26 @@ static void api_scans(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], in
         if (paging(r, &limit, &offset, NULL) < 0) return;
         json_t *out = NULL;
         int rc = crm_scan_list(st, limit, offset, &out);
-        if (rc != GR_OK) {
-            web_reply_rc(r, rc, NULL);
-            return;
-        }
-        web_reply_json(r, 200, out);
+        reply_result(r, rc, out, NULL);
         return;
     }
     crm_store_t *st = web_req_db(r);
     if (!st) return;
-    if (n == 4 && is(segs[3], "save")) {
-        if (!is(r->method, "POST")) {
-            method_not_allowed(r, "POST");
-            return;
-        }
-        web_media_scan_save(r);
+    if (n == 4 && is(segs[3], "save")) { /* POST: web_media_scan_save */
+        method_not_allowed(r, "POST");
         return;
     }
     int64_t id;
-    if (n != 4 || web_parse_id(segs[3], &id) != GR_OK) {
-        web_reply_error(r, 404, "not_found", "no such scan");
-        return;
-    }
-    if (!is(r->method, "GET")) {
-        method_not_allowed(r, "GET");
-        return;
-    }
+    if (path_id(r, "scan", &id) < 0) return;
+    if (!web_req_allow(r, "GET")) return;
     json_t *out = NULL;
     int rc = crm_scan_get(st, id, &out);
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, "no such scan");
-        return;
-    }
-    web_reply_json(r, 200, out);
+    reply_result(r, rc, out, "no such scan");
 }
 
-static void api_notifications(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+void web_api_notifications(web_req_t *r) {
+    char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
+    int n = r->nsegs;
     crm_store_t *st = web_req_db(r);
     if (!st) return;
     if (n == 3 && is(r->method, "GET")) {
@@ -593,11 +437,7 @@ static void api_notifications(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_
         const char *u = web_req_arg(r, "unread");
         json_t *out = NULL;
         int rc = crm_notify_list(st, u && is(u, "1"), limit, offset, &out);
-        if (rc != GR_OK) {
-            web_reply_rc(r, rc, NULL);
-            return;
-        }
-        web_reply_json(r, 200, out);
+        reply_result(r, rc, out, NULL);
         return;
     }
     /* POST /notifications/read (all) or /notifications/{id}/read */
@@ -610,10 +450,7 @@ static void api_notifications(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_
         web_reply_error(r, 404, "not_found", "no such path");
         return;
     }
-    if (!is(r->method, "POST")) {
-        method_not_allowed(r, "POST");
-        return;
-    }
+    if (!web_req_allow(r, "POST")) return;
     int rc = crm_notify_mark_read(st, id);
     if (rc != GR_OK) {
         web_reply_rc(r, rc, "no such notification");
@@ -624,46 +461,29 @@ static void api_notifications(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_
 
 /* ---- people (face identities) ---- */
 
-static void api_people(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
-    if (n == 3) {
-        if (is(r->method, "POST")) {
-            web_media_enroll(r);
-            return;
-        }
+void web_api_people(web_req_t *r) {
+    if (r->nsegs == 3) { /* POST: web_media_enroll */
         method_not_allowed(r, "POST");
         return;
     }
     int64_t id;
-    if (n != 4 || web_parse_id(segs[3], &id) != GR_OK) {
-        web_reply_error(r, 404, "not_found", "no such person");
-        return;
-    }
-    if (!is(r->method, "DELETE")) {
-        method_not_allowed(r, "DELETE");
-        return;
-    }
+    if (path_id(r, "person", &id) < 0) return;
+    if (!web_req_allow(r, "DELETE")) return;
     crm_store_t *st = web_req_db(r);
     if (!st) return;
     char err[512] = "";
     json_t *out = NULL;
     int rc = crm_person_forget(st, 0, id, actor(r), &out, err, sizeof err);
-    if (rc != GR_OK) {
-        web_reply_rc(r, rc, err[0] ? err : "no such person");
-        return;
-    }
-    web_reply_json(r, 200, out);
+    reply_result(r, rc, out, err[0] ? err : "no such person");
 }
 
 /* ---- status ---- */
 
-static void api_status(web_req_t *r) {
-    if (!is(r->method, "GET")) {
-        method_not_allowed(r, "GET");
-        return;
-    }
+void web_api_status(web_req_t *r) {
+    if (!web_req_allow(r, "GET")) return;
     crm_store_t *st = web_req_db(r);
     if (!st) return;
-    web_server_t *s = r->srv;
+    web_ctx_t *s = r->ctx;
     int64_t pending = -1, dead = -1;
     crm_outbox_counts(st, &pending, &dead);
     struct stat sb;
@@ -685,7 +505,7 @@ static void api_status(web_req_t *r) {
         "enabled", gr_config_str(s->cfg, GR_SET_SYNC_BITRIX24_URL)[0] != '\0', "storage", "dir", s->storage_dir, "db_bytes",
         (json_int_t)db_bytes, "wal_bytes", (json_int_t)wal_bytes, "free_mb", (json_int_t)free_mb, "total_mb",
         (json_int_t)total_mb, "min_free_mb", (json_int_t)gr_config_int(s->cfg, GR_SET_STORAGE_MIN_FREE_MB), "low", gr_storage_is_low(), "clients",
-        "events", atomic_load(&s->event_clients), "streams", atomic_load(&s->stream_clients), "camera",
+        "events", atomic_load(&s->stats.event_clients), "streams", atomic_load(&s->stats.stream_clients), "camera",
         gr_config_str(s->cfg, GR_SET_CAMERA_SOURCE), "greeting", gr_config_str(s->cfg, GR_SET_WEB_GREETING), "tls", s->tls);
     if (!out) {
         web_reply_error(r, 500, "internal", "out of memory");
@@ -694,72 +514,11 @@ static void api_status(web_req_t *r) {
     web_reply_json(r, 200, out);
 }
 
-void web_api_dispatch(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
-    if (n < 3) {
-        web_reply_error(r, 404, "not_found", "see docs/API.md for the endpoints");
-        return;
-    }
-    const char *res = segs[2];
-    if (n == 3 && is(res, "login")) {
-        api_login(r);
-        return;
-    }
-    if (n == 3 && is(res, "logout")) {
-        api_logout(r);
-        return;
-    }
-    if (n == 3 && is(res, "me")) {
-        api_me(r);
-        return;
-    }
-    if (n == 3 && is(res, "password")) {
-        api_password(r);
-        return;
-    }
-    if (n == 3 && is(res, "status")) {
-        api_status(r);
-        return;
-    }
-    if (n == 3 && is(res, "settings")) {
-        web_settings_route(r);
-        return;
-    }
-    if (n == 3 && is(res, "logs")) {
-        web_logs_route(r);
-        return;
-    }
-    if (n == 3 && is(res, "events")) {
-        if (!is(r->method, "GET")) {
-            method_not_allowed(r, "GET");
-            return;
-        }
-        web_stream_events(r);
-        return;
-    }
+void web_api_records(web_req_t *r) {
     for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
-        if (is(res, entities[i].name) && n <= 5) {
-            entity_route(r, &entities[i], segs, n);
+        if (is(r->segs[2], entities[i].name)) {
+            entity_route(r, &entities[i]);
             return;
         }
-    if (is(res, "visits") && n <= 4) {
-        api_visits(r, segs, n);
-        return;
-    }
-    if (is(res, "scans") && n <= 4) {
-        api_scans(r, segs, n);
-        return;
-    }
-    if (is(res, "notifications") && n <= 5) {
-        api_notifications(r, segs, n);
-        return;
-    }
-    if (is(res, "people") && n <= 4) {
-        api_people(r, segs, n);
-        return;
-    }
-    if (is(res, "faces") && n <= 5) {
-        web_faces_route(r, segs, n);
-        return;
-    }
     web_reply_error(r, 404, "not_found", "no such endpoint (see docs/API.md)");
 }

@@ -9,7 +9,7 @@
  *   GET    /api/v1/faces/{id}/snapshot   the newest visit snapshot (JPEG)
  */
 #define GR_LOG_MODULE "web"
-#include "web/admin.h"
+#include "web/faces.h"
 #include "firmware/core/err.h"
 #include "crm/facelist.h"
 #include "firmware/core/log.h"
@@ -86,7 +86,7 @@ static void face_snapshot(web_req_t *r, crm_store_t *st, int64_t id) {
         return;
     }
     char path[4400];
-    snprintf(path, sizeof path, "%s/snapshots/%s", r->srv->storage_dir, name);
+    snprintf(path, sizeof path, "%s/snapshots/%s", r->ctx->storage_dir, name);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
@@ -115,16 +115,15 @@ static void face_snapshot(web_req_t *r, crm_store_t *st, int64_t id) {
     if (r->resp) MHD_add_response_header(r->resp, "Cache-Control", "private, max-age=300");
 }
 
-void web_faces_route(web_req_t *r, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN], int n) {
+void web_faces_route(web_req_t *r) {
+    char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
+    int n = r->nsegs;
     if (n == 3) {
         if (is(r->method, "GET")) {
             faces_list(r);
             return;
         }
-        if (is(r->method, "POST")) {
-            web_media_enroll(r);
-            return;
-        }
+        /* POST enrols: web_media_enroll (the route table) */
         web_reply_error(r, 405, "method_not_allowed", "allowed here: GET, POST");
         return;
     }

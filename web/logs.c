@@ -2,7 +2,7 @@
  * in-memory ring of firmware/core/log.h, for the System page.
  */
 #define GR_LOG_MODULE "web"
-#include "web/admin.h"
+#include "web/logs.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 
@@ -14,10 +14,7 @@
 #define LOGS_DEFAULT_LIMIT 200
 
 void web_logs_route(web_req_t *r) {
-    if (strcmp(r->method, "GET") != 0) {
-        web_reply_error(r, 405, "method_not_allowed", "allowed here: GET");
-        return;
-    }
+    if (!web_req_allow(r, "GET")) return;
     const char *lv = web_req_arg(r, "level");
     int level = GR_LOG_DEBUG;
     if (lv && *lv && (level = gr_log_parse_level(lv)) < 0) {

@@ -11,12 +11,13 @@
 #include "crm/contacts.h"
 #include "firmware/core/err.h"
 #include "crm/facelist.h"
-#include "web/internal.h"
+#include "web/media.h"
 #include "firmware/core/log.h"
 #include "ocr/ocr.h"
 #include "crm/scans.h"
 #include "vision/vision.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,18 +34,46 @@ typedef struct {
     double at;
 } kept_t;
 
-static pthread_mutex_t keep_lock = PTHREAD_MUTEX_INITIALIZER;
-static kept_t kept[KEEP_SLOTS];
+struct web_media {
+    pthread_mutex_t ocr_lock;   /* the one card reader, opened on first use */
+    ocr_reader_t *ocr;
+    unsigned ocr_generation;    /* of the settings it opened with (web_ctx_t.ocr_generation) */
+    pthread_mutex_t faces_lock; /* the one face enroller, opened on first use */
+    vis_faces_t *faces;
+    pthread_mutex_t keep_lock;  /* the scanned photos kept for saving */
+    kept_t kept[KEEP_SLOTS];
+};
 
-static void keep_image(const void *img, size_t len, char token[33]) {
+int web_media_new(web_media_t **out) {
+    web_media_t *m = calloc(1, sizeof *m);
+    *out = m;
+    if (!m) return GR_ERR_NOMEM;
+    pthread_mutex_init(&m->ocr_lock, NULL);
+    pthread_mutex_init(&m->faces_lock, NULL);
+    pthread_mutex_init(&m->keep_lock, NULL);
+    return GR_OK;
+}
+
+void web_media_free(web_media_t *m) {
+    if (!m) return;
+    ocr_reader_close(m->ocr);
+    if (m->faces) vis_faces_close(m->faces);
+    for (int i = 0; i < KEEP_SLOTS; i++) free(m->kept[i].img);
+    pthread_mutex_destroy(&m->keep_lock);
+    pthread_mutex_destroy(&m->faces_lock);
+    pthread_mutex_destroy(&m->ocr_lock);
+    free(m);
+}
+
+static void keep_image(web_media_t *m, const void *img, size_t len, char token[33]) {
     token[0] = '\0';
     unsigned char *copy = malloc(len);
     if (!copy) return;
     memcpy(copy, img, len);
     unsigned char raw[16];
     randombytes_buf(raw, sizeof raw);
-    pthread_mutex_lock(&keep_lock);
-    kept_t *slot = &kept[0];
+    pthread_mutex_lock(&m->keep_lock);
+    kept_t *kept = m->kept, *slot = &kept[0];
     for (int i = 0; i < KEEP_SLOTS; i++)
         if (kept[i].at < slot->at) slot = &kept[i];
     free(slot->img);
@@ -53,13 +82,14 @@ static void keep_image(const void *img, size_t len, char token[33]) {
     slot->at = gr_now_mono();
     sodium_bin2hex(slot->token, sizeof slot->token, raw, sizeof raw);
     memcpy(token, slot->token, 33);
-    pthread_mutex_unlock(&keep_lock);
+    pthread_mutex_unlock(&m->keep_lock);
 }
 
 /* Take the image kept under token (the caller frees *img). */
-static int take_image(const char *token, unsigned char **img, size_t *len) {
+static int take_image(web_media_t *m, const char *token, unsigned char **img, size_t *len) {
     int rc = GR_ERR_NOTFOUND;
-    pthread_mutex_lock(&keep_lock);
+    kept_t *kept = m->kept;
+    pthread_mutex_lock(&m->keep_lock);
     for (int i = 0; i < KEEP_SLOTS; i++) {
         if (kept[i].img && web_auth_token_equal(kept[i].token, token)) {
             if (gr_now_mono() - kept[i].at <= KEEP_S) {
@@ -73,25 +103,38 @@ static int take_image(const char *token, unsigned char **img, size_t *len) {
             break;
         }
     }
-    pthread_mutex_unlock(&keep_lock);
+    pthread_mutex_unlock(&m->keep_lock);
     return rc;
 }
 
-void web_media_close(web_server_t *srv) {
-    pthread_mutex_lock(&srv->ocr_lock);
-    ocr_reader_close(srv->ocr);
-    srv->ocr = NULL;
-    pthread_mutex_unlock(&srv->ocr_lock);
-    pthread_mutex_lock(&srv->faces_lock);
-    if (srv->faces) vis_faces_close(srv->faces);
-    srv->faces = NULL;
-    pthread_mutex_unlock(&srv->faces_lock);
-    pthread_mutex_lock(&keep_lock);
-    for (int i = 0; i < KEEP_SLOTS; i++) {
-        free(kept[i].img);
-        memset(&kept[i], 0, sizeof kept[i]);
+/* The newest camera frame as a JPEG copy (*jpeg malloc'd, owned by the caller). */
+static int newest_frame(gr_ring_t *ring, unsigned char **jpeg, size_t *len) {
+    *jpeg = NULL;
+    *len = 0;
+    if (!ring) return GR_ERR_UNSUPPORTED;
+    gr_ring_frame_t f;
+    int rc = gr_ring_get(ring, 0, 2000, &f);
+    if (rc != GR_OK) return rc == GR_ERR_TIMEOUT ? GR_ERR_EMPTY : rc;
+    unsigned char *copy = malloc(f.size ? f.size : 1);
+    if (copy) {
+        memcpy(copy, f.data, f.size);
+        *jpeg = copy;
+        *len = f.size;
     }
-    pthread_mutex_unlock(&keep_lock);
+    gr_ring_release(ring, &f);
+    return copy ? GR_OK : GR_ERR_NOMEM;
+}
+
+/* A failure of the card reader or the face enroller as a reply: nothing
+ * found in the photo (GR_ERR_EMPTY) is 422 with none_code, not an image 415,
+ * the rest by web_reply_rc. err: the reader's message, or "". */
+static void reply_reader_error(web_req_t *r, int rc, const char *err, const char *none_code, const char *none_msg) {
+    if (rc == GR_ERR_EMPTY)
+        web_reply_error(r, 422, none_code, "%s", err[0] ? err : none_msg);
+    else if (rc == GR_ERR_FORMAT)
+        web_reply_error(r, 415, "not_an_image", "%s", err[0] ? err : "not a JPEG or PNG image");
+    else
+        web_reply_rc(r, rc, err);
 }
 
 void web_media_scan(web_req_t *r) {
@@ -104,31 +147,29 @@ void web_media_scan(web_req_t *r) {
         web_reply_error(r, 400, "invalid", "region must be two capital letters (ISO 3166), e.g. DE");
         return;
     }
-    web_server_t *s = r->srv;
+    web_media_t *m = r->ctx->media;
     char err[512] = "";
     char *json = NULL;
-    pthread_mutex_lock(&s->ocr_lock);
+    pthread_mutex_lock(&m->ocr_lock);
     int rc = GR_OK;
-    if (!s->ocr) {
-        rc = ocr_reader_open(s->cfg, &s->ocr);
+    unsigned gen = atomic_load(&r->ctx->ocr_generation);
+    if (m->ocr && m->ocr_generation != gen) { /* an ocr.* setting changed: open it with the new ones */
+        ocr_reader_close(m->ocr);
+        m->ocr = NULL;
+    }
+    if (!m->ocr) {
+        rc = ocr_reader_open(r->ctx->cfg, &m->ocr);
+        m->ocr_generation = gen;
         if (rc != GR_OK) {
-            s->ocr = NULL;
+            m->ocr = NULL;
             snprintf(err, sizeof err, "the card reader cannot start: %s", gr_strerror(rc));
             LOG_E("%s", err);
         }
     }
-    if (rc == GR_OK) rc = ocr_reader_scan(s->ocr, img, len, region, &json, err, sizeof err);
-    pthread_mutex_unlock(&s->ocr_lock);
-    if (rc == GR_ERR_EMPTY) {
-        web_reply_error(r, 422, "no_card", "%s", err[0] ? err : "no card found in the photo");
-        return;
-    }
-    if (rc == GR_ERR_FORMAT) {
-        web_reply_error(r, 415, "not_an_image", "%s", err[0] ? err : "not a JPEG or PNG image");
-        return;
-    }
+    if (rc == GR_OK) rc = ocr_reader_scan(m->ocr, img, len, region, &json, err, sizeof err);
+    pthread_mutex_unlock(&m->ocr_lock);
     if (rc != GR_OK) {
-        web_reply_rc(r, rc, err);
+        reply_reader_error(r, rc, err, "no_card", "no card found in the photo");
         return;
     }
     json_error_t je;
@@ -153,14 +194,15 @@ void web_media_scan(web_req_t *r) {
             json_object_set_new(card, "duplicates", dups);
     }
     char token[33];
-    keep_image(img, len, token);
+    keep_image(m, img, len, token);
     web_reply_json(r, 200, json_pack("{s:o, s:s}", "cards", cards, "image_token", token));
 }
 
 void web_media_enroll(web_req_t *r) {
     /* Either a photo (image body / multipart, with ?label=&consent=true
      * [&contact_id=]) or JSON {"label","consent":true,"contact_id","from_camera":true}. */
-    web_server_t *s = r->srv;
+    web_ctx_t *s = r->ctx;
+    web_media_t *m = s->media;
     const char *ct = web_req_header(r, "Content-Type");
     const void *img = NULL;
     size_t len = 0;
@@ -187,7 +229,7 @@ void web_media_enroll(web_req_t *r) {
         consent = json_is_true(c);
         contact_id = ci && json_is_integer(ci) ? json_integer_value(ci) : 0;
         json_decref(in);
-        int rc = web_media_newest_frame(s, &frame, &len);
+        int rc = newest_frame(s->ring, &frame, &len);
         if (rc != GR_OK) {
             web_reply_error(r, 409, "no_camera", "no live camera frame to take the face from (%s)", gr_strerror(rc));
             return;
@@ -254,28 +296,20 @@ void web_media_enroll(web_req_t *r) {
     json_decref(contact);
     char err[512] = "";
     long long person = 0;
-    pthread_mutex_lock(&s->faces_lock);
+    pthread_mutex_lock(&m->faces_lock);
     int rc = GR_OK;
-    if (!s->faces) {
-        rc = vis_faces_open(s->cfg, &s->faces);
+    if (!m->faces) {
+        rc = vis_faces_open(s->cfg, &m->faces);
         if (rc != GR_OK) {
-            s->faces = NULL;
+            m->faces = NULL;
             snprintf(err, sizeof err, "the face models cannot be loaded: %s", gr_strerror(rc));
         }
     }
-    if (rc == GR_OK) rc = vis_faces_enroll(s->faces, crm_store_path(st), 0, label, img, len, &person, err, sizeof err);
-    pthread_mutex_unlock(&s->faces_lock);
+    if (rc == GR_OK) rc = vis_faces_enroll(m->faces, crm_store_path(st), 0, label, img, len, &person, err, sizeof err);
+    pthread_mutex_unlock(&m->faces_lock);
     free(frame);
-    if (rc == GR_ERR_EMPTY) {
-        web_reply_error(r, 422, "no_face", "%s", err[0] ? err : "no usable face in the photo");
-        return;
-    }
-    if (rc == GR_ERR_FORMAT) {
-        web_reply_error(r, 415, "not_an_image", "%s", err[0] ? err : "not a JPEG or PNG image");
-        return;
-    }
     if (rc != GR_OK) {
-        web_reply_rc(r, rc, err);
+        reply_reader_error(r, rc, err, "no_face", "no usable face in the photo");
         return;
     }
     if (contact_id) {
@@ -328,7 +362,7 @@ void web_media_scan_save(web_req_t *r) {
     }
     unsigned char *img = NULL;
     size_t len = 0;
-    if (json_is_string(tok) && take_image(json_string_value(tok), &img, &len) != GR_OK) {
+    if (json_is_string(tok) && take_image(r->ctx->media, json_string_value(tok), &img, &len) != GR_OK) {
         json_decref(in);
         web_reply_error(r, 410, "image_expired", "the scanned photo is no longer kept; scan it again");
         return;

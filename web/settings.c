@@ -11,20 +11,33 @@
  * starts, and the answer lists them in "restart_required".
  */
 #define GR_LOG_MODULE "web"
-#include "web/admin.h"
+#include "web/settings.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
-#include "ocr/ocr.h"
 #include "crm/privacy.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* One change at a time; and the settings saved since start that wait for a
- * restart (indexed like the table). */
-static pthread_mutex_t save_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned char pending[512];
+struct web_settings {
+    pthread_mutex_t save_lock;  /* one change at a time */
+    unsigned char pending[512]; /* saved since start, waiting for a restart (indexed like the table) */
+};
+
+int web_settings_new(web_settings_t **out) {
+    *out = calloc(1, sizeof **out);
+    if (!*out) return GR_ERR_NOMEM;
+    pthread_mutex_init(&(*out)->save_lock, NULL);
+    return GR_OK;
+}
+
+void web_settings_free(web_settings_t *st) {
+    if (!st) return;
+    pthread_mutex_destroy(&st->save_lock);
+    free(st);
+}
 
 static const char *type_name(gr_cfg_type_t t) {
     switch (t) {
@@ -39,16 +52,16 @@ static const char *type_name(gr_cfg_type_t t) {
     return "string";
 }
 
-static json_t *pending_json(void) {
+static json_t *pending_json(web_settings_t *st) {
     json_t *a = json_array();
-    pthread_mutex_lock(&save_lock);
-    for (size_t i = 0; a && i < gr_config_count() && i < sizeof pending; i++)
-        if (pending[i]) json_array_append_new(a, json_string(gr_config_setting(i)->name));
-    pthread_mutex_unlock(&save_lock);
+    pthread_mutex_lock(&st->save_lock);
+    for (size_t i = 0; a && i < gr_config_count() && i < sizeof st->pending; i++)
+        if (st->pending[i]) json_array_append_new(a, json_string(gr_config_setting(i)->name));
+    pthread_mutex_unlock(&st->save_lock);
     return a;
 }
 
-static json_t *settings_json(const gr_config_t *cfg) {
+static json_t *settings_json(web_settings_t *st, const gr_config_t *cfg) {
     json_t *items = json_array();
     for (size_t i = 0; items && i < gr_config_count(); i++) {
         const gr_setting_t *s = gr_config_setting(i);
@@ -66,7 +79,7 @@ static json_t *settings_json(const gr_config_t *cfg) {
         json_array_append_new(items, o);
     }
     const char *file = gr_config_file(cfg);
-    return json_pack("{s:o, s:s?, s:o}", "items", items, "file", file, "restart_pending", pending_json());
+    return json_pack("{s:o, s:s?, s:o}", "items", items, "file", file, "restart_pending", pending_json(st));
 }
 
 /* The text of a JSON value for gr_config_set, into buf; NULL for a type no
@@ -85,20 +98,12 @@ static const char *value_text(json_t *v, char *buf, size_t len) {
     return NULL;
 }
 
-/* The OCR reader copies its settings when it opens: close it, and the next
- * scan opens it again with the new ones (media.c opens it on first use). */
-static void reopen_card_reader(web_server_t *s) {
-    pthread_mutex_lock(&s->ocr_lock);
-    if (s->ocr) ocr_reader_close(s->ocr);
-    s->ocr = NULL;
-    pthread_mutex_unlock(&s->ocr_lock);
-}
-
 static void settings_patch(web_req_t *r) {
     json_t *in = NULL;
     if (web_req_json(r, &in) != GR_OK) return;
     size_t n = json_object_size(in);
-    gr_config_t *live = (gr_config_t *)r->srv->cfg; /* built for concurrent readers */
+    web_settings_t *st = r->ctx->settings;
+    gr_config_t *live = (gr_config_t *)r->ctx->cfg; /* built for concurrent readers */
     const char *file = gr_config_file(live);
     const char **names = calloc(n ? n : 1, sizeof *names);
     char **values = calloc(n ? n : 1, sizeof *values);
@@ -171,11 +176,11 @@ static void settings_patch(web_req_t *r) {
         snprintf(err, sizeof err, "greeterd was started without a settings file to save to");
         goto out;
     }
-    pthread_mutex_lock(&save_lock);
+    pthread_mutex_lock(&st->save_lock);
     int rc = nchanged ? gr_config_update_file(file, names, (const char *const *)values, nchanged, err, sizeof err)
                       : GR_OK;
     if (rc != GR_OK) {
-        pthread_mutex_unlock(&save_lock);
+        pthread_mutex_unlock(&st->save_lock);
         LOG_W("settings not saved: %s", err);
         status = 500;
         code = "io";
@@ -203,14 +208,16 @@ static void settings_patch(web_req_t *r) {
             }
         } else {
             json_array_append_new(restart, json_string(names[i]));
-            for (size_t k = 0; k < gr_config_count() && k < sizeof pending; k++)
-                if (strcmp(gr_config_setting(k)->name, names[i]) == 0) pending[k] = 1;
+            for (size_t k = 0; k < gr_config_count() && k < sizeof st->pending; k++)
+                if (strcmp(gr_config_setting(k)->name, names[i]) == 0) st->pending[k] = 1;
         }
     }
-    pthread_mutex_unlock(&save_lock);
+    pthread_mutex_unlock(&st->save_lock);
     if (nchanged) crm_config_apply(live);
-    if (reopen_ocr) reopen_card_reader(r->srv);
-    json_t *res = settings_json(live);
+    /* The card reader copies its settings when it opens: media.c opens it
+     * again with the new ones on the next scan. */
+    if (reopen_ocr) atomic_fetch_add(&r->ctx->ocr_generation, 1);
+    json_t *res = settings_json(st, live);
     if (res) {
         json_object_set_new(res, "changed", changed);
         json_object_set_new(res, "applied", applied);
@@ -232,7 +239,7 @@ out:
 
 void web_settings_route(web_req_t *r) {
     if (strcmp(r->method, "GET") == 0) {
-        web_reply_json(r, 200, settings_json(r->srv->cfg));
+        web_reply_json(r, 200, settings_json(r->ctx->settings, r->ctx->cfg));
         return;
     }
     if (strcmp(r->method, "PATCH") != 0) {

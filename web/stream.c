@@ -5,14 +5,16 @@
  * `stopping`) ends it within a second.
  */
 #define GR_LOG_MODULE "web"
+#include "web/stream.h"
 #include "firmware/core/err.h"
-#include "web/internal.h"
 #include "firmware/core/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_EVENT_CLIENTS 32
+#define MAX_STREAMS 16 /* concurrent /stream.mjpg clients */
 #define EVENT_KEEPALIVE_S 15.0
 #define EVENT_DEPTH 64
 #define STREAM_IDLE_S 10.0 /* no frame for this long: end the stream (the page retries) */
@@ -26,8 +28,66 @@ static int topic_public(const char *t) {
     return 0;
 }
 
+/* A kind of stream and what its refusals say. */
 typedef struct {
-    web_server_t *srv;
+    const char *use_get;   /* 405 message for other methods */
+    const char *no_source; /* 503 message when the process has no bus / ring */
+    const char *what;      /* "too many <what> open" */
+    int max;               /* clients at the most */
+} stream_kind_t;
+
+static const stream_kind_t EVENTS = {"allowed here: GET", "no event bus in this process", "event streams",
+                                     MAX_EVENT_CLIENTS};
+static const stream_kind_t MJPEG = {"use GET", "no camera stream in this process", "video streams", MAX_STREAMS};
+
+/* One more client of kind k (counted in *clients) with its zeroed state of
+ * size bytes (malloc'd: the stream's free function frees it and counts the
+ * client out), or NULL after a 405/503/500 reply for another method than
+ * GET, a missing source, too many open, or no memory. */
+static void *admit(web_req_t *r, const stream_kind_t *k, const void *source, atomic_int *clients, size_t size) {
+    if (strcmp(r->method, "GET") != 0) {
+        web_reply_error(r, 405, "method_not_allowed", "%s", k->use_get);
+        return NULL;
+    }
+    if (!source) {
+        web_reply_error(r, 503, "unavailable", "%s", k->no_source);
+        return NULL;
+    }
+    if (atomic_fetch_add(clients, 1) >= k->max) {
+        atomic_fetch_sub(clients, 1);
+        web_reply_error(r, 503, "busy", "too many %s open (%d)", k->what, k->max);
+        return NULL;
+    }
+    void *state = calloc(1, size);
+    if (!state) {
+        atomic_fetch_sub(clients, 1);
+        web_reply_error(r, 500, "internal", "out of memory");
+    }
+    return state;
+}
+
+/* Answer with a stream that reader produces from cls in blocks of up to
+ * block bytes, until free_cls(cls) (also called here when the response
+ * cannot be made): not cached, not in the latency histogram. */
+static void reply_stream(web_req_t *r, size_t block, MHD_ContentReaderCallback reader, void *cls,
+                         MHD_ContentReaderFreeCallback free_cls, const char *ctype) {
+    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, block, reader, cls, free_cls);
+    if (!resp) {
+        free_cls(cls);
+        web_reply_error(r, 500, "internal", "out of memory");
+        return;
+    }
+    MHD_add_response_header(resp, "Content-Type", ctype);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (strcmp(ctype, "text/event-stream") == 0) MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+    r->timed = 0;
+    if (r->resp) MHD_destroy_response(r->resp);
+    r->resp = resp;
+    r->status = 200;
+}
+
+typedef struct {
+    web_ctx_t *ctx;
     gr_bus_sub_t *sub;
     char *pending;      /* text not yet handed to libmicrohttpd */
     size_t len, off;
@@ -42,6 +102,14 @@ static void events_set(events_t *e, char *text) {
     e->off = 0;
 }
 
+static void events_free(void *cls) {
+    events_t *e = cls;
+    gr_bus_unsubscribe(e->sub);
+    free(e->pending);
+    atomic_fetch_sub(&e->ctx->stats.event_clients, 1);
+    free(e);
+}
+
 static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max) {
     (void)pos;
     events_t *e = cls;
@@ -53,7 +121,7 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max) {
             if (!e->pending) return MHD_CONTENT_READER_END_WITH_ERROR;
             break;
         }
-        if (atomic_load(&e->srv->stopping)) return MHD_CONTENT_READER_END_OF_STREAM;
+        if (atomic_load(&e->ctx->stopping)) return MHD_CONTENT_READER_END_OF_STREAM;
         char *topic = NULL, *json = NULL;
         int rc = gr_bus_next(e->sub, &topic, &json, 1000);
         if (rc == GR_ERR_STOPPED) return MHD_CONTENT_READER_END_OF_STREAM;
@@ -69,7 +137,7 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max) {
                 free(json);
                 if (!text) return MHD_CONTENT_READER_END_WITH_ERROR;
                 events_set(e, text);
-                atomic_fetch_add(&e->srv->events_sent, 1);
+                atomic_fetch_add(&e->ctx->stats.events_sent, 1);
                 break;
             }
             free(topic);
@@ -90,53 +158,24 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max) {
     return (ssize_t)n;
 }
 
-static void events_free(void *cls) {
-    events_t *e = cls;
-    gr_bus_unsubscribe(e->sub);
-    free(e->pending);
-    atomic_fetch_sub(&e->srv->event_clients, 1);
-    free(e);
-}
-
 void web_stream_events(web_req_t *r) {
-    web_server_t *s = r->srv;
-    if (!s->bus) {
-        web_reply_error(r, 503, "unavailable", "no event bus in this process");
-        return;
-    }
-    if (atomic_fetch_add(&s->event_clients, 1) >= WEB_MAX_EVENT_CLIENTS) {
-        atomic_fetch_sub(&s->event_clients, 1);
-        web_reply_error(r, 503, "busy", "too many event streams open (%d)", WEB_MAX_EVENT_CLIENTS);
-        return;
-    }
-    events_t *e = calloc(1, sizeof *e);
-    if (e) e->sub = gr_bus_subscribe(s->bus, "", EVENT_DEPTH);
-    if (!e || !e->sub) {
-        free(e);
-        atomic_fetch_sub(&s->event_clients, 1);
-        web_reply_error(r, 500, "internal", "out of memory");
-        return;
-    }
-    e->srv = s;
+    web_ctx_t *s = r->ctx;
+    events_t *e = admit(r, &EVENTS, s->bus, &s->stats.event_clients, sizeof *e);
+    if (!e) return;
+    e->ctx = s;
     e->first = 1;
     e->last_send = gr_now_mono();
-    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, events_read, e, events_free);
-    if (!resp) {
+    e->sub = gr_bus_subscribe(s->bus, "", EVENT_DEPTH);
+    if (!e->sub) {
         events_free(e);
         web_reply_error(r, 500, "internal", "out of memory");
         return;
     }
-    MHD_add_response_header(resp, "Content-Type", "text/event-stream");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    MHD_add_response_header(resp, "X-Accel-Buffering", "no");
-    r->timed = 0;
-    if (r->resp) MHD_destroy_response(r->resp);
-    r->resp = resp;
-    r->status = 200;
+    reply_stream(r, 4096, events_read, e, events_free, "text/event-stream");
 }
 
 typedef struct {
-    web_server_t *srv;
+    web_ctx_t *ctx;
     gr_ring_frame_t frame;
     int holding;
     uint64_t last_seq;
@@ -148,26 +187,38 @@ typedef struct {
 
 static void mjpeg_release(mjpeg_t *m) {
     if (m->holding) {
-        gr_ring_release(m->srv->ring, &m->frame);
+        gr_ring_release(m->ctx->ring, &m->frame);
         m->holding = 0;
     }
+}
+
+/* Hold the frame just taken from the ring: its part header, from the start. */
+static void mjpeg_hold(mjpeg_t *m) {
+    m->holding = 1;
+    m->last_seq = m->frame.seq;
+    m->head_len = (size_t)snprintf(m->head, sizeof m->head,
+                                   "--" BOUNDARY "\r\nContent-Type: image/jpeg\r\nContent-Length: %zu\r\n\r\n",
+                                   m->frame.size);
+    m->off = 0;
+}
+
+static void mjpeg_free(void *cls) {
+    mjpeg_t *m = cls;
+    mjpeg_release(m);
+    atomic_fetch_sub(&m->ctx->stats.stream_clients, 1);
+    free(m);
 }
 
 static ssize_t mjpeg_read(void *cls, uint64_t pos, char *buf, size_t max) {
     (void)pos;
     mjpeg_t *m = cls;
     while (!m->holding) {
-        if (atomic_load(&m->srv->stopping)) return MHD_CONTENT_READER_END_OF_STREAM;
-        int rc = gr_ring_get(m->srv->ring, m->last_seq, 1000, &m->frame);
+        if (atomic_load(&m->ctx->stopping)) return MHD_CONTENT_READER_END_OF_STREAM;
+        int rc = gr_ring_get(m->ctx->ring, m->last_seq, 1000, &m->frame);
         if (rc == GR_ERR_STOPPED) return MHD_CONTENT_READER_END_OF_STREAM;
         if (rc == GR_OK) {
-            m->holding = 1;
-            m->last_seq = m->frame.seq;
+            mjpeg_hold(m);
             m->last_frame = gr_now_mono();
-            m->head_len = (size_t)snprintf(m->head, sizeof m->head,
-                                           "--" BOUNDARY "\r\nContent-Type: image/jpeg\r\nContent-Length: %zu\r\n\r\n",
-                                           m->frame.size);
-            m->off = 0;
             break;
         }
         if (gr_now_mono() - m->last_frame > STREAM_IDLE_S) return MHD_CONTENT_READER_END_OF_STREAM;
@@ -196,78 +247,25 @@ static ssize_t mjpeg_read(void *cls, uint64_t pos, char *buf, size_t max) {
     }
     if (m->off >= total) {
         mjpeg_release(m);
-        atomic_fetch_add(&m->srv->stream_frames, 1);
+        atomic_fetch_add(&m->ctx->stats.stream_frames, 1);
     }
     return (ssize_t)n;
 }
 
-static void mjpeg_free(void *cls) {
-    mjpeg_t *m = cls;
-    mjpeg_release(m);
-    atomic_fetch_sub(&m->srv->stream_clients, 1);
-    free(m);
-}
-
 void web_stream_mjpeg(web_req_t *r) {
-    web_server_t *s = r->srv;
-    if (!s->ring) {
-        web_reply_error(r, 503, "unavailable", "no camera stream in this process");
-        return;
-    }
-    if (atomic_fetch_add(&s->stream_clients, 1) >= WEB_MAX_STREAMS) {
-        atomic_fetch_sub(&s->stream_clients, 1);
-        web_reply_error(r, 503, "busy", "too many video streams open (%d)", WEB_MAX_STREAMS);
-        return;
-    }
-    mjpeg_t *m = calloc(1, sizeof *m);
-    if (!m) {
-        atomic_fetch_sub(&s->stream_clients, 1);
-        web_reply_error(r, 500, "internal", "out of memory");
-        return;
-    }
-    m->srv = s;
+    web_ctx_t *s = r->ctx;
+    mjpeg_t *m = admit(r, &MJPEG, s->ring, &s->stats.stream_clients, sizeof *m);
+    if (!m) return;
+    m->ctx = s;
     m->last_frame = gr_now_mono();
     /* Wait briefly for the first frame, so a board without a camera answers
      * 503 instead of an empty stream. */
     int rc = gr_ring_get(s->ring, 0, 2000, &m->frame);
     if (rc != GR_OK) {
-        free(m);
-        atomic_fetch_sub(&s->stream_clients, 1);
+        mjpeg_free(m); /* holds no frame yet */
         web_reply_error(r, 503, "no_camera", "no camera frames (camera.source=none, or the camera is starting)");
         return;
     }
-    m->holding = 1;
-    m->last_seq = m->frame.seq;
-    m->head_len = (size_t)snprintf(m->head, sizeof m->head,
-                                   "--" BOUNDARY "\r\nContent-Type: image/jpeg\r\nContent-Length: %zu\r\n\r\n",
-                                   m->frame.size);
-    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, mjpeg_read, m, mjpeg_free);
-    if (!resp) {
-        mjpeg_free(m);
-        web_reply_error(r, 500, "internal", "out of memory");
-        return;
-    }
-    MHD_add_response_header(resp, "Content-Type", "multipart/x-mixed-replace; boundary=" BOUNDARY);
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    r->timed = 0;
-    if (r->resp) MHD_destroy_response(r->resp);
-    r->resp = resp;
-    r->status = 200;
-}
-
-int web_media_newest_frame(web_server_t *srv, unsigned char **jpeg, size_t *len) {
-    *jpeg = NULL;
-    *len = 0;
-    if (!srv->ring) return GR_ERR_UNSUPPORTED;
-    gr_ring_frame_t f;
-    int rc = gr_ring_get(srv->ring, 0, 2000, &f);
-    if (rc != GR_OK) return rc == GR_ERR_TIMEOUT ? GR_ERR_EMPTY : rc;
-    unsigned char *copy = malloc(f.size ? f.size : 1);
-    if (copy) {
-        memcpy(copy, f.data, f.size);
-        *jpeg = copy;
-        *len = f.size;
-    }
-    gr_ring_release(srv->ring, &f);
-    return copy ? GR_OK : GR_ERR_NOMEM;
+    mjpeg_hold(m);
+    reply_stream(r, 64 * 1024, mjpeg_read, m, mjpeg_free, "multipart/x-mixed-replace; boundary=" BOUNDARY);
 }

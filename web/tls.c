@@ -2,8 +2,8 @@
  * first start and kept in <storage.dir>/web-tls.key (0600) and web-tls.crt.
  */
 #define GR_LOG_MODULE "web"
+#include "web/tls.h"
 #include "firmware/core/err.h"
-#include "web/internal.h"
 #include "firmware/core/log.h"
 
 #include <errno.h>
@@ -17,8 +17,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-int web_tls_ensure(web_server_t *s);
 
 static char *read_text(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -85,19 +83,23 @@ out:
     return rc;
 }
 
-int web_tls_ensure(web_server_t *s) {
+int web_tls_load(const char *storage_dir, const char *name, char **key_pem, char **cert_pem) {
+    *key_pem = *cert_pem = NULL;
     char key_path[4200], crt_path[4200];
-    snprintf(key_path, sizeof key_path, "%s/web-tls.key", s->storage_dir);
-    snprintf(crt_path, sizeof crt_path, "%s/web-tls.crt", s->storage_dir);
+    snprintf(key_path, sizeof key_path, "%s/web-tls.key", storage_dir);
+    snprintf(crt_path, sizeof crt_path, "%s/web-tls.crt", storage_dir);
     if (access(key_path, R_OK) != 0 || access(crt_path, R_OK) != 0) {
         LOG_I("web.tls: making a self-signed certificate in %s", crt_path);
-        int rc = generate(gr_config_str(s->cfg, GR_SET_DEVICE_NAME), key_path, crt_path);
+        int rc = generate(name, key_path, crt_path);
         if (rc != GR_OK) return rc;
     }
-    s->tls_key = read_text(key_path);
-    s->tls_cert = read_text(crt_path);
-    if (!s->tls_key || !s->tls_cert) {
+    *key_pem = read_text(key_path);
+    *cert_pem = read_text(crt_path);
+    if (!*key_pem || !*cert_pem) {
         LOG_E("web.tls: cannot read %s or %s", key_path, crt_path);
+        free(*key_pem);
+        free(*cert_pem);
+        *key_pem = *cert_pem = NULL;
         return GR_ERR_IO;
     }
     return GR_OK;
