@@ -53,13 +53,12 @@ static size_t phone_digits(const char *in, char *buf, size_t buflen) {
     return n;
 }
 
-size_t crm_norm_phone(const char *in, char *buf, size_t buflen) {
+size_t crm_norm_phone(const char *in, const char *region, char *buf, size_t buflen) {
     size_t n = phone_digits(in, buf, buflen);
     if (!n || strlen(in) > 64) return n;
     /* A valid number becomes E.164, so "0176 1234567" (with device.region DE)
      * and "+49 176 1234567" are the same; anything else stays digits. */
-    char region[8], e164[32];
-    crm_opt_region(region, sizeof region);
+    char e164[32];
     if (fmt_phone_parse(buf[0] == '+' ? buf : in, region, e164, sizeof e164, NULL) == GR_OK && strlen(e164) < buflen) {
         snprintf(buf, buflen, "%s", e164);
         return strlen(buf);
@@ -96,7 +95,7 @@ static int email_ok(const char *s) {
 }
 
 /* Phones: [{"number","type"} | "number"]; emails/websites: ["..."]. */
-static int check_values(json_t *in, const char *key, json_t **out, char *err, size_t errlen) {
+static int check_values(json_t *in, const char *key, const char *region, json_t **out, char *err, size_t errlen) {
     json_t *a = json_object_get(in, key);
     *out = NULL;
     if (!a) return 0;
@@ -128,14 +127,14 @@ static int check_values(json_t *in, const char *key, json_t **out, char *err, si
         if (!*p) continue; /* empty rows of a form are skipped */
         if (!strcmp(key, "emails") && !email_ok(p))
             return crm_fail(GR_ERR_INVAL, err, errlen, "%s[%zu]: \"%.60s\" is not an e-mail address", key, i, t);
-        if (!strcmp(key, "phones") && crm_norm_phone(p, norm, sizeof norm) == 0)
+        if (!strcmp(key, "phones") && crm_norm_phone(p, region, norm, sizeof norm) == 0)
             return crm_fail(GR_ERR_INVAL, err, errlen, "%s[%zu]: \"%.60s\" is not a phone number", key, i, t);
     }
     *out = a ? a : json_null();
     return 1;
 }
 
-static int parse_contact(json_t *in, contact_in_t *c, char *err, size_t errlen) {
+static int parse_contact(json_t *in, const char *region, contact_in_t *c, char *err, size_t errlen) {
     memset(c, 0, sizeof *c);
     if (!json_is_object(in)) return crm_fail(GR_ERR_INVAL, err, errlen, "contact: expected a JSON object");
     int r;
@@ -149,9 +148,9 @@ static int parse_contact(json_t *in, contact_in_t *c, char *err, size_t errlen) 
         if ((r = crm_fld_str(in, strs[i].key, strs[i].max, strs[i].dst, err, errlen)) < 0) return r;
     if ((r = crm_fld_id(in, "company_id", &c->company_id, err, errlen)) < 0) return r;
     c->has_company_id = r;
-    if ((r = check_values(in, "phones", &c->phones, err, errlen)) < 0) return r;
-    if ((r = check_values(in, "emails", &c->emails, err, errlen)) < 0) return r;
-    if ((r = check_values(in, "websites", &c->websites, err, errlen)) < 0) return r;
+    if ((r = check_values(in, "phones", region, &c->phones, err, errlen)) < 0) return r;
+    if ((r = check_values(in, "emails", region, &c->emails, err, errlen)) < 0) return r;
+    if ((r = check_values(in, "websites", region, &c->websites, err, errlen)) < 0) return r;
     if ((r = crm_fld_bool(in, "consent_face", &c->consent_face, err, errlen)) < 0) return r;
     c->has_cf = r;
     if ((r = crm_fld_bool(in, "consent_mail", &c->consent_mail, err, errlen)) < 0) return r;
@@ -347,6 +346,8 @@ int crm_contact_reindex_company(crm_store_t *st, int64_t company_id) {
 
 static int write_values(crm_store_t *st, int64_t id, const char *kind, json_t *arr) {
     sqlite3_stmt *s = NULL;
+    crm_opts_t opts;
+    crm_store_opts(st, &opts);
     int rc = crm_exec_ids(st, !strcmp(kind, "phone") ? "DELETE FROM contact_values WHERE contact_id = ?1 AND kind = 'phone'"
                               : !strcmp(kind, "email") ? "DELETE FROM contact_values WHERE contact_id = ?1 AND kind = 'email'"
                                                        : "DELETE FROM contact_values WHERE contact_id = ?1 AND kind = 'website'",
@@ -369,7 +370,7 @@ static int write_values(crm_store_t *st, int64_t id, const char *kind, json_t *a
         char val[CRM_MAX_TEXT + 1], norm[CRM_MAX_TEXT + 2];
         trimcpy(val, sizeof val, value ? value : "");
         if (!val[0]) continue;
-        if (!strcmp(kind, "phone")) crm_norm_phone(val, norm, sizeof norm);
+        if (!strcmp(kind, "phone")) crm_norm_phone(val, opts.region, norm, sizeof norm);
         else if (!strcmp(kind, "email")) crm_norm_email(val, norm, sizeof norm);
         else crm_norm_email(val, norm, sizeof norm);
         sqlite3_reset(s);
@@ -442,7 +443,9 @@ static int bind_opt(sqlite3_stmt *s, int i, const char *v) {
 int crm_contact_create(crm_store_t *st, json_t *in, const char *actor, json_t **out, char *err, size_t errlen) {
     *out = NULL;
     contact_in_t c;
-    int rc = parse_contact(in, &c, err, errlen);
+    crm_opts_t opts;
+    crm_store_opts(st, &opts);
+    int rc = parse_contact(in, opts.region, &c, err, errlen);
     if (rc != GR_OK) return rc;
     names_t *n = calloc(1, sizeof *n);
     if (!n) return GR_ERR_NOMEM;
@@ -507,7 +510,9 @@ int crm_contact_update(crm_store_t *st, int64_t id, json_t *patch, const char *a
                        size_t errlen) {
     *out = NULL;
     contact_in_t c;
-    int rc = parse_contact(patch, &c, err, errlen);
+    crm_opts_t opts;
+    crm_store_opts(st, &opts);
+    int rc = parse_contact(patch, opts.region, &c, err, errlen);
     if (rc != GR_OK) return rc;
     names_t *n = calloc(1, sizeof *n);
     if (!n) return GR_ERR_NOMEM;
@@ -1077,6 +1082,8 @@ int crm_contact_duplicates(crm_store_t *st, json_t *in, int64_t exclude_id, json
     if (!json_is_object(in)) return GR_ERR_INVAL;
     dups_t d = {0};
     sqlite3_stmt *s = NULL, *f = NULL;
+    crm_opts_t opts;
+    crm_store_opts(st, &opts);
     int rc = crm_prep(st, "SELECT DISTINCT v.contact_id FROM contact_values v JOIN contacts c ON c.id = v.contact_id "
                           "WHERE v.kind = ?1 AND v.norm = ?2 AND c.merged_into IS NULL AND c.id != ?3", &s);
     if (rc != GR_OK) return rc;
@@ -1088,7 +1095,7 @@ int crm_contact_duplicates(crm_store_t *st, json_t *in, int64_t exclude_id, json
             const char *val = json_is_object(v) ? json_string_value(json_object_get(v, "number")) : json_string_value(v);
             char norm[CRM_MAX_TEXT + 2];
             if (!val || strlen(val) > CRM_MAX_TEXT) continue;
-            size_t nl = k == 0 ? crm_norm_email(val, norm, sizeof norm) : crm_norm_phone(val, norm, sizeof norm);
+            size_t nl = k == 0 ? crm_norm_email(val, norm, sizeof norm) : crm_norm_phone(val, opts.region, norm, sizeof norm);
             if (!nl) continue;
             sqlite3_reset(s);
             sqlite3_bind_text(s, 1, k == 0 ? "email" : "phone", -1, SQLITE_STATIC);
@@ -1288,7 +1295,9 @@ int crm_contact_link_person(crm_store_t *st, int64_t contact_id, int64_t person_
         goto fail;
     }
     int consent = json_is_true(json_object_get(c, "consent_face"));
-    if (crm_opt_require_consent() && !consent) {
+    crm_opts_t opts;
+    crm_store_opts(st, &opts);
+    if (opts.require_consent && !consent) {
         rc = crm_fail(GR_ERR_AUTH, err, errlen,
                       "contact %lld has no recorded consent to face recognition (consent_face)", (long long)contact_id);
         goto fail;

@@ -90,7 +90,7 @@ int crm_contact_merge(crm_store_t *st, int64_t keep_id, int64_t drop_id, const c
                       char *err, size_t errlen);
 
 /* Link a face identity (people.id) to a contact, e.g. after a card scan with
- * the visitor's consent. When privacy.require_consent is on (crm_config_apply)
+ * the visitor's consent. When privacy.require_consent is on (st's crm_opts_t)
  * the contact must have consent_face, else GR_ERR_AUTH. The person becomes
  * known, labelled with the contact's name; audit_log "face.link". */
 int crm_contact_link_person(crm_store_t *st, int64_t contact_id, int64_t person_id, const char *actor, char *err,
@@ -100,9 +100,9 @@ int crm_contact_link_person(crm_store_t *st, int64_t contact_id, int64_t person_
  * Write into buf (always NUL-terminated); return the length, 0 when the
  * value has nothing usable. E-mail: trimmed, lower-case ASCII. Phone: E.164
  * when libphonenumber finds a valid number (national numbers read for
- * device.region, see crm_config_apply), else "+" and the digits when it starts
- * with + or 00, else the digits only. */
+ * `region`, ISO 3166 alpha-2: device.region, crm_opts_t), else "+" and the
+ * digits when it starts with + or 00, else the digits only. */
 size_t crm_norm_email(const char *in, char *buf, size_t buflen);
-size_t crm_norm_phone(const char *in, char *buf, size_t buflen);
+size_t crm_norm_phone(const char *in, const char *region, char *buf, size_t buflen);
 
 #endif

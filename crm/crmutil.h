@@ -62,12 +62,6 @@ int crm_record_delete(crm_store_t *st, const char *entity, int64_t id, const cha
 /* Folder holding the database (<storage.dir>) into buf. */
 int crm_state_dir(crm_store_t *st, char *buf, size_t buflen);
 
-/* Settings set by crm_config_apply (privacy.c). device_name copies into buf. */
-void crm_opt_device_name(char *buf, size_t buflen);
-int crm_opt_require_consent(void);
-/* device.region: phone region for numbers without a country code. */
-void crm_opt_region(char *buf, size_t buflen);
-
 /* Ids from "sql" with ?1 = a, into a malloc'd array (caller frees). */
 int crm_ids(crm_store_t *st, const char *sql, int64_t a, int64_t **ids, size_t *n);
 

@@ -317,7 +317,6 @@ static void *worker_main(void *arg) {
 int crm_worker_open(const gr_config_t *cfg, gr_bus_t *bus, crm_worker_t **out) {
     *out = NULL;
     if (!cfg || !bus) return GR_ERR_INVAL;
-    crm_config_apply(cfg);
     crm_worker_t *w = calloc(1, sizeof *w);
     if (!w) return GR_ERR_NOMEM;
     int rc = GR_ERR_NOMEM;
@@ -343,7 +342,9 @@ int crm_worker_open(const gr_config_t *cfg, gr_bus_t *bus, crm_worker_t **out) {
     }
     w->curl_init = 1;
     char err[512];
-    if ((rc = crm_store_open_dir(w->dir, &w->st, err, sizeof err)) != GR_OK) {
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    if ((rc = crm_store_open_dir(w->dir, &opts, &w->st, err, sizeof err)) != GR_OK) {
         LOG_E("CRM worker cannot open the database: %s", err);
         goto fail;
     }

@@ -188,7 +188,9 @@ static int pool_take_locked(web_server_t *s) {
     if (s->db_open >= WEB_DB_POOL) return -1;
     char err[512];
     crm_store_t *st = NULL;
-    if (crm_store_open_dir(s->storage_dir, &st, err, sizeof err) != GR_OK) {
+    crm_opts_t opts;
+    crm_opts_from_config(s->cfg, &opts); /* the live config: what the Settings page set */
+    if (crm_store_open_dir(s->storage_dir, &opts, &st, err, sizeof err) != GR_OK) {
         LOG_E("database: %s", err);
         return -2;
     }
@@ -602,7 +604,9 @@ int web_server_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, web_
     if (rc != GR_OK) goto fail_locks;
     {
         char err[512];
-        rc = crm_store_open_dir(s->storage_dir, &s->db[0], err, sizeof err);
+        crm_opts_t opts;
+        crm_opts_from_config(cfg, &opts);
+        rc = crm_store_open_dir(s->storage_dir, &opts, &s->db[0], err, sizeof err);
         if (rc != GR_OK) {
             LOG_E("database: %s", err);
             goto fail_auth;

@@ -15,7 +15,7 @@
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "ocr/ocr.h"
-#include "crm/privacy.h"
+#include "crm/opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +92,18 @@ static void reopen_card_reader(web_server_t *s) {
     if (s->ocr) ocr_reader_close(s->ocr);
     s->ocr = NULL;
     pthread_mutex_unlock(&s->ocr_lock);
+}
+
+/* The CRM's settings travel with each database connection: give the pool's
+ * connections the new ones (a connection opened later reads the live
+ * config). Each connection's setter is thread-safe, so one in use by a
+ * request takes them too. */
+static void reapply_crm(web_server_t *s) {
+    crm_opts_t opts;
+    crm_opts_from_config(s->cfg, &opts);
+    pthread_mutex_lock(&s->db_lock);
+    for (int i = 0; i < s->db_open; i++) crm_store_set_opts(s->db[i], &opts);
+    pthread_mutex_unlock(&s->db_lock);
 }
 
 static void settings_patch(web_req_t *r) {
@@ -208,7 +220,7 @@ static void settings_patch(web_req_t *r) {
         }
     }
     pthread_mutex_unlock(&save_lock);
-    if (nchanged) crm_config_apply(live);
+    if (nchanged) reapply_crm(r->srv);
     if (reopen_ocr) reopen_card_reader(r->srv);
     json_t *res = settings_json(live);
     if (res) {

@@ -189,7 +189,9 @@ int main(int argc, char **argv) {
      * the migration back, so the next start would fail the same way. */
     fw_notify_send(notify, "EXTEND_TIMEOUT_USEC=%llu\nSTATUS=opening the database (a migration may take minutes)",
                    1800ULL * 1000000ULL);
-    rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &store, err, sizeof err);
+    crm_opts_t crm_opts;
+    crm_opts_from_config(cfg, &crm_opts);
+    rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &crm_opts, &store, err, sizeof err);
     if (rc != GR_OK) {
         LOG_E("%s", err);
         goto out;

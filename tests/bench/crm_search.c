@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
     else snprintf(dir, sizeof dir, "/tmp/crm-bench-%d", (int)getpid());
     atomic_store(&gr_log_level, GR_LOG_WARN);
     crm_store_t *st = NULL;
-    if (crm_store_open_dir(dir, &st, err, sizeof err) != GR_OK) {
+    if (crm_store_open_dir(dir, NULL, &st, err, sizeof err) != GR_OK) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }

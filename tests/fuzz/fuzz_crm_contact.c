@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char err[256];
     if (!st) {
         atomic_store(&gr_log_level, GR_LOG_ERROR);
-        if (crm_store_open(":memory:", &st, err, sizeof err) != GR_OK) __builtin_trap();
+        if (crm_store_open(":memory:", NULL, &st, err, sizeof err) != GR_OK) __builtin_trap();
     }
     json_t *in = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);
     if (!in) return 0;
