@@ -2,6 +2,7 @@
 #include "crm/companies.h"
 
 #include "crm/activity.h"
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
 #include "firmware/core/err.h"

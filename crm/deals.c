@@ -196,7 +196,7 @@ fail_out:
 }
 
 int crm_deal_delete(crm_store_t *st, int64_t id, const char *actor) {
-    return crm_record_delete(st, "deal", id, actor, crm_deal_get, "DELETE FROM deals WHERE id = ?1");
+    return crm_record_delete(st, "deal", id, actor, crm_deal_get, NULL, "DELETE FROM deals WHERE id = ?1");
 }
 
 int crm_deal_list(crm_store_t *st, const char *q, const char *stage, int limit, int offset, json_t **out) {

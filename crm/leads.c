@@ -243,7 +243,7 @@ fail_out:
 }
 
 int crm_lead_delete(crm_store_t *st, int64_t id, const char *actor) {
-    return crm_record_delete(st, "lead", id, actor, crm_lead_get, "DELETE FROM leads WHERE id = ?1");
+    return crm_record_delete(st, "lead", id, actor, crm_lead_get, NULL, "DELETE FROM leads WHERE id = ?1");
 }
 
 int crm_lead_list(crm_store_t *st, const char *q, const char *status, int limit, int offset, json_t **out) {

@@ -37,16 +37,12 @@ static int collect(crm_store_t *st, names_t *n, const char *sub, const char *sql
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
         if (!name || !*name) continue;
-        if (n->n == n->cap) {
-            size_t nc = n->cap ? n->cap * 2 : 16;
-            char **p = realloc(n->v, nc * sizeof *p);
-            if (!p) {
-                rc = GR_ERR_NOMEM;
-                break;
-            }
-            n->v = p;
-            n->cap = nc;
+        char **p = crm_grow(n->v, n->n, &n->cap, sizeof *p, 16);
+        if (!p) {
+            rc = GR_ERR_NOMEM;
+            break;
         }
+        n->v = p;
         size_t len = strlen(sub) + strlen(name) + 2;
         char *path = malloc(len);
         if (!path) {

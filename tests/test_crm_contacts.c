@@ -3,7 +3,9 @@
 #include "tests/test_crm_util.h"
 
 #include "crm/companies.h"
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
+#include "crm/duplicates.h"
 #include "crm/crmutil.h"
 #include "crm/leads.h"
 

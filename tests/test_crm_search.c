@@ -5,7 +5,9 @@
  * randomised comparison with a plain substring search. */
 #include "tests/test_crm_util.h"
 
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
+#include "crm/duplicates.h"
 #include "crm/crmutil.h"
 
 static json_t *create_ok(crm_store_t *st, const char *text) {

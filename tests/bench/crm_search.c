@@ -11,6 +11,7 @@
  * DIR may be web_load.sh's state folder (its contacts are kept, none added
  * when it holds N already); a database of an older schema is migrated.
  */
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"

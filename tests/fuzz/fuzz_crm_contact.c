@@ -2,7 +2,9 @@
  * duplicates) and search text (crm_contact_list) must never crash and never
  * store what they refuse. Input: JSON text; its "q" member (if a string) is
  * also used as a search. One in-memory database for the whole run. */
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
+#include "crm/duplicates.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "crm/store.h"
