@@ -9,6 +9,7 @@
 #include "crm/contact_search.h"
 #include "crm/crmutil.h"
 #include "crm/duplicates.h"
+#include "crm/record.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 
@@ -313,8 +314,7 @@ static int resolve_company(crm_store_t *st, const contact_in_t *c, int64_t keep,
 
 static int finish(crm_store_t *st, int64_t id, const char *op, json_t **out) {
     json_t *o = NULL, *dups = NULL;
-    int rc = crm_contact_get(st, id, &o);
-    if (rc == GR_OK) rc = crm_outbox_json(st, "contact", id, op, o);
+    int rc = crm_record_snapshot(st, "contact", id, op, crm_contact_get, &o);
     if (rc == GR_OK) rc = crm_contact_duplicates(st, o, id, &dups);
     if (rc == GR_OK && out) {
         json_object_set_new(o, "duplicates", dups);
@@ -562,10 +562,7 @@ int crm_contact_link_person(crm_store_t *st, int64_t contact_id, int64_t person_
     if (rc == GR_OK) rc = crm_activity_add(st, "contact", contact_id, "face_linked", actor, d);
     json_decref(d);
     if (rc != GR_OK) goto fail;
-    json_decref(c);
-    c = NULL;
-    if ((rc = crm_contact_get(st, contact_id, &c)) != GR_OK) goto fail;
-    if ((rc = crm_outbox_json(st, "contact", contact_id, "upsert", c)) != GR_OK) goto fail;
+    if ((rc = crm_record_snapshot(st, "contact", contact_id, "upsert", crm_contact_get, NULL)) != GR_OK) goto fail;
     json_decref(c);
     return crm_tx_commit(&tx);
 fail:

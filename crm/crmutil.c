@@ -4,7 +4,6 @@
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "crm/outbox.h"
-#include "crm/activity.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -312,25 +311,5 @@ int crm_list_page(crm_store_t *st, const char *what, const char *count_sql, cons
     return *out ? GR_OK : GR_ERR_NOMEM;
 fail:
     json_decref(items);
-    return rc;
-}
-
-int crm_record_delete(crm_store_t *st, const char *entity, int64_t id, const char *actor,
-                      int (*get)(crm_store_t *, int64_t, json_t **), int (*before)(crm_store_t *, int64_t),
-                      const char *delete_sql) {
-    crm_tx_t tx;
-    int rc = crm_tx_begin(st, &tx);
-    if (rc != GR_OK) return rc;
-    json_t *snap = NULL;
-    if ((rc = get(st, id, &snap)) != GR_OK) goto fail;
-    if (before && (rc = before(st, id)) != GR_OK) goto fail;
-    if ((rc = crm_exec_ids(st, delete_sql, id, 0)) != GR_OK) goto fail;
-    if ((rc = crm_activity_add(st, entity, id, "deleted", actor, NULL)) != GR_OK) goto fail;
-    if ((rc = crm_outbox_json(st, entity, id, "delete", snap)) != GR_OK) goto fail;
-    json_decref(snap);
-    return crm_tx_commit(&tx);
-fail:
-    json_decref(snap);
-    crm_tx_rollback(&tx);
     return rc;
 }

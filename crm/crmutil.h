@@ -53,14 +53,6 @@ int crm_query_int(crm_store_t *st, const char *sql, int64_t a, int64_t *out);
 /* Queue an outbox row whose payload is `obj` dumped. */
 int crm_outbox_json(crm_store_t *st, const char *entity, int64_t id, const char *op, json_t *obj);
 
-/* Delete one record in one transaction: snapshot it with `get`, run
- * `before` (NULL: nothing; what else goes with the record, e.g. a
- * contact's search index), then `delete_sql` (?1 = id), record the
- * activity and queue the outbox delete. */
-int crm_record_delete(crm_store_t *st, const char *entity, int64_t id, const char *actor,
-                      int (*get)(crm_store_t *, int64_t, json_t **), int (*before)(crm_store_t *, int64_t),
-                      const char *delete_sql);
-
 /* Folder holding the database (<storage.dir>) into buf. */
 int crm_state_dir(crm_store_t *st, char *buf, size_t buflen);
 

@@ -7,6 +7,7 @@
 #include "crm/contact_search.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
+#include "crm/record.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "firmware/formats/phone.h"
@@ -269,12 +270,7 @@ int crm_contact_merge(crm_store_t *st, int64_t keep_id, int64_t drop_id, const c
     json_decref(tomb);
     if (rc != GR_OK) goto fail;
     json_t *o = NULL;
-    if ((rc = crm_contact_get(st, keep_id, &o)) != GR_OK) goto fail;
-    rc = crm_outbox_json(st, "contact", keep_id, "upsert", o);
-    if (rc != GR_OK) {
-        json_decref(o);
-        goto fail;
-    }
+    if ((rc = crm_record_snapshot(st, "contact", keep_id, "upsert", crm_contact_get, &o)) != GR_OK) goto fail;
     if ((rc = crm_tx_commit(&tx)) != GR_OK) {
         json_decref(o);
         goto fail_out;
