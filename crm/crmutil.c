@@ -6,6 +6,7 @@
 #include "crm/outbox.h"
 
 #include <ctype.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,13 @@ void *crm_grow(void *v, size_t n, size_t *cap, size_t size, size_t first) {
     void *p = realloc(v, nc * size);
     if (p) *cap = nc;
     return p;
+}
+
+char *crm_base64(const void *data, size_t n) {
+    size_t len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+    char *out = malloc(len);
+    if (out) sodium_bin2base64(out, len, data, n, sodium_base64_VARIANT_ORIGINAL);
+    return out;
 }
 
 void crm_trimcpy(char *dst, size_t n, const char *s) {

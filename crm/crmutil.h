@@ -92,6 +92,10 @@ int crm_get_row(crm_store_t *st, const char *what, const char *sql, int64_t id, 
  * still frees it). */
 void *crm_grow(void *v, size_t n, size_t *cap, size_t size, size_t first);
 
+/* Base64 (standard alphabet, padded) of n bytes, by libsodium; malloc'd,
+ * caller frees. NULL when out of memory. */
+char *crm_base64(const void *data, size_t n);
+
 /* Copy s without surrounding white space into dst (n bytes, truncated). */
 void crm_trimcpy(char *dst, size_t n, const char *s);
 
