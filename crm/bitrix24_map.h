@@ -56,7 +56,4 @@ void crm_b24_map_comms(json_t *payload, json_t **emails, json_t **phones);
  * malloc'd string owned by the caller, NULL on no memory. */
 char *crm_b24_map_visit_comment(const crm_b24_map_ctx_t *ctx, json_t *payload, const char *origin);
 
-/* Base64 (standard alphabet, padded) of n bytes; malloc'd, caller frees. */
-char *crm_b24_base64(const unsigned char *data, size_t n);
-
 #endif

@@ -2,8 +2,10 @@
 #include "crm/companies.h"
 
 #include "crm/activity.h"
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
+#include "crm/record.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 
@@ -12,6 +14,10 @@
 
 #define COMPANY_COLS "id, title, website, address, created_at, updated_at, " \
     "(SELECT count(*) FROM contacts c WHERE c.company_id = companies.id AND c.merged_into IS NULL)"
+
+#define COMPANY_UPDATE "UPDATE companies SET title = coalesce(?2, title), " \
+    "website = CASE WHEN ?5 THEN ?3 ELSE website END, address = CASE WHEN ?6 THEN ?4 ELSE address END, " \
+    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1"
 
 static json_t *company_row(sqlite3_stmt *s) {
     return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0), "title", crm_col(s, 1), "website",
@@ -25,10 +31,12 @@ int crm_company_get(crm_store_t *st, int64_t id, json_t **out) {
 
 typedef struct {
     const char *title, *website, *address;
+    json_t *patch; /* the input, borrowed */
 } company_in_t;
 
 static int parse_company(json_t *in, company_in_t *c, int create, char *err, size_t errlen) {
     memset(c, 0, sizeof *c);
+    c->patch = in;
     if (!json_is_object(in)) return crm_fail(GR_ERR_INVAL, err, errlen, "company: expected a JSON object");
     int r;
     if ((r = crm_fld_str(in, "title", CRM_MAX_TEXT, &c->title, err, errlen)) < 0) return r;
@@ -37,15 +45,6 @@ static int parse_company(json_t *in, company_in_t *c, int create, char *err, siz
     if ((create || c->title) && (!c->title || !*c->title))
         return crm_fail(GR_ERR_INVAL, err, errlen, "title: required");
     return GR_OK;
-}
-
-static int snapshot(crm_store_t *st, int64_t id, const char *op, json_t **out) {
-    json_t *o = NULL;
-    int rc = crm_company_get(st, id, &o);
-    if (rc == GR_OK) rc = crm_outbox_json(st, "company", id, op, o);
-    if (rc == GR_OK && out) *out = o;
-    else json_decref(o);
-    return rc;
 }
 
 static int insert_company(crm_store_t *st, const company_in_t *c, const char *actor, int64_t *id) {
@@ -71,7 +70,7 @@ int crm_company_create(crm_store_t *st, json_t *in, const char *actor, json_t **
     if ((rc = crm_tx_begin(st, &tx)) != GR_OK) return rc;
     int64_t id = 0;
     if ((rc = insert_company(st, &c, actor, &id)) != GR_OK) goto fail;
-    if ((rc = snapshot(st, id, "upsert", out)) != GR_OK) goto fail;
+    if ((rc = crm_record_snapshot(st, "company", id, "upsert", crm_company_get, out)) != GR_OK) goto fail;
     if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
     return GR_OK;
 fail:
@@ -93,9 +92,29 @@ int crm_company_ensure(crm_store_t *st, const char *title, const char *actor, in
     else if (src != SQLITE_DONE) rc = crm_store_error(st, src, "company find");
     sqlite3_finalize(s);
     if (rc != GR_OK || *id) return rc;
-    company_in_t c = {title, NULL, NULL};
+    company_in_t c = {title, NULL, NULL, NULL};
     if ((rc = insert_company(st, &c, actor, id)) != GR_OK) return rc;
-    return snapshot(st, *id, "upsert", NULL);
+    return crm_record_snapshot(st, "company", *id, "upsert", crm_company_get, NULL);
+}
+
+/* Bind a company's patch (crm_record_update). */
+static int update_bind(crm_store_t *st, const void *in, json_t *old, sqlite3_stmt *s, const char **kind,
+                       json_t **detail, char *err, size_t errlen) {
+    (void)st, (void)old, (void)kind, (void)err, (void)errlen;
+    const company_in_t *c = in;
+    if (c->title) sqlite3_bind_text(s, 2, c->title, -1, SQLITE_STATIC);
+    if (c->website) sqlite3_bind_text(s, 3, c->website, -1, SQLITE_STATIC);
+    if (c->address) sqlite3_bind_text(s, 4, c->address, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, c->website != NULL);
+    sqlite3_bind_int(s, 6, c->address != NULL);
+    *detail = json_incref(c->patch); /* the history shows what was asked for */
+    return GR_OK;
+}
+
+/* The contacts' search text holds the company's title. */
+static int update_after(crm_store_t *st, int64_t id, const void *in) {
+    const company_in_t *c = in;
+    return c->title ? crm_contact_reindex_company(st, id) : GR_OK;
 }
 
 int crm_company_update(crm_store_t *st, int64_t id, json_t *patch, const char *actor, json_t **out, char *err,
@@ -103,38 +122,9 @@ int crm_company_update(crm_store_t *st, int64_t id, json_t *patch, const char *a
     *out = NULL;
     company_in_t c;
     int rc = parse_company(patch, &c, 0, err, errlen);
-    if (rc != GR_OK) return rc;
-    crm_tx_t tx;
-    if ((rc = crm_tx_begin(st, &tx)) != GR_OK) return rc;
-    sqlite3_stmt *s = NULL;
-    rc = crm_prep(st, "UPDATE companies SET title = coalesce(?2, title), website = CASE WHEN ?5 THEN ?3 ELSE website END, "
-                      "address = CASE WHEN ?6 THEN ?4 ELSE address END, "
-                      "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1", &s);
-    if (rc != GR_OK) goto fail;
-    sqlite3_bind_int64(s, 1, id);
-    if (c.title) sqlite3_bind_text(s, 2, c.title, -1, SQLITE_STATIC);
-    if (c.website) sqlite3_bind_text(s, 3, c.website, -1, SQLITE_STATIC);
-    if (c.address) sqlite3_bind_text(s, 4, c.address, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 5, c.website != NULL);
-    sqlite3_bind_int(s, 6, c.address != NULL);
-    rc = crm_step_done(st, s, "company update");
-    sqlite3_finalize(s);
-    if (rc != GR_OK) goto fail;
-    if (sqlite3_changes(crm_store_db(st)) == 0) {
-        rc = crm_fail(GR_ERR_NOTFOUND, err, errlen, "no company %lld", (long long)id);
-        goto fail;
-    }
-    if (c.title && (rc = crm_contact_reindex_company(st, id)) != GR_OK) goto fail;
-    if ((rc = crm_activity_add(st, "company", id, "updated", actor, patch)) != GR_OK) goto fail;
-    if ((rc = snapshot(st, id, "upsert", out)) != GR_OK) goto fail;
-    if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
-    return GR_OK;
-fail:
-    crm_tx_rollback(&tx);
-fail_out:
-    json_decref(*out);
-    *out = NULL;
-    return rc;
+    static const crm_record_ops_t ops = {.entity = "company", .update_sql = COMPANY_UPDATE, .get = crm_company_get,
+                                         .bind = update_bind, .after = update_after};
+    return rc != GR_OK ? rc : crm_record_update(st, &ops, id, patch, &c, actor, out, err, errlen);
 }
 
 int crm_company_delete(crm_store_t *st, int64_t id, const char *actor) {

@@ -1,5 +1,6 @@
 /* contacts.h - people in the CRM: contacts with multi-value phones, e-mails
- * and websites, consent flags, duplicates and merging.
+ * and websites and consent flags. Searching them: crm/contact_search.h;
+ * duplicates and merging: crm/duplicates.h.
  *
  * Records cross this API as jansson objects. A contact uses the field names
  * of `greeter cards scan` so a scanned card saves directly:
@@ -57,52 +58,19 @@ int crm_contact_update(crm_store_t *st, int64_t id, json_t *patch, const char *a
  * GR_ERR_NOTFOUND. */
 int crm_contact_delete(crm_store_t *st, int64_t id, const char *actor);
 
-/* Page of contacts not merged away. q (NULL or "" = all):
- *  - with 3+ characters: the words, where a word of 1-2 characters stays
- *    joined to its neighbour ("Anna M", "+49 5"), must each occur as a
- *    substring (case-insensitive; full-text trigram index) of the names,
- *    e-mails, phones (as written and as digits) or company title;
- *  - with fewer: q is the start of the name or of the family name
- *    (case-insensitive for ASCII).
- * Ordered by name, except a search matching more than 2,000 contacts,
- * listed newest first ("order":"newest") so it stays fast; its count stops
- * at 10,000 ("total_exact":false). limit 1..500 (others clamp; <=0 means
- * 50), offset >= 0. *out = {"items":[contact..],"total":N,"total_exact":B,
- * "order":"name"|"newest","limit":L,"offset":O}. GR_ERR_INVAL when q is
- * longer than CRM_MAX_TEXT bytes. */
-int crm_contact_list(crm_store_t *st, const char *q, int limit, int offset, json_t **out);
-
-/* Merge the search indexes into one segment each (after a bulk import; about a second per 100,000). */
-int crm_contact_search_optimize(crm_store_t *st);
-
-/* Contacts (not merged away, other than exclude_id) matching the contact
- * JSON `in` by normalised e-mail, phone, or face (in's "person_ids").
- * *out is an array as in create's "duplicates". */
-int crm_contact_duplicates(crm_store_t *st, json_t *in, int64_t exclude_id, json_t **out);
-
-/* Merge drop_id into keep_id in one transaction: every phone/e-mail/website
- * of drop is kept (without exact repeats), empty fields of keep are filled
- * from drop, consent flags are OR-ed, leads/deals/card scans/face identities
- * and activity move to keep, and drop stays as a tombstone with merged_into
- * = keep_id. *out is the merged contact (may be NULL to skip).
- * GR_ERR_NOTFOUND, GR_ERR_INVAL (same id, or either already merged). */
-int crm_contact_merge(crm_store_t *st, int64_t keep_id, int64_t drop_id, const char *actor, json_t **out,
-                      char *err, size_t errlen);
+/* Reading many contacts (a page of a list) with the statements prepared
+ * once. On GR_OK *out is owned by the caller: crm_contact_reader_close
+ * (NULL is fine). get is crm_contact_get through the reader. */
+typedef struct crm_contact_reader crm_contact_reader_t;
+int crm_contact_reader_open(crm_store_t *st, crm_contact_reader_t **out) __attribute__((warn_unused_result));
+int crm_contact_reader_get(crm_contact_reader_t *r, int64_t id, json_t **out);
+void crm_contact_reader_close(crm_contact_reader_t *r);
 
 /* Link a face identity (people.id) to a contact, e.g. after a card scan with
- * the visitor's consent. When privacy.require_consent is on (crm_config_apply)
+ * the visitor's consent. When privacy.require_consent is on (st's crm_opts_t)
  * the contact must have consent_face, else GR_ERR_AUTH. The person becomes
  * known, labelled with the contact's name; audit_log "face.link". */
 int crm_contact_link_person(crm_store_t *st, int64_t contact_id, int64_t person_id, const char *actor, char *err,
                             size_t errlen);
-
-/* Normalisers used for duplicate detection (exposed for tests and import).
- * Write into buf (always NUL-terminated); return the length, 0 when the
- * value has nothing usable. E-mail: trimmed, lower-case ASCII. Phone: E.164
- * when libphonenumber finds a valid number (national numbers read for
- * device.region, see crm_config_apply), else "+" and the digits when it starts
- * with + or 00, else the digits only. */
-size_t crm_norm_email(const char *in, char *buf, size_t buflen);
-size_t crm_norm_phone(const char *in, char *buf, size_t buflen);
 
 #endif

@@ -5,7 +5,6 @@
 
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
-#include "crm/privacy.h"
 #include "crm/store.h"
 #include "crm/transfer.h"
 
@@ -26,7 +25,9 @@ static int usage(void) {
 
 static int open_store(const gr_config_t *cfg, crm_store_t **st) {
     char err[512];
-    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), st, err, sizeof err);
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &opts, st, err, sizeof err);
     if (rc != GR_OK) fprintf(stderr, "greeter contacts: %s\n", err);
     return rc;
 }
@@ -161,7 +162,6 @@ out:
 
 int crm_cli_contacts(const gr_config_t *cfg, int argc, char **argv) {
     if (argc < 2) return usage();
-    crm_config_apply(cfg);
     if (!strcmp(argv[1], "export")) return do_export(cfg, argc - 1, argv + 1);
     if (!strcmp(argv[1], "import")) return do_import(cfg, argc - 1, argv + 1);
     return usage();

@@ -4,8 +4,9 @@
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "crm/outbox.h"
-#include "crm/activity.h"
 
+#include <ctype.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,35 @@ int crm_state_dir(crm_store_t *st, char *buf, size_t buflen) {
     return (n < 0 || (size_t)n >= buflen) ? GR_ERR_RANGE : GR_OK;
 }
 
+void *crm_grow(void *v, size_t n, size_t *cap, size_t size, size_t first) {
+    if (n < *cap) return v;
+    size_t nc = *cap ? *cap * 2 : first;
+    void *p = realloc(v, nc * size);
+    if (p) *cap = nc;
+    return p;
+}
+
+char *crm_base64(const void *data, size_t n) {
+    size_t len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+    char *out = malloc(len);
+    if (out) sodium_bin2base64(out, len, data, n, sodium_base64_VARIANT_ORIGINAL);
+    return out;
+}
+
+void crm_trimcpy(char *dst, size_t n, const char *s) {
+    while (*s && isspace((unsigned char)*s)) s++;
+    size_t len = strlen(s);
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    if (len >= n) len = n - 1;
+    memcpy(dst, s, len);
+    dst[len] = 0;
+}
+
+const char *crm_jstr(json_t *o, const char *key) {
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
 size_t crm_utf8_len(const char *s) {
     size_t n = 0;
     for (; *s; s++)
@@ -192,16 +222,12 @@ int crm_ids(crm_store_t *st, const char *sql, int64_t a, int64_t **ids, size_t *
     if (sqlite3_bind_parameter_count(s) >= 1) sqlite3_bind_int64(s, 1, a);
     int src;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            int64_t *p = realloc(*ids, nc * sizeof *p);
-            if (!p) {
-                rc = GR_ERR_NOMEM;
-                break;
-            }
-            *ids = p;
-            cap = nc;
+        int64_t *p = crm_grow(*ids, *n, &cap, sizeof *p, 16);
+        if (!p) {
+            rc = GR_ERR_NOMEM;
+            break;
         }
+        *ids = p;
         (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
     }
     if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, sql);
@@ -293,23 +319,5 @@ int crm_list_page(crm_store_t *st, const char *what, const char *count_sql, cons
     return *out ? GR_OK : GR_ERR_NOMEM;
 fail:
     json_decref(items);
-    return rc;
-}
-
-int crm_record_delete(crm_store_t *st, const char *entity, int64_t id, const char *actor,
-                      int (*get)(crm_store_t *, int64_t, json_t **), const char *delete_sql) {
-    crm_tx_t tx;
-    int rc = crm_tx_begin(st, &tx);
-    if (rc != GR_OK) return rc;
-    json_t *snap = NULL;
-    if ((rc = get(st, id, &snap)) != GR_OK) goto fail;
-    if ((rc = crm_exec_ids(st, delete_sql, id, 0)) != GR_OK) goto fail;
-    if ((rc = crm_activity_add(st, entity, id, "deleted", actor, NULL)) != GR_OK) goto fail;
-    if ((rc = crm_outbox_json(st, entity, id, "delete", snap)) != GR_OK) goto fail;
-    json_decref(snap);
-    return crm_tx_commit(&tx);
-fail:
-    json_decref(snap);
-    crm_tx_rollback(&tx);
     return rc;
 }

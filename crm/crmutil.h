@@ -53,28 +53,11 @@ int crm_query_int(crm_store_t *st, const char *sql, int64_t a, int64_t *out);
 /* Queue an outbox row whose payload is `obj` dumped. */
 int crm_outbox_json(crm_store_t *st, const char *entity, int64_t id, const char *op, json_t *obj);
 
-/* Delete one record in one transaction: snapshot it with `get`, run
- * `delete_sql` (?1 = id), record the activity and queue the outbox delete.
- * For entities whose delete has no side effects (leads, deals). */
-int crm_record_delete(crm_store_t *st, const char *entity, int64_t id, const char *actor,
-                      int (*get)(crm_store_t *, int64_t, json_t **), const char *delete_sql);
-
 /* Folder holding the database (<storage.dir>) into buf. */
 int crm_state_dir(crm_store_t *st, char *buf, size_t buflen);
 
-/* Settings set by crm_config_apply (privacy.c). device_name copies into buf. */
-void crm_opt_device_name(char *buf, size_t buflen);
-int crm_opt_require_consent(void);
-/* device.region: phone region for numbers without a country code. */
-void crm_opt_region(char *buf, size_t buflen);
-
 /* Ids from "sql" with ?1 = a, into a malloc'd array (caller frees). */
 int crm_ids(crm_store_t *st, const char *sql, int64_t a, int64_t **ids, size_t *n);
-
-/* contacts.c: rebuild the search text of one contact, or of every contact
- * of a company (after a rename). */
-int crm_contact_reindex(crm_store_t *st, int64_t id);
-int crm_contact_reindex_company(crm_store_t *st, int64_t company_id);
 
 /* "%q%" with % _ \ escaped (ESCAPE '\'), malloc'd; NULL for an empty q
  * or no memory (*nomem set). */
@@ -102,6 +85,22 @@ int crm_list_page(crm_store_t *st, const char *what, const char *count_sql, cons
  * GR_ERR_NOTFOUND when there is no such row. */
 int crm_get_row(crm_store_t *st, const char *what, const char *sql, int64_t id, json_t *(*row)(sqlite3_stmt *),
                 json_t **out);
+
+/* Room for element n of a growing array v (*cap elements of `size` bytes;
+ * the capacity doubles, starting at `first`). Returns the array, moved
+ * perhaps, or NULL when out of memory (v is then unchanged: the caller
+ * still frees it). */
+void *crm_grow(void *v, size_t n, size_t *cap, size_t size, size_t first);
+
+/* Base64 (standard alphabet, padded) of n bytes, by libsodium; malloc'd,
+ * caller frees. NULL when out of memory. */
+char *crm_base64(const void *data, size_t n);
+
+/* Copy s without surrounding white space into dst (n bytes, truncated). */
+void crm_trimcpy(char *dst, size_t n, const char *s);
+
+/* The string under key in o, "" when absent or not a string. Owned by o. */
+const char *crm_jstr(json_t *o, const char *key);
 
 /* Number of UTF-8 code points in s. */
 size_t crm_utf8_len(const char *s);

@@ -4,6 +4,7 @@
 #include "crm/activity.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
+#include "crm/record.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 
@@ -25,6 +26,10 @@ static int stage_final(const char *s) { return !strcmp(s, "WON") || !strcmp(s, "
 
 #define DEAL_COLS "d.id, d.title, d.stage, d.contact_id, d.company_id, d.lead_id, d.amount, d.currency, " \
     "d.created_at, d.updated_at, c.name, co.title"
+#define DEAL_UPDATE "UPDATE deals SET title = coalesce(?2, title), stage = coalesce(?3, stage), " \
+    "contact_id = CASE WHEN ?4 THEN ?5 ELSE contact_id END, company_id = CASE WHEN ?6 THEN ?7 ELSE company_id END, " \
+    "amount = CASE WHEN ?8 THEN ?9 ELSE amount END, currency = coalesce(?10, currency), " \
+    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1"
 #define DEAL_FROM " FROM deals d LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id"
 
 static json_t *deal_row(sqlite3_stmt *s) {
@@ -85,15 +90,6 @@ static int parse_deal(crm_store_t *st, json_t *in, deal_in_t *d, char *err, size
     return GR_OK;
 }
 
-static int snapshot(crm_store_t *st, int64_t id, json_t **out) {
-    json_t *o = NULL;
-    int rc = crm_deal_get(st, id, &o);
-    if (rc == GR_OK) rc = crm_outbox_json(st, "deal", id, "upsert", o);
-    if (rc == GR_OK && out) *out = o;
-    else json_decref(o);
-    return rc;
-}
-
 int crm_deal_create(crm_store_t *st, json_t *in, const char *actor, json_t **out, char *err, size_t errlen) {
     *out = NULL;
     crm_tx_t tx;
@@ -121,7 +117,7 @@ int crm_deal_create(crm_store_t *st, json_t *in, const char *actor, json_t **out
     if (rc != GR_OK) goto fail;
     int64_t id = sqlite3_last_insert_rowid(crm_store_db(st));
     if ((rc = crm_activity_add(st, "deal", id, "created", actor, NULL)) != GR_OK) goto fail;
-    if ((rc = snapshot(st, id, out)) != GR_OK) goto fail;
+    if ((rc = crm_record_snapshot(st, "deal", id, "upsert", crm_deal_get, out)) != GR_OK) goto fail;
     if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
     return GR_OK;
 fail:
@@ -130,73 +126,47 @@ fail_out:
     json_decref(*out);
     *out = NULL;
     return rc;
+}
+
+/* A deal's patch, checked inside the update's transaction (its contact,
+ * company and lead must exist), and bound (crm_record_update). */
+static int update_parse(crm_store_t *st, json_t *patch, void *in, char *err, size_t errlen) {
+    deal_in_t *d = in;
+    int rc = parse_deal(st, patch, d, err, errlen);
+    if (rc == GR_OK && d->title && !*d->title) rc = crm_fail(GR_ERR_INVAL, err, errlen, "title: must not be empty");
+    return rc;
+}
+
+static int update_bind(crm_store_t *st, const void *in, json_t *old, sqlite3_stmt *s, const char **kind,
+                       json_t **detail, char *err, size_t errlen) {
+    (void)st;
+    const deal_in_t *d = in;
+    const char *from = json_string_value(json_object_get(old, "stage"));
+    if (d->stage && strcmp(from, d->stage) && stage_final(from))
+        return crm_fail(GR_ERR_INVAL, err, errlen, "stage: the deal is closed (%s) and cannot move to %s", from,
+                        d->stage);
+    if (d->title) sqlite3_bind_text(s, 2, d->title, -1, SQLITE_STATIC);
+    if (d->stage) sqlite3_bind_text(s, 3, d->stage, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 4, d->has_contact);
+    if (d->contact_id) sqlite3_bind_int64(s, 5, d->contact_id);
+    sqlite3_bind_int(s, 6, d->has_company);
+    if (d->company_id) sqlite3_bind_int64(s, 7, d->company_id);
+    sqlite3_bind_int(s, 8, d->has_amount);
+    sqlite3_bind_double(s, 9, d->amount);
+    if (d->currency) sqlite3_bind_text(s, 10, d->currency, -1, SQLITE_STATIC);
+    return crm_record_moved("stage", from, d->stage, kind, detail);
 }
 
 int crm_deal_update(crm_store_t *st, int64_t id, json_t *patch, const char *actor, json_t **out, char *err,
                     size_t errlen) {
-    *out = NULL;
-    crm_tx_t tx;
-    int rc = crm_tx_begin(st, &tx);
-    if (rc != GR_OK) return rc;
+    static const crm_record_ops_t ops = {.entity = "deal", .update_sql = DEAL_UPDATE, .get = crm_deal_get,
+                                         .parse = update_parse, .bind = update_bind};
     deal_in_t d;
-    json_t *old = NULL;
-    sqlite3_stmt *s = NULL;
-    if ((rc = parse_deal(st, patch, &d, err, errlen)) != GR_OK) goto fail;
-    if (d.title && !*d.title) {
-        rc = crm_fail(GR_ERR_INVAL, err, errlen, "title: must not be empty");
-        goto fail;
-    }
-    if ((rc = crm_deal_get(st, id, &old)) != GR_OK) {
-        if (rc == GR_ERR_NOTFOUND) crm_fail(rc, err, errlen, "no deal %lld", (long long)id);
-        goto fail;
-    }
-    const char *from = json_string_value(json_object_get(old, "stage"));
-    if (d.stage && strcmp(from, d.stage) && stage_final(from)) {
-        rc = crm_fail(GR_ERR_INVAL, err, errlen, "stage: the deal is closed (%s) and cannot move to %s", from, d.stage);
-        goto fail;
-    }
-    if ((rc = crm_prep(st, "UPDATE deals SET title = coalesce(?2, title), stage = coalesce(?3, stage), "
-                           "contact_id = CASE WHEN ?4 THEN ?5 ELSE contact_id END, "
-                           "company_id = CASE WHEN ?6 THEN ?7 ELSE company_id END, "
-                           "amount = CASE WHEN ?8 THEN ?9 ELSE amount END, currency = coalesce(?10, currency), "
-                           "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1", &s)) != GR_OK)
-        goto fail;
-    sqlite3_bind_int64(s, 1, id);
-    if (d.title) sqlite3_bind_text(s, 2, d.title, -1, SQLITE_STATIC);
-    if (d.stage) sqlite3_bind_text(s, 3, d.stage, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 4, d.has_contact);
-    if (d.contact_id) sqlite3_bind_int64(s, 5, d.contact_id);
-    sqlite3_bind_int(s, 6, d.has_company);
-    if (d.company_id) sqlite3_bind_int64(s, 7, d.company_id);
-    sqlite3_bind_int(s, 8, d.has_amount);
-    sqlite3_bind_double(s, 9, d.amount);
-    if (d.currency) sqlite3_bind_text(s, 10, d.currency, -1, SQLITE_STATIC);
-    rc = crm_step_done(st, s, "deal update");
-    sqlite3_finalize(s);
-    if (rc != GR_OK) goto fail;
-    if (d.stage && strcmp(d.stage, from)) {
-        json_t *a = json_pack("{s:s,s:s}", "from", from, "to", d.stage);
-        rc = crm_activity_add(st, "deal", id, "stage", actor, a);
-        json_decref(a);
-    } else {
-        rc = crm_activity_add(st, "deal", id, "updated", actor, NULL);
-    }
-    if (rc != GR_OK) goto fail;
-    if ((rc = snapshot(st, id, out)) != GR_OK) goto fail;
-    if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
-    json_decref(old);
-    return GR_OK;
-fail:
-    crm_tx_rollback(&tx);
-fail_out:
-    json_decref(old);
-    json_decref(*out);
-    *out = NULL;
-    return rc;
+    return crm_record_update(st, &ops, id, patch, &d, actor, out, err, errlen);
 }
 
 int crm_deal_delete(crm_store_t *st, int64_t id, const char *actor) {
-    return crm_record_delete(st, "deal", id, actor, crm_deal_get, "DELETE FROM deals WHERE id = ?1");
+    return crm_record_delete(st, "deal", id, actor, crm_deal_get, NULL, "DELETE FROM deals WHERE id = ?1");
 }
 
 int crm_deal_list(crm_store_t *st, const char *q, const char *stage, int limit, int offset, json_t **out) {

@@ -4,6 +4,7 @@
 #include "crm/activity.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
+#include "crm/record.h"
 #include "crm/companies.h"
 #include "crm/deals.h"
 #include "firmware/core/err.h"
@@ -37,6 +38,10 @@ static int transition_ok(const char *from, const char *to) {
 
 #define LEAD_COLS "l.id, l.title, l.status, l.source, l.contact_id, l.person_id, l.scan_id, l.assigned_to, l.data, " \
     "l.created_at, l.updated_at, c.name"
+
+#define LEAD_UPDATE "UPDATE leads SET title = coalesce(?2, title), status = coalesce(?3, status), " \
+    "contact_id = CASE WHEN ?4 THEN ?5 ELSE contact_id END, assigned_to = coalesce(?6, assigned_to), " \
+    "data = coalesce(?7, data), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1"
 
 static json_t *lead_row(sqlite3_stmt *s) {
     return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0), "title",
@@ -97,15 +102,6 @@ static int parse_lead(json_t *in, lead_in_t *l, char *err, size_t errlen) {
     return GR_OK;
 }
 
-static int snapshot(crm_store_t *st, int64_t id, const char *op, json_t **out) {
-    json_t *o = NULL;
-    int rc = crm_lead_get(st, id, &o);
-    if (rc == GR_OK) rc = crm_outbox_json(st, "lead", id, op, o);
-    if (rc == GR_OK && out) *out = o;
-    else json_decref(o);
-    return rc;
-}
-
 /* A readable title from the captured fields when none is given. */
 static void derive_title(json_t *data, char *buf, size_t len) {
     const char *name = json_string_value(json_object_get(data, "name"));
@@ -156,7 +152,7 @@ int crm_lead_create(crm_store_t *st, json_t *in, const char *actor, json_t **out
     if (rc != GR_OK) goto fail;
     id = sqlite3_last_insert_rowid(crm_store_db(st));
     if ((rc = crm_activity_add(st, "lead", id, "created", actor, NULL)) != GR_OK) goto fail;
-    if ((rc = snapshot(st, id, "upsert", out)) != GR_OK) goto fail;
+    if ((rc = crm_record_snapshot(st, "lead", id, "upsert", crm_lead_get, out)) != GR_OK) goto fail;
     /* The responsible manager hears of every new lead. */
     char subject[CRM_MAX_TEXT + 64], body[CRM_MAX_TEXT * 2 + 256];
     snprintf(subject, sizeof subject, "New lead: %s", title);
@@ -175,6 +171,27 @@ fail_out:
     return rc;
 }
 
+/* Check a lead's patch against the lead and bind it (crm_record_update). */
+static int update_bind(crm_store_t *st, const void *in, json_t *old, sqlite3_stmt *s, const char **kind,
+                       json_t **detail, char *err, size_t errlen) {
+    const lead_in_t *l = in;
+    const char *from = json_string_value(json_object_get(old, "status"));
+    if (l->status && !strcmp(l->status, "CONVERTED") && strcmp(from, "CONVERTED"))
+        return crm_fail(GR_ERR_INVAL, err, errlen, "status: a lead becomes CONVERTED only by converting it");
+    if (l->status && !transition_ok(from, l->status))
+        return crm_fail(GR_ERR_INVAL, err, errlen, "status: cannot go from %s to %s", from, l->status);
+    int rc = check_ref(st, "SELECT count(*) FROM contacts WHERE id = ?1", "contact_id", l->contact_id, err, errlen);
+    if (rc != GR_OK) return rc;
+    if (l->title) sqlite3_bind_text(s, 2, l->title, -1, SQLITE_STATIC);
+    if (l->status) sqlite3_bind_text(s, 3, l->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 4, l->has_contact);
+    if (l->contact_id) sqlite3_bind_int64(s, 5, l->contact_id);
+    if (l->assigned_to) sqlite3_bind_text(s, 6, l->assigned_to, -1, SQLITE_STATIC);
+    char *data = l->data ? json_dumps(l->data, JSON_COMPACT) : NULL;
+    if (data) sqlite3_bind_text(s, 7, data, -1, free);
+    return crm_record_moved("status", from, l->status, kind, detail);
+}
+
 int crm_lead_update(crm_store_t *st, int64_t id, json_t *patch, const char *actor, json_t **out, char *err,
                     size_t errlen) {
     *out = NULL;
@@ -183,67 +200,13 @@ int crm_lead_update(crm_store_t *st, int64_t id, json_t *patch, const char *acto
     if (rc != GR_OK) return rc;
     if (l.source) return crm_fail(GR_ERR_INVAL, err, errlen, "source: cannot be changed");
     if (l.title && !*l.title) return crm_fail(GR_ERR_INVAL, err, errlen, "title: must not be empty");
-    crm_tx_t tx;
-    if ((rc = crm_tx_begin(st, &tx)) != GR_OK) return rc;
-    json_t *old = NULL;
-    char *data = NULL;
-    sqlite3_stmt *s = NULL;
-    if ((rc = crm_lead_get(st, id, &old)) != GR_OK) {
-        if (rc == GR_ERR_NOTFOUND) crm_fail(rc, err, errlen, "no lead %lld", (long long)id);
-        goto fail;
-    }
-    const char *from = json_string_value(json_object_get(old, "status"));
-    if (l.status && !strcmp(l.status, "CONVERTED") && strcmp(from, "CONVERTED")) {
-        rc = crm_fail(GR_ERR_INVAL, err, errlen, "status: a lead becomes CONVERTED only by converting it");
-        goto fail;
-    }
-    if (l.status && !transition_ok(from, l.status)) {
-        rc = crm_fail(GR_ERR_INVAL, err, errlen, "status: cannot go from %s to %s", from, l.status);
-        goto fail;
-    }
-    if ((rc = check_ref(st, "SELECT count(*) FROM contacts WHERE id = ?1", "contact_id", l.contact_id, err, errlen)))
-        goto fail;
-    data = l.data ? json_dumps(l.data, JSON_COMPACT) : NULL;
-    if ((rc = crm_prep(st, "UPDATE leads SET title = coalesce(?2, title), status = coalesce(?3, status), "
-                           "contact_id = CASE WHEN ?4 THEN ?5 ELSE contact_id END, "
-                           "assigned_to = coalesce(?6, assigned_to), data = coalesce(?7, data), "
-                           "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1", &s)) != GR_OK)
-        goto fail;
-    sqlite3_bind_int64(s, 1, id);
-    if (l.title) sqlite3_bind_text(s, 2, l.title, -1, SQLITE_STATIC);
-    if (l.status) sqlite3_bind_text(s, 3, l.status, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 4, l.has_contact);
-    if (l.contact_id) sqlite3_bind_int64(s, 5, l.contact_id);
-    if (l.assigned_to) sqlite3_bind_text(s, 6, l.assigned_to, -1, SQLITE_STATIC);
-    if (data) sqlite3_bind_text(s, 7, data, -1, SQLITE_STATIC);
-    rc = crm_step_done(st, s, "lead update");
-    sqlite3_finalize(s);
-    if (rc != GR_OK) goto fail;
-    if (l.status && strcmp(l.status, from)) {
-        json_t *d = json_pack("{s:s,s:s}", "from", from, "to", l.status);
-        rc = crm_activity_add(st, "lead", id, "status", actor, d);
-        json_decref(d);
-    } else {
-        rc = crm_activity_add(st, "lead", id, "updated", actor, NULL);
-    }
-    if (rc != GR_OK) goto fail;
-    if ((rc = snapshot(st, id, "upsert", out)) != GR_OK) goto fail;
-    if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
-    json_decref(old);
-    free(data);
-    return GR_OK;
-fail:
-    crm_tx_rollback(&tx);
-fail_out:
-    json_decref(old);
-    free(data);
-    json_decref(*out);
-    *out = NULL;
-    return rc;
+    static const crm_record_ops_t ops = {.entity = "lead", .update_sql = LEAD_UPDATE, .get = crm_lead_get,
+                                         .bind = update_bind};
+    return crm_record_update(st, &ops, id, patch, &l, actor, out, err, errlen);
 }
 
 int crm_lead_delete(crm_store_t *st, int64_t id, const char *actor) {
-    return crm_record_delete(st, "lead", id, actor, crm_lead_get, "DELETE FROM leads WHERE id = ?1");
+    return crm_record_delete(st, "lead", id, actor, crm_lead_get, NULL, "DELETE FROM leads WHERE id = ?1");
 }
 
 int crm_lead_list(crm_store_t *st, const char *q, const char *status, int limit, int offset, json_t **out) {

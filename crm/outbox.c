@@ -1,8 +1,35 @@
 #define GR_LOG_MODULE "outbox"
 #include "crm/outbox.h"
 
+#include "crm/crmutil.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Step s (an INSERT, UPDATE or DELETE) and finalize it. */
+static int run(crm_store_t *st, sqlite3_stmt *s, const char *what) {
+    int rc = crm_step_done(st, s, what);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Column 0 of the one row of s (bound, finalized here) as text into buf;
+ * GR_ERR_NOTFOUND when there is no row. */
+static int text_row(crm_store_t *st, sqlite3_stmt *s, char *buf, size_t buflen, const char *what) {
+    int src = sqlite3_step(s), rc;
+    if (src == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(s, 0);
+        snprintf(buf, buflen, "%s", t ? t : "");
+        rc = GR_OK;
+    } else {
+        rc = src == SQLITE_DONE ? GR_ERR_NOTFOUND : crm_store_error(st, src, what);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
 
 int crm_outbox_enqueue(crm_store_t *st, const char *entity, int64_t local_id, const char *op,
                        const char *payload) {
@@ -12,49 +39,33 @@ int crm_outbox_enqueue(crm_store_t *st, const char *entity, int64_t local_id, co
         return GR_ERR_INVAL;
     }
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(db, "INSERT INTO outbox(entity, local_id, op, payload) VALUES (?,?,?,?)", -1, &s, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s, 1, entity, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 2, local_id);
-        sqlite3_bind_text(s, 3, op, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, payload ? payload : "{}", -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
-    }
-    sqlite3_finalize(s);
-    return rc == SQLITE_OK ? GR_OK : crm_store_error(st, rc, "outbox enqueue");
+    int rc = crm_prep(st, "INSERT INTO outbox(entity, local_id, op, payload) VALUES (?,?,?,?)", &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_text(s, 1, entity, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, local_id);
+    sqlite3_bind_text(s, 3, op, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, payload ? payload : "{}", -1, SQLITE_TRANSIENT);
+    return run(st, s, "outbox enqueue");
 }
 
 int crm_outbox_counts(crm_store_t *st, int64_t *pending, int64_t *dead) {
     sqlite3_stmt *s = NULL;
     *pending = *dead = 0;
-    int rc = sqlite3_prepare_v2(crm_store_db(st),
-                                "SELECT coalesce(sum(state='pending' AND entity<>'person'),0), coalesce(sum(state='dead'),0) FROM outbox",
-                                -1, &s, NULL);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int rc = crm_prep(st, "SELECT coalesce(sum(state='pending' AND entity<>'person'),0), coalesce(sum(state='dead'),0) "
+                          "FROM outbox", &s);
+    if (rc != GR_OK) return rc;
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
         *pending = sqlite3_column_int64(s, 0);
         *dead = sqlite3_column_int64(s, 1);
-        rc = SQLITE_OK;
+    } else {
+        rc = crm_store_error(st, src, "outbox counts");
     }
-    sqlite3_finalize(s);
-    return rc == SQLITE_OK ? GR_OK : crm_store_error(st, rc, "outbox counts");
-}
-
-/* ---- agent side ---- */
-
-#include <stdlib.h>
-#include <string.h>
-
-static int step_done(crm_store_t *st, sqlite3_stmt *s, const char *what) {
-    int rc = sqlite3_step(s);
-    rc = rc == SQLITE_DONE ? GR_OK : crm_store_error(st, rc, what);
     sqlite3_finalize(s);
     return rc;
 }
 
-static int prep(crm_store_t *st, const char *sql, sqlite3_stmt **s, const char *what) {
-    int rc = sqlite3_prepare_v2(crm_store_db(st), sql, -1, s, NULL);
-    return rc == SQLITE_OK ? GR_OK : crm_store_error(st, rc, what);
-}
+/* ---- agent side ---- */
 
 void crm_outbox_rows_free(crm_outbox_row_t *rows, size_t n) {
     if (!rows) return;
@@ -69,10 +80,9 @@ int crm_outbox_fetch(crm_store_t *st, const char *target, int64_t after_id, size
     size_t k = 0;
     *rows = NULL;
     *n = 0;
-    int rc = prep(st,
+    int rc = crm_prep(st,
                   "SELECT id, entity, local_id, op, payload, attempts, next_try_at FROM outbox "
-                  "WHERE state='pending' AND target=? AND id>? AND entity<>'person' ORDER BY id LIMIT ?",
-                  &s, "outbox fetch");
+                  "WHERE state='pending' AND target=? AND id>? AND entity<>'person' ORDER BY id LIMIT ?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, after_id);
@@ -126,7 +136,7 @@ int crm_outbox_attempted_hold(crm_store_t *st, const int64_t *ids, size_t n, dou
     sqlite3_stmt *s = NULL;
     int rc = crm_store_begin(st);
     if (rc != GR_OK) return rc;
-    rc = prep(st, "UPDATE outbox SET attempts=attempts+1, next_try_at=?2 WHERE id=?1", &s, "outbox attempt");
+    rc = crm_prep(st, "UPDATE outbox SET attempts=attempts+1, next_try_at=?2 WHERE id=?1", &s);
     for (size_t i = 0; i < n && rc == GR_OK; i++) {
         sqlite3_reset(s);
         sqlite3_bind_int64(s, 1, ids[i]);
@@ -142,34 +152,32 @@ int crm_outbox_attempted_hold(crm_store_t *st, const int64_t *ids, size_t n, dou
 
 int crm_outbox_hold(crm_store_t *st, int64_t id, double hold_until) {
     sqlite3_stmt *s = NULL;
-    int rc = prep(st, "UPDATE outbox SET next_try_at=? WHERE id=?", &s, "outbox hold");
+    int rc = crm_prep(st, "UPDATE outbox SET next_try_at=? WHERE id=?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_double(s, 1, hold_until);
     sqlite3_bind_int64(s, 2, id);
-    return step_done(st, s, "outbox hold");
+    return run(st, s, "outbox hold");
 }
 
 int crm_outbox_done(crm_store_t *st, int64_t id) {
     sqlite3_stmt *s = NULL;
-    int rc = prep(st,
+    int rc = crm_prep(st,
                   "UPDATE outbox SET state='done', last_error=NULL, "
-                  "done_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
-                  &s, "outbox done");
+                  "done_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_int64(s, 1, id);
-    return step_done(st, s, "outbox done");
+    return run(st, s, "outbox done");
 }
 
 static int set_error(crm_store_t *st, int64_t id, const char *msg, int dead) {
     sqlite3_stmt *s = NULL;
-    int rc = prep(st,
+    int rc = crm_prep(st,
                   dead ? "UPDATE outbox SET state='dead', last_error=? WHERE id=?"
-                       : "UPDATE outbox SET last_error=? WHERE id=?",
-                  &s, "outbox error");
+                       : "UPDATE outbox SET last_error=? WHERE id=?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_text(s, 1, msg ? msg : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 2, id);
-    return step_done(st, s, "outbox error");
+    return run(st, s, "outbox error");
 }
 
 int crm_outbox_dead(crm_store_t *st, int64_t id, const char *msg) { return set_error(st, id, msg, 1); }
@@ -177,11 +185,10 @@ int crm_outbox_note(crm_store_t *st, int64_t id, const char *msg) { return set_e
 
 int crm_outbox_retry_dead(crm_store_t *st, const char *target, int64_t *count) {
     sqlite3_stmt *s = NULL;
-    int rc = prep(st, "UPDATE outbox SET state='pending', next_try_at=0 WHERE state='dead' AND target=?", &s,
-                  "outbox retry");
+    int rc = crm_prep(st, "UPDATE outbox SET state='pending', next_try_at=0 WHERE state='dead' AND target=?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
-    rc = step_done(st, s, "outbox retry");
+    rc = run(st, s, "outbox retry");
     if (count) *count = rc == GR_OK ? sqlite3_changes(crm_store_db(st)) : 0;
     return rc;
 }
@@ -189,10 +196,9 @@ int crm_outbox_retry_dead(crm_store_t *st, const char *target, int64_t *count) {
 int crm_outbox_dead_list(crm_store_t *st, int limit, json_t **out) {
     sqlite3_stmt *s = NULL;
     *out = NULL;
-    int rc = prep(st,
+    int rc = crm_prep(st,
                   "SELECT id, entity, local_id, op, coalesce(last_error,''), created_at FROM outbox "
-                  "WHERE state='dead' ORDER BY id DESC LIMIT ?",
-                  &s, "outbox dead list");
+                  "WHERE state='dead' ORDER BY id DESC LIMIT ?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
     json_t *a = json_array();
@@ -224,30 +230,20 @@ int crm_outbox_dead_list(crm_store_t *st, int limit, json_t **out) {
 int crm_outbox_remote_get(crm_store_t *st, const char *target, const char *entity, int64_t local_id, char *buf,
                           size_t buflen) {
     sqlite3_stmt *s = NULL;
-    int rc = prep(st, "SELECT remote_id FROM remote_ids WHERE target=? AND entity=? AND local_id=?", &s,
-                  "remote id get");
+    int rc = crm_prep(st, "SELECT remote_id FROM remote_ids WHERE target=? AND entity=? AND local_id=?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, entity, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 3, local_id);
-    int src = sqlite3_step(s);
-    if (src == SQLITE_ROW) {
-        snprintf(buf, buflen, "%s", (const char *)sqlite3_column_text(s, 0));
-        rc = GR_OK;
-    } else {
-        rc = src == SQLITE_DONE ? GR_ERR_NOTFOUND : crm_store_error(st, src, "remote id get");
-    }
-    sqlite3_finalize(s);
-    return rc;
+    return text_row(st, s, buf, buflen, "remote id get");
 }
 
 int crm_outbox_remote_set(crm_store_t *st, const char *target, const char *entity, int64_t local_id,
                           const char *remote_id, const char *etag) {
     sqlite3_stmt *s = NULL;
-    int rc = prep(st,
+    int rc = crm_prep(st,
                   "INSERT INTO remote_ids(target, entity, local_id, remote_id, etag) VALUES (?,?,?,?,?) "
-                  "ON CONFLICT(target, entity, local_id) DO UPDATE SET remote_id=excluded.remote_id, etag=excluded.etag",
-                  &s, "remote id set");
+                  "ON CONFLICT(target, entity, local_id) DO UPDATE SET remote_id=excluded.remote_id, etag=excluded.etag", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, entity, -1, SQLITE_STATIC);
@@ -257,46 +253,37 @@ int crm_outbox_remote_set(crm_store_t *st, const char *target, const char *entit
         sqlite3_bind_text(s, 5, etag, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(s, 5);
-    return step_done(st, s, "remote id set");
+    return run(st, s, "remote id set");
 }
 
 int crm_outbox_remote_del(crm_store_t *st, const char *target, const char *entity, int64_t local_id) {
     sqlite3_stmt *s = NULL;
-    int rc = prep(st, "DELETE FROM remote_ids WHERE target=? AND entity=? AND local_id=?", &s, "remote id del");
+    int rc = crm_prep(st, "DELETE FROM remote_ids WHERE target=? AND entity=? AND local_id=?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, entity, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 3, local_id);
-    return step_done(st, s, "remote id del");
+    return run(st, s, "remote id del");
 }
 
 int crm_outbox_state_get(crm_store_t *st, const char *target, const char *key, char *buf, size_t buflen) {
     sqlite3_stmt *s = NULL;
-    int rc = prep(st, "SELECT value FROM sync_state WHERE target=? AND key=?", &s, "sync state get");
+    int rc = crm_prep(st, "SELECT value FROM sync_state WHERE target=? AND key=?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
-    int src = sqlite3_step(s);
-    if (src == SQLITE_ROW) {
-        snprintf(buf, buflen, "%s", (const char *)sqlite3_column_text(s, 0));
-        rc = GR_OK;
-    } else {
-        rc = src == SQLITE_DONE ? GR_ERR_NOTFOUND : crm_store_error(st, src, "sync state get");
-    }
-    sqlite3_finalize(s);
-    return rc;
+    return text_row(st, s, buf, buflen, "sync state get");
 }
 
 int crm_outbox_state_set(crm_store_t *st, const char *target, const char *key, const char *value) {
     sqlite3_stmt *s = NULL;
-    int rc = prep(st,
+    int rc = crm_prep(st,
                   value ? "INSERT INTO sync_state(target, key, value) VALUES (?,?,?) "
                           "ON CONFLICT(target, key) DO UPDATE SET value=excluded.value"
-                        : "DELETE FROM sync_state WHERE target=? AND key=?",
-                  &s, "sync state set");
+                        : "DELETE FROM sync_state WHERE target=? AND key=?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
     if (value) sqlite3_bind_text(s, 3, value, -1, SQLITE_TRANSIENT);
-    return step_done(st, s, "sync state set");
+    return run(st, s, "sync state set");
 }

@@ -8,45 +8,10 @@
 #include "firmware/core/log.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* ---- settings ---- */
-
-static pthread_mutex_t opt_lock = PTHREAD_MUTEX_INITIALIZER;
-static char opt_device[72] = "greeter";
-static int opt_consent = 1;
-static char opt_region[8] = "US";
-
-void crm_config_apply(const gr_config_t *cfg) {
-    pthread_mutex_lock(&opt_lock);
-    snprintf(opt_device, sizeof opt_device, "%s", gr_config_str(cfg, GR_SET_DEVICE_NAME));
-    opt_consent = gr_config_bool(cfg, GR_SET_PRIVACY_REQUIRE_CONSENT);
-    snprintf(opt_region, sizeof opt_region, "%s", gr_config_str(cfg, GR_SET_DEVICE_REGION));
-    pthread_mutex_unlock(&opt_lock);
-}
-
-void crm_opt_region(char *buf, size_t buflen) {
-    pthread_mutex_lock(&opt_lock);
-    snprintf(buf, buflen, "%s", opt_region);
-    pthread_mutex_unlock(&opt_lock);
-}
-
-void crm_opt_device_name(char *buf, size_t buflen) {
-    pthread_mutex_lock(&opt_lock);
-    snprintf(buf, buflen, "%s", opt_device);
-    pthread_mutex_unlock(&opt_lock);
-}
-
-int crm_opt_require_consent(void) {
-    pthread_mutex_lock(&opt_lock);
-    int v = opt_consent;
-    pthread_mutex_unlock(&opt_lock);
-    return v;
-}
 
 /* ---- files to remove after commit ---- */
 
@@ -72,16 +37,12 @@ static int collect(crm_store_t *st, names_t *n, const char *sub, const char *sql
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
         if (!name || !*name) continue;
-        if (n->n == n->cap) {
-            size_t nc = n->cap ? n->cap * 2 : 16;
-            char **p = realloc(n->v, nc * sizeof *p);
-            if (!p) {
-                rc = GR_ERR_NOMEM;
-                break;
-            }
-            n->v = p;
-            n->cap = nc;
+        char **p = crm_grow(n->v, n->n, &n->cap, sizeof *p, 16);
+        if (!p) {
+            rc = GR_ERR_NOMEM;
+            break;
         }
+        n->v = p;
         size_t len = strlen(sub) + strlen(name) + 2;
         char *path = malloc(len);
         if (!path) {

@@ -1,4 +1,4 @@
-/* privacy.h - consent settings, "forget this person" and retention.
+/* privacy.h - "forget this person" and retention.
  *
  * Files live under the folder holding the database (<storage.dir>):
  * snapshots/ (visit snapshots, named in visits.snapshot) and cards/ (card
@@ -9,17 +9,10 @@
 #ifndef CRM_PRIVACY_H
 #define CRM_PRIVACY_H
 
-#include "firmware/core/config.h"
 #include "crm/store.h"
 
 #include <jansson.h>
 #include <stdint.h>
-
-/* Process-wide CRM settings taken from the config: device.name (lead
- * titles), privacy.require_consent, device.region (phone numbers without a
- * country code, for duplicate checks). Until called, the built-in defaults of
- * settings.def apply. Called by crm_worker_open and the CLI; thread-safe. */
-void crm_config_apply(const gr_config_t *cfg);
 
 /* Forget a person: give a contact_id, a person_id (people.id), or both.
  * Erases the face templates and snapshots of the face identities (the

@@ -6,6 +6,7 @@
 #include "firmware/core/log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@ extern const size_t crm_migrations_count;
 struct crm_store {
     sqlite3 *db;
     char *path;
+    pthread_mutex_t opts_lock; /* opts may be set from another thread */
+    crm_opts_t opts;
 };
 
 static int migration_version(const char *name) {
@@ -140,11 +143,14 @@ static int migrate(crm_store_t *st, char *err, size_t errlen) {
     return GR_OK;
 }
 
-int crm_store_open(const char *path, crm_store_t **out, char *err, size_t errlen) {
+int crm_store_open(const char *path, const crm_opts_t *opts, crm_store_t **out, char *err, size_t errlen) {
     *out = NULL;
     int rc = GR_ERR_NOMEM;
     crm_store_t *st = calloc(1, sizeof *st);
-    if (!st) goto fail;
+    if (!st) goto fail_alloc;
+    pthread_mutex_init(&st->opts_lock, NULL);
+    if (opts) st->opts = *opts;
+    else if (crm_opts_default(&st->opts) != GR_OK) goto fail;
     st->path = strdup(path);
     if (!st->path) goto fail;
     int src = sqlite3_open_v2(path, &st->db,
@@ -176,12 +182,13 @@ int crm_store_open(const char *path, crm_store_t **out, char *err, size_t errlen
     *out = st;
     return GR_OK;
 fail:
-    if (rc == GR_ERR_NOMEM) snprintf(err, errlen, "out of memory opening %s", path);
     crm_store_close(st);
+fail_alloc:
+    if (rc == GR_ERR_NOMEM) snprintf(err, errlen, "out of memory opening %s", path);
     return rc;
 }
 
-int crm_store_open_dir(const char *dir, crm_store_t **out, char *err, size_t errlen) {
+int crm_store_open_dir(const char *dir, const crm_opts_t *opts, crm_store_t **out, char *err, size_t errlen) {
     *out = NULL;
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create state folder %s: %s", dir, strerror(errno));
@@ -192,14 +199,27 @@ int crm_store_open_dir(const char *dir, crm_store_t **out, char *err, size_t err
         snprintf(err, errlen, "state folder path too long");
         return GR_ERR_RANGE;
     }
-    return crm_store_open(path, out, err, errlen);
+    return crm_store_open(path, opts, out, err, errlen);
 }
 
 void crm_store_close(crm_store_t *st) {
     if (!st) return;
     if (st->db) sqlite3_close_v2(st->db);
+    pthread_mutex_destroy(&st->opts_lock);
     free(st->path);
     free(st);
+}
+
+void crm_store_set_opts(crm_store_t *st, const crm_opts_t *opts) {
+    pthread_mutex_lock(&st->opts_lock);
+    st->opts = *opts;
+    pthread_mutex_unlock(&st->opts_lock);
+}
+
+void crm_store_opts(crm_store_t *st, crm_opts_t *out) {
+    pthread_mutex_lock(&st->opts_lock);
+    *out = st->opts;
+    pthread_mutex_unlock(&st->opts_lock);
 }
 
 sqlite3 *crm_store_db(crm_store_t *st) { return st->db; }

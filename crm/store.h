@@ -9,9 +9,14 @@
  * A connection belongs to one thread at a time: each thread or component
  * opens its own crm_store_t on the same file (WAL lets them share it).
  * Use prepared statements with bound parameters only; never printf SQL.
+ *
+ * Each connection carries the CRM's settings (crm/opts.h), given at open
+ * time; the CRM functions read them from the connection they are handed.
  */
 #ifndef CRM_STORE_H
 #define CRM_STORE_H
+
+#include "crm/opts.h"
 
 #include <sqlite3.h>
 #include <stddef.h>
@@ -19,13 +24,15 @@
 typedef struct crm_store crm_store_t;
 
 /* Open (creating if needed) the database file at `path` and migrate it.
+ * opts (copied) are the CRM settings the connection carries; NULL for the
+ * defaults of settings.def (tools and tests that use none of them).
  * On success *out is owned by the caller: crm_store_close. On failure a
  * message is written to err. */
-int crm_store_open(const char *path, crm_store_t **out, char *err, size_t errlen)
+int crm_store_open(const char *path, const crm_opts_t *opts, crm_store_t **out, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 /* Open <dir>/greeter.db, creating `dir` (mode 0700) if it does not exist. */
-int crm_store_open_dir(const char *dir, crm_store_t **out, char *err, size_t errlen)
+int crm_store_open_dir(const char *dir, const crm_opts_t *opts, crm_store_t **out, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 void crm_store_close(crm_store_t *st);
@@ -35,6 +42,12 @@ sqlite3 *crm_store_db(crm_store_t *st);
 
 /* Path of the database file. Owned by st. */
 const char *crm_store_path(const crm_store_t *st);
+
+/* The connection's CRM settings: set replaces them (copied; a GR_LIVE
+ * setting changed while running), get copies them into *out. Both are
+ * thread-safe: another thread may set them while the owner uses st. */
+void crm_store_set_opts(crm_store_t *st, const crm_opts_t *opts);
+void crm_store_opts(crm_store_t *st, crm_opts_t *out);
 
 /* Schema version of the open database, and the newest this build knows. */
 int crm_store_version(crm_store_t *st);

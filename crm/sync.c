@@ -25,6 +25,7 @@
 #define IDLE_S 1.0 /* how often the outbox is looked at when idle */
 
 struct crm_sync {
+    const gr_config_t *cfg;   /* GR_LIVE CRM settings are read again before each pass */
     gr_bus_t *bus;
     crm_store_t *st;
     crm_b24_t *b24;           /* NULL: Bitrix24 off */
@@ -215,6 +216,10 @@ static void *run(void *arg) {
                 continue;
             }
         }
+        /* device.region may have changed on the Settings page (GR_LIVE). */
+        crm_opts_t opts;
+        crm_opts_from_config(s->cfg, &opts);
+        crm_store_set_opts(s->st, &opts);
         double now = gr_now_mono();
         if (s->b24 && now >= tb.next_at) {
             int rc = crm_sync_engine_pass(&s->eng);
@@ -254,8 +259,10 @@ static void *run(void *arg) {
 static void target_off(const gr_config_t *cfg, const char *target, const char *setting, const char *why) {
     char sderr[256], msg[400];
     crm_store_t *st = NULL;
+    crm_opts_t opts;
     LOG_E("%s: %s; %s sync off", setting, why, target);
-    if (crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &st, sderr, sizeof sderr) != GR_OK) return;
+    crm_opts_from_config(cfg, &opts);
+    if (crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &opts, &st, sderr, sizeof sderr) != GR_OK) return;
     snprintf(msg, sizeof msg, "%s: %s", setting, why);
     if (crm_outbox_state_set(st, target, "last_error", msg) != GR_OK ||
         crm_outbox_state_set(st, target, "paused", "1") != GR_OK)
@@ -292,6 +299,7 @@ int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out) {
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&s->cv, &ca);
     pthread_condattr_destroy(&ca);
+    s->cfg = cfg;
     s->bus = bus;
     if (crm_sync_device_id(cfg, s->device_id, sizeof s->device_id) != GR_OK) {
         LOG_E("no device id: set device.id (no /etc/machine-id to derive it from)");
@@ -307,7 +315,9 @@ int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out) {
         rc = GR_ERR_NOMEM;
         goto fail;
     }
-    rc = crm_store_open_dir(s->storage_dir, &s->st, err, sizeof err);
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    rc = crm_store_open_dir(s->storage_dir, &opts, &s->st, err, sizeof err);
     if (rc != GR_OK) {
         LOG_E("sync: %s", err);
         goto fail;

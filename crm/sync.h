@@ -23,7 +23,9 @@ typedef struct crm_sync crm_sync_t;
  * acceptable (then also stored as paused with last_error, so the UI says
  * why); GR_ERR_INVAL when there is no device id. On GR_OK *out is owned by the caller: crm_sync_close
  * (stops and joins; a request in flight is abandoned, its row is re-checked
- * on the next start). */
+ * on the next start). cfg must outlive the agent: its CRM settings
+ * (crm_opts_from_config) are read again before each pass, so a GR_LIVE one
+ * changed on the Settings page (device.region) applies at once. */
 int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out)
     __attribute__((warn_unused_result));
 void crm_sync_close(crm_sync_t *s);

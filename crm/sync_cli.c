@@ -146,7 +146,9 @@ int crm_cli_sync(const gr_config_t *cfg, int argc, char **argv) {
     if (strcmp(sub, "status") != 0 && strcmp(sub, "once") != 0 && strcmp(sub, "retry-dead") != 0) return usage();
     char err[1024];
     crm_store_t *st = NULL;
-    if (crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &st, err, sizeof err) != GR_OK) {
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    if (crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &opts, &st, err, sizeof err) != GR_OK) {
         fprintf(stderr, "greeter sync: %s\n", err);
         return 1;
     }

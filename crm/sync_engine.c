@@ -3,6 +3,7 @@
 #include "crm/sync_engine.h"
 
 #include "crm/bitrix24_map.h"
+#include "crm/crmutil.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "crm/outbox.h"
@@ -140,7 +141,7 @@ static char *file_b64(const crm_sync_engine_t *e, const char *sub, const char *n
     }
     data = malloc((size_t)sb.st_size);
     if (data && fread(data, 1, (size_t)sb.st_size, f) == (size_t)sb.st_size)
-        out = crm_b24_base64(data, (size_t)sb.st_size);
+        out = crm_base64(data, (size_t)sb.st_size);
 out:
     free(data);
     fclose(f);

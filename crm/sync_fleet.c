@@ -4,6 +4,7 @@
 
 #include "crm/bitrix24_map.h"
 #include "crm/contacts.h"
+#include "crm/crmutil.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "crm/outbox.h"
@@ -48,7 +49,7 @@ int crm_sync_fleet_faces(crm_sync_engine_t *e, json_t *payload, json_t *fields) 
         sqlite3_finalize(s);
     }
     if (n == 0) return json_object_set_new(fields, CRM_FLEET_FIELD, json_string("")) == 0 ? GR_OK : GR_ERR_NOMEM;
-    char *b64 = crm_b24_base64(buf, n * CRM_FLEET_DESCRIPTOR_BYTES);
+    char *b64 = crm_base64(buf, n * CRM_FLEET_DESCRIPTOR_BYTES);
     char *text = NULL;
     if (!b64 || asprintf(&text, "gf1:%s", b64) < 0) text = NULL;
     free(b64);

@@ -2,7 +2,9 @@
 #include "crm/transfer.h"
 
 #include "crm/activity.h"
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
+#include "crm/duplicates.h"
 #include "crm/crmutil.h"
 #include "crm/csv.h"
 #include "firmware/core/err.h"

@@ -49,9 +49,10 @@ int crm_on_visit(crm_store_t *st, int64_t person_id, int64_t visit_id, int is_ne
         goto fail;
     }
     if (is_new && !contact_id && !known) {
-        char device[72], title[400];
-        crm_opt_device_name(device, sizeof device);
-        snprintf(title, sizeof title, "%s at %s", label, device);
+        char title[400];
+        crm_opts_t opts;
+        crm_store_opts(st, &opts);
+        snprintf(title, sizeof title, "%s at %s", label, opts.device_name);
         json_t *in = json_pack("{s:s,s:s,s:I,s:{s:s,s:I,s:I,s:O}}", "title", title, "source", "face_visit",
                                "person_id", (json_int_t)person_id, "data", "label", label, "person_id",
                                (json_int_t)person_id, "visit_id", (json_int_t)visit_id, "started_at",

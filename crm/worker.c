@@ -82,25 +82,20 @@ static int is_ascii(const char *s) {
     return 1;
 }
 
-static void b64(FILE *f, const unsigned char *p, size_t n) {
-    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-        fputc(t[v >> 18 & 63], f);
-        fputc(t[v >> 12 & 63], f);
-        fputc(i + 1 < n ? t[v >> 6 & 63] : '=', f);
-        fputc(i + 2 < n ? t[v & 63] : '=', f);
-    }
-}
-
 /* RFC 5322 message with an RFC 2047 subject when it is not ASCII; body
  * lines end in CRLF. *out malloc'd. */
 static int build_message(const char *from, const char *to, const char *subject, const char *body, int64_t id,
                          char **out) {
+    char date[64], subj[1200];
+    header_text(subj, sizeof subj, subject);
+    char *encoded = is_ascii(subj) ? NULL : crm_base64(subj, strlen(subj));
+    if (!is_ascii(subj) && !encoded) return GR_ERR_NOMEM;
     size_t size = 0;
     FILE *f = open_memstream(out, &size);
-    if (!f) return GR_ERR_NOMEM;
-    char date[64], subj[1200];
+    if (!f) {
+        free(encoded);
+        return GR_ERR_NOMEM;
+    }
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -109,17 +104,12 @@ static int build_message(const char *from, const char *to, const char *subject, 
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     snprintf(date, sizeof date, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
              months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    header_text(subj, sizeof subj, subject);
     fprintf(f, "Date: %s\r\nFrom: <%s>\r\nTo: <%s>\r\nMessage-ID: <greeter-notify-%lld-%lld@%s>\r\n", date, from, to,
             (long long)id, (long long)t, strchr(from, '@') ? strchr(from, '@') + 1 : "localhost");
     fputs("Subject: ", f);
-    if (is_ascii(subj)) {
-        fputs(subj, f);
-    } else {
-        fputs("=?UTF-8?B?", f);
-        b64(f, (const unsigned char *)subj, strlen(subj));
-        fputs("?=", f);
-    }
+    if (encoded) fprintf(f, "=?UTF-8?B?%s?=", encoded);
+    else fputs(subj, f);
+    free(encoded);
     fputs("\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n"
           "Auto-Submitted: auto-generated\r\n\r\n", f);
     for (const char *p = body; *p; p++) {
@@ -317,7 +307,6 @@ static void *worker_main(void *arg) {
 int crm_worker_open(const gr_config_t *cfg, gr_bus_t *bus, crm_worker_t **out) {
     *out = NULL;
     if (!cfg || !bus) return GR_ERR_INVAL;
-    crm_config_apply(cfg);
     crm_worker_t *w = calloc(1, sizeof *w);
     if (!w) return GR_ERR_NOMEM;
     int rc = GR_ERR_NOMEM;
@@ -343,7 +332,9 @@ int crm_worker_open(const gr_config_t *cfg, gr_bus_t *bus, crm_worker_t **out) {
     }
     w->curl_init = 1;
     char err[512];
-    if ((rc = crm_store_open_dir(w->dir, &w->st, err, sizeof err)) != GR_OK) {
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    if ((rc = crm_store_open_dir(w->dir, &opts, &w->st, err, sizeof err)) != GR_OK) {
         LOG_E("CRM worker cannot open the database: %s", err);
         goto fail;
     }

@@ -3,10 +3,11 @@
 #include "tests/test_crm_util.h"
 
 #include "crm/companies.h"
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
+#include "crm/duplicates.h"
 #include "crm/crmutil.h"
 #include "crm/leads.h"
-#include "crm/privacy.h"
 
 static const char *ANNA =
     "{\"name\":\"Anna O'Brien\",\"given_name\":\"Anna\",\"family_name\":\"O'Brien\",\"title\":\"CTO\","
@@ -298,14 +299,14 @@ static void duplicates_found_on_save(void **state) {
     gr_config_t *cfg = gr_config_new();
     char cerr[128];
     assert_int_equal(gr_config_set(cfg, "ocr.region", "DE", cerr, sizeof cerr), GR_OK);
-    crm_config_apply(cfg);
+    tc_apply(db.st, cfg);
     json_t *n = create_ok(db.st, "{\"name\":\"National\",\"phones\":[\"0176 / 123 45 67\"]}");
     d = json_object_get(n, "duplicates");
     assert_int_equal(json_array_size(d), 2); /* a and c */
     json_decref(n);
     gr_config_free(cfg);
     cfg = gr_config_new();
-    crm_config_apply(cfg); /* back to the defaults */
+    tc_apply(db.st, cfg); /* back to the defaults */
     gr_config_free(cfg);
     /* Face: a person linked to contact a. */
     long long p = tc_person(db.st, "Anna", 1, 0);
@@ -327,9 +328,9 @@ static void duplicates_found_on_save(void **state) {
     json_decref(three);
     /* Normalisers. */
     char buf[64];
-    assert_int_equal(crm_norm_phone("00 49 (176) 12-34", buf, sizeof buf), 10);
+    assert_int_equal(crm_norm_phone("00 49 (176) 12-34", "US", buf, sizeof buf), 10);
     assert_string_equal(buf, "+491761234");
-    assert_int_equal(crm_norm_phone("ab", buf, sizeof buf), 0);
+    assert_int_equal(crm_norm_phone("ab", "US", buf, sizeof buf), 0);
     assert_int_equal(crm_norm_email(" A@B.C ", buf, sizeof buf), 5);
     assert_string_equal(buf, "a@b.c");
     json_decref(a);

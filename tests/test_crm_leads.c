@@ -9,7 +9,6 @@
 #include "crm/deals.h"
 #include "crm/leads.h"
 #include "crm/notify.h"
-#include "crm/privacy.h"
 #include "crm/visit_hook.h"
 #include "crm/visits.h"
 #include "crm/worker.h"
@@ -193,7 +192,7 @@ static void visit_hook_makes_leads(void **state) {
     gr_config_t *cfg = gr_config_new();
     char err[256];
     assert_int_equal(gr_config_set(cfg, "device.name", "Booth 7", err, sizeof err), GR_OK);
-    crm_config_apply(cfg);
+    tc_apply(db.st, cfg);
     gr_config_free(cfg);
     /* As vision does it: inside its own transaction. */
     assert_int_equal(crm_store_begin(db.st), GR_OK);
@@ -256,7 +255,7 @@ static void visit_hook_makes_leads(void **state) {
     unsetenv("TZ");
     tzset();
     cfg = gr_config_new(); /* back to the defaults */
-    crm_config_apply(cfg);
+    tc_apply(db.st, cfg);
     gr_config_free(cfg);
     tc_close(&db);
 }

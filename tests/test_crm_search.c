@@ -5,7 +5,9 @@
  * randomised comparison with a plain substring search. */
 #include "tests/test_crm_util.h"
 
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
+#include "crm/duplicates.h"
 #include "crm/crmutil.h"
 
 static json_t *create_ok(crm_store_t *st, const char *text) {
@@ -128,7 +130,7 @@ static void migration_moves_phones_out_of_the_text_index(void **state) {
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM contacts_fts WHERE doc LIKE '%9876543%'"), 1);
     crm_store_close(db.st);
     char err[512];
-    assert_int_equal(crm_store_open_dir(db.dir, &db.st, err, sizeof err), GR_OK);
+    assert_int_equal(crm_store_open_dir(db.dir, NULL, &db.st, err, sizeof err), GR_OK);
     assert_int_equal(crm_store_version(db.st), crm_store_latest_version());
     assert_true(crm_store_latest_version() >= 6);
     /* Phones left the text index and are in the phone indexes. */

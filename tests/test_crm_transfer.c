@@ -1,6 +1,7 @@
 /* CSV reading/writing, contacts export and import (vCard and CSV). */
 #include "tests/test_crm_util.h"
 
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
 #include "crm/csv.h"
 #include "crm/transfer.h"

@@ -21,7 +21,14 @@ static inline void tc_open(tc_db_t *db) {
     char err[512];
     db->dir = tu_tempdir();
     assert_non_null(db->dir);
-    assert_int_equal(crm_store_open_dir(db->dir, &db->st, err, sizeof err), GR_OK);
+    assert_int_equal(crm_store_open_dir(db->dir, NULL, &db->st, err, sizeof err), GR_OK);
+}
+
+/* The CRM settings of cfg on a connection, as web/settings.c applies them. */
+static inline void tc_apply(crm_store_t *st, const gr_config_t *cfg) {
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    crm_store_set_opts(st, &opts);
 }
 
 static inline void tc_close(tc_db_t *db) {

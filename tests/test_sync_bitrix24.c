@@ -5,6 +5,7 @@
 
 #include "crm/bitrix24.h"
 #include "crm/bitrix24_map.h"
+#include "crm/crmutil.h"
 #include "firmware/core/err.h"
 #include "crm/sync_engine.h"
 #include "crm/sync_fleet.h"
@@ -311,10 +312,10 @@ static void comms_and_comment(void **state) {
     free(t);
     json_decref(v);
 
-    char *b = crm_b24_base64((const unsigned char *)"hello", 5);
+    char *b = crm_base64("hello", 5);
     assert_string_equal(b, "aGVsbG8=");
     free(b);
-    b = crm_b24_base64((const unsigned char *)"hi!", 3);
+    b = crm_base64("hi!", 3);
     assert_string_equal(b, "aGkh");
     free(b);
 }
@@ -338,7 +339,7 @@ static void fleet_field(void **state) {
     assert_null(out);
     assert_int_equal(crm_sync_fleet_decode(NULL, &out, &n), GR_OK);
     for (size_t i = 0; i < sizeof raw; i++) raw[i] = (unsigned char)(i * 7);
-    char *b = crm_b24_base64(raw, sizeof raw), text[2000];
+    char *b = crm_base64(raw, sizeof raw), text[2000];
     snprintf(text, sizeof text, "gf1:%s", b);
     free(b);
     assert_int_equal(crm_sync_fleet_decode(text, &out, &n), GR_OK);

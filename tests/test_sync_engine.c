@@ -89,7 +89,7 @@ static crm_store_t *fresh_store(const char *name) {
     char path[512], err[256];
     snprintf(path, sizeof path, "%s/%s.db", dir, name);
     crm_store_t *st = NULL;
-    assert_int_equal(crm_store_open(path, &st, err, sizeof err), GR_OK);
+    assert_int_equal(crm_store_open(path, NULL, &st, err, sizeof err), GR_OK);
     return st;
 }
 
@@ -224,7 +224,7 @@ static void agent_thread(void **state) {
     assert_null(s);
     assert_int_equal(gr_config_set(cfg, "sync.bitrix24_url", url, err, sizeof err), GR_OK);
     crm_store_t *st = NULL;
-    assert_int_equal(crm_store_open_dir(sd, &st, err, sizeof err), GR_OK);
+    assert_int_equal(crm_store_open_dir(sd, NULL, &st, err, sizeof err), GR_OK);
     crm_sync_status_t ss0;
     assert_int_equal(crm_sync_status(st, &ss0), GR_OK);
     assert_int_equal(ss0.paused, 1);

@@ -159,7 +159,7 @@ static void database_round_trip(void **state) {
     (void)state;
     char *dir = tu_tempdir(), err[512];
     crm_store_t *st;
-    assert_int_equal(crm_store_open_dir(dir, &st, err, sizeof err), GR_OK);
+    assert_int_equal(crm_store_open_dir(dir, NULL, &st, err, sizeof err), GR_OK);
     float d[VIS_DESC_DIM];
     int64_t alice = 0, again = 0;
     vec(d, 0, 1, 0);

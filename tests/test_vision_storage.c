@@ -86,7 +86,7 @@ static void snapshots_follow_storage_low(void **state) {
     char err[1024], snapdir[4200];
     snprintf(snapdir, sizeof snapdir, "%s/snapshots", dir);
     crm_store_t *st = NULL;
-    assert_int_equal(crm_store_open_dir(dir, &st, err, sizeof err), GR_OK);
+    assert_int_equal(crm_store_open_dir(dir, NULL, &st, err, sizeof err), GR_OK);
     vis_image_t face;
     assert_int_equal(vis_image_load(tu_data("faces/frame300.jpg"), 0, &face, err, sizeof err), GR_OK);
 

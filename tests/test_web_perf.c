@@ -81,7 +81,7 @@ static int setup(void **state) {
     char err[512];
     /* Contacts to find: "Load <i>" with phone +49 30 5550<i>, every third a "Tenth". */
     crm_store_t *st = NULL;
-    assert_int_equal(crm_store_open_dir(f->dir, &st, err, sizeof err), GR_OK);
+    assert_int_equal(crm_store_open_dir(f->dir, NULL, &st, err, sizeof err), GR_OK);
     for (int i = 0; i < CONTACTS; i++) {
         char text[256];
         snprintf(text, sizeof text, "{\"name\":\"Load %03d%s\",\"phones\":[\"+49 30 5550%03d\"]}", i,

@@ -277,7 +277,9 @@ static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
         snprintf(spec, sizeof spec, "%s", src);
     char err[600];
     crm_store_t *st = NULL;
-    int rc = crm_store_open(db ? db : ":memory:", &st, err, sizeof err);
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    int rc = crm_store_open(db ? db : ":memory:", &opts, &st, err, sizeof err);
     if (rc) {
         fprintf(stderr, "greeter faces watch: %s\n", err);
         return 1;

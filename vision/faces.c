@@ -104,7 +104,7 @@ int vis_faces_enroll(vis_faces_t *f, const char *db_path, long long person_id, c
         return GR_ERR_EMPTY;
     }
     crm_store_t *st;
-    rc = crm_store_open(db_path, &st, err, errlen);
+    rc = crm_store_open(db_path, NULL, &st, err, errlen); /* enrolment uses no CRM setting */
     if (rc) return rc;
     int64_t pid = 0;
     rc = vis_people_enroll(st, person_id, label, desc, q.score, "photo", &pid);

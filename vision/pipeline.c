@@ -133,7 +133,9 @@ int vis_pipeline_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, vi
     pthread_condattr_destroy(&ca);
     p->bus = bus;
     char err[600];
-    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &p->st, err, sizeof err);
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &opts, &p->st, err, sizeof err);
     if (rc) {
         LOG_E("face pipeline: %s", err);
         goto fail;

@@ -17,6 +17,7 @@ typedef struct waiter {
 
 struct web_dbpool {
     char *storage_dir;
+    crm_opts_t opts; /* the CRM's settings, given to every connection */
     pthread_mutex_t lock;
     crm_store_t *db[WEB_DB_POOL];
     int busy[WEB_DB_POOL];
@@ -35,7 +36,7 @@ static int take_locked(web_dbpool_t *p) {
     if (p->open >= WEB_DB_POOL) return -1;
     char err[512];
     crm_store_t *st = NULL;
-    if (crm_store_open_dir(p->storage_dir, &st, err, sizeof err) != GR_OK) {
+    if (crm_store_open_dir(p->storage_dir, &p->opts, &st, err, sizeof err) != GR_OK) {
         LOG_E("database: %s", err);
         return -2;
     }
@@ -44,7 +45,7 @@ static int take_locked(web_dbpool_t *p) {
     return p->open++;
 }
 
-int web_dbpool_open(const char *storage_dir, web_dbpool_t **out) {
+int web_dbpool_open(const char *storage_dir, const crm_opts_t *opts, web_dbpool_t **out) {
     *out = NULL;
     web_dbpool_t *p = calloc(1, sizeof *p);
     if (!p) return GR_ERR_NOMEM;
@@ -53,9 +54,10 @@ int web_dbpool_open(const char *storage_dir, web_dbpool_t **out) {
         free(p);
         return GR_ERR_NOMEM;
     }
+    p->opts = *opts;
     pthread_mutex_init(&p->lock, NULL);
     char err[512];
-    int rc = crm_store_open_dir(p->storage_dir, &p->db[0], err, sizeof err);
+    int rc = crm_store_open_dir(p->storage_dir, &p->opts, &p->db[0], err, sizeof err);
     if (rc != GR_OK) {
         LOG_E("database: %s", err);
         web_dbpool_close(p);
@@ -106,5 +108,13 @@ void web_dbpool_give(web_dbpool_t *p, int slot) {
     } else {
         p->busy[slot] = 0;
     }
+    pthread_mutex_unlock(&p->lock);
+}
+
+void web_dbpool_set_opts(web_dbpool_t *p, const crm_opts_t *opts) {
+    pthread_mutex_lock(&p->lock);
+    p->opts = *opts;
+    /* Each connection's setter is thread-safe: one in use by a request takes them too. */
+    for (int i = 0; i < p->open; i++) crm_store_set_opts(p->db[i], opts);
     pthread_mutex_unlock(&p->lock);
 }

@@ -9,6 +9,7 @@
 #ifndef WEB_DBPOOL_H
 #define WEB_DBPOOL_H
 
+#include "crm/opts.h"
 #include "crm/store.h"
 
 #define WEB_DB_POOL 4 /* connections at the most */
@@ -16,9 +17,14 @@
 typedef struct web_dbpool web_dbpool_t;
 
 /* Open the pool on <storage_dir>/greeter.db with its first connection (so a
- * database that cannot be opened fails here, logged). On success *out is
- * owned by the caller: web_dbpool_close. */
-int web_dbpool_open(const char *storage_dir, web_dbpool_t **out) __attribute__((warn_unused_result));
+ * database that cannot be opened fails here, logged); every connection
+ * carries a copy of the CRM's settings *opts. On success *out is owned by
+ * the caller: web_dbpool_close. */
+int web_dbpool_open(const char *storage_dir, const crm_opts_t *opts, web_dbpool_t **out)
+    __attribute__((warn_unused_result));
+/* New CRM settings (a live change from the Settings page) for every
+ * connection, open or opened later. Thread-safe. */
+void web_dbpool_set_opts(web_dbpool_t *p, const crm_opts_t *opts);
 /* Close every connection; nobody may hold one. */
 void web_dbpool_close(web_dbpool_t *p);
 

@@ -9,6 +9,7 @@
  */
 #define GR_LOG_MODULE "web"
 #include "crm/contacts.h"
+#include "crm/duplicates.h"
 #include "firmware/core/err.h"
 #include "crm/facelist.h"
 #include "web/media.h"

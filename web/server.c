@@ -207,7 +207,9 @@ int web_server_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, web_
     c->storage_dir = s->storage_dir;
 
     rc = web_auth_new(s->storage_dir, (double)gr_config_int(cfg, GR_SET_WEB_SESSION_HOURS) * 3600.0, &c->auth);
-    if (rc == GR_OK) rc = web_dbpool_open(s->storage_dir, &c->db);
+    crm_opts_t crm_opts;
+    crm_opts_from_config(cfg, &crm_opts);
+    if (rc == GR_OK) rc = web_dbpool_open(s->storage_dir, &crm_opts, &c->db);
     if (rc == GR_OK) rc = bootstrap(c);
     if (rc == GR_OK) rc = web_media_new(&c->media);
     if (rc == GR_OK) rc = web_settings_new(&c->settings);

@@ -14,7 +14,7 @@
 #include "web/settings.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
-#include "crm/privacy.h"
+#include "crm/opts.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -201,7 +201,8 @@ static void settings_patch(web_req_t *r) {
         json_array_append_new(changed, json_string(names[i]));
         if (gr_config_find(names[i])->apply == GR_LIVE) {
             json_array_append_new(applied, json_string(names[i]));
-            if (strncmp(names[i], "ocr.", 4) == 0) reopen_ocr = 1;
+            /* The card reader reads ocr.* and the board's region when it opens. */
+            if (strncmp(names[i], "ocr.", 4) == 0 || strcmp(names[i], "device.region") == 0) reopen_ocr = 1;
             if (strcmp(names[i], "log.level") == 0) {
                 int lvl = gr_log_parse_level(values[i]);
                 if (lvl > 0) atomic_store(&gr_log_level, lvl);
@@ -213,7 +214,11 @@ static void settings_patch(web_req_t *r) {
         }
     }
     pthread_mutex_unlock(&st->save_lock);
-    if (nchanged) crm_config_apply(live);
+    if (nchanged) { /* the CRM's live settings travel with each database connection */
+        crm_opts_t opts;
+        crm_opts_from_config(live, &opts);
+        web_dbpool_set_opts(r->ctx->db, &opts);
+    }
     /* The card reader copies its settings when it opens: media.c opens it
      * again with the new ones on the next scan. */
     if (reopen_ocr) atomic_fetch_add(&r->ctx->ocr_generation, 1);

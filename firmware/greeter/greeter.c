@@ -49,7 +49,9 @@ static int cmd_db(const gr_config_t *cfg, int argc, char **argv) {
     }
     char err[1024];
     crm_store_t *st = NULL;
-    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &st, err, sizeof err);
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &opts, &st, err, sizeof err);
     if (rc != GR_OK) {
         fprintf(stderr, "greeter: %s\n", err);
         return 1;

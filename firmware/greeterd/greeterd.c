@@ -214,7 +214,9 @@ static int open_store(daemon_t *d) {
      * the migration back, so the next start would fail the same way. */
     fw_notify_send(d->notify, "EXTEND_TIMEOUT_USEC=%llu\nSTATUS=opening the database (a migration may take minutes)",
                    1800ULL * 1000000ULL);
-    int rc = crm_store_open_dir(gr_config_str(d->cfg, GR_SET_STORAGE_DIR), &d->store, err, sizeof err);
+    crm_opts_t crm_opts;
+    crm_opts_from_config(d->cfg, &crm_opts);
+    int rc = crm_store_open_dir(gr_config_str(d->cfg, GR_SET_STORAGE_DIR), &crm_opts, &d->store, err, sizeof err);
     if (rc != GR_OK) {
         LOG_E("%s", err);
         return rc;

@@ -11,6 +11,7 @@
  * DIR may be web_load.sh's state folder (its contacts are kept, none added
  * when it holds N already); a database of an older schema is migrated.
  */
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
@@ -56,7 +57,7 @@ int main(int argc, char **argv) {
     else snprintf(dir, sizeof dir, "/tmp/crm-bench-%d", (int)getpid());
     atomic_store(&gr_log_level, GR_LOG_WARN);
     crm_store_t *st = NULL;
-    if (crm_store_open_dir(dir, &st, err, sizeof err) != GR_OK) {
+    if (crm_store_open_dir(dir, NULL, &st, err, sizeof err) != GR_OK) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }

@@ -2,7 +2,9 @@
  * duplicates) and search text (crm_contact_list) must never crash and never
  * store what they refuse. Input: JSON text; its "q" member (if a string) is
  * also used as a search. One in-memory database for the whole run. */
+#include "crm/contact_search.h"
 #include "crm/contacts.h"
+#include "crm/duplicates.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "crm/store.h"
@@ -27,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char err[256];
     if (!st) {
         atomic_store(&gr_log_level, GR_LOG_ERROR);
-        if (crm_store_open(":memory:", &st, err, sizeof err) != GR_OK) __builtin_trap();
+        if (crm_store_open(":memory:", NULL, &st, err, sizeof err) != GR_OK) __builtin_trap();
     }
     json_t *in = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);
     if (!in) return 0;
