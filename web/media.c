@@ -10,6 +10,7 @@
 #define GR_LOG_MODULE "web"
 #include "crm/contacts.h"
 #include "firmware/core/err.h"
+#include "crm/face_store.h"
 #include "crm/facelist.h"
 #include "web/internal.h"
 #include "firmware/core/log.h"
@@ -263,7 +264,9 @@ void web_media_enroll(web_req_t *r) {
             snprintf(err, sizeof err, "the face models cannot be loaded: %s", gr_strerror(rc));
         }
     }
-    if (rc == GR_OK) rc = vis_faces_enroll(s->faces, crm_store_path(st), 0, label, img, len, &person, err, sizeof err);
+    vis_store_t faces;
+    crm_face_store_bind(st, &faces);
+    if (rc == GR_OK) rc = vis_faces_enroll(s->faces, &faces, 0, label, img, len, &person, err, sizeof err);
     pthread_mutex_unlock(&s->faces_lock);
     free(frame);
     if (rc == GR_ERR_EMPTY) {
