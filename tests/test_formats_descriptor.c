@@ -27,6 +27,22 @@ static void blob_round_trip(void **state) {
     assert_int_equal(fmt_desc_from_blob(NULL, 0, back), GR_ERR_FORMAT);
 }
 
+/* The blob keeps every float's bits, whatever the value. */
+static void special_values_keep_their_bits(void **state) {
+    (void)state;
+    float d[FMT_DESC_DIM] = {0}, back[FMT_DESC_DIM];
+    d[1] = -0.0f;
+    d[2] = INFINITY;
+    d[3] = NAN;
+    d[4] = 1e-40f; /* subnormal */
+    unsigned char blob[FMT_DESC_BYTES];
+    fmt_desc_to_blob(d, blob);
+    assert_int_equal(blob[7], 0x80); /* the sign of -0 */
+    assert_int_equal(fmt_desc_from_blob(blob, sizeof blob, back), GR_OK);
+    assert_memory_equal(back, d, sizeof d);
+    assert_true(isnan(back[3]) && isinf(back[2]) && signbit(back[1]));
+}
+
 static void text_round_trip(void **state) {
     (void)state;
     unsigned char raw[3 * FMT_DESC_BYTES];
@@ -81,11 +97,11 @@ static void text_malformed(void **state) {
     assert_null(out);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(blob_round_trip),
-        cmocka_unit_test(text_round_trip),
-        cmocka_unit_test(text_malformed),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest descriptor_tests[] = {
+    cmocka_unit_test(blob_round_trip),
+    cmocka_unit_test(special_values_keep_their_bits),
+    cmocka_unit_test(text_round_trip),
+    cmocka_unit_test(text_malformed),
+};
+
+int main(void) { return cmocka_run_group_tests_name("descriptor", descriptor_tests, NULL, NULL); }
