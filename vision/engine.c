@@ -1,106 +1,26 @@
-/* engine.c - tracker thread (motion, detection, tracking, chips) and
- * recogniser thread (descriptors, gallery, votes, visits). Models, motion,
- * snapshots and presence are modules of their own. */
+/* engine.c - the engine's public functions and its tracker thread
+ * (motion, detection, tracking, chips); the recogniser thread is
+ * recogniser.c. Models, motion, snapshots and presence are modules of their
+ * own. */
 #define GR_LOG_MODULE "vision"
-#include "vision/engine.h"
+#include "vision/engine_impl.h"
 
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "vision/facemodels.h"
-#include "vision/facenet.h"
-#include "vision/gallery.h"
-#include "vision/motion.h"
-#include "vision/presence.h"
 #include "vision/snapshot.h"
-#include "vision/tracker.h"
 
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define FRAME_SLOTS 3
-#define JOB_SLOTS 8
 #define MAX_DETS 16
 #define DET_TARGET_PX 90.0   /* face width the detector sees best (its window is 80 px) */
-#define BEST_MAX 8
 #define VERIFY_PERIOD_S 3.0   /* re-check a recognised track's face this often */
-#define VERIFY_SLACK 0.05f    /* a re-check fits up to threshold + this */
 
-typedef struct {
-    vis_image_t img;
-    double t;
-    long index;
-} frame_slot_t;
-
-typedef struct {
-    unsigned char *chip;  /* 150*150*3 */
-    vis_image_t crop;     /* face region for the snapshot */
-    int track;            /* -1 in every-frame mode */
-    long frame;
-    double t;
-    vis_box_t box;
-    vis_quality_t q;
-    int partial;          /* face partly outside the frame */
-    int verify;           /* re-check of a decided track, not a vote */
-} job_t;
-
-typedef struct {
-    int track;
-    float quality;
-    vis_image_t crop;
-    long frame;
-    double t;
-    vis_box_t box;
-} best_t;
-
-struct vis_engine {
-    vis_engine_opts_t o;
-    char snapdir[1024];
-    char camera[256];
-    vis_facemod_t *fm;
-    vis_net_t *net;
-    vis_gallery_t *gallery;
-    vis_store_t st;               /* st.load_templates NULL: nothing is stored */
-    vis_tracker_t *tr;
-    vis_event_cb_t cb;
-    void *ud;
-
-    pthread_mutex_t mu;           /* queues, tracker, presence, stats */
-    pthread_cond_t cond;          /* any queue or busy state changed */
-    frame_slot_t fq[FRAME_SLOTS];
-    int fq_head, fq_n;
-    job_t jq[JOB_SLOTS];
-    int jq_head, jq_n;
-    int det_busy, rec_busy;
-    int stop;
-    vis_presence_t *presence; /* ended visits wait there until the rec thread writes them */
-    double now_t;            /* engine time of the newest frame */
-    vis_engine_stats_t stats;
-    _Atomic double last_frame_mono;
-
-    pthread_t det_thread, rec_thread;
-    int det_started, rec_started;
-
-    /* tracker thread only */
-    vis_motion_t *motion;
-    unsigned char *gray;
-    size_t gray_cap;
-    long frame_count;
-    double last_stream;
-
-    /* recogniser thread only */
-    best_t best[BEST_MAX];
-    vis_verdict_t verdict;
-    double last_gallery_check;
-    vis_store_sig_t gallery_sig;
-};
-
-/* ---- helpers ---- */
+/* ---- tracker thread ---- */
 
 /* Detect in region r of img at scale s; appends to dets (frame coordinates). */
 static int detect_region(vis_engine_t *e, const vis_image_t *img, const int r[4], double s, vis_box_t *dets, int n,
@@ -142,27 +62,6 @@ static int detect_region(vis_engine_t *e, const vis_image_t *img, const int r[4]
         if (!dup) dets[n++] = b;
     }
     return n;
-}
-
-static double wall_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Under mu: a sighting of person (see vis_presence_seen). */
-static void seen_update(vis_engine_t *e, int64_t person, double t) {
-    vis_presence_seen(e->presence, person, t, wall_now(), 0);
-}
-
-/* Outside mu: write the end times (rec thread, or close after the join). */
-static void write_ended(vis_engine_t *e, const vis_ended_t *v, int n) {
-    if (!e->st.end_visit) return;
-    for (int i = 0; i < n; i++) {
-        int rc = e->st.end_visit(e->st.ctx, v[i].visit_id, v[i].wall);
-        if (rc != GR_OK && rc != GR_ERR_NOTFOUND)
-            LOG_W("visit %lld: cannot record its end: %s", (long long)v[i].visit_id, gr_strerror(rc));
-    }
 }
 
 /* Queue a recognition job (tracker thread). Returns 1 when queued. */
@@ -322,7 +221,7 @@ static void process_frame(vis_engine_t *e, vis_image_t *img, double t, long inde
         const vis_track_t *k = vis_tracker_get(e->tr, ids[i]);
         want[i] = vis_tracker_wants_sample(e->tr, ids[i]);
         verify[i] = !want[i] && vis_tracker_wants_verify(e->tr, ids[i], t, VERIFY_PERIOD_S);
-        if (k && k->person_id > 0) seen_update(e, k->person_id, t);
+        if (k && k->person_id > 0) vis_engine_seen(e, k->person_id, t);
         if (want[i] || verify[i]) vis_tracker_sample_sent(e->tr, ids[i], 1);
     }
     pthread_mutex_unlock(&e->mu);
@@ -371,214 +270,6 @@ static void *det_main(void *arg) {
     }
     pthread_mutex_unlock(&e->mu);
     vis_image_free(&work);
-    return NULL;
-}
-
-/* ---- recogniser thread ---- */
-
-static best_t *best_slot(vis_engine_t *e, int track) {
-    int victim = 0;
-    for (int i = 0; i < BEST_MAX; i++) {
-        if (e->best[i].track == track) return &e->best[i];
-        if (e->best[i].t < e->best[victim].t) victim = i;
-    }
-    best_t *b = &e->best[victim];
-    b->track = track;
-    b->quality = -1;
-    b->t = -1e18;
-    return b;
-}
-
-/* Reload the gallery when templates were added by someone else (enrolment). */
-static void gallery_refresh(vis_engine_t *e, int force) {
-    if (!e->st.load_templates) return;
-    double now = gr_now_mono();
-    if (!force && now - e->last_gallery_check < 5.0) return;
-    e->last_gallery_check = now;
-    vis_store_sig_t sig;
-    if (e->st.signature(e->st.ctx, &sig) != GR_OK) return;
-    if (!force && sig.templates == e->gallery_sig.templates && sig.last_id == e->gallery_sig.last_id) return;
-    if (vis_gallery_load(e->gallery, &e->st) == GR_OK) {
-        e->gallery_sig = sig;
-        LOG_D("gallery: %zu templates", vis_gallery_templates(e->gallery));
-    }
-}
-
-static void emit(vis_engine_t *e, const job_t *j, const vis_image_t *snap_crop, long frame, double t,
-                 const vis_box_t *box, int64_t person, int is_new, float distance, const float *tmpl,
-                 const float *qual, int ntmpl, int track) {
-    vis_event_t ev;
-    memset(&ev, 0, sizeof ev);
-    (void)j;
-    ev.frame = frame;
-    ev.t = t;
-    ev.box = *box;
-    ev.is_new = is_new;
-    ev.distance = distance;
-    vis_snapshot_save(e->o.snapshot_dir, snap_crop, frame, ev.snapshot, sizeof ev.snapshot);
-    vis_visit_in_t in = {person, tmpl, qual, ntmpl, is_new, distance, ev.snapshot[0] ? ev.snapshot : NULL,
-                         e->camera};
-    vis_visit_out_t out;
-    int rc = e->st.record_visit ? e->st.record_visit(e->st.ctx, &in, &out) : GR_ERR_UNSUPPORTED;
-    if (rc) {
-        LOG_E("recording a visit failed: %s", gr_strerror(rc));
-        return;
-    }
-    for (int i = 0; i < ntmpl; i++) (void)vis_gallery_add(e->gallery, out.person_id, tmpl + (size_t)i * FMT_DESC_DIM);
-    if (ntmpl) {
-        /* our own templates are in memory already: no reload unless someone
-         * else changed the table meanwhile */
-        vis_store_sig_t sig;
-        if (e->st.signature(e->st.ctx, &sig) == GR_OK && sig.templates == e->gallery_sig.templates + ntmpl) {
-            e->gallery_sig = sig;
-        } else {
-            e->last_gallery_check = 0;
-        }
-    }
-    ev.person_id = out.person_id;
-    ev.visit_id = out.visit_id;
-    ev.visit_count = out.visit_count;
-    snprintf(ev.label, sizeof ev.label, "%s", out.label);
-    pthread_mutex_lock(&e->mu);
-    if (track > 0) vis_tracker_set_person(e->tr, track, out.person_id);
-    vis_presence_seen(e->presence, out.person_id, t, wall_now(), out.visit_id);
-    e->stats.events++;
-    pthread_mutex_unlock(&e->mu);
-    if (e->cb) e->cb(&ev, e->ud);
-}
-
-static void recognise(vis_engine_t *e, job_t *j) {
-    float desc[FMT_DESC_DIM];
-    gallery_refresh(e, 0);
-    if (vis_net_embed(e->net, j->chip, 1, desc) != GR_OK) {
-        pthread_mutex_lock(&e->mu);
-        if (j->track > 0) vis_tracker_sample_sent(e->tr, j->track, -1);
-        pthread_mutex_unlock(&e->mu);
-        return;
-    }
-    vis_match_t m;
-    vis_gallery_search(e->gallery, desc, &m);
-    pthread_mutex_lock(&e->mu);
-    e->stats.descriptors++;
-    pthread_mutex_unlock(&e->mu);
-    if (e->o.every_frame) {
-        vis_decision_t d = vis_gallery_decide(&m, e->o.threshold, e->o.margin);
-        if (d == VIS_MATCH_AMBIGUOUS) return;
-        if (d == VIS_MATCH_KNOWN) {
-            pthread_mutex_lock(&e->mu);
-            double last = vis_presence_last(e->presence, m.person_id);
-            seen_update(e, m.person_id, j->t);
-            pthread_mutex_unlock(&e->mu);
-            if (j->t - last > e->o.visit_gap_s)
-                emit(e, j, &j->crop, j->frame, j->t, &j->box, m.person_id, 0, m.distance, NULL, NULL, 0, -1);
-        } else {
-            emit(e, j, &j->crop, j->frame, j->t, &j->box, 0, 1, 0, e->o.remember_unknown ? desc : NULL, &j->q.score,
-                 e->o.remember_unknown ? 1 : 0, -1);
-        }
-        return;
-    }
-    if (j->verify) {
-        /* a decided track: does the face still fit its person? */
-        pthread_mutex_lock(&e->mu);
-        const vis_track_t *k = vis_tracker_get(e->tr, j->track);
-        int64_t p = k ? k->person_id : 0;
-        pthread_mutex_unlock(&e->mu);
-        int fits = 1;
-        if (p > 0 && vis_gallery_person_templates(e->gallery, p) > 0)
-            fits = vis_gallery_person_distance(e->gallery, p, desc) <= (float)e->o.threshold + VERIFY_SLACK;
-        pthread_mutex_lock(&e->mu);
-        int reset = vis_tracker_verify_result(e->tr, j->track, fits);
-        pthread_mutex_unlock(&e->mu);
-        if (reset) LOG_I("track %d: the face no longer fits person %lld; recognising again", j->track, (long long)p);
-        return;
-    }
-    /* keep the best-looking crop of each track for its snapshot */
-    best_t *b = best_slot(e, j->track);
-    if (j->q.score > b->quality) {
-        vis_image_t tmp = b->crop;
-        b->crop = j->crop;
-        j->crop = tmp;
-        b->quality = j->q.score;
-        b->box = j->box;
-    }
-    b->t = j->t;
-    vis_verdict_t *v = &e->verdict; /* large: not on the stack */
-    pthread_mutex_lock(&e->mu);
-    int r = vis_tracker_add_sample(e->tr, j->track, desc, &m, j->q.score, j->partial, v);
-    double last = r == 1 && v->state == VIS_TRACK_KNOWN ? vis_presence_last(e->presence, v->person_id) : -1e18;
-    pthread_mutex_unlock(&e->mu);
-    LOG_D("frame %ld track %d%s: sample best %lld d=%.3f second %lld d=%.3f -> %s", j->frame, j->track,
-          j->partial ? " (partial)" : "", (long long)m.person_id, (double)m.distance, (long long)m.second_id, (double)m.second_distance,
-          r == 1 ? "verdict" : "more");
-    if (r != 1) return;
-    b->track = 0; /* slot free after this verdict */
-    if (v->state == VIS_TRACK_KNOWN) {
-        if (j->t - last <= e->o.visit_gap_s) {
-            /* the same visit goes on (the person was here a moment ago) */
-            pthread_mutex_lock(&e->mu);
-            seen_update(e, v->person_id, j->t);
-            pthread_mutex_unlock(&e->mu);
-            LOG_D("track %d: person %lld continues the visit", j->track, (long long)v->person_id);
-            return;
-        }
-        /* one more template when it adds variety and the person has room */
-        int add = v->n_desc > 0 && v->distance > 0.25f &&
-                  vis_gallery_person_templates(e->gallery, v->person_id) < (size_t)e->o.max_templates;
-        emit(e, j, &b->crop, j->frame, j->t, &j->box, v->person_id, 0, v->distance, add ? v->desc[0] : NULL,
-             add ? v->quality : NULL, add, j->track);
-    } else {
-        int keep = e->o.remember_unknown ? (v->n_desc < e->o.max_templates ? v->n_desc : e->o.max_templates) : 0;
-        emit(e, j, &b->crop, j->frame, j->t, &j->box, 0, 1, 0, keep ? v->desc[0] : NULL, keep ? v->quality : NULL, keep,
-             j->track);
-    }
-}
-
-static void *rec_main(void *arg) {
-    vis_engine_t *e = arg;
-    job_t work;
-    memset(&work, 0, sizeof work);
-    work.chip = malloc(VIS_CHIP_SIZE * VIS_CHIP_SIZE * 3);
-    vis_ended_t *ended = malloc(VIS_PRESENCE_MAX * sizeof *ended);
-    double next_end_check = 0;
-    pthread_mutex_lock(&e->mu);
-    for (;;) {
-        while (!e->stop && e->jq_n == 0) {
-            /* Idle: once a second, write the ends of visits that are over. */
-            double now = wall_now();
-            if (ended && now >= next_end_check) {
-                next_end_check = now + 1.0;
-                int n = vis_presence_collect(e->presence, e->now_t, e->o.visit_gap_s, 0, ended);
-                if (n) {
-                    pthread_mutex_unlock(&e->mu);
-                    write_ended(e, ended, n);
-                    pthread_mutex_lock(&e->mu);
-                    continue;
-                }
-            }
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 1;
-            pthread_cond_timedwait(&e->cond, &e->mu, &until);
-        }
-        if (e->stop || !work.chip) break;
-        job_t *s = &e->jq[e->jq_head];
-        job_t tmp = work;
-        work = *s;
-        *s = tmp;
-        e->jq_head = (e->jq_head + 1) % JOB_SLOTS;
-        e->jq_n--;
-        e->rec_busy = 1;
-        pthread_cond_broadcast(&e->cond);
-        pthread_mutex_unlock(&e->mu);
-        recognise(e, &work);
-        pthread_mutex_lock(&e->mu);
-        e->rec_busy = 0;
-        pthread_cond_broadcast(&e->cond);
-    }
-    pthread_mutex_unlock(&e->mu);
-    free(ended);
-    free(work.chip);
-    vis_image_free(&work.crop);
     return NULL;
 }
 
@@ -639,12 +330,12 @@ int vis_engine_open(const vis_engine_opts_t *o, const char *models_dir, const vi
         else LOG_W("vision.threads=%d: this BLAS is not OpenBLAS; the face network stays on one thread", o->threads);
     }
     if (e->st.load_templates) {
-        gallery_refresh(e, 1);
+        vis_engine_gallery_refresh(e, 1);
         LOG_I("gallery: %zu face templates", vis_gallery_templates(e->gallery));
     }
     if (pthread_create(&e->det_thread, NULL, det_main, e) != 0) goto fail_thread;
     e->det_started = 1;
-    if (pthread_create(&e->rec_thread, NULL, rec_main, e) != 0) goto fail_thread;
+    if (pthread_create(&e->rec_thread, NULL, vis_engine_rec_main, e) != 0) goto fail_thread;
     e->rec_started = 1;
     *out = e;
     return GR_OK;
@@ -707,7 +398,7 @@ void vis_engine_close(vis_engine_t *e) {
     if (e->presence) {
         vis_ended_t ended[VIS_PRESENCE_MAX];
         int n_ended = vis_presence_collect(e->presence, e->now_t, e->o.visit_gap_s, 1, ended);
-        write_ended(e, ended, n_ended);
+        vis_engine_write_ended(e, ended, n_ended);
     }
     for (int i = 0; i < FRAME_SLOTS; i++) vis_image_free(&e->fq[i].img);
     for (int i = 0; i < JOB_SLOTS; i++) {
