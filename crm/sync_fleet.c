@@ -4,6 +4,7 @@
 
 #include "crm/bitrix24_map.h"
 #include "crm/contacts.h"
+#include "crm/crmutil.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "firmware/formats/descriptor.h"
@@ -136,24 +137,10 @@ static int64_t local_of(crm_sync_engine_t *e, const char *remote) {
     return id;
 }
 
-static int exec1(crm_store_t *st, const char *sql, int64_t a) {
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(crm_store_db(st), sql, -1, &s, NULL);
-    if (rc != SQLITE_OK) return crm_store_error(st, rc, "fleet");
-    sqlite3_bind_int64(s, 1, a);
-    rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? GR_OK : crm_store_error(st, rc, "fleet");
-}
-
+/* The integer result of sql with ?1 = a; 0 when there is none (or on an error, logged). */
 static int64_t query1(crm_store_t *st, const char *sql, int64_t a) {
-    sqlite3_stmt *s = NULL;
     int64_t v = 0;
-    if (sqlite3_prepare_v2(crm_store_db(st), sql, -1, &s, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(s, 1, a);
-        if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_finalize(s);
+    (void)crm_query_int(st, sql, a, &v);
     return v;
 }
 
@@ -166,10 +153,10 @@ static int clear_synced(crm_store_t *st, int64_t contact, size_t *cleared) {
     (*cleared)++;
     LOG_I("contact %lld: face templates withdrawn or erased in the CRM: %lld removed", (long long)contact,
           (long long)n);
-    return exec1(st,
-                 "DELETE FROM face_templates WHERE source='sync' AND person_id IN "
-                 "(SELECT id FROM people WHERE contact_id=?1)",
-                 contact);
+    return crm_exec_ids(st,
+                        "DELETE FROM face_templates WHERE source='sync' AND person_id IN "
+                        "(SELECT id FROM people WHERE contact_id=?1)",
+                        contact, 0);
 }
 
 /* Multi-field values of a list record as a plain string array. */
@@ -281,7 +268,7 @@ static int pull_one(crm_sync_engine_t *e, json_t *rec, crm_fleet_pull_t *res) {
         person = sqlite3_last_insert_rowid(crm_store_db(e->st));
     }
     if (rc == GR_OK && same_templates(e->st, person, tm, nt)) goto done; /* unchanged: the gallery stays */
-    if (rc == GR_OK) rc = exec1(e->st, "DELETE FROM face_templates WHERE person_id=?1 AND source='sync'", person);
+    if (rc == GR_OK) rc = crm_exec_ids(e->st, "DELETE FROM face_templates WHERE person_id=?1 AND source='sync'", person, 0);
     for (size_t i = 0; i < nt && rc == GR_OK; i++) {
         sqlite3_stmt *s = NULL;
         rc = sqlite3_prepare_v2(crm_store_db(e->st),
