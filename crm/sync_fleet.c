@@ -7,6 +7,7 @@
 #include "crm/crmutil.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
+#include "firmware/formats/descriptor.h"
 #include "crm/outbox.h"
 
 #include <stdio.h>
@@ -24,7 +25,7 @@ static int64_t ref(json_t *v) {
 int crm_sync_fleet_faces(crm_sync_engine_t *e, json_t *payload, json_t *fields) {
     json_t *cf = json_object_get(payload, "consent_face");
     int consent = json_is_true(cf) || (json_is_integer(cf) && json_integer_value(cf) != 0);
-    unsigned char buf[CRM_FLEET_MAX_TEMPLATES * CRM_FLEET_DESCRIPTOR_BYTES];
+    unsigned char buf[CRM_FLEET_MAX_TEMPLATES * FMT_DESC_BYTES];
     size_t n = 0;
     json_t *ids = json_object_get(payload, "person_ids"), *x;
     size_t i;
@@ -39,67 +40,25 @@ int crm_sync_fleet_faces(crm_sync_engine_t *e, json_t *payload, json_t *fields) 
             if (n >= CRM_FLEET_MAX_TEMPLATES) break;
             sqlite3_reset(s);
             sqlite3_bind_int64(s, 1, ref(x));
-            sqlite3_bind_int(s, 2, CRM_FLEET_DESCRIPTOR_BYTES);
+            sqlite3_bind_int(s, 2, FMT_DESC_BYTES);
             sqlite3_bind_int(s, 3, CRM_FLEET_MAX_TEMPLATES);
             while (n < CRM_FLEET_MAX_TEMPLATES && sqlite3_step(s) == SQLITE_ROW) {
-                memcpy(buf + n * CRM_FLEET_DESCRIPTOR_BYTES, sqlite3_column_blob(s, 0), CRM_FLEET_DESCRIPTOR_BYTES);
+                memcpy(buf + n * FMT_DESC_BYTES, sqlite3_column_blob(s, 0), FMT_DESC_BYTES);
                 n++;
             }
         }
         sqlite3_finalize(s);
     }
     if (n == 0) return json_object_set_new(fields, CRM_FLEET_FIELD, json_string("")) == 0 ? GR_OK : GR_ERR_NOMEM;
-    char *b64 = crm_base64(buf, n * CRM_FLEET_DESCRIPTOR_BYTES);
-    char *text = NULL;
-    if (!b64 || asprintf(&text, "gf1:%s", b64) < 0) text = NULL;
-    free(b64);
+    char *text = fmt_desc_text_encode(buf, n);
     if (!text) return GR_ERR_NOMEM;
     int rc = json_object_set_new(fields, CRM_FLEET_FIELD, json_string(text)) == 0 ? GR_OK : GR_ERR_NOMEM;
     free(text);
     return rc;
 }
 
-static int b64val(int c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
 int crm_sync_fleet_decode(const char *text, unsigned char **out, size_t *n) {
-    *out = NULL;
-    *n = 0;
-    if (!text || !*text) return GR_OK;
-    if (strncmp(text, "gf1:", 4) != 0) return GR_ERR_FORMAT;
-    const char *p = text + 4;
-    size_t len = strlen(p);
-    if (len == 0 || len % 4 != 0 || len / 4 * 3 > CRM_FLEET_MAX_TEMPLATES * CRM_FLEET_DESCRIPTOR_BYTES + 2)
-        return GR_ERR_FORMAT;
-    unsigned char *buf = malloc(len / 4 * 3);
-    if (!buf) return GR_ERR_NOMEM;
-    size_t k = 0;
-    for (size_t i = 0; i < len; i += 4) {
-        int v[4];
-        for (int j = 0; j < 4; j++) {
-            v[j] = p[i + j] == '=' ? -2 : b64val((unsigned char)p[i + j]);
-            if (v[j] == -1 || (v[j] == -2 && i + 4 < len) || (j < 2 && v[j] == -2) || (j == 3 && v[2] == -2 && v[3] != -2)) {
-                free(buf);
-                return GR_ERR_FORMAT;
-            }
-        }
-        buf[k++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
-        if (v[2] >= 0) buf[k++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
-        if (v[3] >= 0) buf[k++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
-    }
-    if (k == 0 || k % CRM_FLEET_DESCRIPTOR_BYTES != 0 || k / CRM_FLEET_DESCRIPTOR_BYTES > CRM_FLEET_MAX_TEMPLATES) {
-        free(buf);
-        return GR_ERR_FORMAT;
-    }
-    *out = buf;
-    *n = k / CRM_FLEET_DESCRIPTOR_BYTES;
-    return GR_OK;
+    return fmt_desc_text_decode(text, CRM_FLEET_MAX_TEMPLATES, out, n);
 }
 
 static void set_error(crm_sync_engine_t *e, const char *what, const crm_b24_reply_t *r) {
@@ -178,24 +137,10 @@ static int64_t local_of(crm_sync_engine_t *e, const char *remote) {
     return id;
 }
 
-static int exec1(crm_store_t *st, const char *sql, int64_t a) {
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(crm_store_db(st), sql, -1, &s, NULL);
-    if (rc != SQLITE_OK) return crm_store_error(st, rc, "fleet");
-    sqlite3_bind_int64(s, 1, a);
-    rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? GR_OK : crm_store_error(st, rc, "fleet");
-}
-
+/* The integer result of sql with ?1 = a; 0 when there is none (or on an error, logged). */
 static int64_t query1(crm_store_t *st, const char *sql, int64_t a) {
-    sqlite3_stmt *s = NULL;
     int64_t v = 0;
-    if (sqlite3_prepare_v2(crm_store_db(st), sql, -1, &s, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(s, 1, a);
-        if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_finalize(s);
+    (void)crm_query_int(st, sql, a, &v);
     return v;
 }
 
@@ -208,10 +153,10 @@ static int clear_synced(crm_store_t *st, int64_t contact, size_t *cleared) {
     (*cleared)++;
     LOG_I("contact %lld: face templates withdrawn or erased in the CRM: %lld removed", (long long)contact,
           (long long)n);
-    return exec1(st,
-                 "DELETE FROM face_templates WHERE source='sync' AND person_id IN "
-                 "(SELECT id FROM people WHERE contact_id=?1)",
-                 contact);
+    return crm_exec_ids(st,
+                        "DELETE FROM face_templates WHERE source='sync' AND person_id IN "
+                        "(SELECT id FROM people WHERE contact_id=?1)",
+                        contact, 0);
 }
 
 /* Multi-field values of a list record as a plain string array. */
@@ -237,8 +182,8 @@ static int same_templates(crm_store_t *st, int64_t person, const unsigned char *
         return 0;
     sqlite3_bind_int64(s, 1, person);
     while (same && sqlite3_step(s) == SQLITE_ROW) {
-        if (k >= nt || sqlite3_column_bytes(s, 0) != CRM_FLEET_DESCRIPTOR_BYTES ||
-            memcmp(sqlite3_column_blob(s, 0), tm + k * CRM_FLEET_DESCRIPTOR_BYTES, CRM_FLEET_DESCRIPTOR_BYTES) != 0)
+        if (k >= nt || sqlite3_column_bytes(s, 0) != FMT_DESC_BYTES ||
+            memcmp(sqlite3_column_blob(s, 0), tm + k * FMT_DESC_BYTES, FMT_DESC_BYTES) != 0)
             same = 0;
         k++;
     }
@@ -323,7 +268,7 @@ static int pull_one(crm_sync_engine_t *e, json_t *rec, crm_fleet_pull_t *res) {
         person = sqlite3_last_insert_rowid(crm_store_db(e->st));
     }
     if (rc == GR_OK && same_templates(e->st, person, tm, nt)) goto done; /* unchanged: the gallery stays */
-    if (rc == GR_OK) rc = exec1(e->st, "DELETE FROM face_templates WHERE person_id=?1 AND source='sync'", person);
+    if (rc == GR_OK) rc = crm_exec_ids(e->st, "DELETE FROM face_templates WHERE person_id=?1 AND source='sync'", person, 0);
     for (size_t i = 0; i < nt && rc == GR_OK; i++) {
         sqlite3_stmt *s = NULL;
         rc = sqlite3_prepare_v2(crm_store_db(e->st),
@@ -331,7 +276,7 @@ static int pull_one(crm_sync_engine_t *e, json_t *rec, crm_fleet_pull_t *res) {
                                 -1, &s, NULL) == SQLITE_OK ? GR_OK : GR_ERR_DB;
         if (rc == GR_OK) {
             sqlite3_bind_int64(s, 1, person);
-            sqlite3_bind_blob(s, 2, tm + i * CRM_FLEET_DESCRIPTOR_BYTES, CRM_FLEET_DESCRIPTOR_BYTES, SQLITE_STATIC);
+            sqlite3_bind_blob(s, 2, tm + i * FMT_DESC_BYTES, FMT_DESC_BYTES, SQLITE_STATIC);
             rc = sqlite3_step(s) == SQLITE_DONE ? GR_OK : GR_ERR_DB;
         }
         sqlite3_finalize(s);

@@ -11,8 +11,8 @@
  * so the visitor is greeted by name here too. A pulled contact whose field
  * became empty, or which is gone from the CRM, loses its synced templates.
  *
- * Field text: "gf1:" followed by base64 of the concatenated descriptors
- * (128 little-endian float32 each, as in face_templates.descriptor).
+ * Field text: the descriptors' "gf1:" text (firmware/formats/descriptor.h),
+ * the blobs of face_templates.descriptor back to back.
  */
 #ifndef CRM_SYNC_FLEET_H
 #define CRM_SYNC_FLEET_H
@@ -24,7 +24,6 @@
 
 #define CRM_FLEET_FIELD "UF_CRM_GREETER_FACES"
 #define CRM_FLEET_MAX_TEMPLATES 8 /* per contact, best quality first */
-#define CRM_FLEET_DESCRIPTOR_BYTES 512
 
 /* Set fields[UF_CRM_GREETER_FACES] for a contact payload (consent_face,
  * person_ids). GR_OK or GR_ERR_DB/NOMEM. */
@@ -35,10 +34,10 @@ int crm_sync_fleet_faces(crm_sync_engine_t *e, json_t *payload, json_t *fields);
  * are not sent). Remembered in sync_state bitrix24/faces_field. */
 int crm_sync_fleet_ensure_field(crm_sync_engine_t *e);
 
-/* Decode the field text into descriptors: *out (malloc'd, n * 512 bytes,
- * owned by the caller) and *n. "" gives n = 0. GR_ERR_FORMAT for anything
- * else that is not "gf1:" + valid base64 of a multiple of 512 bytes (at most
- * CRM_FLEET_MAX_TEMPLATES). */
+/* Decode the field text into descriptor blobs: *out (malloc'd,
+ * n * FMT_DESC_BYTES bytes, owned by the caller) and *n. "" gives n = 0.
+ * GR_ERR_FORMAT for anything else that is not "gf1:" + valid base64 of whole
+ * blobs (at most CRM_FLEET_MAX_TEMPLATES): fmt_desc_text_decode. */
 int crm_sync_fleet_decode(const char *text, unsigned char **out, size_t *n);
 
 typedef struct {

@@ -1,7 +1,8 @@
-/* What the CRM does when vision/ records a visit: a first-time unknown
- * visitor becomes a lead (source face_visit) and the manager is notified; a
- * returning one gets an activity row. Every visit is queued for the central
- * CRM. All inside vision's transaction (a savepoint of ours). */
+/* What the CRM does when the face store (face_store.c) records a visit: a
+ * first-time unknown visitor becomes a lead (source face_visit) and the
+ * manager is notified; a returning one gets an activity row. Every visit is
+ * queued for the central CRM. All inside the store's transaction (a
+ * savepoint of ours). */
 #define GR_LOG_MODULE "crm"
 #include "crm/visit_hook.h"
 

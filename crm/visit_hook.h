@@ -1,6 +1,7 @@
 /* visit_hook.h - what the CRM does when the camera records a visit.
- * vision/ calls this inside the transaction that inserts the visit row, so
- * the lead, the notification and the outbox rows commit with the visit. */
+ * crm/face_store.c (vision's store) calls this inside the transaction that
+ * inserts the visit row, so the lead, the notification and the outbox rows
+ * commit with the visit. */
 #ifndef CRM_VISIT_HOOK_H
 #define CRM_VISIT_HOOK_H
 

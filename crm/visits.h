@@ -1,4 +1,4 @@
-/* visits.h - the Visitors page: visits as recorded by vision/, with the
+/* visits.h - the Visitors page: visits as recorded for vision/ (face_store.c), with the
  * person and contact they belong to, and a day's numbers.
  * Days are calendar days ("YYYY-MM-DD") in the board's local time zone (TZ,
  * /etc/localtime); visits are stored in UTC and converted.

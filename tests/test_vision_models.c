@@ -4,12 +4,12 @@
  * when the models are not fetched. */
 #include "tests/testutil.h"
 
-#include "vision/engine.h"
 #include "firmware/core/err.h"
+#include "firmware/core/models.h"
 #include "vision/face.h"
+#include "vision/facemodels.h"
 #include "vision/facenet.h"
 #include "vision/image.h"
-#include "firmware/core/models.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -28,7 +28,7 @@ static const char *models_dir(void) {
 static int setup(void **state) {
     (void)state;
     char err[1024];
-    if (vis_models_open(models_dir(), &fm, &net, err, sizeof err) != GR_OK) {
+    if (vis_facemodels_open(models_dir(), &fm, &net, err, sizeof err) != GR_OK) {
         fprintf(stderr, "skipped: face models not available (%s); run models/fetch.sh\n", err);
         exit(77);
     }
@@ -60,7 +60,7 @@ static void golden_descriptors(void **state) {
     (void)state;
     static const char *names[2] = {"face1", "face2"};
     static unsigned char chips[2 * VIS_CHIP_SIZE * VIS_CHIP_SIZE * 3];
-    float got[2 * VIS_DESC_DIM];
+    float got[2 * FMT_DESC_DIM];
     for (int k = 0; k < 2; k++) {
         char rel[64];
         snprintf(rel, sizeof rel, "faces/%s.png", names[k]);
@@ -74,16 +74,16 @@ static void golden_descriptors(void **state) {
         json_error_t je;
         json_t *j = json_load_file(tu_data(rel), 0, &je);
         assert_non_null(j);
-        assert_int_equal(json_array_size(j), VIS_DESC_DIM);
-        float ref[VIS_DESC_DIM];
-        for (int i = 0; i < VIS_DESC_DIM; i++) ref[i] = (float)json_number_value(json_array_get(j, (size_t)i));
+        assert_int_equal(json_array_size(j), FMT_DESC_DIM);
+        float ref[FMT_DESC_DIM];
+        for (int i = 0; i < FMT_DESC_DIM; i++) ref[i] = (float)json_number_value(json_array_get(j, (size_t)i));
         json_decref(j);
-        float d = vis_desc_distance(got + k * VIS_DESC_DIM, ref);
+        float d = vis_desc_distance(got + k * FMT_DESC_DIM, ref);
         fprintf(stderr, "%s: distance to reference %.4f\n", names[k], (double)d);
         assert_true(d < 0.1f);
     }
     /* two different people */
-    assert_true(vis_desc_distance(got, got + VIS_DESC_DIM) > 0.6f);
+    assert_true(vis_desc_distance(got, got + FMT_DESC_DIM) > 0.6f);
 }
 
 static void frame_detection_landmarks_identity(void **state) {
@@ -92,9 +92,9 @@ static void frame_detection_landmarks_identity(void **state) {
     vis_image_t img;
     assert_int_equal(vis_image_load(tu_data("faces/frame300.jpg"), 0, &img, err, sizeof err), GR_OK);
     vis_box_t box[4];
-    float desc[4 * VIS_DESC_DIM];
+    float desc[4 * FMT_DESC_DIM];
     vis_quality_t q[4];
-    int n = vis_faces_in_image(fm, net, &img, 0, box, desc, q, 4);
+    int n = vis_facemodels_find(fm, net, &img, 0, box, desc, q, 4);
     assert_int_equal(n, 1);
     /* golden box (dlib HOG on this frame): [352, 90, 216, 216] */
     assert_true(abs((int)box[0].x - 352) <= 8 && abs((int)box[0].y - 90) <= 8);
@@ -115,7 +115,7 @@ static void frame_detection_landmarks_identity(void **state) {
     assert_true(p[2 * 36] < p[2 * 30] && p[2 * 30] < p[2 * 45]); /* nose between the eyes' corners */
     /* the face in the video frame is howard (photo howard4.png), not leonard */
     static unsigned char chip[VIS_CHIP_SIZE * VIS_CHIP_SIZE * 3];
-    float ref[VIS_DESC_DIM];
+    float ref[FMT_DESC_DIM];
     load_chip("faces/howard4.png", chip);
     assert_int_equal(vis_net_embed(net, chip, 1, ref), GR_OK);
     float same = vis_desc_distance(desc, ref);
@@ -134,10 +134,10 @@ static void tiny_images_have_no_faces(void **state) {
     assert_int_equal(vis_image_alloc(&img, 1, 1), GR_OK);
     memset(img.data, 128, 3);
     vis_box_t box[2];
-    float desc[2 * VIS_DESC_DIM];
+    float desc[2 * FMT_DESC_DIM];
     vis_quality_t q[2];
-    assert_int_equal(vis_faces_in_image(fm, net, &img, 0, box, desc, q, 2), 0);
-    assert_int_equal(vis_faces_in_image(fm, net, &img, 1, box, desc, q, 2), 0);
+    assert_int_equal(vis_facemodels_find(fm, net, &img, 0, box, desc, q, 2), 0);
+    assert_int_equal(vis_facemodels_find(fm, net, &img, 1, box, desc, q, 2), 0);
     vis_image_free(&img);
     /* bad arguments are errors, not crashes */
     unsigned char g[4] = {0};

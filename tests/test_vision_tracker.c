@@ -13,13 +13,13 @@ static vis_match_t unknown(float d) { return (vis_match_t){1, d, 2, d + 0.1f}; }
 
 /* a descriptor near a point: person k's "identity" plus a little noise */
 static void desc_of(float *d, int k, float noise) {
-    memset(d, 0, VIS_DESC_DIM * sizeof(float));
+    memset(d, 0, FMT_DESC_DIM * sizeof(float));
     d[k] = 1.0f;
     d[64 + k] = noise;
 }
 
 static int sample(vis_tracker_t *tr, int id, vis_match_t m, int k, int partial, vis_verdict_t *v) {
-    float d[VIS_DESC_DIM];
+    float d[FMT_DESC_DIM];
     desc_of(d, k, 0.05f);
     vis_tracker_sample_sent(tr, id, 1);
     return vis_tracker_add_sample(tr, id, d, &m, 0.8f, partial, v);
@@ -83,7 +83,7 @@ static void track_with_samples_in_flight_is_kept(void **state) {
     assert_int_equal(vis_tracker_expire(tr, 5.0), 0);
     vis_verdict_t v;
     vis_match_t m = unknown(0.9f);
-    float d[VIS_DESC_DIM];
+    float d[FMT_DESC_DIM];
     desc_of(d, 3, 0);
     assert_int_equal(vis_tracker_add_sample(tr, id, d, &m, 0.5f, 0, &v), 0);
     assert_int_equal(vis_tracker_expire(tr, 5.0), 1);

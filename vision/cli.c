@@ -1,13 +1,14 @@
-/* cli.c - `greeter faces embed|compare|enroll|watch` (docs/CLI.md). */
+/* cli.c - `greeter faces embed|compare|enroll|watch` (docs/CLI.md). The
+ * database of enroll and watch is opened through the program's
+ * vis_store_opener_t (vision/store.h). */
 #define GR_LOG_MODULE "vision"
 #include "vision/vision.h"
 
-#include "vision/engine.h"
 #include "firmware/core/err.h"
+#include "firmware/core/log.h"
+#include "vision/engine.h"
 #include "vision/faces.h"
 #include "vision/gallery.h"
-#include "firmware/core/log.h"
-#include "vision/people.h"
 #include "vision/source.h"
 
 #include <jansson.h>
@@ -62,7 +63,7 @@ static int cmd_embed(const gr_config_t *cfg, int argc, char **argv) {
     if (vis_faces_open(cfg, &f) != GR_OK) return 1;
     int status = 0;
     static vis_box_t boxes[MAX_FACES];
-    static float desc[MAX_FACES * VIS_DESC_DIM];
+    static float desc[MAX_FACES * FMT_DESC_DIM];
     static vis_quality_t q[MAX_FACES];
     for (int i = first; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1]) continue;
@@ -84,7 +85,7 @@ static int cmd_embed(const gr_config_t *cfg, int argc, char **argv) {
         json_t *faces = json_array();
         for (int k = 0; k < n; k++) {
             json_t *d = json_array();
-            for (int c = 0; c < VIS_DESC_DIM; c++) json_array_append_new(d, json_real(desc[k * VIS_DESC_DIM + c]));
+            for (int c = 0; c < FMT_DESC_DIM; c++) json_array_append_new(d, json_real(desc[k * FMT_DESC_DIM + c]));
             json_array_append_new(faces, json_pack("{s:o,s:o,s:{s:f,s:f,s:f,s:f}}", "box", box_json(&boxes[k]),
                                                    "descriptor", d, "quality", "size", (double)q[k].size, "sharpness",
                                                    (double)q[k].sharpness, "yaw", (double)q[k].yaw, "score",
@@ -114,7 +115,7 @@ static int cmd_compare(const gr_config_t *cfg, int argc, char **argv) {
     }
     vis_faces_t *f;
     if (vis_faces_open(cfg, &f) != GR_OK) return 1;
-    float desc[2][VIS_DESC_DIM];
+    float desc[2][FMT_DESC_DIM];
     int status = 0;
     for (int k = 0; k < 2 && !status; k++) {
         char err[512];
@@ -146,7 +147,7 @@ static void default_db(const gr_config_t *cfg, char *buf, size_t len) {
     snprintf(buf, len, "%s/greeter.db", gr_config_str(cfg, GR_SET_STORAGE_DIR));
 }
 
-static int cmd_enroll(const gr_config_t *cfg, int argc, char **argv) {
+static int cmd_enroll(const gr_config_t *cfg, const vis_store_opener_t *stores, int argc, char **argv) {
     const char *name = NULL, *db = NULL;
     long long person = 0;
     int first = -1;
@@ -176,6 +177,13 @@ static int cmd_enroll(const gr_config_t *cfg, int argc, char **argv) {
     }
     vis_faces_t *f;
     if (vis_faces_open(cfg, &f) != GR_OK) return 1;
+    vis_store_t st;
+    char err[512];
+    if (stores->open(stores->ctx, db, &st, err, sizeof err) != GR_OK) {
+        fprintf(stderr, "greeter faces enroll: %s\n", err);
+        vis_faces_close(f);
+        return 1;
+    }
     int status = 0, added = 0;
     for (int i = first; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1]) {
@@ -183,7 +191,6 @@ static int cmd_enroll(const gr_config_t *cfg, int argc, char **argv) {
             continue;
         }
         FILE *fp = fopen(argv[i], "rb");
-        char err[512];
         if (!fp) {
             fprintf(stderr, "greeter faces enroll: %s: cannot open\n", argv[i]);
             status = 1;
@@ -205,7 +212,7 @@ static int cmd_enroll(const gr_config_t *cfg, int argc, char **argv) {
         }
         fclose(fp);
         long long pid = 0;
-        int rc = vis_faces_enroll(f, db, person, name, buf, len, &pid, err, sizeof err);
+        int rc = vis_faces_enroll(f, &st, person, name, buf, len, &pid, err, sizeof err);
         free(buf);
         if (rc) {
             fprintf(stderr, "greeter faces enroll: %s: %s\n", argv[i], err);
@@ -215,6 +222,7 @@ static int cmd_enroll(const gr_config_t *cfg, int argc, char **argv) {
         person = pid; /* the next photos add templates to the same person */
         added++;
     }
+    stores->close(&st);
     vis_faces_close(f);
     if (added) {
         char pid[24];
@@ -250,7 +258,7 @@ static double cpu_seconds(void) {
            ru.ru_stime.tv_usec / 1e6;
 }
 
-static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
+static int cmd_watch(const gr_config_t *cfg, const vis_store_opener_t *stores, int argc, char **argv) {
     const char *src = NULL, *db = NULL;
     int every = 0, stats = 0;
     for (int i = 1; i < argc; i++) {
@@ -276,10 +284,8 @@ static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
     else
         snprintf(spec, sizeof spec, "%s", src);
     char err[600];
-    crm_store_t *st = NULL;
-    crm_opts_t opts;
-    crm_opts_from_config(cfg, &opts);
-    int rc = crm_store_open(db ? db : ":memory:", &opts, &st, err, sizeof err);
+    vis_store_t st;
+    int rc = stores->open(stores->ctx, db ? db : ":memory:", &st, err, sizeof err);
     if (rc) {
         fprintf(stderr, "greeter faces watch: %s\n", err);
         return 1;
@@ -299,7 +305,7 @@ static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
     rc = vis_source_open(spec, &so, &source, err, sizeof err);
     if (rc) {
         fprintf(stderr, "greeter faces watch: %s\n", err);
-        crm_store_close(st);
+        stores->close(&st);
         return 1;
     }
     int live = strncmp(spec, "/dev/", 5) == 0 || strstr(spec, "://") != NULL;
@@ -312,11 +318,11 @@ static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
     eo.stream_fps = 0;
     double cpu0 = cpu_seconds(), wall0 = gr_now_mono();
     vis_engine_t *eng;
-    rc = vis_engine_open(&eo, gr_config_str(cfg, GR_SET_MODELS_DIR), st, print_event, NULL, &eng, err, sizeof err);
+    rc = vis_engine_open(&eo, gr_config_str(cfg, GR_SET_MODELS_DIR), &st, print_event, NULL, &eng, err, sizeof err);
     if (rc) {
         fprintf(stderr, "greeter faces watch: %s\n", err);
         vis_source_close(source);
-        crm_store_close(st);
+        stores->close(&st);
         return 1;
     }
     double cpu_load = cpu_seconds() - cpu0, wall1 = gr_now_mono();
@@ -353,7 +359,7 @@ static int cmd_watch(const gr_config_t *cfg, int argc, char **argv) {
     vis_engine_close(eng);
     vis_image_free(&frame);
     vis_source_close(source);
-    crm_store_close(st);
+    stores->close(&st);
     if (stats) {
         double cpu = cpu_seconds() - cpu0, wall = gr_now_mono() - wall1;
         fprintf(stderr,
@@ -389,7 +395,7 @@ static int cmd_bench_gallery(int argc, char **argv) {
         return 2;
     }
     vis_gallery_t *g = vis_gallery_new();
-    float *q = malloc((size_t)queries * VIS_DESC_DIM * sizeof(float));
+    float *q = malloc((size_t)queries * FMT_DESC_DIM * sizeof(float));
     if (!g || !q) {
         vis_gallery_free(g);
         free(q);
@@ -397,9 +403,9 @@ static int cmd_bench_gallery(int argc, char **argv) {
     }
     /* random unit-ish descriptors, 5 templates per person */
     unsigned s = 12345;
-    float d[VIS_DESC_DIM];
+    float d[FMT_DESC_DIM];
     for (long t = 0; t < templates; t++) {
-        for (int k = 0; k < VIS_DESC_DIM; k++) {
+        for (int k = 0; k < FMT_DESC_DIM; k++) {
             s = s * 1103515245u + 12345u;
             d[k] = ((float)(s >> 8) / 16777216.0f - 0.5f) * 0.18f;
         }
@@ -410,7 +416,7 @@ static int cmd_bench_gallery(int argc, char **argv) {
             return 1;
         }
     }
-    for (long i = 0; i < queries * VIS_DESC_DIM; i++) {
+    for (long i = 0; i < queries * FMT_DESC_DIM; i++) {
         s = s * 1103515245u + 12345u;
         q[i] = ((float)(s >> 8) / 16777216.0f - 0.5f) * 0.18f;
     }
@@ -424,7 +430,7 @@ static int cmd_bench_gallery(int argc, char **argv) {
     }
     for (long i = 0; i < queries; i++) {
         double t0 = gr_now_mono();
-        vis_gallery_search(g, q + i * VIS_DESC_DIM, &m);
+        vis_gallery_search(g, q + i * FMT_DESC_DIM, &m);
         double dt = gr_now_mono() - t0;
         times[i] = dt;
         sum += dt;
@@ -441,7 +447,7 @@ static int cmd_bench_gallery(int argc, char **argv) {
     return 0;
 }
 
-int vis_cli_faces(const gr_config_t *cfg, int argc, char **argv) {
+int vis_cli_faces(const gr_config_t *cfg, const vis_store_opener_t *stores, int argc, char **argv) {
     if (argc < 2) {
         usage();
         return 2;
@@ -449,8 +455,8 @@ int vis_cli_faces(const gr_config_t *cfg, int argc, char **argv) {
     const char *sub = argv[1];
     if (!strcmp(sub, "embed")) return cmd_embed(cfg, argc - 1, argv + 1);
     if (!strcmp(sub, "compare")) return cmd_compare(cfg, argc - 1, argv + 1);
-    if (!strcmp(sub, "enroll")) return cmd_enroll(cfg, argc - 1, argv + 1);
-    if (!strcmp(sub, "watch")) return cmd_watch(cfg, argc - 1, argv + 1);
+    if (!strcmp(sub, "enroll")) return cmd_enroll(cfg, stores, argc - 1, argv + 1);
+    if (!strcmp(sub, "watch")) return cmd_watch(cfg, stores, argc - 1, argv + 1);
     if (!strcmp(sub, "bench-gallery")) return cmd_bench_gallery(argc - 1, argv + 1);
     if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
         usage();

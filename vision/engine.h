@@ -6,7 +6,7 @@
  * with the IoU tracker and cuts aligned chips of tracks that still need
  * samples; the recogniser thread computes descriptors, matches them against
  * the gallery, collects each track's votes and turns verdicts into visits
- * (database row, snapshot, callback). With every_frame set it runs the
+ * (stored through vision/store.h, snapshot, callback). With every_frame set it runs the
  * textbook pipeline instead (full-frame detection and a descriptor for every
  * face in every frame, no tracking, no gating): the benchmark baseline.
  */
@@ -14,11 +14,10 @@
 #define VIS_ENGINE_H
 
 #include "firmware/core/config.h"
-#include "vision/face.h"
-#include "vision/facenet.h"
-#include "vision/image.h"
 #include "firmware/core/ring.h"
-#include "crm/store.h"
+#include "vision/face.h"
+#include "vision/image.h"
+#include "vision/store.h"
 
 #include <stdint.h>
 
@@ -74,9 +73,11 @@ typedef struct {
 typedef void (*vis_event_cb_t)(const vis_event_t *ev, void *ud);
 
 /* Load the models from models_dir, the gallery from st, start the threads.
- * st belongs to the caller but is used only by the recogniser thread until
- * vis_engine_close. On success *out is owned by the caller: vis_engine_close. */
-int vis_engine_open(const vis_engine_opts_t *o, const char *models_dir, crm_store_t *st, vis_event_cb_t cb,
+ * The engine keeps a copy of *st (NULL: nothing is stored); st->ctx stays
+ * the caller's and is used only by the recogniser thread until
+ * vis_engine_close returns. On success *out is owned by the caller:
+ * vis_engine_close. */
+int vis_engine_open(const vis_engine_opts_t *o, const char *models_dir, const vis_store_t *st, vis_event_cb_t cb,
                     void *ud, vis_engine_t **out, char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /* Hand a frame over: its buffer is swapped with a free one, so on return
@@ -95,14 +96,5 @@ void vis_engine_stats(vis_engine_t *e, vis_engine_stats_t *s);
 
 /* Stop and join the threads, free everything. */
 void vis_engine_close(vis_engine_t *e);
-
-/* Load models only (CLI embed/compare/enroll): paths from models_dir. */
-int vis_models_open(const char *models_dir, vis_facemod_t **fm, vis_net_t **net, char *err, size_t errlen)
-    __attribute__((warn_unused_result));
-
-/* Every face in img, largest first: box, landmarks-aligned descriptor and
- * quality. Returns the number found (<= max) or a GR_ERR_* code. */
-int vis_faces_in_image(vis_facemod_t *fm, vis_net_t *net, const vis_image_t *img, int upsample,
-                       vis_box_t *boxes, float *desc, vis_quality_t *q, int max);
 
 #endif

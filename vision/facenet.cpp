@@ -319,7 +319,7 @@ extern "C" int vis_net_embed(vis_net_t *net, const unsigned char *chips, int n, 
         }
         std::vector<matrix<float, 0, 1>> d = net->net(net->batch, (size_t)n);
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < VIS_DESC_DIM; j++) out[(size_t)i * VIS_DESC_DIM + (size_t)j] = d[(size_t)i](j);
+            for (int j = 0; j < FMT_DESC_DIM; j++) out[(size_t)i * FMT_DESC_DIM + (size_t)j] = d[(size_t)i](j);
     } catch (const std::bad_alloc &) {
         return GR_ERR_NOMEM;
     } catch (const std::exception &) {
@@ -330,7 +330,7 @@ extern "C" int vis_net_embed(vis_net_t *net, const unsigned char *chips, int n, 
 
 extern "C" float vis_desc_distance(const float *a, const float *b) {
     float s = 0;
-    for (int i = 0; i < VIS_DESC_DIM; i++) {
+    for (int i = 0; i < FMT_DESC_DIM; i++) {
         float d = a[i] - b[i];
         s += d * d;
     }

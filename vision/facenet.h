@@ -3,16 +3,17 @@
  * (models "face_recognition" + "face_recognition_manifest"). C interface to
  * the C++ wrapper in facenet.cpp; no C++ type leaks out.
  *
- * A descriptor is 128 floats; two chips of the same person are usually
- * closer than 0.6 (Euclidean distance).
+ * A descriptor is FMT_DESC_DIM floats (firmware/formats/descriptor.h); two
+ * chips of the same person are usually closer than 0.6 (Euclidean distance).
  */
 #ifndef VIS_FACENET_H
 #define VIS_FACENET_H
 
+#include "firmware/formats/descriptor.h"
+
 #include <stddef.h>
 
 #define VIS_CHIP_SIZE 150
-#define VIS_DESC_DIM 128
 
 typedef struct vis_net vis_net_t;
 

@@ -3,10 +3,9 @@
 #define GR_LOG_MODULE "vision"
 #include "vision/faces.h"
 
-#include "vision/engine.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
-#include "vision/people.h"
+#include "vision/facemodels.h"
 #include "vision/vision.h"
 
 #include <stdio.h>
@@ -24,7 +23,7 @@ int vis_faces_open(const gr_config_t *cfg, vis_faces_t **out) {
     vis_faces_t *f = calloc(1, sizeof *f);
     if (!f) return GR_ERR_NOMEM;
     char err[600];
-    int rc = vis_models_open(gr_config_str(cfg, GR_SET_MODELS_DIR), &f->fm, &f->net, err, sizeof err);
+    int rc = vis_facemodels_open(gr_config_str(cfg, GR_SET_MODELS_DIR), &f->fm, &f->net, err, sizeof err);
     if (rc) {
         LOG_E("%s", err);
         free(f);
@@ -46,10 +45,10 @@ int vis_faces_describe(vis_faces_t *f, const vis_image_t *img, int as_chip, vis_
                        vis_quality_t *q, int max) {
     if (max <= 0) return 0;
     if (!as_chip) {
-        int n = vis_faces_in_image(f->fm, f->net, img, 0, boxes, desc, q, max);
+        int n = vis_facemodels_find(f->fm, f->net, img, 0, boxes, desc, q, max);
         /* small photos: look again at twice the size for faces of 40-80 px */
         if (n == 0 && (long)img->w * img->h <= 1000L * 1000)
-            n = vis_faces_in_image(f->fm, f->net, img, 1, boxes, desc, q, max);
+            n = vis_facemodels_find(f->fm, f->net, img, 1, boxes, desc, q, max);
         return n;
     }
     /* an aligned chip: the whole image, scaled to 150x150 */
@@ -76,10 +75,10 @@ int vis_faces_describe(vis_faces_t *f, const vis_image_t *img, int as_chip, vis_
     return rc ? rc : 1;
 }
 
-int vis_faces_enroll(vis_faces_t *f, const char *db_path, long long person_id, const char *label, const void *img,
+int vis_faces_enroll(vis_faces_t *f, const vis_store_t *st, long long person_id, const char *label, const void *img,
                      size_t len, long long *out_person, char *err, size_t errlen) {
     *out_person = 0;
-    if (!f || !db_path || (!person_id && (!label || !*label))) {
+    if (!f || !st || !st->enroll || (!person_id && (!label || !*label))) {
         snprintf(err, errlen, "a name is needed for a new person");
         return GR_ERR_INVAL;
     }
@@ -87,7 +86,7 @@ int vis_faces_enroll(vis_faces_t *f, const char *db_path, long long person_id, c
     int rc = vis_image_decode(img, len, f->max_pixels, 1, 1, &im, err, errlen);
     if (rc) return rc;
     vis_box_t box;
-    float desc[VIS_DESC_DIM];
+    float desc[FMT_DESC_DIM];
     vis_quality_t q;
     int n = vis_faces_describe(f, &im, 0, &box, desc, &q, 1);
     vis_image_free(&im);
@@ -103,12 +102,8 @@ int vis_faces_enroll(vis_faces_t *f, const char *db_path, long long person_id, c
         snprintf(err, errlen, "the face is turned too far (yaw %.2f); use a frontal photo", q.yaw);
         return GR_ERR_EMPTY;
     }
-    crm_store_t *st;
-    rc = crm_store_open(db_path, NULL, &st, err, errlen); /* enrolment uses no CRM setting */
-    if (rc) return rc;
     int64_t pid = 0;
-    rc = vis_people_enroll(st, person_id, label, desc, q.score, "photo", &pid);
-    crm_store_close(st);
+    rc = st->enroll(st->ctx, person_id, label, desc, q.score, "photo", &pid);
     if (rc) {
         if (rc == GR_ERR_NOTFOUND)
             snprintf(err, errlen, "no person %lld", person_id);

@@ -1,10 +1,8 @@
 /* gallery.c - templates in one contiguous array, brute-force nearest person. */
-#define GR_LOG_MODULE "vision"
 #include "vision/gallery.h"
 
 #include "firmware/core/err.h"
 #include "vision/facenet.h"
-#include "firmware/core/log.h"
 
 #include <float.h>
 #include <math.h>
@@ -41,7 +39,7 @@ void vis_gallery_free(vis_gallery_t *g) {
 /* int8 copy of a descriptor; returns 1 when a value had to be clamped. */
 static int quantize(const float *d, int8_t *q) {
     int clamped = 0;
-    for (int i = 0; i < VIS_DESC_DIM; i++) {
+    for (int i = 0; i < FMT_DESC_DIM; i++) {
         float v = d[i] * QSCALE;
         long r = lrintf(v);
         if (r > QMAX || r < -QMAX) {
@@ -55,17 +53,17 @@ static int quantize(const float *d, int8_t *q) {
 
 int vis_gallery_add(vis_gallery_t *g, int64_t person_id, const float *desc) {
     if (!g || person_id <= 0 || !desc) return GR_ERR_INVAL;
-    for (int i = 0; i < VIS_DESC_DIM; i++)
+    for (int i = 0; i < FMT_DESC_DIM; i++)
         if (!isfinite(desc[i])) return GR_ERR_INVAL;
     if (g->n == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 256;
-        float *d = realloc(g->desc, cap * VIS_DESC_DIM * sizeof(float));
+        float *d = realloc(g->desc, cap * FMT_DESC_DIM * sizeof(float));
         if (!d) return GR_ERR_NOMEM;
         g->desc = d;
         int64_t *p = realloc(g->person, cap * sizeof(int64_t));
         if (!p) return GR_ERR_NOMEM;
         g->person = p;
-        int8_t *q = realloc(g->q, cap * VIS_DESC_DIM);
+        int8_t *q = realloc(g->q, cap * FMT_DESC_DIM);
         if (!q) return GR_ERR_NOMEM;
         g->q = q;
         unsigned char *c = realloc(g->clamped, cap);
@@ -73,8 +71,8 @@ int vis_gallery_add(vis_gallery_t *g, int64_t person_id, const float *desc) {
         g->clamped = c;
         g->cap = cap;
     }
-    memcpy(g->desc + g->n * VIS_DESC_DIM, desc, VIS_DESC_DIM * sizeof(float));
-    g->clamped[g->n] = (unsigned char)quantize(desc, g->q + g->n * VIS_DESC_DIM);
+    memcpy(g->desc + g->n * FMT_DESC_DIM, desc, FMT_DESC_DIM * sizeof(float));
+    g->clamped[g->n] = (unsigned char)quantize(desc, g->q + g->n * FMT_DESC_DIM);
     g->person[g->n++] = person_id;
     return GR_OK;
 }
@@ -84,8 +82,8 @@ void vis_gallery_remove(vis_gallery_t *g, int64_t person_id) {
     for (size_t i = 0; i < g->n; i++) {
         if (g->person[i] == person_id) continue;
         if (o != i) {
-            memcpy(g->desc + o * VIS_DESC_DIM, g->desc + i * VIS_DESC_DIM, VIS_DESC_DIM * sizeof(float));
-            memcpy(g->q + o * VIS_DESC_DIM, g->q + i * VIS_DESC_DIM, VIS_DESC_DIM);
+            memcpy(g->desc + o * FMT_DESC_DIM, g->desc + i * FMT_DESC_DIM, FMT_DESC_DIM * sizeof(float));
+            memcpy(g->q + o * FMT_DESC_DIM, g->q + i * FMT_DESC_DIM, FMT_DESC_DIM);
             g->clamped[o] = g->clamped[i];
             g->person[o] = g->person[i];
         }
@@ -107,7 +105,7 @@ size_t vis_gallery_person_templates(const vis_gallery_t *g, int64_t person_id) {
 /* Squared distance; written so the compiler vectorises it (NEON/SSE). */
 __attribute__((optimize("tree-vectorize"))) static float dist2(const float *restrict a, const float *restrict b) {
     float s[8] = {0};
-    for (int i = 0; i < VIS_DESC_DIM; i += 8)
+    for (int i = 0; i < FMT_DESC_DIM; i += 8)
         for (int k = 0; k < 8; k++) {
             float d = a[i + k] - b[i + k];
             s[k] += d * d;
@@ -118,7 +116,7 @@ __attribute__((optimize("tree-vectorize"))) static float dist2(const float *rest
 __attribute__((optimize("tree-vectorize"))) static int32_t qdist2(const int8_t *restrict a,
                                                                     const int8_t *restrict b) {
     int32_t s = 0;
-    for (int i = 0; i < VIS_DESC_DIM; i++) {
+    for (int i = 0; i < FMT_DESC_DIM; i++) {
         int32_t d = (int32_t)a[i] - (int32_t)b[i];
         s += d * d;
     }
@@ -135,12 +133,12 @@ static int64_t coarse_bound(float sd) {
 void vis_gallery_search(const vis_gallery_t *g, const float *desc, vis_match_t *m) {
     int64_t best = 0, second = 0;
     float bd = FLT_MAX, sd = FLT_MAX;
-    int8_t q[VIS_DESC_DIM];
+    int8_t q[FMT_DESC_DIM];
     int exact_only = quantize(desc, q);
     int64_t bound = INT64_MAX;
     for (size_t i = 0; i < g->n; i++) {
-        if (!exact_only && !g->clamped[i] && qdist2(g->q + i * VIS_DESC_DIM, q) >= bound) continue;
-        float d = dist2(g->desc + i * VIS_DESC_DIM, desc);
+        if (!exact_only && !g->clamped[i] && qdist2(g->q + i * FMT_DESC_DIM, q) >= bound) continue;
+        float d = dist2(g->desc + i * FMT_DESC_DIM, desc);
         if (d >= sd) continue;
         int64_t p = g->person[i];
         if (p == best) {
@@ -166,7 +164,7 @@ float vis_gallery_person_distance(const vis_gallery_t *g, int64_t person_id, con
     float bd = FLT_MAX;
     for (size_t i = 0; i < g->n; i++)
         if (g->person[i] == person_id) {
-            float d = dist2(g->desc + i * VIS_DESC_DIM, desc);
+            float d = dist2(g->desc + i * FMT_DESC_DIM, desc);
             if (d < bd) bd = d;
         }
     return bd == FLT_MAX ? FLT_MAX : sqrtf(bd);
@@ -178,39 +176,11 @@ vis_decision_t vis_gallery_decide(const vis_match_t *m, double threshold, double
     return VIS_MATCH_KNOWN;
 }
 
-int vis_gallery_load(vis_gallery_t *g, crm_store_t *st) {
-    sqlite3 *db = crm_store_db(st);
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(db, "SELECT person_id, descriptor FROM face_templates ORDER BY id", -1, &s, NULL);
-    if (rc != SQLITE_OK) return crm_store_error(st, rc, "load face templates");
+static int add_template(void *ud, int64_t person_id, const float *desc) {
+    return vis_gallery_add(ud, person_id, desc);
+}
+
+int vis_gallery_load(vis_gallery_t *g, const vis_store_t *st) {
     vis_gallery_clear(g);
-    size_t bad = 0;
-    int r = GR_OK;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t pid = sqlite3_column_int64(s, 0);
-        const void *blob = sqlite3_column_blob(s, 1);
-        int len = sqlite3_column_bytes(s, 1);
-        if (!blob || len != VIS_DESC_DIM * 4) {
-            bad++;
-            continue;
-        }
-        float d[VIS_DESC_DIM];
-        const unsigned char *b = blob;
-        for (int i = 0; i < VIS_DESC_DIM; i++) {
-            uint32_t u = (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 | (uint32_t)b[4 * i + 2] << 16 |
-                         (uint32_t)b[4 * i + 3] << 24;
-            memcpy(&d[i], &u, 4);
-        }
-        r = vis_gallery_add(g, pid, d);
-        if (r == GR_ERR_INVAL) {
-            bad++;
-            r = GR_OK;
-        } else if (r != GR_OK) {
-            break;
-        }
-    }
-    if (r == GR_OK && rc != SQLITE_DONE) r = crm_store_error(st, rc, "load face templates");
-    sqlite3_finalize(s);
-    if (bad) LOG_W("skipped %zu malformed face templates", bad);
-    return r;
+    return st->load_templates(st->ctx, add_template, g);
 }

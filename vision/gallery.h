@@ -8,7 +8,7 @@
 #ifndef VIS_GALLERY_H
 #define VIS_GALLERY_H
 
-#include "crm/store.h"
+#include "vision/store.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +32,7 @@ typedef enum {
 vis_gallery_t *vis_gallery_new(void) __attribute__((warn_unused_result));
 void vis_gallery_free(vis_gallery_t *g);
 
-/* Append one 128-float template of person_id (> 0). GR_OK/GR_ERR_INVAL/GR_ERR_NOMEM. */
+/* Append one template (FMT_DESC_DIM floats) of person_id (> 0). GR_OK/GR_ERR_INVAL/GR_ERR_NOMEM. */
 int vis_gallery_add(vis_gallery_t *g, int64_t person_id, const float *desc);
 /* Drop every template of a person. */
 void vis_gallery_remove(vis_gallery_t *g, int64_t person_id);
@@ -41,7 +41,7 @@ size_t vis_gallery_templates(const vis_gallery_t *g);
 /* Templates held for one person. */
 size_t vis_gallery_person_templates(const vis_gallery_t *g, int64_t person_id);
 
-/* Nearest and second-nearest person of a 128-float probe. */
+/* Nearest and second-nearest person of a probe (FMT_DESC_DIM floats). */
 void vis_gallery_search(const vis_gallery_t *g, const float *desc, vis_match_t *m);
 
 /* Distance of a probe to one person's nearest template (FLT_MAX if the
@@ -51,9 +51,9 @@ float vis_gallery_person_distance(const vis_gallery_t *g, int64_t person_id, con
 /* The decision for a search result. */
 vis_decision_t vis_gallery_decide(const vis_match_t *m, double threshold, double margin);
 
-/* Replace the gallery's contents with every template in the database
- * (face_templates). Returns GR_OK or GR_ERR_DB/GR_ERR_NOMEM; templates with a
- * blob of the wrong size are skipped with a warning. */
-int vis_gallery_load(vis_gallery_t *g, crm_store_t *st);
+/* Replace the gallery's contents with every template in the store. Returns
+ * GR_OK or the store's error / GR_ERR_NOMEM; malformed templates (stored
+ * wrongly, or not finite) are skipped with a warning by the store. */
+int vis_gallery_load(vis_gallery_t *g, const vis_store_t *st);
 
 #endif

@@ -249,3 +249,14 @@ void vis_image_rect(vis_image_t *img, int x, int y, int w, int h, unsigned char 
         }
     }
 }
+
+void vis_image_clip(const vis_image_t *img, double x0, double y0, double x1, double y1, int r[4]) {
+    if (x0 < 0) x0 = 0;
+    if (y0 < 0) y0 = 0;
+    if (x1 > img->w) x1 = img->w;
+    if (y1 > img->h) y1 = img->h;
+    r[0] = (int)x0;
+    r[1] = (int)y0;
+    r[2] = (int)x1 - r[0];
+    r[3] = (int)y1 - r[1];
+}

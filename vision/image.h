@@ -47,6 +47,10 @@ void vis_image_gray_region(const vis_image_t *img, int x, int y, int w, int h, i
  * interpolation) into dst (caller's, ow*oh bytes). GR_OK or GR_ERR_INVAL. */
 int vis_image_gray_resize(const vis_image_t *img, int x, int y, int w, int h, int ow, int oh, unsigned char *dst);
 
+/* The rectangle (x0, y0)-(x1, y1) cut to img's bounds as r = {x, y, w, h}
+ * (w or h <= 0 when nothing is left). */
+void vis_image_clip(const vis_image_t *img, double x0, double y0, double x1, double y1, int r[4]);
+
 /* Draw a rectangle outline (for the web stream). */
 void vis_image_rect(vis_image_t *img, int x, int y, int w, int h, unsigned char b, unsigned char g, unsigned char r);
 

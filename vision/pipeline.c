@@ -19,7 +19,6 @@
 
 struct vis_pipeline {
     gr_bus_t *bus;
-    crm_store_t *st;
     vis_engine_t *eng;
     char spec[4096];       /* camera.source, or "auto" */
     char demo[4096];       /* camera.demo_video */
@@ -116,7 +115,8 @@ static void *capture_main(void *arg) {
     return NULL;
 }
 
-int vis_pipeline_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, vis_pipeline_t **out) {
+int vis_pipeline_open(const gr_config_t *cfg, const vis_store_t *st, gr_bus_t *bus, gr_ring_t *ring,
+                      vis_pipeline_t **out) {
     *out = NULL;
     const char *source = gr_config_str(cfg, GR_SET_CAMERA_SOURCE);
     if (!strcmp(source, "none")) {
@@ -133,13 +133,7 @@ int vis_pipeline_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, vi
     pthread_condattr_destroy(&ca);
     p->bus = bus;
     char err[600];
-    crm_opts_t opts;
-    crm_opts_from_config(cfg, &opts);
-    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &opts, &p->st, err, sizeof err);
-    if (rc) {
-        LOG_E("face pipeline: %s", err);
-        goto fail;
-    }
+    int rc;
     snprintf(p->spec, sizeof p->spec, "%s", source);
     snprintf(p->demo, sizeof p->demo, "%s", gr_config_str(cfg, GR_SET_CAMERA_DEMO_VIDEO));
     p->so = (vis_source_opts_t){(int)gr_config_int(cfg, GR_SET_CAMERA_WIDTH), (int)gr_config_int(cfg, GR_SET_CAMERA_HEIGHT),
@@ -151,7 +145,7 @@ int vis_pipeline_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, vi
     eo.snapshot_dir = snapdir;
     eo.camera = p->spec;
     eo.ring = ring;
-    rc = vis_engine_open(&eo, gr_config_str(cfg, GR_SET_MODELS_DIR), p->st, publish, p, &p->eng, err, sizeof err);
+    rc = vis_engine_open(&eo, gr_config_str(cfg, GR_SET_MODELS_DIR), st, publish, p, &p->eng, err, sizeof err);
     if (rc) {
         LOG_E("face pipeline: %s", err);
         goto fail;
@@ -177,7 +171,6 @@ void vis_pipeline_close(vis_pipeline_t *p) {
     pthread_mutex_unlock(&p->mu);
     if (p->capture_started) pthread_join(p->capture, NULL);
     vis_engine_close(p->eng);
-    crm_store_close(p->st);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cond);
     free(p);

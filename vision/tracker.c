@@ -9,7 +9,7 @@
 typedef struct {
     vis_track_t pub;
     int n;                                   /* samples stored */
-    float desc[VIS_TRACK_MAX_SAMPLES][VIS_DESC_DIM];
+    float desc[VIS_TRACK_MAX_SAMPLES][FMT_DESC_DIM];
     float quality[VIS_TRACK_MAX_SAMPLES];
     int64_t person[VIS_TRACK_MAX_SAMPLES];   /* KNOWN vote, 0 unknown, -1 ambiguous */
     float dist[VIS_TRACK_MAX_SAMPLES];

@@ -49,7 +49,7 @@ typedef struct {
     int64_t person_id;         /* KNOWN */
     float distance;            /* KNOWN: smallest distance among the agreeing samples */
     int n_desc;                /* NEW: descriptors agreeing (<= VIS_TRACK_MAX_SAMPLES) */
-    float desc[VIS_TRACK_MAX_SAMPLES][VIS_DESC_DIM];
+    float desc[VIS_TRACK_MAX_SAMPLES][FMT_DESC_DIM];
     float quality[VIS_TRACK_MAX_SAMPLES];
 } vis_verdict_t;
 

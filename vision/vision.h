@@ -1,9 +1,13 @@
-/* vision.h - the face pipeline as greeterd and the CLI see it.
+/* vision.h - the face pipeline as greeterd, web/ and the CLI see it.
  *
  * vis_pipeline_open starts the capture, detection and recognition threads
  * for camera.source and publishes visit events on the bus ("visit.new",
  * "visit.returning": the JSON of docs/CLI.md's `faces watch` lines plus the
  * person's label) and annotated JPEG frames into the ring for /stream.mjpg.
+ *
+ * vision/ never opens the database: people, templates and visits are stored
+ * through the operations of vision/store.h, which the caller plugs in
+ * (crm/face_store.h).
  */
 #ifndef VIS_VISION_H
 #define VIS_VISION_H
@@ -11,15 +15,18 @@
 #include "firmware/core/bus.h"
 #include "firmware/core/config.h"
 #include "firmware/core/ring.h"
+#include "vision/store.h"
 
 #include <stddef.h>
 
 typedef struct vis_pipeline vis_pipeline_t;
 
-/* Start the pipeline. On success *out is owned by the caller:
+/* Start the pipeline, storing what it sees through st (copied; st->ctx
+ * stays the caller's, is used by the pipeline's recogniser thread only and
+ * must outlive vis_pipeline_close). On success *out is owned by the caller:
  * vis_pipeline_close (stops and joins every thread). */
-int vis_pipeline_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, vis_pipeline_t **out)
-    __attribute__((warn_unused_result));
+int vis_pipeline_open(const gr_config_t *cfg, const vis_store_t *st, gr_bus_t *bus, gr_ring_t *ring,
+                      vis_pipeline_t **out) __attribute__((warn_unused_result));
 void vis_pipeline_close(vis_pipeline_t *p);
 
 /* 1 while the pipeline is delivering frames (for the watchdog and /healthz). */
@@ -33,14 +40,17 @@ typedef struct vis_faces vis_faces_t;
 int vis_faces_open(const gr_config_t *cfg, vis_faces_t **out) __attribute__((warn_unused_result));
 void vis_faces_close(vis_faces_t *f);
 
-/* Enrol the largest face in an encoded image (JPEG/PNG bytes) into the
- * database at `db_path`: as a new known person named `label` when person_id
- * is 0, else as one more template of that person. *out_person gets the id.
- * Errors: GR_ERR_FORMAT (not an image), GR_ERR_EMPTY (no usable face). */
-int vis_faces_enroll(vis_faces_t *f, const char *db_path, long long person_id, const char *label,
+/* Enrol the largest face in an encoded image (JPEG/PNG bytes) into st: as
+ * a new known person named `label` when person_id is 0, else as one more
+ * template of that person. *out_person gets the id. Errors: GR_ERR_FORMAT
+ * (not an image), GR_ERR_EMPTY (no usable face), GR_ERR_NOTFOUND (no such
+ * person), the store's. */
+int vis_faces_enroll(vis_faces_t *f, const vis_store_t *st, long long person_id, const char *label,
                      const void *img, size_t len, long long *out_person, char *err, size_t errlen);
 
-/* `greeter faces ...`; argv[0] is "faces". Returns a process exit code. */
-int vis_cli_faces(const gr_config_t *cfg, int argc, char **argv);
+/* `greeter faces ...`; argv[0] is "faces". `enroll` and `watch` open their
+ * database (--db FILE, or the default) through stores. Returns a process
+ * exit code. */
+int vis_cli_faces(const gr_config_t *cfg, const vis_store_opener_t *stores, int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include "crm/contacts.h"
 #include "crm/duplicates.h"
 #include "firmware/core/err.h"
+#include "crm/face_store.h"
 #include "crm/facelist.h"
 #include "web/media.h"
 #include "firmware/core/log.h"
@@ -306,7 +307,9 @@ void web_media_enroll(web_req_t *r) {
             snprintf(err, sizeof err, "the face models cannot be loaded: %s", gr_strerror(rc));
         }
     }
-    if (rc == GR_OK) rc = vis_faces_enroll(m->faces, crm_store_path(st), 0, label, img, len, &person, err, sizeof err);
+    vis_store_t faces;
+    crm_face_store_bind(st, &faces);
+    if (rc == GR_OK) rc = vis_faces_enroll(m->faces, &faces, 0, label, img, len, &person, err, sizeof err);
     pthread_mutex_unlock(&m->faces_lock);
     free(frame);
     if (rc != GR_OK) {

@@ -2,6 +2,7 @@
  * owns its own (`faces` in vision/, `cards` in ocr/, `contacts`/`sync` in
  * crm/). Output meant for programs is one JSON object per line. */
 #include "crm/cli.h"
+#include "crm/face_store.h"
 #include "firmware/core/config.h"
 #include "firmware/core/err.h"
 #include "firmware/core/models.h"
@@ -62,6 +63,14 @@ static int cmd_db(const gr_config_t *cfg, int argc, char **argv) {
     return 0;
 }
 
+/* `faces`: vision's CLI, storing into crm's tables. */
+static int cmd_faces(const gr_config_t *cfg, int argc, char **argv) {
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    const vis_store_opener_t stores = crm_face_store_opener(&opts);
+    return vis_cli_faces(cfg, &stores, argc, argv);
+}
+
 static const struct {
     const char *name;
     int (*run)(const gr_config_t *cfg, int argc, char **argv);
@@ -70,7 +79,7 @@ static const struct {
     {"config", cmd_config, "config [--defaults|--show]   print settings"},
     {"models", cmd_models, "models verify                check model files against the manifest"},
     {"db", cmd_db, "db migrate|version           create/upgrade the database"},
-    {"faces", vis_cli_faces, "faces embed|compare|enroll|watch ...   face recognition (docs/CLI.md)"},
+    {"faces", cmd_faces, "faces embed|compare|enroll|watch ...   face recognition (docs/CLI.md)"},
     {"cards", ocr_cli_cards, "cards scan [--region CC] [--vcard] IMAGE...   read business cards"},
     {"contacts", crm_cli_contacts, "contacts export|import ...   contacts as vCard or CSV"},
     {"sync", crm_cli_sync, "sync status|once|retry-dead    the central-CRM sync agent"},

@@ -22,6 +22,7 @@
 #define GR_LOG_MODULE "greeterd"
 #include "firmware/core/bus.h"
 #include "crm/cli.h"
+#include "crm/face_store.h"
 #include "firmware/core/config.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
@@ -48,24 +49,43 @@
 #define DISK_CHECK_S 10.0
 #define DISK_REPEAT_S 60.0
 
-/* The face pipeline as a supervised part. */
+/* The face pipeline as a supervised part, storing into crm's tables on a
+ * connection of its own (faces_db, used by the pipeline's recogniser thread). */
 typedef struct {
     const gr_config_t *cfg;
     gr_bus_t *bus;
     gr_ring_t *ring;
+    crm_store_t *faces_db;
 } vision_ctx_t;
 
 static int vision_open(void *ctx, void **handle) {
     vision_ctx_t *v = ctx;
+    char err[600];
+    crm_opts_t opts;
+    crm_opts_from_config(v->cfg, &opts);
+    int rc = crm_store_open_dir(gr_config_str(v->cfg, GR_SET_STORAGE_DIR), &opts, &v->faces_db, err, sizeof err);
+    if (rc != GR_OK) {
+        LOG_E("face pipeline: %s", err);
+        return rc;
+    }
+    vis_store_t faces;
+    crm_face_store_bind(v->faces_db, &faces);
     vis_pipeline_t *p = NULL;
-    int rc = vis_pipeline_open(v->cfg, v->bus, v->ring, &p);
-    if (rc == GR_OK) *handle = p;
+    rc = vis_pipeline_open(v->cfg, &faces, v->bus, v->ring, &p);
+    if (rc == GR_OK) {
+        *handle = p;
+    } else {
+        crm_store_close(v->faces_db);
+        v->faces_db = NULL;
+    }
     return rc;
 }
 
 static void vision_close(void *ctx, void *handle) {
-    (void)ctx;
+    vision_ctx_t *v = ctx;
     vis_pipeline_close(handle);
+    crm_store_close(v->faces_db);
+    v->faces_db = NULL;
 }
 
 static int vision_healthy(void *ctx, const void *handle) {
@@ -288,7 +308,7 @@ static int start_vision(daemon_t *d) {
         .backoff_max_s = (double)gr_config_int(d->cfg, GR_SET_SUPERVISE_RESTART_MAX_S),
         .grace_s = (double)gr_config_int(d->cfg, GR_SET_SUPERVISE_WATCHDOG_GRACE_S),
     };
-    d->vctx = (vision_ctx_t){d->cfg, d->bus, d->ring};
+    d->vctx = (vision_ctx_t){d->cfg, d->bus, d->ring, NULL};
     d->vision = fw_part_new("vision", &vision_ops, &d->vctx, &pol);
     if (!d->vision) {
         LOG_E("out of memory");
