@@ -5,7 +5,7 @@
 #include "crm/contact_search.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
-#include "crm/record.h"
+#include "crm/record_internal.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 
@@ -69,16 +69,8 @@ int crm_company_create(crm_store_t *st, json_t *in, const char *actor, json_t **
     crm_tx_t tx;
     if ((rc = crm_tx_begin(st, &tx)) != GR_OK) return rc;
     int64_t id = 0;
-    if ((rc = insert_company(st, &c, actor, &id)) != GR_OK) goto fail;
-    if ((rc = crm_record_snapshot(st, "company", id, "upsert", crm_company_get, out)) != GR_OK) goto fail;
-    if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
-    return GR_OK;
-fail:
-    crm_tx_rollback(&tx);
-fail_out:
-    json_decref(*out);
-    *out = NULL;
-    return rc;
+    rc = insert_company(st, &c, actor, &id);
+    return crm_record_created(st, &tx, rc, "company", id, crm_company_get, out);
 }
 
 int crm_company_ensure(crm_store_t *st, const char *title, const char *actor, int64_t *id) {

@@ -9,7 +9,7 @@
 #include "crm/contact_search.h"
 #include "crm/crmutil.h"
 #include "crm/duplicates.h"
-#include "crm/record.h"
+#include "crm/record_internal.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 

@@ -4,7 +4,7 @@
 #include "crm/activity.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
-#include "crm/record.h"
+#include "crm/record_internal.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 
@@ -97,6 +97,7 @@ int crm_deal_create(crm_store_t *st, json_t *in, const char *actor, json_t **out
     if (rc != GR_OK) return rc;
     deal_in_t d;
     sqlite3_stmt *s = NULL;
+    int64_t id = 0;
     if ((rc = parse_deal(st, in, &d, err, errlen)) != GR_OK) goto fail;
     if (!d.title || !*d.title) {
         rc = crm_fail(GR_ERR_INVAL, err, errlen, "title: required");
@@ -115,17 +116,10 @@ int crm_deal_create(crm_store_t *st, json_t *in, const char *actor, json_t **out
     rc = crm_step_done(st, s, "deal insert");
     sqlite3_finalize(s);
     if (rc != GR_OK) goto fail;
-    int64_t id = sqlite3_last_insert_rowid(crm_store_db(st));
-    if ((rc = crm_activity_add(st, "deal", id, "created", actor, NULL)) != GR_OK) goto fail;
-    if ((rc = crm_record_snapshot(st, "deal", id, "upsert", crm_deal_get, out)) != GR_OK) goto fail;
-    if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
-    return GR_OK;
+    id = sqlite3_last_insert_rowid(crm_store_db(st));
+    rc = crm_activity_add(st, "deal", id, "created", actor, NULL);
 fail:
-    crm_tx_rollback(&tx);
-fail_out:
-    json_decref(*out);
-    *out = NULL;
-    return rc;
+    return crm_record_created(st, &tx, rc, "deal", id, crm_deal_get, out);
 }
 
 /* A deal's patch, checked inside the update's transaction (its contact,

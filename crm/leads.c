@@ -4,7 +4,7 @@
 #include "crm/activity.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
-#include "crm/record.h"
+#include "crm/record_internal.h"
 #include "crm/companies.h"
 #include "crm/deals.h"
 #include "firmware/core/err.h"
@@ -152,23 +152,15 @@ int crm_lead_create(crm_store_t *st, json_t *in, const char *actor, json_t **out
     if (rc != GR_OK) goto fail;
     id = sqlite3_last_insert_rowid(crm_store_db(st));
     if ((rc = crm_activity_add(st, "lead", id, "created", actor, NULL)) != GR_OK) goto fail;
-    if ((rc = crm_record_snapshot(st, "lead", id, "upsert", crm_lead_get, out)) != GR_OK) goto fail;
     /* The responsible manager hears of every new lead. */
     char subject[CRM_MAX_TEXT + 64], body[CRM_MAX_TEXT * 2 + 256];
     snprintf(subject, sizeof subject, "New lead: %s", title);
     snprintf(body, sizeof body, "A new lead arrived (%s): %s\nLead #%lld, status %s.\n",
              l.source ? l.source : "manual", title, (long long)id, status);
-    if ((rc = crm_notify_add(st, subject, body, "lead", id, 1, NULL)) != GR_OK) goto fail;
-    if ((rc = crm_tx_commit(&tx)) != GR_OK) goto fail_out;
-    free(data);
-    return GR_OK;
+    rc = crm_notify_add(st, subject, body, "lead", id, 1, NULL);
 fail:
-    crm_tx_rollback(&tx);
-fail_out:
     free(data);
-    json_decref(*out);
-    *out = NULL;
-    return rc;
+    return crm_record_created(st, &tx, rc, "lead", id, crm_lead_get, out);
 }
 
 /* Check a lead's patch against the lead and bind it (crm_record_update). */

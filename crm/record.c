@@ -1,6 +1,6 @@
-/* record.c - the steps every CRM record's change shares (record.h). */
+/* record.c - the steps every CRM record's change shares (record_internal.h). */
 #define GR_LOG_MODULE "crm"
-#include "crm/record.h"
+#include "crm/record_internal.h"
 
 #include "crm/activity.h"
 #include "crm/crmutil.h"
@@ -16,6 +16,19 @@ int crm_record_snapshot(crm_store_t *st, const char *entity, int64_t id, const c
     if (rc == GR_OK) rc = crm_outbox_json(st, entity, id, op, o);
     if (rc == GR_OK && out) *out = o;
     else json_decref(o);
+    return rc;
+}
+
+int crm_record_created(crm_store_t *st, crm_tx_t *tx, int rc, const char *entity, int64_t id, crm_record_get_fn get,
+                       json_t **out) {
+    if (rc == GR_OK) rc = crm_record_snapshot(st, entity, id, "upsert", get, out);
+    if (rc == GR_OK) {
+        if ((rc = crm_tx_commit(tx)) == GR_OK) return GR_OK; /* a failed commit rolls back */
+    } else {
+        crm_tx_rollback(tx);
+    }
+    json_decref(*out);
+    *out = NULL;
     return rc;
 }
 

@@ -3,7 +3,7 @@
  * recogniser.c. Models, motion, snapshots and presence are modules of their
  * own. */
 #define GR_LOG_MODULE "vision"
-#include "vision/engine_impl.h"
+#include "vision/engine_internal.h"
 
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"

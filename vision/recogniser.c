@@ -3,7 +3,7 @@
  * verdicts turned into visits (the store's record_visit, snapshot, event),
  * and the ends of visits stored while idle. */
 #define GR_LOG_MODULE "vision"
-#include "vision/engine_impl.h"
+#include "vision/engine_internal.h"
 
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"

@@ -1,9 +1,9 @@
-/* engine_impl.h - the engine's state shared by its two threads' files:
+/* engine_internal.h - the engine's state shared by its two threads' files:
  * engine.c (public functions, tracker thread) and recogniser.c (recogniser
  * thread). Private to vision/engine.c and vision/recogniser.c; not part of the API.
  */
-#ifndef VIS_ENGINE_IMPL_H
-#define VIS_ENGINE_IMPL_H
+#ifndef VIS_ENGINE_INTERNAL_H
+#define VIS_ENGINE_INTERNAL_H
 
 #include "vision/engine.h"
 #include "vision/facenet.h"

@@ -1,12 +1,13 @@
-/* record.h - the steps every CRM record's change shares (private to crm/):
+/* record_internal.h - the steps every CRM record's change shares (private to crm/):
  * the snapshot queued in the outbox, the update and the delete of one
  * record in one transaction, with its activity row. The entity modules
  * (contacts.c, companies.c, leads.c, deals.c) give what is theirs: how to
  * read a record, check a patch and bind it.
  */
-#ifndef CRM_RECORD_H
-#define CRM_RECORD_H
+#ifndef CRM_RECORD_INTERNAL_H
+#define CRM_RECORD_INTERNAL_H
 
+#include "crm/crmutil.h"
 #include "crm/store.h"
 
 #include <jansson.h>
@@ -21,6 +22,14 @@ typedef int (*crm_record_get_fn)(crm_store_t *st, int64_t id, json_t **out);
  * transaction. */
 int crm_record_snapshot(crm_store_t *st, const char *entity, int64_t id, const char *op, crm_record_get_fn get,
                         json_t **out);
+
+/* The end of creating a record in tx (crm_tx_begin), rc being the result so
+ * far: when GR_OK, queue the new record (id, read with get) in the outbox
+ * and commit; on GR_OK *out is the record as stored (owned by the caller).
+ * Else, or when that fails, roll back and leave *out NULL. Returns the
+ * result. */
+int crm_record_created(crm_store_t *st, crm_tx_t *tx, int rc, const char *entity, int64_t id, crm_record_get_fn get,
+                       json_t **out);
 
 /* One entity's part in crm_record_update. `in` is the entity's parsed patch
  * (a struct of its own, in the caller's storage). */
