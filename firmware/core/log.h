@@ -2,7 +2,7 @@
  *
  * Each .c file defines its module prefix before including this header:
  *     #define GR_LOG_MODULE "vision"
- *     #include "log.h"
+ *     #include "firmware/core/log.h"
  *     LOG_I("camera %s opened", path);
  *
  * Lines go to stderr as "<P>module: message" where <P> is the syslog

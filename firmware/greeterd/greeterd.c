@@ -58,16 +58,21 @@ typedef struct {
     crm_store_t *faces_db;
 } vision_ctx_t;
 
+/* A connection to <storage.dir>/greeter.db carrying the CRM's settings; a
+ * failure is logged with what (NULL: the message alone). */
+static int open_db(const gr_config_t *cfg, const char *what, crm_store_t **st) {
+    char err[1024];
+    crm_opts_t opts;
+    crm_opts_from_config(cfg, &opts);
+    int rc = crm_store_open_dir(gr_config_str(cfg, GR_SET_STORAGE_DIR), &opts, st, err, sizeof err);
+    if (rc != GR_OK) LOG_E("%s%s%s", what ? what : "", what ? ": " : "", err);
+    return rc;
+}
+
 static int vision_open(void *ctx, void **handle) {
     vision_ctx_t *v = ctx;
-    char err[600];
-    crm_opts_t opts;
-    crm_opts_from_config(v->cfg, &opts);
-    int rc = crm_store_open_dir(gr_config_str(v->cfg, GR_SET_STORAGE_DIR), &opts, &v->faces_db, err, sizeof err);
-    if (rc != GR_OK) {
-        LOG_E("face pipeline: %s", err);
-        return rc;
-    }
+    int rc = open_db(v->cfg, "face pipeline", &v->faces_db);
+    if (rc != GR_OK) return rc;
     vis_store_t faces;
     crm_face_store_bind(v->faces_db, &faces);
     vis_pipeline_t *p = NULL;
@@ -227,20 +232,14 @@ static void stop_notify(daemon_t *d) {
 }
 
 static int open_store(daemon_t *d) {
-    char err[1024];
     /* A schema migration after an update may take minutes on a large
      * database (0006: ~30 s per 100,000 contacts on x86-64, more on a Pi):
      * more than the unit's TimeoutStartSec, and a start killed mid-way rolls
      * the migration back, so the next start would fail the same way. */
     fw_notify_send(d->notify, "EXTEND_TIMEOUT_USEC=%llu\nSTATUS=opening the database (a migration may take minutes)",
                    1800ULL * 1000000ULL);
-    crm_opts_t crm_opts;
-    crm_opts_from_config(d->cfg, &crm_opts);
-    int rc = crm_store_open_dir(gr_config_str(d->cfg, GR_SET_STORAGE_DIR), &crm_opts, &d->store, err, sizeof err);
-    if (rc != GR_OK) {
-        LOG_E("%s", err);
-        return rc;
-    }
+    int rc = open_db(d->cfg, NULL, &d->store);
+    if (rc != GR_OK) return rc;
     LOG_I("database %s at schema version %d", crm_store_path(d->store), crm_store_version(d->store));
     return GR_OK;
 }

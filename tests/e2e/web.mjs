@@ -149,6 +149,10 @@ try {
   await page.waitForSelector(`tr.clickable:has-text("${fullName}")`);
   const rows = await page.locator('tbody tr').count();
   assert(rows === 1, `search finds exactly one contact (${rows})`);
+  const pagerText = await page.textContent('.pager');
+  assert(/1–1 of 1/.test(pagerText), `the pager counts the one match (${pagerText})`);
+  assert(await page.isDisabled('.pager button:has-text("Previous")') && await page.isDisabled('.pager button:has-text("Next")'),
+         'one page: Previous and Next are disabled');
   await shot(page, 'contacts');
   await page.click(`tr.clickable:has-text("${fullName}")`);
   await page.waitForSelector('#dialog[open]');

@@ -97,6 +97,14 @@ export function head(title, sub, ...actions) {
 
 export function stat(n, l) { return el('div', { class: 'stat' }, el('div', { class: 'n', text: n }), el('div', { class: 'l', text: l })); }
 
+/* A list's pager: "11–20 of 57", Previous and Next; go(offset) shows that page. */
+export function pageControls(offset, limit, shown, total, go) {
+  return [
+    el('span', { class: 'muted', text: total ? `${offset + 1}–${offset + shown} of ${total}` : '' }),
+    el('button', { disabled: offset === 0, onclick: () => go(Math.max(0, offset - limit)), text: '‹ Previous' }),
+    el('button', { disabled: offset + limit >= total, onclick: () => go(offset + limit), text: 'Next ›' })];
+}
+
 export function table(headers, rows, empty, onRow) {
   if (!rows.length) return el('div', { class: 'panel empty', text: empty || 'Nothing here yet.' });
   return el('div', { class: 'table-wrap' }, el('table', null,

@@ -1,6 +1,6 @@
 /* Contacts: search, page through, show, edit, merge, forget, import and
  * export the people met at the desk. */
-import { $, debounce, dialog, editDialog, el, fail, field, head, table, toast } from '../ui.js';
+import { $, debounce, dialog, editDialog, el, fail, field, head, pageControls, table, toast } from '../ui.js';
 import { fullName, list, phonesFrom, phonesText, when } from '../format.js';
 import { api } from '../api.js';
 
@@ -23,10 +23,7 @@ export async function renderContacts(main, arg) {
       el('strong', { text: fullName(c) }), c.company || '', (c.emails || [])[0] || '', phonesText(c).split(',')[0],
       when(c.updated_at),
     ]), q.value ? 'No contact matches.' : 'No contacts yet. Scan a card to add one.', (i) => showContact(r.items[i].id, load)));
-    pager.replaceChildren(
-      el('span', { class: 'muted', text: r.total ? `${offset + 1}–${offset + r.items.length} of ${r.total}` : '' }),
-      el('button', { disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - limit); load().catch(fail); }, text: '‹ Previous' }),
-      el('button', { disabled: offset + limit >= r.total, onclick: () => { offset += limit; load().catch(fail); }, text: 'Next ›' }));
+    pager.replaceChildren(...pageControls(offset, limit, r.items.length, r.total, (o) => { offset = o; load().catch(fail); }));
   }
   q.addEventListener('input', debounce(() => { offset = 0; load().catch(fail); }, 250));
   await load();

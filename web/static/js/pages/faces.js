@@ -1,6 +1,6 @@
 /* Faces: enrol a face with consent, list who the camera can recognise,
  * erase a face on request. */
-import { debounce, el, fail, head, toast } from '../ui.js';
+import { debounce, el, fail, head, pageControls, toast } from '../ui.js';
 import { fullName, when } from '../format.js';
 import { api } from '../api.js';
 
@@ -117,10 +117,7 @@ export async function renderFaces(main) {
     const r = await api('GET', `/api/v1/faces?kind=${kind}&limit=${limit}&offset=${offset}&q=${encodeURIComponent(q.value.trim())}`);
     const empty = q.value.trim() ? 'Nobody matches.' : kind === 'visitors' ? 'No unknown visitors remembered.' : 'No faces enrolled yet.';
     grid.replaceChildren(...(r.items.length ? r.items.map(faceCard) : [el('div', { class: 'panel empty', text: empty })]));
-    pager.replaceChildren(
-      el('span', { class: 'muted', text: r.total ? `${offset + 1}–${offset + r.items.length} of ${r.total}` : '' }),
-      el('button', { disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - limit); load().catch(fail); }, text: '‹ Previous' }),
-      el('button', { disabled: offset + limit >= r.total, onclick: () => { offset += limit; load().catch(fail); }, text: 'Next ›' }));
+    pager.replaceChildren(...pageControls(offset, limit, r.items.length, r.total, (o) => { offset = o; load().catch(fail); }));
   }
   q.addEventListener('input', debounce(() => { offset = 0; load().catch(fail); }, 250));
   await load();
