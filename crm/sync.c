@@ -224,6 +224,10 @@ static void *run(void *arg) {
         if (s->b24 && now >= tb.next_at) {
             int rc = crm_sync_engine_pass(&s->eng);
             if (rc == GR_ERR_STOPPED) break;
+            /* The CRM takes the webhook again: clear the pause and the error
+             * now, not after the pull below, which may take a while (status
+             * would show "paused" beside an empty outbox meanwhile). */
+            if (rc == GR_OK && tb.failures) save_state(s, tb.target, NULL, 0);
             if (rc == GR_OK && gr_now_mono() >= s->pull_at) {
                 crm_fleet_pull_t pr;
                 rc = crm_sync_fleet_pull(&s->eng, &pr);
