@@ -84,9 +84,11 @@ int web_dbpool_take(web_dbpool_t *p, crm_store_t **st) {
     if (slot == -1) {
         waiter_t w = {.slot = -1, .next = NULL};
         pthread_cond_init(&w.cond, NULL);
+        /* w lives on this stack until web_dbpool_give has taken it off the
+         * line and handed it a slot, which is what ends the wait below. */
         if (p->wait_tail) p->wait_tail->next = &w;
-        else p->wait_head = &w;
-        p->wait_tail = &w;
+        else p->wait_head = &w; /* cppcheck-suppress autoVariables */
+        p->wait_tail = &w;      /* cppcheck-suppress autoVariables */
         while (w.slot < 0) pthread_cond_wait(&w.cond, &p->lock);
         pthread_cond_destroy(&w.cond);
         slot = w.slot;
