@@ -4,6 +4,7 @@
 #include "firmware/core/config.h"
 #include "firmware/core/err.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,24 @@ static void old_name_is_an_alias(void **state) {
     assert_int_equal(gr_config_set(c, "ocr.region", "Brazil", err, sizeof err), GR_ERR_RANGE);
     assert_string_equal(gr_config_str(c, GR_SET_DEVICE_REGION), "DE");
     gr_config_free(c);
+
+    /* Saving device.region replaces the old name's line, which would
+     * otherwise win on the next load. */
+    char path[4200], *dir = tu_tempdir();
+    snprintf(path, sizeof path, "%s/greeter.conf", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[device]\nname = desk\n\n[ocr]\nregion = BR\n", f);
+    fclose(f);
+    const char *names[] = {"device.region"}, *values[] = {"DE"};
+    assert_int_equal(gr_config_update_file(path, names, values, 1, err, sizeof err), GR_OK);
+    c = gr_config_new();
+    assert_int_equal(gr_config_load_file(c, path, err, sizeof err), GR_OK);
+    assert_string_equal(gr_config_str(c, GR_SET_DEVICE_REGION), "DE");
+    assert_string_equal(gr_config_str(c, GR_SET_DEVICE_NAME), "desk");
+    gr_config_free(c);
+    tu_rmtree(dir);
+    free(dir);
 }
 
 int main(void) {

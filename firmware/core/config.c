@@ -581,15 +581,15 @@ int gr_config_update_file(const char *path, const char *const *names, const char
         goto out;
     }
     char cur[128] = "", name[192];
-    /* Replace the lines that set a changed key (the last one wins on load,
-     * so every one of them is replaced). */
+    /* Replace the lines that set a changed key, by its name or an old alias
+     * (the last one wins on load, so every one of them is replaced). */
     for (size_t i = 0; i < l.n && rc == GR_OK; i++) {
         int is_sec, commented;
         classify(l.v[i], cur, sizeof cur, cur, name, sizeof name, &is_sec, &commented);
         if (is_sec || commented || !name[0]) continue;
         for (size_t k = 0; k < n; k++) {
-            if (strcmp(name, names[k]) != 0) continue;
             const gr_setting_t *s = gr_config_find(names[k]);
+            if (gr_config_find(name) != s) continue;
             const char *key = strchr(l.v[i], '.') && strchr(l.v[i], '.') < strchr(l.v[i], '=') ? s->name : s->key;
             char *nl = kv_line(key, values[k]);
             if (!nl) {
