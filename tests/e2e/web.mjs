@@ -159,6 +159,24 @@ try {
   const shown = await page.textContent('#dialog-body');
   assert(shown.includes(want.title), `the corrected title was saved (${shown})`);
   await shot(page, 'contact');
+
+  step('edit the contact: the change is saved and shown');
+  await page.click('#dialog-body button:has-text("Edit")');
+  await page.waitForSelector('#dialog[open] #dialog-title:has-text("Edit contact")');
+  const editedTitle = `${want.title} and Quality`, note = 'Met at the e2e booth; call back in May';
+  await page.fill('#dialog-body [name=title]', editedTitle);
+  await page.fill('#dialog-body [name=note]', note);
+  const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/contacts\/\d+$/.test(r.url()));
+  await page.click('#dialog-ok');
+  assert((await patched).status() === 200, 'Save sends the PATCH and it succeeds');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  const api = await page.evaluate(async (q) => (await (await fetch('/api/v1/contacts?q=' + encodeURIComponent(q))).json()).items[0],
+                                  want.family_name);
+  assert(api.title === editedTitle && api.note === note, `the edit is stored (${api.title} / ${api.note})`);
+  await page.click(`tr.clickable:has-text("${fullName}")`);
+  await page.waitForSelector('#dialog[open]');
+  const reshown = await page.textContent('#dialog-body');
+  assert(reshown.includes(editedTitle) && reshown.includes(note), `the contact shows the new title and the note (${reshown})`);
   await page.click('#dialog-cancel');
 
   step('convert the lead');

@@ -49,9 +49,25 @@ export function dialog(title, body, okText = 'Save') {
   $('#dialog-ok').hidden = !okText;
   $('#dialog-cancel').textContent = okText ? 'Cancel' : 'Close';
   d.showModal();
-  return new Promise((resolve) => {
-    d.addEventListener('close', () => resolve(d.returnValue === 'ok'), { once: true });
-  });
+  return new Promise((resolve) => onOwnClose(d, () => resolve(d.returnValue === 'ok')));
+}
+
+/* The one #dialog is reused: each opening is numbered. */
+let openings = 0;
+
+/* Run done once when the dialog, opened just now, closes. A close event is
+ * queued, not sent at once: the event of a dialog closed just before this
+ * one opened (a detail view whose Edit opens an edit dialog) arrives while
+ * this one is open and is the latest opening: not ours. Ours may arrive
+ * after a newer one opened: then it is ours. */
+function onOwnClose(d, done) {
+  const mine = ++openings;
+  const onClose = () => {
+    if (d.open && openings === mine) return;
+    d.removeEventListener('close', onClose);
+    done();
+  };
+  d.addEventListener('close', onClose);
 }
 
 /* A dialog whose OK runs `save`; stays open and shows the error when it fails. */
@@ -77,8 +93,8 @@ export function editDialog(title, body, save, okText) {
     }
   };
   ok.addEventListener('click', handler);
-  d.addEventListener('close', () => ok.removeEventListener('click', handler), { once: true });
   d.showModal();
+  onOwnClose(d, () => ok.removeEventListener('click', handler));
 }
 
 export function field(label, name, value, attrs = {}) {

@@ -81,6 +81,7 @@ async function showContact(id, after) {
       el('dt', { text: 'Phone' }), el('dd', { text: phonesText(c) || '—' }),
       el('dt', { text: 'Web' }), el('dd', { text: (c.websites || []).join(', ') || '—' }),
       el('dt', { text: 'Address' }), el('dd', { text: c.address || '—' }),
+      el('dt', { text: 'Note' }), el('dd', { class: 'note', text: c.note || '—' }),
       el('dt', { text: 'Face' }), el('dd', { text: (c.person_ids || []).length ? 'linked' : (c.consent_face ? 'consent given, no face yet' : 'no consent') })),
     dups.items.length ? el('div', { class: 'notice warn' }, 'Possible duplicates: ',
       ...dups.items.map((d) => el('button', {
