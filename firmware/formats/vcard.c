@@ -4,7 +4,7 @@
 #include "firmware/core/err.h"
 #include "firmware/formats/strbuf.h"
 
-#define GR_LOG_MODULE "ocr"
+#define GR_LOG_MODULE "vcard"
 #include "firmware/core/log.h"
 
 #include <ctype.h>
