@@ -131,6 +131,45 @@ static void login_as(fx_t *f, const char *name, const char *pw, const char *newp
     assert_int_equal(http_from(f->port, 0, "POST", "/api/v1/password", sess->cookie, sess->csrf, body, &r), 200);
 }
 
+/* ---- migration 0007 ---- */
+
+/* A database from before the accounts (schema 6, the one shared "admin"
+ * and perhaps others) is migrated: every existing user becomes an admin,
+ * enabled; users added later default to desk. */
+static void test_migration_existing_users_become_admins(void **state) {
+    (void)state;
+    char *dir = tu_tempdir(), err[512];
+    crm_store_t *st = NULL;
+    assert_int_equal(crm_store_open_dir(dir, NULL, &st, err, sizeof err), GR_OK);
+    assert_int_equal(crm_store_exec(st, "ALTER TABLE users DROP COLUMN role; ALTER TABLE users DROP COLUMN display_name; "
+                                        "ALTER TABLE users DROP COLUMN disabled; DELETE FROM schema_migrations WHERE version = 7; "
+                                        "INSERT INTO users(username, password_hash) VALUES('admin','x'),('bob','y')"),
+                     GR_OK);
+    crm_store_close(st);
+    assert_int_equal(crm_store_open_dir(dir, NULL, &st, err, sizeof err), GR_OK);
+    assert_true(crm_store_version(st) >= 7);
+    json_t *users = NULL;
+    assert_int_equal(web_users_list(st, &users), GR_OK);
+    assert_int_equal(json_array_size(users), 2);
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u) {
+        assert_string_equal(json_string_value(json_object_get(u, "role")), "admin");
+        assert_false(json_is_true(json_object_get(u, "disabled")));
+    }
+    json_decref(users);
+    int64_t id = 0;
+    assert_int_equal(crm_store_exec(st, "INSERT INTO users(username, password_hash) VALUES('carl','z')"), GR_OK);
+    assert_int_equal(web_users_find(st, "carl", &id), GR_OK);
+    json_t *carl = NULL;
+    assert_int_equal(web_users_get(st, id, &carl), GR_OK);
+    assert_string_equal(json_string_value(json_object_get(carl, "role")), "desk");
+    json_decref(carl);
+    crm_store_close(st);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 /* ---- password policy ---- */
 
 static void test_password_policy(void **state) {
@@ -510,6 +549,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_password_policy),
         cmocka_unit_test(test_mail_tls_policy),
+        cmocka_unit_test(test_migration_existing_users_become_admins),
         cmocka_unit_test_setup_teardown(test_common_password_refused_by_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forced_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_initial_password_not_logged, setup, teardown),
