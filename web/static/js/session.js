@@ -46,7 +46,9 @@ export async function start() {
     startEvents();
     refreshBadges();
   }
-  // Admin-only pages are not offered to desk users (the API answers them 403).
+  // Admin-only pages and controls (marked data-admin) are not offered to desk
+  // users (the API answers them 403): style.css hides them by the body's role.
+  document.body.dataset.role = S.me.role;
   for (const a of document.querySelectorAll('#nav a[data-admin]')) a.hidden = S.me.role !== 'admin';
   if (S.me.must_change) toast('Choose your own password first.');
   route();
