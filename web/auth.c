@@ -190,32 +190,27 @@ int web_auth_bootstrap(web_auth_t *a, crm_store_t *st) {
     return GR_OK;
 }
 
-/* The slot of key in table (NULL: the global one), reset when its window
- * has passed; a new key takes the oldest slot. Call under a->lock. */
-static limit_slot_t *limit_slot(limit_slot_t *table, limit_slot_t *global, const char *key, double now) {
-    limit_slot_t *slot = global;
-    if (table) {
-        limit_slot_t *oldest = &table[0];
-        slot = NULL;
-        for (int i = 0; i < LIMIT_SLOTS; i++) {
-            if (table[i].key[0] && strcmp(table[i].key, key) == 0) {
-                slot = &table[i];
-                break;
-            }
-            if (table[i].window_start < oldest->window_start) oldest = &table[i];
-        }
-        if (!slot) {
-            slot = oldest;
-            memset(slot, 0, sizeof *slot);
-            snprintf(slot->key, sizeof slot->key, "%s", key);
-            slot->window_start = now;
-        }
-    }
+/* Start a new window when the slot's has passed. Returns slot. */
+static limit_slot_t *limit_fresh(limit_slot_t *slot, double now) {
     if (now - slot->window_start >= LIMIT_WINDOW_S) {
         slot->window_start = now;
         slot->fails = 0;
     }
     return slot;
+}
+
+/* The slot of key in table, fresh; a new key takes the oldest slot. Call
+ * under a->lock. */
+static limit_slot_t *limit_slot(limit_slot_t *table, const char *key, double now) {
+    limit_slot_t *oldest = &table[0];
+    for (int i = 0; i < LIMIT_SLOTS; i++) {
+        if (table[i].key[0] && strcmp(table[i].key, key) == 0) return limit_fresh(&table[i], now);
+        if (table[i].window_start < oldest->window_start) oldest = &table[i];
+    }
+    memset(oldest, 0, sizeof *oldest);
+    snprintf(oldest->key, sizeof oldest->key, "%s", key);
+    oldest->window_start = now;
+    return oldest;
 }
 
 /* Take one failure from each budget before a password is checked. Returns
@@ -224,9 +219,8 @@ static limit_slot_t *limit_slot(limit_slot_t *table, limit_slot_t *global, const
 static int limit_take(web_auth_t *a, const char *client, const char *account) {
     double now = gr_now_mono();
     pthread_mutex_lock(&a->lock);
-    limit_slot_t *sl[3] = {limit_slot(a->clients, NULL, client, now),
-                           account ? limit_slot(a->accounts, NULL, account, now) : NULL,
-                           limit_slot(NULL, &a->global, "", now)};
+    limit_slot_t *sl[3] = {limit_slot(a->clients, client, now), account ? limit_slot(a->accounts, account, now) : NULL,
+                           limit_fresh(&a->global, now)};
     const int max[3] = {LIMIT_CLIENT_FAILS, LIMIT_ACCOUNT_FAILS, LIMIT_GLOBAL_FAILS};
     int wait = 0;
     for (int i = 0; i < 3; i++) {
@@ -246,9 +240,9 @@ static int limit_take(web_auth_t *a, const char *client, const char *account) {
 static void limit_give_back(web_auth_t *a, const char *client, const char *account) {
     double now = gr_now_mono();
     pthread_mutex_lock(&a->lock);
-    limit_slot(a->clients, NULL, client, now)->fails = 0;
-    if (account) limit_slot(a->accounts, NULL, account, now)->fails = 0;
-    limit_slot_t *g = limit_slot(NULL, &a->global, "", now);
+    limit_slot(a->clients, client, now)->fails = 0;
+    if (account) limit_slot(a->accounts, account, now)->fails = 0;
+    limit_slot_t *g = limit_fresh(&a->global, now);
     if (g->fails > 0) g->fails--;
     pthread_mutex_unlock(&a->lock);
 }
