@@ -7,6 +7,7 @@
 #include "crm/crmutil.h"
 #include "crm/record_internal.h"
 #include "firmware/core/err.h"
+#include "firmware/formats/website.h"
 #include "firmware/core/log.h"
 
 #include <stdlib.h>
@@ -41,6 +42,12 @@ static int parse_company(json_t *in, company_in_t *c, int create, char *err, siz
     int r;
     if ((r = crm_fld_str(in, "title", CRM_MAX_TEXT, &c->title, err, errlen)) < 0) return r;
     if ((r = crm_fld_str(in, "website", CRM_MAX_TEXT, &c->website, err, errlen)) < 0) return r;
+    if (r > 0 && *c->website) {
+        char w[CRM_MAX_TEXT + 1];
+        crm_trimcpy(w, sizeof w, c->website);
+        if (*w && !fmt_website_ok(w))
+            return crm_fail(GR_ERR_INVAL, err, errlen, "website: \"%.60s\" is not an http(s) address", c->website);
+    }
     if ((r = crm_fld_str(in, "address", CRM_MAX_LONGTEXT, &c->address, err, errlen)) < 0) return r;
     if ((create || c->title) && (!c->title || !*c->title))
         return crm_fail(GR_ERR_INVAL, err, errlen, "title: required");

@@ -11,6 +11,7 @@
 #include "crm/duplicates.h"
 #include "crm/record_internal.h"
 #include "firmware/core/err.h"
+#include "firmware/formats/website.h"
 #include "firmware/core/log.h"
 
 #include <ctype.h>
@@ -69,6 +70,8 @@ static int check_values(json_t *in, const char *key, const char *region, json_t 
         char p[CRM_MAX_TEXT + 1], norm[CRM_MAX_TEXT + 2];
         crm_trimcpy(p, sizeof p, t);
         if (!*p) continue; /* empty rows of a form are skipped */
+        if (!strcmp(key, "websites") && !fmt_website_ok(p))
+            return crm_fail(GR_ERR_INVAL, err, errlen, "%s[%zu]: \"%.60s\" is not an http(s) address", key, i, t);
         if (!strcmp(key, "emails") && !email_ok(p))
             return crm_fail(GR_ERR_INVAL, err, errlen, "%s[%zu]: \"%.60s\" is not an e-mail address", key, i, t);
         if (!strcmp(key, "phones") && crm_norm_phone(p, region, norm, sizeof norm) == 0)

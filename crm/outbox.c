@@ -163,10 +163,24 @@ int crm_outbox_done(crm_store_t *st, int64_t id) {
     sqlite3_stmt *s = NULL;
     int rc = crm_prep(st,
                   "UPDATE outbox SET state='done', last_error=NULL, "
+                  /* a sent row keeps no payload; a contact's waits for the
+                   * CardDAV target (crm_outbox_prune_sent) */
+                  "payload = CASE WHEN entity = 'contact' THEN payload ELSE '{}' END, "
                   "done_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?", &s);
     if (rc != GR_OK) return rc;
     sqlite3_bind_int64(s, 1, id);
     return run(st, s, "outbox done");
+}
+
+int crm_outbox_prune_sent(crm_store_t *st, int carddav_on) {
+    sqlite3_stmt *s = NULL;
+    int rc = crm_prep(st,
+                      "UPDATE outbox SET payload = '{}' WHERE state = 'done' AND payload <> '{}' AND "
+                      "(?1 = 0 OR entity <> 'contact' OR id <= coalesce((SELECT CAST(value AS INTEGER) "
+                      "FROM sync_state WHERE target = 'carddav' AND key = 'cursor'), 0))", &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_int(s, 1, carddav_on ? 1 : 0);
+    return run(st, s, "outbox prune");
 }
 
 static int set_error(crm_store_t *st, int64_t id, const char *msg, int dead) {

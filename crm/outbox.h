@@ -65,6 +65,10 @@ int crm_outbox_hold(crm_store_t *st, int64_t id, double hold_until);
 
 /* Row states. Call inside a transaction (done goes with crm_outbox_remote_set). */
 int crm_outbox_done(crm_store_t *st, int64_t id);
+/* Sent rows keep no payload (issue 12): clear the payload of every done
+ * row, except a contact's that the CardDAV target (carddav_on) has not
+ * read yet (it reads contact rows past its cursor, sent or not). */
+int crm_outbox_prune_sent(crm_store_t *st, int carddav_on);
 /* A permanent refusal: state 'dead', last_error = msg (the CRM's words). */
 int crm_outbox_dead(crm_store_t *st, int64_t id, const char *msg);
 /* Remember the last transient error of a row (stays pending). */

@@ -4,6 +4,8 @@
 #include "crm/activity.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
+#include "crm/deals.h"
+#include "crm/leads.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 
@@ -81,6 +83,96 @@ static int remove_files(crm_store_t *st, const names_t *n) {
 
 /* ---- forget ---- */
 
+/* Append ids[0..n) to *all (*nall), skipping ones already there. */
+static int ids_append(int64_t **all, size_t *nall, const int64_t *ids, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        for (k = 0; k < *nall && (*all)[k] != ids[i]; k++)
+            ;
+        if (k < *nall) continue;
+        int64_t *p = realloc(*all, (*nall + 1) * sizeof *p);
+        if (!p) return GR_ERR_NOMEM;
+        p[(*nall)++] = ids[i];
+        *all = p;
+    }
+    return GR_OK;
+}
+
+/* After a forget: the search index drops what its segments still hold of
+ * the deleted rows (FTS5 keeps deleted terms until segments merge), and the
+ * WAL is checkpointed, so old page images of the person's rows leave the
+ * WAL file (the connection runs with secure_delete, crm/store.c, so freed
+ * space is zeroed). Failures are logged: the erasure itself is committed. */
+static void crm_forget_vacuum(crm_store_t *st) {
+    static const char *const sql[] = {
+        "INSERT INTO contacts_fts(contacts_fts) VALUES('optimize')",
+        "INSERT INTO contacts_phone_fts(contacts_phone_fts) VALUES('optimize')",
+        "PRAGMA wal_checkpoint(TRUNCATE)",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        char *msg = NULL;
+        if (sqlite3_exec(crm_store_db(st), sql[i], NULL, NULL, &msg) != SQLITE_OK)
+            LOG_W("after forget: %s: %s", sql[i], msg ? msg : "failed");
+        sqlite3_free(msg);
+    }
+}
+
+/* The outbox rows of records being forgotten keep ids only (issue 12): a
+ * queued delete needs no more, a sent row no payload at all. Rows of a
+ * record that goes (gone: a contact, a face identity, a visit) that were
+ * not sent yet are dropped as done; a delete still goes out. Rows of a
+ * record that stays anonymised (a lead, a deal): the pending upserts carry
+ * its anonymised snapshot (get), the rest ids only, and a fresh upsert
+ * carries the anonymised record to the CRM. */
+static int scrub_outbox(crm_store_t *st, const char *entity, const int64_t *ids, size_t n,
+                        int (*get)(crm_store_t *, int64_t, json_t **)) {
+    static const char *const ids_only =
+        "UPDATE outbox SET payload = '{\"id\":' || local_id || ',\"forgotten\":true}' "
+        "WHERE entity = ?1 AND local_id = ?2 AND (?3 OR state <> 'pending' OR op NOT IN ('upsert'))";
+    static const char *const drop_unsent =
+        "UPDATE outbox SET state = 'done', last_error = 'forgotten before it was sent', "
+        "done_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+        "WHERE entity = ?1 AND local_id = ?2 AND state = 'pending' AND op <> 'delete'";
+    static const char *const pending_snap =
+        "UPDATE outbox SET payload = ?3 WHERE entity = ?1 AND local_id = ?2 AND state = 'pending' AND op = 'upsert'";
+    int rc = GR_OK;
+    for (size_t i = 0; i < n && rc == GR_OK; i++) {
+        sqlite3_stmt *s = NULL;
+        if (!get && (rc = crm_prep(st, drop_unsent, &s)) == GR_OK) {
+            sqlite3_bind_text(s, 1, entity, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, ids[i]);
+            rc = crm_step_done(st, s, "outbox scrub");
+            sqlite3_finalize(s);
+        }
+        if (rc == GR_OK && (rc = crm_prep(st, ids_only, &s)) == GR_OK) {
+            sqlite3_bind_text(s, 1, entity, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, ids[i]);
+            sqlite3_bind_int(s, 3, get ? 0 : 1);
+            rc = crm_step_done(st, s, "outbox scrub");
+            sqlite3_finalize(s);
+        }
+        if (rc != GR_OK || !get) continue;
+        json_t *snap = NULL;
+        if ((rc = get(st, ids[i], &snap)) == GR_ERR_NOTFOUND) {
+            rc = GR_OK; /* gone meanwhile: nothing to send */
+            continue;
+        }
+        char *text = rc == GR_OK ? json_dumps(snap, JSON_COMPACT) : NULL;
+        if (rc == GR_OK && !text) rc = GR_ERR_NOMEM;
+        if (rc == GR_OK && (rc = crm_prep(st, pending_snap, &s)) == GR_OK) {
+            sqlite3_bind_text(s, 1, entity, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, ids[i]);
+            sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
+            rc = crm_step_done(st, s, "outbox scrub");
+            sqlite3_finalize(s);
+        }
+        if (rc == GR_OK) rc = crm_outbox_json(st, entity, ids[i], "upsert", snap);
+        free(text);
+        json_decref(snap);
+    }
+    return rc;
+}
+
 /* Erase one face identity inside the caller's transaction: its snapshot
  * files go into files (removed after the commit), its templates and the
  * identity are deleted, the camera's data in its leads is anonymised (all
@@ -129,8 +221,8 @@ int crm_person_forget(crm_store_t *st, int64_t contact_id, int64_t person_id, co
     if (contact_id < 0 || person_id < 0 || (!contact_id && !person_id))
         return crm_fail(GR_ERR_INVAL, err, errlen, "give a contact id or a person id");
     names_t files = {0};
-    int64_t *people = NULL, *linked = NULL;
-    size_t npeople = 0, nlinked = 0;
+    int64_t *people = NULL, *linked = NULL, *leads = NULL, *deals = NULL;
+    size_t npeople = 0, nlinked = 0, nleads = 0, ndeals = 0;
     int64_t templates = 0, snapshots = 0, cards = 0, contacts = 0;
     crm_tx_t tx;
     int rc = crm_tx_begin(st, &tx);
@@ -170,8 +262,47 @@ int crm_person_forget(crm_store_t *st, int64_t contact_id, int64_t person_id, co
             if (linked[i] != person_id) people[k++] = linked[i];
         npeople = k;
     }
+    /* What the outbox holds of this person, collected before anything goes
+     * (deleting the contact unlinks its leads and deals). */
+    for (size_t i = 0; i < npeople && rc == GR_OK; i++) {
+        int64_t *v = NULL, *l = NULL;
+        size_t nv = 0, nl = 0;
+        rc = crm_ids(st, "SELECT id FROM visits WHERE person_id = ?1", people[i], &v, &nv);
+        if (rc == GR_OK) rc = crm_ids(st, "SELECT id FROM leads WHERE person_id = ?1", people[i], &l, &nl);
+        if (rc == GR_OK) rc = scrub_outbox(st, "visit", v, nv, NULL);
+        if (rc == GR_OK) rc = ids_append(&leads, &nleads, l, nl);
+        free(v);
+        free(l);
+    }
+    if (rc == GR_OK && have_contact) {
+        int64_t *l = NULL;
+        size_t nl = 0;
+        rc = crm_ids(st, "SELECT id FROM leads WHERE contact_id = ?1", contact_id, &l, &nl);
+        if (rc == GR_OK) rc = ids_append(&leads, &nleads, l, nl);
+        free(l);
+    }
+    for (size_t i = 0; i < nleads && rc == GR_OK; i++) {
+        int64_t *d = NULL;
+        size_t nd = 0;
+        rc = crm_ids(st, "SELECT id FROM deals WHERE lead_id = ?1", leads[i], &d, &nd);
+        if (rc == GR_OK) rc = ids_append(&deals, &ndeals, d, nd);
+        free(d);
+    }
+    if (rc == GR_OK && have_contact) {
+        int64_t *d = NULL;
+        size_t nd = 0;
+        rc = crm_ids(st, "SELECT id FROM deals WHERE contact_id = ?1", contact_id, &d, &nd);
+        if (rc == GR_OK) rc = ids_append(&deals, &ndeals, d, nd);
+        free(d);
+    }
+    if (rc != GR_OK) goto fail;
     for (size_t i = 0; i < npeople; i++)
         if ((rc = erase_identity(st, people[i], 0, &files, &templates, &snapshots)) != GR_OK) goto fail;
+    /* A deal's title names the person ("Deal with Anna Berg"). */
+    for (size_t i = 0; i < ndeals; i++)
+        if ((rc = crm_exec_ids(st, "UPDATE deals SET title = 'Deal with a forgotten contact' WHERE id = ?1", deals[i],
+                               0)) != GR_OK)
+            goto fail;
     if (have_contact) {
         if ((rc = collect(st, &files, "cards",
                           "SELECT image FROM card_scans WHERE contact_id = ?1 OR contact_id IN "
@@ -191,7 +322,12 @@ int crm_person_forget(crm_store_t *st, int64_t contact_id, int64_t person_id, co
             if ((rc = crm_exec_ids(st, del[k], contact_id, 0)) != GR_OK) goto fail;
         if ((rc = crm_contact_delete(st, contact_id, actor)) != GR_OK) goto fail;
         contacts = 1;
+        if ((rc = scrub_outbox(st, "contact", &contact_id, 1, NULL)) != GR_OK) goto fail;
     }
+    if ((rc = scrub_outbox(st, "person", people, npeople, NULL)) != GR_OK ||
+        (rc = scrub_outbox(st, "lead", leads, nleads, crm_lead_get)) != GR_OK ||
+        (rc = scrub_outbox(st, "deal", deals, ndeals, crm_deal_get)) != GR_OK)
+        goto fail;
     json_t *res = json_pack("{s:I,s:I,s:I,s:I,s:I}", "templates", (json_int_t)templates, "snapshots",
                             (json_int_t)snapshots, "cards", (json_int_t)cards, "people", (json_int_t)npeople,
                             "contacts", (json_int_t)contacts);
@@ -221,6 +357,9 @@ out:
     names_free(&files);
     free(people);
     free(linked);
+    free(leads);
+    free(deals);
+    if (rc == GR_OK) crm_forget_vacuum(st);
     return rc;
 }
 

@@ -5,6 +5,7 @@
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
 #include "firmware/core/err.h"
+#include "firmware/formats/website.h"
 #include "crm/leads.h"
 #include "firmware/core/log.h"
 #include "firmware/core/storage.h"
@@ -130,6 +131,14 @@ int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *i
     if (result && !json_is_object(result))
         return crm_fail(GR_ERR_INVAL, err, errlen, "result: expected the reader's card object");
     if (!json_is_object(fields)) return crm_fail(GR_ERR_INVAL, err, errlen, "fields: expected a JSON object");
+    /* The reader's result is kept as it came: its websites must be safe to
+     * link too (the fields are checked as the contact is made). */
+    json_t *webs = result ? json_object_get(result, "websites") : NULL, *wv;
+    size_t wi;
+    json_array_foreach(webs, wi, wv) {
+        if (json_is_string(wv) && json_string_length(wv) && !fmt_website_ok(json_string_value(wv)))
+            return crm_fail(GR_ERR_INVAL, err, errlen, "result.websites[%zu]: not an http(s) address", wi);
+    }
     const char *ext = NULL;
     int skipped = 0;
     if (img && len) {

@@ -174,7 +174,10 @@ int crm_store_open(const char *path, const crm_opts_t *opts, crm_store_t **out, 
         goto fail;
     }
     sqlite3_finalize(s);
-    if ((rc = crm_store_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")) != GR_OK) {
+    if ((rc = crm_store_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+                                     /* deleted rows are zeroed, not left in free space: a
+                                      * forgotten person is gone from the file (issue 12) */
+                                     "PRAGMA secure_delete=ON;")) != GR_OK) {
         snprintf(err, errlen, "%s: cannot configure database", path);
         goto fail;
     }

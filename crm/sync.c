@@ -245,6 +245,7 @@ static void *run(void *arg) {
             int rc = crm_dav_pass(s->dav, s->st, s->device_id, &res);
             td.next_at = gr_now_mono() + after_pass(s, &td, rc, res.last_error, res.written + res.deleted, &seed);
         }
+        if (crm_outbox_prune_sent(s->st, s->dav != NULL) != GR_OK) LOG_W("could not clear the payloads of sent rows");
         publish(s);
         double next = s->b24 ? tb.next_at : td.next_at;
         if (s->dav && td.next_at < next) next = td.next_at;

@@ -19,6 +19,7 @@
 #include "crm/privacy.h"
 #include "crm/store.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define WAKE_MAX_MS 30000
@@ -121,6 +123,21 @@ static int build_message(const char *from, const char *to, const char *subject, 
     return fclose(f) == 0 ? GR_OK : GR_ERR_NOMEM;
 }
 
+int crm_mail_tls_required(const char *smtp_url) {
+    CURLU *u = curl_url();
+    char *host = NULL;
+    int remote = 1;
+    if (u && curl_url_set(u, CURLUPART_URL, smtp_url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host) {
+        struct in_addr v4;
+        int loop4 = inet_pton(AF_INET, host, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+        remote = !(strcasecmp(host, "localhost") == 0 || loop4 || strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0);
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+    return remote;
+}
+
 static int send_mail(crm_worker_t *w, const char *msg, char *err, size_t errlen) {
     CURL *c = curl_easy_init();
     if (!c) return crm_fail(GR_ERR_NOMEM, err, errlen, "curl_easy_init failed");
@@ -140,7 +157,9 @@ static int send_mail(crm_worker_t *w, const char *msg, char *err, size_t errlen)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    /* TLS or nothing unless the server is on this machine (issue 12: a
+     * stripped STARTTLS must not send the password in the clear). */
+    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(crm_mail_tls_required(w->smtp_url) ? CURLUSESSL_ALL : CURLUSESSL_TRY));
     if (*w->smtp_user) {
         curl_easy_setopt(c, CURLOPT_USERNAME, w->smtp_user);
         curl_easy_setopt(c, CURLOPT_PASSWORD, w->smtp_password);

@@ -19,4 +19,11 @@ int crm_worker_open(const gr_config_t *cfg, gr_bus_t *bus, crm_worker_t **out)
     __attribute__((warn_unused_result));
 void crm_worker_close(crm_worker_t *w);
 
+/* 1 when mail to this SMTP URL must be sent over TLS (STARTTLS or smtps://;
+ * libcurl's CURLUSESSL_ALL, so a server or a man in the middle that strips
+ * STARTTLS gets no password and no mail), 0 when the server is on this
+ * machine (localhost, 127.0.0.0/8, ::1), where TLS is used if offered. An
+ * URL whose host cannot be read counts as remote. */
+int crm_mail_tls_required(const char *smtp_url);
+
 #endif

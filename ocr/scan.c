@@ -273,7 +273,8 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *l
             if (ocr_scan_vote((const char *const *)texts, confs, n, &agree) >= 0 && agree > (NREREAD + 1) / 2) break;
         }
         int pick = ocr_scan_vote((const char *const *)texts, confs, n, &agree);
-        if (pick >= 0) LOG_D("contact line '%s' -> '%s' (%d of %d readings agree)", l->text, texts[pick], agree, n);
+        /* the card's text is personal data: never in the log */
+        if (pick >= 0) LOG_D("contact line %zu re-read (%d of %d readings agree)", i, agree, n);
         if (pick > 0) {
             float cs = 0;
             char key[300], k2[300];
@@ -324,7 +325,7 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
         int alnum = 0;
         for (const char *p = text ? text : ""; *p; p++) alnum += isalnum((unsigned char)*p) || (unsigned char)*p >= 0xC0;
         if (text && conf >= 0.75f && alnum >= 3) {
-            LOG_D("missed row %d,%d,%d,%d read as '%s' (%.2f)", x, y, w, h, text, conf);
+            LOG_D("missed row %d,%d,%d,%d read (%zu bytes, %.2f)", x, y, w, h, strlen(text), conf);
             if (ocr_lines_add(ls, text, conf, x, y, w, h) != GR_OK) rc = GR_ERR_NOMEM;
             else (*added)++;
         }

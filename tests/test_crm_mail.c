@@ -12,6 +12,8 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +24,7 @@ static const char *SINK =
     "import os, sys, time\n"
     "from aiosmtpd.controller import Controller\n"
     "out, port = sys.argv[1], int(sys.argv[2])\n"
+    "host = sys.argv[3] if len(sys.argv) > 3 else '127.0.0.1'\n"
     "class Sink:\n"
     "    async def handle_DATA(self, server, session, envelope):\n"
     "        n = len([f for f in os.listdir(out) if f.endswith('.eml')])\n"
@@ -30,7 +33,7 @@ static const char *SINK =
     "        with open(base + '.tmp', 'wb') as f: f.write(envelope.original_content or envelope.content)\n"
     "        os.rename(base + '.tmp', base + '.eml')\n"
     "        return '250 OK'\n"
-    "c = Controller(Sink(), hostname='127.0.0.1', port=port)\n"
+    "c = Controller(Sink(), hostname=host, port=port)\n"
     "c.start()\n"
     "print('ready', flush=True)\n"
     "try:\n"
@@ -69,7 +72,7 @@ typedef struct {
     int out; /* its stdout, open until it stops (no SIGPIPE/EPIPE there) */
 } sink_t;
 
-static sink_t sink_start(const char *script, const char *outdir, int port) {
+static sink_t sink_start_on(const char *script, const char *outdir, int port, const char *host) {
     int to[2], from[2];
     assert_int_equal(pipe(to), 0);
     assert_int_equal(pipe(from), 0);
@@ -82,7 +85,7 @@ static sink_t sink_start(const char *script, const char *outdir, int port) {
         close(from[0]);
         char ps[16];
         snprintf(ps, sizeof ps, "%d", port);
-        execlp(python, python, script, outdir, ps, (char *)NULL);
+        execlp(python, python, script, outdir, ps, host, (char *)NULL);
         _exit(127);
     }
     close(to[0]);
@@ -96,6 +99,10 @@ static sink_t sink_start(const char *script, const char *outdir, int port) {
     }
     if (strncmp(buf, "ready\n", 6)) fail_msg("SMTP sink did not start");
     return (sink_t){pid, to[1], from[0]};
+}
+
+static sink_t sink_start(const char *script, const char *outdir, int port) {
+    return sink_start_on(script, outdir, port, "127.0.0.1");
 }
 
 static void sink_stop(sink_t *s) {
@@ -254,6 +261,62 @@ static void retries_until_the_server_is_up(void **state) {
     tc_close(&db);
 }
 
+/* A non-loopback IPv4 address of this machine into buf; 0 when none. */
+static int outside_address(char *buf, size_t len) {
+    struct ifaddrs *ifs = NULL;
+    if (getifaddrs(&ifs) != 0) return 0;
+    int found = 0;
+    for (struct ifaddrs *i = ifs; i && !found; i = i->ifa_next) {
+        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET) continue;
+        struct in_addr a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+        if ((ntohl(a.s_addr) >> 24) == 127) continue;
+        found = inet_ntop(AF_INET, &a, buf, (socklen_t)len) != NULL;
+    }
+    freeifaddrs(ifs);
+    return found;
+}
+
+/* Issue 12: to a server that is not on loopback, mail goes over TLS or not at
+ * all. The sink offers no STARTTLS (as when a man in the middle strips it):
+ * nothing may reach it, and the notification says why. */
+static void no_tls_no_mail_outside_loopback(void **state) {
+    (void)state;
+    char host[64];
+    if (!outside_address(host, sizeof host)) {
+        fprintf(stderr, "skipped: no non-loopback IPv4 address on this machine\n");
+        skip();
+    }
+    tc_db_t db;
+    tc_open(&db);
+    char mail[4200], script[4200], url[128], err[256];
+    snprintf(mail, sizeof mail, "%s/mail", db.dir);
+    snprintf(script, sizeof script, "%s/sink.py", db.dir);
+    assert_int_equal(mkdir(mail, 0700), 0);
+    assert_int_equal(tu_write(script, SINK), 0);
+    int port = free_port();
+    sink_t s = sink_start_on(script, mail, port, host);
+    new_lead(db.st, "Stripped STARTTLS");
+    gr_config_t *cfg = config(db.dir, port, 60);
+    snprintf(url, sizeof url, "smtp://%s:%d", host, port);
+    assert_int_equal(gr_config_set(cfg, "notify.smtp_url", url, err, sizeof err), GR_OK);
+    assert_int_equal(gr_config_set(cfg, "notify.smtp_user", "booth", err, sizeof err), GR_OK);
+    assert_int_equal(gr_config_set(cfg, "notify.smtp_password", "s3cret-smtp", err, sizeof err), GR_OK);
+    gr_bus_t *bus = gr_bus_new();
+    crm_worker_t *w = NULL;
+    assert_int_equal(crm_worker_open(cfg, bus, &w), GR_OK);
+    assert_int_equal(wait_count(db.st, "SELECT count(*) FROM notifications WHERE mail_attempts >= 1 "
+                                       "AND mail_error IS NOT NULL", 1, 30), 1);
+    crm_worker_close(w);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications WHERE mail_state = 'sent'"), 0);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/msg-000.eml", mail);
+    assert_int_not_equal(access(path, F_OK), 0); /* nothing was delivered in the clear */
+    sink_stop(&s);
+    gr_bus_free(bus);
+    gr_config_free(cfg);
+    tc_close(&db);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     if (!find_python()) {
@@ -263,6 +326,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(manager_receives_new_lead_mail),
         cmocka_unit_test(retries_until_the_server_is_up),
+        cmocka_unit_test(no_tls_no_mail_outside_loopback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

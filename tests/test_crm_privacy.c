@@ -3,6 +3,7 @@
 
 #include "crm/contacts.h"
 #include "crm/leads.h"
+#include "crm/outbox.h"
 #include "crm/privacy.h"
 #include "crm/scans.h"
 
@@ -131,12 +132,58 @@ static void forget_erases_everything(void **state) {
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM audit_log WHERE detail LIKE '%Eva%'"), 0);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE entity='contact' AND op='delete'"), 1);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE entity='person' AND op='delete'"), 1);
+    /* issue 12: no outbox row carries the person, the delete ids only, nothing of theirs left unsent */
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE payload LIKE '%Eva%' OR payload LIKE '%green%'"), 0);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE entity='contact' AND op='delete' AND "
+                                   "payload = '{\"id\":' || local_id || ',\"forgotten\":true}'"), 1);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE entity='contact' AND state='pending' AND op<>'delete'"), 0);
     /* A snapshot name with a path is never followed outside the folder. */
     assert_int_equal(crm_store_exec(db.st, "UPDATE visits SET snapshot='../greeter.db' WHERE snapshot='snap-3.jpg'"), GR_OK);
     assert_int_equal(crm_person_forget(db.st, 0, other, "admin", &res, err, sizeof err), GR_OK);
     assert_int_equal(json_integer_value(json_object_get(res, "files_failed")), 1);
     json_decref(res);
     assert_true(exists(db.dir, "greeter.db"));
+    tc_close(&db);
+}
+
+/* issue 12: a sent row keeps no payload; a contact's stays until the CardDAV
+ * target (which reads contact rows past its cursor, sent or not) has read it. */
+static void sent_rows_keep_no_payload(void **state) {
+    (void)state;
+    tc_db_t db;
+    tc_open(&db);
+    char err[256] = "";
+    json_t *in = tc_json("{\"name\":\"Sent Person\",\"emails\":[\"sent@example.com\"]}"), *out = NULL;
+    assert_int_equal(crm_contact_create(db.st, in, "desk", &out, err, sizeof err), GR_OK);
+    json_decref(in);
+    json_decref(out);
+    in = tc_json("{\"title\":\"Sent Person at the booth\"}");
+    assert_int_equal(crm_lead_create(db.st, in, "desk", &out, err, sizeof err), GR_OK);
+    json_decref(in);
+    json_decref(out);
+    long long contact_row = tc_int(db.st, "SELECT id FROM outbox WHERE entity='contact'");
+    long long lead_row = tc_int(db.st, "SELECT id FROM outbox WHERE entity='lead'");
+    assert_int_equal(crm_store_begin(db.st), GR_OK);
+    assert_int_equal(crm_outbox_done(db.st, contact_row), GR_OK);
+    assert_int_equal(crm_outbox_done(db.st, lead_row), GR_OK);
+    assert_int_equal(crm_store_commit(db.st), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE entity='lead' AND payload = '{}'"), 1);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE entity='contact' AND payload LIKE '%Sent%'"), 1);
+    /* CardDAV on, not read yet: kept; read: cleared */
+    assert_int_equal(crm_outbox_prune_sent(db.st, 1), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE payload LIKE '%Sent%'"), 1);
+    char cur[32];
+    snprintf(cur, sizeof cur, "%lld", contact_row);
+    assert_int_equal(crm_outbox_state_set(db.st, "carddav", "cursor", cur), GR_OK);
+    assert_int_equal(crm_outbox_prune_sent(db.st, 1), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE payload LIKE '%Sent%'"), 0);
+    /* CardDAV off: every sent row at once; a pending one keeps its payload */
+    in = tc_json("{\"name\":\"Pending Person\"}");
+    assert_int_equal(crm_contact_create(db.st, in, "desk", &out, err, sizeof err), GR_OK);
+    json_decref(in);
+    json_decref(out);
+    assert_int_equal(crm_outbox_prune_sent(db.st, 0), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM outbox WHERE payload LIKE '%Pending%'"), 1);
     tc_close(&db);
 }
 
@@ -185,6 +232,7 @@ int main(void) {
         cmocka_unit_test(scan_saves_contact_lead_and_image),
         cmocka_unit_test(forget_erases_everything),
         cmocka_unit_test(retention_purges_old_unknowns),
+        cmocka_unit_test(sent_rows_keep_no_payload),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

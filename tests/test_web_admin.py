@@ -20,11 +20,20 @@ from test_web_api import FAILS, Client, Daemon, check, is_error  # noqa: E402
 DATA = os.environ.get("GREETER_TEST_DATA") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
+ADMIN_PW = "admin-test-Pass-1"
+
+
 def login(d):
-    pw = open(os.path.join(d.state, "initial-admin-password")).read().strip()
+    """Log in as admin; the first login changes the initial password (issue 12)."""
+    pwfile = os.path.join(d.state, "initial-admin-password")
+    first = os.path.exists(pwfile)
+    pw = open(pwfile).read().strip() if first else ADMIN_PW
     c = Client(d.port)
     st, h, j = c.login("admin", pw)
     check(st == 200, "login")
+    if first:
+        st, h, j = c.req("POST", "/api/v1/password", {"old_password": pw, "new_password": ADMIN_PW})
+        check(st == 200, "the first login changes the password")
     return c
 
 

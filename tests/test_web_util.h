@@ -21,6 +21,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+/* The admin's password once the fixture has changed the initial one. */
+#define TW_PASSWORD "fixture-Pass-2024x"
+
 typedef struct {
     char *dir;
     gr_config_t *cfg;
@@ -59,7 +62,7 @@ static inline void tw_fx_start(fx_t *f) {
     assert_non_null(fgets(pw, sizeof pw, pf));
     fclose(pf);
     pw[strcspn(pw, "\n")] = '\0';
-    char body[128], req[512], resp[4096];
+    char body[256], req[1024], resp[4096];
     snprintf(body, sizeof body, "{\"username\":\"admin\",\"password\":\"%s\"}", pw);
     snprintf(req, sizeof req,
              "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
@@ -87,6 +90,24 @@ static inline void tw_fx_start(fx_t *f) {
     const char *t = strstr(resp, "\"csrf_token\":\"");
     assert_non_null(t);
     memcpy(f->csrf, t + 14, 64);
+
+    /* A first login must change the password before anything else works
+     * (issue 12); the session that changes it stays valid. */
+    snprintf(body, sizeof body, "{\"old_password\":\"%s\",\"new_password\":\"%s\"}", pw, TW_PASSWORD);
+    snprintf(req, sizeof req,
+             "POST /api/v1/password HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+             "Cookie: %s\r\nX-CSRF-Token: %s\r\nConnection: close\r\n\r\n%s",
+             strlen(body), f->cookie, f->csrf, body);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+    n = 0;
+    for (ssize_t r; n + 1 < sizeof resp && (r = recv(fd, resp + n, sizeof resp - 1 - n, 0)) > 0;) n += (size_t)r;
+    resp[n] = '\0';
+    close(fd);
+    assert_non_null(strstr(resp, "HTTP/1.1 200"));
 }
 
 /* cmocka teardown for a fixture in *state. */

@@ -42,7 +42,9 @@ static void publish(const vis_event_t *ev, void *ud) {
     if (s) {
         if (gr_bus_publish(p->bus, ev->is_new ? "visit.new" : "visit.returning", s) != GR_OK)
             LOG_W("visit event not published (no memory)");
-        LOG_I("visit %lld: %s (%s, distance %.3f)", (long long)ev->visit_id, ev->label, ev->is_new ? "new" : "returning",
+        /* ids only: a person's name never goes into the log (issue 12) */
+        LOG_I("visit %lld: person %lld (%s, distance %.3f)", (long long)ev->visit_id, (long long)ev->person_id,
+              ev->is_new ? "new" : "returning",
               (double)ev->distance);
     }
     free(s);

@@ -23,16 +23,18 @@ static void account_login(web_req_t *r) {
     if (web_req_json(r, &in) != GR_OK) return;
     const char *user = json_string_value(json_object_get(in, "username"));
     const char *pw = json_string_value(json_object_get(in, "password"));
-    crm_store_t *st = user && pw ? web_req_db(r) : NULL; /* NULL: replied 503 */
-    if (!st) {
-        if (!user || !pw) web_reply_error(r, 400, "invalid", "username and password (strings) are required");
+    if (!user || !pw) {
+        web_reply_error(r, 400, "invalid", "username and password (strings) are required");
         json_decref(in);
         return;
     }
+    /* No connection of the pool is held here: the login takes one only to
+     * read the user and to store the session, never while hashing. */
+    web_req_release_db(r);
     char token[WEB_TOKEN_HEX];
     web_session_t s;
     int retry = 0;
-    int rc = web_auth_login(r->ctx->auth, st, r->client, user, pw, token, &s, &retry);
+    int rc = web_auth_login(r->ctx->auth, r->ctx->db, r->client, user, pw, token, &s, &retry);
     json_decref(in);
     if (rc == GR_ERR_BUSY) {
         web_reply_error(r, 429, "rate_limited", "too many failed logins; try again in %d s", retry);
@@ -50,8 +52,8 @@ static void account_login(web_req_t *r) {
         return;
     }
     web_reply_json(r, 200,
-                   json_pack("{s:s, s:s, s:b, s:f}", "csrf_token", s.csrf, "username", s.username, "must_change",
-                             s.must_change, "expires_at", s.expires_at));
+                   json_pack("{s:s, s:s, s:s, s:b, s:f}", "csrf_token", s.csrf, "username", s.username, "role",
+                             s.admin ? "admin" : "desk", "must_change", s.must_change, "expires_at", s.expires_at));
     cookie_header(r, r->resp, token, (long)(s.expires_at - (double)time(NULL)));
 }
 
@@ -71,7 +73,8 @@ static void account_logout(web_req_t *r) {
 static void account_me(web_req_t *r) {
     if (!web_req_allow(r, "GET")) return;
     web_reply_json(r, 200,
-                   json_pack("{s:s, s:s, s:b, s:f, s:s, s:s}", "username", r->sess.username, "csrf_token", r->sess.csrf,
+                   json_pack("{s:s, s:s, s:s, s:b, s:f, s:s, s:s}", "username", r->sess.username, "role",
+                             r->sess.admin ? "admin" : "desk", "csrf_token", r->sess.csrf,
                              "must_change", r->sess.must_change, "expires_at", r->sess.expires_at, "device",
                              gr_config_str(r->ctx->cfg, GR_SET_DEVICE_NAME), "greeting",
                              gr_config_str(r->ctx->cfg, GR_SET_WEB_GREETING)));
@@ -81,13 +84,9 @@ static void account_password(web_req_t *r) {
     if (!web_req_allow(r, "POST")) return;
     json_t *in = NULL;
     if (web_req_json(r, &in) != GR_OK) return;
-    crm_store_t *st = web_req_db(r);
-    if (!st) {
-        json_decref(in);
-        return;
-    }
+    web_req_release_db(r); /* as for the login: none held while hashing */
     char err[256] = "";
-    int rc = web_auth_change_password(r->ctx->auth, st, r->client, r->sess.user_id, r->token,
+    int rc = web_auth_change_password(r->ctx->auth, r->ctx->db, r->client, r->sess.user_id, r->token,
                                       json_string_value(json_object_get(in, "old_password")),
                                       json_string_value(json_object_get(in, "new_password")), err, sizeof err);
     json_decref(in);

@@ -13,6 +13,7 @@
 #include "crm/deals.h"
 #include "firmware/core/err.h"
 #include "web/api.h"
+#include "web/role.h"
 #include "crm/leads.h"
 #include "firmware/core/log.h"
 #include "firmware/core/storage.h"
@@ -264,6 +265,10 @@ static void contact_action(web_req_t *r, crm_store_t *st, int64_t id, const char
             }
         }
     } else if (is(action, "forget")) {
+        if (!web_req_admin(r)) { /* erasing is the admins' */
+            json_decref(in);
+            return;
+        }
         rc = crm_person_forget(st, id, 0, actor(r), &out, err, sizeof err);
         if (rc == GR_OK)
             web_reply_json(r, 200, out);
@@ -303,7 +308,7 @@ static void entity_route(web_req_t *r, const entity_t *e) {
         return;
     }
     if (is(e->name, "contacts") && n == 4 && is(segs[3], "export")) {
-        if (!web_req_allow(r, "GET")) return;
+        if (!web_req_allow(r, "GET") || !web_req_admin(r)) return;
         contacts_export(r, st);
         return;
     }
@@ -470,7 +475,7 @@ void web_api_people(web_req_t *r) {
     }
     int64_t id;
     if (path_id(r, "person", &id) < 0) return;
-    if (!web_req_allow(r, "DELETE")) return;
+    if (!web_req_allow(r, "DELETE") || !web_req_admin(r)) return;
     crm_store_t *st = web_req_db(r);
     if (!st) return;
     char err[512] = "";

@@ -3,6 +3,7 @@
 #include "web/auth.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
+#include "web/users.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,14 +17,20 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Login limiter: at most LIMIT_FAILS failed attempts per client address in
- * LIMIT_WINDOW_S seconds; then the client waits for the window to end. */
+/* Login limiter: three failure budgets, each a fixed window of
+ * LIMIT_WINDOW_S seconds: per client address, per account name (as typed:
+ * an unknown name has a budget too) and across all addresses. An attempt
+ * takes one failure from each before its hash is checked and gives them
+ * back when it succeeds. A full table reuses its oldest slot; filling one
+ * takes more failures than the global budget allows in a window. */
 #define LIMIT_SLOTS 256
-#define LIMIT_FAILS 5
+#define LIMIT_CLIENT_FAILS 5
+#define LIMIT_ACCOUNT_FAILS 5
+#define LIMIT_GLOBAL_FAILS 30
 #define LIMIT_WINDOW_S 60.0
 
 typedef struct {
-    char client[64];
+    char key[72];
     double window_start;
     int fails;
 } limit_slot_t;
@@ -31,11 +38,13 @@ typedef struct {
 struct web_auth {
     char *storage_dir;
     double session_s;
-    pthread_mutex_t lock;      /* guards limits */
-    limit_slot_t limits[LIMIT_SLOTS];
+    pthread_mutex_t lock;      /* guards the limiter's tables */
+    limit_slot_t clients[LIMIT_SLOTS];
+    limit_slot_t accounts[LIMIT_SLOTS];
+    limit_slot_t global;
     pthread_mutex_t hash_lock; /* one argon2id at a time: it takes 64 MB */
     atomic_ulong failures;
-    char dummy_hash[crypto_pwhash_STRBYTES]; /* verified against for unknown users */
+    char dummy_hash[WEB_HASH_MAX]; /* verified against for unknown users */
 };
 
 static double now_wall(void) {
@@ -57,12 +66,16 @@ static void token_hash(const char *token, char out[WEB_TOKEN_HEX]) {
     sodium_bin2hex(out, WEB_TOKEN_HEX, h, sizeof h);
 }
 
-static int hash_password(web_auth_t *a, const char *pw, char out[crypto_pwhash_STRBYTES]) {
+static int hash_password(web_auth_t *a, const char *pw, char out[WEB_HASH_MAX]) {
     pthread_mutex_lock(&a->hash_lock);
-    int rc = crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    int rc = web_password_hash(pw, out);
     pthread_mutex_unlock(&a->hash_lock);
-    return rc == 0 ? GR_OK : GR_ERR_NOMEM;
+    return rc;
+}
+
+int web_auth_hash(web_auth_t *a, const char *pw, char *out, size_t outlen) {
+    if (outlen < WEB_HASH_MAX) return GR_ERR_INVAL;
+    return hash_password(a, pw, out);
 }
 
 static int verify_password(web_auth_t *a, const char *hash, const char *pw) {
@@ -152,102 +165,144 @@ int web_auth_bootstrap(web_auth_t *a, crm_store_t *st) {
     sqlite3_finalize(q);
     if (users > 0) return GR_OK;
 
-    char pw[17], hash[crypto_pwhash_STRBYTES], path[4200];
+    char pw[17], hash[WEB_HASH_MAX], path[4200], err[256];
     make_password(pw);
     rc = hash_password(a, pw, hash);
     if (rc != GR_OK) return rc;
-    rc = sqlite3_prepare_v2(db, "INSERT INTO users(username, password_hash, must_change) VALUES('admin', ?, 1)", -1,
-                            &q, NULL);
-    if (rc != SQLITE_OK) return crm_store_error(st, rc, "create admin");
-    sqlite3_bind_text(q, 1, hash, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE) return crm_store_error(st, rc, "create admin");
+    rc = web_users_add(st, "admin", "Administrator", "", WEB_ROLE_ADMIN, hash, 1, "system", NULL, err, sizeof err);
+    if (rc != GR_OK) {
+        LOG_E("cannot create the first user: %s", err[0] ? err : gr_strerror(rc));
+        return rc;
+    }
     initial_password_path(a, path, sizeof path);
     char line[64];
     snprintf(line, sizeof line, "%s\n", pw);
     if (write_secret_file(path, line) != GR_OK)
         LOG_W("could not write %s: %s", path, strerror(errno));
-    LOG_W("first start: web UI user 'admin', initial password '%s' (also in %s until changed)", pw, path);
+    /* The password goes to the console and its file, never into the log
+     * (the ring that /api/v1/logs serves, the journal). */
+    LOG_W("first start: web UI user 'admin'; its initial password is in %s until changed", path);
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "\n  Web UI first login: user admin, password %s\n  (also in %s until changed)\n\n", pw,
+                path);
     sodium_memzero(pw, sizeof pw);
     sodium_memzero(line, sizeof line);
     return GR_OK;
 }
 
-/* Limiter. Returns seconds to wait (> 0) when the client is blocked. */
-static int limit_check(web_auth_t *a, const char *client) {
-    double now = gr_now_mono();
-    int wait = 0;
-    pthread_mutex_lock(&a->lock);
-    for (int i = 0; i < LIMIT_SLOTS; i++) {
-        limit_slot_t *s = &a->limits[i];
-        if (strcmp(s->client, client) != 0) continue;
-        if (now - s->window_start >= LIMIT_WINDOW_S) {
-            s->fails = 0;
-            s->window_start = now;
-        } else if (s->fails >= LIMIT_FAILS) {
-            wait = (int)(LIMIT_WINDOW_S - (now - s->window_start)) + 1;
-        }
-        break;
+/* Start a new window when the slot's has passed. Returns slot. */
+static limit_slot_t *limit_fresh(limit_slot_t *slot, double now) {
+    if (now - slot->window_start >= LIMIT_WINDOW_S) {
+        slot->window_start = now;
+        slot->fails = 0;
     }
+    return slot;
+}
+
+/* The slot of key in table, fresh; a new key takes the oldest slot. Call
+ * under a->lock. */
+static limit_slot_t *limit_slot(limit_slot_t *table, const char *key, double now) {
+    limit_slot_t *oldest = &table[0];
+    for (int i = 0; i < LIMIT_SLOTS; i++) {
+        if (table[i].key[0] && strcmp(table[i].key, key) == 0) return limit_fresh(&table[i], now);
+        if (table[i].window_start < oldest->window_start) oldest = &table[i];
+    }
+    memset(oldest, 0, sizeof *oldest);
+    snprintf(oldest->key, sizeof oldest->key, "%s", key);
+    oldest->window_start = now;
+    return oldest;
+}
+
+/* Take one failure from each budget before a password is checked. Returns
+ * 0, or the seconds to wait (> 0, nothing taken) when a budget is spent.
+ * account NULL: a password change (the client's and global budgets). */
+static int limit_take(web_auth_t *a, const char *client, const char *account) {
+    double now = gr_now_mono();
+    pthread_mutex_lock(&a->lock);
+    limit_slot_t *sl[3] = {limit_slot(a->clients, client, now), account ? limit_slot(a->accounts, account, now) : NULL,
+                           limit_fresh(&a->global, now)};
+    const int max[3] = {LIMIT_CLIENT_FAILS, LIMIT_ACCOUNT_FAILS, LIMIT_GLOBAL_FAILS};
+    int wait = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!sl[i] || sl[i]->fails < max[i]) continue;
+        int w = (int)(LIMIT_WINDOW_S - (now - sl[i]->window_start)) + 1;
+        if (w > wait) wait = w;
+    }
+    if (!wait)
+        for (int i = 0; i < 3; i++)
+            if (sl[i]) sl[i]->fails++;
     pthread_mutex_unlock(&a->lock);
     return wait;
 }
 
-static void limit_record(web_auth_t *a, const char *client, int failed) {
+/* After a successful check: give the failure taken back; the client's and
+ * the account's earlier failures are forgiven too. */
+static void limit_give_back(web_auth_t *a, const char *client, const char *account) {
     double now = gr_now_mono();
     pthread_mutex_lock(&a->lock);
-    limit_slot_t *slot = NULL, *oldest = &a->limits[0];
-    for (int i = 0; i < LIMIT_SLOTS; i++) {
-        limit_slot_t *s = &a->limits[i];
-        if (strcmp(s->client, client) == 0) {
-            slot = s;
-            break;
-        }
-        if (s->window_start < oldest->window_start) oldest = s;
-    }
-    if (!failed) {
-        if (slot) memset(slot, 0, sizeof *slot);
-    } else {
-        if (!slot) {
-            slot = oldest;
-            memset(slot, 0, sizeof *slot);
-            snprintf(slot->client, sizeof slot->client, "%s", client);
-            slot->window_start = now;
-        }
-        if (now - slot->window_start >= LIMIT_WINDOW_S) {
-            slot->window_start = now;
-            slot->fails = 0;
-        }
-        slot->fails++;
-    }
+    limit_slot(a->clients, client, now)->fails = 0;
+    if (account) limit_slot(a->accounts, account, now)->fails = 0;
+    limit_slot_t *g = limit_fresh(&a->global, now);
+    if (g->fails > 0) g->fails--;
     pthread_mutex_unlock(&a->lock);
 }
 
-/* Check user + password. GR_OK with *user_id and *must_change. */
-static int check_password(web_auth_t *a, crm_store_t *st, const char *username, const char *password,
-                          int64_t *user_id, int *must_change, char *uname, size_t unamelen) {
-    sqlite3 *db = crm_store_db(st);
+typedef struct {
+    int found;
+    int64_t id;
+    int must_change, admin, disabled;
+    char username[WEB_USERNAME_MAX + 1];
+    char hash[WEB_HASH_MAX];
+} user_row_t;
+
+/* Read a user by name (username != NULL) or id, on a connection of the
+ * pool held only for that. */
+static int read_user(web_dbpool_t *pool, const char *username, int64_t id, user_row_t *u) {
+    memset(u, 0, sizeof *u);
+    crm_store_t *st = NULL;
+    int slot = web_dbpool_take(pool, &st);
+    if (slot < 0) return slot;
     sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(db, "SELECT id, password_hash, must_change, username FROM users WHERE username = ?",
+    int rc = sqlite3_prepare_v2(crm_store_db(st),
+                                username ? "SELECT id, password_hash, must_change, username, role, disabled FROM users "
+                                           "WHERE username = ?"
+                                         : "SELECT id, password_hash, must_change, username, role, disabled FROM users "
+                                           "WHERE id = ?",
                                 -1, &q, NULL);
-    if (rc != SQLITE_OK) return crm_store_error(st, rc, "find user");
-    sqlite3_bind_text(q, 1, username, -1, SQLITE_TRANSIENT);
-    char hash[crypto_pwhash_STRBYTES] = "";
-    int found = 0;
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        found = 1;
-        *user_id = sqlite3_column_int64(q, 0);
+    if (rc != SQLITE_OK) {
+        rc = crm_store_error(st, rc, "find user");
+        web_dbpool_give(pool, slot);
+        return rc;
+    }
+    if (username) sqlite3_bind_text(q, 1, username, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_int64(q, 1, id);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        u->found = 1;
+        u->id = sqlite3_column_int64(q, 0);
         const char *h = (const char *)sqlite3_column_text(q, 1);
-        snprintf(hash, sizeof hash, "%s", h ? h : "");
-        *must_change = sqlite3_column_int(q, 2);
-        const char *u = (const char *)sqlite3_column_text(q, 3);
-        if (uname) snprintf(uname, unamelen, "%s", u ? u : "");
+        snprintf(u->hash, sizeof u->hash, "%s", h ? h : "");
+        u->must_change = sqlite3_column_int(q, 2);
+        const char *n = (const char *)sqlite3_column_text(q, 3);
+        snprintf(u->username, sizeof u->username, "%s", n ? n : "");
+        const char *r = (const char *)sqlite3_column_text(q, 4);
+        u->admin = r && strcmp(r, WEB_ROLE_ADMIN) == 0;
+        u->disabled = sqlite3_column_int(q, 5);
+        rc = GR_OK;
+    } else {
+        rc = rc == SQLITE_DONE ? GR_OK : crm_store_error(st, rc, "find user");
     }
     sqlite3_finalize(q);
-    /* Spend the same time for unknown users, so names cannot be probed. */
-    int ok = verify_password(a, found ? hash : a->dummy_hash, password);
-    return found && ok ? GR_OK : GR_ERR_AUTH;
+    web_dbpool_give(pool, slot);
+    return rc;
+}
+
+/* The password check, holding no connection. Unknown and disabled users
+ * cost the same time as known ones, so names cannot be probed. */
+static int check_password(web_auth_t *a, const user_row_t *u, const char *password) {
+    int usable = u->found && !u->disabled;
+    int ok = verify_password(a, usable ? u->hash : a->dummy_hash, password);
+    return usable && ok ? GR_OK : GR_ERR_AUTH;
 }
 
 static int insert_session(web_auth_t *a, crm_store_t *st, int64_t user_id, char token[WEB_TOKEN_HEX],
@@ -280,32 +335,41 @@ static int insert_session(web_auth_t *a, crm_store_t *st, int64_t user_id, char 
     return GR_OK;
 }
 
-int web_auth_login(web_auth_t *a, crm_store_t *st, const char *client, const char *username, const char *password,
+int web_auth_login(web_auth_t *a, web_dbpool_t *pool, const char *client, const char *username, const char *password,
                    char token[WEB_TOKEN_HEX], web_session_t *s, int *retry_s) {
     memset(s, 0, sizeof *s);
     *retry_s = 0;
     if (!username || !password || !*username || strlen(username) > WEB_USERNAME_MAX ||
         strlen(password) > WEB_PASSWORD_MAX)
         return GR_ERR_INVAL;
-    int wait = limit_check(a, client);
+    int wait = limit_take(a, client, username);
     if (wait > 0) {
         *retry_s = wait;
         return GR_ERR_BUSY;
     }
-    int64_t uid = 0;
-    int must = 0;
-    int rc = check_password(a, st, username, password, &uid, &must, s->username, sizeof s->username);
+    user_row_t u;
+    int rc = read_user(pool, username, 0, &u);
+    if (rc == GR_OK) rc = check_password(a, &u, password);
     if (rc == GR_ERR_AUTH) {
         atomic_fetch_add(&a->failures, 1);
-        limit_record(a, client, 1);
-        LOG_W("failed login for '%.64s' from %s", username, client);
-        return rc;
+        /* No name: it may be a mistyped password or a visitor's address. */
+        if (u.found) LOG_W("failed login for user %lld from %s", (long long)u.id, client);
+        else LOG_W("failed login for an unknown user name from %s", client);
     }
-    if (rc != GR_OK) return rc;
-    limit_record(a, client, 0);
-    s->must_change = must;
-    rc = insert_session(a, st, uid, token, s);
-    if (rc == GR_OK) LOG_I("user '%s' logged in from %s", s->username, client);
+    if (rc != GR_OK) {
+        sodium_memzero(u.hash, sizeof u.hash);
+        return rc; /* the failure taken stays taken */
+    }
+    limit_give_back(a, client, username);
+    snprintf(s->username, sizeof s->username, "%s", u.username);
+    s->must_change = u.must_change;
+    s->admin = u.admin;
+    crm_store_t *st = NULL;
+    int slot = web_dbpool_take(pool, &st);
+    if (slot < 0) return slot;
+    rc = insert_session(a, st, u.id, token, s);
+    web_dbpool_give(pool, slot);
+    if (rc == GR_OK) LOG_I("user %lld logged in from %s", (long long)u.id, client);
     return rc;
 }
 
@@ -317,8 +381,9 @@ int web_auth_session(web_auth_t *a, crm_store_t *st, const char *token, web_sess
     token_hash(token, th);
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(crm_store_db(st),
-                                "SELECT s.user_id, s.csrf_token, s.expires_at, u.username, u.must_change "
-                                "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+                                "SELECT s.user_id, s.csrf_token, s.expires_at, u.username, u.must_change, u.role "
+                                "FROM sessions s JOIN users u ON u.id = s.user_id "
+                                "WHERE s.token_hash = ? AND u.disabled = 0",
                                 -1, &q, NULL);
     if (rc != SQLITE_OK) return crm_store_error(st, rc, "find session");
     sqlite3_bind_text(q, 1, th, -1, SQLITE_TRANSIENT);
@@ -333,6 +398,8 @@ int web_auth_session(web_auth_t *a, crm_store_t *st, const char *token, web_sess
             const char *u = (const char *)sqlite3_column_text(q, 3);
             snprintf(s->username, sizeof s->username, "%s", u ? u : "");
             s->must_change = sqlite3_column_int(q, 4);
+            const char *role = (const char *)sqlite3_column_text(q, 5);
+            s->admin = role && strcmp(role, WEB_ROLE_ADMIN) == 0;
             rc = GR_OK;
         }
     }
@@ -354,78 +421,54 @@ int web_auth_logout(web_auth_t *a, crm_store_t *st, const char *token) {
     return rc == SQLITE_DONE ? GR_OK : crm_store_error(st, rc, "logout");
 }
 
-int web_auth_change_password(web_auth_t *a, crm_store_t *st, const char *client, int64_t user_id,
+int web_auth_change_password(web_auth_t *a, web_dbpool_t *pool, const char *client, int64_t user_id,
                              const char *current_token, const char *old_pw, const char *new_pw, char *err,
                              size_t errlen) {
     if (!old_pw || !new_pw) {
         snprintf(err, errlen, "old_password and new_password are required");
         return GR_ERR_INVAL;
     }
-    size_t nl = strlen(new_pw);
-    if (nl < WEB_PASSWORD_MIN || nl > WEB_PASSWORD_MAX) {
-        snprintf(err, errlen, "the new password must have %d to %d characters", WEB_PASSWORD_MIN, WEB_PASSWORD_MAX);
-        return GR_ERR_INVAL;
-    }
     if (strlen(old_pw) > WEB_PASSWORD_MAX) {
         snprintf(err, errlen, "the current password is wrong");
         return GR_ERR_AUTH;
     }
-    int wait = limit_check(a, client);
+    user_row_t u;
+    int rc = read_user(pool, NULL, user_id, &u);
+    if (rc != GR_OK) return rc;
+    if (!u.found) {
+        snprintf(err, errlen, "the current password is wrong");
+        return GR_ERR_AUTH;
+    }
+    rc = web_password_policy(u.username, new_pw, err, errlen);
+    if (rc != GR_OK) return rc;
+    if (strcmp(old_pw, new_pw) == 0) {
+        snprintf(err, errlen, "the new password must differ from the current one");
+        return GR_ERR_INVAL;
+    }
+    int wait = limit_take(a, client, u.username);
     if (wait > 0) {
         snprintf(err, errlen, "too many failed attempts; try again in %d s", wait);
         return GR_ERR_BUSY;
     }
-    /* Check the old password against the user's hash. */
-    sqlite3 *db = crm_store_db(st);
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(db, "SELECT username FROM users WHERE id = ?", -1, &q, NULL);
-    if (rc != SQLITE_OK) return crm_store_error(st, rc, "find user");
-    sqlite3_bind_int64(q, 1, user_id);
-    char uname[WEB_USERNAME_MAX + 1] = "";
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        const char *u = (const char *)sqlite3_column_text(q, 0);
-        snprintf(uname, sizeof uname, "%s", u ? u : "");
-    }
-    sqlite3_finalize(q);
-    int64_t uid = 0;
-    int must = 0;
-    rc = check_password(a, st, uname, old_pw, &uid, &must, NULL, 0);
-    if (rc == GR_ERR_AUTH || uid != user_id) {
+    if (check_password(a, &u, old_pw) != GR_OK) {
         atomic_fetch_add(&a->failures, 1);
-        limit_record(a, client, 1);
         snprintf(err, errlen, "the current password is wrong");
         return GR_ERR_AUTH;
     }
-    if (rc != GR_OK) return rc;
-    char hash[crypto_pwhash_STRBYTES], th[WEB_TOKEN_HEX] = "";
+    limit_give_back(a, client, u.username);
+    char hash[WEB_HASH_MAX], th[WEB_TOKEN_HEX] = "";
     rc = hash_password(a, new_pw, hash);
     if (rc != GR_OK) return rc;
     if (current_token) token_hash(current_token, th);
-    rc = crm_store_begin(st);
-    if (rc != GR_OK) return rc;
-    rc = sqlite3_prepare_v2(db, "UPDATE users SET password_hash = ?, must_change = 0 WHERE id = ?", -1, &q, NULL);
-    if (rc != SQLITE_OK) goto db_fail;
-    sqlite3_bind_text(q, 1, hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, user_id);
-    rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE) goto db_fail;
-    rc = sqlite3_prepare_v2(db, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", -1, &q, NULL);
-    if (rc != SQLITE_OK) goto db_fail;
-    sqlite3_bind_int64(q, 1, user_id);
-    sqlite3_bind_text(q, 2, th, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE) goto db_fail;
-    rc = crm_store_commit(st);
+    crm_store_t *st = NULL;
+    int slot = web_dbpool_take(pool, &st);
+    if (slot < 0) return slot;
+    rc = web_users_set_password(st, user_id, hash, 0, current_token ? th : NULL, u.username);
+    web_dbpool_give(pool, slot);
     if (rc != GR_OK) return rc;
     char path[4200];
     initial_password_path(a, path, sizeof path);
     if (unlink(path) == 0) LOG_I("initial admin password changed; %s removed", path);
-    LOG_I("user '%s' changed the password", uname);
+    LOG_I("user %lld changed the password", (long long)user_id);
     return GR_OK;
-db_fail:
-    rc = crm_store_error(st, rc, "change password");
-    crm_store_rollback(st);
-    return rc;
 }

@@ -14,6 +14,7 @@
 #include "crm/facelist.h"
 #include "firmware/core/log.h"
 #include "crm/privacy.h"
+#include "web/role.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -158,6 +159,7 @@ void web_faces_route(web_req_t *r) {
         web_reply_json(r, 200, out);
         return;
     }
+    if (!web_req_admin(r)) return; /* erasing is the admins' */
     char err[512] = "";
     rc = crm_face_forget(st, id, r->sess.username[0] ? r->sess.username : "web", &out, err, sizeof err);
     if (rc != GR_OK) {

@@ -5,6 +5,7 @@
 #include "web/logs.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
+#include "web/role.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #define LOGS_DEFAULT_LIMIT 200
 
 void web_logs_route(web_req_t *r) {
-    if (!web_req_allow(r, "GET")) return;
+    if (!web_req_allow(r, "GET") || !web_req_admin(r)) return;
     const char *lv = web_req_arg(r, "level");
     int level = GR_LOG_DEBUG;
     if (lv && *lv && (level = gr_log_parse_level(lv)) < 0) {

@@ -325,7 +325,7 @@ void web_media_enroll(web_req_t *r) {
     } else if (crm_face_consent(st, person, r->sess.username) != GR_OK) { /* the consent given above */
         LOG_W("person %lld: the consent could not be recorded", person);
     }
-    LOG_I("face enrolled as person %lld ('%s') by %s", person, label, r->sess.username);
+    LOG_I("face enrolled as person %lld by %s", person, r->sess.username); /* no name in the log */
     /* The live pipeline's gallery can pick the new templates up from this. */
     if (s->bus) {
         json_t *ev = json_pack("{s:I, s:s, s:I}", "person_id", (json_int_t)person, "label", label, "contact_id",

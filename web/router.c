@@ -12,12 +12,14 @@
 #include "web/router.h"
 #include "firmware/core/err.h"
 #include "web/account.h"
+#include "web/accounts.h"
 #include "web/api.h"
 #include "web/faces.h"
 #include "web/logs.h"
 #include "web/media.h"
 #include "web/metrics.h"
 #include "web/pages.h"
+#include "web/role.h"
 #include "web/settings.h"
 #include "web/stream.h"
 
@@ -39,6 +41,7 @@ static const route_t api_routes[] = {
     {"me", 3, 3, NULL, NULL, web_account_route}, {"password", 3, 3, NULL, NULL, web_account_route},
     {"status", 3, 3, NULL, NULL, web_api_status}, {"settings", 3, 3, NULL, NULL, web_settings_route},
     {"logs", 3, 3, NULL, NULL, web_logs_route}, {"events", 3, 3, NULL, NULL, web_stream_events},
+    {"users", 3, 5, NULL, NULL, web_accounts_route}, /* accounts.c */
     /* the CRM: api.c */
     {"contacts", 3, 5, NULL, NULL, web_api_records}, {"companies", 3, 5, NULL, NULL, web_api_records},
     {"leads", 3, 5, NULL, NULL, web_api_records}, {"deals", 3, 5, NULL, NULL, web_api_records},
@@ -128,6 +131,7 @@ void web_router_dispatch(web_req_t *r) {
                 return;
             }
         }
+        if (ok && !web_req_password_ok(r)) return; /* a first login changes its password first */
     }
     /* A read keeps the connection its session was checked on, so it queues
      * for the pool once, not twice. Everything else gives it back and takes

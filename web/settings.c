@@ -15,6 +15,7 @@
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 #include "crm/opts.h"
+#include "web/role.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -243,6 +244,7 @@ out:
 }
 
 void web_settings_route(web_req_t *r) {
+    if (!web_req_admin(r)) return; /* settings are the admins' */
     if (strcmp(r->method, "GET") == 0) {
         web_reply_json(r, 200, settings_json(r->ctx->settings, r->ctx->cfg));
         return;

@@ -10,6 +10,7 @@
 #include "crm/store.h"
 #include "firmware/core/version.h"
 #include "vision/vision.h"
+#include "web/cli.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -83,6 +84,7 @@ static const struct {
     {"cards", ocr_cli_cards, "cards scan [--region CC] [--vcard] IMAGE...   read business cards"},
     {"contacts", crm_cli_contacts, "contacts export|import ...   contacts as vCard or CSV"},
     {"sync", crm_cli_sync, "sync status|once|retry-dead    the central-CRM sync agent"},
+    {"users", web_cli_users, "users list|add|passwd|disable|enable|role ...   web UI accounts"},
 };
 
 static void usage(FILE *f) {

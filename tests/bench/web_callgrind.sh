@@ -26,9 +26,8 @@ for _ in $(seq 1200); do # valgrind starts slowly; a first start may also migrat
 done
 [ -n "$port" ] || { cat "$tmp/log"; exit 1; }
 url="http://127.0.0.1:$port"
-pw=$(cat "$state/initial-admin-password")
-cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"username\":\"admin\",\"password\":\"$pw\"}" "$url/api/v1/login" | grep -i '^set-cookie' | sed 's/^[^:]*: //; s/;.*//')
+. "$(dirname "$0")/login.sh"
+bench_login "$state" "$url" "$tmp"
 get() { curl -s -o /dev/null -H "Cookie: $cookie" "$url/api/v1/contacts?limit=25&q=$1"; }
 qs="anna schmidt Hooli%2042 felix.12 4930100 greta%20wolf kr%C3%BCger77 Initech zoe.999 nobody-matches"
 for q in $qs; do get "$q"; done # warm-up: page cache, the pool's connections

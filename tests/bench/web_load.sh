@@ -53,10 +53,9 @@ for _ in $(seq 1200); do # up to 2 min: a first start may migrate the database
 done
 [ -n "$port" ] || { cat "$tmp/log"; exit 1; }
 url="http://127.0.0.1:$port"
-# Log in (the initial password file exists until changed; the bench never changes it).
-pw=$(cat "$state/initial-admin-password")
-cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"username\":\"admin\",\"password\":\"$pw\"}" "$url/api/v1/login" | grep -i '^set-cookie' | sed 's/^[^:]*: //; s/;.*//')
+# Log in (login.sh: a first login changes the password and keeps the new one in the file).
+. "$(dirname "$0")/login.sh"
+bench_login "$state" "$url" "$tmp"
 total=$(curl -s -H "Cookie: $cookie" "$url/api/v1/contacts?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 echo "== $total contacts; greeterd on port $port; camera.source=$camera"
 # Other work on the machine changes every number: say what it was.

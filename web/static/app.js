@@ -19,11 +19,13 @@ import { renderGreeting } from './js/pages/greeting.js';
 import { renderSettings } from './js/pages/settings.js';
 import { renderSystem } from './js/pages/system.js';
 import { renderNotifications } from './js/pages/notifications.js';
+import { renderPassword, renderUsers } from './js/pages/users.js';
 
 setPages({
   live: renderLive, visitors: renderVisitors, contacts: renderContacts, companies: renderCompanies,
   leads: renderLeads, deals: renderDeals, scan: renderScan, faces: renderFaces, greeting: renderGreeting,
   settings: renderSettings, system: renderSystem, notifications: renderNotifications,
+  users: renderUsers, password: renderPassword,
 });
 onUnauthorized(showLogin);
 

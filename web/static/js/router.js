@@ -11,7 +11,8 @@ export function setPages(pages) { PAGES = pages; }
 export function route() {
   if (!S.csrf) return;
   const [, page = 'live', arg] = (location.hash || '#/live').split('/');
-  const name = PAGES[page] ? page : 'live';
+  // A password set by someone else is changed before any other page opens (issue 12).
+  const name = S.me && S.me.must_change ? 'password' : (PAGES[page] ? page : 'live');
   S.page = name;
   // Leaving the Live page: end its video stream now, not when the browser gets round to it.
   const live = $('#live-img');

@@ -41,8 +41,15 @@ export async function start() {
   $('#app').hidden = false;
   $('#device-name').textContent = S.me.device || 'Greeter';
   $('#user-name').textContent = S.me.username;
-  startEvents();
-  refreshBadges();
-  if (S.me.must_change) toast('Please change the initial password (Settings).');
+  // Until a password set by someone else is changed, only that page works.
+  if (!S.me.must_change) {
+    startEvents();
+    refreshBadges();
+  }
+  // Admin-only pages and controls (marked data-admin) are not offered to desk
+  // users (the API answers them 403): style.css hides them by the body's role.
+  document.body.dataset.role = S.me.role;
+  for (const a of document.querySelectorAll('#nav a[data-admin]')) a.hidden = S.me.role !== 'admin';
+  if (S.me.must_change) toast('Choose your own password first.');
   route();
 }
