@@ -9,7 +9,9 @@
 #include "crm/outbox.h"
 #include "crm/sync_fleet.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,9 +165,96 @@ static void free_cmds(crm_b24_cmd_t *cmds, size_t n) {
     }
 }
 
+/* Contacts, companies, leads and deals go through Bitrix24's universal
+ * methods (crm.item.*: the per-entity crm.contact.* family is deprecated),
+ * which name the type with entityTypeId. */
 static const char *method_name(char *buf, size_t len, const char *ent, const char *op) {
-    snprintf(buf, len, "crm.%s.%s", ent, op);
+    (void)ent;
+    snprintf(buf, len, "crm.item.%s", op);
     return buf;
+}
+
+static int entity_type_id(const char *ent) {
+    return !strcmp(ent, "lead") ? 1 : !strcmp(ent, "deal") ? 2 : !strcmp(ent, "contact") ? 3 : 4;
+}
+
+/* LAST_NAME -> lastName, UF_CRM_GREETER_FACES -> ufCrmGreeterFaces. */
+static void camel(const char *upper, char *buf, size_t len) {
+    size_t n = 0;
+    int up = 0;
+    for (const char *p = upper; *p && n + 1 < len; p++) {
+        if (*p == '_') {
+            up = n > 0;
+            continue;
+        }
+        buf[n++] = up ? (char)toupper((unsigned char)*p) : (char)tolower((unsigned char)*p);
+        up = 0;
+    }
+    buf[n] = 0;
+}
+
+/* Fields as bitrix24_map.c writes them for crm.<entity>.* (UPPER_CASE,
+ * PHONE/EMAIL/WEB lists of {VALUE,VALUE_TYPE}, PHOTO {fileData}) in the form
+ * of crm.item.*: camelCase, every phone/e-mail/website in one `fm` list of
+ * {typeId,valueType,value}, photo [name, base64]. An update's fm is taken as
+ * the whole new set by the portal: the values of kinds the record does not
+ * manage (messengers added in the CRM) are carried over from `existing`
+ * (the item as get returned it), so they stay. Steals nothing; returns a
+ * new object (NULL: no memory). */
+static json_t *item_fields(json_t *fields, json_t *existing) {
+    json_t *out = json_object(), *fm = json_array();
+    static const char *const kinds[] = {"PHONE", "EMAIL", "WEB", "IM", NULL};
+    int any_fm = 0;
+    const char *k;
+    json_t *v;
+    if (!out || !fm) goto fail;
+    json_object_foreach(fields, k, v) {
+        int kind = -1;
+        for (int i = 0; kinds[i]; i++)
+            if (!strcmp(k, kinds[i])) kind = i;
+        if (kind >= 0 && json_is_array(v)) {
+            any_fm = 1;
+            size_t i;
+            json_t *x;
+            json_array_foreach(v, i, x) {
+                const char *val = json_string_value(json_object_get(x, "VALUE"));
+                const char *vt = json_string_value(json_object_get(x, "VALUE_TYPE"));
+                if (!val || !*val) continue;
+                if (json_array_append_new(fm, json_pack("{s:s,s:s,s:s}", "typeId", k, "valueType", vt ? vt : "WORK",
+                                                        "value", val)))
+                    goto fail;
+            }
+            continue;
+        }
+        if (!strcmp(k, "PHOTO") && json_is_array(json_object_get(v, "fileData"))) {
+            json_object_set(out, "photo", json_object_get(v, "fileData"));
+            continue;
+        }
+        char name[96];
+        camel(k, name, sizeof name);
+        if (json_object_set(out, name, v)) goto fail;
+    }
+    if (any_fm) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(existing, "fm"), i, x) {
+            const char *t = json_string_value(json_object_get(x, "typeId"));
+            int ours = 0;
+            for (int j = 0; kinds[j]; j++)
+                if (t && !strcasecmp(t, kinds[j]) && json_object_get(fields, kinds[j])) ours = 1;
+            if (t && !ours)
+                json_array_append_new(fm, json_pack("{s:s,s:O,s:O}", "typeId", t, "valueType",
+                                                    json_object_get(x, "valueType"), "value", json_object_get(x, "value")));
+        }
+        json_object_set_new(out, "fm", fm);
+    } else {
+        json_decref(fm);
+    }
+    return out;
+fail:
+    json_decref(out);
+    json_decref(fm);
+    return NULL;
 }
 
 static int query_exists(crm_sync_engine_t *e, const char *sql, const char *a, int64_t id, const char *b) {
@@ -297,14 +386,14 @@ static void lookups(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *cmds, size_
     if (it->kind == K_UPSERT && it->remote[0]) {
         if (strcmp(it->ent, "deal") != 0)
             add_cmd(cmds, n, &it->c_get, strdup(method_name(m, sizeof m, it->ent, "get")),
-                    json_pack("{s:s}", "id", it->remote));
+                    json_pack("{s:i,s:s}", "entityTypeId", entity_type_id(it->ent), "id", it->remote));
         return;
     }
     if (it->kind == K_UPSERT) {
         if (it->row->attempts > 0)
             add_cmd(cmds, n, &it->c_origin, strdup(method_name(m, sizeof m, it->ent, "list")),
-                    json_pack("{s:{s:s,s:s},s:[s]}", "filter", "ORIGINATOR_ID", "greeter", "ORIGIN_ID", it->origin,
-                              "select", "ID"));
+                    json_pack("{s:i,s:{s:s,s:s},s:[s]}", "entityTypeId", entity_type_id(it->ent), "filter",
+                              "originatorId", "greeter", "originId", it->origin, "select", "id"));
         if (strcmp(it->ent, "contact") == 0) {
             json_t *mails, *phones;
             crm_b24_map_comms(it->payload, &mails, &phones);
@@ -391,7 +480,7 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
     if (it->kind == K_DELETE) {
         it->write = W_DELETE;
         add_cmd(cmds, n, &it->c_write, strdup(method_name(m, sizeof m, it->ent, "delete")),
-                json_pack("{s:s}", "id", it->remote));
+                json_pack("{s:i,s:s}", "entityTypeId", entity_type_id(it->ent), "id", it->remote));
         return;
     }
     if (it->kind == K_COMMENT) {
@@ -423,7 +512,7 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
         return;
     }
     /* K_UPSERT */
-    json_t *fields = NULL;
+    json_t *fields = NULL, *existing = NULL;
     char err[200];
     if (crm_b24_map_fields(&mc, it->row->entity, it->row->op, it->payload, &fields, err, sizeof err) != GR_OK) {
         it->outcome = O_DEAD;
@@ -435,11 +524,12 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
             crm_b24_reply_t *r = &c1[it->c_origin].reply;
             if (r->cls == CRM_B24_REJECTED) {
                 it->outcome = O_DEAD;
-                snprintf(it->msg, sizeof it->msg, "look-up by ORIGIN_ID refused: %s", r->message);
+                snprintf(it->msg, sizeof it->msg, "look-up by originId refused: %s", r->message);
                 json_decref(fields);
                 return;
             }
-            if (id_of(json_object_get(json_array_get(r->result, 0), "ID"), found, sizeof found)) {
+            if (id_of(json_object_get(json_array_get(json_object_get(r->result, "items"), 0), "id"), found,
+                      sizeof found)) {
                 snprintf(it->remote, sizeof it->remote, "%s", found);
                 it->outcome = O_DONE; /* our earlier add reached the CRM */
                 LOG_I("%s: found by ORIGIN_ID after an interrupted send (id %s)", it->origin, found);
@@ -474,13 +564,7 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
                 json_object_set_new(fields, "ORIGIN_ID", json_string(it->origin));
                 it->write = W_ADD;
             } else {
-                static const char *const mf[] = {"PHONE", "EMAIL", "WEB", NULL};
-                for (int k = 0; mf[k]; k++) {
-                    json_t *want = json_object_get(fields, mf[k]);
-                    if (!want) continue;
-                    json_t *d = crm_b24_map_multi_diff(json_object_get(r->result, mf[k]), want);
-                    if (d) json_object_set_new(fields, mf[k], d);
-                }
+                existing = json_object_get(r->result, "item"); /* its fm: what to keep */
                 it->write = W_UPDATE;
             }
         } else {
@@ -516,12 +600,15 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
             snprintf(it->photo, sizeof it->photo, "%s", sent);
         }
     }
+    json_t *item = item_fields(fields, existing);
+    json_decref(fields);
+    if (!item) return; /* no memory: stays pending */
     if (it->write == W_ADD)
         add_cmd(cmds, n, &it->c_write, strdup(method_name(m, sizeof m, it->ent, "add")),
-                json_pack("{s:o,s:{s:s}}", "fields", fields, "params", "REGISTER_SONET_EVENT", "N"));
+                json_pack("{s:i,s:o}", "entityTypeId", entity_type_id(it->ent), "fields", item));
     else
         add_cmd(cmds, n, &it->c_write, strdup(method_name(m, sizeof m, it->ent, "update")),
-                json_pack("{s:s,s:o}", "id", it->remote, "fields", fields));
+                json_pack("{s:i,s:s,s:o}", "entityTypeId", entity_type_id(it->ent), "id", it->remote, "fields", item));
 }
 
 /* Outcome of an item's write. */
@@ -531,7 +618,7 @@ static void result(item_t *it, crm_b24_cmd_t *c2) {
     if (r->cls == CRM_B24_OK) {
         if (it->write == W_ADD) {
             char id[32];
-            if (!id_of(r->result, id, sizeof id)) {
+            if (!id_of(json_object_get(json_object_get(r->result, "item"), "id"), id, sizeof id)) {
                 /* It may exist now; the retry looks it up by ORIGIN_ID. */
                 snprintf(it->msg, sizeof it->msg, "add returned no ID");
                 return;
@@ -543,11 +630,12 @@ static void result(item_t *it, crm_b24_cmd_t *c2) {
     }
     snprintf(it->msg, sizeof it->msg, "%s%s%s", r->error, r->error[0] ? ": " : "", r->message);
     if (r->cls != CRM_B24_REJECTED) return;
-    if (it->write == W_DELETE && strstr(r->message, "Not found")) {
+    int gone = strstr(r->message, "Not found") || !strcmp(r->error, "NOT_FOUND");
+    if (it->write == W_DELETE && gone) {
         it->outcome = O_FORGET; /* already gone */
         return;
     }
-    if (it->write == W_UPDATE && strstr(r->message, "Not found")) {
+    if (it->write == W_UPDATE && gone) {
         /* Deleted in the CRM meanwhile: forget the id; the retry adds it. */
         it->outcome = O_PENDING;
         it->remote[0] = '\0';

@@ -84,6 +84,42 @@ static void reply_garbage(void **state) {
     crm_b24_reply_clear(&r);
 }
 
+/* time.operating / operating_reset_at: the method's execution-time account,
+ * at the top of a reply and per command of a batch (result_time). */
+static void reply_operating_time(void **state) {
+    (void)state;
+    crm_b24_reply_t r;
+    assert_int_equal(parse(200, "{\"result\":{\"item\":{\"id\":7}},\"time\":{\"operating\":251.5,"
+                                "\"operating_reset_at\":1764650000}}", &r),
+                     CRM_B24_OK);
+    assert_true(r.operating > 251.4 && r.operating < 251.6);
+    assert_true(r.operating_reset_at == 1764650000.0);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(200, "{\"result\":1,\"time\":{\"start\":1}}", &r), CRM_B24_OK);
+    assert_true(r.operating < 0 && r.operating_reset_at < 0); /* absent */
+    crm_b24_reply_clear(&r);
+    /* the portal's block: transient, retried later */
+    assert_int_equal(parse(429, "{\"error\":\"OPERATION_TIME_LIMIT\",\"error_description\":\"Method is blocked\"}", &r),
+                     CRM_B24_TRANSIENT);
+    assert_string_equal(r.error, "OPERATION_TIME_LIMIT");
+    crm_b24_reply_clear(&r);
+    crm_b24_reply_t top;
+    assert_int_equal(parse(200, "{\"result\":{\"result\":{\"a\":{\"item\":{\"id\":1}}},\"result_error\":{\"b\":"
+                                "{\"error\":\"OPERATION_TIME_LIMIT\",\"error_description\":\"blocked\"}},"
+                                "\"result_time\":{\"a\":{\"operating\":\"300\",\"operating_reset_at\":99}}}}", &top),
+                     CRM_B24_OK);
+    const char *keys[] = {"a", "b"};
+    crm_b24_reply_t reps[2];
+    memset(reps, 0, sizeof reps);
+    assert_int_equal(crm_b24_split_batch(top.result, keys, 2, reps), GR_OK);
+    assert_true(reps[0].operating == 300.0 && reps[0].operating_reset_at == 99.0);
+    assert_int_equal(reps[1].cls, CRM_B24_TRANSIENT);
+    assert_true(reps[1].operating < 0);
+    crm_b24_reply_clear(&reps[0]);
+    crm_b24_reply_clear(&reps[1]);
+    crm_b24_reply_clear(&top);
+}
+
 static void batch_split(void **state) {
     (void)state;
     crm_b24_reply_t top, reps[3];
@@ -357,6 +393,7 @@ static void fleet_field(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reply_operating_time),
         cmocka_unit_test(reply_envelope), cmocka_unit_test(reply_errors),      cmocka_unit_test(reply_garbage),
         cmocka_unit_test(batch_split),    cmocka_unit_test(query_encode),      cmocka_unit_test(bucket),
         cmocka_unit_test(url_rules),      cmocka_unit_test(origin_and_mapping), cmocka_unit_test(multi_diff),
