@@ -2,6 +2,7 @@
 #define GR_LOG_MODULE "sync"
 #include "crm/sync_engine.h"
 
+#include "crm/bitrix24_item.h"
 #include "crm/bitrix24_map.h"
 #include "crm/crmutil.h"
 #include "firmware/core/err.h"
@@ -174,89 +175,6 @@ static const char *method_name(char *buf, size_t len, const char *ent, const cha
     return buf;
 }
 
-static int entity_type_id(const char *ent) {
-    return !strcmp(ent, "lead") ? 1 : !strcmp(ent, "deal") ? 2 : !strcmp(ent, "contact") ? 3 : 4;
-}
-
-/* LAST_NAME -> lastName, UF_CRM_GREETER_FACES -> ufCrmGreeterFaces. */
-static void camel(const char *upper, char *buf, size_t len) {
-    size_t n = 0;
-    int up = 0;
-    for (const char *p = upper; *p && n + 1 < len; p++) {
-        if (*p == '_') {
-            up = n > 0;
-            continue;
-        }
-        buf[n++] = up ? (char)toupper((unsigned char)*p) : (char)tolower((unsigned char)*p);
-        up = 0;
-    }
-    buf[n] = 0;
-}
-
-/* Fields as bitrix24_map.c writes them for crm.<entity>.* (UPPER_CASE,
- * PHONE/EMAIL/WEB lists of {VALUE,VALUE_TYPE}, PHOTO {fileData}) in the form
- * of crm.item.*: camelCase, every phone/e-mail/website in one `fm` list of
- * {typeId,valueType,value}, photo [name, base64]. An update's fm is taken as
- * the whole new set by the portal: the values of kinds the record does not
- * manage (messengers added in the CRM) are carried over from `existing`
- * (the item as get returned it), so they stay. Steals nothing; returns a
- * new object (NULL: no memory). */
-static json_t *item_fields(json_t *fields, json_t *existing) {
-    json_t *out = json_object(), *fm = json_array();
-    static const char *const kinds[] = {"PHONE", "EMAIL", "WEB", "IM", NULL};
-    int any_fm = 0;
-    const char *k;
-    json_t *v;
-    if (!out || !fm) goto fail;
-    json_object_foreach(fields, k, v) {
-        int kind = -1;
-        for (int i = 0; kinds[i]; i++)
-            if (!strcmp(k, kinds[i])) kind = i;
-        if (kind >= 0 && json_is_array(v)) {
-            any_fm = 1;
-            size_t i;
-            json_t *x;
-            json_array_foreach(v, i, x) {
-                const char *val = json_string_value(json_object_get(x, "VALUE"));
-                const char *vt = json_string_value(json_object_get(x, "VALUE_TYPE"));
-                if (!val || !*val) continue;
-                if (json_array_append_new(fm, json_pack("{s:s,s:s,s:s}", "typeId", k, "valueType", vt ? vt : "WORK",
-                                                        "value", val)))
-                    goto fail;
-            }
-            continue;
-        }
-        if (!strcmp(k, "PHOTO") && json_is_array(json_object_get(v, "fileData"))) {
-            json_object_set(out, "photo", json_object_get(v, "fileData"));
-            continue;
-        }
-        char name[96];
-        camel(k, name, sizeof name);
-        if (json_object_set(out, name, v)) goto fail;
-    }
-    if (any_fm) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(json_object_get(existing, "fm"), i, x) {
-            const char *t = json_string_value(json_object_get(x, "typeId"));
-            int ours = 0;
-            for (int j = 0; kinds[j]; j++)
-                if (t && !strcasecmp(t, kinds[j]) && json_object_get(fields, kinds[j])) ours = 1;
-            if (t && !ours)
-                json_array_append_new(fm, json_pack("{s:s,s:O,s:O}", "typeId", t, "valueType",
-                                                    json_object_get(x, "valueType"), "value", json_object_get(x, "value")));
-        }
-        json_object_set_new(out, "fm", fm);
-    } else {
-        json_decref(fm);
-    }
-    return out;
-fail:
-    json_decref(out);
-    json_decref(fm);
-    return NULL;
-}
-
 static int query_exists(crm_sync_engine_t *e, const char *sql, const char *a, int64_t id, const char *b) {
     sqlite3_stmt *s = NULL;
     int found = 0;
@@ -386,13 +304,13 @@ static void lookups(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *cmds, size_
     if (it->kind == K_UPSERT && it->remote[0]) {
         if (strcmp(it->ent, "deal") != 0)
             add_cmd(cmds, n, &it->c_get, strdup(method_name(m, sizeof m, it->ent, "get")),
-                    json_pack("{s:i,s:s}", "entityTypeId", entity_type_id(it->ent), "id", it->remote));
+                    json_pack("{s:i,s:s}", "entityTypeId", crm_b24_entity_type(it->ent), "id", it->remote));
         return;
     }
     if (it->kind == K_UPSERT) {
         if (it->row->attempts > 0)
             add_cmd(cmds, n, &it->c_origin, strdup(method_name(m, sizeof m, it->ent, "list")),
-                    json_pack("{s:i,s:{s:s,s:s},s:[s]}", "entityTypeId", entity_type_id(it->ent), "filter",
+                    json_pack("{s:i,s:{s:s,s:s},s:[s]}", "entityTypeId", crm_b24_entity_type(it->ent), "filter",
                               "originatorId", "greeter", "originId", it->origin, "select", "id"));
         if (strcmp(it->ent, "contact") == 0) {
             json_t *mails, *phones;
@@ -480,7 +398,7 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
     if (it->kind == K_DELETE) {
         it->write = W_DELETE;
         add_cmd(cmds, n, &it->c_write, strdup(method_name(m, sizeof m, it->ent, "delete")),
-                json_pack("{s:i,s:s}", "entityTypeId", entity_type_id(it->ent), "id", it->remote));
+                json_pack("{s:i,s:s}", "entityTypeId", crm_b24_entity_type(it->ent), "id", it->remote));
         return;
     }
     if (it->kind == K_COMMENT) {
@@ -600,15 +518,15 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
             snprintf(it->photo, sizeof it->photo, "%s", sent);
         }
     }
-    json_t *item = item_fields(fields, existing);
+    json_t *item = crm_b24_item_fields(fields, existing);
     json_decref(fields);
     if (!item) return; /* no memory: stays pending */
     if (it->write == W_ADD)
         add_cmd(cmds, n, &it->c_write, strdup(method_name(m, sizeof m, it->ent, "add")),
-                json_pack("{s:i,s:o}", "entityTypeId", entity_type_id(it->ent), "fields", item));
+                json_pack("{s:i,s:o}", "entityTypeId", crm_b24_entity_type(it->ent), "fields", item));
     else
         add_cmd(cmds, n, &it->c_write, strdup(method_name(m, sizeof m, it->ent, "update")),
-                json_pack("{s:i,s:s,s:o}", "entityTypeId", entity_type_id(it->ent), "id", it->remote, "fields", item));
+                json_pack("{s:i,s:s,s:o}", "entityTypeId", crm_b24_entity_type(it->ent), "id", it->remote, "fields", item));
 }
 
 /* Outcome of an item's write. */

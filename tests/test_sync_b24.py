@@ -91,8 +91,8 @@ def test_fields_and_links(srv, batch):
     rc, out, _ = b.sync_once(srv.url)
     c1 = srv.state()["calls"]
     assert rc == 0 and out["requests"] == 1 and out["delivered"] == 0, out
-    assert {k: v for k, v in c1.items() if k != "crm.contact.list"} == \
-        {k: v for k, v in c0.items() if k != "crm.contact.list"}, (c0, c1)
+    assert {k: v for k, v in c1.items() if k != "crm.item.list"} == \
+        {k: v for k, v in c0.items() if k != "crm.item.list"}, (c0, c1)
 
     # Delete travels.
     b.delete_contact(ann)

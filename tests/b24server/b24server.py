@@ -418,10 +418,14 @@ class Portal:
     @staticmethod
     def to_upper(k):
         """camelCase -> UPPER_CASE: lastName -> LAST_NAME, ufCrmGreeterFaces -> UF_CRM_GREETER_FACES."""
+        if k in ("updatedTime", "createdTime"):
+            return "DATE_MODIFY" if k[0] == "u" else "DATE_CREATE"
         return re.sub(r"([A-Z])", r"_\1", k).upper()
 
     @staticmethod
     def to_camel(k):
+        if k in ("DATE_MODIFY", "DATE_CREATE"):
+            return "updatedTime" if k == "DATE_MODIFY" else "createdTime"
         parts = k.lower().split("_")
         return parts[0] + "".join(x.capitalize() for x in parts[1:])
 
