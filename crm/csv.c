@@ -690,7 +690,16 @@ static void name_parts(json_t *c, char *pre, char *first, char *mid, char *last,
         last[0] = 0;
         return;
     }
-    const char *a = pg ? pg : pf, *b = pf ? pf + strlen(fam) : pg + strlen(g);
+    const char *a, *b;
+    if (pg) {
+        a = pg;
+        b = pf ? pf + strlen(fam) : pg + strlen(g);
+    } else if (pf) {
+        a = pf;
+        b = pf + strlen(fam);
+    } else {
+        return;
+    }
     char tmp[CRM_MAX_TEXT + 1];
     snprintf(tmp, sizeof tmp, "%.*s", (int)(a - name), name);
     snprintf(pre, cap, "%s", trimmed(tmp, tmp, sizeof tmp));

@@ -41,7 +41,7 @@ static char *slurp(const char *path, size_t *len) {
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static void sorted_list(json_t *arr, int phones, char *out, size_t cap) {
-    char *items[64];
+    char *items[64] = {0};
     size_t n = 0, i;
     json_t *v;
     json_array_foreach(arr, i, v) {
