@@ -240,6 +240,13 @@ static void reads_exporter_quirks(void **state) {
     assert_string_equal(errs, "[]");
     free(errs);
     json_decref(arr);
+    /* 3.0 ENCODING=b as the last parameter, data lines without indent */
+    arr = read_one("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo\r\nPHOTO;TYPE=JPEG;ENCODING=b:/9j/4AAQSkZJRg\r\n"
+                   "ABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8U\r\nEMAIL:bo@x.example\r\nEND:VCARD\r\n", &errs);
+    assert_int_equal(json_array_size(json_object_get(json_array_get(arr, 0), "emails")), 1);
+    assert_string_equal(errs, "[]");
+    free(errs);
+    json_decref(arr);
     /* RFC 6350 tel: URI with an extension */
     arr = read_one("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:X\r\nTEL;VALUE=uri;TYPE=\"work,cell\":tel:+1-418-262-6501;ext=7\r\n"
                    "END:VCARD\r\n", NULL);

@@ -245,8 +245,14 @@ static int params_hold(const char *line, const char *word) {
 
 /* vCard 2.1 base64 (PHOTO;ENCODING=BASE64, Outlook, BlackBerry): some
  * exporters continue the data on lines that are not indented. */
-static int b64_params(const char *line) { return params_hold(line, "BASE64") || params_hold(line, "ENCODING=B;") ||
-                                                 params_hold(line, "ENCODING=B:"); }
+static int b64_params(const char *line) {
+    if (params_hold(line, "BASE64")) return 1;
+    const char *colon = strchr(line, ':');
+    size_t n = colon ? (size_t)(colon - line) : strlen(line);
+    for (size_t i = 0; i + 10 <= n; i++) /* ENCODING=b (3.0), as a whole value */
+        if (!strncasecmp(line + i, "ENCODING=B", 10) && (i + 10 == n || line[i + 10] == ';')) return 1;
+    return 0;
+}
 
 static int b64_line(const char *p, size_t n) {
     if (!n) return 0;
