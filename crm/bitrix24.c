@@ -15,6 +15,17 @@
 #include <time.h>
 
 #define REPLY_MAX (16u << 20) /* a reply larger than this is refused */
+#define BUDGET_METHODS 32
+#define BLOCK_GUESS_S 60.0   /* blocked without saying until when: look again after this */
+#define WINDOW_MAX_S 600.0   /* Bitrix24's window; a reset farther away is a clock problem */
+#define RESET_MARGIN_S 1.0   /* operating_reset_at is whole seconds, and clocks differ a little */
+
+typedef struct {
+    char method[48];
+    double operating, reset_at; /* last reply's account; reset_at Unix seconds, 0 unknown */
+    double blocked_until;       /* after OPERATION_TIME_LIMIT, Unix seconds */
+    int slow_logged;
+} budget_t;
 
 struct crm_b24 {
     char *base;                /* secret: never logged */
@@ -25,13 +36,40 @@ struct crm_b24 {
     crm_b24_wait_fn wait;
     void *wait_ctx;
     unsigned long requests;
+    budget_t budget[BUDGET_METHODS];
+    size_t nbudget;
+    double limit_s, slow_at, stop_at, max_delay_s;
+    unsigned long budget_waits;
+    double budget_wait_s;
 };
+
+static double unix_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 void crm_b24_reply_clear(crm_b24_reply_t *r) {
     if (!r) return;
     json_decref(r->result);
     memset(r, 0, sizeof *r);
     r->next = r->total = -1;
+    r->operating = r->operating_reset_at = -1;
+}
+
+static double json_num(json_t *v) {
+    if (json_is_number(v)) return json_number_value(v);
+    if (json_is_string(v)) {
+        char *end;
+        double x = strtod(json_string_value(v), &end);
+        if (end != json_string_value(v) && *end == '\0') return x;
+    }
+    return -1;
+}
+
+static void read_time(json_t *t, crm_b24_reply_t *out) {
+    out->operating = json_num(json_object_get(t, "operating"));
+    out->operating_reset_at = json_num(json_object_get(t, "operating_reset_at"));
 }
 
 static void set_msg(crm_b24_reply_t *r, const char *fmt, const char *arg) {
@@ -105,10 +143,12 @@ static long long json_ll(json_t *v) {
 crm_b24_class_t crm_b24_parse(long http_status, const char *body, size_t len, crm_b24_reply_t *out) {
     out->http_status = http_status;
     out->next = out->total = -1;
+    out->operating = out->operating_reset_at = -1;
     out->result = NULL;
     out->error[0] = out->message[0] = '\0';
     json_error_t jerr;
     json_t *root = body && len ? json_loadb(body, len, JSON_DECODE_ANY, &jerr) : NULL;
+    if (json_is_object(root)) read_time(json_object_get(root, "time"), out);
     if (!json_is_object(root)) {
         json_decref(root);
         out->cls = http_status >= 200 && http_status < 300 ? CRM_B24_TRANSIENT : crm_b24_classify(http_status, NULL);
@@ -147,11 +187,14 @@ int crm_b24_split_batch(json_t *result, const char *const *keys, size_t n, crm_b
     json_t *errs = json_object_get(result, "result_error");
     json_t *nexts = json_object_get(result, "result_next");
     json_t *totals = json_object_get(result, "result_total");
+    json_t *times = json_object_get(result, "result_time");
     int ok = json_is_object(result) && (json_is_object(res) || json_is_array(res)) &&
              (!errs || json_is_object(errs) || json_is_array(errs));
     for (size_t i = 0; i < n; i++) {
         crm_b24_reply_t *r = &replies[i];
         r->next = r->total = -1;
+        r->operating = r->operating_reset_at = -1;
+        if (json_is_object(times)) read_time(json_object_get(times, keys[i]), r);
         r->http_status = 200;
         r->result = NULL;
         if (!ok) {
@@ -348,6 +391,7 @@ int crm_b24_new(const char *url, double rate, double timeout_s, crm_b24_t **out,
     crm_b24_bucket_init(&c->bucket, rate, rate > 1 ? rate : 1, gr_now_mono());
     c->timeout_s = timeout_s > 0 ? timeout_s : 60;
     c->wait = default_wait;
+    crm_b24_set_budget(c, 480, 0.5, 0.9, 10);
     *out = c;
     return GR_OK;
 nomem:
@@ -376,10 +420,94 @@ unsigned long crm_b24_requests(const crm_b24_t *c) { return c->requests; }
 double crm_b24_rate(const crm_b24_t *c) { return c->bucket.rate; }
 double crm_b24_timeout(const crm_b24_t *c) { return c->timeout_s; }
 
+/* ---- method execution-time budget ------------------------------------------------ */
+
+void crm_b24_set_budget(crm_b24_t *c, double limit_s, double slow_at, double stop_at, double max_delay_s) {
+    c->limit_s = limit_s > 0 ? limit_s : 480;
+    c->slow_at = slow_at > 0 && slow_at < 1 ? slow_at : 0.5;
+    c->stop_at = stop_at > c->slow_at && stop_at <= 1 ? stop_at : 0.9;
+    c->max_delay_s = max_delay_s >= 0 ? max_delay_s : 10;
+}
+
+static budget_t *budget_of(crm_b24_t *c, const char *method, int create) {
+    for (size_t i = 0; i < c->nbudget; i++)
+        if (!strcmp(c->budget[i].method, method)) return &c->budget[i];
+    if (!create || strlen(method) >= sizeof c->budget[0].method) return NULL;
+    size_t i = c->nbudget < BUDGET_METHODS ? c->nbudget++ : 0; /* full: reuse the first slot */
+    memset(&c->budget[i], 0, sizeof c->budget[i]);
+    snprintf(c->budget[i].method, sizeof c->budget[i].method, "%s", method);
+    return &c->budget[i];
+}
+
+static double wait_for(const crm_b24_t *c, const budget_t *b, double now) {
+    if (!b) return 0;
+    if (b->blocked_until > now) return b->blocked_until - now;
+    if (b->reset_at > 0 && b->reset_at <= now) return 0; /* the window ended: the account is back to zero */
+    double share = b->operating / c->limit_s;
+    if (share >= c->stop_at) {
+        if (b->reset_at > now && b->reset_at - now <= WINDOW_MAX_S) return b->reset_at - now;
+        return BLOCK_GUESS_S; /* no reset time known: look again later */
+    }
+    if (share >= c->slow_at) return c->max_delay_s * (share - c->slow_at) / (c->stop_at - c->slow_at);
+    return 0;
+}
+
+double crm_b24_budget_wait(const crm_b24_t *c, const char *method) {
+    for (size_t i = 0; i < c->nbudget; i++)
+        if (!strcmp(c->budget[i].method, method)) return wait_for(c, &c->budget[i], unix_now());
+    return 0;
+}
+
+void crm_b24_budget_stats(const crm_b24_t *c, unsigned long *waits, double *seconds) {
+    if (waits) *waits = c->budget_waits;
+    if (seconds) *seconds = c->budget_wait_s;
+}
+
+/* What a reply says about its method's account. */
+static void budget_note(crm_b24_t *c, const char *method, const crm_b24_reply_t *r) {
+    double now = unix_now();
+    int blocked = !strcasecmp(r->error, "OPERATION_TIME_LIMIT");
+    if (r->operating < 0 && !blocked) return;
+    budget_t *b = budget_of(c, method, 1);
+    if (!b) return;
+    if (r->operating >= 0) b->operating = r->operating;
+    if (r->operating_reset_at > 0) b->reset_at = r->operating_reset_at + RESET_MARGIN_S;
+    if (blocked) {
+        double until = b->reset_at > now && b->reset_at - now <= WINDOW_MAX_S ? b->reset_at : now + BLOCK_GUESS_S;
+        b->blocked_until = until;
+        LOG_W("Bitrix24 blocked %s for running too long (OPERATION_TIME_LIMIT): waiting %.0f s", method, until - now);
+    } else if (b->operating >= c->slow_at * c->limit_s && !b->slow_logged) {
+        b->slow_logged = 1;
+        LOG_I("%s has run %.0f s of its %.0f s in this window: slowing down", method, b->operating, c->limit_s);
+    } else if (b->operating < c->slow_at * c->limit_s) {
+        b->slow_logged = 0;
+    }
+}
+
+/* Wait as long as the most used of methods[] asks (a delay when slowing
+ * down, until the window ends when stopped or blocked), in steps of at most
+ * a second so a stop is seen. Returns nonzero to stop. */
+static int budget_wait(crm_b24_t *c, const char *const *methods, size_t n) {
+    double now = unix_now(), w = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = wait_for(c, budget_of(c, methods[i], 0), now);
+        if (x > w) w = x;
+    }
+    if (w <= 0) return 0;
+    c->budget_waits++;
+    for (double until = now + w; (now = unix_now()) < until;) {
+        double step = until - now > 1.0 ? 1.0 : until - now;
+        c->budget_wait_s += step;
+        if (c->wait(c->wait_ctx, step)) return 1;
+    }
+    return 0;
+}
+
 int crm_b24_call(crm_b24_t *c, const char *method, json_t *params, crm_b24_reply_t *out) {
     int rc = GR_OK;
     char *body = NULL, *url = NULL;
     buf_t reply = {0};
+    if (strcmp(method, "batch") != 0 && budget_wait(c, &method, 1)) return GR_ERR_STOPPED;
     for (;;) {
         double w = crm_b24_bucket_take(&c->bucket, gr_now_mono());
         if (w <= 0) break;
@@ -439,6 +567,7 @@ int crm_b24_call(crm_b24_t *c, const char *method, json_t *params, crm_b24_reply
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     crm_b24_parse(status, reply.p, reply.len, out);
+    if (strcmp(method, "batch") != 0) budget_note(c, method, out);
 out:
     free(reply.p);
     free(url);
@@ -483,6 +612,12 @@ int crm_b24_exec(crm_b24_t *c, crm_b24_cmd_t *cmds, size_t n, int use_batch) {
             }
             return GR_OK;
         }
+        const char *ms[CRM_B24_BATCH_MAX];
+        for (size_t j = 0; j < m; j++) ms[j] = cmds[i + j].method;
+        if (budget_wait(c, ms, m)) {
+            json_decref(params);
+            return GR_ERR_STOPPED;
+        }
         int rc = crm_b24_call(c, "batch", params, &rep);
         json_decref(params);
         if (rc != GR_OK) return GR_ERR_STOPPED;
@@ -492,6 +627,7 @@ int crm_b24_exec(crm_b24_t *c, crm_b24_cmd_t *cmds, size_t n, int use_batch) {
             for (size_t j = 0; j < m; j++) {
                 crm_b24_reply_clear(&cmds[i + j].reply);
                 cmds[i + j].reply = reps[j];
+                budget_note(c, cmds[i + j].method, &reps[j]);
             }
         } else {
             for (size_t j = 0; j < m; j++) {

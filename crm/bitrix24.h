@@ -31,6 +31,9 @@ typedef struct {
     char message[256];   /* human text: error_description, or what went wrong */
     int in_doubt;        /* the request left (or may have) but no HTTP reply came back (timeout, dropped
                           * connection, aborted): the CRM may still be acting on it */
+    double operating;    /* time.operating: seconds the method has run for this portal in the current
+                          * window (inside a batch: the command's own method), -1 when absent */
+    double operating_reset_at; /* time.operating_reset_at (Unix seconds) when that window ends, -1 */
 } crm_b24_reply_t;
 
 void crm_b24_reply_clear(crm_b24_reply_t *r);
@@ -102,6 +105,23 @@ double crm_b24_timeout(const crm_b24_t *c);
 
 /* Number of HTTP requests sent so far. */
 unsigned long crm_b24_requests(const crm_b24_t *c);
+
+/* Method execution-time budget. Bitrix24 blocks a method for the whole
+ * portal (429 OPERATION_TIME_LIMIT) once it has run more than limit_s
+ * (480) in its 10-minute window; every reply says how much it has used
+ * (time.operating) and when the window ends. The client remembers that per
+ * method and, before calling a method again (also inside a batch), waits:
+ * nothing below slow_at (0.5) of the limit; from there up to max_delay_s
+ * (10), growing with the share used; from stop_at (0.9), or after the
+ * portal blocked the method, until its window ends. Waits go through the
+ * wait function (so a stop ends them). */
+void crm_b24_set_budget(crm_b24_t *c, double limit_s, double slow_at, double stop_at, double max_delay_s);
+
+/* Seconds the client would wait now before calling method (0 = none). */
+double crm_b24_budget_wait(const crm_b24_t *c, const char *method);
+
+/* How often and how long (seconds) the client waited for the budget. */
+void crm_b24_budget_stats(const crm_b24_t *c, unsigned long *waits, double *seconds);
 
 /* POST method.json with a JSON body (params is only read). Fills *out (zeroed
  * before; caller clears). Returns GR_OK when a reply (of any class) was

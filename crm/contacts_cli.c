@@ -1,4 +1,4 @@
-/* `greeter contacts export --format vcard|csv [--output FILE]` and
+/* `greeter contacts export --format vcard|vcard3|csv|csv-google|csv-outlook [--output FILE]` and
  * `greeter contacts import FILE` (docs/CLI.md). */
 #define GR_LOG_MODULE "contacts"
 #include "crm/cli.h"
@@ -18,7 +18,7 @@
 #define IMPORT_MAX (64L << 20)
 
 static int usage(void) {
-    fprintf(stderr, "usage: greeter contacts export --format vcard|csv [--output FILE]\n"
+    fprintf(stderr, "usage: greeter contacts export --format vcard|vcard3|csv|csv-google|csv-outlook [--output FILE]\n"
                     "       greeter contacts import FILE      (vCard or CSV, told apart by content; - = stdin)\n");
     return 2;
 }
@@ -41,8 +41,10 @@ static int do_export(const gr_config_t *cfg, int argc, char **argv) {
         else if (!strncmp(argv[i], "--output=", 9)) output = argv[i] + 9;
         else return usage();
     }
-    if (!format || (strcmp(format, "vcard") && strcmp(format, "csv"))) {
-        fprintf(stderr, "greeter contacts export: --format must be vcard or csv\n");
+    if (!format || (strcmp(format, "vcard") && strcmp(format, "vcard3") && strcmp(format, "csv") &&
+                    strcmp(format, "csv-google") && strcmp(format, "csv-outlook"))) {
+        fprintf(stderr, "greeter contacts export: --format must be vcard or csv "
+                        "(vcard: vCard 4.0; vcard3: 3.0; csv-google, csv-outlook: those address books' CSV)\n");
         return 2;
     }
     crm_store_t *st = NULL;
@@ -146,6 +148,10 @@ static int do_import(const gr_config_t *cfg, int argc, char **argv) {
     }
     size_t i;
     json_t *e;
+    /* values left out of records that were imported */
+    json_array_foreach(json_object_get(report, "warnings"), i, e)
+        fprintf(stderr, "%s:%lld: %s\n", path, (long long)json_integer_value(json_object_get(e, "line")),
+                json_string_value(json_object_get(e, "message")));
     json_array_foreach(json_object_get(report, "errors"), i, e)
         fprintf(stderr, "%s:%lld: skipped: %s\n", path, (long long)json_integer_value(json_object_get(e, "line")),
                 json_string_value(json_object_get(e, "message")));

@@ -136,38 +136,169 @@ static int next_record(csv_t *c, rec_t *r, char *buf, size_t bufcap, char *msg, 
     return bad ? GR_ERR_FORMAT : 1;
 }
 
-enum { C_NONE, C_GIVEN, C_FAMILY, C_NAME, C_TITLE, C_COMPANY, C_PHONE, C_PH_WORK, C_PH_MOBILE, C_PH_FAX,
-       C_PH_HOME, C_PH_OTHER, C_EMAIL, C_WEBSITE, C_ADDRESS, C_NOTE };
+/* What a column holds. Headers are matched after normalising them (lower
+ * case, punctuation to single spaces): our own names, then the layouts of
+ * Google Contacts (current and legacy), Outlook, Apple Contacts exporters
+ * and Bitrix24 (English and Russian), and as a last resort by the words in
+ * them ("Mobile Phone", "Phone (work fax)", "Рабочий e-mail"). */
+enum { C_NONE, C_GIVEN, C_FAMILY, C_NAME, C_PREFIX, C_MIDDLE, C_SUFFIX, C_TITLE, C_COMPANY, C_PHONE, C_EMAIL,
+       C_WEBSITE, C_ADDRESS, C_ADDR_PART, C_NOTE, C_LABEL };
 
-static const struct { const char *name; int col; } header_names[] = {
-    {"given_name", C_GIVEN}, {"first_name", C_GIVEN}, {"firstname", C_GIVEN}, {"given", C_GIVEN},
-    {"family_name", C_FAMILY}, {"last_name", C_FAMILY}, {"lastname", C_FAMILY}, {"surname", C_FAMILY},
-    {"name", C_NAME}, {"full_name", C_NAME}, {"fn", C_NAME}, {"display_name", C_NAME},
-    {"title", C_TITLE}, {"job_title", C_TITLE}, {"position", C_TITLE},
-    {"company", C_COMPANY}, {"organization", C_COMPANY}, {"organisation", C_COMPANY}, {"org", C_COMPANY},
-    {"phone", C_PHONE}, {"phones", C_PHONE}, {"telephone", C_PHONE}, {"tel", C_PHONE},
-    {"phone_work", C_PH_WORK}, {"work_phone", C_PH_WORK}, {"phone_mobile", C_PH_MOBILE}, {"mobile", C_PH_MOBILE},
-    {"mobile_phone", C_PH_MOBILE}, {"phone_fax", C_PH_FAX}, {"fax", C_PH_FAX}, {"phone_home", C_PH_HOME},
-    {"home_phone", C_PH_HOME}, {"phone_other", C_PH_OTHER},
-    {"email", C_EMAIL}, {"emails", C_EMAIL}, {"e_mail", C_EMAIL}, {"mail", C_EMAIL}, {"email_address", C_EMAIL},
-    {"website", C_WEBSITE}, {"websites", C_WEBSITE}, {"url", C_WEBSITE}, {"web", C_WEBSITE},
-    {"address", C_ADDRESS}, {"note", C_NOTE}, {"notes", C_NOTE},
+typedef struct {
+    int kind;
+    const char *ptype; /* C_PHONE: its type ("work", ..) */
+    int label;         /* a value column of a Google pair: index of its label column, else -1 */
+    char key[24];      /* C_LABEL and pair values: "phone 1" */
+} col_t;
+
+static const struct { const char *name; int col; const char *ptype; } header_names[] = {
+    {"given name", C_GIVEN, NULL}, {"first name", C_GIVEN, NULL}, {"firstname", C_GIVEN, NULL},
+    {"given", C_GIVEN, NULL}, {"имя", C_GIVEN, NULL},
+    {"family name", C_FAMILY, NULL}, {"last name", C_FAMILY, NULL}, {"lastname", C_FAMILY, NULL},
+    {"surname", C_FAMILY, NULL}, {"фамилия", C_FAMILY, NULL},
+    {"name", C_NAME, NULL}, {"full name", C_NAME, NULL}, {"fn", C_NAME, NULL}, {"display name", C_NAME, NULL},
+    {"фио", C_NAME, NULL},
+    {"name prefix", C_PREFIX, NULL}, {"salutation", C_PREFIX, NULL}, {"обращение", C_PREFIX, NULL},
+    {"middle name", C_MIDDLE, NULL}, {"additional name", C_MIDDLE, NULL}, {"second name", C_MIDDLE, NULL},
+    {"отчество", C_MIDDLE, NULL},
+    {"name suffix", C_SUFFIX, NULL}, {"suffix", C_SUFFIX, NULL},
+    {"job title", C_TITLE, NULL}, {"position", C_TITLE, NULL}, {"organization title", C_TITLE, NULL},
+    {"organization 1 title", C_TITLE, NULL}, {"должность", C_TITLE, NULL}, {"jobtitle", C_TITLE, NULL},
+    {"company", C_COMPANY, NULL}, {"organization", C_COMPANY, NULL}, {"organisation", C_COMPANY, NULL},
+    {"org", C_COMPANY, NULL}, {"organization name", C_COMPANY, NULL}, {"organization 1 name", C_COMPANY, NULL},
+    {"company name", C_COMPANY, NULL}, {"компания", C_COMPANY, NULL},
+    {"phone", C_PHONE, "work"}, {"phones", C_PHONE, "work"}, {"telephone", C_PHONE, "work"}, {"tel", C_PHONE, "work"},
+    {"phone other", C_PHONE, "other"},
+    {"address", C_ADDRESS, NULL}, {"address 1 formatted", C_ADDRESS, NULL}, {"адрес", C_ADDRESS, NULL},
+    {"business street", C_ADDR_PART, NULL}, {"business street 2", C_ADDR_PART, NULL},
+    {"business street 3", C_ADDR_PART, NULL}, {"business city", C_ADDR_PART, NULL},
+    {"business state", C_ADDR_PART, NULL}, {"business postal code", C_ADDR_PART, NULL},
+    {"business country region", C_ADDR_PART, NULL}, {"business country", C_ADDR_PART, NULL},
+    {"note", C_NOTE, NULL}, {"notes", C_NOTE, NULL}, {"comment", C_NOTE, NULL}, {"comments", C_NOTE, NULL},
+    {"комментарий", C_NOTE, NULL},
 };
 
-static int header_col(const char *h) {
-    char key[64] = "";
+/* Lower-case ASCII, every run of other ASCII than letters and digits to
+ * one space (UTF-8 kept; Russian headers are matched as written, lower
+ * case: Bitrix24 exports them so). */
+static void header_norm(const char *h, char *key, size_t cap) {
     size_t n = 0;
-    while (*h && isspace((unsigned char)*h)) h++;
-    for (; *h && n + 1 < sizeof key; h++) {
-        char ch = *h;
-        if (ch == ' ' || ch == '-' || ch == '.') ch = '_';
-        key[n++] = (char)tolower((unsigned char)ch);
+    int space = 1;
+    for (; *h && n + 2 < cap; h++) {
+        unsigned char ch = (unsigned char)*h;
+        if (ch >= 0x80 || isalnum(ch)) {
+            key[n++] = (char)tolower(ch);
+            space = 0;
+        } else if (!space) {
+            key[n++] = ' ';
+            space = 1;
+        }
     }
-    while (n && key[n - 1] == '_') n--;
+    while (n && key[n - 1] == ' ') n--;
     key[n] = 0;
+    /* Russian capital first letters of Bitrix24's headers (two-byte UTF-8):
+     * А-Я (D0 90-AF) -> а-я (D0 B0-BF, D1 80-8F). */
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned char a = (unsigned char)key[i], b = (unsigned char)key[i + 1];
+        if (a == 0xD0 && b >= 0x90 && b <= 0x9F) key[i + 1] = (char)(b + 0x20);
+        else if (a == 0xD0 && b >= 0xA0 && b <= 0xAF) {
+            key[i] = (char)0xD1;
+            key[i + 1] = (char)(b - 0x20);
+        }
+        if (a >= 0xC0) i++;
+    }
+}
+
+static int has_word(const char *key, const char *w) {
+    size_t n = strlen(w);
+    for (const char *p = key; (p = strstr(p, w)); p++)
+        if ((p == key || p[-1] == ' ') && (p[n] == 0 || p[n] == ' ')) return 1;
+    return 0;
+}
+
+/* The phone type a header or label names: "Work Fax", "Mobile", "Home". */
+static const char *phone_type_words(const char *key, const char *dflt) {
+    if (strstr(key, "fax") || strstr(key, "факс")) return "fax";
+    if (strstr(key, "mobile") || has_word(key, "cell") || strstr(key, "iphone") || strstr(key, "мобильн") ||
+        strstr(key, "сотов"))
+        return "mobile";
+    if (has_word(key, "home") || strstr(key, "private") || strstr(key, "personal") || strstr(key, "домашн") ||
+        strstr(key, "частн"))
+        return "home";
+    if (strstr(key, "work") || strstr(key, "business") || strstr(key, "company") || strstr(key, "office") ||
+        has_word(key, "main") || strstr(key, "рабоч"))
+        return "work";
+    return dflt;
+}
+
+/* Google's "Phone 1 - Label" / "E-mail 2 - Type" (label columns) and
+ * "Phone 1 - Value" (value columns): the kind word and number go to key. */
+static int google_pair(const char *key, col_t *c) {
+    const char *last = strrchr(key, ' ');
+    if (!last) return 0;
+    int label = !strcmp(last, " type") || !strcmp(last, " label");
+    if (!label && strcmp(last, " value")) return 0;
+    size_t n = (size_t)(last - key);
+    if (n >= sizeof c->key || n < 2 || !isdigit((unsigned char)key[n - 1])) return 0;
+    int kind = !strncmp(key, "phone ", 6) ? C_PHONE
+               : !strncmp(key, "e mail ", 7) || !strncmp(key, "email ", 6) ? C_EMAIL
+               : !strncmp(key, "website ", 8) ? C_WEBSITE
+                                              : C_NONE;
+    memcpy(c->key, key, n);
+    c->key[n] = 0;
+    if (label) {
+        c->kind = kind == C_NONE ? C_NONE : C_LABEL;
+        return 1;
+    }
+    c->kind = kind;
+    c->ptype = "other";
+    return 1;
+}
+
+static void header_col(const char *h, int job_title_seen, col_t *c) {
+    char key[96];
+    header_norm(h, key, sizeof key);
+    memset(c, 0, sizeof *c);
+    c->label = -1;
+    /* our own export: phone_work, phone_mobile, .. */
     for (size_t i = 0; i < sizeof header_names / sizeof header_names[0]; i++)
-        if (!strcmp(key, header_names[i].name)) return header_names[i].col;
-    return C_NONE;
+        if (!strcmp(key, header_names[i].name)) {
+            c->kind = header_names[i].col;
+            c->ptype = header_names[i].ptype;
+            return;
+        }
+    /* Outlook's "Title" is Mr./Ms. when a "Job Title" column exists */
+    if (!strcmp(key, "title")) {
+        c->kind = job_title_seen ? C_PREFIX : C_TITLE;
+        return;
+    }
+    if (google_pair(key, c)) return;
+    /* "E-mail Type", "E-mail Display Name", "Phonetic First Name": not data */
+    if (has_word(key, "type") || has_word(key, "label") || strstr(key, "display") || strstr(key, "yomi") ||
+        strstr(key, "phonetic"))
+        return;
+    if (strstr(key, "phone") || has_word(key, "tel") || strstr(key, "mobile") || has_word(key, "cell") ||
+        strstr(key, "fax") || strstr(key, "pager") || strstr(key, "телефон") || strstr(key, "факс")) {
+        c->kind = C_PHONE;
+        c->ptype = phone_type_words(key, "other");
+        return;
+    }
+    if (strstr(key, "mail") || strstr(key, "почта")) {
+        c->kind = C_EMAIL;
+        return;
+    }
+    if (has_word(key, "web") || strstr(key, "website") || has_word(key, "url") || strstr(key, "homepage") ||
+        strstr(key, "web page") || strstr(key, "сайт")) {
+        c->kind = C_WEBSITE;
+        return;
+    }
+}
+
+static int header_is_job_title(const char *h) {
+    char key[96];
+    header_norm(h, key, sizeof key);
+    return !strcmp(key, "job title") || !strcmp(key, "organization title") || !strcmp(key, "organization 1 title") ||
+           !strcmp(key, "position");
 }
 
 static void add_error(json_t *errors, int line, const char *msg) {
@@ -175,11 +306,14 @@ static void add_error(json_t *errors, int line, const char *msg) {
     if (e) json_array_append_new(errors, e);
 }
 
-/* Split "a; b" (also ',' for e-mails) into trimmed values appended to arr. */
+/* Split a cell holding several values ("a; b", Google's "a ::: b") into
+ * trimmed values appended to arr; seps: the single characters that also
+ * separate. Phones become {"number","type"}. */
 static void split_values(json_t *arr, const char *cell, const char *seps, const char *type) {
     const char *p = cell;
     while (*p) {
-        size_t len = strcspn(p, seps);
+        size_t len = 0;
+        while (p[len] && !strchr(seps, p[len]) && strncmp(p + len, ":::", 3)) len++;
         const char *a = p, *b = p + len;
         while (a < b && isspace((unsigned char)*a)) a++;
         while (b > a && isspace((unsigned char)b[-1])) b--;
@@ -189,12 +323,66 @@ static void split_values(json_t *arr, const char *cell, const char *seps, const 
             if (v) json_array_append_new(arr, v);
         }
         p += len;
-        if (*p) p++;
+        if (!strncmp(p, ":::", 3)) p += 3;
+        else if (*p) p++;
     }
 }
 
-static json_t *record_contact(const int *cols, const rec_t *r, int line) {
+static int utf8_ok(const unsigned char *s) {
+    while (*s) {
+        unsigned c = *s;
+        int n;
+        unsigned min;
+        if (c < 0x80) {
+            s++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) { n = 1; min = 0x80; c &= 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { n = 2; min = 0x800; c &= 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { n = 3; min = 0x10000; c &= 0x07; }
+        else return 0;
+        for (int k = 1; k <= n; k++) {
+            if ((s[k] & 0xC0) != 0x80) return 0;
+            c = (c << 6) | (s[k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+        s += n + 1;
+    }
+    return 1;
+}
+
+/* Join the non-empty parts with sep into a new string value. */
+static json_t *joined(const char *const *parts, size_t n, const char *sep) {
+    size_t need = 1;
+    for (size_t i = 0; i < n; i++) need += (parts[i] ? strlen(parts[i]) : 0) + strlen(sep);
+    char *b = malloc(need);
+    if (!b) return NULL;
+    size_t len = 0;
+    b[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!parts[i] || !*parts[i]) continue;
+        len += (size_t)snprintf(b + len, need - len, "%s%s", len ? sep : "", parts[i]);
+    }
+    json_t *v = len ? json_string(b) : NULL;
+    free(b);
+    return v;
+}
+
+static const char *trimmed(const char *v, char *buf, size_t cap) {
+    while (isspace((unsigned char)*v)) v++;
+    size_t n = strlen(v);
+    while (n && isspace((unsigned char)v[n - 1])) n--;
+    if (n >= cap) n = cap - 1;
+    memmove(buf, v, n); /* buf may be v itself */
+    buf[n] = 0;
+    return buf;
+}
+
+static json_t *record_contact(const col_t *cols, const rec_t *r, int line) {
     json_t *o = json_object(), *phones = json_array(), *emails = json_array(), *webs = json_array();
+    const char *prefix = NULL, *middle = NULL, *suffix = NULL, *given = NULL, *family = NULL;
+    const char *addr[8];
+    size_t naddr = 0;
     if (!o || !phones || !emails || !webs) goto fail;
     int any = 0;
     for (size_t i = 0; i < r->n; i++) {
@@ -206,20 +394,51 @@ static json_t *record_contact(const int *cols, const rec_t *r, int line) {
             [C_GIVEN] = "given_name", [C_FAMILY] = "family_name", [C_NAME] = "name", [C_TITLE] = "title",
             [C_COMPANY] = "company", [C_ADDRESS] = "address", [C_NOTE] = "note",
         };
-        switch (cols[i]) {
+        const col_t *c = &cols[i];
+        switch (c->kind) {
         case C_GIVEN: case C_FAMILY: case C_NAME: case C_TITLE: case C_COMPANY: case C_ADDRESS: case C_NOTE:
-            if (!json_object_get(o, strkeys[cols[i]])) json_object_set_new(o, strkeys[cols[i]], json_string(v));
+            if (c->kind == C_GIVEN && !given) given = t;
+            if (c->kind == C_FAMILY && !family) family = t;
+            if (!json_object_get(o, strkeys[c->kind])) json_object_set_new(o, strkeys[c->kind], json_string(v));
             any = 1;
             break;
-        case C_PHONE: split_values(phones, v, ";|", "work"); any = 1; break;
-        case C_PH_WORK: split_values(phones, v, ";|", "work"); any = 1; break;
-        case C_PH_MOBILE: split_values(phones, v, ";|", "mobile"); any = 1; break;
-        case C_PH_FAX: split_values(phones, v, ";|", "fax"); any = 1; break;
-        case C_PH_HOME: split_values(phones, v, ";|", "home"); any = 1; break;
-        case C_PH_OTHER: split_values(phones, v, ";|", "other"); any = 1; break;
-        case C_EMAIL: split_values(emails, v, ";, ", NULL); any = 1; break;
+        case C_PREFIX: if (!prefix) prefix = t; break;
+        case C_MIDDLE: if (!middle) middle = t; break;
+        case C_SUFFIX: if (!suffix) suffix = t; break;
+        case C_ADDR_PART: if (naddr < 8) addr[naddr++] = t; break;
+        case C_PHONE: {
+            const char *type = c->ptype ? c->ptype : "work";
+            char key[96];
+            if (c->label >= 0 && (size_t)c->label < r->n) {
+                header_norm(r->f[c->label], key, sizeof key);
+                type = phone_type_words(key, "other");
+            }
+            split_values(phones, v, ";|,", type);
+            any = 1;
+            break;
+        }
+        case C_EMAIL: split_values(emails, v, ";,", NULL); any = 1; break;
         case C_WEBSITE: split_values(webs, v, "; ", NULL); any = 1; break;
         default: break;
+        }
+    }
+    /* Name parts only (Outlook, Google, Bitrix24 have no full-name column):
+     * the name is "Prefix Given Middle Family Suffix", as Outlook shows it. */
+    if (!json_object_get(o, "name") && (prefix || middle || suffix) && (given || family)) {
+        char b[5][CRM_MAX_TEXT + 1];
+        const char *parts[5] = {prefix ? trimmed(prefix, b[0], sizeof b[0]) : NULL,
+                                given ? trimmed(given, b[1], sizeof b[1]) : NULL,
+                                middle ? trimmed(middle, b[2], sizeof b[2]) : NULL,
+                                family ? trimmed(family, b[3], sizeof b[3]) : NULL,
+                                suffix ? trimmed(suffix, b[4], sizeof b[4]) : NULL};
+        json_t *n = joined(parts, 5, " ");
+        if (n) json_object_set_new(o, "name", n);
+    }
+    if (naddr && !json_object_get(o, "address")) {
+        json_t *a = joined(addr, naddr, ", ");
+        if (a) {
+            json_object_set_new(o, "address", a);
+            any = 1;
         }
     }
     /* Cells holding only separators ("; ;") add nothing. */
@@ -244,7 +463,9 @@ int crm_csv_read(const char *text, size_t len, json_t **contacts, json_t **error
     *errors = json_array();
     rec_t r = {0};
     char *buf = malloc(CRM_MAX_LONGTEXT);
-    int *cols = NULL;
+    col_t *cols = NULL;
+    char **heads = NULL;
+    size_t ncols = 0;
     int rc = GR_OK;
     if (!*contacts || !*errors || !buf) {
         rc = GR_ERR_NOMEM;
@@ -275,14 +496,27 @@ int crm_csv_read(const char *text, size_t len, json_t **contacts, json_t **error
         rc = GR_ERR_FORMAT;
         goto fail;
     }
-    size_t ncols = r.n;
+    ncols = r.n;
     cols = calloc(ncols ? ncols : 1, sizeof *cols);
-    if (!cols) {
+    heads = calloc(ncols ? ncols : 1, sizeof *heads);
+    if (!cols || !heads) {
         rc = GR_ERR_NOMEM;
         goto fail;
     }
-    int known = 0;
-    for (size_t i = 0; i < ncols; i++) known += (cols[i] = header_col(r.f[i])) != C_NONE;
+    int known = 0, job = 0;
+    for (size_t i = 0; i < ncols; i++) job |= header_is_job_title(r.f[i]);
+    for (size_t i = 0; i < ncols; i++) {
+        header_col(r.f[i], job, &cols[i]);
+        known += cols[i].kind != C_NONE;
+        heads[i] = r.f[i];
+        r.f[i] = NULL;
+    }
+    r.n = 0;
+    /* Google pairs: each value column reads its type from its label column. */
+    for (size_t i = 0; i < ncols; i++)
+        if (cols[i].key[0] && cols[i].kind != C_LABEL && cols[i].kind != C_NONE)
+            for (size_t k = 0; k < ncols; k++)
+                if (cols[k].kind == C_LABEL && !strcmp(cols[k].key, cols[i].key)) cols[i].label = (int)k;
     if (!known) {
         LOG_D("CSV header on line %d names no known column", hline);
         rc = GR_ERR_FORMAT;
@@ -311,6 +545,18 @@ int crm_csv_read(const char *text, size_t len, json_t **contacts, json_t **error
             add_error(*errors, line, msg);
             continue;
         }
+        /* A field that is not UTF-8 would be stored garbled or lost: the
+         * record is refused and said so (a file saved in a legacy code page
+         * is to be saved again as UTF-8). */
+        size_t bad = ncols;
+        for (size_t i = 0; i < ncols && bad == ncols; i++)
+            if (cols[i].kind != C_NONE && !utf8_ok((const unsigned char *)r.f[i])) bad = i;
+        if (bad < ncols) {
+            snprintf(msg, sizeof msg, "field %zu (%.40s) is not UTF-8; save the file as UTF-8", bad + 1,
+                     utf8_ok((const unsigned char *)heads[bad]) ? heads[bad] : "?");
+            add_error(*errors, line, msg);
+            continue;
+        }
         json_t *o = record_contact(cols, &r, line);
         if (!o) {
             add_error(*errors, line, "record has no value");
@@ -325,12 +571,16 @@ int crm_csv_read(const char *text, size_t len, json_t **contacts, json_t **error
     free(r.f);
     free(buf);
     free(cols);
+    for (size_t i = 0; heads && i < ncols; i++) free(heads[i]);
+    free(heads);
     return GR_OK;
 fail:
     rec_clear(&r);
     free(r.f);
     free(buf);
     free(cols);
+    for (size_t i = 0; heads && i < ncols; i++) free(heads[i]);
+    free(heads);
     json_decref(*contacts);
     json_decref(*errors);
     *contacts = *errors = NULL;
@@ -361,40 +611,115 @@ static void put_cell(FILE *f, const char *s) {
     if (quote) fputc('"', f);
 }
 
-/* Values of a contact list joined with "; " (phones of one type). */
-static void put_joined(FILE *f, json_t *arr, const char *type, int other) {
+static const char *phone_num(json_t *v) {
+    return json_is_object(v) ? json_string_value(json_object_get(v, "number")) : json_string_value(v);
+}
+
+static const char *phone_type(json_t *v) {
+    const char *t = json_is_object(v) ? json_string_value(json_object_get(v, "type")) : NULL;
+    return t && *t ? t : "work";
+}
+
+static int main_type(const char *t) {
+    return !strcmp(t, "work") || !strcmp(t, "mobile") || !strcmp(t, "fax") || !strcmp(t, "home");
+}
+
+/* Values of a contact list joined with "; " (phones of one type, or with
+ * other: every phone of no main type). skip: values before it are left out
+ * (they went to earlier columns). */
+static void put_joined(FILE *f, json_t *arr, const char *type, int other, size_t skip) {
     size_t need = 1, i;
     json_t *v;
     json_array_foreach(arr, i, v) {
-        const char *s = json_is_object(v) ? json_string_value(json_object_get(v, "number")) : json_string_value(v);
+        const char *s = phone_num(v);
         if (s) need += strlen(s) + 2;
     }
     char *buf = malloc(need);
     if (!buf) return;
-    size_t n = 0;
+    size_t n = 0, seen = 0;
     buf[0] = 0;
     json_array_foreach(arr, i, v) {
-        const char *s = json_is_object(v) ? json_string_value(json_object_get(v, "number")) : json_string_value(v);
-        if (!s) continue;
-        if (type) {
-            const char *t = json_string_value(json_object_get(v, "type"));
-            if (!t) t = "work";
-            int is_main = !strcmp(t, "work") || !strcmp(t, "mobile") || !strcmp(t, "fax");
-            if (other ? is_main : strcmp(t, type)) continue;
-        }
+        const char *s = phone_num(v);
+        if (!s || !*s) continue;
+        if (type && (other ? main_type(phone_type(v)) : strcmp(phone_type(v), type) != 0)) continue;
+        if (seen++ < skip) continue;
         n += (size_t)snprintf(buf + n, need - n, "%s%s", n ? "; " : "", s);
     }
     put_cell(f, buf);
     free(buf);
 }
 
-int crm_csv_write(json_t *contacts, char **out) {
-    *out = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(out, &size);
-    if (!f) return GR_ERR_NOMEM;
-    fputs("name,given_name,family_name,title,company,phone_work,phone_mobile,phone_fax,phone_other,email,website,"
-          "address,note\r\n", f);
+/* The k-th (0-based) value of arr of that phone type (NULL: any), "" when none. */
+static const char *nth(json_t *arr, const char *type, size_t k) {
+    size_t i, seen = 0;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *s = phone_num(v);
+        if (!s || !*s || (type && strcmp(phone_type(v), type))) continue;
+        if (seen++ == k) return s;
+    }
+    return "";
+}
+
+static size_t max_len(json_t *contacts, const char *key) {
+    size_t m = 0, i;
+    json_t *c;
+    json_array_foreach(contacts, i, c) if (json_array_size(json_object_get(c, key)) > m) m = json_array_size(json_object_get(c, key));
+    return m;
+}
+
+static const char *str(json_t *c, const char *key) {
+    const char *s = json_string_value(json_object_get(c, key));
+    return s ? s : "";
+}
+
+/* Outlook has no full-name column: Outlook shows "Title First Middle Last
+ * Suffix". When name is given+family with words around them, those go to
+ * Title, Middle Name and Suffix; when it cannot be told apart, the whole
+ * name is the first name. */
+static void name_parts(json_t *c, char *pre, char *first, char *mid, char *last, char *suf, size_t cap) {
+    const char *name = str(c, "name"), *g = str(c, "given_name"), *fam = str(c, "family_name");
+    pre[0] = mid[0] = suf[0] = 0;
+    snprintf(first, cap, "%s", g);
+    snprintf(last, cap, "%s", fam);
+    const char *pg = *g ? strstr(name, g) : NULL;
+    const char *pf = *fam ? strstr(pg ? pg + strlen(g) : name, fam) : NULL;
+    if (!*name) return;
+    if ((*g && !pg) || (*fam && !pf) || (!*g && !*fam)) {
+        snprintf(first, cap, "%s", name);
+        last[0] = 0;
+        return;
+    }
+    const char *a, *b;
+    if (pg) {
+        a = pg;
+        b = pf ? pf + strlen(fam) : pg + strlen(g);
+    } else if (pf) {
+        a = pf;
+        b = pf + strlen(fam);
+    } else {
+        return;
+    }
+    char tmp[CRM_MAX_TEXT + 1];
+    snprintf(tmp, sizeof tmp, "%.*s", (int)(a - name), name);
+    snprintf(pre, cap, "%s", trimmed(tmp, tmp, sizeof tmp));
+    snprintf(tmp, sizeof tmp, "%s", b);
+    snprintf(suf, cap, "%s", trimmed(tmp, tmp, sizeof tmp));
+    if (pg && pf) {
+        const char *m = pg + strlen(g);
+        snprintf(tmp, sizeof tmp, "%.*s", (int)(pf - m), m);
+        snprintf(mid, cap, "%s", trimmed(tmp, tmp, sizeof tmp));
+    }
+}
+
+static const char *google_type(const char *t) {
+    return !strcmp(t, "mobile") ? "Mobile" : !strcmp(t, "fax") ? "Work Fax" : !strcmp(t, "home") ? "Home"
+           : !strcmp(t, "work") ? "Work" : "Other";
+}
+
+static void write_ours(FILE *f, json_t *contacts) {
+    fputs("name,given_name,family_name,title,company,phone_work,phone_mobile,phone_fax,phone_home,phone_other,email,"
+          "website,address,note\r\n", f);
     size_t i;
     json_t *c;
     json_array_foreach(contacts, i, c) {
@@ -404,23 +729,136 @@ int crm_csv_write(json_t *contacts, char **out) {
             fputc(',', f);
         }
         json_t *phones = json_object_get(c, "phones");
-        put_joined(f, phones, "work", 0);
+        static const char *const types[] = {"work", "mobile", "fax", "home"};
+        for (size_t k = 0; k < 4; k++) {
+            put_joined(f, phones, types[k], 0, 0);
+            fputc(',', f);
+        }
+        put_joined(f, phones, "other", 1, 0);
         fputc(',', f);
-        put_joined(f, phones, "mobile", 0);
+        put_joined(f, json_object_get(c, "emails"), NULL, 0, 0);
         fputc(',', f);
-        put_joined(f, phones, "fax", 0);
-        fputc(',', f);
-        put_joined(f, phones, "other", 1);
-        fputc(',', f);
-        put_joined(f, json_object_get(c, "emails"), NULL, 0);
-        fputc(',', f);
-        put_joined(f, json_object_get(c, "websites"), NULL, 0);
+        put_joined(f, json_object_get(c, "websites"), NULL, 0, 0);
         fputc(',', f);
         put_cell(f, json_string_value(json_object_get(c, "address")));
         fputc(',', f);
         put_cell(f, json_string_value(json_object_get(c, "note")));
         fputs("\r\n", f);
     }
+}
+
+/* Google Contacts' CSV ("Google CSV", the layout with a Name column, which
+ * Google's importer still reads): one Type/Value column pair per value. */
+static void write_google(FILE *f, json_t *contacts) {
+    size_t ne = max_len(contacts, "emails"), np = max_len(contacts, "phones"), nw = max_len(contacts, "websites");
+    fputs("Name,Given Name,Family Name,Notes,Group Membership,Organization 1 - Type,Organization 1 - Name,"
+          "Organization 1 - Title,Address 1 - Type,Address 1 - Formatted", f);
+    for (size_t k = 0; k < ne; k++) fprintf(f, ",E-mail %zu - Type,E-mail %zu - Value", k + 1, k + 1);
+    for (size_t k = 0; k < np; k++) fprintf(f, ",Phone %zu - Type,Phone %zu - Value", k + 1, k + 1);
+    for (size_t k = 0; k < nw; k++) fprintf(f, ",Website %zu - Type,Website %zu - Value", k + 1, k + 1);
+    fputs("\r\n", f);
+    size_t i;
+    json_t *c;
+    json_array_foreach(contacts, i, c) {
+        put_cell(f, str(c, "name"));
+        fputc(',', f);
+        put_cell(f, str(c, "given_name"));
+        fputc(',', f);
+        put_cell(f, str(c, "family_name"));
+        fputc(',', f);
+        put_cell(f, str(c, "note"));
+        fputs(",* myContacts,", f);
+        fputs(*str(c, "company") || *str(c, "title") ? "Work," : ",", f);
+        put_cell(f, str(c, "company"));
+        fputc(',', f);
+        put_cell(f, str(c, "title"));
+        fputc(',', f);
+        fputs(*str(c, "address") ? "Work," : ",", f);
+        put_cell(f, str(c, "address"));
+        json_t *a = json_object_get(c, "emails");
+        for (size_t k = 0; k < ne; k++) {
+            const char *v = k < json_array_size(a) ? json_string_value(json_array_get(a, k)) : NULL;
+            fputs(v && *v ? (k ? ",Other," : ",* Work,") : ",,", f);
+            put_cell(f, v);
+        }
+        a = json_object_get(c, "phones");
+        for (size_t k = 0; k < np; k++) {
+            json_t *v = json_array_get(a, k);
+            const char *num = v ? phone_num(v) : NULL;
+            fputc(',', f);
+            if (num && *num) fputs(google_type(phone_type(v)), f);
+            fputc(',', f);
+            put_cell(f, num);
+        }
+        a = json_object_get(c, "websites");
+        for (size_t k = 0; k < nw; k++) {
+            const char *v = k < json_array_size(a) ? json_string_value(json_array_get(a, k)) : NULL;
+            fputs(v && *v ? ",Work," : ",,", f);
+            put_cell(f, v);
+        }
+        fputs("\r\n", f);
+    }
+}
+
+/* Outlook's CSV ("Comma Separated Values" import/export): the columns of
+ * Outlook's own export that hold what a contact has here. Outlook has two
+ * work phones, one mobile, two home, one fax and three e-mail slots; values
+ * beyond them are joined with "; " in the last slot of their kind, so
+ * nothing is lost (Outlook then shows that cell as one text). */
+static void write_outlook(FILE *f, json_t *contacts) {
+    fputs("Title,First Name,Middle Name,Last Name,Suffix,Company,Job Title,Business Street,Business Fax,"
+          "Business Phone,Business Phone 2,Home Phone,Home Phone 2,Mobile Phone,Other Phone,E-mail Address,"
+          "E-mail 2 Address,E-mail 3 Address,Notes,Web Page\r\n", f);
+    size_t i;
+    json_t *c;
+    json_array_foreach(contacts, i, c) {
+        char pre[CRM_MAX_TEXT + 1], first[CRM_MAX_TEXT + 1], mid[CRM_MAX_TEXT + 1], last[CRM_MAX_TEXT + 1],
+            suf[CRM_MAX_TEXT + 1];
+        name_parts(c, pre, first, mid, last, suf, CRM_MAX_TEXT + 1);
+        const char *cells[] = {pre, first, mid, last, suf, str(c, "company"), str(c, "title"), str(c, "address")};
+        for (size_t k = 0; k < 8; k++) {
+            put_cell(f, cells[k]);
+            fputc(',', f);
+        }
+        json_t *ph = json_object_get(c, "phones");
+        /* Values beyond a type's slots are joined with "; " in its last slot
+         * (Outlook keeps that cell as text; reading here splits it again). */
+        put_joined(f, ph, "fax", 0, 0);
+        fputc(',', f);
+        put_cell(f, nth(ph, "work", 0));
+        fputc(',', f);
+        put_joined(f, ph, "work", 0, 1);
+        fputc(',', f);
+        put_cell(f, nth(ph, "home", 0));
+        fputc(',', f);
+        put_joined(f, ph, "home", 0, 1);
+        fputc(',', f);
+        put_joined(f, ph, "mobile", 0, 0);
+        fputc(',', f);
+        put_joined(f, ph, "other", 1, 0);
+        fputc(',', f);
+        json_t *em = json_object_get(c, "emails");
+        put_cell(f, nth(em, NULL, 0));
+        fputc(',', f);
+        put_cell(f, nth(em, NULL, 1));
+        fputc(',', f);
+        put_joined(f, em, NULL, 0, 2);
+        fputc(',', f);
+        put_cell(f, str(c, "note"));
+        fputc(',', f);
+        put_joined(f, json_object_get(c, "websites"), NULL, 0, 0);
+        fputs("\r\n", f);
+    }
+}
+
+int crm_csv_write_layout(json_t *contacts, crm_csv_layout_t layout, char **out) {
+    *out = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(out, &size);
+    if (!f) return GR_ERR_NOMEM;
+    if (layout == CRM_CSV_GOOGLE) write_google(f, contacts);
+    else if (layout == CRM_CSV_OUTLOOK) write_outlook(f, contacts);
+    else write_ours(f, contacts);
     if (fclose(f) != 0) {
         free(*out);
         *out = NULL;
@@ -428,6 +866,8 @@ int crm_csv_write(json_t *contacts, char **out) {
     }
     return GR_OK;
 }
+
+int crm_csv_write(json_t *contacts, char **out) { return crm_csv_write_layout(contacts, CRM_CSV_GREETER, out); }
 
 int crm_text_is_vcard(const char *text, size_t len) {
     const char *p = text, *end = text + len;

@@ -2,6 +2,7 @@
 #define GR_LOG_MODULE "sync"
 #include "crm/sync_engine.h"
 
+#include "crm/bitrix24_item.h"
 #include "crm/bitrix24_map.h"
 #include "crm/crmutil.h"
 #include "firmware/core/err.h"
@@ -9,7 +10,9 @@
 #include "crm/outbox.h"
 #include "crm/sync_fleet.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,8 +166,12 @@ static void free_cmds(crm_b24_cmd_t *cmds, size_t n) {
     }
 }
 
+/* Contacts, companies, leads and deals go through Bitrix24's universal
+ * methods (crm.item.*: the per-entity crm.contact.* family is deprecated),
+ * which name the type with entityTypeId. */
 static const char *method_name(char *buf, size_t len, const char *ent, const char *op) {
-    snprintf(buf, len, "crm.%s.%s", ent, op);
+    (void)ent;
+    snprintf(buf, len, "crm.item.%s", op);
     return buf;
 }
 
@@ -297,14 +304,14 @@ static void lookups(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *cmds, size_
     if (it->kind == K_UPSERT && it->remote[0]) {
         if (strcmp(it->ent, "deal") != 0)
             add_cmd(cmds, n, &it->c_get, strdup(method_name(m, sizeof m, it->ent, "get")),
-                    json_pack("{s:s}", "id", it->remote));
+                    json_pack("{s:i,s:s}", "entityTypeId", crm_b24_entity_type(it->ent), "id", it->remote));
         return;
     }
     if (it->kind == K_UPSERT) {
         if (it->row->attempts > 0)
             add_cmd(cmds, n, &it->c_origin, strdup(method_name(m, sizeof m, it->ent, "list")),
-                    json_pack("{s:{s:s,s:s},s:[s]}", "filter", "ORIGINATOR_ID", "greeter", "ORIGIN_ID", it->origin,
-                              "select", "ID"));
+                    json_pack("{s:i,s:{s:s,s:s},s:[s]}", "entityTypeId", crm_b24_entity_type(it->ent), "filter",
+                              "originatorId", "greeter", "originId", it->origin, "select", "id"));
         if (strcmp(it->ent, "contact") == 0) {
             json_t *mails, *phones;
             crm_b24_map_comms(it->payload, &mails, &phones);
@@ -391,7 +398,7 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
     if (it->kind == K_DELETE) {
         it->write = W_DELETE;
         add_cmd(cmds, n, &it->c_write, strdup(method_name(m, sizeof m, it->ent, "delete")),
-                json_pack("{s:s}", "id", it->remote));
+                json_pack("{s:i,s:s}", "entityTypeId", crm_b24_entity_type(it->ent), "id", it->remote));
         return;
     }
     if (it->kind == K_COMMENT) {
@@ -423,7 +430,7 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
         return;
     }
     /* K_UPSERT */
-    json_t *fields = NULL;
+    json_t *fields = NULL, *existing = NULL;
     char err[200];
     if (crm_b24_map_fields(&mc, it->row->entity, it->row->op, it->payload, &fields, err, sizeof err) != GR_OK) {
         it->outcome = O_DEAD;
@@ -435,11 +442,12 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
             crm_b24_reply_t *r = &c1[it->c_origin].reply;
             if (r->cls == CRM_B24_REJECTED) {
                 it->outcome = O_DEAD;
-                snprintf(it->msg, sizeof it->msg, "look-up by ORIGIN_ID refused: %s", r->message);
+                snprintf(it->msg, sizeof it->msg, "look-up by originId refused: %s", r->message);
                 json_decref(fields);
                 return;
             }
-            if (id_of(json_object_get(json_array_get(r->result, 0), "ID"), found, sizeof found)) {
+            if (id_of(json_object_get(json_array_get(json_object_get(r->result, "items"), 0), "id"), found,
+                      sizeof found)) {
                 snprintf(it->remote, sizeof it->remote, "%s", found);
                 it->outcome = O_DONE; /* our earlier add reached the CRM */
                 LOG_I("%s: found by ORIGIN_ID after an interrupted send (id %s)", it->origin, found);
@@ -474,13 +482,7 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
                 json_object_set_new(fields, "ORIGIN_ID", json_string(it->origin));
                 it->write = W_ADD;
             } else {
-                static const char *const mf[] = {"PHONE", "EMAIL", "WEB", NULL};
-                for (int k = 0; mf[k]; k++) {
-                    json_t *want = json_object_get(fields, mf[k]);
-                    if (!want) continue;
-                    json_t *d = crm_b24_map_multi_diff(json_object_get(r->result, mf[k]), want);
-                    if (d) json_object_set_new(fields, mf[k], d);
-                }
+                existing = json_object_get(r->result, "item"); /* its fm: what to keep */
                 it->write = W_UPDATE;
             }
         } else {
@@ -516,12 +518,15 @@ static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_
             snprintf(it->photo, sizeof it->photo, "%s", sent);
         }
     }
+    json_t *item = crm_b24_item_fields(fields, existing);
+    json_decref(fields);
+    if (!item) return; /* no memory: stays pending */
     if (it->write == W_ADD)
         add_cmd(cmds, n, &it->c_write, strdup(method_name(m, sizeof m, it->ent, "add")),
-                json_pack("{s:o,s:{s:s}}", "fields", fields, "params", "REGISTER_SONET_EVENT", "N"));
+                json_pack("{s:i,s:o}", "entityTypeId", crm_b24_entity_type(it->ent), "fields", item));
     else
         add_cmd(cmds, n, &it->c_write, strdup(method_name(m, sizeof m, it->ent, "update")),
-                json_pack("{s:s,s:o}", "id", it->remote, "fields", fields));
+                json_pack("{s:i,s:s,s:o}", "entityTypeId", crm_b24_entity_type(it->ent), "id", it->remote, "fields", item));
 }
 
 /* Outcome of an item's write. */
@@ -531,7 +536,7 @@ static void result(item_t *it, crm_b24_cmd_t *c2) {
     if (r->cls == CRM_B24_OK) {
         if (it->write == W_ADD) {
             char id[32];
-            if (!id_of(r->result, id, sizeof id)) {
+            if (!id_of(json_object_get(json_object_get(r->result, "item"), "id"), id, sizeof id)) {
                 /* It may exist now; the retry looks it up by ORIGIN_ID. */
                 snprintf(it->msg, sizeof it->msg, "add returned no ID");
                 return;
@@ -543,11 +548,12 @@ static void result(item_t *it, crm_b24_cmd_t *c2) {
     }
     snprintf(it->msg, sizeof it->msg, "%s%s%s", r->error, r->error[0] ? ": " : "", r->message);
     if (r->cls != CRM_B24_REJECTED) return;
-    if (it->write == W_DELETE && strstr(r->message, "Not found")) {
+    int gone = strstr(r->message, "Not found") || !strcmp(r->error, "NOT_FOUND");
+    if (it->write == W_DELETE && gone) {
         it->outcome = O_FORGET; /* already gone */
         return;
     }
-    if (it->write == W_UPDATE && strstr(r->message, "Not found")) {
+    if (it->write == W_UPDATE && gone) {
         /* Deleted in the CRM meanwhile: forget the id; the retry adds it. */
         it->outcome = O_PENDING;
         it->remote[0] = '\0';

@@ -2,6 +2,8 @@
 #define GR_LOG_MODULE "sync"
 #include "crm/sync_fleet.h"
 
+#include "crm/bitrix24_item.h"
+
 #include "crm/bitrix24_map.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
@@ -307,19 +309,21 @@ static int check_erased(crm_sync_engine_t *e, crm_fleet_pull_t *res) {
     if (rc != GR_OK || json_array_size(ids) == 0) goto out;
     crm_b24_reply_t r;
     memset(&r, 0, sizeof r);
-    json_t *q = json_pack("{s:{s:O},s:[s],s:i}", "filter", "@ID", ids, "select", "ID", "start", -1);
-    rc = crm_b24_call(e->b24, "crm.contact.list", q, &r);
+    json_t *q = json_pack("{s:i,s:{s:O},s:[s],s:i}", "entityTypeId", crm_b24_entity_type("contact"), "filter", "@id",
+                          ids, "select", "id", "start", -1);
+    rc = crm_b24_call(e->b24, "crm.item.list", q, &r);
     json_decref(q);
     if (rc == GR_OK) rc = transport(&r);
-    if (rc == GR_OK && r.cls == CRM_B24_OK && json_is_array(r.result)) {
+    json_t *items = json_object_get(r.result, "items");
+    if (rc == GR_OK && r.cls == CRM_B24_OK && json_is_array(items)) {
         size_t i;
         json_t *x;
         json_array_foreach(ids, i, x) {
             int present = 0;
             size_t j;
             json_t *y;
-            json_array_foreach(r.result, j, y) {
-                json_t *v = json_object_get(y, "ID");
+            json_array_foreach(items, j, y) {
+                json_t *v = json_object_get(y, "id");
                 char b[32];
                 snprintf(b, sizeof b, "%lld",
                          json_is_integer(v) ? (long long)json_integer_value(v)
@@ -350,17 +354,23 @@ int crm_sync_fleet_pull(crm_sync_engine_t *e, crm_fleet_pull_t *res) {
     if (crm_outbox_state_get(e->st, TARGET, "last_pull", last, sizeof last) != GR_OK) last[0] = '\0';
     snprintf(newest, sizeof newest, "%s", last);
     long long start = 0;
+    char faces[64];
+    crm_b24_camel(CRM_FLEET_FIELD, faces, sizeof faces);
     for (int page = 0; page < 1000; page++) {
-        json_t *q = json_pack("{s:o,s:[s,s,s,s,s,s,s,s],s:{s:s},s:I}", "filter",
-                              last[0] ? json_pack("{s:s}", ">=DATE_MODIFY", last) : json_object(), "select", "ID",
-                              "NAME", "LAST_NAME", "EMAIL", "PHONE", "ORIGIN_ID", "DATE_MODIFY", CRM_FLEET_FIELD,
-                              "order", "ID", "ASC", "start", (json_int_t)start);
+        /* crm.item.list of contacts; its items are read in the per-entity
+         * form (ID, NAME, EMAIL [..], DATE_MODIFY, UF_CRM_..) below. */
+        json_t *q = json_pack("{s:i,s:o,s:[s,s,s,s,s,s],s:{s:s},s:I}", "entityTypeId", crm_b24_entity_type("contact"),
+                              "filter", last[0] ? json_pack("{s:s}", ">=updatedTime", last) : json_object(), "select",
+                              "id", "name", "lastName", "fm", "originId", "updatedTime", "order", "id", "ASC", "start",
+                              (json_int_t)start);
+        if (q) json_array_append_new(json_object_get(q, "select"), json_string(faces));
         crm_b24_reply_t r;
         memset(&r, 0, sizeof r);
-        int rc = crm_b24_call(e->b24, "crm.contact.list", q, &r);
+        int rc = q ? crm_b24_call(e->b24, "crm.item.list", q, &r) : GR_ERR_NOMEM;
         json_decref(q);
         if (rc != GR_OK) return rc;
-        if ((rc = transport(&r)) != GR_OK || r.cls != CRM_B24_OK || !json_is_array(r.result)) {
+        json_t *items = json_object_get(r.result, "items");
+        if ((rc = transport(&r)) != GR_OK || r.cls != CRM_B24_OK || !json_is_array(items)) {
             if (r.cls == CRM_B24_OK)
                 snprintf(e->last_error, sizeof e->last_error, "contact pull: reply is not a list");
             else
@@ -369,11 +379,16 @@ int crm_sync_fleet_pull(crm_sync_engine_t *e, crm_fleet_pull_t *res) {
             return rc != GR_OK ? rc : GR_ERR_NET;
         }
         size_t i;
-        json_t *x;
-        json_array_foreach(r.result, i, x) {
-            if ((rc = pull_one(e, x, res)) != GR_OK) break;
+        json_t *it;
+        json_array_foreach(items, i, it) {
+            json_t *x = crm_b24_item_legacy(it);
+            if (!x) continue;
+            rc = pull_one(e, x, res);
             const char *dm = json_string_value(json_object_get(x, "DATE_MODIFY"));
-            if (dm && strlen(dm) < sizeof newest && strcmp(dm, newest) > 0) snprintf(newest, sizeof newest, "%s", dm);
+            if (rc == GR_OK && dm && strlen(dm) < sizeof newest && strcmp(dm, newest) > 0)
+                snprintf(newest, sizeof newest, "%s", dm);
+            json_decref(x);
+            if (rc != GR_OK) break;
         }
         long long next = r.next;
         crm_b24_reply_clear(&r);

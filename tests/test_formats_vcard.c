@@ -162,30 +162,114 @@ static void reads_v3_folded_qp_and_several_cards(void **state) {
 static void bad_cards_reported_with_line(void **state) {
     (void)state;
     const char *text = "BEGIN:VCARD\nVERSION:4.0\nFN:Good One\nEND:VCARD\n"     /* lines 1-4 */
-                       "BEGIN:VCARD\nVERSION:4.0\nFN:Broken\nthis line has no colon\nEND:VCARD\n" /* 5-9 */
+                       "BEGIN:VCARD\nVERSION:4.0\nFN:Kept\nthis line has no colon\nEND:VCARD\n" /* 5-9 */
                        "BEGIN:VCARD\nVERSION:9.9\nFN:Future\nEND:VCARD\n"        /* 10-13 */
-                       "BEGIN:VCARD\nVERSION:4.0\nEMAIL:x@y.z\nEND:VCARD\n"      /* 14-17: no FN/N */
+                       "BEGIN:VCARD\nVERSION:4.0\nEMAIL:x@y.z\nEND:VCARD\n"      /* 14-17: no FN/N, kept */
                        "BEGIN:VCARD\nVERSION:4.0\nFN:Latin \xe9\nEND:VCARD\n"    /* 18-21: not UTF-8 */
                        "BEGIN:VCARD\nVERSION:4.0\nFN:Also good\nEND:VCARD\n"     /* 22-25 */
-                       "BEGIN:VCARD\nVERSION:4.0\nFN:Cut off\n";                 /* 26: no END */
+                       "BEGIN:VCARD\nVERSION:4.0\nNOTE:nothing to go by\nEND:VCARD\n" /* 26-29 */
+                       "BEGIN:VCARD\nVERSION:4.0\nFN:Cut off\n";                 /* 30: no END */
     char *errs = NULL;
     json_t *arr = read_one(text, &errs);
-    assert_int_equal(json_array_size(arr), 2);
+    assert_int_equal(json_array_size(arr), 4);
     assert_string_equal(sget(json_array_get(arr, 0), "name"), "Good One");
-    assert_string_equal(sget(json_array_get(arr, 1), "name"), "Also good");
+    assert_string_equal(sget(json_array_get(arr, 1), "name"), "Kept");
+    assert_string_equal(sget(json_array_get(arr, 2), "name"), "");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(json_array_get(arr, 2), "emails"), 0)), "x@y.z");
+    assert_string_equal(sget(json_array_get(arr, 3), "name"), "Also good");
     json_t *e = json_loads(errs, 0, NULL);
     assert_non_null(e);
     assert_int_equal(json_array_size(e), 5);
-    int lines[] = {5, 10, 14, 18, 26};
+    int lines[] = {8, 10, 18, 26, 30};
     for (int i = 0; i < 5; i++)
         assert_int_equal(json_integer_value(json_object_get(json_array_get(e, i), "line")), lines[i]);
-    assert_non_null(strstr(sget(json_array_get(e, 0), "message"), "line 8"));
+    assert_true(json_is_true(json_object_get(json_array_get(e, 0), "dropped")));
+    assert_non_null(strstr(sget(json_array_get(e, 0), "message"), "no ':'"));
+    assert_null(json_object_get(json_array_get(e, 1), "dropped"));
     assert_non_null(strstr(sget(json_array_get(e, 1), "message"), "9.9"));
-    assert_non_null(strstr(sget(json_array_get(e, 3), "message"), "UTF-8"));
+    assert_non_null(strstr(sget(json_array_get(e, 2), "message"), "UTF-8"));
+    assert_non_null(strstr(sget(json_array_get(e, 3), "message"), "no name"));
     assert_non_null(strstr(sget(json_array_get(e, 4), "message"), "END"));
     json_decref(e);
     free(errs);
     json_decref(arr);
+}
+
+/* What exporters write that RFC 6350 alone does not cover. */
+static void reads_exporter_quirks(void **state) {
+    (void)state;
+    char *errs = NULL;
+    /* iOS: BOM, groups with X-ABLabel (before or after the TEL), repeated
+     * lower-case type=, escaped colon, folded base64 photo (skipped). */
+    const char *ios = "\xEF\xBB\xBF" "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jo\r\n"
+                      "item1.X-ABLabel:_$!<Mobile>!$_\r\nitem1.TEL;type=pref:555 0101\r\n"
+                      "item2.TEL;type=WORK;type=VOICE:555 0102\r\nitem2.X-ABLabel:_$!<HomeFAX>!$_\r\n"
+                      "TEL;type=HOME;type=VOICE:555 0103\r\n"
+                      "item3.URL:https\\://jo.example\r\nPHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQ\r\n"
+                      " AAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0a\r\n HBwgJC4nICIsIxwc==\r\n"
+                      "TEL;WORK;VOICE:BusinessPhone\r\nEMAIL;type=INTERNET:not at all\r\nEND:VCARD\r\n";
+    json_t *arr = read_one(ios, &errs);
+    assert_int_equal(json_array_size(arr), 1);
+    json_t *c = json_array_get(arr, 0), *ph = json_object_get(c, "phones");
+    assert_int_equal(json_array_size(ph), 3);
+    assert_string_equal(sget(json_array_get(ph, 0), "type"), "mobile");
+    assert_string_equal(sget(json_array_get(ph, 1), "type"), "fax");
+    assert_string_equal(sget(json_array_get(ph, 2), "type"), "home");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(c, "websites"), 0)), "https://jo.example");
+    assert_int_equal(json_array_size(json_object_get(c, "emails")), 0);
+    json_t *e = json_loads(errs, 0, NULL);
+    assert_int_equal(json_array_size(e), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(e, 0), "line")), 13);
+    assert_string_equal(sget(json_array_get(e, 0), "message"), "dropped TEL \"BusinessPhone\": not a phone number");
+    assert_string_equal(sget(json_array_get(e, 1), "message"), "dropped EMAIL \"not at all\": not an e-mail address");
+    json_decref(e);
+    free(errs);
+    json_decref(arr);
+    /* vCard 2.1: base64 data lines without indent and a blank line after;
+     * a soft break whose next line is indented; Windows-1252. */
+    const char *v21 = "BEGIN:VCARD\nVERSION:2.1\nN:Smith;Al\nPHOTO;ENCODING=BASE64;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQ\n"
+                      "ABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0a\nHBwgJC4nICIsIxwc==\n\n"
+                      "NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:caf=C3=\n =A9 cr=C3=A8me\n"
+                      "ORG;CHARSET=WINDOWS-1252:\x80 Caf\xe9 \x96 Bar\nEND:VCARD\n";
+    arr = read_one(v21, &errs);
+    assert_int_equal(json_array_size(arr), 1);
+    c = json_array_get(arr, 0);
+    assert_string_equal(sget(c, "name"), "Al Smith");
+    assert_string_equal(sget(c, "note"), "café crème");
+    assert_string_equal(sget(c, "company"), "€ Café – Bar");
+    assert_string_equal(errs, "[]");
+    free(errs);
+    json_decref(arr);
+    /* 3.0 ENCODING=b as the last parameter, data lines without indent */
+    arr = read_one("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo\r\nPHOTO;TYPE=JPEG;ENCODING=b:/9j/4AAQSkZJRg\r\n"
+                   "ABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8U\r\nEMAIL:bo@x.example\r\nEND:VCARD\r\n", &errs);
+    assert_int_equal(json_array_size(json_object_get(json_array_get(arr, 0), "emails")), 1);
+    assert_string_equal(errs, "[]");
+    free(errs);
+    json_decref(arr);
+    /* RFC 6350 tel: URI with an extension */
+    arr = read_one("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:X\r\nTEL;VALUE=uri;TYPE=\"work,cell\":tel:+1-418-262-6501;ext=7\r\n"
+                   "END:VCARD\r\n", NULL);
+    ph = json_object_get(json_array_get(arr, 0), "phones");
+    assert_string_equal(sget(json_array_get(ph, 0), "number"), "+1-418-262-6501 ext 7");
+    assert_string_equal(sget(json_array_get(ph, 0), "type"), "mobile");
+    json_decref(arr);
+}
+
+static void writes_vcard3(void **state) {
+    (void)state;
+    char *v = NULL;
+    assert_int_equal(fmt_vcard_write_version("{\"name\":\"Acme\",\"company\":\"Acme\",\"phones\":[{\"number\":"
+                                             "\"+4930123456\",\"type\":\"home\"}],\"emails\":[\"a@acme.de\"]}",
+                                             3, &v),
+                     GR_OK);
+    assert_true(strncmp(v, "BEGIN:VCARD\r\nVERSION:3.0\r\n", 26) == 0);
+    assert_non_null(strstr(v, "\r\nN:;;;;\r\n")); /* N is required in 3.0 */
+    assert_non_null(strstr(v, "\r\nTEL;TYPE=home,voice:+4930123456\r\n"));
+    assert_non_null(strstr(v, "\r\nEMAIL;TYPE=INTERNET,WORK:a@acme.de\r\n"));
+    assert_null(strstr(v, "tel:"));
+    free(v);
+    assert_int_equal(fmt_vcard_write_version("{}", 2, &v), GR_ERR_FORMAT);
 }
 
 static void no_vcard_is_format_error(void **state) {
@@ -210,6 +294,8 @@ int main(void) {
         cmocka_unit_test(round_trip_keeps_every_field),
         cmocka_unit_test(reads_v3_folded_qp_and_several_cards),
         cmocka_unit_test(bad_cards_reported_with_line),
+        cmocka_unit_test(reads_exporter_quirks),
+        cmocka_unit_test(writes_vcard3),
         cmocka_unit_test(no_vcard_is_format_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include "tests/testutil.h"
 
 #include "crm/bitrix24.h"
+#include "crm/bitrix24_item.h"
 #include "crm/bitrix24_map.h"
 #include "crm/crmutil.h"
 #include "firmware/core/err.h"
@@ -82,6 +83,96 @@ static void reply_garbage(void **state) {
     crm_b24_reply_clear(&r);
     assert_int_equal(parse(200, "{\"result\":1", &r), CRM_B24_TRANSIENT); /* cut off */
     crm_b24_reply_clear(&r);
+}
+
+/* time.operating / operating_reset_at: the method's execution-time account,
+ * at the top of a reply and per command of a batch (result_time). */
+static void reply_operating_time(void **state) {
+    (void)state;
+    crm_b24_reply_t r;
+    assert_int_equal(parse(200, "{\"result\":{\"item\":{\"id\":7}},\"time\":{\"operating\":251.5,"
+                                "\"operating_reset_at\":1764650000}}", &r),
+                     CRM_B24_OK);
+    assert_true(r.operating > 251.4 && r.operating < 251.6);
+    assert_true(r.operating_reset_at == 1764650000.0);
+    crm_b24_reply_clear(&r);
+    assert_int_equal(parse(200, "{\"result\":1,\"time\":{\"start\":1}}", &r), CRM_B24_OK);
+    assert_true(r.operating < 0 && r.operating_reset_at < 0); /* absent */
+    crm_b24_reply_clear(&r);
+    /* the portal's block: transient, retried later */
+    assert_int_equal(parse(429, "{\"error\":\"OPERATION_TIME_LIMIT\",\"error_description\":\"Method is blocked\"}", &r),
+                     CRM_B24_TRANSIENT);
+    assert_string_equal(r.error, "OPERATION_TIME_LIMIT");
+    crm_b24_reply_clear(&r);
+    crm_b24_reply_t top;
+    assert_int_equal(parse(200, "{\"result\":{\"result\":{\"a\":{\"item\":{\"id\":1}}},\"result_error\":{\"b\":"
+                                "{\"error\":\"OPERATION_TIME_LIMIT\",\"error_description\":\"blocked\"}},"
+                                "\"result_time\":{\"a\":{\"operating\":\"300\",\"operating_reset_at\":99}}}}", &top),
+                     CRM_B24_OK);
+    const char *keys[] = {"a", "b"};
+    crm_b24_reply_t reps[2];
+    memset(reps, 0, sizeof reps);
+    assert_int_equal(crm_b24_split_batch(top.result, keys, 2, reps), GR_OK);
+    assert_true(reps[0].operating == 300.0 && reps[0].operating_reset_at == 99.0);
+    assert_int_equal(reps[1].cls, CRM_B24_TRANSIENT);
+    assert_true(reps[1].operating < 0);
+    crm_b24_reply_clear(&reps[0]);
+    crm_b24_reply_clear(&reps[1]);
+    crm_b24_reply_clear(&top);
+}
+
+/* The per-entity field form <-> the universal crm.item form. */
+static void item_form(void **state) {
+    (void)state;
+    char b[64];
+    crm_b24_camel("LAST_NAME", b, sizeof b);
+    assert_string_equal(b, "lastName");
+    crm_b24_camel("UF_CRM_GREETER_FACES", b, sizeof b);
+    assert_string_equal(b, "ufCrmGreeterFaces");
+    crm_b24_camel("DATE_MODIFY", b, sizeof b);
+    assert_string_equal(b, "updatedTime");
+    assert_int_equal(crm_b24_entity_type("lead"), 1);
+    assert_int_equal(crm_b24_entity_type("deal"), 2);
+    assert_int_equal(crm_b24_entity_type("contact"), 3);
+    assert_int_equal(crm_b24_entity_type("company"), 4);
+    assert_int_equal(crm_b24_entity_type("visit"), 0);
+    json_t *f = json_loads("{\"NAME\":\"Ann\",\"ORIGIN_ID\":\"b:contact:1\",\"PHONE\":[{\"VALUE\":\"+49 30 1\","
+                           "\"VALUE_TYPE\":\"MOBILE\"}],\"EMAIL\":[],\"PHOTO\":{\"fileData\":[\"a.jpg\",\"QQ==\"]}}",
+                           0, NULL);
+    json_t *existing = json_loads("{\"id\":5,\"fm\":[{\"id\":1,\"typeId\":\"EMAIL\",\"valueType\":\"WORK\","
+                                  "\"value\":\"old@x.de\"},{\"id\":2,\"typeId\":\"IM\",\"valueType\":\"TELEGRAM\","
+                                  "\"value\":\"@ann\"}]}",
+                                  0, NULL);
+    json_t *it = crm_b24_item_fields(f, existing);
+    assert_non_null(it);
+    assert_string_equal(json_string_value(json_object_get(it, "name")), "Ann");
+    assert_string_equal(json_string_value(json_object_get(it, "originId")), "b:contact:1");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(it, "photo"), 0)), "a.jpg");
+    json_t *fm = json_object_get(it, "fm");
+    /* the phone; no e-mail (the record has none now); the messenger kept */
+    assert_int_equal(json_array_size(fm), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(fm, 0), "typeId")), "PHONE");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(fm, 0), "valueType")), "MOBILE");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(fm, 1), "typeId")), "IM");
+    assert_null(json_object_get(it, "PHONE"));
+    json_decref(it);
+    /* and back, as the fleet pull reads it */
+    json_t *item = json_loads("{\"id\":9,\"lastName\":\"Lee\",\"updatedTime\":\"2026-01-01T10:00:00+03:00\","
+                              "\"ufCrmGreeterFaces\":\"gf1:\",\"fm\":[{\"id\":3,\"typeId\":\"EMAIL\",\"valueType\":\"WORK\","
+                              "\"value\":\"a@b.de\"}]}",
+                              0, NULL);
+    json_t *legacy = crm_b24_item_legacy(item);
+    assert_int_equal(json_integer_value(json_object_get(legacy, "ID")), 9);
+    assert_string_equal(json_string_value(json_object_get(legacy, "LAST_NAME")), "Lee");
+    assert_string_equal(json_string_value(json_object_get(legacy, "DATE_MODIFY")), "2026-01-01T10:00:00+03:00");
+    assert_string_equal(json_string_value(json_object_get(legacy, "UF_CRM_GREETER_FACES")), "gf1:");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(legacy, "EMAIL"), 0), "VALUE")),
+                        "a@b.de");
+    assert_null(crm_b24_item_legacy(NULL));
+    json_decref(legacy);
+    json_decref(item);
+    json_decref(existing);
+    json_decref(f);
 }
 
 static void batch_split(void **state) {
@@ -357,6 +448,7 @@ static void fleet_field(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reply_operating_time), cmocka_unit_test(item_form),
         cmocka_unit_test(reply_envelope), cmocka_unit_test(reply_errors),      cmocka_unit_test(reply_garbage),
         cmocka_unit_test(batch_split),    cmocka_unit_test(query_encode),      cmocka_unit_test(bucket),
         cmocka_unit_test(url_rules),      cmocka_unit_test(origin_and_mapping), cmocka_unit_test(multi_diff),

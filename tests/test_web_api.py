@@ -270,6 +270,10 @@ def run(d, tmp):
     check(st == 200 and body.startswith(b"BEGIN:VCARD") and h["content-type"].startswith("text/vcard"), "vCard")
     st, h, body = c.req("GET", "/api/v1/contacts/export?format=csv", raw=True)
     check(st == 200 and b"Anna" in body and h["content-type"].startswith("text/csv"), "CSV export")
+    st, h, body = c.req("GET", "/api/v1/contacts/export?format=vcard3", raw=True)
+    check(st == 200 and b"VERSION:3.0" in body and h["content-type"].startswith("text/vcard"), "vCard 3.0 export")
+    st, h, body = c.req("GET", "/api/v1/contacts/export?format=csv-outlook", raw=True)
+    check(st == 200 and body.startswith(b"Title,First Name,") and b"Anna" in body, "Outlook CSV export")
     st, h, j = c.req("GET", "/api/v1/contacts/export?format=xml")
     check(is_error(st, j, 400), "export format xml is 400")
     st, h, j = c.req("POST", "/api/v1/contacts/import", "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Carl Import\r\n"

@@ -154,8 +154,8 @@ static void contact_vcard(web_req_t *r, crm_store_t *st, int64_t id) {
 static void contacts_export(web_req_t *r, crm_store_t *st) {
     const char *fmt = web_req_arg(r, "format");
     if (!fmt) fmt = "vcard";
-    if (!is(fmt, "vcard") && !is(fmt, "csv")) {
-        web_reply_error(r, 400, "invalid", "format must be vcard or csv");
+    if (!is(fmt, "vcard") && !is(fmt, "vcard3") && !is(fmt, "csv") && !is(fmt, "csv-google") && !is(fmt, "csv-outlook")) {
+        web_reply_error(r, 400, "invalid", "format must be vcard, vcard3, csv, csv-google or csv-outlook");
         return;
     }
     char *text = NULL;
@@ -165,7 +165,7 @@ static void contacts_export(web_req_t *r, crm_store_t *st) {
         web_reply_rc(r, rc, NULL);
         return;
     }
-    int vc = is(fmt, "vcard");
+    int vc = is(fmt, "vcard") || is(fmt, "vcard3");
     web_reply_bytes(r, 200, vc ? "text/vcard; charset=utf-8" : "text/csv; charset=utf-8", text ? text : "", text ? strlen(text) : 0);
     free(text);
     if (r->resp) MHD_add_response_header(r->resp, "Content-Disposition",

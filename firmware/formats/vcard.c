@@ -75,15 +75,18 @@ static const char *tel_type(const char *t) {
     return "voice";
 }
 
-int fmt_vcard_write(const char *contact_json, char **out) {
+int fmt_vcard_write(const char *contact_json, char **out) { return fmt_vcard_write_version(contact_json, 4, out); }
+
+int fmt_vcard_write_version(const char *contact_json, int version, char **out) {
     int rc = GR_ERR_FORMAT;
+    int v3 = version == 3;
     json_t *o = NULL;
     fmt_strbuf_t b, line;
     fmt_sb_init(&b);
     fmt_sb_init(&line);
     if (!out) return GR_ERR_INVAL;
     *out = NULL;
-    if (!contact_json) goto done;
+    if (!contact_json || (version != 3 && version != 4)) goto done;
     json_error_t jerr;
     o = json_loads(contact_json, JSON_REJECT_DUPLICATES, &jerr);
     if (!o || !json_is_object(o)) goto done;
@@ -99,7 +102,7 @@ int fmt_vcard_write(const char *contact_json, char **out) {
         (sites && !json_is_null(sites) && !json_is_array(sites)))
         goto done;
 
-    fmt_sb_adds(&b, "BEGIN:VCARD\r\nVERSION:4.0\r\n");
+    fmt_sb_adds(&b, v3 ? "BEGIN:VCARD\r\nVERSION:3.0\r\n" : "BEGIN:VCARD\r\nVERSION:4.0\r\n");
     /* FN is required: fall back to given+family, then the company. */
     fmt_sb_adds(&line, "FN:");
     if (*name) {
@@ -112,7 +115,7 @@ int fmt_vcard_write(const char *contact_json, char **out) {
         put_escaped(&line, company);
     }
     emit(&b, &line);
-    if (*given || *family) {
+    if (*given || *family || v3) { /* N is required in 3.0 (RFC 2426 5.) */
         fmt_sb_adds(&line, "N:");
         put_escaped(&line, family);
         fmt_sb_addc(&line, ';');
@@ -144,8 +147,9 @@ int fmt_vcard_write(const char *contact_json, char **out) {
             goto done;
         }
         if (!*num) continue;
-        int uri = num[0] == '+' && strspn(num + 1, "0123456789") == strlen(num + 1);
-        fmt_sb_printf(&line, "TEL;VALUE=%s;TYPE=\"%s\":%s", uri ? "uri" : "text", tel_type(type), uri ? "tel:" : "");
+        int uri = !v3 && num[0] == '+' && strspn(num + 1, "0123456789") == strlen(num + 1);
+        if (v3) fmt_sb_printf(&line, "TEL;TYPE=%s:", tel_type(type));
+        else fmt_sb_printf(&line, "TEL;VALUE=%s;TYPE=\"%s\":%s", uri ? "uri" : "text", tel_type(type), uri ? "tel:" : "");
         if (uri)
             fmt_sb_adds(&line, num);
         else
@@ -155,7 +159,7 @@ int fmt_vcard_write(const char *contact_json, char **out) {
     json_array_foreach(emails, i, v) {
         if (!json_is_string(v)) goto done;
         if (!*json_string_value(v)) continue;
-        fmt_sb_adds(&line, "EMAIL;TYPE=work:");
+        fmt_sb_adds(&line, v3 ? "EMAIL;TYPE=INTERNET,WORK:" : "EMAIL;TYPE=work:");
         put_escaped(&line, json_string_value(v));
         emit(&b, &line);
     }
@@ -174,7 +178,7 @@ int fmt_vcard_write(const char *contact_json, char **out) {
             if (jstr(ap, ADR_PARTS[k]) && *jstr(ap, ADR_PARTS[k])) split = 1;
     if (split) {
         /* RFC 6350 ADR: PO box; extended; street; locality; region; code; country */
-        fmt_sb_adds(&line, "ADR;TYPE=work:;");
+        fmt_sb_adds(&line, v3 ? "ADR;TYPE=WORK:;" : "ADR;TYPE=work:;");
         for (int k = 0; k < 5; k++) {
             const char *v = jstr(ap, ADR_PARTS[k]);
             fmt_sb_addc(&line, ';');
@@ -183,7 +187,7 @@ int fmt_vcard_write(const char *contact_json, char **out) {
         emit(&b, &line);
     } else if (*address) {
         /* One free-text address: the street component holds it all. */
-        fmt_sb_adds(&line, "ADR;TYPE=work:;;");
+        fmt_sb_adds(&line, v3 ? "ADR;TYPE=WORK:;;" : "ADR;TYPE=work:;;");
         put_escaped(&line, address);
         fmt_sb_adds(&line, ";;;;");
         emit(&b, &line);
@@ -216,6 +220,7 @@ typedef struct {
 } vline_t;
 
 typedef struct {
+    char *group;     /* "item1" of "item1.EMAIL" (Apple), "" when none */
     char *name;      /* property name, upper case, group stripped */
     char *params;    /* raw parameter text after the name (may be "") */
     char *value;     /* raw value */
@@ -228,25 +233,46 @@ static int has_ci(const char *hay, const char *needle) {
     return 0;
 }
 
-/* 1 when the parameters (before the value) of a content line declare
- * QUOTED-PRINTABLE; the value itself does not count. */
-static int qp_params(const char *line) {
+/* 1 when the parameters (before the value) of a content line hold `word`
+ * (case-insensitive); the value itself does not count. */
+static int params_hold(const char *line, const char *word) {
+    const char *colon = strchr(line, ':');
+    size_t n = colon ? (size_t)(colon - line) : strlen(line), w = strlen(word);
+    for (size_t i = 0; i + w <= n; i++)
+        if (!strncasecmp(line + i, word, w)) return 1;
+    return 0;
+}
+
+/* vCard 2.1 base64 (PHOTO;ENCODING=BASE64, Outlook, BlackBerry): some
+ * exporters continue the data on lines that are not indented. */
+static int b64_params(const char *line) {
+    if (params_hold(line, "BASE64")) return 1;
     const char *colon = strchr(line, ':');
     size_t n = colon ? (size_t)(colon - line) : strlen(line);
-    for (size_t i = 0; i + 16 <= n; i++)
-        if (!strncasecmp(line + i, "QUOTED-PRINTABLE", 16)) return 1;
+    for (size_t i = 0; i + 10 <= n; i++) /* ENCODING=b (3.0), as a whole value */
+        if (!strncasecmp(line + i, "ENCODING=B", 10) && (i + 10 == n || line[i + 10] == ';')) return 1;
     return 0;
+}
+
+static int b64_line(const char *p, size_t n) {
+    if (!n) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)p[i]) && p[i] != '+' && p[i] != '/' && p[i] != '=') return 0;
+    return 1;
 }
 
 /* Split text into unfolded logical lines. A physical line starting with a
  * space or tab continues the previous one (RFC 6350 3.2); a
- * QUOTED-PRINTABLE value ending in '=' continues on the next line. */
+ * QUOTED-PRINTABLE value ending in '=' continues on the next line (a soft
+ * break, vCard 2.1: Android, Outlook), and a 2.1 BASE64 value continues on
+ * the lines of base64 characters after it. A UTF-8 BOM at the start of a
+ * line (files joined together) is dropped. */
 static int split_lines(const char *text, size_t len, vline_t **out, size_t *count) {
     vline_t *v = NULL;
     size_t n = 0, cap = 0;
     fmt_strbuf_t cur;
     fmt_sb_init(&cur);
-    int have = 0, start_line = 0, lineno = 0;
+    int have = 0, start_line = 0, lineno = 0, cur_b64 = 0;
     size_t i = 0;
     while (i < len) {
         size_t j = i;
@@ -254,12 +280,22 @@ static int split_lines(const char *text, size_t len, vline_t **out, size_t *coun
         lineno++;
         const char *p = text + i;
         size_t pl = j - i;
+        if (pl >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+            p += 3;
+            pl -= 3;
+        }
         int cont = pl > 0 && (p[0] == ' ' || p[0] == '\t');
-        int qp_cont = have && cur.len > 0 && cur.s[cur.len - 1] == '=' && qp_params(cur.s);
-        if (have && (cont || qp_cont)) {
+        int qp_cont = have && cur.len > 0 && cur.s[cur.len - 1] == '=' && params_hold(cur.s, "QUOTED-PRINTABLE");
+        int b64_cont = have && cur_b64 && !cont && b64_line(p, pl);
+        if (have && (cont || qp_cont || b64_cont)) {
             if (qp_cont) {
                 cur.len--; /* drop the soft break '=' */
                 cur.s[cur.len] = '\0';
+                /* a folded soft break (some exporters indent it): the
+                 * indent is the fold, not data */
+                if (cont && pl > 1 && p[1] == '=') fmt_sb_add(&cur, p + 1, pl - 1);
+                else fmt_sb_add(&cur, p, pl);
+            } else if (b64_cont) {
                 fmt_sb_add(&cur, p, pl);
             } else {
                 fmt_sb_add(&cur, p + 1, pl - 1);
@@ -282,6 +318,7 @@ static int split_lines(const char *text, size_t len, vline_t **out, size_t *coun
             fmt_sb_add(&cur, p, pl);
             have = 1;
             start_line = lineno;
+            cur_b64 = !cur.oom && cur.s && b64_params(cur.s);
         }
         if (cur.oom) goto nomem;
         /* one line break: CRLF, LF or CR */
@@ -337,9 +374,16 @@ static int parse_prop(char *s, vprop_t *p) {
     } else {
         p->params = s + strlen(s);
     }
+    while (*s == ' ' || *s == '\t') s++;
     char *dot = strrchr(s, '.');
-    p->name = dot ? dot + 1 : s;
-    while (*p->name == ' ' || *p->name == '\t') p->name++;
+    p->group = "";
+    if (dot) {
+        *dot = '\0';
+        p->group = s;
+        p->name = dot + 1;
+    } else {
+        p->name = s;
+    }
     size_t nl = strlen(p->name);
     while (nl && (p->name[nl - 1] == ' ' || p->name[nl - 1] == '\t')) p->name[--nl] = '\0';
     if (!*p->name) return -1;
@@ -390,16 +434,28 @@ static int utf8_valid(const unsigned char *s) {
     return 1;
 }
 
-/* Latin-1 -> UTF-8 (malloc'd). */
+/* Windows-1252 0x80-0x9F (what Outlook writes for "ISO-8859-1"). */
+static const unsigned short CP1252[32] = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
+    0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
+    0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+
+/* Latin-1 / Windows-1252 -> UTF-8 (malloc'd). */
 static char *latin1_to_utf8(const char *s) {
     size_t n = strlen(s);
-    char *o = malloc(n * 2 + 1), *w = o;
+    char *o = malloc(n * 3 + 1), *w = o;
     if (!o) return NULL;
     for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x80) *w++ = (char)c;
-        else {
+        unsigned c = (unsigned char)*s;
+        if (c >= 0x80 && c < 0xA0) c = CP1252[c - 0x80];
+        if (c < 0x80) {
+            *w++ = (char)c;
+        } else if (c < 0x800) {
             *w++ = (char)(0xC0 | (c >> 6));
+            *w++ = (char)(0x80 | (c & 0x3F));
+        } else {
+            *w++ = (char)(0xE0 | (c >> 12));
+            *w++ = (char)(0x80 | ((c >> 6) & 0x3F));
             *w++ = (char)(0x80 | (c & 0x3F));
         }
     }
@@ -438,18 +494,25 @@ static void trim(char *s) {
     if (a) memmove(s, s + a, n - a + 1);
 }
 
+#define MAX_GROUPED 64
+
 typedef struct {
     json_t *obj;
     json_t *phones, *emails, *websites;
-    int have_fn, have_n, version_seen;
-    int begin_line;
-    char err[160];
+    json_t *errs;    /* borrowed: dropped values are reported here */
+    int have_fn, have_n, begin_line;
+    /* Apple's grouped labels: item1.TEL + item1.X-ABLabel:_$!<Mobile>!$_ */
+    struct { char group[24]; size_t idx; } tel[MAX_GROUPED];
+    struct { char group[24]; char label[48]; } lab[MAX_GROUPED];
+    size_t ntel, nlab;
+    char err[200];
 } card_t;
 
 static void set_str(json_t *o, const char *key, const char *v) { json_object_set_new(o, key, json_string(v)); }
 
 /* 1 when the parameter text holds `word` as a whole token: TYPE=work,voice,
- * TYPE="cell", or vCard 2.1 bare words (TEL;CELL;FAX:). */
+ * type=cell;type=voice (iOS), TYPE="cell", or vCard 2.1 bare words
+ * (TEL;WORK;VOICE:). */
 static int param_has(const char *params, const char *word) {
     size_t n = strlen(word);
     const char *p = params;
@@ -463,15 +526,74 @@ static int param_has(const char *params, const char *word) {
 }
 
 static const char *phone_type_of(const char *params) {
-    if (param_has(params, "cell") || param_has(params, "mobile")) return "mobile";
+    if (param_has(params, "cell") || param_has(params, "mobile") || param_has(params, "iphone")) return "mobile";
     if (param_has(params, "fax")) return "fax";
-    if (param_has(params, "work")) return "work";
+    if (param_has(params, "work") || param_has(params, "main")) return "work";
+    if (param_has(params, "home")) return "home";
     return "other";
+}
+
+/* The phone type an Apple label names (_$!<Mobile>!$_, _$!<WorkFAX>!$_, or
+ * the user's own words), NULL when it names none. */
+static const char *label_type(const char *label) {
+    if (has_ci(label, "fax")) return "fax";
+    if (has_ci(label, "mobile") || has_ci(label, "iphone") || has_ci(label, "cell")) return "mobile";
+    if (has_ci(label, "work") || has_ci(label, "main") || has_ci(label, "business") || has_ci(label, "office"))
+        return "work";
+    if (has_ci(label, "home")) return "home";
+    if (has_ci(label, "other") || has_ci(label, "pager")) return "other";
+    return NULL;
+}
+
+/* Copy at most max bytes of s into out (>= max+4), cut on a UTF-8
+ * boundary, "..." appended when cut. */
+static void shorten(char *out, const char *s, size_t max) {
+    size_t n = strlen(s);
+    if (n <= max) {
+        memcpy(out, s, n + 1);
+        return;
+    }
+    while (max && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    memcpy(out, s, max);
+    memcpy(out + max, "...", 4);
+}
+
+static void add_error(json_t *errs, int line, const char *msg, int dropped) {
+    json_t *e = dropped ? json_pack("{s:i, s:s, s:b}", "line", line, "message", msg, "dropped", 1)
+                        : json_pack("{s:i, s:s}", "line", line, "message", msg);
+    if (e) json_array_append_new(errs, e);
+}
+
+/* A value left out of an otherwise good card: reported, never fatal. */
+static void drop_value(card_t *c, int lineno, const char *prop, const char *value, const char *why) {
+    char v[72], msg[200];
+    shorten(v, value, 60);
+    snprintf(msg, sizeof msg, "dropped %s \"%s\": %s", prop, v, why);
+    add_error(c->errs, lineno, msg, 1);
+}
+
+/* What a phone number needs to be one: three digits (crm's rule too). */
+static int phone_plausible(const char *s) {
+    int d = 0;
+    for (; *s; s++) d += isdigit((unsigned char)*s) != 0;
+    return d >= 3;
+}
+
+static int email_plausible(const char *s) {
+    const char *at = strchr(s, '@');
+    if (!at || at == s || !at[1] || strchr(at + 1, '@')) return 0;
+    for (const char *p = s; *p; p++)
+        if (isspace((unsigned char)*p) || *p == ',' || *p == ';' || *p == '<' || *p == '>') return 0;
+    return 1;
 }
 
 static int card_prop(card_t *c, vprop_t *p, int lineno) {
     char *value = p->value;
     char *conv = NULL;
+    const char *n = p->name;
+    /* Photos, sounds, keys: binary, not kept (a contact's photo comes from
+     * the board's own camera); their base64 is never decoded. */
+    if (!strcmp(n, "PHOTO") || !strcmp(n, "LOGO") || !strcmp(n, "SOUND") || !strcmp(n, "KEY")) return GR_OK;
     if (has_ci(p->params, "QUOTED-PRINTABLE")) {
         qp_decode(value);
         /* line breaks inside values become "\n" (as the writer's \n reads back) */
@@ -487,16 +609,18 @@ static int card_prop(card_t *c, vprop_t *p, int lineno) {
         *w = '\0';
     }
     if (!utf8_valid((const unsigned char *)value)) {
-        if (has_ci(p->params, "8859-1") || has_ci(p->params, "latin1") || has_ci(p->params, "1252")) {
+        if (has_ci(p->params, "8859-1") || has_ci(p->params, "latin1") || has_ci(p->params, "1252") ||
+            has_ci(p->params, "ANSI")) {
             conv = latin1_to_utf8(value);
             if (!conv) return GR_ERR_NOMEM;
             value = conv;
         } else {
-            snprintf(c->err, sizeof c->err, "line %d: %s value is not UTF-8", lineno, p->name);
+            /* Never guessed: a wrong guess would store garbled names. */
+            snprintf(c->err, sizeof c->err, "line %d: %s value is not UTF-8 (and no CHARSET says what it is)",
+                     lineno, n);
             return GR_ERR_FORMAT;
         }
     }
-    const char *n = p->name;
     char *parts[8];
     int rc = GR_OK;
     if (!strcmp(n, "VERSION")) {
@@ -505,7 +629,6 @@ static int card_prop(card_t *c, vprop_t *p, int lineno) {
             snprintf(c->err, sizeof c->err, "line %d: unsupported VERSION '%.20s'", lineno, value);
             rc = GR_ERR_FORMAT;
         }
-        c->version_seen = 1;
     } else if (!strcmp(n, "FN")) {
         split_unescape(value, 0, parts, 1);
         trim(value);
@@ -531,20 +654,44 @@ static int card_prop(card_t *c, vprop_t *p, int lineno) {
     } else if (!strcmp(n, "TEL")) {
         split_unescape(value, 0, parts, 1);
         trim(value);
-        const char *num = value;
+        char *num = value;
         if (!strncasecmp(num, "tel:", 4)) num += 4;
-        if (*num) {
+        /* tel: URI extension (RFC 3966): "+1-555-555-5555;ext=5555" */
+        char *ext = strstr(num, ";ext=");
+        if (ext) memcpy(ext, " ext ", 5);
+        if (!*num) {
+            /* empty: nothing to keep, nothing lost */
+        } else if (!phone_plausible(num)) {
+            drop_value(c, lineno, "TEL", num, "not a phone number");
+        } else {
             json_t *t = json_pack("{s:s, s:s}", "number", num, "type", phone_type_of(p->params));
-            if (t) json_array_append_new(c->phones, t);
+            if (t && !json_array_append_new(c->phones, t) && *p->group && c->ntel < MAX_GROUPED) {
+                snprintf(c->tel[c->ntel].group, sizeof c->tel[c->ntel].group, "%s", p->group);
+                c->tel[c->ntel++].idx = json_array_size(c->phones) - 1;
+            }
         }
     } else if (!strcmp(n, "EMAIL")) {
         split_unescape(value, 0, parts, 1);
         trim(value);
-        if (*value) json_array_append_new(c->emails, json_string(value));
+        char *e = value;
+        if (!strncasecmp(e, "mailto:", 7)) e += 7;
+        if (!*e) {
+        } else if (!email_plausible(e)) {
+            drop_value(c, lineno, "EMAIL", e, "not an e-mail address");
+        } else {
+            json_array_append_new(c->emails, json_string(e));
+        }
     } else if (!strcmp(n, "URL")) {
         split_unescape(value, 0, parts, 1);
         trim(value);
         if (*value) json_array_append_new(c->websites, json_string(value));
+    } else if (!strcmp(n, "X-ABLABEL")) {
+        split_unescape(value, 0, parts, 1);
+        trim(value);
+        if (*p->group && c->nlab < MAX_GROUPED) {
+            snprintf(c->lab[c->nlab].group, sizeof c->lab[c->nlab].group, "%s", p->group);
+            snprintf(c->lab[c->nlab++].label, sizeof c->lab[0].label, "%s", value);
+        }
     } else if (!strcmp(n, "ADR")) {
         int k = split_unescape(value, ';', parts, 7);
         fmt_strbuf_t a;
@@ -574,22 +721,18 @@ static json_t *new_contact(card_t *c) {
     return c->obj;
 }
 
-static void add_error(json_t *errs, int line, const char *msg) {
-    json_t *e = json_pack("{s:i, s:s}", "line", line, "message", msg);
-    if (e) json_array_append_new(errs, e);
-}
-
-/* A card must have a name: FN, or N to build one from. */
+/* At END:VCARD: Apple's labels give their phones a type; the name comes
+ * from FN, else N. A card with no name keeps an empty one when it has
+ * something else to go by (an e-mail, a phone, an organisation): the
+ * importer names it and marks it for review. */
 static int finish_card(card_t *c) {
-    if (!c->version_seen) {
-        snprintf(c->err, sizeof c->err, "card has no VERSION");
-        return GR_ERR_FORMAT;
-    }
-    if (!c->have_fn) {
-        if (!c->have_n) {
-            snprintf(c->err, sizeof c->err, "card has neither FN nor N");
-            return GR_ERR_FORMAT;
+    for (size_t i = 0; i < c->ntel; i++)
+        for (size_t k = 0; k < c->nlab; k++) {
+            const char *t = strcmp(c->tel[i].group, c->lab[k].group) ? NULL : label_type(c->lab[k].label);
+            json_t *ph = json_array_get(c->phones, c->tel[i].idx);
+            if (t && ph) set_str(ph, "type", t);
         }
+    if (!c->have_fn && c->have_n) {
         const char *g = json_string_value(json_object_get(c->obj, "given_name"));
         const char *f = json_string_value(json_object_get(c->obj, "family_name"));
         char *fn = malloc(strlen(g) + strlen(f) + 2);
@@ -598,16 +741,20 @@ static int finish_card(card_t *c) {
         set_str(c->obj, "name", fn);
         free(fn);
     }
+    if (!c->have_fn && !c->have_n && !json_array_size(c->phones) && !json_array_size(c->emails) &&
+        !*json_string_value(json_object_get(c->obj, "company"))) {
+        snprintf(c->err, sizeof c->err, "card has no name, organisation, e-mail or phone");
+        return GR_ERR_FORMAT;
+    }
     return GR_OK;
 }
 
-int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors) {
+static int vcard_read(const char *text, size_t len, int with_lines, char **contacts, char **errors) {
     int rc = GR_ERR_NOMEM;
     vline_t *lines = NULL;
     size_t nlines = 0;
     json_t *list = json_array(), *errs = json_array();
-    card_t c;
-    memset(&c, 0, sizeof c);
+    card_t *c = calloc(1, sizeof *c);
     int in_card = 0, bad = 0, cards_seen = 0;
     if (contacts) *contacts = NULL;
     if (errors) *errors = NULL;
@@ -615,11 +762,11 @@ int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors)
         rc = GR_ERR_INVAL;
         goto done;
     }
-    if (!list || !errs) goto done;
+    if (!list || !errs || !c) goto done;
     if (memchr(text, '\0', len)) {
         /* A NUL cannot be part of vCard text; cut there and say so. */
         len = strlen(text);
-        add_error(errs, 0, "text contains a NUL byte; the rest was ignored");
+        add_error(errs, 0, "text contains a NUL byte; the rest was ignored", 0);
     }
     rc = split_lines(text, len, &lines, &nlines);
     if (rc != GR_OK) goto done;
@@ -635,16 +782,17 @@ int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors)
         int is_end = !perr && !strcmp(p.name, "END") && !strncasecmp(p.value, "VCARD", 5);
         if (is_begin) {
             if (in_card) {
-                add_error(errs, c.begin_line, bad ? c.err : "card has no END:VCARD");
-                json_decref(c.obj);
-                c.obj = NULL;
+                add_error(errs, c->begin_line, bad ? c->err : "card has no END:VCARD", 0);
+                json_decref(c->obj);
+                c->obj = NULL;
             }
-            memset(&c, 0, sizeof c);
-            if (!new_contact(&c)) {
+            memset(c, 0, sizeof *c);
+            c->errs = errs;
+            if (!new_contact(c)) {
                 rc = GR_ERR_NOMEM;
                 goto done;
             }
-            c.begin_line = ln;
+            c->begin_line = ln;
             in_card = 1;
             bad = 0;
             cards_seen++;
@@ -653,7 +801,7 @@ int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors)
         if (!in_card) continue; /* text between cards is ignored */
         if (is_end) {
             if (!bad) {
-                int frc = finish_card(&c);
+                int frc = finish_card(c);
                 if (frc == GR_ERR_NOMEM) {
                     rc = frc;
                     goto done;
@@ -661,27 +809,31 @@ int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors)
                 if (frc != GR_OK) bad = 1;
             }
             if (bad) {
-                add_error(errs, c.begin_line, c.err);
-                json_decref(c.obj);
+                add_error(errs, c->begin_line, c->err, 0);
+                json_decref(c->obj);
             } else {
-                json_array_append_new(list, c.obj);
+                if (with_lines) json_object_set_new(c->obj, "line", json_integer(c->begin_line));
+                json_array_append_new(list, c->obj);
             }
-            c.obj = NULL;
+            c->obj = NULL;
             in_card = 0;
             continue;
         }
         if (bad) continue;
         if (perr) {
-            snprintf(c.err, sizeof c.err, "line %d: property line has no ':'", ln);
-            bad = 1;
+            /* Not a property: the line is left out, the card kept. */
+            char v[72], msg[120];
+            shorten(v, utf8_valid((const unsigned char *)s) ? s : "(not UTF-8)", 40);
+            snprintf(msg, sizeof msg, "line has no ':', ignored: \"%s\"", v);
+            add_error(errs, ln, msg, 1);
             continue;
         }
         if (!strcmp(p.name, "BEGIN") || !strcmp(p.name, "END")) {
-            snprintf(c.err, sizeof c.err, "line %d: unexpected %s:%.20s inside a card", ln, p.name, p.value);
+            snprintf(c->err, sizeof c->err, "line %d: unexpected %s:%.20s inside a card", ln, p.name, p.value);
             bad = 1;
             continue;
         }
-        int prc = card_prop(&c, &p, ln);
+        int prc = card_prop(c, &p, ln);
         if (prc == GR_ERR_NOMEM) {
             rc = prc;
             goto done;
@@ -689,9 +841,9 @@ int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors)
         if (prc != GR_OK) bad = 1;
     }
     if (in_card) {
-        add_error(errs, c.begin_line, bad ? c.err : "card has no END:VCARD");
-        json_decref(c.obj);
-        c.obj = NULL;
+        add_error(errs, c->begin_line, bad ? c->err : "card has no END:VCARD", 0);
+        json_decref(c->obj);
+        c->obj = NULL;
     }
     if (!cards_seen) {
         rc = GR_ERR_FORMAT;
@@ -708,11 +860,20 @@ int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors)
     }
     rc = GR_OK;
 done:
-    json_decref(c.obj);
+    if (c) json_decref(c->obj);
+    free(c);
     for (size_t i = 0; i < nlines; i++) free(lines[i].text);
     free(lines);
     json_decref(list);
     json_decref(errs);
     if (rc != GR_OK && rc != GR_ERR_FORMAT) LOG_W("vCard read failed: %s", gr_strerror(rc));
     return rc;
+}
+
+int fmt_vcard_read(const char *text, size_t len, char **contacts, char **errors) {
+    return vcard_read(text, len, 0, contacts, errors);
+}
+
+int fmt_vcard_read_lines(const char *text, size_t len, char **contacts, char **errors) {
+    return vcard_read(text, len, 1, contacts, errors);
 }

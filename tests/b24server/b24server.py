@@ -11,6 +11,20 @@ list, ORIGINATOR_ID/ORIGIN_ID, and the leaky bucket (drain 2 req/s, block
 above 50 with 503 QUERY_LIMIT_EXCEEDED; every blocked request is recorded as
 a breach so tests can assert none happened).
 
+The universal methods crm.item.{add,update,get,list,delete} (entityTypeId
+1 lead, 2 deal, 3 contact, 4 company; camelCase fields, phones/e-mails/
+websites in one `fm` array of {typeId,valueType,value}; replies
+{"item":{..}} / {"items":[..]}) work on the same records as the per-entity
+methods (stored in their UPPER_CASE form, so /dump shows one shape). An
+update's `fm` is the whole new set of phones, e-mails, websites and IMs.
+
+Method execution time: every call of a method adds its run time plus
+`op_cost` seconds to that method's account; each reply's time.operating is
+the account, time.operating_reset_at when the window (`op_window` s, 600)
+ends. A method whose account is over `op_limit` (480) is refused with 429
+OPERATION_TIME_LIMIT until the window ends (counted in op_blocks), as the
+portal blocks it. Inside a batch, each command is charged to its own method.
+
 Two listeners on 127.0.0.1:
   API      http://127.0.0.1:PORT/rest/1/<token>/<method>.json   (can go down)
   control  http://127.0.0.1:CPORT/   POST JSON commands, GET /state, /dump
@@ -20,12 +34,14 @@ Control commands (POST body, any combination):
   {"down":true|false}   close / reopen the API listener (connection refused)
   {"rate":R, "capacity":C}  leaky bucket parameters
   {"advance_s":S}       move the server clock (DATE_MODIFY) forward
+  {"op_cost":S, "op_limit":L, "op_window":W}  method execution-time budget
   {"reset":true}        forget every record and counter
 Start: b24server.py --port 0 --control-port 0 --token T --ready-file F
 writes {"port":P,"control_port":CP} to F once both listen.
 """
 import argparse
 import json
+import math
 import re
 import socket
 import sys
@@ -36,6 +52,7 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ENTITIES = ("contact", "company", "lead", "deal")
+ENTITY_TYPE = {1: "lead", 2: "deal", 3: "contact", 4: "company"}
 MULTI = ("PHONE", "EMAIL", "WEB", "IM")
 PAGE = 50
 
@@ -121,6 +138,31 @@ class Portal:
             self.calls = {}
             self.fault, self.fault_count, self.slow_s = None, 0, 0.0
             self.clock_offset = 0.0
+            self.op_cost, self.op_limit, self.op_window = 0.0, 480.0, 600.0
+            self.op = {}  # method -> [seconds used, window start]
+            self.op_blocks = 0
+
+    # ---- method execution time -----------------------------------------
+    def op_account(self, method):
+        with self.lock:
+            now = time.time()
+            acc = self.op.get(method)
+            if acc is None or now >= acc[1] + self.op_window:
+                acc = self.op[method] = [0.0, now]
+            return acc
+
+    def op_check(self, method):
+        acc = self.op_account(method)
+        with self.lock:
+            if acc[0] > self.op_limit:
+                self.op_blocks += 1
+                raise Fault(429, "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.")
+
+    def op_charge(self, method, seconds):
+        acc = self.op_account(method)
+        with self.lock:
+            acc[0] += seconds + self.op_cost
+            return {"operating": round(acc[0], 4), "operating_reset_at": int(math.ceil(acc[1] + self.op_window))}
 
     def now_iso(self):
         t = datetime.now(timezone.utc) + timedelta(seconds=self.clock_offset)
@@ -372,10 +414,108 @@ class Portal:
                                     "USER_TYPE_ID": str(f.get("USER_TYPE_ID") or "string")})
             return uid
 
+    # ---- the universal methods ----------------------------------------
+    @staticmethod
+    def to_upper(k):
+        """camelCase -> UPPER_CASE: lastName -> LAST_NAME, ufCrmGreeterFaces -> UF_CRM_GREETER_FACES."""
+        if k in ("updatedTime", "createdTime"):
+            return "DATE_MODIFY" if k[0] == "u" else "DATE_CREATE"
+        return re.sub(r"([A-Z])", r"_\1", k).upper()
+
+    @staticmethod
+    def to_camel(k):
+        if k in ("DATE_MODIFY", "DATE_CREATE"):
+            return "updatedTime" if k == "DATE_MODIFY" else "createdTime"
+        parts = k.lower().split("_")
+        return parts[0] + "".join(x.capitalize() for x in parts[1:])
+
+    def item_fields(self, fields, update):
+        if not isinstance(fields, dict):
+            raise Fault(400, "", "fields must be an object")
+        out = {}
+        for k, v in fields.items():
+            if k == "fm":
+                if not isinstance(v, list):
+                    raise Fault(400, "CRM_FIELD_ERROR_VALUE_NOT_VALID", "fm must be a list")
+                kinds = {}
+                for x in v:
+                    if not isinstance(x, dict) or str(x.get("typeId", "")).upper() not in MULTI:
+                        raise Fault(400, "CRM_FIELD_ERROR_VALUE_NOT_VALID", "fm item is invalid")
+                    kinds.setdefault(str(x["typeId"]).upper(), []).append(
+                        {"VALUE": str(x.get("value", "")), "VALUE_TYPE": str(x.get("valueType") or "WORK")})
+                out.update(kinds)
+                out["__fm_replace__"] = list(MULTI) if update else []
+            elif k == "photo" and isinstance(v, list):
+                out["PHOTO"] = {"fileData": v}
+            else:
+                out[self.to_upper(k)] = v
+        return out
+
+    def item_out(self, rec):
+        item = {}
+        for k, v in rec.items():
+            if k in MULTI:
+                continue
+            item["id" if k == "ID" else self.to_camel(k)] = v
+        item["id"] = int(rec["ID"])
+        fm = []
+        for k in MULTI:
+            for x in rec.get(k) or []:
+                fm.append({"id": int(x["ID"]), "typeId": k, "valueType": x["VALUE_TYPE"], "value": x["VALUE"]})
+        item["fm"] = fm
+        return item
+
+    def item_call(self, op, params):
+        try:
+            ent = ENTITY_TYPE[int(params.get("entityTypeId"))]
+        except (TypeError, ValueError, KeyError):
+            raise Fault(400, "NOT_FOUND", "Smart process not found")
+        if op == "add":
+            with self.lock:
+                f = self.item_fields(params.get("fields") or {}, False)
+                f.pop("__fm_replace__", None)
+                rid = self.add(ent, {"fields": f})
+                return {"item": self.item_out(self.records[ent][rid])}
+        if op == "update":
+            with self.lock:
+                f = self.item_fields(params.get("fields") or {}, True)
+                for k in f.pop("__fm_replace__", []):
+                    rec = self._find(ent, params)
+                    f[k] = [{"ID": x["ID"], "DELETE": "Y"} for x in rec.get(k) or []] + f.get(k, [])
+                self.update(ent, {"id": params.get("id"), "fields": f})
+                return {"item": self.item_out(self._find(ent, params))}
+        if op == "get":
+            with self.lock:
+                return {"item": self.item_out(self._find(ent, params))}
+        if op == "delete":
+            self.delete(ent, params)
+            return []
+        flt = {}
+        for k, v in (params.get("filter") or {}).items():
+            m = re.match(r"^(>=|<=|!=|=%|!%|>|<|@|!@|%|=|!)?(.*)$", k)
+            name = m.group(2)
+            flt[(m.group(1) or "") + ("ID" if name == "id" else self.to_upper(name))] = v
+        order = {("ID" if k == "id" else self.to_upper(k)): v for k, v in (params.get("order") or {}).items()}
+        rows, nxt, total = self.list(ent, {"filter": flt, "start": params.get("start"), "order": order})
+        with self.lock:
+            items = [self.item_out(self.records[ent][int(r["ID"])]) for r in rows]
+        return {"items": items}, nxt, total
+
     def call(self, method, params):
         """Run one method; returns (result, extra) or raises Fault."""
         with self.lock:
             self.calls[method] = self.calls.get(method, 0) + 1
+        m = re.match(r"^crm\.item\.(add|update|get|list|delete)$", method)
+        if m:
+            if m.group(1) == "list":
+                res, nxt, total = self.item_call("list", params)
+                extra = {}
+                if nxt is not None:
+                    extra["next"] = nxt
+                if total is not None:
+                    extra["total"] = total
+                return res, extra
+            return self.item_call(m.group(1), params), {}
         m = re.match(r"^crm\.(contact|company|lead|deal)\.(add|update|get|list|delete)$", method)
         if m:
             ent, op = m.groups()
@@ -423,6 +563,7 @@ class Portal:
             line = re.sub(r"\$result\[([^\]]+)\]((?:\[[^\]]*\])*)", ref, line)
             method, _, qs = line.partition("?")
             try:
+                self.op_check(method)
                 res, extra = self.call(method, php_parse(qs))
                 results[key] = res
                 if "total" in extra:
@@ -434,6 +575,7 @@ class Portal:
                 if halt:
                     break
             times[key] = {"start": t0, "finish": time.time(), "duration": time.time() - t0}
+            times[key].update(self.op_charge(method, time.time() - t0))
         php = lambda d: d if d else []  # PHP-style: an empty map is []
         return {"result": php(results), "result_error": php(errors), "result_total": php(totals),
                 "result_next": php(nexts), "result_time": php(times)}
@@ -443,7 +585,7 @@ PORTAL = Portal()
 TOKEN = "testtoken"
 
 
-def envelope(result, t0, extra=None):
+def envelope(result, t0, extra=None, op=None):
     t1 = time.time()
     body = {"result": result}
     if extra:
@@ -451,6 +593,8 @@ def envelope(result, t0, extra=None):
     body["time"] = {"start": t0, "finish": t1, "duration": t1 - t0, "processing": t1 - t0,
                     "date_start": PORTAL.now_iso(), "date_finish": PORTAL.now_iso(),
                     "operating_reset_at": int(t1) + 600, "operating": 0}
+    if op:
+        body["time"].update(op)
     return body
 
 
@@ -517,9 +661,15 @@ class ApiHandler(BaseHTTPRequestHandler):
             if method == "batch":
                 with PORTAL.lock:
                     PORTAL.calls["batch"] = PORTAL.calls.get("batch", 0) + 1
-                return self.reply(200, envelope(PORTAL.batch(params), t0))
+                res = PORTAL.batch(params)
+                # the batch's own time: the most used of the methods it ran
+                op = max((v for v in (res["result_time"] or {}).values()), key=lambda t: t.get("operating", 0),
+                         default=None)
+                return self.reply(200, envelope(res, t0, None, {k: op[k] for k in ("operating", "operating_reset_at")}
+                                                if op else None))
+            PORTAL.op_check(method)
             res, extra = PORTAL.call(method, params)
-            return self.reply(200, envelope(res, t0, extra))
+            return self.reply(200, envelope(res, t0, extra, PORTAL.op_charge(method, time.time() - t0)))
         except Fault as f:
             return self.reply(f.status, {"error": f.code, "error_description": f.desc})
 
@@ -569,7 +719,8 @@ class ControlHandler(BaseHTTPRequestHandler):
     def state(self):
         with PORTAL.lock:
             return {"breaches": PORTAL.breaches, "requests": PORTAL.requests, "max_level": PORTAL.max_level,
-                    "calls": dict(PORTAL.calls), "up": API.srv is not None,
+                    "calls": dict(PORTAL.calls), "up": API.srv is not None, "op_blocks": PORTAL.op_blocks,
+                    "operating": {m: round(a[0], 3) for m, a in PORTAL.op.items()},
                     "counts": {e: len(PORTAL.records[e]) for e in ENTITIES}, "comments": len(PORTAL.comments)}
 
     def do_GET(self):
@@ -598,6 +749,9 @@ class ControlHandler(BaseHTTPRequestHandler):
                 PORTAL.capacity = float(c["capacity"])
             if "advance_s" in c:
                 PORTAL.clock_offset += float(c["advance_s"])
+            for k in ("op_cost", "op_limit", "op_window"):
+                if k in c:
+                    setattr(PORTAL, k, float(c[k]))
         if "down" in c:
             API.down() if c["down"] else API.up()
         self.reply(self.state())
