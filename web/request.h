@@ -42,6 +42,7 @@ struct web_req {
 
     char *body;                     /* NUL-terminated copy of the body */
     size_t body_len, body_cap;
+    int too_big;                    /* a chunked body outgrew body_max: dropped, answered 413 */
 
     int authed;
     web_session_t sess;

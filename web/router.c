@@ -139,7 +139,9 @@ int web_router_judge(web_req_t *r) {
             return 0;
         }
         r->handler = web_pages_route;
-        return 1;
+        if (is(m, "GET") || is(m, "HEAD")) return 1;
+        web_pages_route(r); /* 405 at once, whatever body follows */
+        return 0;
     }
     if (!is_login) {
         int ok = load_session(r);

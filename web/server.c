@@ -274,9 +274,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        if (r->too_big) return MHD_YES; /* the rest of it is dropped; 413 at its end */
         /* Only a chunked body can outgrow its reservation (libmicrohttpd
-         * holds a Content-Length body to its length): end the connection. */
-        if (r->body_len + n > r->reserved) return MHD_NO;
+         * holds a Content-Length body to its length): what came is dropped
+         * and the rest discarded as it arrives (within the body deadline),
+         * since libmicrohttpd takes no answer while a body is arriving. */
+        if (r->body_len + n > r->reserved) {
+            r->too_big = 1;
+            free(r->body);
+            r->body = NULL;
+            r->body_len = r->body_cap = 0;
+            return MHD_YES;
+        }
         if (r->body_len + n + 1 > r->body_cap) {
             size_t cap = r->body_cap ? r->body_cap : 4096;
             while (cap < r->body_len + n + 1) cap *= 2;
@@ -292,7 +301,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     guard_phase(s, conn, PHASE_BUSY, 0);
-    if (atomic_load(&s->ctx.stopping))
+    if (r->too_big)
+        web_reply_error(r, 413, "too_large", "the body is larger than this endpoint takes (%zu KB)", r->body_max >> 10);
+    else if (atomic_load(&s->ctx.stopping))
         web_reply_error(r, 503, "stopping", "greeterd is shutting down");
     else
         web_router_dispatch(r);
