@@ -238,6 +238,63 @@ static void test_events_end_after_logout(void **state) {
     assert_true(now_s() - t0 < 16.0);
 }
 
+/* A second session of the admin (cookie "gr_session=..." into out), and
+ * the admin's password into pw[64]. */
+static void second_session(fx_t *f, char *out, size_t cap, char *pw) {
+    char path[4200], body[160], req[512], buf[4096];
+    pw[0] = '\0';
+    snprintf(path, sizeof path, "%s/initial-admin-password", f->dir);
+    FILE *pf = fopen(path, "r");
+    assert_non_null(pf);
+    assert_non_null(fgets(pw, 64, pf));
+    fclose(pf);
+    pw[strcspn(pw, "\n")] = '\0';
+    snprintf(body, sizeof body, "{\"username\":\"admin\",\"password\":\"%s\"}", pw);
+    snprintf(req, sizeof req,
+             "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+             "Connection: close\r\n\r\n%s",
+             strlen(body), body);
+    int fd = connect_to(f->port);
+    send_all(fd, req);
+    read_until(fd, buf, sizeof buf, NULL);
+    close(fd);
+    const char *c = strstr(buf, "Set-Cookie: ");
+    assert_non_null(c);
+    c += 12;
+    size_t n = strcspn(c, ";");
+    assert_true(n < cap);
+    memcpy(out, c, n);
+    out[n] = '\0';
+}
+
+/* A password change ends the user's other sessions: their open event
+ * streams end too, within WEB_STREAM_RECHECK_S. */
+static void test_events_end_after_password_change(void **state) {
+    fx_t *f = *state;
+    char other[128], req[1024], buf[8192], pw[64];
+    second_session(f, other, sizeof other, pw);
+    snprintf(req, sizeof req, "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n\r\n", other);
+    int fd = connect_to(f->port);
+    send_all(fd, req);
+    read_until(fd, buf, sizeof buf, ": connected");
+    assert_non_null(strstr(buf, "HTTP/1.1 200"));
+    char body[256];
+    snprintf(body, sizeof body, "{\"old_password\":\"%s\",\"new_password\":\"a new password 12\"}", pw);
+    snprintf(req, sizeof req,
+             "POST /api/v1/password HTTP/1.1\r\nHost: x\r\nCookie: %s\r\nX-CSRF-Token: %.64s\r\n"
+             "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             f->cookie, f->csrf, strlen(body), body);
+    int pfd = connect_to(f->port);
+    send_all(pfd, req);
+    char pbuf[4096];
+    read_until(pfd, pbuf, sizeof pbuf, NULL);
+    close(pfd);
+    assert_non_null(strstr(pbuf, "HTTP/1.1 200"));
+    double ended = wait_closed(fd, 25.0);
+    close(fd);
+    assert_true(ended >= 0 && ended < 16.0);
+}
+
 /* The same for /stream.mjpg while frames keep coming. */
 static void test_mjpeg_ends_after_logout(void **state) {
     fx_t *f = *state;
@@ -439,6 +496,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_state_change_needs_csrf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_end_after_logout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mjpeg_ends_after_logout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_events_end_after_password_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_judged_on_headers, setup, teardown),
         cmocka_unit_test_teardown(test_body_budget, teardown),
         cmocka_unit_test_setup_teardown(test_header_and_body_deadlines, setup, teardown),
