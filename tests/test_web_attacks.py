@@ -325,16 +325,24 @@ def run_attack(d, cookie, kind, per_addr):
 
 
 def tiny_jpeg(w, h, size=1300):
-    b = bytearray(size)
-    sof = bytes([0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, h >> 8, h & 255, w >> 8, w & 255, 0x01, 0x01, 0x11, 0x00])
-    b[:len(sof)] = sof
-    b[-2:] = b"\xff\xd9"
-    return bytes(b)
+    """A valid baseline grayscale JPEG declaring w x h in `size` bytes: one
+    quantisation table, Huffman tables of one code each (DC difference 0,
+    end of block), and zero bits for as many blocks as fit. A decoder that
+    believes the header allocates w x h and fills in the missing blocks."""
+    head = (b"\xff\xd8"
+            + b"\xff\xdb\x00\x43\x00" + b"\x01" * 64
+            + b"\xff\xc0\x00\x0b\x08" + bytes([h >> 8, h & 255, w >> 8, w & 255]) + b"\x01\x01\x11\x00"
+            + b"\xff\xc4\x00\x14\x00" + b"\x01" + b"\x00" * 15 + b"\x00"
+            + b"\xff\xc4\x00\x14\x10" + b"\x01" + b"\x00" * 15 + b"\x00"
+            + b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00")
+    return head + b"\x00" * (size - len(head) - 2) + b"\xff\xd9"
 
 
 def image_bombs(d, cookie, csrf):
     h = {"Cookie": cookie, "X-CSRF-Token": csrf, "Content-Type": "image/jpeg"}
-    bombs = [(7000, 7000, 1300, (413, 415)), (7000, 7000, 60000, (413, 415)), (4000, 4000, 1300, (415,))]
+    # 413: over ocr.max_megapixels / vision.max_megapixels (32); 415: the
+    # bytes cannot hold the pixels the header claims
+    bombs = [(7000, 7000, 1300, (413, 415)), (7000, 7000, 60000, (413,)), (4000, 4000, 1300, (415,))]
     paths = ["/api/v1/scans", "/api/v1/people?label=Bomb&consent=true"]
     # Round 0 opens the card reader and the face models (loaded on first
     # use, 150+ MB); round 1 is measured.
