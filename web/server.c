@@ -19,7 +19,9 @@
  *    slot, unlike libmicrohttpd's idle time-out;
  *  - one address holds at most WEB_MAX_PER_CLIENT of the WEB_MAX_CONNECTIONS
  *    threads, so a few addresses cannot take every slot: /healthz and the
- *    people signed in keep being served.
+ *    people signed in keep being served. The board's own programs
+ *    (127.0.0.1, ::1: no other machine can send from them) count only
+ *    toward the total: a kiosk browser on the board, a load benchmark.
  *
  * The top of the web part with router.c: it includes the route files'
  * headers, they include only the bottom (request.h, ctx.h, dbpool.h,
@@ -63,10 +65,18 @@ extern const size_t web_static_files_count;
     "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:" \
     "-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE"
 
+/* An address with connections open, for the per-address limit. */
+typedef struct {
+    unsigned char key[16]; /* IPv6, or IPv4 mapped into it */
+    int count;             /* 0: a free entry */
+} addr_count_t;
+
 /* A connection as the guard sees it (libmicrohttpd's socket context). */
 enum { PHASE_HEADER, PHASE_BODY, PHASE_BUSY };
 typedef struct guard_conn {
     struct guard_conn *prev, *next;
+    unsigned char key[16]; /* its address, when counted */
+    int counted;           /* in addrs[] (not the board's own address) */
     int fd;
     int phase;       /* PHASE_*: only HEADER and BODY have a deadline */
     double deadline; /* monotonic */
@@ -83,7 +93,8 @@ struct web_server {
     gr_log_burst_t mhd_burst;   /* libmicrohttpd's messages, logged once per burst */
     gr_log_burst_t cut_burst;   /* deadline cuts, logged once per burst */
 
-    pthread_mutex_t guard_lock; /* the open connections, the guard's stop flag */
+    pthread_mutex_t guard_lock; /* the open connections and their addresses, the guard's stop flag */
+    addr_count_t addrs[WEB_MAX_CONNECTIONS];
     pthread_cond_t guard_cond;
     guard_conn_t guard_head;    /* list sentinel */
     int guard_stop, guard_running;
@@ -99,6 +110,54 @@ static void client_address(struct MHD_Connection *c, char *out, size_t len) {
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)len);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)len);
+}
+
+/* ---- the per-address limit ---- */
+
+/* The address as 16 bytes (IPv4 mapped). 0 for the board's own
+ * 127.0.0.1 / ::1 and for what is not IP: not limited per address. */
+static int addr_key(const struct sockaddr *sa, unsigned char key[16]) {
+    static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char v6loop[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const unsigned char v4loop[4] = {127, 0, 0, 1};
+    if (!sa) return 0;
+    if (sa->sa_family == AF_INET) {
+        memcpy(key, v4mapped, 12);
+        memcpy(key + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+    } else if (sa->sa_family == AF_INET6) {
+        memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+    } else {
+        return 0;
+    }
+    if (!memcmp(key, v6loop, 16) || (!memcmp(key, v4mapped, 12) && !memcmp(key + 12, v4loop, 4))) return 0;
+    return 1;
+}
+
+/* The entry of key (guard_lock held), or with make a free one; NULL when none. */
+static addr_count_t *addr_find(web_server_t *s, const unsigned char key[16], int make) {
+    addr_count_t *free_one = NULL;
+    for (int i = 0; i < WEB_MAX_CONNECTIONS; i++) {
+        addr_count_t *a = &s->addrs[i];
+        if (a->count > 0 && !memcmp(a->key, key, 16)) return a;
+        if (a->count == 0 && !free_one) free_one = a;
+    }
+    if (!make || !free_one) return NULL;
+    memcpy(free_one->key, key, 16);
+    return free_one;
+}
+
+/* libmicrohttpd's accept policy (its listening thread, which also runs
+ * on_connection(STARTED) right after, so nothing slips in between). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen) {
+    (void)addrlen;
+    web_server_t *s = cls;
+    unsigned char key[16];
+    if (!addr_key(addr, key)) return MHD_YES;
+    pthread_mutex_lock(&s->guard_lock);
+    const addr_count_t *a = addr_find(s, key, 0);
+    int ok = !a || a->count < WEB_MAX_PER_CLIENT;
+    pthread_mutex_unlock(&s->guard_lock);
+    return ok ? MHD_YES : MHD_NO;
 }
 
 /* ---- the guard: header and body deadlines ---- */
@@ -117,7 +176,14 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         g->fd = ci->connect_fd;
         g->phase = PHASE_HEADER;
         g->deadline = gr_now_mono() + WEB_HEADER_S;
+        const union MHD_ConnectionInfo *ai = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        int limited = ai && addr_key(ai->client_addr, g->key);
         pthread_mutex_lock(&s->guard_lock);
+        addr_count_t *a = limited ? addr_find(s, g->key, 1) : NULL;
+        if (a) {
+            a->count++;
+            g->counted = 1;
+        }
         g->next = s->guard_head.next;
         g->prev = &s->guard_head;
         g->next->prev = g;
@@ -130,6 +196,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         pthread_mutex_lock(&s->guard_lock);
         g->prev->next = g->next;
         g->next->prev = g->prev;
+        addr_count_t *a = g->counted ? addr_find(s, g->key, 0) : NULL;
+        if (a) a->count--;
         pthread_mutex_unlock(&s->guard_lock);
         free(g);
         *socket_context = NULL;
@@ -425,9 +493,8 @@ int web_server_open(const gr_config_t *cfg, gr_bus_t *bus, gr_ring_t *ring, web_
                                         {MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert},
                                         {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)WEB_TLS_PRIORITIES},
                                         {MHD_OPTION_END, 0, NULL}};
-    s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+    s->mhd = MHD_start_daemon(flags, 0, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
-                              MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_MAX_PER_CLIENT,
                               MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
                               MHD_OPTION_CONNECTION_TIMEOUT, WEB_IDLE_S, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                               MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
