@@ -313,7 +313,8 @@ static void bad_images_refused_before_decoding(void **state) {
      * in 1.3 KB, or declaring 4000x4000 (under the limit) in 1.3 KB, the
      * bytes cannot hold the pixels and are refused too. None is decoded. */
     static unsigned char bomb[60000];
-    const unsigned char sof[] = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x1B, 0x58, 0x1B, 0x58, 0x01, 0x01, 0x11, 0x00};
+    const unsigned char sof[] = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x1B,
+                                 0x58, 0x1B, 0x58, 0x01, 0x01, 0x11, 0x00};
     memcpy(bomb, sof, sizeof sof);
     bomb[sizeof bomb - 2] = 0xFF;
     bomb[sizeof bomb - 1] = 0xD9;

@@ -85,9 +85,11 @@ void web_metrics_route(web_req_t *r) {
     metric(f, "greeter_stream_clients", "gauge", "Open MJPEG streams.", (unsigned long)atomic_load(&st->stream_clients));
     metric(f, "greeter_stream_frames_total", "counter", "JPEG frames sent to MJPEG clients.",
            atomic_load(&st->stream_frames));
-    metric(f, "greeter_http_refused_early_total", "counter", "Requests refused on their headers, before any body byte.",
+    metric(f, "greeter_http_refused_early_total", "counter",
+           "Requests refused on their headers, before any body byte.",
            atomic_load(&st->refused_early));
-    metric(f, "greeter_http_body_budget_full_total", "counter", "Requests refused because web.body_budget_mb was spent.",
+    metric(f, "greeter_http_body_budget_full_total", "counter",
+           "Requests refused because web.body_budget_mb was spent.",
            atomic_load(&st->budget_full));
     metric(f, "greeter_http_deadline_cuts_total", "counter", "Connections closed for a header or body deadline.",
            atomic_load(&st->deadline_cuts));
