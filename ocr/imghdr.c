@@ -23,7 +23,7 @@ static int probe_png(const uint8_t *p, size_t len, int *w, int *h, char *err, si
     return GR_OK;
 }
 
-static int probe_jpeg(const uint8_t *p, size_t len, int *w, int *h, char *err, size_t errlen) {
+static int probe_jpeg(const uint8_t *p, size_t len, int *w, int *h, int *arith, char *err, size_t errlen) {
     size_t i = 2;
     for (;;) {
         while (i < len && p[i] != 0xFF) i++; /* tolerate junk between segments */
@@ -41,6 +41,7 @@ static int probe_jpeg(const uint8_t *p, size_t len, int *w, int *h, char *err, s
             *h = p[i + 3] << 8 | p[i + 4];
             *w = p[i + 5] << 8 | p[i + 6];
             if (*w == 0 || *h == 0) return fail(err, errlen, "JPEG with invalid dimensions");
+            *arith = m >= 0xC9; /* SOF9..SOF15 (C4, C8, CC excluded above) */
             return GR_OK;
         }
         i += seglen;
@@ -54,8 +55,19 @@ int ocr_imghdr_probe(const void *buf, size_t len, ocr_img_type_t *type, int *wid
     *width = *height = 0;
     if (!buf || len < 8) return fail(err, errlen, "not an image (too short)");
     if (p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) {
-        int rc = probe_jpeg(p, len, width, height, err, errlen);
+        int arith = 0;
+        int rc = probe_jpeg(p, len, width, height, &arith, err, errlen);
         if (rc != GR_OK) return rc;
+        /* Huffman codes are at least a bit long and every 8x8 block of the
+         * fullest component has a DC code, so a complete JPEG holds at least
+         * w*h/512 bytes. Far fewer is a small file claiming a big picture
+         * (the decoder would fill it out, at the claimed size). */
+        unsigned long long min_bytes = (unsigned long long)*width * (unsigned long long)*height / 1024;
+        if (!arith && (unsigned long long)len < min_bytes) {
+            if (err && errlen)
+                snprintf(err, errlen, "truncated JPEG: %zu bytes cannot hold %dx%d pixels", len, *width, *height);
+            return GR_ERR_FORMAT;
+        }
         /* A complete JPEG ends with EOI (FF D9), possibly followed by a little padding. */
         size_t tail = len > 4096 ? len - 4096 : 0;
         int eoi = 0;

@@ -14,7 +14,8 @@ typedef enum { OCR_IMG_UNKNOWN = 0, OCR_IMG_JPEG, OCR_IMG_PNG } ocr_img_type_t;
 
 /* Fills *type, *width, *height. Returns GR_OK, or GR_ERR_FORMAT with a
  * message in err when the bytes are not a JPEG or PNG whose header can be
- * read (not an image, truncated header, zero size, truncated JPEG data). */
+ * read (not an image, truncated header, zero size, truncated JPEG data, a
+ * Huffman-coded JPEG too small to hold the pixels its header claims). */
 int ocr_imghdr_probe(const void *buf, size_t len, ocr_img_type_t *type, int *width, int *height, char *err,
                      size_t errlen);
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # greeterd starts on an empty state folder, migrates it, and stops cleanly on
 # SIGTERM and SIGINT; missing models are a clear error naming the file.
+# Started by hand under a lax umask, it still writes nothing that others
+# can read (issue 12: it sets umask 077 itself).
 set -euo pipefail
 bin=${GREETER_BUILD_DIR:?}
 tmp=$(mktemp -d)
@@ -22,9 +24,13 @@ run_and_stop() { # signal
     [ "$rc" = 0 ] || { cat "$tmp/log"; echo "greeterd exited $rc after SIG$1"; exit 1; }
     grep -q 'stopped' "$tmp/log"
 }
+umask 022
 run_and_stop TERM
 [ -f "$tmp/state/greeter.db" ]
 [ "$(stat -c %a "$tmp/state")" = 700 ]
+[ "$(stat -c %a "$tmp/state/greeter.db")" = 600 ] || { ls -la "$tmp/state"; echo "greeter.db readable by others"; exit 1; }
+open=$(find "$tmp/state" -perm /077)
+[ -z "$open" ] || { ls -laR "$tmp/state"; echo "greeterd made files others can read: $open"; exit 1; }
 run_and_stop INT
 "$bin/greeter" --storage.dir="$tmp/state" db version | grep -q '"version":'
 

@@ -308,6 +308,28 @@ static void bad_images_refused_before_decoding(void **state) {
     assert_int_equal(ocr_image_prepare(png, 33, &o, &cards, &n, err, sizeof err), GR_ERR_TOOBIG);
     assert_non_null(strstr(err, "megapixels"));
     assert_int_equal(ocr_image_prepare(jpg, len / 2, &o, &cards, &n, err, sizeof err), GR_ERR_FORMAT);
+    /* Issue 12: JPEG headers declaring 7000x7000 (49 Mpx): over
+     * ocr.max_megapixels (32 by default) they are refused from the header;
+     * in 1.3 KB, or declaring 4000x4000 (under the limit) in 1.3 KB, the
+     * bytes cannot hold the pixels and are refused too. None is decoded. */
+    static unsigned char bomb[60000];
+    const unsigned char sof[] = {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x1B,
+                                 0x58, 0x1B, 0x58, 0x01, 0x01, 0x11, 0x00};
+    memcpy(bomb, sof, sizeof sof);
+    bomb[sizeof bomb - 2] = 0xFF;
+    bomb[sizeof bomb - 1] = 0xD9;
+    ocr_image_opts_t dflt = {4, 32, 26, 1};
+    assert_int_equal(ocr_image_prepare(bomb, sizeof bomb, &dflt, &cards, &n, err, sizeof err), GR_ERR_TOOBIG);
+    assert_non_null(strstr(err, "7000x7000"));
+    assert_null(cards);
+    bomb[1298] = 0xFF, bomb[1299] = 0xD9; /* the same header in 1.3 KB */
+    assert_int_equal(ocr_imghdr_probe(bomb, 1300, &t, &w, &h, err, sizeof err), GR_ERR_FORMAT);
+    assert_non_null(strstr(err, "cannot hold 7000x7000"));
+    bomb[7] = bomb[9] = 0x0F, bomb[8] = bomb[10] = 0xA0; /* 4000x4000 */
+    assert_int_equal(ocr_imghdr_probe(bomb, 1300, &t, &w, &h, err, sizeof err), GR_ERR_FORMAT);
+    assert_non_null(strstr(err, "cannot hold 4000x4000"));
+    assert_int_equal(ocr_image_prepare(bomb, 1300, &dflt, &cards, &n, err, sizeof err), GR_ERR_FORMAT);
+    assert_null(cards);
     assert_null(cards);
     free(jpg);
 }

@@ -146,6 +146,55 @@ static void huge_headers_refused_before_decoding(void **state) {
     free(b);
 }
 
+/* A real 16x16 JPEG of about 1 KB whose frame header is patched to w x h. */
+static unsigned char *tiny_jpeg_claiming(int w, int h, unsigned long *len) {
+    unsigned char px[16 * 16 * 3], *jpg = NULL;
+    for (size_t i = 0; i < sizeof px; i++) px[i] = (unsigned char)(i * 37);
+    tjhandle tj = tjInitCompress();
+    assert_int_equal(tjCompress2(tj, px, 16, 48, 16, TJPF_RGB, &jpg, len, TJSAMP_420, 90, 0), 0);
+    tjDestroy(tj);
+    int patched = 0;
+    for (unsigned long i = 2; i + 9 < *len; i++)
+        if (jpg[i] == 0xFF && jpg[i + 1] == 0xC0) {
+            jpg[i + 5] = (unsigned char)(h >> 8), jpg[i + 6] = (unsigned char)h;
+            jpg[i + 7] = (unsigned char)(w >> 8), jpg[i + 8] = (unsigned char)w;
+            patched = 1;
+            break;
+        }
+    assert_true(patched);
+    return jpg;
+}
+
+/* Issue 12: a 1 KB JPEG that declares 7000x7000 (49 Mpx) is refused by the
+ * default limit (vision.max_megapixels, 32), and one that declares
+ * 4000x4000 (under the limit) because its bytes cannot hold the pixels:
+ * neither allocates the picture. */
+static void tiny_jpeg_claiming_a_big_picture(void **state) {
+    (void)state;
+    char err[256];
+    vis_image_t img = {0};
+    unsigned long len = 0;
+    unsigned char *jpg = tiny_jpeg_claiming(7000, 7000, &len);
+    assert_true(len < 4096);
+    assert_int_equal(vis_image_decode(jpg, len, 0, 1, 1, &img, err, sizeof err), GR_ERR_TOOBIG);
+    assert_non_null(strstr(err, "7000x7000"));
+    assert_null(img.data);
+    tjFree(jpg);
+    jpg = tiny_jpeg_claiming(4000, 4000, &len);
+    assert_int_equal(vis_image_decode(jpg, len, 0, 1, 0, &img, err, sizeof err), GR_ERR_FORMAT);
+    assert_non_null(strstr(err, "cannot hold 4000x4000"));
+    assert_null(img.data);
+    assert_int_equal(vis_image_decode_jpeg_into(jpg, len, 0, 1, &img, err, sizeof err), GR_ERR_FORMAT);
+    assert_null(img.data);
+    tjFree(jpg);
+    /* the same picture at its true size decodes */
+    jpg = tiny_jpeg_claiming(16, 16, &len);
+    assert_int_equal(vis_image_decode(jpg, len, 0, 1, 1, &img, err, sizeof err), GR_OK);
+    assert_int_equal(img.w, 16);
+    vis_image_free(&img);
+    tjFree(jpg);
+}
+
 static void one_pixel_image(void **state) {
     (void)state;
     char err[256];
@@ -253,6 +302,7 @@ int main(void) {
         cmocka_unit_test(corrupt_png),
         cmocka_unit_test(huge_headers_refused_before_decoding),
         cmocka_unit_test(one_pixel_image),
+        cmocka_unit_test(tiny_jpeg_claiming_a_big_picture),
         cmocka_unit_test(truncated_and_fake_video),
         cmocka_unit_test(folder_source_skips_bad_images),
     };

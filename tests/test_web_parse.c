@@ -151,11 +151,33 @@ static void test_mime(void **state) {
     assert_string_equal(web_mime_type("noext"), "application/octet-stream");
 }
 
+/* Issue 12: the body a request announces, judged on its headers. */
+static void test_body_length(void **state) {
+    (void)state;
+    size_t want = 99;
+    assert_int_equal(web_parse_body_length(NULL, NULL, 1024, &want), GR_OK);
+    assert_int_equal(want, 0);
+    assert_int_equal(web_parse_body_length("0", NULL, 0, &want), GR_OK);
+    assert_int_equal(web_parse_body_length("1024", NULL, 1024, &want), GR_OK);
+    assert_int_equal(want, 1024);
+    assert_int_equal(web_parse_body_length("1025", NULL, 1024, &want), GR_ERR_TOOBIG);
+    assert_int_equal(want, 0);
+    assert_int_equal(web_parse_body_length("19900000", NULL, 16384, &want), GR_ERR_TOOBIG);
+    assert_int_equal(web_parse_body_length("99999999999999999999999999", NULL, 1u << 30, &want), GR_ERR_TOOBIG);
+    assert_int_equal(web_parse_body_length("-1", NULL, 1024, &want), GR_ERR_FORMAT);
+    assert_int_equal(web_parse_body_length("12abc", NULL, 1024, &want), GR_ERR_FORMAT);
+    assert_int_equal(web_parse_body_length("", NULL, 1024, &want), GR_ERR_FORMAT);
+    /* chunked: the route's whole limit is reserved; a route without a body refuses it */
+    assert_int_equal(web_parse_body_length(NULL, "chunked", 16384, &want), GR_OK);
+    assert_int_equal(want, 16384);
+    assert_int_equal(web_parse_body_length(NULL, "chunked", 0, &want), GR_ERR_TOOBIG);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_listen),       cmocka_unit_test(test_ids_and_numbers), cmocka_unit_test(test_split_path),
         cmocka_unit_test(test_json_body),    cmocka_unit_test(test_multipart),       cmocka_unit_test(test_static_names),
-        cmocka_unit_test(test_mime),
+        cmocka_unit_test(test_mime),         cmocka_unit_test(test_body_length),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,7 @@ int vis_faces_open(const gr_config_t *cfg, vis_faces_t **out) {
         free(f);
         return rc;
     }
-    f->max_pixels = VIS_IMAGE_MAX_PIXELS_DEFAULT;
+    f->max_pixels = (long)gr_config_int(cfg, GR_SET_VISION_MAX_MEGAPIXELS) * 1000L * 1000L;
     *out = f;
     return GR_OK;
 }

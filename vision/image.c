@@ -58,6 +58,14 @@ static int decode_jpeg(const unsigned char *buf, size_t len, long max_pixels, in
         rc = GR_ERR_TOOBIG;
         goto out;
     }
+    /* Every 8x8 block has a DC code of a bit or more: a real JPEG holds at
+     * least w*h/512 bytes. Far fewer is a small file claiming a big picture,
+     * which libjpeg-turbo would fill out at the claimed size. */
+    if ((unsigned long long)len < (unsigned long long)w * (unsigned long long)h / 1024) {
+        snprintf(err, errlen, "truncated JPEG: %zu bytes cannot hold %dx%d pixels", len, w, h);
+        rc = GR_ERR_FORMAT;
+        goto out;
+    }
     if (denom != 1 && denom != 2 && denom != 4 && denom != 8) denom = 1;
     int sw = (w + denom - 1) / denom, sh = (h + denom - 1) / denom;
     if (!reuse || !out->data || out->w != sw || out->h != sh) {

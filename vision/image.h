@@ -13,7 +13,7 @@ typedef struct {
     int w, h, stride;      /* stride in bytes */
 } vis_image_t;
 
-#define VIS_IMAGE_MAX_PIXELS_DEFAULT (40L * 1000 * 1000)
+#define VIS_IMAGE_MAX_PIXELS_DEFAULT (32L * 1000 * 1000) /* vision.max_megapixels' default */
 
 /* Allocate w x h (contents undefined). GR_ERR_INVAL/GR_ERR_TOOBIG/GR_ERR_NOMEM. */
 int vis_image_alloc(vis_image_t *img, int w, int h);

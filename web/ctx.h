@@ -15,6 +15,7 @@
 
 #include <stdatomic.h>
 
+#define WEB_STREAM_RECHECK_S 10.0 /* open streams check their session this often (stream.c) */
 #define WEB_HIST_BUCKETS 10 /* latency histogram buckets of /metrics (metrics.c) */
 
 typedef struct web_media web_media_t;       /* media.c: card reader, face enroller, kept photos */
@@ -30,6 +31,11 @@ typedef struct {
     atomic_int stream_clients;
     atomic_ulong stream_frames;
     atomic_ulong events_sent;
+    atomic_ulong refused_early;   /* refused on the headers, before any body byte (401/403/404/413/503) */
+    atomic_ulong budget_full;     /* refused because the body budget was spent (503) */
+    atomic_ulong deadline_cuts;   /* connections closed for a header or body deadline */
+    atomic_ulong stream_ends;     /* streams ended because their session is gone */
+    atomic_size_t body_bytes;     /* request body bytes held right now (the budget's use) */
 } web_stats_t;
 
 typedef struct web_ctx {
@@ -38,6 +44,8 @@ typedef struct web_ctx {
     gr_ring_t *ring;             /* NULL: no camera stream in this process */
     const char *storage_dir;
     int tls;                     /* served over HTTPS */
+    size_t max_upload;           /* web.max_upload_mb in bytes: the photo and import routes' largest body */
+    double stream_recheck_s;     /* streams check their session this often (stream.c) */
     double started;              /* monotonic */
     atomic_int stopping;         /* set by web_server_close: long responses end */
     atomic_uint ocr_generation;  /* bumped when an ocr.* setting changes: the card reader reopens */

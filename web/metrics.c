@@ -85,6 +85,18 @@ void web_metrics_route(web_req_t *r) {
     metric(f, "greeter_stream_clients", "gauge", "Open MJPEG streams.", (unsigned long)atomic_load(&st->stream_clients));
     metric(f, "greeter_stream_frames_total", "counter", "JPEG frames sent to MJPEG clients.",
            atomic_load(&st->stream_frames));
+    metric(f, "greeter_http_refused_early_total", "counter",
+           "Requests refused on their headers, before any body byte.",
+           atomic_load(&st->refused_early));
+    metric(f, "greeter_http_body_budget_full_total", "counter",
+           "Requests refused because web.body_budget_mb was spent.",
+           atomic_load(&st->budget_full));
+    metric(f, "greeter_http_deadline_cuts_total", "counter", "Connections closed for a header or body deadline.",
+           atomic_load(&st->deadline_cuts));
+    metric(f, "greeter_http_body_bytes", "gauge", "Request body bytes held now.",
+           (unsigned long)atomic_load(&st->body_bytes));
+    metric(f, "greeter_stream_session_ends_total", "counter", "Streams ended because their session was gone.",
+           atomic_load(&st->stream_ends));
     metric(f, "greeter_login_failures_total", "counter", "Failed logins and password changes.",
            web_auth_failures(s->auth));
     crm_store_t *db = web_req_db(r);

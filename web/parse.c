@@ -284,3 +284,27 @@ const char *web_mime_type(const char *name) {
             if (strcasecmp(dot, types[i].ext) == 0) return types[i].type;
     return "application/octet-stream";
 }
+
+int web_parse_body_length(const char *content_length, const char *transfer_encoding, size_t max, size_t *want) {
+    *want = 0;
+    if (content_length) {
+        const char *p = content_length;
+        while (*p == ' ' || *p == '\t') p++;
+        if (*p < '0' || *p > '9') return GR_ERR_FORMAT;
+        unsigned long long v = 0;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            if (v > (~0ULL - 9) / 10) return GR_ERR_TOOBIG; /* more digits than any limit */
+            v = v * 10 + (unsigned)(*p - '0');
+        }
+        while (*p == ' ' || *p == '\t') p++;
+        if (*p) return GR_ERR_FORMAT;
+        if (v > max) return GR_ERR_TOOBIG;
+        *want = (size_t)v;
+        return GR_OK;
+    }
+    if (transfer_encoding && *transfer_encoding) {
+        if (max == 0) return GR_ERR_TOOBIG;
+        *want = max;
+    }
+    return GR_OK;
+}

@@ -34,6 +34,14 @@ int web_parse_long(const char *s, long min, long max, long def, long *out);
  * start with '/', has an empty segment, too many or too long segments. */
 int web_split_path(const char *path, char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN]);
 
+/* The body a request announces on its headers (issue 12: judged before any
+ * body byte is read): content_length and transfer_encoding are the header
+ * values or NULL, max the route's largest body. GR_OK with *want the bytes
+ * to reserve (0: no body; a chunked body reserves max itself, at least 1);
+ * GR_ERR_TOOBIG when more than max is announced; GR_ERR_FORMAT when
+ * Content-Length is not a plain decimal number. */
+int web_parse_body_length(const char *content_length, const char *transfer_encoding, size_t max, size_t *want);
+
 /* Parse a request body that must be one JSON object. On GR_OK *out is a new
  * reference owned by the caller. GR_ERR_FORMAT with a message in err for
  * empty bodies, malformed JSON and non-objects. */

@@ -18,6 +18,12 @@ void web_reply_response(web_req_t *r, unsigned status, struct MHD_Response *resp
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    web_reply_hsts(r, resp);
+}
+
+void web_reply_hsts(const web_req_t *r, struct MHD_Response *resp) {
+    /* Over HTTPS the browser is told to come back only over HTTPS (a year). */
+    if (r->ctx->tls) MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
 
 void web_reply_bytes(web_req_t *r, unsigned status, const char *ctype, const void *data, size_t len) {

@@ -16,8 +16,14 @@
 #include <stddef.h>
 
 #define WEB_SESSION_COOKIE "gr_session"
+#define WEB_BODY_LOGIN (16u << 10) /* largest body of login, logout, /me, password */
+#define WEB_BODY_JSON (1u << 20)   /* largest JSON body of the other routes */
 
-typedef struct web_req {
+typedef struct web_req web_req_t;
+/* What the router calls for a path. */
+typedef void web_handler_t(web_req_t *r);
+
+struct web_req {
     web_ctx_t *ctx;
     struct MHD_Connection *conn;
     const char *method;
@@ -30,9 +36,13 @@ typedef struct web_req {
     char segs[WEB_MAX_SEGS][WEB_MAX_SEG_LEN];
     int nsegs;
 
+    web_handler_t *handler;         /* set by web_router_judge on the headers */
+    size_t body_max;                /* the route's largest body (web_router_judge) */
+    size_t reserved;                /* bytes of the server's body budget held (server.c) */
+
     char *body;                     /* NUL-terminated copy of the body */
     size_t body_len, body_cap;
-    int too_big;
+    int too_big;                    /* a chunked body outgrew body_max: dropped, answered 413 */
 
     int authed;
     web_session_t sess;
@@ -43,10 +53,7 @@ typedef struct web_req {
 
     unsigned status;
     struct MHD_Response *resp;
-} web_req_t;
-
-/* What the router calls for a path. */
-typedef void web_handler_t(web_req_t *r);
+};
 
 /* ---- replies (reply.c): each sets r->status and r->resp, replacing an earlier one ---- */
 
@@ -61,6 +68,10 @@ void web_reply_bytes(web_req_t *r, unsigned status, const char *ctype, const voi
 /* A response made by the caller (stolen), with the common security headers
  * added; NULL answers 500 without a body. */
 void web_reply_response(web_req_t *r, unsigned status, struct MHD_Response *resp);
+
+/* Strict-Transport-Security on resp when the server speaks HTTPS
+ * (web_reply_response adds it; for responses made otherwise). */
+void web_reply_hsts(const web_req_t *r, struct MHD_Response *resp);
 
 /* ---- the request (request.c) ---- */
 

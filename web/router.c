@@ -8,6 +8,13 @@
  *
  * Everything but /healthz, the pages and POST /api/v1/login needs a session
  * cookie, and a state-changing request its session's X-CSRF-Token.
+ *
+ * A request is judged on its headers (web_router_judge, called by server.c
+ * before any body byte is read): the path, the session, the CSRF token and
+ * the route are settled there and refused at once (401/403/404/405), and
+ * the route names its largest body (login and JSON a few KB to 1 MB, photos
+ * and imports web.max_upload_mb). web_router_dispatch runs the route once
+ * the body is in.
  */
 #include "web/router.h"
 #include "firmware/core/err.h"
@@ -26,6 +33,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The largest body a route reads (web_req_t.body_max): */
+#define BODY_NONE 0      /* pages, streams, /healthz, /metrics: no body */
+#define BODY_LOGIN 1     /* the session's own requests (login, password): WEB_BODY_LOGIN */
+#define BODY_JSON 2      /* a JSON object: WEB_BODY_JSON */
+#define BODY_UPLOAD 3    /* a photo or a vCard/CSV file: web.max_upload_mb */
+
 /* An endpoint under /api/v1: the first entry that matches answers. */
 typedef struct {
     const char *name;   /* segs[2] */
@@ -33,43 +46,64 @@ typedef struct {
     const char *sub;    /* segs[3] must be this (NULL: anything) */
     const char *method; /* only this method (NULL: any; the handler answers 405 itself) */
     web_handler_t *fn;
+    int body;           /* BODY_*: the largest body it reads */
 } route_t;
 
 static const route_t api_routes[] = {
     /* the session: account.c; the System and Settings pages: api.c, settings.c, logs.c, stream.c */
-    {"login", 3, 3, NULL, NULL, web_account_route}, {"logout", 3, 3, NULL, NULL, web_account_route},
-    {"me", 3, 3, NULL, NULL, web_account_route}, {"password", 3, 3, NULL, NULL, web_account_route},
-    {"status", 3, 3, NULL, NULL, web_api_status}, {"settings", 3, 3, NULL, NULL, web_settings_route},
-    {"logs", 3, 3, NULL, NULL, web_logs_route}, {"events", 3, 3, NULL, NULL, web_stream_events},
-    {"users", 3, 5, NULL, NULL, web_accounts_route}, /* accounts.c */
+    {"login", 3, 3, NULL, NULL, web_account_route, BODY_LOGIN},
+    {"logout", 3, 3, NULL, NULL, web_account_route, BODY_LOGIN},
+    {"me", 3, 3, NULL, NULL, web_account_route, BODY_LOGIN},
+    {"password", 3, 3, NULL, NULL, web_account_route, BODY_LOGIN},
+    {"status", 3, 3, NULL, NULL, web_api_status, BODY_JSON},
+    {"settings", 3, 3, NULL, NULL, web_settings_route, BODY_JSON},
+    {"logs", 3, 3, NULL, NULL, web_logs_route, BODY_JSON},
+    {"events", 3, 3, NULL, NULL, web_stream_events, BODY_NONE},
+    {"users", 3, 5, NULL, NULL, web_accounts_route, BODY_JSON}, /* accounts.c */
     /* the CRM: api.c */
-    {"contacts", 3, 5, NULL, NULL, web_api_records}, {"companies", 3, 5, NULL, NULL, web_api_records},
-    {"leads", 3, 5, NULL, NULL, web_api_records}, {"deals", 3, 5, NULL, NULL, web_api_records},
-    {"visits", 3, 4, NULL, NULL, web_api_visits}, {"notifications", 3, 5, NULL, NULL, web_api_notifications},
+    {"contacts", 4, 4, "import", "POST", web_api_records, BODY_UPLOAD},
+    {"contacts", 3, 5, NULL, NULL, web_api_records, BODY_JSON},
+    {"companies", 3, 5, NULL, NULL, web_api_records, BODY_JSON},
+    {"leads", 3, 5, NULL, NULL, web_api_records, BODY_JSON},
+    {"deals", 3, 5, NULL, NULL, web_api_records, BODY_JSON},
+    {"visits", 3, 4, NULL, NULL, web_api_visits, BODY_JSON},
+    {"notifications", 3, 5, NULL, NULL, web_api_notifications, BODY_JSON},
     /* photos go to media.c, the rest of their resource to api.c and faces.c */
-    {"scans", 3, 3, NULL, "POST", web_media_scan}, {"scans", 4, 4, "save", "POST", web_media_scan_save},
-    {"scans", 3, 4, NULL, NULL, web_api_scans},
-    {"people", 3, 3, NULL, "POST", web_media_enroll}, {"people", 3, 4, NULL, NULL, web_api_people},
-    {"faces", 3, 3, NULL, "POST", web_media_enroll}, {"faces", 3, 5, NULL, NULL, web_faces_route},
+    {"scans", 3, 3, NULL, "POST", web_media_scan, BODY_UPLOAD},
+    {"scans", 4, 4, "save", "POST", web_media_scan_save, BODY_JSON},
+    {"scans", 3, 4, NULL, NULL, web_api_scans, BODY_JSON},
+    {"people", 3, 3, NULL, "POST", web_media_enroll, BODY_UPLOAD},
+    {"people", 3, 4, NULL, NULL, web_api_people, BODY_JSON},
+    {"faces", 3, 3, NULL, "POST", web_media_enroll, BODY_UPLOAD},
+    {"faces", 3, 5, NULL, NULL, web_faces_route, BODY_JSON},
 };
 
 static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
-static void route_api(web_req_t *r) {
+/* The /api/v1 entry answering r, or NULL after a 404 reply. */
+static const route_t *find_api(web_req_t *r) {
     int n = r->nsegs;
     if (n < 3) {
         web_reply_error(r, 404, "not_found", "see docs/API.md for the endpoints");
-        return;
+        return NULL;
     }
     for (size_t i = 0; i < sizeof api_routes / sizeof api_routes[0]; i++) {
         const route_t *rt = &api_routes[i];
         if (is(r->segs[2], rt->name) && n >= rt->min_n && n <= rt->max_n &&
-            (!rt->sub || (n > 3 && is(r->segs[3], rt->sub))) && (!rt->method || is(r->method, rt->method))) {
-            rt->fn(r);
-            return;
-        }
+            (!rt->sub || (n > 3 && is(r->segs[3], rt->sub))) && (!rt->method || is(r->method, rt->method)))
+            return rt;
     }
     web_reply_error(r, 404, "not_found", "no such endpoint (see docs/API.md)");
+    return NULL;
+}
+
+static size_t body_bytes(const web_req_t *r, int body) {
+    switch (body) {
+    case BODY_NONE: return 0;
+    case BODY_LOGIN: return WEB_BODY_LOGIN;
+    case BODY_UPLOAD: return r->ctx->max_upload;
+    default: return WEB_BODY_JSON;
+    }
 }
 
 static int is_loopback(const char *client) {
@@ -92,57 +126,69 @@ static int load_session(web_req_t *r) {
     return r->authed;
 }
 
-void web_router_dispatch(web_req_t *r) {
+int web_router_judge(web_req_t *r) {
     char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
     int n = web_split_path(r->url, segs);
     if (n < 0) {
         web_reply_error(r, 404, "not_found", "no such path");
-        return;
+        return 0;
     }
     r->nsegs = n;
+    r->body_max = 0;
     const char *m = r->method;
     if (n == 1 && is(segs[0], "healthz")) {
-        web_metrics_healthz(r);
-        return;
+        r->handler = web_metrics_healthz;
+        return 1;
     }
     int api = n >= 2 && is(segs[0], "api") && is(segs[1], "v1");
     int is_login = api && n == 3 && is(segs[2], "login");
     int is_metrics = n == 1 && is(segs[0], "metrics");
     int is_stream = n == 1 && is(segs[0], "stream.mjpg");
     if (!api && !is_metrics && !is_stream) {
-        web_pages_route(r);
-        return;
-    }
-    if (n >= 1 && is(segs[0], "api") && !api) {
-        web_reply_error(r, 404, "not_found", "the API lives under /api/v1");
-        return;
+        if (n >= 1 && is(segs[0], "api")) {
+            web_reply_error(r, 404, "not_found", "the API lives under /api/v1");
+            return 0;
+        }
+        r->handler = web_pages_route;
+        if (is(m, "GET") || is(m, "HEAD")) return 1;
+        web_pages_route(r); /* 405 at once, whatever body follows */
+        return 0;
     }
     if (!is_login) {
         int ok = load_session(r);
-        if (ok < 0) return;
+        if (ok < 0) return 0;
         if (!ok && !(is_metrics && is_loopback(r->client))) {
             web_reply_error(r, 401, "unauthorized", "log in first (POST /api/v1/login)");
-            return;
+            return 0;
         }
         if (ok && is_state_changing(m)) {
             const char *csrf = web_req_header(r, "X-CSRF-Token");
             if (!csrf || !web_auth_token_equal(csrf, r->sess.csrf)) {
                 web_reply_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header");
-                return;
+                return 0;
             }
         }
-        if (ok && !web_req_password_ok(r)) return; /* a first login changes its password first */
+        if (ok && !web_req_password_ok(r)) return 0; /* a first login changes its password first */
+    }
+    if (is_metrics) {
+        r->handler = web_metrics_route;
+    } else if (is_stream) {
+        r->handler = web_stream_mjpeg;
+    } else {
+        const route_t *rt = find_api(r);
+        if (!rt) return 0;
+        r->handler = rt->fn;
+        r->body_max = body_bytes(r, rt->body);
     }
     /* A read keeps the connection its session was checked on, so it queues
      * for the pool once, not twice. Everything else gives it back and takes
-     * one again when needed: a card scan or a face enrolment runs for
-     * seconds without holding one of the pool's, a stream or the event feed
-     * for as long as the browser stays. */
+     * one again when needed: a body may take long to arrive, a card scan or a
+     * face enrolment runs for seconds without holding one of the pool's, a
+     * stream or the event feed for as long as the browser stays. */
     if (!(api && is(m, "GET") && !(n == 3 && is(segs[2], "events")))) web_req_release_db(r);
-    if (is_metrics)
-        web_metrics_route(r);
-    else if (is_stream)
-        web_stream_mjpeg(r);
-    else
-        route_api(r);
+    return 1;
+}
+
+void web_router_dispatch(web_req_t *r) {
+    if (r->handler) r->handler(r);
 }

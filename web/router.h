@@ -7,7 +7,12 @@
 
 #include "web/request.h"
 
-/* Answer r (sets r->status and r->resp). */
+/* The header stage, before any body byte is read: the path, the session and
+ * CSRF token, the route. Returns 1 with r->handler and r->body_max (the
+ * route's largest body) set, or 0 after replying 401/403/404/503. */
+int web_router_judge(web_req_t *r);
+
+/* Answer r, once judged and its body read (sets r->status and r->resp). */
 void web_router_dispatch(web_req_t *r);
 
 #endif

@@ -3,6 +3,11 @@
  * ring's JPEG frames). Each runs in its connection's own thread and blocks
  * in the bus or ring with a 1 s time-out, so shutdown (web_server_close sets
  * `stopping`) ends it within a second.
+ *
+ * A stream outlives the request that opened it, so it checks its session
+ * again every ctx->stream_recheck_s (WEB_STREAM_RECHECK_S, 10 s) between two
+ * messages or frames, and ends when the session is gone: logged out, ended
+ * by a password change, or expired.
  */
 #define GR_LOG_MODULE "web"
 #include "web/stream.h"
@@ -25,6 +30,39 @@ static int topic_public(const char *t) {
     static const char *prefixes[] = {"visit.", "lead.", "notify.", "sync.", "scan.", "storage.", "person.", "contact."};
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
         if (strncmp(t, prefixes[i], strlen(prefixes[i])) == 0) return 1;
+    return 0;
+}
+
+/* The session a stream was opened with, checked again now and then. */
+typedef struct {
+    char token[WEB_TOKEN_HEX];
+    double checked; /* monotonic */
+} stream_session_t;
+
+static void session_init(stream_session_t *ss, const web_req_t *r) {
+    snprintf(ss->token, sizeof ss->token, "%s", r->token);
+    ss->checked = gr_now_mono();
+}
+
+/* 1 while the stream may go on: its session was live at the last check,
+ * made when ctx->stream_recheck_s has passed since the one before. A
+ * database that cannot be reached ends the stream too (the page reopens it
+ * and is asked to log in if need be). */
+static int session_live(web_ctx_t *ctx, stream_session_t *ss) {
+    double now = gr_now_mono();
+    if (now - ss->checked < ctx->stream_recheck_s) return 1;
+    ss->checked = now;
+    crm_store_t *st = NULL;
+    int slot = web_dbpool_take(ctx->db, &st);
+    int rc = GR_ERR_IO;
+    if (slot >= 0) {
+        web_session_t sess;
+        rc = web_auth_session(ctx->auth, st, ss->token, &sess);
+        web_dbpool_give(ctx->db, slot);
+    }
+    if (rc == GR_OK) return 1;
+    atomic_fetch_add(&ctx->stats.stream_ends, 1);
+    LOG_I("a stream ended: its session is gone (%s)", rc == GR_ERR_AUTH ? "logged out or expired" : gr_strerror(rc));
     return 0;
 }
 
@@ -79,6 +117,8 @@ static void reply_stream(web_req_t *r, size_t block, MHD_ContentReaderCallback r
     }
     MHD_add_response_header(resp, "Content-Type", ctype);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Connection", "close"); /* a stream that ends ends its connection */
+    web_reply_hsts(r, resp);
     if (strcmp(ctype, "text/event-stream") == 0) MHD_add_response_header(resp, "X-Accel-Buffering", "no");
     r->timed = 0;
     if (r->resp) MHD_destroy_response(r->resp);
@@ -88,6 +128,7 @@ static void reply_stream(web_req_t *r, size_t block, MHD_ContentReaderCallback r
 
 typedef struct {
     web_ctx_t *ctx;
+    stream_session_t session;
     gr_bus_sub_t *sub;
     char *pending;      /* text not yet handed to libmicrohttpd */
     size_t len, off;
@@ -122,6 +163,7 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max) {
             break;
         }
         if (atomic_load(&e->ctx->stopping)) return MHD_CONTENT_READER_END_OF_STREAM;
+        if (!session_live(e->ctx, &e->session)) return MHD_CONTENT_READER_END_OF_STREAM;
         char *topic = NULL, *json = NULL;
         int rc = gr_bus_next(e->sub, &topic, &json, 1000);
         if (rc == GR_ERR_STOPPED) return MHD_CONTENT_READER_END_OF_STREAM;
@@ -163,6 +205,7 @@ void web_stream_events(web_req_t *r) {
     events_t *e = admit(r, &EVENTS, s->bus, &s->stats.event_clients, sizeof *e);
     if (!e) return;
     e->ctx = s;
+    session_init(&e->session, r);
     e->first = 1;
     e->last_send = gr_now_mono();
     e->sub = gr_bus_subscribe(s->bus, "", EVENT_DEPTH);
@@ -176,6 +219,7 @@ void web_stream_events(web_req_t *r) {
 
 typedef struct {
     web_ctx_t *ctx;
+    stream_session_t session;
     gr_ring_frame_t frame;
     int holding;
     uint64_t last_seq;
@@ -214,6 +258,7 @@ static ssize_t mjpeg_read(void *cls, uint64_t pos, char *buf, size_t max) {
     mjpeg_t *m = cls;
     while (!m->holding) {
         if (atomic_load(&m->ctx->stopping)) return MHD_CONTENT_READER_END_OF_STREAM;
+        if (!session_live(m->ctx, &m->session)) return MHD_CONTENT_READER_END_OF_STREAM;
         int rc = gr_ring_get(m->ctx->ring, m->last_seq, 1000, &m->frame);
         if (rc == GR_ERR_STOPPED) return MHD_CONTENT_READER_END_OF_STREAM;
         if (rc == GR_OK) {
@@ -257,6 +302,7 @@ void web_stream_mjpeg(web_req_t *r) {
     mjpeg_t *m = admit(r, &MJPEG, s->ring, &s->stats.stream_clients, sizeof *m);
     if (!m) return;
     m->ctx = s;
+    session_init(&m->session, r);
     m->last_frame = gr_now_mono();
     /* Wait briefly for the first frame, so a board without a camera answers
      * 503 instead of an empty stream. */

@@ -39,6 +39,7 @@
 #include "crm/worker.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -430,6 +431,10 @@ static void supervise(daemon_t *d, const sigset_t *sigs) {
 }
 
 int main(int argc, char **argv) {
+    /* The database, snapshots, keys and settings it writes are the visitors'
+     * data: readable by greeterd's user only, however it is started (the
+     * systemd unit sets the same UMask; a start by hand did not). */
+    umask(077);
     daemon_t d = {0};
     int rc = parse_args(&d, argc, argv);
     if (rc >= 0) {

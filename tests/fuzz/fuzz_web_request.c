@@ -1,6 +1,8 @@
 /* libFuzzer target for what the web server reads from the network before
  * any handler sees it: the request path (router and static files), numbers
- * in the query string, JSON bodies and multipart/form-data uploads.
+ * in the query string, JSON bodies and multipart/form-data uploads, and the
+ * header stage's body length (Content-Length / Transfer-Encoding against a
+ * route's limit, issue 12).
  * Input: first line = Content-Type / path / query value, the rest = body. */
 #include "firmware/core/err.h"
 #include "web/parse.h"
@@ -33,6 +35,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct sockaddr_storage ss;
     socklen_t sl;
     web_parse_listen(head, &ss, &sl);
+
+    /* the header stage: never more than the route's limit is reserved */
+    size_t limits[] = {0, 16u << 10, 1u << 20, 20u << 20};
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        size_t want = 12345;
+        int rc = web_parse_body_length(head, NULL, limits[i], &want);
+        if (rc == GR_OK && want > limits[i]) abort();
+        if (rc != GR_OK && want != 0) abort();
+        rc = web_parse_body_length(NULL, hl ? head : NULL, limits[i], &want);
+        if (rc == GR_OK && want > limits[i]) abort();
+    }
 
     const void *part;
     size_t plen;
