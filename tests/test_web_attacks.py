@@ -131,7 +131,14 @@ def login(d):
     if st != 200:
         raise SystemExit("login failed: %d %s" % (st, data))
     cookie = h.get("Set-Cookie", "").split(";")[0]
-    return cookie, json.loads(data)["csrf_token"]
+    csrf = json.loads(data)["csrf_token"]
+    # A first login changes the initial password before anything else works.
+    st, h, data = request(d.port, "POST", "/api/v1/password",
+                          json.dumps({"old_password": pw, "new_password": "attack test pass 42"}),
+                          {"Content-Type": "application/json", "Cookie": cookie, "X-CSRF-Token": csrf})
+    if st != 200:
+        raise SystemExit("password change failed: %d %s" % (st, data))
+    return cookie, csrf
 
 
 class Probe(threading.Thread):
