@@ -364,10 +364,12 @@ static int cmd_watch(const gr_config_t *cfg, const vis_store_opener_t *stores, i
         double cpu = cpu_seconds() - cpu0, wall = gr_now_mono() - wall1;
         fprintf(stderr,
                 "{\"mode\":\"%s\",\"frames\":%ld,\"wall_s\":%.3f,\"fps\":%.1f,\"cpu_s\":%.3f,\"cpu_load_s\":%.3f,"
-                "\"motion_frames\":%ld,\"detect_runs\":%ld,\"detect_mpixels\":%.2f,\"samples\":%ld,"
+                "\"motion_frames\":%ld,\"scans\":%ld,\"motion_searches\":%ld,\"motion_skipped\":%ld,"
+                "\"detect_runs\":%ld,\"detect_mpixels\":%.2f,\"scan_mpixels\":%.2f,\"motion_mpixels\":%.2f,\"samples\":%ld,"
                 "\"descriptors\":%ld,\"events\":%ld,\"dropped_frames\":%ld,\"dropped_samples\":%ld}\n",
                 every ? "every-frame" : "tracked", s.frames, wall, wall > 0 ? s.frames / wall : 0.0, cpu, cpu_load,
-                s.motion_frames, s.detect_runs, s.detect_pixels / 1e6, s.samples, s.descriptors, s.events,
+                s.motion_frames, s.scans, s.motion_searches, s.motion_skipped, s.detect_runs, s.detect_pixels / 1e6,
+                s.scan_pixels / 1e6, s.motion_pixels / 1e6, s.samples, s.descriptors, s.events,
                 s.dropped_frames, s.dropped_samples);
     }
     (void)wall0;

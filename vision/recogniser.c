@@ -180,11 +180,23 @@ static void recognise(vis_engine_t *e, job_t *j) {
             return;
         }
         /* one more template when it adds variety and the person has room */
-        int add = v->n_desc > 0 && v->distance > 0.25f &&
+        int add = v->n_desc > 0 && !v->weak[0] && v->distance > 0.25f &&
                   vis_gallery_person_templates(e->gallery, v->person_id) < (size_t)e->o.max_templates;
         emit(e, j, &b->crop, j->frame, j->t, &j->box, v->person_id, 0, v->distance, add ? v->desc[0] : NULL,
              add ? v->quality : NULL, add, j->track);
     } else {
+        /* templates only from whole faces of enrolment size (the tracker
+         * guarantees at least one) */
+        int whole = 0;
+        for (int i = 0; i < v->n_desc; i++)
+            if (!v->weak[i]) {
+                if (whole != i) {
+                    memcpy(v->desc[whole], v->desc[i], sizeof v->desc[0]);
+                    v->quality[whole] = v->quality[i];
+                }
+                v->weak[whole++] = 0;
+            }
+        v->n_desc = whole;
         int keep = e->o.remember_unknown ? (v->n_desc < e->o.max_templates ? v->n_desc : e->o.max_templates) : 0;
         emit(e, j, &b->crop, j->frame, j->t, &j->box, 0, 1, 0, keep ? v->desc[0] : NULL, keep ? v->quality : NULL, keep,
              j->track);
