@@ -36,7 +36,7 @@ const int W = 640, H = 480, FPS = 15;
 struct Visit {
     std::string identity;
     int photo;        // 1..5
-    int face_px;      // detector-sized face width (0.6 x the drawn chip)
+    int face_px;      // the face box dlib's detector reports (about 0.9 x the drawn chip)
     double t0;        // arrival (s); the face slides in over ENTER_S unless t0 == 0
     double stand_s;   // standing in place
     int cx, cy;       // where the face centre stands
@@ -50,6 +50,9 @@ struct Visit {
 };
 
 const double ENTER_S = 0.8;
+// dlib's box around a face drawn from a 150x150 identity chip is about 0.9
+// times the chip (measured with `greeter faces watch` on these videos)
+const double CHIP_TO_BOX = 0.9;
 
 struct Walker {  // a person seen from behind, crossing
     double t0, speed;  // px/s, sign = direction
@@ -65,7 +68,7 @@ bool visit_pos(const Visit &v, double t, double *x, double *y, double *tilt) {
     double enter = v.t0 == 0 ? 0 : ENTER_S;
     double t_end = v.t0 + enter + v.stand_s + ENTER_S;
     if (t < v.t0 || t > t_end) return false;
-    double off = v.face_px / 0.6 + 40;  // fully outside
+    double off = v.face_px / CHIP_TO_BOX * 1.6 + 40;  // fully outside, shoulders included
     double edge = v.from_left ? -off : W + off;
     double k;
     if (t < v.t0 + enter) k = smooth((t - v.t0) / enter);
@@ -81,7 +84,7 @@ bool visit_pos(const Visit &v, double t, double *x, double *y, double *tilt) {
 // Paste a gray face chip (size s, rotated by tilt) with a soft elliptical
 // edge, on a body, centred at (x, y).
 void draw_visitor(cv::Mat &img, const cv::Mat &chip, int face_px, double x, double y, double tilt, const cv::Scalar &coat) {
-    int s = (int)std::lround(face_px / 0.6);
+    int s = (int)std::lround(face_px / CHIP_TO_BOX);
     // body: shoulders and torso below the head
     cv::ellipse(img, cv::Point((int)x, (int)(y + s * 1.25)), cv::Size((int)(s * 0.85), (int)(s * 0.7)), 0, 180, 360, coat,
                 cv::FILLED, cv::LINE_AA);
@@ -165,7 +168,7 @@ int main(int argc, char **argv) {
         {ids[0], 1, 120, 0.0, 4.5, 300, 200, 4, 3, 0, false},      // in view at frame 0, standing
         {ids[1], 2, 95, 7.0, 10.0, 330, 210, 0, 0, 1, false},      // stands perfectly still for 10 s
         {ids[2], 3, 150, 19.0, 5.0, 240, 190, -10, 4, 0, true},    // tilted; a passer-by crosses in front
-        {ids[3], 1, 72, 26.0, 6.0, 470, 170, 3, 2, 1, false},      // small and distant
+        {ids[3], 1, 80, 26.0, 6.0, 470, 170, 3, 2, 1, false},      // small and distant
         {ids[0], 3, 110, 33.5, 6.0, 180, 210, 6, 3, 0, false},     // two at once: arrives first ...
         {ids[1], 4, 130, 35.5, 5.0, 460, 200, -5, 3, 1, false},    // ... and this one joins
         {ids[2], 1, 80, 45.0, 10.0, 350, 180, 8, 0, 1, false},     // returns (26 s later), still for 10 s
@@ -181,6 +184,10 @@ int main(int argc, char **argv) {
             v.from_left = !v.from_left;
             v.tilt_deg = -v.tilt_deg;
             v.photo = v.photo % 5 + 1;
+            // stuart5.png is a profile (dlib's detector finds no face in the
+            // photo itself, vision.max_yaw refuses it): not a visit anyone
+            // could recognise from the front
+            if (v.identity == "stuart" && v.photo == 5) v.photo = 1;
         }
     }
     double duration = 0;
@@ -261,7 +268,7 @@ int main(int argc, char **argv) {
             Visit &v = vs[i];
             if (!visit_pos(v, t, &x, &y, &tilt)) continue;
             draw_visitor(frame, chips[i], v.face_px, x, y, tilt, coats[i % coats.size()]);
-            double half = v.face_px / 0.6 * 0.5 * 0.8;  // the face inside the chip
+            double half = v.face_px / CHIP_TO_BOX * 0.5;  // the chip
             if (x - half >= 0 && x + half <= W && y - half >= 0 && y + half <= H) {
                 if (v.start < 0) v.start = f;
                 v.end = f;
