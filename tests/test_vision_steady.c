@@ -5,7 +5,10 @@
  * - after a restart of the engine, the same person, now far away (a face of
  *   about 70 px) and still, is recognised as the person stored before;
  * - a face smaller than min_enrol_px never makes a new person or a template,
- *   however long it stays.
+ *   however long it stays;
+ * - enrolling a photo of a face the camera already knows names that
+ *   identity instead of making a second one;
+ * - a suppression entry is recognised and nothing is stored.
  * Skips (77) when the models are not fetched. */
 #include "tests/testutil.h"
 
@@ -13,6 +16,9 @@
 #include "tests/test_vision_fake.h"
 #include "vision/engine.h"
 #include "vision/image.h"
+#include "vision/vision.h"
+
+#include "firmware/core/config.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -37,6 +43,17 @@ static void on_event(const vis_event_t *ev, void *ud) {
 static const char *models_dir(void) {
     const char *m = getenv("GREETER_MODELS_DIR");
     return m && *m ? m : "models/data";
+}
+
+static int read_file(const char *path, void **out, size_t *len) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return -1;
+    unsigned char *buf = malloc(1 << 20);
+    size_t n = buf ? fread(buf, 1, 1 << 20, fp) : 0;
+    fclose(fp);
+    *out = buf;
+    *len = n;
+    return buf && n > 0 ? 0 : -1;
 }
 
 static vis_engine_opts_t defaults(void) {
@@ -124,9 +141,45 @@ static void still_at_start_then_far_after_restart(void **state) {
     assert_true(seen.ev[1].t - 100.0 <= 2.0);
     assert_true(seen.ev[1].box.w >= 60 && seen.ev[1].box.w < 80); /* below the detector's own 80 px window */
     assert_int_equal(fake.n_templates, templates);                /* a small face adds no template */
+
+    /* 3: staff enrol a photo of them with a name: the identity the camera
+     * knew ("Visitor #1") is named, no second identity */
+    gr_config_t *cfg = gr_config_new();
+    assert_non_null(cfg);
+    assert_int_equal(gr_config_set(cfg, "models.dir", models_dir(), err, sizeof err), GR_OK);
+    vis_faces_t *vf = NULL;
+    assert_int_equal(vis_faces_open(cfg, &vf), GR_OK);
+    void *jpg = NULL;
+    size_t jpg_len = 0;
+    assert_int_equal(read_file(tu_data("faces/frame300.jpg"), &jpg, &jpg_len), 0);
+    vis_enrolled_t res;
+    assert_int_equal(vis_faces_enroll_ex(vf, &st, 0, "Howard", jpg, jpg_len, &res, err, sizeof err), GR_OK);
+    assert_true(res.matched);
+    assert_int_equal(res.person_id, person);
+    assert_int_equal(fake.n_people, 1);
+    assert_string_equal(fake.people[0].label, "Howard");
+
+    /* 4: erased at their request, kept as a suppression entry: the camera
+     * recognises the face and stores nothing */
+    fake.people[0].suppressed = 1;
+    int visits_before = fake.n_visits, templates_before = fake.n_templates;
+    e = open_engine(&o, &st, &seen);
+    stand_still(e, &near, 200.0, 4.0, &index);
+    vis_engine_stats(e, &s);
+    vis_engine_close(e);
+    assert_int_equal(seen.n, 2);
+    assert_true(s.suppressed >= 1);
+    assert_int_equal(fake.n_visits, visits_before);
+    assert_int_equal(fake.n_templates, templates_before);
+    assert_int_equal(fake.n_people, 1);
+    /* and a photo of them is refused too */
+    assert_int_equal(vis_faces_enroll_ex(vf, &st, 0, "Howard", jpg, jpg_len, &res, err, sizeof err), GR_ERR_EXISTS);
+    free(jpg);
+    vis_faces_close(vf);
+    gr_config_free(cfg);
     pthread_mutex_destroy(&seen.mu);
 
-    /* 3: nobody known; the small face alone never makes a person */
+    /* 5: nobody known; the small face alone never makes a person */
     static tv_store_t empty;
     vis_store_t st2 = tv_ops(&empty);
     seen_t seen2 = {.n = 0};

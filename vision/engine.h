@@ -77,6 +77,7 @@ typedef struct {
     long samples, dropped_samples;
     long descriptors;
     long events;
+    long suppressed;            /* verdicts for suppression entries (nothing stored) */
 } vis_engine_stats_t;
 
 /* Called on the recogniser thread for every visit event. */

@@ -15,6 +15,7 @@
 #include "firmware/core/bus.h"
 #include "firmware/core/config.h"
 #include "firmware/core/ring.h"
+#include "vision/face.h"
 #include "vision/store.h"
 
 #include <stddef.h>
@@ -40,13 +41,27 @@ typedef struct vis_faces vis_faces_t;
 int vis_faces_open(const gr_config_t *cfg, vis_faces_t **out) __attribute__((warn_unused_result));
 void vis_faces_close(vis_faces_t *f);
 
-/* Enrol the largest face in an encoded image (JPEG/PNG bytes) into st: as
- * a new known person named `label` when person_id is 0, else as one more
- * template of that person. *out_person gets the id. Errors: GR_ERR_FORMAT
- * (not an image), GR_ERR_EMPTY (no usable face), GR_ERR_NOTFOUND (no such
- * person), the store's. */
+/* Enrol the largest face in an encoded image (JPEG/PNG bytes) into st.
+ * person_id 0: when the face matches an identity st already has (a visitor
+ * the camera knows as "Visitor #8"), that identity is named `label` and
+ * gets the template; else a new known person named `label`. person_id set:
+ * one more template of that person (renamed when label is given).
+ * *out_person gets the id. Errors: GR_ERR_FORMAT (not an image),
+ * GR_ERR_EMPTY (no usable face), GR_ERR_NOTFOUND (no such person),
+ * GR_ERR_EXISTS (the face is a suppression entry), the store's. */
 int vis_faces_enroll(vis_faces_t *f, const vis_store_t *st, long long person_id, const char *label,
                      const void *img, size_t len, long long *out_person, char *err, size_t errlen);
+
+typedef struct {
+    long long person_id;  /* the identity enrolled into */
+    int matched;          /* 1: an identity the camera already knew was named */
+    float distance;       /* matched: its distance */
+    vis_box_t box;        /* the face in the photo */
+} vis_enrolled_t;
+
+/* vis_faces_enroll with what happened in *res. */
+int vis_faces_enroll_ex(vis_faces_t *f, const vis_store_t *st, long long person_id, const char *label,
+                        const void *img, size_t len, vis_enrolled_t *res, char *err, size_t errlen);
 
 /* `greeter faces ...`; argv[0] is "faces". `enroll` and `watch` open their
  * database (--db FILE, or the default) through stores. Returns a process
