@@ -239,6 +239,24 @@ static int suppressed(void *ctx, int64_t person_id) {
     return rc != GR_OK ? rc : sup ? 1 : 0;
 }
 
+static int label(void *ctx, int64_t person_id, char *buf, size_t len) {
+    crm_store_t *st = ctx;
+    buf[0] = '\0';
+    sqlite3_stmt *s;
+    int rc = crm_prep(st, "SELECT label FROM people WHERE id = ?1", &s);
+    if (rc) return rc;
+    sqlite3_bind_int64(s, 1, person_id);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(s, 0);
+        snprintf(buf, len, "%s", t ? (const char *)t : "");
+    } else {
+        rc = src == SQLITE_DONE ? GR_ERR_NOTFOUND : crm_store_error(st, src, "person label");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 void crm_face_store_bind(crm_store_t *st, vis_store_t *out) {
     *out = (vis_store_t){
         .ctx = st,
@@ -248,6 +266,7 @@ void crm_face_store_bind(crm_store_t *st, vis_store_t *out) {
         .end_visit = end_visit,
         .enroll = enroll,
         .suppressed = suppressed,
+        .label = label,
     };
 }
 

@@ -128,9 +128,17 @@ static inline int tv_suppressed(void *ctx, int64_t person_id) {
     return i >= 0 && f->people[i].suppressed;
 }
 
+static inline int tv_label(void *ctx, int64_t person_id, char *buf, size_t len) {
+    tv_store_t *f = ctx;
+    int i = tv_person(f, person_id);
+    if (i < 0) return GR_ERR_NOTFOUND;
+    snprintf(buf, len, "%s", f->people[i].label);
+    return GR_OK;
+}
+
 /* The operations on f. */
 static inline vis_store_t tv_ops(tv_store_t *f) {
-    return (vis_store_t){f, tv_load, tv_signature, tv_record_visit, tv_end_visit, tv_enroll, tv_suppressed};
+    return (vis_store_t){f, tv_load, tv_signature, tv_record_visit, tv_end_visit, tv_enroll, tv_suppressed, tv_label};
 }
 
 #endif

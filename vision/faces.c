@@ -160,3 +160,58 @@ int vis_faces_enroll(vis_faces_t *f, const vis_store_t *st, long long person_id,
     *out_person = rc == GR_OK ? res.person_id : 0;
     return rc;
 }
+
+int vis_faces_identify(vis_faces_t *f, const vis_store_t *st, const void *img, size_t len, vis_identified_t *out,
+                       int max, char *err, size_t errlen) {
+    if (!f || !st || max <= 0) {
+        snprintf(err, errlen, "nothing to identify with");
+        return GR_ERR_INVAL;
+    }
+    if (max > 32) max = 32;
+    vis_image_t im;
+    int rc = vis_image_decode(img, len, f->max_pixels, 1, 1, &im, err, errlen);
+    if (rc) return rc;
+    vis_box_t boxes[32];
+    vis_quality_t q[32];
+    float *desc = malloc((size_t)max * FMT_DESC_DIM * sizeof(float));
+    if (!desc) {
+        vis_image_free(&im);
+        return GR_ERR_NOMEM;
+    }
+    /* every face, not only the largest: vis_facemodels_find directly */
+    int n = vis_facemodels_find(f->fm, f->net, &im, 0, boxes, desc, q, max);
+    if (n == 0 && (long)im.w * im.h <= 1000L * 1000) n = vis_facemodels_find(f->fm, f->net, &im, 1, boxes, desc, q, max);
+    vis_image_free(&im);
+    if (n < 0) {
+        free(desc);
+        snprintf(err, errlen, "face analysis failed: %s", gr_strerror(n));
+        return n;
+    }
+    vis_gallery_t *g = vis_gallery_new();
+    if (!g) {
+        free(desc);
+        return GR_ERR_NOMEM;
+    }
+    rc = st->load_templates ? vis_gallery_load(g, st) : GR_OK;
+    if (rc != GR_OK) {
+        snprintf(err, errlen, "cannot read the face templates: %s", gr_strerror(rc));
+        n = rc;
+    }
+    for (int i = 0; i < n; i++) {
+        vis_identified_t *o = &out[i];
+        memset(o, 0, sizeof *o);
+        o->box = boxes[i];
+        o->quality = q[i].score;
+        vis_match_t m;
+        vis_gallery_search(g, desc + (size_t)i * FMT_DESC_DIM, &m);
+        o->person_id = m.person_id;
+        o->distance = m.person_id > 0 ? m.distance : -1;
+        o->margin = m.person_id > 0 && m.second_id > 0 ? m.second_distance - m.distance : -1;
+        o->known = m.person_id > 0 && vis_gallery_decide(&m, f->threshold, f->margin) == VIS_MATCH_KNOWN;
+        if (m.person_id > 0 && st->label) (void)st->label(st->ctx, m.person_id, o->label, sizeof o->label);
+        if (m.person_id > 0 && st->suppressed) o->suppressed = st->suppressed(st->ctx, m.person_id) == 1;
+    }
+    vis_gallery_free(g);
+    free(desc);
+    return n;
+}

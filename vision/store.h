@@ -74,6 +74,9 @@ typedef struct {
      * person's request that must not be stored again: no visit, no
      * snapshot, no event), 0 when not, or a GR_ERR_* code. NULL: never. */
     int (*suppressed)(void *ctx, int64_t person_id);
+    /* The person's label ("Visitor #8", a name, "Suppressed #9") into buf.
+     * GR_ERR_NOTFOUND. NULL: labels are not available. */
+    int (*label)(void *ctx, int64_t person_id, char *buf, size_t len);
 } vis_store_t;
 
 /* How a program lets vision's CLI open a store by file name (`greeter faces

@@ -63,6 +63,24 @@ typedef struct {
 int vis_faces_enroll_ex(vis_faces_t *f, const vis_store_t *st, long long person_id, const char *label,
                         const void *img, size_t len, vis_enrolled_t *res, char *err, size_t errlen);
 
+/* One face of a photo, as the camera would decide it. */
+typedef struct {
+    vis_box_t box;            /* in the photo's pixels */
+    long long person_id;      /* the nearest identity (0: the gallery is empty) */
+    char label[128];          /* its label ("" when the store gives none) */
+    int known;                /* 1: recognised (within the threshold, margin to the second best met) */
+    int suppressed;           /* the nearest identity is a suppression entry */
+    float distance;           /* to the nearest identity */
+    float margin;             /* second-best identity's distance minus distance (-1: no second) */
+    float quality;            /* the face's quality score */
+} vis_identified_t;
+
+/* Every face (up to max) of an encoded photo against the identities of st.
+ * Returns how many were found (0: none), or GR_ERR_FORMAT (not an image),
+ * GR_ERR_TOOBIG, the store's errors, with err. Nothing is stored. */
+int vis_faces_identify(vis_faces_t *f, const vis_store_t *st, const void *img, size_t len, vis_identified_t *out,
+                       int max, char *err, size_t errlen);
+
 /* `greeter faces ...`; argv[0] is "faces". `enroll` and `watch` open their
  * database (--db FILE, or the default) through stores. Returns a process
  * exit code. */
