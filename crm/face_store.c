@@ -257,6 +257,20 @@ static int label(void *ctx, int64_t person_id, char *buf, size_t len) {
     return rc;
 }
 
+static int distinct(void *ctx, int64_t a, int64_t b) {
+    int64_t n = 0;
+    sqlite3_stmt *s;
+    int rc = crm_prep(ctx, "SELECT count(*) FROM face_distinct WHERE person_a = min(?1, ?2) AND person_b = max(?1, ?2)", &s);
+    if (rc) return rc;
+    sqlite3_bind_int64(s, 1, a);
+    sqlite3_bind_int64(s, 2, b);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+    else rc = crm_store_error(ctx, src, "face pairs");
+    sqlite3_finalize(s);
+    return rc != GR_OK ? rc : n > 0;
+}
+
 void crm_face_store_bind(crm_store_t *st, vis_store_t *out) {
     *out = (vis_store_t){
         .ctx = st,
@@ -267,6 +281,7 @@ void crm_face_store_bind(crm_store_t *st, vis_store_t *out) {
         .enroll = enroll,
         .suppressed = suppressed,
         .label = label,
+        .distinct = distinct,
     };
 }
 

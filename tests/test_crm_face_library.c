@@ -66,6 +66,8 @@ static void correct_the_library(void **state) {
                                    "(SELECT max(id) FROM people)"),
                      1);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM face_distinct"), 1);
+    assert_int_equal(fs.distinct(fs.ctx, bob_id, alice), 1); /* what the camera asks */
+    assert_int_equal(fs.distinct(fs.ctx, alice, alice), 0);
     assert_int_equal(tc_int(db.st, "SELECT visit_count FROM people WHERE label = 'Alice'"), 0);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM audit_log WHERE action = 'face.not_this'"), 1);
     /* twice is refused, and a visit nobody has is not found */

@@ -138,7 +138,7 @@ static inline int tv_label(void *ctx, int64_t person_id, char *buf, size_t len) 
 
 /* The operations on f. */
 static inline vis_store_t tv_ops(tv_store_t *f) {
-    return (vis_store_t){f, tv_load, tv_signature, tv_record_visit, tv_end_visit, tv_enroll, tv_suppressed, tv_label};
+    return (vis_store_t){f, tv_load, tv_signature, tv_record_visit, tv_end_visit, tv_enroll, tv_suppressed, tv_label, NULL};
 }
 
 #endif

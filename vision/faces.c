@@ -90,6 +90,7 @@ static int64_t known_identity(vis_faces_t *f, const vis_store_t *st, const float
     if (vis_gallery_load(g, st) == GR_OK) {
         vis_match_t m;
         vis_gallery_search(g, desc, &m);
+        vis_gallery_apply_distinct(st, f->threshold, &m);
         if (vis_gallery_decide(&m, f->threshold, f->margin) == VIS_MATCH_KNOWN) {
             pid = m.person_id;
             *dist = m.distance;
@@ -204,6 +205,7 @@ int vis_faces_identify(vis_faces_t *f, const vis_store_t *st, const void *img, s
         o->quality = q[i].score;
         vis_match_t m;
         vis_gallery_search(g, desc + (size_t)i * FMT_DESC_DIM, &m);
+        vis_gallery_apply_distinct(st, f->threshold, &m);
         o->person_id = m.person_id;
         o->distance = m.person_id > 0 ? m.distance : -1;
         o->margin = m.person_id > 0 && m.second_id > 0 ? m.second_distance - m.distance : -1;

@@ -133,6 +133,7 @@ static void recognise(vis_engine_t *e, job_t *j) {
     }
     vis_match_t m;
     vis_gallery_search(e->gallery, desc, &m);
+    vis_gallery_apply_distinct(&e->st, e->o.threshold, &m);
     pthread_mutex_lock(&e->mu);
     e->stats.descriptors++;
     pthread_mutex_unlock(&e->mu);

@@ -77,6 +77,9 @@ typedef struct {
     /* The person's label ("Visitor #8", a name, "Suppressed #9") into buf.
      * GR_ERR_NOTFOUND. NULL: labels are not available. */
     int (*label)(void *ctx, int64_t person_id, char *buf, size_t len);
+    /* 1 when staff said a and b are different people ("not this person"),
+     * 0 when not, or a GR_ERR_* code. NULL: no such pairs. */
+    int (*distinct)(void *ctx, int64_t a, int64_t b);
 } vis_store_t;
 
 /* How a program lets vision's CLI open a store by file name (`greeter faces
