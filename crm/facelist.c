@@ -400,7 +400,7 @@ int crm_face_suppress(crm_store_t *st, int64_t id, const char *actor, json_t **o
     }
     json_t *res = NULL;
     int64_t sid = 0;
-    if ((rc = crm_face_forget(st, id, actor, &res, err, errlen)) != GR_OK) goto fail;
+    /* the entry first, so it never takes the erased identity's id */
     if ((rc = crm_exec_ids(st, "INSERT INTO people(label, known, suppressed) VALUES('Suppressed', 0, 1)", 0, 0)) != GR_OK)
         goto fail;
     sid = sqlite3_last_insert_rowid(crm_store_db(st));
@@ -418,6 +418,7 @@ int crm_face_suppress(crm_store_t *st, int64_t id, const char *actor, json_t **o
         sqlite3_finalize(s);
         if (rc != GR_OK) goto fail;
     }
+    if ((rc = crm_face_forget(st, id, actor, &res, err, errlen)) != GR_OK) goto fail;
     json_t *dj = json_pack("{s:I,s:I}", "erased", (json_int_t)id, "templates", (json_int_t)n);
     rc = dj ? crm_audit(st, actor, "face.suppress", "person", sid, dj) : GR_ERR_NOMEM;
     json_decref(dj);
@@ -435,4 +436,8 @@ out:
     free(d);
     json_decref(res);
     return rc;
+}
+
+int crm_face_visit_owner(crm_store_t *st, int64_t visit_id, int64_t *person) {
+    return crm_query_int(st, "SELECT coalesce((SELECT person_id FROM visits WHERE id = ?1), 0)", visit_id, person);
 }

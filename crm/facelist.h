@@ -60,6 +60,9 @@ int crm_face_template_delete(crm_store_t *st, int64_t person, int64_t template_i
 int crm_face_not_this(crm_store_t *st, int64_t visit_id, int64_t target, double threshold, const char *actor,
                       int64_t *out_person, char *err, size_t errlen);
 
+/* The identity of a visit into *person (0: no such visit, or none). */
+int crm_face_visit_owner(crm_store_t *st, int64_t visit_id, int64_t *person);
+
 /* Erase identity id at the person's request and keep a suppression entry:
  * crm_face_forget, then a new identity "Suppressed #N" (people.suppressed)
  * with up to 8 of the erased templates and nothing else, so the camera

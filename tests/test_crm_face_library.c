@@ -101,6 +101,7 @@ static void correct_the_library(void **state) {
     int64_t sid = (int64_t)json_integer_value(json_object_get(res, "suppression_id"));
     json_decref(res);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM people WHERE label = 'Alice'"), 0);
+    assert_true(sid != alice); /* never the erased identity's id */
     assert_int_equal(tc_int(db.st, "SELECT suppressed FROM people WHERE label LIKE 'Suppressed #%'"), 1);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM face_templates WHERE source = 'suppression'"), 1);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM audit_log WHERE action IN ('face.forget', 'face.suppress')"), 2);

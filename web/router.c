@@ -47,7 +47,9 @@ static const route_t api_routes[] = {
     {"scans", 3, 3, NULL, "POST", web_media_scan}, {"scans", 4, 4, "save", "POST", web_media_scan_save},
     {"scans", 3, 4, NULL, NULL, web_api_scans},
     {"people", 3, 3, NULL, "POST", web_media_enroll}, {"people", 3, 4, NULL, NULL, web_api_people},
+    {"faces", 4, 4, "identify", "POST", web_media_identify},
     {"faces", 3, 3, NULL, "POST", web_media_enroll}, {"faces", 3, 5, NULL, NULL, web_faces_route},
+    {"faces", 6, 6, NULL, NULL, web_faces_route},
 };
 
 static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }
