@@ -80,11 +80,14 @@ static int load_templates(void *ctx, vis_template_cb_t cb, void *ud) {
     return r;
 }
 
-/* (count, max id) of face_templates: changes when anyone adds or removes one. */
+/* (count, checksum of the (id, person) pairs) of the matchable templates:
+ * changes when anyone adds, removes or moves one to another person (merge,
+ * not-this-person), so the camera reloads its gallery. */
 static int signature(void *ctx, vis_store_sig_t *sig) {
     crm_store_t *st = ctx;
     sqlite3_stmt *s;
-    int rc = crm_prep(st, "SELECT count(*), coalesce(max(id), 0) FROM face_templates WHERE matchable = 1", &s);
+    int rc = crm_prep(st, "SELECT count(*), coalesce(sum((id % 1000003) * 1000033 + person_id), 0) FROM face_templates "
+                          "WHERE matchable = 1", &s);
     if (rc) return rc;
     int src = sqlite3_step(s);
     if (src == SQLITE_ROW) {

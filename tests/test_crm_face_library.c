@@ -54,9 +54,15 @@ static void correct_the_library(void **state) {
     assert_false(json_is_true(json_object_get(o, "suppressed")));
     json_decref(o);
 
-    /* "not this person" -> a new identity */
+    /* "not this person" -> a new identity; the camera sees the change (one
+     * template deleted, one moved: the count alone would not tell) */
     int64_t bob_id = 0;
+    vis_store_sig_t s1, s2;
+    assert_int_equal(fs.signature(fs.ctx, &s1), GR_OK);
     assert_int_equal(crm_face_not_this(db.st, visit, 0, 0.6, "anna", &bob_id, err, sizeof err), GR_OK);
+    assert_int_equal(fs.signature(fs.ctx, &s2), GR_OK);
+    assert_int_equal(s2.templates, s1.templates); /* -1 deleted, +1 (the visit's face) now matchable */
+    assert_true(s2.last_id != s1.last_id);
     assert_true(bob_id > 0 && bob_id != alice);
     assert_int_equal(tc_int(db.st, "SELECT person_id FROM visits"), bob_id);
     /* Alice's template nearest to Bob's face (the 0.2 one) is gone, her first stays */

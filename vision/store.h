@@ -38,10 +38,10 @@ typedef struct {
     char label[128];
 } vis_visit_out_t;
 
-/* Changes whenever anyone adds or removes a template. */
+/* Changes whenever anyone adds, removes or moves a template. */
 typedef struct {
     long long templates;      /* how many are stored */
-    long long last_id;        /* the newest one's id */
+    long long last_id;        /* a checksum of the templates' ids and persons (the fake store: the newest id) */
 } vis_store_sig_t;
 
 /* Receives one stored template. Returns GR_OK to go on, GR_ERR_INVAL to
