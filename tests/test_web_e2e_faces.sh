@@ -7,7 +7,8 @@
 # identities back, delete a template; at desktop size (1280x800): link the
 # visitor to a contact ("this is ...") and see the next greeting carry the
 # name, then erase with a suppression entry and see the face pass without
-# anything stored.
+# anything stored; enrol a photo (the face is shown for confirmation) and see
+# a photo of the suppressed face refused.
 set -euo pipefail
 bin=${GREETER_BUILD_DIR:?}
 src=${GREETER_SOURCE_DIR:?}

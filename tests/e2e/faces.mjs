@@ -190,6 +190,24 @@ try {
   await page.waitForSelector(`#face-grid .face-card[data-id="${entry.id}"] .tag:has-text("do not record")`);
   await shot(page, 'faces-suppressed');
 
+  step('desktop: enrol a photo: the face is shown for confirmation; the suppressed face is refused');
+  const src = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'data', 'faces');
+  await page.fill('#face-label', 'Leonard Hofstadter');
+  await page.setInputFiles('#face-file', path.join(src, 'leonard3.png'));
+  await page.check('#face-consent');
+  await page.click('button:has-text("Enrol from photo")');
+  await page.waitForSelector('.notice.ok');
+  assert(/Enrolled Leonard Hofstadter/.test(await page.textContent('.notice.ok')), 'enrolled from the photo');
+  await page.waitForSelector('canvas.face-confirm');
+  await page.fill('#face-label', 'Howard again');
+  await page.setInputFiles('#face-file', path.join(src, 'howard4.png'));
+  await page.check('#face-consent');
+  await page.click('button:has-text("Enrol from photo")');
+  await page.waitForSelector('.notice.warn');
+  const refused = await page.textContent('.notice.warn');
+  assert(/erased at the person's request/.test(refused), `a suppressed face is not enrolled (${refused})`);
+  await shot(page, 'faces-enrol-confirm');
+
   assert(errors.length === 0, `no page errors (${errors.join('; ')})`);
   step('ok');
 } finally {

@@ -11,6 +11,17 @@ function initials(name) {
   return ((parts[0] || '?')[0] + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
 }
 
+/* The enrolled face cut from the photo, to confirm it is the right one. */
+async function faceCrop(blob, box) {
+  const c = el('canvas', { class: 'face-confirm', width: 120, height: 120, 'aria-label': 'The enrolled face' });
+  try {
+    const img = await createImageBitmap(blob);
+    const [x, y, w, h] = box, m = 0.25 * Math.max(w, h);
+    c.getContext('2d').drawImage(img, x - m, y - m, w + 2 * m, h + 2 * m, 0, 0, 120, 120);
+  } catch (e) { /* the notice says enough */ }
+  return el('div', { class: 'row' }, c, el('span', { class: 'small muted', text: 'The face that was enrolled. Not the right one? Open it below and erase it.' }));
+}
+
 /* A contact picker: a search box and the matching contacts in a list. */
 function contactPicker() {
   const q = el('input', { type: 'search', placeholder: 'Search a contact (optional)', 'aria-label': 'Contact' });
@@ -52,6 +63,7 @@ export async function renderFaces(main) {
       out.replaceChildren(el('div', { class: 'notice ok', text: r.named_existing
         ? `The camera already knew this face (face #${r.person_id}): it is now ${r.label}.`
         : `Enrolled ${r.label} (face #${r.person_id}).` }));
+      if (!fromCamera && r.box) out.append(await faceCrop(file.files[0], r.box));
       consent.checked = false;
       load().catch(fail);
     } catch (e) {
