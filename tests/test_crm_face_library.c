@@ -7,7 +7,9 @@
 #include "tests/test_crm_util.h"
 
 #include "crm/face_store.h"
+#include "crm/crmutil.h"
 #include "crm/facelist.h"
+#include "crm/privacy.h"
 #include "firmware/formats/descriptor.h"
 
 #include <math.h>
@@ -113,6 +115,14 @@ static void correct_the_library(void **state) {
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM audit_log WHERE action IN ('face.forget', 'face.suppress')"), 2);
     assert_int_equal(fs.suppressed(fs.ctx, sid), 1);
     assert_int_equal(fs.suppressed(fs.ctx, bob_id), 0);
+    /* retention of unknown visitors (0 days: everything old now) spares it */
+    assert_int_equal(crm_exec_ids(db.st, "UPDATE people SET created_at = '2020-01-01T00:00:00Z' WHERE id = ?1", sid, 0),
+                     GR_OK);
+    json_t *ret = NULL;
+    assert_int_equal(crm_retention_apply(db.st, 0, &ret), GR_OK);
+    json_decref(ret);
+    assert_int_equal(fs.suppressed(fs.ctx, sid), 1);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM face_templates WHERE source = 'suppression'"), 1);
     /* not named, merged or given visits, not suppressed twice */
     assert_int_equal(fs.enroll(fs.ctx, sid, "Alice", d, 0.9f, "photo", &id), GR_ERR_EXISTS);
     assert_int_equal(crm_face_merge(db.st, bob_id, sid, "anna", err, sizeof err), GR_ERR_INVAL);
