@@ -11,6 +11,10 @@ void crm_opts_from_config(const gr_config_t *cfg, crm_opts_t *out) {
     snprintf(out->device_name, sizeof out->device_name, "%s", gr_config_str(cfg, GR_SET_DEVICE_NAME));
     snprintf(out->region, sizeof out->region, "%s", gr_config_str(cfg, GR_SET_DEVICE_REGION));
     out->require_consent = gr_config_bool(cfg, GR_SET_PRIVACY_REQUIRE_CONSENT);
+    const char *lead = gr_config_str(cfg, GR_SET_PRIVACY_VISITOR_LEAD);
+    out->visitor_lead = !strcmp(lead, "first_visit") ? CRM_LEAD_FIRST_VISIT
+                        : !strcmp(lead, "staff")     ? CRM_LEAD_STAFF
+                                                     : CRM_LEAD_SECOND_VISIT;
 }
 
 int crm_opts_default(crm_opts_t *out) {

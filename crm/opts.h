@@ -17,7 +17,11 @@ typedef struct {
     char region[8];       /* device.region: phone numbers without a country code (GR_LIVE) */
     int require_consent;  /* privacy.require_consent: a face is linked to a contact only with
                            * its consent_face (GR_LIVE) */
+    int visitor_lead;     /* privacy.visitor_lead: CRM_LEAD_* (GR_LIVE) */
 } crm_opts_t;
+
+/* When an unknown face becomes a lead (privacy.visitor_lead; docs/CRM.md). */
+enum { CRM_LEAD_FIRST_VISIT = 0, CRM_LEAD_SECOND_VISIT = 1, CRM_LEAD_STAFF = 2 };
 
 /* Fill *out from cfg. */
 void crm_opts_from_config(const gr_config_t *cfg, crm_opts_t *out);

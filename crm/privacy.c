@@ -365,7 +365,8 @@ out:
 
 /* ---- retention ---- */
 
-#define UNKNOWN_OLD "SELECT id FROM people WHERE known = 0 AND contact_id IS NULL AND " \
+/* (a suppression entry, people.suppressed, lasts as long as the objection: never purged) */
+#define UNKNOWN_OLD "SELECT id FROM people WHERE known = 0 AND contact_id IS NULL AND suppressed = 0 AND " \
     "julianday(coalesce(last_seen, created_at)) < julianday('now', ?1)"
 #define SNAP_OLD "FROM visits v WHERE v.snapshot IS NOT NULL AND julianday(v.started_at) < julianday('now', ?1) " \
     "AND (v.person_id IS NULL OR v.person_id IN (SELECT id FROM people WHERE known = 0 AND contact_id IS NULL))"

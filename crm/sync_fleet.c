@@ -34,7 +34,7 @@ int crm_sync_fleet_faces(crm_sync_engine_t *e, json_t *payload, json_t *fields) 
     if (consent && json_is_array(ids)) {
         sqlite3_stmt *s = NULL;
         int rc = sqlite3_prepare_v2(crm_store_db(e->st),
-                                    "SELECT descriptor FROM face_templates WHERE person_id=? AND length(descriptor)=? "
+                                    "SELECT descriptor FROM face_templates WHERE person_id=? AND matchable=1 AND length(descriptor)=? "
                                     "ORDER BY quality DESC, id LIMIT ?",
                                     -1, &s, NULL);
         if (rc != SQLITE_OK) return crm_store_error(e->st, rc, "fleet templates");

@@ -40,6 +40,7 @@ int crm_on_visit(crm_store_t *st, int64_t person_id, int64_t visit_id, int is_ne
                       crm_col(s, 7), "is_new", is_new != 0, "camera", crm_col(s, 9), "snapshot", crm_col(s, 10));
     int64_t contact_id = sqlite3_column_int64(s, 2);
     int known = sqlite3_column_int(s, 4);
+    int visit_count = sqlite3_column_int(s, 5);
     char label[256];
     const char *l = (const char *)sqlite3_column_text(s, 3);
     if (l && *l) snprintf(label, sizeof label, "%s", l);
@@ -49,10 +50,22 @@ int crm_on_visit(crm_store_t *st, int64_t person_id, int64_t visit_id, int is_ne
         rc = GR_ERR_NOMEM;
         goto fail;
     }
-    if (is_new && !contact_id && !known) {
+    /* An unknown face becomes a lead on its first visit, its second (a
+     * walk-by stays an anonymous visitor) or never by itself, as
+     * privacy.visitor_lead says; once. */
+    crm_opts_t opts;
+    crm_store_opts(st, &opts);
+    int64_t leads = 0;
+    int want_lead = 0;
+    if (!contact_id && !known) {
+        if ((rc = crm_query_int(st, "SELECT count(*) FROM leads WHERE person_id = ?1", person_id, &leads)) != GR_OK)
+            goto fail;
+        want_lead = leads == 0 && (opts.visitor_lead == CRM_LEAD_FIRST_VISIT ? is_new
+                                   : opts.visitor_lead == CRM_LEAD_SECOND_VISIT ? visit_count >= 2
+                                                                                : 0);
+    }
+    if (want_lead) {
         char title[400];
-        crm_opts_t opts;
-        crm_store_opts(st, &opts);
         snprintf(title, sizeof title, "%s at %s", label, opts.device_name);
         json_t *in = json_pack("{s:s,s:s,s:I,s:{s:s,s:I,s:I,s:O}}", "title", title, "source", "face_visit",
                                "person_id", (json_int_t)person_id, "data", "label", label, "person_id",

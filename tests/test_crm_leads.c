@@ -185,6 +185,48 @@ static void deal_stages(void **state) {
     tc_close(&db);
 }
 
+/* privacy.visitor_lead: by default a walk-by (one visit) stays an anonymous
+ * visitor and the second visit makes the lead, once; "staff" never makes
+ * one by itself. */
+static void walk_bys_stay_anonymous(void **state) {
+    (void)state;
+    tc_db_t db;
+    tc_open(&db);
+    long long p = tc_person(db.st, "Visitor #3", 0, 0);
+    assert_int_equal(crm_store_begin(db.st), GR_OK);
+    assert_int_equal(crm_store_exec(db.st, "UPDATE people SET visit_count = 1"), GR_OK);
+    long long v1 = tc_visit(db.st, p, 0, NULL, 1);
+    assert_int_equal(crm_on_visit(db.st, p, v1, 1), GR_OK);
+    assert_int_equal(crm_store_commit(db.st), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM leads"), 0);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications"), 0);
+    for (int k = 2; k <= 3; k++) {
+        assert_int_equal(crm_store_begin(db.st), GR_OK);
+        assert_int_equal(crm_store_exec(db.st, "UPDATE people SET visit_count = visit_count + 1"), GR_OK);
+        long long v = tc_visit(db.st, p, 0, NULL, 0);
+        assert_int_equal(crm_on_visit(db.st, p, v, 0), GR_OK);
+        assert_int_equal(crm_store_commit(db.st), GR_OK);
+        assert_int_equal(tc_int(db.st, "SELECT count(*) FROM leads WHERE person_id = (SELECT id FROM people)"), 1);
+    }
+    /* staff: no lead however often */
+    crm_opts_t o;
+    crm_store_opts(db.st, &o);
+    o.visitor_lead = CRM_LEAD_STAFF;
+    crm_store_set_opts(db.st, &o);
+    long long q = tc_person(db.st, "Visitor #4", 0, 0);
+    for (int k = 1; k <= 3; k++) {
+        assert_int_equal(crm_store_begin(db.st), GR_OK);
+        char sql[128];
+        snprintf(sql, sizeof sql, "UPDATE people SET visit_count = %d WHERE id = %lld", k, q);
+        assert_int_equal(crm_store_exec(db.st, sql), GR_OK);
+        long long v = tc_visit(db.st, q, 0, NULL, k == 1);
+        assert_int_equal(crm_on_visit(db.st, q, v, k == 1), GR_OK);
+        assert_int_equal(crm_store_commit(db.st), GR_OK);
+    }
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM leads"), 1);
+    tc_close(&db);
+}
+
 static void visit_hook_makes_leads(void **state) {
     (void)state;
     tc_db_t db;
@@ -192,6 +234,7 @@ static void visit_hook_makes_leads(void **state) {
     gr_config_t *cfg = gr_config_new();
     char err[256];
     assert_int_equal(gr_config_set(cfg, "device.name", "Booth 7", err, sizeof err), GR_OK);
+    assert_int_equal(gr_config_set(cfg, "privacy.visitor_lead", "first_visit", err, sizeof err), GR_OK);
     tc_apply(db.st, cfg);
     gr_config_free(cfg);
     /* As vision does it: inside its own transaction. */
@@ -331,6 +374,7 @@ int main(void) {
         cmocka_unit_test(convert_in_one_transaction),
         cmocka_unit_test(deal_stages),
         cmocka_unit_test(visit_hook_makes_leads),
+        cmocka_unit_test(walk_bys_stay_anonymous),
         cmocka_unit_test(notifications_and_activity),
         cmocka_unit_test(worker_without_mail_keeps_ui_only),
     };

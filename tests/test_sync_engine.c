@@ -412,6 +412,10 @@ static void crm_api_payloads(void **state) {
     char sql[200];
     snprintf(sql, sizeof sql, "UPDATE people SET contact_id=%lld WHERE id=72", (long long)ann);
     assert_int_equal(crm_store_exec(st, sql), GR_OK);
+    crm_opts_t lo;
+    crm_store_opts(st, &lo);
+    lo.visitor_lead = CRM_LEAD_FIRST_VISIT; /* a lead on the first visit (privacy.visitor_lead) */
+    crm_store_set_opts(st, &lo);
     assert_int_equal(crm_store_begin(st), GR_OK);
     assert_int_equal(crm_on_visit(st, 71, 81, 1), GR_OK);
     assert_int_equal(crm_on_visit(st, 72, 82, 0), GR_OK);

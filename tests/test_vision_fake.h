@@ -24,7 +24,7 @@ typedef struct {
 } tv_visit_t;
 
 typedef struct {
-    struct { int64_t id; char label[128]; int visit_count; } people[TV_MAX];
+    struct { int64_t id; char label[128]; int visit_count; int suppressed; } people[TV_MAX];
     int n_people;
     struct { int64_t id, person; float desc[FMT_DESC_DIM]; int malformed; } templates[TV_MAX];
     int n_templates;
@@ -48,6 +48,7 @@ static inline int64_t tv_new_person(tv_store_t *f, const char *label) {
         snprintf(f->people[f->n_people].label, sizeof f->people[0].label, "%s", label);
     else
         snprintf(f->people[f->n_people].label, sizeof f->people[0].label, "Visitor #%lld", (long long)id);
+    f->people[f->n_people].suppressed = 0;
     f->people[f->n_people++].visit_count = 0;
     return id;
 }
@@ -112,15 +113,32 @@ static inline int tv_enroll(void *ctx, int64_t person_id, const char *label, con
     *out_id = 0;
     if (person_id == 0 && (!label || !*label)) return GR_ERR_INVAL;
     if (person_id && tv_person(f, person_id) < 0) return GR_ERR_NOTFOUND;
+    if (person_id && f->people[tv_person(f, person_id)].suppressed) return GR_ERR_EXISTS;
+    if (person_id && label && *label) /* named, as crm's store does */
+        snprintf(f->people[tv_person(f, person_id)].label, sizeof f->people[0].label, "%s", label);
     int64_t pid = person_id ? person_id : tv_new_person(f, label);
     tv_add_template(f, pid, desc, 0);
     *out_id = pid;
     return GR_OK;
 }
 
+static inline int tv_suppressed(void *ctx, int64_t person_id) {
+    tv_store_t *f = ctx;
+    int i = tv_person(f, person_id);
+    return i >= 0 && f->people[i].suppressed;
+}
+
+static inline int tv_label(void *ctx, int64_t person_id, char *buf, size_t len) {
+    tv_store_t *f = ctx;
+    int i = tv_person(f, person_id);
+    if (i < 0) return GR_ERR_NOTFOUND;
+    snprintf(buf, len, "%s", f->people[i].label);
+    return GR_OK;
+}
+
 /* The operations on f. */
 static inline vis_store_t tv_ops(tv_store_t *f) {
-    return (vis_store_t){f, tv_load, tv_signature, tv_record_visit, tv_end_visit, tv_enroll};
+    return (vis_store_t){f, tv_load, tv_signature, tv_record_visit, tv_end_visit, tv_enroll, tv_suppressed, tv_label, NULL};
 }
 
 #endif

@@ -186,10 +186,45 @@ static void load_from_store(void **state) {
     assert_int_equal(m.second_id, alice);
     vis_gallery_free(g);
 }
+static int pair_1_2(void *ctx, int64_t a, int64_t b) {
+    (*(int *)ctx)++;
+    return (a == 1 && b == 2) || (a == 2 && b == 1);
+}
+
+/* "Not this person" remembered: when the best (1) and the second (2) were
+ * said to be different people and 2 fits too, the face is 2's; an unrelated
+ * pair, or a second beyond the threshold, changes nothing (and costs no
+ * store call). */
+static void distinct_pairs_are_not_matched(void **state) {
+    (void)state;
+    int calls = 0;
+    vis_store_t st = {0};
+    st.ctx = &calls;
+    st.distinct = pair_1_2;
+    vis_match_t m = {1, 0.40f, 2, 0.50f};
+    vis_gallery_apply_distinct(&st, 0.6, &m);
+    assert_int_equal(m.person_id, 2);
+    assert_true(fabsf(m.distance - 0.50f) < 1e-6f);
+    assert_int_equal(m.second_id, 0);
+    assert_int_equal(vis_gallery_decide(&m, 0.6, 0.03), VIS_MATCH_KNOWN);
+    vis_match_t far = {1, 0.40f, 2, 0.70f};
+    vis_gallery_apply_distinct(&st, 0.6, &far);
+    assert_int_equal(far.person_id, 1);
+    vis_match_t other = {1, 0.40f, 3, 0.50f};
+    calls = 0;
+    vis_gallery_apply_distinct(&st, 0.6, &other);
+    assert_int_equal(other.person_id, 1);
+    assert_int_equal(calls, 1);
+    vis_store_t none = {0};
+    vis_gallery_apply_distinct(&none, 0.6, &other);
+    assert_int_equal(other.person_id, 1);
+}
+
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(nearest_template_decides),
+        cmocka_unit_test(distinct_pairs_are_not_matched),
         cmocka_unit_test(threshold_and_margin),
         cmocka_unit_test(second_best_is_another_person),
         cmocka_unit_test(fast_search_equals_brute_force),

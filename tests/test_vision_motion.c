@@ -49,8 +49,48 @@ static void patch_is_found(void **state) {
     vis_image_free(&img);
 }
 
+/* Lobby light: an exposure step of the whole picture (textured, so every
+ * cell changes by a different amount) is not motion, and a person arriving
+ * during the step still is; a change of most of the picture (a shake) is
+ * left to the steady whole-frame search. */
+static void exposure_step_is_not_motion(void **state) {
+    (void)state;
+    vis_image_t img;
+    assert_int_equal(vis_image_alloc(&img, 320, 240), GR_OK);
+    vis_motion_t *m = vis_motion_new();
+    assert_non_null(m);
+    int r[4];
+    for (int gain = 0; gain < 3; gain++) {
+        int g100 = gain == 0 ? 100 : gain == 1 ? 130 : 80;  /* 100 %, +30 %, -20 % */
+        for (int y = 0; y < img.h; y++)
+            for (int x = 0; x < img.w; x++) {
+                int v = 60 + (x * 7 + y * 3) % 100;
+                unsigned char *p = img.data + (size_t)y * (size_t)img.stride + (size_t)x * 3;
+                p[0] = p[1] = p[2] = (unsigned char)(v * g100 / 100);
+            }
+        if (gain == 2) patch(&img, 40, 40, 48, 48, 250); /* someone arrives as the light drops */
+        int moved = vis_motion_detect(m, &img, r);
+        if (gain < 2) assert_int_equal(moved, 0);
+        else {
+            assert_int_equal(moved, 1);
+            assert_true(r[0] <= 40 && r[1] <= 40 && r[0] + r[2] >= 88 && r[1] + r[3] >= 88);
+            assert_true(r[2] < 160 && r[3] < 160);
+        }
+    }
+    /* everything changes (a shake of a busy picture): no region to search */
+    for (int y = 0; y < img.h; y++)
+        for (int x = 0; x < img.w; x++) {
+            unsigned char *p = img.data + (size_t)y * (size_t)img.stride + (size_t)x * 3;
+            p[0] = p[1] = p[2] = (unsigned char)(((x / 8 + y / 8) & 1) ? 220 : 30);
+        }
+    assert_int_equal(vis_motion_detect(m, &img, r), 0);
+    vis_motion_free(m);
+    vis_image_free(&img);
+}
+
 static const struct CMUnitTest motion_tests[] = {
     cmocka_unit_test(patch_is_found),
+    cmocka_unit_test(exposure_step_is_not_motion),
 };
 
 int main(void) { return cmocka_run_group_tests_name("motion", motion_tests, NULL, NULL); }

@@ -26,6 +26,7 @@ static void usage(void) {
             "usage: greeter faces embed [--all] [--chip] IMAGE...\n"
             "       greeter faces compare [--chip] A B\n"
             "       greeter faces enroll --name NAME [--person ID] [--db FILE] IMAGE...\n"
+            "       greeter faces identify [--db FILE] IMAGE...\n"
             "       greeter faces watch SOURCE [--db FILE] [--every-frame] [--stats]\n"
             "       greeter faces bench-gallery [--templates N] [--queries Q]\n");
 }
@@ -147,6 +148,103 @@ static void default_db(const gr_config_t *cfg, char *buf, size_t len) {
     snprintf(buf, len, "%s/greeter.db", gr_config_str(cfg, GR_SET_STORAGE_DIR));
 }
 
+/* The whole file (at most 64 MB) into *buf (caller frees). */
+static int read_all(const char *path, unsigned char **buf, size_t *len) {
+    *buf = NULL;
+    *len = 0;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return GR_ERR_IO;
+    size_t cap = 0;
+    for (;;) {
+        if (*len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            if (cap > 64u << 20) break;
+            unsigned char *nb = realloc(*buf, cap);
+            if (!nb) break;
+            *buf = nb;
+        }
+        size_t r = fread(*buf + *len, 1, cap - *len, fp);
+        if (r == 0) break;
+        *len += r;
+    }
+    fclose(fp);
+    if (!*buf || !*len) {
+        free(*buf);
+        *buf = NULL;
+        return GR_ERR_IO;
+    }
+    return GR_OK;
+}
+
+/* ---- identify ---- */
+
+static int cmd_identify(const gr_config_t *cfg, const vis_store_opener_t *stores, int argc, char **argv) {
+    const char *db = NULL;
+    int first = -1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            usage();
+            return 2;
+        } else if (first < 0) first = i;
+    }
+    if (first < 0) {
+        usage();
+        return 2;
+    }
+    char dbbuf[4200];
+    if (!db) {
+        default_db(cfg, dbbuf, sizeof dbbuf);
+        db = dbbuf;
+    }
+    vis_faces_t *f;
+    if (vis_faces_open(cfg, &f) != GR_OK) return 1;
+    vis_store_t st;
+    char err[512];
+    if (stores->open(stores->ctx, db, &st, err, sizeof err) != GR_OK) {
+        fprintf(stderr, "greeter faces identify: %s\n", err);
+        vis_faces_close(f);
+        return 1;
+    }
+    int status = 0;
+    vis_identified_t found[32];
+    for (int i = first; i < argc; i++) {
+        if (!strcmp(argv[i], "--db")) {
+            i++;
+            continue;
+        }
+        unsigned char *buf = NULL;
+        size_t len = 0;
+        if (read_all(argv[i], &buf, &len) != GR_OK) {
+            fprintf(stderr, "greeter faces identify: %s: cannot read\n", argv[i]);
+            status = 1;
+            continue;
+        }
+        int n = vis_faces_identify(f, &st, buf, len, found, 32, err, sizeof err);
+        free(buf);
+        if (n < 0) {
+            fprintf(stderr, "greeter faces identify: %s: %s\n", argv[i], err);
+            status = 1;
+            continue;
+        }
+        json_t *faces = json_array();
+        for (int k = 0; k < n && faces; k++) {
+            const vis_identified_t *o = &found[k];
+            char pid[24];
+            snprintf(pid, sizeof pid, "%lld", o->person_id);
+            json_array_append_new(faces, json_pack("{s:o,s:s?,s:s,s:b,s:b,s:f,s:f,s:f}", "box", box_json(&o->box),
+                                                   "person_id", o->person_id > 0 ? pid : NULL, "label", o->label,
+                                                   "known", o->known, "suppressed", o->suppressed, "distance",
+                                                   (double)o->distance, "margin", (double)o->margin, "quality",
+                                                   (double)o->quality));
+        }
+        print_json(json_pack("{s:s,s:o}", "image", argv[i], "faces", faces ? faces : json_array()));
+    }
+    stores->close(&st);
+    vis_faces_close(f);
+    return status;
+}
+
 static int cmd_enroll(const gr_config_t *cfg, const vis_store_opener_t *stores, int argc, char **argv) {
     const char *name = NULL, *db = NULL;
     long long person = 0;
@@ -184,42 +282,32 @@ static int cmd_enroll(const gr_config_t *cfg, const vis_store_opener_t *stores, 
         vis_faces_close(f);
         return 1;
     }
-    int status = 0, added = 0;
+    int status = 0, added = 0, matched = 0;
     for (int i = first; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1]) {
             i++;
             continue;
         }
-        FILE *fp = fopen(argv[i], "rb");
-        if (!fp) {
-            fprintf(stderr, "greeter faces enroll: %s: cannot open\n", argv[i]);
+        unsigned char *buf = NULL;
+        size_t len = 0;
+        if (read_all(argv[i], &buf, &len) != GR_OK) {
+            fprintf(stderr, "greeter faces enroll: %s: cannot read\n", argv[i]);
             status = 1;
             continue;
         }
-        unsigned char *buf = NULL;
-        size_t len = 0, cap = 0;
-        for (;;) {
-            if (len == cap) {
-                cap = cap ? cap * 2 : 65536;
-                if (cap > 64u << 20) break;
-                unsigned char *nb = realloc(buf, cap);
-                if (!nb) break;
-                buf = nb;
-            }
-            size_t r = fread(buf + len, 1, cap - len, fp);
-            if (r == 0) break;
-            len += r;
-        }
-        fclose(fp);
-        long long pid = 0;
-        int rc = vis_faces_enroll(f, &st, person, name, buf, len, &pid, err, sizeof err);
+        vis_enrolled_t res;
+        int rc = vis_faces_enroll_ex(f, &st, person, name, buf, len, &res, err, sizeof err);
         free(buf);
         if (rc) {
             fprintf(stderr, "greeter faces enroll: %s: %s\n", argv[i], err);
             status = 1;
             continue;
         }
-        person = pid; /* the next photos add templates to the same person */
+        if (res.matched)
+            fprintf(stderr, "greeter faces enroll: %s: the camera knew this face as person %lld: named it\n", argv[i],
+                    res.person_id);
+        matched |= res.matched;
+        person = res.person_id; /* the next photos add templates to the same person */
         added++;
     }
     stores->close(&st);
@@ -227,7 +315,8 @@ static int cmd_enroll(const gr_config_t *cfg, const vis_store_opener_t *stores, 
     if (added) {
         char pid[24];
         snprintf(pid, sizeof pid, "%lld", person);
-        print_json(json_pack("{s:s,s:s,s:i}", "person_id", pid, "label", name ? name : "", "templates", added));
+        print_json(json_pack("{s:s,s:s,s:i,s:b}", "person_id", pid, "label", name ? name : "", "templates", added,
+                             "named_existing", matched));
     }
     return status;
 }
@@ -364,10 +453,12 @@ static int cmd_watch(const gr_config_t *cfg, const vis_store_opener_t *stores, i
         double cpu = cpu_seconds() - cpu0, wall = gr_now_mono() - wall1;
         fprintf(stderr,
                 "{\"mode\":\"%s\",\"frames\":%ld,\"wall_s\":%.3f,\"fps\":%.1f,\"cpu_s\":%.3f,\"cpu_load_s\":%.3f,"
-                "\"motion_frames\":%ld,\"detect_runs\":%ld,\"detect_mpixels\":%.2f,\"samples\":%ld,"
+                "\"motion_frames\":%ld,\"scans\":%ld,\"motion_searches\":%ld,\"motion_skipped\":%ld,"
+                "\"detect_runs\":%ld,\"detect_mpixels\":%.2f,\"scan_mpixels\":%.2f,\"motion_mpixels\":%.2f,\"samples\":%ld,"
                 "\"descriptors\":%ld,\"events\":%ld,\"dropped_frames\":%ld,\"dropped_samples\":%ld}\n",
                 every ? "every-frame" : "tracked", s.frames, wall, wall > 0 ? s.frames / wall : 0.0, cpu, cpu_load,
-                s.motion_frames, s.detect_runs, s.detect_pixels / 1e6, s.samples, s.descriptors, s.events,
+                s.motion_frames, s.scans, s.motion_searches, s.motion_skipped, s.detect_runs, s.detect_pixels / 1e6,
+                s.scan_pixels / 1e6, s.motion_pixels / 1e6, s.samples, s.descriptors, s.events,
                 s.dropped_frames, s.dropped_samples);
     }
     (void)wall0;
@@ -456,6 +547,7 @@ int vis_cli_faces(const gr_config_t *cfg, const vis_store_opener_t *stores, int 
     if (!strcmp(sub, "embed")) return cmd_embed(cfg, argc - 1, argv + 1);
     if (!strcmp(sub, "compare")) return cmd_compare(cfg, argc - 1, argv + 1);
     if (!strcmp(sub, "enroll")) return cmd_enroll(cfg, stores, argc - 1, argv + 1);
+    if (!strcmp(sub, "identify")) return cmd_identify(cfg, stores, argc - 1, argv + 1);
     if (!strcmp(sub, "watch")) return cmd_watch(cfg, stores, argc - 1, argv + 1);
     if (!strcmp(sub, "bench-gallery")) return cmd_bench_gallery(argc - 1, argv + 1);
     if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {

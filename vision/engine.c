@@ -17,8 +17,12 @@
 #include <string.h>
 
 #define MAX_DETS 16
+#define MAX_BLOBS 8          /* separate moving regions searched in one frame */
+#define MAX_REGIONS (MAX_DETS + MAX_BLOBS)
 #define DET_TARGET_PX 90.0   /* face width the detector sees best (its window is 80 px) */
 #define VERIFY_PERIOD_S 3.0   /* re-check a recognised track's face this often */
+#define SCAN_FACE_PX 80.0    /* searches resample so the smallest face wanted is the detector's window */
+#define SCAN_FULL_S 20.0     /* the steady search covers the whole frame at least this often */
 
 /* ---- tracker thread ---- */
 
@@ -46,6 +50,7 @@ static int detect_region(vis_engine_t *e, const vis_image_t *img, const int r[4]
     pthread_mutex_lock(&e->mu);
     e->stats.detect_runs++;
     e->stats.detect_pixels += (double)need;
+    e->stats_pixels += (double)need;
     pthread_mutex_unlock(&e->mu);
     double sx = (double)r[2] / ow, sy = (double)r[3] / oh;
     for (int i = 0; i < k && n < max; i++) {
@@ -144,12 +149,19 @@ static void process_frame(vis_engine_t *e, vis_image_t *img, double t, long inde
         stream_frame(e, img, dets, n);
         return;
     }
-    /* regions: around tracks, and where something moves */
-    int regions[MAX_DETS + 1][4];
-    double scales[MAX_DETS + 1];
+    /* regions: the whole frame every scan_period_s, around tracks, and
+     * where something moves (within the budget) */
+    int regions[MAX_REGIONS][4];
+    double scales[MAX_REGIONS];
     int nr = 0;
     int track_roi[MAX_DETS][4];
     int ntr = 0;
+    int min_face = e->o.min_face_px > 0 ? e->o.min_face_px : 80;
+    double up_max = SCAN_FACE_PX / min_face; /* the most a search upsamples: a min_face face to the window */
+    if (up_max < 1.0) up_max = 1.0;
+    if (up_max > 2.0) up_max = 2.0;
+    double period = e->o.scan_period_s > 0 ? e->o.scan_period_s : 1.0;
+    int scan = t - e->last_scan_t >= period - 1e-6;
     pthread_mutex_lock(&e->mu);
     vis_tracker_expire(e->tr, t);
     int nt = vis_tracker_count(e->tr);
@@ -162,34 +174,104 @@ static void process_frame(vis_engine_t *e, vis_image_t *img, double t, long inde
         int pending = k->state == VIS_TRACK_PENDING;
         if (!pending && (e->frame_count + k->id) % (e->o.detect_every > 0 ? e->o.detect_every : 1) != 0) continue;
         memcpy(regions[nr], roi, sizeof roi);
-        double s = DET_TARGET_PX / b->w;
-        scales[nr++] = s > 1.0 ? 1.0 : s < 0.25 ? 0.25 : s;
+        double sc = DET_TARGET_PX / b->w;
+        scales[nr++] = sc > up_max ? up_max : sc < 0.25 ? 0.25 : sc;
     }
     pthread_mutex_unlock(&e->mu);
-    int mr[4];
-    int moved = e->motion ? vis_motion_detect(e->motion, img, mr) : 0;
-    if (moved) {
-        /* motion explained by a face being tracked (its centre inside the
-         * track's region, not much larger) needs no full-scale search */
-        int covered = 0;
-        double mcx = mr[0] + mr[2] / 2.0, mcy = mr[1] + mr[3] / 2.0;
-        for (int i = 0; i < ntr; i++) {
-            const int *q = track_roi[i];
-            if (mcx >= q[0] && mcx <= q[0] + q[2] && mcy >= q[1] && mcy <= q[1] + q[3] &&
-                (double)mr[2] * mr[3] <= 1.5 * (double)q[2] * q[3])
-                covered = 1;
+    int mr0[4];
+    int moved = e->motion ? vis_motion_detect(e->motion, img, mr0) : 0;
+    /* the budget of moving-region searches: a token bucket refilled at
+     * motion_searches per second, at most one second's worth saved up */
+    double rate = e->o.motion_searches;
+    e->search_tokens += rate * (t - e->tokens_t);
+    if (e->search_tokens > (rate > 1 ? rate : 1)) e->search_tokens = rate > 1 ? rate : 1;
+    e->tokens_t = t;
+    int searched_motion = 0, skipped_motion = 0;
+    int n_track = nr; /* regions before this are the tracks' */
+    if (scan) {
+        /* the steady search: every part of the frame that changed since it
+         * was last searched (outside the tracks' regions, which are searched
+         * on their own), at the scale of the smallest face; the whole frame
+         * on the first frame (a restart included), when most of it changed,
+         * and every SCAN_FULL_S whatever happened */
+        int cr[4];
+        int nc = e->motion ? vis_motion_changed(e->motion, img, (const int(*)[4])track_roi, ntr, cr) : -1;
+        int full = nc < 0 || t - e->last_full_t >= SCAN_FULL_S - 1e-6 ||
+                   (e->motion && nc * 2 > vis_motion_cells(e->motion));
+        e->last_scan_t = t;
+        int first = nr;
+        if (full) {
+            cr[0] = cr[1] = 0;
+            cr[2] = img->w;
+            cr[3] = img->h;
+            e->last_full_t = t;
+            memcpy(regions[nr], cr, sizeof cr);
+            scales[nr++] = up_max;
+        } else if (nc > 0) {
+            int blobs[MAX_BLOBS][4];
+            int nb = vis_motion_regions(e->motion, img, blobs, MAX_BLOBS);
+            for (int i = 0; i < nb && nr < MAX_REGIONS; i++) {
+                memcpy(regions[nr], blobs[i], sizeof blobs[i]);
+                scales[nr++] = up_max;
+            }
         }
-        if (!covered && nr <= MAX_DETS) {
-            memcpy(regions[nr], mr, sizeof mr);
-            double s = 80.0 / (e->o.min_face_px > 0 ? e->o.min_face_px : 80);
-            scales[nr++] = s > 1.0 ? 1.0 : s;
+        if (nr == first) scan = 0; /* nothing new to look at */
+        if (e->motion) vis_motion_rebase(e->motion);
+    } else if (moved) {
+        /* moving regions not explained by a face being tracked (centre
+         * inside the track's region, not much larger), within the budget */
+        int blobs[MAX_BLOBS][4];
+        int nb = vis_motion_regions(e->motion, img, blobs, MAX_BLOBS);
+        int want[MAX_BLOBS], nwant = 0;
+        for (int b = 0; b < nb; b++) {
+            const int *mr = blobs[b];
+            double mcx = mr[0] + mr[2] / 2.0, mcy = mr[1] + mr[3] / 2.0;
+            want[b] = 1;
+            for (int i = 0; i < ntr; i++) {
+                const int *q = track_roi[i];
+                if (mcx >= q[0] && mcx <= q[0] + q[2] && mcy >= q[1] && mcy <= q[1] + q[3] &&
+                    (double)mr[2] * mr[3] <= 1.5 * (double)q[2] * q[3])
+                    want[b] = 0;
+            }
+            nwant += want[b];
+        }
+        if (nwant && e->search_tokens >= 1.0) {
+            e->search_tokens -= 1.0;
+            for (int b = 0; b < nb && nr < MAX_REGIONS; b++) {
+                if (!want[b]) continue;
+                const int *mr = blobs[b];
+                memcpy(regions[nr], mr, sizeof regions[nr]);
+                /* the scale a face there would have: a person whose movement
+                 * fills the region has a face of about a fifth of its
+                 * shorter side. No upsampling here: faces below the
+                 * detector's window are the steady search's (once per
+                 * period), so a busy background does not pay for them on
+                 * every search. */
+                int side = mr[2] < mr[3] ? mr[2] : mr[3];
+                double face = side / 5.0 > SCAN_FACE_PX ? side / 5.0 : SCAN_FACE_PX;
+                double sc = SCAN_FACE_PX / face;
+                scales[nr++] = sc < 0.25 ? 0.25 : sc;
+            }
+            searched_motion = 1;
+        } else if (nwant) {
+            skipped_motion = 1;
         }
     }
-    for (int i = 0; i < nr; i++) n = detect_region(e, img, regions[i], scales[i], dets, n, MAX_DETS);
+    double px_track = e->stats_pixels;
+    for (int i = 0; i < nr; i++) {
+        if (i == n_track) px_track = e->stats_pixels;
+        n = detect_region(e, img, regions[i], scales[i], dets, n, MAX_DETS);
+    }
+    double px_extra = nr > n_track ? e->stats_pixels - px_track : 0;
     int ids[MAX_DETS];
     int want[MAX_DETS], verify[MAX_DETS];
     pthread_mutex_lock(&e->mu);
     if (moved) e->stats.motion_frames++;
+    e->stats.scans += scan;
+    if (scan) e->stats.scan_pixels += px_extra;
+    if (searched_motion) e->stats.motion_pixels += px_extra;
+    e->stats.motion_searches += searched_motion;
+    e->stats.motion_skipped += skipped_motion;
     (void)vis_tracker_update(e->tr, dets, n, t, ids);
     if (gr_log_level >= GR_LOG_DEBUG) {
         char line[512];
@@ -231,7 +313,9 @@ static void process_frame(vis_engine_t *e, vis_image_t *img, double t, long inde
         /* gates: size, at most a quarter of the face outside the frame */
         float out_x = (b->x < 0 ? -b->x : 0) + (b->x + b->w > img->w ? b->x + b->w - img->w : 0);
         float out_y = (b->y < 0 ? -b->y : 0) + (b->y + b->h > img->h ? b->y + b->h - img->h : 0);
-        int partial = out_x > 0 || out_y > 0;
+        /* a face cut by the frame edge or smaller than min_enrol_px may
+         * confirm a known person, never make a new one or a template */
+        int partial = out_x > 0 || out_y > 0 || b->w < e->o.min_enrol_px;
         int ok = b->w >= e->o.min_face_px && out_x <= 0.25f * b->w && out_y <= 0.25f * b->h;
         if (!ok || !make_job(e, img, b, partial, verify[i], ids[i], index, t)) {
             pthread_mutex_lock(&e->mu);
@@ -280,6 +364,9 @@ void vis_engine_opts_from_config(const gr_config_t *cfg, vis_engine_opts_t *o) {
         .threshold = gr_config_double(cfg, GR_SET_VISION_MATCH_THRESHOLD),
         .margin = gr_config_double(cfg, GR_SET_VISION_MATCH_MARGIN),
         .min_face_px = (int)gr_config_int(cfg, GR_SET_VISION_MIN_FACE_PX),
+        .min_enrol_px = (int)gr_config_int(cfg, GR_SET_VISION_MIN_ENROL_PX),
+        .scan_period_s = gr_config_double(cfg, GR_SET_VISION_SCAN_PERIOD_S),
+        .motion_searches = gr_config_double(cfg, GR_SET_VISION_MOTION_SEARCHES),
         .samples = (int)gr_config_int(cfg, GR_SET_VISION_SAMPLES),
         .visit_gap_s = (double)gr_config_int(cfg, GR_SET_VISION_VISIT_GAP_S),
         .max_yaw = gr_config_double(cfg, GR_SET_VISION_MAX_YAW),
@@ -299,6 +386,8 @@ int vis_engine_open(const vis_engine_opts_t *o, const char *models_dir, const vi
     if (!e) return GR_ERR_NOMEM;
     int rc = GR_ERR_NOMEM;
     e->o = *o;
+    e->last_scan_t = -1e9; /* the first frame is searched whole: whoever is in view at start is found */
+    e->last_full_t = -1e9;
     if (st) e->st = *st;
     e->cb = cb;
     e->ud = ud;

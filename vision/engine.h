@@ -1,8 +1,10 @@
 /* engine.h - the face pipeline between a frame source and visit events.
  *
- * Two threads: the tracker thread takes frames (vis_engine_push), finds
- * where there is motion, detects faces only in the moving region and around
- * existing tracks (on frames reduced so the face is ~90 px), follows faces
+ * Two threads: the tracker thread takes frames (vis_engine_push), searches
+ * the whole frame for faces every scan_period_s whatever moves, in between
+ * the moving region (a few times a second at most, brightness changes
+ * ignored) and around existing tracks (each region resampled so a face
+ * there is ~90 px), follows faces
  * with the IoU tracker and cuts aligned chips of tracks that still need
  * samples; the recogniser thread computes descriptors, matches them against
  * the gallery, collects each track's votes and turns verdicts into visits
@@ -25,7 +27,10 @@ typedef struct vis_engine vis_engine_t;
 
 typedef struct {
     double threshold, margin;   /* vision.match_threshold / match_margin */
-    int min_face_px;            /* vision.min_face_px */
+    int min_face_px;            /* vision.min_face_px: smallest face searched for and recognised */
+    int min_enrol_px;           /* vision.min_enrol_px: smallest face that may create a person or a template */
+    double scan_period_s;       /* vision.scan_period_s: whole-frame search period (0: 1 s) */
+    double motion_searches;     /* vision.motion_searches: moving-region searches per second at most */
     int samples;                /* vision.samples */
     double visit_gap_s;         /* vision.visit_gap_s */
     double max_yaw;             /* vision.max_yaw */
@@ -62,11 +67,17 @@ typedef struct {
 typedef struct {
     long frames, dropped_frames;
     long motion_frames;
+    long scans;                 /* whole-frame searches (the steady search) */
+    long motion_searches;       /* moving-region searches done */
+    long motion_skipped;        /* moving regions left unsearched by the budget */
     long detect_runs;           /* detector calls (full frame, motion region or track region) */
     double detect_pixels;       /* pixels scanned by the detector */
+    double scan_pixels;         /* of which by whole-frame searches */
+    double motion_pixels;       /* of which by moving-region searches */
     long samples, dropped_samples;
     long descriptors;
     long events;
+    long suppressed;            /* verdicts for suppression entries (nothing stored) */
 } vis_engine_stats_t;
 
 /* Called on the recogniser thread for every visit event. */

@@ -80,6 +80,11 @@ struct vis_engine {
     size_t gray_cap;
     long frame_count;
     double last_stream;
+    double last_scan_t;           /* engine time of the last steady search (-1e9: none yet) */
+    double last_full_t;           /* ... and of the last one that covered the whole frame */
+    double search_tokens;         /* moving-region searches left in the budget */
+    double tokens_t;              /* engine time the tokens were last topped up */
+    double stats_pixels;          /* detector pixels so far (this thread's copy, for the split in stats) */
 
     /* recogniser thread only */
     best_t best[BEST_MAX];

@@ -184,3 +184,16 @@ int vis_gallery_load(vis_gallery_t *g, const vis_store_t *st) {
     vis_gallery_clear(g);
     return st->load_templates(st->ctx, add_template, g);
 }
+
+void vis_gallery_apply_distinct(const vis_store_t *st, double threshold, vis_match_t *m) {
+    /* staff said the best and the second-best are different people ("not
+     * this person" on a visit) and the second fits too: the face is not
+     * the best's. It goes to the second, with no rival left. */
+    if (!st->distinct || m->person_id <= 0 || m->second_id <= 0 || m->second_distance > (float)threshold) return;
+    if (st->distinct(st->ctx, m->person_id, m->second_id) != 1) return;
+    m->person_id = m->second_id;
+    m->distance = m->second_distance;
+    m->second_id = 0;
+    m->second_distance = FLT_MAX;
+}
+

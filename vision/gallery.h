@@ -56,4 +56,9 @@ vis_decision_t vis_gallery_decide(const vis_match_t *m, double threshold, double
  * wrongly, or not finite) are skipped with a warning by the store. */
 int vis_gallery_load(vis_gallery_t *g, const vis_store_t *st);
 
+/* When st says m's best and second-best person are different people
+ * ("not this person") and the second is within threshold, m becomes a match
+ * of the second with no rival. One store call, only in that case. */
+void vis_gallery_apply_distinct(const vis_store_t *st, double threshold, vis_match_t *m);
+
 #endif

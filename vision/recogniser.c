@@ -64,10 +64,27 @@ void vis_engine_gallery_refresh(vis_engine_t *e, int force) {
 
 static void emit(vis_engine_t *e, const job_t *j, const vis_image_t *snap_crop, long frame, double t,
                  const vis_box_t *box, int64_t person, int is_new, float distance, const float *tmpl,
-                 const float *qual, int ntmpl, int track) {
+                 const float *qual, int ntmpl, int track, const float *face, float face_q) {
     vis_event_t ev;
     memset(&ev, 0, sizeof ev);
     (void)j;
+    if (person > 0 && e->st.suppressed) {
+        int sup = e->st.suppressed(e->st.ctx, person);
+        if (sup == 1) {
+            /* erased at the person's request: no visit, no snapshot, no event */
+            LOG_I("frame %ld: person %lld is a suppression entry; nothing is stored", frame, (long long)person);
+            pthread_mutex_lock(&e->mu);
+            if (track > 0) vis_tracker_set_person(e->tr, track, person);
+            e->stats.suppressed++;
+            pthread_mutex_unlock(&e->mu);
+            return;
+        }
+        if (sup < 0) {
+            LOG_E("frame %ld: cannot tell whether person %lld is suppressed: %s; nothing is stored", frame,
+                  (long long)person, gr_strerror(sup));
+            return;
+        }
+    }
     ev.frame = frame;
     ev.t = t;
     ev.box = *box;
@@ -75,7 +92,7 @@ static void emit(vis_engine_t *e, const job_t *j, const vis_image_t *snap_crop, 
     ev.distance = distance;
     vis_snapshot_save(e->o.snapshot_dir, snap_crop, frame, ev.snapshot, sizeof ev.snapshot);
     vis_visit_in_t in = {person, tmpl, qual, ntmpl, is_new, distance, ev.snapshot[0] ? ev.snapshot : NULL,
-                         e->camera};
+                         e->camera, face, face_q};
     vis_visit_out_t out;
     int rc = e->st.record_visit ? e->st.record_visit(e->st.ctx, &in, &out) : GR_ERR_UNSUPPORTED;
     if (rc) {
@@ -116,6 +133,7 @@ static void recognise(vis_engine_t *e, job_t *j) {
     }
     vis_match_t m;
     vis_gallery_search(e->gallery, desc, &m);
+    vis_gallery_apply_distinct(&e->st, e->o.threshold, &m);
     pthread_mutex_lock(&e->mu);
     e->stats.descriptors++;
     pthread_mutex_unlock(&e->mu);
@@ -128,10 +146,11 @@ static void recognise(vis_engine_t *e, job_t *j) {
             vis_engine_seen(e, m.person_id, j->t);
             pthread_mutex_unlock(&e->mu);
             if (j->t - last > e->o.visit_gap_s)
-                emit(e, j, &j->crop, j->frame, j->t, &j->box, m.person_id, 0, m.distance, NULL, NULL, 0, -1);
+                emit(e, j, &j->crop, j->frame, j->t, &j->box, m.person_id, 0, m.distance, NULL, NULL, 0, -1, desc,
+                     j->q.score);
         } else {
             emit(e, j, &j->crop, j->frame, j->t, &j->box, 0, 1, 0, e->o.remember_unknown ? desc : NULL, &j->q.score,
-                 e->o.remember_unknown ? 1 : 0, -1);
+                 e->o.remember_unknown ? 1 : 0, -1, NULL, 0);
         }
         return;
     }
@@ -180,14 +199,26 @@ static void recognise(vis_engine_t *e, job_t *j) {
             return;
         }
         /* one more template when it adds variety and the person has room */
-        int add = v->n_desc > 0 && v->distance > 0.25f &&
+        int add = v->n_desc > 0 && !v->weak[0] && v->distance > 0.25f &&
                   vis_gallery_person_templates(e->gallery, v->person_id) < (size_t)e->o.max_templates;
         emit(e, j, &b->crop, j->frame, j->t, &j->box, v->person_id, 0, v->distance, add ? v->desc[0] : NULL,
-             add ? v->quality : NULL, add, j->track);
+             add ? v->quality : NULL, add, j->track, v->n_desc > 0 ? v->desc[0] : NULL, v->quality[0]);
     } else {
+        /* templates only from whole faces of enrolment size (the tracker
+         * guarantees at least one) */
+        int whole = 0;
+        for (int i = 0; i < v->n_desc; i++)
+            if (!v->weak[i]) {
+                if (whole != i) {
+                    memcpy(v->desc[whole], v->desc[i], sizeof v->desc[0]);
+                    v->quality[whole] = v->quality[i];
+                }
+                v->weak[whole++] = 0;
+            }
+        v->n_desc = whole;
         int keep = e->o.remember_unknown ? (v->n_desc < e->o.max_templates ? v->n_desc : e->o.max_templates) : 0;
         emit(e, j, &b->crop, j->frame, j->t, &j->box, 0, 1, 0, keep ? v->desc[0] : NULL, keep ? v->quality : NULL, keep,
-             j->track);
+             j->track, NULL, 0);
     }
 }
 

@@ -26,6 +26,9 @@ typedef struct {
     double distance;          /* match distance (0 for a new person) */
     const char *snapshot;     /* file name under the snapshots folder, or NULL */
     const char *camera;       /* source name */
+    const float *face;        /* the visit's best face (a descriptor), kept as the visit's evidence for
+                               * corrections ("not this person"), never matched; NULL: none */
+    float face_quality;
 } vis_visit_in_t;
 
 typedef struct {
@@ -35,10 +38,10 @@ typedef struct {
     char label[128];
 } vis_visit_out_t;
 
-/* Changes whenever anyone adds or removes a template. */
+/* Changes whenever anyone adds, removes or moves a template. */
 typedef struct {
     long long templates;      /* how many are stored */
-    long long last_id;        /* the newest one's id */
+    long long last_id;        /* a checksum of the templates' ids and persons (the fake store: the newest id) */
 } vis_store_sig_t;
 
 /* Receives one stored template. Returns GR_OK to go on, GR_ERR_INVAL to
@@ -62,9 +65,21 @@ typedef struct {
     int (*end_visit)(void *ctx, int64_t visit_id, double wall);
     /* Enrolment, all or nothing: a new known person named label when
      * person_id is 0, else one more template of that person
-     * (GR_ERR_NOTFOUND when it does not exist). *out_id gets the person. */
+     * (GR_ERR_NOTFOUND when it does not exist), who becomes known and is
+     * renamed to label when label is not NULL or empty (GR_ERR_EXISTS for a
+     * suppression entry). *out_id gets the person. */
     int (*enroll)(void *ctx, int64_t person_id, const char *label, const float *desc, float quality,
                   const char *source, int64_t *out_id);
+    /* 1 when person_id is a suppression entry (a face erased at the
+     * person's request that must not be stored again: no visit, no
+     * snapshot, no event), 0 when not, or a GR_ERR_* code. NULL: never. */
+    int (*suppressed)(void *ctx, int64_t person_id);
+    /* The person's label ("Visitor #8", a name, "Suppressed #9") into buf.
+     * GR_ERR_NOTFOUND. NULL: labels are not available. */
+    int (*label)(void *ctx, int64_t person_id, char *buf, size_t len);
+    /* 1 when staff said a and b are different people ("not this person"),
+     * 0 when not, or a GR_ERR_* code. NULL: no such pairs. */
+    int (*distinct)(void *ctx, int64_t a, int64_t b);
 } vis_store_t;
 
 /* How a program lets vision's CLI open a store by file name (`greeter faces

@@ -228,6 +228,7 @@ static int verdict(vis_tracker_t *tr, track_t *k, vis_verdict_t *v) {
                 bq = k->quality[i];
                 memcpy(v->desc[0], k->desc[i], sizeof v->desc[0]);
                 v->quality[0] = k->quality[i];
+                v->weak[0] = k->partial[i];
                 v->n_desc = 1;
             }
         return 1;
@@ -255,6 +256,7 @@ static int verdict(vis_tracker_t *tr, track_t *k, vis_verdict_t *v) {
             if (k->person[j] == 0 && vis_desc_distance(k->desc[medoid], k->desc[j]) <= tr->o.threshold) {
                 memcpy(v->desc[agree], k->desc[j], sizeof v->desc[0]);
                 v->quality[agree] = k->partial[j] ? k->quality[j] * 0.5f : k->quality[j];
+                v->weak[agree] = k->partial[j];
                 agree++;
                 whole += !k->partial[j];
             }

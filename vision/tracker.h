@@ -51,6 +51,7 @@ typedef struct {
     int n_desc;                /* NEW: descriptors agreeing (<= VIS_TRACK_MAX_SAMPLES) */
     float desc[VIS_TRACK_MAX_SAMPLES][FMT_DESC_DIM];
     float quality[VIS_TRACK_MAX_SAMPLES];
+    char weak[VIS_TRACK_MAX_SAMPLES];  /* desc[i] came from a partial or small face: never a template */
 } vis_verdict_t;
 
 vis_tracker_t *vis_tracker_new(const vis_tracker_opts_t *o) __attribute__((warn_unused_result));

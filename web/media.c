@@ -309,7 +309,9 @@ void web_media_enroll(web_req_t *r) {
     }
     vis_store_t faces;
     crm_face_store_bind(st, &faces);
-    if (rc == GR_OK) rc = vis_faces_enroll(m->faces, &faces, 0, label, img, len, &person, err, sizeof err);
+    vis_enrolled_t res = {0};
+    if (rc == GR_OK) rc = vis_faces_enroll_ex(m->faces, &faces, 0, label, img, len, &res, err, sizeof err);
+    person = res.person_id; /* a face the camera knew: that identity was named (res.matched) */
     pthread_mutex_unlock(&m->faces_lock);
     free(frame);
     if (rc != GR_OK) {
@@ -336,8 +338,52 @@ void web_media_enroll(web_req_t *r) {
         json_decref(ev);
     }
     web_reply_json(r, 201,
-                   json_pack("{s:I, s:s, s:I}", "person_id", (json_int_t)person, "label", label, "contact_id",
-                             (json_int_t)contact_id));
+                   json_pack("{s:I, s:s, s:I, s:b, s:[f,f,f,f]}", "person_id", (json_int_t)person, "label", label,
+                             "contact_id", (json_int_t)contact_id, "named_existing", res.matched, "box",
+                             (double)res.box.x, (double)res.box.y, (double)res.box.w, (double)res.box.h));
+}
+
+/* POST /api/v1/faces/identify: every face of the photo in the body, with
+ * its box, nearest identity, label, distance and margin; nothing is stored. */
+void web_media_identify(web_req_t *r) {
+    web_ctx_t *s = r->ctx;
+    web_media_t *m = s->media;
+    const void *img = NULL;
+    size_t len = 0;
+    if (web_req_image(r, &img, &len) != GR_OK) return;
+    crm_store_t *st = web_req_db(r);
+    if (!st) return;
+    char err[512] = "";
+    vis_identified_t found[32];
+    vis_store_t faces;
+    crm_face_store_bind(st, &faces);
+    pthread_mutex_lock(&m->faces_lock);
+    int rc = GR_OK;
+    if (!m->faces) {
+        rc = vis_faces_open(s->cfg, &m->faces);
+        if (rc != GR_OK) {
+            m->faces = NULL;
+            snprintf(err, sizeof err, "the face models cannot be loaded: %s", gr_strerror(rc));
+        }
+    }
+    int n = rc == GR_OK ? vis_faces_identify(m->faces, &faces, img, len, found, 32, err, sizeof err) : rc;
+    pthread_mutex_unlock(&m->faces_lock);
+    if (n < 0) {
+        reply_reader_error(r, n, err, "no_face", "no usable face in the photo");
+        return;
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < n && arr; i++) {
+        const vis_identified_t *o = &found[i];
+        json_t *box = json_pack("[f,f,f,f]", (double)o->box.x, (double)o->box.y, (double)o->box.w, (double)o->box.h);
+        json_array_append_new(arr, json_pack("{s:o,s:o,s:s,s:b,s:b,s:o,s:o,s:f}", "box", box ? box : json_null(),
+                                             "person_id", o->person_id > 0 ? json_integer(o->person_id) : json_null(),
+                                             "label", o->label, "known", o->known, "suppressed", o->suppressed,
+                                             "distance", o->person_id > 0 ? json_real(o->distance) : json_null(),
+                                             "margin", o->margin >= 0 ? json_real(o->margin) : json_null(),
+                                             "quality", (double)o->quality));
+    }
+    web_reply_json(r, 200, json_pack("{s:o}", "faces", arr ? arr : json_array()));
 }
 
 void web_media_scan_save(web_req_t *r) {

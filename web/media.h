@@ -19,5 +19,7 @@ void web_media_scan(web_req_t *r);
 void web_media_scan_save(web_req_t *r);
 /* POST /api/v1/people and /api/v1/faces: enrol a face (with consent). */
 void web_media_enroll(web_req_t *r);
+/* POST /api/v1/faces/identify (image body): every face, nothing stored. */
+void web_media_identify(web_req_t *r);
 
 #endif

@@ -74,8 +74,10 @@ static const route_t api_routes[] = {
     {"scans", 3, 4, NULL, NULL, web_api_scans, BODY_JSON},
     {"people", 3, 3, NULL, "POST", web_media_enroll, BODY_UPLOAD},
     {"people", 3, 4, NULL, NULL, web_api_people, BODY_JSON},
+    {"faces", 4, 4, "identify", "POST", web_media_identify, BODY_UPLOAD},
     {"faces", 3, 3, NULL, "POST", web_media_enroll, BODY_UPLOAD},
     {"faces", 3, 5, NULL, NULL, web_faces_route, BODY_JSON},
+    {"faces", 6, 6, NULL, NULL, web_faces_route, BODY_JSON},
 };
 
 static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }

@@ -64,8 +64,12 @@ static int cmd_db(const gr_config_t *cfg, int argc, char **argv) {
     return 0;
 }
 
-/* `faces`: vision's CLI, storing into crm's tables. */
+/* `faces`: vision's CLI, storing into crm's tables; the face library's
+ * corrections are crm's. */
 static int cmd_faces(const gr_config_t *cfg, int argc, char **argv) {
+    static const char *const library[] = {"show", "merge", "not-this", "delete-template", "forget"};
+    for (size_t i = 0; argc >= 2 && i < sizeof library / sizeof library[0]; i++)
+        if (strcmp(argv[1], library[i]) == 0) return crm_cli_faces(cfg, argc, argv);
     crm_opts_t opts;
     crm_opts_from_config(cfg, &opts);
     const vis_store_opener_t stores = crm_face_store_opener(&opts);
@@ -80,7 +84,7 @@ static const struct {
     {"config", cmd_config, "config [--defaults|--show]   print settings"},
     {"models", cmd_models, "models verify                check model files against the manifest"},
     {"db", cmd_db, "db migrate|version           create/upgrade the database"},
-    {"faces", cmd_faces, "faces embed|compare|enroll|watch ...   face recognition (docs/CLI.md)"},
+    {"faces", cmd_faces, "faces embed|compare|enroll|identify|watch|show|merge|not-this|delete-template|forget ...   faces (docs/CLI.md)"},
     {"cards", ocr_cli_cards, "cards scan [--region CC] [--vcard] IMAGE...   read business cards"},
     {"contacts", crm_cli_contacts, "contacts export|import ...   contacts as vCard or CSV"},
     {"sync", crm_cli_sync, "sync status|once|retry-dead    the central-CRM sync agent"},
