@@ -150,6 +150,9 @@ def run(d, state):
     check(st == 200, "login")
     c.cookie = h["set-cookie"].split(";")[0]
     c.csrf = j["csrf_token"]
+    # A first login changes the initial password before anything else works (issue 12).
+    st, _, j = c.req("POST", "/api/v1/password", {"old_password": pw, "new_password": "faces test pass 42"})
+    check(st == 200, "first password change")
 
     st, _, j = c.req("GET", "/api/v1/faces?kind=visitors")
     check(st == 200 and j["total"] == 1, "one visitor in the library")
