@@ -376,7 +376,8 @@ int crm_dav_pass(crm_dav_t *d, crm_store_t *st, const char *device_id, crm_dav_r
             if (cls == R_REFUSED) {
                 snprintf(res->last_error, sizeof res->last_error, "CardDAV refused %s: HTTP %ld %.200s", name,
                          rep.status, rep.text);
-                LOG_W("%s", res->last_error);
+                /* the server's text may quote the card: ids only in the log */
+                LOG_W("CardDAV refused outbox row %lld: HTTP %ld", (long long)r->id, rep.status);
                 if (crm_outbox_state_set(st, TARGET, "last_refused", res->last_error) != GR_OK)
                     LOG_W("could not store the CardDAV state");
                 res->refused++;

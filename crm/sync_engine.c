@@ -586,8 +586,10 @@ static int commit(crm_sync_engine_t *e, item_t *items, size_t n) {
             if (rc == GR_OK) e->delivered++;
             break;
         case O_DEAD:
-            LOG_W("outbox row %lld (%s %lld %s) refused: %s", (long long)r->id, r->entity, (long long)r->local_id,
-                  r->op, it->msg);
+            /* The CRM's message may quote the record's fields: it goes into
+             * the row (scrubbed by a forget), the log keeps ids only. */
+            LOG_W("outbox row %lld (%s %lld %s) refused by the CRM (its message is in the row)", (long long)r->id,
+                  r->entity, (long long)r->local_id, r->op);
             rc = crm_outbox_dead(e->st, r->id, it->msg);
             if (rc == GR_OK) e->dead++;
             break;
