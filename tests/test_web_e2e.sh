@@ -50,7 +50,7 @@ shots=${GREETER_E2E_SHOTS:-}
 
 rc=0
 GREETER_URL="http://127.0.0.1:$port" GREETER_PASSWORD_FILE="$tmp/state/initial-admin-password" \
-    GREETER_CARD="$card" SHOTS="$shots" WORK="$tmp" \
+    GREETER_CARD="$card" GREETER_CARDS_DIR="${card:+$src/tests/data/cards}" SHOTS="$shots" WORK="$tmp" \
     timeout 600 node "$e2e/web.mjs" || rc=$?
 if [ "$rc" != 0 ]; then
     echo "--- greeterd log (tail)"

@@ -13,6 +13,7 @@
 #include "firmware/core/err.h"
 #include "web/account.h"
 #include "web/api.h"
+#include "web/booth.h"
 #include "web/faces.h"
 #include "web/logs.h"
 #include "web/media.h"
@@ -48,6 +49,8 @@ static const route_t api_routes[] = {
     {"scans", 3, 4, NULL, NULL, web_api_scans},
     {"people", 3, 3, NULL, "POST", web_media_enroll}, {"people", 3, 4, NULL, NULL, web_api_people},
     {"faces", 3, 3, NULL, "POST", web_media_enroll}, {"faces", 3, 5, NULL, NULL, web_faces_route},
+    /* the booth's event and interest tags (issue 15): booth.c */
+    {"booth", 3, 3, NULL, NULL, web_booth_route},
 };
 
 static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }

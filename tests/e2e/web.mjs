@@ -11,6 +11,8 @@ const url = process.env.GREETER_URL;
 const password = fs.readFileSync(process.env.GREETER_PASSWORD_FILE, 'utf8').trim();
 const work = process.env.WORK;
 const shots = process.env.SHOTS || '';
+const cardsDir = process.env.GREETER_CARDS_DIR || '';
+const DESKTOP = { width: 1280, height: 800 }, PHONE = { width: 390, height: 844 };
 const step = (s) => console.log(`e2e: ${s}`);
 
 function assert(cond, what) {
@@ -30,7 +32,7 @@ const ctx = await chromium.launchPersistentContext(path.join(work, 'profile'), {
   headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 860 },
+  viewport: DESKTOP,
   deviceScaleFactor: 1,
   // waitForFunction evaluates strings; the app's own CSP forbids eval (rightly).
   bypassCSP: true,
@@ -275,16 +277,142 @@ try {
   assert(/Welcome/.test(big), `greeting screen greets (${big})`);
   await shot(page, 'greeting');
 
-  step('phone layout');
-  await page.setViewportSize({ width: 390, height: 844 });
+  // ---- The same UI on a phone (390x844): the booth, then every page. ----
+  await page.setViewportSize(PHONE);
+
+  step('phone: booth mode, five cards scanned, reviewed and saved');
   await page.goto(url + '/#/scan');
-  await page.waitForSelector('#scan-file');
+  await page.waitForSelector('#scan-camera');
+  const camBox = await page.locator('#scan-camera').boundingBox();
+  assert(camBox.width >= PHONE.width - 60 && camBox.height >= 56, `the camera button is full width (${JSON.stringify(camBox)})`);
+  const eventName = `E2E Expo ${new Date().toISOString().slice(0, 10)}`;
+  await page.click('#booth-event-edit');
+  await page.fill('#booth-event-input', eventName);
+  await page.click('#booth-event-save');
+  await page.waitForFunction((n) => document.querySelector('#booth-event').textContent === n, eventName);
   await shot(page, 'phone-scan');
+  const boothCards = cardsDir ? ['001', '005', '008', '010', '011'].map((n) => path.join(cardsDir, `${n}.jpg`))
+    .filter((f) => fs.existsSync(f)) : [];
+  const contactsBefore = await page.evaluate(async () => (await (await fetch('/api/v1/contacts?limit=1')).json()).total);
+  const t0 = Date.now();
+  let updated = 0, boothSaved = 0;
+  const boothNames = [];
+  for (const [k, f] of boothCards.entries()) {
+    const truth = JSON.parse(fs.readFileSync(f.replace(/\.jpg$/, '.json'), 'utf8'));
+    await page.setInputFiles('#scan-file', f);
+    const cardForm = page.locator('#scan-review .scan-card').first();
+    await cardForm.waitFor({ timeout: 30000 });
+    // After a scan the fields are in view: the first one is on screen without scrolling by hand.
+    const fb = await cardForm.locator('[name=given_name]').boundingBox();
+    assert(fb && fb.y >= 0 && fb.y + fb.height <= PHONE.height, `the fields are in view after the scan (given name at y=${fb && fb.y})`);
+    assert(await page.locator('#scan-thumb').isVisible(), 'a thumbnail of the photo is shown');
+    // Review: what the reader got wrong is corrected.
+    for (const fld of ['given_name', 'family_name', 'company']) {
+      const v = await cardForm.locator(`[name=${fld}]`).inputValue();
+      if (v !== truth[fld]) await cardForm.locator(`[name=${fld}]`).fill(truth[fld]);
+    }
+    const ev = truth.emails.join(', ');
+    if (await cardForm.locator('[name=emails]').inputValue() !== ev) await cardForm.locator('[name=emails]').fill(ev);
+    boothNames.push({ name: `${truth.given_name} ${truth.family_name}`, company: truth.company });
+    // Qualify: hot, 4 stars, the first interest tag, a note, a follow-up date.
+    await cardForm.locator('.seg.temp button[data-temp=hot]').click();
+    await cardForm.locator('.stars button[data-star="4"]').click();
+    await cardForm.locator('.chips .chip').first().click();
+    await cardForm.locator('[name=lead_note]').fill(`Booth card ${k + 1}`);
+    await cardForm.locator('[name=follow_up]').fill('2031-05-04');
+    const upd = cardForm.locator('button.update-existing');
+    if (k === 0 && await upd.count()) {
+      // The desk already has this person (the desktop run saved the same card): update, not duplicate.
+      if (k === 0 && shots) await shot(page, 'phone-scan-review');
+      await upd.first().click();
+      updated++;
+    } else {
+      await cardForm.locator('button[id^=scan-next-]').click();
+    }
+    await page.waitForFunction((n) => document.querySelectorAll('#scan-saved li').length === n, k + 1);
+    boothSaved++;
+    if (k === 0 && updated) {
+      // "Update" keeps the review open with its message; the next card replaces it.
+      await page.waitForSelector('#scan-review .notice.ok');
+    } else {
+      await page.waitForFunction(() => !document.querySelector('#scan-review .scan-card'));
+      const cb = await page.locator('#scan-camera').boundingBox();
+      assert(cb.y >= 0 && cb.y + cb.height <= PHONE.height, 'after "save and scan next" the camera button is in view');
+    }
+  }
+  const boothSeconds = (Date.now() - t0) / 1000;
+  step(`booth: ${boothSaved} cards scanned, reviewed and saved in ${boothSeconds.toFixed(1)} s (${updated} updated an existing contact)`);
+  if (boothCards.length === 5) {
+    assert(boothSeconds <= 30, `five cards in at most 30 s (${boothSeconds.toFixed(1)} s)`);
+    assert(updated === 1, 'the card already saved updated its contact');
+    const booth = await page.evaluate(async () => {
+      const leads = await (await fetch('/api/v1/leads?limit=20')).json();
+      const cons = await (await fetch('/api/v1/contacts?limit=1')).json();
+      return { leads: leads.items, contacts: cons.total };
+    });
+    assert(booth.contacts === contactsBefore + 4, `four new contacts and one updated (${contactsBefore} -> ${booth.contacts})`);
+    for (const b of boothNames) {
+      const want = `${b.name} (${b.company})`;
+      const l = booth.leads.find((x) => x.title === want);
+      assert(l, `a lead titled "${want}" (${booth.leads.map((x) => x.title).join('; ')})`);
+      assert(l.event === eventName && l.temperature === 'hot' && l.rating === 4 && l.interests.length === 1 &&
+        l.follow_up === '2031-05-04' && /^Booth card/.test(l.note), `the lead carries the qualification and event (${JSON.stringify(l)})`);
+    }
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+
+  step('phone: every page');
+  for (const p of ['live', 'visitors', 'companies', 'deals', 'faces', 'system']) {
+    await page.goto(url + `/#/${p}`);
+    await page.waitForSelector('.page-head');
+    await page.waitForTimeout(400);
+    await shot(page, `phone-${p}`);
+  }
+  await page.goto(url + '/#/settings');
+  await page.waitForSelector('#settings-save');
+  await shot(page, 'phone-settings');
+
+  step('phone: edit the contact');
+  await page.goto(url + '/#/contacts');
+  await page.fill('#contact-search', want.family_name.toLowerCase());
+  await page.click(`tr.clickable:has-text("${fullName}")`);
+  await page.waitForSelector('#dialog[open]');
+  await shot(page, 'phone-contact');
+  await page.click('#dialog-body button:has-text("Edit")');
+  await page.waitForSelector('#dialog[open] #dialog-title:has-text("Edit contact")');
+  const phoneNote = 'Edited on a phone';
+  await page.fill('#dialog-body [name=note]', phoneNote);
+  const patched2 = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/contacts\/\d+$/.test(r.url()));
+  await page.click('#dialog-ok');
+  assert((await patched2).status() === 200, 'Save on a phone sends the PATCH');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  await page.click(`tr.clickable:has-text("${fullName}")`);
+  await page.waitForSelector('#dialog[open]');
+  assert((await page.textContent('#dialog-body')).includes(phoneNote), 'the note edited on a phone is shown');
+  await page.click('#dialog-cancel');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  await shot(page, 'phone-contacts');
+
+  step('phone: leads board');
+  await page.goto(url + '/#/leads');
+  await page.waitForSelector('.column[data-status=NEW] .lead-card');
+  await shot(page, 'phone-leads');
+
+  step('phone: menu');
   await page.click('#menu-toggle');
+  await page.waitForSelector('#nav.open');
   await shot(page, 'phone-menu');
+  await page.click('#nav a[data-page=scan]');
+  await page.waitForSelector('#scan-camera');
+  assert(!(await page.locator('#nav').getAttribute('class')).includes('open'), 'choosing a page closes the phone menu');
+
+  step('phone: greeting screen');
+  await page.goto(url + '/#/greeting');
+  await page.waitForSelector('#greeting-view:not([hidden])');
+  await shot(page, 'phone-greeting');
+  await page.setViewportSize(DESKTOP);
 
   step('sign out');
-  await page.setViewportSize({ width: 1280, height: 860 });
   await page.goto(url + '/#/live');
   await page.click('#logout');
   await page.waitForSelector('#login-view:not([hidden])');
