@@ -17,6 +17,12 @@
  * *out = {"items":[..],"total":N,"limit":L,"offset":O}, owned by the caller.
  * GR_ERR_INVAL for a malformed day. */
 int crm_visit_list(crm_store_t *st, const char *day, int64_t person_id, int limit, int offset, json_t **out);
+/* crm_visit_list of the visits whose person's label, contact name or
+ * company contains q (NULL or "": all; "#12" is person 12). Each item also
+ * has "visit_no" (the visit's own number among its person's visits, where
+ * "visit_count" is the person's total) and "company". */
+int crm_visit_search(crm_store_t *st, const char *day, int64_t person_id, const char *q, int limit, int offset,
+                     json_t **out);
 
 /* {"day","total","new","returning","people"} for day (NULL = today):
  * total visits, visits by first-time people, visits by returning people,

@@ -7,8 +7,10 @@
 #include "firmware/core/config.h"
 #include "crm/contacts.h"
 #include "crm/deals.h"
+#include "crm/expected.h"
 #include "crm/leads.h"
 #include "crm/notify.h"
+#include "crm/scans.h"
 #include "crm/visit_hook.h"
 #include "crm/visits.h"
 #include "crm/worker.h"
@@ -325,6 +327,135 @@ static void worker_without_mail_keeps_ui_only(void **state) {
     tc_close(&db);
 }
 
+
+/* Issue 15: a lead's qualification is checked and stored, a card's lead is
+ * titled "Full Name (Company)" and carries it, "update existing" updates. */
+static void lead_qualification(void **state) {
+    (void)state;
+    tc_db_t db;
+    tc_open(&db);
+    json_t *l = lead_ok(db.st, "{\"data\":{\"given_name\":\"Anna\",\"family_name\":\"Schmidt\",\"company\":\"Globex\"},"
+                               "\"rating\":4,\"temperature\":\"hot\",\"interests\":[\"Pricing\",\"Demo\"],"
+                               "\"note\":\"call\",\"event\":\"Expo\",\"follow_up\":\"2031-05-04\",\"assigned_to\":\"bob\"}");
+    assert_string_equal(tc_str(l, "title"), "Anna Schmidt (Globex)");
+    assert_int_equal(json_integer_value(json_object_get(l, "rating")), 4);
+    assert_string_equal(tc_str(l, "temperature"), "hot");
+    assert_int_equal(json_array_size(json_object_get(l, "interests")), 2);
+    assert_string_equal(tc_str(l, "event"), "Expo");
+    assert_string_equal(tc_str(l, "follow_up"), "2031-05-04");
+    long long id = tc_id(l);
+    json_decref(l);
+    static const char *const bad[] = {"{\"rating\":6}", "{\"rating\":2.5}", "{\"temperature\":\"lukewarm\"}",
+                                      "{\"interests\":\"Pricing\"}", "{\"interests\":[\"\"]}", "{\"interests\":[3]}",
+                                      "{\"follow_up\":\"next week\"}", "{\"follow_up\":\"2031-13-01\"}"};
+    char err[256];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *p = tc_json(bad[i]), *o = NULL;
+        err[0] = 0;
+        assert_int_equal(crm_lead_update(db.st, id, p, "t", &o, err, sizeof err), GR_ERR_INVAL);
+        assert_true(err[0] != 0);
+        assert_null(o);
+        json_decref(p);
+    }
+    json_t *p = tc_json("{\"rating\":0,\"temperature\":\"\",\"interests\":[],\"follow_up\":\"\"}"), *o = NULL;
+    assert_int_equal(crm_lead_update(db.st, id, p, "t", &o, err, sizeof err), GR_OK);
+    assert_int_equal(json_integer_value(json_object_get(o, "rating")), 0);
+    assert_string_equal(tc_str(o, "event"), "Expo"); /* untouched */
+    json_decref(p);
+    json_decref(o);
+    /* Converted, the deal keeps the responsible user. */
+    assert_int_equal(crm_lead_convert(db.st, id, "t", &o, err, sizeof err), GR_OK);
+    assert_string_equal(tc_str(json_object_get(o, "deal"), "assigned_to"), "bob");
+    json_decref(o);
+    /* A card saved with a qualification, then the same person's card updating their contact. */
+    json_t *fields = tc_json("{\"given_name\":\"Lee\",\"family_name\":\"Park\",\"company\":\"Initech\",\"emails\":[\"lee@initech.example\"]}");
+    json_t *q = tc_json("{\"rating\":5,\"temperature\":\"warm\",\"event\":\"Expo\",\"title\":\"ignored\"}");
+    crm_scan_opts_t opts = {.make_lead = 1, .lead = q};
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_OK);
+    json_t *lead = json_object_get(o, "lead");
+    assert_string_equal(tc_str(lead, "title"), "Lee Park (Initech)");
+    assert_int_equal(json_integer_value(json_object_get(lead, "rating")), 5);
+    long long cid = tc_id(json_object_get(o, "contact"));
+    json_decref(o);
+    json_decref(fields);
+    fields = tc_json("{\"given_name\":\"Lee\",\"family_name\":\"Park\",\"company\":\"Initech\",\"title\":\"CTO\"}");
+    opts.contact_id = cid;
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_OK);
+    assert_int_equal(tc_id(json_object_get(o, "contact")), cid);
+    assert_string_equal(tc_str(json_object_get(o, "contact"), "title"), "CTO");
+    json_decref(o);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM contacts WHERE family_name = 'Park'"), 1);
+    opts.contact_id = 99999;
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_ERR_NOTFOUND);
+    json_decref(fields);
+    json_decref(q);
+    tc_close(&db);
+}
+
+/* Issue 15: the host hears that their expected visitor or their contact is
+ * at reception (notification for them, to their users.email); an unknown
+ * walk-by or a contact nobody looks after tells no one. */
+static void host_is_told(void **state) {
+    (void)state;
+    tc_db_t db;
+    tc_open(&db);
+    char err[256] = "";
+    assert_int_equal(crm_store_exec(db.st, "INSERT INTO users(username, password_hash, email) VALUES "
+                                           "('anna', 'x', 'anna@example.test')"), GR_OK);
+    json_t *in = tc_json("{\"given_name\":\"Bo\",\"family_name\":\"Berg\",\"company\":\"Globex\",\"assigned_to\":\"anna\"}"), *c = NULL;
+    assert_int_equal(crm_contact_create(db.st, in, "t", &c, err, sizeof err), GR_OK);
+    json_decref(in);
+    long long cid = tc_id(c);
+    json_decref(c);
+    long long p = tc_person(db.st, "Bo Berg", 1, 0);
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE people SET contact_id = %lld, known = 1 WHERE id = %lld", cid, p);
+    assert_int_equal(crm_store_exec(db.st, sql), GR_OK);
+    /* Expected by name, for another host: that host is told, the row arrives. */
+    json_t *e = NULL;
+    in = tc_json("{\"name\":\"Carl Expected\",\"host\":\"anna\",\"note\":\"Room 2\"}");
+    assert_int_equal(crm_expected_add(db.st, in, "desk", &e, err, sizeof err), GR_OK);
+    json_decref(in);
+    json_decref(e);
+    in = tc_json("{\"company\":\"x\"}");
+    assert_int_equal(crm_expected_add(db.st, in, "desk", &e, err, sizeof err), GR_ERR_INVAL);
+    json_decref(in);
+    in = tc_json("{\"name\":\"x\",\"day\":\"tomorrow\"}");
+    assert_int_equal(crm_expected_add(db.st, in, "desk", &e, err, sizeof err), GR_ERR_INVAL);
+    json_decref(in);
+    long long p2 = tc_person(db.st, "Carl Expected", 1, 0);
+    assert_int_equal(crm_store_exec(db.st, "UPDATE people SET known = 1"), GR_OK);
+    long long v = tc_visit(db.st, p2, 0, NULL, 0);
+    assert_int_equal(crm_on_visit(db.st, p2, v, 0), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications WHERE kind = 'arrival' AND for_user = 'anna' "
+                                   "AND recipient = 'anna@example.test' AND subject = 'Carl Expected is at reception' "
+                                   "AND body LIKE '%Room 2%' AND mail_state = 'pending'"), 1);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM expected_visitors WHERE arrived_at IS NOT NULL"), 1);
+    /* The contact with a responsible user: "Bo Berg (Globex) is at reception". */
+    v = tc_visit(db.st, p, 0, NULL, 0);
+    assert_int_equal(crm_on_visit(db.st, p, v, 0), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications WHERE kind = 'arrival' AND entity = 'contact' "
+                                   "AND subject = 'Bo Berg (Globex) is at reception'"), 1);
+    /* A walk-by: a lead and its notification, no arrival. */
+    long long p3 = tc_person(db.st, "Visitor #3", 1, 0);
+    v = tc_visit(db.st, p3, 0, NULL, 1);
+    assert_int_equal(crm_on_visit(db.st, p3, v, 1), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications WHERE kind = 'arrival'"), 2);
+    json_t *list = NULL;
+    assert_int_equal(crm_expected_list(db.st, NULL, &list), GR_OK);
+    assert_int_equal(json_array_size(json_object_get(list, "items")), 1);
+    long long eid = tc_id(json_array_get(json_object_get(list, "items"), 0));
+    json_decref(list);
+    assert_int_equal(crm_expected_delete(db.st, eid), GR_OK);
+    assert_int_equal(crm_expected_delete(db.st, eid), GR_ERR_NOTFOUND);
+    /* The visit log: each visit's own number, and search. */
+    assert_int_equal(crm_visit_search(db.st, NULL, 0, "berg", 10, 0, &list), GR_OK);
+    assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(list, "items"), 0), "visit_no")), 1);
+    json_decref(list);
+    tc_close(&db);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lead_status_rules),
@@ -333,6 +464,8 @@ int main(void) {
         cmocka_unit_test(visit_hook_makes_leads),
         cmocka_unit_test(notifications_and_activity),
         cmocka_unit_test(worker_without_mail_keeps_ui_only),
+        cmocka_unit_test(lead_qualification),
+        cmocka_unit_test(host_is_told),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -379,13 +379,14 @@ void web_api_visits(web_req_t *r) {
         rc = crm_visit_stats(st, day, &out);
     } else if (n == 3) {
         int limit, offset;
-        if (paging(r, &limit, &offset, NULL) < 0) return;
+        const char *q;
+        if (paging(r, &limit, &offset, &q) < 0) return;
         long pid;
         if (web_parse_long(web_req_arg(r, "person_id"), 0, (1L << 53), 0, &pid) != GR_OK) {
             web_reply_error(r, 400, "invalid", "person_id must be a positive integer");
             return;
         }
-        rc = crm_visit_list(st, day, pid, limit, offset, &out);
+        rc = crm_visit_search(st, day, pid, q, limit, offset, &out);
         if (rc == GR_OK) {
             json_t *stats = NULL;
             if (crm_visit_stats(st, day, &stats) == GR_OK) json_object_set_new(out, "stats", stats);

@@ -14,6 +14,7 @@
 #include "web/account.h"
 #include "web/api.h"
 #include "web/booth.h"
+#include "web/desk.h"
 #include "web/faces.h"
 #include "web/logs.h"
 #include "web/media.h"
@@ -51,6 +52,8 @@ static const route_t api_routes[] = {
     {"faces", 3, 3, NULL, "POST", web_media_enroll}, {"faces", 3, 5, NULL, NULL, web_faces_route},
     /* the booth's event and interest tags (issue 15): booth.c */
     {"booth", 3, 3, NULL, NULL, web_booth_route},
+    /* expected visitors (issue 15): desk.c */
+    {"expected", 3, 4, NULL, NULL, web_desk_expected},
 };
 
 static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }
