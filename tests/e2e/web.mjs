@@ -99,6 +99,19 @@ try {
   }, null, { timeout: 20000 });
   await shot(page, 'live');
 
+  step('live page: a reload keeps today\'s visits in the feed');
+  await page.reload();
+  await page.waitForSelector('#feed li.greet-item', { timeout: 5000 });
+  // From here on, record the event stream as the page gets it (the host's notice is timed against it).
+  await page.evaluate(() => {
+    window.__events = [];
+    const es = new EventSource('/api/v1/events');
+    for (const t of ['visit.new', 'visit.returning', 'notify.new']) {
+      es.addEventListener(t, (e) => window.__events.push({ type: t, data: JSON.parse(e.data), t: Date.now() }));
+    }
+    window.__es = es;
+  });
+
   step('scan a card');
   await page.goto(url + '/#/scan');
   await page.setInputFiles('#scan-file', card);
@@ -168,13 +181,18 @@ try {
   const editedTitle = `${want.title} and Quality`, note = 'Met at the e2e booth; call back in May';
   await page.fill('#dialog-body [name=title]', editedTitle);
   await page.fill('#dialog-body [name=note]', note);
+  // The responsible user: a select of the board's users, or their user name typed.
+  const owner = page.locator('#dialog-body [name=assigned_to]');
+  if (await owner.evaluate((e) => e.tagName) === 'SELECT') await owner.selectOption('admin');
+  else await owner.fill('admin');
   const patched = page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/contacts\/\d+$/.test(r.url()));
   await page.click('#dialog-ok');
   assert((await patched).status() === 200, 'Save sends the PATCH and it succeeds');
   await page.waitForSelector('#dialog', { state: 'hidden' });
   const api = await page.evaluate(async (q) => (await (await fetch('/api/v1/contacts?q=' + encodeURIComponent(q))).json()).items[0],
                                   want.family_name);
-  assert(api.title === editedTitle && api.note === note, `the edit is stored (${api.title} / ${api.note})`);
+  assert(api.title === editedTitle && api.note === note && api.assigned_to === 'admin',
+    `the edit is stored (${api.title} / ${api.note} / ${api.assigned_to})`);
   await page.click(`tr.clickable:has-text("${fullName}")`);
   await page.waitForSelector('#dialog[open]');
   const reshown = await page.textContent('#dialog-body');
@@ -212,7 +230,110 @@ try {
   await page.waitForSelector('.column[data-stage=NEW] .deal-card');
   await shot(page, 'deals');
 
-  for (const p of ['visitors', 'companies']) {
+  step('desk: the visit log (snapshot, own visit number, seconds, search, live, export)');
+  await page.goto(url + '/#/visitors');
+  await page.waitForSelector('.visit-row');
+  const rowsInfo = await page.$$eval('.visit-row', (rows) => rows.map((r) => ({
+    person: r.dataset.person, tag: r.querySelector('.tag').textContent, time: r.querySelector('.visit-time').textContent,
+    thumb: !!r.querySelector('img.visit-thumb, .visit-thumb.none'),
+  })));
+  assert(rowsInfo.every((r) => /\d{1,2}:\d{2}:\d{2}/.test(r.time)), `times have seconds (${rowsInfo[0].time})`);
+  assert(rowsInfo.every((r) => r.thumb), 'every row has a snapshot or initials');
+  const byPerson = {};
+  for (const r of rowsInfo) (byPerson[r.person] = byPerson[r.person] || []).push(r.tag);
+  for (const [p, tags] of Object.entries(byPerson)) {
+    // Newest first: a person's rows count down to their first ("new"), never the same number twice.
+    assert(new Set(tags).size === tags.length, `person ${p}: each visit its own number (${tags.join(', ')})`);
+    assert(tags.filter((t) => t === 'new').length <= 1 && (tags.indexOf('new') === -1 || tags.indexOf('new') === tags.length - 1),
+      `person ${p}: only the first visit is "new" (${tags.join(', ')})`);
+  }
+  await page.waitForFunction(() => [...document.querySelectorAll('.visit-row img.visit-thumb')].some((i) => i.complete && i.naturalWidth > 0),
+    null, { timeout: 20000 });
+  await shot(page, 'visitors');
+  const before = rowsInfo.length;
+  await page.waitForFunction((n) => document.querySelectorAll('.visit-row').length > n, before, { timeout: 60000 });
+  step(`the log grew live from ${before} rows`);
+  await page.fill('#visit-search', 'no such visitor zzz');
+  await page.waitForSelector('#visit-log .empty');
+  await page.fill('#visit-search', '');
+  await page.waitForSelector('.visit-row');
+  await page.click('.visit-row');
+  await page.waitForSelector('#dialog[open] .visit-detail');
+  await page.click('#dialog-cancel');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#visit-export')]);
+  const csvText = fs.readFileSync(await download.path(), 'utf8');
+  const shownRows = await page.locator('.visit-row').count();
+  assert(csvText.startsWith('time,name,contact') && csvText.trim().split('\r\n').length === shownRows + 1,
+    `the CSV export has the ${shownRows} rows shown (${csvText.trim().split('\r\n').length - 1})`);
+
+  step('desk: expected visitors');
+  const fillHost = async (who) => {
+    const h = page.locator('#dialog-body [name=host]');
+    if (await h.evaluate((e) => e.tagName) === 'SELECT') await h.selectOption(who); else await h.fill(who);
+  };
+  await page.click('#expected-add');
+  await page.waitForSelector('#dialog[open] #dialog-title:has-text("Expected visitor")');
+  await page.fill('#dialog-body [name=name]', want.family_name);
+  await page.click(`#dialog-body .picker button:has-text("${fullName}")`);
+  await fillHost('admin');
+  await page.fill('#dialog-body [name=note]', 'Meeting room 2');
+  await page.click('#dialog-ok');
+  await page.waitForSelector(`.expected-item:has-text("${fullName}")`);
+  await page.click('#expected-add');
+  await page.fill('#dialog-body [name=name]', 'Walk In Test');
+  await fillHost('admin');
+  await page.click('#dialog-ok');
+  const walkIn = page.locator('.expected-item', { hasText: 'Walk In Test' });
+  await walkIn.waitFor();
+  await walkIn.locator('button.expected-remove').click();
+  await walkIn.waitFor({ state: 'detached' });
+
+  step('desk: the host is told within 2 s, on screen and by e-mail');
+  const arrival = page.locator('.arrival', { hasText: 'is at reception' }).first();
+  await arrival.waitFor({ timeout: 120000 });
+  const arrivalText = await arrival.textContent();
+  assert(arrivalText.includes(`${fullName} (${want.company}) is at reception`) && arrivalText.includes('for you'),
+    `the notice names the visitor and their company, for the host (${arrivalText})`);
+  const timing = await page.evaluate((ids) => {
+    const ev = window.__events;
+    const n = ev.find((e) => e.type === 'notify.new' && e.data.kind === 'arrival');
+    const v = ev.filter((e) => e.type.startsWith('visit.') && e.t <= n.t && ids.includes(Number(e.data.person_id))).pop();
+    return { n, v };
+  }, face.person_ids);
+  assert(timing.v, `the recognition event of the contact's face came first (${JSON.stringify(timing)})`);
+  const onScreen = timing.n.t - timing.v.t;
+  step(`on screen ${onScreen} ms after the recognition event`);
+  assert(onScreen <= 2000, `on screen within 2 s (${onScreen} ms)`);
+  await shot(page, 'arrival');
+  if (process.env.MAILDIR) {
+    let mail = null;
+    for (let i = 0; i < 50 && !mail; i++) {
+      for (const f of fs.readdirSync(process.env.MAILDIR).filter((x) => x.endsWith('.eml'))) {
+        const file = path.join(process.env.MAILDIR, f);
+        const text = fs.readFileSync(file, 'utf8');
+        if (text.includes('is at reception')) mail = { text, rcpt: fs.readFileSync(file.replace(/\.eml$/, '.rcpt'), 'utf8'), at: fs.statSync(file).mtimeMs };
+      }
+      if (!mail) await page.waitForTimeout(100);
+    }
+    assert(mail, 'the host got an e-mail');
+    assert(mail.rcpt.trim() === 'host@example.test' && mail.text.includes(`${fullName} (${want.company}) is at reception`),
+      `the e-mail goes to the host's address and names the visitor (${mail.rcpt})`);
+    const byMail = Math.round(mail.at - timing.v.t);
+    step(`e-mail ${byMail} ms after the recognition event`);
+    assert(byMail <= 2000, `e-mailed within 2 s (${byMail} ms)`);
+  }
+  await arrival.locator('.arrival-close').click();
+  await page.waitForSelector('.arrival', { state: 'detached' });
+  await page.evaluate(() => window.__es.close());
+  // No more notices for the rest of the run: the contact has no responsible user now.
+  await page.evaluate(async (id) => {
+    const me = await (await fetch('/api/v1/me')).json();
+    await fetch(`/api/v1/contacts/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ assigned_to: '' }) });
+  }, face.id);
+
+  for (const p of ['companies']) {
     await page.goto(url + `/#/${p}`);
     await page.waitForSelector('.page-head');
     await page.waitForTimeout(500);
@@ -275,7 +396,12 @@ try {
     { timeout: 90000 });
   const big = await page.textContent('#greeting-text');
   assert(/Welcome/.test(big), `greeting screen greets (${big})`);
+  assert(await page.locator('#greeting-exit').isHidden(), 'the exit is hidden from visitors');
   await shot(page, 'greeting');
+  await page.click('#greeting-corner');
+  await page.click('#greeting-exit');
+  await page.waitForSelector('#greeting-view', { state: 'hidden' });
+  assert(page.url().endsWith('#/live'), `the exit goes back to the Live page (${page.url()})`);
 
   // ---- The same UI on a phone (390x844): the booth, then every page. ----
   await page.setViewportSize(PHONE);

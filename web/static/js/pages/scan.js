@@ -31,7 +31,7 @@ export async function renderScan(main) {
   const booth = await api('GET', '/api/v1/booth').catch(() => ({ event: '', interests: [] }));
   const file = el('input', { id: 'scan-file', class: 'visually-hidden', type: 'file', accept: 'image/*', capture: 'environment' });
   const camera = el('label', { class: 'button primary camera-btn', for: 'scan-file', id: 'scan-camera' },
-    el('span', { class: 'cam-ic', 'aria-hidden': 'true', text: '\u{1F4F7}' }), 'Scan a card');
+    el('span', { class: 'cam-ic', 'aria-hidden': 'true' }), 'Scan a card');
   const status = el('span', { class: 'muted', id: 'scan-status', text: 'On a phone this opens the camera; several cards in one photo are fine.' });
   const thumb = el('img', { class: 'scan-thumb', id: 'scan-thumb', alt: 'Card photo', hidden: true });
   const review = el('div', { id: 'scan-review' });
