@@ -322,6 +322,21 @@ static void entity_route(web_req_t *r, const entity_t *e) {
             contact_action(r, st, id, segs[4]);
             return;
         }
+        if ((is(e->name, "leads") || is(e->name, "deals")) && is(segs[4], "activity")) {
+            /* the timeline of a lead's or deal's detail panel */
+            if (!web_req_allow(r, "GET")) return;
+            int limit, offset;
+            if (paging(r, &limit, &offset, NULL) < 0) return;
+            if ((rc = e->get(st, id, &out)) != GR_OK) {
+                web_reply_rc(r, rc, "no such record");
+                return;
+            }
+            json_decref(out);
+            out = NULL;
+            rc = crm_activity_list(st, is(e->name, "leads") ? "lead" : "deal", id, limit, offset, &out);
+            reply_result(r, rc, out, NULL);
+            return;
+        }
         if (is(e->name, "leads") && is(segs[4], "convert")) {
             if (!web_req_allow(r, "POST")) return;
             rc = crm_lead_convert(st, id, actor(r), &out, err, sizeof err);
@@ -398,6 +413,52 @@ void web_api_visits(web_req_t *r) {
     reply_result(r, rc, out, "bad day (YYYY-MM-DD)");
 }
 
+#define MAX_CARD_IMAGE_BYTES (64u << 20)
+
+/* GET /api/v1/scans/{id}/image: the card photo kept with a scan (the lead's detail panel). */
+static void scan_image(web_req_t *r, crm_store_t *st, int64_t id) {
+    json_t *scan = NULL;
+    int rc = crm_scan_get(st, id, &scan);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, "no such scan");
+        return;
+    }
+    char name[64];
+    const char *img = json_string_value(json_object_get(scan, "image"));
+    int ok = img && strlen(img) < sizeof name;
+    if (ok) snprintf(name, sizeof name, "%s", img);
+    json_decref(scan);
+    /* As crm/scans.c names them: scan-<id>.jpg or .png, nothing else. */
+    char want_jpg[48], want_png[48];
+    snprintf(want_jpg, sizeof want_jpg, "scan-%lld.jpg", (long long)id);
+    snprintf(want_png, sizeof want_png, "scan-%lld.png", (long long)id);
+    if (!ok || (strcmp(name, want_jpg) != 0 && strcmp(name, want_png) != 0)) {
+        web_reply_error(r, 404, "not_found", "no photo is kept with this scan");
+        return;
+    }
+    char path[4400];
+    snprintf(path, sizeof path, "%s/cards/%s", r->ctx->storage_dir, name);
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+        (size_t)sb.st_size > MAX_CARD_IMAGE_BYTES) {
+        if (f) fclose(f);
+        web_reply_error(r, 404, "not_found", "the card photo is gone");
+        return;
+    }
+    size_t len = (size_t)sb.st_size;
+    unsigned char *buf = malloc(len);
+    size_t got = buf ? fread(buf, 1, len, f) : 0;
+    fclose(f);
+    if (!buf || got != len) {
+        free(buf);
+        web_reply_error(r, 500, "io", "the card photo could not be read");
+        return;
+    }
+    web_reply_bytes(r, 200, name[strlen(name) - 1] == 'g' && name[strlen(name) - 2] == 'n' ? "image/png" : "image/jpeg", buf, len);
+    free(buf);
+}
+
 void web_api_scans(web_req_t *r) {
     char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
     int n = r->nsegs;
@@ -422,6 +483,11 @@ void web_api_scans(web_req_t *r) {
         return;
     }
     int64_t id;
+    if (n == 5 && is(segs[4], "image") && web_parse_id(segs[3], &id) == GR_OK) {
+        if (!web_req_allow(r, "GET")) return;
+        scan_image(r, st, id);
+        return;
+    }
     if (path_id(r, "scan", &id) < 0) return;
     if (!web_req_allow(r, "GET")) return;
     json_t *out = NULL;

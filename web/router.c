@@ -47,7 +47,7 @@ static const route_t api_routes[] = {
     {"visits", 3, 4, NULL, NULL, web_api_visits}, {"notifications", 3, 5, NULL, NULL, web_api_notifications},
     /* photos go to media.c, the rest of their resource to api.c and faces.c */
     {"scans", 3, 3, NULL, "POST", web_media_scan}, {"scans", 4, 4, "save", "POST", web_media_scan_save},
-    {"scans", 3, 4, NULL, NULL, web_api_scans},
+    {"scans", 3, 5, NULL, NULL, web_api_scans},
     {"people", 3, 3, NULL, "POST", web_media_enroll}, {"people", 3, 4, NULL, NULL, web_api_people},
     {"faces", 3, 3, NULL, "POST", web_media_enroll}, {"faces", 3, 5, NULL, NULL, web_faces_route},
     /* the booth's event and interest tags (issue 15): booth.c */
