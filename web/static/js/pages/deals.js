@@ -49,7 +49,7 @@ export async function renderDeals(main, arg) {
       onkeydown: (ev) => { if (ev.key === 'Enter') showDeal(d.id); } },
     el('div', { class: 't', text: d.title }),
     el('div', { class: 'amount', text: money(d.amount, d.currency) }),
-    el('div', { class: 's', text: [d.contact_name, d.company_title, d.assigned_to ? `· ${d.assigned_to}` : ''].filter(Boolean).join(' · ') }));
+    el('div', { class: 's', text: [d.contact_name, d.company_title, d.assigned_to].filter(Boolean).join(' · ') }));
   }
   async function showDeal(id) {
     const [d, act] = await Promise.all([api('GET', `/api/v1/deals/${id}`), api('GET', `/api/v1/deals/${id}/activity?limit=50`)]);
