@@ -20,6 +20,7 @@
 #include "crm/outbox.h"
 #include "crm/privacy.h"
 #include "crm/scans.h"
+#include "crm/sync.h"
 #include "crm/transfer.h"
 #include "firmware/formats/vcard.h"
 #include "firmware/core/version.h"
@@ -576,6 +577,15 @@ void web_api_status(web_req_t *r) {
         (json_int_t)total_mb, "min_free_mb", (json_int_t)gr_config_int(s->cfg, GR_SET_STORAGE_MIN_FREE_MB), "low", gr_storage_is_low(), "clients",
         "events", atomic_load(&s->stats.event_clients), "streams", atomic_load(&s->stats.stream_clients), "camera",
         gr_config_str(s->cfg, GR_SET_CAMERA_SOURCE), "greeting", gr_config_str(s->cfg, GR_SET_WEB_GREETING), "tls", s->tls);
+    /* The badge's cause: the CRM's or the network's last error, and a pause. */
+    crm_sync_status_t ss;
+    if (out && crm_sync_status(st, &ss) == GR_OK) {
+        json_t *sy = json_object_get(out, "sync");
+        json_object_set_new(sy, "paused", json_boolean(ss.paused));
+        json_object_set_new(sy, "last_error", json_string(ss.last_error));
+        json_object_set_new(sy, "last_ok_at", json_string(ss.last_ok_at));
+        json_object_set_new(sy, "carddav_enabled", json_boolean(gr_config_str(s->cfg, GR_SET_SYNC_CARDDAV_URL)[0] != '\0'));
+    }
     if (!out) {
         web_reply_error(r, 500, "internal", "out of memory");
         return;

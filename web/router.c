@@ -22,6 +22,7 @@
 #include "web/pages.h"
 #include "web/settings.h"
 #include "web/stream.h"
+#include "web/sync_health.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +55,8 @@ static const route_t api_routes[] = {
     {"booth", 3, 3, NULL, NULL, web_booth_route},
     /* expected visitors (issue 15): desk.c */
     {"expected", 3, 4, NULL, NULL, web_desk_expected},
+    /* the System page's sync health card (issue 15): sync_health.c */
+    {"sync", 3, 4, NULL, NULL, web_sync_route},
 };
 
 static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }

@@ -508,6 +508,46 @@ try {
   await page.selectOption('#log-level', 'info');
   await page.waitForSelector('.log-table tbody tr[data-id]');
   await shot(page, 'system');
+  step('system: the sync health card; Bitrix24 set up from the UI and applied at once; an unreachable CRM named');
+  await page.waitForSelector('#sync-card');
+  assert((await page.textContent('#sync-state')).startsWith('Off'), 'sync is off at first');
+  // Port 9 on the loopback: nothing listens, the connection is refused.
+  await page.fill('#sync-card [name=bitrix24_url]', 'http://127.0.0.1:9/rest/1/e2etoken/');
+  await page.click('#sync-test');
+  await page.waitForSelector('#sync-test-result .notice');
+  const tested = await page.textContent('#sync-test-result');
+  assert(/^Network: /.test(tested), `Test connection names the network error (${tested})`);
+  await page.click('#sync-save');
+  const syncErr = await page.evaluate(async () => {
+    for (let i = 0; i < 100; i++) {
+      const r = await (await fetch('/api/v1/sync')).json();
+      if (r.enabled.bitrix24 && r.status.last_error) return r.status.last_error;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    return '';
+  });
+  assert(syncErr, 'the sync agent, restarted by the save, tried the new URL and says why it failed');
+  step(`sync error: ${syncErr}`);
+  await page.click('#sync-retry');
+  // The card follows the agent's state events: after the retry it fails again, and says so.
+  await page.waitForFunction(() => /^Failing/.test(document.querySelector('#sync-state').textContent) &&
+    document.querySelector('#sync-error').textContent !== '—', null, { timeout: 20000 });
+  assert(/network error/.test(await page.textContent('#sync-error')), 'the card shows the network error');
+  assert(/^Sync error: \d+ waiting$/.test(await page.textContent('#sync-badge')), `the badge says it is an error (${await page.textContent('#sync-badge')})`);
+  assert(/network error/.test(await page.getAttribute('#sync-badge', 'title')), 'the badge names the cause');
+  await shot(page, 'system-sync');
+  page.once('dialog', (d) => d.accept());
+  await page.click('#sync-off');
+  await page.waitForFunction(() => /^Off/.test(document.querySelector('#sync-state').textContent), null, { timeout: 10000 });
+  const restarts = await page.evaluate(async () => {
+    let n = 0;
+    for (let i = 0; i < 30 && n < 3; i++) {
+      n = (await (await fetch('/api/v1/logs?limit=500')).json()).items.filter((l) => /restarting the sync agent/.test(l.message)).length;
+      if (n < 3) await new Promise((res) => setTimeout(res, 200));
+    }
+    return n;
+  });
+  assert(restarts >= 3, `greeterd restarted its sync agent for the save, the retry and turning it off (${restarts})`);
   const visits = await page.evaluate(async () => (await (await fetch('/api/v1/visits')).json()).stats.total);
   assert(visits > 0, `the demo video's visits are recorded (${visits})`);
 

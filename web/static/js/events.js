@@ -50,7 +50,10 @@ export function startEvents() {
       if (S.onVisitors) S.onVisitors();
     }
   });
-  es.addEventListener('sync.state', () => { refreshBadges(); });
+  es.addEventListener('sync.state', () => {
+    refreshBadges();
+    if (S.onSync && S.page === 'system') S.onSync();
+  });
 }
 
 export function stopEvents() {
