@@ -11,6 +11,8 @@ void crm_opts_from_config(const gr_config_t *cfg, crm_opts_t *out) {
     snprintf(out->device_name, sizeof out->device_name, "%s", gr_config_str(cfg, GR_SET_DEVICE_NAME));
     snprintf(out->region, sizeof out->region, "%s", gr_config_str(cfg, GR_SET_DEVICE_REGION));
     out->require_consent = gr_config_bool(cfg, GR_SET_PRIVACY_REQUIRE_CONSENT);
+    snprintf(out->followup_subject, sizeof out->followup_subject, "%s", gr_config_str(cfg, GR_SET_BOOTH_FOLLOWUP_SUBJECT));
+    snprintf(out->followup_body, sizeof out->followup_body, "%s", gr_config_str(cfg, GR_SET_BOOTH_FOLLOWUP_BODY));
 }
 
 int crm_opts_default(crm_opts_t *out) {

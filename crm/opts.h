@@ -17,6 +17,8 @@ typedef struct {
     char region[8];       /* device.region: phone numbers without a country code (GR_LIVE) */
     int require_consent;  /* privacy.require_consent: a face is linked to a contact only with
                            * its consent_face (GR_LIVE) */
+    char followup_subject[256]; /* booth.followup_subject, booth.followup_body: the follow-up */
+    char followup_body[2048];   /* e-mail to a visitor, templates of crm/followup.h (GR_LIVE) */
 } crm_opts_t;
 
 /* Fill *out from cfg. */

@@ -4,6 +4,7 @@
 #include "crm/activity.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
+#include "crm/followup.h"
 #include "firmware/core/err.h"
 #include "crm/leads.h"
 #include "firmware/core/log.h"
@@ -150,6 +151,8 @@ int crm_scan_save_with(crm_store_t *st, json_t *result, json_t *fields, const vo
     *out = NULL;
     if (opts->lead && !json_is_object(opts->lead))
         return crm_fail(GR_ERR_INVAL, err, errlen, "lead: expected true, false or the lead's qualification");
+    if (opts->followup && !opts->make_lead)
+        return crm_fail(GR_ERR_INVAL, err, errlen, "followup: the follow-up e-mail goes with a lead");
     if (result && !json_is_object(result))
         return crm_fail(GR_ERR_INVAL, err, errlen, "result: expected the reader's card object");
     if (!json_is_object(fields)) return crm_fail(GR_ERR_INVAL, err, errlen, "fields: expected a JSON object");
@@ -225,6 +228,10 @@ int crm_scan_save_with(crm_store_t *st, json_t *result, json_t *fields, const vo
         rc = lin ? crm_lead_create(st, lin, actor, &lead, err, errlen) : GR_ERR_NOMEM;
         json_decref(lin);
         if (rc != GR_OK) goto fail;
+        if (opts->followup &&
+            (rc = crm_followup_queue(st, contact, crm_jstr(lead, "event"), json_integer_value(json_object_get(lead, "id")),
+                                     err, errlen)) != GR_OK)
+            goto fail;
     }
     if ((rc = crm_scan_get(st, id, &scan)) != GR_OK) goto fail;
     if ((rc = crm_tx_commit(&tx)) != GR_OK) goto undo_file;

@@ -33,6 +33,8 @@ typedef struct {
     int make_lead;      /* also create a lead (source card_scan) */
     json_t *lead;       /* the lead's qualification (leads.h: rating, temperature, interests, note,
                          * event, follow_up, assigned_to; other keys are ignored), borrowed; NULL: none */
+    int followup;       /* also queue the follow-up e-mail (crm/followup.h; needs make_lead and the
+                         * visitor's consent_mail, else GR_ERR_INVAL and nothing is saved) */
     int64_t contact_id; /* update this contact with the fields instead of creating one (the card
                          * of someone known); 0: create. GR_ERR_NOTFOUND when there is none. */
 } crm_scan_opts_t;

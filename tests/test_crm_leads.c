@@ -8,6 +8,7 @@
 #include "crm/contacts.h"
 #include "crm/deals.h"
 #include "crm/expected.h"
+#include "crm/followup.h"
 #include "crm/leads.h"
 #include "crm/notify.h"
 #include "crm/scans.h"
@@ -456,6 +457,43 @@ static void host_is_told(void **state) {
     tc_close(&db);
 }
 
+
+/* Issue 15: the follow-up e-mail to a visitor: only with their consent to
+ * e-mail and an address; the templates filled in; queued to their address. */
+static void followup_mail(void **state) {
+    (void)state;
+    tc_db_t db;
+    tc_open(&db);
+    char err[256] = "";
+    json_t *o = NULL, *q = tc_json("{\"event\":\"Expo 2031\"}");
+    json_t *fields = tc_json("{\"given_name\":\"Lee\",\"family_name\":\"Park\",\"company\":\"Initech\","
+                             "\"emails\":[\"lee@initech.example\"],\"consent_mail\":false}");
+    crm_scan_opts_t opts = {.make_lead = 1, .lead = q, .followup = 1};
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_ERR_INVAL);
+    assert_non_null(strstr(err, "agreed to e-mail"));
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM contacts"), 0); /* nothing saved */
+    json_object_set_new(fields, "consent_mail", json_true());
+    json_object_set_new(fields, "emails", json_array());
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_ERR_INVAL);
+    json_object_set_new(fields, "emails", json_pack("[s]", "lee@initech.example"));
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_OK);
+    json_decref(o);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications WHERE kind = 'followup' AND recipient = "
+                                   "'lee@initech.example' AND subject = 'Nice to meet you at Expo 2031' AND "
+                                   "body LIKE 'Hello Lee,' || char(10) || char(10) || 'thank you for talking to us at Expo 2031.%' "
+                                   "AND mail_state = 'pending' AND read_at IS NOT NULL"), 1);
+    char out[64];
+    json_t *c = tc_json("{\"name\":\"Ann Lee\"}");
+    crm_followup_render("{name}/{event}/{nope}/{title}\\n", c, "", "Booth 7", out, sizeof out);
+    assert_string_equal(out, "Ann Lee/Booth 7/{nope}/\n");
+    crm_followup_render("Привет, {name}", c, "", "", out, 12);
+    assert_string_equal(out, "Приве"); /* 11 bytes of room: cut before the character that does not fit */
+    json_decref(c);
+    json_decref(fields);
+    json_decref(q);
+    tc_close(&db);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lead_status_rules),
@@ -466,6 +504,7 @@ int main(void) {
         cmocka_unit_test(worker_without_mail_keeps_ui_only),
         cmocka_unit_test(lead_qualification),
         cmocka_unit_test(host_is_told),
+        cmocka_unit_test(followup_mail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

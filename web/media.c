@@ -377,7 +377,8 @@ void web_media_scan_save(web_req_t *r) {
     char err[512] = "";
     json_t *out = NULL;
     crm_scan_opts_t opts = {.make_lead = !lead || !json_is_false(lead), .lead = json_is_object(lead) ? lead : NULL,
-                            .contact_id = json_integer_value(json_object_get(in, "contact_id"))};
+                            .contact_id = json_integer_value(json_object_get(in, "contact_id")),
+                            .followup = json_is_true(json_object_get(in, "followup"))};
     int rc = crm_scan_save_with(st, json_is_object(result) ? result : NULL, fields, img, len, &opts, r->sess.username,
                                 &out, err, sizeof err);
     free(img);

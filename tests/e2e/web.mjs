@@ -608,6 +608,12 @@ try {
     await cardForm.locator('.chips .chip').first().click();
     await cardForm.locator('[name=lead_note]').fill(`Booth card ${k + 1}`);
     await cardForm.locator('[name=follow_up]').fill('2031-05-04');
+    if (k === 1) {
+      // This visitor agrees to e-mail and gets the follow-up.
+      assert(await cardForm.locator('[name=followup]').isDisabled(), 'no follow-up e-mail without the consent');
+      await cardForm.locator('[name=consent_mail]').check();
+      await cardForm.locator('[name=followup]').check();
+    }
     const upd = cardForm.locator('button.update-existing');
     if (k === 0 && await upd.count()) {
       // The desk already has this person (the desktop run saved the same card): update, not duplicate.
@@ -646,6 +652,22 @@ try {
       assert(l.event === eventName && l.temperature === 'hot' && l.rating === 4 && l.interests.length === 1 &&
         l.follow_up === '2031-05-04' && /^Booth card/.test(l.note), `the lead carries the qualification and event (${JSON.stringify(l)})`);
     }
+  }
+  if (process.env.MAILDIR && boothCards.length === 5) {
+    // The follow-up went to the second card's visitor, with the template filled in.
+    const truth = JSON.parse(fs.readFileSync(boothCards[1].replace(/\.jpg$/, '.json'), 'utf8'));
+    let got = null;
+    for (let i = 0; i < 100 && !got; i++) {
+      for (const f of fs.readdirSync(process.env.MAILDIR).filter((x) => x.endsWith('.rcpt'))) {
+        if (fs.readFileSync(path.join(process.env.MAILDIR, f), 'utf8').trim() === truth.emails[0]) {
+          got = fs.readFileSync(path.join(process.env.MAILDIR, f.replace(/\.rcpt$/, '.eml')), 'utf8');
+        }
+      }
+      if (!got) await page.waitForTimeout(100);
+    }
+    assert(got && got.includes(`Hello ${truth.given_name},`) && got.includes(`at ${eventName}.`),
+      `the follow-up e-mail reached ${truth.emails[0]} with the template filled in`);
+    step(`follow-up e-mail sent to the visitor who agreed (${truth.emails[0]})`);
   }
   await page.evaluate(() => window.scrollTo(0, 0));
 

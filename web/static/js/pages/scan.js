@@ -145,6 +145,9 @@ function reviewCard(ctx, card, token, i, n, manual) {
   const consent = el('input', { type: 'checkbox', name: 'consent_face', id: `scan-consent-${i}` });
   const mail = el('input', { type: 'checkbox', name: 'consent_mail', id: `scan-mail-${i}` });
   const lead = el('input', { type: 'checkbox', name: 'lead', checked: true });
+  // The follow-up e-mail (booth.followup_* templates) only with the visitor's consent to e-mail.
+  const followup = el('input', { type: 'checkbox', name: 'followup', id: `scan-followup-${i}`, disabled: true });
+  mail.addEventListener('change', () => { followup.disabled = !mail.checked; if (!mail.checked) followup.checked = false; });
   const qual = qualification(ctx.booth, i);
   const dups = card.duplicates || [];
   const result = el('div');
@@ -163,6 +166,7 @@ function reviewCard(ctx, card, token, i, n, manual) {
     qual,
     el('label', { class: 'check' }, consent, 'The visitor agrees that the camera recognises them next time'),
     el('label', { class: 'check' }, mail, 'The visitor agrees to e-mail from us'),
+    el('label', { class: 'check' }, followup, 'Send them the follow-up e-mail now'),
     el('div', { class: 'dialog-actions scan-actions' }, save, next), result);
 
   async function doSave(button, scanNext, updateId) {
@@ -178,9 +182,10 @@ function reviewCard(ctx, card, token, i, n, manual) {
         image_token: i === 0 ? token : null,
       };
       if (updateId) body.contact_id = updateId;
+      if (followup.checked && lead.checked) body.followup = true;
       const r = await api('POST', '/api/v1/scans/save', body);
       const c = r.contact;
-      const what = `${updateId ? 'Updated' : 'Saved'} ${fullName(c)}${r.lead ? ' and a lead' : ''}`;
+      const what = `${updateId ? 'Updated' : 'Saved'} ${fullName(c)}${r.lead ? ' and a lead' : ''}${body.followup ? ', follow-up e-mail queued' : ''}`;
       ctx.saved.prepend(el('li', { class: 'saved-item' }, el('span', { text: what }), ' ',
         el('a', { href: `#/contacts/${c.id}`, text: 'Open' })));
       if (scanNext) {
