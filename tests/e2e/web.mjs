@@ -19,6 +19,13 @@ function assert(cond, what) {
   if (!cond) throw new Error(`assertion failed: ${what}`);
 }
 
+/* A value the page failed to turn into words shows as null, undefined or NaN. */
+async function noRawValues(page, what) {
+  const text = await page.textContent('#main');
+  const m = text.match(/\b(null|undefined|NaN)\b/);
+  assert(!m, `${what}: no raw "${m && m[1]}" on the page`);
+}
+
 async function shot(page, name) {
   if (!shots) return;
   await page.waitForTimeout(300);
@@ -535,6 +542,7 @@ try {
   assert(/network error/.test(await page.textContent('#sync-error')), 'the card shows the network error');
   assert(/^Sync error: \d+ waiting$/.test(await page.textContent('#sync-badge')), `the badge says it is an error (${await page.textContent('#sync-badge')})`);
   assert(/network error/.test(await page.getAttribute('#sync-badge', 'title')), 'the badge names the cause');
+  await noRawValues(page, 'the sync card');
   await shot(page, 'system-sync');
   page.once('dialog', (d) => d.accept());
   await page.click('#sync-off');
@@ -676,6 +684,7 @@ try {
     await page.goto(url + `/#/${p}`);
     await page.waitForSelector('.page-head');
     await page.waitForTimeout(400);
+    await noRawValues(page, `phone ${p}`);
     await shot(page, `phone-${p}`);
   }
   await page.goto(url + '/#/settings');

@@ -77,7 +77,7 @@ export async function syncCard() {
         try { await api('PATCH', '/api/v1/settings', { 'sync.bitrix24_url': '' }); toast('Sync turned off'); setTimeout(() => load().catch(fail), 1500); } catch (e) { fail(e); }
       }, text: 'Turn off',
     });
-    box.replaceChildren(
+    box.replaceChildren(...[
       el('div', { class: 'page-head' }, el('h2', { text: 'Sync to the CRM' }), el('div', { class: 'actions' }, test, retry, r.enabled.bitrix24 ? off : null)),
       el('div', { class: `sync-state ${cls}`, id: 'sync-state', text: text }),
       el('dl', { class: 'kv' },
@@ -93,7 +93,8 @@ export async function syncCard() {
       result,
       el('details', { class: 'sync-setup-box', open: !r.enabled.bitrix24 }, el('summary', { text: 'Set up Bitrix24 and CardDAV' }),
         el('p', { class: 'muted small', text: 'Bitrix24: Applications → Webhooks → Inbound webhook with the "crm" scope; paste its URL. Saved into greeter.conf and applied at once.' }),
-        form, el('div', { class: 'dialog-actions' }, save)));
+        form, el('div', { class: 'dialog-actions' }, save)),
+    ].filter(Boolean)); // (replaceChildren would write a null as the text "null")
   }
   await load();
   // Live: the agent's "sync.state" events redraw the card while it is shown.
