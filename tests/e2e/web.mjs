@@ -250,6 +250,8 @@ try {
   }
   await page.locator('.lead-card', { hasText: 'E2E Drag Lead' }).dragTo(page.locator('.column[data-status=IN_PROCESS]'));
   await page.waitForSelector('.column[data-status=IN_PROCESS] .lead-card:has-text("E2E Drag Lead")');
+  await page.locator('.lead-card', { hasText: 'E2E Junk Lead' }).locator('button:has-text("Start")').click();
+  await page.waitForSelector('.column[data-status=IN_PROCESS] .lead-card:has-text("E2E Junk Lead")');
   await page.locator('.lead-card', { hasText: 'E2E Junk Lead' }).locator('button.junk').click();
   await page.waitForSelector('.column[data-status=JUNK] .lead-card:has-text("E2E Junk Lead")');
   await page.locator('.lead-card', { hasText: 'E2E Drag Lead' }).dragTo(page.locator('.column[data-status=CONVERTED]'));
@@ -329,6 +331,15 @@ try {
   await page.waitForSelector('td:has-text("Hauptstr. 1, Berlin")');
   await shot(page, 'companies');
   await page.goto(url + '/#/contacts');
+  await page.click('button:has-text("New contact")');
+  await page.waitForSelector('#dialog[open] #dialog-title:has-text("New contact")');
+  await page.fill('#dialog-body [name=given_name]', 'Nora');
+  await page.fill('#dialog-body [name=family_name]', 'Newcontact');
+  await page.fill('#dialog-body [name=emails]', 'nora@new.example');
+  await page.click('#dialog-ok');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  await page.fill('#contact-search', 'newcontact');
+  await page.waitForSelector('tr.clickable:has-text("Nora Newcontact")');
   const vcf = path.join(work, 'import.vcf');
   fs.writeFileSync(vcf, 'BEGIN:VCARD\r\nVERSION:3.0\r\nN:Imported;Ida;;;\r\nFN:Ida Imported\r\nEMAIL:ida@import.example\r\nEND:VCARD\r\n');
   await page.click('button:has-text("Import")');
@@ -372,6 +383,15 @@ try {
   const before = rowsInfo.length;
   await page.waitForFunction((n) => document.querySelectorAll('.visit-row').length > n, before, { timeout: 60000 });
   step(`the log grew live from ${before} rows`);
+  // Another day: yesterday had no visits (the board started today).
+  const yesterday = await page.evaluate(() => { const d = new Date(Date.now() - 86400000);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; });
+  const today = await page.inputValue('#visit-day');
+  await page.fill('#visit-day', yesterday);
+  await page.waitForSelector('#visit-log .empty:has-text("No visits on this day")');
+  assert((await page.textContent('#expected-panel h2')).includes(yesterday), 'the expected list follows the day');
+  await page.fill('#visit-day', today);
+  await page.waitForSelector('.visit-row');
   await page.fill('#visit-search', 'no such visitor zzz');
   await page.waitForSelector('#visit-log .empty');
   await page.fill('#visit-search', '');
