@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end: the web UI in Debian's headless Chromium (playwright-core from
-# npm) against a real greeterd playing the bundled demo video: log in, see a
-# greeting appear on the Live page, scan a card photo, correct a field, save,
-# find the contact, convert its lead into contact + company + deal, sign out.
+# npm) against a real greeterd playing the bundled demo video, at desk size
+# (1280x800) and then on a phone (390x844) in one run: every page, dialog and
+# button (docs/WEB.md "Tests" lists what is checked), the booth's five cards,
+# the host's arrival notice and its e-mail (an aiosmtpd sink started here).
 # GREETER_E2E_SHOTS=DIR keeps a screenshot of every page there
 # (docs/screenshots/ was made that way).
 set -euo pipefail

@@ -1,8 +1,11 @@
 // End-to-end test of the web UI in Debian's headless Chromium, driven by
 // playwright-core. Started by tests/test_web_e2e.sh against a real greeterd
-// playing the bundled demo video. Env: GREETER_URL, GREETER_PASSWORD_FILE,
-// GREETER_CARD (a card photo, or empty to draw one), SHOTS (folder for
-// screenshots, optional), WORK (scratch folder).
+// playing the bundled demo video: the desk's, the manager's and the System
+// page's flows at 1280x800, then the booth and every page at 390x844.
+// Env: GREETER_URL, GREETER_PASSWORD_FILE, GREETER_CARD (a card photo, or
+// empty to draw one), GREETER_CARDS_DIR (the card photos with their truth
+// files, for the booth), MAILDIR (the mail sink's folder, optional), SHOTS
+// (folder for screenshots, optional), WORK (scratch folder).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
