@@ -558,7 +558,16 @@ try {
   });
   assert(syncErr, 'the sync agent, restarted by the save, tried the new URL and says why it failed');
   step(`sync error: ${syncErr}`);
+  const logged = (re) => page.evaluate(async (src) => {
+    for (let i = 0; i < 50; i++) {
+      const items = (await (await fetch('/api/v1/logs?limit=500')).json()).items;
+      if (items.some((l) => new RegExp(src).test(l.message))) return true;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    return false;
+  }, re.source);
   await page.click('#sync-retry');
+  assert(await logged(/retry asked for: restarting the sync agent/), 'Retry restarts the sync agent');
   // The card follows the agent's state events: after the retry it fails again, and says so.
   await page.waitForFunction(() => /^Failing/.test(document.querySelector('#sync-state').textContent) &&
     document.querySelector('#sync-error').textContent !== '—', null, { timeout: 20000 });
@@ -737,6 +746,9 @@ try {
 
   step('phone: leads and deals boards, moved from their panels');
   await page.goto(url + '/#/leads');
+  await page.waitForSelector('#lead-board .column');
+  // Without the booth's cards (GREETER_E2E_DRAW_CARD) the open leads are the walk-bys.
+  if (!(await page.locator('.column[data-status=NEW] .lead-card').count())) await page.check('#show-walkbys');
   await page.waitForSelector('.column[data-status=NEW] .lead-card');
   fit = await fits();
   assert(fit.page, 'the leads board fits the phone');
