@@ -343,6 +343,20 @@ try {
   await page.waitForSelector('#dialog', { state: 'hidden' });
   await page.fill('#contact-search', 'newcontact');
   await page.waitForSelector('tr.clickable:has-text("Nora Newcontact")');
+  // The same person typed again: a duplicate, merged from the contact's dialog.
+  await page.click('button:has-text("New contact")');
+  await page.fill('#dialog-body [name=given_name]', 'Nora');
+  await page.fill('#dialog-body [name=family_name]', 'Newcontact-Typo');
+  await page.fill('#dialog-body [name=emails]', 'nora@new.example');
+  await page.click('#dialog-ok');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  await page.waitForSelector('tr.clickable:has-text("Newcontact-Typo")');
+  await page.click('tr.clickable:has-text("Nora Newcontact"):not(:has-text("Typo"))');
+  await page.waitForSelector('#dialog[open] .notice.warn button:has-text("Merge")');
+  page.once('dialog', (d) => d.accept());
+  await page.click('#dialog-body .notice.warn button:has-text("Merge")');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  await page.waitForFunction(() => !document.querySelector('#main').textContent.includes('Typo'));
   const vcf = path.join(work, 'import.vcf');
   fs.writeFileSync(vcf, 'BEGIN:VCARD\r\nVERSION:3.0\r\nN:Imported;Ida;;;\r\nFN:Ida Imported\r\nEMAIL:ida@import.example\r\nEND:VCARD\r\n');
   await page.click('button:has-text("Import")');
@@ -761,6 +775,10 @@ try {
   await page.selectOption('#dialog-body [name=status]', 'IN_PROCESS');
   await page.click('#dialog-ok');
   await page.waitForSelector(`.column[data-status=IN_PROCESS] .lead-card:has-text("${phoneLeadTitle}")`);
+  await page.click(`.column[data-status=IN_PROCESS] .lead-card:has-text("${phoneLeadTitle}")`);
+  await page.waitForSelector('#dialog[open] #lead-convert');
+  await page.click('#lead-convert');
+  await page.waitForSelector(`.column[data-status=CONVERTED] .lead-card:has-text("${phoneLeadTitle}")`);
   await page.goto(url + '/#/deals');
   await page.waitForSelector('.deal-card');
   assert((await fits()).page, 'the deals board fits the phone');
