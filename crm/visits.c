@@ -86,6 +86,24 @@ int crm_visit_search(crm_store_t *st, const char *day, int64_t person_id, const 
     return rc;
 }
 
+int crm_visit_snapshot(crm_store_t *st, int64_t visit_id, char *name, size_t len) {
+    name[0] = '\0';
+    sqlite3_stmt *s = NULL;
+    int rc = crm_prep(st, "SELECT snapshot FROM visits WHERE id = ?1", &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_int64(s, 1, visit_id);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(s, 0);
+        snprintf(name, len, "%s", t ? (const char *)t : "");
+        rc = name[0] ? GR_OK : GR_ERR_EMPTY;
+    } else {
+        rc = src == SQLITE_DONE ? GR_ERR_NOTFOUND : crm_store_error(st, src, "visit snapshot");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int crm_visit_stats(crm_store_t *st, const char *day, json_t **out) {
     *out = NULL;
     char from[32], to[32], label[11];

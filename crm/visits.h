@@ -9,6 +9,7 @@
 #include "crm/store.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Newest first. day NULL = any day; person_id 0 = everyone.
@@ -23,6 +24,11 @@ int crm_visit_list(crm_store_t *st, const char *day, int64_t person_id, int limi
  * "visit_count" is the person's total) and "company". */
 int crm_visit_search(crm_store_t *st, const char *day, int64_t person_id, const char *q, int limit, int offset,
                      json_t **out);
+
+/* The snapshot file name of one visit (as vision wrote it, under
+ * <storage.dir>/snapshots/) into name. GR_ERR_NOTFOUND: no such visit;
+ * GR_ERR_EMPTY: none is kept (or it was erased). */
+int crm_visit_snapshot(crm_store_t *st, int64_t visit_id, char *name, size_t len);
 
 /* {"day","total","new","returning","people"} for day (NULL = today):
  * total visits, visits by first-time people, visits by returning people,

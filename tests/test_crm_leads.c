@@ -215,6 +215,11 @@ static void visit_hook_makes_leads(void **state) {
     assert_int_equal(tc_int(db.st, "SELECT json_extract(payload, '$.snapshot') = 'v1.jpg' FROM outbox WHERE entity='visit'"), 1);
     /* Returning: activity, no new lead. */
     long long v2 = tc_visit(db.st, p, 0, NULL, 0);
+    char snap[64];
+    assert_int_equal(crm_visit_snapshot(db.st, v, snap, sizeof snap), GR_OK);
+    assert_string_equal(snap, "v1.jpg");
+    assert_int_equal(crm_visit_snapshot(db.st, v2, snap, sizeof snap), GR_ERR_EMPTY);
+    assert_int_equal(crm_visit_snapshot(db.st, 99999, snap, sizeof snap), GR_ERR_NOTFOUND);
     assert_int_equal(crm_on_visit(db.st, p, v2, 0), GR_OK);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM leads"), 1);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM activity WHERE entity='person' AND kind='visit'"), 1);

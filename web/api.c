@@ -377,6 +377,45 @@ static void entity_route(web_req_t *r, const entity_t *e) {
 
 /* ---- visits, scans, notifications ---- */
 
+#define MAX_SNAPSHOT_BYTES (8u << 20)
+
+/* GET /api/v1/visits/{id}/snapshot: the visit's own snapshot (the visitor log's photo). */
+static void visit_snapshot(web_req_t *r, crm_store_t *st, int64_t id) {
+    char name[256];
+    int rc = crm_visit_snapshot(st, id, name, sizeof name);
+    if (rc != GR_OK) {
+        web_reply_error(r, 404, "not_found", rc == GR_ERR_NOTFOUND ? "no such visit" : "no snapshot of this visit is kept");
+        return;
+    }
+    /* As vision names them ("visit-<ms>-<frame>.jpg"): no path, no dot first. */
+    int ok = name[0] != '.' && !strstr(name, "..");
+    for (const char *p = name; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+             *p == '.';
+    char path[4400];
+    snprintf(path, sizeof path, "%s/snapshots/%s", r->ctx->storage_dir, name);
+    FILE *f = ok ? fopen(path, "rb") : NULL;
+    struct stat sb;
+    if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+        (size_t)sb.st_size > MAX_SNAPSHOT_BYTES) {
+        if (f) fclose(f);
+        if (!ok) LOG_W("visit %lld: refusing a snapshot name with a path in it", (long long)id);
+        web_reply_error(r, 404, "not_found", "the snapshot file is gone");
+        return;
+    }
+    size_t len = (size_t)sb.st_size;
+    unsigned char *buf = malloc(len);
+    size_t got = buf ? fread(buf, 1, len, f) : 0;
+    fclose(f);
+    if (!buf || got != len) {
+        free(buf);
+        web_reply_error(r, 500, "io", "the snapshot could not be read");
+        return;
+    }
+    web_reply_bytes(r, 200, "image/jpeg", buf, len);
+    free(buf);
+}
+
 void web_api_visits(web_req_t *r) {
     char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
     int n = r->nsegs;
@@ -391,6 +430,11 @@ void web_api_visits(web_req_t *r) {
     }
     json_t *out = NULL;
     int rc;
+    int64_t vid;
+    if (n == 5 && is(segs[4], "snapshot") && web_parse_id(segs[3], &vid) == GR_OK) {
+        visit_snapshot(r, st, vid);
+        return;
+    }
     if (n == 4 && is(segs[3], "stats")) {
         rc = crm_visit_stats(st, day, &out);
     } else if (n == 3) {

@@ -45,7 +45,7 @@ static const route_t api_routes[] = {
     /* the CRM: api.c */
     {"contacts", 3, 5, NULL, NULL, web_api_records}, {"companies", 3, 5, NULL, NULL, web_api_records},
     {"leads", 3, 5, NULL, NULL, web_api_records}, {"deals", 3, 5, NULL, NULL, web_api_records},
-    {"visits", 3, 4, NULL, NULL, web_api_visits}, {"notifications", 3, 5, NULL, NULL, web_api_notifications},
+    {"visits", 3, 5, NULL, NULL, web_api_visits}, {"notifications", 3, 5, NULL, NULL, web_api_notifications},
     /* photos go to media.c, the rest of their resource to api.c and faces.c */
     {"scans", 3, 3, NULL, "POST", web_media_scan}, {"scans", 4, 4, "save", "POST", web_media_scan_save},
     {"scans", 3, 5, NULL, NULL, web_api_scans},

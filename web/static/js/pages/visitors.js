@@ -13,8 +13,8 @@ const who = (v) => v.contact_name || v.label || `Visitor #${v.person_id}`;
 
 function thumb(v, cls = 'visit-thumb') {
   const initials = who(v).split(/\s+/).map((w) => w[0] || '').join('').slice(0, 2).toUpperCase();
-  if (!v.person_id || !v.snapshot) return el('span', { class: cls + ' none', text: initials || '?' });
-  const img = el('img', { class: cls, alt: '', loading: 'lazy', src: `/api/v1/faces/${v.person_id}/snapshot` });
+  if (!v.snapshot) return el('span', { class: cls + ' none', text: initials || '?' });
+  const img = el('img', { class: cls, alt: '', loading: 'lazy', src: `/api/v1/visits/${v.id}/snapshot` });
   img.addEventListener('error', () => img.replaceWith(el('span', { class: cls + ' none', text: initials || '?' })));
   return img;
 }
