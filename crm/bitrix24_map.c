@@ -128,6 +128,57 @@ static int person_fields(json_t *f, json_t *src, char *err, size_t errlen) {
     return rc;
 }
 
+/* The booth's qualification and the responsible user (issue 15) have no
+ * native Bitrix24 field: they go into the portal's user fields below
+ * (docs/SYNC.md says how to create them; a portal without them ignores
+ * them). Present in the record means sent, "" too, so a cleared value is
+ * cleared there as well. */
+#define UF_RATING "UF_CRM_GR_RATING"       /* integer 0..5 */
+#define UF_TEMPERATURE "UF_CRM_GR_TEMP"    /* string hot|warm|cold|"" */
+#define UF_INTERESTS "UF_CRM_GR_INTERESTS" /* string, tags joined by ", " */
+#define UF_EVENT "UF_CRM_GR_EVENT"         /* string */
+#define UF_FOLLOW_UP "UF_CRM_GR_FOLLOWUP"  /* date YYYY-MM-DD ("" = none) */
+#define UF_OWNER "UF_CRM_GR_OWNER"         /* string: the board's user name */
+
+static void put_uf_text(json_t *f, const char *key, json_t *p, const char *src, int *bad) {
+    json_t *v = json_object_get(p, src);
+    if (!v || json_is_null(v)) return;
+    if (!json_is_string(v)) {
+        *bad = 1;
+        return;
+    }
+    json_object_set_new(f, key, json_string(json_string_value(v)));
+}
+
+/* rating, temperature, interests, event, follow_up of a lead. */
+static void lead_qualification(json_t *f, json_t *p, int *bad) {
+    json_t *r = json_object_get(p, "rating");
+    if (json_is_integer(r)) json_object_set_new(f, UF_RATING, json_integer(json_integer_value(r)));
+    else if (r && !json_is_null(r)) *bad = 1;
+    put_uf_text(f, UF_TEMPERATURE, p, "temperature", bad);
+    put_uf_text(f, UF_EVENT, p, "event", bad);
+    put_uf_text(f, UF_FOLLOW_UP, p, "follow_up", bad);
+    json_t *tags = json_object_get(p, "interests");
+    if (json_is_array(tags)) {
+        char buf[2048] = "";
+        size_t k = 0, i;
+        json_t *t;
+        json_array_foreach(tags, i, t) {
+            const char *tag = json_string_value(t);
+            if (!tag) {
+                *bad = 1;
+                return;
+            }
+            int n = snprintf(buf + k, sizeof buf - k, "%s%s", k ? ", " : "", tag);
+            if (n < 0 || (size_t)n >= sizeof buf - k) break; /* cut at a whole tag */
+            k += (size_t)n;
+        }
+        json_object_set_new(f, UF_INTERESTS, json_string(buf));
+    } else if (tags && !json_is_null(tags)) {
+        *bad = 1;
+    }
+}
+
 static const char *lead_status(const char *s) {
     static const char *const st[] = {"NEW", "IN_PROCESS", "PROCESSED", "JUNK", "CONVERTED", NULL};
     for (int i = 0; s && st[i]; i++)
@@ -156,6 +207,7 @@ int crm_b24_map_fields(const crm_b24_map_ctx_t *ctx, const char *entity, const c
     if (strcmp(entity, "contact") == 0) {
         rc = person_fields(f, p, err, errlen);
         put_ref(ctx, f, "COMPANY_ID", "company", ref_id(p, "company_id"));
+        put_uf_text(f, UF_OWNER, p, "assigned_to", &bad);
     } else if (strcmp(entity, "company") == 0) {
         put_str(f, "TITLE", text(p, "title", &bad));
         put_str(f, "ADDRESS", text(p, "address", &bad));
@@ -178,10 +230,17 @@ int crm_b24_map_fields(const crm_b24_map_ctx_t *ctx, const char *entity, const c
             put_str(f, "SOURCE_ID", "TRADE_SHOW");
         else if (src && strcmp(src, "face_visit") == 0)
             put_str(f, "SOURCE_ID", ctx->visit_source ? ctx->visit_source : "OTHER");
-        char desc[160];
-        snprintf(desc, sizeof desc, "Greeter %s", ctx->device_name ? ctx->device_name : "");
+        /* The lead's own note is its COMMENTS (over the card's note), the
+         * event where it was met also shows in SOURCE_DESCRIPTION. */
+        put_str(f, "COMMENTS", text(p, "note", &bad));
+        const char *event = text(p, "event", &bad);
+        char desc[600];
+        snprintf(desc, sizeof desc, "Greeter %s%s%.256s", ctx->device_name ? ctx->device_name : "", event ? " · " : "",
+                 event ? event : "");
         put_str(f, "SOURCE_DESCRIPTION", desc);
         put_ref(ctx, f, "CONTACT_ID", "contact", ref_id(p, "contact_id"));
+        lead_qualification(f, p, &bad);
+        put_uf_text(f, UF_OWNER, p, "assigned_to", &bad);
     } else if (strcmp(entity, "deal") == 0) {
         put_str(f, "TITLE", text(p, "title", &bad));
         put_str(f, "STAGE_ID", deal_stage(text(p, "stage", &bad)));
@@ -197,6 +256,7 @@ int crm_b24_map_fields(const crm_b24_map_ctx_t *ctx, const char *entity, const c
         put_ref(ctx, f, "CONTACT_ID", "contact", ref_id(p, "contact_id"));
         put_ref(ctx, f, "COMPANY_ID", "company", ref_id(p, "company_id"));
         put_ref(ctx, f, "LEAD_ID", "lead", ref_id(p, "lead_id"));
+        put_uf_text(f, UF_OWNER, p, "assigned_to", &bad);
     } else {
         snprintf(err, errlen, "entity '%s' has no Bitrix24 form", entity);
         rc = GR_ERR_INVAL;

@@ -24,7 +24,7 @@
 /* ---- input ---- */
 
 typedef struct {
-    const char *given, *family, *name, *title, *company, *address, *note;
+    const char *given, *family, *name, *title, *company, *address, *note, *assigned_to;
     int64_t company_id;
     int has_company_id;
     json_t *phones, *emails, *websites; /* borrowed, validated arrays */
@@ -89,7 +89,7 @@ static int parse_contact(json_t *in, const char *region, contact_in_t *c, char *
         {"given_name", &c->given, CRM_MAX_TEXT}, {"family_name", &c->family, CRM_MAX_TEXT},
         {"name", &c->name, CRM_MAX_TEXT}, {"title", &c->title, CRM_MAX_TEXT},
         {"company", &c->company, CRM_MAX_TEXT}, {"address", &c->address, CRM_MAX_LONGTEXT},
-        {"note", &c->note, CRM_MAX_LONGTEXT},
+        {"note", &c->note, CRM_MAX_LONGTEXT}, {"assigned_to", &c->assigned_to, 256},
     };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         if ((r = crm_fld_str(in, strs[i].key, strs[i].max, strs[i].dst, err, errlen)) < 0) return r;
@@ -152,7 +152,7 @@ int crm_contact_reader_open(crm_store_t *st, crm_contact_reader_t **out) {
     l->st = st;
     int rc = crm_prep(st, "SELECT c.id, c.name, c.given_name, c.family_name, c.title, c.company_id, co.title, "
                           "c.address, c.note, c.consent_face, c.consent_mail, c.merged_into, c.created_at, "
-                          "c.updated_at, c.photo FROM contacts c LEFT JOIN companies co ON co.id = c.company_id "
+                          "c.updated_at, c.photo, c.assigned_to FROM contacts c LEFT JOIN companies co ON co.id = c.company_id "
                           "WHERE c.id = ?1", &l->row);
     if (rc == GR_OK)
         rc = crm_prep(st, "SELECT kind, type, value FROM contact_values WHERE contact_id = ?1 ORDER BY id", &l->vals);
@@ -173,13 +173,13 @@ int crm_contact_reader_get(crm_contact_reader_t *l, int64_t id, json_t **out) {
     if (src == SQLITE_DONE) return GR_ERR_NOTFOUND;
     if (src != SQLITE_ROW) return crm_store_error(l->st, src, "contact get");
     sqlite3_stmt *s = l->row;
-    json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0),
+    json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0),
                           "name", crm_col(s, 1), "given_name", crm_col(s, 2), "family_name", crm_col(s, 3),
                           "title", crm_col(s, 4), "company_id", crm_col(s, 5), "company", crm_col(s, 6),
                           "address", crm_col(s, 7), "note", crm_col(s, 8), "consent_face",
                           sqlite3_column_int(s, 9), "consent_mail", sqlite3_column_int(s, 10), "merged_into",
                           crm_col(s, 11), "created_at", crm_col(s, 12), "updated_at", crm_col(s, 13), "photo",
-                          crm_col(s, 14));
+                          crm_col(s, 14), "assigned_to", crm_col(s, 15));
     sqlite3_reset(l->row);
     json_t *phones = json_array(), *emails = json_array(), *webs = json_array(), *people = json_array();
     int rc = GR_OK;
@@ -360,8 +360,9 @@ int crm_contact_create(crm_store_t *st, json_t *in, const char *actor, json_t **
     sqlite3_stmt *s = NULL;
     if ((rc = resolve_company(st, &c, 0, actor, &cid, err, errlen)) != GR_OK) goto fail;
     if ((rc = crm_prep(st, "INSERT INTO contacts(name, given_name, family_name, title, company_id, address, note, "
-                           "consent_face, consent_mail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", &s)) != GR_OK)
+                           "consent_face, consent_mail, assigned_to) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", &s)) != GR_OK)
         goto fail;
+    bind_opt(s, 10, c.assigned_to);
     bind_opt(s, 1, n->name);
     bind_opt(s, 2, n->given);
     bind_opt(s, 3, n->family);
@@ -438,7 +439,7 @@ int crm_contact_update(crm_store_t *st, int64_t id, json_t *patch, const char *a
     int cf = c.has_cf ? c.consent_face : old_cf;
     int cm = c.has_cm ? c.consent_mail : json_is_true(json_object_get(old, "consent_mail"));
     if ((rc = crm_prep(st, "UPDATE contacts SET name=?2, given_name=?3, family_name=?4, title=?5, company_id=?6, "
-                           "address=?7, note=?8, consent_face=?9, consent_mail=?10, "
+                           "address=?7, note=?8, consent_face=?9, consent_mail=?10, assigned_to=?11, "
                            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?1", &s)) != GR_OK)
         goto fail;
     sqlite3_bind_int64(s, 1, id);
@@ -451,6 +452,7 @@ int crm_contact_update(crm_store_t *st, int64_t id, json_t *patch, const char *a
     bind_opt(s, 8, c.note ? c.note : crm_jstr(old, "note"));
     sqlite3_bind_int(s, 9, cf);
     sqlite3_bind_int(s, 10, cm);
+    bind_opt(s, 11, c.assigned_to ? c.assigned_to : crm_jstr(old, "assigned_to"));
     rc = crm_step_done(st, s, "contact update");
     sqlite3_finalize(s);
     if (rc != GR_OK) goto fail;

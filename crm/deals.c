@@ -25,19 +25,20 @@ int crm_deal_stage_valid(const char *stage) {
 static int stage_final(const char *s) { return !strcmp(s, "WON") || !strcmp(s, "LOSE"); }
 
 #define DEAL_COLS "d.id, d.title, d.stage, d.contact_id, d.company_id, d.lead_id, d.amount, d.currency, " \
-    "d.created_at, d.updated_at, c.name, co.title"
+    "d.created_at, d.updated_at, c.name, co.title, d.assigned_to"
 #define DEAL_UPDATE "UPDATE deals SET title = coalesce(?2, title), stage = coalesce(?3, stage), " \
     "contact_id = CASE WHEN ?4 THEN ?5 ELSE contact_id END, company_id = CASE WHEN ?6 THEN ?7 ELSE company_id END, " \
     "amount = CASE WHEN ?8 THEN ?9 ELSE amount END, currency = coalesce(?10, currency), " \
+    "assigned_to = coalesce(?11, assigned_to), " \
     "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1"
 #define DEAL_FROM " FROM deals d LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id"
 
 static json_t *deal_row(sqlite3_stmt *s) {
-    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:f,s:o,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0), "title",
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:f,s:o,s:o,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0), "title",
                      crm_col(s, 1), "stage", crm_col(s, 2), "contact_id", crm_col(s, 3), "company_id", crm_col(s, 4),
                      "lead_id", crm_col(s, 5), "amount", sqlite3_column_double(s, 6), "currency", crm_col(s, 7),
                      "created_at", crm_col(s, 8), "updated_at", crm_col(s, 9), "contact_name", crm_col(s, 10),
-                     "company_title", crm_col(s, 11));
+                     "company_title", crm_col(s, 11), "assigned_to", crm_col(s, 12));
 }
 
 int crm_deal_get(crm_store_t *st, int64_t id, json_t **out) {
@@ -45,7 +46,7 @@ int crm_deal_get(crm_store_t *st, int64_t id, json_t **out) {
 }
 
 typedef struct {
-    const char *title, *stage, *currency;
+    const char *title, *stage, *currency, *assigned_to;
     int64_t contact_id, company_id, lead_id;
     int has_contact, has_company, has_lead, has_amount;
     double amount;
@@ -58,6 +59,7 @@ static int parse_deal(crm_store_t *st, json_t *in, deal_in_t *d, char *err, size
     if ((r = crm_fld_str(in, "title", CRM_MAX_TEXT, &d->title, err, errlen)) < 0) return r;
     if ((r = crm_fld_str(in, "stage", 32, &d->stage, err, errlen)) < 0) return r;
     if ((r = crm_fld_str(in, "currency", 3, &d->currency, err, errlen)) < 0) return r;
+    if ((r = crm_fld_str(in, "assigned_to", 256, &d->assigned_to, err, errlen)) < 0) return r;
     if ((r = crm_fld_id(in, "contact_id", &d->contact_id, err, errlen)) < 0) return r;
     d->has_contact = r;
     if ((r = crm_fld_id(in, "company_id", &d->company_id, err, errlen)) < 0) return r;
@@ -103,9 +105,10 @@ int crm_deal_create(crm_store_t *st, json_t *in, const char *actor, json_t **out
         rc = crm_fail(GR_ERR_INVAL, err, errlen, "title: required");
         goto fail;
     }
-    if ((rc = crm_prep(st, "INSERT INTO deals(title, stage, contact_id, company_id, lead_id, amount, currency) "
-                           "VALUES (?1, coalesce(?2,'NEW'), ?3, ?4, ?5, ?6, coalesce(?7,'EUR'))", &s)) != GR_OK)
+    if ((rc = crm_prep(st, "INSERT INTO deals(title, stage, contact_id, company_id, lead_id, amount, currency, assigned_to) "
+                           "VALUES (?1, coalesce(?2,'NEW'), ?3, ?4, ?5, ?6, coalesce(?7,'EUR'), coalesce(?8,''))", &s)) != GR_OK)
         goto fail;
+    if (d.assigned_to) sqlite3_bind_text(s, 8, d.assigned_to, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 1, d.title, -1, SQLITE_STATIC);
     if (d.stage) sqlite3_bind_text(s, 2, d.stage, -1, SQLITE_STATIC);
     if (d.contact_id) sqlite3_bind_int64(s, 3, d.contact_id);
@@ -148,6 +151,7 @@ static int update_bind(crm_store_t *st, const void *in, json_t *old, sqlite3_stm
     sqlite3_bind_int(s, 8, d->has_amount);
     sqlite3_bind_double(s, 9, d->amount);
     if (d->currency) sqlite3_bind_text(s, 10, d->currency, -1, SQLITE_STATIC);
+    if (d->assigned_to) sqlite3_bind_text(s, 11, d->assigned_to, -1, SQLITE_STATIC);
     return crm_record_moved("stage", from, d->stage, kind, detail);
 }
 

@@ -22,6 +22,23 @@ int crm_notify_add(crm_store_t *st, const char *subject, const char *body, const
     return rc;
 }
 
+int crm_notify_add_for(crm_store_t *st, const char *kind, const char *user, const char *email, const char *subject,
+                       const char *body, const char *entity, int64_t entity_id, int mail, int64_t *id) {
+    int64_t nid = 0;
+    int rc = crm_notify_add(st, subject, body, entity, entity_id, mail, &nid);
+    sqlite3_stmt *s = NULL;
+    if (rc == GR_OK) rc = crm_prep(st, "UPDATE notifications SET kind = ?2, for_user = ?3, recipient = ?4 WHERE id = ?1", &s);
+    if (rc != GR_OK) return rc;
+    sqlite3_bind_int64(s, 1, nid);
+    sqlite3_bind_text(s, 2, kind ? kind : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, user ? user : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, email ? email : "", -1, SQLITE_STATIC);
+    rc = crm_step_done(st, s, "notification for");
+    sqlite3_finalize(s);
+    if (rc == GR_OK && id) *id = nid;
+    return rc;
+}
+
 int crm_notify_list(crm_store_t *st, int unread_only, int limit, int offset, json_t **out) {
     *out = NULL;
     crm_page(&limit, &offset);
@@ -34,7 +51,8 @@ int crm_notify_list(crm_store_t *st, int unread_only, int limit, int offset, jso
     json_t *items = json_array();
     if (!items) return GR_ERR_NOMEM;
     sqlite3_stmt *s = NULL;
-    rc = crm_prep(st, "SELECT id, at, subject, body, entity, entity_id, read_at IS NOT NULL, mail_state "
+    rc = crm_prep(st, "SELECT id, at, subject, body, entity, entity_id, read_at IS NOT NULL, mail_state, kind, for_user, "
+                      "recipient, mail_error "
                       "FROM notifications WHERE (?1 = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?2 OFFSET ?3",
                   &s);
     if (rc != GR_OK) goto fail;
@@ -43,10 +61,11 @@ int crm_notify_list(crm_store_t *st, int unread_only, int limit, int offset, jso
     sqlite3_bind_int(s, 3, offset);
     int src;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o}", "id", crm_col(s, 0), "at", crm_col(s, 1),
-                              "subject", crm_col(s, 2), "body", crm_col(s, 3), "entity", crm_col(s, 4),
+        json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o}", "id", crm_col(s, 0), "at",
+                              crm_col(s, 1), "subject", crm_col(s, 2), "body", crm_col(s, 3), "entity", crm_col(s, 4),
                               "entity_id", crm_col(s, 5), "read", sqlite3_column_int(s, 6), "mail_state",
-                              crm_col(s, 7));
+                              crm_col(s, 7), "kind", crm_col(s, 8), "for_user", crm_col(s, 9), "recipient",
+                              crm_col(s, 10), "mail_error", crm_col(s, 11));
         if (!o || json_array_append_new(items, o) != 0) {
             rc = GR_ERR_NOMEM;
             break;

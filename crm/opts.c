@@ -15,6 +15,8 @@ void crm_opts_from_config(const gr_config_t *cfg, crm_opts_t *out) {
     out->visitor_lead = !strcmp(lead, "first_visit") ? CRM_LEAD_FIRST_VISIT
                         : !strcmp(lead, "staff")     ? CRM_LEAD_STAFF
                                                      : CRM_LEAD_SECOND_VISIT;
+    snprintf(out->followup_subject, sizeof out->followup_subject, "%s", gr_config_str(cfg, GR_SET_BOOTH_FOLLOWUP_SUBJECT));
+    snprintf(out->followup_body, sizeof out->followup_body, "%s", gr_config_str(cfg, GR_SET_BOOTH_FOLLOWUP_BODY));
 }
 
 int crm_opts_default(crm_opts_t *out) {

@@ -18,6 +18,8 @@ typedef struct {
     int require_consent;  /* privacy.require_consent: a face is linked to a contact only with
                            * its consent_face (GR_LIVE) */
     int visitor_lead;     /* privacy.visitor_lead: CRM_LEAD_* (GR_LIVE) */
+    char followup_subject[256]; /* booth.followup_subject, booth.followup_body: the follow-up */
+    char followup_body[2048];   /* e-mail to a visitor, templates of crm/followup.h (GR_LIVE) */
 } crm_opts_t;
 
 /* When an unknown face becomes a lead (privacy.visitor_lead; docs/CRM.md). */

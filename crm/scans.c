@@ -4,6 +4,7 @@
 #include "crm/activity.h"
 #include "crm/contacts.h"
 #include "crm/crmutil.h"
+#include "crm/followup.h"
 #include "firmware/core/err.h"
 #include "firmware/formats/website.h"
 #include "crm/leads.h"
@@ -127,7 +128,32 @@ static gr_storage_writer_t card_writer = GR_STORAGE_WRITER("card images");
 
 int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *img, size_t len, int make_lead,
                   const char *actor, json_t **out, char *err, size_t errlen) {
+    crm_scan_opts_t o = {.make_lead = make_lead};
+    return crm_scan_save_with(st, result, fields, img, len, &o, actor, out, err, errlen);
+}
+
+/* The lead of a scan: its contact, scan, captured fields and the booth's qualification. */
+static json_t *scan_lead(const crm_scan_opts_t *o, json_t *contact, json_t *fields, int64_t contact_id, int64_t scan_id) {
+    static const char *const keep[] = {"rating", "temperature", "interests", "note", "event", "follow_up", "assigned_to"};
+    json_t *lin = json_pack("{s:s,s:I,s:I,s:O}", "source", "card_scan", "contact_id", (json_int_t)contact_id,
+                            "scan_id", (json_int_t)scan_id, "data", fields);
+    if (!lin) return NULL;
+    if (!json_string_value(json_object_get(contact, "name"))[0] && !*json_string_value(json_object_get(contact, "company")))
+        json_object_set_new(lin, "title", json_string("Card scan"));
+    for (size_t i = 0; o->lead && i < sizeof keep / sizeof keep[0]; i++) {
+        json_t *v = json_object_get(o->lead, keep[i]);
+        if (v) json_object_set(lin, keep[i], v);
+    }
+    return lin;
+}
+
+int crm_scan_save_with(crm_store_t *st, json_t *result, json_t *fields, const void *img, size_t len,
+                       const crm_scan_opts_t *opts, const char *actor, json_t **out, char *err, size_t errlen) {
     *out = NULL;
+    if (opts->lead && !json_is_object(opts->lead))
+        return crm_fail(GR_ERR_INVAL, err, errlen, "lead: expected true, false or the lead's qualification");
+    if (opts->followup && !opts->make_lead)
+        return crm_fail(GR_ERR_INVAL, err, errlen, "followup: the follow-up e-mail goes with a lead");
     if (result && !json_is_object(result))
         return crm_fail(GR_ERR_INVAL, err, errlen, "result: expected the reader's card object");
     if (!json_is_object(fields)) return crm_fail(GR_ERR_INVAL, err, errlen, "fields: expected a JSON object");
@@ -163,7 +189,14 @@ int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *i
         goto done;
     }
     if ((rc = crm_tx_begin(st, &tx)) != GR_OK) goto done;
-    if ((rc = crm_contact_create(st, fields, actor, &contact, err, errlen)) != GR_OK) goto fail;
+    if (opts->contact_id) {
+        /* The card of someone known: their contact takes the card's fields. */
+        rc = crm_contact_update(st, opts->contact_id, fields, actor, &contact, err, errlen);
+        if (rc == GR_ERR_NOTFOUND) crm_fail(rc, err, errlen, "contact_id: no contact %lld", (long long)opts->contact_id);
+    } else {
+        rc = crm_contact_create(st, fields, actor, &contact, err, errlen);
+    }
+    if (rc != GR_OK) goto fail;
     int64_t contact_id = json_integer_value(json_object_get(contact, "id"));
     if ((rc = crm_prep(st, "INSERT INTO card_scans(result, corrections, contact_id) VALUES (?1,?2,?3)", &s)) != GR_OK)
         goto fail;
@@ -199,15 +232,15 @@ int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *i
     rc = d ? crm_activity_add(st, "contact", contact_id, "card_scan", actor, d) : GR_ERR_NOMEM;
     json_decref(d);
     if (rc != GR_OK) goto fail;
-    if (make_lead) {
-        json_t *lin = json_pack("{s:s,s:I,s:I,s:O}", "source", "card_scan", "contact_id", (json_int_t)contact_id,
-                                "scan_id", (json_int_t)id, "data", fields);
-        if (lin && !json_string_value(json_object_get(contact, "name"))[0] &&
-            !*json_string_value(json_object_get(contact, "company")))
-            json_object_set_new(lin, "title", json_string("Card scan"));
+    if (opts->make_lead) {
+        json_t *lin = scan_lead(opts, contact, fields, contact_id, id);
         rc = lin ? crm_lead_create(st, lin, actor, &lead, err, errlen) : GR_ERR_NOMEM;
         json_decref(lin);
         if (rc != GR_OK) goto fail;
+        if (opts->followup &&
+            (rc = crm_followup_queue(st, contact, crm_jstr(lead, "event"), json_integer_value(json_object_get(lead, "id")),
+                                     err, errlen)) != GR_OK)
+            goto fail;
     }
     if ((rc = crm_scan_get(st, id, &scan)) != GR_OK) goto fail;
     if ((rc = crm_tx_commit(&tx)) != GR_OK) goto undo_file;

@@ -28,6 +28,21 @@
 int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *img, size_t len, int make_lead,
                   const char *actor, json_t **out, char *err, size_t errlen);
 
+/* What else a booth's save does (crm_scan_save_with). */
+typedef struct {
+    int make_lead;      /* also create a lead (source card_scan) */
+    json_t *lead;       /* the lead's qualification (leads.h: rating, temperature, interests, note,
+                         * event, follow_up, assigned_to; other keys are ignored), borrowed; NULL: none */
+    int followup;       /* also queue the follow-up e-mail (crm/followup.h; needs make_lead and the
+                         * visitor's consent_mail, else GR_ERR_INVAL and nothing is saved) */
+    int64_t contact_id; /* update this contact with the fields instead of creating one (the card
+                         * of someone known); 0: create. GR_ERR_NOTFOUND when there is none. */
+} crm_scan_opts_t;
+
+/* crm_scan_save with the options above. */
+int crm_scan_save_with(crm_store_t *st, json_t *result, json_t *fields, const void *img, size_t len,
+                       const crm_scan_opts_t *opts, const char *actor, json_t **out, char *err, size_t errlen);
+
 /* {"id","image","result","corrections","contact_id","created_at"}, owned by
  * the caller; GR_ERR_NOTFOUND. (*out of every function here: a new reference
  * owned by the caller.) */

@@ -8,6 +8,7 @@
 
 #include "crm/activity.h"
 #include "crm/crmutil.h"
+#include "crm/expected.h"
 #include "firmware/core/err.h"
 #include "crm/leads.h"
 #include "firmware/core/log.h"
@@ -85,6 +86,11 @@ int crm_on_visit(crm_store_t *st, int64_t person_id, int64_t visit_id, int is_ne
         if (rc == GR_OK && contact_id) rc = crm_activity_add(st, "contact", contact_id, "visit", "system", d);
         json_decref(d);
         if (rc != GR_OK) goto fail;
+    }
+    /* A known contact or an expected visitor: their host hears of it now. */
+    if ((rc = crm_expected_on_visit(st, person_id, visit_id, contact_id, known ? label : "")) != GR_OK) {
+        LOG_E("visit %lld: cannot notify the host: %s", (long long)visit_id, gr_strerror(rc));
+        goto fail;
     }
     /* The visit goes out after its lead, naming it (the person's newest lead). */
     int64_t lead_id = 0;

@@ -138,12 +138,12 @@ int crm_mail_tls_required(const char *smtp_url) {
     return remote;
 }
 
-static int send_mail(crm_worker_t *w, const char *msg, char *err, size_t errlen) {
+static int send_mail(crm_worker_t *w, const char *rcpt_to, const char *msg, char *err, size_t errlen) {
     CURL *c = curl_easy_init();
     if (!c) return crm_fail(GR_ERR_NOMEM, err, errlen, "curl_easy_init failed");
     char from[300], to[300];
     snprintf(from, sizeof from, "<%s>", w->from);
-    snprintf(to, sizeof to, "<%s>", w->to);
+    snprintf(to, sizeof to, "<%s>", rcpt_to);
     struct curl_slist *rcpt = curl_slist_append(NULL, to);
     upload_t u = {msg, strlen(msg), 0};
     char cerr[CURL_ERROR_SIZE] = "";
@@ -177,7 +177,9 @@ static int send_mail(crm_worker_t *w, const char *msg, char *err, size_t errlen)
 
 /* ---- one pass ---- */
 
-static int mail_enabled(const crm_worker_t *w) { return *w->smtp_url && *w->to; }
+/* E-mail works with an SMTP server; a notification goes to its own
+ * recipient (a host's address) or else to the manager's. */
+static int mail_enabled(const crm_worker_t *w) { return *w->smtp_url != '\0'; }
 
 /* Send what is due; returns the unix time of the next retry (0: none). */
 static double deliver(crm_worker_t *w, crm_store_t *st) {
@@ -194,7 +196,11 @@ static double deliver(crm_worker_t *w, crm_store_t *st) {
             LOG_W("cannot update notifications");
         return 0;
     }
-    if (crm_prep(st, "SELECT id, subject, body, mail_attempts FROM notifications WHERE mail_state = 'pending' "
+    /* Nobody to send it to (no recipient of its own, no manager address): shown in the UI only. */
+    if (!*w->to && crm_exec_ids(st, "UPDATE notifications SET mail_state = 'none' WHERE mail_state = 'pending' "
+                                    "AND recipient = ''", 0, 0) != GR_OK)
+        LOG_W("cannot update notifications");
+    if (crm_prep(st, "SELECT id, subject, body, mail_attempts, recipient FROM notifications WHERE mail_state = 'pending' "
                      "AND mail_next_at <= ?1 ORDER BY id LIMIT ?2", &s) != GR_OK)
         return now + w->retry_s;
     if (crm_prep(st, "UPDATE notifications SET mail_state = ?2, mail_attempts = ?3, mail_next_at = ?4, "
@@ -205,29 +211,31 @@ static double deliver(crm_worker_t *w, crm_store_t *st) {
     sqlite3_bind_double(s, 1, now);
     sqlite3_bind_int(s, 2, BATCH);
     /* Collect first: the send is slow and must not hold a read transaction. */
-    struct { int64_t id; char *subject, *body; int attempts; } batch[BATCH];
+    struct { int64_t id; char *subject, *body, *to; int attempts; } batch[BATCH];
     int n = 0;
     while (n < BATCH && sqlite3_step(s) == SQLITE_ROW) {
         batch[n].id = sqlite3_column_int64(s, 0);
         batch[n].subject = strdup((const char *)sqlite3_column_text(s, 1));
         batch[n].body = strdup((const char *)sqlite3_column_text(s, 2));
         batch[n].attempts = sqlite3_column_int(s, 3);
+        const char *rcpt = (const char *)sqlite3_column_text(s, 4);
+        batch[n].to = strdup(rcpt && *rcpt ? rcpt : w->to);
         n++;
     }
     sqlite3_finalize(s);
     for (int i = 0; i < n && !atomic_load(&w->stop); i++) {
         char err[CURL_ERROR_SIZE + 64] = "", *msg = NULL;
-        int rc = batch[i].subject && batch[i].body
-                     ? build_message(w->from, w->to, batch[i].subject, batch[i].body, batch[i].id, &msg)
+        int rc = batch[i].subject && batch[i].body && batch[i].to
+                     ? build_message(w->from, batch[i].to, batch[i].subject, batch[i].body, batch[i].id, &msg)
                      : GR_ERR_NOMEM;
-        if (rc == GR_OK) rc = send_mail(w, msg, err, sizeof err);
+        if (rc == GR_OK) rc = send_mail(w, batch[i].to, msg, err, sizeof err);
         free(msg);
         int attempts = batch[i].attempts + 1;
         const char *state = "sent";
         double at = 0;
         if (rc != GR_OK) {
             if (gr_log_burst(&burst, 300))
-                LOG_W("e-mail to the manager failed (attempt %d): %s", attempts, err[0] ? err : gr_strerror(rc));
+                LOG_W("e-mail of notification %lld failed (attempt %d): %s", (long long)batch[i].id, attempts, err[0] ? err : gr_strerror(rc));
             if (attempts >= w->max_attempts) {
                 state = "failed";
                 LOG_E("giving up on notification %lld after %d attempts", (long long)batch[i].id, attempts);
@@ -240,7 +248,7 @@ static double deliver(crm_worker_t *w, crm_store_t *st) {
                 if (!next || at < next) next = at;
             }
         } else {
-            LOG_I("notification %lld e-mailed to the manager", (long long)batch[i].id);
+            LOG_I("notification %lld e-mailed", (long long)batch[i].id);
         }
         sqlite3_reset(u);
         sqlite3_bind_int64(u, 1, batch[i].id);
@@ -249,12 +257,13 @@ static double deliver(crm_worker_t *w, crm_store_t *st) {
         sqlite3_bind_double(u, 4, at);
         if (rc != GR_OK) sqlite3_bind_text(u, 5, err[0] ? err : gr_strerror(rc), -1, SQLITE_TRANSIENT);
         else sqlite3_bind_null(u, 5);
-        sqlite3_bind_text(u, 6, w->to, -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 6, batch[i].to ? batch[i].to : w->to, -1, SQLITE_STATIC);
         if (sqlite3_step(u) != SQLITE_DONE) LOG_W("cannot record the state of notification %lld", (long long)batch[i].id);
     }
     for (int i = 0; i < n; i++) {
         free(batch[i].subject);
         free(batch[i].body);
+        free(batch[i].to);
     }
     sqlite3_finalize(u);
     /* More due now (a full batch) or later (earlier failures). */
@@ -291,7 +300,7 @@ static void announce_rows(crm_worker_t *w, crm_store_t *st, const char *sql, con
 static void announce(crm_worker_t *w, crm_store_t *st) {
     announce_rows(w, st, "SELECT id, title, status, source, contact_id, person_id FROM leads WHERE id > ?1 ORDER BY id",
                   "lead.new", &w->last_lead);
-    announce_rows(w, st, "SELECT id, subject, entity, entity_id FROM notifications WHERE id > ?1 ORDER BY id",
+    announce_rows(w, st, "SELECT id, subject, entity, entity_id, kind, for_user FROM notifications WHERE id > ?1 ORDER BY id",
                   "notify.new", &w->last);
 }
 
@@ -370,7 +379,8 @@ int crm_worker_open(const gr_config_t *cfg, gr_bus_t *bus, crm_worker_t **out) {
         goto fail;
     }
     w->started = 1;
-    if (!mail_enabled(w)) LOG_I("manager e-mail off (notify.smtp_url / notify.manager_email empty)");
+    if (!mail_enabled(w)) LOG_I("e-mail off (notify.smtp_url empty)");
+    else if (!*w->to) LOG_I("no manager e-mail (notify.manager_email empty): only hosts with an address get mail");
     LOG_I("CRM worker started: retention %d days", w->retention_days);
     *out = w;
     return GR_OK;

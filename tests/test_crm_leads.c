@@ -7,8 +7,11 @@
 #include "firmware/core/config.h"
 #include "crm/contacts.h"
 #include "crm/deals.h"
+#include "crm/expected.h"
+#include "crm/followup.h"
 #include "crm/leads.h"
 #include "crm/notify.h"
+#include "crm/scans.h"
 #include "crm/visit_hook.h"
 #include "crm/visits.h"
 #include "crm/worker.h"
@@ -255,6 +258,11 @@ static void visit_hook_makes_leads(void **state) {
     assert_int_equal(tc_int(db.st, "SELECT json_extract(payload, '$.snapshot') = 'v1.jpg' FROM outbox WHERE entity='visit'"), 1);
     /* Returning: activity, no new lead. */
     long long v2 = tc_visit(db.st, p, 0, NULL, 0);
+    char snap[64];
+    assert_int_equal(crm_visit_snapshot(db.st, v, snap, sizeof snap), GR_OK);
+    assert_string_equal(snap, "v1.jpg");
+    assert_int_equal(crm_visit_snapshot(db.st, v2, snap, sizeof snap), GR_ERR_EMPTY);
+    assert_int_equal(crm_visit_snapshot(db.st, 99999, snap, sizeof snap), GR_ERR_NOTFOUND);
     assert_int_equal(crm_on_visit(db.st, p, v2, 0), GR_OK);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM leads"), 1);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM activity WHERE entity='person' AND kind='visit'"), 1);
@@ -368,6 +376,172 @@ static void worker_without_mail_keeps_ui_only(void **state) {
     tc_close(&db);
 }
 
+
+/* Issue 15: a lead's qualification is checked and stored, a card's lead is
+ * titled "Full Name (Company)" and carries it, "update existing" updates. */
+static void lead_qualification(void **state) {
+    (void)state;
+    tc_db_t db;
+    tc_open(&db);
+    json_t *l = lead_ok(db.st, "{\"data\":{\"given_name\":\"Anna\",\"family_name\":\"Schmidt\",\"company\":\"Globex\"},"
+                               "\"rating\":4,\"temperature\":\"hot\",\"interests\":[\"Pricing\",\"Demo\"],"
+                               "\"note\":\"call\",\"event\":\"Expo\",\"follow_up\":\"2031-05-04\",\"assigned_to\":\"bob\"}");
+    assert_string_equal(tc_str(l, "title"), "Anna Schmidt (Globex)");
+    assert_int_equal(json_integer_value(json_object_get(l, "rating")), 4);
+    assert_string_equal(tc_str(l, "temperature"), "hot");
+    assert_int_equal(json_array_size(json_object_get(l, "interests")), 2);
+    assert_string_equal(tc_str(l, "event"), "Expo");
+    assert_string_equal(tc_str(l, "follow_up"), "2031-05-04");
+    long long id = tc_id(l);
+    json_decref(l);
+    static const char *const bad[] = {"{\"rating\":6}", "{\"rating\":2.5}", "{\"temperature\":\"lukewarm\"}",
+                                      "{\"interests\":\"Pricing\"}", "{\"interests\":[\"\"]}", "{\"interests\":[3]}",
+                                      "{\"follow_up\":\"next week\"}", "{\"follow_up\":\"2031-13-01\"}"};
+    char err[256];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *p = tc_json(bad[i]), *o = NULL;
+        err[0] = 0;
+        assert_int_equal(crm_lead_update(db.st, id, p, "t", &o, err, sizeof err), GR_ERR_INVAL);
+        assert_true(err[0] != 0);
+        assert_null(o);
+        json_decref(p);
+    }
+    json_t *p = tc_json("{\"rating\":0,\"temperature\":\"\",\"interests\":[],\"follow_up\":\"\"}"), *o = NULL;
+    assert_int_equal(crm_lead_update(db.st, id, p, "t", &o, err, sizeof err), GR_OK);
+    assert_int_equal(json_integer_value(json_object_get(o, "rating")), 0);
+    assert_string_equal(tc_str(o, "event"), "Expo"); /* untouched */
+    json_decref(p);
+    json_decref(o);
+    /* Converted, the deal keeps the responsible user. */
+    assert_int_equal(crm_lead_convert(db.st, id, "t", &o, err, sizeof err), GR_OK);
+    assert_string_equal(tc_str(json_object_get(o, "deal"), "assigned_to"), "bob");
+    json_decref(o);
+    /* A card saved with a qualification, then the same person's card updating their contact. */
+    json_t *fields = tc_json("{\"given_name\":\"Lee\",\"family_name\":\"Park\",\"company\":\"Initech\",\"emails\":[\"lee@initech.example\"]}");
+    json_t *q = tc_json("{\"rating\":5,\"temperature\":\"warm\",\"event\":\"Expo\",\"title\":\"ignored\"}");
+    crm_scan_opts_t opts = {.make_lead = 1, .lead = q};
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_OK);
+    json_t *lead = json_object_get(o, "lead");
+    assert_string_equal(tc_str(lead, "title"), "Lee Park (Initech)");
+    assert_int_equal(json_integer_value(json_object_get(lead, "rating")), 5);
+    long long cid = tc_id(json_object_get(o, "contact"));
+    json_decref(o);
+    json_decref(fields);
+    fields = tc_json("{\"given_name\":\"Lee\",\"family_name\":\"Park\",\"company\":\"Initech\",\"title\":\"CTO\"}");
+    opts.contact_id = cid;
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_OK);
+    assert_int_equal(tc_id(json_object_get(o, "contact")), cid);
+    assert_string_equal(tc_str(json_object_get(o, "contact"), "title"), "CTO");
+    json_decref(o);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM contacts WHERE family_name = 'Park'"), 1);
+    opts.contact_id = 99999;
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_ERR_NOTFOUND);
+    json_decref(fields);
+    json_decref(q);
+    tc_close(&db);
+}
+
+/* Issue 15: the host hears that their expected visitor or their contact is
+ * at reception (notification for them, to their users.email); an unknown
+ * walk-by or a contact nobody looks after tells no one. */
+static void host_is_told(void **state) {
+    (void)state;
+    tc_db_t db;
+    tc_open(&db);
+    char err[256] = "";
+    assert_int_equal(crm_store_exec(db.st, "INSERT INTO users(username, password_hash, email) VALUES "
+                                           "('anna', 'x', 'anna@example.test')"), GR_OK);
+    json_t *in = tc_json("{\"given_name\":\"Bo\",\"family_name\":\"Berg\",\"company\":\"Globex\",\"assigned_to\":\"anna\"}"), *c = NULL;
+    assert_int_equal(crm_contact_create(db.st, in, "t", &c, err, sizeof err), GR_OK);
+    json_decref(in);
+    long long cid = tc_id(c);
+    json_decref(c);
+    long long p = tc_person(db.st, "Bo Berg", 1, 0);
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE people SET contact_id = %lld, known = 1 WHERE id = %lld", cid, p);
+    assert_int_equal(crm_store_exec(db.st, sql), GR_OK);
+    /* Expected by name, for another host: that host is told, the row arrives. */
+    json_t *e = NULL;
+    in = tc_json("{\"name\":\"Carl Expected\",\"host\":\"anna\",\"note\":\"Room 2\"}");
+    assert_int_equal(crm_expected_add(db.st, in, "desk", &e, err, sizeof err), GR_OK);
+    json_decref(in);
+    json_decref(e);
+    in = tc_json("{\"company\":\"x\"}");
+    assert_int_equal(crm_expected_add(db.st, in, "desk", &e, err, sizeof err), GR_ERR_INVAL);
+    json_decref(in);
+    in = tc_json("{\"name\":\"x\",\"day\":\"tomorrow\"}");
+    assert_int_equal(crm_expected_add(db.st, in, "desk", &e, err, sizeof err), GR_ERR_INVAL);
+    json_decref(in);
+    long long p2 = tc_person(db.st, "Carl Expected", 1, 0);
+    assert_int_equal(crm_store_exec(db.st, "UPDATE people SET known = 1"), GR_OK);
+    long long v = tc_visit(db.st, p2, 0, NULL, 0);
+    assert_int_equal(crm_on_visit(db.st, p2, v, 0), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications WHERE kind = 'arrival' AND for_user = 'anna' "
+                                   "AND recipient = 'anna@example.test' AND subject = 'Carl Expected is at reception' "
+                                   "AND body LIKE '%Room 2%' AND mail_state = 'pending'"), 1);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM expected_visitors WHERE arrived_at IS NOT NULL"), 1);
+    /* The contact with a responsible user: "Bo Berg (Globex) is at reception". */
+    v = tc_visit(db.st, p, 0, NULL, 0);
+    assert_int_equal(crm_on_visit(db.st, p, v, 0), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications WHERE kind = 'arrival' AND entity = 'contact' "
+                                   "AND subject = 'Bo Berg (Globex) is at reception'"), 1);
+    /* A walk-by: a lead and its notification, no arrival. */
+    long long p3 = tc_person(db.st, "Visitor #3", 1, 0);
+    v = tc_visit(db.st, p3, 0, NULL, 1);
+    assert_int_equal(crm_on_visit(db.st, p3, v, 1), GR_OK);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications WHERE kind = 'arrival'"), 2);
+    json_t *list = NULL;
+    assert_int_equal(crm_expected_list(db.st, NULL, &list), GR_OK);
+    assert_int_equal(json_array_size(json_object_get(list, "items")), 1);
+    long long eid = tc_id(json_array_get(json_object_get(list, "items"), 0));
+    json_decref(list);
+    assert_int_equal(crm_expected_delete(db.st, eid), GR_OK);
+    assert_int_equal(crm_expected_delete(db.st, eid), GR_ERR_NOTFOUND);
+    /* The visit log: each visit's own number, and search. */
+    assert_int_equal(crm_visit_search(db.st, NULL, 0, "berg", 10, 0, &list), GR_OK);
+    assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(list, "items"), 0), "visit_no")), 1);
+    json_decref(list);
+    tc_close(&db);
+}
+
+
+/* Issue 15: the follow-up e-mail to a visitor: only with their consent to
+ * e-mail and an address; the templates filled in; queued to their address. */
+static void followup_mail(void **state) {
+    (void)state;
+    tc_db_t db;
+    tc_open(&db);
+    char err[256] = "";
+    json_t *o = NULL, *q = tc_json("{\"event\":\"Expo 2031\"}");
+    json_t *fields = tc_json("{\"given_name\":\"Lee\",\"family_name\":\"Park\",\"company\":\"Initech\","
+                             "\"emails\":[\"lee@initech.example\"],\"consent_mail\":false}");
+    crm_scan_opts_t opts = {.make_lead = 1, .lead = q, .followup = 1};
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_ERR_INVAL);
+    assert_non_null(strstr(err, "agreed to e-mail"));
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM contacts"), 0); /* nothing saved */
+    json_object_set_new(fields, "consent_mail", json_true());
+    json_object_set_new(fields, "emails", json_array());
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_ERR_INVAL);
+    json_object_set_new(fields, "emails", json_pack("[s]", "lee@initech.example"));
+    assert_int_equal(crm_scan_save_with(db.st, NULL, fields, NULL, 0, &opts, "desk", &o, err, sizeof err), GR_OK);
+    json_decref(o);
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM notifications WHERE kind = 'followup' AND recipient = "
+                                   "'lee@initech.example' AND subject = 'Nice to meet you at Expo 2031' AND "
+                                   "body LIKE 'Hello Lee,' || char(10) || char(10) || 'thank you for talking to us at Expo 2031.%' "
+                                   "AND mail_state = 'pending' AND read_at IS NOT NULL"), 1);
+    char out[64];
+    json_t *c = tc_json("{\"name\":\"Ann Lee\"}");
+    crm_followup_render("{name}/{event}/{nope}/{title}\\n", c, "", "Booth 7", out, sizeof out);
+    assert_string_equal(out, "Ann Lee/Booth 7/{nope}/\n");
+    crm_followup_render("Привет, {name}", c, "", "", out, 12);
+    assert_string_equal(out, "Приве"); /* 11 bytes of room: cut before the character that does not fit */
+    json_decref(c);
+    json_decref(fields);
+    json_decref(q);
+    tc_close(&db);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lead_status_rules),
@@ -377,6 +551,9 @@ int main(void) {
         cmocka_unit_test(walk_bys_stay_anonymous),
         cmocka_unit_test(notifications_and_activity),
         cmocka_unit_test(worker_without_mail_keeps_ui_only),
+        cmocka_unit_test(lead_qualification),
+        cmocka_unit_test(host_is_told),
+        cmocka_unit_test(followup_mail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -360,6 +360,59 @@ static void origin_and_mapping(void **state) {
     assert_string_equal(crm_b24_entity("deal"), "deal");
 }
 
+
+/* Issue 15: the booth's qualification, the event, the note and the
+ * responsible user reach Bitrix24 (native fields where it has them, the
+ * UF_CRM_GR_* user fields of docs/SYNC.md elsewhere); a cleared value is sent. */
+static void booth_fields(void **state) {
+    (void)state;
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL};
+    char err[200];
+    json_t *f = NULL;
+    json_t *l = json_loads("{\"title\":\"Anna Schmidt (Globex)\",\"status\":\"NEW\",\"source\":\"card_scan\","
+                           "\"data\":{\"given_name\":\"Anna\",\"note\":\"card note\"},\"rating\":4,\"temperature\":\"hot\","
+                           "\"interests\":[\"Pricing\",\"Demo\"],\"note\":\"call in May\",\"event\":\"Expo 2031\","
+                           "\"follow_up\":\"2031-05-04\",\"assigned_to\":\"anna\"}", 0, NULL);
+    assert_int_equal(crm_b24_map_fields(&ctx, "lead", "upsert", l, &f, err, sizeof err), GR_OK);
+    assert_int_equal(json_integer_value(json_object_get(f, "UF_CRM_GR_RATING")), 4);
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_TEMP")), "hot");
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_INTERESTS")), "Pricing, Demo");
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_EVENT")), "Expo 2031");
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_FOLLOWUP")), "2031-05-04");
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_OWNER")), "anna");
+    assert_string_equal(json_string_value(json_object_get(f, "COMMENTS")), "call in May");
+    assert_string_equal(json_string_value(json_object_get(f, "SOURCE_DESCRIPTION")), "Greeter Booth 7 · Expo 2031");
+    json_decref(f);
+    /* Cleared at the board: cleared in the CRM. */
+    json_object_set_new(l, "temperature", json_string(""));
+    json_object_set_new(l, "interests", json_array());
+    json_object_set_new(l, "follow_up", json_string(""));
+    assert_int_equal(crm_b24_map_fields(&ctx, "lead", "upsert", l, &f, err, sizeof err), GR_OK);
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_TEMP")), "");
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_INTERESTS")), "");
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_FOLLOWUP")), "");
+    json_decref(f);
+    json_object_set_new(l, "rating", json_string("4"));
+    assert_int_equal(crm_b24_map_fields(&ctx, "lead", "upsert", l, &f, err, sizeof err), GR_ERR_INVAL);
+    json_object_set_new(l, "rating", json_integer(4));
+    json_object_set_new(l, "interests", json_pack("[i]", 3));
+    assert_int_equal(crm_b24_map_fields(&ctx, "lead", "upsert", l, &f, err, sizeof err), GR_ERR_INVAL);
+    json_decref(l);
+    /* Deals: the amount natively, the owner in its user field; contacts' owner too. */
+    json_t *d = json_loads("{\"title\":\"D\",\"stage\":\"NEW\",\"amount\":12000,\"currency\":\"EUR\",\"assigned_to\":\"bob\"}", 0, NULL);
+    assert_int_equal(crm_b24_map_fields(&ctx, "deal", "upsert", d, &f, err, sizeof err), GR_OK);
+    assert_string_equal(json_string_value(json_object_get(f, "OPPORTUNITY")), "12000.00");
+    assert_string_equal(json_string_value(json_object_get(f, "CURRENCY_ID")), "EUR");
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_OWNER")), "bob");
+    json_decref(f);
+    json_decref(d);
+    json_t *c = json_loads("{\"given_name\":\"Bo\",\"assigned_to\":\"anna\"}", 0, NULL);
+    assert_int_equal(crm_b24_map_fields(&ctx, "contact", "upsert", c, &f, err, sizeof err), GR_OK);
+    assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_OWNER")), "anna");
+    json_decref(f);
+    json_decref(c);
+}
+
 static void multi_diff(void **state) {
     (void)state;
     json_t *ex = json_loads("[{\"ID\":\"11\",\"VALUE\":\"+49 30 111\"},{\"ID\":\"12\",\"VALUE\":\"Old@X.com\"}]", 0, NULL);
@@ -453,6 +506,7 @@ int main(void) {
         cmocka_unit_test(batch_split),    cmocka_unit_test(query_encode),      cmocka_unit_test(bucket),
         cmocka_unit_test(url_rules),      cmocka_unit_test(origin_and_mapping), cmocka_unit_test(multi_diff),
         cmocka_unit_test(comms_and_comment), cmocka_unit_test(backoff), cmocka_unit_test(fleet_field),
+        cmocka_unit_test(booth_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -271,6 +271,9 @@ static void test_desk_gets_403_on_admin_routes(void **state) {
         {"POST", "/api/v1/users", "{\"username\":\"evil\",\"password\":\"evil-Pass-123\",\"role\":\"admin\"}"},
         {"PATCH", "/api/v1/users/1", "{\"disabled\":true}"},
         {"POST", "/api/v1/users/1/password", "{\"password\":\"taken-over-Pass1\"}"},
+        {"GET", "/api/v1/sync", NULL},
+        {"POST", "/api/v1/sync/test", "{}"},
+        {"POST", "/api/v1/sync/retry", "{}"},
     };
     for (size_t i = 0; i < sizeof admin_only / sizeof admin_only[0]; i++) {
         int st = http_from(f->port, 0, admin_only[i][0], admin_only[i][1], s.cookie, s.csrf, admin_only[i][2], &r);

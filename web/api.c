@@ -21,6 +21,7 @@
 #include "crm/outbox.h"
 #include "crm/privacy.h"
 #include "crm/scans.h"
+#include "crm/sync.h"
 #include "crm/transfer.h"
 #include "firmware/formats/vcard.h"
 #include "firmware/core/version.h"
@@ -327,6 +328,21 @@ static void entity_route(web_req_t *r, const entity_t *e) {
             contact_action(r, st, id, segs[4]);
             return;
         }
+        if ((is(e->name, "leads") || is(e->name, "deals")) && is(segs[4], "activity")) {
+            /* the timeline of a lead's or deal's detail panel */
+            if (!web_req_allow(r, "GET")) return;
+            int limit, offset;
+            if (paging(r, &limit, &offset, NULL) < 0) return;
+            if ((rc = e->get(st, id, &out)) != GR_OK) {
+                web_reply_rc(r, rc, "no such record");
+                return;
+            }
+            json_decref(out);
+            out = NULL;
+            rc = crm_activity_list(st, is(e->name, "leads") ? "lead" : "deal", id, limit, offset, &out);
+            reply_result(r, rc, out, NULL);
+            return;
+        }
         if (is(e->name, "leads") && is(segs[4], "convert")) {
             if (!web_req_allow(r, "POST")) return;
             rc = crm_lead_convert(st, id, actor(r), &out, err, sizeof err);
@@ -366,6 +382,45 @@ static void entity_route(web_req_t *r, const entity_t *e) {
 
 /* ---- visits, scans, notifications ---- */
 
+#define MAX_SNAPSHOT_BYTES (8u << 20)
+
+/* GET /api/v1/visits/{id}/snapshot: the visit's own snapshot (the visitor log's photo). */
+static void visit_snapshot(web_req_t *r, crm_store_t *st, int64_t id) {
+    char name[256];
+    int rc = crm_visit_snapshot(st, id, name, sizeof name);
+    if (rc != GR_OK) {
+        web_reply_error(r, 404, "not_found", rc == GR_ERR_NOTFOUND ? "no such visit" : "no snapshot of this visit is kept");
+        return;
+    }
+    /* As vision names them ("visit-<ms>-<frame>.jpg"): no path, no dot first. */
+    int ok = name[0] != '.' && !strstr(name, "..");
+    for (const char *p = name; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+             *p == '.';
+    char path[4400];
+    snprintf(path, sizeof path, "%s/snapshots/%s", r->ctx->storage_dir, name);
+    FILE *f = ok ? fopen(path, "rb") : NULL;
+    struct stat sb;
+    if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+        (size_t)sb.st_size > MAX_SNAPSHOT_BYTES) {
+        if (f) fclose(f);
+        if (!ok) LOG_W("visit %lld: refusing a snapshot name with a path in it", (long long)id);
+        web_reply_error(r, 404, "not_found", "the snapshot file is gone");
+        return;
+    }
+    size_t len = (size_t)sb.st_size;
+    unsigned char *buf = malloc(len);
+    size_t got = buf ? fread(buf, 1, len, f) : 0;
+    fclose(f);
+    if (!buf || got != len) {
+        free(buf);
+        web_reply_error(r, 500, "io", "the snapshot could not be read");
+        return;
+    }
+    web_reply_bytes(r, 200, "image/jpeg", buf, len);
+    free(buf);
+}
+
 void web_api_visits(web_req_t *r) {
     char(*segs)[WEB_MAX_SEG_LEN] = r->segs;
     int n = r->nsegs;
@@ -380,17 +435,23 @@ void web_api_visits(web_req_t *r) {
     }
     json_t *out = NULL;
     int rc;
+    int64_t vid;
+    if (n == 5 && is(segs[4], "snapshot") && web_parse_id(segs[3], &vid) == GR_OK) {
+        visit_snapshot(r, st, vid);
+        return;
+    }
     if (n == 4 && is(segs[3], "stats")) {
         rc = crm_visit_stats(st, day, &out);
     } else if (n == 3) {
         int limit, offset;
-        if (paging(r, &limit, &offset, NULL) < 0) return;
+        const char *q;
+        if (paging(r, &limit, &offset, &q) < 0) return;
         long pid;
         if (web_parse_long(web_req_arg(r, "person_id"), 0, (1L << 53), 0, &pid) != GR_OK) {
             web_reply_error(r, 400, "invalid", "person_id must be a positive integer");
             return;
         }
-        rc = crm_visit_list(st, day, pid, limit, offset, &out);
+        rc = crm_visit_search(st, day, pid, q, limit, offset, &out);
         if (rc == GR_OK) {
             json_t *stats = NULL;
             if (crm_visit_stats(st, day, &stats) == GR_OK) json_object_set_new(out, "stats", stats);
@@ -400,6 +461,52 @@ void web_api_visits(web_req_t *r) {
         return;
     }
     reply_result(r, rc, out, "bad day (YYYY-MM-DD)");
+}
+
+#define MAX_CARD_IMAGE_BYTES (64u << 20)
+
+/* GET /api/v1/scans/{id}/image: the card photo kept with a scan (the lead's detail panel). */
+static void scan_image(web_req_t *r, crm_store_t *st, int64_t id) {
+    json_t *scan = NULL;
+    int rc = crm_scan_get(st, id, &scan);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, "no such scan");
+        return;
+    }
+    char name[64];
+    const char *img = json_string_value(json_object_get(scan, "image"));
+    int ok = img && strlen(img) < sizeof name;
+    if (ok) snprintf(name, sizeof name, "%s", img);
+    json_decref(scan);
+    /* As crm/scans.c names them: scan-<id>.jpg or .png, nothing else. */
+    char want_jpg[48], want_png[48];
+    snprintf(want_jpg, sizeof want_jpg, "scan-%lld.jpg", (long long)id);
+    snprintf(want_png, sizeof want_png, "scan-%lld.png", (long long)id);
+    if (!ok || (strcmp(name, want_jpg) != 0 && strcmp(name, want_png) != 0)) {
+        web_reply_error(r, 404, "not_found", "no photo is kept with this scan");
+        return;
+    }
+    char path[4400];
+    snprintf(path, sizeof path, "%s/cards/%s", r->ctx->storage_dir, name);
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+        (size_t)sb.st_size > MAX_CARD_IMAGE_BYTES) {
+        if (f) fclose(f);
+        web_reply_error(r, 404, "not_found", "the card photo is gone");
+        return;
+    }
+    size_t len = (size_t)sb.st_size;
+    unsigned char *buf = malloc(len);
+    size_t got = buf ? fread(buf, 1, len, f) : 0;
+    fclose(f);
+    if (!buf || got != len) {
+        free(buf);
+        web_reply_error(r, 500, "io", "the card photo could not be read");
+        return;
+    }
+    web_reply_bytes(r, 200, name[strlen(name) - 1] == 'g' && name[strlen(name) - 2] == 'n' ? "image/png" : "image/jpeg", buf, len);
+    free(buf);
 }
 
 void web_api_scans(web_req_t *r) {
@@ -426,6 +533,11 @@ void web_api_scans(web_req_t *r) {
         return;
     }
     int64_t id;
+    if (n == 5 && is(segs[4], "image") && web_parse_id(segs[3], &id) == GR_OK) {
+        if (!web_req_allow(r, "GET")) return;
+        scan_image(r, st, id);
+        return;
+    }
     if (path_id(r, "scan", &id) < 0) return;
     if (!web_req_allow(r, "GET")) return;
     json_t *out = NULL;
@@ -514,6 +626,15 @@ void web_api_status(web_req_t *r) {
         (json_int_t)total_mb, "min_free_mb", (json_int_t)gr_config_int(s->cfg, GR_SET_STORAGE_MIN_FREE_MB), "low", gr_storage_is_low(), "clients",
         "events", atomic_load(&s->stats.event_clients), "streams", atomic_load(&s->stats.stream_clients), "camera",
         gr_config_str(s->cfg, GR_SET_CAMERA_SOURCE), "greeting", gr_config_str(s->cfg, GR_SET_WEB_GREETING), "tls", s->tls);
+    /* The badge's cause: the CRM's or the network's last error, and a pause. */
+    crm_sync_status_t ss;
+    if (out && crm_sync_status(st, &ss) == GR_OK) {
+        json_t *sy = json_object_get(out, "sync");
+        json_object_set_new(sy, "paused", json_boolean(ss.paused));
+        json_object_set_new(sy, "last_error", json_string(ss.last_error));
+        json_object_set_new(sy, "last_ok_at", json_string(ss.last_ok_at));
+        json_object_set_new(sy, "carddav_enabled", json_boolean(gr_config_str(s->cfg, GR_SET_SYNC_CARDDAV_URL)[0] != '\0'));
+    }
     if (!out) {
         web_reply_error(r, 500, "internal", "out of memory");
         return;

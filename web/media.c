@@ -396,8 +396,11 @@ void web_media_scan_save(web_req_t *r) {
         bad = "fields must be an object of contact fields";
     else if (result && !json_is_object(result) && !json_is_null(result))
         bad = "result must be the scanned card object or null";
-    else if (lead && !json_is_boolean(lead))
-        bad = "lead must be true or false";
+    else if (lead && !json_is_boolean(lead) && !json_is_object(lead))
+        bad = "lead must be true, false or the lead's qualification (an object)";
+    else if (json_object_get(in, "contact_id") && !(json_is_integer(json_object_get(in, "contact_id")) &&
+                                                   json_integer_value(json_object_get(in, "contact_id")) > 0))
+        bad = "contact_id must be the id of the contact to update";
     else if (tok && !json_is_string(tok) && !json_is_null(tok))
         bad = "image_token must be a string";
     if (bad) {
@@ -419,8 +422,11 @@ void web_media_scan_save(web_req_t *r) {
     }
     char err[512] = "";
     json_t *out = NULL;
-    int rc = crm_scan_save(st, json_is_object(result) ? result : NULL, fields, img, len, lead ? json_is_true(lead) : 1,
-                           r->sess.username, &out, err, sizeof err);
+    crm_scan_opts_t opts = {.make_lead = !lead || !json_is_false(lead), .lead = json_is_object(lead) ? lead : NULL,
+                            .contact_id = json_integer_value(json_object_get(in, "contact_id")),
+                            .followup = json_is_true(json_object_get(in, "followup"))};
+    int rc = crm_scan_save_with(st, json_is_object(result) ? result : NULL, fields, img, len, &opts, r->sess.username,
+                                &out, err, sizeof err);
     free(img);
     json_decref(in);
     if (rc != GR_OK) {

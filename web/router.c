@@ -21,6 +21,8 @@
 #include "web/account.h"
 #include "web/accounts.h"
 #include "web/api.h"
+#include "web/booth.h"
+#include "web/desk.h"
 #include "web/faces.h"
 #include "web/logs.h"
 #include "web/media.h"
@@ -29,6 +31,7 @@
 #include "web/role.h"
 #include "web/settings.h"
 #include "web/stream.h"
+#include "web/sync_health.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -66,18 +69,24 @@ static const route_t api_routes[] = {
     {"companies", 3, 5, NULL, NULL, web_api_records, BODY_JSON},
     {"leads", 3, 5, NULL, NULL, web_api_records, BODY_JSON},
     {"deals", 3, 5, NULL, NULL, web_api_records, BODY_JSON},
-    {"visits", 3, 4, NULL, NULL, web_api_visits, BODY_JSON},
+    {"visits", 3, 5, NULL, NULL, web_api_visits, BODY_JSON},
     {"notifications", 3, 5, NULL, NULL, web_api_notifications, BODY_JSON},
     /* photos go to media.c, the rest of their resource to api.c and faces.c */
     {"scans", 3, 3, NULL, "POST", web_media_scan, BODY_UPLOAD},
     {"scans", 4, 4, "save", "POST", web_media_scan_save, BODY_JSON},
-    {"scans", 3, 4, NULL, NULL, web_api_scans, BODY_JSON},
+    {"scans", 3, 5, NULL, NULL, web_api_scans, BODY_JSON},
     {"people", 3, 3, NULL, "POST", web_media_enroll, BODY_UPLOAD},
     {"people", 3, 4, NULL, NULL, web_api_people, BODY_JSON},
     {"faces", 4, 4, "identify", "POST", web_media_identify, BODY_UPLOAD},
     {"faces", 3, 3, NULL, "POST", web_media_enroll, BODY_UPLOAD},
     {"faces", 3, 5, NULL, NULL, web_faces_route, BODY_JSON},
     {"faces", 6, 6, NULL, NULL, web_faces_route, BODY_JSON},
+    /* the booth's event and interest tags (issue 15): booth.c */
+    {"booth", 3, 3, NULL, NULL, web_booth_route, BODY_JSON},
+    /* expected visitors (issue 15): desk.c */
+    {"expected", 3, 4, NULL, NULL, web_desk_expected, BODY_JSON},
+    /* the System page's sync health card (issue 15): sync_health.c */
+    {"sync", 3, 4, NULL, NULL, web_sync_route, BODY_JSON},
 };
 
 static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }

@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -161,6 +162,7 @@ typedef struct {
     gr_storage_watch_t *storage_watch;
     web_server_t *web;
     crm_sync_t *sync;
+    unsigned long long sync_fp; /* the sync settings the agent was started with (sync_fingerprint) */
     crm_worker_t *worker;
     vision_ctx_t vctx;
     fw_part_t *vision; /* NULL with camera.source=none */
@@ -290,7 +292,25 @@ static int start_web(daemon_t *d) {
 
 static void stop_web(daemon_t *d) { web_server_close(d->web); }
 
-static int start_sync(daemon_t *d) { return started(crm_sync_open(d->cfg, d->bus, &d->sync), "sync agent"); }
+/* FNV-1a over every sync.* setting: the Settings page changes them live,
+ * and the supervisor restarts the agent when this changes. */
+static unsigned long long sync_fingerprint(const gr_config_t *cfg) {
+    static const gr_set_t ids[] = {GR_SET_SYNC_BITRIX24_URL, GR_SET_SYNC_RATE, GR_SET_SYNC_BATCH, GR_SET_SYNC_VISIT_SOURCE,
+                              GR_SET_SYNC_PULL_INTERVAL_S, GR_SET_SYNC_CARDDAV_URL, GR_SET_SYNC_CARDDAV_USER,
+                              GR_SET_SYNC_CARDDAV_PASSWORD, GR_SET_SYNC_TIMEOUT_S, GR_SET_SYNC_BACKOFF_MAX_S};
+    unsigned long long h = 1469598103934665603ULL;
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        for (const char *p = gr_config_str(cfg, ids[i]); *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL; /* a separator */
+    }
+    return h;
+}
+
+static int start_sync(daemon_t *d) {
+    d->sync_fp = sync_fingerprint(d->cfg);
+    return started(crm_sync_open(d->cfg, d->bus, &d->sync), "sync agent");
+}
 
 static void stop_sync(daemon_t *d) { crm_sync_close(d->sync); }
 
@@ -379,6 +399,28 @@ static void check_clock(fw_clock_t *clk, gr_bus_t *bus, double jump_s) {
     if (gr_bus_publish(bus, "system.clock", json) != GR_OK) LOG_W("could not publish system.clock");
 }
 
+/* The sync agent follows its settings without a restart of greeterd (the
+ * Settings page and the System page's sync card save them live), and the
+ * sync card's Retry restarts it so it tries at once ({"action":"retry"} on
+ * "system.sync", published by web/sync_health.c). */
+static void follow_sync(daemon_t *d, gr_bus_sub_t *sub) {
+    char *topic = NULL, *json = NULL;
+    int retry = 0;
+    while (sub && gr_bus_next(sub, &topic, &json, 0) == GR_OK) {
+        if (json && strstr(json, "\"retry\"")) retry = 1;
+        free(topic);
+        free(json);
+        topic = json = NULL;
+    }
+    unsigned long long fp = sync_fingerprint(d->cfg);
+    if (fp == d->sync_fp && !retry) return;
+    /* A fresh agent tries at once: no back-off left from earlier failures. */
+    LOG_I(retry ? "sync: retry asked for: restarting the sync agent" : "sync settings changed: restarting the sync agent");
+    stop_sync(d);
+    d->sync = NULL;
+    if (start_sync(d) != GR_OK) LOG_E("the sync agent did not start again; fix the sync settings");
+}
+
 static void supervise(daemon_t *d, const sigset_t *sigs) {
     disk_watch_t disk = {gr_config_str(d->cfg, GR_SET_STORAGE_DIR), gr_config_int(d->cfg, GR_SET_STORAGE_MIN_FREE_MB),
                          {0, -1}, gr_now_mono(), 0};
@@ -387,6 +429,8 @@ static void supervise(daemon_t *d, const sigset_t *sigs) {
     fw_clock_t clk = {0, 0};
     char status[512] = "", next_status[512];
     int wd_fed = 1;
+    gr_bus_sub_t *sync_sub = gr_bus_subscribe(d->bus, "system.sync", 8);
+    if (!sync_sub) LOG_W("no memory for the sync control subscription: Retry waits for the agent's next pass");
 
     /* The tick: 1 s, or half the watchdog interval when that is shorter. */
     long long tick_ns = 1000000000LL;
@@ -403,6 +447,7 @@ static void supervise(daemon_t *d, const sigset_t *sigs) {
         if (sig <= 0) sig = atomic_exchange(&stray_signal, 0);
         if (sig == SIGINT || sig == SIGTERM) {
             LOG_I("signal %d: shutting down", sig);
+            gr_bus_unsubscribe(sync_sub);
             return;
         }
         if (sig == SIGHUP) LOG_I("SIGHUP ignored (restart to apply settings)");
@@ -411,6 +456,7 @@ static void supervise(daemon_t *d, const sigset_t *sigs) {
         if (d->vision) fw_part_tick(d->vision, now);
         check_clock(&clk, d->bus, jump_s);
         check_disk(&disk, d->bus, now);
+        follow_sync(d, sync_sub);
 
         describe(next_status, sizeof next_status, d->vision, &disk.disk, disk.min_mb, now);
         if (strcmp(next_status, status) != 0) {

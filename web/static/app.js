@@ -36,7 +36,16 @@ document.addEventListener('DOMContentLoaded', () => {
     showLogin();
   });
   $('#menu-toggle').addEventListener('click', () => $('#nav').classList.toggle('open'));
+  // The greeting screen's exit is for staff: a tap in the top right corner (or Escape) shows it for 5 s.
+  const revealExit = () => {
+    $('#greeting-exit').hidden = false;
+    clearTimeout(revealExit.t);
+    revealExit.t = setTimeout(() => { $('#greeting-exit').hidden = true; }, 5000);
+  };
+  $('#greeting-corner').addEventListener('click', revealExit);
+  document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape' && !$('#greeting-view').hidden) revealExit(); });
   $('#greeting-exit').addEventListener('click', () => {
+    $('#greeting-exit').hidden = true;
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     location.hash = '#/live';
   });

@@ -13,9 +13,14 @@ export async function refreshBadges() {
     c.hidden = !S.unread;
     c.textContent = S.unread;
     const b = $('#sync-badge');
-    if (!st.sync.enabled) { b.textContent = 'Sync off'; b.className = 'badge'; }
-    else if (st.sync.dead > 0) { b.textContent = `Sync: ${st.sync.dead} failed`; b.className = 'badge bad'; }
-    else if (st.sync.pending > 0) { b.textContent = `Sync: ${st.sync.pending} queued`; b.className = 'badge warn'; }
+    const sy = st.sync;
+    // The cause, not only a count: "115 queued" behind an unreachable CRM is an error.
+    b.title = sy.last_error || 'Sync to the CRM (System page)';
+    if (!sy.enabled) { b.textContent = 'Sync off'; b.className = 'badge'; }
+    else if (sy.paused) { b.textContent = 'Sync: refused'; b.className = 'badge bad'; }
+    else if (sy.dead > 0) { b.textContent = `Sync: ${sy.dead} failed`; b.className = 'badge bad'; }
+    else if (sy.last_error && sy.pending > 0) { b.textContent = `Sync error: ${sy.pending} waiting`; b.className = 'badge bad'; }
+    else if (sy.pending > 0) { b.textContent = `Sync: ${sy.pending} queued`; b.className = 'badge warn'; }
     else { b.textContent = 'Synced'; b.className = 'badge'; }
   } catch (e) { /* the badges are decoration */ }
 }

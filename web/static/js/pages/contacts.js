@@ -3,6 +3,7 @@
 import { $, debounce, dialog, editDialog, el, fail, field, head, pageControls, table, toast } from '../ui.js';
 import { fullName, list, phonesFrom, phonesText, when } from '../format.js';
 import { api } from '../api.js';
+import { userField } from '../users.js';
 
 export async function renderContacts(main, arg) {
   const q = el('input', { id: 'contact-search', type: 'search', placeholder: 'Search names, e-mails, phones, companies' });
@@ -15,7 +16,7 @@ export async function renderContacts(main, arg) {
       el('a', { class: 'button', href: '/api/v1/contacts/export?format=vcard', download: 'contacts.vcf', text: 'Export vCard' }),
       el('a', { class: 'button', href: '/api/v1/contacts/export?format=csv', download: 'contacts.csv', text: 'Export CSV' }),
       el('button', { onclick: () => importContacts(load), text: 'Import' }),
-      el('button', { class: 'primary', onclick: () => editContact(null, load), text: 'New contact' })),
+      el('button', { class: 'primary', onclick: () => editContact(null, load).catch(fail), text: 'New contact' })),
     el('div', { class: 'search' }, q), box, pager);
   async function load() {
     const r = await api('GET', `/api/v1/contacts?limit=${limit}&offset=${offset}&q=${encodeURIComponent(q.value)}`);
@@ -30,7 +31,7 @@ export async function renderContacts(main, arg) {
   if (arg) showContact(Number(arg), load);
 }
 
-function contactForm(c) {
+function contactForm(c, owner) {
   c = c || {};
   return el('div', { class: 'grid-form' },
     field('Given name', 'given_name', c.given_name),
@@ -42,6 +43,7 @@ function contactForm(c) {
     field('Websites', 'websites', (c.websites || []).join(', '), { full: true }),
     field('Address', 'address', c.address, { full: true, textarea: true }),
     field('Note', 'note', c.note, { full: true, textarea: true }),
+    owner,
     el('label', { class: 'check full' }, el('input', { type: 'checkbox', name: 'consent_face', checked: !!c.consent_face }),
       'Consent to face recognition'),
     el('label', { class: 'check full' }, el('input', { type: 'checkbox', name: 'consent_mail', checked: !!c.consent_mail }),
@@ -56,11 +58,12 @@ function readContactForm(root, old) {
     emails: list(v('emails').value), phones: phonesFrom(v('phones').value, old && old.phones),
     websites: list(v('websites').value), address: v('address').value.trim(), note: v('note').value.trim(),
     consent_face: v('consent_face').checked, consent_mail: v('consent_mail').checked,
+    assigned_to: v('assigned_to').value.trim(),
   };
 }
 
-function editContact(c, after) {
-  const form = contactForm(c);
+async function editContact(c, after) {
+  const form = contactForm(c, await userField('Responsible user (told when they arrive)', 'assigned_to', c ? c.assigned_to : ''));
   editDialog(c ? 'Edit contact' : 'New contact', form, async () => {
     const body = readContactForm(form, c);
     const r = c ? await api('PATCH', `/api/v1/contacts/${c.id}`, body) : await api('POST', '/api/v1/contacts', body);
@@ -82,6 +85,7 @@ async function showContact(id, after) {
       el('dt', { text: 'Web' }), el('dd', { text: (c.websites || []).join(', ') || '—' }),
       el('dt', { text: 'Address' }), el('dd', { text: c.address || '—' }),
       el('dt', { text: 'Note' }), el('dd', { class: 'note', text: c.note || '—' }),
+      el('dt', { text: 'Responsible' }), el('dd', { class: 'owner', text: c.assigned_to || '—' }),
       el('dt', { text: 'Face' }), el('dd', { text: (c.person_ids || []).length ? 'linked' : (c.consent_face ? 'consent given, no face yet' : 'no consent') })),
     dups.items.length ? el('div', { class: 'notice warn' }, 'Possible duplicates: ',
       ...dups.items.map((d) => el('button', {
@@ -94,7 +98,7 @@ async function showContact(id, after) {
         },
       }, `Merge ${d.name} (${(d.match || []).join(', ')})`))) : null,
     el('div', { class: 'row', style: null },
-      el('button', { onclick: () => { $('#dialog').close(); editContact(c, after); }, text: 'Edit' }),
+      el('button', { onclick: () => { $('#dialog').close(); editContact(c, after).catch(fail); }, text: 'Edit' }),
       el('a', { class: 'button', href: `/api/v1/contacts/${c.id}/vcard`, download: `contact-${c.id}.vcf`, text: 'vCard' }),
       el('button', {
         class: 'danger', onclick: async () => {

@@ -2,6 +2,7 @@
 import { S } from '../state.js';
 import { el, fail, head, stat } from '../ui.js';
 import { api } from '../api.js';
+import { syncCard } from '../synccard.js';
 
 export async function renderSystem(main) {
   const [st, health, metrics] = await Promise.all([
@@ -16,9 +17,11 @@ export async function renderSystem(main) {
   const logBox = el('div', { class: 'table-wrap log-table' }, el('table', null,
     el('thead', null, el('tr', null, el('th', { text: 'Time' }), el('th', { text: 'Level' }), el('th', { text: 'Part' }), el('th', { text: 'Message' }))),
     logBody));
+  const sync = await syncCard();
   main.append(head('System', `Greeter ${st.version}`),
     el('div', { class: 'stats' }, stat(health.ok ? 'OK' : 'DOWN', 'health'), stat(Math.round(st.uptime_s / 60) + ' min', 'uptime'),
       stat(st.sync.pending, 'sync queued'), stat(st.sync.dead, 'sync failed'), stat((st.storage.free_mb / 1024).toFixed(1) + ' GB', 'free disk')),
+    sync,
     el('div', { class: 'panel logs-panel' },
       el('div', { class: 'page-head' }, el('h2', { text: 'Recent log lines' }),
         el('div', { class: 'actions' }, level, el('label', { class: 'check' }, follow, 'Follow'))),
