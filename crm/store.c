@@ -83,6 +83,17 @@ int crm_store_version(crm_store_t *st) {
     return v;
 }
 
+static int migration_applied(crm_store_t *st, int version) {
+    sqlite3_stmt *s = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM schema_migrations WHERE version = ?1", -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_int(s, 1, version);
+        found = sqlite3_step(s) == SQLITE_ROW;
+    }
+    sqlite3_finalize(s);
+    return found;
+}
+
 static int migrate(crm_store_t *st, char *err, size_t errlen) {
     int rc = crm_store_exec(st,
         "CREATE TABLE IF NOT EXISTS schema_migrations("
@@ -109,8 +120,9 @@ static int migrate(crm_store_t *st, char *err, size_t errlen) {
             snprintf(err, errlen, "%s: cannot start migration %s: %s", st->path, m->name, gr_strerror(rc));
             return rc;
         }
-        /* Re-check inside the write lock: another process may have migrated. */
-        if (crm_store_version(st) >= v) {
+        /* A migration runs once: when its version is not recorded. Checked
+         * inside the write lock: another process may have migrated. */
+        if (migration_applied(st, v)) {
             crm_store_rollback(st);
             continue;
         }

@@ -69,8 +69,12 @@ PY
                --notify.from=greeter@example.test)
 fi
 
+# privacy.visitor_lead=first_visit: every walk-by becomes a lead at once, so
+# the leads board has walk-bys for its "Show walk-bys" filter to hide within
+# the run (the default, second_visit, is tested in test_crm_leads).
 "$bin/greeterd" --storage.dir="$tmp/state" --web.listen=127.0.0.1:0 --camera.source=auto \
-    --camera.demo_video="$video" --models.dir="$models" "${mail_args[@]}" >"$tmp/greeterd.log" 2>&1 &
+    --camera.demo_video="$video" --models.dir="$models" --privacy.visitor_lead=first_visit "${mail_args[@]}" \
+    >"$tmp/greeterd.log" 2>&1 &
 pid=$!
 port=
 for _ in $(seq 200); do
