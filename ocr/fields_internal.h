@@ -67,6 +67,8 @@ typedef struct {
     int nphones;
     char regions[FLD_MAX_REGIONS][3]; /* ISO alpha-2 hints for phone numbers, best first */
     int nregions;
+    char area[8];        /* area code of the card's first valid number ("11"), "" when none */
+    char area_region[3]; /* that number's region */
     int ncyr, nlat; /* Cyrillic and other letters on the card */
     int addr_lines[FLD_MAX_ADDR_LINES]; /* the address, top to bottom */
     int naddr;

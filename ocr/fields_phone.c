@@ -17,11 +17,15 @@
 #include <strings.h>
 
 static const char *const LBL_MOBILE[] = {"m", "mob", "mobile", "mobil", "cell", "cellular", "handy", "portable", "port",
-                                         "gsm", "м", "моб", "мобильный", "мобильный телефон", "сот", "сотовый", NULL};
+                                         "gsm", "cel", "celular", "movil", "móvil", "móvel", "movel", "whatsapp", "wa",
+                                         "hp", "handphone", "nextel", "mobiel", "cellulare", "tm", "м", "моб",
+                                         "мобильный", "мобильный телефон", "сот", "сотовый", NULL};
 static const char *const LBL_FAX[] = {"f", "fax", "telefax", "télécopie", "telecopie", "факс", "ф", NULL};
 static const char *const LBL_WORK[] = {"t", "tel", "tél", "phone", "telephone", "téléphone", "telefon", "office", "o",
-                                       "p", "ph", "direct", "work", "büro", "fon", "тел", "т", "телефон", "раб", "w",
-                                       "bureau", "fixe", "standard", NULL};
+                                       "p", "ph", "direct", "work", "büro", "fon", "fone", "telefone", "teléfono",
+                                       "telefono", "tlf", "tfno", "fixo", "pabx", "tels", "fones", "contato",
+                                       "contacto", "tel.", "telp", "dd", "hotline", "тел", "т", "телефон", "раб",
+                                       "w", "bureau", "fixe", "standard", NULL};
 
 /* Type of the label word(s) just before a number. */
 static const char *label_type(const char *before) {
@@ -126,8 +130,33 @@ static int parse_phone_regions(fld_state_t *p, const char *num, const char *fall
     return 0;
 }
 
-/* Phones of one line; returns how many were found. */
-static int line_phones(fld_state_t *p, fld_line_t *l, const char *fallback) {
+/* A number that plainly is one but fails the metadata's validity (an old
+ * 8-digit Brazilian mobile, a new range): labelled or printed with its area
+ * code in brackets, and of a possible length in the card's first region. */
+static int parse_phone_possible(fld_state_t *p, const numspan_t *ns, int labelled, const char *fallback, char *e164) {
+    if (!labelled && !strchr(ns->digits, '(')) return 0;
+    if (ns->ndigits < 9) return 0;
+    const char *r = p->nregions ? p->regions[0] : fallback;
+    return r && fmt_phone_parse_possible(ns->digits, r, e164, 24, NULL) == GR_OK;
+}
+
+/* A local number printed without its area code ("2294-9484" beside
+ * "(11) 99679-9468"): the numbers of one card share the area code of the
+ * first number that has one. */
+static int parse_phone_local(fld_state_t *p, const numspan_t *ns, const char *fallback, char *e164,
+                             fmt_phone_kind_t *kind) {
+    if (!p->area[0] || ns->digits[0] == '+' || ns->digits[0] == '(' || ns->ndigits < 7 || ns->ndigits > 9) return 0;
+    char num[96];
+    snprintf(num, sizeof num, "%s %s", p->area, ns->digits);
+    const char *r = p->area_region;
+    (void)fallback;
+    return fmt_phone_parse(num, r, e164, 24, kind) == GR_OK;
+}
+
+/* Phones of one line; returns how many were found. The first pass takes
+ * valid numbers only; the second (second = 1) the local and possible ones,
+ * once the card's area code is known. */
+static int line_phones(fld_state_t *p, fld_line_t *l, const char *fallback, int second) {
     size_t pos = 0;
     numspan_t ns;
     int found = 0;
@@ -144,15 +173,28 @@ static int line_phones(fld_state_t *p, fld_line_t *l, const char *fallback) {
         /* "89333 Dinslaken": a short number followed by a word and with no
          * label is a postcode, not a phone */
         if (!type && ns.ndigits < 8 && ns.digits[0] != '+') continue;
+        float conf = l->conf;
         if (!parse_phone_regions(p, ns.digits, fallback, e164, &kind)) {
             /* an icon read as a digit in front: "0 (641) 521-7547" */
             const char *rest = ns.digits;
             if (isdigit((unsigned char)rest[0]) && rest[1] == ' ' && rest[2] == '(') rest += 2;
-            else continue;
-            if (!parse_phone_regions(p, rest, fallback, e164, &kind)) continue;
+            if (rest != ns.digits && parse_phone_regions(p, rest, fallback, e164, &kind)) {
+                /* found */
+            } else if (second && parse_phone_local(p, &ns, fallback, e164, &kind)) {
+                conf *= 0.8f; /* the area code is inferred */
+            } else if (second && parse_phone_possible(p, &ns, type != NULL, fallback, e164)) {
+                conf *= 0.7f; /* possible, not valid */
+            } else {
+                continue;
+            }
+        } else if (second) {
+            continue; /* found in the first pass */
+        }
+        if (!p->area[0] && fmt_phone_area_code(e164, p->area, sizeof p->area) == GR_OK) {
+            if (fmt_phone_region(e164, p->area_region, sizeof p->area_region) != GR_OK) p->area[0] = '\0';
         }
         if (!type) type = kind == FMT_PHONE_MOBILE ? "mobile" : "work";
-        found += add_phone(p, e164, type, l->conf);
+        found += add_phone(p, e164, type, conf);
     }
     return found;
 }
@@ -194,12 +236,13 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
 }
 
 void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
-    for (size_t i = 0; i < p->n; i++) {
-        fld_line_t *l = &p->l[i];
-        if (l->kind == FLD_EMAIL || l->kind == FLD_WEB || l->kind == FLD_SOCIAL) continue;
-        if (line_phones(p, l, fallback) > 0) {
-            l->kind = FLD_PHONE;
-            l->contact = 1;
+    for (int second = 0; second < 2; second++)
+        for (size_t i = 0; i < p->n; i++) {
+            fld_line_t *l = &p->l[i];
+            if (l->kind == FLD_EMAIL || l->kind == FLD_WEB || l->kind == FLD_SOCIAL) continue;
+            if (line_phones(p, l, fallback, second) > 0) {
+                l->kind = FLD_PHONE;
+                l->contact = 1;
+            }
         }
-    }
 }

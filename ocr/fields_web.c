@@ -8,6 +8,7 @@
  * stages use (TLD country, host, registrable label and its repair). */
 #include "ocr/fields_internal.h"
 
+#include "firmware/formats/phone.h"
 #include "firmware/formats/utf8.h"
 
 #include <ctype.h>
@@ -21,18 +22,24 @@
 static int is_word_char(int c) { return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 
 const char *ocr_fld_tld_region(const char *domain) {
-    static const struct { const char *tld, *cc; } map[] = {
-        {".co.uk", "GB"}, {".uk", "GB"}, {".de", "DE"}, {".fr", "FR"}, {".ru", "RU"}, {".at", "AT"},
-        {".ch", "CH"},    {".it", "IT"}, {".es", "ES"}, {".nl", "NL"}, {".be", "BE"}, {".pl", "PL"},
-        {".ca", "CA"},    {".au", "AU"}, {".us", "US"}, {".ie", "IE"}, {".by", "BY"}, {".kz", "KZ"},
-        {".ua", "UA"},    {".lu", "LU"}, {".se", "SE"}, {".dk", "DK"}, {".no", "NO"}, {".fi", "FI"},
-        {".pt", "PT"},    {".cz", "CZ"}};
-    size_t n = strlen(domain);
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
-        size_t k = strlen(map[i].tld);
-        if (n > k && !strcasecmp(domain + n - k, map[i].tld)) return map[i].cc;
-    }
-    return NULL;
+    /* Every two-letter TLD is a country's (ISO 3166 alpha-2), except .uk
+     * (GB) and the country TLDs sold worldwide as generic names, which say
+     * nothing about where the card is from. */
+    static const char *const VANITY[] = {"io", "co", "tv", "me", "ai", "ly", "fm", "am", "to", "cc", "ws", "gg",
+                                         "sh", "ac", "im", "is", "la", "nu", "tk", "vc", "xyz", "eu", "app", NULL};
+    static _Thread_local char cc[3];
+    if (!domain) return NULL;
+    const char *dot = strrchr(domain, '.');
+    if (!dot || strlen(dot + 1) != 2) return NULL;
+    const char *t = dot + 1;
+    if (!isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) return NULL;
+    if (!strcasecmp(t, "uk")) return "GB";
+    for (int i = 0; VANITY[i]; i++)
+        if (!strcasecmp(t, VANITY[i])) return NULL;
+    cc[0] = (char)toupper((unsigned char)t[0]);
+    cc[1] = (char)toupper((unsigned char)t[1]);
+    cc[2] = '\0';
+    return fmt_phone_region_known(cc) ? cc : NULL;
 }
 
 /* A host name: letters, digits, dots and dashes, ending in a 2-12 letter TLD. */
