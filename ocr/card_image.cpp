@@ -290,7 +290,8 @@ double median_char_height(const cv::Mat &gray) {
 // card's height, so larger than any stroke). Light text on a dark panel,
 // dark text on a coloured panel and coloured text on white all become dark
 // on white, each panel with its own polarity. *inverted: the card's ground
-// is mostly dark.
+// is mostly dark. Empty for a plain light card (90 % of its ground light
+// and grey), which the caller reads from its darkest channel.
 cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
     double f = 96.0 / std::max(1, std::min(bgr.cols, bgr.rows));
     if (f > 1) f = 1;
@@ -298,6 +299,22 @@ cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
     cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
     int k = std::max(3, (std::min(small.cols, small.rows) / 6) | 1);
     cv::medianBlur(small, ground, k);
+    // A plain light card (light, nearly grey ground almost everywhere) reads
+    // best from its darkest channel, which keeps strokes crisp: only cards
+    // with coloured or dark panels need the distance to the local ground.
+    {
+        cv::Mat sl;
+        cv::cvtColor(ground, sl, cv::COLOR_BGR2Lab);
+        long plain = 0;
+        for (int y = 0; y < sl.rows; y++) {
+            const cv::Vec3b *r = sl.ptr<cv::Vec3b>(y);
+            for (int x = 0; x < sl.cols; x++) {
+                int da = r[x][1] - 128, db = r[x][2] - 128;
+                plain += r[x][0] > 140 && da * da + db * db < 20 * 20;
+            }
+        }
+        if (plain * 10 >= (long)sl.cols * sl.rows * 9) return cv::Mat();
+    }
     cv::resize(ground, ground, bgr.size(), 0, 0, cv::INTER_LINEAR);
     cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
     cv::cvtColor(ground, glab, cv::COLOR_BGR2Lab);
@@ -338,6 +355,13 @@ cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
 // Scale, ink against the local ground, flatten illumination.
 cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *inverted) {
     cv::Mat g = ink_gray(bgr, inverted);
+    if (g.empty()) { // a plain light card: its darkest channel
+        std::vector<cv::Mat> ch;
+        cv::split(bgr, ch);
+        g = ch[0].clone();
+        for (size_t i = 1; i < ch.size(); i++) g = cv::min(g, ch[i]);
+        *inverted = 0;
+    }
     double mh = median_char_height(g);
     double s = mh > 0 ? target_px / mh : 1000.0 / std::max(g.cols, g.rows);
     s = std::min(4.0, std::max(0.15, s));

@@ -18,7 +18,13 @@ static const char *const COMPANY_MARKS[] = {
     "sa", "s.a.", "sas", "s.a.s.", "sarl", "s.a.r.l.", "s.a.r.l", "eurl", "snc", "sci", "group", "groupe", "corp",
     "corp.", "corporation", "co.", "llp", "lp", "bv", "b.v.", "nv", "n.v.", "s.p.a.", "spa", "srl", "oy", "ab",
     "holding", "holdings", "partners", "associates", "sons", "fils", "gmbh&co.", "kgaa", "mbh", "ооо", "оао", "ао",
-    "зао", "пао", "нпо", "ип", "гк", "тоо", "фгуп", "мup", "нко", "ано", "and", "und", "et", "и", NULL};
+    "зао", "пао", "нпо", "ип", "гк", "тоо", "фгуп", "мup", "нко", "ано", "and", "und", "et", "и",
+    /* legal forms of more countries: Brazil/Portugal, Spain/Latin America,
+     * Italy, Poland, Nordics, Central Europe, Asia */
+    "ltda", "ltda.", "s/c", "s/a", "eireli", "epp", "lda", "lda.", "s.l.", "s.l", "slu", "s.l.u.", "s.a.c.",
+    "s.r.l.", "s.a.s.", "s.c.", "s.de", "c.v.", "sp.", "z.o.o.", "o.o.", "a/s", "aps", "asa", "oyj", "s.r.o.",
+    "a.s.", "kft", "kft.", "zrt", "zrt.", "d.o.o.", "pte", "pte.", "pvt", "pvt.", "sdn", "bhd", "bhd.", "k.k.",
+    "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia", NULL};
 
 int ocr_fld_company_marks(const char *s) {
     int n = ocr_fld_count_listed(s, " ,", COMPANY_MARKS);
@@ -50,6 +56,14 @@ static int name_shape(const char *s) {
         prev = c;
     }
     if (bad || !cap_ok || words < 2 || words > 4) return 0;
+    /* "Ls Ls", "Tl Hs": logo debris has no word of three letters or more */
+    int longest = 0, cur = 0;
+    for (const char *q = s; *q;) {
+        unsigned c = fmt_u8_next(&q);
+        cur = fmt_u8_is_letter(c) ? cur + 1 : 0;
+        if (cur > longest) longest = cur;
+    }
+    if (longest < 3) return 0;
     return words;
 }
 
@@ -151,6 +165,36 @@ static double company_score(double cm, double dm, double size, double shape, int
     return 2.0 * cm + 2.0 * dm + 0.5 * size - shape - 0.5 * tw;
 }
 
+/* With no legal form and no domain match, the company is the line set in
+ * the largest type when it stands out (x-height 1.3 times the card's median
+ * line or more): the business's name on a card that names nobody, the
+ * brand above a person's name. Not a sentence (<= 6 words), not the name,
+ * read with fair confidence. Index or -1. */
+static int dominant_line(const fld_state_t *p, int iname) {
+    int hs[64], nh = 0, best = -1;
+    for (size_t i = 0; i < p->n && nh < 64; i++)
+        if (p->l[i].kind != FLD_JUNK && p->l[i].h > 0) hs[nh++] = p->l[i].h;
+    if (nh < 3) return -1;
+    for (int a = 1; a < nh; a++) /* insertion sort: a card has few lines */
+        for (int b = a; b > 0 && hs[b - 1] > hs[b]; b--) {
+            int t = hs[b];
+            hs[b] = hs[b - 1];
+            hs[b - 1] = t;
+        }
+    int med = hs[nh / 2];
+    for (size_t i = 0; i < p->n; i++) {
+        const fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER || (int)i == iname || l->conf < 0.6f || l->letters < 3) continue;
+        if (ocr_fld_count_words(l->t) > 6 || ocr_fld_title_words(l->t)) continue;
+        if (10 * l->h < 13 * med) continue;
+        if (best < 0 || l->h > p->l[best].h) best = (int)i;
+    }
+    /* the name's own line is often the largest on a person's card: the brand
+     * must be larger than the name to be taken for the company */
+    if (best >= 0 && iname >= 0 && p->l[best].h <= p->l[iname].h) return -1;
+    return best;
+}
+
 static void pick_name_company(fld_state_t *p, int maxh) {
     int iname = -1, icomp = -1;
     double bestn = 0.5, bestc = 0.5;
@@ -163,6 +207,7 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         double size = line_size(l, maxh);
         double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t)
                        : 0;
+        if (l->conf < 0.5f) sn -= 1.0; /* a name read this poorly is more likely a logo */
         if (ns == 2) sn += 0.3;
         double sc = company_score(cm, dm, size, ns ? 0.3 : 0, ocr_fld_title_words(l->t));
         if (ocr_fld_count_words(l->t) > 6) sc -= 1;
@@ -190,6 +235,7 @@ static void pick_name_company(fld_state_t *p, int maxh) {
             }
         }
     }
+    if (icomp < 0) icomp = dominant_line(p, iname);
     if (iname >= 0) p->l[iname].kind = FLD_NAME;
     if (icomp >= 0) p->l[icomp].kind = FLD_COMPANY;
     p->iname = iname;

@@ -101,6 +101,8 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
                 ns->digits[o++] = '(';
             } else if (c == '}' || c == ']') {
                 ns->digits[o++] = ')';
+            } else if (c == '/' && j > i && (s[j - 1] == ' ' || s[j + 1] == ' ')) {
+                break; /* "11 2082-2399 / 2646-6123": two numbers (040/7441031 is one) */
             } else if (strchr("+()-./ ", c)) {
                 /* a space followed by a letter ends the number */
                 if (c == ' ' && j + 1 < n && isalpha((unsigned char)s[j + 1]) && !digitish((unsigned char)s[j + 1])) break;
@@ -135,7 +137,7 @@ static int parse_phone_regions(fld_state_t *p, const char *num, const char *fall
  * code in brackets, and of a possible length in the card's first region. */
 static int parse_phone_possible(fld_state_t *p, const numspan_t *ns, int labelled, const char *fallback, char *e164) {
     if (!labelled && !strchr(ns->digits, '(')) return 0;
-    if (ns->ndigits < 9) return 0;
+    if (ns->ndigits < 10 && ns->digits[0] != '+') return 0; /* a national number with its area code */
     const char *r = p->nregions ? p->regions[0] : fallback;
     return r && fmt_phone_parse_possible(ns->digits, r, e164, 24, NULL) == GR_OK;
 }

@@ -48,20 +48,31 @@ static int has_ci(const char *s, const char *w) {
     return 0;
 }
 
-/* German/French cues in the text of a Latin card: "deu", "fra" or NULL. */
+/* German/French/Portuguese/Spanish cues in the text of a Latin card:
+ * "deu", "fra", "por", "spa" or NULL. */
 static const char *latin_language(const ocr_lines_t *ls) {
     static const char *const de[] = {".de", "+49", "gmbh", "telefon", "straße", "strasse", "str.", "mobil:", "handy",
                                      "e-mail:", "weg ", "platz ", "allee ", "ring ", " kg", " ag", "fax:", NULL};
     static const char *const fr[] = {".fr", "+33", "tél", "courriel", "portable", "rue ", "boulevard", "avenue ",
                                      "chemin", "sarl", "s.a.r.l", " sas", "allée", "cedex", "fax :", "tél :", NULL};
-    int nd = 0, nf = 0;
+    static const char *const pt[] = {".br", "+55", "ltda", "rua ", "av. ", "cep", "são ", "ção", "ções", "fone",
+                                     "cel.", "celular", "bairro", "jd. ", "telefone", "contato", "ã", "õ", NULL};
+    static const char *const es[] = {".es", ".mx", ".ar", ".cl", "+34", "+52", "+54", "calle", "teléfono", "móvil",
+                                     "s.l.", "ñ", "avda", "c/ ", "ción", "correo", NULL};
+    int nd = 0, nf = 0, np = 0, ne = 0;
     for (size_t i = 0; i < ls->n; i++) {
         for (int k = 0; de[k]; k++) nd += has_ci(ls->v[i].text, de[k]);
         for (int k = 0; fr[k]; k++) nf += has_ci(ls->v[i].text, fr[k]);
+        for (int k = 0; pt[k]; k++) np += has_ci(ls->v[i].text, pt[k]);
+        for (int k = 0; es[k]; k++) ne += has_ci(ls->v[i].text, es[k]);
     }
-    if (nd >= 2 && nd > nf) return "deu";
-    if (nf >= 2 && nf > nd) return "fra";
-    return NULL;
+    int best = nd > nf ? nd : nf;
+    if (np > best) best = np;
+    if (ne > best) best = ne;
+    if (best < 2) return NULL;
+    /* a unique winner only */
+    if ((nd == best) + (nf == best) + (np == best) + (ne == best) > 1) return NULL;
+    return nd == best ? "deu" : nf == best ? "fra" : np == best ? "por" : "spa";
 }
 
 /* Lines whose content is Latin by nature (e-mail, URL) even on a Cyrillic
