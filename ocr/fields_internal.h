@@ -149,6 +149,10 @@ int ocr_fld_title_words(const char *s);
 
 /* Country (alpha-2) of a domain's TLD, or NULL. */
 const char *ocr_fld_tld_region(const char *domain);
+/* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk",
+ * "beltis" in "beltis.com.br". Sets *off and *len within host; 0 when there
+ * is none. */
+int ocr_fld_host_stem(const char *host, size_t *off, size_t *len);
 /* The host of a website: no scheme, no path. */
 void ocr_fld_site_host(const char *site, char *host, size_t n);
 /* Replace the registrable label of the host in s (an e-mail or URL of

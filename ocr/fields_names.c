@@ -127,15 +127,18 @@ int ocr_fld_title_words(const char *s) { return ocr_fld_count_listed(s, " ,/&-",
 
 /* ------------------------------------------------ name, company, title */
 
-/* The key of a domain's registrable label, dom without its TLD (and .co):
- * "lyonsbaker" for lyonsbaker.co.uk. Cuts dom. */
-static void domain_stem(char *dom, char *stem, size_t n) {
-    char *last = strrchr(dom, '.');
-    if (last) *last = '\0';
-    char *co = strstr(dom, ".co");
-    if (co && !co[3]) *co = '\0';
-    char *dot = strrchr(dom, '.');
-    fmt_u8_key(dot ? dot + 1 : dom, stem, n);
+/* The key of a domain's registrable label: "lyonsbaker" for
+ * lyonsbaker.co.uk, "beltis" for beltis.com.br. */
+static void domain_stem(const char *dom, char *stem, size_t n) {
+    size_t off, len;
+    char lab[256];
+    if (!ocr_fld_host_stem(dom, &off, &len) || len >= sizeof lab) {
+        stem[0] = '\0';
+        return;
+    }
+    memcpy(lab, dom + off, len);
+    lab[len] = '\0';
+    fmt_u8_key(lab, stem, n);
 }
 
 /* What the name and company are matched against: the first e-mail's local

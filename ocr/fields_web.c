@@ -147,19 +147,27 @@ static int find_email(const char *a, char *out, size_t outlen, int *social) {
     return 1;
 }
 
-/* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk".
- * Sets *off and *len within host; 0 when there is none. */
-static int host_stem(const char *host, size_t *off, size_t *len) {
+/* Second-level labels under which country TLDs register names:
+ * lyonsbaker.co.uk, beltis.com.br, sansan.co.jp, 8tabeliao.not.br. */
+static int public_sld(const char *l, size_t n) {
+    static const char *const SLD[] = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go", "gob", "mil",
+                                      "ltd", "plc", "biz", "nom", "adv", "eng", "not", "art", "med", "ind", "firm",
+                                      "gen", "info", "in", "ltda", NULL};
+    for (int i = 0; SLD[i]; i++)
+        if (strlen(SLD[i]) == n && !strncmp(l, SLD[i], n)) return 1;
+    return 0;
+}
+
+int ocr_fld_host_stem(const char *host, size_t *off, size_t *len) {
     const char *end = host + strlen(host);
     const char *last = strrchr(host, '.');
     if (!last || last == host) return 0;
     const char *e = last;
-    /* two-level public suffixes: co.uk, com.au, org.uk ... */
+    /* two-level public suffixes: co.uk, com.au, com.br, co.jp ... */
     const char *prev = e - 1;
-    while (prev > host && *prev != '.') prev--;
-    if (*prev == '.' && (e - prev - 1 == 2 || e - prev - 1 == 3) && end - last - 1 == 2 &&
-        (!strncmp(prev + 1, "co", 2) || !strncmp(prev + 1, "com", 3) || !strncmp(prev + 1, "org", 3) ||
-         !strncmp(prev + 1, "ac", 2) || !strncmp(prev + 1, "gov", 3)))
+    while (prev > host && *prev != '.' && *prev != '@') prev--;
+    if ((*prev == '.' || *prev == '@') && end - last - 1 == 2 && public_sld(prev + 1, (size_t)(e - prev - 1)) &&
+        *prev == '.')
         e = prev;
     const char *b = e - 1;
     while (b > host && b[-1] != '.' && b[-1] != '/' && b[-1] != '@') b--;
@@ -249,7 +257,7 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                 }
                 size_t so, sl;
                 int www = ocr_fld_ci_starts(host, "www.");
-                if (!host_stem(host, &so, &sl) || (www && so != 4) || tld_fragment(host)) {
+                if (!ocr_fld_host_stem(host, &so, &sl) || (www && so != 4) || tld_fragment(host)) {
                     p = e;
                     continue;
                 }
@@ -318,7 +326,7 @@ int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
     char h[256];
     snprintf(h, sizeof h, "%.*s", (int)strcspn(host, "/"), host);
     size_t off, len;
-    if (!host_stem(h, &off, &len) || len < 6) return 0;
+    if (!ocr_fld_host_stem(h, &off, &len) || len < 6) return 0;
     /* compare without hyphens ("bernard-consell" ~ "bernardconseil") */
     char bare[128], fixed[128];
     size_t bl = 0;
