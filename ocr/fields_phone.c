@@ -94,6 +94,16 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
             if (!d && digitish(c) && j > i && j + 1 < n && isdigit((unsigned char)s[j + 1]) &&
                 (isdigit((unsigned char)s[j - 1]) || (s[j - 1] == ' ' && j >= 2 && isdigit((unsigned char)s[j - 2]))))
                 d = digitish(c);
+            if (!d && c >= 0xC0 && j > i && isdigit((unsigned char)s[j - 1])) {
+                /* one non-ASCII mark between digits ("11°3241-0322") is a separator */
+                size_t k = j + 1;
+                while (k < n && ((unsigned char)s[k] & 0xC0) == 0x80) k++;
+                if (k < n && isdigit((unsigned char)s[k])) {
+                    ns->digits[o++] = ' ';
+                    j = k;
+                    continue;
+                }
+            }
             if (d) {
                 ns->digits[o++] = (char)d;
                 nd++;
@@ -237,11 +247,45 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
     return region && fmt_phone_region_known(region) ? region : NULL;
 }
 
+/* The number part of an e-mail/web line ("Cel.: 11 99884-8929 e-mail:
+ * guina@..."): the line without its words that hold '@', "www" or a dotted
+ * host, into out. 1 when some digits are left. */
+static int contact_line_rest(const char *t, char *out, size_t n) {
+    size_t o = 0;
+    int digits = 0;
+    const char *p = t;
+    while (*p && o + 1 < n) {
+        size_t k = strcspn(p, " ");
+        int drop = memchr(p, '@', k) != NULL || (k >= 3 && !strncasecmp(p, "www", 3));
+        for (size_t q = 0; !drop && q + 2 < k; q++)
+            if (p[q] == ':' && p[q + 1] == '/' && p[q + 2] == '/') drop = 1;
+        for (size_t q = 1; !drop && q + 1 < k; q++)
+            if (p[q] == '.' && isalpha((unsigned char)p[q - 1]) && isalpha((unsigned char)p[q + 1])) drop = 1;
+        for (size_t q = 0; q < k && o + 1 < n; q++) {
+            out[o++] = drop ? ' ' : p[q];
+            digits += !drop && isdigit((unsigned char)p[q]);
+        }
+        p += k;
+        while (*p == ' ' && o + 1 < n) out[o++] = *p++;
+    }
+    out[o] = '\0';
+    return digits >= 6;
+}
+
 void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
     for (int second = 0; second < 2; second++)
         for (size_t i = 0; i < p->n; i++) {
             fld_line_t *l = &p->l[i];
-            if (l->kind == FLD_EMAIL || l->kind == FLD_WEB || l->kind == FLD_SOCIAL) continue;
+            if (l->kind == FLD_SOCIAL) continue;
+            if (l->kind == FLD_EMAIL || l->kind == FLD_WEB) {
+                /* a number printed on the same line as the e-mail */
+                char rest[512];
+                if (!contact_line_rest(l->t, rest, sizeof rest)) continue;
+                fld_line_t tmp = *l;
+                tmp.t = rest;
+                line_phones(p, &tmp, fallback, second);
+                continue;
+            }
             if (line_phones(p, l, fallback, second) > 0) {
                 l->kind = FLD_PHONE;
                 l->contact = 1;

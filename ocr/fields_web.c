@@ -100,6 +100,12 @@ static int find_email(const char *a, char *out, size_t outlen, int *social) {
         if (*q == '|') *q = 'l'; /* the name check below may turn it into the right letter */
     char *r = A + 1;
     while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
+    /* "bol.com:br": a colon read for the dot before a country TLD */
+    if (*r == ':' && r > A + 1 && isalpha((unsigned char)r[-1]) && isalpha((unsigned char)r[1]) &&
+        isalpha((unsigned char)r[2]) && !isalnum((unsigned char)r[3]) && memchr(A + 1, '.', (size_t)(r - A - 1))) {
+        *r = '.';
+        while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
+    }
     /* "domain co.uk": a space where a dot was */
     if (*r == ' ' && tld_fragment(r + 1 + strspn(r + 1, "."))) {
         *r = '.';
