@@ -7,6 +7,7 @@
  * through libphonenumber (firmware/formats/phone.h). */
 #include "ocr/fields_internal.h"
 
+#include "ocr/address.h"
 #include "firmware/core/err.h"
 #include "firmware/formats/phone.h"
 #include "firmware/formats/utf8.h"
@@ -243,6 +244,15 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
         if (next_number(p->l[i].t, &pos, &ns) && ns.digits[0] == '+' &&
             fmt_phone_parse(ns.digits, "ZZ", e164, sizeof e164, NULL) == GR_OK && fmt_phone_region(e164, cc, sizeof cc) == GR_OK)
             add_region(p, cc);
+    }
+    /* the address's country when its shape is unambiguous (US "TX 76247",
+     * UK "WC2B 6UN", Russian six-digit code), before the board's region */
+    for (size_t i = 0; i < p->n && p->nregions < FLD_MAX_REGIONS; i++) {
+        const fld_line_t *l = &p->l[i];
+        if (l->kind == FLD_EMAIL || l->kind == FLD_WEB || strchr(l->t, '@')) continue;
+        ocr_address_parts_t ap;
+        ocr_address_split(l->t, NULL, &ap);
+        if (strlen(ap.country) == 2 && ap.postal_code[0] && fmt_phone_region_known(ap.country)) add_region(p, ap.country);
     }
     return region && fmt_phone_region_known(region) ? region : NULL;
 }
