@@ -144,6 +144,9 @@ int ocr_fld_above(const fld_state_t *p, int i);
 int ocr_fld_company_marks(const char *s);
 /* Title words (manager, Leiter, директор ...) in s. */
 int ocr_fld_title_words(const char *s);
+/* Words of departments, taglines, services and opening hours in s (plus
+ * one for ! ? :): lines of a name's shape that are not a name. */
+int ocr_fld_not_name_words(const char *s);
 
 /* ------------------------------------------------ fields_web.c: domains */
 

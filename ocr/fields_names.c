@@ -32,21 +32,41 @@ int ocr_fld_company_marks(const char *s) {
     return n;
 }
 
-/* Shape of a personal name: 2-4 words, each capitalised, letters and
- * - ' . only. Returns the number of words, 0 when not a name shape. */
+/* Lower-case particles inside names of many cultures: "Maria da Silva",
+ * "Jan van der Berg", "Ahmad bin Ali", "Carlos y Gasset". */
+static int name_particle(const char *w, size_t n) {
+    static const char *const P[] = {"da", "de", "do", "dos", "das", "di", "del", "della", "la", "le", "van", "von",
+                                    "der", "den", "ter", "ten", "bin", "binti", "al", "el", "y", "e", "zu", "af",
+                                    "av", "du", "des", "st.", NULL};
+    for (int i = 0; P[i]; i++)
+        if (strlen(P[i]) == n && !strncmp(w, P[i], n)) return 1;
+    return 0;
+}
+
+/* Shape of a personal name: 2-4 capitalised words (lower-case particles
+ * between them allowed), letters and - ' . only. Returns the number of
+ * capitalised words, 0 when not a name shape. */
 static int name_shape(const char *s) {
-    int words = 0, in = 0, bad = 0, cap_ok = 1;
-    const char *p = s;
+    int words = 0, in = 0, bad = 0, cap_ok = 1, particles = 0;
+    const char *p = s, *wstart = s;
     unsigned prev = ' ';
     while (*p) {
+        const char *here = p;
         unsigned c = fmt_u8_next(&p);
         if (c == ' ') {
             in = 0;
         } else {
             if (!in) {
-                words++;
                 in = 1;
-                if (!fmt_u8_is_upper(c)) cap_ok = 0;
+                wstart = here;
+                if (!fmt_u8_is_upper(c)) {
+                    size_t wl = strcspn(wstart, " ");
+                    /* a particle, never first or last */
+                    if (words > 0 && wstart[wl] && name_particle(wstart, wl)) particles++;
+                    else cap_ok = 0;
+                } else {
+                    words++;
+                }
             } else if (fmt_u8_is_upper(c) && prev != '-' && prev != '\'' && prev != 'c' && prev != '.') {
                 /* "McDonald", "O'Neill", "Jean-Luc" are fine; "ABC" is not */
                 if (fmt_u8_is_upper(prev)) bad = 1;
@@ -55,7 +75,7 @@ static int name_shape(const char *s) {
         }
         prev = c;
     }
-    if (bad || !cap_ok || words < 2 || words > 4) return 0;
+    if (bad || !cap_ok || words < 2 || words > 4 || particles > 2) return 0;
     /* "Ls Ls", "Tl Hs": logo debris has no word of three letters or more */
     int longest = 0, cur = 0;
     for (const char *q = s; *q;) {
@@ -123,6 +143,25 @@ static const char *const TITLE_WORDS[] = {
     "заместитель", "главный", "ведущий", "старший", "аналитик", "разработчик", "юрист", NULL};
 
 int ocr_fld_title_words(const char *s) { return ocr_fld_count_listed(s, " ,/&-", TITLE_WORDS); }
+
+/* Lines that are not a person's name although they have its shape:
+ * organisational units ("Sales Department", "Setor Comercial") and
+ * taglines, slogans, services and opening hours ("Quality You Can Trust",
+ * "Soluções em Segurança", "Mon-Fri 9-18"). Name particles (de, da, van,
+ * von, bin, al) are deliberately absent: "Maria da Silva" is a name. */
+static const char *const NOT_NAME_WORDS[] = {
+    "department", "dept", "dept.", "division", "team", "unit", "office", "headquarters", "branch", "abteilung",
+    "bereich", "département", "service", "services", "servicio", "servicios", "departamento", "setor", "seção",
+    "divisão", "área", "отдел", "управление", "you", "your", "we", "our", "the", "for", "with", "best", "quality",
+    "solutions", "solution", "trust", "since", "desde", "qualidade", "melhor", "serviços", "soluções", "solucoes",
+    "servicos", "soluciones", "calidad", "mit", "für", "ihr", "ihre", "pour", "avec", "votre", "nous", "open", "hours", "aberto",
+    "horário", "lösungen", "qualität", "em", "para", "com", NULL};
+
+int ocr_fld_not_name_words(const char *s) {
+    int n = ocr_fld_count_listed(s, " ,/&-", NOT_NAME_WORDS);
+    if (strpbrk(s, "!?:")) n++;
+    return n;
+}
 
 
 /* ------------------------------------------------ name, company, title */
@@ -211,6 +250,7 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t)
                        : 0;
         if (l->conf < 0.5f) sn -= 1.0; /* a name read this poorly is more likely a logo */
+        if (ns) sn -= 2.0 * ocr_fld_not_name_words(l->t); /* a department, a tagline */
         if (ns == 2) sn += 0.3;
         double sc = company_score(cm, dm, size, ns ? 0.3 : 0, ocr_fld_title_words(l->t));
         if (ocr_fld_count_words(l->t) > 6) sc -= 1;
@@ -366,6 +406,13 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         cname = p->l[p->iname].conf;
         if (local_match(name, p->local) > 0) cname = cname + (1 - cname) * 0.5;
         char *sp = strrchr(name, ' ');
+        /* the particles before the last name belong to it: "van der Berg" */
+        while (sp && sp > name) {
+            char *b = sp - 1;
+            while (b > name && b[-1] != ' ') b--;
+            if (b == name || !name_particle(b, (size_t)(sp - b))) break;
+            sp = b - 1;
+        }
         if (sp) {
             snprintf(given, sizeof given, "%.*s", (int)(sp - name), name);
             snprintf(family, sizeof family, "%s", sp + 1);
