@@ -290,8 +290,9 @@ double median_char_height(const cv::Mat &gray) {
 // card's height, so larger than any stroke). Light text on a dark panel,
 // dark text on a coloured panel and coloured text on white all become dark
 // on white, each panel with its own polarity. *inverted: the card's ground
-// is mostly dark. Empty for a plain light card (90 % of its ground light
-// and grey), which the caller reads from its darkest channel.
+// is mostly dark. Empty for a plain card (90 % of its ground light and grey,
+// or dark and grey: then *inverted = 1), which the caller reads from its
+// darkest channel (its lightest, inverted, for a dark card).
 cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
     double f = 96.0 / std::max(1, std::min(bgr.cols, bgr.rows));
     if (f > 1) f = 1;
@@ -305,15 +306,21 @@ cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
     {
         cv::Mat sl;
         cv::cvtColor(ground, sl, cv::COLOR_BGR2Lab);
-        long plain = 0;
+        long plain = 0, dark = 0;
         for (int y = 0; y < sl.rows; y++) {
             const cv::Vec3b *r = sl.ptr<cv::Vec3b>(y);
             for (int x = 0; x < sl.cols; x++) {
                 int da = r[x][1] - 128, db = r[x][2] - 128;
                 plain += r[x][0] > 140 && da * da + db * db < 20 * 20;
+                dark += r[x][0] < 100 && da * da + db * db < 20 * 20;
             }
         }
-        if (plain * 10 >= (long)sl.cols * sl.rows * 9) return cv::Mat();
+        long all = (long)sl.cols * sl.rows;
+        if (plain * 10 >= all * 9) return cv::Mat();
+        if (dark * 10 >= all * 9) { // a plain dark card: its lightest channel, inverted
+            *inverted = 1;
+            return cv::Mat();
+        }
     }
     cv::resize(ground, ground, bgr.size(), 0, 0, cv::INTER_LINEAR);
     cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
@@ -354,13 +361,18 @@ cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
 
 // Scale, ink against the local ground, flatten illumination.
 cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *inverted) {
+    *inverted = 0;
     cv::Mat g = ink_gray(bgr, inverted);
-    if (g.empty()) { // a plain light card: its darkest channel
+    if (g.empty()) { // a plain card: its darkest channel, or a dark one's lightest inverted
         std::vector<cv::Mat> ch;
         cv::split(bgr, ch);
         g = ch[0].clone();
-        for (size_t i = 1; i < ch.size(); i++) g = cv::min(g, ch[i]);
-        *inverted = 0;
+        if (*inverted) {
+            for (size_t i = 1; i < ch.size(); i++) g = cv::max(g, ch[i]);
+            g = 255 - g;
+        } else {
+            for (size_t i = 1; i < ch.size(); i++) g = cv::min(g, ch[i]);
+        }
     }
     double mh = median_char_height(g);
     double s = mh > 0 ? target_px / mh : 1000.0 / std::max(g.cols, g.rows);
