@@ -407,6 +407,31 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
             if (ocr_gray_rotate(g, 2) != GR_OK) return GR_ERR_NOMEM;
         }
     }
+    /* still poor: a portrait card OSD could not turn (sparse text, a big
+     * logo): try a quarter turn each way */
+    if (conf < 0.6f && lines->n > 0) {
+        int best_turn = 0;
+        for (int k = 0; k < 2; k++) {
+            /* first +1 quarter turn, then +2 more (= -1 from the start) */
+            if (ocr_gray_rotate(g, k == 0 ? 1 : 2) != GR_OK) return GR_ERR_NOMEM;
+            ocr_lines_t alt = {0};
+            float aconf = 0;
+            int arc = ocr_tess_read(t, primary, g, PSM_SPARSE, deadline, &alt, &aconf);
+            LOG_D("orientation retry: conf %.2f -> %.2f at %d quarter turn(s)", conf, aconf, k == 0 ? 1 : 3);
+            if (arc == GR_OK && aconf > conf + 0.1f) {
+                ocr_lines_free(lines);
+                *lines = alt;
+                conf = aconf;
+                best_turn = k == 0 ? 1 : 3;
+            } else {
+                ocr_lines_free(&alt);
+            }
+        }
+        /* g is at +3 now: turn it to the best orientation (+1, +3 or 0) */
+        int back = ((best_turn - 3) % 4 + 4) % 4;
+        if (back && ocr_gray_rotate(g, back) != GR_OK) return GR_ERR_NOMEM;
+        info->quarter_turns = (info->quarter_turns + best_turn) % 4;
+    }
     /* OSD sometimes calls Latin print Cyrillic, and the Russian model then
      * reads it with fair confidence: check the three longest lines with eng */
     if (!strcmp(primary, "rus") && ocr_tess_has(t, "eng") && lines->n > 0) {
