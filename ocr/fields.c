@@ -128,7 +128,7 @@ static int put_address(const fld_state_t *p, json_t *o, json_t *conf) {
 static const struct {
     const char *key;
     double min;
-} CONFIDENT[] = {{"name", 0.87},   {"title", 0.80},    {"company", 0.92}, {"phones", 0.60},
+} CONFIDENT[] = {{"name", 0.87},   {"title", 0.77},    {"company", 0.92}, {"phones", 0.60},
                  {"emails", 0.70}, {"websites", 0.88}, {"address", 1.01}};
 
 void ocr_fields_mark_confident(json_t *contact) {
