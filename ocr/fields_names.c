@@ -33,10 +33,11 @@ int ocr_fld_company_marks(const char *s) {
 }
 
 /* Lower-case particles inside names of many cultures: "Maria da Silva",
- * "Jan van der Berg", "Ahmad bin Ali", "Carlos y Gasset". */
+ * "Jan van der Berg", "Ahmad bin Ali". Not "e"/"y" ("and"): "Emancipação e
+ * Procurações", "Flávio e Valdeque" are services and shops, not a person. */
 static int name_particle(const char *w, size_t n) {
     static const char *const P[] = {"da", "de", "do", "dos", "das", "di", "del", "della", "la", "le", "van", "von",
-                                    "der", "den", "ter", "ten", "bin", "binti", "al", "el", "y", "e", "zu", "af",
+                                    "der", "den", "ter", "ten", "bin", "binti", "al", "el", "zu", "af",
                                     "av", "du", "des", "st.", NULL};
     for (int i = 0; P[i]; i++)
         if (strlen(P[i]) == n && !strncmp(w, P[i], n)) return 1;
@@ -198,6 +199,12 @@ static void domain_keys(fld_state_t *p) {
     }
 }
 
+static int line_digits(const char *s) {
+    int d = 0;
+    for (; *s; s++) d += *s >= '0' && *s <= '9';
+    return d;
+}
+
 /* A line's height relative to the tallest undecided line (0.5 without boxes). */
 static double line_size(const fld_line_t *l, int maxh) { return l->h ? (double)l->h / maxh : 0.5; }
 
@@ -227,7 +234,7 @@ static int dominant_line(const fld_state_t *p, int iname) {
     for (size_t i = 0; i < p->n; i++) {
         const fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER || (int)i == iname || l->conf < 0.6f || l->letters < 3) continue;
-        if (ocr_fld_count_words(l->t) > 6 || ocr_fld_title_words(l->t)) continue;
+        if (ocr_fld_count_words(l->t) > 6 || ocr_fld_title_words(l->t) || ocr_fld_not_name_words(l->t)) continue;
         if (10 * l->h < 13 * med) continue;
         if (best < 0 || l->h > p->l[best].h) best = (int)i;
     }
@@ -254,6 +261,7 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         if (ns == 2) sn += 0.3;
         double sc = company_score(cm, dm, size, ns ? 0.3 : 0, ocr_fld_title_words(l->t));
         if (ocr_fld_count_words(l->t) > 6) sc -= 1;
+        if (line_digits(l->t) >= 6) sc -= 2; /* a number's debris, not a name */
         if (sn > bestn) {
             bestn = sn;
             iname = (int)i;
