@@ -166,10 +166,61 @@ static int parse_phone_local(fld_state_t *p, const numspan_t *ns, const char *fa
     return fmt_phone_parse(num, r, e164, 24, kind) == GR_OK;
 }
 
+/* Country names as printed in a block's label or address ("Singapore
+ * Branch", "Lyon, France", "Tokyo, Japan"): English and native names of
+ * the countries business cards come from most, and city states. */
+static const struct {
+    const char *name, *cc;
+} COUNTRIES[] = {
+    {"usa", "US"}, {"u.s.a.", "US"}, {"united states", "US"}, {"canada", "CA"}, {"mexico", "MX"}, {"méxico", "MX"},
+    {"brazil", "BR"}, {"brasil", "BR"}, {"argentina", "AR"}, {"chile", "CL"}, {"colombia", "CO"}, {"peru", "PE"},
+    {"perú", "PE"}, {"united kingdom", "GB"}, {"england", "GB"}, {"scotland", "GB"}, {"ireland", "IE"},
+    {"france", "FR"}, {"belgium", "BE"}, {"belgique", "BE"}, {"belgië", "BE"}, {"netherlands", "NL"},
+    {"nederland", "NL"}, {"luxembourg", "LU"}, {"germany", "DE"}, {"deutschland", "DE"}, {"austria", "AT"},
+    {"österreich", "AT"}, {"switzerland", "CH"}, {"schweiz", "CH"}, {"suisse", "CH"}, {"italy", "IT"},
+    {"italia", "IT"}, {"spain", "ES"}, {"españa", "ES"}, {"portugal", "PT"}, {"denmark", "DK"}, {"danmark", "DK"},
+    {"sweden", "SE"}, {"sverige", "SE"}, {"norway", "NO"}, {"norge", "NO"}, {"finland", "FI"}, {"suomi", "FI"},
+    {"poland", "PL"}, {"polska", "PL"}, {"czech republic", "CZ"}, {"czechia", "CZ"}, {"hungary", "HU"},
+    {"romania", "RO"}, {"greece", "GR"}, {"turkey", "TR"}, {"türkiye", "TR"}, {"israel", "IL"}, {"uae", "AE"},
+    {"dubai", "AE"}, {"saudi arabia", "SA"}, {"qatar", "QA"}, {"egypt", "EG"}, {"south africa", "ZA"},
+    {"nigeria", "NG"}, {"kenya", "KE"}, {"india", "IN"}, {"pakistan", "PK"}, {"bangladesh", "BD"},
+    {"sri lanka", "LK"}, {"singapore", "SG"}, {"malaysia", "MY"}, {"indonesia", "ID"}, {"thailand", "TH"},
+    {"vietnam", "VN"}, {"viet nam", "VN"}, {"philippines", "PH"}, {"china", "CN"}, {"p.r. china", "CN"},
+    {"hong kong", "HK"}, {"taiwan", "TW"}, {"korea", "KR"}, {"japan", "JP"}, {"australia", "AU"},
+    {"new zealand", "NZ"}, {"russia", "RU"}, {"ukraine", "UA"}, {"kazakhstan", "KZ"}};
+
+/* The country a line names (a whole word or words, any case), or NULL. */
+static const char *named_country(const char *t) {
+    char low[512];
+    ocr_fld_lower(t, strlen(t), low, sizeof low);
+    for (size_t i = 0; i < sizeof COUNTRIES / sizeof *COUNTRIES; i++) {
+        size_t n = strlen(COUNTRIES[i].name);
+        for (const char *q = strstr(low, COUNTRIES[i].name); q; q = strstr(q + 1, COUNTRIES[i].name)) {
+            int before = q == low || !isalpha((unsigned char)q[-1]);
+            int after = !isalpha((unsigned char)q[n]) && (unsigned char)q[n] < 0x80;
+            if (before && after) return COUNTRIES[i].cc;
+        }
+    }
+    return NULL;
+}
+
+/* The country of a number's own block: a country its line or the two
+ * lines above it in the same column name ("Singapore Branch" / "Tel 6123
+ * 4567"), or NULL. Blocks of one card can be in different countries. */
+static const char *block_country(const fld_state_t *p, int idx) {
+    for (int k = 0, i = idx; k < 3 && i >= 0; k++, i = ocr_fld_above(p, i)) {
+        const char *cc = named_country(p->l[i].t);
+        if (cc && fmt_phone_region_known(cc)) return cc;
+        if (k > 0 && p->l[i].kind == FLD_PHONE) break; /* the block above has numbers of its own */
+    }
+    return NULL;
+}
+
 /* Phones of one line; returns how many were found. The first pass takes
  * valid numbers only; the second (second = 1) the local and possible ones,
  * once the card's area code is known. */
-static int line_phones(fld_state_t *p, fld_line_t *l, const char *fallback, int second) {
+static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallback, int second) {
+    const char *block = block_country(p, idx);
     size_t pos = 0;
     numspan_t ns;
     int found = 0;
@@ -187,7 +238,9 @@ static int line_phones(fld_state_t *p, fld_line_t *l, const char *fallback, int 
          * label is a postcode, not a phone */
         if (!type && ns.ndigits < 8 && ns.digits[0] != '+') continue;
         float conf = l->conf;
-        if (!parse_phone_regions(p, ns.digits, fallback, e164, &kind)) {
+        if (block && ns.digits[0] != '+' && fmt_phone_parse(ns.digits, block, e164, sizeof e164, &kind) == GR_OK) {
+            if (second) continue; /* found in the first pass */
+        } else if (!parse_phone_regions(p, ns.digits, fallback, e164, &kind)) {
             /* an icon read as a digit in front: "0 (641) 521-7547" */
             const char *rest = ns.digits;
             if (isdigit((unsigned char)rest[0]) && rest[1] == ' ' && rest[2] == '(') rest += 2;
@@ -293,10 +346,10 @@ void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
                 if (!contact_line_rest(l->t, rest, sizeof rest)) continue;
                 fld_line_t tmp = *l;
                 tmp.t = rest;
-                line_phones(p, &tmp, fallback, second);
+                line_phones(p, &tmp, (int)i, fallback, second);
                 continue;
             }
-            if (line_phones(p, l, fallback, second) > 0) {
+            if (line_phones(p, l, (int)i, fallback, second) > 0) {
                 l->kind = FLD_PHONE;
                 l->contact = 1;
             }

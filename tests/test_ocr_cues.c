@@ -132,6 +132,13 @@ static void country_of_every_number(void **state) {
     o = parse_text("Lyon office\nT +44 20 7946 0018\nsales@lumiere.fr\n", "US");
     assert_true(has_phone(o, "+442079460018"));
     json_decref(o);
+    /* each block its own country: the branch office's number is Singapore's, the head office's Japan's */
+    o = parse_text("Kenji Sato\nTokyo Head Office\nTel +81 3 3211 5678\nSingapore Branch\nTel 6123 4567\n"
+                   "kenji.sato@marutrade.co.jp\n",
+                   "JP");
+    assert_true(has_phone(o, "+81332115678"));
+    assert_true(has_phone(o, "+6561234567"));
+    json_decref(o);
     /* a vanity TLD (.io) says nothing: the board's region */
     o = parse_text("Tel (415) 555-0134\nhello@acme.io\n", "US");
     assert_true(has_phone(o, "+14155550134"));
