@@ -45,38 +45,60 @@ static int name_particle(const char *w, size_t n) {
 }
 
 /* Shape of a personal name: 2-4 capitalised words (lower-case particles
- * between them allowed), letters and - ' . only. Returns the number of
- * capitalised words, 0 when not a name shape. */
-static int name_shape(const char *s) {
-    int words = 0, in = 0, bad = 0, cap_ok = 1, particles = 0;
-    const char *p = s, *wstart = s;
-    unsigned prev = ' ';
-    while (*p) {
-        const char *here = p;
-        unsigned c = fmt_u8_next(&p);
-        if (c == ' ') {
-            in = 0;
-        } else {
-            if (!in) {
-                in = 1;
-                wstart = here;
-                if (!fmt_u8_is_upper(c)) {
-                    size_t wl = strcspn(wstart, " ");
-                    /* a particle, never first or last */
-                    if (words > 0 && wstart[wl] && name_particle(wstart, wl)) particles++;
-                    else cap_ok = 0;
-                } else {
-                    words++;
-                }
-            } else if (fmt_u8_is_upper(c) && prev != '-' && prev != '\'' && prev != 'c' && prev != '.') {
-                /* "McDonald", "O'Neill", "Jean-Luc" are fine; "ABC" is not */
-                if (fmt_u8_is_upper(prev)) bad = 1;
-            }
-            if (!fmt_u8_is_letter(c) && c != '-' && c != '\'' && c != '.') bad = 1;
-        }
-        prev = c;
+ * between them allowed), letters and - ' . only; words in capitals count
+ * ("Hiroshi TANAKA", "Jean DUPONT", "NGUYEN Van An"). Returns the number of
+ * capitalised words, 0 when not a name shape; *ncaps = how many are in
+ * capitals (all of them: as likely a business; the caller wants support),
+ * *ninitials how many are initials ("R.", a name's cue). */
+static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
+    int words = 0, particles = 0, caps = 0, nw = 0, initials = 0;
+    *ncaps = *ninitials = 0;
+    for (const char *q = s; *q;) { /* number of words */
+        while (*q == ' ') q++;
+        if (!*q) break;
+        nw++;
+        q += strcspn(q, " ");
     }
-    if (bad || !cap_ok || words < 2 || words > 4 || particles > 2) return 0;
+    int k = 0;
+    for (const char *w = s; *w; k++) {
+        while (*w == ' ') w++;
+        if (!*w) break;
+        size_t wl = strcspn(w, " ");
+        const char *p = w, *end = w + wl;
+        unsigned c = fmt_u8_next(&p);
+        if (!fmt_u8_is_upper(c)) {
+            /* a particle, never first or last */
+            if (k > 0 && k < nw - 1 && name_particle(w, wl)) {
+                particles++;
+                w = end;
+                continue;
+            }
+            return 0;
+        }
+        int letters = 1, uppers = 1, inner = 0;
+        unsigned prev = c;
+        while (p < end) {
+            c = fmt_u8_next(&p);
+            if (!fmt_u8_is_letter(c) && c != '-' && c != '\'' && c != '.') return 0;
+            if (fmt_u8_is_letter(c)) {
+                letters++;
+                if (fmt_u8_is_upper(c)) {
+                    uppers++;
+                    /* "McDonald", "O'Neill", "Jean-Luc" are fine */
+                    if (fmt_u8_is_upper(prev) && prev != 'c') inner = 1;
+                }
+            }
+            prev = c;
+        }
+        if (letters == 1 && memchr(w, '.', wl)) initials++; /* "R." */
+        else if (uppers == letters) caps++;
+        else if (inner) return 0; /* "ABc", "GmbH" */
+        words++;
+        w = end;
+    }
+    if (words < 2 || words > 4 || particles > 2) return 0;
+    *ncaps = caps;
+    *ninitials = initials;
     /* "Ls Ls", "Tl Hs": logo debris has no word of three letters or more */
     int longest = 0, cur = 0;
     for (const char *q = s; *q;) {
@@ -252,7 +274,13 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         if (l->kind != FLD_OTHER) continue;
         double cm = ocr_fld_company_marks(l->t) ? 1.0 : 0;
         double dm = domain_match(l->t, p->stem);
-        int ns = name_shape(l->t);
+        int ncaps = 0, ninit = 0;
+        int ns = name_shape_ex(l->t, &ncaps, &ninit);
+        /* a line all in capitals is a name only when the e-mail or an
+         * initial says so ("R. OLIVEIRA"), and capitals read poorly are a
+         * logo's debris ("Wer NOR") */
+        if (ns && ncaps + ninit == ns && !ninit && local_match(l->t, p->local) <= 0) ns = 0;
+        if (ns && ncaps && l->conf < 0.6f) ns = 0;
         double size = line_size(l, maxh);
         double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t)
                        : 0;
@@ -405,6 +433,49 @@ void ocr_fld_cross_check(fld_state_t *p) {
 
 /* ------------------------------------------------ output */
 
+/* The one word in capitals of a mixed-case name is the family name,
+ * wherever it stands ("TANAKA Hiroshi", "NGUYEN Van An", "Jean DUPONT"). */
+static void caps_family(const char *name, char *given, size_t gn, char *family, size_t fn) {
+    const char *fam = NULL;
+    size_t fl = 0;
+    int ncaps = 0, nwords = 0;
+    for (const char *w = name; *w;) {
+        while (*w == ' ') w++;
+        if (!*w) break;
+        size_t wl = strcspn(w, " ");
+        int letters = 0, uppers = 0;
+        for (const char *q = w; q < w + wl;) {
+            unsigned c = fmt_u8_next(&q);
+            letters += fmt_u8_is_letter(c) != 0;
+            uppers += fmt_u8_is_upper(c) != 0;
+        }
+        nwords++;
+        if (letters >= 2 && uppers == letters) {
+            ncaps++;
+            fam = w;
+            fl = wl;
+        }
+        w += wl;
+    }
+    if (ncaps != 1 || nwords < 2) return;
+    char g[256] = "";
+    size_t gl = 0;
+    for (const char *w = name; *w;) {
+        while (*w == ' ') w++;
+        if (!*w) break;
+        size_t wl = strcspn(w, " ");
+        if (w != fam && gl + wl + 2 < sizeof g) {
+            if (gl) g[gl++] = ' ';
+            memcpy(g + gl, w, wl);
+            gl += wl;
+            g[gl] = '\0';
+        }
+        w += wl;
+    }
+    snprintf(given, gn, "%s", g);
+    snprintf(family, fn, "%.*s", (int)fl, fam);
+}
+
 void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     char name[512] = "", given[256] = "", family[256] = "";
     double cname = 0;
@@ -425,6 +496,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
             snprintf(given, sizeof given, "%.*s", (int)(sp - name), name);
             snprintf(family, sizeof family, "%s", sp + 1);
         }
+        caps_family(name, given, sizeof given, family, sizeof family);
     }
     ocr_fld_set_field(o, conf, "name", name, cname);
     json_object_set_new(o, "given_name", json_string(given));

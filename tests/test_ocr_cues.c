@@ -93,6 +93,25 @@ static void name_against_department_tagline_and_debris(void **state) {
     o = parse_text("Ls Ls\nfloricultura e plantas\n", "BR");
     assert_string_equal(str(o, "name"), "");
     json_decref(o);
+    /* family names printed in capitals: the capital word is the family name wherever it stands */
+    o = parse_text("Hiroshi TANAKA\nhtanaka@marubeni.co.jp\n", "JP");
+    assert_string_equal(str(o, "name"), "Hiroshi TANAKA");
+    assert_string_equal(str(o, "family_name"), "TANAKA");
+    json_decref(o);
+    o = parse_text("NGUYEN Van An\nGiam doc\n", "VN");
+    assert_string_equal(str(o, "family_name"), "NGUYEN");
+    assert_string_equal(str(o, "given_name"), "Van An");
+    json_decref(o);
+    /* a line all in capitals is a name with an initial or the e-mail's support, not alone */
+    o = parse_text("R. OLIVEIRA\nAceitamos os cartoes\n", "BR");
+    assert_string_equal(str(o, "name"), "R. OLIVEIRA");
+    json_decref(o);
+    o = parse_text("JOHN SMITH\njohn.smith@acme-tools.com\n", "US");
+    assert_string_equal(str(o, "name"), "JOHN SMITH");
+    json_decref(o);
+    o = parse_text("MADRINHAS E FORMANDAS\nRua Padre Joao, 331\n", "BR");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
     /* Dutch particles stay with the family name */
     o = parse_text("Jan van der Berg\nj.vanderberg@vanleeuwen.nl\n", "NL");
     assert_string_equal(str(o, "name"), "Jan van der Berg");
