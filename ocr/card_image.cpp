@@ -232,8 +232,6 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
         }
         if (!inside && (keep.empty() || q.area > 0.25 * keep[0].area)) keep.push_back(q);
     }
-    if (getenv("OCR_QUAD_DEBUG"))
-        for (auto &q : quads) fprintf(stderr, "quad src=%d area=%.0f tl=%.0f,%.0f br=%.0f,%.0f\n", q.source, q.area, q.p[0].x, q.p[0].y, q.p[2].x, q.p[2].y);
     // Reading order: top to bottom, then left to right.
     std::sort(keep.begin(), keep.end(), [](const Quad &a, const Quad &b) {
         float ay = (a.p[0].y + a.p[2].y) / 2, by = (b.p[0].y + b.p[2].y) / 2;
