@@ -101,7 +101,7 @@ shlibs=$(sed -n 's/^shlibs:Depends=//p' "$work/vars")
 [ -n "$shlibs" ] || { say "dpkg-shlibdeps found no libraries"; exit 1; }
 # The defaults need: dlib's landmark model (linked from /usr/share/greeter/models),
 # Tesseract's data for ocr.languages=eng+deu+fra+rus, adduser for the user.
-extra="adduser, libdlib-data (>= 19.24), tesseract-ocr-eng, tesseract-ocr-deu, tesseract-ocr-fra, tesseract-ocr-rus"
+extra="adduser, libdlib-data (>= 19.24), tesseract-ocr-eng, tesseract-ocr-deu, tesseract-ocr-fra, tesseract-ocr-rus, tesseract-ocr-osd, tesseract-ocr-por, tesseract-ocr-spa"
 
 mkdir -p "$stage/DEBIAN"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)

@@ -124,6 +124,36 @@ fail:
     return rc;
 }
 
+int crm_scan_corrected(crm_store_t *st, int limit, json_t **out) {
+    *out = NULL;
+    if (limit <= 0 || limit > 5000) limit = 500;
+    json_t *items = json_array();
+    sqlite3_stmt *s = NULL;
+    if (!items) return GR_ERR_NOMEM;
+    int rc = crm_prep(st,
+                      "SELECT result, corrections FROM card_scans WHERE result IS NOT NULL AND corrections IS NOT NULL"
+                      " AND corrections <> '{}' ORDER BY id DESC LIMIT ?1",
+                      &s);
+    if (rc != GR_OK) goto fail;
+    sqlite3_bind_int(s, 1, limit);
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:o,s:o}", "result", crm_col_json(s, 0), "corrections", crm_col_json(s, 1));
+        if (!o || json_array_append_new(items, o)) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+    }
+    if (rc == GR_OK && src != SQLITE_DONE) rc = crm_store_error(st, src, "scan corrections");
+    sqlite3_finalize(s);
+    if (rc != GR_OK) goto fail;
+    *out = items;
+    return GR_OK;
+fail:
+    json_decref(items);
+    return rc;
+}
+
 static gr_storage_writer_t card_writer = GR_STORAGE_WRITER("card images");
 
 int crm_scan_save(crm_store_t *st, json_t *result, json_t *fields, const void *img, size_t len, int make_lead,

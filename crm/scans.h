@@ -51,4 +51,9 @@ int crm_scan_get(crm_store_t *st, int64_t id, json_t **out);
 /* Newest first; *out = {"items":[..],"total":N,"limit":L,"offset":O}. */
 int crm_scan_list(crm_store_t *st, int limit, int offset, json_t **out);
 
+/* The newest `limit` scans (<= 0: 500) that a person corrected, newest
+ * first: *out = [{"result":{reader's card}, "corrections":{field:{from,to}}}].
+ * What the card reader learns from (ocr/hints.h gathers its hints). */
+int crm_scan_corrected(crm_store_t *st, int limit, json_t **out);
+
 #endif

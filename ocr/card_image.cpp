@@ -23,7 +23,7 @@ namespace {
 struct Quad {
     cv::Point2f p[4]; // tl, tr, br, bl in full-resolution pixels
     double area;
-    int source;       // 0 whiteness mask, 1 edge mask
+    int source;       // 0 whiteness mask, 1 edge mask, 2 differs from the ground
 };
 
 void set_err(char *err, size_t errlen, const char *msg) {
@@ -43,6 +43,77 @@ void order_corners(std::vector<cv::Point2f> &pts, cv::Point2f out[4]) {
     for (int i = 1; i < 4; i++)
         if (pts[i].x + pts[i].y < pts[start].x + pts[start].y) start = i;
     for (int i = 0; i < 4; i++) out[i] = pts[(start + i) % 4];
+}
+
+// How many sides of an image of size sz the polygon runs along (a fifth of
+// the side or more, within 2 % of it).
+int touched_sides(const std::vector<cv::Point2f> &pts, cv::Size sz) {
+    float mx = 0.02f * sz.width, my = 0.02f * sz.height;
+    float x0 = 1e9f, x1 = -1e9f, y0 = 1e9f, y1 = -1e9f;
+    for (auto &p : pts) {
+        x0 = std::min(x0, p.x);
+        x1 = std::max(x1, p.x);
+        y0 = std::min(y0, p.y);
+        y1 = std::max(y1, p.y);
+    }
+    int n = 0;
+    bool wide = x1 - x0 > 0.2f * sz.width, tall = y1 - y0 > 0.2f * sz.height;
+    if (y0 <= my && wide) n++;
+    if (y1 >= sz.height - 1 - my && wide) n++;
+    if (x0 <= mx && tall) n++;
+    if (x1 >= sz.width - 1 - mx && tall) n++;
+    return n;
+}
+
+// Pixels that differ in colour from the ground: the median Lab colour of
+// the photo's outer band is the ground, the distance to it is thresholded
+// (Otsu) and closed. Empty when the band is not one ground (less than 60 %
+// of it near its median), so busy scenes do not add outlines.
+cv::Mat ground_difference(const cv::Mat &small) {
+    cv::Mat lab;
+    cv::cvtColor(small, lab, cv::COLOR_BGR2Lab);
+    int bw = std::max(2, std::min(small.cols, small.rows) / 25);
+    cv::Mat band(small.size(), CV_8U, cv::Scalar(255));
+    band(cv::Rect(bw, bw, small.cols - 2 * bw, small.rows - 2 * bw)).setTo(0);
+    std::vector<cv::Mat> ch;
+    cv::split(lab, ch);
+    float med[3];
+    for (int c = 0; c < 3; c++) {
+        int hist[256] = {0}, total = 0;
+        for (int y = 0; y < small.rows; y++)
+            for (int x = 0; x < small.cols; x++)
+                if (band.at<uchar>(y, x)) {
+                    hist[ch[c].at<uchar>(y, x)]++;
+                    total++;
+                }
+        int acc = 0, v = 0;
+        while (v < 255 && (acc += hist[v]) < total / 2) v++;
+        med[c] = (float)v;
+    }
+    cv::Mat dist(small.size(), CV_32F);
+    for (int y = 0; y < small.rows; y++) {
+        const cv::Vec3b *r = lab.ptr<cv::Vec3b>(y);
+        float *d = dist.ptr<float>(y);
+        for (int x = 0; x < small.cols; x++) {
+            float dl = r[x][0] - med[0], da = r[x][1] - med[1], db = r[x][2] - med[2];
+            d[x] = std::sqrt(dl * dl + 2.0f * (da * da + db * db));
+        }
+    }
+    cv::GaussianBlur(dist, dist, cv::Size(5, 5), 0);
+    double mx;
+    cv::minMaxLoc(dist, nullptr, &mx);
+    // most of the band must be close to its median: one ground (a card may
+    // run across part of the band)
+    cv::Mat near;
+    cv::compare(dist, 0.25 * mx, near, cv::CMP_LT);
+    cv::bitwise_and(near, band, near);
+    if (mx < 30 || cv::countNonZero(near) * 10 < cv::countNonZero(band) * 6) return cv::Mat();
+    cv::Mat d8, m;
+    dist.convertTo(d8, CV_8U, 255.0 / mx);
+    cv::threshold(d8, m, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::morphologyEx(m, m, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(15, 15)));
+    cv::morphologyEx(m, m, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+    return m;
 }
 
 // Candidate card outlines: bright, unsaturated, roughly rectangular regions.
@@ -71,10 +142,15 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
     cv::Canny(gray, edges, 30, 90);
     cv::dilate(edges, edges, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     masks.push_back(edges);
+    // Third mask: what differs in colour from the ground the card lies on
+    // (the photo's border band). Coloured and dark cards on a light desk are
+    // not "white", and their panels break the edge outline.
+    masks.push_back(ground_difference(small));
 
     for (size_t mi = 0; mi < masks.size(); mi++) {
+        if (masks[mi].empty()) continue;
         std::vector<std::vector<cv::Point>> contours;
-        cv::findContours(masks[mi], contours, mi == 0 ? cv::RETR_EXTERNAL : cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
+        cv::findContours(masks[mi], contours, mi == 1 ? cv::RETR_LIST : cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
         for (auto &c : contours) {
             double a = std::fabs(cv::contourArea(c));
             if (a < 0.04 * img_area || a > 0.97 * img_area) continue;
@@ -102,6 +178,9 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
             cv::RotatedRect rr = cv::minAreaRect(pts);
             double ar = std::max(rr.size.width, rr.size.height) / std::max(1.0f, std::min(rr.size.width, rr.size.height));
             if (ar > 3.0) continue;
+            // the desk around a card (bright or not) touches three or four
+            // sides of the photo; a card photographed from its edge does not
+            if (touched_sides(pts, small.size()) >= 3) continue;
             if (mi == 1) {
                 // an edge outline must differ from its surroundings (a card,
                 // not a pattern): compare inside with a band around it
@@ -145,7 +224,10 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
                 bool holds = true;
                 for (auto &p : k.p)
                     if (cv::pointPolygonTest(qpoly, p, true) < -4.0) holds = false;
-                if (q.source == 1 && k.source == 0 && holds && q.area > 1.15 * k.area && q.area < 2.5 * k.area) k = q;
+                // and a card with a white panel on a coloured one: the
+                // outline against the ground holds the whole card
+                double most = q.source == 2 ? 4.0 : 2.5;
+                if (q.source != 0 && k.source == 0 && holds && q.area > 1.15 * k.area && q.area < most * k.area) k = q;
             }
         }
         if (!inside && (keep.empty() || q.area > 0.25 * keep[0].area)) keep.push_back(q);
@@ -201,19 +283,94 @@ double median_char_height(const cv::Mat &gray) {
     return hs[hs.size() / 2];
 }
 
-// Scale, invert dark cards, flatten illumination.
+// Text as dark marks on white whatever its colours: each pixel's Lab
+// distance from the local ground colour (a median over about a sixth of the
+// card's height, so larger than any stroke). Light text on a dark panel,
+// dark text on a coloured panel and coloured text on white all become dark
+// on white, each panel with its own polarity. *inverted: the card's ground
+// is mostly dark. Empty for a plain card (90 % of its ground light and grey,
+// or dark and grey: then *inverted = 1), which the caller reads from its
+// darkest channel (its lightest, inverted, for a dark card).
+cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
+    double f = 96.0 / std::max(1, std::min(bgr.cols, bgr.rows));
+    if (f > 1) f = 1;
+    cv::Mat small, ground, lab, glab;
+    cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
+    int k = std::max(3, (std::min(small.cols, small.rows) / 6) | 1);
+    cv::medianBlur(small, ground, k);
+    // A plain light card (light, nearly grey ground almost everywhere) reads
+    // best from its darkest channel, which keeps strokes crisp: only cards
+    // with coloured or dark panels need the distance to the local ground.
+    {
+        cv::Mat sl;
+        cv::cvtColor(ground, sl, cv::COLOR_BGR2Lab);
+        long plain = 0, dark = 0;
+        for (int y = 0; y < sl.rows; y++) {
+            const cv::Vec3b *r = sl.ptr<cv::Vec3b>(y);
+            for (int x = 0; x < sl.cols; x++) {
+                int da = r[x][1] - 128, db = r[x][2] - 128;
+                plain += r[x][0] > 140 && da * da + db * db < 20 * 20;
+                dark += r[x][0] < 100 && da * da + db * db < 20 * 20;
+            }
+        }
+        long all = (long)sl.cols * sl.rows;
+        if (plain * 10 >= all * 9) return cv::Mat();
+        if (dark * 10 >= all * 9) { // a plain dark card: its lightest channel, inverted
+            *inverted = 1;
+            return cv::Mat();
+        }
+    }
+    cv::resize(ground, ground, bgr.size(), 0, 0, cv::INTER_LINEAR);
+    cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
+    cv::cvtColor(ground, glab, cv::COLOR_BGR2Lab);
+    cv::Mat dist(bgr.size(), CV_32F);
+    long dark = 0;
+    for (int y = 0; y < bgr.rows; y++) {
+        const cv::Vec3b *a = lab.ptr<cv::Vec3b>(y), *b = glab.ptr<cv::Vec3b>(y);
+        float *d = dist.ptr<float>(y);
+        for (int x = 0; x < bgr.cols; x++) {
+            float dl = (float)a[x][0] - b[x][0], da = (float)a[x][1] - b[x][1], db = (float)a[x][2] - b[x][2];
+            d[x] = std::sqrt(dl * dl + da * da + db * db);
+            dark += b[x][0] < 110;
+        }
+    }
+    *inverted = dark * 2 > (long)bgr.cols * bgr.rows;
+    // scale: the contrast of the strongest marks (99th percentile), so faint
+    // noise stays light and every panel's text reaches black
+    cv::Mat d8;
+    dist.convertTo(d8, CV_8U, 1.0);
+    int hist[256] = {0};
+    for (int y = 0; y < d8.rows; y++) {
+        const uchar *r = d8.ptr<uchar>(y);
+        for (int x = 0; x < d8.cols; x++) hist[r[x]]++;
+    }
+    long total = (long)d8.cols * d8.rows, acc = 0;
+    int p99 = 255;
+    for (int v = 255; v >= 0; v--)
+        if ((acc += hist[v]) * 100 >= total) {
+            p99 = v;
+            break;
+        }
+    double D = std::max(40, p99);
+    cv::Mat g;
+    dist.convertTo(g, CV_8U, -255.0 / D, 255.0);
+    return g;
+}
+
+// Scale, ink against the local ground, flatten illumination.
 cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *inverted) {
-    std::vector<cv::Mat> ch;
-    cv::split(bgr, ch);
-    cv::Mat g = ch[0].clone();
-    for (size_t i = 1; i < ch.size(); i++) g = cv::min(g, ch[i]);
     *inverted = 0;
-    cv::Scalar mean = cv::mean(g);
-    if (mean[0] < 100) { // light text on a dark card
-        cv::Mat mx = ch[0].clone();
-        for (size_t i = 1; i < ch.size(); i++) mx = cv::max(mx, ch[i]);
-        g = 255 - mx;
-        *inverted = 1;
+    cv::Mat g = ink_gray(bgr, inverted);
+    if (g.empty()) { // a plain card: its darkest channel, or a dark one's lightest inverted
+        std::vector<cv::Mat> ch;
+        cv::split(bgr, ch);
+        g = ch[0].clone();
+        if (*inverted) {
+            for (size_t i = 1; i < ch.size(); i++) g = cv::max(g, ch[i]);
+            g = 255 - g;
+        } else {
+            for (size_t i = 1; i < ch.size(); i++) g = cv::min(g, ch[i]);
+        }
     }
     double mh = median_char_height(g);
     double s = mh > 0 ? target_px / mh : 1000.0 / std::max(g.cols, g.rows);
@@ -309,7 +466,9 @@ extern "C" int ocr_image_prepare(const void *buf, size_t len, const ocr_image_op
     try {
         cv::Mat raw(1, (int)len, CV_8U, const_cast<void *>(buf));
         cv::Mat bgr = cv::imdecode(raw, cv::IMREAD_COLOR);
-        if (bgr.empty() || bgr.cols != w || bgr.rows != h) {
+        // imdecode turns the photo by its EXIF orientation: then width and
+        // height are swapped
+        if (bgr.empty() || !((bgr.cols == w && bgr.rows == h) || (bgr.cols == h && bgr.rows == w))) {
             set_err(err, errlen, "the image could not be decoded (corrupt data)");
             return GR_ERR_FORMAT;
         }

@@ -67,6 +67,8 @@ typedef struct {
     int nphones;
     char regions[FLD_MAX_REGIONS][3]; /* ISO alpha-2 hints for phone numbers, best first */
     int nregions;
+    char area[8];        /* area code of the card's first valid number ("11"), "" when none */
+    char area_region[3]; /* that number's region */
     int ncyr, nlat; /* Cyrillic and other letters on the card */
     int addr_lines[FLD_MAX_ADDR_LINES]; /* the address, top to bottom */
     int naddr;
@@ -142,11 +144,18 @@ int ocr_fld_above(const fld_state_t *p, int i);
 int ocr_fld_company_marks(const char *s);
 /* Title words (manager, Leiter, директор ...) in s. */
 int ocr_fld_title_words(const char *s);
+/* Words of departments, taglines, services and opening hours in s (plus
+ * one for ! ? :): lines of a name's shape that are not a name. */
+int ocr_fld_not_name_words(const char *s);
 
 /* ------------------------------------------------ fields_web.c: domains */
 
 /* Country (alpha-2) of a domain's TLD, or NULL. */
 const char *ocr_fld_tld_region(const char *domain);
+/* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk",
+ * "beltis" in "beltis.com.br". Sets *off and *len within host; 0 when there
+ * is none. */
+int ocr_fld_host_stem(const char *host, size_t *off, size_t *len);
 /* The host of a website: no scheme, no path. */
 void ocr_fld_site_host(const char *site, char *host, size_t n);
 /* Replace the registrable label of the host in s (an e-mail or URL of

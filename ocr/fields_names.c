@@ -18,7 +18,13 @@ static const char *const COMPANY_MARKS[] = {
     "sa", "s.a.", "sas", "s.a.s.", "sarl", "s.a.r.l.", "s.a.r.l", "eurl", "snc", "sci", "group", "groupe", "corp",
     "corp.", "corporation", "co.", "llp", "lp", "bv", "b.v.", "nv", "n.v.", "s.p.a.", "spa", "srl", "oy", "ab",
     "holding", "holdings", "partners", "associates", "sons", "fils", "gmbh&co.", "kgaa", "mbh", "ооо", "оао", "ао",
-    "зао", "пао", "нпо", "ип", "гк", "тоо", "фгуп", "мup", "нко", "ано", "and", "und", "et", "и", NULL};
+    "зао", "пао", "нпо", "ип", "гк", "тоо", "фгуп", "мup", "нко", "ано", "and", "und", "et", "и",
+    /* legal forms of more countries: Brazil/Portugal, Spain/Latin America,
+     * Italy, Poland, Nordics, Central Europe, Asia */
+    "ltda", "ltda.", "s/c", "s/a", "eireli", "epp", "lda", "lda.", "s.l.", "s.l", "slu", "s.l.u.", "s.a.c.",
+    "s.r.l.", "s.a.s.", "s.c.", "s.de", "c.v.", "sp.", "z.o.o.", "o.o.", "a/s", "aps", "asa", "oyj", "s.r.o.",
+    "a.s.", "kft", "kft.", "zrt", "zrt.", "d.o.o.", "pte", "pte.", "pvt", "pvt.", "sdn", "bhd", "bhd.", "k.k.",
+    "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia", NULL};
 
 int ocr_fld_company_marks(const char *s) {
     int n = ocr_fld_count_listed(s, " ,", COMPANY_MARKS);
@@ -26,30 +32,81 @@ int ocr_fld_company_marks(const char *s) {
     return n;
 }
 
-/* Shape of a personal name: 2-4 words, each capitalised, letters and
- * - ' . only. Returns the number of words, 0 when not a name shape. */
-static int name_shape(const char *s) {
-    int words = 0, in = 0, bad = 0, cap_ok = 1;
-    const char *p = s;
-    unsigned prev = ' ';
-    while (*p) {
-        unsigned c = fmt_u8_next(&p);
-        if (c == ' ') {
-            in = 0;
-        } else {
-            if (!in) {
-                words++;
-                in = 1;
-                if (!fmt_u8_is_upper(c)) cap_ok = 0;
-            } else if (fmt_u8_is_upper(c) && prev != '-' && prev != '\'' && prev != 'c' && prev != '.') {
-                /* "McDonald", "O'Neill", "Jean-Luc" are fine; "ABC" is not */
-                if (fmt_u8_is_upper(prev)) bad = 1;
-            }
-            if (!fmt_u8_is_letter(c) && c != '-' && c != '\'' && c != '.') bad = 1;
-        }
-        prev = c;
+/* Lower-case particles inside names of many cultures: "Maria da Silva",
+ * "Jan van der Berg", "Ahmad bin Ali". Not "e"/"y" ("and"): "Emancipação e
+ * Procurações", "Flávio e Valdeque" are services and shops, not a person. */
+static int name_particle(const char *w, size_t n) {
+    static const char *const P[] = {"da", "de", "do", "dos", "das", "di", "del", "della", "la", "le", "van", "von",
+                                    "der", "den", "ter", "ten", "bin", "binti", "al", "el", "zu", "af",
+                                    "av", "du", "des", "st.", NULL};
+    for (int i = 0; P[i]; i++)
+        if (strlen(P[i]) == n && !strncmp(w, P[i], n)) return 1;
+    return 0;
+}
+
+/* Shape of a personal name: 2-4 capitalised words (lower-case particles
+ * between them allowed), letters and - ' . only; words in capitals count
+ * ("Hiroshi TANAKA", "Jean DUPONT", "NGUYEN Van An"). Returns the number of
+ * capitalised words, 0 when not a name shape; *ncaps = how many are in
+ * capitals (all of them: as likely a business; the caller wants support),
+ * *ninitials how many are initials ("R.", a name's cue). */
+static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
+    int words = 0, particles = 0, caps = 0, nw = 0, initials = 0;
+    *ncaps = *ninitials = 0;
+    for (const char *q = s; *q;) { /* number of words */
+        while (*q == ' ') q++;
+        if (!*q) break;
+        nw++;
+        q += strcspn(q, " ");
     }
-    if (bad || !cap_ok || words < 2 || words > 4) return 0;
+    int k = 0;
+    for (const char *w = s; *w; k++) {
+        while (*w == ' ') w++;
+        if (!*w) break;
+        size_t wl = strcspn(w, " ");
+        const char *p = w, *end = w + wl;
+        unsigned c = fmt_u8_next(&p);
+        if (!fmt_u8_is_upper(c)) {
+            /* a particle, never first or last */
+            if (k > 0 && k < nw - 1 && name_particle(w, wl)) {
+                particles++;
+                w = end;
+                continue;
+            }
+            return 0;
+        }
+        int letters = 1, uppers = 1, inner = 0;
+        unsigned prev = c;
+        while (p < end) {
+            c = fmt_u8_next(&p);
+            if (!fmt_u8_is_letter(c) && c != '-' && c != '\'' && c != '.') return 0;
+            if (fmt_u8_is_letter(c)) {
+                letters++;
+                if (fmt_u8_is_upper(c)) {
+                    uppers++;
+                    /* "McDonald", "O'Neill", "Jean-Luc" are fine */
+                    if (fmt_u8_is_upper(prev) && prev != 'c') inner = 1;
+                }
+            }
+            prev = c;
+        }
+        if (letters == 1 && memchr(w, '.', wl)) initials++; /* "R." */
+        else if (uppers == letters) caps++;
+        else if (inner) return 0; /* "ABc", "GmbH" */
+        words++;
+        w = end;
+    }
+    if (words < 2 || words > 4 || particles > 2) return 0;
+    *ncaps = caps;
+    *ninitials = initials;
+    /* "Ls Ls", "Tl Hs": logo debris has no word of three letters or more */
+    int longest = 0, cur = 0;
+    for (const char *q = s; *q;) {
+        unsigned c = fmt_u8_next(&q);
+        cur = fmt_u8_is_letter(c) ? cur + 1 : 0;
+        if (cur > longest) longest = cur;
+    }
+    if (longest < 3) return 0;
     return words;
 }
 
@@ -110,18 +167,40 @@ static const char *const TITLE_WORDS[] = {
 
 int ocr_fld_title_words(const char *s) { return ocr_fld_count_listed(s, " ,/&-", TITLE_WORDS); }
 
+/* Lines that are not a person's name although they have its shape:
+ * organisational units ("Sales Department", "Setor Comercial") and
+ * taglines, slogans, services and opening hours ("Quality You Can Trust",
+ * "Soluções em Segurança", "Mon-Fri 9-18"). Name particles (de, da, van,
+ * von, bin, al) are deliberately absent: "Maria da Silva" is a name. */
+static const char *const NOT_NAME_WORDS[] = {
+    "department", "dept", "dept.", "division", "team", "unit", "office", "headquarters", "branch", "abteilung",
+    "bereich", "département", "service", "services", "servicio", "servicios", "departamento", "setor", "seção",
+    "divisão", "área", "отдел", "управление", "you", "your", "we", "our", "the", "for", "with", "best", "quality",
+    "solutions", "solution", "trust", "since", "desde", "qualidade", "melhor", "serviços", "soluções", "solucoes",
+    "servicos", "soluciones", "calidad", "mit", "für", "ihr", "ihre", "pour", "avec", "votre", "nous", "open", "hours", "aberto",
+    "horário", "lösungen", "qualität", "em", "para", "com", NULL};
+
+int ocr_fld_not_name_words(const char *s) {
+    int n = ocr_fld_count_listed(s, " ,/&-", NOT_NAME_WORDS);
+    if (strpbrk(s, "!?:")) n++;
+    return n;
+}
+
 
 /* ------------------------------------------------ name, company, title */
 
-/* The key of a domain's registrable label, dom without its TLD (and .co):
- * "lyonsbaker" for lyonsbaker.co.uk. Cuts dom. */
-static void domain_stem(char *dom, char *stem, size_t n) {
-    char *last = strrchr(dom, '.');
-    if (last) *last = '\0';
-    char *co = strstr(dom, ".co");
-    if (co && !co[3]) *co = '\0';
-    char *dot = strrchr(dom, '.');
-    fmt_u8_key(dot ? dot + 1 : dom, stem, n);
+/* The key of a domain's registrable label: "lyonsbaker" for
+ * lyonsbaker.co.uk, "beltis" for beltis.com.br. */
+static void domain_stem(const char *dom, char *stem, size_t n) {
+    size_t off, len;
+    char lab[256];
+    if (!ocr_fld_host_stem(dom, &off, &len) || len >= sizeof lab) {
+        stem[0] = '\0';
+        return;
+    }
+    memcpy(lab, dom + off, len);
+    lab[len] = '\0';
+    fmt_u8_key(lab, stem, n);
 }
 
 /* What the name and company are matched against: the first e-mail's local
@@ -142,6 +221,12 @@ static void domain_keys(fld_state_t *p) {
     }
 }
 
+static int line_digits(const char *s) {
+    int d = 0;
+    for (; *s; s++) d += *s >= '0' && *s <= '9';
+    return d;
+}
+
 /* A line's height relative to the tallest undecided line (0.5 without boxes). */
 static double line_size(const fld_line_t *l, int maxh) { return l->h ? (double)l->h / maxh : 0.5; }
 
@@ -149,6 +234,36 @@ static double line_size(const fld_line_t *l, int maxh) { return l->h ? (double)l
  * dm, size, minus shape (a name-shaped line) and title words tw. */
 static double company_score(double cm, double dm, double size, double shape, int tw) {
     return 2.0 * cm + 2.0 * dm + 0.5 * size - shape - 0.5 * tw;
+}
+
+/* With no legal form and no domain match, the company is the line set in
+ * the largest type when it stands out (x-height 1.3 times the card's median
+ * line or more): the business's name on a card that names nobody, the
+ * brand above a person's name. Not a sentence (<= 6 words), not the name,
+ * read with fair confidence. Index or -1. */
+static int dominant_line(const fld_state_t *p, int iname) {
+    int hs[64], nh = 0, best = -1;
+    for (size_t i = 0; i < p->n && nh < 64; i++)
+        if (p->l[i].kind != FLD_JUNK && p->l[i].h > 0) hs[nh++] = p->l[i].h;
+    if (nh < 3) return -1;
+    for (int a = 1; a < nh; a++) /* insertion sort: a card has few lines */
+        for (int b = a; b > 0 && hs[b - 1] > hs[b]; b--) {
+            int t = hs[b];
+            hs[b] = hs[b - 1];
+            hs[b - 1] = t;
+        }
+    int med = hs[nh / 2];
+    for (size_t i = 0; i < p->n; i++) {
+        const fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER || (int)i == iname || l->conf < 0.6f || l->letters < 3) continue;
+        if (ocr_fld_count_words(l->t) > 6 || ocr_fld_title_words(l->t) || ocr_fld_not_name_words(l->t)) continue;
+        if (10 * l->h < 13 * med) continue;
+        if (best < 0 || l->h > p->l[best].h) best = (int)i;
+    }
+    /* the name's own line is often the largest on a person's card: the brand
+     * must be larger than the name to be taken for the company */
+    if (best >= 0 && iname >= 0 && p->l[best].h <= p->l[iname].h) return -1;
+    return best;
 }
 
 static void pick_name_company(fld_state_t *p, int maxh) {
@@ -159,13 +274,22 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         if (l->kind != FLD_OTHER) continue;
         double cm = ocr_fld_company_marks(l->t) ? 1.0 : 0;
         double dm = domain_match(l->t, p->stem);
-        int ns = name_shape(l->t);
+        int ncaps = 0, ninit = 0;
+        int ns = name_shape_ex(l->t, &ncaps, &ninit);
+        /* a line all in capitals is a name only when the e-mail or an
+         * initial says so ("R. OLIVEIRA"), and capitals read poorly are a
+         * logo's debris ("Wer NOR") */
+        if (ns && ncaps + ninit == ns && !ninit && local_match(l->t, p->local) <= 0) ns = 0;
+        if (ns && ncaps && l->conf < 0.6f) ns = 0;
         double size = line_size(l, maxh);
         double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t)
                        : 0;
+        if (l->conf < 0.5f) sn -= 1.0; /* a name read this poorly is more likely a logo */
+        if (ns) sn -= 2.0 * ocr_fld_not_name_words(l->t); /* a department, a tagline */
         if (ns == 2) sn += 0.3;
         double sc = company_score(cm, dm, size, ns ? 0.3 : 0, ocr_fld_title_words(l->t));
         if (ocr_fld_count_words(l->t) > 6) sc -= 1;
+        if (line_digits(l->t) >= 6) sc -= 2; /* a number's debris, not a name */
         if (sn > bestn) {
             bestn = sn;
             iname = (int)i;
@@ -190,6 +314,7 @@ static void pick_name_company(fld_state_t *p, int maxh) {
             }
         }
     }
+    if (icomp < 0) icomp = dominant_line(p, iname);
     if (iname >= 0) p->l[iname].kind = FLD_NAME;
     if (icomp >= 0) p->l[icomp].kind = FLD_COMPANY;
     p->iname = iname;
@@ -308,6 +433,49 @@ void ocr_fld_cross_check(fld_state_t *p) {
 
 /* ------------------------------------------------ output */
 
+/* The one word in capitals of a mixed-case name is the family name,
+ * wherever it stands ("TANAKA Hiroshi", "NGUYEN Van An", "Jean DUPONT"). */
+static void caps_family(const char *name, char *given, size_t gn, char *family, size_t fn) {
+    const char *fam = NULL;
+    size_t fl = 0;
+    int ncaps = 0, nwords = 0;
+    for (const char *w = name; *w;) {
+        while (*w == ' ') w++;
+        if (!*w) break;
+        size_t wl = strcspn(w, " ");
+        int letters = 0, uppers = 0;
+        for (const char *q = w; q < w + wl;) {
+            unsigned c = fmt_u8_next(&q);
+            letters += fmt_u8_is_letter(c) != 0;
+            uppers += fmt_u8_is_upper(c) != 0;
+        }
+        nwords++;
+        if (letters >= 2 && uppers == letters) {
+            ncaps++;
+            fam = w;
+            fl = wl;
+        }
+        w += wl;
+    }
+    if (ncaps != 1 || nwords < 2) return;
+    char g[256] = "";
+    size_t gl = 0;
+    for (const char *w = name; *w;) {
+        while (*w == ' ') w++;
+        if (!*w) break;
+        size_t wl = strcspn(w, " ");
+        if (w != fam && gl + wl + 2 < sizeof g) {
+            if (gl) g[gl++] = ' ';
+            memcpy(g + gl, w, wl);
+            gl += wl;
+            g[gl] = '\0';
+        }
+        w += wl;
+    }
+    snprintf(given, gn, "%s", g);
+    snprintf(family, fn, "%.*s", (int)fl, fam);
+}
+
 void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     char name[512] = "", given[256] = "", family[256] = "";
     double cname = 0;
@@ -317,10 +485,18 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         cname = p->l[p->iname].conf;
         if (local_match(name, p->local) > 0) cname = cname + (1 - cname) * 0.5;
         char *sp = strrchr(name, ' ');
+        /* the particles before the last name belong to it: "van der Berg" */
+        while (sp && sp > name) {
+            char *b = sp - 1;
+            while (b > name && b[-1] != ' ') b--;
+            if (b == name || !name_particle(b, (size_t)(sp - b))) break;
+            sp = b - 1;
+        }
         if (sp) {
             snprintf(given, sizeof given, "%.*s", (int)(sp - name), name);
             snprintf(family, sizeof family, "%s", sp + 1);
         }
+        caps_family(name, given, sizeof given, family, sizeof family);
     }
     ocr_fld_set_field(o, conf, "name", name, cname);
     json_object_set_new(o, "given_name", json_string(given));

@@ -7,6 +7,7 @@
  * through libphonenumber (firmware/formats/phone.h). */
 #include "ocr/fields_internal.h"
 
+#include "ocr/address.h"
 #include "firmware/core/err.h"
 #include "firmware/formats/phone.h"
 #include "firmware/formats/utf8.h"
@@ -17,11 +18,15 @@
 #include <strings.h>
 
 static const char *const LBL_MOBILE[] = {"m", "mob", "mobile", "mobil", "cell", "cellular", "handy", "portable", "port",
-                                         "gsm", "м", "моб", "мобильный", "мобильный телефон", "сот", "сотовый", NULL};
+                                         "gsm", "cel", "celular", "movil", "móvil", "móvel", "movel", "whatsapp", "wa",
+                                         "hp", "handphone", "nextel", "mobiel", "cellulare", "tm", "м", "моб",
+                                         "мобильный", "мобильный телефон", "сот", "сотовый", NULL};
 static const char *const LBL_FAX[] = {"f", "fax", "telefax", "télécopie", "telecopie", "факс", "ф", NULL};
 static const char *const LBL_WORK[] = {"t", "tel", "tél", "phone", "telephone", "téléphone", "telefon", "office", "o",
-                                       "p", "ph", "direct", "work", "büro", "fon", "тел", "т", "телефон", "раб", "w",
-                                       "bureau", "fixe", "standard", NULL};
+                                       "p", "ph", "direct", "work", "büro", "fon", "fone", "telefone", "teléfono",
+                                       "telefono", "tlf", "tfno", "fixo", "pabx", "tels", "fones", "contato",
+                                       "contacto", "tel.", "telp", "dd", "hotline", "тел", "т", "телефон", "раб",
+                                       "w", "bureau", "fixe", "standard", NULL};
 
 /* Type of the label word(s) just before a number. */
 static const char *label_type(const char *before) {
@@ -90,6 +95,16 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
             if (!d && digitish(c) && j > i && j + 1 < n && isdigit((unsigned char)s[j + 1]) &&
                 (isdigit((unsigned char)s[j - 1]) || (s[j - 1] == ' ' && j >= 2 && isdigit((unsigned char)s[j - 2]))))
                 d = digitish(c);
+            if (!d && c >= 0xC0 && j > i && isdigit((unsigned char)s[j - 1])) {
+                /* one non-ASCII mark between digits ("11°3241-0322") is a separator */
+                size_t k = j + 1;
+                while (k < n && ((unsigned char)s[k] & 0xC0) == 0x80) k++;
+                if (k < n && isdigit((unsigned char)s[k])) {
+                    ns->digits[o++] = ' ';
+                    j = k;
+                    continue;
+                }
+            }
             if (d) {
                 ns->digits[o++] = (char)d;
                 nd++;
@@ -97,6 +112,8 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
                 ns->digits[o++] = '(';
             } else if (c == '}' || c == ']') {
                 ns->digits[o++] = ')';
+            } else if (c == '/' && j > i && (s[j - 1] == ' ' || s[j + 1] == ' ')) {
+                break; /* "11 2082-2399 / 2646-6123": two numbers (040/7441031 is one) */
             } else if (strchr("+()-./ ", c)) {
                 /* a space followed by a letter ends the number */
                 if (c == ' ' && j + 1 < n && isalpha((unsigned char)s[j + 1]) && !digitish((unsigned char)s[j + 1])) break;
@@ -126,8 +143,84 @@ static int parse_phone_regions(fld_state_t *p, const char *num, const char *fall
     return 0;
 }
 
-/* Phones of one line; returns how many were found. */
-static int line_phones(fld_state_t *p, fld_line_t *l, const char *fallback) {
+/* A number that plainly is one but fails the metadata's validity (an old
+ * 8-digit Brazilian mobile, a new range): labelled or printed with its area
+ * code in brackets, and of a possible length in the card's first region. */
+static int parse_phone_possible(fld_state_t *p, const numspan_t *ns, int labelled, const char *fallback, char *e164) {
+    if (!labelled && !strchr(ns->digits, '(')) return 0;
+    if (ns->ndigits < 10 && ns->digits[0] != '+') return 0; /* a national number with its area code */
+    const char *r = p->nregions ? p->regions[0] : fallback;
+    return r && fmt_phone_parse_possible(ns->digits, r, e164, 24, NULL) == GR_OK;
+}
+
+/* A local number printed without its area code ("2294-9484" beside
+ * "(11) 99679-9468"): the numbers of one card share the area code of the
+ * first number that has one. */
+static int parse_phone_local(fld_state_t *p, const numspan_t *ns, const char *fallback, char *e164,
+                             fmt_phone_kind_t *kind) {
+    if (!p->area[0] || ns->digits[0] == '+' || ns->digits[0] == '(' || ns->ndigits < 7 || ns->ndigits > 9) return 0;
+    char num[96];
+    snprintf(num, sizeof num, "%s %s", p->area, ns->digits);
+    const char *r = p->area_region;
+    (void)fallback;
+    return fmt_phone_parse(num, r, e164, 24, kind) == GR_OK;
+}
+
+/* Country names as printed in a block's label or address ("Singapore
+ * Branch", "Lyon, France", "Tokyo, Japan"): English and native names of
+ * the countries business cards come from most, and city states. */
+static const struct {
+    const char *name, *cc;
+} COUNTRIES[] = {
+    {"usa", "US"}, {"u.s.a.", "US"}, {"united states", "US"}, {"canada", "CA"}, {"mexico", "MX"}, {"méxico", "MX"},
+    {"brazil", "BR"}, {"brasil", "BR"}, {"argentina", "AR"}, {"chile", "CL"}, {"colombia", "CO"}, {"peru", "PE"},
+    {"perú", "PE"}, {"united kingdom", "GB"}, {"england", "GB"}, {"scotland", "GB"}, {"ireland", "IE"},
+    {"france", "FR"}, {"belgium", "BE"}, {"belgique", "BE"}, {"belgië", "BE"}, {"netherlands", "NL"},
+    {"nederland", "NL"}, {"luxembourg", "LU"}, {"germany", "DE"}, {"deutschland", "DE"}, {"austria", "AT"},
+    {"österreich", "AT"}, {"switzerland", "CH"}, {"schweiz", "CH"}, {"suisse", "CH"}, {"italy", "IT"},
+    {"italia", "IT"}, {"spain", "ES"}, {"españa", "ES"}, {"portugal", "PT"}, {"denmark", "DK"}, {"danmark", "DK"},
+    {"sweden", "SE"}, {"sverige", "SE"}, {"norway", "NO"}, {"norge", "NO"}, {"finland", "FI"}, {"suomi", "FI"},
+    {"poland", "PL"}, {"polska", "PL"}, {"czech republic", "CZ"}, {"czechia", "CZ"}, {"hungary", "HU"},
+    {"romania", "RO"}, {"greece", "GR"}, {"turkey", "TR"}, {"türkiye", "TR"}, {"israel", "IL"}, {"uae", "AE"},
+    {"dubai", "AE"}, {"saudi arabia", "SA"}, {"qatar", "QA"}, {"egypt", "EG"}, {"south africa", "ZA"},
+    {"nigeria", "NG"}, {"kenya", "KE"}, {"india", "IN"}, {"pakistan", "PK"}, {"bangladesh", "BD"},
+    {"sri lanka", "LK"}, {"singapore", "SG"}, {"malaysia", "MY"}, {"indonesia", "ID"}, {"thailand", "TH"},
+    {"vietnam", "VN"}, {"viet nam", "VN"}, {"philippines", "PH"}, {"china", "CN"}, {"p.r. china", "CN"},
+    {"hong kong", "HK"}, {"taiwan", "TW"}, {"korea", "KR"}, {"japan", "JP"}, {"australia", "AU"},
+    {"new zealand", "NZ"}, {"russia", "RU"}, {"ukraine", "UA"}, {"kazakhstan", "KZ"}};
+
+/* The country a line names (a whole word or words, any case), or NULL. */
+static const char *named_country(const char *t) {
+    char low[512];
+    ocr_fld_lower(t, strlen(t), low, sizeof low);
+    for (size_t i = 0; i < sizeof COUNTRIES / sizeof *COUNTRIES; i++) {
+        size_t n = strlen(COUNTRIES[i].name);
+        for (const char *q = strstr(low, COUNTRIES[i].name); q; q = strstr(q + 1, COUNTRIES[i].name)) {
+            int before = q == low || !isalpha((unsigned char)q[-1]);
+            int after = !isalpha((unsigned char)q[n]) && (unsigned char)q[n] < 0x80;
+            if (before && after) return COUNTRIES[i].cc;
+        }
+    }
+    return NULL;
+}
+
+/* The country of a number's own block: a country its line or the two
+ * lines above it in the same column name ("Singapore Branch" / "Tel 6123
+ * 4567"), or NULL. Blocks of one card can be in different countries. */
+static const char *block_country(const fld_state_t *p, int idx) {
+    for (int k = 0, i = idx; k < 3 && i >= 0; k++, i = ocr_fld_above(p, i)) {
+        const char *cc = named_country(p->l[i].t);
+        if (cc && fmt_phone_region_known(cc)) return cc;
+        if (k > 0 && p->l[i].kind == FLD_PHONE) break; /* the block above has numbers of its own */
+    }
+    return NULL;
+}
+
+/* Phones of one line; returns how many were found. The first pass takes
+ * valid numbers only; the second (second = 1) the local and possible ones,
+ * once the card's area code is known. */
+static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallback, int second) {
+    const char *block = block_country(p, idx);
     size_t pos = 0;
     numspan_t ns;
     int found = 0;
@@ -144,15 +237,30 @@ static int line_phones(fld_state_t *p, fld_line_t *l, const char *fallback) {
         /* "89333 Dinslaken": a short number followed by a word and with no
          * label is a postcode, not a phone */
         if (!type && ns.ndigits < 8 && ns.digits[0] != '+') continue;
-        if (!parse_phone_regions(p, ns.digits, fallback, e164, &kind)) {
+        float conf = l->conf;
+        if (block && ns.digits[0] != '+' && fmt_phone_parse(ns.digits, block, e164, sizeof e164, &kind) == GR_OK) {
+            if (second) continue; /* found in the first pass */
+        } else if (!parse_phone_regions(p, ns.digits, fallback, e164, &kind)) {
             /* an icon read as a digit in front: "0 (641) 521-7547" */
             const char *rest = ns.digits;
             if (isdigit((unsigned char)rest[0]) && rest[1] == ' ' && rest[2] == '(') rest += 2;
-            else continue;
-            if (!parse_phone_regions(p, rest, fallback, e164, &kind)) continue;
+            if (rest != ns.digits && parse_phone_regions(p, rest, fallback, e164, &kind)) {
+                /* found */
+            } else if (second && parse_phone_local(p, &ns, fallback, e164, &kind)) {
+                conf *= 0.8f; /* the area code is inferred */
+            } else if (second && parse_phone_possible(p, &ns, type != NULL, fallback, e164)) {
+                conf *= 0.7f; /* possible, not valid */
+            } else {
+                continue;
+            }
+        } else if (second) {
+            continue; /* found in the first pass */
+        }
+        if (!p->area[0] && fmt_phone_area_code(e164, p->area, sizeof p->area) == GR_OK) {
+            if (fmt_phone_region(e164, p->area_region, sizeof p->area_region) != GR_OK) p->area[0] = '\0';
         }
         if (!type) type = kind == FMT_PHONE_MOBILE ? "mobile" : "work";
-        found += add_phone(p, e164, type, l->conf);
+        found += add_phone(p, e164, type, conf);
     }
     return found;
 }
@@ -190,16 +298,60 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
             fmt_phone_parse(ns.digits, "ZZ", e164, sizeof e164, NULL) == GR_OK && fmt_phone_region(e164, cc, sizeof cc) == GR_OK)
             add_region(p, cc);
     }
+    /* the address's country when its shape is unambiguous (US "TX 76247",
+     * UK "WC2B 6UN", Russian six-digit code), before the board's region */
+    for (size_t i = 0; i < p->n && p->nregions < FLD_MAX_REGIONS; i++) {
+        const fld_line_t *l = &p->l[i];
+        if (l->kind == FLD_EMAIL || l->kind == FLD_WEB || strchr(l->t, '@')) continue;
+        ocr_address_parts_t ap;
+        ocr_address_split(l->t, NULL, &ap);
+        if (strlen(ap.country) == 2 && ap.postal_code[0] && fmt_phone_region_known(ap.country)) add_region(p, ap.country);
+    }
     return region && fmt_phone_region_known(region) ? region : NULL;
 }
 
-void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
-    for (size_t i = 0; i < p->n; i++) {
-        fld_line_t *l = &p->l[i];
-        if (l->kind == FLD_EMAIL || l->kind == FLD_WEB || l->kind == FLD_SOCIAL) continue;
-        if (line_phones(p, l, fallback) > 0) {
-            l->kind = FLD_PHONE;
-            l->contact = 1;
+/* The number part of an e-mail/web line ("Cel.: 11 99884-8929 e-mail:
+ * guina@..."): the line without its words that hold '@', "www" or a dotted
+ * host, into out. 1 when some digits are left. */
+static int contact_line_rest(const char *t, char *out, size_t n) {
+    size_t o = 0;
+    int digits = 0;
+    const char *p = t;
+    while (*p && o + 1 < n) {
+        size_t k = strcspn(p, " ");
+        int drop = memchr(p, '@', k) != NULL || (k >= 3 && !strncasecmp(p, "www", 3));
+        for (size_t q = 0; !drop && q + 2 < k; q++)
+            if (p[q] == ':' && p[q + 1] == '/' && p[q + 2] == '/') drop = 1;
+        for (size_t q = 1; !drop && q + 1 < k; q++)
+            if (p[q] == '.' && isalpha((unsigned char)p[q - 1]) && isalpha((unsigned char)p[q + 1])) drop = 1;
+        for (size_t q = 0; q < k && o + 1 < n; q++) {
+            out[o++] = drop ? ' ' : p[q];
+            digits += !drop && isdigit((unsigned char)p[q]);
         }
+        p += k;
+        while (*p == ' ' && o + 1 < n) out[o++] = *p++;
     }
+    out[o] = '\0';
+    return digits >= 6;
+}
+
+void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
+    for (int second = 0; second < 2; second++)
+        for (size_t i = 0; i < p->n; i++) {
+            fld_line_t *l = &p->l[i];
+            if (l->kind == FLD_SOCIAL) continue;
+            if (l->kind == FLD_EMAIL || l->kind == FLD_WEB) {
+                /* a number printed on the same line as the e-mail */
+                char rest[512];
+                if (!contact_line_rest(l->t, rest, sizeof rest)) continue;
+                fld_line_t tmp = *l;
+                tmp.t = rest;
+                line_phones(p, &tmp, (int)i, fallback, second);
+                continue;
+            }
+            if (line_phones(p, l, (int)i, fallback, second) > 0) {
+                l->kind = FLD_PHONE;
+                l->contact = 1;
+            }
+        }
 }

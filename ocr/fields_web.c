@@ -8,6 +8,7 @@
  * stages use (TLD country, host, registrable label and its repair). */
 #include "ocr/fields_internal.h"
 
+#include "firmware/formats/phone.h"
 #include "firmware/formats/utf8.h"
 
 #include <ctype.h>
@@ -21,18 +22,24 @@
 static int is_word_char(int c) { return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 
 const char *ocr_fld_tld_region(const char *domain) {
-    static const struct { const char *tld, *cc; } map[] = {
-        {".co.uk", "GB"}, {".uk", "GB"}, {".de", "DE"}, {".fr", "FR"}, {".ru", "RU"}, {".at", "AT"},
-        {".ch", "CH"},    {".it", "IT"}, {".es", "ES"}, {".nl", "NL"}, {".be", "BE"}, {".pl", "PL"},
-        {".ca", "CA"},    {".au", "AU"}, {".us", "US"}, {".ie", "IE"}, {".by", "BY"}, {".kz", "KZ"},
-        {".ua", "UA"},    {".lu", "LU"}, {".se", "SE"}, {".dk", "DK"}, {".no", "NO"}, {".fi", "FI"},
-        {".pt", "PT"},    {".cz", "CZ"}};
-    size_t n = strlen(domain);
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
-        size_t k = strlen(map[i].tld);
-        if (n > k && !strcasecmp(domain + n - k, map[i].tld)) return map[i].cc;
-    }
-    return NULL;
+    /* Every two-letter TLD is a country's (ISO 3166 alpha-2), except .uk
+     * (GB) and the country TLDs sold worldwide as generic names, which say
+     * nothing about where the card is from. */
+    static const char *const VANITY[] = {"io", "co", "tv", "me", "ai", "ly", "fm", "am", "to", "cc", "ws", "gg",
+                                         "sh", "ac", "im", "is", "la", "nu", "tk", "vc", "xyz", "eu", "app", NULL};
+    static _Thread_local char cc[3];
+    if (!domain) return NULL;
+    const char *dot = strrchr(domain, '.');
+    if (!dot || strlen(dot + 1) != 2) return NULL;
+    const char *t = dot + 1;
+    if (!isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) return NULL;
+    if (!strcasecmp(t, "uk")) return "GB";
+    for (int i = 0; VANITY[i]; i++)
+        if (!strcasecmp(t, VANITY[i])) return NULL;
+    cc[0] = (char)toupper((unsigned char)t[0]);
+    cc[1] = (char)toupper((unsigned char)t[1]);
+    cc[2] = '\0';
+    return fmt_phone_region_known(cc) ? cc : NULL;
 }
 
 /* A host name: letters, digits, dots and dashes, ending in a 2-12 letter TLD. */
@@ -93,6 +100,12 @@ static int find_email(const char *a, char *out, size_t outlen, int *social) {
         if (*q == '|') *q = 'l'; /* the name check below may turn it into the right letter */
     char *r = A + 1;
     while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
+    /* "bol.com:br": a colon read for the dot before a country TLD */
+    if (*r == ':' && r > A + 1 && isalpha((unsigned char)r[-1]) && isalpha((unsigned char)r[1]) &&
+        isalpha((unsigned char)r[2]) && !isalnum((unsigned char)r[3]) && memchr(A + 1, '.', (size_t)(r - A - 1))) {
+        *r = '.';
+        while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
+    }
     /* "domain co.uk": a space where a dot was */
     if (*r == ' ' && tld_fragment(r + 1 + strspn(r + 1, "."))) {
         *r = '.';
@@ -140,19 +153,27 @@ static int find_email(const char *a, char *out, size_t outlen, int *social) {
     return 1;
 }
 
-/* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk".
- * Sets *off and *len within host; 0 when there is none. */
-static int host_stem(const char *host, size_t *off, size_t *len) {
+/* Second-level labels under which country TLDs register names:
+ * lyonsbaker.co.uk, beltis.com.br, sansan.co.jp, 8tabeliao.not.br. */
+static int public_sld(const char *l, size_t n) {
+    static const char *const SLD[] = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go", "gob", "mil",
+                                      "ltd", "plc", "biz", "nom", "adv", "eng", "not", "art", "med", "ind", "firm",
+                                      "gen", "info", "in", "ltda", NULL};
+    for (int i = 0; SLD[i]; i++)
+        if (strlen(SLD[i]) == n && !strncmp(l, SLD[i], n)) return 1;
+    return 0;
+}
+
+int ocr_fld_host_stem(const char *host, size_t *off, size_t *len) {
     const char *end = host + strlen(host);
     const char *last = strrchr(host, '.');
     if (!last || last == host) return 0;
     const char *e = last;
-    /* two-level public suffixes: co.uk, com.au, org.uk ... */
+    /* two-level public suffixes: co.uk, com.au, com.br, co.jp ... */
     const char *prev = e - 1;
-    while (prev > host && *prev != '.') prev--;
-    if (*prev == '.' && (e - prev - 1 == 2 || e - prev - 1 == 3) && end - last - 1 == 2 &&
-        (!strncmp(prev + 1, "co", 2) || !strncmp(prev + 1, "com", 3) || !strncmp(prev + 1, "org", 3) ||
-         !strncmp(prev + 1, "ac", 2) || !strncmp(prev + 1, "gov", 3)))
+    while (prev > host && *prev != '.' && *prev != '@') prev--;
+    if ((*prev == '.' || *prev == '@') && end - last - 1 == 2 && public_sld(prev + 1, (size_t)(e - prev - 1)) &&
+        *prev == '.')
         e = prev;
     const char *b = e - 1;
     while (b > host && b[-1] != '.' && b[-1] != '/' && b[-1] != '@') b--;
@@ -242,7 +263,7 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                 }
                 size_t so, sl;
                 int www = ocr_fld_ci_starts(host, "www.");
-                if (!host_stem(host, &so, &sl) || (www && so != 4) || tld_fragment(host)) {
+                if (!ocr_fld_host_stem(host, &so, &sl) || (www && so != 4) || tld_fragment(host)) {
                     p = e;
                     continue;
                 }
@@ -311,7 +332,7 @@ int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
     char h[256];
     snprintf(h, sizeof h, "%.*s", (int)strcspn(host, "/"), host);
     size_t off, len;
-    if (!host_stem(h, &off, &len) || len < 6) return 0;
+    if (!ocr_fld_host_stem(h, &off, &len) || len < 6) return 0;
     /* compare without hyphens ("bernard-consell" ~ "bernardconseil") */
     char bare[128], fixed[128];
     size_t bl = 0;

@@ -48,20 +48,31 @@ static int has_ci(const char *s, const char *w) {
     return 0;
 }
 
-/* German/French cues in the text of a Latin card: "deu", "fra" or NULL. */
+/* German/French/Portuguese/Spanish cues in the text of a Latin card:
+ * "deu", "fra", "por", "spa" or NULL. */
 static const char *latin_language(const ocr_lines_t *ls) {
     static const char *const de[] = {".de", "+49", "gmbh", "telefon", "straße", "strasse", "str.", "mobil:", "handy",
                                      "e-mail:", "weg ", "platz ", "allee ", "ring ", " kg", " ag", "fax:", NULL};
     static const char *const fr[] = {".fr", "+33", "tél", "courriel", "portable", "rue ", "boulevard", "avenue ",
                                      "chemin", "sarl", "s.a.r.l", " sas", "allée", "cedex", "fax :", "tél :", NULL};
-    int nd = 0, nf = 0;
+    static const char *const pt[] = {".br", "+55", "ltda", "rua ", "av. ", "cep", "são ", "ção", "ções", "fone",
+                                     "cel.", "celular", "bairro", "jd. ", "telefone", "contato", "ã", "õ", NULL};
+    static const char *const es[] = {".es", ".mx", ".ar", ".cl", "+34", "+52", "+54", "calle", "teléfono", "móvil",
+                                     "s.l.", "ñ", "avda", "c/ ", "ción", "correo", NULL};
+    int nd = 0, nf = 0, np = 0, ne = 0;
     for (size_t i = 0; i < ls->n; i++) {
         for (int k = 0; de[k]; k++) nd += has_ci(ls->v[i].text, de[k]);
         for (int k = 0; fr[k]; k++) nf += has_ci(ls->v[i].text, fr[k]);
+        for (int k = 0; pt[k]; k++) np += has_ci(ls->v[i].text, pt[k]);
+        for (int k = 0; es[k]; k++) ne += has_ci(ls->v[i].text, es[k]);
     }
-    if (nd >= 2 && nd > nf) return "deu";
-    if (nf >= 2 && nf > nd) return "fra";
-    return NULL;
+    int best = nd > nf ? nd : nf;
+    if (np > best) best = np;
+    if (ne > best) best = ne;
+    if (best < 2) return NULL;
+    /* a unique winner only */
+    if ((nd == best) + (nf == best) + (np == best) + (ne == best) > 1) return NULL;
+    return nd == best ? "deu" : nf == best ? "fra" : np == best ? "por" : "spa";
 }
 
 /* Lines whose content is Latin by nature (e-mail, URL) even on a Cyrillic
@@ -396,6 +407,31 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
             ocr_lines_free(&alt);
             if (ocr_gray_rotate(g, 2) != GR_OK) return GR_ERR_NOMEM;
         }
+    }
+    /* still poor: a portrait card OSD could not turn (sparse text, a big
+     * logo): try a quarter turn each way */
+    if (conf < 0.6f && lines->n > 0) {
+        int best_turn = 0;
+        for (int k = 0; k < 2; k++) {
+            /* first +1 quarter turn, then +2 more (= -1 from the start) */
+            if (ocr_gray_rotate(g, k == 0 ? 1 : 2) != GR_OK) return GR_ERR_NOMEM;
+            ocr_lines_t alt = {0};
+            float aconf = 0;
+            int arc = ocr_tess_read(t, primary, g, PSM_SPARSE, deadline, &alt, &aconf);
+            LOG_D("orientation retry: conf %.2f -> %.2f at %d quarter turn(s)", conf, aconf, k == 0 ? 1 : 3);
+            if (arc == GR_OK && aconf > conf + 0.1f) {
+                ocr_lines_free(lines);
+                *lines = alt;
+                conf = aconf;
+                best_turn = k == 0 ? 1 : 3;
+            } else {
+                ocr_lines_free(&alt);
+            }
+        }
+        /* g is at +3 now: turn it to the best orientation (+1, +3 or 0) */
+        int back = ((best_turn - 3) % 4 + 4) % 4;
+        if (back && ocr_gray_rotate(g, back) != GR_OK) return GR_ERR_NOMEM;
+        info->quarter_turns = (info->quarter_turns + best_turn) % 4;
     }
     /* OSD sometimes calls Latin print Cyrillic, and the Russian model then
      * reads it with fair confidence: check the three longest lines with eng */

@@ -16,6 +16,7 @@
 #include "web/media.h"
 #include "firmware/core/log.h"
 #include "ocr/ocr.h"
+#include "ocr/fields.h"
 #include "crm/scans.h"
 #include "vision/vision.h"
 
@@ -188,13 +189,20 @@ void web_media_scan(web_req_t *r) {
         json_decref(cards);
         return;
     }
+    /* What people corrected on earlier cards of the same company (its
+     * domain or phone block) is read right on this one (ocr/fields.h). */
+    json_t *scans = NULL, *hints = NULL;
+    if (crm_scan_corrected(st, 500, &scans) == GR_OK) hints = ocr_fields_hints_from_scans(scans);
+    json_decref(scans);
     size_t i;
     json_t *card;
     json_array_foreach(cards, i, card) {
+        if (hints && json_is_object(card)) ocr_fields_apply_hints(card, hints);
         json_t *dups = NULL;
         if (json_is_object(card) && crm_contact_duplicates(st, card, 0, &dups) == GR_OK)
             json_object_set_new(card, "duplicates", dups);
     }
+    json_decref(hints);
     char token[33];
     keep_image(m, img, len, token);
     web_reply_json(r, 200, json_pack("{s:o, s:s}", "cards", cards, "image_token", token));

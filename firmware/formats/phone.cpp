@@ -49,6 +49,47 @@ extern "C" int fmt_phone_parse(const char *text, const char *region, char *e164,
     }
 }
 
+extern "C" int fmt_phone_parse_possible(const char *text, const char *region, char *e164, size_t e164len,
+                                        fmt_phone_kind_t *kind) {
+    int rc = fmt_phone_parse(text, region, e164, e164len, kind);
+    if (rc != GR_ERR_FORMAT) return rc;
+    char reg[3] = "ZZ";
+    if (region && strlen(region) == 2) upper2(region, reg);
+    try {
+        const PhoneNumberUtil *u = PhoneNumberUtil::GetInstance();
+        PhoneNumber n;
+        if (u->Parse(std::string(text), std::string(reg), &n) != PhoneNumberUtil::NO_PARSING_ERROR) return GR_ERR_FORMAT;
+        if (u->IsPossibleNumberWithReason(n) != PhoneNumberUtil::IS_POSSIBLE) return GR_ERR_FORMAT;
+        std::string out;
+        u->Format(n, PhoneNumberUtil::E164, &out);
+        if (out.size() + 1 > e164len) return GR_ERR_FORMAT;
+        memcpy(e164, out.c_str(), out.size() + 1);
+        if (kind) *kind = FMT_PHONE_UNKNOWN;
+        return GR_OK;
+    } catch (...) {
+        return GR_ERR_FORMAT;
+    }
+}
+
+extern "C" int fmt_phone_area_code(const char *e164, char *out, size_t outlen) {
+    if (!e164 || !out || outlen < 8) return GR_ERR_INVAL;
+    try {
+        const PhoneNumberUtil *u = PhoneNumberUtil::GetInstance();
+        PhoneNumber n;
+        if (u->Parse(std::string(e164), "ZZ", &n) != PhoneNumberUtil::NO_PARSING_ERROR || !u->IsValidNumber(n))
+            return GR_ERR_NOTFOUND;
+        int len = u->GetLengthOfNationalDestinationCode(n);
+        std::string nsn;
+        u->GetNationalSignificantNumber(n, &nsn);
+        if (len <= 0 || (size_t)len >= outlen || (size_t)len >= nsn.size()) return GR_ERR_NOTFOUND;
+        memcpy(out, nsn.c_str(), (size_t)len);
+        out[len] = '\0';
+        return GR_OK;
+    } catch (...) {
+        return GR_ERR_NOTFOUND;
+    }
+}
+
 extern "C" int fmt_phone_region(const char *e164, char *cc, size_t cclen) {
     if (!e164 || !cc || cclen < 3) return GR_ERR_INVAL;
     try {

@@ -25,6 +25,19 @@ typedef enum {
  * GR_ERR_INVAL on bad arguments. */
 int fmt_phone_parse(const char *text, const char *region, char *e164, size_t e164len, fmt_phone_kind_t *kind);
 
+/* As fmt_phone_parse, but accepts a number that only has a possible length
+ * for region (libphonenumber's IsPossibleNumber) and is not valid by its
+ * metadata: numbering plans change (Brazil's old 8-digit mobiles, new
+ * ranges), and a number printed behind a phone label is still that number.
+ * *kind is FMT_PHONE_UNKNOWN for such numbers. Same errors. */
+int fmt_phone_parse_possible(const char *text, const char *region, char *e164, size_t e164len,
+                             fmt_phone_kind_t *kind);
+
+/* The national destination (area) code of a valid E.164 number into out
+ * (>= 8 bytes): "11" for +551122949484. GR_ERR_NOTFOUND when the number
+ * has none. */
+int fmt_phone_area_code(const char *e164, char *out, size_t outlen);
+
 /* The region (ISO alpha-2) a valid E.164 number belongs to, into cc (>= 3
  * bytes). GR_ERR_NOTFOUND when unknown. */
 int fmt_phone_region(const char *e164, char *cc, size_t cclen);

@@ -2,7 +2,7 @@
  * and QR bytes from the outside; whatever they get, they must return a
  * contact that serialises (valid UTF-8 JSON) and never crash. The joining
  * of split contact lines and the vote between readings run on the same
- * lines. */
+ * lines, and so do the hints learned from a correction of the parsed card. */
 #include "ocr/fields.h"
 #include "ocr/qr.h"
 #include "ocr/scan.h"
@@ -40,6 +40,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (joins < 0 || ls.n + (size_t)joins != before) __builtin_trap();
         json_t *o = ocr_fields_parse(&ls, size && data[0] & 1 ? "DE" : "US");
         if (o) {
+            /* learning from corrections: the card corrected into itself and
+             * applied back (hints from stored scans are outside input too) */
+            json_t *scans = json_pack("[{s:O, s:{s:{s:O, s:s}}}]", "result", o, "corrections", "company", "from",
+                                      json_object_get(o, "company"), "to", "Corrected Co");
+            json_t *hints = scans ? ocr_fields_hints_from_scans(scans) : NULL;
+            if (hints && ocr_fields_apply_hints(o, hints) < 0) __builtin_trap();
+            json_decref(hints);
+            json_decref(scans);
             char *s = json_dumps(o, 0);
             if (!s) __builtin_trap();
             free(s);

@@ -1,0 +1,52 @@
+#!/bin/bash
+# Card reader end to end on real phone photos (tests/data/cards_real, MIT, see
+# its README): `greeter cards scan --region BR` must find the card on the desk,
+# read light text on coloured cards and get the asserted fields right.
+set -u
+bin="${GREETER_BUILD_DIR:-build/dev}/greeter"
+data="${GREETER_TEST_DATA:-tests/data}/cards_real"
+[ -x "$bin" ] || { echo "SKIP: $bin is not built"; exit 77; }
+work=$(mktemp -d /tmp/greeter-ocr-real-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+"$bin" cards scan --region BR "$data"/am04.jpg "$data"/am07.jpg "$data"/am09.jpg "$data"/am21.jpg \
+    >"$work/scan.jsonl" 2>"$work/scan.err" || { echo "FAIL: scan: $(cat "$work/scan.err")"; exit 1; }
+python3 - "$work/scan.jsonl" <<'PY'
+import json, os, sys, unicodedata
+def norm(s): return unicodedata.normalize("NFKC", s or "").casefold().strip()
+got = {}
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    n = os.path.basename(o["image"])[:4]
+    # a photo may show a second, partial card: keep the one with the most fields
+    size = sum(bool(o.get(k)) for k in ("name", "company", "title", "phones", "emails", "websites"))
+    if n not in got or size > got[n][0]: got[n] = (size, o)
+want = {
+    "am04": {"name": "Daniel Carlos", "phones": {"+551120765555", "+5511993740268"},
+             "emails": ["daniel.silva@beltis.com.br"]},
+    "am07": {"name": "Ricardo Nogueira", "has_title": True, "has_phone": "+5511974121100"},
+    "am09": {"name": "José Carlos", "emails": ["brunau@r7.com"], "websites": ["www.brunaubuffet.com.br"],
+             "phones": {"+551199336564"}},
+    "am21": {"name": "Renan Beato", "title": "Gerente de Negócios", "company": "Alerta Security Solutions",
+             "phones": {"+5511991761552", "+551131058655"}, "emails": ["rbeato@alertasecurity.com.br"]},
+}
+bad = 0
+for n, w in want.items():
+    if n not in got:
+        print(f"FAIL: {n}: no card"); bad += 1; continue
+    p = got[n][1]
+    nums = {x["number"] for x in p.get("phones", [])}
+    checks = []
+    for k in ("name", "title", "company"):
+        if k in w: checks.append((k, norm(p.get(k)) == norm(w[k]), p.get(k)))
+    if "phones" in w: checks.append(("phones", nums == w["phones"], sorted(nums)))
+    if "has_phone" in w: checks.append(("phone", w["has_phone"] in nums, sorted(nums)))
+    if "has_title" in w: checks.append(("title", bool(p.get("title")), p.get("title")))
+    for k in ("emails", "websites"):
+        if k in w: checks.append((k, [norm(x) for x in p.get(k, [])] == [norm(x) for x in w[k]], p.get(k)))
+    if not isinstance(p.get("confident"), dict): checks.append(("confident", False, p.get("confident")))
+    for k, ok, g in checks:
+        if not ok:
+            print(f"FAIL: {n} {k}: got {g!r}"); bad += 1
+print(f"{len(want)} real photos, {bad} failures")
+sys.exit(1 if bad else 0)
+PY

@@ -1,0 +1,227 @@
+/* test_ocr_cues.c - the cues the field parser reads a real card by (issue
+ * 13), one test each: legal forms of many countries, a name's shape against
+ * departments, taglines and logo debris (with particles: da, van der), the
+ * company from the dominant type, the country of each number (country TLDs
+ * and their second-level domains, an address of unambiguous shape, the
+ * card's area code, numbers the metadata calls invalid), numbers on an
+ * e-mail's line, and the calibrated "confident" flags. */
+#include "tests/testutil.h"
+
+#include "firmware/core/err.h"
+#include "ocr/fields.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    const char *text;
+    int h; /* line height in pixels; 0 = no box */
+} ln_t;
+
+/* Parse lines (boxes stacked top to bottom when h > 0). */
+static json_t *parse_lines(const ln_t *v, const char *region) {
+    ocr_lines_t ls = {0};
+    int y = 10;
+    for (int i = 0; v[i].text; i++) {
+        int h = v[i].h;
+        assert_int_equal(ocr_lines_add(&ls, v[i].text, 0.93f, h ? 40 : 0, h ? y : 0, h ? 20 * h : 0, h), GR_OK);
+        y += h + 12;
+    }
+    json_t *o = ocr_fields_parse(&ls, region);
+    ocr_lines_free(&ls);
+    assert_non_null(o);
+    return o;
+}
+
+static json_t *parse_text(const char *text, const char *region) {
+    ocr_lines_t ls = {0};
+    assert_int_equal(ocr_lines_from_text(&ls, text, strlen(text)), GR_OK);
+    json_t *o = ocr_fields_parse(&ls, region);
+    ocr_lines_free(&ls);
+    assert_non_null(o);
+    return o;
+}
+
+static const char *str(const json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "(null)";
+}
+
+static int has_phone(const json_t *o, const char *e164) {
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(o, "phones"), i, p) if (!strcmp(str(p, "number"), e164)) return 1;
+    return 0;
+}
+
+static void legal_forms_of_many_countries(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"Ana Souza\nEletronica Adachi Ltda.\nRua Itaquera 3006\n", "Eletronica Adachi Ltda"},
+        {"Anna Lindqvist\nNordvik Sp. z o.o.\n", "Nordvik Sp. z o.o"},
+        {"Tan Wei Ming\nHarbourline Pte Ltd\n", "Harbourline Pte Ltd"},
+        {"Kenji Sato\nMarubeni Trading K.K.\n", "Marubeni Trading K.K"},
+        {"Lucia Perez Garcia\nTalleres Ebro S.L.\n", "Talleres Ebro S.L"},
+        {"Ivo Novak\nKovoprum s.r.o.\n", "Kovoprum s.r.o"},
+        {"Ravi Kumar\nSundaram Textiles Pvt. Ltd.\n", "Sundaram Textiles Pvt. Ltd"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        json_t *o = parse_text(cases[i][0], "US");
+        char got[128];
+        snprintf(got, sizeof got, "%s", str(o, "company"));
+        size_t gl = strlen(got);
+        if (gl && got[gl - 1] == '.') got[gl - 1] = '\0'; /* a final dot may be trimmed or not */
+        if (strcmp(got, cases[i][1])) fail_msg("case %zu: company '%s', want '%s'", i, str(o, "company"), cases[i][1]);
+        json_decref(o);
+    }
+}
+
+static void name_against_department_tagline_and_debris(void **state) {
+    (void)state;
+    /* a department and a tagline are not the name; the person is */
+    json_t *o = parse_text("Sales Department\nQuality You Can Trust\nMaria da Silva\nNordvik AB\n", "SE");
+    assert_string_equal(str(o, "name"), "Maria da Silva");
+    assert_string_equal(str(o, "given_name"), "Maria");
+    assert_string_equal(str(o, "family_name"), "da Silva");
+    json_decref(o);
+    /* no person on the card: neither a department nor a tagline becomes one */
+    o = parse_text("Customer Service Department\nBest Solutions For You\ninfo@nordvik.se\n", "SE");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    /* logo debris read as two short capitalised words */
+    o = parse_text("Ls Ls\nfloricultura e plantas\n", "BR");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    /* family names printed in capitals: the capital word is the family name wherever it stands */
+    o = parse_text("Hiroshi TANAKA\nhtanaka@marubeni.co.jp\n", "JP");
+    assert_string_equal(str(o, "name"), "Hiroshi TANAKA");
+    assert_string_equal(str(o, "family_name"), "TANAKA");
+    json_decref(o);
+    o = parse_text("NGUYEN Van An\nGiam doc\n", "VN");
+    assert_string_equal(str(o, "family_name"), "NGUYEN");
+    assert_string_equal(str(o, "given_name"), "Van An");
+    json_decref(o);
+    /* a line all in capitals is a name with an initial or the e-mail's support, not alone */
+    o = parse_text("R. OLIVEIRA\nAceitamos os cartoes\n", "BR");
+    assert_string_equal(str(o, "name"), "R. OLIVEIRA");
+    json_decref(o);
+    o = parse_text("JOHN SMITH\njohn.smith@acme-tools.com\n", "US");
+    assert_string_equal(str(o, "name"), "JOHN SMITH");
+    json_decref(o);
+    o = parse_text("MADRINHAS E FORMANDAS\nRua Padre Joao, 331\n", "BR");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    /* Dutch particles stay with the family name */
+    o = parse_text("Jan van der Berg\nj.vanderberg@vanleeuwen.nl\n", "NL");
+    assert_string_equal(str(o, "name"), "Jan van der Berg");
+    assert_string_equal(str(o, "family_name"), "van der Berg");
+    json_decref(o);
+}
+
+static void company_from_dominant_type(void **state) {
+    (void)state;
+    /* no legal form, no domain: the line in the largest type is the business */
+    const ln_t shop[] = {{"Tudo e possivel", 30},     {"OPTICA DA JO", 80},  {"oculos e lentes de contato", 30},
+                         {"Av. Itaquera, 2994", 30}, {"(11) 3569-6905", 30}, {NULL, 0}};
+    json_t *o = parse_lines(shop, "BR");
+    assert_string_equal(str(o, "company"), "OPTICA DA JO");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    /* on a person's card the name is the largest: no company is invented */
+    const ln_t person[] = {{"Renan Beato", 60}, {"Gerente de Contas", 30}, {"Rua Boa Vista, 254", 30}, {NULL, 0}};
+    o = parse_lines(person, "BR");
+    assert_string_equal(str(o, "name"), "Renan Beato");
+    assert_string_equal(str(o, "company"), "");
+    json_decref(o);
+}
+
+static void country_of_every_number(void **state) {
+    (void)state;
+    /* the e-mail's country TLD (under a second-level .com.br) beats the board's region */
+    json_t *o = parse_text("Renan Beato\nrbeato@alertasecurity.com.br\nAlerta Security Solutions\nFone (11) 3105-8655\n", "US");
+    assert_true(has_phone(o, "+551131058655"));
+    assert_string_equal(str(o, "company"), "Alerta Security Solutions"); /* matched to the .com.br stem */
+    json_decref(o);
+    /* an unambiguous US address on a BR board */
+    o = parse_text("Daniel Whitton\nCell: 817.228.6401\nJustin, TX 76247\n", "BR");
+    assert_true(has_phone(o, "+18172286401"));
+    json_decref(o);
+    /* a printed country code wins over everything */
+    o = parse_text("Lyon office\nT +44 20 7946 0018\nsales@lumiere.fr\n", "US");
+    assert_true(has_phone(o, "+442079460018"));
+    json_decref(o);
+    /* each block its own country: the branch office's number is Singapore's, the head office's Japan's */
+    o = parse_text("Kenji Sato\nTokyo Head Office\nTel +81 3 3211 5678\nSingapore Branch\nTel 6123 4567\n"
+                   "kenji.sato@marutrade.co.jp\n",
+                   "JP");
+    assert_true(has_phone(o, "+81332115678"));
+    assert_true(has_phone(o, "+6561234567"));
+    json_decref(o);
+    /* a vanity TLD (.io) says nothing: the board's region */
+    o = parse_text("Tel (415) 555-0134\nhello@acme.io\n", "US");
+    assert_true(has_phone(o, "+14155550134"));
+    json_decref(o);
+}
+
+static void local_and_old_numbers(void **state) {
+    (void)state;
+    /* the second number has no area code: it takes the card's */
+    json_t *o = parse_text("Fones 11 2082-2399 / 2646-6123\n", "BR");
+    assert_true(has_phone(o, "+551120822399"));
+    assert_true(has_phone(o, "+551126466123"));
+    json_decref(o);
+    /* an old 8-digit mobile in brackets: kept as printed */
+    o = parse_text("(11) 9933-6564\n", "BR");
+    assert_true(has_phone(o, "+551199336564"));
+    json_decref(o);
+    /* but a bare 8-digit run with no label and no area code anywhere is not guessed */
+    o = parse_text("CEP 01137-000\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
+    json_decref(o);
+}
+
+static void numbers_on_an_email_line(void **state) {
+    (void)state;
+    json_t *o = parse_text("Sao Paulo SP Tel: 11°3241-0322\nCel.: 11 99884-8929 e-mail: guina@8tabeliao.not.br\n"
+                           "E-mail; sonaocasa@bol.com:br\n",
+                           "BR");
+    assert_true(has_phone(o, "+551132410322"));
+    assert_true(has_phone(o, "+5511998848929"));
+    json_t *e = json_object_get(o, "emails");
+    assert_int_equal(json_array_size(e), 2);
+    assert_string_equal(json_string_value(json_array_get(e, 0)), "guina@8tabeliao.not.br");
+    assert_string_equal(json_string_value(json_array_get(e, 1)), "sonaocasa@bol.com.br");
+    json_decref(o);
+}
+
+static void confident_flags(void **state) {
+    (void)state;
+    json_t *o = parse_text("Renan Beato\nrbeato@alertasecurity.com.br\n", "BR");
+    json_t *c = json_object_get(o, "confident");
+    assert_true(json_is_object(c));
+    assert_true(json_is_false(json_object_get(c, "title")));   /* empty: never confident */
+    assert_true(json_is_false(json_object_get(c, "address"))); /* never calibrated to 97 % */
+    assert_true(json_is_boolean(json_object_get(c, "name")));
+    /* a QR code's fields are confident */
+    json_t *qr = json_pack("{s:s, s:[s]}", "company", "Alerta Security Solutions", "emails", "rbeato@alertasecurity.com.br");
+    ocr_fields_merge_qr(o, qr);
+    c = json_object_get(o, "confident");
+    assert_true(json_is_true(json_object_get(c, "company")));
+    assert_true(json_is_true(json_object_get(c, "emails")));
+    json_decref(qr);
+    json_decref(o);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(legal_forms_of_many_countries),
+        cmocka_unit_test(name_against_department_tagline_and_debris),
+        cmocka_unit_test(company_from_dominant_type),
+        cmocka_unit_test(country_of_every_number),
+        cmocka_unit_test(local_and_old_numbers),
+        cmocka_unit_test(numbers_on_an_email_line),
+        cmocka_unit_test(confident_flags),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
