@@ -177,7 +177,8 @@ static int record_visit(void *ctx, const vis_visit_in_t *in, vis_visit_out_t *ou
     }
     /* the visit's face, unless it is one of the templates just kept */
     if (in->face && !(in->n_templates > 0 && in->face == in->templates) &&
-        (rc = insert_template(st, pid, in->face, in->face_quality, "visit", vid, 0)) != GR_OK)
+        (rc = insert_template(st, pid, in->face, in->face_quality, in->face_weak ? CRM_FACE_SOURCE_WEAK : "visit", vid,
+                              0)) != GR_OK)
         goto fail;
     out->visit_id = vid;
     if ((rc = count_visit(st, pid, out)) != GR_OK) goto fail;

@@ -15,6 +15,12 @@
 
 #include <stddef.h>
 
+/* face_templates.source of a visit's evidence face (matchable = 0): "visit"
+ * for a whole face of enrolment size, CRM_FACE_SOURCE_WEAK for one from a
+ * weak sample (vis_visit_in_t.face_weak). "Not this person" makes the first
+ * a template of the right identity, never the second. */
+#define CRM_FACE_SOURCE_WEAK "visit_weak"
+
 /* Fill *out with operations on st (ctx = st). st stays the caller's and
  * must outlive every use of *out; one thread at a time, as st. */
 void crm_face_store_bind(crm_store_t *st, vis_store_t *out);

@@ -4,6 +4,7 @@
 
 #include "crm/activity.h"
 #include "crm/crmutil.h"
+#include "crm/face_store.h"
 #include "crm/privacy.h"
 #include "firmware/core/err.h"
 #include "firmware/formats/descriptor.h"
@@ -328,9 +329,15 @@ int crm_face_not_this(crm_store_t *st, int64_t visit_id, int64_t target, double 
         /* the template of the wrong identity that matched this face goes */
         if ((rc = nearest_template(st, from, visit_id, d, threshold, &removed)) != GR_OK) goto fail;
         if (removed && (rc = crm_exec_ids(st, "DELETE FROM face_templates WHERE id = ?1", removed, 0)) != GR_OK) goto fail;
-        /* the visit's face is the right person's: it recognises them from now on */
-        if ((rc = crm_exec_ids(st, "UPDATE face_templates SET person_id = ?1, matchable = 1 WHERE visit_id = ?2", target,
-                               visit_id)) != GR_OK)
+        /* the visit's face is the right person's: it recognises them from now on,
+         * unless it came from a weak sample (cut by the frame edge, smaller
+         * than vision.min_enrol_px, past the quality gates): the live
+         * pipeline never makes a template of one, so it stays the visit's
+         * evidence only */
+        if ((rc = crm_exec_ids(st,
+                               "UPDATE face_templates SET person_id = ?1, matchable = (source != '" CRM_FACE_SOURCE_WEAK
+                               "') WHERE visit_id = ?2",
+                               target, visit_id)) != GR_OK)
             goto fail;
     }
     static const char *const moves[] = {

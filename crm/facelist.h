@@ -52,8 +52,11 @@ int crm_face_template_delete(crm_store_t *st, int64_t person, int64_t template_i
                              size_t errlen);
 
 /* "Not this person": visit_id goes to identity target (0: a new unknown
- * identity, its id in *out_person). The visit's face moves with it (and
- * recognises target from now on); the template of the wrong identity nearest
+ * identity, its id in *out_person). The visit's face moves with it and
+ * recognises target from now on, unless it came from a weak sample (source
+ * CRM_FACE_SOURCE_WEAK: cut by the frame edge, smaller than
+ * vision.min_enrol_px): that one stays the visit's evidence, never matched,
+ * as the live pipeline never makes a template of it; the template of the wrong identity nearest
  * to that face within threshold (the one that made the false match) is
  * deleted unless it is that identity's last; the pair is remembered in
  * face_distinct. audit_log "face.not_this". */

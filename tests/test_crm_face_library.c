@@ -38,7 +38,7 @@ static void correct_the_library(void **state) {
      * with his face as evidence */
     float bob[FMT_DESC_DIM];
     vec(bob, 0, 1, 0.45);
-    vis_visit_in_t in = {alice, NULL, NULL, 0, 0, 0.3, NULL, "cam0", bob, 0.8f};
+    vis_visit_in_t in = {alice, NULL, NULL, 0, 0, 0.3, NULL, "cam0", bob, 0.8f, 0};
     vis_visit_out_t out;
     assert_int_equal(fs.record_visit(fs.ctx, &in, &out), GR_OK);
     int64_t visit = out.visit_id;
@@ -86,7 +86,7 @@ static void correct_the_library(void **state) {
     int64_t bob2 = 0;
     float b2[FMT_DESC_DIM];
     vec(b2, 0, 1, 0.5);
-    vis_visit_in_t in2 = {0, b2, NULL, 1, 1, 0, NULL, "cam0", NULL, 0};
+    vis_visit_in_t in2 = {0, b2, NULL, 1, 1, 0, NULL, "cam0", NULL, 0, 0};
     assert_int_equal(fs.record_visit(fs.ctx, &in2, &out), GR_OK);
     bob2 = out.person_id;
     assert_int_equal(crm_face_merge(db.st, bob_id, bob2, "anna", err, sizeof err), GR_OK);
@@ -130,9 +130,78 @@ static void correct_the_library(void **state) {
     tc_close(&db);
 }
 
+/* "Not this person" on a visit whose face came from a weak sample (cut by
+ * the frame edge or narrower than vision.min_enrol_px: face_weak): the visit
+ * and its face move, but the face never becomes a template, as the live
+ * pipeline never makes one of a poor sample. A whole face does. */
+static void not_this_keeps_a_poor_face_out(void **state) {
+    (void)state;
+    tc_db_t db;
+    tc_open(&db);
+    vis_store_t fs;
+    crm_face_store_bind(db.st, &fs);
+    char err[256] = "";
+    float a[FMT_DESC_DIM], a2[FMT_DESC_DIM], bob[FMT_DESC_DIM], carl[FMT_DESC_DIM];
+    int64_t alice = 0, id = 0, carol = 0;
+    vec(a, 0, 1, 0);
+    vec(a2, 0, 1, 0.2);
+    assert_int_equal(fs.enroll(fs.ctx, 0, "Alice", a, 0.9f, "photo", &alice), GR_OK);
+    assert_int_equal(fs.enroll(fs.ctx, alice, NULL, a2, 0.9f, "photo", &id), GR_OK);
+    vec(carl, 2, 3, 0);
+    assert_int_equal(fs.enroll(fs.ctx, 0, "Carol", carl, 0.9f, "photo", &carol), GR_OK);
+    /* Bob, small and at the edge of the frame, taken for Alice */
+    vec(bob, 0, 1, 0.45);
+    vis_visit_in_t in = {alice, NULL, NULL, 0, 0, 0.3, NULL, "cam0", bob, 0.8f, 1};
+    vis_visit_out_t out;
+    assert_int_equal(fs.record_visit(fs.ctx, &in, &out), GR_OK);
+    int64_t weak_visit = out.visit_id;
+    assert_int_equal(tc_int(db.st, "SELECT count(*) FROM face_templates WHERE source = '" CRM_FACE_SOURCE_WEAK
+                                   "' AND matchable = 0"),
+                     1);
+    int64_t bob_id = 0;
+    assert_int_equal(crm_face_not_this(db.st, weak_visit, 0, 0.6, "anna", &bob_id, err, sizeof err), GR_OK);
+    /* the visit and its evidence moved to the new identity... */
+    assert_int_equal(tc_int(db.st, "SELECT person_id FROM visits"), bob_id);
+    char q[256];
+    snprintf(q, sizeof q, "SELECT count(*) FROM face_templates WHERE person_id = %lld AND matchable = 0",
+             (long long)bob_id);
+    assert_int_equal(tc_int(db.st, q), 1);
+    /* ...but the poor face is no template: nothing recognises Bob by it */
+    snprintf(q, sizeof q, "SELECT count(*) FROM face_templates WHERE person_id = %lld AND matchable = 1",
+             (long long)bob_id);
+    assert_int_equal(tc_int(db.st, q), 0);
+    json_t *o = NULL;
+    assert_int_equal(crm_face_detail(db.st, bob_id, &o), GR_OK);
+    assert_int_equal(json_integer_value(json_object_get(o, "templates")), 0);
+    assert_int_equal(json_array_size(json_object_get(o, "template_list")), 0);
+    assert_int_equal(json_array_size(json_object_get(o, "visits")), 1);
+    json_decref(o);
+    /* the camera's gallery has Alice's first photo and Carol only (the
+     * template that made the false match went, as for a whole face) */
+    vis_store_sig_t sig;
+    assert_int_equal(fs.signature(fs.ctx, &sig), GR_OK);
+    assert_int_equal(sig.templates, 2);
+    /* once more, to an identity that exists: still evidence only */
+    assert_int_equal(crm_face_not_this(db.st, weak_visit, carol, 0.6, "anna", &id, err, sizeof err), GR_OK);
+    assert_int_equal(id, carol);
+    snprintf(q, sizeof q, "SELECT count(*) FROM face_templates WHERE person_id = %lld AND matchable = 1",
+             (long long)carol);
+    assert_int_equal(tc_int(db.st, q), 1);
+    assert_int_equal(fs.signature(fs.ctx, &sig), GR_OK);
+    assert_int_equal(sig.templates, 2);
+
+    /* a whole face of enrolment size (face_weak 0) does become the template */
+    vis_visit_in_t whole = {alice, NULL, NULL, 0, 0, 0.3, NULL, "cam0", bob, 0.8f, 0};
+    assert_int_equal(fs.record_visit(fs.ctx, &whole, &out), GR_OK);
+    assert_int_equal(crm_face_not_this(db.st, out.visit_id, carol, 0.6, "anna", &id, err, sizeof err), GR_OK);
+    assert_int_equal(tc_int(db.st, q), 2);
+    tc_close(&db);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(correct_the_library),
+        cmocka_unit_test(not_this_keeps_a_poor_face_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

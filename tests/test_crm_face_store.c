@@ -56,7 +56,7 @@ static void database_round_trip(void **state) {
     float t2[2 * FMT_DESC_DIM];
     vec(t2, 4, 5, 0);
     vec(t2 + FMT_DESC_DIM, 4, 5, 0.1);
-    vis_visit_in_t in = {0, t2, NULL, 2, 1, 0, "visit-1.jpg", "test", NULL, 0};
+    vis_visit_in_t in = {0, t2, NULL, 2, 1, 0, "visit-1.jpg", "test", NULL, 0, 0};
     vis_visit_out_t out;
     assert_int_equal(fs.record_visit(fs.ctx, &in, &out), GR_OK);
     assert_true(out.person_id > alice);
@@ -65,7 +65,7 @@ static void database_round_trip(void **state) {
     snprintf(want, sizeof want, "Visitor #%lld", (long long)out.person_id);
     assert_string_equal(out.label, want);
     /* Alice returns */
-    vis_visit_in_t in2 = {alice, NULL, NULL, 0, 0, 0.31, NULL, "test", NULL, 0};
+    vis_visit_in_t in2 = {alice, NULL, NULL, 0, 0, 0.31, NULL, "test", NULL, 0, 0};
     vis_visit_out_t out2;
     assert_int_equal(fs.record_visit(fs.ctx, &in2, &out2), GR_OK);
     assert_string_equal(out2.label, "Alice O'Hara");
@@ -73,7 +73,7 @@ static void database_round_trip(void **state) {
     assert_int_equal(fs.record_visit(fs.ctx, &in2, &out2), GR_OK);
     assert_int_equal(out2.visit_count, 2);
     /* a visit of someone deleted meanwhile is rolled back */
-    vis_visit_in_t gone = {12345, NULL, NULL, 0, 0, 0.2, NULL, "test", NULL, 0};
+    vis_visit_in_t gone = {12345, NULL, NULL, 0, 0, 0.2, NULL, "test", NULL, 0, 0};
     assert_int_not_equal(fs.record_visit(fs.ctx, &gone, &out2), GR_OK);
     assert_int_equal(out2.visit_id, 0);
     /* load: 4 templates of 2 people */
@@ -115,7 +115,7 @@ static void visit_commits_with_its_lead(void **state) {
     vis_store_t fs = f->fs;
     float t[FMT_DESC_DIM];
     vec(t, 2, 3, 0);
-    vis_visit_in_t in = {0, t, NULL, 1, 1, 0, "v1.jpg", "cam0", NULL, 0};
+    vis_visit_in_t in = {0, t, NULL, 1, 1, 0, "v1.jpg", "cam0", NULL, 0, 0};
     vis_visit_out_t out;
     crm_opts_t o;
     crm_store_opts(db.st, &o);
@@ -130,7 +130,7 @@ static void visit_commits_with_its_lead(void **state) {
                      tc_int(db.st, "SELECT id FROM leads"));
     /* the hook fails (no leads table): nothing of the visit stays */
     assert_int_equal(crm_store_exec(db.st, "ALTER TABLE leads RENAME TO leads_gone"), GR_OK);
-    vis_visit_in_t again = {0, t, NULL, 1, 1, 0, NULL, "cam0", NULL, 0};
+    vis_visit_in_t again = {0, t, NULL, 1, 1, 0, NULL, "cam0", NULL, 0, 0};
     assert_int_not_equal(fs.record_visit(fs.ctx, &again, &out), GR_OK);
     assert_int_equal(out.person_id, 0);
     assert_int_equal(tc_int(db.st, "SELECT count(*) FROM visits"), 1);
@@ -153,7 +153,7 @@ static void signature_and_visit_end(void **state) {
     assert_int_equal(fs.signature(fs.ctx, &b), GR_OK);
     assert_int_equal(b.templates, 1);
     assert_true(b.last_id > a.last_id);
-    vis_visit_in_t in = {p, NULL, NULL, 0, 0, 0.2, NULL, "cam0", NULL, 0};
+    vis_visit_in_t in = {p, NULL, NULL, 0, 0, 0.2, NULL, "cam0", NULL, 0, 0};
     vis_visit_out_t out;
     assert_int_equal(fs.record_visit(fs.ctx, &in, &out), GR_OK);
     /* an end before the start is the start; the first end stays */

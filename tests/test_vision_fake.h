@@ -21,6 +21,7 @@ typedef struct {
     int64_t id, person;
     int is_new, has_snapshot;
     double ended; /* wall clock of its end, 0 while open */
+    int has_face, face_weak; /* the visit's evidence face, and whether it came from a weak sample */
 } tv_visit_t;
 
 typedef struct {
@@ -87,7 +88,8 @@ static inline int tv_record_visit(void *ctx, const vis_visit_in_t *in, vis_visit
     if (p < 0) return GR_ERR_NOTFOUND;
     for (int i = 0; i < in->n_templates; i++) tv_add_template(f, pid, in->templates + (size_t)i * FMT_DESC_DIM, 0);
     assert_true(f->n_visits < TV_MAX);
-    f->visits[f->n_visits] = (tv_visit_t){f->n_visits + 1, pid, in->is_new, in->snapshot != NULL, 0};
+    f->visits[f->n_visits] =
+        (tv_visit_t){f->n_visits + 1, pid, in->is_new, in->snapshot != NULL, 0, in->face != NULL, in->face_weak};
     out->visit_id = f->visits[f->n_visits++].id;
     out->person_id = pid;
     out->visit_count = ++f->people[p].visit_count;

@@ -5,7 +5,8 @@
  * - after a restart of the engine, the same person, now far away (a face of
  *   about 70 px) and still, is recognised as the person stored before;
  * - a face smaller than min_enrol_px never makes a new person or a template,
- *   however long it stays;
+ *   however long it stays; the visit it confirms keeps it as weak evidence
+ *   (face_weak), which "not this person" never turns into a template;
  * - enrolling a photo of a face the camera already knows names that
  *   identity instead of making a second one;
  * - a suppression entry is recognised and nothing is stored.
@@ -141,6 +142,11 @@ static void still_at_start_then_far_after_restart(void **state) {
     assert_true(seen.ev[1].t - 100.0 <= 2.0);
     assert_true(seen.ev[1].box.w >= 60 && seen.ev[1].box.w < 80); /* below the detector's own 80 px window */
     assert_int_equal(fake.n_templates, templates);                /* a small face adds no template */
+    /* the visit keeps its face as evidence, marked weak (narrower than
+     * min_enrol_px): "not this person" must not make a template of it */
+    assert_true(seen.ev[1].box.w < o.min_enrol_px);
+    assert_true(fake.visits[1].has_face);
+    assert_int_equal(fake.visits[1].face_weak, 1);
 
     /* 3: staff enrol a photo of them with a name: the identity the camera
      * knew ("Visitor #1") is named, no second identity */

@@ -6,8 +6,9 @@
 # (390x844): open the unknown visitor, "not this person" on a visit, merge the
 # identities back, delete a template; at desktop size (1280x800): link the
 # visitor to a contact ("this is ...") and see the next greeting carry the
-# name, then erase with a suppression entry and see the face pass without
-# anything stored; enrol a photo (the face is shown for confirmation) and see
+# name; at both sizes enrol from the live camera (the camera knew the face:
+# that identity is named, and the face taken is shown); then erase with a
+# suppression entry and see the face pass without anything stored; enrol a photo (the face is shown for confirmation) and see
 # a photo of the suppressed face refused.
 set -euo pipefail
 bin=${GREETER_BUILD_DIR:?}

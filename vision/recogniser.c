@@ -64,7 +64,7 @@ void vis_engine_gallery_refresh(vis_engine_t *e, int force) {
 
 static void emit(vis_engine_t *e, const job_t *j, const vis_image_t *snap_crop, long frame, double t,
                  const vis_box_t *box, int64_t person, int is_new, float distance, const float *tmpl,
-                 const float *qual, int ntmpl, int track, const float *face, float face_q) {
+                 const float *qual, int ntmpl, int track, const float *face, float face_q, int face_weak) {
     vis_event_t ev;
     memset(&ev, 0, sizeof ev);
     (void)j;
@@ -92,7 +92,7 @@ static void emit(vis_engine_t *e, const job_t *j, const vis_image_t *snap_crop, 
     ev.distance = distance;
     vis_snapshot_save(e->o.snapshot_dir, snap_crop, frame, ev.snapshot, sizeof ev.snapshot);
     vis_visit_in_t in = {person, tmpl, qual, ntmpl, is_new, distance, ev.snapshot[0] ? ev.snapshot : NULL,
-                         e->camera, face, face_q};
+                         e->camera, face, face_q, face_weak};
     vis_visit_out_t out;
     int rc = e->st.record_visit ? e->st.record_visit(e->st.ctx, &in, &out) : GR_ERR_UNSUPPORTED;
     if (rc) {
@@ -145,12 +145,14 @@ static void recognise(vis_engine_t *e, job_t *j) {
             double last = vis_presence_last(e->presence, m.person_id);
             vis_engine_seen(e, m.person_id, j->t);
             pthread_mutex_unlock(&e->mu);
+            /* every_frame skips the yaw/sharpness gates: a face past them is weak */
+            int weak = j->partial || j->q.yaw > e->o.max_yaw || j->q.sharpness < e->o.min_sharpness;
             if (j->t - last > e->o.visit_gap_s)
                 emit(e, j, &j->crop, j->frame, j->t, &j->box, m.person_id, 0, m.distance, NULL, NULL, 0, -1, desc,
-                     j->q.score);
+                     j->q.score, weak);
         } else {
             emit(e, j, &j->crop, j->frame, j->t, &j->box, 0, 1, 0, e->o.remember_unknown ? desc : NULL, &j->q.score,
-                 e->o.remember_unknown ? 1 : 0, -1, NULL, 0);
+                 e->o.remember_unknown ? 1 : 0, -1, NULL, 0, 0);
         }
         return;
     }
@@ -202,7 +204,8 @@ static void recognise(vis_engine_t *e, job_t *j) {
         int add = v->n_desc > 0 && !v->weak[0] && v->distance > 0.25f &&
                   vis_gallery_person_templates(e->gallery, v->person_id) < (size_t)e->o.max_templates;
         emit(e, j, &b->crop, j->frame, j->t, &j->box, v->person_id, 0, v->distance, add ? v->desc[0] : NULL,
-             add ? v->quality : NULL, add, j->track, v->n_desc > 0 ? v->desc[0] : NULL, v->quality[0]);
+             add ? v->quality : NULL, add, j->track, v->n_desc > 0 ? v->desc[0] : NULL, v->quality[0],
+             v->n_desc > 0 && v->weak[0]);
     } else {
         /* templates only from whole faces of enrolment size (the tracker
          * guarantees at least one) */
@@ -218,7 +221,7 @@ static void recognise(vis_engine_t *e, job_t *j) {
         v->n_desc = whole;
         int keep = e->o.remember_unknown ? (v->n_desc < e->o.max_templates ? v->n_desc : e->o.max_templates) : 0;
         emit(e, j, &b->crop, j->frame, j->t, &j->box, 0, 1, 0, keep ? v->desc[0] : NULL, keep ? v->quality : NULL, keep,
-             j->track, NULL, 0);
+             j->track, NULL, 0, 0);
     }
 }
 

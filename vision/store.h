@@ -29,6 +29,9 @@ typedef struct {
     const float *face;        /* the visit's best face (a descriptor), kept as the visit's evidence for
                                * corrections ("not this person"), never matched; NULL: none */
     float face_quality;
+    int face_weak;            /* the face came from a weak sample (cut by the frame edge, narrower than
+                               * vision.min_enrol_px, or past the yaw/sharpness gates): evidence only,
+                               * never a template, not even after "not this person" */
 } vis_visit_in_t;
 
 typedef struct {

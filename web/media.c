@@ -18,6 +18,7 @@
 #include "ocr/ocr.h"
 #include "ocr/fields.h"
 #include "crm/scans.h"
+#include "vision/image.h"
 #include "vision/vision.h"
 
 #include <pthread.h>
@@ -208,6 +209,40 @@ void web_media_scan(web_req_t *r) {
     web_reply_json(r, 200, json_pack("{s:o, s:s}", "cards", cards, "image_token", token));
 }
 
+/* The face at box in the JPEG frame, with a quarter of its size around it,
+ * as base64 JPEG (malloc'd), for the enrolling person to confirm; NULL when
+ * it cannot be made. Nothing is stored: the frame and the crop are freed. */
+static char *face_crop_base64(const gr_config_t *cfg, const void *jpeg, size_t len, const vis_box_t *box) {
+    vis_image_t im = {0}, crop = {0};
+    char err[256] = "";
+    long max_pixels = (long)gr_config_int(cfg, GR_SET_VISION_MAX_MEGAPIXELS) * 1000L * 1000L;
+    if (vis_image_decode(jpeg, len, max_pixels, 1, 0, &im, err, sizeof err) != GR_OK) {
+        LOG_W("the enrolment frame cannot be decoded again: %s", err);
+        return NULL;
+    }
+    double m = 0.25 * (box->w > box->h ? box->w : box->h);
+    int rc4[4];
+    vis_image_clip(&im, box->x - m, box->y - m, box->x + box->w + m, box->y + box->h + m, rc4);
+    char *b64 = NULL;
+    unsigned char *out = NULL;
+    size_t olen = 0;
+    if (rc4[2] > 0 && rc4[3] > 0 && vis_image_alloc(&crop, rc4[2], rc4[3]) == GR_OK) {
+        for (int y = 0; y < rc4[3]; y++)
+            memcpy(crop.data + (size_t)y * (size_t)crop.stride,
+                   im.data + (size_t)(rc4[1] + y) * (size_t)im.stride + (size_t)rc4[0] * 3, (size_t)rc4[2] * 3);
+        if (vis_image_encode_jpeg(&crop, 85, &out, &olen) == GR_OK) {
+            size_t blen = sodium_base64_encoded_len(olen, sodium_base64_VARIANT_ORIGINAL);
+            b64 = malloc(blen);
+            if (b64) sodium_bin2base64(b64, blen, out, olen, sodium_base64_VARIANT_ORIGINAL);
+        }
+    }
+    free(out);
+    vis_image_free(&crop);
+    vis_image_free(&im);
+    if (!b64) LOG_W("the enrolled face could not be cut from the frame");
+    return b64;
+}
+
 void web_media_enroll(web_req_t *r) {
     /* Either a photo (image body / multipart, with ?label=&consent=true
      * [&contact_id=]) or JSON {"label","consent":true,"contact_id","from_camera":true}. */
@@ -321,6 +356,9 @@ void web_media_enroll(web_req_t *r) {
     if (rc == GR_OK) rc = vis_faces_enroll_ex(m->faces, &faces, 0, label, img, len, &res, err, sizeof err);
     person = res.person_id; /* a face the camera knew: that identity was named (res.matched) */
     pthread_mutex_unlock(&m->faces_lock);
+    /* from the camera the page has no picture of its own to show the face:
+     * the answer carries the crop (not stored) */
+    char *face_jpeg = rc == GR_OK && frame ? face_crop_base64(s->cfg, frame, len, &res.box) : NULL;
     free(frame);
     if (rc != GR_OK) {
         reply_reader_error(r, rc, err, "no_face", "no usable face in the photo");
@@ -329,6 +367,7 @@ void web_media_enroll(web_req_t *r) {
     if (contact_id) {
         rc = crm_contact_link_person(st, contact_id, person, r->sess.username, err, sizeof err);
         if (rc != GR_OK) {
+            free(face_jpeg);
             web_reply_rc(r, rc, err);
             return;
         }
@@ -345,10 +384,12 @@ void web_media_enroll(web_req_t *r) {
         free(text);
         json_decref(ev);
     }
-    web_reply_json(r, 201,
-                   json_pack("{s:I, s:s, s:I, s:b, s:[f,f,f,f]}", "person_id", (json_int_t)person, "label", label,
-                             "contact_id", (json_int_t)contact_id, "named_existing", res.matched, "box",
-                             (double)res.box.x, (double)res.box.y, (double)res.box.w, (double)res.box.h));
+    json_t *ans = json_pack("{s:I, s:s, s:I, s:b, s:[f,f,f,f]}", "person_id", (json_int_t)person, "label", label,
+                            "contact_id", (json_int_t)contact_id, "named_existing", res.matched, "box",
+                            (double)res.box.x, (double)res.box.y, (double)res.box.w, (double)res.box.h);
+    if (ans && face_jpeg) json_object_set_new(ans, "face_jpeg", json_string(face_jpeg));
+    free(face_jpeg);
+    web_reply_json(r, 201, ans);
 }
 
 /* POST /api/v1/faces/identify: every face of the photo in the body, with

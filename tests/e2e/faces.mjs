@@ -5,8 +5,9 @@
 // Phone (390x844): open the unknown visitor, "not this person" on a visit,
 // merge the new identity back, delete a template. Desktop (1280x800): "this
 // is ..." links the visitor to a contact and the next greeting carries the
-// name; erase with a suppression entry, and the face passes again without
-// anything stored.
+// name. Both sizes: enrol from the live camera (the camera knew the face:
+// that identity is named, and the face taken is shown). Desktop: erase with
+// a suppression entry, and the face passes again without anything stored.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -156,6 +157,46 @@ try {
     g.label === 'Howard Wolowitz'), visitor.id, { timeout: 30000 });
   step('desktop: the next greeting says "Howard Wolowitz"');
 
+  // Enrolment from the live camera (the looped frames: the face is there 2 s
+  // in 8): the camera knew the face, so that identity is named, and the face
+  // the camera took is shown for confirmation (a crop the server cut from the
+  // frame, answered as face_jpeg and stored nowhere).
+  async function enrolFromCamera(size) {
+    await page.goto(url + '/#/faces');
+    await page.waitForSelector('#face-grid');
+    let answer = null;
+    for (let i = 0; i < 40 && !answer; i++) {
+      await page.fill('#face-label', 'Howard Wolowitz');
+      await page.check('#face-consent');
+      const [resp] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/v1/faces') && r.request().method() === 'POST'),
+        page.click('button:has-text("Use the live camera")'),
+      ]);
+      if (resp.status() === 201) answer = await resp.json();
+      else await page.waitForTimeout(400); // the desk was empty in that frame (422 no_face)
+    }
+    assert(answer, `${size}: enrolled from the live camera`);
+    assert(answer.named_existing && answer.person_id === visitor.id,
+      `${size}: the camera's known face was named, not made twice (${answer.person_id} vs ${visitor.id})`);
+    assert(typeof answer.face_jpeg === 'string' && answer.face_jpeg.length > 100, `${size}: the answer carries the face`);
+    const notice = await page.textContent('.notice.ok');
+    assert(notice.includes(`face #${visitor.id}`) && /already knew/.test(notice), `${size}: the notice names it (${notice})`);
+    await page.waitForFunction(() => {
+      const img = document.querySelector('img.face-confirm');
+      return img && img.complete && img.naturalWidth > 0;
+    });
+    const box = await page.locator('img.face-confirm').boundingBox();
+    const vw = page.viewportSize().width;
+    assert(box && box.width > 0 && box.x >= 0 && box.x + box.width <= vw, `${size}: the face is shown on screen`);
+    await shot(page, `faces-camera-confirm-${size}`);
+  }
+  step('phone: enrol from the live camera: the face is shown for confirmation');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await enrolFromCamera('phone');
+  step('desktop: enrol from the live camera: the face is shown for confirmation');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await enrolFromCamera('desktop');
+
   step('desktop: erase with a suppression entry');
   await openFaces('Enrolled');
   await page.click(`#face-grid .face-card[data-id="${visitor.id}"] button.erase-face`);
@@ -195,14 +236,21 @@ try {
   await page.fill('#face-label', 'Leonard Hofstadter');
   await page.setInputFiles('#face-file', path.join(src, 'leonard3.png'));
   await page.check('#face-consent');
-  await page.click('button:has-text("Enrol from photo")');
+  // the notice of the camera enrolment above may still be on the page: wait for this answer
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/v1/faces?') && r.request().method() === 'POST'),
+    page.click('button:has-text("Enrol from photo")'),
+  ]);
   await page.waitForSelector('.notice.ok');
   assert(/Enrolled Leonard Hofstadter/.test(await page.textContent('.notice.ok')), 'enrolled from the photo');
   await page.waitForSelector('canvas.face-confirm');
   await page.fill('#face-label', 'Howard again');
   await page.setInputFiles('#face-file', path.join(src, 'howard4.png'));
   await page.check('#face-consent');
-  await page.click('button:has-text("Enrol from photo")');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/v1/faces?') && r.request().method() === 'POST'),
+    page.click('button:has-text("Enrol from photo")'),
+  ]);
   await page.waitForSelector('.notice.warn');
   const refused = await page.textContent('.notice.warn');
   assert(/erased at the person's request/.test(refused), `a suppressed face is not enrolled (${refused})`);

@@ -22,6 +22,13 @@ async function faceCrop(blob, box) {
   return el('div', { class: 'row' }, c, el('span', { class: 'small muted', text: 'The face that was enrolled. Not the right one? Open it below and erase it.' }));
 }
 
+/* The face the live camera gave, as the server cut it from the frame (base64
+ * JPEG in the answer, stored nowhere), to confirm it is the right person. */
+function cameraFace(b64) {
+  const img = el('img', { class: 'face-confirm', width: 120, height: 120, alt: 'The enrolled face', src: 'data:image/jpeg;base64,' + b64 });
+  return el('div', { class: 'row' }, img, el('span', { class: 'small muted', text: 'The face the camera took. Not the right one? Open it below and erase it.' }));
+}
+
 /* A contact picker: a search box and the matching contacts in a list. */
 function contactPicker() {
   const q = el('input', { type: 'search', placeholder: 'Search a contact (optional)', 'aria-label': 'Contact' });
@@ -47,6 +54,7 @@ export async function renderFaces(main) {
   const consent = el('input', { type: 'checkbox', id: 'face-consent' });
   const out = el('div');
   const enrol = async (fromCamera) => {
+    out.replaceChildren(); // the last answer goes at once: what follows is this one's
     if (!consent.checked) { toast('Record the person\'s consent first.', true); return; }
     const cid = contact.value();
     if (!label.value.trim() && !cid) { toast('Give a name or choose a contact.', true); return; }
@@ -63,7 +71,8 @@ export async function renderFaces(main) {
       out.replaceChildren(el('div', { class: 'notice ok', text: r.named_existing
         ? `The camera already knew this face (face #${r.person_id}): it is now ${r.label}.`
         : `Enrolled ${r.label} (face #${r.person_id}).` }));
-      if (!fromCamera && r.box) out.append(await faceCrop(file.files[0], r.box));
+      if (fromCamera && r.face_jpeg) out.append(cameraFace(r.face_jpeg));
+      else if (!fromCamera && r.box) out.append(await faceCrop(file.files[0], r.box));
       consent.checked = false;
       load().catch(fail);
     } catch (e) {
