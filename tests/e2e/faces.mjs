@@ -117,6 +117,29 @@ try {
   }
   await page.click('#dialog-cancel');
 
+  step('phone: "not this person" from the visitor log, then merged back');
+  const nBefore = (await apiGet(`/api/v1/faces/${visitor.id}`)).visits.length;
+  await page.evaluate(() => { location.hash = '#/visitors'; });
+  await page.waitForSelector(`.visit-row[data-person="${visitor.id}"]`);
+  const movedVisit = Number(await page.locator(`.visit-row[data-person="${visitor.id}"]`).first().getAttribute('data-id'));
+  await page.locator(`.visit-row[data-person="${visitor.id}"]`).first().click();
+  await page.waitForSelector('#dialog[open] .visit-detail');
+  await fits('visit dialog');
+  await page.click('#dialog .visit-not-this button.not-this');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  const afterLog = await apiGet(`/api/v1/faces/${visitor.id}`);
+  assert(afterLog.visits.length === nBefore - 1, `the visit left the identity (${nBefore} -> ${afterLog.visits.length})`);
+  let split = null;
+  for (const f of (await apiGet('/api/v1/faces?kind=visitors&limit=200')).items) {
+    if (f.id !== visitor.id && (await apiGet(`/api/v1/faces/${f.id}`)).visits.some((v) => v.id === movedVisit)) split = f.id;
+  }
+  assert(split, `visit ${movedVisit} went to another identity`);
+  await page.waitForSelector(`.visit-row[data-id="${movedVisit}"][data-person="${split}"]`);
+  await page.evaluate(async ([to, from]) => {
+    const { api } = await import('/js/api.js');
+    return api('POST', `/api/v1/faces/${to}/merge`, { from });
+  }, [visitor.id, split]);
+
   step('desktop: "this is ..." links the visitor to a contact');
   await page.setViewportSize({ width: 1280, height: 800 });
   // the app's own API module (same URL, same instance: it holds the CSRF token)

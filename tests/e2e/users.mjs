@@ -104,11 +104,20 @@ try {
   assert(await page.isVisible('#nav a[data-page=contacts]'), 'a desk user has Contacts');
   await page.evaluate(() => { location.hash = '#/users'; });
   await page.waitForSelector('#users-denied');
+  // Admin-only controls on shared pages are not offered either (the API
+  // would answer 403): the contacts export.
+  await page.evaluate(() => { location.hash = '#/contacts'; });
+  await page.waitForSelector('#main a[download="contacts.csv"]', { state: 'attached' });
+  assert(await page.isHidden('#main a[download="contacts.csv"]'), 'a desk user is not offered the contacts export');
+  assert(await page.isHidden('#main a[download="contacts.vcf"]'), 'a desk user is not offered the vCard export');
   await signOut();
 
   step('the admin disables the account; its sign-in fails');
   await signIn('admin', ADMIN_PW);
   await page.waitForSelector('#nav');
+  await page.evaluate(() => { location.hash = '#/contacts'; });
+  await page.waitForSelector('#main a[download="contacts.csv"]');
+  assert(await page.isVisible('#main a[download="contacts.csv"]'), 'an admin is offered the contacts export');
   await page.evaluate(() => { location.hash = '#/users'; });
   await page.click('button[data-user=desk1]');
   await page.waitForFunction(() => [...document.querySelectorAll('#main tbody tr')]

@@ -13,8 +13,8 @@ export async function renderContacts(main, arg) {
   const limit = 25;
   main.append(
     head('Contacts', 'People you met',
-      el('a', { class: 'button', href: '/api/v1/contacts/export?format=vcard', download: 'contacts.vcf', text: 'Export vCard' }),
-      el('a', { class: 'button', href: '/api/v1/contacts/export?format=csv', download: 'contacts.csv', text: 'Export CSV' }),
+      el('a', { class: 'button', href: '/api/v1/contacts/export?format=vcard', download: 'contacts.vcf', text: 'Export vCard', 'data-admin': true }),
+      el('a', { class: 'button', href: '/api/v1/contacts/export?format=csv', download: 'contacts.csv', text: 'Export CSV', 'data-admin': true }),
       el('button', { onclick: () => importContacts(load), text: 'Import' }),
       el('button', { class: 'primary', onclick: () => editContact(null, load).catch(fail), text: 'New contact' })),
     el('div', { class: 'search' }, q), box, pager);
@@ -104,7 +104,7 @@ async function showContact(id, after) {
         class: 'danger', onclick: async () => {
           if (!confirm(`Forget ${fullName(c)}? The contact, card images, face templates and snapshots are erased.`)) return;
           try { await api('POST', `/api/v1/contacts/${c.id}/forget`, {}); toast('Forgotten'); $('#dialog').close(); if (after) after().catch(fail); } catch (e) { fail(e); }
-        }, text: 'Forget this person',
+        }, text: 'Forget this person', 'data-admin': true,
       })));
   dialog(fullName(c), body, null);
 }

@@ -128,7 +128,7 @@ export async function renderFaces(main) {
       el('div', { class: 's', text: `${f.known || f.contact_id ? 'Enrolled' : 'First seen'} ${when(f.created_at)}${f.last_seen ? ' · last seen ' + when(f.last_seen) : ''}` }),
       el('div', { class: 'row' },
         el('button', { class: 'open-face', onclick: () => openFace(f.id, () => load()).catch(fail), text: 'Open' }),
-        el('button', { class: 'danger erase-face', onclick: () => eraseFace(f, () => load()).catch(fail), text: 'Erase face' })));
+        el('button', { class: 'danger erase-face', 'data-admin': true, onclick: () => eraseFace(f, () => load()).catch(fail), text: 'Erase face' })));
   }
   async function load() {
     const r = await api('GET', `/api/v1/faces?kind=${kind}&limit=${limit}&offset=${offset}&q=${encodeURIComponent(q.value.trim())}`);
@@ -226,7 +226,7 @@ async function openFace(id, after) {
     el('h3', { text: `Visits (${f.visit_count})` }), visits,
     el('h3', { text: `Templates (${f.template_list.length})` }), templates,
     f.suppressed ? null : link, f.suppressed ? null : merge,
-    el('div', { class: 'dialog-actions' }, el('button', { class: 'danger', text: 'Erase face…', onclick: act(async () => {
+    el('div', { class: 'dialog-actions' }, el('button', { class: 'danger', 'data-admin': true, text: 'Erase face…', onclick: act(async () => {
       $('#dialog').close();
       await eraseFace({ ...f, templates: f.template_list.length }, after);
     }) })));

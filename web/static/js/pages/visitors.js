@@ -118,7 +118,26 @@ export async function renderVisitors(main) {
           : 'not a contact'),
         el('dt', { text: 'Company' }), el('dd', { text: v.company || '—' }),
         el('dt', { text: 'Camera' }), el('dd', { text: v.camera || '—' })));
+    if (v.person_id) body.append(notThis(v));
     dialog(who(v), body, null);
+  }
+
+  /* "Not this person" (issue 14): the camera named the wrong face. The visit
+   * moves to the face given (or a new unknown visitor), the template that
+   * matched it is removed and the pair is not matched again (docs/CRM.md). */
+  function notThis(v) {
+    const to = el('input', { type: 'number', min: 1, placeholder: 'face #', class: 'visit-not-this-to',
+      'aria-label': 'The right face id (empty: a new visitor)' });
+    return el('div', { class: 'row visit-not-this' },
+      el('span', { class: 'muted small', text: 'Wrong person?' }), to,
+      el('button', { class: 'not-this', text: 'Not this person', onclick: async () => {
+        try {
+          const r = await api('POST', `/api/v1/faces/${v.person_id}/not-this`, { visit_id: v.id, person_id: Number(to.value) || null });
+          toast(`The visit is now ${r.label}'s`);
+          $('#dialog').close();
+          await load();
+        } catch (e) { $('#dialog-error').textContent = e.message; }
+      } }));
   }
 
   exportBtn.addEventListener('click', () => {
