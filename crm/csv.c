@@ -4,6 +4,7 @@
 #include "crm/contacts.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
+#include "firmware/formats/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -328,29 +329,6 @@ static void split_values(json_t *arr, const char *cell, const char *seps, const 
     }
 }
 
-static int utf8_ok(const unsigned char *s) {
-    while (*s) {
-        unsigned c = *s;
-        int n;
-        unsigned min;
-        if (c < 0x80) {
-            s++;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0) { n = 1; min = 0x80; c &= 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { n = 2; min = 0x800; c &= 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { n = 3; min = 0x10000; c &= 0x07; }
-        else return 0;
-        for (int k = 1; k <= n; k++) {
-            if ((s[k] & 0xC0) != 0x80) return 0;
-            c = (c << 6) | (s[k] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-        s += n + 1;
-    }
-    return 1;
-}
-
 /* Join the non-empty parts with sep into a new string value. */
 static json_t *joined(const char *const *parts, size_t n, const char *sep) {
     size_t need = 1;
@@ -550,10 +528,10 @@ int crm_csv_read(const char *text, size_t len, json_t **contacts, json_t **error
          * is to be saved again as UTF-8). */
         size_t bad = ncols;
         for (size_t i = 0; i < ncols && bad == ncols; i++)
-            if (cols[i].kind != C_NONE && !utf8_ok((const unsigned char *)r.f[i])) bad = i;
+            if (cols[i].kind != C_NONE && !fmt_u8_valid(r.f[i])) bad = i;
         if (bad < ncols) {
             snprintf(msg, sizeof msg, "field %zu (%.40s) is not UTF-8; save the file as UTF-8", bad + 1,
-                     utf8_ok((const unsigned char *)heads[bad]) ? heads[bad] : "?");
+                     fmt_u8_valid(heads[bad]) ? heads[bad] : "?");
             add_error(*errors, line, msg);
             continue;
         }

@@ -3,6 +3,7 @@
 #include "tests/testutil.h"
 
 #include "firmware/core/err.h"
+#include "firmware/formats/utf8.h"
 #include "firmware/formats/vcard.h"
 
 #include <jansson.h>
@@ -272,6 +273,19 @@ static void writes_vcard3(void **state) {
     assert_int_equal(fmt_vcard_write_version("{}", 2, &v), GR_ERR_FORMAT);
 }
 
+/* The validator both import readers share (vCard values, CSV fields). */
+static void utf8_validation(void **state) {
+    (void)state;
+    assert_true(fmt_u8_valid(""));
+    assert_true(fmt_u8_valid("plain ascii"));
+    assert_true(fmt_u8_valid("M\xc3\xbcller \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80")); /* Müller 東京 😀 */
+    assert_false(fmt_u8_valid("M\xfcller"));                 /* Latin-1 byte */
+    assert_false(fmt_u8_valid("\xc0\xaf"));                 /* overlong '/' */
+    assert_false(fmt_u8_valid("\xed\xa0\x80"));            /* surrogate U+D800 */
+    assert_false(fmt_u8_valid("\xf4\x90\x80\x80"));       /* above U+10FFFF */
+    assert_false(fmt_u8_valid("abc\xe2\x82"));              /* truncated */
+}
+
 static void no_vcard_is_format_error(void **state) {
     (void)state;
     char *c = NULL, *e = NULL;
@@ -296,6 +310,7 @@ int main(void) {
         cmocka_unit_test(bad_cards_reported_with_line),
         cmocka_unit_test(reads_exporter_quirks),
         cmocka_unit_test(writes_vcard3),
+        cmocka_unit_test(utf8_validation),
         cmocka_unit_test(no_vcard_is_format_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,3 +115,24 @@ char *fmt_u8_sanitize(const char *s) {
     o[w] = '\0';
     return o;
 }
+
+int fmt_u8_valid(const char *str) {
+    const unsigned char *s = (const unsigned char *)str;
+    while (*s) {
+        unsigned c = *s;
+        int n;
+        unsigned min;
+        if (c < 0x80) { s++; continue; }
+        if ((c & 0xE0) == 0xC0) { n = 1; min = 0x80; c &= 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { n = 2; min = 0x800; c &= 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { n = 3; min = 0x10000; c &= 0x07; }
+        else return 0;
+        for (int k = 1; k <= n; k++) {
+            if ((s[k] & 0xC0) != 0x80) return 0;
+            c = (c << 6) | (s[k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+        s += n + 1;
+    }
+    return 1;
+}

@@ -1,6 +1,7 @@
 /* utf8.h - the little UTF-8 the field parser needs: decoding with
  * replacement of bad bytes, letter classes for Latin, Latin-1 and Cyrillic,
- * case folding, and Cyrillic->Latin transliteration. Internal to ocr/. */
+ * case folding, Cyrillic->Latin transliteration, validation (ocr/, and the
+ * vCard and CSV readers). */
 #ifndef FMT_UTF8_H
 #define FMT_UTF8_H
 
@@ -22,6 +23,10 @@ unsigned fmt_u8_lower(unsigned cp);
  * accents dropped (ü->u, ß->ss), Cyrillic transliterated (Гаврилова ->
  * gavrilova), everything but [a-z0-9] dropped. Writes at most n-1 bytes. */
 void fmt_u8_key(const char *s, char *out, size_t n);
+
+/* 1 when s (NUL-terminated) is valid UTF-8: no overlong forms, no surrogates,
+ * nothing above U+10FFFF. */
+int fmt_u8_valid(const char *s);
 
 /* Copy s replacing invalid UTF-8 with U+FFFD; malloc'd, caller frees. */
 char *fmt_u8_sanitize(const char *s);

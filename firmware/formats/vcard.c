@@ -3,6 +3,7 @@
 
 #include "firmware/core/err.h"
 #include "firmware/formats/strbuf.h"
+#include "firmware/formats/utf8.h"
 
 #define GR_LOG_MODULE "vcard"
 #include "firmware/core/log.h"
@@ -413,27 +414,6 @@ static void qp_decode(char *s) {
     *w = '\0';
 }
 
-/* 1 when s is valid UTF-8 (no overlongs, no surrogates). */
-static int utf8_valid(const unsigned char *s) {
-    while (*s) {
-        unsigned c = *s;
-        int n;
-        unsigned min;
-        if (c < 0x80) { s++; continue; }
-        if ((c & 0xE0) == 0xC0) { n = 1; min = 0x80; c &= 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { n = 2; min = 0x800; c &= 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { n = 3; min = 0x10000; c &= 0x07; }
-        else return 0;
-        for (int k = 1; k <= n; k++) {
-            if ((s[k] & 0xC0) != 0x80) return 0;
-            c = (c << 6) | (s[k] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-        s += n + 1;
-    }
-    return 1;
-}
-
 /* Windows-1252 0x80-0x9F (what Outlook writes for "ISO-8859-1"). */
 static const unsigned short CP1252[32] = {
     0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
@@ -608,7 +588,7 @@ static int card_prop(card_t *c, vprop_t *p, int lineno) {
         }
         *w = '\0';
     }
-    if (!utf8_valid((const unsigned char *)value)) {
+    if (!fmt_u8_valid(value)) {
         if (has_ci(p->params, "8859-1") || has_ci(p->params, "latin1") || has_ci(p->params, "1252") ||
             has_ci(p->params, "ANSI")) {
             conv = latin1_to_utf8(value);
@@ -823,7 +803,7 @@ static int vcard_read(const char *text, size_t len, int with_lines, char **conta
         if (perr) {
             /* Not a property: the line is left out, the card kept. */
             char v[72], msg[120];
-            shorten(v, utf8_valid((const unsigned char *)s) ? s : "(not UTF-8)", 40);
+            shorten(v, fmt_u8_valid(s) ? s : "(not UTF-8)", 40);
             snprintf(msg, sizeof msg, "line has no ':', ignored: \"%s\"", v);
             add_error(errs, ln, msg, 1);
             continue;
