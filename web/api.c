@@ -399,26 +399,12 @@ static void visit_snapshot(web_req_t *r, crm_store_t *st, int64_t id) {
              *p == '.';
     char path[4400];
     snprintf(path, sizeof path, "%s/snapshots/%s", r->ctx->storage_dir, name);
-    FILE *f = ok ? fopen(path, "rb") : NULL;
-    struct stat sb;
-    if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
-        (size_t)sb.st_size > MAX_SNAPSHOT_BYTES) {
-        if (f) fclose(f);
-        if (!ok) LOG_W("visit %lld: refusing a snapshot name with a path in it", (long long)id);
+    if (!ok) {
+        LOG_W("visit %lld: refusing a snapshot name with a path in it", (long long)id);
         web_reply_error(r, 404, "not_found", "the snapshot file is gone");
         return;
     }
-    size_t len = (size_t)sb.st_size;
-    unsigned char *buf = malloc(len);
-    size_t got = buf ? fread(buf, 1, len, f) : 0;
-    fclose(f);
-    if (!buf || got != len) {
-        free(buf);
-        web_reply_error(r, 500, "io", "the snapshot could not be read");
-        return;
-    }
-    web_reply_bytes(r, 200, "image/jpeg", buf, len);
-    free(buf);
+    web_reply_file(r, path, MAX_SNAPSHOT_BYTES, "image/jpeg", "snapshot");
 }
 
 void web_api_visits(web_req_t *r) {
@@ -488,25 +474,9 @@ static void scan_image(web_req_t *r, crm_store_t *st, int64_t id) {
     }
     char path[4400];
     snprintf(path, sizeof path, "%s/cards/%s", r->ctx->storage_dir, name);
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
-        (size_t)sb.st_size > MAX_CARD_IMAGE_BYTES) {
-        if (f) fclose(f);
-        web_reply_error(r, 404, "not_found", "the card photo is gone");
-        return;
-    }
-    size_t len = (size_t)sb.st_size;
-    unsigned char *buf = malloc(len);
-    size_t got = buf ? fread(buf, 1, len, f) : 0;
-    fclose(f);
-    if (!buf || got != len) {
-        free(buf);
-        web_reply_error(r, 500, "io", "the card photo could not be read");
-        return;
-    }
-    web_reply_bytes(r, 200, name[strlen(name) - 1] == 'g' && name[strlen(name) - 2] == 'n' ? "image/png" : "image/jpeg", buf, len);
-    free(buf);
+    size_t n = strlen(name);
+    web_reply_file(r, path, MAX_CARD_IMAGE_BYTES, n > 4 && !strcmp(name + n - 4, ".png") ? "image/png" : "image/jpeg",
+                   "card photo");
 }
 
 void web_api_scans(web_req_t *r) {

@@ -95,31 +95,7 @@ static void face_snapshot(web_req_t *r, crm_store_t *st, int64_t id) {
     }
     char path[4400];
     snprintf(path, sizeof path, "%s/snapshots/%s", r->ctx->storage_dir, name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
-        (size_t)sb.st_size > MAX_SNAPSHOT_BYTES) {
-        if (fd < 0 && errno != ENOENT) LOG_W("snapshot %s: %s", path, strerror(errno));
-        if (fd >= 0) close(fd);
-        web_reply_error(r, 404, "not_found", "the snapshot file is gone");
-        return;
-    }
-    size_t len = (size_t)sb.st_size, got = 0;
-    unsigned char *buf = malloc(len);
-    while (buf && got < len) {
-        ssize_t k = read(fd, buf + got, len - got);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) break;
-        got += (size_t)k;
-    }
-    close(fd);
-    if (!buf || got != len) {
-        free(buf);
-        web_reply_error(r, 500, "io", "the snapshot could not be read");
-        return;
-    }
-    web_reply_bytes(r, 200, "image/jpeg", buf, len);
-    free(buf);
+    if (web_reply_file(r, path, MAX_SNAPSHOT_BYTES, "image/jpeg", "snapshot") != GR_OK) return;
     if (r->resp) MHD_add_response_header(r->resp, "Cache-Control", "private, max-age=300");
 }
 

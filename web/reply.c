@@ -3,12 +3,17 @@
  * common security headers.
  */
 #include "firmware/core/err.h"
+#include "firmware/core/log.h"
 #include "web/request.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void web_reply_response(web_req_t *r, unsigned status, struct MHD_Response *resp) {
     if (r->resp) MHD_destroy_response(r->resp);
@@ -81,4 +86,32 @@ void web_reply_rc(web_req_t *r, int rc, const char *msg) {
             break;
         }
     web_reply_error(r, status, code, "%s", msg && *msg ? msg : gr_strerror(rc));
+}
+
+int web_reply_file(web_req_t *r, const char *path, size_t max_bytes, const char *ctype, const char *what) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 || (size_t)sb.st_size > max_bytes) {
+        if (fd < 0 && errno != ENOENT) LOG_W("%s %s: %s", what, path, strerror(errno));
+        if (fd >= 0) close(fd);
+        web_reply_error(r, 404, "not_found", "the %s file is gone", what);
+        return GR_ERR_NOTFOUND;
+    }
+    size_t len = (size_t)sb.st_size, got = 0;
+    unsigned char *buf = malloc(len);
+    while (buf && got < len) {
+        ssize_t k = read(fd, buf + got, len - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    close(fd);
+    if (!buf || got != len) {
+        free(buf);
+        web_reply_error(r, 500, "io", "the %s could not be read", what);
+        return GR_ERR_IO;
+    }
+    web_reply_bytes(r, 200, ctype, buf, len);
+    free(buf);
+    return GR_OK;
 }

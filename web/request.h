@@ -65,6 +65,10 @@ void web_reply_error(web_req_t *r, unsigned status, const char *code, const char
 void web_reply_rc(web_req_t *r, int rc, const char *msg);
 /* data is copied. */
 void web_reply_bytes(web_req_t *r, unsigned status, const char *ctype, const void *data, size_t len);
+/* Reply 200 with the regular file at path (opened without following a
+ * symlink, at most max_bytes) as ctype; else 404 "the <what> file is gone"
+ * or 500. Returns GR_OK or the error replied. */
+int web_reply_file(web_req_t *r, const char *path, size_t max_bytes, const char *ctype, const char *what);
 /* A response made by the caller (stolen), with the common security headers
  * added; NULL answers 500 without a body. */
 void web_reply_response(web_req_t *r, unsigned status, struct MHD_Response *resp);
