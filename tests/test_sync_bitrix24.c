@@ -7,6 +7,7 @@
 #include "crm/bitrix24_item.h"
 #include "crm/bitrix24_map.h"
 #include "crm/crmutil.h"
+#include "firmware/core/config.h"
 #include "firmware/core/err.h"
 #include "crm/sync_engine.h"
 #include "crm/sync_fleet.h"
@@ -413,6 +414,60 @@ static void booth_fields(void **state) {
     json_decref(c);
 }
 
+/* sync.bitrix24_users: a mapped responsible user also goes as the native
+ * ASSIGNED_BY_ID (UF_CRM_GR_OWNER stays); unmapped, cleared or no list: no
+ * ASSIGNED_BY_ID; the setting refuses a malformed list. */
+static void owner_mapping(void **state) {
+    (void)state;
+    assert_int_equal(crm_b24_user_id("anna=12,bob=7", "anna"), 12);
+    assert_int_equal(crm_b24_user_id(" anna = 12 , bob=7 ", "bob"), 7);
+    assert_int_equal(crm_b24_user_id("anna=12,bob=7", "ann"), 0);
+    assert_int_equal(crm_b24_user_id("anna=12,bob=7", "Anna"), 0);
+    assert_int_equal(crm_b24_user_id("anna=12,bob=7", ""), 0);
+    assert_int_equal(crm_b24_user_id("", "anna"), 0);
+    assert_int_equal(crm_b24_user_id(NULL, "anna"), 0);
+    assert_int_equal(crm_b24_user_id("anna=12,bob=x", "anna"), 0); /* malformed: none */
+
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL, "anna=12, bob=7"};
+    char err[200];
+    json_t *f = NULL;
+    static const char *const entities[] = {"lead", "deal", "contact"};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *p = json_pack("{s:s,s:s,s:s}", "title", "T", "given_name", "G", "assigned_to", "bob");
+        assert_int_equal(crm_b24_map_fields(&ctx, entities[i], "upsert", p, &f, err, sizeof err), GR_OK);
+        assert_int_equal(json_integer_value(json_object_get(f, "ASSIGNED_BY_ID")), 7);
+        assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_OWNER")), "bob");
+        json_decref(f);
+        json_object_set_new(p, "assigned_to", json_string("carl")); /* not mapped */
+        assert_int_equal(crm_b24_map_fields(&ctx, entities[i], "upsert", p, &f, err, sizeof err), GR_OK);
+        assert_null(json_object_get(f, "ASSIGNED_BY_ID"));
+        assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_OWNER")), "carl");
+        json_decref(f);
+        json_object_set_new(p, "assigned_to", json_string("")); /* cleared */
+        assert_int_equal(crm_b24_map_fields(&ctx, entities[i], "upsert", p, &f, err, sizeof err), GR_OK);
+        assert_null(json_object_get(f, "ASSIGNED_BY_ID"));
+        json_decref(f);
+        json_decref(p);
+    }
+    ctx.users = NULL;
+    json_t *p = json_pack("{s:s,s:s}", "title", "T", "assigned_to", "anna");
+    assert_int_equal(crm_b24_map_fields(&ctx, "deal", "upsert", p, &f, err, sizeof err), GR_OK);
+    assert_null(json_object_get(f, "ASSIGNED_BY_ID"));
+    json_decref(f);
+    json_decref(p);
+
+    gr_config_t *cfg = gr_config_new();
+    assert_non_null(cfg);
+    assert_int_equal(gr_config_set(cfg, "sync.bitrix24_users", "anna=12, bob = 7", err, sizeof err), GR_OK);
+    assert_string_equal(gr_config_str(cfg, GR_SET_SYNC_BITRIX24_USERS), "anna=12, bob = 7");
+    assert_int_equal(gr_config_set(cfg, "sync.bitrix24_users", "", err, sizeof err), GR_OK);
+    static const char *const bad[] = {"anna", "anna=", "=12", "anna=12x", "anna=0", "anna=-3", "anna=99999999999", "anna=12,,bob=7"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(gr_config_set(cfg, "sync.bitrix24_users", bad[i], err, sizeof err), GR_ERR_INVAL);
+    assert_string_equal(gr_config_str(cfg, GR_SET_SYNC_BITRIX24_USERS), "");
+    gr_config_free(cfg);
+}
+
 static void multi_diff(void **state) {
     (void)state;
     json_t *ex = json_loads("[{\"ID\":\"11\",\"VALUE\":\"+49 30 111\"},{\"ID\":\"12\",\"VALUE\":\"Old@X.com\"}]", 0, NULL);
@@ -506,7 +561,7 @@ int main(void) {
         cmocka_unit_test(batch_split),    cmocka_unit_test(query_encode),      cmocka_unit_test(bucket),
         cmocka_unit_test(url_rules),      cmocka_unit_test(origin_and_mapping), cmocka_unit_test(multi_diff),
         cmocka_unit_test(comms_and_comment), cmocka_unit_test(backoff), cmocka_unit_test(fleet_field),
-        cmocka_unit_test(booth_fields),
+        cmocka_unit_test(booth_fields), cmocka_unit_test(owner_mapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
