@@ -602,6 +602,26 @@ try {
     return n;
   });
   assert(restarts >= 3, `greeterd restarted its sync agent for the save, the retry and turning it off (${restarts})`);
+  step('system: Test CardDAV asks the saved address book, an unreachable one is named');
+  assert(await page.locator('#sync-test-carddav').isDisabled(), 'Test CardDAV waits for an address book');
+  await page.fill('#sync-card [name=carddav_url]', 'http://127.0.0.1:9/dav/e2e/book/');
+  await page.fill('#sync-card [name=carddav_user]', 'e2e');
+  await page.fill('#sync-card [name=carddav_password]', 'e2e-dav-secret');
+  await page.click('#sync-save');
+  await page.waitForSelector('#sync-test-carddav:not([disabled])', { timeout: 10000 });
+  const davTest = page.waitForResponse((r) => r.url().endsWith('/api/v1/sync/test') && r.request().method() === 'POST');
+  await page.click('#sync-test-carddav');
+  const davReq = (await davTest).request();
+  assert(JSON.parse(davReq.postData()).target === 'carddav', 'Test CardDAV asks for the CardDAV target');
+  await page.waitForSelector('#sync-test-result .notice');
+  const davTested = await page.textContent('#sync-test-result');
+  assert(/^CardDAV network: /.test(davTested) && !davTested.includes('e2e-dav-secret'),
+    `Test CardDAV names the network error (${davTested})`);
+  await shot(page, 'system-sync-carddav');
+  await page.evaluate(async () => {
+    const { api } = await import('/js/api.js');
+    await api('PATCH', '/api/v1/settings', { 'sync.carddav_url': '' });
+  });
   const visits = await page.evaluate(async () => (await (await fetch('/api/v1/visits')).json()).stats.total);
   assert(visits > 0, `the demo video's visits are recorded (${visits})`);
 
