@@ -449,6 +449,9 @@ static void owner_mapping(void **state) {
         json_decref(f);
         json_decref(p);
     }
+    char camel[64];
+    crm_b24_camel("ASSIGNED_BY_ID", camel, sizeof camel); /* as crm.item.add/update get it */
+    assert_string_equal(camel, "assignedById");
     ctx.users = NULL;
     json_t *p = json_pack("{s:s,s:s}", "title", "T", "assigned_to", "anna");
     assert_int_equal(crm_b24_map_fields(&ctx, "deal", "upsert", p, &f, err, sizeof err), GR_OK);
