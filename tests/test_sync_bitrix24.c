@@ -296,7 +296,7 @@ static void origin_and_mapping(void **state) {
     assert_string_equal(buf, "a1b2:contact:42");
     assert_int_equal(crm_b24_origin_id("a1b2", "contact", 42, buf, 8), GR_ERR_RANGE);
 
-    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL};
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL, NULL};
     char err[200];
     json_t *f = NULL;
     json_t *c = json_loads("{\"given_name\":\"Ann\",\"family_name\":\"Lee\",\"title\":\"CTO\",\"company_id\":3,"
@@ -367,7 +367,7 @@ static void origin_and_mapping(void **state) {
  * UF_CRM_GR_* user fields of docs/SYNC.md elsewhere); a cleared value is sent. */
 static void booth_fields(void **state) {
     (void)state;
-    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL};
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL, NULL};
     char err[200];
     json_t *f = NULL;
     json_t *l = json_loads("{\"title\":\"Anna Schmidt (Globex)\",\"status\":\"NEW\",\"source\":\"card_scan\","
@@ -507,7 +507,7 @@ static void comms_and_comment(void **state) {
     json_decref(p);
     json_decref(c);
 
-    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "OTHER", NULL, NULL};
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "OTHER", NULL, NULL, NULL};
     json_t *v = json_loads("{\"label\":\"Ann Lee\",\"started_at\":\"2026-11-27T10:00:00Z\",\"is_new\":true}", 0, NULL);
     char *t = crm_b24_map_visit_comment(&ctx, v, "dev:visit:9");
     assert_string_equal(t, "Visit at Booth 7: Ann Lee, first visit on 2026-11-27T10:00:00Z. [greeter:dev:visit:9]");
