@@ -105,7 +105,9 @@ int gr_user_map_check(const char *v, char *err, size_t errlen) {
         const char *end = strchr(p, ',');
         if (!end) end = p + strlen(p);
         while (p < end && isspace((unsigned char)*p)) p++;
-        const char *eq = memchr(p, '=', (size_t)(end - p));
+        const char *eq = p;
+        while (eq < end && *eq != '=') eq++;
+        if (eq == end) eq = NULL;
         const char *ne = eq ? eq : end;
         while (ne > p && isspace((unsigned char)ne[-1])) ne--;
         if (!eq || ne == p) {
