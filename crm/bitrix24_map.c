@@ -2,6 +2,7 @@
 #define GR_LOG_MODULE "sync"
 #include "crm/bitrix24_map.h"
 
+#include "firmware/core/config.h"
 #include "firmware/core/err.h"
 #include "firmware/core/log.h"
 
@@ -150,6 +151,31 @@ static void put_uf_text(json_t *f, const char *key, json_t *p, const char *src, 
     json_object_set_new(f, key, json_string(json_string_value(v)));
 }
 
+int64_t crm_b24_user_id(const char *users, const char *name) {
+    if (!users || !name || !*name || gr_user_map_check(users, NULL, 0) != GR_OK) return 0;
+    size_t nlen = strlen(name);
+    for (const char *p = users; *p;) {
+        const char *end = strchr(p, ',');
+        if (!end) end = p + strlen(p);
+        while (p < end && isspace((unsigned char)*p)) p++;
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        const char *ne = eq;
+        while (ne > p && isspace((unsigned char)ne[-1])) ne--;
+        if ((size_t)(ne - p) == nlen && memcmp(p, name, nlen) == 0) return strtoll(eq + 1, NULL, 10);
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* The responsible user: its name in UF_CRM_GR_OWNER, and ASSIGNED_BY_ID
+ * when sync.bitrix24_users maps it (an unmapped or cleared one leaves the
+ * portal's responsible user alone). */
+static void put_owner(const crm_b24_map_ctx_t *ctx, json_t *f, json_t *p, int *bad) {
+    put_uf_text(f, UF_OWNER, p, "assigned_to", bad);
+    int64_t id = crm_b24_user_id(ctx->users, json_string_value(json_object_get(p, "assigned_to")));
+    if (id > 0) json_object_set_new(f, "ASSIGNED_BY_ID", json_integer(id));
+}
+
 /* rating, temperature, interests, event, follow_up of a lead. */
 static void lead_qualification(json_t *f, json_t *p, int *bad) {
     json_t *r = json_object_get(p, "rating");
@@ -207,7 +233,7 @@ int crm_b24_map_fields(const crm_b24_map_ctx_t *ctx, const char *entity, const c
     if (strcmp(entity, "contact") == 0) {
         rc = person_fields(f, p, err, errlen);
         put_ref(ctx, f, "COMPANY_ID", "company", ref_id(p, "company_id"));
-        put_uf_text(f, UF_OWNER, p, "assigned_to", &bad);
+        put_owner(ctx, f, p, &bad);
     } else if (strcmp(entity, "company") == 0) {
         put_str(f, "TITLE", text(p, "title", &bad));
         put_str(f, "ADDRESS", text(p, "address", &bad));
@@ -240,7 +266,7 @@ int crm_b24_map_fields(const crm_b24_map_ctx_t *ctx, const char *entity, const c
         put_str(f, "SOURCE_DESCRIPTION", desc);
         put_ref(ctx, f, "CONTACT_ID", "contact", ref_id(p, "contact_id"));
         lead_qualification(f, p, &bad);
-        put_uf_text(f, UF_OWNER, p, "assigned_to", &bad);
+        put_owner(ctx, f, p, &bad);
     } else if (strcmp(entity, "deal") == 0) {
         put_str(f, "TITLE", text(p, "title", &bad));
         put_str(f, "STAGE_ID", deal_stage(text(p, "stage", &bad)));
@@ -256,7 +282,7 @@ int crm_b24_map_fields(const crm_b24_map_ctx_t *ctx, const char *entity, const c
         put_ref(ctx, f, "CONTACT_ID", "contact", ref_id(p, "contact_id"));
         put_ref(ctx, f, "COMPANY_ID", "company", ref_id(p, "company_id"));
         put_ref(ctx, f, "LEAD_ID", "lead", ref_id(p, "lead_id"));
-        put_uf_text(f, UF_OWNER, p, "assigned_to", &bad);
+        put_owner(ctx, f, p, &bad);
     } else {
         snprintf(err, errlen, "entity '%s' has no Bitrix24 form", entity);
         rc = GR_ERR_INVAL;

@@ -22,7 +22,14 @@ typedef struct {
     const char *visit_source; /* SOURCE_ID of leads from face visits */
     crm_b24_resolve_fn resolve;
     void *resolve_ctx;
+    const char *users;        /* sync.bitrix24_users "anna=12,bob=7" (NULL/"": none) */
 } crm_b24_map_ctx_t;
+
+/* The Bitrix24 user id of a board user in a sync.bitrix24_users list
+ * ("name=id" joined by commas, blanks around them ignored; names compared
+ * exactly). Returns the id (> 0), or 0 when the name is not in the list or
+ * the list is empty, malformed (see crm_b24_users_check) or NULL. */
+int64_t crm_b24_user_id(const char *users, const char *name);
 
 /* "<device>:<entity>:<local_id>" into buf; returns GR_OK or GR_ERR_RANGE. */
 int crm_b24_origin_id(const char *device_id, const char *entity, int64_t local_id, char *buf, size_t buflen);
@@ -35,6 +42,8 @@ const char *crm_b24_entity(const char *entity);
  * EMAIL, WEB) in write form, references (COMPANY_ID, CONTACT_ID, LEAD_ID)
  * through the resolver (left out when unknown), no ORIGINATOR_ID, ORIGIN_ID or PHOTO (the
  * caller adds those). op "convert" forces a lead's STATUS_ID CONVERTED.
+ * The responsible user (assigned_to) goes into UF_CRM_GR_OWNER, and into
+ * ASSIGNED_BY_ID as well when ctx->users maps that name to a portal user.
  * On GR_OK *out is a new object owned by the caller; GR_ERR_INVAL with a
  * message in err when the payload is unusable (not an object, wrong types). */
 int crm_b24_map_fields(const crm_b24_map_ctx_t *ctx, const char *entity, const char *op, json_t *payload,

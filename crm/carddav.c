@@ -142,7 +142,9 @@ static void request(crm_dav_t *d, const char *method, const char *name, const ch
     char url[4600];
     snprintf(url, sizeof url, "%s%s", d->url, name);
     struct curl_slist *h = NULL;
-    if (body) h = curl_slist_append(h, "Content-Type: text/vcard; charset=utf-8");
+    if (body)
+        h = curl_slist_append(h, strcmp(method, "PROPFIND") == 0 ? "Content-Type: application/xml; charset=utf-8"
+                                                                  : "Content-Type: text/vcard; charset=utf-8");
     if (cond) h = curl_slist_append(h, cond);
     CURL *c = d->curl;
     curl_easy_reset(c);
@@ -186,6 +188,41 @@ static dav_class_t classify(const dav_reply_t *r) {
     if (r->status == 401 || r->status == 403) return R_AUTH;
     if (r->status == 0 || r->status == 408 || r->status == 429 || r->status >= 500) return R_TRANSIENT;
     return R_REFUSED;
+}
+
+int crm_dav_check(crm_dav_t *d, crm_dav_check_t *out) {
+    if (!d || !out) return GR_ERR_INVAL;
+    memset(out, 0, sizeof *out);
+    static const char body[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                               "<d:propfind xmlns:d=\"DAV:\"><d:prop><d:resourcetype/><d:displayname/></d:prop></d:propfind>";
+    dav_reply_t r;
+    request(d, "PROPFIND", "", body, "Depth: 0", &r);
+    out->http_status = r.status;
+    switch (classify(&r)) {
+    case R_OK:
+        out->ok = 1;
+        out->cls = "ok";
+        snprintf(out->message, sizeof out->message, "the address book answered (HTTP %ld)", r.status);
+        break;
+    case R_AUTH:
+        out->cls = "auth";
+        snprintf(out->message, sizeof out->message, "HTTP %ld: the address book refused the user name or password",
+                 r.status);
+        break;
+    case R_TRANSIENT:
+        out->cls = "network";
+        if (r.status)
+            snprintf(out->message, sizeof out->message, "HTTP %ld: the server is unavailable or busy", r.status);
+        else
+            snprintf(out->message, sizeof out->message, "%s", r.text); /* "network error: ..." (curl's words) */
+        break;
+    default:
+        out->cls = "refused";
+        snprintf(out->message, sizeof out->message, "HTTP %ld: %s", r.status,
+                 r.status == 404 ? "no address book at this address" : "the server refused the request");
+        break;
+    }
+    return GR_OK;
 }
 
 static void cond_match(char *buf, size_t len, const char *etag) { snprintf(buf, len, "If-Match: %s", etag); }

@@ -45,6 +45,21 @@ typedef struct {
  * its message in last_error and sync_state carddav/last_refused. */
 int crm_dav_pass(crm_dav_t *d, crm_store_t *st, const char *device_id, crm_dav_result_t *res);
 
+/* The sync card's "Test connection" for CardDAV: one authenticated
+ * PROPFIND (Depth: 0) of the address book. ok 1 when it answers 2xx (207
+ * Multi-Status); else cls says why: "network" (no answer, timeout, 408,
+ * 429, 5xx), "auth" (401, 403: the user name or password), "refused" (any
+ * other answer, e.g. 404 for a wrong address). message is for people and
+ * carries no URL or password. Returns GR_OK (the outcome is in *out) or
+ * GR_ERR_INVAL (NULL arguments). */
+typedef struct {
+    int ok;
+    const char *cls;    /* "ok", "network", "auth", "refused" (static) */
+    long http_status;   /* 0: no answer */
+    char message[256];
+} crm_dav_check_t;
+int crm_dav_check(crm_dav_t *d, crm_dav_check_t *out);
+
 /* Contact rows not yet delivered to the address book. */
 int crm_dav_pending(crm_store_t *st, long long *pending);
 

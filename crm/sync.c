@@ -32,6 +32,7 @@ struct crm_sync {
     crm_dav_t *dav;           /* NULL: CardDAV off */
     crm_sync_engine_t eng;
     char device_id[65], device_name[65], visit_source[65];
+    char *bitrix24_users;     /* sync.bitrix24_users, copied at start */
     char *storage_dir;
     double backoff_max;
     double pull_interval, pull_at; /* fleet: contacts changed in the CRM */
@@ -316,7 +317,8 @@ int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out) {
     s->backoff_max = (double)gr_config_int(cfg, GR_SET_SYNC_BACKOFF_MAX_S);
     s->pull_interval = (double)gr_config_int(cfg, GR_SET_SYNC_PULL_INTERVAL_S);
     s->storage_dir = strdup(gr_config_str(cfg, GR_SET_STORAGE_DIR));
-    if (!s->storage_dir) {
+    s->bitrix24_users = strdup(gr_config_str(cfg, GR_SET_SYNC_BITRIX24_USERS));
+    if (!s->storage_dir || !s->bitrix24_users) {
         rc = GR_ERR_NOMEM;
         goto fail;
     }
@@ -359,6 +361,7 @@ int crm_sync_open(const gr_config_t *cfg, gr_bus_t *bus, crm_sync_t **out) {
                                  .device_id = s->device_id,
                                  .device_name = s->device_name,
                                  .visit_source = s->visit_source,
+                                 .bitrix24_users = s->bitrix24_users,
                                  .storage_dir = s->storage_dir};
     if (pthread_create(&s->thread, NULL, run, s) != 0) {
         rc = GR_ERR_NOMEM;
@@ -398,6 +401,7 @@ void crm_sync_close(crm_sync_t *s) {
     crm_store_close(s->st);
     if (s->lock_fd >= 0) close(s->lock_fd);
     free(s->storage_dir);
+    free(s->bitrix24_users);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     free(s);

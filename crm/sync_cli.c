@@ -107,6 +107,7 @@ static int cmd_once(const gr_config_t *cfg, crm_store_t *st) {
                            .device_id = dev,
                            .device_name = gr_config_str(cfg, GR_SET_DEVICE_NAME),
                            .visit_source = gr_config_str(cfg, GR_SET_SYNC_VISIT_SOURCE),
+                           .bitrix24_users = gr_config_str(cfg, GR_SET_SYNC_BITRIX24_USERS),
                            .storage_dir = gr_config_str(cfg, GR_SET_STORAGE_DIR)};
     unsigned long requests = 0;
     crm_fleet_pull_t pulled = {0};

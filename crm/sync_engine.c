@@ -377,7 +377,7 @@ static int is_transport(const crm_b24_reply_t *r) {
 static void writes(crm_sync_engine_t *e, item_t *it, crm_b24_cmd_t *c1, crm_b24_cmd_t *cmds, size_t *n,
                    int no_send) {
     char m[64], found[32];
-    crm_b24_map_ctx_t mc = {e->device_id, e->device_name, e->visit_source, resolve, e};
+    crm_b24_map_ctx_t mc = {e->device_id, e->device_name, e->visit_source, resolve, e, e->bitrix24_users};
     if (it->kind == K_HOLD) return; /* stays pending, not even looked up */
     const int idx1[] = {it->c_origin, it->c_mail, it->c_phone, it->c_get, it->c_clist};
     for (size_t i = 0; i < 5; i++)

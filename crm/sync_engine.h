@@ -35,6 +35,7 @@ typedef struct {
     const char *device_id;
     const char *device_name;
     const char *visit_source;
+    const char *bitrix24_users; /* sync.bitrix24_users: board user -> ASSIGNED_BY_ID */
     const char *storage_dir;  /* photos/ and snapshots/ live below it */
     int faces_field;          /* UF_CRM_GREETER_FACES: 0 unknown, 1 there, -1 refused (sync_fleet.h) */
     /* results of the last pass */

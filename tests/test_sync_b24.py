@@ -103,6 +103,31 @@ def test_fields_and_links(srv, batch):
     print("fields/links/update/delete ok (batch=%s)" % batch)
 
 
+def test_owner_mapping(srv):
+    """sync.bitrix24_users: a mapped responsible user arrives as ASSIGNED_BY_ID
+    (UF_CRM_GR_OWNER too); an unmapped one only in UF_CRM_GR_OWNER."""
+    b = h.Board("owner-dev", FAST + ["--sync.bitrix24_users=anna=12, bob=7"])
+    ids = {}
+    for who in ("anna", "carl"):
+        lid = b.add_lead("Lead of %s" % who)
+        cur = b.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        b._enqueue(cur, "lead", lid, "upsert", {"id": lid, "title": "Lead of %s" % who, "status": "NEW",
+                                                "source": "card_scan", "data": {}, "assigned_to": who})
+        cur.execute("COMMIT")
+        ids[who] = lid
+    rc, out, err = b.sync_once(srv.url)
+    assert rc == 0 and out["pending"] == 0 and out["dead"] == 0, (out, err)
+    d = srv.dump()
+    anna = one(d, "lead", "owner-dev:lead:%d" % ids["anna"])
+    assert str(anna.get("ASSIGNED_BY_ID")) == "12" and anna.get("UF_CRM_GR_OWNER") == "anna", anna
+    carl = one(d, "lead", "owner-dev:lead:%d" % ids["carl"])
+    assert str(carl.get("ASSIGNED_BY_ID")) != "12" and carl.get("UF_CRM_GR_OWNER") == "carl", carl
+    p = h.subprocess.run([os.path.join(h.BUILD, "greeter"), "--storage.dir=" + b.dir, "--sync.bitrix24_users=anna",
+                          "sync", "status"], capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0 and "bitrix24_users" in p.stderr, (p.returncode, p.stderr)
+
+
 def test_two_boards_one_person(srv):
     a = h.Board("booth-a", FAST)
     b = h.Board("booth-b", FAST)
@@ -250,6 +275,7 @@ def main():
         test_url_rules()
         test_fields_and_links(srv, "true")
         test_fields_and_links(srv, "false")
+        test_owner_mapping(srv)
         test_two_boards_one_person(srv)
         test_interrupted_send(srv)
         test_dead_letters(srv)

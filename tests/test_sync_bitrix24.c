@@ -7,6 +7,7 @@
 #include "crm/bitrix24_item.h"
 #include "crm/bitrix24_map.h"
 #include "crm/crmutil.h"
+#include "firmware/core/config.h"
 #include "firmware/core/err.h"
 #include "crm/sync_engine.h"
 #include "crm/sync_fleet.h"
@@ -295,7 +296,7 @@ static void origin_and_mapping(void **state) {
     assert_string_equal(buf, "a1b2:contact:42");
     assert_int_equal(crm_b24_origin_id("a1b2", "contact", 42, buf, 8), GR_ERR_RANGE);
 
-    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL};
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL, NULL};
     char err[200];
     json_t *f = NULL;
     json_t *c = json_loads("{\"given_name\":\"Ann\",\"family_name\":\"Lee\",\"title\":\"CTO\",\"company_id\":3,"
@@ -366,7 +367,7 @@ static void origin_and_mapping(void **state) {
  * UF_CRM_GR_* user fields of docs/SYNC.md elsewhere); a cleared value is sent. */
 static void booth_fields(void **state) {
     (void)state;
-    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL};
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL, NULL};
     char err[200];
     json_t *f = NULL;
     json_t *l = json_loads("{\"title\":\"Anna Schmidt (Globex)\",\"status\":\"NEW\",\"source\":\"card_scan\","
@@ -413,6 +414,63 @@ static void booth_fields(void **state) {
     json_decref(c);
 }
 
+/* sync.bitrix24_users: a mapped responsible user also goes as the native
+ * ASSIGNED_BY_ID (UF_CRM_GR_OWNER stays); unmapped, cleared or no list: no
+ * ASSIGNED_BY_ID; the setting refuses a malformed list. */
+static void owner_mapping(void **state) {
+    (void)state;
+    assert_int_equal(crm_b24_user_id("anna=12,bob=7", "anna"), 12);
+    assert_int_equal(crm_b24_user_id(" anna = 12 , bob=7 ", "bob"), 7);
+    assert_int_equal(crm_b24_user_id("anna=12,bob=7", "ann"), 0);
+    assert_int_equal(crm_b24_user_id("anna=12,bob=7", "Anna"), 0);
+    assert_int_equal(crm_b24_user_id("anna=12,bob=7", ""), 0);
+    assert_int_equal(crm_b24_user_id("", "anna"), 0);
+    assert_int_equal(crm_b24_user_id(NULL, "anna"), 0);
+    assert_int_equal(crm_b24_user_id("anna=12,bob=x", "anna"), 0); /* malformed: none */
+
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "WEB", resolver, NULL, "anna=12, bob=7"};
+    char err[200];
+    json_t *f = NULL;
+    static const char *const entities[] = {"lead", "deal", "contact"};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *p = json_pack("{s:s,s:s,s:s}", "title", "T", "given_name", "G", "assigned_to", "bob");
+        assert_int_equal(crm_b24_map_fields(&ctx, entities[i], "upsert", p, &f, err, sizeof err), GR_OK);
+        assert_int_equal(json_integer_value(json_object_get(f, "ASSIGNED_BY_ID")), 7);
+        assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_OWNER")), "bob");
+        json_decref(f);
+        json_object_set_new(p, "assigned_to", json_string("carl")); /* not mapped */
+        assert_int_equal(crm_b24_map_fields(&ctx, entities[i], "upsert", p, &f, err, sizeof err), GR_OK);
+        assert_null(json_object_get(f, "ASSIGNED_BY_ID"));
+        assert_string_equal(json_string_value(json_object_get(f, "UF_CRM_GR_OWNER")), "carl");
+        json_decref(f);
+        json_object_set_new(p, "assigned_to", json_string("")); /* cleared */
+        assert_int_equal(crm_b24_map_fields(&ctx, entities[i], "upsert", p, &f, err, sizeof err), GR_OK);
+        assert_null(json_object_get(f, "ASSIGNED_BY_ID"));
+        json_decref(f);
+        json_decref(p);
+    }
+    char camel[64];
+    crm_b24_camel("ASSIGNED_BY_ID", camel, sizeof camel); /* as crm.item.add/update get it */
+    assert_string_equal(camel, "assignedById");
+    ctx.users = NULL;
+    json_t *p = json_pack("{s:s,s:s}", "title", "T", "assigned_to", "anna");
+    assert_int_equal(crm_b24_map_fields(&ctx, "deal", "upsert", p, &f, err, sizeof err), GR_OK);
+    assert_null(json_object_get(f, "ASSIGNED_BY_ID"));
+    json_decref(f);
+    json_decref(p);
+
+    gr_config_t *cfg = gr_config_new();
+    assert_non_null(cfg);
+    assert_int_equal(gr_config_set(cfg, "sync.bitrix24_users", "anna=12, bob = 7", err, sizeof err), GR_OK);
+    assert_string_equal(gr_config_str(cfg, GR_SET_SYNC_BITRIX24_USERS), "anna=12, bob = 7");
+    assert_int_equal(gr_config_set(cfg, "sync.bitrix24_users", "", err, sizeof err), GR_OK);
+    static const char *const bad[] = {"anna", "anna=", "=12", "anna=12x", "anna=0", "anna=-3", "anna=99999999999", "anna=12,,bob=7"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(gr_config_set(cfg, "sync.bitrix24_users", bad[i], err, sizeof err), GR_ERR_INVAL);
+    assert_string_equal(gr_config_str(cfg, GR_SET_SYNC_BITRIX24_USERS), "");
+    gr_config_free(cfg);
+}
+
 static void multi_diff(void **state) {
     (void)state;
     json_t *ex = json_loads("[{\"ID\":\"11\",\"VALUE\":\"+49 30 111\"},{\"ID\":\"12\",\"VALUE\":\"Old@X.com\"}]", 0, NULL);
@@ -449,7 +507,7 @@ static void comms_and_comment(void **state) {
     json_decref(p);
     json_decref(c);
 
-    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "OTHER", NULL, NULL};
+    crm_b24_map_ctx_t ctx = {"dev", "Booth 7", "OTHER", NULL, NULL, NULL};
     json_t *v = json_loads("{\"label\":\"Ann Lee\",\"started_at\":\"2026-11-27T10:00:00Z\",\"is_new\":true}", 0, NULL);
     char *t = crm_b24_map_visit_comment(&ctx, v, "dev:visit:9");
     assert_string_equal(t, "Visit at Booth 7: Ann Lee, first visit on 2026-11-27T10:00:00Z. [greeter:dev:visit:9]");
@@ -506,7 +564,7 @@ int main(void) {
         cmocka_unit_test(batch_split),    cmocka_unit_test(query_encode),      cmocka_unit_test(bucket),
         cmocka_unit_test(url_rules),      cmocka_unit_test(origin_and_mapping), cmocka_unit_test(multi_diff),
         cmocka_unit_test(comms_and_comment), cmocka_unit_test(backoff), cmocka_unit_test(fleet_field),
-        cmocka_unit_test(booth_fields),
+        cmocka_unit_test(booth_fields), cmocka_unit_test(owner_mapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

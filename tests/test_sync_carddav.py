@@ -4,11 +4,15 @@ contacts become vCards with a UID, edits use If-Match with the stored ETag,
 a card changed in the address book meanwhile (412) is overwritten by the
 board's version, a replayed change (crash before the cursor was stored)
 leaves one card, deletes travel, a wrong password pauses with the reason and
-never shows the password. Skips (77) without /usr/bin/radicale."""
+never shows the password; the sync card's "Test CardDAV" (POST
+/api/v1/sync/test {"target":"carddav"}) answers ok, auth, refused and
+network. Skips (77) without /usr/bin/radicale."""
 import base64
 import glob
+import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -41,6 +45,48 @@ def dav(method, url, body=None, headers=None):
             return r.status, r.read().decode(), r.headers.get("ETag")
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(), None
+
+
+class Web:
+    """An admin session on a greeterd's web API (first login: the password changed)."""
+
+    def __init__(self, board, log_path):
+        self.port = None
+        for _ in range(200):
+            m = re.search(r"web UI listening on port (\d+)", open(log_path).read())
+            if m:
+                self.port = int(m.group(1))
+                break
+            time.sleep(0.05)
+        assert self.port, open(log_path).read()
+        pw = open(os.path.join(board.dir, "initial-admin-password")).read().strip()
+        self.cookie = self.csrf = None
+        st, hdr, j = self.req("POST", "/api/v1/login", {"username": "admin", "password": pw})
+        assert st == 200, (st, j)
+        self.cookie = hdr["set-cookie"].split(";")[0]
+        self.csrf = j["csrf_token"]
+        st, _, j = self.req("POST", "/api/v1/password", {"old_password": pw, "new_password": "dav test 42 ok"})
+        assert st == 200, (st, j)
+
+    def req(self, method, path, body=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = {"Content-Type": "application/json"} if body is not None else {}
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        if self.csrf:
+            h["X-CSRF-Token"] = self.csrf
+        c.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        hdr = {k.lower(): v for k, v in r.getheaders()}
+        c.close()
+        return r.status, hdr, json.loads(data) if data else None
+
+    def dav_test(self):
+        st, _, j = self.req("POST", "/api/v1/sync/test", {"target": "carddav"})
+        assert st == 200, (st, j)
+        assert PASSWORD not in json.dumps(j) and "wrong-one" not in json.dumps(j), j
+        return j
 
 
 def main():
@@ -135,6 +181,29 @@ def main():
                     break
                 time.sleep(0.1)
             assert st == 200 and "FN:Eve Agent" in card, st
+            # The sync card's Test CardDAV: one PROPFIND of the address book.
+            web = Web(b, os.path.join(b.dir, "daemon.log"))
+            j = web.dav_test()
+            assert j["ok"] is True and j["target"] == "carddav" and j["http_status"] == 207, j
+            # A wrong address (live settings): refused, 404.
+            st, _, s = web.req("PATCH", "/api/v1/settings", {"sync.carddav_url": base + "nothing-here/"})
+            assert st == 200, (st, s)
+            j = web.dav_test()
+            assert j["ok"] is False and j["class"] == "refused" and j["http_status"] == 404, j
+            # Nothing listening: network.
+            st, _, s = web.req("PATCH", "/api/v1/settings", {"sync.carddav_url": "http://127.0.0.1:%d/book/" % free_port()})
+            assert st == 200, (st, s)
+            j = web.dav_test()
+            assert j["ok"] is False and j["class"] == "network" and j["http_status"] == 0 and j["message"], j
+            # Not set: 400; an unknown target: 400; the Bitrix24 test stays the default.
+            st, _, s = web.req("PATCH", "/api/v1/settings", {"sync.carddav_url": ""})
+            assert st == 200, (st, s)
+            st, _, j = web.req("POST", "/api/v1/sync/test", {"target": "carddav"})
+            assert st == 400 and "carddav_url" in j["message"], (st, j)
+            st, _, j = web.req("POST", "/api/v1/sync/test", {"target": "ldap"})
+            assert st == 400, (st, j)
+            st, _, j = web.req("POST", "/api/v1/sync/test", {})
+            assert st == 400 and "Bitrix24" in j["message"], (st, j)
         finally:
             b.kill(15)
             log.close()
@@ -151,6 +220,17 @@ def main():
         assert out["carddav"]["paused"] and "401" in out["carddav"]["last_error"], out
         assert out["carddav"]["pending"] == 1
         assert "wrong-one" not in p.stdout + p.stderr
+        # Test CardDAV with the wrong password: auth, 401.
+        log2_path = os.path.join(bad.dir, "daemon.log")
+        log2 = open(log2_path, "w")
+        bad.start("", log2)
+        try:
+            j = Web(bad, log2_path).dav_test()
+            assert j["ok"] is False and j["class"] == "auth" and j["http_status"] == 401, j
+        finally:
+            bad.kill(15)
+            log2.close()
+        assert "wrong-one" not in open(log2_path).read()
     finally:
         rad.terminate()
         rad.wait(10)

@@ -4,6 +4,7 @@
 #include "web/role.h"
 
 #include "crm/bitrix24.h"
+#include "crm/carddav.h"
 #include "crm/outbox.h"
 #include "crm/sync.h"
 #include "firmware/core/config.h"
@@ -58,38 +59,78 @@ static const char *class_name(crm_b24_class_t c) {
     }
 }
 
-/* One cheap call with the crm scope the sync needs. The URL is never
- * logged or echoed. */
-static void sync_test(web_req_t *r) {
-    json_t *in = NULL;
-    if (r->body_len && web_req_json(r, &in) != GR_OK) return;
+static long ms_since(const struct timespec *t0) {
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/* CardDAV: one authenticated PROPFIND (Depth: 0) of the configured
+ * address book (crm_dav_check). The URL and password are never logged or
+ * echoed. */
+static void sync_test_carddav(web_req_t *r) {
+    const gr_config_t *cfg = r->ctx->cfg;
+    const char *url = gr_config_str(cfg, GR_SET_SYNC_CARDDAV_URL);
+    char err[256] = "";
+    if (!*url) {
+        web_reply_error(r, 400, "invalid", "no CardDAV address book is set (sync.carddav_url)");
+        return;
+    }
+    crm_dav_t *d = NULL;
+    int rc = crm_dav_new(url, gr_config_str(cfg, GR_SET_SYNC_CARDDAV_USER), gr_config_str(cfg, GR_SET_SYNC_CARDDAV_PASSWORD),
+                         10, &d, err, sizeof err);
+    if (rc != GR_OK) {
+        web_reply_error(r, 400, "invalid", "%s", err[0] ? err : gr_strerror(rc));
+        return;
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    crm_dav_check_t chk;
+    rc = crm_dav_check(d, &chk);
+    long ms = ms_since(&t0);
+    crm_dav_free(d);
+    if (rc != GR_OK) {
+        web_reply_rc(r, rc, NULL);
+        return;
+    }
+    json_t *out;
+    if (chk.ok) {
+        out = json_pack("{s:s,s:b,s:i,s:i}", "target", "carddav", "ok", 1, "http_status", (int)chk.http_status, "ms", (int)ms);
+        LOG_I("sync: CardDAV connection test ok (%ld ms)", ms);
+    } else {
+        out = json_pack("{s:s,s:b,s:s,s:i,s:s,s:i}", "target", "carddav", "ok", 0, "class", chk.cls, "http_status",
+                        (int)chk.http_status, "message", chk.message, "ms", (int)ms);
+        LOG_W("sync: CardDAV connection test failed (%s, HTTP %ld)", chk.cls, chk.http_status);
+    }
+    web_reply_json(r, 200, out);
+}
+
+/* Bitrix24: one cheap call with the crm scope the sync needs. The URL is
+ * never logged or echoed. */
+static void sync_test_bitrix24(web_req_t *r, json_t *in) {
     const char *url = json_string_value(json_object_get(in, "url"));
     if (!url || !*url) url = gr_config_str(r->ctx->cfg, GR_SET_SYNC_BITRIX24_URL);
     char err[256] = "";
     if (!*url) {
-        json_decref(in);
         web_reply_error(r, 400, "invalid", "no Bitrix24 webhook URL is set (sync.bitrix24_url)");
         return;
     }
     if (crm_b24_url_check(url, err, sizeof err) != GR_OK) {
-        json_decref(in);
         web_reply_error(r, 400, "invalid", "the webhook URL: %s", err);
         return;
     }
     crm_b24_t *c = NULL;
     int rc = crm_b24_new(url, 5, 10, &c, err, sizeof err);
-    json_decref(in);
     if (rc != GR_OK) {
         web_reply_error(r, 400, "invalid", "%s", err[0] ? err : gr_strerror(rc));
         return;
     }
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     crm_b24_reply_t rep = {0};
     rc = crm_b24_call(c, "crm.contact.userfield.list", NULL, &rep);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = ms_since(&t0);
     crm_b24_free(c);
-    long ms = (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
     json_t *out;
     if (rc == GR_OK && rep.cls == CRM_B24_OK) {
         out = json_pack("{s:b,s:i}", "ok", 1, "ms", (int)ms);
@@ -104,6 +145,23 @@ static void sync_test(web_req_t *r) {
     }
     crm_b24_reply_clear(&rep);
     web_reply_json(r, 200, out);
+}
+
+/* POST /api/v1/sync/test {"target":"bitrix24"|"carddav", "url"?}: the
+ * sync card's "Test connection" (no target: Bitrix24). */
+static void sync_test(web_req_t *r) {
+    json_t *in = NULL;
+    if (r->body_len && web_req_json(r, &in) != GR_OK) return;
+    json_t *t = json_object_get(in, "target");
+    const char *target = json_string_value(t);
+    if (t && !json_is_null(t) && !target) target = "";
+    if (!target || strcmp(target, "bitrix24") == 0)
+        sync_test_bitrix24(r, in);
+    else if (strcmp(target, "carddav") == 0)
+        sync_test_carddav(r);
+    else
+        web_reply_error(r, 400, "invalid", "target must be bitrix24 or carddav");
+    json_decref(in);
 }
 
 static void sync_retry(web_req_t *r) {

@@ -95,6 +95,41 @@ static int has_ctl(const char *v) {
     return 0;
 }
 
+int gr_user_map_check(const char *v, char *err, size_t errlen) {
+    char dummy[1];
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    for (const char *p = v; *p;) {
+        const char *end = strchr(p, ',');
+        if (!end) end = p + strlen(p);
+        while (p < end && isspace((unsigned char)*p)) p++;
+        const char *eq = p;
+        while (eq < end && *eq != '=') eq++;
+        if (eq == end) eq = NULL;
+        const char *ne = eq ? eq : end;
+        while (ne > p && isspace((unsigned char)ne[-1])) ne--;
+        if (!eq || ne == p) {
+            snprintf(err, errlen, "item %.*s is not name=id", (int)(end - p > 64 ? 64 : end - p), p);
+            return GR_ERR_INVAL;
+        }
+        const char *d = eq + 1;
+        while (d < end && isspace((unsigned char)*d)) d++;
+        long long id = 0;
+        const char *q = d;
+        for (; q < end && isdigit((unsigned char)*q) && id <= 2147483647LL; q++) id = id * 10 + (*q - '0');
+        const char *t = q;
+        while (t < end && isspace((unsigned char)*t)) t++;
+        if (q == d || t != end || id < 1 || id > 2147483647LL) {
+            snprintf(err, errlen, "the id of %.*s is not a whole number 1..2147483647", (int)(ne - p > 64 ? 64 : ne - p), p);
+            return GR_ERR_INVAL;
+        }
+        p = *end ? end + 1 : end;
+    }
+    return GR_OK;
+}
+
 /* Validate text for setting i; on success fill the parsed numbers. */
 static int validate(size_t i, const char *v, long long *iv, double *dv, char *err, size_t errlen) {
     const gr_setting_t *s = &settings[i];
@@ -160,6 +195,13 @@ static int validate(size_t i, const char *v, long long *iv, double *dv, char *er
             else
                 snprintf(err, errlen, "%s: '%s' has length %zu, out of range (allowed %.0f..%.0f characters)", s->name, v, n, s->min, s->max);
             return GR_ERR_RANGE;
+        }
+        if (i == GR_SET_SYNC_BITRIX24_USERS) {
+            char why[160];
+            if (gr_user_map_check(v, why, sizeof why) != GR_OK) {
+                snprintf(err, errlen, "%s: %s (write name=id, name=id, ...)", s->name, why);
+                return GR_ERR_INVAL;
+            }
         }
         *iv = 0;
         *dv = 0;

@@ -99,6 +99,12 @@ long long gr_config_int(const gr_config_t *cfg, gr_set_t id);
 double gr_config_double(const gr_config_t *cfg, gr_set_t id);
 int gr_config_bool(const gr_config_t *cfg, gr_set_t id);
 
+/* A "name=id" list such as sync.bitrix24_users ("anna=12, bob=7"): items
+ * joined by commas, blanks around them ignored, each a name (no '=' or ',')
+ * and a whole number 1..2147483647. "" is an empty list. GR_OK, or
+ * GR_ERR_INVAL with what is wrong in err (err may be NULL). */
+int gr_user_map_check(const char *v, char *err, size_t errlen);
+
 /* The same by name (or an old alias), for code that walks the table; an
  * unknown name is a programmer error (abort). */
 const char *gr_config_str_named(const gr_config_t *cfg, const char *name);

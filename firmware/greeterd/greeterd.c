@@ -295,7 +295,7 @@ static void stop_web(daemon_t *d) { web_server_close(d->web); }
 /* FNV-1a over every sync.* setting: the Settings page changes them live,
  * and the supervisor restarts the agent when this changes. */
 static unsigned long long sync_fingerprint(const gr_config_t *cfg) {
-    static const gr_set_t ids[] = {GR_SET_SYNC_BITRIX24_URL, GR_SET_SYNC_RATE, GR_SET_SYNC_BATCH, GR_SET_SYNC_VISIT_SOURCE,
+    static const gr_set_t ids[] = {GR_SET_SYNC_BITRIX24_URL, GR_SET_SYNC_RATE, GR_SET_SYNC_BATCH, GR_SET_SYNC_VISIT_SOURCE, GR_SET_SYNC_BITRIX24_USERS,
                               GR_SET_SYNC_PULL_INTERVAL_S, GR_SET_SYNC_CARDDAV_URL, GR_SET_SYNC_CARDDAV_USER,
                               GR_SET_SYNC_CARDDAV_PASSWORD, GR_SET_SYNC_TIMEOUT_S, GR_SET_SYNC_BACKOFF_MAX_S};
     unsigned long long h = 1469598103934665603ULL;

@@ -602,6 +602,26 @@ try {
     return n;
   });
   assert(restarts >= 3, `greeterd restarted its sync agent for the save, the retry and turning it off (${restarts})`);
+  step('system: Test CardDAV asks the saved address book, an unreachable one is named');
+  assert(await page.locator('#sync-test-carddav').isDisabled(), 'Test CardDAV waits for an address book');
+  await page.fill('#sync-card [name=carddav_url]', 'http://127.0.0.1:9/dav/e2e/book/');
+  await page.fill('#sync-card [name=carddav_user]', 'e2e');
+  await page.fill('#sync-card [name=carddav_password]', 'e2e-dav-secret');
+  await page.click('#sync-save');
+  await page.waitForSelector('#sync-test-carddav:not([disabled])', { timeout: 10000 });
+  const davTest = page.waitForResponse((r) => r.url().endsWith('/api/v1/sync/test') && r.request().method() === 'POST');
+  await page.click('#sync-test-carddav');
+  const davReq = (await davTest).request();
+  assert(JSON.parse(davReq.postData()).target === 'carddav', 'Test CardDAV asks for the CardDAV target');
+  await page.waitForSelector('#sync-test-result .notice');
+  const davTested = await page.textContent('#sync-test-result');
+  assert(/^CardDAV network: /.test(davTested) && !davTested.includes('e2e-dav-secret'),
+    `Test CardDAV names the network error (${davTested})`);
+  await shot(page, 'system-sync-carddav');
+  await page.evaluate(async () => {
+    const { api } = await import('/js/api.js');
+    await api('PATCH', '/api/v1/settings', { 'sync.carddav_url': '' });
+  });
   const visits = await page.evaluate(async () => (await (await fetch('/api/v1/visits')).json()).stats.total);
   assert(visits > 0, `the demo video's visits are recorded (${visits})`);
 
@@ -758,7 +778,31 @@ try {
   await page.waitForSelector('#dialog', { state: 'hidden' });
   await shot(page, 'phone-contacts');
 
-  step('phone: leads and deals boards, moved from their panels');
+  step('phone: leads and deals boards, a card dragged by a finger, moved from their panels');
+  // A real touch (CDP Input.dispatchTouchEvent: pointerType "touch", touch-action,
+  // scrolling) — the path a phone takes through js/board.js's Pointer Events.
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+  const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent',
+    { type, touchPoints: type === 'touchEnd' ? [] : [{ x: Math.round(x), y: Math.round(y) }] });
+  /* Hold the card, then drag it to the top of the target column (scrolled so both are in view). */
+  async function touchDrag(cardSel, colSel) {
+    await page.evaluate((s) => document.querySelector(s).scrollIntoView({ block: 'start' }), cardSel);
+    await page.evaluate(() => window.scrollBy(0, -70));
+    const a = await page.locator(cardSel).boundingBox();
+    const b = await page.locator(colSel).boundingBox();
+    assert(b.y + 30 < PHONE.height - 60, `the target column is in view (${JSON.stringify(b)})`);
+    const x0 = a.x + a.width / 2, y0 = a.y + a.height / 2, x1 = b.x + b.width / 2, y1 = b.y + 30;
+    await touch('touchStart', x0, y0);
+    await page.waitForTimeout(400);
+    for (let i = 1; i <= 10; i++) {
+      await touch('touchMove', x0 + (x1 - x0) * i / 10, y0 + (y1 - y0) * i / 10);
+      await page.waitForTimeout(30);
+    }
+    await touch('touchEnd');
+  }
+  const serverLead = (id) => page.evaluate(async (i) => (await (await fetch(`/api/v1/leads/${i}`)).json()), id);
+  const serverDeal = (id) => page.evaluate(async (i) => (await (await fetch(`/api/v1/deals/${i}`)).json()), id);
   await page.goto(url + '/#/leads');
   await page.waitForSelector('#lead-board .column');
   // Without the booth's cards (GREETER_E2E_DRAW_CARD) the open leads are the walk-bys.
@@ -767,6 +811,20 @@ try {
   fit = await fits();
   assert(fit.page, 'the leads board fits the phone');
   await shot(page, 'phone-leads');
+  // A tap opens the card; a held drag moves it.
+  const tapId = await page.locator('.column[data-status=NEW] .lead-card').first().getAttribute('data-id');
+  const tapBox = await page.locator(`.lead-card[data-id="${tapId}"]`).boundingBox();
+  await touch('touchStart', tapBox.x + tapBox.width / 2, tapBox.y + tapBox.height / 2);
+  await touch('touchEnd');
+  await page.waitForSelector('#dialog[open] .detail');
+  await page.click('#dialog-cancel');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  assert((await serverLead(tapId)).status === 'NEW', 'a tap does not move the lead');
+  const dragLeadId = (await page.locator('.column[data-status=NEW] .lead-card').last().getAttribute('data-id'));
+  await touchDrag(`.lead-card[data-id="${dragLeadId}"]`, '.column[data-status=IN_PROCESS]');
+  await page.waitForSelector(`.column[data-status=IN_PROCESS] .lead-card[data-id="${dragLeadId}"]`);
+  assert((await serverLead(dragLeadId)).status === 'IN_PROCESS', 'a lead dragged by a finger to In process is in process on the server');
+  assert(await page.locator('#dialog[open]').count() === 0, 'the drag did not open the card');
   const phoneLead = page.locator('.column[data-status=NEW] .lead-card').first();
   const phoneLeadTitle = await phoneLead.locator('.t').textContent();
   await phoneLead.click();
@@ -782,6 +840,12 @@ try {
   await page.goto(url + '/#/deals');
   await page.waitForSelector('.deal-card');
   assert((await fits()).page, 'the deals board fits the phone');
+  const dragDealId = await page.locator('.column[data-stage=NEW] .deal-card').first().getAttribute('data-id');
+  await touchDrag(`.deal-card[data-id="${dragDealId}"]`, '.column[data-stage=PREPARATION]');
+  await page.waitForSelector(`.column[data-stage=PREPARATION] .deal-card[data-id="${dragDealId}"]`);
+  assert((await serverDeal(dragDealId)).stage === 'PREPARATION', 'a deal dragged by a finger to Preparation is there on the server');
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.locator('.column[data-stage=NEW] .deal-card').first().click();
   await page.waitForSelector('#dialog[open] .detail');
   await page.selectOption('#dialog-body [name=stage]', 'PREPARATION');

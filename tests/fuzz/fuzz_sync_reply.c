@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         json_decref(want);
         /* As an outbox payload (the agent reads its own snapshots too). */
-        crm_b24_map_ctx_t ctx = {"dev", "Booth", "OTHER", NULL, NULL};
+        crm_b24_map_ctx_t ctx = {"dev", "Booth", "OTHER", NULL, NULL, NULL};
         static const char *const ents[] = {"contact", "company", "lead", "deal", "visit"};
         char err[200];
         for (int i = 0; i < 5; i++) {

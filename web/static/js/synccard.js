@@ -1,6 +1,6 @@
 /* The sync health card of the System page: the state in words, the last
  * success, the CRM's or the network's error, the refused rows; Test
- * connection and Retry; and the Bitrix24 / CardDAV setup, saved as live
+ * connection (Bitrix24), Test CardDAV and Retry; and the Bitrix24 / CardDAV setup, saved as live
  * settings (greeterd restarts its sync agent when they change). */
 import { S } from './state.js';
 import { debounce, el, fail, toast } from './ui.js';
@@ -38,6 +38,22 @@ export async function syncCard() {
           result.replaceChildren(el('div', { class: 'notice warn', text: e.message }));
         } finally { test.disabled = false; }
       }, text: 'Test connection',
+    });
+    const DAV_CLASS = { network: 'CardDAV network', auth: 'CardDAV sign-in refused', refused: 'CardDAV refused' };
+    const testDav = el('button', {
+      id: 'sync-test-carddav', disabled: !r.enabled.carddav,
+      title: r.enabled.carddav ? 'Ask the saved address book for itself (PROPFIND)' : 'Save a CardDAV address book first',
+      onclick: async () => {
+        testDav.disabled = true;
+        result.replaceChildren(el('span', { class: 'muted', text: 'Calling the address book…' }));
+        try {
+          const t = await api('POST', '/api/v1/sync/test', { target: 'carddav' });
+          result.replaceChildren(t.ok ? el('div', { class: 'notice ok', text: `CardDAV connected: the address book answered in ${t.ms} ms.` })
+            : el('div', { class: 'notice warn', text: `${DAV_CLASS[t.class] || 'CardDAV'}: ${t.message}` }));
+        } catch (e) {
+          result.replaceChildren(el('div', { class: 'notice warn', text: e.message }));
+        } finally { testDav.disabled = false; }
+      }, text: 'Test CardDAV',
     });
     const retry = el('button', {
       id: 'sync-retry', disabled: !r.enabled.bitrix24 && !r.enabled.carddav, onclick: async () => {
@@ -78,7 +94,7 @@ export async function syncCard() {
       }, text: 'Turn off',
     });
     box.replaceChildren(...[
-      el('div', { class: 'page-head' }, el('h2', { text: 'Sync to the CRM' }), el('div', { class: 'actions' }, test, retry, r.enabled.bitrix24 ? off : null)),
+      el('div', { class: 'page-head' }, el('h2', { text: 'Sync to the CRM' }), el('div', { class: 'actions' }, test, testDav, retry, r.enabled.bitrix24 ? off : null)),
       el('div', { class: `sync-state ${cls}`, id: 'sync-state', text: text }),
       el('dl', { class: 'kv' },
         el('dt', { text: 'Bitrix24' }), el('dd', { text: r.enabled.bitrix24 ? r.bitrix24_host : 'not set up' }),
