@@ -24,32 +24,68 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Fields printed on one row with a bar between them ("Daniel Whitton |
+ * Cel: 817.228.4403", "Ana Lima | Diretora"): the bar (a lone '|' between
+ * spaces) ends a first field without digits (a name, title or company).
+ * An address row ("Rua Boa Vista, 254 | 17º and", "Cep 01014-000 |
+ * Centro") starts with digits and stays whole. Length of the first field
+ * of s, or 0 when it is not split. */
+static size_t bar_field(const char *s) {
+    const char *b = strstr(s, " | ");
+    if (!b || b == s) return 0;
+    for (const char *q = s; q < b; q++)
+        if (*q >= '0' && *q <= '9') return 0;
+    return (size_t)(b - s);
+}
+
 /* 1. Cleaned copies of the lines, with their letter counts, in reading
- * order. GR_OK or GR_ERR_NOMEM. */
+ * order; a line with bars between fields is one line per field. GR_OK or
+ * GR_ERR_NOMEM. */
 static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
     for (size_t i = 0; ls && i < ls->n; i++) {
         if (!ls->v[i].text) continue;
-        char *t = ocr_fld_clean_line(ls->v[i].text);
-        if (!t) return GR_ERR_NOMEM;
-        if (!*t || strlen(t) > 400) {
-            free(t);
-            continue;
+        char *whole = ocr_fld_clean_line(ls->v[i].text);
+        if (!whole) return GR_ERR_NOMEM;
+        /* a leading or trailing bar is a frame or an icon's edge */
+        size_t wl = strlen(whole), off = 0;
+        if (wl >= 2 && whole[0] == '|' && whole[1] == ' ') off = 2;
+        if (wl >= off + 2 && whole[wl - 1] == '|' && whole[wl - 2] == ' ') whole[wl -= 2] = '\0';
+        for (const char *seg = whole + off; *seg;) {
+            size_t k = bar_field(seg), len = k ? k : strlen(seg);
+            if (p->n >= p->cap) break;
+            char *t = strndup(seg, len);
+            if (!t) {
+                free(whole);
+                return GR_ERR_NOMEM;
+            }
+            if (!*t || strlen(t) > 400) {
+                free(t);
+                seg += k ? k + 3 : len;
+                continue;
+            }
+            fld_line_t *l = &p->l[p->n++];
+            l->t = t;
+            l->conf = ls->v[i].conf < 0 ? 0.8f : ls->v[i].conf;
+            l->x = ls->v[i].x;
+            l->y = ls->v[i].y;
+            l->w = ls->v[i].w;
+            l->h = ls->v[i].h;
+            if (wl > off && l->w > 0) { /* the field's share of the box, by bytes */
+                l->x += (int)((long)l->w * (long)(seg - whole - (long)off) / (long)(wl - off));
+                l->w = (int)((long)l->w * (long)len / (long)(wl - off));
+                if (l->w < 1) l->w = 1;
+            }
+            seg += k ? k + 3 : len;
+            const char *q = t;
+            while (*q) {
+                unsigned c = fmt_u8_next(&q);
+                if (fmt_u8_is_cyrillic(c)) l->cyr++;
+                if (fmt_u8_is_letter(c)) l->letters++;
+            }
+            p->ncyr += l->cyr;
+            p->nlat += l->letters - l->cyr;
         }
-        fld_line_t *l = &p->l[p->n++];
-        l->t = t;
-        l->conf = ls->v[i].conf < 0 ? 0.8f : ls->v[i].conf;
-        l->x = ls->v[i].x;
-        l->y = ls->v[i].y;
-        l->w = ls->v[i].w;
-        l->h = ls->v[i].h;
-        const char *q = t;
-        while (*q) {
-            unsigned c = fmt_u8_next(&q);
-            if (fmt_u8_is_cyrillic(c)) l->cyr++;
-            if (fmt_u8_is_letter(c)) l->letters++;
-        }
-        p->ncyr += l->cyr;
-        p->nlat += l->letters - l->cyr;
+        free(whole);
     }
     qsort(p->l, p->n, sizeof *p->l, ocr_fld_cmp_y);
     return GR_OK;
@@ -166,7 +202,13 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
     fld_state_t P;
     memset(&P, 0, sizeof P);
     P.iname = P.icomp = P.ititle = -1;
-    P.l = calloc(ls && ls->n ? ls->n : 1, sizeof *P.l);
+    /* room for every line and every field a bar splits off */
+    P.cap = 1;
+    for (size_t i = 0; ls && i < ls->n; i++) {
+        P.cap++;
+        for (const char *b = ls->v[i].text; b && (b = strchr(b, '|')) != NULL; b++) P.cap++;
+    }
+    P.l = calloc(P.cap, sizeof *P.l);
     if (!P.l) return NULL;
     json_t *o = NULL;
     if (prepare_lines(&P, ls) == GR_OK) {             /* 1. clean lines, reading order */

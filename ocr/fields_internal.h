@@ -59,6 +59,7 @@ typedef struct {
 typedef struct {
     fld_line_t *l; /* n lines in reading order */
     size_t n;
+    size_t cap; /* room in l */
     fld_item_t emails[FLD_MAX_ITEMS];
     int nemails;
     fld_item_t sites[FLD_MAX_ITEMS];
@@ -69,6 +70,7 @@ typedef struct {
     int nregions;
     char area[8];        /* area code of the card's first valid number ("11"), "" when none */
     char area_region[3]; /* that number's region */
+    int area_guessed;    /* area taken from a state named in the address (no number printed one) */
     int ncyr, nlat; /* Cyrillic and other letters on the card */
     int addr_lines[FLD_MAX_ADDR_LINES]; /* the address, top to bottom */
     int naddr;

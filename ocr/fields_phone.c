@@ -159,11 +159,38 @@ static int parse_phone_possible(fld_state_t *p, const numspan_t *ns, int labelle
 static int parse_phone_local(fld_state_t *p, const numspan_t *ns, const char *fallback, char *e164,
                              fmt_phone_kind_t *kind) {
     if (!p->area[0] || ns->digits[0] == '+' || ns->digits[0] == '(' || ns->ndigits < 7 || ns->ndigits > 9) return 0;
+    /* "01137-000", "21941-901": a Brazilian postcode (CEP), not a number */
+    const char *d = ns->digits;
+    size_t dl = strlen(d);
+    while (dl && strchr(" -./", d[dl - 1])) dl--;
+    if (dl == 9 && d[5] == '-' && strspn(d, "0123456789") == 5 && strspn(d + 6, "0123456789") == 3) return 0;
     char num[96];
     snprintf(num, sizeof num, "%s %s", p->area, ns->digits);
     const char *r = p->area_region;
     (void)fallback;
     return fmt_phone_parse(num, r, e164, 24, kind) == GR_OK;
+}
+
+/* An icon or a speck read as a lone digit beside a number ("© 97038-8110 4",
+ * "cam 1 9.8697-6934"): the span without a single digit separated by a
+ * space at its start and/or its end, into out. 1 when something was dropped
+ * and at least 8 digits are left. */
+static int trim_stray_digits(const numspan_t *ns, numspan_t *out) {
+    const char *d = ns->digits;
+    size_t a = 0, b = strlen(d);
+    while (b && strchr(" -./", d[b - 1])) b--;
+    if (b >= 2 && isdigit((unsigned char)d[b - 1]) && d[b - 2] == ' ') b -= 2;
+    if (b >= 2 && isdigit((unsigned char)d[0]) && d[1] == ' ') a = 2;
+    while (b > a && strchr(" -./", d[b - 1])) b--;
+    if (a == 0 && b == strlen(d)) return 0;
+    int nd = 0;
+    for (size_t i = a; i < b; i++) nd += isdigit((unsigned char)d[i]) != 0;
+    if (nd < 8 || nd == ns->ndigits) return 0;
+    *out = *ns;
+    memcpy(out->digits, d + a, b - a);
+    out->digits[b - a] = '\0';
+    out->ndigits = nd;
+    return 1;
 }
 
 /* Country names as printed in a block's label or address ("Singapore
@@ -244,12 +271,18 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
             /* an icon read as a digit in front: "0 (641) 521-7547" */
             const char *rest = ns.digits;
             if (isdigit((unsigned char)rest[0]) && rest[1] == ' ' && rest[2] == '(') rest += 2;
+            numspan_t trimmed;
+            int has_trimmed = trim_stray_digits(&ns, &trimmed);
             if (rest != ns.digits && parse_phone_regions(p, rest, fallback, e164, &kind)) {
                 /* found */
             } else if (second && parse_phone_local(p, &ns, fallback, e164, &kind)) {
-                conf *= 0.8f; /* the area code is inferred */
+                conf *= p->area_guessed ? 0.5f : 0.8f; /* the area code is inferred (guessed: never confident) */
             } else if (second && parse_phone_possible(p, &ns, type != NULL, fallback, e164)) {
                 conf *= 0.7f; /* possible, not valid */
+            } else if (second && has_trimmed &&
+                       (parse_phone_regions(p, trimmed.digits, fallback, e164, &kind) ||
+                        parse_phone_local(p, &trimmed, fallback, e164, &kind))) {
+                conf *= (p->area_guessed ? 0.5f : 0.8f) * 0.9f; /* a stray mark dropped */
             } else {
                 continue;
             }
@@ -335,8 +368,53 @@ static int contact_line_rest(const char *t, char *out, size_t n) {
     return digits >= 6;
 }
 
+/* Brazil's states (UF) and the area code (DDD) of each state's capital. */
+static const struct {
+    const char uf[3], ddd[3];
+} BR_STATES[] = {{"AC", "68"}, {"AL", "82"}, {"AM", "92"}, {"AP", "96"}, {"BA", "71"}, {"CE", "85"}, {"DF", "61"},
+                 {"ES", "27"}, {"GO", "62"}, {"MA", "98"}, {"MG", "31"}, {"MS", "67"}, {"MT", "65"}, {"PA", "91"},
+                 {"PB", "83"}, {"PE", "81"}, {"PI", "86"}, {"PR", "41"}, {"RJ", "21"}, {"RN", "84"}, {"RO", "69"},
+                 {"RR", "95"}, {"RS", "51"}, {"SC", "48"}, {"SE", "79"}, {"SP", "11"}, {"TO", "63"}};
+
+/* The Brazilian state an address line ends with ("... Jd. Fernandes - SP",
+ * "São Paulo/SP", "Centro, RJ."): two capitals after '-', '/' or ',' at the
+ * end of a line that has digits (house number, CEP); its capital's area
+ * code, or NULL. */
+static const char *line_state_ddd(const char *t) {
+    size_t n = strlen(t);
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '.')) n--;
+    if (n < 4 || !isupper((unsigned char)t[n - 1]) || !isupper((unsigned char)t[n - 2])) return NULL;
+    size_t k = n - 2;
+    while (k && t[k - 1] == ' ') k--;
+    if (!k || !strchr("-/,", t[k - 1])) return NULL;
+    if (!strpbrk(t, "0123456789")) return NULL;
+    for (size_t i = 0; i < sizeof BR_STATES / sizeof *BR_STATES; i++)
+        if (!strncmp(t + n - 2, BR_STATES[i].uf, 2)) return BR_STATES[i].ddd;
+    return NULL;
+}
+
+/* A Brazilian card whose numbers are all printed without their area code
+ * ("3569-6905") but whose address names the state ("- SP"): the numbers
+ * take the area code of the state's capital, as a guess (the city is often
+ * not printed, and most of a state's numbers are in its capital's area). */
+static void guess_area_from_state(fld_state_t *p, const char *fallback) {
+    const char *r = p->nregions ? p->regions[0] : fallback;
+    if (p->area[0] || !r || strcmp(r, "BR")) return;
+    for (size_t i = 0; i < p->n; i++) {
+        const fld_line_t *l = &p->l[i];
+        if (l->kind == FLD_EMAIL || l->kind == FLD_WEB || l->kind == FLD_PHONE) continue;
+        const char *ddd = line_state_ddd(l->t);
+        if (!ddd) continue;
+        snprintf(p->area, sizeof p->area, "%s", ddd);
+        snprintf(p->area_region, sizeof p->area_region, "BR");
+        p->area_guessed = 1;
+        return;
+    }
+}
+
 void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
-    for (int second = 0; second < 2; second++)
+    for (int second = 0; second < 2; second++) {
+        if (second) guess_area_from_state(p, fallback);
         for (size_t i = 0; i < p->n; i++) {
             fld_line_t *l = &p->l[i];
             if (l->kind == FLD_SOCIAL) continue;
@@ -354,4 +432,5 @@ void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
                 l->contact = 1;
             }
         }
+    }
 }

@@ -181,6 +181,55 @@ static void local_and_old_numbers(void **state) {
     json_decref(o);
 }
 
+static void fields_split_at_bars(void **state) {
+    (void)state;
+    /* a bar between fields on one row: the name is a line of its own */
+    json_t *o = parse_text("| Daniel Whitton | Cel: 817.228.4403\nEmail dw@verizon.com\nJustin, TX 76247\n", "US");
+    assert_string_equal(str(o, "name"), "Daniel Whitton");
+    assert_true(has_phone(o, "+18172284403"));
+    json_decref(o);
+    /* a bar inside a token splits nothing: one address line */
+    o = parse_text("Ana Lima\n12 Main St|Suite 4, Austin, TX 78701\n", "US");
+    assert_string_equal(str(o, "address"), "12 Main St|Suite 4, Austin, TX 78701");
+    json_decref(o);
+    /* an address row with bars stays whole */
+    o = parse_text("Renan Beato\nRua Boa Vista, 254 | 17º and\nCep 01014-000 | Centro | Sao Paulo | SP\n", "BR");
+    assert_string_equal(str(o, "company"), "");
+    assert_non_null(strstr(str(o, "address"), "17º and"));
+    json_decref(o);
+}
+
+static void area_code_from_the_state(void **state) {
+    (void)state;
+    /* no number has an area code, the address names the state: its capital's, never confident */
+    json_t *o = parse_text("optica da jo\n@ 3569-6905\nAv. Itaquera, 2994 - Jd. Fernandes - SP\n"
+                           "© 97038-8110\n",
+                           "BR");
+    assert_true(has_phone(o, "+551135696905"));
+    assert_true(has_phone(o, "+5511970388110"));
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    json_decref(o);
+    o = parse_text("Tel 2541-3300\nRua das Flores, 12 - Centro/RJ\n", "BR");
+    assert_true(has_phone(o, "+552125413300"));
+    json_decref(o);
+    /* a lone digit beside a number is an icon's or a speck's: dropped */
+    o = parse_text("Fone (11) 2294-9484\n© 97038-8110 4\ncam 1 9.8697-6934\n", "BR");
+    assert_true(has_phone(o, "+5511970388110"));
+    assert_true(has_phone(o, "+5511986976934"));
+    json_decref(o);
+    /* a postcode is not a number, even with an area code to give it */
+    o = parse_text("Rua X, 12 - CEP 21941-901 - RJ\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
+    json_decref(o);
+    /* a state's letters without digits on the line, or another country: nothing guessed */
+    o = parse_text("Tel 3569-6905\nVendas - SP\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
+    json_decref(o);
+    o = parse_text("Tel 3569-6905\nMain St 12 - PA\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
+    json_decref(o);
+}
+
 static void numbers_on_an_email_line(void **state) {
     (void)state;
     json_t *o = parse_text("Sao Paulo SP Tel: 11°3241-0322\nCel.: 11 99884-8929 e-mail: guina@8tabeliao.not.br\n"
@@ -220,6 +269,8 @@ int main(void) {
         cmocka_unit_test(company_from_dominant_type),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
+        cmocka_unit_test(fields_split_at_bars),
+        cmocka_unit_test(area_code_from_the_state),
         cmocka_unit_test(numbers_on_an_email_line),
         cmocka_unit_test(confident_flags),
     };
