@@ -178,6 +178,26 @@ static int read_all(const char *path, unsigned char **buf, size_t *len) {
 
 /* ---- identify ---- */
 
+/* The face models and the store at db (NULL: the default database) for
+ * `greeter faces CMD`; on failure a message is printed and nothing is left
+ * open. The caller closes both (stores->close, vis_faces_close). */
+static int open_faces_store(const gr_config_t *cfg, const vis_store_opener_t *stores, const char *db, const char *cmd,
+                            vis_faces_t **f, vis_store_t *st) {
+    char dbbuf[4200], err[512];
+    if (!db) {
+        default_db(cfg, dbbuf, sizeof dbbuf);
+        db = dbbuf;
+    }
+    int rc = vis_faces_open(cfg, f);
+    if (rc != GR_OK) return rc;
+    if ((rc = stores->open(stores->ctx, db, st, err, sizeof err)) != GR_OK) {
+        fprintf(stderr, "greeter faces %s: %s\n", cmd, err);
+        vis_faces_close(*f);
+        *f = NULL;
+    }
+    return rc;
+}
+
 static int cmd_identify(const gr_config_t *cfg, const vis_store_opener_t *stores, int argc, char **argv) {
     const char *db = NULL;
     int first = -1;
@@ -192,20 +212,10 @@ static int cmd_identify(const gr_config_t *cfg, const vis_store_opener_t *stores
         usage();
         return 2;
     }
-    char dbbuf[4200];
-    if (!db) {
-        default_db(cfg, dbbuf, sizeof dbbuf);
-        db = dbbuf;
-    }
     vis_faces_t *f;
-    if (vis_faces_open(cfg, &f) != GR_OK) return 1;
     vis_store_t st;
     char err[512];
-    if (stores->open(stores->ctx, db, &st, err, sizeof err) != GR_OK) {
-        fprintf(stderr, "greeter faces identify: %s\n", err);
-        vis_faces_close(f);
-        return 1;
-    }
+    if (open_faces_store(cfg, stores, db, "identify", &f, &st) != GR_OK) return 1;
     int status = 0;
     vis_identified_t found[32];
     for (int i = first; i < argc; i++) {
@@ -268,20 +278,10 @@ static int cmd_enroll(const gr_config_t *cfg, const vis_store_opener_t *stores, 
         usage();
         return 2;
     }
-    char dbbuf[4200];
-    if (!db) {
-        default_db(cfg, dbbuf, sizeof dbbuf);
-        db = dbbuf;
-    }
     vis_faces_t *f;
-    if (vis_faces_open(cfg, &f) != GR_OK) return 1;
     vis_store_t st;
     char err[512];
-    if (stores->open(stores->ctx, db, &st, err, sizeof err) != GR_OK) {
-        fprintf(stderr, "greeter faces enroll: %s\n", err);
-        vis_faces_close(f);
-        return 1;
-    }
+    if (open_faces_store(cfg, stores, db, "enroll", &f, &st) != GR_OK) return 1;
     int status = 0, added = 0, matched = 0;
     for (int i = first; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1]) {
