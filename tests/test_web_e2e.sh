@@ -11,16 +11,12 @@ bin=${GREETER_BUILD_DIR:?}
 src=${GREETER_SOURCE_DIR:?}
 e2e="$src/tests/e2e"
 
-[ -x /usr/bin/chromium ] || { echo "skip: /usr/bin/chromium missing (apt-get install chromium)"; exit 77; }
-command -v node >/dev/null && command -v npm >/dev/null || { echo "skip: node/npm missing"; exit 77; }
+. "$e2e/lib.sh"
+e2e_need_browser
 models=${GREETER_MODELS_DIR:-$src/models/data}
 [ -f "$models/face_recognition_model.bin" ] || { echo "skip: face models missing in $models (models/fetch.sh)"; exit 77; }
 video=$src/tests/data/video/visits.mp4
 [ -f "$video" ] || { echo "skip: $video missing"; exit 77; }
-if [ ! -d "$e2e/node_modules/playwright-core" ]; then
-    (cd "$e2e" && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
-        { echo "skip: 'npm ci' in tests/e2e failed (no npm registry?)"; exit 77; }
-fi
 
 tmp=$(mktemp -d)
 pid=
@@ -76,14 +72,7 @@ fi
     --camera.demo_video="$video" --models.dir="$models" --privacy.visitor_lead=first_visit "${mail_args[@]}" \
     >"$tmp/greeterd.log" 2>&1 &
 pid=$!
-port=
-for _ in $(seq 200); do
-    port=$(grep -o 'web UI listening on port [0-9]*' "$tmp/greeterd.log" | grep -o '[0-9]*$' || true)
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-[ -n "$port" ] || { cat "$tmp/greeterd.log"; echo "greeterd did not start"; exit 1; }
+e2e_wait_port "$pid" "$tmp/greeterd.log"
 # The admin is the host in the test: their e-mail address (users.email) gets the arrival mail.
 /usr/bin/python3 - "$tmp/state/greeter.db" <<'PY'
 import sqlite3, sys
@@ -109,12 +98,6 @@ rc=0
 GREETER_URL="http://127.0.0.1:$port" GREETER_PASSWORD_FILE="$tmp/state/initial-admin-password" \
     GREETER_CARD="$card" GREETER_CARDS_DIR="${card:+$src/tests/data/cards}" MAILDIR="$maildir" SHOTS="$shots" WORK="$tmp" \
     timeout 600 node "$e2e/web.mjs" || rc=$?
-if [ "$rc" != 0 ]; then
-    echo "--- greeterd log (tail)"
-    grep -v '^<7>' "$tmp/greeterd.log" | tail -40
-    exit "$rc"
-fi
-kill -TERM "$pid"
-wait "$pid" || { echo "greeterd did not stop cleanly"; exit 1; }
+e2e_finish "$rc" "$pid" "$tmp/greeterd.log"
 pid=
 echo "web e2e ok"

@@ -15,14 +15,10 @@ bin=${GREETER_BUILD_DIR:?}
 src=${GREETER_SOURCE_DIR:?}
 e2e="$src/tests/e2e"
 
-[ -x /usr/bin/chromium ] || { echo "skip: /usr/bin/chromium missing (apt-get install chromium)"; exit 77; }
-command -v node >/dev/null && command -v npm >/dev/null || { echo "skip: node/npm missing"; exit 77; }
+. "$e2e/lib.sh"
+e2e_need_browser
 models=${GREETER_MODELS_DIR:-$src/models/data}
 [ -f "$models/face_recognition_model.bin" ] || { echo "skip: face models missing in $models (models/fetch.sh)"; exit 77; }
-if [ ! -d "$e2e/node_modules/playwright-core" ]; then
-    (cd "$e2e" && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
-        { echo "skip: 'npm ci' in tests/e2e failed (no npm registry?)"; exit 77; }
-fi
 
 tmp=$(mktemp -d)
 pid=
@@ -51,14 +47,7 @@ rm "$tmp/camera/empty.png"
 "$bin/greeterd" --storage.dir="$tmp/state" --web.listen=127.0.0.1:0 --camera.source="$tmp/camera" \
     --camera.loop=true --models.dir="$models" >"$tmp/greeterd.log" 2>&1 &
 pid=$!
-port=
-for _ in $(seq 200); do
-    port=$(grep -o 'web UI listening on port [0-9]*' "$tmp/greeterd.log" | grep -o '[0-9]*$' || true)
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-[ -n "$port" ] || { cat "$tmp/greeterd.log"; echo "greeterd did not start"; exit 1; }
+e2e_wait_port "$pid" "$tmp/greeterd.log"
 
 # A first login must change the password before anything else (issue 12):
 # done here, so the browser signs in with the new one.
@@ -68,12 +57,6 @@ bench_login "$tmp/state" "http://127.0.0.1:$port" "$tmp"
 rc=0
 GREETER_URL="http://127.0.0.1:$port" GREETER_PASSWORD_FILE="$tmp/state/initial-admin-password" \
     SHOTS="${GREETER_E2E_SHOTS:-}" WORK="$tmp" timeout 600 node "$e2e/faces.mjs" || rc=$?
-if [ "$rc" != 0 ]; then
-    echo "--- greeterd log (tail)"
-    grep -v '^<7>' "$tmp/greeterd.log" | tail -40
-    exit "$rc"
-fi
-kill -TERM "$pid"
-wait "$pid" || { echo "greeterd did not stop cleanly"; exit 1; }
+e2e_finish "$rc" "$pid" "$tmp/greeterd.log"
 pid=
 echo "faces e2e ok"
