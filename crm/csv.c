@@ -727,8 +727,40 @@ static void write_ours(FILE *f, json_t *contacts) {
 
 /* Google Contacts' CSV ("Google CSV", the layout with a Name column, which
  * Google's importer still reads): one Type/Value column pair per value. */
+/* Google columns per kind: 10 fixed columns and 40 Type/Value pairs for
+ * each of e-mails, phones and websites stay within the MAX_FIELDS our own
+ * reader takes; values beyond a kind's last slot share it, joined with
+ * Google's " ::: " (split_values splits them again). */
+#define GOOGLE_SLOTS 40
+
+/* Value k of the kind's array a as written in slot k of n: the last slot
+ * joins the rest with " ::: " (malloc'd into *joined, caller frees). */
+static const char *google_value(json_t *a, size_t k, size_t n, const char *(*get)(json_t *), char **joined) {
+    *joined = NULL;
+    size_t len = json_array_size(a);
+    if (k >= len) return NULL;
+    if (k + 1 < n || k + 1 == len) return get(json_array_get(a, k));
+    size_t cap = 1;
+    for (size_t j = k; j < len; j++) cap += strlen(get(json_array_get(a, j)) ? get(json_array_get(a, j)) : "") + 5;
+    char *s = malloc(cap);
+    if (!s) return get(json_array_get(a, k));
+    s[0] = '\0';
+    for (size_t j = k; j < len; j++) {
+        const char *v = get(json_array_get(a, j));
+        if (!v || !*v) continue;
+        if (*s) strcat(s, " ::: ");
+        strcat(s, v);
+    }
+    return *joined = s;
+}
+
+static const char *json_str_of(json_t *v) { return json_string_value(v); }
+
 static void write_google(FILE *f, json_t *contacts) {
     size_t ne = max_len(contacts, "emails"), np = max_len(contacts, "phones"), nw = max_len(contacts, "websites");
+    if (ne > GOOGLE_SLOTS) ne = GOOGLE_SLOTS;
+    if (np > GOOGLE_SLOTS) np = GOOGLE_SLOTS;
+    if (nw > GOOGLE_SLOTS) nw = GOOGLE_SLOTS;
     fputs("Name,Given Name,Family Name,Notes,Group Membership,Organization 1 - Type,Organization 1 - Name,"
           "Organization 1 - Title,Address 1 - Type,Address 1 - Formatted", f);
     for (size_t k = 0; k < ne; k++) fprintf(f, ",E-mail %zu - Type,E-mail %zu - Value", k + 1, k + 1);
@@ -754,25 +786,29 @@ static void write_google(FILE *f, json_t *contacts) {
         fputs(*str(c, "address") ? "Work," : ",", f);
         put_cell(f, str(c, "address"));
         json_t *a = json_object_get(c, "emails");
+        char *joined;
         for (size_t k = 0; k < ne; k++) {
-            const char *v = k < json_array_size(a) ? json_string_value(json_array_get(a, k)) : NULL;
+            const char *v = google_value(a, k, ne, json_str_of, &joined);
             fputs(v && *v ? (k ? ",Other," : ",* Work,") : ",,", f);
             put_cell(f, v);
+            free(joined);
         }
         a = json_object_get(c, "phones");
         for (size_t k = 0; k < np; k++) {
             json_t *v = json_array_get(a, k);
-            const char *num = v ? phone_num(v) : NULL;
+            const char *num = google_value(a, k, np, phone_num, &joined);
             fputc(',', f);
             if (num && *num) fputs(google_type(phone_type(v)), f);
             fputc(',', f);
             put_cell(f, num);
+            free(joined);
         }
         a = json_object_get(c, "websites");
         for (size_t k = 0; k < nw; k++) {
-            const char *v = k < json_array_size(a) ? json_string_value(json_array_get(a, k)) : NULL;
+            const char *v = google_value(a, k, nw, json_str_of, &joined);
             fputs(v && *v ? ",Work," : ",,", f);
             put_cell(f, v);
+            free(joined);
         }
         fputs("\r\n", f);
     }

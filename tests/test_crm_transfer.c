@@ -119,6 +119,42 @@ static void csv_write_then_read_roundtrips(void **state) {
     assert_false(crm_text_is_vcard("name,email\n", 11));
 }
 
+/* A contact with more values than Google's layout has slots (40 a kind)
+ * still reads back whole: the rest share the last slot, joined with
+ * " ::: ", and the file stays within the reader's 256 columns. */
+static void csv_google_many_values_roundtrip(void **state) {
+    (void)state;
+    json_t *webs = json_array(), *mails = json_array(), *phones = json_array();
+    char v[64];
+    for (int i = 0; i < 150; i++) {
+        snprintf(v, sizeof v, "https://site%d.example", i);
+        json_array_append_new(webs, json_string(v));
+    }
+    for (int i = 0; i < 50; i++) {
+        snprintf(v, sizeof v, "p%d@example.com", i);
+        json_array_append_new(mails, json_string(v));
+        snprintf(v, sizeof v, "+4930123456%02d", i);
+        json_array_append_new(phones, json_pack("{s:s,s:s}", "number", v, "type", "work"));
+    }
+    json_t *contacts = json_pack("[{s:s,s:o,s:o,s:o}]", "name", "Many Values", "websites", webs, "emails", mails,
+                                 "phones", phones);
+    char *text = NULL;
+    assert_int_equal(crm_csv_write_layout(contacts, CRM_CSV_GOOGLE, &text), GR_OK);
+    json_t *again = NULL, *errors = NULL;
+    assert_int_equal(crm_csv_read(text, strlen(text), &again, &errors), GR_OK);
+    assert_int_equal(json_array_size(errors), 0);
+    assert_int_equal(json_array_size(again), 1);
+    json_t *c = json_array_get(again, 0);
+    assert_int_equal(json_array_size(json_object_get(c, "websites")), 150);
+    assert_int_equal(json_array_size(json_object_get(c, "emails")), 50);
+    assert_int_equal(json_array_size(json_object_get(c, "phones")), 50);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(c, "websites"), 149)), "https://site149.example");
+    free(text);
+    json_decref(again);
+    json_decref(errors);
+    json_decref(contacts);
+}
+
 static void import_merges_duplicates_and_skips_bad(void **state) {
     (void)state;
     tc_db_t db;
@@ -195,6 +231,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv_reads_quotes_and_reports_lines),
         cmocka_unit_test(csv_write_then_read_roundtrips),
+        cmocka_unit_test(csv_google_many_values_roundtrip),
         cmocka_unit_test(import_merges_duplicates_and_skips_bad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
