@@ -262,6 +262,32 @@ static void confident_flags(void **state) {
     json_decref(o);
 }
 
+/* The lines `greeter cards text` prints parse back with their confidence
+ * and box; a plain line (even one with a tab or leading number) stays text. */
+static void lines_from_text_dump(void **state) {
+    (void)state;
+    const char *dump = "0.93 120,48,610,31\tAnna Lindqvist\n"
+                       "0.41 -3,90,77,20\tLs Ls\n"
+                       "12 Main St\n"
+                       "0.5 1,2,3\tno box\n"
+                       "0.88 120,140,400,22\t\n";
+    ocr_lines_t ls = {0};
+    assert_int_equal(ocr_lines_from_dump(&ls, dump, strlen(dump)), GR_OK);
+    assert_int_equal(ls.n, 4); /* the last line is empty */
+    assert_string_equal(ls.v[0].text, "Anna Lindqvist");
+    assert_true(ls.v[0].conf > 0.92f && ls.v[0].conf < 0.94f);
+    assert_int_equal(ls.v[0].x, 120);
+    assert_int_equal(ls.v[0].y, 48);
+    assert_int_equal(ls.v[0].w, 610);
+    assert_int_equal(ls.v[0].h, 31);
+    assert_int_equal(ls.v[1].x, -3);
+    assert_string_equal(ls.v[2].text, "12 Main St");
+    assert_true(ls.v[2].conf < 0);
+    assert_int_equal(ls.v[2].h, 0);
+    assert_string_equal(ls.v[3].text, "0.5 1,2,3\tno box");
+    ocr_lines_free(&ls);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(legal_forms_of_many_countries),
@@ -273,6 +299,7 @@ int main(void) {
         cmocka_unit_test(area_code_from_the_state),
         cmocka_unit_test(numbers_on_an_email_line),
         cmocka_unit_test(confident_flags),
+        cmocka_unit_test(lines_from_text_dump),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
