@@ -76,6 +76,11 @@ typedef struct {
     int naddr;
     int iname, icomp, ititle;     /* line indexes; -1 when absent */
     char stem[128];               /* key of the e-mail/web domain's registrable label */
+    char brands[4][128];          /* keys a company line may agree with: every own domain's
+                                   * label, the local part of an e-mail at a mail provider */
+    int nbrands;
+    char comp_text[256];          /* the company when it is not one line's text as is
+                                   * (debris trimmed, two lines joined); "" otherwise */
     char local[128];              /* the first e-mail's local part */
 } fld_state_t;
 
@@ -152,6 +157,14 @@ int ocr_fld_not_name_words(const char *s);
 
 /* ------------------------------------------------ fields_web.c: domains */
 
+/* fields_hints.c: 1 when d is a mail provider's domain many companies
+ * share (gmail.com, terra.com.br): it says nothing about the company. */
+int ocr_fld_shared_mail_domain(const char *d);
+
+/* 1 when k (a registrable label, lower case) is a hosting or social
+ * platform's (blogspot, facebook): the business is named by the subdomain
+ * or the first path segment, not by the platform. */
+int ocr_fld_platform_label(const char *k);
 /* Country (alpha-2) of a domain's TLD, or NULL. */
 const char *ocr_fld_tld_region(const char *domain);
 /* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk",

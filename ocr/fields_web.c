@@ -183,6 +183,15 @@ int ocr_fld_host_stem(const char *host, size_t *off, size_t *len) {
     return 1;
 }
 
+int ocr_fld_platform_label(const char *k) {
+    static const char *const P[] = {"blogspot", "wordpress", "wixsite", "tumblr", "carbonmade", "github",
+                                    "facebook", "instagram", "linkedin", "twitter", "youtube", "tiktok",
+                                    "cargocollective", "behance", "weebly", "squarespace", NULL};
+    for (int i = 0; P[i]; i++)
+        if (!strcmp(k, P[i])) return 1;
+    return 0;
+}
+
 /* Find a website in line a (ASCII-folded), not part of an e-mail. */
 static int find_site(const char *a, int labelled, char *out, size_t outlen) {
     char buf[512];
@@ -263,7 +272,11 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                 }
                 size_t so, sl;
                 int www = ocr_fld_ci_starts(host, "www.");
-                if (!ocr_fld_host_stem(host, &so, &sl) || (www && so != 4) || tld_fragment(host)) {
+                char lab[64] = "";
+                if (ocr_fld_host_stem(host, &so, &sl) && sl < sizeof lab) snprintf(lab, sizeof lab, "%.*s", (int)sl, host + so);
+                /* www. then the registrable name, or a site's name on a platform (www.x.blogspot.com) */
+                if (!ocr_fld_host_stem(host, &so, &sl) || (www && so != 4 && !ocr_fld_platform_label(lab)) ||
+                    tld_fragment(host)) {
                     p = e;
                     continue;
                 }
@@ -414,6 +427,18 @@ static void site_without_dots(fld_state_t *p) {
     }
 }
 
+/* 1 when a line starts with a website's label as a word of its own
+ * ("Web: ...", "Website ...", "Site: ..."), not a name that begins so
+ * ("Weber", "Webster", "Sitemark"). */
+static int web_label_word(const char *t) {
+    static const char *const L[] = {"website", "webseite", "web site", "web", "site", "internet", "homepage", NULL};
+    for (int i = 0; L[i]; i++) {
+        size_t n = strlen(L[i]);
+        if (ocr_fld_ci_starts(t, L[i]) && !isalpha((unsigned char)t[n])) return 1;
+    }
+    return 0;
+}
+
 /* "Web: www finchstaniey": a web line whose host lost its TLD takes the
  * e-mail's domain when the names are close. */
 static void site_without_tld(fld_state_t *p) {
@@ -421,7 +446,7 @@ static void site_without_tld(fld_state_t *p) {
         fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER) continue;
         const char *w = ocr_fld_ci_find(l->t, "www");
-        int lab = ocr_fld_ci_starts(l->t, "web") || ocr_fld_ci_starts(l->t, "site") || ocr_fld_ci_starts(l->t, "internet");
+        int lab = web_label_word(l->t);
         if (!w && !lab) continue;
         char k[256], dk[256];
         fmt_u8_key(w ? w + 3 : strpbrk(l->t, ": ") ? strpbrk(l->t, ": ") : l->t, k, sizeof k);

@@ -43,6 +43,16 @@ static json_t *parse_text(const char *text, const char *region) {
     return o;
 }
 
+/* Parse lines in the `greeter cards text` form (confidence and box each). */
+static json_t *parse_dump(const char *dump, const char *region) {
+    ocr_lines_t ls = {0};
+    assert_int_equal(ocr_lines_from_dump(&ls, dump, strlen(dump)), GR_OK);
+    json_t *o = ocr_fields_parse(&ls, region);
+    ocr_lines_free(&ls);
+    assert_non_null(o);
+    return o;
+}
+
 static const char *str(const json_t *o, const char *k) {
     const char *s = json_string_value(json_object_get(o, k));
     return s ? s : "(null)";
@@ -116,6 +126,106 @@ static void name_against_department_tagline_and_debris(void **state) {
     o = parse_text("Jan van der Berg\nj.vanderberg@vanleeuwen.nl\n", "NL");
     assert_string_equal(str(o, "name"), "Jan van der Berg");
     assert_string_equal(str(o, "family_name"), "van der Berg");
+    json_decref(o);
+}
+
+/* The company line agrees with a brand key: a mail provider's local part,
+ * words and initials, OCR-confusable letters, a platform's subdomain. */
+static void company_agrees_with_brand_keys(void **state) {
+    (void)state;
+    /* the local part at a provider names the business; the tagline does not */
+    json_t *o = parse_text("Ar Condicionado e Climatizacao\nLider Frio Refrigeracao\nliderfrio@terra.com.br\n", "BR");
+    assert_string_equal(str(o, "company"), "Lider Frio Refrigeracao");
+    json_decref(o);
+    /* words and initials: floresnsfatima */
+    o = parse_text("Transportes Rapido Sul Ltda\ntransportesrsul@gmail.com\n(11) 2684-7988\n", "BR");
+    assert_string_equal(str(o, "company"), "Transportes Rapido Sul Ltda");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    /* an l read as 1 still agrees; the website's label when the e-mail is at a provider */
+    o = parse_text("Anna Lindqvist\nNordvik Ma1eri\nanna.lindqvist@gmail.com\nwww.nordvikmaleri.se\n", "SE");
+    assert_string_equal(str(o, "company"), "Nordvik Ma1eri");
+    assert_string_equal(str(o, "name"), "Anna Lindqvist");
+    json_decref(o);
+    /* a blog's subdomain, not the platform, names the business */
+    o = parse_text("Priya Raman\nKolam Designs\nwww.kolamdesigns.blogspot.com\n", "IN");
+    assert_string_equal(str(o, "company"), "Kolam Designs");
+    json_decref(o);
+    /* a role mailbox at a provider says nothing: the person stays the name */
+    o = parse_text("Kim Minjun\ninfo@naver.com\n", "KR");
+    assert_string_equal(str(o, "name"), "Kim Minjun");
+    json_decref(o);
+}
+
+/* A logo set on two lines is one company when together they spell the domain. */
+static void company_on_two_lines(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.92 60,40,300,68\tHarbour\n"
+                           "0.95 300,112,470,90\tLights Trading\n"
+                           "0.97 380,280,170,28\tTan Wei Ming\n"
+                           "0.91 40,440,410,27\twww.harbourlights.com.sg\n",
+                           "SG");
+    assert_string_equal(str(o, "company"), "Harbour Lights");
+    assert_string_equal(str(o, "name"), "Tan Wei Ming");
+    json_decref(o);
+    /* the second line's legal form comes along */
+    o = parse_dump("0.93 633,143,330,32\tWeber\n"
+                   "0.95 633,189,201,32\tSohn KG\n"
+                   "0.96 632,252,315,41\tJonas Weber\n"
+                   "0.90 54,300,266,37\tj.weber@weber-sohn.de\n",
+                   "DE");
+    assert_string_equal(str(o, "company"), "Weber Sohn KG");
+    /* "Weber" is a name, not the label of a website line */
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+}
+
+/* OCR debris around a company line, and legal forms that are also syllables. */
+static void company_debris_and_short_forms(void **state) {
+    (void)state;
+    json_t *o = parse_text("Ana Souza\n,Eletronica Adachi Ltda. , Mey\n", "BR");
+    assert_string_equal(str(o, "company"), "Eletronica Adachi Ltda");
+    json_decref(o);
+    o = parse_text("Tan Wei Ming\nHarbourline Pte Ltd D\n", "SG");
+    assert_string_equal(str(o, "company"), "Harbourline Pte Ltd");
+    json_decref(o);
+    o = parse_text("Ravi Kumar\nSundaram Textiles Pvt. Ltd. Chennai\n", "IN");
+    assert_string_equal(str(o, "company"), "Sundaram Textiles Pvt. Ltd. Chennai");
+    json_decref(o);
+    /* "Se", "Ag" at the start are words, not SE or AG */
+    o = parse_text("Se Carlos Lima\n(11) 99933-6564\n", "BR");
+    assert_string_equal(str(o, "company"), "");
+    json_decref(o);
+    o = parse_text("Lena Vogel\nNordic Paper AB\n", "SE");
+    assert_string_equal(str(o, "company"), "Nordic Paper AB");
+    json_decref(o);
+}
+
+/* Names: debris read poorly, services and trades of a name's shape. */
+static void name_debris_and_services(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.40 568,29,523,196\tTlaws Hs\n"
+                           "0.75 533,353,495,130\t(11) 2684-7988\n",
+                           "BR");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    /* read well, a short family name is a name */
+    o = parse_dump("0.93 100,40,400,60\tDavid Ng\n"
+                   "0.90 100,140,400,30\t+65 6123 4567\n",
+                   "SG");
+    assert_string_equal(str(o, "name"), "David Ng");
+    json_decref(o);
+    static const char *const services[] = {"Direção Hidráulica", "Auto Peças", "Carpentry Works",
+                                           "Construction Management", NULL};
+    for (int i = 0; services[i]; i++) {
+        char t[128];
+        snprintf(t, sizeof t, "%s\n+1 817 228 6401\n", services[i]);
+        o = parse_text(t, "US");
+        if (strcmp(str(o, "name"), "")) fail_msg("'%s' taken for a name", services[i]);
+        json_decref(o);
+    }
+    o = parse_text("Maria da Conceição\n(11) 2684-7988\n", "BR");
+    assert_string_equal(str(o, "name"), "Maria da Conceição");
     json_decref(o);
 }
 
@@ -293,6 +403,10 @@ int main(void) {
         cmocka_unit_test(legal_forms_of_many_countries),
         cmocka_unit_test(name_against_department_tagline_and_debris),
         cmocka_unit_test(company_from_dominant_type),
+        cmocka_unit_test(company_agrees_with_brand_keys),
+        cmocka_unit_test(company_on_two_lines),
+        cmocka_unit_test(company_debris_and_short_forms),
+        cmocka_unit_test(name_debris_and_services),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(fields_split_at_bars),
