@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const COMPANY_MARKS[] = {
@@ -681,6 +682,53 @@ static void join_company_lines(fld_state_t *p, int maxh) {
     }
 }
 
+/* 1 when line b continues line a on the same row: about the same height
+ * and baseline, b starting right of a's start and at most about a word's
+ * gap after a's end (OCR boxes of one row can overlap). */
+static int same_row_after(const fld_line_t *a, const fld_line_t *b) {
+    if (!a->h || !b->h || b->x <= a->x) return 0;
+    int mh = a->h < b->h ? a->h : b->h, xh = a->h > b->h ? a->h : b->h;
+    if (10 * xh > 16 * mh || 2 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) > mh) return 0;
+    int gap = b->x - (a->x + a->w);
+    return gap <= 3 * xh / 2;
+}
+
+/* 1 when s starts with a legal form or '&' ("GmbH", "& Sohn KG", "Ltd"),
+ * or is two words at most with a legal form ("Labs Inc"): the tail of a
+ * company name whose head OCR boxed apart. */
+static int company_tail(const char *s) {
+    if (*s == '&') return 1;
+    char first[64];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(s, " "), s);
+    if (legal_form_word(first)) return 1;
+    return ocr_fld_count_words(s) <= 2 && ocr_fld_company_marks(s) && ocr_fld_count_words(s) >= 1;
+}
+
+/* A company name OCR read as two boxes on one row ("Keller Maschinenbau"
+ * + "GmbH", "Northwind" + "Labs Inc"): the head on the left joins the
+ * company when the company is such a tail, and a tail on the right joins
+ * a company that is the head. */
+static void extend_company_row(fld_state_t *p) {
+    if (p->icomp < 0 || p->comp_text[0]) return;
+    fld_line_t *c = &p->l[p->icomp];
+    if (company_tail(c->t)) {
+        for (size_t i = 0; i < p->n; i++) {
+            fld_line_t *a = &p->l[i];
+            if (a == c || a->kind != FLD_OTHER || !same_row_after(a, c) || a->letters < 2) continue;
+            snprintf(p->comp_text, sizeof p->comp_text, "%s %s", a->t, c->t);
+            a->kind = FLD_COMPANY;
+            return;
+        }
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *b = &p->l[i];
+        if (b == c || b->kind != FLD_OTHER || !same_row_after(c, b) || !company_tail(b->t)) continue;
+        snprintf(p->comp_text, sizeof p->comp_text, "%s %s", c->t, b->t);
+        b->kind = FLD_COMPANY;
+        return;
+    }
+}
+
 /* The title sits right under the name; failing that, a line with title words. */
 static void pick_title(fld_state_t *p) {
     int ititle = -1;
@@ -707,6 +755,7 @@ void ocr_fld_find_people(fld_state_t *p) {
         if (p->l[i].kind == FLD_OTHER && p->l[i].h > maxh) maxh = p->l[i].h;
     pick_name_company(p, maxh);
     join_company_lines(p, maxh);
+    extend_company_row(p);
     pick_title(p);
 }
 

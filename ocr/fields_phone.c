@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -41,7 +42,15 @@ static const char *label_type(const char *before) {
     const char *src = before + n;
     ocr_fld_lower(src, k, w, sizeof w);
     if (ocr_fld_is_label(w, LBL_MOBILE)) return "mobile";
-    if (ocr_fld_is_label(w, LBL_FAX)) return "fax";
+    /* "Tel/Fax": one line for both, a work number */
+    if (ocr_fld_is_label(w, LBL_FAX)) {
+        char pre[64];
+        if (n == 0 || before[n - 1] != '/' || n - 1 >= sizeof pre) return "fax";
+        memcpy(pre, before, n - 1);
+        pre[n - 1] = '\0';
+        const char *t = label_type(pre);
+        return t && !strcmp(t, "work") ? "work" : "fax";
+    }
     if (ocr_fld_is_label(w, LBL_WORK)) return "work";
     return NULL;
 }
@@ -412,7 +421,59 @@ static void guess_area_from_state(fld_state_t *p, const char *fallback) {
     }
 }
 
+/* A number cut in two where OCR split a row ("Tel/Fax: 2966-" and "2550"
+ * side by side): a line ending in digits and a dash joined to the line
+ * right after it on the same row when that one starts with digits; the
+ * second line is left empty (junk). Lines without boxes are never joined. */
+static void join_cut_numbers(fld_state_t *p) {
+    for (size_t i = 0; i + 1 < p->n; i++) {
+        fld_line_t *a = &p->l[i], *b = &p->l[i + 1];
+        if (!a->h || !b->h || a->kind != FLD_OTHER || b->kind != FLD_OTHER) continue;
+        size_t al = strlen(a->t);
+        while (al && a->t[al - 1] == ' ') al--;
+        if (al < 2 || a->t[al - 1] != '-' || !isdigit((unsigned char)a->t[al - 2])) continue;
+        if (!isdigit((unsigned char)b->t[0])) continue;
+        int mh = a->h < b->h ? a->h : b->h, xh = a->h > b->h ? a->h : b->h;
+        int gap = b->x - (a->x + a->w);
+        if (abs(a->y - b->y) >= mh / 2 + 1 || gap < -mh || gap > 3 * xh) continue;
+        size_t bl = strlen(b->t);
+        char *t = malloc(al + bl + 1);
+        if (!t) return; /* out of memory: the halves stay apart */
+        memcpy(t, a->t, al);
+        memcpy(t + al, b->t, bl + 1);
+        free(a->t);
+        a->t = t;
+        a->w = b->x + b->w - a->x;
+        b->t[0] = '\0';
+        b->kind = FLD_JUNK;
+        b->letters = 0;
+    }
+}
+
+/* Messenger and radio IDs ("ID 35*65*43262", Nextel's): digit groups
+ * joined by '*'. A line that holds one and no other number is neither a
+ * phone nor an address. */
+static void mark_messenger_ids(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        const char *st = strchr(l->t, '*');
+        if (!st || st == l->t || !isdigit((unsigned char)st[-1]) || !isdigit((unsigned char)st[1])) continue;
+        /* the digits outside the starred run */
+        const char *b = st;
+        while (b > l->t && (isdigit((unsigned char)b[-1]) || b[-1] == '*')) b--;
+        const char *e = st;
+        while (*e && (isdigit((unsigned char)*e) || *e == '*')) e++;
+        int other = 0;
+        for (const char *q = l->t; *q; q++)
+            if ((q < b || q >= e) && isdigit((unsigned char)*q)) other++;
+        if (other < 6) l->kind = FLD_SOCIAL;
+    }
+}
+
 void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
+    join_cut_numbers(p);
+    mark_messenger_ids(p);
     for (int second = 0; second < 2; second++) {
         if (second) guess_area_from_state(p, fallback);
         for (size_t i = 0; i < p->n; i++) {

@@ -180,6 +180,39 @@ static void company_on_two_lines(void **state) {
     json_decref(o);
 }
 
+/* A company name OCR boxed apart on one row: the head joins its legal-form tail. */
+static void company_split_on_one_row(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.92 641,136,435,41\tKeller Maschinenbau\n"
+                           "0.95 989,136,90,41\tGmbH\n"
+                           "0.93 645,190,293,44\tSofia Keller\n"
+                           "0.84 58,104,318,26\tMobile: 089 4521 7730\n",
+                           "DE");
+    assert_string_equal(str(o, "company"), "Keller Maschinenbau GmbH");
+    assert_string_equal(str(o, "name"), "Sofia Keller");
+    json_decref(o);
+    o = parse_dump("0.93 713,55,352,32\tNorthwind\n"
+                   "0.80 911,51,158,45\tLabs Inc\n"
+                   "0.69 759,106,308,54\tEmily Carter\n",
+                   "US");
+    assert_string_equal(str(o, "company"), "Northwind Labs Inc");
+    json_decref(o);
+    /* "&" before a legal form stays; the head on the row's left joins it */
+    o = parse_dump("0.93 592,131,110,29\tWeber\n"
+                   "0.95 714,127,186,42\t& Sohn KG\n"
+                   "0.96 590,184,291,39\tJonas Weber\n",
+                   "DE");
+    assert_string_equal(str(o, "company"), "Weber & Sohn KG");
+    json_decref(o);
+    /* a line on another row is not the head */
+    o = parse_dump("0.93 592,31,300,29\tQuality Engineering\n"
+                   "0.95 592,227,186,42\tNordic Paper AB\n"
+                   "0.96 590,384,291,39\tLena Vogel\n",
+                   "SE");
+    assert_string_equal(str(o, "company"), "Nordic Paper AB");
+    json_decref(o);
+}
+
 /* OCR debris around a company line, and legal forms that are also syllables. */
 static void company_debris_and_short_forms(void **state) {
     (void)state;
@@ -226,6 +259,36 @@ static void name_debris_and_services(void **state) {
     }
     o = parse_text("Maria da Conceição\n(11) 2684-7988\n", "BR");
     assert_string_equal(str(o, "name"), "Maria da Conceição");
+    json_decref(o);
+}
+
+/* Phones from noisy lines: a number cut across two boxes of one row, a
+ * messenger ID that is neither a phone nor an address, numbers without
+ * their area code taking the card's, "Tel/Fax" a work number. */
+static void phones_from_noisy_rows(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.90 10,10,300,30\tTel/Fax: 2966-\n"
+                           "0.90 330,12,100,30\t2550\n"
+                           "0.90 10,60,400,30\tTel: (11) 3123-0800\n",
+                           "BR");
+    assert_true(has_phone(o, "+551129662550"));
+    assert_true(has_phone(o, "+551131230800"));
+    size_t i;
+    json_t *ph;
+    json_array_foreach(json_object_get(o, "phones"), i, ph) assert_string_equal(str(ph, "type"), "work");
+    json_decref(o);
+    /* halves on different rows stay apart */
+    o = parse_dump("0.90 10,10,300,30\tTel: 2966-\n"
+                   "0.90 10,200,100,30\t2550\n"
+                   "0.90 10,300,400,30\tTel: (11) 3123-0800\n",
+                   "BR");
+    assert_false(has_phone(o, "+551129662550"));
+    json_decref(o);
+    o = parse_text("Auto Socorro\n(11) 2222-3333\nNextel 9.4000-4561\ncam 1 9.8697-6934\nID 35*65*43262\n", "BR");
+    assert_true(has_phone(o, "+5511940004561"));
+    assert_true(has_phone(o, "+5511986976934"));
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 3);
+    assert_string_equal(str(o, "address"), "");
     json_decref(o);
 }
 
@@ -406,7 +469,9 @@ int main(void) {
         cmocka_unit_test(company_agrees_with_brand_keys),
         cmocka_unit_test(company_on_two_lines),
         cmocka_unit_test(company_debris_and_short_forms),
+        cmocka_unit_test(company_split_on_one_row),
         cmocka_unit_test(name_debris_and_services),
+        cmocka_unit_test(phones_from_noisy_rows),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(fields_split_at_bars),
