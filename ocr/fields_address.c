@@ -49,7 +49,9 @@ static int address_score(const fld_line_t *l) {
         int dotted = s[(w - buf) + strlen(w)] == '.';
         size_t ncp = 0;
         for (const char *c = low; *c; c++) ncp += ((unsigned char)*c & 0xC0) != 0x80;
-        if (ocr_fld_is_label(low, STREET_WORDS) && (ncp > 1 || dotted)) street = 1;
+        /* "Dr." on a line without a number is a doctor's title, not a Drive */
+        int honorific = !strcmp(low, "dr") && dotted && digits == 0;
+        if (ocr_fld_is_label(low, STREET_WORDS) && (ncp > 1 || dotted) && !honorific) street = 1;
         /* German compounds: ...straße, ...weg, ...platz, ...allee, ...ring */
         size_t ll = strlen(low);
         static const char *suf[] = {"straße", "strasse", "weg", "platz", "allee", "ring", "gasse", "damm", NULL};

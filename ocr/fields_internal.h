@@ -133,6 +133,13 @@ const char *ocr_fld_ci_find(const char *hay, const char *needle);
 void ocr_fld_lower_ascii(char *s);
 /* Levenshtein distance of two short ASCII strings (99 when longer than 63). */
 int ocr_fld_edit_distance(const char *a, const char *b);
+/* Letters and capitals, with the Latin letters beyond Latin-1 names carry
+ * (Ł, Ş, Đ, Vietnamese ễ, Ư) that utf8.h does not know. */
+int ocr_fld_is_upper(unsigned c);
+int ocr_fld_is_letter(unsigned c);
+/* fmt_u8_key (lower-case ASCII letters and digits) with those letters
+ * folded to their base ("Nguyễn" -> "nguyen", "Łukasz" -> "lukasz"). */
+void ocr_fld_key(const char *s, char *out, size_t n);
 /* Strip trailing punctuation OCR hangs on a name/company ("Snyder."). */
 void ocr_fld_trim_punct(char *s);
 

@@ -97,7 +97,7 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
         size_t wl = strcspn(w, " ");
         const char *p = w, *end = w + wl;
         unsigned c = fmt_u8_next(&p);
-        if (!fmt_u8_is_upper(c)) {
+        if (!ocr_fld_is_upper(c)) {
             /* a particle, never first or last */
             if (k > 0 && k < nw - 1 && name_particle(w, wl)) {
                 particles++;
@@ -110,13 +110,13 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
         unsigned prev = c;
         while (p < end) {
             c = fmt_u8_next(&p);
-            if (!fmt_u8_is_letter(c) && c != '-' && c != '\'' && c != '.') return 0;
-            if (fmt_u8_is_letter(c)) {
+            if (!ocr_fld_is_letter(c) && c != '-' && c != '\'' && c != '.') return 0;
+            if (ocr_fld_is_letter(c)) {
                 letters++;
-                if (fmt_u8_is_upper(c)) {
+                if (ocr_fld_is_upper(c)) {
                     uppers++;
                     /* "McDonald", "O'Neill", "Jean-Luc" are fine */
-                    if (fmt_u8_is_upper(prev) && prev != 'c') inner = 1;
+                    if (ocr_fld_is_upper(prev) && prev != 'c') inner = 1;
                 }
             }
             prev = c;
@@ -134,13 +134,56 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
     int longest = 0, cur = 0;
     for (const char *q = s; *q;) {
         unsigned c = fmt_u8_next(&q);
-        cur = fmt_u8_is_letter(c) ? cur + 1 : 0;
+        cur = ocr_fld_is_letter(c) ? cur + 1 : 0;
         if (cur > longest) longest = cur;
     }
     if (longest < 3) return 0;
     return words;
 }
 
+
+/* The name without the honorifics before it and the credentials after it
+ * ("Dr. Anil Kumar", "Prof. Dr.-Ing. Klaus Weber", "Jane Doe, Ph.D., MBA",
+ * "Anna Roy CPA"): titles of address and degrees of many countries are not
+ * part of the person's name (a "Jr." is, and stays). Into out. */
+static void name_core(const char *s, char *out, size_t n) {
+    static const char *const PRE[] = {"dr", "dr.", "dra", "dra.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms",
+                                      "ms.", "mx.", "sr.", "sra.", "srta.", "eng.", "eng", "engr.", "ing.", "ir.",
+                                      "dipl.-ing.", "dr.-ing.", "mag.", "me.", "mme", "mme.", "m.", "mlle", "hr.",
+                                      "fr.", "sir", "dame", "adv.", "ca", "shri", "smt.", "sri", "капт.", NULL};
+    static const char *const POST[] = {"phd", "ph.d", "ph.d.", "md", "m.d.", "mba", "cpa", "cfa", "pe", "p.e.",
+                                       "dds", "d.d.s.", "dmd", "d.m.d.", "esq", "esq.", "msc", "m.sc.", "bsc",
+                                       "b.sc.", "ma", "m.a.", "llm", "ll.m.", "rn", "dvm", "pmp", "cissp", "ceng",
+                                       "frcs", "mrcp", "acca", "fca", "its", NULL};
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *w[16];
+    int nw = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " ", &save); t && nw < 16; t = strtok_r(NULL, " ", &save)) w[nw++] = t;
+    int a = 0, b = nw;
+    char low[64];
+    while (a < b - 2) { /* keep two words at least */
+        ocr_fld_lower(w[a], strlen(w[a]), low, sizeof low);
+        if (!ocr_fld_is_label(low, PRE)) break;
+        a++;
+    }
+    while (b > a + 2) {
+        size_t wl = strlen(w[b - 1]);
+        while (wl && (w[b - 1][wl - 1] == ',' || w[b - 1][wl - 1] == ';')) wl--;
+        ocr_fld_lower(w[b - 1], wl, low, sizeof low);
+        if (!ocr_fld_is_label(low, POST)) break;
+        b--;
+    }
+    size_t o = 0;
+    out[0] = '\0';
+    for (int k = a; k < b && o + 2 < n; k++) {
+        o += (size_t)snprintf(out + o, n - o, "%s%s", o ? " " : "", w[k]);
+        if (o >= n) o = n - 1;
+    }
+    /* the comma before the credentials: "Jane Doe, Ph.D." */
+    while (o && (out[o - 1] == ',' || out[o - 1] == ';')) out[--o] = '\0';
+}
 
 /* Key letters OCR confuses, folded to one letter on both sides of a
  * comparison: i/l/1 -> l, 0 -> o, 5 -> s, rn -> m, vv -> w ("Lider Frio"
@@ -203,7 +246,7 @@ static int initials_cover(char w[][64], int nw, int k, const char *t, int whole,
 static double key_match(const char *line, const char *stem) {
     if (!*stem) return 0;
     char key0[256], key[256], st[128];
-    fmt_u8_key(line, key0, sizeof key0);
+    ocr_fld_key(line, key0, sizeof key0);
     confusable_fold(key0, key, sizeof key);
     confusable_fold(stem, st, sizeof st);
     if (!*key) return 0;
@@ -217,7 +260,7 @@ static double key_match(const char *line, const char *stem) {
     char *sp = strchr(first, ' ');
     if (sp) *sp = '\0';
     char fk0[128], fk[128];
-    fmt_u8_key(first, fk0, sizeof fk0);
+    ocr_fld_key(first, fk0, sizeof fk0);
     confusable_fold(fk0, fk, sizeof fk);
     if (strlen(fk) >= 3 && !strcmp(fk, st)) return 0.9;
     /* words and initials */
@@ -227,7 +270,7 @@ static double key_match(const char *line, const char *stem) {
     char *save = NULL;
     for (char *t = strtok_r(buf, " -&/,.", &save); t && nw < 8; t = strtok_r(NULL, " -&/,.", &save)) {
         char k0[64];
-        fmt_u8_key(t, k0, sizeof k0);
+        ocr_fld_key(t, k0, sizeof k0);
         confusable_fold(k0, w[nw], sizeof w[nw]);
         if (*w[nw]) nw++;
     }
@@ -260,7 +303,7 @@ static double local_match(const char *name, const char *local) {
     char *save = NULL;
     for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         char k[128];
-        fmt_u8_key(w, k, sizeof k);
+        ocr_fld_key(w, k, sizeof k);
         if (strlen(k) >= 3 && strstr(local, k)) best = 1;
         else if (strlen(k) >= 5) {
             k[4] = '\0'; /* transliterations differ at the end */
@@ -280,7 +323,18 @@ static const char *const TITLE_WORDS[] = {
     "directeur", "directrice", "responsable", "chef", "ingénieur", "conseiller", "conseillère", "chargé",
     "chargée", "gérant", "gérante", "commercial", "assistante", "président", "présidente", "технолог",
     "директор", "менеджер", "инженер", "руководитель", "начальник", "специалист", "бухгалтер", "консультант",
-    "заместитель", "главный", "ведущий", "старший", "аналитик", "разработчик", "юрист", NULL};
+    "заместитель", "главный", "ведущий", "старший", "аналитик", "разработчик", "юрист",
+    /* Portuguese, Spanish, Italian, Dutch, and more English roles */
+    "gerente", "diretor", "diretora", "consultor", "consultora", "vendedor", "vendedora", "engenheiro",
+    "engenheira", "analista", "coordenador", "coordenadora", "supervisor", "supervisora", "técnico", "técnica",
+    "sócio", "sócia", "proprietário", "proprietária", "advogado", "advogada", "contador", "contadora",
+    "representante", "escrevente", "presidente", "assistente", "auxiliar", "secretária", "corretor", "corretora",
+    "director", "directora", "ingeniero", "ingeniera", "jefe", "jefa", "asesor", "asesora", "ejecutivo",
+    "ejecutiva", "abogado", "abogada", "direttore", "direttrice", "responsabile", "amministratore", "ingegnere",
+    "zaakvoerder", "verkoper", "adviseur", "bestuurder", "beheerder", "medewerker", "principal", "attorney",
+    "lawyer", "broker", "realtor", "dentist", "physician", "pharmacist", "professor", "lecturer", "researcher",
+    "programmer", "superintendent", "foreman", "planner", "buyer", "recruiter", "trainer", "chairman",
+    "chairwoman", "secretary", "treasurer", "counsel", "controller", "auditor", "producer", NULL};
 
 int ocr_fld_title_words(const char *s) { return ocr_fld_count_listed(s, " ,/&-", TITLE_WORDS); }
 
@@ -356,7 +410,7 @@ static void domain_stem(const char *dom, char *stem, size_t n) {
     }
     memcpy(lab, dom + off, len);
     lab[len] = '\0';
-    fmt_u8_key(lab, stem, n);
+    ocr_fld_key(lab, stem, n);
 }
 
 /* Local parts that name a mailbox's role, not a business: at a mail
@@ -395,7 +449,7 @@ static void site_brand(const char *site, char *out, size_t n) {
         while (b > 0 && h[b - 1] != '.') b--;
         char lab[128];
         snprintf(lab, sizeof lab, "%.*s", (int)(off - 1 - b), h + b);
-        fmt_u8_key(lab, out, n);
+        ocr_fld_key(lab, out, n);
         return;
     }
     const char *slash = strchr(site, '/'); /* "facebook.com/sonaocasa" (no scheme: the host has none either) */
@@ -404,7 +458,7 @@ static void site_brand(const char *site, char *out, size_t n) {
     if (slash) {
         char seg[128];
         snprintf(seg, sizeof seg, "%.*s", (int)strcspn(slash + 1, "/?#"), slash + 1);
-        fmt_u8_key(seg, out, n);
+        ocr_fld_key(seg, out, n);
     }
 }
 
@@ -430,7 +484,7 @@ static void domain_keys(fld_state_t *p) {
         char loc[128];
         snprintf(loc, sizeof loc, "%.*s", (int)(at - p->emails[i].s), p->emails[i].s);
         if (strpbrk(loc, "._-")) continue;
-        fmt_u8_key(loc, k, sizeof k);
+        ocr_fld_key(loc, k, sizeof k);
         size_t kl = strlen(k);
         while (kl && k[kl - 1] >= '0' && k[kl - 1] <= '9') k[--kl] = '\0'; /* "oticadajo2014" */
         if (kl >= 5 && !role_local(k)) add_brand(p, k);
@@ -458,7 +512,7 @@ static int short_word(const char *s) {
     char *save = NULL;
     for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         int letters = 0;
-        for (const char *q = w; *q;) letters += fmt_u8_is_letter(fmt_u8_next(&q)) != 0;
+        for (const char *q = w; *q;) letters += ocr_fld_is_letter(fmt_u8_next(&q)) != 0;
         if (letters > 2 || strchr(w, '.') || name_particle(w, strlen(w))) continue;
         return 1;
     }
@@ -510,7 +564,9 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     double cm = ocr_fld_company_marks(l->t) ? 1.0 : 0;
     double dm = domain_match(l->t, p);
     int ncaps = 0, ninit = 0;
-    int ns = name_shape_ex(l->t, &ncaps, &ninit);
+    char core[512];
+    name_core(l->t, core, sizeof core);
+    int ns = name_shape_ex(core, &ncaps, &ninit);
     /* a line all in capitals is a name only when the e-mail or an
      * initial says so ("R. OLIVEIRA"), and capitals read poorly are a
      * logo's debris ("Wer NOR") */
@@ -771,7 +827,7 @@ static void company_fixes_domains(fld_state_t *p) {
     for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
         if (mark_word(w)) continue;
         char k[128];
-        fmt_u8_key(w, k, sizeof k);
+        ocr_fld_key(w, k, sizeof k);
         if (!fk[0]) snprintf(fk, sizeof fk, "%s", k);
         strncat(ck, k, sizeof ck - strlen(ck) - 1);
     }
@@ -816,8 +872,8 @@ static void name_fixes_local(fld_state_t *p) {
     if (!sp) return;
     *sp = '\0';
     char g[128], f[128];
-    fmt_u8_key(nm, g, sizeof g);
-    fmt_u8_key(sp + 1, f, sizeof f);
+    ocr_fld_key(nm, g, sizeof g);
+    ocr_fld_key(sp + 1, f, sizeof f);
     if (!g[0] || !f[0]) return;
     /* the local parts people make of their given and family names */
     char c[12][260];
@@ -856,8 +912,8 @@ static void caps_family(const char *name, char *given, size_t gn, char *family, 
         int letters = 0, uppers = 0;
         for (const char *q = w; q < w + wl;) {
             unsigned c = fmt_u8_next(&q);
-            letters += fmt_u8_is_letter(c) != 0;
-            uppers += fmt_u8_is_upper(c) != 0;
+            letters += ocr_fld_is_letter(c) != 0;
+            uppers += ocr_fld_is_upper(c) != 0;
         }
         nwords++;
         if (letters >= 2 && uppers == letters) {
@@ -931,7 +987,7 @@ static void trim_company_debris(char *s) {
         if (!*q) break;
         size_t wl = strcspn(q, " ");
         int wlet = 0;
-        for (const char *c = q; c < q + wl;) wlet += fmt_u8_is_letter(fmt_u8_next(&c)) != 0;
+        for (const char *c = q; c < q + wl;) wlet += ocr_fld_is_letter(fmt_u8_next(&c)) != 0;
         if (wlet) {
             words++;
             letters += wlet;
@@ -946,11 +1002,23 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     char name[512] = "", given[256] = "", family[256] = "";
     double cname = 0;
     if (p->iname >= 0) {
-        snprintf(name, sizeof name, "%s", p->l[p->iname].t);
+        name_core(p->l[p->iname].t, name, sizeof name);
         ocr_fld_trim_punct(name);
         cname = p->l[p->iname].conf;
         if (local_match(name, p->local) > 0) cname = cname + (1 - cname) * 0.5;
         char *sp = strrchr(name, ' ');
+        /* a generational suffix belongs to the family name: "Righetti Jr.", "Silva Filho" */
+        if (sp && sp > name) {
+            static const char *const SUFFIX[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "filho", "neto",
+                                                 "sobrinho", "júnior", "junior", NULL};
+            char low[32];
+            ocr_fld_lower(sp + 1, strlen(sp + 1), low, sizeof low);
+            if (ocr_fld_is_label(low, SUFFIX)) {
+                char *b = sp - 1;
+                while (b > name && b[-1] != ' ') b--;
+                if (b > name) sp = b - 1;
+            }
+        }
         /* the particles before the last name belong to it: "van der Berg" */
         while (sp && sp > name) {
             char *b = sp - 1;

@@ -292,6 +292,33 @@ static void phones_from_noisy_rows(void **state) {
     json_decref(o);
 }
 
+/* Names of more cultures: Vietnamese and Central European letters beyond
+ * Latin-1, honorifics and credentials around the name, a generational
+ * suffix with the family name. */
+static void names_of_many_cultures(void **state) {
+    (void)state;
+    static const char *const names[][3] = {
+        {"Nguyễn Văn An\nGiám đốc\nnguyen.an@saigontech.vn\n", "Nguyễn Văn An", "VN"},
+        {"Trần Thị Hương\n+84 28 3823 4567\n", "Trần Thị Hương", "VN"},
+        {"Łukasz Wiśniewski\nlukasz.wisniewski@kovo.pl\n", "Łukasz Wiśniewski", "PL"},
+        {"Dr. Anil Kumar\nSundaram Textiles Pvt. Ltd.\n", "Anil Kumar", "IN"},
+        {"Prof. Dr.-Ing. Klaus Weber\nKeller Maschinenbau GmbH\n", "Klaus Weber", "DE"},
+        {"Jane Doe, Ph.D., MBA\nNorthwind Labs Inc\n", "Jane Doe", "US"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        json_t *o = parse_text(names[i][0], names[i][2]);
+        if (strcmp(str(o, "name"), names[i][1])) fail_msg("case %zu: name '%s', want '%s'", i, str(o, "name"), names[i][1]);
+        json_decref(o);
+    }
+    json_t *o = parse_text("Aguinaldo M. Righetti Jr.\nEscrevente Autorizado\n", "BR");
+    assert_string_equal(str(o, "family_name"), "Righetti Jr");
+    json_decref(o);
+    /* a Drive with its number is still an address */
+    o = parse_text("Anna Roy\n1200 Riverside Dr.\nAustin, TX 78701\n", "US");
+    assert_non_null(strstr(str(o, "address"), "Riverside Dr"));
+    json_decref(o);
+}
+
 static void company_from_dominant_type(void **state) {
     (void)state;
     /* no legal form, no domain: the line in the largest type is the business */
@@ -472,6 +499,7 @@ int main(void) {
         cmocka_unit_test(company_split_on_one_row),
         cmocka_unit_test(name_debris_and_services),
         cmocka_unit_test(phones_from_noisy_rows),
+        cmocka_unit_test(names_of_many_cultures),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(fields_split_at_bars),
