@@ -998,6 +998,14 @@ static void trim_company_debris(char *s) {
     if (words == 0 || (words == 1 && (letters == 1 || (sep && letters <= 3)))) *last_end = '\0';
 }
 
+/* "Consultor ce marketing", "Gerente ce Vendas": OCR reads the particle
+ * "de" of Portuguese, Spanish and French titles as "ce" (d and c differ by
+ * a stroke); no title has a lone "ce" between two words. */
+static void de_from_ce(char *t) {
+    for (char *q = strstr(t, " ce "); q; q = strstr(q + 1, " ce "))
+        if (q > t && q[4]) q[1] = 'd';
+}
+
 void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     char name[512] = "", given[256] = "", family[256] = "";
     double cname = 0;
@@ -1036,7 +1044,10 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     json_object_set_new(o, "given_name", json_string(given));
     json_object_set_new(o, "family_name", json_string(family));
     char title[512] = "", company[512] = "";
-    if (p->ititle >= 0) snprintf(title, sizeof title, "%s", p->l[p->ititle].t);
+    if (p->ititle >= 0) {
+        snprintf(title, sizeof title, "%s", p->l[p->ititle].t);
+        de_from_ce(title);
+    }
     if (p->icomp >= 0) {
         snprintf(company, sizeof company, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);
         trim_company_debris(company);

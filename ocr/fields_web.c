@@ -183,6 +183,15 @@ int ocr_fld_host_stem(const char *host, size_t *off, size_t *len) {
     return 1;
 }
 
+/* The generic second levels (com, co, org, net, gov, edu, ac) that are no
+ * one's registrable name. */
+static int generic_label(const char *l, size_t n) {
+    static const char *const G[] = {"com", "co", "org", "net", "gov", "edu", "ac", NULL};
+    for (int i = 0; G[i]; i++)
+        if (strlen(G[i]) == n && !strncmp(l, G[i], n)) return 1;
+    return 0;
+}
+
 int ocr_fld_platform_label(const char *k) {
     static const char *const P[] = {"blogspot", "wordpress", "wixsite", "tumblr", "carbonmade", "github",
                                     "facebook", "instagram", "linkedin", "twitter", "youtube", "tiktok",
@@ -275,8 +284,9 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                 char lab[64] = "";
                 if (ocr_fld_host_stem(host, &so, &sl) && sl < sizeof lab) snprintf(lab, sizeof lab, "%.*s", (int)sl, host + so);
                 /* www. then the registrable name, or a site's name on a platform (www.x.blogspot.com) */
+                /* "Com. de de" read as com.de: a public second level ("com", "co") is nobody's name */
                 if (!ocr_fld_host_stem(host, &so, &sl) || (www && so != 4 && !ocr_fld_platform_label(lab)) ||
-                    tld_fragment(host)) {
+                    tld_fragment(host) || generic_label(host + so, sl)) {
                     p = e;
                     continue;
                 }

@@ -319,6 +319,17 @@ static void names_of_many_cultures(void **state) {
     json_decref(o);
 }
 
+/* A website needs a name of its own; a title's "de" read as "ce". */
+static void site_and_title_repairs(void **state) {
+    (void)state;
+    json_t *o = parse_text("Lider Frio\nCom. de de pecas\n(11) 2747-8430\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+    o = parse_text("Ricardo Nogueira\nConsultor ce marketing\nricknog39@gmail.com\n", "BR");
+    assert_string_equal(str(o, "title"), "Consultor de marketing");
+    json_decref(o);
+}
+
 static void company_from_dominant_type(void **state) {
     (void)state;
     /* no legal form, no domain: the line in the largest type is the business */
@@ -500,6 +511,7 @@ int main(void) {
         cmocka_unit_test(name_debris_and_services),
         cmocka_unit_test(phones_from_noisy_rows),
         cmocka_unit_test(names_of_many_cultures),
+        cmocka_unit_test(site_and_title_repairs),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(fields_split_at_bars),
