@@ -38,6 +38,31 @@ static size_t bar_field(const char *s) {
     return (size_t)(b - s);
 }
 
+/* A name and its title on one row joined by a comma or a dash ("Anna
+ * Lindqvist, CEO", "Jan Novak - Sales Director"): split when the first
+ * part is two to four words without digits or title words and the rest
+ * has title words. Length of the first part, *skip the separator's length;
+ * 0 when not split. */
+static size_t title_field(const char *s, size_t *skip) {
+    static const char *const SEP[] = {", ", " - ", " / ", NULL};
+    for (int i = 0; SEP[i]; i++) {
+        const char *b = strstr(s, SEP[i]);
+        if (!b || b == s) continue;
+        size_t k = (size_t)(b - s);
+        char head[256];
+        if (k >= sizeof head) continue;
+        memcpy(head, s, k);
+        head[k] = '\0';
+        if (strpbrk(head, "0123456789@") || ocr_fld_title_words(head) || ocr_fld_company_marks(head)) continue;
+        int nw = ocr_fld_count_words(head);
+        const char *rest = b + strlen(SEP[i]);
+        if (nw < 2 || nw > 4 || !ocr_fld_title_words(rest) || strpbrk(rest, "0123456789@")) continue;
+        *skip = strlen(SEP[i]);
+        return k;
+    }
+    return 0;
+}
+
 /* 1. Cleaned copies of the lines, with their letter counts, in reading
  * order; a line with bars between fields is one line per field. GR_OK or
  * GR_ERR_NOMEM. */
@@ -51,7 +76,9 @@ static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
         if (wl >= 2 && whole[0] == '|' && whole[1] == ' ') off = 2;
         if (wl >= off + 2 && whole[wl - 1] == '|' && whole[wl - 2] == ' ') whole[wl -= 2] = '\0';
         for (const char *seg = whole + off; *seg;) {
-            size_t k = bar_field(seg), len = k ? k : strlen(seg);
+            size_t k = bar_field(seg), skip = 3;
+            if (!k) k = title_field(seg, &skip);
+            size_t len = k ? k : strlen(seg);
             if (p->n >= p->cap) break;
             char *t = strndup(seg, len);
             if (!t) {
@@ -60,7 +87,7 @@ static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
             }
             if (!*t || strlen(t) > 400) {
                 free(t);
-                seg += k ? k + 3 : len;
+                seg += k ? k + skip : len;
                 continue;
             }
             fld_line_t *l = &p->l[p->n++];
@@ -75,7 +102,7 @@ static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
                 l->w = (int)((long)l->w * (long)len / (long)(wl - off));
                 if (l->w < 1) l->w = 1;
             }
-            seg += k ? k + 3 : len;
+            seg += k ? k + skip : len;
             const char *q = t;
             while (*q) {
                 unsigned c = fmt_u8_next(&q);
@@ -206,7 +233,7 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
     P.cap = 1;
     for (size_t i = 0; ls && i < ls->n; i++) {
         P.cap++;
-        for (const char *b = ls->v[i].text; b && (b = strchr(b, '|')) != NULL; b++) P.cap++;
+        for (const char *b = ls->v[i].text; b && (b = strpbrk(b, "|,-/")) != NULL; b++) P.cap++;
     }
     P.l = calloc(P.cap, sizeof *P.l);
     if (!P.l) return NULL;

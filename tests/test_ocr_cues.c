@@ -330,6 +330,23 @@ static void site_and_title_repairs(void **state) {
     json_decref(o);
 }
 
+/* A name and its title on one row, joined by a comma or a dash. */
+static void name_and_title_on_one_row(void **state) {
+    (void)state;
+    json_t *o = parse_text("Anna Lindqvist, CEO\nNordvik AB\na.lindqvist@nordvik.se\n", "SE");
+    assert_string_equal(str(o, "name"), "Anna Lindqvist");
+    assert_string_equal(str(o, "title"), "CEO");
+    json_decref(o);
+    o = parse_text("Jan Novak - Sales Director\nKovoprum s.r.o.\n", "CZ");
+    assert_string_equal(str(o, "name"), "Jan Novak");
+    assert_string_equal(str(o, "title"), "Sales Director");
+    json_decref(o);
+    /* a company with commas and an address with a number stay whole */
+    o = parse_text("Anna Roy\nThompson, Yang and Trujillo\n", "US");
+    assert_string_equal(str(o, "company"), "Thompson, Yang and Trujillo");
+    json_decref(o);
+}
+
 static void company_from_dominant_type(void **state) {
     (void)state;
     /* no legal form, no domain: the line in the largest type is the business */
@@ -512,6 +529,7 @@ int main(void) {
         cmocka_unit_test(phones_from_noisy_rows),
         cmocka_unit_test(names_of_many_cultures),
         cmocka_unit_test(site_and_title_repairs),
+        cmocka_unit_test(name_and_title_on_one_row),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(fields_split_at_bars),
