@@ -26,7 +26,9 @@ static const char *const COMPANY_MARKS[] = {
     "ltda", "ltda.", "s/c", "s/a", "eireli", "epp", "lda", "lda.", "s.l.", "s.l", "slu", "s.l.u.", "s.a.c.",
     "s.r.l.", "s.a.s.", "s.c.", "s.de", "c.v.", "sp.", "z.o.o.", "o.o.", "a/s", "aps", "asa", "oyj", "s.r.o.",
     "a.s.", "kft", "kft.", "zrt", "zrt.", "d.o.o.", "pte", "pte.", "pvt", "pvt.", "sdn", "bhd", "bhd.", "k.k.",
-    "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia", NULL};
+    "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia",
+    /* Belgium, the US, Vietnam */
+    "bvba", "sprl", "vzw", "asbl", "commv", "pllc", "p.c.", "l.l.c.", "tnhh", "cổ", NULL};
 
 /* Two-letter legal forms written without dots (SE, SA, AG, KG, AB, OY,
  * BV, NV, LP, UG) are also common words and syllables ("Se", "Ag"): they
@@ -274,6 +276,15 @@ static double key_match(const char *line, const char *stem) {
         confusable_fold(k0, w[nw], sizeof w[nw]);
         if (*w[nw]) nw++;
     }
+    /* an acronym of three words or more: "Tata Consultancy Services" ~ tcs */
+    if (sl >= 3 && sl <= 6) {
+        char ac[16];
+        size_t al = 0;
+        for (int i = 0; i < nw && al + 1 < sizeof ac; i++)
+            if (!skippable_word(w[i])) ac[al++] = w[i][0];
+        ac[al] = '\0';
+        if (al >= 3 && !strcmp(ac, st)) return 0.85;
+    }
     size_t used = 0;
     if (nw >= 2 && initials_cover(w, nw, 0, st, 0, &used) && used >= 5) {
         if (used == sl) return 0.85;
@@ -334,7 +345,9 @@ static const char *const TITLE_WORDS[] = {
     "zaakvoerder", "verkoper", "adviseur", "bestuurder", "beheerder", "medewerker", "principal", "attorney",
     "lawyer", "broker", "realtor", "dentist", "physician", "pharmacist", "professor", "lecturer", "researcher",
     "programmer", "superintendent", "foreman", "planner", "buyer", "recruiter", "trainer", "chairman",
-    "chairwoman", "secretary", "treasurer", "counsel", "controller", "auditor", "producer", NULL};
+    "chairwoman", "secretary", "treasurer", "counsel", "controller", "auditor", "producer",
+    /* Vietnamese: Giám đốc (director), Trưởng phòng (head of department) */
+    "giám", "trưởng", NULL};
 
 int ocr_fld_title_words(const char *s) { return ocr_fld_count_listed(s, " ,/&-", TITLE_WORDS); }
 

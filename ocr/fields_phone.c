@@ -20,13 +20,13 @@
 
 static const char *const LBL_MOBILE[] = {"m", "mob", "mobile", "mobil", "cell", "cellular", "handy", "portable", "port",
                                          "gsm", "cel", "celular", "movil", "móvil", "móvel", "movel", "whatsapp", "wa",
-                                         "hp", "handphone", "nextel", "mobiel", "cellulare", "tm", "м", "моб",
+                                         "hp", "handphone", "nextel", "mobiel", "cellulare", "tm", "dđ", "м", "моб",
                                          "мобильный", "мобильный телефон", "сот", "сотовый", NULL};
 static const char *const LBL_FAX[] = {"f", "fax", "telefax", "télécopie", "telecopie", "факс", "ф", NULL};
 static const char *const LBL_WORK[] = {"t", "tel", "tél", "phone", "telephone", "téléphone", "telefon", "office", "o",
                                        "p", "ph", "direct", "work", "büro", "fon", "fone", "telefone", "teléfono",
                                        "telefono", "tlf", "tfno", "fixo", "pabx", "tels", "fones", "contato",
-                                       "contacto", "tel.", "telp", "dd", "hotline", "тел", "т", "телефон", "раб",
+                                       "contacto", "tel.", "telp", "dd", "hotline", "đt", "тел", "т", "телефон", "раб",
                                        "w", "bureau", "fixe", "standard", NULL};
 
 /* Type of the label word(s) just before a number. */

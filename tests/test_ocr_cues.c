@@ -347,6 +347,45 @@ static void name_and_title_on_one_row(void **state) {
     json_decref(o);
 }
 
+/* Cards of more countries: an acronym domain, Belgian and Dutch addresses
+ * with four-digit postcodes, Vietnamese legal forms and phone labels. */
+static void cards_of_more_countries(void **state) {
+    (void)state;
+    json_t *o = parse_text("Priya Sharma\nSenior Manager\nTata Consultancy Services\npriya.sharma@tcs.com\n", "IN");
+    assert_string_equal(str(o, "company"), "Tata Consultancy Services");
+    json_decref(o);
+    o = parse_text("Jan Peeters\nZaakvoerder\nPeeters Bouw BVBA\njan@peetersbouw.be\nKerkstraat 12, 2000 Antwerpen\n", "BE");
+    assert_string_equal(str(o, "company"), "Peeters Bouw BVBA");
+    assert_string_equal(str(o, "address"), "Kerkstraat 12, 2000 Antwerpen");
+    json_t *ap = json_object_get(o, "address_parts");
+    assert_string_equal(str(ap, "postal_code"), "2000");
+    assert_string_equal(str(ap, "city"), "Antwerpen");
+    assert_string_equal(str(ap, "country"), "BE");
+    json_decref(o);
+    o = parse_text("Eva de Vries\nKeizersgracht 123\n1015 CJ Amsterdam\n", "NL");
+    ap = json_object_get(o, "address_parts");
+    assert_string_equal(str(ap, "postal_code"), "1015 CJ");
+    assert_string_equal(str(ap, "city"), "Amsterdam");
+    json_decref(o);
+    /* a US street starts with four digits: not a postcode */
+    o = parse_text("John Miller\n1234 Elm St, Dallas, TX 75201\n", "US");
+    ap = json_object_get(o, "address_parts");
+    assert_string_equal(str(ap, "postal_code"), "75201");
+    assert_string_equal(str(ap, "street"), "1234 Elm St");
+    json_decref(o);
+    o = parse_text("CONG TY TNHH ABC\nNguyễn Văn Minh\nGiám Đốc\nĐT: 028 3823 4567\nDĐ: 0903 123 456\n", "VN");
+    assert_string_equal(str(o, "company"), "CONG TY TNHH ABC");
+    assert_string_equal(str(o, "title"), "Giám Đốc");
+    size_t i;
+    json_t *ph;
+    json_array_foreach(json_object_get(o, "phones"), i, ph) {
+        if (!strcmp(str(ph, "number"), "+84903123456")) assert_string_equal(str(ph, "type"), "mobile");
+        else assert_string_equal(str(ph, "type"), "work");
+    }
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 2);
+    json_decref(o);
+}
+
 static void company_from_dominant_type(void **state) {
     (void)state;
     /* no legal form, no domain: the line in the largest type is the business */
@@ -530,6 +569,7 @@ int main(void) {
         cmocka_unit_test(names_of_many_cultures),
         cmocka_unit_test(site_and_title_repairs),
         cmocka_unit_test(name_and_title_on_one_row),
+        cmocka_unit_test(cards_of_more_countries),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(fields_split_at_bars),
