@@ -328,6 +328,11 @@ static void site_and_title_repairs(void **state) {
     o = parse_text("Ricardo Nogueira\nConsultor ce marketing\nricknog39@gmail.com\n", "BR");
     assert_string_equal(str(o, "title"), "Consultor de marketing");
     json_decref(o);
+    /* a '%' in a local part is a misread: kept, never confident */
+    o = parse_text("Ricardo Nogueira\nricknog3%@gmail.com\n", "BR");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "ricknog3%@gmail.com");
+    assert_true(json_is_false(json_object_get(json_object_get(o, "confident"), "emails")));
+    json_decref(o);
 }
 
 /* A name and its title on one row, joined by a comma or a dash. */
