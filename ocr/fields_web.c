@@ -512,8 +512,44 @@ static void agree_domains(fld_state_t *p) {
         }
 }
 
+/* "s.kellerOkeller-mb.de" beside "www.keller-mb.de": a "website" that
+ * repeats another site's (or e-mail's) domain after a name and a letter
+ * shaped like '@' (o, 0, q, a) is the e-mail whose '@' OCR misread. The
+ * e-mail replaces the site. */
+static void email_without_at(fld_state_t *p) {
+    for (int i = 0; i < p->nsites; i++) {
+        const char *si = p->sites[i].s;
+        if (strstr(si, "://") || !strncmp(si, "www.", 4) || strchr(si, '/')) continue;
+        size_t sl = strlen(si);
+        int done = 0;
+        for (int j = 0; j < p->nsites + p->nemails && !done; j++) {
+            char dom[256];
+            if (j < p->nsites) {
+                if (j == i) continue;
+                ocr_fld_site_host(p->sites[j].s, dom, sizeof dom);
+            } else {
+                snprintf(dom, sizeof dom, "%s", strchr(p->emails[j - p->nsites].s, '@') + 1);
+            }
+            const char *d = strncmp(dom, "www.", 4) ? dom : dom + 4;
+            size_t dl = strlen(d);
+            if (dl < 4 || sl < dl + 3 || strcmp(si + sl - dl, d)) continue;
+            char at = (char)tolower((unsigned char)si[sl - dl - 1]);
+            if (!strchr("o0qa", at) || si[sl - dl - 2] == '.') continue;
+            char em[300];
+            snprintf(em, sizeof em, "%.*s@%s", (int)(sl - dl - 1), si, d);
+            float conf = p->sites[i].conf * 0.9f;
+            memmove(&p->sites[i], &p->sites[i + 1], sizeof p->sites[0] * (size_t)(p->nsites - i - 1));
+            p->nsites--;
+            add_item(p->emails, &p->nemails, em, conf);
+            i--;
+            done = 1;
+        }
+    }
+}
+
 void ocr_fld_find_contacts(fld_state_t *p) {
     contact_lines(p);
+    email_without_at(p);
     if (p->nemails && !p->nsites) site_without_dots(p);
     if (p->nemails && !p->nsites) site_without_tld(p);
     agree_domains(p);

@@ -328,6 +328,16 @@ static void site_and_title_repairs(void **state) {
     o = parse_text("Ricardo Nogueira\nConsultor ce marketing\nricknog39@gmail.com\n", "BR");
     assert_string_equal(str(o, "title"), "Consultor de marketing");
     json_decref(o);
+    /* an e-mail whose '@' was read as 'O' repeats the website's domain */
+    o = parse_text("Sofia Keller\nEmail: s.kellerOkeller-mb.de\nwww.keller-mb.de\n", "DE");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "s.keller@keller-mb.de");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
+    json_decref(o);
+    /* a subdomain is not an e-mail: "shop.acme.com" beside acme.com has a dot before the domain */
+    o = parse_text("Anna Roy\nshop.acme.com\nwww.acme.com\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
     /* a '%' in a local part is a misread: kept, never confident */
     o = parse_text("Ricardo Nogueira\nricknog3%@gmail.com\n", "BR");
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "ricknog3%@gmail.com");
