@@ -63,6 +63,48 @@ static size_t title_field(const char *s, size_t *skip) {
     return 0;
 }
 
+/* Pieces of one printed line that OCR boxed apart ("industriestr." + "12",
+ * "Mobile:" + "089 4521 7730"): neighbours in reading order on the same
+ * row (centres within a quarter of a line height), of one type size (box
+ * heights within 5:3, the ratio of a digit's or capital's height to a
+ * lower-case word's without ascenders), at most half a line height apart
+ * (columns of a card are farther apart), are one line. GR_OK or
+ * GR_ERR_NOMEM. */
+static int join_row_pieces(fld_state_t *p) {
+    size_t w = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *b = &p->l[i];
+        if (w > 0) {
+            fld_line_t *a = &p->l[w - 1];
+            int mh = a->h < b->h ? a->h : b->h, xh = a->h > b->h ? a->h : b->h;
+            int gap = b->x - (a->x + a->w);
+            if (a->h && b->h && 3 * xh <= 5 * mh && 4 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh &&
+                b->x > a->x && gap >= -xh && 2 * gap <= mh && !strstr(a->t, " | ") && !strstr(b->t, " | ")) {
+                size_t al = strlen(a->t), bl = strlen(b->t);
+                char *t = malloc(al + bl + 2);
+                if (!t) return GR_ERR_NOMEM;
+                memcpy(t, a->t, al);
+                t[al] = ' ';
+                memcpy(t + al + 1, b->t, bl + 1);
+                free(a->t);
+                free(b->t);
+                a->t = t;
+                a->conf = (a->conf * (float)al + b->conf * (float)bl) / (float)(al + bl);
+                int r = b->x + b->w > a->x + a->w ? b->x + b->w : a->x + a->w;
+                a->w = r - a->x;
+                a->letters += b->letters;
+                a->cyr += b->cyr;
+                b->t = NULL;
+                continue;
+            }
+        }
+        if (w != i) p->l[w] = *b;
+        w++;
+    }
+    p->n = w;
+    return GR_OK;
+}
+
 /* 1. Cleaned copies of the lines, with their letter counts, in reading
  * order; a line with bars between fields is one line per field. GR_OK or
  * GR_ERR_NOMEM. */
@@ -115,7 +157,7 @@ static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
         free(whole);
     }
     qsort(p->l, p->n, sizeof *p->l, ocr_fld_cmp_y);
-    return GR_OK;
+    return join_row_pieces(p);
 }
 
 /* 5. Junk: low-confidence lines with few letters (logos, QR noise). */

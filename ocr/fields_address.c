@@ -58,6 +58,8 @@ static int address_score(const fld_line_t *l) {
                                     /* Dutch and Flemish: Kerkstraat, Stationslaan, Grote Markt, Meir-plein */
                                     "straat", "laan", "plein", "steenweg", "dreef", "kaai", "gracht", "singel",
                                     "kade", "vej", "gade", "gatan", "vägen", "veien", NULL};
+        /* abbreviated: "Industriestr.", "Hauptstr." */
+        if (dotted && ll > 5 && !strcmp(low + ll - 3, "str")) street = 1;
         for (int i = 0; suf[i] && !street; i++) {
             size_t k = strlen(suf[i]);
             if (ll > k + 2 && !strcmp(low + ll - k, suf[i])) street = 1;

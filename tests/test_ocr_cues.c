@@ -401,6 +401,26 @@ static void cards_of_more_countries(void **state) {
     json_decref(o);
 }
 
+/* Pieces of one printed line boxed apart are one line; columns are not. */
+static void row_pieces_joined(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.93 645,190,293,44\tSofia Keller\n"
+                           "0.77 59,246,204,25\tindustriestr.\n"
+                           "0.97 236,242,31,41\t12\n"
+                           "0.85 55,290,238,38\t80339 Muenchen\n",
+                           "DE");
+    assert_string_equal(str(o, "address"), "industriestr. 12, 80339 Muenchen");
+    assert_string_equal(str(o, "name"), "Sofia Keller");
+    json_decref(o);
+    /* two columns on one row stay apart: the name is not joined to the phone */
+    o = parse_dump("0.93 40,100,300,40\tSofia Keller\n"
+                   "0.93 700,100,300,40\t+49 89 4521 7730\n",
+                   "DE");
+    assert_string_equal(str(o, "name"), "Sofia Keller");
+    assert_true(has_phone(o, "+498945217730"));
+    json_decref(o);
+}
+
 static void company_from_dominant_type(void **state) {
     (void)state;
     /* no legal form, no domain: the line in the largest type is the business */
@@ -585,6 +605,7 @@ int main(void) {
         cmocka_unit_test(site_and_title_repairs),
         cmocka_unit_test(name_and_title_on_one_row),
         cmocka_unit_test(cards_of_more_countries),
+        cmocka_unit_test(row_pieces_joined),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(fields_split_at_bars),
