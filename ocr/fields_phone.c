@@ -90,7 +90,11 @@ typedef struct {
 static int next_number(const char *s, size_t *pos, numspan_t *ns) {
     size_t i = *pos, n = strlen(s);
     while (i < n) {
-        if (!(isdigit((unsigned char)s[i]) || (s[i] == '+' && i + 1 < n && isdigit((unsigned char)s[i + 1])) ||
+        /* "Tel O30 2345 6789": a word that starts with O and goes on in
+         * digits starts with the trunk 0 */
+        int lead_o = (s[i] == 'O' || s[i] == 'o') && i + 2 < n && isdigit((unsigned char)s[i + 1]) &&
+                     isdigit((unsigned char)s[i + 2]) && (i == 0 || s[i - 1] == ' ' || s[i - 1] == ':');
+        if (!(isdigit((unsigned char)s[i]) || lead_o || (s[i] == '+' && i + 1 < n && isdigit((unsigned char)s[i + 1])) ||
               (s[i] == '(' && i + 1 < n && isdigit((unsigned char)s[i + 1])))) {
             i++;
             continue;
@@ -99,7 +103,7 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
         int nd = 0;
         while (j < n && o + 2 < sizeof ns->digits) {
             int c = (unsigned char)s[j];
-            int d = isdigit(c) ? c : 0;
+            int d = isdigit(c) ? c : j == i && lead_o ? '0' : 0;
             /* a confusable letter counts only between digits: "49 3O 12" */
             if (!d && digitish(c) && j > i && j + 1 < n && isdigit((unsigned char)s[j + 1]) &&
                 (isdigit((unsigned char)s[j - 1]) || (s[j - 1] == ' ' && j >= 2 && isdigit((unsigned char)s[j - 2]))))

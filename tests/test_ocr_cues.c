@@ -284,6 +284,13 @@ static void phones_from_noisy_rows(void **state) {
                    "BR");
     assert_false(has_phone(o, "+551129662550"));
     json_decref(o);
+    /* an O that starts a number is its trunk 0: not a US number without it */
+    o = parse_text("Jonas Weber\nTel O30 2345 6789\n", "DE");
+    assert_true(has_phone(o, "+493023456789"));
+    json_decref(o);
+    o = parse_text("Jonas Weber\nTel O30 2345 6789\n", "US");
+    assert_false(has_phone(o, "+13023456789"));
+    json_decref(o);
     o = parse_text("Auto Socorro\n(11) 2222-3333\nNextel 9.4000-4561\ncam 1 9.8697-6934\nID 35*65*43262\n", "BR");
     assert_true(has_phone(o, "+5511940004561"));
     assert_true(has_phone(o, "+5511986976934"));
