@@ -737,8 +737,12 @@ static void join_company_lines(fld_state_t *p, int maxh) {
                             if (!legal_form_word(t)) all_forms = 0;
                         if (all_forms) snprintf(pw, sizeof pw, "%s", part);
                     }
-                    if (order) snprintf(p->comp_text, sizeof p->comp_text, "%s %s", pw, whole);
-                    else snprintf(p->comp_text, sizeof p->comp_text, "%s %s", whole, pw);
+                    int cl = order ? snprintf(p->comp_text, sizeof p->comp_text, "%s %s", pw, whole)
+                                   : snprintf(p->comp_text, sizeof p->comp_text, "%s %s", whole, pw);
+                    if (cl < 0 || (size_t)cl >= sizeof p->comp_text) { /* too long for a company: not joined */
+                        p->comp_text[0] = '\0';
+                        continue;
+                    }
                     if (p->icomp >= 0) p->l[p->icomp].kind = FLD_OTHER;
                     int lost_name = a->kind == FLD_NAME || b->kind == FLD_NAME;
                     a->kind = b->kind = FLD_COMPANY;
