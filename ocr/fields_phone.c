@@ -184,6 +184,43 @@ static int parse_phone_local(fld_state_t *p, const numspan_t *ns, const char *fa
     return fmt_phone_parse(num, r, e164, 24, kind) == GR_OK;
 }
 
+/* A local number on a card that prints no area code anywhere and names no
+ * state ("2294-9484", "9.9679-9468" on a shop's card): kept as printed, in
+ * national form, rather than lost, so the person completes it; never
+ * confident. Only the shape of a local number: 8 or 9 digits in groups
+ * whose last has 4 digits, no bracket or '+', and not a US ZIP+4 after a
+ * state ("TX 75001-1234"). */
+static int parse_phone_unplaced(const fld_state_t *p, const numspan_t *ns, const char *before, char *out, size_t outlen) {
+    if (p->area[0] || ns->ndigits < 8 || ns->ndigits > 9 || strpbrk(ns->digits, "+()")) return 0;
+    const char *d = ns->digits;
+    size_t dl = strlen(d);
+    while (dl && strchr(" -./", d[dl - 1])) dl--;
+    int groups = 0, last = 0, first = -1;
+    for (size_t i = 0; i < dl;) {
+        if (!isdigit((unsigned char)d[i])) {
+            if (i + 1 < dl && !isdigit((unsigned char)d[i + 1])) return 0; /* two separators: not one number */
+            i++;
+            continue;
+        }
+        int g = 0;
+        while (i < dl && isdigit((unsigned char)d[i])) g++, i++;
+        if (first < 0) first = g;
+        last = g;
+        groups++;
+    }
+    if (groups < 2 || groups > 3 || last != 4 || (groups == 3 && first != 1)) return 0;
+    /* a state or province code right before it: a postcode */
+    size_t bl = strlen(before);
+    while (bl && strchr(" ,", before[bl - 1])) bl--;
+    if (bl >= 2 && isupper((unsigned char)before[bl - 1]) && isupper((unsigned char)before[bl - 2]) &&
+        (bl == 2 || !isalpha((unsigned char)before[bl - 3])))
+        return 0;
+    if (dl + 1 > outlen) return 0;
+    memcpy(out, d, dl);
+    out[dl] = '\0';
+    return 1;
+}
+
 /* An icon or a speck read as a lone digit beside a number ("© 97038-8110 4",
  * "cam 1 9.8697-6934"): the span without a single digit separated by a
  * space at its start and/or its end, into out. 1 when something was dropped
@@ -296,6 +333,9 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
                        (parse_phone_regions(p, trimmed.digits, fallback, e164, &kind) ||
                         parse_phone_local(p, &trimmed, fallback, e164, &kind))) {
                 conf *= (p->area_guessed ? 0.5f : 0.8f) * 0.9f; /* a stray mark dropped */
+            } else if (second && (parse_phone_unplaced(p, &ns, before, e164, sizeof e164) ||
+                                  (has_trimmed && parse_phone_unplaced(p, &trimmed, before, e164, sizeof e164)))) {
+                conf *= 0.4f; /* no area code known: as printed, for the person to complete */
             } else {
                 continue;
             }

@@ -530,11 +530,39 @@ static void area_code_from_the_state(void **state) {
     o = parse_text("Rua X, 12 - CEP 21941-901 - RJ\n", "BR");
     assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
     json_decref(o);
-    /* a state's letters without digits on the line, or another country: nothing guessed */
+    /* a state's letters without digits on the line, or another country:
+     * no area code guessed; the number is kept as printed, never confident */
     o = parse_text("Tel 3569-6905\nVendas - SP\n", "BR");
-    assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 1);
+    assert_true(has_phone(o, "3569-6905"));
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
     json_decref(o);
     o = parse_text("Tel 3569-6905\nMain St 12 - PA\n", "US");
+    assert_false(has_phone(o, "+13569-6905"));
+    assert_true(has_phone(o, "3569-6905"));
+    json_decref(o);
+}
+
+/* A card that prints no area code and names no state: its local numbers are
+ * kept as printed (national form, for the person to complete), never
+ * confident; only the shape of a local number, never a ZIP+4 after a state,
+ * a postcode or a date. */
+static void local_numbers_without_area_code(void **state) {
+    (void)state;
+    json_t *o = parse_text("Eletronica Adachi Ltda.\n2294-9484\n9.9679-9468\n", "BR");
+    assert_true(has_phone(o, "2294-9484"));
+    assert_true(has_phone(o, "9.9679-9468"));
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    json_decref(o);
+    /* one number with an area code: the others take it, nothing as printed */
+    o = parse_text("Acme\n(11) 3333-4444\n2294-9484\n", "BR");
+    assert_true(has_phone(o, "+551122949484"));
+    assert_false(has_phone(o, "2294-9484"));
+    json_decref(o);
+    o = parse_text("Anna Smith\nAcme Inc\n1200 Main St\nDallas, TX 75001-1234\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
+    json_decref(o);
+    o = parse_text("Rua X, 12\nCEP 01137-000\nAberto 2024-01-15\n", "BR");
     assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
     json_decref(o);
 }
@@ -617,6 +645,7 @@ int main(void) {
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(fields_split_at_bars),
         cmocka_unit_test(area_code_from_the_state),
+        cmocka_unit_test(local_numbers_without_area_code),
         cmocka_unit_test(numbers_on_an_email_line),
         cmocka_unit_test(confident_flags),
         cmocka_unit_test(lines_from_text_dump),
