@@ -150,6 +150,19 @@ static int sub_premise(const char *s) {
     return 0;
 }
 
+/* A part that starts with a four-digit postcode (optionally after a
+ * country letter and a dash, or followed by the two Dutch letters) and goes
+ * on with a town's name without digits: 1 + the code's offset, else 0. */
+static size_t four_digit_code(const char *s) {
+    size_t o = 0;
+    if (isupper((unsigned char)s[0]) && s[1] == '-') o = 2;
+    else if (isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) && s[2] == '-') o = 3;
+    if (!all_digits(s + o, 4) || s[o + 4] != ' ' || !s[o + 5] || has_digit(s + o + 5)) return 0;
+    unsigned char c = (unsigned char)s[o + 5];
+    if (!isupper(c) && c < 0x80) return 0;
+    return o + 1;
+}
+
 void ocr_address_split(const char *address, const char *country_hint, ocr_address_parts_t *out) {
     memset(out, 0, sizeof *out);
     if (!address || !*address) return;
@@ -213,6 +226,17 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             put(out->city, sizeof out->city, city, strlen(city));
             seg[i].used = 1;
             shape = !dash ? "" : s[0] == 'F' ? "FR" : "DE";
+        } else if (!out->postal_code[0] && i > 0 && four_digit_code(s)) {
+            /* "2000 Antwerpen", "B-2000 Antwerpen", "1015 CJ Amsterdam", "CH-8001 Zürich": after
+             * the street (a US street starts with four digits too) */
+            size_t o = four_digit_code(s) - 1, cl = 4;
+            if (s[o + 4] == ' ' && isupper((unsigned char)s[o + 5]) && isupper((unsigned char)s[o + 6]) &&
+                s[o + 7] == ' ')
+                cl = 7;
+            put(out->postal_code, sizeof out->postal_code, s + o, cl);
+            put(out->city, sizeof out->city, s + o + cl + 1, strlen(s + o + cl + 1));
+            seg[i].used = 1;
+            shape = "";
         } else if (!out->postal_code[0] && strlen(s) == 6 && all_digits(s, 6)) {
             copy(out->postal_code, sizeof out->postal_code, s);
             seg[i].used = 1;

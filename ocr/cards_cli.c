@@ -21,7 +21,8 @@
 static void usage(FILE *f) {
     fprintf(f, "usage: greeter cards scan [--region CC] [--vcard] IMAGE...\n"
                "       greeter cards text IMAGE...      (recognised lines, for debugging)\n"
-               "       greeter cards parse [--region CC] < TEXT   (fields from text lines, one per line)\n");
+               "       greeter cards parse [--region CC] < TEXT   (fields from text lines, one per line,\n"
+               "                                     or from the output of `cards text`)\n");
 }
 
 /* Read a whole file; *buf malloc'd, owned by the caller. */
@@ -103,7 +104,25 @@ static int print_cards(const char *image, const char *json, int vcard) {
     return rc;
 }
 
-/* `greeter cards parse`: stdin text lines -> the contact JSON. */
+/* Parse one card's text (dump or plain lines) and print its contact JSON. */
+static int parse_print(const char *text, size_t len, const char *region) {
+    ocr_lines_t ls = {0};
+    int rc = ocr_lines_from_dump(&ls, text, len);
+    json_t *o = rc == GR_OK ? ocr_fields_parse(&ls, region) : NULL;
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(3)) : NULL;
+    if (s) printf("%s\n", s);
+    else fprintf(stderr, "greeter cards parse: %s\n", gr_strerror(rc == GR_OK ? GR_ERR_NOMEM : rc));
+    free(s);
+    json_decref(o);
+    ocr_lines_free(&ls);
+    return s ? 0 : 1;
+}
+
+/* `greeter cards parse`: stdin -> the contact JSON. The input is plain text
+ * lines, the lines `greeter cards text` prints ("CONF X,Y,W,H<TAB>TEXT",
+ * boxes and confidences kept), or that command's whole JSON output (one
+ * contact per card), so a card read once can be parsed again in
+ * milliseconds while the field rules change. */
 static int cli_parse(const gr_config_t *cfg, int argc, char **argv) {
     const char *region = gr_config_str(cfg, GR_SET_DEVICE_REGION);
     for (int i = 2; i < argc; i++) {
@@ -117,18 +136,29 @@ static int cli_parse(const gr_config_t *cfg, int argc, char **argv) {
     fmt_sb_init(&in);
     char buf[4096];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0 && in.len < 1024 * 1024) fmt_sb_add(&in, buf, n);
-    ocr_lines_t ls = {0};
-    int rc = in.oom ? GR_ERR_NOMEM : ocr_lines_from_text(&ls, in.s ? in.s : "", in.len);
-    json_t *o = rc == GR_OK ? ocr_fields_parse(&ls, region) : NULL;
-    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(3)) : NULL;
-    if (s) printf("%s\n", s);
-    else fprintf(stderr, "greeter cards parse: %s\n", gr_strerror(rc == GR_OK ? GR_ERR_NOMEM : rc));
-    free(s);
-    json_decref(o);
-    ocr_lines_free(&ls);
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0 && in.len < 4 * 1024 * 1024) fmt_sb_add(&in, buf, n);
+    if (in.oom) {
+        fprintf(stderr, "greeter cards parse: %s\n", gr_strerror(GR_ERR_NOMEM));
+        fmt_sb_free(&in);
+        return 1;
+    }
+    const char *s = in.s ? in.s : "";
+    size_t lead = strspn(s, " \t\r\n");
+    json_t *arr = s[lead] == '[' ? json_loadb(s, in.len, 0, NULL) : NULL;
+    int ret = 0;
+    if (json_is_array(arr)) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(arr, i, c) {
+            const char *t = json_string_value(json_object_get(c, "text"));
+            if (t) ret |= parse_print(t, strlen(t), region);
+        }
+    } else {
+        ret = parse_print(s, in.len, region);
+    }
+    json_decref(arr);
     fmt_sb_free(&in);
-    return s ? 0 : 1;
+    return ret;
 }
 
 int ocr_cli_cards(const gr_config_t *cfg, int argc, char **argv) {

@@ -38,6 +38,73 @@ static size_t bar_field(const char *s) {
     return (size_t)(b - s);
 }
 
+/* A name and its title on one row joined by a comma or a dash ("Anna
+ * Lindqvist, CEO", "Jan Novak - Sales Director"): split when the first
+ * part is two to four words without digits or title words and the rest
+ * has title words. Length of the first part, *skip the separator's length;
+ * 0 when not split. */
+static size_t title_field(const char *s, size_t *skip) {
+    static const char *const SEP[] = {", ", " - ", " / ", NULL};
+    for (int i = 0; SEP[i]; i++) {
+        const char *b = strstr(s, SEP[i]);
+        if (!b || b == s) continue;
+        size_t k = (size_t)(b - s);
+        char head[256];
+        if (k >= sizeof head) continue;
+        memcpy(head, s, k);
+        head[k] = '\0';
+        if (strpbrk(head, "0123456789@") || ocr_fld_title_words(head) || ocr_fld_company_marks(head)) continue;
+        int nw = ocr_fld_count_words(head);
+        const char *rest = b + strlen(SEP[i]);
+        if (nw < 2 || nw > 4 || !ocr_fld_title_words(rest) || strpbrk(rest, "0123456789@")) continue;
+        *skip = strlen(SEP[i]);
+        return k;
+    }
+    return 0;
+}
+
+/* Pieces of one printed line that OCR boxed apart ("industriestr." + "12",
+ * "Mobile:" + "089 4521 7730"): neighbours in reading order on the same
+ * row (centres within a quarter of a line height), of one type size (box
+ * heights within 5:3, the ratio of a digit's or capital's height to a
+ * lower-case word's without ascenders), at most half a line height apart
+ * (columns of a card are farther apart), are one line. GR_OK or
+ * GR_ERR_NOMEM. */
+static int join_row_pieces(fld_state_t *p) {
+    size_t w = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *b = &p->l[i];
+        if (w > 0) {
+            fld_line_t *a = &p->l[w - 1];
+            int mh = a->h < b->h ? a->h : b->h, xh = a->h > b->h ? a->h : b->h;
+            int gap = b->x - (a->x + a->w);
+            if (a->h && b->h && 3 * xh <= 5 * mh && 4 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh &&
+                b->x > a->x && gap >= -xh && 2 * gap <= mh && !strstr(a->t, " | ") && !strstr(b->t, " | ")) {
+                size_t al = strlen(a->t), bl = strlen(b->t);
+                char *t = malloc(al + bl + 2);
+                if (!t) return GR_ERR_NOMEM;
+                memcpy(t, a->t, al);
+                t[al] = ' ';
+                memcpy(t + al + 1, b->t, bl + 1);
+                free(a->t);
+                free(b->t);
+                a->t = t;
+                a->conf = (a->conf * (float)al + b->conf * (float)bl) / (float)(al + bl);
+                int r = b->x + b->w > a->x + a->w ? b->x + b->w : a->x + a->w;
+                a->w = r - a->x;
+                a->letters += b->letters;
+                a->cyr += b->cyr;
+                b->t = NULL;
+                continue;
+            }
+        }
+        if (w != i) p->l[w] = *b;
+        w++;
+    }
+    p->n = w;
+    return GR_OK;
+}
+
 /* 1. Cleaned copies of the lines, with their letter counts, in reading
  * order; a line with bars between fields is one line per field. GR_OK or
  * GR_ERR_NOMEM. */
@@ -51,7 +118,9 @@ static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
         if (wl >= 2 && whole[0] == '|' && whole[1] == ' ') off = 2;
         if (wl >= off + 2 && whole[wl - 1] == '|' && whole[wl - 2] == ' ') whole[wl -= 2] = '\0';
         for (const char *seg = whole + off; *seg;) {
-            size_t k = bar_field(seg), len = k ? k : strlen(seg);
+            size_t k = bar_field(seg), skip = 3;
+            if (!k) k = title_field(seg, &skip);
+            size_t len = k ? k : strlen(seg);
             if (p->n >= p->cap) break;
             char *t = strndup(seg, len);
             if (!t) {
@@ -60,7 +129,7 @@ static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
             }
             if (!*t || strlen(t) > 400) {
                 free(t);
-                seg += k ? k + 3 : len;
+                seg += k ? k + skip : len;
                 continue;
             }
             fld_line_t *l = &p->l[p->n++];
@@ -75,7 +144,7 @@ static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
                 l->w = (int)((long)l->w * (long)len / (long)(wl - off));
                 if (l->w < 1) l->w = 1;
             }
-            seg += k ? k + 3 : len;
+            seg += k ? k + skip : len;
             const char *q = t;
             while (*q) {
                 unsigned c = fmt_u8_next(&q);
@@ -88,7 +157,7 @@ static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
         free(whole);
     }
     qsort(p->l, p->n, sizeof *p->l, ocr_fld_cmp_y);
-    return GR_OK;
+    return join_row_pieces(p);
 }
 
 /* 5. Junk: low-confidence lines with few letters (logos, QR noise). */
@@ -206,7 +275,7 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
     P.cap = 1;
     for (size_t i = 0; ls && i < ls->n; i++) {
         P.cap++;
-        for (const char *b = ls->v[i].text; b && (b = strchr(b, '|')) != NULL; b++) P.cap++;
+        for (const char *b = ls->v[i].text; b && (b = strpbrk(b, "|,-/")) != NULL; b++) P.cap++;
     }
     P.l = calloc(P.cap, sizeof *P.l);
     if (!P.l) return NULL;

@@ -22,6 +22,10 @@ typedef struct {
 int ocr_lines_add(ocr_lines_t *ls, const char *text, float conf, int x, int y, int w, int h);
 /* Split plain text at newlines into lines without boxes. */
 int ocr_lines_from_text(ocr_lines_t *ls, const char *text, size_t len);
+/* Lines in the form `greeter cards text` prints, "CONF X,Y,W,H<TAB>TEXT"
+ * (confidence and box kept); a line without that prefix is taken as plain
+ * text without a box. */
+int ocr_lines_from_dump(ocr_lines_t *ls, const char *text, size_t len);
 void ocr_lines_free(ocr_lines_t *ls);
 
 /* Parse lines into a contact: a new JSON object with name, given_name,

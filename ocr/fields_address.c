@@ -49,10 +49,17 @@ static int address_score(const fld_line_t *l) {
         int dotted = s[(w - buf) + strlen(w)] == '.';
         size_t ncp = 0;
         for (const char *c = low; *c; c++) ncp += ((unsigned char)*c & 0xC0) != 0x80;
-        if (ocr_fld_is_label(low, STREET_WORDS) && (ncp > 1 || dotted)) street = 1;
+        /* "Dr." on a line without a number is a doctor's title, not a Drive */
+        int honorific = !strcmp(low, "dr") && dotted && digits == 0;
+        if (ocr_fld_is_label(low, STREET_WORDS) && (ncp > 1 || dotted) && !honorific) street = 1;
         /* German compounds: ...straße, ...weg, ...platz, ...allee, ...ring */
         size_t ll = strlen(low);
-        static const char *suf[] = {"straße", "strasse", "weg", "platz", "allee", "ring", "gasse", "damm", NULL};
+        static const char *suf[] = {"straße", "strasse", "weg", "platz", "allee", "ring", "gasse", "damm",
+                                    /* Dutch and Flemish: Kerkstraat, Stationslaan, Grote Markt, Meir-plein */
+                                    "straat", "laan", "plein", "steenweg", "dreef", "kaai", "gracht", "singel",
+                                    "kade", "vej", "gade", "gatan", "vägen", "veien", NULL};
+        /* abbreviated: "Industriestr.", "Hauptstr." */
+        if (dotted && ll > 5 && !strcmp(low + ll - 3, "str")) street = 1;
         for (int i = 0; suf[i] && !street; i++) {
             size_t k = strlen(suf[i]);
             if (ll > k + 2 && !strcmp(low + ll - k, suf[i])) street = 1;
@@ -82,6 +89,23 @@ static int address_score(const fld_line_t *l) {
             else if (k == 2 && c[2] == ' ' && strspn(c + 3, "0123456789") == 3 && !isdigit((unsigned char)c[6])) score += 2;
             c += k - 1;
         }
+    }
+    /* a four-digit postcode before a town ("2000 Antwerpen", "1012 AB Amsterdam", "8001 Zürich"):
+     * Belgium, the Netherlands, Switzerland, Austria, the Nordics, Australia */
+    for (const char *c = s; *c; c++) {
+        if (!isdigit((unsigned char)*c) || (c != s && c[-1] != ' ' && c[-1] != ',' && c[-1] != '-')) continue;
+        size_t k = strspn(c, "0123456789");
+        const char *t = c + k;
+        if (k == 4 && *t == ' ' && isupper((unsigned char)t[1])) {
+            size_t up = strspn(t + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+            /* "1012 AB Amsterdam": the Dutch letters, then the town */
+            if (up == 2 && t[3] == ' ' && isupper((unsigned char)t[4])) t += 3;
+            if (islower((unsigned char)t[2]) || (unsigned char)t[2] >= 0x80) {
+                score += 2;
+                break;
+            }
+        }
+        c += k ? k - 1 : 0;
     }
     /* house number next to words: "801 Marcus", "Riehlstraße 6", "797, rue" */
     if (digits > 0 && digits <= 6 && nwords >= 2) score += 1;

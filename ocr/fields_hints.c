@@ -19,7 +19,7 @@
 /* Mail providers whose domain many companies share: their domain says
  * nothing about the company (a hint keyed by it would be wrong for the next
  * person). The phone block still keys such cards. */
-static int shared_mail_domain(const char *d) {
+int ocr_fld_shared_mail_domain(const char *d) {
     static const char *const SHARED[] = {"gmail.com", "googlemail.com", "hotmail.com", "outlook.com", "live.com",
                                          "msn.com", "yahoo.com", "icloud.com", "me.com", "aol.com", "gmx.de",
                                          "gmx.net", "web.de", "mail.ru", "yandex.ru", "ya.ru", "qq.com", "163.com",
@@ -43,7 +43,7 @@ static void add_domain_key(json_t *keys, const char *host) {
     size_t off, len;
     if (!ocr_fld_host_stem(h, &off, &len)) return;
     const char *reg = h + off;
-    if (shared_mail_domain(reg)) return;
+    if (ocr_fld_shared_mail_domain(reg)) return;
     char k[300];
     snprintf(k, sizeof k, "d:%s", reg);
     json_array_append_new(keys, json_string(k));

@@ -76,6 +76,11 @@ typedef struct {
     int naddr;
     int iname, icomp, ititle;     /* line indexes; -1 when absent */
     char stem[128];               /* key of the e-mail/web domain's registrable label */
+    char brands[4][128];          /* keys a company line may agree with: every own domain's
+                                   * label, the local part of an e-mail at a mail provider */
+    int nbrands;
+    char comp_text[256];          /* the company when it is not one line's text as is
+                                   * (debris trimmed, two lines joined); "" otherwise */
     char local[128];              /* the first e-mail's local part */
 } fld_state_t;
 
@@ -128,6 +133,13 @@ const char *ocr_fld_ci_find(const char *hay, const char *needle);
 void ocr_fld_lower_ascii(char *s);
 /* Levenshtein distance of two short ASCII strings (99 when longer than 63). */
 int ocr_fld_edit_distance(const char *a, const char *b);
+/* Letters and capitals, with the Latin letters beyond Latin-1 names carry
+ * (Ł, Ş, Đ, Vietnamese ễ, Ư) that utf8.h does not know. */
+int ocr_fld_is_upper(unsigned c);
+int ocr_fld_is_letter(unsigned c);
+/* fmt_u8_key (lower-case ASCII letters and digits) with those letters
+ * folded to their base ("Nguyễn" -> "nguyen", "Łukasz" -> "lukasz"). */
+void ocr_fld_key(const char *s, char *out, size_t n);
 /* Strip trailing punctuation OCR hangs on a name/company ("Snyder."). */
 void ocr_fld_trim_punct(char *s);
 
@@ -152,6 +164,14 @@ int ocr_fld_not_name_words(const char *s);
 
 /* ------------------------------------------------ fields_web.c: domains */
 
+/* fields_hints.c: 1 when d is a mail provider's domain many companies
+ * share (gmail.com, terra.com.br): it says nothing about the company. */
+int ocr_fld_shared_mail_domain(const char *d);
+
+/* 1 when k (a registrable label, lower case) is a hosting or social
+ * platform's (blogspot, facebook): the business is named by the subdomain
+ * or the first path segment, not by the platform. */
+int ocr_fld_platform_label(const char *k);
 /* Country (alpha-2) of a domain's TLD, or NULL. */
 const char *ocr_fld_tld_region(const char *domain);
 /* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk",

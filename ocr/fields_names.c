@@ -10,7 +10,9 @@
 
 #include "firmware/formats/utf8.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const COMPANY_MARKS[] = {
@@ -24,10 +26,41 @@ static const char *const COMPANY_MARKS[] = {
     "ltda", "ltda.", "s/c", "s/a", "eireli", "epp", "lda", "lda.", "s.l.", "s.l", "slu", "s.l.u.", "s.a.c.",
     "s.r.l.", "s.a.s.", "s.c.", "s.de", "c.v.", "sp.", "z.o.o.", "o.o.", "a/s", "aps", "asa", "oyj", "s.r.o.",
     "a.s.", "kft", "kft.", "zrt", "zrt.", "d.o.o.", "pte", "pte.", "pvt", "pvt.", "sdn", "bhd", "bhd.", "k.k.",
-    "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia", NULL};
+    "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia",
+    /* Belgium, the US, Vietnam */
+    "bvba", "sprl", "vzw", "asbl", "commv", "pllc", "p.c.", "l.l.c.", "tnhh", "cổ", NULL};
+
+/* Two-letter legal forms written without dots (SE, SA, AG, KG, AB, OY,
+ * BV, NV, LP, UG) are also common words and syllables ("Se", "Ag"): they
+ * count only in capitals and after the company's name, where a legal form
+ * stands. Longer and dotted forms (Ltda., S.A., GmbH) and those written
+ * first (ООО, PT) count anywhere. */
+static int short_form_ok(const char *w, size_t wl, int first) {
+    if (wl != 2 || !isalpha((unsigned char)w[0]) || !isalpha((unsigned char)w[1])) return 1;
+    static const char *const SHORT[] = {"se", "sa", "ag", "kg", "ab", "oy", "bv", "nv", "lp", "ug", NULL};
+    char low[3] = {(char)tolower((unsigned char)w[0]), (char)tolower((unsigned char)w[1]), '\0'};
+    if (!ocr_fld_is_label(low, SHORT)) return 1;
+    return !first && isupper((unsigned char)w[0]) && isupper((unsigned char)w[1]);
+}
+
+/* 1 when the one word w is a legal-form mark where a legal form stands
+ * (after the name). */
+static int mark_word(const char *w) {
+    char low[64];
+    ocr_fld_lower(w, strlen(w), low, sizeof low);
+    return ocr_fld_is_label(low, COMPANY_MARKS) && short_form_ok(w, strlen(w), 0);
+}
 
 int ocr_fld_company_marks(const char *s) {
-    int n = ocr_fld_count_listed(s, " ,", COMPANY_MARKS);
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    int n = 0, k = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save), k++) {
+        char low[64];
+        ocr_fld_lower(w, strlen(w), low, sizeof low);
+        if (ocr_fld_is_label(low, COMPANY_MARKS) && short_form_ok(w, strlen(w), k == 0)) n++;
+    }
     if (strstr(s, "\xc2\xab") || strstr(s, "&")) n++; /* « */
     return n;
 }
@@ -66,7 +99,7 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
         size_t wl = strcspn(w, " ");
         const char *p = w, *end = w + wl;
         unsigned c = fmt_u8_next(&p);
-        if (!fmt_u8_is_upper(c)) {
+        if (!ocr_fld_is_upper(c)) {
             /* a particle, never first or last */
             if (k > 0 && k < nw - 1 && name_particle(w, wl)) {
                 particles++;
@@ -79,13 +112,13 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
         unsigned prev = c;
         while (p < end) {
             c = fmt_u8_next(&p);
-            if (!fmt_u8_is_letter(c) && c != '-' && c != '\'' && c != '.') return 0;
-            if (fmt_u8_is_letter(c)) {
+            if (!ocr_fld_is_letter(c) && c != '-' && c != '\'' && c != '.') return 0;
+            if (ocr_fld_is_letter(c)) {
                 letters++;
-                if (fmt_u8_is_upper(c)) {
+                if (ocr_fld_is_upper(c)) {
                     uppers++;
                     /* "McDonald", "O'Neill", "Jean-Luc" are fine */
-                    if (fmt_u8_is_upper(prev) && prev != 'c') inner = 1;
+                    if (ocr_fld_is_upper(prev) && prev != 'c') inner = 1;
                 }
             }
             prev = c;
@@ -103,7 +136,7 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
     int longest = 0, cur = 0;
     for (const char *q = s; *q;) {
         unsigned c = fmt_u8_next(&q);
-        cur = fmt_u8_is_letter(c) ? cur + 1 : 0;
+        cur = ocr_fld_is_letter(c) ? cur + 1 : 0;
         if (cur > longest) longest = cur;
     }
     if (longest < 3) return 0;
@@ -111,27 +144,165 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
 }
 
 
-/* How well a line matches the e-mail/web domain stem (0..1). */
-static double domain_match(const char *line, const char *stem) {
+/* The name without the honorifics before it and the credentials after it
+ * ("Dr. Anil Kumar", "Prof. Dr.-Ing. Klaus Weber", "Jane Doe, Ph.D., MBA",
+ * "Anna Roy CPA"): titles of address and degrees of many countries are not
+ * part of the person's name (a "Jr." is, and stays). Into out. */
+static void name_core(const char *s, char *out, size_t n) {
+    static const char *const PRE[] = {"dr", "dr.", "dra", "dra.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms",
+                                      "ms.", "mx.", "sr.", "sra.", "srta.", "eng.", "eng", "engr.", "ing.", "ir.",
+                                      "dipl.-ing.", "dr.-ing.", "mag.", "me.", "mme", "mme.", "m.", "mlle", "hr.",
+                                      "fr.", "sir", "dame", "adv.", "ca", "shri", "smt.", "sri", "капт.", NULL};
+    static const char *const POST[] = {"phd", "ph.d", "ph.d.", "md", "m.d.", "mba", "cpa", "cfa", "pe", "p.e.",
+                                       "dds", "d.d.s.", "dmd", "d.m.d.", "esq", "esq.", "msc", "m.sc.", "bsc",
+                                       "b.sc.", "ma", "m.a.", "llm", "ll.m.", "rn", "dvm", "pmp", "cissp", "ceng",
+                                       "frcs", "mrcp", "acca", "fca", "its", NULL};
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *w[16];
+    int nw = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " ", &save); t && nw < 16; t = strtok_r(NULL, " ", &save)) w[nw++] = t;
+    int a = 0, b = nw;
+    char low[64];
+    while (a < b - 2) { /* keep two words at least */
+        ocr_fld_lower(w[a], strlen(w[a]), low, sizeof low);
+        if (!ocr_fld_is_label(low, PRE)) break;
+        a++;
+    }
+    while (b > a + 2) {
+        size_t wl = strlen(w[b - 1]);
+        while (wl && (w[b - 1][wl - 1] == ',' || w[b - 1][wl - 1] == ';')) wl--;
+        ocr_fld_lower(w[b - 1], wl, low, sizeof low);
+        if (!ocr_fld_is_label(low, POST)) break;
+        b--;
+    }
+    size_t o = 0;
+    out[0] = '\0';
+    for (int k = a; k < b && o + 2 < n; k++) {
+        o += (size_t)snprintf(out + o, n - o, "%s%s", o ? " " : "", w[k]);
+        if (o >= n) o = n - 1;
+    }
+    /* the comma before the credentials: "Jane Doe, Ph.D." */
+    while (o && (out[o - 1] == ',' || out[o - 1] == ';')) out[--o] = '\0';
+}
+
+/* Key letters OCR confuses, folded to one letter on both sides of a
+ * comparison: i/l/1 -> l, 0 -> o, 5 -> s, rn -> m, vv -> w ("Lider Frio"
+ * read "Lider Fr1o" still agrees with liderfrio). */
+static void confusable_fold(const char *in, char *out, size_t n) {
+    size_t o = 0;
+    for (size_t i = 0; in[i] && o + 1 < n; i++) {
+        char c = in[i];
+        if ((c == 'r' && in[i + 1] == 'n') || (c == 'v' && in[i + 1] == 'v')) {
+            out[o++] = c == 'r' ? 'm' : 'w';
+            i++;
+            continue;
+        }
+        out[o++] = c == 'i' || c == '1' ? 'l' : c == '0' ? 'o' : c == '5' ? 's' : c;
+    }
+    out[o] = '\0';
+}
+
+/* Words a company's initials skip: "Flores Nossa Senhora de Fatima" ->
+ * floresnsfatima, "Smith & Sons" -> smithsons. */
+static int skippable_word(const char *k) {
+    static const char *const W[] = {"de", "da", "do", "dos", "das", "e", "y", "et", "and", "und", "of", "the",
+                                    "van", "von", "der", "di", "del", "la", "le", NULL};
+    for (int i = 0; W[i]; i++)
+        if (!strcmp(k, W[i])) return 1;
+    return !*k || ocr_fld_is_label(k, COMPANY_MARKS); /* a legal form is not in the domain */
+}
+
+/* 1 when target starts with the line's words w[0..nw) each taken whole,
+ * by its initial or (a particle) skipped, with at least two words whole;
+ * *used = how many target letters they cover. Depth-first: a card line
+ * has few words. */
+static int initials_cover(char w[][64], int nw, int k, const char *t, int whole, size_t *used) {
+    if (k == nw) {
+        *used = 0;
+        return whole >= 2;
+    }
+    size_t wl = strlen(w[k]), sub = 0;
+    if (wl && !strncmp(t, w[k], wl) && initials_cover(w, nw, k + 1, t + wl, whole + (wl >= 3), &sub)) {
+        *used = wl + sub;
+        return 1;
+    }
+    if (wl && t[0] == w[k][0] && initials_cover(w, nw, k + 1, t + 1, whole, &sub)) {
+        *used = 1 + sub;
+        return 1;
+    }
+    if (skippable_word(w[k]) && initials_cover(w, nw, k + 1, t, whole, &sub)) {
+        *used = sub;
+        return 1;
+    }
+    return 0;
+}
+
+/* How well a line matches one brand key (a domain's label or a provider
+ * e-mail's local part), 0..1: equal; one holds the other (the company with
+ * a word more, "Microvida Informática" ~ microvida; the key with a word
+ * more, "Lider Frio" ~ liderfriorefrigeracao); its first word; its words
+ * and initials ("Flores Nossa Senhora de Fatima" ~ floresnsfatima); or a
+ * near miss. Case, spaces, accents and OCR-confusable letters are ignored. */
+static double key_match(const char *line, const char *stem) {
     if (!*stem) return 0;
-    char key[256];
-    fmt_u8_key(line, key, sizeof key);
+    char key0[256], key[256], st[128];
+    ocr_fld_key(line, key0, sizeof key0);
+    confusable_fold(key0, key, sizeof key);
+    confusable_fold(stem, st, sizeof st);
     if (!*key) return 0;
-    if (!strcmp(key, stem)) return 1;
-    size_t kl = strlen(key), sl = strlen(stem);
-    if (sl >= 4 && strstr(key, stem)) return 0.9;
-    if (kl >= 4 && strstr(stem, key)) return 0.8;
+    if (!strcmp(key, st)) return 1;
+    size_t kl = strlen(key), sl = strlen(st);
+    if (sl >= 4 && strstr(key, st)) return 0.9;
+    if (kl >= 4 && strstr(st, key)) return 0.8;
     /* first word of the line against the stem ("Torres PLC" ~ torres) */
     char first[128];
     snprintf(first, sizeof first, "%s", line);
     char *sp = strchr(first, ' ');
     if (sp) *sp = '\0';
-    char fk[128];
-    fmt_u8_key(first, fk, sizeof fk);
-    if (strlen(fk) >= 3 && !strcmp(fk, stem)) return 0.9;
-    int d = ocr_fld_edit_distance(key, stem);
+    char fk0[128], fk[128];
+    ocr_fld_key(first, fk0, sizeof fk0);
+    confusable_fold(fk0, fk, sizeof fk);
+    if (strlen(fk) >= 3 && !strcmp(fk, st)) return 0.9;
+    /* words and initials */
+    char w[8][64], buf[256];
+    int nw = 0;
+    snprintf(buf, sizeof buf, "%s", line);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " -&/,.", &save); t && nw < 8; t = strtok_r(NULL, " -&/,.", &save)) {
+        char k0[64];
+        ocr_fld_key(t, k0, sizeof k0);
+        confusable_fold(k0, w[nw], sizeof w[nw]);
+        if (*w[nw]) nw++;
+    }
+    /* an acronym of three words or more: "Tata Consultancy Services" ~ tcs */
+    if (sl >= 3 && sl <= 6) {
+        char ac[16];
+        size_t al = 0;
+        for (int i = 0; i < nw && al + 1 < sizeof ac; i++)
+            if (!skippable_word(w[i])) ac[al++] = w[i][0];
+        ac[al] = '\0';
+        if (al >= 3 && !strcmp(ac, st)) return 0.85;
+    }
+    size_t used = 0;
+    if (nw >= 2 && initials_cover(w, nw, 0, st, 0, &used) && used >= 5) {
+        if (used == sl) return 0.85;
+        if (10 * used >= 6 * sl) return 0.75;
+    }
+    int d = ocr_fld_edit_distance(key, st);
     if (sl >= 5 && d <= 2) return 0.7;
     return 0;
+}
+
+/* How well a line matches any of the card's brand keys (0..1). */
+static double domain_match(const char *line, const fld_state_t *p) {
+    double best = 0;
+    for (int i = 0; i < p->nbrands; i++) {
+        double m = key_match(line, p->brands[i]);
+        if (m > best) best = m;
+    }
+    return best;
 }
 
 /* How well a name matches the e-mail local part (0..1). */
@@ -143,7 +314,7 @@ static double local_match(const char *name, const char *local) {
     char *save = NULL;
     for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         char k[128];
-        fmt_u8_key(w, k, sizeof k);
+        ocr_fld_key(w, k, sizeof k);
         if (strlen(k) >= 3 && strstr(local, k)) best = 1;
         else if (strlen(k) >= 5) {
             k[4] = '\0'; /* transliterations differ at the end */
@@ -163,7 +334,20 @@ static const char *const TITLE_WORDS[] = {
     "directeur", "directrice", "responsable", "chef", "ingénieur", "conseiller", "conseillère", "chargé",
     "chargée", "gérant", "gérante", "commercial", "assistante", "président", "présidente", "технолог",
     "директор", "менеджер", "инженер", "руководитель", "начальник", "специалист", "бухгалтер", "консультант",
-    "заместитель", "главный", "ведущий", "старший", "аналитик", "разработчик", "юрист", NULL};
+    "заместитель", "главный", "ведущий", "старший", "аналитик", "разработчик", "юрист",
+    /* Portuguese, Spanish, Italian, Dutch, and more English roles */
+    "gerente", "diretor", "diretora", "consultor", "consultora", "vendedor", "vendedora", "engenheiro",
+    "engenheira", "analista", "coordenador", "coordenadora", "supervisor", "supervisora", "técnico", "técnica",
+    "sócio", "sócia", "proprietário", "proprietária", "advogado", "advogada", "contador", "contadora",
+    "representante", "escrevente", "presidente", "assistente", "auxiliar", "secretária", "corretor", "corretora",
+    "director", "directora", "ingeniero", "ingeniera", "jefe", "jefa", "asesor", "asesora", "ejecutivo",
+    "ejecutiva", "abogado", "abogada", "direttore", "direttrice", "responsabile", "amministratore", "ingegnere",
+    "zaakvoerder", "verkoper", "adviseur", "bestuurder", "beheerder", "medewerker", "principal", "attorney",
+    "lawyer", "broker", "realtor", "dentist", "physician", "pharmacist", "professor", "lecturer", "researcher",
+    "programmer", "superintendent", "foreman", "planner", "buyer", "recruiter", "trainer", "chairman",
+    "chairwoman", "secretary", "treasurer", "counsel", "controller", "auditor", "producer",
+    /* Vietnamese: Giám đốc (director), Trưởng phòng (head of department) */
+    "giám", "trưởng", NULL};
 
 int ocr_fld_title_words(const char *s) { return ocr_fld_count_listed(s, " ,/&-", TITLE_WORDS); }
 
@@ -179,6 +363,45 @@ static const char *const NOT_NAME_WORDS[] = {
     "solutions", "solution", "trust", "since", "desde", "qualidade", "melhor", "serviços", "soluções", "solucoes",
     "servicos", "soluciones", "calidad", "mit", "für", "ihr", "ihre", "pour", "avec", "votre", "nous", "open", "hours", "aberto",
     "horário", "lösungen", "qualität", "em", "para", "com", NULL};
+
+/* Trades and services: a line of a name's shape made of them is the
+ * business's service ("Direção Hidráulica", "Auto Peças", "Plumbing
+ * Services"), never a person. Only words no culture uses as a given or
+ * family name. Used against names only: a company's name may hold them. */
+static const char *const SERVICE_WORDS[] = {
+    "assistência", "assistencia", "técnica", "tecnica", "manutenção", "manutencao", "consertos", "conserto",
+    "reformas", "eletrônica", "eletronica", "informática", "informatica", "mecânica", "mecanica", "hidráulica",
+    "hidraulica", "elétrica", "eletrica", "peças", "pecas", "restaurante", "buffet", "eventos", "funilaria",
+    "pintura", "refrigeração", "refrigeracao", "imobiliária", "imobiliaria", "advocacia", "contabilidade",
+    "farmácia", "farmacia", "ótica", "otica", "óptica", "optica", "lanchonete", "padaria", "pizzaria", "oficina",
+    "plumbing", "consulting", "construction", "cleaning", "repair", "repairs", "electrical", "electronics",
+    "restaurant", "catering", "bakery", "pharmacy", "optical", "realty", "insurance", "logistics", "printing",
+    "carpentry", "roofing", "landscaping", "dental", "clinic", "salon", "boutique", "studio", "agency", "motors",
+    "autohaus", "reparatur", "bäckerei", "elektro", "sanitär", "immobilien", "versicherung", "restauration",
+    "boulangerie", "pharmacie", "plomberie", "électricité", "taller", "reparaciones", "inmobiliaria", NULL};
+
+/* A word ending like an abstract noun of a trade or process ("Direção",
+ * "Instalações", "Construction") that no particle introduces: "Maria da
+ * Conceição" is a name, "Direção Hidráulica" is not. Counts them. */
+static int process_nouns(const char *s) {
+    static const char *const SUF[] = {"ção", "ções", "tion", "tions", "ización", "izacion", NULL};
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    int n = 0, after_particle = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char low[64];
+        size_t ll = ocr_fld_lower(w, strlen(w), low, sizeof low);
+        int hit = 0;
+        for (int i = 0; SUF[i] && !hit; i++) {
+            size_t sl = strlen(SUF[i]);
+            hit = ll > sl + 2 && !strcmp(low + ll - sl, SUF[i]);
+        }
+        if (hit && !after_particle) n++;
+        after_particle = name_particle(low, ll);
+    }
+    return n;
+}
 
 int ocr_fld_not_name_words(const char *s) {
     int n = ocr_fld_count_listed(s, " ,/&-", NOT_NAME_WORDS);
@@ -200,31 +423,113 @@ static void domain_stem(const char *dom, char *stem, size_t n) {
     }
     memcpy(lab, dom + off, len);
     lab[len] = '\0';
-    fmt_u8_key(lab, stem, n);
+    ocr_fld_key(lab, stem, n);
+}
+
+/* Local parts that name a mailbox's role, not a business: at a mail
+ * provider they say nothing about the company. */
+static int role_local(const char *k) {
+    static const char *const R[] = {"info", "contato", "contact", "contacto", "kontakt", "office", "sales", "vendas",
+                                    "ventas", "admin", "mail", "email", "atendimento", "comercial", "financeiro",
+                                    "suporte", "support", "hello", "hola", "service", "enquiries", "reception",
+                                    "marketing", "orcamento", "orcamentos", "pedidos", "rh", "hr", "jobs", NULL};
+    for (int i = 0; R[i]; i++)
+        if (!strcmp(k, R[i])) return 1;
+    return 0;
+}
+
+/* Add a brand key unless empty, too short or there already. */
+static void add_brand(fld_state_t *p, const char *k) {
+    if (strlen(k) < 3 || p->nbrands >= 4) return;
+    for (int i = 0; i < p->nbrands; i++)
+        if (!strcmp(p->brands[i], k)) return;
+    snprintf(p->brands[p->nbrands++], sizeof p->brands[0], "%s", k);
+}
+
+/* The brand key of a website: its registrable label, or on a platform
+ * the subdomain or first path segment. */
+static void site_brand(const char *site, char *out, size_t n) {
+    char host[256];
+    ocr_fld_site_host(site, host, sizeof host);
+    char *h = host;
+    if (!strncmp(h, "www.", 4)) h += 4;
+    domain_stem(h, out, n);
+    if (!ocr_fld_platform_label(out)) return;
+    out[0] = '\0';
+    size_t off, len;
+    if (ocr_fld_host_stem(h, &off, &len) && off > 1) { /* "nogdesign.blogspot.com.br" */
+        size_t b = off - 1;
+        while (b > 0 && h[b - 1] != '.') b--;
+        char lab[128];
+        snprintf(lab, sizeof lab, "%.*s", (int)(off - 1 - b), h + b);
+        ocr_fld_key(lab, out, n);
+        return;
+    }
+    const char *slash = strchr(site, '/'); /* "facebook.com/sonaocasa" (no scheme: the host has none either) */
+    const char *ss = strstr(site, "://");
+    if (ss) slash = strchr(ss + 3, '/');
+    if (slash) {
+        char seg[128];
+        snprintf(seg, sizeof seg, "%.*s", (int)strcspn(slash + 1, "/?#"), slash + 1);
+        ocr_fld_key(seg, out, n);
+    }
 }
 
 /* What the name and company are matched against: the first e-mail's local
- * part and its domain's stem, or the first website's stem. */
+ * part (the name), and the brand keys (the company): the registrable label
+ * of every own e-mail domain and website, the local part of an e-mail at a
+ * mail provider (liderfrio@terra.com.br) unless it names a role (info@) or
+ * a person (a dot, dash or underscore between names). p->stem is the first
+ * brand. */
 static void domain_keys(fld_state_t *p) {
     if (p->nemails) {
         const char *at = strchr(p->emails[0].s, '@');
         snprintf(p->local, sizeof p->local, "%.*s", (int)(at - p->emails[0].s), p->emails[0].s);
-        char dom[256];
-        snprintf(dom, sizeof dom, "%s", at + 1);
-        domain_stem(dom, p->stem, sizeof p->stem);
-    } else if (p->nsites) {
-        char host[256];
-        ocr_fld_site_host(p->sites[0].s, host, sizeof host);
-        char *h = host;
-        if (!strncmp(h, "www.", 4)) h += 4;
-        domain_stem(h, p->stem, sizeof p->stem);
     }
+    for (int i = 0; i < p->nemails; i++) {
+        const char *at = strchr(p->emails[i].s, '@');
+        char k[128];
+        if (!ocr_fld_shared_mail_domain(at + 1)) {
+            domain_stem(at + 1, k, sizeof k);
+            add_brand(p, k);
+            continue;
+        }
+        char loc[128];
+        snprintf(loc, sizeof loc, "%.*s", (int)(at - p->emails[i].s), p->emails[i].s);
+        if (strpbrk(loc, "._-")) continue;
+        ocr_fld_key(loc, k, sizeof k);
+        size_t kl = strlen(k);
+        while (kl && k[kl - 1] >= '0' && k[kl - 1] <= '9') k[--kl] = '\0'; /* "oticadajo2014" */
+        if (kl >= 5 && !role_local(k)) add_brand(p, k);
+    }
+    for (int i = 0; i < p->nsites; i++) {
+        char k[128];
+        site_brand(p->sites[i].s, k, sizeof k);
+        add_brand(p, k);
+    }
+    if (p->nbrands) snprintf(p->stem, sizeof p->stem, "%s", p->brands[0]);
 }
 
 static int line_digits(const char *s) {
     int d = 0;
     for (; *s; s++) d += *s >= '0' && *s <= '9';
     return d;
+}
+
+/* 1 when a word of s has one or two letters and is neither an initial
+ * ("R.") nor a particle ("da", "van"): in a name read with a poor
+ * confidence, the sign of debris. */
+static int short_word(const char *s) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        int letters = 0;
+        for (const char *q = w; *q;) letters += ocr_fld_is_letter(fmt_u8_next(&q)) != 0;
+        if (letters > 2 || strchr(w, '.') || name_particle(w, strlen(w))) continue;
+        return 1;
+    }
+    return 0;
 }
 
 /* A line's height relative to the tallest undecided line (0.5 without boxes). */
@@ -266,6 +571,53 @@ static int dominant_line(const fld_state_t *p, int iname) {
     return best;
 }
 
+/* How much line l looks like the person's name (0 when not a name's
+ * shape); *ns_out = its name shape (words), 0 when none. */
+static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, int *ns_out) {
+    double cm = ocr_fld_company_marks(l->t) ? 1.0 : 0;
+    double dm = domain_match(l->t, p);
+    int ncaps = 0, ninit = 0;
+    char core[512];
+    name_core(l->t, core, sizeof core);
+    int ns = name_shape_ex(core, &ncaps, &ninit);
+    /* a line all in capitals is a name only when the e-mail or an
+     * initial says so ("R. OLIVEIRA"), and capitals read poorly are a
+     * logo's debris ("Wer NOR") */
+    if (ns && ncaps + ninit == ns && !ninit && local_match(l->t, p->local) <= 0) ns = 0;
+    if (ns && ncaps && l->conf < 0.6f) ns = 0;
+    /* read poorly and with a word too short to be one, without the
+     * e-mail's support: a logo's debris ("Tlaws Hs") */
+    if (ns && l->conf < 0.5f && short_word(l->t) && local_match(l->t, p->local) <= 0) ns = 0;
+    if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || process_nouns(l->t))) ns = 0;
+    *ns_out = ns;
+    double size = line_size(l, maxh);
+    double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t) : 0;
+    if (l->conf < 0.5f) sn -= 1.0; /* a name read this poorly is more likely a logo */
+    if (ns) sn -= 2.0 * ocr_fld_not_name_words(l->t); /* a department, a tagline */
+    if (ns == 2) sn += 0.3;
+    return sn;
+}
+
+static int legal_form_word(const char *w);
+
+/* The name again among the undecided lines, once the line taken for it
+ * turned out to be part of the company. */
+static void repick_name(fld_state_t *p, int maxh) {
+    int best = -1;
+    double bs = 0.5;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->l[i].kind != FLD_OTHER) continue;
+        int ns = 0;
+        double sn = name_score(p, &p->l[i], maxh, &ns);
+        if (sn > bs) {
+            bs = sn;
+            best = (int)i;
+        }
+    }
+    p->iname = best;
+    if (best >= 0) p->l[best].kind = FLD_NAME;
+}
+
 static void pick_name_company(fld_state_t *p, int maxh) {
     int iname = -1, icomp = -1;
     double bestn = 0.5, bestc = 0.5;
@@ -273,20 +625,10 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER) continue;
         double cm = ocr_fld_company_marks(l->t) ? 1.0 : 0;
-        double dm = domain_match(l->t, p->stem);
-        int ncaps = 0, ninit = 0;
-        int ns = name_shape_ex(l->t, &ncaps, &ninit);
-        /* a line all in capitals is a name only when the e-mail or an
-         * initial says so ("R. OLIVEIRA"), and capitals read poorly are a
-         * logo's debris ("Wer NOR") */
-        if (ns && ncaps + ninit == ns && !ninit && local_match(l->t, p->local) <= 0) ns = 0;
-        if (ns && ncaps && l->conf < 0.6f) ns = 0;
+        double dm = domain_match(l->t, p);
+        int ns = 0;
+        double sn = name_score(p, l, maxh, &ns);
         double size = line_size(l, maxh);
-        double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t)
-                       : 0;
-        if (l->conf < 0.5f) sn -= 1.0; /* a name read this poorly is more likely a logo */
-        if (ns) sn -= 2.0 * ocr_fld_not_name_words(l->t); /* a department, a tagline */
-        if (ns == 2) sn += 0.3;
         double sc = company_score(cm, dm, size, ns ? 0.3 : 0, ocr_fld_title_words(l->t));
         if (ocr_fld_count_words(l->t) > 6) sc -= 1;
         if (line_digits(l->t) >= 6) sc -= 2; /* a number's debris, not a name */
@@ -299,14 +641,23 @@ static void pick_name_company(fld_state_t *p, int maxh) {
             icomp = (int)i;
         }
     }
+    if (iname >= 0 && iname == icomp && bestc > bestn + 0.5 && domain_match(p->l[icomp].t, p) >= 0.85) {
+        /* a line that spells a brand key in full and scores clearly more as
+         * the company is the company ("Transportes Rapido Sul Ltda" ~
+         * transportesrsul@): the name is looked for again */
+        p->l[icomp].kind = FLD_COMPANY;
+        p->icomp = icomp;
+        repick_name(p, maxh);
+        return;
+    }
     if (iname >= 0 && iname == icomp) {
-        /* one line cannot be both: keep it where it scores more, look again */
+        /* one line cannot be both: keep it as the name, look again */
         icomp = -1;
         bestc = 0.5;
         for (size_t i = 0; i < p->n; i++) {
             fld_line_t *l = &p->l[i];
             if (l->kind != FLD_OTHER || (int)i == iname) continue;
-            double sc = company_score(ocr_fld_company_marks(l->t) ? 1 : 0, domain_match(l->t, p->stem), line_size(l, maxh),
+            double sc = company_score(ocr_fld_company_marks(l->t) ? 1 : 0, domain_match(l->t, p), line_size(l, maxh),
                                       0, ocr_fld_title_words(l->t));
             if (sc > bestc) {
                 bestc = sc;
@@ -319,6 +670,136 @@ static void pick_name_company(fld_state_t *p, int maxh) {
     if (icomp >= 0) p->l[icomp].kind = FLD_COMPANY;
     p->iname = iname;
     p->icomp = icomp;
+}
+
+/* The first k words of s into out (k < 0: all of them). */
+static void first_words(const char *s, int k, char *out, size_t n) {
+    size_t o = 0;
+    out[0] = '\0';
+    for (const char *w = s; *w && k != 0;) {
+        while (*w == ' ') w++;
+        if (!*w) break;
+        size_t wl = strcspn(w, " ");
+        if (o + wl + 2 >= n) break;
+        if (o) out[o++] = ' ';
+        memcpy(out + o, w, wl);
+        o += wl;
+        out[o] = '\0';
+        w += wl;
+        k--;
+    }
+}
+
+/* A logo set on two lines ("Brunau" over "Buffet eventos" for
+ * brunaubuffet.com.br, "DOMINIO" over "AUTO PECAS" for
+ * autopecasdominio.com.br): when no single line agrees with a brand key in
+ * full, two neighbouring undecided lines whose words, one line whole and
+ * the first words of the other, spell the key exactly (in either order)
+ * are the company, in reading order. */
+static void join_company_lines(fld_state_t *p, int maxh) {
+    if (!p->nbrands) return;
+    /* a company line agreeing in full that is not part of the pair stays */
+    int keep = p->icomp >= 0 && domain_match(p->l[p->icomp].t, p) >= 0.85 ? p->icomp : -1;
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *a = &p->l[i];
+        if (a->kind != FLD_OTHER && a->kind != FLD_COMPANY && a->kind != FLD_NAME) continue;
+        int nb[2] = {ocr_fld_below(p, (int)i), i + 1 < p->n ? (int)i + 1 : -1};
+        for (int q = 0; q < 2; q++) {
+            int j = nb[q];
+            if (j < 0 || (q == 1 && j == nb[0])) continue;
+            fld_line_t *b = &p->l[j];
+            if (b->kind != FLD_OTHER && b->kind != FLD_COMPANY && b->kind != FLD_NAME) continue;
+            if (keep >= 0 && keep != (int)i && keep != j) continue;
+            int nwa = ocr_fld_count_words(a->t), nwb = ocr_fld_count_words(b->t);
+            for (int order = 0; order < 2; order++) {
+                /* order 0: a whole, then b's first words; 1: b whole, then a's first words */
+                const char *whole = order ? b->t : a->t, *part = order ? a->t : b->t;
+                int np = order ? nwa : nwb;
+                for (int w = 1; w <= np && w <= 4; w++) {
+                    char pw[256], key[512];
+                    first_words(part, w, pw, sizeof pw);
+                    snprintf(key, sizeof key, "%s %s", whole, pw);
+                    int hit = 0;
+                    for (int r = 0; r < p->nbrands && !hit; r++) hit = key_match(key, p->brands[r]) >= 1.0;
+                    if (!hit) continue;
+                    /* the other line's legal form after the words spelled ("& Sohn KG") */
+                    if (!order) {
+                        const char *rest = part;
+                        for (int c = 0; c < w; c++) {
+                            rest += strspn(rest, " ");
+                            rest += strcspn(rest, " ");
+                        }
+                        int all_forms = *rest != '\0';
+                        char rb[256];
+                        snprintf(rb, sizeof rb, "%s", rest);
+                        char *sv = NULL;
+                        for (char *t = strtok_r(rb, " ", &sv); t; t = strtok_r(NULL, " ", &sv))
+                            if (!legal_form_word(t)) all_forms = 0;
+                        if (all_forms) snprintf(pw, sizeof pw, "%s", part);
+                    }
+                    int cl = order ? snprintf(p->comp_text, sizeof p->comp_text, "%s %s", pw, whole)
+                                   : snprintf(p->comp_text, sizeof p->comp_text, "%s %s", whole, pw);
+                    if (cl < 0 || (size_t)cl >= sizeof p->comp_text) { /* too long for a company: not joined */
+                        p->comp_text[0] = '\0';
+                        continue;
+                    }
+                    if (p->icomp >= 0) p->l[p->icomp].kind = FLD_OTHER;
+                    int lost_name = a->kind == FLD_NAME || b->kind == FLD_NAME;
+                    a->kind = b->kind = FLD_COMPANY;
+                    p->icomp = (int)i;
+                    if (lost_name) repick_name(p, maxh);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/* 1 when line b continues line a on the same row: about the same height
+ * and baseline, b starting right of a's start and at most about a word's
+ * gap after a's end (OCR boxes of one row can overlap). */
+static int same_row_after(const fld_line_t *a, const fld_line_t *b) {
+    if (!a->h || !b->h || b->x <= a->x) return 0;
+    int mh = a->h < b->h ? a->h : b->h, xh = a->h > b->h ? a->h : b->h;
+    if (10 * xh > 16 * mh || 2 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) > mh) return 0;
+    int gap = b->x - (a->x + a->w);
+    return gap <= 3 * xh / 2;
+}
+
+/* 1 when s starts with a legal form or '&' ("GmbH", "& Sohn KG", "Ltd"),
+ * or is two words at most with a legal form ("Labs Inc"): the tail of a
+ * company name whose head OCR boxed apart. */
+static int company_tail(const char *s) {
+    if (*s == '&') return 1;
+    char first[64];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(s, " "), s);
+    if (legal_form_word(first)) return 1;
+    return ocr_fld_count_words(s) <= 2 && ocr_fld_company_marks(s) && ocr_fld_count_words(s) >= 1;
+}
+
+/* A company name OCR read as two boxes on one row ("Keller Maschinenbau"
+ * + "GmbH", "Northwind" + "Labs Inc"): the head on the left joins the
+ * company when the company is such a tail, and a tail on the right joins
+ * a company that is the head. */
+static void extend_company_row(fld_state_t *p) {
+    if (p->icomp < 0 || p->comp_text[0]) return;
+    fld_line_t *c = &p->l[p->icomp];
+    if (company_tail(c->t)) {
+        for (size_t i = 0; i < p->n; i++) {
+            fld_line_t *a = &p->l[i];
+            if (a == c || a->kind != FLD_OTHER || !same_row_after(a, c) || a->letters < 2) continue;
+            snprintf(p->comp_text, sizeof p->comp_text, "%s %s", a->t, c->t);
+            a->kind = FLD_COMPANY;
+            return;
+        }
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *b = &p->l[i];
+        if (b == c || b->kind != FLD_OTHER || !same_row_after(c, b) || !company_tail(b->t)) continue;
+        snprintf(p->comp_text, sizeof p->comp_text, "%s %s", c->t, b->t);
+        b->kind = FLD_COMPANY;
+        return;
+    }
 }
 
 /* The title sits right under the name; failing that, a line with title words. */
@@ -346,6 +827,8 @@ void ocr_fld_find_people(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++)
         if (p->l[i].kind == FLD_OTHER && p->l[i].h > maxh) maxh = p->l[i].h;
     pick_name_company(p, maxh);
+    join_company_lines(p, maxh);
+    extend_company_row(p);
     pick_title(p);
 }
 
@@ -356,12 +839,12 @@ void ocr_fld_find_people(fld_state_t *p) {
 static void company_fixes_domains(fld_state_t *p) {
     if (p->icomp < 0) return;
     char ck[256] = "", fk[128] = "", buf[512];
-    snprintf(buf, sizeof buf, "%s", p->l[p->icomp].t);
+    snprintf(buf, sizeof buf, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);
     char *save = NULL;
     for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
-        if (ocr_fld_company_marks(w)) continue;
+        if (mark_word(w)) continue;
         char k[128];
-        fmt_u8_key(w, k, sizeof k);
+        ocr_fld_key(w, k, sizeof k);
         if (!fk[0]) snprintf(fk, sizeof fk, "%s", k);
         strncat(ck, k, sizeof ck - strlen(ck) - 1);
     }
@@ -406,8 +889,8 @@ static void name_fixes_local(fld_state_t *p) {
     if (!sp) return;
     *sp = '\0';
     char g[128], f[128];
-    fmt_u8_key(nm, g, sizeof g);
-    fmt_u8_key(sp + 1, f, sizeof f);
+    ocr_fld_key(nm, g, sizeof g);
+    ocr_fld_key(sp + 1, f, sizeof f);
     if (!g[0] || !f[0]) return;
     /* the local parts people make of their given and family names */
     char c[12][260];
@@ -446,8 +929,8 @@ static void caps_family(const char *name, char *given, size_t gn, char *family, 
         int letters = 0, uppers = 0;
         for (const char *q = w; q < w + wl;) {
             unsigned c = fmt_u8_next(&q);
-            letters += fmt_u8_is_letter(c) != 0;
-            uppers += fmt_u8_is_upper(c) != 0;
+            letters += ocr_fld_is_letter(c) != 0;
+            uppers += ocr_fld_is_upper(c) != 0;
         }
         nwords++;
         if (letters >= 2 && uppers == letters) {
@@ -476,15 +959,91 @@ static void caps_family(const char *name, char *given, size_t gn, char *family, 
     snprintf(family, fn, "%.*s", (int)fl, fam);
 }
 
+/* A legal form proper (Ltd, GmbH, Ltda, S.A.), not the words the company
+ * marks also count (and, group, holding, &). */
+static int legal_form_word(const char *w) {
+    static const char *const NOT_FORM[] = {"and", "und", "et", "и", "group", "groupe", "holding", "holdings",
+                                           "partners", "associates", "sons", "fils", "company", NULL};
+    char low[64];
+    size_t n = strlen(w);
+    while (n && w[n - 1] == ',') n--;
+    char word[64];
+    snprintf(word, sizeof word, "%.*s", (int)n, w);
+    ocr_fld_lower(word, strlen(word), low, sizeof low);
+    if (!*low || ocr_fld_is_label(low, NOT_FORM)) return 0;
+    return mark_word(word) && !strchr(low, '&');
+}
+
+/* OCR debris at the ends of a company line: punctuation in front
+ * (",Eletrénica ADACHI Ltda."), and after its legal form a lone letter, or
+ * a separator and one short word (",Eletrénica ADACHI Ltda. , Mey" ->
+ * "Eletrénica ADACHI Ltda."): a legal form ends the name. */
+static void trim_company_debris(char *s) {
+    size_t lead = 0;
+    while (s[lead] && strchr(",;:.-_|~*>»·• ", s[lead])) lead++;
+    if (lead) memmove(s, s + lead, strlen(s + lead) + 1);
+    /* the last legal form word */
+    char *last_end = NULL;
+    for (char *w = s; *w;) {
+        while (*w == ' ') w++;
+        if (!*w) break;
+        size_t wl = strcspn(w, " ");
+        char tok[64];
+        if (wl < sizeof tok) {
+            memcpy(tok, w, wl);
+            tok[wl] = '\0';
+            if (legal_form_word(tok)) last_end = w + wl;
+        }
+        w += wl;
+    }
+    if (!last_end || !*last_end) return;
+    /* what follows: separators and at most one word */
+    int words = 0, letters = 0, sep = 0;
+    for (const char *q = last_end; *q;) {
+        while (*q == ' ') q++;
+        if (!*q) break;
+        size_t wl = strcspn(q, " ");
+        int wlet = 0;
+        for (const char *c = q; c < q + wl;) wlet += ocr_fld_is_letter(fmt_u8_next(&c)) != 0;
+        if (wlet) {
+            words++;
+            letters += wlet;
+        }
+        if (!wlet || strchr(",;|/~", *q)) sep = 1;
+        q += wl;
+    }
+    if (words == 0 || (words == 1 && (letters == 1 || (sep && letters <= 3)))) *last_end = '\0';
+}
+
+/* "Consultor ce marketing", "Gerente ce Vendas": OCR reads the particle
+ * "de" of Portuguese, Spanish and French titles as "ce" (d and c differ by
+ * a stroke); no title has a lone "ce" between two words. */
+static void de_from_ce(char *t) {
+    for (char *q = strstr(t, " ce "); q; q = strstr(q + 1, " ce "))
+        if (q > t && q[4]) q[1] = 'd';
+}
+
 void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     char name[512] = "", given[256] = "", family[256] = "";
     double cname = 0;
     if (p->iname >= 0) {
-        snprintf(name, sizeof name, "%s", p->l[p->iname].t);
+        name_core(p->l[p->iname].t, name, sizeof name);
         ocr_fld_trim_punct(name);
         cname = p->l[p->iname].conf;
         if (local_match(name, p->local) > 0) cname = cname + (1 - cname) * 0.5;
         char *sp = strrchr(name, ' ');
+        /* a generational suffix belongs to the family name: "Righetti Jr.", "Silva Filho" */
+        if (sp && sp > name) {
+            static const char *const SUFFIX[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "filho", "neto",
+                                                 "sobrinho", "júnior", "junior", NULL};
+            char low[32];
+            ocr_fld_lower(sp + 1, strlen(sp + 1), low, sizeof low);
+            if (ocr_fld_is_label(low, SUFFIX)) {
+                char *b = sp - 1;
+                while (b > name && b[-1] != ' ') b--;
+                if (b > name) sp = b - 1;
+            }
+        }
         /* the particles before the last name belong to it: "van der Berg" */
         while (sp && sp > name) {
             char *b = sp - 1;
@@ -502,15 +1061,19 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     json_object_set_new(o, "given_name", json_string(given));
     json_object_set_new(o, "family_name", json_string(family));
     char title[512] = "", company[512] = "";
-    if (p->ititle >= 0) snprintf(title, sizeof title, "%s", p->l[p->ititle].t);
+    if (p->ititle >= 0) {
+        snprintf(title, sizeof title, "%s", p->l[p->ititle].t);
+        de_from_ce(title);
+    }
     if (p->icomp >= 0) {
-        snprintf(company, sizeof company, "%s", p->l[p->icomp].t);
+        snprintf(company, sizeof company, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);
+        trim_company_debris(company);
         ocr_fld_trim_punct(company);
     }
     ocr_fld_set_field(o, conf, "title", title,
                       p->ititle >= 0 ? p->l[p->ititle].conf * (ocr_fld_title_words(title) ? 1 : 0.8) : 0);
     ocr_fld_set_field(o, conf, "company", company,
                       p->icomp >= 0 ? p->l[p->icomp].conf *
-                                          (domain_match(company, p->stem) > 0 || ocr_fld_company_marks(company) ? 1 : 0.7)
+                                          (domain_match(company, p) > 0 || ocr_fld_company_marks(company) ? 1 : 0.7)
                                     : 0);
 }

@@ -14,18 +14,19 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 static const char *const LBL_MOBILE[] = {"m", "mob", "mobile", "mobil", "cell", "cellular", "handy", "portable", "port",
                                          "gsm", "cel", "celular", "movil", "móvil", "móvel", "movel", "whatsapp", "wa",
-                                         "hp", "handphone", "nextel", "mobiel", "cellulare", "tm", "м", "моб",
+                                         "hp", "handphone", "nextel", "mobiel", "cellulare", "tm", "dđ", "м", "моб",
                                          "мобильный", "мобильный телефон", "сот", "сотовый", NULL};
 static const char *const LBL_FAX[] = {"f", "fax", "telefax", "télécopie", "telecopie", "факс", "ф", NULL};
 static const char *const LBL_WORK[] = {"t", "tel", "tél", "phone", "telephone", "téléphone", "telefon", "office", "o",
                                        "p", "ph", "direct", "work", "büro", "fon", "fone", "telefone", "teléfono",
                                        "telefono", "tlf", "tfno", "fixo", "pabx", "tels", "fones", "contato",
-                                       "contacto", "tel.", "telp", "dd", "hotline", "тел", "т", "телефон", "раб",
+                                       "contacto", "tel.", "telp", "dd", "hotline", "đt", "тел", "т", "телефон", "раб",
                                        "w", "bureau", "fixe", "standard", NULL};
 
 /* Type of the label word(s) just before a number. */
@@ -41,7 +42,15 @@ static const char *label_type(const char *before) {
     const char *src = before + n;
     ocr_fld_lower(src, k, w, sizeof w);
     if (ocr_fld_is_label(w, LBL_MOBILE)) return "mobile";
-    if (ocr_fld_is_label(w, LBL_FAX)) return "fax";
+    /* "Tel/Fax": one line for both, a work number */
+    if (ocr_fld_is_label(w, LBL_FAX)) {
+        char pre[64];
+        if (n == 0 || before[n - 1] != '/' || n - 1 >= sizeof pre) return "fax";
+        memcpy(pre, before, n - 1);
+        pre[n - 1] = '\0';
+        const char *t = label_type(pre);
+        return t && !strcmp(t, "work") ? "work" : "fax";
+    }
     if (ocr_fld_is_label(w, LBL_WORK)) return "work";
     return NULL;
 }
@@ -81,7 +90,11 @@ typedef struct {
 static int next_number(const char *s, size_t *pos, numspan_t *ns) {
     size_t i = *pos, n = strlen(s);
     while (i < n) {
-        if (!(isdigit((unsigned char)s[i]) || (s[i] == '+' && i + 1 < n && isdigit((unsigned char)s[i + 1])) ||
+        /* "Tel O30 2345 6789": a word that starts with O and goes on in
+         * digits starts with the trunk 0 */
+        int lead_o = (s[i] == 'O' || s[i] == 'o') && i + 2 < n && isdigit((unsigned char)s[i + 1]) &&
+                     isdigit((unsigned char)s[i + 2]) && (i == 0 || s[i - 1] == ' ' || s[i - 1] == ':');
+        if (!(isdigit((unsigned char)s[i]) || lead_o || (s[i] == '+' && i + 1 < n && isdigit((unsigned char)s[i + 1])) ||
               (s[i] == '(' && i + 1 < n && isdigit((unsigned char)s[i + 1])))) {
             i++;
             continue;
@@ -90,7 +103,7 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
         int nd = 0;
         while (j < n && o + 2 < sizeof ns->digits) {
             int c = (unsigned char)s[j];
-            int d = isdigit(c) ? c : 0;
+            int d = isdigit(c) ? c : j == i && lead_o ? '0' : 0;
             /* a confusable letter counts only between digits: "49 3O 12" */
             if (!d && digitish(c) && j > i && j + 1 < n && isdigit((unsigned char)s[j + 1]) &&
                 (isdigit((unsigned char)s[j - 1]) || (s[j - 1] == ' ' && j >= 2 && isdigit((unsigned char)s[j - 2]))))
@@ -169,6 +182,43 @@ static int parse_phone_local(fld_state_t *p, const numspan_t *ns, const char *fa
     const char *r = p->area_region;
     (void)fallback;
     return fmt_phone_parse(num, r, e164, 24, kind) == GR_OK;
+}
+
+/* A local number on a card that prints no area code anywhere and names no
+ * state ("2294-9484", "9.9679-9468" on a shop's card): kept as printed, in
+ * national form, rather than lost, so the person completes it; never
+ * confident. Only the shape of a local number: 8 or 9 digits in groups
+ * whose last has 4 digits, no bracket or '+', and not a US ZIP+4 after a
+ * state ("TX 75001-1234"). */
+static int parse_phone_unplaced(const fld_state_t *p, const numspan_t *ns, const char *before, char *out, size_t outlen) {
+    if (p->area[0] || ns->ndigits < 8 || ns->ndigits > 9 || strpbrk(ns->digits, "+()")) return 0;
+    const char *d = ns->digits;
+    size_t dl = strlen(d);
+    while (dl && strchr(" -./", d[dl - 1])) dl--;
+    int groups = 0, last = 0, first = -1;
+    for (size_t i = 0; i < dl;) {
+        if (!isdigit((unsigned char)d[i])) {
+            if (i + 1 < dl && !isdigit((unsigned char)d[i + 1])) return 0; /* two separators: not one number */
+            i++;
+            continue;
+        }
+        int g = 0;
+        while (i < dl && isdigit((unsigned char)d[i])) g++, i++;
+        if (first < 0) first = g;
+        last = g;
+        groups++;
+    }
+    if (groups < 2 || groups > 3 || last != 4 || (groups == 3 && first != 1)) return 0;
+    /* a state or province code right before it: a postcode */
+    size_t bl = strlen(before);
+    while (bl && strchr(" ,", before[bl - 1])) bl--;
+    if (bl >= 2 && isupper((unsigned char)before[bl - 1]) && isupper((unsigned char)before[bl - 2]) &&
+        (bl == 2 || !isalpha((unsigned char)before[bl - 3])))
+        return 0;
+    if (dl + 1 > outlen) return 0;
+    memcpy(out, d, dl);
+    out[dl] = '\0';
+    return 1;
 }
 
 /* An icon or a speck read as a lone digit beside a number ("© 97038-8110 4",
@@ -283,6 +333,9 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
                        (parse_phone_regions(p, trimmed.digits, fallback, e164, &kind) ||
                         parse_phone_local(p, &trimmed, fallback, e164, &kind))) {
                 conf *= (p->area_guessed ? 0.5f : 0.8f) * 0.9f; /* a stray mark dropped */
+            } else if (second && (parse_phone_unplaced(p, &ns, before, e164, sizeof e164) ||
+                                  (has_trimmed && parse_phone_unplaced(p, &trimmed, before, e164, sizeof e164)))) {
+                conf *= 0.4f; /* no area code known: as printed, for the person to complete */
             } else {
                 continue;
             }
@@ -412,7 +465,59 @@ static void guess_area_from_state(fld_state_t *p, const char *fallback) {
     }
 }
 
+/* A number cut in two where OCR split a row ("Tel/Fax: 2966-" and "2550"
+ * side by side): a line ending in digits and a dash joined to the line
+ * right after it on the same row when that one starts with digits; the
+ * second line is left empty (junk). Lines without boxes are never joined. */
+static void join_cut_numbers(fld_state_t *p) {
+    for (size_t i = 0; i + 1 < p->n; i++) {
+        fld_line_t *a = &p->l[i], *b = &p->l[i + 1];
+        if (!a->h || !b->h || a->kind != FLD_OTHER || b->kind != FLD_OTHER) continue;
+        size_t al = strlen(a->t);
+        while (al && a->t[al - 1] == ' ') al--;
+        if (al < 2 || a->t[al - 1] != '-' || !isdigit((unsigned char)a->t[al - 2])) continue;
+        if (!isdigit((unsigned char)b->t[0])) continue;
+        int mh = a->h < b->h ? a->h : b->h, xh = a->h > b->h ? a->h : b->h;
+        int gap = b->x - (a->x + a->w);
+        if (abs(a->y - b->y) >= mh / 2 + 1 || gap < -mh || gap > 3 * xh) continue;
+        size_t bl = strlen(b->t);
+        char *t = malloc(al + bl + 1);
+        if (!t) return; /* out of memory: the halves stay apart */
+        memcpy(t, a->t, al);
+        memcpy(t + al, b->t, bl + 1);
+        free(a->t);
+        a->t = t;
+        a->w = b->x + b->w - a->x;
+        b->t[0] = '\0';
+        b->kind = FLD_JUNK;
+        b->letters = 0;
+    }
+}
+
+/* Messenger and radio IDs ("ID 35*65*43262", Nextel's): digit groups
+ * joined by '*'. A line that holds one and no other number is neither a
+ * phone nor an address. */
+static void mark_messenger_ids(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        const char *st = strchr(l->t, '*');
+        if (!st || st == l->t || !isdigit((unsigned char)st[-1]) || !isdigit((unsigned char)st[1])) continue;
+        /* the digits outside the starred run */
+        const char *b = st;
+        while (b > l->t && (isdigit((unsigned char)b[-1]) || b[-1] == '*')) b--;
+        const char *e = st;
+        while (*e && (isdigit((unsigned char)*e) || *e == '*')) e++;
+        int other = 0;
+        for (const char *q = l->t; *q; q++)
+            if ((q < b || q >= e) && isdigit((unsigned char)*q)) other++;
+        if (other < 6) l->kind = FLD_SOCIAL;
+    }
+}
+
 void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
+    join_cut_numbers(p);
+    mark_messenger_ids(p);
     for (int second = 0; second < 2; second++) {
         if (second) guess_area_from_state(p, fallback);
         for (size_t i = 0; i < p->n; i++) {

@@ -152,6 +152,8 @@ char *ocr_fld_clean_line(const char *in) {
         if (alnum && !lone_lower) break;
         /* keep "+" and "(" that start a phone number */
         if (k == 1 && (s[0] == '+' || s[0] == '(')) break;
+        /* keep the "&" that starts the tail of a company's name ("& Sohn KG", "& Co. Ltd") */
+        if (k == 1 && s[0] == '&' && ocr_fld_company_marks(sp + 1) > 0) break;
         memmove(s, sp + 1, strlen(sp + 1) + 1);
     }
     return s;
@@ -163,4 +165,53 @@ void ocr_fld_trim_punct(char *s) {
                                                 (s[n - 3] == '.' || s[n - 3] == ' ' || strchr("RLAGCO", s[n - 2]))))
         s[--n] = '\0';
     while (n && s[n - 1] == ' ') s[--n] = '\0';
+}
+
+/* Latin letters beyond Latin-1 that names carry (Polish, Czech, Turkish,
+ * Vietnamese: Ł, Đ, Ş, Ơ, Ư, ễ, ộ): their base letter, or 0. */
+static char latin_ext_base(unsigned c) {
+    static const struct {
+        unsigned lo, hi;
+        char base;
+    } R[] = {{0x100, 0x105, 'a'}, {0x106, 0x10D, 'c'}, {0x10E, 0x111, 'd'}, {0x112, 0x11B, 'e'}, {0x11C, 0x123, 'g'},
+             {0x124, 0x127, 'h'}, {0x128, 0x131, 'i'}, {0x134, 0x135, 'j'}, {0x136, 0x138, 'k'}, {0x139, 0x142, 'l'},
+             {0x143, 0x14B, 'n'}, {0x14C, 0x151, 'o'}, {0x154, 0x159, 'r'}, {0x15A, 0x161, 's'}, {0x162, 0x167, 't'},
+             {0x168, 0x173, 'u'}, {0x174, 0x175, 'w'}, {0x176, 0x178, 'y'}, {0x179, 0x17E, 'z'}, {0x1A0, 0x1A1, 'o'},
+             {0x1AF, 0x1B0, 'u'}, {0x218, 0x219, 's'}, {0x21A, 0x21B, 't'}, {0x1EA0, 0x1EB7, 'a'},
+             {0x1EB8, 0x1EC7, 'e'}, {0x1EC8, 0x1ECB, 'i'}, {0x1ECC, 0x1EE3, 'o'}, {0x1EE4, 0x1EF1, 'u'},
+             {0x1EF2, 0x1EF9, 'y'}};
+    for (size_t i = 0; i < sizeof R / sizeof *R; i++)
+        if (c >= R[i].lo && c <= R[i].hi) return R[i].base;
+    return 0;
+}
+
+/* Upper case of those letters: even code points in Latin Extended-A's
+ * pairs and in Latin Extended Additional, Ơ and Ư. */
+static int latin_ext_upper(unsigned c) {
+    if (!latin_ext_base(c)) return 0;
+    if (c == 0x1A0 || c == 0x1AF) return 1;
+    if (c == 0x1A1 || c == 0x1B0) return 0;
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c & 1; /* odd pairs */
+    return !(c & 1);
+}
+
+int ocr_fld_is_upper(unsigned c) { return fmt_u8_is_upper(c) || latin_ext_upper(c); }
+
+int ocr_fld_is_letter(unsigned c) { return fmt_u8_is_letter(c) || latin_ext_base(c) != 0; }
+
+void ocr_fld_key(const char *s, char *out, size_t n) {
+    char tmp[1024];
+    size_t o = 0;
+    while (*s && o + 5 < sizeof tmp) {
+        const char *q = s;
+        unsigned c = fmt_u8_next(&s);
+        char b = latin_ext_base(c);
+        if (b) tmp[o++] = b;
+        else {
+            memcpy(tmp + o, q, (size_t)(s - q));
+            o += (size_t)(s - q);
+        }
+    }
+    tmp[o] = '\0';
+    fmt_u8_key(tmp, out, n);
 }

@@ -183,6 +183,24 @@ int ocr_fld_host_stem(const char *host, size_t *off, size_t *len) {
     return 1;
 }
 
+/* The generic second levels (com, co, org, net, gov, edu, ac) that are no
+ * one's registrable name. */
+static int generic_label(const char *l, size_t n) {
+    static const char *const G[] = {"com", "co", "org", "net", "gov", "edu", "ac", NULL};
+    for (int i = 0; G[i]; i++)
+        if (strlen(G[i]) == n && !strncmp(l, G[i], n)) return 1;
+    return 0;
+}
+
+int ocr_fld_platform_label(const char *k) {
+    static const char *const P[] = {"blogspot", "wordpress", "wixsite", "tumblr", "carbonmade", "github",
+                                    "facebook", "instagram", "linkedin", "twitter", "youtube", "tiktok",
+                                    "cargocollective", "behance", "weebly", "squarespace", NULL};
+    for (int i = 0; P[i]; i++)
+        if (!strcmp(k, P[i])) return 1;
+    return 0;
+}
+
 /* Find a website in line a (ASCII-folded), not part of an e-mail. */
 static int find_site(const char *a, int labelled, char *out, size_t outlen) {
     char buf[512];
@@ -263,7 +281,12 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                 }
                 size_t so, sl;
                 int www = ocr_fld_ci_starts(host, "www.");
-                if (!ocr_fld_host_stem(host, &so, &sl) || (www && so != 4) || tld_fragment(host)) {
+                char lab[64] = "";
+                if (ocr_fld_host_stem(host, &so, &sl) && sl < sizeof lab) snprintf(lab, sizeof lab, "%.*s", (int)sl, host + so);
+                /* www. then the registrable name, or a site's name on a platform (www.x.blogspot.com) */
+                /* "Com. de de" read as com.de: a public second level ("com", "co") is nobody's name */
+                if (!ocr_fld_host_stem(host, &so, &sl) || (www && so != 4 && !ocr_fld_platform_label(lab)) ||
+                    tld_fragment(host) || generic_label(host + so, sl)) {
                     p = e;
                     continue;
                 }
@@ -369,6 +392,16 @@ void ocr_fld_site_host(const char *site, char *host, size_t n) {
 }
 
 /* E-mails, websites and @handles, line by line. */
+/* 1 when an e-mail's local part holds a character the grammar allows but
+ * mail providers do not hand out ('%': "ricknog3%@gmail.com" is a misread
+ * 9): the address is kept, with half the confidence, so the Scan page asks
+ * for a look instead of the CRM trusting it. */
+static int odd_local(const char *email) {
+    for (const char *c = email; *c && *c != '@'; c++)
+        if (*c == '%') return 1;
+    return 0;
+}
+
 static void contact_lines(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
@@ -376,7 +409,7 @@ static void contact_lines(fld_state_t *p) {
         ocr_fld_ascii_fold(l->t, a, sizeof a);
         int social = 0;
         if (find_email(a, v, sizeof v, &social)) {
-            add_item(p->emails, &p->nemails, v, l->conf);
+            add_item(p->emails, &p->nemails, v, l->conf * (odd_local(v) ? 0.5f : 1.0f));
             l->kind = FLD_EMAIL;
             l->contact = 1;
             continue;
@@ -414,6 +447,18 @@ static void site_without_dots(fld_state_t *p) {
     }
 }
 
+/* 1 when a line starts with a website's label as a word of its own
+ * ("Web: ...", "Website ...", "Site: ..."), not a name that begins so
+ * ("Weber", "Webster", "Sitemark"). */
+static int web_label_word(const char *t) {
+    static const char *const L[] = {"website", "webseite", "web site", "web", "site", "internet", "homepage", NULL};
+    for (int i = 0; L[i]; i++) {
+        size_t n = strlen(L[i]);
+        if (ocr_fld_ci_starts(t, L[i]) && !isalpha((unsigned char)t[n])) return 1;
+    }
+    return 0;
+}
+
 /* "Web: www finchstaniey": a web line whose host lost its TLD takes the
  * e-mail's domain when the names are close. */
 static void site_without_tld(fld_state_t *p) {
@@ -421,7 +466,7 @@ static void site_without_tld(fld_state_t *p) {
         fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER) continue;
         const char *w = ocr_fld_ci_find(l->t, "www");
-        int lab = ocr_fld_ci_starts(l->t, "web") || ocr_fld_ci_starts(l->t, "site") || ocr_fld_ci_starts(l->t, "internet");
+        int lab = web_label_word(l->t);
         if (!w && !lab) continue;
         char k[256], dk[256];
         fmt_u8_key(w ? w + 3 : strpbrk(l->t, ": ") ? strpbrk(l->t, ": ") : l->t, k, sizeof k);
@@ -467,8 +512,44 @@ static void agree_domains(fld_state_t *p) {
         }
 }
 
+/* "s.kellerOkeller-mb.de" beside "www.keller-mb.de": a "website" that
+ * repeats another site's (or e-mail's) domain after a name and a letter
+ * shaped like '@' (o, 0, q, a) is the e-mail whose '@' OCR misread. The
+ * e-mail replaces the site. */
+static void email_without_at(fld_state_t *p) {
+    for (int i = 0; i < p->nsites; i++) {
+        const char *si = p->sites[i].s;
+        if (strstr(si, "://") || !strncmp(si, "www.", 4) || strchr(si, '/')) continue;
+        size_t sl = strlen(si);
+        int done = 0;
+        for (int j = 0; j < p->nsites + p->nemails && !done; j++) {
+            char dom[256];
+            if (j < p->nsites) {
+                if (j == i) continue;
+                ocr_fld_site_host(p->sites[j].s, dom, sizeof dom);
+            } else {
+                snprintf(dom, sizeof dom, "%s", strchr(p->emails[j - p->nsites].s, '@') + 1);
+            }
+            const char *d = strncmp(dom, "www.", 4) ? dom : dom + 4;
+            size_t dl = strlen(d);
+            if (dl < 4 || sl < dl + 3 || strcmp(si + sl - dl, d)) continue;
+            char at = (char)tolower((unsigned char)si[sl - dl - 1]);
+            if (!strchr("o0qa", at) || si[sl - dl - 2] == '.') continue;
+            char em[300];
+            snprintf(em, sizeof em, "%.*s@%s", (int)(sl - dl - 1), si, d);
+            float conf = p->sites[i].conf * 0.9f;
+            memmove(&p->sites[i], &p->sites[i + 1], sizeof p->sites[0] * (size_t)(p->nsites - i - 1));
+            p->nsites--;
+            add_item(p->emails, &p->nemails, em, conf);
+            i--;
+            done = 1;
+        }
+    }
+}
+
 void ocr_fld_find_contacts(fld_state_t *p) {
     contact_lines(p);
+    email_without_at(p);
     if (p->nemails && !p->nsites) site_without_dots(p);
     if (p->nemails && !p->nsites) site_without_tld(p);
     agree_domains(p);

@@ -43,6 +43,16 @@ static json_t *parse_text(const char *text, const char *region) {
     return o;
 }
 
+/* Parse lines in the `greeter cards text` form (confidence and box each). */
+static json_t *parse_dump(const char *dump, const char *region) {
+    ocr_lines_t ls = {0};
+    assert_int_equal(ocr_lines_from_dump(&ls, dump, strlen(dump)), GR_OK);
+    json_t *o = ocr_fields_parse(&ls, region);
+    ocr_lines_free(&ls);
+    assert_non_null(o);
+    return o;
+}
+
 static const char *str(const json_t *o, const char *k) {
     const char *s = json_string_value(json_object_get(o, k));
     return s ? s : "(null)";
@@ -116,6 +126,305 @@ static void name_against_department_tagline_and_debris(void **state) {
     o = parse_text("Jan van der Berg\nj.vanderberg@vanleeuwen.nl\n", "NL");
     assert_string_equal(str(o, "name"), "Jan van der Berg");
     assert_string_equal(str(o, "family_name"), "van der Berg");
+    json_decref(o);
+}
+
+/* The company line agrees with a brand key: a mail provider's local part,
+ * words and initials, OCR-confusable letters, a platform's subdomain. */
+static void company_agrees_with_brand_keys(void **state) {
+    (void)state;
+    /* the local part at a provider names the business; the tagline does not */
+    json_t *o = parse_text("Ar Condicionado e Climatizacao\nLider Frio Refrigeracao\nliderfrio@terra.com.br\n", "BR");
+    assert_string_equal(str(o, "company"), "Lider Frio Refrigeracao");
+    json_decref(o);
+    /* words and initials: floresnsfatima */
+    o = parse_text("Transportes Rapido Sul Ltda\ntransportesrsul@gmail.com\n(11) 2684-7988\n", "BR");
+    assert_string_equal(str(o, "company"), "Transportes Rapido Sul Ltda");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    /* an l read as 1 still agrees; the website's label when the e-mail is at a provider */
+    o = parse_text("Anna Lindqvist\nNordvik Ma1eri\nanna.lindqvist@gmail.com\nwww.nordvikmaleri.se\n", "SE");
+    assert_string_equal(str(o, "company"), "Nordvik Ma1eri");
+    assert_string_equal(str(o, "name"), "Anna Lindqvist");
+    json_decref(o);
+    /* a blog's subdomain, not the platform, names the business */
+    o = parse_text("Priya Raman\nKolam Designs\nwww.kolamdesigns.blogspot.com\n", "IN");
+    assert_string_equal(str(o, "company"), "Kolam Designs");
+    json_decref(o);
+    /* a role mailbox at a provider says nothing: the person stays the name */
+    o = parse_text("Kim Minjun\ninfo@naver.com\n", "KR");
+    assert_string_equal(str(o, "name"), "Kim Minjun");
+    json_decref(o);
+}
+
+/* A logo set on two lines is one company when together they spell the domain. */
+static void company_on_two_lines(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.92 60,40,300,68\tHarbour\n"
+                           "0.95 300,112,470,90\tLights Trading\n"
+                           "0.97 380,280,170,28\tTan Wei Ming\n"
+                           "0.91 40,440,410,27\twww.harbourlights.com.sg\n",
+                           "SG");
+    assert_string_equal(str(o, "company"), "Harbour Lights");
+    assert_string_equal(str(o, "name"), "Tan Wei Ming");
+    json_decref(o);
+    /* the second line's legal form comes along */
+    o = parse_dump("0.93 633,143,330,32\tWeber\n"
+                   "0.95 633,189,201,32\tSohn KG\n"
+                   "0.96 632,252,315,41\tJonas Weber\n"
+                   "0.90 54,300,266,37\tj.weber@weber-sohn.de\n",
+                   "DE");
+    assert_string_equal(str(o, "company"), "Weber Sohn KG");
+    /* "Weber" is a name, not the label of a website line */
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+}
+
+/* A company name OCR boxed apart on one row: the head joins its legal-form tail. */
+static void company_split_on_one_row(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.92 641,136,435,41\tKeller Maschinenbau\n"
+                           "0.95 989,136,90,41\tGmbH\n"
+                           "0.93 645,190,293,44\tSofia Keller\n"
+                           "0.84 58,104,318,26\tMobile: 089 4521 7730\n",
+                           "DE");
+    assert_string_equal(str(o, "company"), "Keller Maschinenbau GmbH");
+    assert_string_equal(str(o, "name"), "Sofia Keller");
+    json_decref(o);
+    o = parse_dump("0.93 713,55,352,32\tNorthwind\n"
+                   "0.80 911,51,158,45\tLabs Inc\n"
+                   "0.69 759,106,308,54\tEmily Carter\n",
+                   "US");
+    assert_string_equal(str(o, "company"), "Northwind Labs Inc");
+    json_decref(o);
+    /* "&" before a legal form stays; the head on the row's left joins it */
+    o = parse_dump("0.93 592,131,110,29\tWeber\n"
+                   "0.95 714,127,186,42\t& Sohn KG\n"
+                   "0.96 590,184,291,39\tJonas Weber\n",
+                   "DE");
+    assert_string_equal(str(o, "company"), "Weber & Sohn KG");
+    json_decref(o);
+    /* a line on another row is not the head */
+    o = parse_dump("0.93 592,31,300,29\tQuality Engineering\n"
+                   "0.95 592,227,186,42\tNordic Paper AB\n"
+                   "0.96 590,384,291,39\tLena Vogel\n",
+                   "SE");
+    assert_string_equal(str(o, "company"), "Nordic Paper AB");
+    json_decref(o);
+}
+
+/* OCR debris around a company line, and legal forms that are also syllables. */
+static void company_debris_and_short_forms(void **state) {
+    (void)state;
+    json_t *o = parse_text("Ana Souza\n,Eletronica Adachi Ltda. , Mey\n", "BR");
+    assert_string_equal(str(o, "company"), "Eletronica Adachi Ltda");
+    json_decref(o);
+    o = parse_text("Tan Wei Ming\nHarbourline Pte Ltd D\n", "SG");
+    assert_string_equal(str(o, "company"), "Harbourline Pte Ltd");
+    json_decref(o);
+    o = parse_text("Ravi Kumar\nSundaram Textiles Pvt. Ltd. Chennai\n", "IN");
+    assert_string_equal(str(o, "company"), "Sundaram Textiles Pvt. Ltd. Chennai");
+    json_decref(o);
+    /* "Se", "Ag" at the start are words, not SE or AG */
+    o = parse_text("Se Carlos Lima\n(11) 99933-6564\n", "BR");
+    assert_string_equal(str(o, "company"), "");
+    json_decref(o);
+    o = parse_text("Lena Vogel\nNordic Paper AB\n", "SE");
+    assert_string_equal(str(o, "company"), "Nordic Paper AB");
+    json_decref(o);
+}
+
+/* Names: debris read poorly, services and trades of a name's shape. */
+static void name_debris_and_services(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.40 568,29,523,196\tTlaws Hs\n"
+                           "0.75 533,353,495,130\t(11) 2684-7988\n",
+                           "BR");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    /* read well, a short family name is a name */
+    o = parse_dump("0.93 100,40,400,60\tDavid Ng\n"
+                   "0.90 100,140,400,30\t+65 6123 4567\n",
+                   "SG");
+    assert_string_equal(str(o, "name"), "David Ng");
+    json_decref(o);
+    static const char *const services[] = {"Direção Hidráulica", "Auto Peças", "Carpentry Works",
+                                           "Construction Management", NULL};
+    for (int i = 0; services[i]; i++) {
+        char t[128];
+        snprintf(t, sizeof t, "%s\n+1 817 228 6401\n", services[i]);
+        o = parse_text(t, "US");
+        if (strcmp(str(o, "name"), "")) fail_msg("'%s' taken for a name", services[i]);
+        json_decref(o);
+    }
+    o = parse_text("Maria da Conceição\n(11) 2684-7988\n", "BR");
+    assert_string_equal(str(o, "name"), "Maria da Conceição");
+    json_decref(o);
+}
+
+/* Phones from noisy lines: a number cut across two boxes of one row, a
+ * messenger ID that is neither a phone nor an address, numbers without
+ * their area code taking the card's, "Tel/Fax" a work number. */
+static void phones_from_noisy_rows(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.90 10,10,300,30\tTel/Fax: 2966-\n"
+                           "0.90 330,12,100,30\t2550\n"
+                           "0.90 10,60,400,30\tTel: (11) 3123-0800\n",
+                           "BR");
+    assert_true(has_phone(o, "+551129662550"));
+    assert_true(has_phone(o, "+551131230800"));
+    size_t i;
+    json_t *ph;
+    json_array_foreach(json_object_get(o, "phones"), i, ph) assert_string_equal(str(ph, "type"), "work");
+    json_decref(o);
+    /* halves on different rows stay apart */
+    o = parse_dump("0.90 10,10,300,30\tTel: 2966-\n"
+                   "0.90 10,200,100,30\t2550\n"
+                   "0.90 10,300,400,30\tTel: (11) 3123-0800\n",
+                   "BR");
+    assert_false(has_phone(o, "+551129662550"));
+    json_decref(o);
+    /* an O that starts a number is its trunk 0: not a US number without it */
+    o = parse_text("Jonas Weber\nTel O30 2345 6789\n", "DE");
+    assert_true(has_phone(o, "+493023456789"));
+    json_decref(o);
+    o = parse_text("Jonas Weber\nTel O30 2345 6789\n", "US");
+    assert_false(has_phone(o, "+13023456789"));
+    json_decref(o);
+    o = parse_text("Auto Socorro\n(11) 2222-3333\nNextel 9.4000-4561\ncam 1 9.8697-6934\nID 35*65*43262\n", "BR");
+    assert_true(has_phone(o, "+5511940004561"));
+    assert_true(has_phone(o, "+5511986976934"));
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 3);
+    assert_string_equal(str(o, "address"), "");
+    json_decref(o);
+}
+
+/* Names of more cultures: Vietnamese and Central European letters beyond
+ * Latin-1, honorifics and credentials around the name, a generational
+ * suffix with the family name. */
+static void names_of_many_cultures(void **state) {
+    (void)state;
+    static const char *const names[][3] = {
+        {"Nguyễn Văn An\nGiám đốc\nnguyen.an@saigontech.vn\n", "Nguyễn Văn An", "VN"},
+        {"Trần Thị Hương\n+84 28 3823 4567\n", "Trần Thị Hương", "VN"},
+        {"Łukasz Wiśniewski\nlukasz.wisniewski@kovo.pl\n", "Łukasz Wiśniewski", "PL"},
+        {"Dr. Anil Kumar\nSundaram Textiles Pvt. Ltd.\n", "Anil Kumar", "IN"},
+        {"Prof. Dr.-Ing. Klaus Weber\nKeller Maschinenbau GmbH\n", "Klaus Weber", "DE"},
+        {"Jane Doe, Ph.D., MBA\nNorthwind Labs Inc\n", "Jane Doe", "US"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        json_t *o = parse_text(names[i][0], names[i][2]);
+        if (strcmp(str(o, "name"), names[i][1])) fail_msg("case %zu: name '%s', want '%s'", i, str(o, "name"), names[i][1]);
+        json_decref(o);
+    }
+    json_t *o = parse_text("Aguinaldo M. Righetti Jr.\nEscrevente Autorizado\n", "BR");
+    assert_string_equal(str(o, "family_name"), "Righetti Jr");
+    json_decref(o);
+    /* a Drive with its number is still an address */
+    o = parse_text("Anna Roy\n1200 Riverside Dr.\nAustin, TX 78701\n", "US");
+    assert_non_null(strstr(str(o, "address"), "Riverside Dr"));
+    json_decref(o);
+}
+
+/* A website needs a name of its own; a title's "de" read as "ce". */
+static void site_and_title_repairs(void **state) {
+    (void)state;
+    json_t *o = parse_text("Lider Frio\nCom. de de pecas\n(11) 2747-8430\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+    o = parse_text("Ricardo Nogueira\nConsultor ce marketing\nricknog39@gmail.com\n", "BR");
+    assert_string_equal(str(o, "title"), "Consultor de marketing");
+    json_decref(o);
+    /* an e-mail whose '@' was read as 'O' repeats the website's domain */
+    o = parse_text("Sofia Keller\nEmail: s.kellerOkeller-mb.de\nwww.keller-mb.de\n", "DE");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "s.keller@keller-mb.de");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
+    json_decref(o);
+    /* a subdomain is not an e-mail: "shop.acme.com" beside acme.com has a dot before the domain */
+    o = parse_text("Anna Roy\nshop.acme.com\nwww.acme.com\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
+    /* a '%' in a local part is a misread: kept, never confident */
+    o = parse_text("Ricardo Nogueira\nricknog3%@gmail.com\n", "BR");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "ricknog3%@gmail.com");
+    assert_true(json_is_false(json_object_get(json_object_get(o, "confident"), "emails")));
+    json_decref(o);
+}
+
+/* A name and its title on one row, joined by a comma or a dash. */
+static void name_and_title_on_one_row(void **state) {
+    (void)state;
+    json_t *o = parse_text("Anna Lindqvist, CEO\nNordvik AB\na.lindqvist@nordvik.se\n", "SE");
+    assert_string_equal(str(o, "name"), "Anna Lindqvist");
+    assert_string_equal(str(o, "title"), "CEO");
+    json_decref(o);
+    o = parse_text("Jan Novak - Sales Director\nKovoprum s.r.o.\n", "CZ");
+    assert_string_equal(str(o, "name"), "Jan Novak");
+    assert_string_equal(str(o, "title"), "Sales Director");
+    json_decref(o);
+    /* a company with commas and an address with a number stay whole */
+    o = parse_text("Anna Roy\nThompson, Yang and Trujillo\n", "US");
+    assert_string_equal(str(o, "company"), "Thompson, Yang and Trujillo");
+    json_decref(o);
+}
+
+/* Cards of more countries: an acronym domain, Belgian and Dutch addresses
+ * with four-digit postcodes, Vietnamese legal forms and phone labels. */
+static void cards_of_more_countries(void **state) {
+    (void)state;
+    json_t *o = parse_text("Priya Sharma\nSenior Manager\nTata Consultancy Services\npriya.sharma@tcs.com\n", "IN");
+    assert_string_equal(str(o, "company"), "Tata Consultancy Services");
+    json_decref(o);
+    o = parse_text("Jan Peeters\nZaakvoerder\nPeeters Bouw BVBA\njan@peetersbouw.be\nKerkstraat 12, 2000 Antwerpen\n", "BE");
+    assert_string_equal(str(o, "company"), "Peeters Bouw BVBA");
+    assert_string_equal(str(o, "address"), "Kerkstraat 12, 2000 Antwerpen");
+    json_t *ap = json_object_get(o, "address_parts");
+    assert_string_equal(str(ap, "postal_code"), "2000");
+    assert_string_equal(str(ap, "city"), "Antwerpen");
+    assert_string_equal(str(ap, "country"), "BE");
+    json_decref(o);
+    o = parse_text("Eva de Vries\nKeizersgracht 123\n1015 CJ Amsterdam\n", "NL");
+    ap = json_object_get(o, "address_parts");
+    assert_string_equal(str(ap, "postal_code"), "1015 CJ");
+    assert_string_equal(str(ap, "city"), "Amsterdam");
+    json_decref(o);
+    /* a US street starts with four digits: not a postcode */
+    o = parse_text("John Miller\n1234 Elm St, Dallas, TX 75201\n", "US");
+    ap = json_object_get(o, "address_parts");
+    assert_string_equal(str(ap, "postal_code"), "75201");
+    assert_string_equal(str(ap, "street"), "1234 Elm St");
+    json_decref(o);
+    o = parse_text("CONG TY TNHH ABC\nNguyễn Văn Minh\nGiám Đốc\nĐT: 028 3823 4567\nDĐ: 0903 123 456\n", "VN");
+    assert_string_equal(str(o, "company"), "CONG TY TNHH ABC");
+    assert_string_equal(str(o, "title"), "Giám Đốc");
+    size_t i;
+    json_t *ph;
+    json_array_foreach(json_object_get(o, "phones"), i, ph) {
+        if (!strcmp(str(ph, "number"), "+84903123456")) assert_string_equal(str(ph, "type"), "mobile");
+        else assert_string_equal(str(ph, "type"), "work");
+    }
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 2);
+    json_decref(o);
+}
+
+/* Pieces of one printed line boxed apart are one line; columns are not. */
+static void row_pieces_joined(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.93 645,190,293,44\tSofia Keller\n"
+                           "0.77 59,246,204,25\tindustriestr.\n"
+                           "0.97 236,242,31,41\t12\n"
+                           "0.85 55,290,238,38\t80339 Muenchen\n",
+                           "DE");
+    assert_string_equal(str(o, "address"), "industriestr. 12, 80339 Muenchen");
+    assert_string_equal(str(o, "name"), "Sofia Keller");
+    json_decref(o);
+    /* two columns on one row stay apart: the name is not joined to the phone */
+    o = parse_dump("0.93 40,100,300,40\tSofia Keller\n"
+                   "0.93 700,100,300,40\t+49 89 4521 7730\n",
+                   "DE");
+    assert_string_equal(str(o, "name"), "Sofia Keller");
+    assert_true(has_phone(o, "+498945217730"));
     json_decref(o);
 }
 
@@ -221,11 +530,39 @@ static void area_code_from_the_state(void **state) {
     o = parse_text("Rua X, 12 - CEP 21941-901 - RJ\n", "BR");
     assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
     json_decref(o);
-    /* a state's letters without digits on the line, or another country: nothing guessed */
+    /* a state's letters without digits on the line, or another country:
+     * no area code guessed; the number is kept as printed, never confident */
     o = parse_text("Tel 3569-6905\nVendas - SP\n", "BR");
-    assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 1);
+    assert_true(has_phone(o, "3569-6905"));
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
     json_decref(o);
     o = parse_text("Tel 3569-6905\nMain St 12 - PA\n", "US");
+    assert_false(has_phone(o, "+13569-6905"));
+    assert_true(has_phone(o, "3569-6905"));
+    json_decref(o);
+}
+
+/* A card that prints no area code and names no state: its local numbers are
+ * kept as printed (national form, for the person to complete), never
+ * confident; only the shape of a local number, never a ZIP+4 after a state,
+ * a postcode or a date. */
+static void local_numbers_without_area_code(void **state) {
+    (void)state;
+    json_t *o = parse_text("Eletronica Adachi Ltda.\n2294-9484\n9.9679-9468\n", "BR");
+    assert_true(has_phone(o, "2294-9484"));
+    assert_true(has_phone(o, "9.9679-9468"));
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    json_decref(o);
+    /* one number with an area code: the others take it, nothing as printed */
+    o = parse_text("Acme\n(11) 3333-4444\n2294-9484\n", "BR");
+    assert_true(has_phone(o, "+551122949484"));
+    assert_false(has_phone(o, "2294-9484"));
+    json_decref(o);
+    o = parse_text("Anna Smith\nAcme Inc\n1200 Main St\nDallas, TX 75001-1234\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
+    json_decref(o);
+    o = parse_text("Rua X, 12\nCEP 01137-000\nAberto 2024-01-15\n", "BR");
     assert_int_equal(json_array_size(json_object_get(o, "phones")), 0);
     json_decref(o);
 }
@@ -262,17 +599,56 @@ static void confident_flags(void **state) {
     json_decref(o);
 }
 
+/* The lines `greeter cards text` prints parse back with their confidence
+ * and box; a plain line (even one with a tab or leading number) stays text. */
+static void lines_from_text_dump(void **state) {
+    (void)state;
+    const char *dump = "0.93 120,48,610,31\tAnna Lindqvist\n"
+                       "0.41 -3,90,77,20\tLs Ls\n"
+                       "12 Main St\n"
+                       "0.5 1,2,3\tno box\n"
+                       "0.88 120,140,400,22\t\n";
+    ocr_lines_t ls = {0};
+    assert_int_equal(ocr_lines_from_dump(&ls, dump, strlen(dump)), GR_OK);
+    assert_int_equal(ls.n, 4); /* the last line is empty */
+    assert_string_equal(ls.v[0].text, "Anna Lindqvist");
+    assert_true(ls.v[0].conf > 0.92f && ls.v[0].conf < 0.94f);
+    assert_int_equal(ls.v[0].x, 120);
+    assert_int_equal(ls.v[0].y, 48);
+    assert_int_equal(ls.v[0].w, 610);
+    assert_int_equal(ls.v[0].h, 31);
+    assert_int_equal(ls.v[1].x, -3);
+    assert_string_equal(ls.v[2].text, "12 Main St");
+    assert_true(ls.v[2].conf < 0);
+    assert_int_equal(ls.v[2].h, 0);
+    assert_string_equal(ls.v[3].text, "0.5 1,2,3\tno box");
+    ocr_lines_free(&ls);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(legal_forms_of_many_countries),
         cmocka_unit_test(name_against_department_tagline_and_debris),
         cmocka_unit_test(company_from_dominant_type),
+        cmocka_unit_test(company_agrees_with_brand_keys),
+        cmocka_unit_test(company_on_two_lines),
+        cmocka_unit_test(company_debris_and_short_forms),
+        cmocka_unit_test(company_split_on_one_row),
+        cmocka_unit_test(name_debris_and_services),
+        cmocka_unit_test(phones_from_noisy_rows),
+        cmocka_unit_test(names_of_many_cultures),
+        cmocka_unit_test(site_and_title_repairs),
+        cmocka_unit_test(name_and_title_on_one_row),
+        cmocka_unit_test(cards_of_more_countries),
+        cmocka_unit_test(row_pieces_joined),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(fields_split_at_bars),
         cmocka_unit_test(area_code_from_the_state),
+        cmocka_unit_test(local_numbers_without_area_code),
         cmocka_unit_test(numbers_on_an_email_line),
         cmocka_unit_test(confident_flags),
+        cmocka_unit_test(lines_from_text_dump),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
