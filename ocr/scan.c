@@ -420,11 +420,12 @@ static int grow_over_unread(num_box_t *b, const ocr_lines_t *ws, const int *rows
     return grew;
 }
 
-/* The band of rows inside a box where the print is (dark pixels on at
- * least a quarter of the busiest row's count, the run around that row): a
- * word box swollen by debris above or below shrinks to the text, and the
- * band's height is the text's height. Returns the band height (0: none). */
-static int text_band(const ocr_gray_t *g, int x0, int y0, int x1, int y1, int *ty0, int *ty1) {
+/* The band of rows inside a box where the print is (light-to-dark steps on
+ * at least a quarter of the busiest row's count, the run around that row;
+ * steps, not dark pixels, so that a rule or a bar under the text does not
+ * win): a word box swollen by debris above or below shrinks to the text,
+ * and the band's height is the text's height. Returns the band height. */
+int ocr_scan_text_band(const ocr_gray_t *g, int x0, int y0, int x1, int y1, int *ty0, int *ty1) {
     if (x0 < 0) x0 = 0;
     if (y0 < 0) y0 = 0;
     if (x1 > g->width) x1 = g->width;
@@ -436,7 +437,7 @@ static int text_band(const ocr_gray_t *g, int x0, int y0, int x1, int y1, int *t
     for (int y = y0; y < y1; y++) {
         const unsigned char *row = g->pixels + (size_t)y * g->width;
         int c = 0;
-        for (int x = x0; x < x1; x++) c += row[x] < 128;
+        for (int x = x0 + 1; x < x1; x++) c += row[x] < 128 && row[x - 1] >= 128;
         cnt[y - y0] = c;
         if (c > cnt[peak]) peak = y - y0;
     }
@@ -606,7 +607,7 @@ static int vote_number_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls
         confs[0] = nin ? fc / (float)nin : 0;
         /* crop to the print; big print (a logo-like number) is brought down
          * to ~30 px: the LSTM reads huge glyphs poorly */
-        int ty0 = b.y0, ty1 = b.y1, th = text_band(g, b.x0, b.y0, b.x1, b.y1, &ty0, &ty1);
+        int ty0 = b.y0, ty1 = b.y1, th = ocr_scan_text_band(g, b.x0, b.y0, b.x1, b.y1, &ty0, &ty1);
         if (th < 6) {
             ty0 = b.y0;
             ty1 = b.y1;
@@ -681,6 +682,168 @@ out:
     free(used);
     free(of);
     free(rows);
+    return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
+}
+
+/* punctuation and symbols: ASCII ones and the general punctuation block
+ * (U+2000-U+207F: curly quotes, dashes) */
+static int marks(const char *t) {
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+        if (*p < 0x80) n += !isalnum(*p) && *p != ' ';
+        else if (*p == 0xE2 && (p[1] == 0x80 || p[1] == 0x81)) n++;
+    }
+    return n;
+}
+
+/* Quotes at either end of a line re-read from a tight crop: specks at the
+ * crop's edge ("Snyder’"); a printed line rarely starts or ends with one. */
+static void trim_quotes(char *t) {
+    static const char *const q[] = {"'", "\"", "`", "\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D", NULL};
+    for (int again = 1; again;) {
+        again = 0;
+        size_t n = strlen(t);
+        for (int k = 0; q[k]; k++) {
+            size_t m = strlen(q[k]);
+            if (n > m && !memcmp(t, q[k], m)) {
+                memmove(t, t + m, n - m + 1);
+                again = 1;
+                break;
+            }
+            if (n > m && !memcmp(t + n - m, q[k], m)) {
+                t[n - m] = '\0';
+                again = 1;
+                break;
+            }
+        }
+        n = strlen(t);
+        while (n && t[n - 1] == ' ') t[--n] = '\0';
+        size_t sp = strspn(t, " ");
+        if (sp) memmove(t, t + sp, strlen(t + sp) + 1);
+    }
+}
+
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+/* Big print (a name or company name in logo-like type, far taller than the
+ * card's body text) is read poorly by the LSTM and often cut into pieces
+ * along its row ("letranica AD)" + "CHI Ltda. D"). Such a line and its
+ * same-size neighbours on the row (gap under one print height) are read
+ * again as one line from a crop cut to the band of print, scaled so the
+ * print is ~32 px tall; the reading is kept when it is more confident than
+ * the pieces (by 0.05) and does not break words apart. At most 4 a card.
+ * Returns GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_lines_t *ls, double deadline,
+                            int *reread, int *changed) {
+    *reread = *changed = 0;
+    if (!ls->n || ls->n > 300) return GR_OK;
+    int rc = GR_OK, nh = 0;
+    int *band = calloc(ls->n, sizeof *band), *by0 = calloc(ls->n, sizeof *by0), *hs = calloc(ls->n, sizeof *hs);
+    int *gone = calloc(ls->n, sizeof *gone);
+    if (!band || !by0 || !hs || !gone) {
+        rc = GR_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < ls->n; i++) {
+        const ocr_line_t *l = &ls->v[i];
+        int y1;
+        if (l->w <= 0 || l->h <= 0) continue;
+        band[i] = ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &by0[i], &y1);
+        if (band[i] >= 6 && l->conf >= 0.6f && letters(l->text) + digits(l->text) >= 3) hs[nh++] = band[i];
+    }
+    if (!nh) goto out;
+    qsort(hs, (size_t)nh, sizeof *hs, cmp_int);
+    int mh = hs[nh / 2], tries = 0;
+    for (size_t i = 0; i < ls->n && rc == GR_OK && tries < 4; i++) {
+        ocr_line_t *l = &ls->v[i];
+
+        if (gone[i] || 5 * band[i] <= 8 * mh || band[i] < 40 || !word_line(l->text)) continue;
+        /* the pieces of the row: same print size, close */
+        int x0 = l->x, x1 = l->x + l->w, ty0 = by0[i], ty1 = by0[i] + band[i], np = 1, sp = spaces(l->text);
+        float cs = l->conf * (float)strlen(l->text);
+        size_t len = strlen(l->text);
+        int *part = calloc(ls->n, sizeof *part);
+        if (!part) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+        part[i] = 1;
+        for (int grew = 1; grew;) {
+            grew = 0;
+            for (size_t k = 0; k < ls->n; k++) {
+                const ocr_line_t *o = &ls->v[k];
+                if (part[k] || gone[k] || band[k] < 6 || 3 * band[k] < 2 * band[i] || 2 * band[k] > 3 * band[i]) continue;
+                if (!same_row(ty0, ty1 - ty0, by0[k], band[k])) continue;
+                if (o->x - x1 > band[i] || x0 - (o->x + o->w) > band[i]) continue;
+                part[k] = 1;
+                grew = 1;
+                np++;
+                sp += spaces(o->text) + 1;
+                cs += o->conf * (float)strlen(o->text);
+                len += strlen(o->text);
+                if (o->x < x0) x0 = o->x;
+                if (o->x + o->w > x1) x1 = o->x + o->w;
+                if (by0[k] < ty0) ty0 = by0[k];
+                if (by0[k] + band[k] > ty1) ty1 = by0[k] + band[k];
+            }
+        }
+        float old = len ? cs / (float)len : 0;
+        tries++;
+        (*reread)++;
+        ocr_gray_t crop = {0};
+        double s = 32.0 / (ty1 - ty0);
+        int cr = ocr_gray_line_crop(g, x0, ty0, x1 - x0, ty1 - ty0, 2 + (ty1 - ty0) / 6, s < 0.1 ? 0.1 : s, 0, 0, 12,
+                                    &crop);
+        char *text = NULL;
+        float c = 0;
+        if (cr == GR_ERR_NOMEM) rc = cr;
+        if (cr == GR_OK) {
+            int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &text, &c);
+            ocr_gray_free(&crop);
+            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+        }
+        if (text) trim_quotes(text);
+        int pm = 0;
+        for (size_t k = 0; k < ls->n; k++) pm += part[k] ? marks(ls->v[k].text) : 0;
+        /* not breaking words apart, nor adding marks */
+        if (text && c > old + 0.05f && spaces(text) <= sp && letters(text) >= 3 && marks(text) <= pm) {
+            LOG_D("big line %zu (print %d px, usual %d, %d piece(s)) re-read: conf %.2f -> %.2f", i, ty1 - ty0, mh, np,
+                  old, c);
+            free(l->text);
+            l->text = text;
+            text = NULL;
+            l->conf = c;
+            int y0 = l->y, y1 = l->y + l->h;
+            for (size_t k = 0; k < ls->n; k++)
+                if (part[k] && k != i) {
+                    gone[k] = 1;
+                    if (ls->v[k].y < y0) y0 = ls->v[k].y;
+                    if (ls->v[k].y + ls->v[k].h > y1) y1 = ls->v[k].y + ls->v[k].h;
+                }
+            l->x = x0;
+            l->w = x1 - x0;
+            l->y = y0;
+            l->h = y1 - y0;
+            (*changed)++;
+        }
+        free(text);
+        free(part);
+    }
+    /* drop the pieces joined into another line */
+    size_t w = 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        if (gone[i]) {
+            free(ls->v[i].text);
+            continue;
+        }
+        ls->v[w++] = ls->v[i];
+    }
+    ls->n = w;
+out:
+    free(band);
+    free(by0);
+    free(hs);
+    free(gone);
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
 
@@ -884,6 +1047,13 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
         int nre = 0, nch = 0;
         rc = vote_number_lines(t, g, lines, &words, deadline, &nre, &nch);
         LOG_D("number lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tn) * 1000);
+        if (rc != GR_OK) goto done;
+    }
+    {
+        double tb = gr_now_mono();
+        int nre = 0, nch = 0;
+        rc = reread_big_lines(t, primary, g, lines, deadline, &nre, &nch);
+        LOG_D("big lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
     }
     int missed = 0;

@@ -47,6 +47,13 @@ int ocr_scan_number_key(const char *text, char *key, size_t keylen);
 /* ocr_scan_vote on ocr_scan_number_key: the digits most readings agree on. */
 int ocr_scan_vote_numbers(const char *const *texts, const float *confs, int n, int *agree);
 
+/* The band of rows of the box (x0, y0)-(x1, y1) of g where the print is:
+ * rows with at least a quarter of the busiest row's light-to-dark steps,
+ * the run around that row (a rule or bar under the text has few steps and
+ * does not win). *ty0, *ty1: the band's rows [ty0, ty1). Returns its
+ * height, 0 for an empty box. The re-reads crop to it and scale by it. */
+int ocr_scan_text_band(const ocr_gray_t *g, int x0, int y0, int x1, int y1, int *ty0, int *ty1);
+
 /* Number re-reading, exposed for the tests. A word of a number line: at
  * least one digit, and not more letters than digits + 1 ("9493-0", "(11)",
  * "ENR7-1" - a misread number - but not "Tel:" or "J1Ed"). */

@@ -134,6 +134,30 @@ static void number_keys_and_vote(void **state) {
     assert_int_equal(ocr_scan_numberish("-"), 0);
 }
 
+/* The band of print inside a swollen box: strokes of text (rows 40-69)
+ * over a thick bar (rows 80-94, darker in sum than any text row) and a
+ * speck above. The band is the text, not the bar. */
+static void text_band_skips_bars(void **state) {
+    (void)state;
+    ocr_gray_t g = {0};
+    g.width = 300;
+    g.height = 120;
+    g.pixels = malloc(300 * 120);
+    assert_non_null(g.pixels);
+    memset(g.pixels, 250, 300 * 120);
+    for (int y = 40; y < 70; y++)
+        for (int x = 10; x < 290; x++)
+            if ((x / 4) % 3 == 0) g.pixels[y * 300 + x] = 20; /* 4-px strokes, 8-px gaps */
+    for (int y = 80; y < 95; y++) memset(g.pixels + y * 300 + 5, 20, 290);
+    for (int y = 10; y < 14; y++) memset(g.pixels + y * 300 + 100, 20, 4);
+    int y0 = -1, y1 = -1;
+    assert_int_equal(ocr_scan_text_band(&g, 0, 0, 300, 120, &y0, &y1), 30);
+    assert_int_equal(y0, 40);
+    assert_int_equal(y1, 70);
+    assert_int_equal(ocr_scan_text_band(&g, 0, 0, 1, 120, &y0, &y1), 0);
+    ocr_gray_free(&g);
+}
+
 /* 008.jpg: Tesseract returned "grossc" and "@tay lorstanton.com" as two
  * lines with overlapping boxes; the e-mail was lost. */
 static void join_split_email_line(void **state) {
@@ -383,6 +407,7 @@ int main(void) {
         cmocka_unit_test(vote_recovers_lost_email),
         cmocka_unit_test(vote_ties_and_nothing),
         cmocka_unit_test(number_keys_and_vote),
+        cmocka_unit_test(text_band_skips_bars),
         cmocka_unit_test(join_split_email_line),
         cmocka_unit_test(join_tld_fragment),
         cmocka_unit_test(join_keeps_columns_apart),
