@@ -525,7 +525,8 @@ static int vote_number_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls
         goto out;
     }
     if (ocr_gray_text_rows(g, &rows, &nrows) != GR_OK) nrows = 0;
-    for (size_t s = 0; s < ws->n && rc == GR_OK; s++) {
+    /* a card holds a few numbers, not a price list: at most 8 are read again */
+    for (size_t s = 0; s < ws->n && rc == GR_OK && *reread < 8; s++) {
         const ocr_line_t *sw = &ws->v[s];
         if (used[s] || sw->w <= 0 || sw->h <= 0 || !ocr_scan_numberish(sw->text)) continue;
         /* the run of number-like words on the seed's row */
@@ -580,6 +581,13 @@ static int vote_number_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls
             }
         b.extended = grow_over_unread(&b, ws, rows, nrows, h);
         if (!(cd >= 6 || (b.extended && cd >= 2)) || (!b.extended && mc >= 0.9f)) continue;
+        /* an e-mail or site with digits is the contact vote's */
+        {
+            int mail = 0;
+            for (size_t k = 0; k < ws->n; k++)
+                if (in[k] && (strchr(ws->v[k].text, '@') || has_ci(ws->v[k].text, "www"))) mail = 1;
+            if (mail) continue;
+        }
         if (gr_now_mono() > deadline) {
             rc = GR_ERR_TIMEOUT;
             break;
