@@ -16,6 +16,7 @@
 #include "firmware/core/log.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,14 +214,17 @@ static const struct {
 } REREAD[] = {{1.0, 2, 0.7}, {1.0, 3, 1.2}, {1.5, 2, 0.7}, {1.5, 3, 1.2}};
 enum { NREREAD = sizeof REREAD / sizeof REREAD[0] };
 
-int ocr_scan_vote(const char *const *texts, const float *confs, int n, int *agree) {
+/* Vote between readings on a comparable key (keyfn: 1 when the reading
+ * holds one); see ocr_scan_vote. */
+static int vote_by(int (*keyfn)(const char *, char *, size_t), const char *const *texts, const float *confs, int n,
+                   int *agree) {
     if (agree) *agree = 0;
     if (n <= 0) return -1;
     char(*keys)[300] = calloc((size_t)n, sizeof *keys);
     int *has = calloc((size_t)n, sizeof *has);
     int pick = -1;
     if (!keys || !has) goto out;
-    for (int k = 0; k < n; k++) has[k] = texts[k] && ocr_fields_contact_key(texts[k], keys[k], sizeof keys[k]);
+    for (int k = 0; k < n; k++) has[k] = texts[k] && keyfn(texts[k], keys[k], sizeof keys[k]);
     int best = -1, bestn = 0;
     float bestc = 0;
     for (int k = 0; k < n; k++) {
@@ -248,6 +252,31 @@ out:
     free(keys);
     free(has);
     return pick;
+}
+
+int ocr_scan_vote(const char *const *texts, const float *confs, int n, int *agree) {
+    return vote_by(ocr_fields_contact_key, texts, confs, n, agree);
+}
+
+int ocr_scan_number_key(const char *text, char *key, size_t keylen) {
+    size_t n = 0;
+    if (keylen) key[0] = '\0';
+    if (!text || !keylen) return 0;
+    for (const char *p = text; *p; p++)
+        if (isdigit((unsigned char)*p)) {
+            if (n + 1 >= keylen) {
+                key[0] = '\0';
+                return 0;
+            }
+            key[n++] = *p;
+        }
+    key[n] = '\0';
+    if (n < 6) key[0] = '\0';
+    return n >= 6;
+}
+
+int ocr_scan_vote_numbers(const char *const *texts, const float *confs, int n, int *agree) {
+    return vote_by(ocr_scan_number_key, texts, confs, n, agree);
 }
 
 /* For each e-mail/web line not read with high confidence: read it again in
@@ -301,6 +330,529 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *l
         for (int m = 1; m < n; m++) free(texts[m]);
     }
     return rc;
+}
+
+static int letters(const char *t) {
+    int n = 0;
+    for (; *t; t++) n += isalpha((unsigned char)*t) || (unsigned char)*t >= 0xC0;
+    return n;
+}
+
+int ocr_scan_numberish(const char *word) {
+    int d = digits(word);
+    return d >= 1 && letters(word) <= d + 1;
+}
+
+/* a and b share a row: they overlap by at least half the smaller height */
+static int same_row(int ay, int ah, int by, int bh) {
+    int top = ay > by ? ay : by, bot = ay + ah < by + bh ? ay + ah : by + bh;
+    return 2 * (bot - top) >= (ah < bh ? ah : bh);
+}
+
+/* Which line each word of the page reading belongs to (lines are the words
+ * joined by spaces, in order). NULL when the lines no longer match. */
+static int *words_to_lines(const ocr_lines_t *ls, const ocr_lines_t *ws) {
+    int *of = malloc((ws->n ? ws->n : 1) * sizeof *of);
+    if (!of) return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        const char *t = ls->v[i].text;
+        size_t pos = 0;
+        while (k < ws->n) {
+            size_t wl = strlen(ws->v[k].text);
+            if (strncmp(t + pos, ws->v[k].text, wl)) goto fail;
+            of[k++] = (int)i;
+            pos += wl;
+            if (!t[pos]) break;
+            if (t[pos] != ' ') goto fail;
+            pos++;
+        }
+        if (t[pos]) goto fail;
+    }
+    if (k == ws->n) return of;
+fail:
+    free(of);
+    return NULL;
+}
+
+/* One number on the card: the words that read it and the box to crop. */
+typedef struct {
+    int x0, y0, x1, y1;
+    int extended; /* the box was grown over marks no word covers */
+} num_box_t;
+
+/* Grow a number's box along its row over text-like marks no word read
+ * ("Tel/Fax: 2966-" whose "2550" was lost): up to the next word or the end
+ * of the row of marks. Returns 1 when the box grew. */
+static int grow_over_unread(num_box_t *b, const ocr_lines_t *ws, const int *rows, int nrows, int h) {
+    int grew = 0;
+    for (int r = 0; r < nrows; r++) {
+        int rx = rows[4 * r], ry = rows[4 * r + 1], rw = rows[4 * r + 2], rh = rows[4 * r + 3];
+        if (!same_row(b->y0, b->y1 - b->y0, ry, rh)) continue;
+        if (rx + rw > b->x1 && rx <= b->x1 + h) { /* right */
+            int end = rx + rw;
+            for (size_t k = 0; k < ws->n; k++) {
+                const ocr_line_t *w = &ws->v[k];
+                if (same_row(b->y0, b->y1 - b->y0, w->y, w->h) && w->x >= b->x1 - h / 2 && w->x < end) end = w->x;
+            }
+            if (end - b->x1 > h) {
+                b->x1 = end;
+                grew = 1;
+            }
+        }
+        if (rx < b->x0 && rx + rw >= b->x0 - h) { /* left */
+            int start = rx;
+            for (size_t k = 0; k < ws->n; k++) {
+                const ocr_line_t *w = &ws->v[k];
+                if (same_row(b->y0, b->y1 - b->y0, w->y, w->h) && w->x + w->w <= b->x0 + h / 2 && w->x + w->w > start)
+                    start = w->x + w->w;
+            }
+            if (b->x0 - start > h) {
+                b->x0 = start;
+                grew = 1;
+            }
+        }
+        if (grew) {
+            if (ry < b->y0) b->y0 = ry;
+            if (ry + rh > b->y1) b->y1 = ry + rh;
+        }
+    }
+    return grew;
+}
+
+/* The band of rows inside a box where the print is (light-to-dark steps on
+ * at least a quarter of the busiest row's count, the run around that row;
+ * steps, not dark pixels, so that a rule or a bar under the text does not
+ * win): a word box swollen by debris above or below shrinks to the text,
+ * and the band's height is the text's height. Returns the band height. */
+int ocr_scan_text_band(const ocr_gray_t *g, int x0, int y0, int x1, int y1, int *ty0, int *ty1) {
+    if (x0 < 0) x0 = 0;
+    if (y0 < 0) y0 = 0;
+    if (x1 > g->width) x1 = g->width;
+    if (y1 > g->height) y1 = g->height;
+    if (x1 - x0 < 2 || y1 - y0 < 4) return 0;
+    int *cnt = calloc((size_t)(y1 - y0), sizeof *cnt);
+    if (!cnt) return 0;
+    int peak = 0;
+    for (int y = y0; y < y1; y++) {
+        const unsigned char *row = g->pixels + (size_t)y * g->width;
+        int c = 0;
+        for (int x = x0 + 1; x < x1; x++) c += row[x] < 128 && row[x - 1] >= 128;
+        cnt[y - y0] = c;
+        if (c > cnt[peak]) peak = y - y0;
+    }
+    int lim = cnt[peak] / 4 + 1, a = peak, b = peak;
+    while (a > 0 && cnt[a - 1] >= lim) a--;
+    while (b < y1 - y0 - 1 && cnt[b + 1] >= lim) b++;
+    free(cnt);
+    if (!lim) return 0;
+    *ty0 = y0 + a;
+    *ty1 = y0 + b + 1;
+    return b + 1 - a;
+}
+
+/* Rebuild the lines from their words after number re-reads: state[k] 0 keep,
+ * 1 drop, 2 the first word of a re-read number (its text becomes repl[k]).
+ * Lines left without words are removed. */
+static int rebuild_lines(ocr_lines_t *ls, const ocr_lines_t *ws, const int *of, const int *state, char **repl,
+                         const float *rconf) {
+    ocr_lines_t out = {0};
+    size_t k = 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        size_t k0 = k;
+        while (k < ws->n && of[k] == (int)i) k++;
+        int touched = 0;
+        for (size_t m = k0; m < k; m++) touched |= state[m] != 0;
+        const ocr_line_t *l = &ls->v[i];
+        if (!touched) {
+            if (ocr_lines_add(&out, l->text, l->conf, l->x, l->y, l->w, l->h) != GR_OK) goto nomem;
+            continue;
+        }
+        fmt_strbuf_t sb;
+        fmt_sb_init(&sb);
+        int x0 = 0, y0 = 0, x1 = 0, y1 = 0, nw = 0;
+        float cs = 0;
+        for (size_t m = k0; m < k; m++) {
+            if (state[m] == 1) continue;
+            const ocr_line_t *w = &ws->v[m];
+            if (nw) fmt_sb_addc(&sb, ' ');
+            fmt_sb_adds(&sb, state[m] == 2 ? repl[m] : w->text);
+            cs += state[m] == 2 ? rconf[m] : w->conf;
+            if (!nw || w->x < x0) x0 = w->x;
+            if (!nw || w->y < y0) y0 = w->y;
+            if (!nw || w->x + w->w > x1) x1 = w->x + w->w;
+            if (!nw || w->y + w->h > y1) y1 = w->y + w->h;
+            nw++;
+        }
+        int rc = nw && sb.s ? ocr_lines_add(&out, sb.s, cs / (float)nw, x0, y0, x1 - x0, y1 - y0) : GR_OK;
+        int oom = sb.oom;
+        fmt_sb_free(&sb);
+        if (rc != GR_OK || oom) goto nomem;
+    }
+    ocr_lines_free(ls);
+    *ls = out;
+    return GR_OK;
+nomem:
+    ocr_lines_free(&out);
+    return GR_ERR_NOMEM;
+}
+
+/* Number lines (phones, fax) read with junk around them or broken apart
+ * ("“9 2294-9484 Hs", "Tel/Fax: 2966-" + "800" as another segment): each
+ * run of number-like words on a row, grown over marks no word read, is
+ * cropped tight (the words, not a line box swollen by debris), read again
+ * in each REREAD way and voted on its digits with the first reading. A
+ * re-read wins only when two readings agree on it; it then replaces the
+ * words inside the crop, and digit-only debris next to it (low confidence,
+ * no letters) is dropped. Must run on the page reading as it came (lines
+ * made of the words). Returns GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+static int vote_number_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls, const ocr_lines_t *ws,
+                             double deadline, int *reread, int *changed) {
+    *reread = *changed = 0;
+    if (!ocr_tess_has(t, "eng") || !ws->n || ws->n > 400) return GR_OK;
+    int *of = words_to_lines(ls, ws);
+    if (!of) {
+        LOG_D("number lines: words do not match the lines, skipped");
+        return GR_OK;
+    }
+    int *state = calloc(ws->n, sizeof *state), *in = calloc(ws->n, sizeof *in), *used = calloc(ws->n, sizeof *used);
+    char **repl = calloc(ws->n, sizeof *repl);
+    float *rconf = calloc(ws->n, sizeof *rconf);
+    int *rows = NULL, nrows = 0;
+    int rc = GR_OK;
+    if (!state || !in || !used || !repl || !rconf) {
+        rc = GR_ERR_NOMEM;
+        goto out;
+    }
+    if (ocr_gray_text_rows(g, &rows, &nrows) != GR_OK) nrows = 0;
+    /* a card holds a few numbers, not a price list: at most 8 are read again */
+    for (size_t s = 0; s < ws->n && rc == GR_OK && *reread < 8; s++) {
+        const ocr_line_t *sw = &ws->v[s];
+        if (used[s] || sw->w <= 0 || sw->h <= 0 || !ocr_scan_numberish(sw->text)) continue;
+        /* the run of number-like words on the seed's row */
+        memset(in, 0, ws->n * sizeof *in);
+        in[s] = 1;
+        num_box_t b = {sw->x, sw->y, sw->x + sw->w, sw->y + sw->h, 0};
+        int h = sw->h, grew = 1;
+        while (grew) {
+            grew = 0;
+            for (size_t k = 0; k < ws->n; k++) {
+                const ocr_line_t *w = &ws->v[k];
+                if (in[k] || used[k] || !ocr_scan_numberish(w->text) || !same_row(sw->y, sw->h, w->y, w->h)) continue;
+                if (w->x - b.x1 > (6 * h) / 5 || b.x0 - (w->x + w->w) > (6 * h) / 5) continue;
+                in[k] = 1;
+                grew = 1;
+                if (w->x < b.x0) b.x0 = w->x;
+                if (w->x + w->w > b.x1) b.x1 = w->x + w->w;
+                if (w->y < b.y0) b.y0 = w->y;
+                if (w->y + w->h > b.y1) b.y1 = w->y + w->h;
+            }
+        }
+        /* debris at either end: a lone low-confidence digit ("“9") */
+        for (int end = 0; end < 2; end++)
+            for (;;) {
+                int e = -1, nin = 0;
+                for (size_t k = 0; k < ws->n; k++)
+                    if (in[k]) {
+                        nin++;
+                        const ocr_line_t *w = &ws->v[k];
+                        if (e < 0 || (end ? w->x + w->w > ws->v[e].x + ws->v[e].w : w->x < ws->v[e].x)) e = (int)k;
+                    }
+                if (nin < 2 || digits(ws->v[e].text) >= 2 || ws->v[e].conf >= 0.6f) break;
+                in[e] = 0;
+            }
+        b.x0 = b.y0 = INT_MAX;
+        b.x1 = b.y1 = INT_MIN;
+        for (size_t k = 0; k < ws->n; k++)
+            if (in[k]) {
+                const ocr_line_t *w = &ws->v[k];
+                if (w->x < b.x0) b.x0 = w->x;
+                if (w->y < b.y0) b.y0 = w->y;
+                if (w->x + w->w > b.x1) b.x1 = w->x + w->w;
+                if (w->y + w->h > b.y1) b.y1 = w->y + w->h;
+            }
+        int cd = 0;
+        float mc = 1;
+        for (size_t k = 0; k < ws->n; k++)
+            if (in[k]) {
+                used[k] = 1;
+                cd += digits(ws->v[k].text);
+                if (ws->v[k].conf < mc) mc = ws->v[k].conf;
+            }
+        b.extended = grow_over_unread(&b, ws, rows, nrows, h);
+        if (!(cd >= 6 || (b.extended && cd >= 2)) || (!b.extended && mc >= 0.9f)) continue;
+        /* an e-mail or site with digits is the contact vote's */
+        {
+            int mail = 0;
+            for (size_t k = 0; k < ws->n; k++)
+                if (in[k] && (strchr(ws->v[k].text, '@') || has_ci(ws->v[k].text, "www"))) mail = 1;
+            if (mail) continue;
+        }
+        if (gr_now_mono() > deadline) {
+            rc = GR_ERR_TIMEOUT;
+            break;
+        }
+        /* the first reading: the words inside the box */
+        fmt_strbuf_t first;
+        fmt_sb_init(&first);
+        float fc = 0;
+        int nin = 0;
+        for (size_t k = 0; k < ws->n; k++) {
+            const ocr_line_t *w = &ws->v[k];
+            int cx = w->x + w->w / 2, cy = w->y + w->h / 2;
+            in[k] = cx >= b.x0 && cx < b.x1 && cy >= b.y0 && cy < b.y1 && !state[k];
+            if (!in[k]) continue;
+            used[k] = 1;
+            if (nin++) fmt_sb_addc(&first, ' ');
+            fmt_sb_adds(&first, w->text);
+            fc += w->conf;
+        }
+        if (first.oom) rc = GR_ERR_NOMEM;
+        (*reread)++;
+        char *texts[NREREAD + 1] = {0};
+        float confs[NREREAD + 1] = {0};
+        texts[0] = first.s ? first.s : (char *)"";
+        confs[0] = nin ? fc / (float)nin : 0;
+        /* crop to the print; big print (a logo-like number) is brought down
+         * to ~30 px: the LSTM reads huge glyphs poorly */
+        int ty0 = b.y0, ty1 = b.y1, th = ocr_scan_text_band(g, b.x0, b.y0, b.x1, b.y1, &ty0, &ty1);
+        if (th < 6) {
+            ty0 = b.y0;
+            ty1 = b.y1;
+            th = b.y1 - b.y0;
+        }
+        double s0 = th > 45 ? 30.0 / th : 1.0;
+        int n = 1, agree = 0, bh = ty1 - ty0;
+        for (int v = 0; v < NREREAD && rc == GR_OK; v++) {
+            ocr_gray_t crop = {0};
+            int cr = ocr_gray_line_crop(g, b.x0, ty0, b.x1 - b.x0, bh, 2 + bh / 6, s0 * REREAD[v].scale,
+                                        REREAD[v].hw, REREAD[v].amount, 12, &crop);
+            if (cr == GR_ERR_NOMEM) rc = cr;
+            if (cr != GR_OK) continue;
+            int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &texts[n], &confs[n]);
+            ocr_gray_free(&crop);
+            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+            if (!texts[n]) continue;
+            n++;
+            if (ocr_scan_vote_numbers((const char *const *)texts, confs, n, &agree) >= 0 && agree > (NREREAD + 1) / 2)
+                break;
+        }
+        int pick = ocr_scan_vote_numbers((const char *const *)texts, confs, n, &agree);
+        /* the tight crop's reading of the winner (cleaner than the page's) */
+        if (pick == 0 && agree >= 2) {
+            char k0[300], km[300];
+            ocr_scan_number_key(texts[0], k0, sizeof k0);
+            for (int m = 1; m < n; m++)
+                if (ocr_scan_number_key(texts[m], km, sizeof km) && !strcmp(k0, km) &&
+                    (pick == 0 || confs[m] > confs[pick]))
+                    pick = m;
+        }
+        LOG_D("number %d,%d,%d,%d re-read (%d of %d readings agree%s)", b.x0, b.y0, b.x1 - b.x0, bh, agree, n,
+              b.extended ? ", grown over unread marks" : "");
+        if (pick > 0 && agree >= 2 && nin) {
+            /* the re-read replaces the words inside the box */
+            int firstk = -1;
+            for (size_t k = 0; k < ws->n; k++)
+                if (in[k]) {
+                    if (firstk < 0) {
+                        firstk = (int)k;
+                        state[k] = 2;
+                        repl[k] = texts[pick];
+                        rconf[k] = confs[pick];
+                        texts[pick] = NULL;
+                    } else {
+                        state[k] = 1;
+                    }
+                }
+            /* digit-only debris beside it in its line ("“9") */
+            for (size_t k = 0; k < ws->n; k++) {
+                const ocr_line_t *w = &ws->v[k];
+                int ascii_letters = 0;
+                for (const char *p = w->text; *p; p++) ascii_letters += isalpha((unsigned char)*p) != 0;
+                if (state[k] || of[k] != of[firstk] || w->conf >= 0.6f || ascii_letters || !digits(w->text) ||
+                    digits(w->text) > 2)
+                    continue;
+                state[k] = 1;
+            }
+            (*changed)++;
+        }
+        for (int m = 1; m < n; m++) free(texts[m]);
+        fmt_sb_free(&first);
+    }
+    if (rc == GR_OK && *changed) rc = rebuild_lines(ls, ws, of, state, repl, rconf);
+out:
+    if (repl)
+        for (size_t k = 0; k < ws->n; k++) free(repl[k]);
+    free(repl);
+    free(rconf);
+    free(state);
+    free(in);
+    free(used);
+    free(of);
+    free(rows);
+    return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
+}
+
+/* punctuation and symbols: ASCII ones and the general punctuation block
+ * (U+2000-U+207F: curly quotes, dashes) */
+static int marks(const char *t) {
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+        if (*p < 0x80) n += !isalnum(*p) && *p != ' ';
+        else if (*p == 0xE2 && (p[1] == 0x80 || p[1] == 0x81)) n++;
+    }
+    return n;
+}
+
+/* Quotes at either end of a line re-read from a tight crop: specks at the
+ * crop's edge ("Snyder’"); a printed line rarely starts or ends with one. */
+static void trim_quotes(char *t) {
+    static const char *const q[] = {"'", "\"", "`", "\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D", NULL};
+    for (int again = 1; again;) {
+        again = 0;
+        size_t n = strlen(t);
+        for (int k = 0; q[k]; k++) {
+            size_t m = strlen(q[k]);
+            if (n > m && !memcmp(t, q[k], m)) {
+                memmove(t, t + m, n - m + 1);
+                again = 1;
+                break;
+            }
+            if (n > m && !memcmp(t + n - m, q[k], m)) {
+                t[n - m] = '\0';
+                again = 1;
+                break;
+            }
+        }
+        n = strlen(t);
+        while (n && t[n - 1] == ' ') t[--n] = '\0';
+        size_t sp = strspn(t, " ");
+        if (sp) memmove(t, t + sp, strlen(t + sp) + 1);
+    }
+}
+
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+/* Big print (a name or company name in logo-like type, far taller than the
+ * card's body text) is read poorly by the LSTM and often cut into pieces
+ * along its row ("letranica AD)" + "CHI Ltda. D"). Such a line and its
+ * same-size neighbours on the row (gap under one print height) are read
+ * again as one line from a crop cut to the band of print, scaled so the
+ * print is ~32 px tall; the reading is kept when it is more confident than
+ * the pieces (by 0.05) and does not break words apart. At most 4 a card.
+ * Returns GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_lines_t *ls, double deadline,
+                            int *reread, int *changed) {
+    *reread = *changed = 0;
+    if (!ls->n || ls->n > 300) return GR_OK;
+    int rc = GR_OK, nh = 0;
+    int *band = calloc(ls->n, sizeof *band), *by0 = calloc(ls->n, sizeof *by0), *hs = calloc(ls->n, sizeof *hs);
+    int *gone = calloc(ls->n, sizeof *gone);
+    if (!band || !by0 || !hs || !gone) {
+        rc = GR_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < ls->n; i++) {
+        const ocr_line_t *l = &ls->v[i];
+        int y1;
+        if (l->w <= 0 || l->h <= 0) continue;
+        band[i] = ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &by0[i], &y1);
+        if (band[i] >= 6 && l->conf >= 0.6f && letters(l->text) + digits(l->text) >= 3) hs[nh++] = band[i];
+    }
+    if (!nh) goto out;
+    qsort(hs, (size_t)nh, sizeof *hs, cmp_int);
+    int mh = hs[nh / 2], tries = 0;
+    for (size_t i = 0; i < ls->n && rc == GR_OK && tries < 4; i++) {
+        ocr_line_t *l = &ls->v[i];
+
+        if (gone[i] || 5 * band[i] <= 8 * mh || band[i] < 40 || !word_line(l->text)) continue;
+        /* the pieces of the row: same print size, close */
+        int x0 = l->x, x1 = l->x + l->w, ty0 = by0[i], ty1 = by0[i] + band[i], np = 1, sp = spaces(l->text);
+        float cs = l->conf * (float)strlen(l->text);
+        size_t len = strlen(l->text);
+        int *part = calloc(ls->n, sizeof *part);
+        if (!part) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+        part[i] = 1;
+        for (int grew = 1; grew;) {
+            grew = 0;
+            for (size_t k = 0; k < ls->n; k++) {
+                const ocr_line_t *o = &ls->v[k];
+                if (part[k] || gone[k] || band[k] < 6 || 3 * band[k] < 2 * band[i] || 2 * band[k] > 3 * band[i]) continue;
+                if (!same_row(ty0, ty1 - ty0, by0[k], band[k])) continue;
+                if (o->x - x1 > band[i] || x0 - (o->x + o->w) > band[i]) continue;
+                part[k] = 1;
+                grew = 1;
+                np++;
+                sp += spaces(o->text) + 1;
+                cs += o->conf * (float)strlen(o->text);
+                len += strlen(o->text);
+                if (o->x < x0) x0 = o->x;
+                if (o->x + o->w > x1) x1 = o->x + o->w;
+                if (by0[k] < ty0) ty0 = by0[k];
+                if (by0[k] + band[k] > ty1) ty1 = by0[k] + band[k];
+            }
+        }
+        float old = len ? cs / (float)len : 0;
+        tries++;
+        (*reread)++;
+        ocr_gray_t crop = {0};
+        double s = 32.0 / (ty1 - ty0);
+        int cr = ocr_gray_line_crop(g, x0, ty0, x1 - x0, ty1 - ty0, 2 + (ty1 - ty0) / 6, s < 0.1 ? 0.1 : s, 0, 0, 12,
+                                    &crop);
+        char *text = NULL;
+        float c = 0;
+        if (cr == GR_ERR_NOMEM) rc = cr;
+        if (cr == GR_OK) {
+            int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &text, &c);
+            ocr_gray_free(&crop);
+            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+        }
+        if (text) trim_quotes(text);
+        int pm = 0;
+        for (size_t k = 0; k < ls->n; k++) pm += part[k] ? marks(ls->v[k].text) : 0;
+        /* not breaking words apart, nor adding marks */
+        if (text && c > old + 0.05f && spaces(text) <= sp && letters(text) >= 3 && marks(text) <= pm) {
+            LOG_D("big line %zu (print %d px, usual %d, %d piece(s)) re-read: conf %.2f -> %.2f", i, ty1 - ty0, mh, np,
+                  old, c);
+            free(l->text);
+            l->text = text;
+            text = NULL;
+            l->conf = c;
+            int y0 = l->y, y1 = l->y + l->h;
+            for (size_t k = 0; k < ls->n; k++)
+                if (part[k] && k != i) {
+                    gone[k] = 1;
+                    if (ls->v[k].y < y0) y0 = ls->v[k].y;
+                    if (ls->v[k].y + ls->v[k].h > y1) y1 = ls->v[k].y + ls->v[k].h;
+                }
+            l->x = x0;
+            l->w = x1 - x0;
+            l->y = y0;
+            l->h = y1 - y0;
+            (*changed)++;
+        }
+        free(text);
+        free(part);
+    }
+    /* drop the pieces joined into another line */
+    size_t w = 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        if (gone[i]) {
+            free(ls->v[i].text);
+            continue;
+        }
+        ls->v[w++] = ls->v[i];
+    }
+    ls->n = w;
+out:
+    free(band);
+    free(by0);
+    free(hs);
+    free(gone);
+    return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
 
 /* The page reading drops a line now and then (a short title, a company
@@ -372,40 +924,53 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
     }
     float conf = 0;
     double t2 = t1;
-    int rc = ocr_tess_read(t, primary, g, PSM_SPARSE, deadline, lines, &conf);
+    ocr_lines_t words = {0};
+    int rc = ocr_tess_read_words(t, primary, g, PSM_SPARSE, deadline, lines, &conf, &words);
     t2 = gr_now_mono();
     if (rc != GR_OK) goto done;
     /* a poor reading may be the wrong script: try the other one */
     const char *other = !strcmp(primary, "rus") ? "eng" : "rus";
     if (conf < 0.65f && lines->n > 0 && ocr_tess_has(t, other)) {
-        ocr_lines_t alt = {0};
+        ocr_lines_t alt = {0}, altw = {0};
         float aconf = 0;
-        int arc = ocr_tess_read(t, other, g, PSM_SPARSE, deadline, &alt, &aconf);
+        int arc = ocr_tess_read_words(t, other, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
         LOG_D("script retry %s: conf %.2f -> %s %.2f", primary, conf, other, aconf);
         if (arc == GR_OK && aconf > conf + 0.05f) {
             ocr_lines_free(lines);
             *lines = alt;
+            ocr_lines_free(&words);
+            words = altw;
             primary = other;
             conf = aconf;
         } else {
             ocr_lines_free(&alt);
+            ocr_lines_free(&altw);
         }
     }
     /* a poor reading may be upside down (OSD misses some): try 180 degrees */
     if (conf < 0.6f && lines->n > 0) {
-        ocr_lines_t alt = {0};
+        ocr_lines_t alt = {0}, altw = {0};
         float aconf = 0;
-        if (ocr_gray_rotate(g, 2) != GR_OK) return GR_ERR_NOMEM;
-        int arc = ocr_tess_read(t, primary, g, PSM_SPARSE, deadline, &alt, &aconf);
+        if (ocr_gray_rotate(g, 2) != GR_OK) {
+            rc = GR_ERR_NOMEM;
+            goto done;
+        }
+        int arc = ocr_tess_read_words(t, primary, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
         LOG_D("orientation retry: conf %.2f -> %.2f upside down", conf, aconf);
         if (arc == GR_OK && aconf > conf + 0.1f) {
             ocr_lines_free(lines);
             *lines = alt;
+            ocr_lines_free(&words);
+            words = altw;
             conf = aconf;
             info->quarter_turns = (info->quarter_turns + 2) % 4;
         } else {
             ocr_lines_free(&alt);
-            if (ocr_gray_rotate(g, 2) != GR_OK) return GR_ERR_NOMEM;
+            ocr_lines_free(&altw);
+            if (ocr_gray_rotate(g, 2) != GR_OK) {
+                rc = GR_ERR_NOMEM;
+                goto done;
+            }
         }
     }
     /* still poor: a portrait card OSD could not turn (sparse text, a big
@@ -414,23 +979,32 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
         int best_turn = 0;
         for (int k = 0; k < 2; k++) {
             /* first +1 quarter turn, then +2 more (= -1 from the start) */
-            if (ocr_gray_rotate(g, k == 0 ? 1 : 2) != GR_OK) return GR_ERR_NOMEM;
-            ocr_lines_t alt = {0};
+            if (ocr_gray_rotate(g, k == 0 ? 1 : 2) != GR_OK) {
+                rc = GR_ERR_NOMEM;
+                goto done;
+            }
+            ocr_lines_t alt = {0}, altw = {0};
             float aconf = 0;
-            int arc = ocr_tess_read(t, primary, g, PSM_SPARSE, deadline, &alt, &aconf);
+            int arc = ocr_tess_read_words(t, primary, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
             LOG_D("orientation retry: conf %.2f -> %.2f at %d quarter turn(s)", conf, aconf, k == 0 ? 1 : 3);
             if (arc == GR_OK && aconf > conf + 0.1f) {
                 ocr_lines_free(lines);
                 *lines = alt;
+                ocr_lines_free(&words);
+                words = altw;
                 conf = aconf;
                 best_turn = k == 0 ? 1 : 3;
             } else {
                 ocr_lines_free(&alt);
+                ocr_lines_free(&altw);
             }
         }
         /* g is at +3 now: turn it to the best orientation (+1, +3 or 0) */
         int back = ((best_turn - 3) % 4 + 4) % 4;
-        if (back && ocr_gray_rotate(g, back) != GR_OK) return GR_ERR_NOMEM;
+        if (back && ocr_gray_rotate(g, back) != GR_OK) {
+            rc = GR_ERR_NOMEM;
+            goto done;
+        }
         info->quarter_turns = (info->quarter_turns + best_turn) % 4;
     }
     /* OSD sometimes calls Latin print Cyrillic, and the Russian model then
@@ -458,19 +1032,37 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
             }
             LOG_D("script check: rus %.2f, eng %.2f on %d lines", a / ns, b / ns, ns);
             if (b > a + 0.03f * ns) {
-                ocr_lines_t alt = {0};
+                ocr_lines_t alt = {0}, altw = {0};
                 float aconf = 0;
-                if (ocr_tess_read(t, "eng", g, PSM_SPARSE, deadline, &alt, &aconf) == GR_OK && aconf > conf) {
+                if (ocr_tess_read_words(t, "eng", g, PSM_SPARSE, deadline, &alt, &aconf, &altw) == GR_OK &&
+                    aconf > conf) {
                     ocr_lines_free(lines);
                     *lines = alt;
+                    ocr_lines_free(&words);
+                    words = altw;
                     primary = "eng";
                     conf = aconf;
                 } else {
                     ocr_lines_free(&alt);
+                    ocr_lines_free(&altw);
                 }
             }
         }
         for (int k = 0; k < 3; k++) free(texts[k]);
+    }
+    {
+        double tn = gr_now_mono();
+        int nre = 0, nch = 0;
+        rc = vote_number_lines(t, g, lines, &words, deadline, &nre, &nch);
+        LOG_D("number lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tn) * 1000);
+        if (rc != GR_OK) goto done;
+    }
+    {
+        double tb = gr_now_mono();
+        int nre = 0, nch = 0;
+        rc = reread_big_lines(t, primary, g, lines, deadline, &nre, &nch);
+        LOG_D("big lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
+        if (rc != GR_OK) goto done;
     }
     int missed = 0;
     rc = recover_missed_rows(t, primary, g, lines, deadline, &missed);
@@ -497,6 +1089,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
               (gr_now_mono() - tv) * 1000);
     }
 done:
+    ocr_lines_free(&words);
     info->conf = conf;
     LOG_D("osd %.0f ms, text %.0f ms (first pass %.0f ms; %s, conf %.2f)", (t1 - t0) * 1000,
           (gr_now_mono() - t1) * 1000, (t2 - t1) * 1000, info->langs, conf);

@@ -39,6 +39,26 @@ int ocr_scan_join_contact_lines(ocr_lines_t *ls);
  * number of readings that hold the winner. */
 int ocr_scan_vote(const char *const *texts, const float *confs, int n, int *agree);
 
+/* The digits of a number line as a comparable key ("(11) 2294-9484" ->
+ * "1122949484"). Returns 1 when the text holds at least 6 digits (a phone
+ * number or most of one), else 0 with key "". */
+int ocr_scan_number_key(const char *text, char *key, size_t keylen);
+
+/* ocr_scan_vote on ocr_scan_number_key: the digits most readings agree on. */
+int ocr_scan_vote_numbers(const char *const *texts, const float *confs, int n, int *agree);
+
+/* The band of rows of the box (x0, y0)-(x1, y1) of g where the print is:
+ * rows with at least a quarter of the busiest row's light-to-dark steps,
+ * the run around that row (a rule or bar under the text has few steps and
+ * does not win). *ty0, *ty1: the band's rows [ty0, ty1). Returns its
+ * height, 0 for an empty box. The re-reads crop to it and scale by it. */
+int ocr_scan_text_band(const ocr_gray_t *g, int x0, int y0, int x1, int y1, int *ty0, int *ty1);
+
+/* Number re-reading, exposed for the tests. A word of a number line: at
+ * least one digit, and not more letters than digits + 1 ("9493-0", "(11)",
+ * "ENR7-1" - a misread number - but not "Tel:" or "J1Ed"). */
+int ocr_scan_numberish(const char *word);
+
 /* ocr_reader_scan plus, when text is not NULL, the recognised lines of each
  * card as a JSON array [{langs, text, qr}] (malloc'd, owned by the caller;
  * for `greeter cards text`). Either output may be NULL. */

@@ -216,6 +216,11 @@ int ocr_tess_osd(ocr_tess_t *t, const ocr_gray_t *g, int *quarter_turns, char *s
 
 int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm, double deadline, ocr_lines_t *out,
                   float *mean_conf) {
+    return ocr_tess_read_words(t, langs, g, psm, deadline, out, mean_conf, NULL);
+}
+
+int ocr_tess_read_words(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm, double deadline,
+                        ocr_lines_t *out, float *mean_conf, ocr_lines_t *words) {
     one_thread();
     if (mean_conf) *mean_conf = 0;
     TessBaseAPI *api = engine(t, langs);
@@ -264,6 +269,7 @@ int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm
             char *w = TessResultIteratorGetUTF8Text(it, RIL_WORD);
             if (!w) continue;
             float c = TessResultIteratorConfidence(it, RIL_WORD) / 100.0f;
+            if (words && ocr_lines_add(words, w, c < 0 ? 0 : c, x0, y0, x1 - x0, y1 - y0) != GR_OK) rc = GR_ERR_NOMEM;
             if (nw == 0) {
                 sx0 = x0; sy0 = y0; sx1 = x1; sy1 = y1; sc = 0;
             } else {

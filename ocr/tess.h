@@ -35,6 +35,12 @@ int ocr_tess_osd(ocr_tess_t *t, const ocr_gray_t *g, int *quarter_turns, char *s
 int ocr_tess_read(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm, double deadline, ocr_lines_t *out,
                   float *mean_conf);
 
+/* ocr_tess_read that also appends each word (text, confidence, box) to
+ * *words when words is not NULL: the re-reads of number lines crop to the
+ * words that hold the digits, not to a line box swollen by debris. */
+int ocr_tess_read_words(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, int psm, double deadline,
+                        ocr_lines_t *out, float *mean_conf, ocr_lines_t *words);
+
 /* Re-read single lines of g with langs (page segmentation "one line"),
  * each inside its box (from ocr_tess_read) grown by a margin. For
  * k < n: texts[k] gets a malloc'd reading (caller frees; NULL when none)

@@ -101,6 +101,63 @@ static void vote_ties_and_nothing(void **state) {
     assert_int_equal(ocr_scan_vote(none, c3, 0, NULL), -1);
 }
 
+/* Number lines vote on their digits: the page reading of cards_real/am02
+ * broke "9.9679-9468" in two with junk around it; tight crops read it
+ * whole. Fewer than 6 digits is no number to vote on. */
+static void number_keys_and_vote(void **state) {
+    (void)state;
+    char key[300];
+    assert_int_equal(ocr_scan_number_key("(11) 2294-9484", key, sizeof key), 1);
+    assert_string_equal(key, "1122949484");
+    assert_int_equal(ocr_scan_number_key("i bel 9-9679- \u201c9468. tse.", key, sizeof key), 1);
+    assert_string_equal(key, "996799468");
+    assert_int_equal(ocr_scan_number_key("Tel/Fax: 2966-", key, sizeof key), 0);
+    assert_string_equal(key, "");
+    assert_int_equal(ocr_scan_number_key(NULL, key, sizeof key), 0);
+    char tiny[4];
+    assert_int_equal(ocr_scan_number_key("1234567", tiny, sizeof tiny), 0);
+    /* am06: "Tel/Fax: 2966-" and "ENR7-1" in the page reading; crops of
+     * the row with the unread "2550" agree */
+    const char *t[] = {"2966- ENR7-1", "2966-2550", "2966-2550", "2966 2550"};
+    const float c[] = {0.55f, 0.90f, 0.93f, 0.80f};
+    int agree = 0;
+    assert_int_equal(ocr_scan_vote_numbers(t, c, 4, &agree), 2);
+    assert_int_equal(agree, 3);
+    const char *none[] = {"Tel:", "2966-", NULL};
+    assert_int_equal(ocr_scan_vote_numbers(none, c, 3, &agree), -1);
+    /* words of a number line */
+    assert_int_equal(ocr_scan_numberish("9493-0"), 1);
+    assert_int_equal(ocr_scan_numberish("(11)"), 1);
+    assert_int_equal(ocr_scan_numberish("ENR7-1"), 1);
+    assert_int_equal(ocr_scan_numberish("Tel/Fax:"), 0);
+    assert_int_equal(ocr_scan_numberish("J1Ed"), 0);
+    assert_int_equal(ocr_scan_numberish("-"), 0);
+}
+
+/* The band of print inside a swollen box: strokes of text (rows 40-69)
+ * over a thick bar (rows 80-94, darker in sum than any text row) and a
+ * speck above. The band is the text, not the bar. */
+static void text_band_skips_bars(void **state) {
+    (void)state;
+    ocr_gray_t g = {0};
+    g.width = 300;
+    g.height = 120;
+    g.pixels = malloc(300 * 120);
+    assert_non_null(g.pixels);
+    memset(g.pixels, 250, 300 * 120);
+    for (int y = 40; y < 70; y++)
+        for (int x = 10; x < 290; x++)
+            if ((x / 4) % 3 == 0) g.pixels[y * 300 + x] = 20; /* 4-px strokes, 8-px gaps */
+    for (int y = 80; y < 95; y++) memset(g.pixels + y * 300 + 5, 20, 290);
+    for (int y = 10; y < 14; y++) memset(g.pixels + y * 300 + 100, 20, 4);
+    int y0 = -1, y1 = -1;
+    assert_int_equal(ocr_scan_text_band(&g, 0, 0, 300, 120, &y0, &y1), 30);
+    assert_int_equal(y0, 40);
+    assert_int_equal(y1, 70);
+    assert_int_equal(ocr_scan_text_band(&g, 0, 0, 1, 120, &y0, &y1), 0);
+    ocr_gray_free(&g);
+}
+
 /* 008.jpg: Tesseract returned "grossc" and "@tay lorstanton.com" as two
  * lines with overlapping boxes; the e-mail was lost. */
 static void join_split_email_line(void **state) {
@@ -301,18 +358,63 @@ static void scan_of_blurred_photo(void **state) {
     ocr_tess_close(t);
 }
 
+/* cards_real/am06.jpg: the ends of the phone lines are faint; the page
+ * reading loses "2550" and "1991" and cuts "3123-0800" into "9493-0" and
+ * "800". The number re-reads crop the row of marks and read all four. */
+static void scan_reads_broken_numbers(void **state) {
+    (void)state;
+    ocr_tess_t *t = NULL;
+    char err[256] = "";
+    const char *path = tu_shared("cards_real/am06.jpg");
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f || ocr_tess_open(NULL, "eng+por", &t, err, sizeof err) != GR_OK) {
+        if (f) fclose(f);
+        skip();
+    }
+    fclose(f);
+    size_t len;
+    char *img = slurp(path, &len);
+    ocr_image_opts_t o = {4, 50, 26, 0};
+    ocr_card_img_t *cards = NULL;
+    int n = 0;
+    assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
+    ocr_lines_t ls = {0};
+    ocr_scan_info_t info;
+    assert_int_equal(ocr_scan_card(t, &cards[0].gray, gr_now_mono() + 60, &ls, &info), GR_OK);
+    static const char *const want[] = {"31230800", "29662550", "50671991", "21313400"};
+    for (int k = 0; k < 4; k++) {
+        int found = 0;
+        for (size_t i = 0; i < ls.n; i++) {
+            char d[300];
+            size_t m = 0;
+            for (const char *p = ls.v[i].text; *p && m + 1 < sizeof d; p++)
+                if (*p >= '0' && *p <= '9') d[m++] = *p;
+            d[m] = '\0';
+            found |= strstr(d, want[k]) != NULL;
+        }
+        assert_true(found);
+    }
+    ocr_lines_free(&ls);
+    ocr_card_imgs_free(cards, n);
+    free(img);
+    ocr_tess_close(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(contact_keys),
         cmocka_unit_test(vote_majority_beats_first_reading),
         cmocka_unit_test(vote_recovers_lost_email),
         cmocka_unit_test(vote_ties_and_nothing),
+        cmocka_unit_test(number_keys_and_vote),
+        cmocka_unit_test(text_band_skips_bars),
         cmocka_unit_test(join_split_email_line),
         cmocka_unit_test(join_tld_fragment),
         cmocka_unit_test(join_keeps_columns_apart),
         cmocka_unit_test(line_crop),
         cmocka_unit_test(text_rows),
         cmocka_unit_test(scan_of_blurred_photo),
+        cmocka_unit_test(scan_reads_broken_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
