@@ -116,13 +116,10 @@ cv::Mat ground_difference(const cv::Mat &small) {
     return m;
 }
 
-// Candidate card outlines: bright, unsaturated, roughly rectangular regions.
-std::vector<Quad> find_quads(const cv::Mat &bgr) {
+// Candidate card outlines in `small` (the photo scaled by s): roughly
+// rectangular regions of three masks, in full-resolution pixels.
+std::vector<Quad> quad_candidates(const cv::Mat &small, double s) {
     std::vector<Quad> quads;
-    double s = 640.0 / std::max(bgr.cols, bgr.rows);
-    if (s > 1) s = 1;
-    cv::Mat small;
-    cv::resize(bgr, small, cv::Size(), s, s, cv::INTER_AREA);
     std::vector<cv::Mat> ch;
     cv::split(small, ch);
     cv::Mat white = ch[0].clone();
@@ -203,6 +200,132 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
         // both masks are used: the whiteness mask misses cards in shadow,
         // the edge mask finds them; duplicates are dropped below
     }
+    return quads;
+}
+
+// Text-like marks of the photo `small`: small blobs that stand out from
+// their surroundings (dark on light or light on dark, found by black-hat and
+// top-hat filtering), as boxes. A card holds its text; the marks show where
+// an outline cut a card short.
+std::vector<cv::Rect> text_marks(const cv::Mat &small) {
+    cv::Mat gray, bh, th, m;
+    cv::cvtColor(small, gray, cv::COLOR_BGR2GRAY);
+    int k = std::max(7, (std::min(small.cols, small.rows) / 40) | 1);
+    cv::Mat se = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k));
+    cv::morphologyEx(gray, bh, cv::MORPH_BLACKHAT, se);
+    cv::morphologyEx(gray, th, cv::MORPH_TOPHAT, se);
+    std::vector<cv::Rect> out;
+    // each polarity alone: together the gaps between letters join them
+    for (cv::Mat *f : {&bh, &th}) {
+        cv::threshold(*f, m, 30, 255, cv::THRESH_BINARY);
+        cv::Mat labels, stats, cent;
+        int n = cv::connectedComponentsWithStats(m, labels, stats, cent, 8, CV_32S);
+        for (int i = 1; i < n; i++) {
+            int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+            int a = stats.at<int>(i, cv::CC_STAT_AREA);
+            if (h < 3 || h > 2 * k || w > 40 * h || a * 8 < w * h) continue; // letters, words, lines
+            out.emplace_back(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h);
+        }
+    }
+    return out;
+}
+
+// Grow an outline to hold the text beside it: a card whose edge band is
+// close to the desk colour, or whose panels differ, is often found only in
+// part, and the text of the lost part lies just outside the outline. In the
+// outline's own frame (so the perspective is kept), a side moves out over
+// the marks within three mark heights of it (text at least three heights
+// long in all), as long as they continue; marks inside another card's
+// outline are not taken. When the text reaches further than half the
+// outline's size, the outline was only a part of the card (a logo block on
+// a light card on a light desk): the card is then the smallest rectangle
+// around the outline and the text it reached.
+Quad grow_to_marks(const Quad &q, const std::vector<cv::Rect> &marks, double s, const std::vector<Quad> &others) {
+    auto d = [](cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); };
+    float W = (float)std::max(d(q.p[0], q.p[1]), d(q.p[3], q.p[2]));
+    float H = (float)std::max(d(q.p[0], q.p[3]), d(q.p[1], q.p[2]));
+    if (W < 8 || H < 8) return q;
+    cv::Point2f dst[4] = {{0, 0}, {W, 0}, {W, H}, {0, H}};
+    cv::Mat M = cv::getPerspectiveTransform(q.p, dst);
+    // marks in the outline's frame (full-resolution pixels)
+    std::vector<cv::Rect2f> mk;
+    std::vector<cv::Point2f> mk_photo; // their corners in the photo
+    for (const cv::Rect &r : marks) {
+        cv::Point2f c((float)((r.x + r.width * 0.5) / s), (float)((r.y + r.height * 0.5) / s));
+        bool other = false;
+        for (const Quad &o : others)
+            if (&o != &q && cv::pointPolygonTest(std::vector<cv::Point2f>(o.p, o.p + 4), c, false) >= 0) other = true;
+        if (other) continue;
+        std::vector<cv::Point2f> src = {cv::Point2f((float)(r.x / s), (float)(r.y / s)),
+                                        cv::Point2f((float)(r.br().x / s), (float)(r.br().y / s))},
+                                 t;
+        cv::perspectiveTransform(src, t, M);
+        mk.emplace_back(std::min(t[0].x, t[1].x), std::min(t[0].y, t[1].y), std::fabs(t[1].x - t[0].x),
+                        std::fabs(t[1].y - t[0].y));
+        mk_photo.insert(mk_photo.end(), {src[0], src[1]});
+    }
+    float x0 = 0, y0 = 0, x1 = W, y1 = H;
+    const float cx0 = -2.0f * W, cy0 = -2.0f * H, cx1 = 3.0f * W, cy1 = 3.0f * H;
+    for (int round = 0; round < 40; round++) {
+        // per side: the marks just outside it, and how far they reach
+        float cnt[4] = {0, 0, 0, 0}; // text length, in mark heights
+        float reach[4] = {x0, y0, x1, y1}; // left, top, right, bottom
+        for (const cv::Rect2f &r : mk) {
+            float g = 3.0f * std::max(r.height, 1.0f);
+            bool inx = r.x + r.width > x0 && r.x < x1, iny = r.y + r.height > y0 && r.y < y1;
+            if (r.x < cx0 || r.y < cy0 || r.br().x > cx1 || r.br().y > cy1) continue;
+            float wt = r.width / std::max(r.height, 1.0f);
+            if (iny && r.br().x <= x0 + 1 && r.br().x > x0 - g) cnt[0] += wt, reach[0] = std::min(reach[0], r.x);
+            if (inx && r.br().y <= y0 + 1 && r.br().y > y0 - g) cnt[1] += wt, reach[1] = std::min(reach[1], r.y);
+            if (iny && r.x >= x1 - 1 && r.x < x1 + g) cnt[2] += wt, reach[2] = std::max(reach[2], r.br().x);
+            if (inx && r.y >= y1 - 1 && r.y < y1 + g) cnt[3] += wt, reach[3] = std::max(reach[3], r.br().y);
+        }
+        bool moved = false;
+        if (cnt[0] >= 3 && reach[0] < x0) x0 = reach[0], moved = true;
+        if (cnt[1] >= 3 && reach[1] < y0) y0 = reach[1], moved = true;
+        if (cnt[2] >= 3 && reach[2] > x1) x1 = reach[2], moved = true;
+        if (cnt[3] >= 3 && reach[3] > y1) y1 = reach[3], moved = true;
+        if (!moved) break;
+    }
+    if (x0 < -0.5f * W || y0 < -0.5f * H || x1 > 1.5f * W || y1 > 1.5f * H) {
+        // the outline is a part of the card
+        std::vector<cv::Point2f> pts(q.p, q.p + 4);
+        for (size_t i = 0; i < mk.size(); i++)
+            if (mk[i].x >= x0 - 1 && mk[i].y >= y0 - 1 && mk[i].br().x <= x1 + 1 && mk[i].br().y <= y1 + 1)
+                pts.insert(pts.end(), {mk_photo[2 * i], mk_photo[2 * i + 1]});
+        cv::RotatedRect rr = cv::minAreaRect(pts);
+        rr.size.width *= 1.03f;
+        rr.size.height *= 1.03f;
+        cv::Point2f v[4];
+        rr.points(v);
+        std::vector<cv::Point2f> vv(v, v + 4);
+        Quad g = q;
+        order_corners(vv, g.p);
+        g.area = rr.size.area();
+        return g;
+    }
+    if (x0 == 0 && y0 == 0 && x1 == W && y1 == H) return q;
+    // a margin around the taken text, as a card has
+    float mg = 0.02f * std::min(W, H);
+    if (x0 < 0) x0 -= mg;
+    if (y0 < 0) y0 -= mg;
+    if (x1 > W) x1 += mg;
+    if (y1 > H) y1 += mg;
+    std::vector<cv::Point2f> box = {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}, back;
+    cv::perspectiveTransform(box, back, M.inv());
+    Quad g = q;
+    for (int i = 0; i < 4; i++) g.p[i] = back[i];
+    g.area = std::fabs(cv::contourArea(back));
+    return g;
+}
+
+// The card outlines in the photo: candidates, duplicates dropped.
+std::vector<Quad> find_quads(const cv::Mat &bgr) {
+    double s = 640.0 / std::max(bgr.cols, bgr.rows);
+    if (s > 1) s = 1;
+    cv::Mat small;
+    cv::resize(bgr, small, cv::Size(), s, s, cv::INTER_AREA);
+    std::vector<Quad> quads = quad_candidates(small, s);
     // Largest first; drop quads whose centre lies in a larger one.
     // Whiteness outlines first (they fit bright cards best), then edge
     // outlines only where they add a card the first mask missed.
@@ -232,6 +355,9 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
         }
         if (!inside && (keep.empty() || q.area > 0.25 * keep[0].area)) keep.push_back(q);
     }
+    // then each outline grows over the text just outside it
+    std::vector<cv::Rect> marks = text_marks(small);
+    for (auto &k : keep) k = grow_to_marks(k, marks, s, keep);
     // Reading order: top to bottom, then left to right.
     std::sort(keep.begin(), keep.end(), [](const Quad &a, const Quad &b) {
         float ay = (a.p[0].y + a.p[2].y) / 2, by = (b.p[0].y + b.p[2].y) / 2;

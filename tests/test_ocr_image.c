@@ -1,0 +1,81 @@
+/* Card reader, image stage (ocr/card_image.cpp): finding the card outline in
+ * a photo. Fixtures in tests/data/images are drawn photos (OpenCV text on a
+ * flat desk, a perspective warp, a little noise, JPEG):
+ *   band_card.jpg  a dark blue card whose bottom band (with the web address)
+ *                  is grey, close to the desk colour: the outlines found by
+ *                  colour and edges stop at the band;
+ *   two_cards.jpg  two white cards a little apart on a dark desk. */
+#include "tests/testutil.h"
+
+#include "firmware/core/err.h"
+#include "ocr/card_image.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+static ocr_card_img_t *prepare(const char *rel, int *n) {
+    char err[200];
+    size_t len;
+    char *img = slurp(tu_data(rel), &len);
+    ocr_image_opts_t o = {4, 50, 26, 0};
+    ocr_card_img_t *cards = NULL;
+    assert_int_equal(ocr_image_prepare(img, len, &o, &cards, n, err, sizeof err), GR_OK);
+    free(img);
+    return cards;
+}
+
+/* width / height of the card in the cleaned image (without its 12 px white
+ * frame); the drawn cards are 900 x 500 (1.8) */
+static double aspect(const ocr_card_img_t *c) {
+    return (double)(c->gray.width - 24) / (double)(c->gray.height - 24);
+}
+
+/* The outline grows over the text just outside it: the band close to the
+ * desk colour is part of the card (cut off it would be 900 x 380, 2.37). */
+static void band_near_desk_colour_kept(void **state) {
+    (void)state;
+    int n = 0;
+    ocr_card_img_t *cards = prepare("images/band_card.jpg", &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(cards[0].located, 1);
+    double a = aspect(&cards[0]);
+    assert_true(a > 1.6 && a < 2.05);
+    ocr_card_imgs_free(cards, n);
+}
+
+/* Growing does not join two cards that lie close together. */
+static void two_cards_stay_apart(void **state) {
+    (void)state;
+    int n = 0;
+    ocr_card_img_t *cards = prepare("images/two_cards.jpg", &n);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(cards[i].located, 1);
+        double a = aspect(&cards[i]);
+        assert_true(a > 1.6 && a < 2.05);
+    }
+    ocr_card_imgs_free(cards, n);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(band_near_desk_colour_kept),
+        cmocka_unit_test(two_cards_stay_apart),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
