@@ -152,8 +152,10 @@ char *ocr_fld_clean_line(const char *in) {
         if (alnum && !lone_lower) break;
         /* keep "+" and "(" that start a phone number */
         if (k == 1 && (s[0] == '+' || s[0] == '(')) break;
-        /* keep the "&" that starts the tail of a company's name ("& Sohn KG", "& Co. Ltd") */
-        if (k == 1 && s[0] == '&' && ocr_fld_company_marks(sp + 1) > 0) break;
+        /* keep the "&" that starts the tail of a company's name ("& Sohn KG",
+         * "& Co. Ltd"); a tail has no "&" of its own ("& Reising AG & Co.
+         * KGaA" is a logo read as "&" before the whole name) */
+        if (k == 1 && s[0] == '&' && !strchr(sp + 1, '&') && ocr_fld_company_marks(sp + 1) > 0) break;
         memmove(s, sp + 1, strlen(sp + 1) + 1);
     }
     return s;

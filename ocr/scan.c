@@ -472,16 +472,19 @@ static int rebuild_lines(ocr_lines_t *ls, const ocr_lines_t *ws, const int *of, 
         fmt_sb_init(&sb);
         int x0 = 0, y0 = 0, x1 = 0, y1 = 0, nw = 0;
         float cs = 0;
+        /* the box still covers the dropped words: the re-read text stands
+         * for them (a box shrunk to the first word would leave the rest of
+         * the number "unread" for the missed-row pass to add twice) */
         for (size_t m = k0; m < k; m++) {
-            if (state[m] == 1) continue;
             const ocr_line_t *w = &ws->v[m];
+            if (m == k0 || w->x < x0) x0 = w->x;
+            if (m == k0 || w->y < y0) y0 = w->y;
+            if (m == k0 || w->x + w->w > x1) x1 = w->x + w->w;
+            if (m == k0 || w->y + w->h > y1) y1 = w->y + w->h;
+            if (state[m] == 1) continue;
             if (nw) fmt_sb_addc(&sb, ' ');
             fmt_sb_adds(&sb, state[m] == 2 ? repl[m] : w->text);
             cs += state[m] == 2 ? rconf[m] : w->conf;
-            if (!nw || w->x < x0) x0 = w->x;
-            if (!nw || w->y < y0) y0 = w->y;
-            if (!nw || w->x + w->w > x1) x1 = w->x + w->w;
-            if (!nw || w->y + w->h > y1) y1 = w->y + w->h;
             nw++;
         }
         int rc = nw && sb.s ? ocr_lines_add(&out, sb.s, cs / (float)nw, x0, y0, x1 - x0, y1 - y0) : GR_OK;

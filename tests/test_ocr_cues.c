@@ -204,6 +204,12 @@ static void company_split_on_one_row(void **state) {
                    "DE");
     assert_string_equal(str(o, "company"), "Weber & Sohn KG");
     json_decref(o);
+    /* but a logo read as "&" in front of a whole name with its own "&" goes */
+    o = parse_dump("0.89 87,72,732,119\t& Reising AG & Co. KGaA\n"
+                   "0.92 92,247,546,51\tEveline Tlustek\n",
+                   "DE");
+    assert_string_equal(str(o, "company"), "Reising AG & Co. KGaA");
+    json_decref(o);
     /* a line on another row is not the head */
     o = parse_dump("0.93 592,31,300,29\tQuality Engineering\n"
                    "0.95 592,227,186,42\tNordic Paper AB\n"
