@@ -571,6 +571,23 @@ static int dominant_line(const fld_state_t *p, int iname) {
     return best;
 }
 
+static int legal_form_word(const char *w);
+
+/* A word of three or more letters that is a legal form ("Ltda", "GmbH",
+ * "Inc."): no person's name carries one ("Eletrônica ADACHI Ltda"). The
+ * two-letter forms (AG, SA, AB) are left out: they are also initials. */
+static int has_long_legal_form(const char *t) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", t);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        int letters = 0;
+        for (const char *c = w; *c; c++) letters += isalpha((unsigned char)*c) != 0;
+        if (letters >= 3 && legal_form_word(w)) return 1;
+    }
+    return 0;
+}
+
 /* How much line l looks like the person's name (0 when not a name's
  * shape); *ns_out = its name shape (words), 0 when none. */
 static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, int *ns_out) {
@@ -589,6 +606,7 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
      * e-mail's support: a logo's debris ("Tlaws Hs") */
     if (ns && l->conf < 0.5f && short_word(l->t) && local_match(l->t, p->local) <= 0) ns = 0;
     if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || process_nouns(l->t))) ns = 0;
+    if (ns && has_long_legal_form(l->t)) ns = 0;
     *ns_out = ns;
     double size = line_size(l, maxh);
     double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t) : 0;
@@ -597,8 +615,6 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     if (ns == 2) sn += 0.3;
     return sn;
 }
-
-static int legal_form_word(const char *w);
 
 /* The name again among the undecided lines, once the line taken for it
  * turned out to be part of the company. */

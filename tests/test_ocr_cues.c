@@ -222,7 +222,15 @@ static void company_split_on_one_row(void **state) {
 /* OCR debris around a company line, and legal forms that are also syllables. */
 static void company_debris_and_short_forms(void **state) {
     (void)state;
-    json_t *o = parse_text("Ana Souza\n,Eletronica Adachi Ltda. , Mey\n", "BR");
+    /* a line with a legal form is never the person's name, however big */
+    json_t *o = parse_dump("0.70 161,12,1624,225\tEletr\xc3\xa9nica ADACHI Ltda.\n"
+                           "0.86 155,167,1632,138\tAssist\xc3\xa9ncia T\xc3\xa9\x63nica especializada em Televisor\n"
+                           "0.50 697,432,460,143\t2294-9484\n",
+                           "BR");
+    assert_string_equal(str(o, "name"), "");
+    assert_string_equal(str(o, "company"), "Eletr\xc3\xa9nica ADACHI Ltda");
+    json_decref(o);
+    o = parse_text("Ana Souza\n,Eletronica Adachi Ltda. , Mey\n", "BR");
     assert_string_equal(str(o, "company"), "Eletronica Adachi Ltda");
     json_decref(o);
     o = parse_text("Tan Wei Ming\nHarbourline Pte Ltd D\n", "SG");
