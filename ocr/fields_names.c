@@ -516,21 +516,28 @@ static int line_digits(const char *s) {
     return d;
 }
 
-/* 1 when a word of s has one or two letters and is neither an initial
- * ("R.") nor a particle ("da", "van"): in a name read with a poor
- * confidence, the sign of debris. */
-static int short_word(const char *s) {
+/* 1 when pred holds for a word of s (split at spaces; letters: how many
+ * letters the word has, in any script). */
+static int any_word(const char *s, int (*pred)(const char *w, int letters)) {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s);
     char *save = NULL;
     for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         int letters = 0;
         for (const char *q = w; *q;) letters += ocr_fld_is_letter(fmt_u8_next(&q)) != 0;
-        if (letters > 2 || strchr(w, '.') || name_particle(w, strlen(w))) continue;
-        return 1;
+        if (pred(w, letters)) return 1;
     }
     return 0;
 }
+
+static int is_short_word(const char *w, int letters) {
+    return !(letters > 2 || strchr(w, '.') || name_particle(w, strlen(w)));
+}
+
+/* 1 when a word of s has one or two letters and is neither an initial
+ * ("R.") nor a particle ("da", "van"): in a name read with a poor
+ * confidence, the sign of debris. */
+static int short_word(const char *s) { return any_word(s, is_short_word); }
 
 /* A line's height relative to the tallest undecided line (0.5 without boxes). */
 static double line_size(const fld_line_t *l, int maxh) { return l->h ? (double)l->h / maxh : 0.5; }
@@ -576,17 +583,9 @@ static int legal_form_word(const char *w);
 /* A word of three or more letters that is a legal form ("Ltda", "GmbH",
  * "Inc."): no person's name carries one ("Eletrônica ADACHI Ltda"). The
  * two-letter forms (AG, SA, AB) are left out: they are also initials. */
-static int has_long_legal_form(const char *t) {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", t);
-    char *save = NULL;
-    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-        int letters = 0;
-        for (const char *c = w; *c; c++) letters += isalpha((unsigned char)*c) != 0;
-        if (letters >= 3 && legal_form_word(w)) return 1;
-    }
-    return 0;
-}
+static int is_long_legal_form(const char *w, int letters) { return letters >= 3 && legal_form_word(w); }
+
+static int has_long_legal_form(const char *t) { return any_word(t, is_long_legal_form); }
 
 /* How much line l looks like the person's name (0 when not a name's
  * shape); *ns_out = its name shape (words), 0 when none. */

@@ -279,6 +279,32 @@ int ocr_scan_vote_numbers(const char *const *texts, const float *confs, int n, i
     return vote_by(ocr_scan_number_key, texts, confs, n, agree);
 }
 
+typedef int (*vote_fn)(const char *const *texts, const float *confs, int n, int *agree);
+
+/* The box x,y,w,h of g read again in each REREAD way (eng, one line, a
+ * tight crop with margin, scaled by s0 times the way's scale), after the
+ * *n readings already in texts/confs; stops once one reading, as `vote`
+ * keys them, holds a majority of all. texts[k] for k >= the old *n are
+ * malloc'd (the caller frees). GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+static int read_voted_crops(ocr_tess_t *t, const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s0,
+                            double deadline, vote_fn vote, char **texts, float *confs, int *n) {
+    int rc = GR_OK, agree = 0;
+    for (int v = 0; v < NREREAD && rc == GR_OK; v++) {
+        ocr_gray_t crop = {0};
+        int cr = ocr_gray_line_crop(g, x, y, w, h, margin, s0 * REREAD[v].scale, REREAD[v].hw, REREAD[v].amount, 12,
+                                    &crop);
+        if (cr == GR_ERR_NOMEM) rc = cr;
+        if (cr != GR_OK) continue;
+        int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &texts[*n], &confs[*n]);
+        ocr_gray_free(&crop);
+        if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+        if (!texts[*n]) continue;
+        (*n)++;
+        if (vote((const char *const *)texts, confs, *n, &agree) >= 0 && agree > (NREREAD + 1) / 2) break;
+    }
+    return rc;
+}
+
 /* For each e-mail/web line not read with high confidence: read it again in
  * each REREAD way (eng, one line, tight crop) and keep the e-mail/site that
  * most readings agree on (ties: the higher summed confidence, then the first
@@ -298,20 +324,7 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *l
         texts[0] = l->text;
         confs[0] = l->conf;
         int n = 1, agree = 0;
-        for (int v = 0; v < NREREAD && rc == GR_OK; v++) {
-            ocr_gray_t crop = {0};
-            int cr = ocr_gray_line_crop(g, l->x, l->y, l->w, l->h, 2, REREAD[v].scale, REREAD[v].hw, REREAD[v].amount,
-                                        12, &crop);
-            if (cr == GR_ERR_NOMEM) rc = cr;
-            if (cr != GR_OK) continue;
-            int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &texts[n], &confs[n]);
-            ocr_gray_free(&crop);
-            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
-            if (!texts[n]) continue;
-            n++;
-            /* stop once one reading holds a majority of all the readings */
-            if (ocr_scan_vote((const char *const *)texts, confs, n, &agree) >= 0 && agree > (NREREAD + 1) / 2) break;
-        }
+        rc = read_voted_crops(t, g, l->x, l->y, l->w, l->h, 2, 1.0, deadline, ocr_scan_vote, texts, confs, &n);
         int pick = ocr_scan_vote((const char *const *)texts, confs, n, &agree);
         /* the card's text is personal data: never in the log */
         if (pick >= 0) LOG_D("contact line %zu re-read (%d of %d readings agree)", i, agree, n);
@@ -626,20 +639,9 @@ static int vote_number_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls
         }
         double s0 = th > 45 ? 30.0 / th : 1.0;
         int n = 1, agree = 0, bh = ty1 - ty0;
-        for (int v = 0; v < NREREAD && rc == GR_OK; v++) {
-            ocr_gray_t crop = {0};
-            int cr = ocr_gray_line_crop(g, b.x0, ty0, b.x1 - b.x0, bh, 2 + bh / 6, s0 * REREAD[v].scale,
-                                        REREAD[v].hw, REREAD[v].amount, 12, &crop);
-            if (cr == GR_ERR_NOMEM) rc = cr;
-            if (cr != GR_OK) continue;
-            int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &texts[n], &confs[n]);
-            ocr_gray_free(&crop);
-            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
-            if (!texts[n]) continue;
-            n++;
-            if (ocr_scan_vote_numbers((const char *const *)texts, confs, n, &agree) >= 0 && agree > (NREREAD + 1) / 2)
-                break;
-        }
+        if (rc == GR_OK)
+            rc = read_voted_crops(t, g, b.x0, ty0, b.x1 - b.x0, bh, 2 + bh / 6, s0, deadline, ocr_scan_vote_numbers,
+                                  texts, confs, &n);
         int pick = ocr_scan_vote_numbers((const char *const *)texts, confs, n, &agree);
         /* the tight crop's reading of the winner (cleaner than the page's) */
         if (pick == 0 && agree >= 2) {

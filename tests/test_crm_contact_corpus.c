@@ -21,21 +21,6 @@ static const char *const FIXTURES[] = {
 };
 static const char *const FORMATS[] = {"vcard", "vcard3", "csv", "csv-google", "csv-outlook"};
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 /* One contact as the .expect line writes it: name|company|title|emails|
  * phones, lists sorted so the order a layout writes them in does not count. */
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -107,7 +92,7 @@ static void load_expect(const char *fixture, expect_t *e) {
     *strrchr(path, '.') = 0;
     strcat(path, ".expect");
     size_t len;
-    char *text = slurp(tu_data(path), &len), *save = NULL;
+    char *text = tu_slurp(tu_data(path), &len), *save = NULL;
     memset(e, 0, sizeof *e);
     size_t n = 0;
     for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
@@ -151,7 +136,7 @@ static void every_fixture_imports_whole_and_round_trips(void **state) {
         char path[256];
         snprintf(path, sizeof path, "contacts/%s", FIXTURES[i]);
         size_t len;
-        char *text = slurp(tu_data(path), &len);
+        char *text = tu_slurp(tu_data(path), &len);
         tc_db_t db;
         tc_open(&db);
         import_into(db.st, text, len, FIXTURES[i], e.dropped, e.review);

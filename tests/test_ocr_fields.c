@@ -247,26 +247,12 @@ static void qr_payloads(void **state) {
     assert_null(ocr_qr_contact("MECARD:", "US"));
 }
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 /* The QR code on a shipped card photo is found and decoded (zbar), and the
  * card is located and flattened to landscape. */
 static void qr_decoded_from_card_photo(void **state) {
     (void)state;
     size_t len;
-    char *img = slurp(tu_data("cards/001.jpg"), &len);
+    char *img = tu_slurp(tu_data("cards/001.jpg"), &len);
     ocr_image_opts_t o = {4, 50, 26, 1};
     ocr_card_img_t *cards = NULL;
     int n = 0;
@@ -290,7 +276,7 @@ static void bad_images_refused_before_decoding(void **state) {
     assert_non_null(strstr(err, "not a JPEG or PNG"));
     assert_int_equal(ocr_imghdr_probe("\xff\xd8\xff", 3, &t, &w, &h, err, sizeof err), GR_ERR_FORMAT);
     size_t len;
-    char *jpg = slurp(tu_data("cards/010.jpg"), &len);
+    char *jpg = tu_slurp(tu_data("cards/010.jpg"), &len);
     assert_int_equal(ocr_imghdr_probe(jpg, len, &t, &w, &h, err, sizeof err), GR_OK);
     assert_int_equal(t, OCR_IMG_JPEG);
     assert_int_equal(w, 2048);

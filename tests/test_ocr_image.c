@@ -14,24 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 static ocr_card_img_t *prepare(const char *rel, int *n) {
     char err[200];
     size_t len;
-    char *img = slurp(tu_data(rel), &len);
+    char *img = tu_slurp(tu_data(rel), &len);
     ocr_image_opts_t o = {4, 50, 26, 0};
     ocr_card_img_t *cards = NULL;
     assert_int_equal(ocr_image_prepare(img, len, &o, &cards, n, err, sizeof err), GR_OK);

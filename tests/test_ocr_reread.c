@@ -303,20 +303,6 @@ static void text_rows(void **state) {
     ocr_gray_free(&g);
 }
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 /* 008.jpg through Tesseract: the page reading cuts the e-mail line in two
  * and drops the title line "Gaffer"; the scan joins and re-reads the
  * e-mail and reads the missed row. */
@@ -326,7 +312,7 @@ static void scan_of_blurred_photo(void **state) {
     char err[256] = "";
     if (ocr_tess_open(NULL, "eng", &t, err, sizeof err) != GR_OK) skip();
     size_t len;
-    char *img = slurp(tu_data("cards/008.jpg"), &len);
+    char *img = tu_slurp(tu_data("cards/008.jpg"), &len);
     ocr_image_opts_t o = {4, 50, 26, 0};
     ocr_card_img_t *cards = NULL;
     int n = 0;
@@ -373,7 +359,7 @@ static void scan_reads_broken_numbers(void **state) {
     }
     fclose(f);
     size_t len;
-    char *img = slurp(path, &len);
+    char *img = tu_slurp(path, &len);
     ocr_image_opts_t o = {4, 50, 26, 0};
     ocr_card_img_t *cards = NULL;
     int n = 0;

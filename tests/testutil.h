@@ -18,6 +18,9 @@ const char *tu_data(const char *rel);
 const char *tu_shared(const char *rel);
 /* Path of a built program (greeter, greeterd). Static buffer. */
 const char *tu_bin(const char *name);
+/* Read a whole file into a malloc'd, NUL-terminated buffer (*len its size
+ * without the NUL); fails the test when it cannot be read. */
+char *tu_slurp(const char *path, size_t *len);
 /* Write a whole file; returns 0 on success. */
 int tu_write(const char *path, const char *text);
 /* Run a shell command, capturing stdout+stderr into a malloc'd string
