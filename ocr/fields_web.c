@@ -215,7 +215,8 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
             if (*q == ',' && q[1] == ' ') memmove(q + 1, q + 2, strlen(q + 2) + 1);
             *q = '.';
             if (q[1] == ' ') memmove(q + 1, q + 2, strlen(q + 2) + 1);
-        } else if (*q != '.' && isalnum((unsigned char)*q)) {
+        } else if (*q != '.' && isalnum((unsigned char)*q) && strlen(buf) + 1 < sizeof buf) {
+            /* the dot goes in only while the copy has room for it */
             memmove(q + 1, q, strlen(q) + 1);
             *q = '.';
         }

@@ -48,6 +48,16 @@ static void contact_keys(void **state) {
     key_is(NULL, NULL);
     char tiny[3];
     assert_int_equal(ocr_fields_contact_key("a@b.com", tiny, sizeof tiny), 0);
+    /* "wwwx": the dot is put in only while the line's copy has room
+     * (a line as long as the copy overflowed it; found by fuzz_ocr_fields) */
+    char longline[700], key[300];
+    memset(longline, 'x', sizeof longline - 1);
+    longline[sizeof longline - 1] = '\0';
+    for (size_t at = 505; at < 512; at++) {
+        memset(longline, 'x', sizeof longline - 1);
+        memcpy(longline + at, "www", 3);
+        (void)ocr_fields_contact_key(longline, key, sizeof key);
+    }
 }
 
 /* 028.jpg: the first pass read h as m; single-line re-reads of the

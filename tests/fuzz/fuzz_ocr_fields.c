@@ -2,7 +2,8 @@
  * and QR bytes from the outside; whatever they get, they must return a
  * contact that serialises (valid UTF-8 JSON) and never crash. The joining
  * of split contact lines and the vote between readings run on the same
- * lines, and so do the hints learned from a correction of the parsed card. */
+ * lines, and so do the hints learned from a correction of the parsed card.
+ * The bytes are also read as a `greeter cards text` dump (boxes kept). */
 #include "ocr/fields.h"
 #include "ocr/qr.h"
 #include "ocr/scan.h"
@@ -55,6 +56,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
     }
     ocr_lines_free(&ls);
+    /* the same bytes as `greeter cards parse` reads a dump ("CONF X,Y,W,H<TAB>TEXT":
+     * its own boxes and confidences), and the number vote on its lines */
+    ocr_lines_t dl = {0};
+    if (ocr_lines_from_dump(&dl, (const char *)data, size) == 0) {
+        const char *texts[8];
+        float confs[8];
+        size_t nv = dl.n < 8 ? dl.n : 8;
+        for (size_t i = 0; i < nv; i++) {
+            texts[i] = dl.v[i].text;
+            confs[i] = dl.v[i].conf;
+        }
+        int agree = 0;
+        int k = ocr_scan_vote_numbers(texts, confs, (int)nv, &agree);
+        if (k >= (int)nv || (k >= 0 && (agree < 1 || agree > (int)nv)) || (k < 0 && agree != 0)) __builtin_trap();
+        json_t *o = ocr_fields_parse(&dl, size && data[0] & 2 ? "BR" : "JP");
+        if (o) {
+            char *s = json_dumps(o, 0);
+            if (!s) __builtin_trap();
+            free(s);
+            json_decref(o);
+        }
+    }
+    ocr_lines_free(&dl);
     char *text = malloc(size + 1);
     if (!text) return 0;
     memcpy(text, data, size);
