@@ -81,11 +81,8 @@ static int join_row_pieces(fld_state_t *p) {
             if (a->h && b->h && 3 * xh <= 5 * mh && 4 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh &&
                 b->x > a->x && gap >= -xh && 2 * gap <= mh && !strstr(a->t, " | ") && !strstr(b->t, " | ")) {
                 size_t al = strlen(a->t), bl = strlen(b->t);
-                char *t = malloc(al + bl + 2);
+                char *t = ocr_text_join(a->t, b->t);
                 if (!t) return GR_ERR_NOMEM;
-                memcpy(t, a->t, al);
-                t[al] = ' ';
-                memcpy(t + al + 1, b->t, bl + 1);
                 free(a->t);
                 free(b->t);
                 a->t = t;

@@ -27,6 +27,9 @@ int ocr_lines_from_text(ocr_lines_t *ls, const char *text, size_t len);
  * text without a box. */
 int ocr_lines_from_dump(ocr_lines_t *ls, const char *text, size_t len);
 void ocr_lines_free(ocr_lines_t *ls);
+/* a and b joined by one space (pieces of one printed line), malloc'd; NULL
+ * when out of memory. */
+char *ocr_text_join(const char *a, const char *b);
 
 /* Parse lines into a contact: a new JSON object with name, given_name,
  * family_name, title, company, phones [{number,type}], emails, websites,

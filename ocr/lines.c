@@ -6,6 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+char *ocr_text_join(const char *a, const char *b) {
+    size_t al = strlen(a), bl = strlen(b);
+    char *t = malloc(al + bl + 2);
+    if (!t) return NULL;
+    memcpy(t, a, al);
+    t[al] = ' ';
+    memcpy(t + al + 1, b, bl + 1);
+    return t;
+}
+
 int ocr_lines_add(ocr_lines_t *ls, const char *text, float conf, int x, int y, int w, int h) {
     size_t n = strlen(text);
     while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ' || text[n - 1] == '\t')) n--;

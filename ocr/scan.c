@@ -180,11 +180,8 @@ again:
             if (!latin_content(a->text) && !latin_content(b->text) && !tld_tail(b->text)) continue;
             if (digits(a->text) >= 7 || digits(b->text) >= 7) continue; /* a phone line stays apart */
             size_t la = strlen(a->text), lb = strlen(b->text);
-            char *t = malloc(la + lb + 2);
+            char *t = ocr_text_join(a->text, b->text);
             if (!t) return joins;
-            memcpy(t, a->text, la);
-            t[la] = ' ';
-            memcpy(t + la + 1, b->text, lb + 1);
             int x1 = a->x + a->w > b->x + b->w ? a->x + a->w : b->x + b->w;
             int y0 = a->y < b->y ? a->y : b->y;
             int y1 = a->y + a->h > b->y + b->h ? a->y + a->h : b->y + b->h;

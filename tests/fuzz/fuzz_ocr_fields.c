@@ -13,6 +13,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A vote over the first (up to 8) lines' readings picks one of them, and
+ * its count of agreeing readings is within 1..n (0 when none is picked). */
+static void check_vote(const ocr_lines_t *ls, int (*vote)(const char *const *, const float *, int, int *)) {
+    const char *texts[8];
+    float confs[8];
+    size_t nv = ls->n < 8 ? ls->n : 8;
+    for (size_t i = 0; i < nv; i++) {
+        texts[i] = ls->v[i].text;
+        confs[i] = ls->v[i].conf;
+    }
+    int agree = 0;
+    int k = vote(texts, confs, (int)nv, &agree);
+    if (k >= (int)nv || (k >= 0 && (agree < 1 || agree > (int)nv)) || (k < 0 && agree != 0)) __builtin_trap();
+}
+
+/* A contact (or QR result) serialises; it is released. */
+static void check_dumps(json_t *o) {
+    char *s = json_dumps(o, 0);
+    if (!s) __builtin_trap();
+    free(s);
+    json_decref(o);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > 64 * 1024) return 0;
     ocr_lines_t ls = {0};
@@ -26,16 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             ls.v[i].h = 20 + (b >> 5) * 8;
             ls.v[i].conf = (float)(b % 100) / 100.0f;
         }
-        const char *texts[8];
-        float confs[8];
-        size_t nv = ls.n < 8 ? ls.n : 8;
-        for (size_t i = 0; i < nv; i++) {
-            texts[i] = ls.v[i].text;
-            confs[i] = ls.v[i].conf;
-        }
-        int agree = 0;
-        int k = ocr_scan_vote(texts, confs, (int)nv, &agree);
-        if (k >= (int)nv || (k >= 0 && (agree < 1 || agree > (int)nv)) || (k < 0 && agree != 0)) __builtin_trap();
+        check_vote(&ls, ocr_scan_vote);
         size_t before = ls.n;
         int joins = ocr_scan_join_contact_lines(&ls);
         if (joins < 0 || ls.n + (size_t)joins != before) __builtin_trap();
@@ -49,10 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (hints && ocr_fields_apply_hints(o, hints) < 0) __builtin_trap();
             json_decref(hints);
             json_decref(scans);
-            char *s = json_dumps(o, 0);
-            if (!s) __builtin_trap();
-            free(s);
-            json_decref(o);
+            check_dumps(o);
         }
     }
     ocr_lines_free(&ls);
@@ -60,22 +71,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
      * its own boxes and confidences), and the number vote on its lines */
     ocr_lines_t dl = {0};
     if (ocr_lines_from_dump(&dl, (const char *)data, size) == 0) {
-        const char *texts[8];
-        float confs[8];
-        size_t nv = dl.n < 8 ? dl.n : 8;
-        for (size_t i = 0; i < nv; i++) {
-            texts[i] = dl.v[i].text;
-            confs[i] = dl.v[i].conf;
-        }
-        int agree = 0;
-        int k = ocr_scan_vote_numbers(texts, confs, (int)nv, &agree);
-        if (k >= (int)nv || (k >= 0 && (agree < 1 || agree > (int)nv)) || (k < 0 && agree != 0)) __builtin_trap();
+        check_vote(&dl, ocr_scan_vote_numbers);
         json_t *o = ocr_fields_parse(&dl, size && data[0] & 2 ? "BR" : "JP");
         if (o) {
-            char *s = json_dumps(o, 0);
-            if (!s) __builtin_trap();
-            free(s);
-            json_decref(o);
+            check_dumps(o);
         }
     }
     ocr_lines_free(&dl);
@@ -85,10 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     text[size] = '\0';
     json_t *q = ocr_qr_contact(text, "FR");
     if (q) {
-        char *s = json_dumps(q, 0);
-        if (!s) __builtin_trap();
-        free(s);
-        json_decref(q);
+        check_dumps(q);
     }
     free(text);
     return 0;
