@@ -483,9 +483,30 @@ cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
     return g;
 }
 
+// How sharp the print's edges are at the reading scale: the mean |second
+// derivative| over the mean gradient on strong edges, about one over the
+// width of an edge in pixels. Measured on the cleaned cards: renders
+// blurred like a hand-held photo 0.037-0.059, the 24 real phone photos
+// 0.061-0.173, the 60 sample photos 0.040-0.137 (the 11 below 0.06 read
+// the same with or without sharpening).
+double edge_sharpness(const cv::Mat &g) {
+    cv::Mat gx, gy, lap, mag, mask;
+    cv::Sobel(g, gx, CV_32F, 1, 0);
+    cv::Sobel(g, gy, CV_32F, 0, 1);
+    cv::Laplacian(g, lap, CV_32F, 1);
+    cv::magnitude(gx, gy, mag);
+    mask = mag > 100;
+    if (cv::countNonZero(mask) < 100) return 1;
+    lap = cv::abs(lap);
+    double sg = cv::sum(mag.setTo(0, ~mask))[0];
+    double sl = cv::sum(lap.setTo(0, ~mask))[0];
+    return sg > 0 ? sl / sg : 1;
+}
+
 // Scale, ink against the local ground, flatten illumination.
-cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *inverted) {
+cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *inverted, int *sharpened) {
     *inverted = 0;
+    *sharpened = 0;
     cv::Mat g = ink_gray(bgr, inverted);
     if (g.empty()) { // a plain card: its darkest channel, or a dark one's lightest inverted
         std::vector<cv::Mat> ch;
@@ -526,6 +547,15 @@ cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *in
     double lo, hi;
     cv::minMaxLoc(out, &lo, &hi);
     if (hi - lo > 20) out.convertTo(out, CV_8U, 255.0 / (hi - lo), -lo * 255.0 / (hi - lo));
+    // a blurred card (out of focus, shaken) gets an unsharp mask: on the
+    // blurred renders it lifts the score 0.65 -> 0.73; sharp photos are left
+    // alone (sharpening them amplifies JPEG noise: real photos 0.69 -> 0.54)
+    if (edge_sharpness(out) < OCR_BLURRED_EDGES) {
+        cv::Mat bl;
+        cv::GaussianBlur(out, bl, cv::Size(0, 0), 1.5);
+        cv::addWeighted(out, 2.0, bl, -1.0, 0, out);
+        *sharpened = 1;
+    }
     // add a white border (Tesseract reads edge text better)
     cv::copyMakeBorder(out, out, 12, 12, 12, 12, cv::BORDER_CONSTANT, cv::Scalar(255));
     return out;
@@ -625,7 +655,7 @@ extern "C" int ocr_image_prepare(const void *buf, size_t len, const ocr_image_op
                 }
             }
             cv::Mat clean = clean_card(card, opts->target_text_px > 0 ? opts->target_text_px : 26, &c->scale,
-                                       &c->inverted);
+                                       &c->inverted, &c->sharpened);
             n = i + 1;
             if (to_gray(clean, &c->gray) != GR_OK) throw std::bad_alloc();
         }
@@ -641,6 +671,16 @@ extern "C" int ocr_image_prepare(const void *buf, size_t len, const ocr_image_op
     *cards = out;
     *ncards = n;
     return GR_OK;
+}
+
+extern "C" double ocr_gray_edge_sharpness(const ocr_gray_t *g) {
+    if (!g || !g->pixels || g->width < 3 || g->height < 3) return 1;
+    try {
+        cv::Mat m(g->height, g->width, CV_8U, g->pixels);
+        return edge_sharpness(m);
+    } catch (const std::exception &) {
+        return 1;
+    }
 }
 
 extern "C" int ocr_gray_rotate(ocr_gray_t *g, int quarter_turns) {

@@ -22,6 +22,7 @@ typedef struct {
     ocr_gray_t gray;   /* flattened card, illumination-corrected, dark text on light */
     double scale;      /* factor applied to reach the target text height */
     int inverted;      /* 1 when the card was light text on a dark ground */
+    int sharpened;     /* 1 when its print was blurred and got an unsharp mask */
     int located;       /* 1 when a card outline was found, 0 = whole photo used */
     char *qr;          /* text of a QR code on the card (malloc'd) or NULL */
 } ocr_card_img_t;
@@ -41,6 +42,15 @@ typedef struct {
  * card with located = 0. */
 int ocr_image_prepare(const void *buf, size_t len, const ocr_image_opts_t *opts, ocr_card_img_t **cards, int *ncards,
                       char *err, size_t errlen);
+
+/* Below this edge sharpness a card's print counts as blurred (out of
+ * focus, shaken) and is sharpened before reading. */
+#define OCR_BLURRED_EDGES 0.06
+
+/* How sharp the edges of the print in g are: the mean |Laplacian| over the
+ * mean gradient on strong edges, about one over an edge's width in pixels
+ * (1 when g has too few edges to tell). */
+double ocr_gray_edge_sharpness(const ocr_gray_t *g);
 
 /* Rotate in place by quarter turns clockwise (1 = 90, 2 = 180, 3 = 270).
  * Returns GR_OK or GR_ERR_NOMEM. */

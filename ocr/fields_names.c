@@ -61,7 +61,9 @@ int ocr_fld_company_marks(const char *s) {
         ocr_fld_lower(w, strlen(w), low, sizeof low);
         if (ocr_fld_is_label(low, COMPANY_MARKS) && short_form_ok(w, strlen(w), k == 0)) n++;
     }
-    if (strstr(s, "\xc2\xab") || strstr(s, "&")) n++; /* « */
+    /* a name in guillemets (ООО «Ромашка»); a lone « is a bullet read
+     * as one ("Lojas: « Av. Rio das Pedras") */
+    if ((strstr(s, "\xc2\xab") && strstr(s, "\xc2\xbb")) || strstr(s, "&")) n++;
     return n;
 }
 
@@ -296,13 +298,17 @@ static double key_match(const char *line, const char *stem) {
 }
 
 /* How well a line matches any of the card's brand keys (0..1). */
+static int trade_only(const char *s);
+
 static double domain_match(const char *line, const fld_state_t *p) {
     double best = 0;
     for (int i = 0; i < p->nbrands; i++) {
         double m = key_match(line, p->brands[i]);
         if (m > best) best = m;
     }
-    return best;
+    /* "RESTAURANTE" in dimariorestaurante.com: the trade's part of the
+     * brand, not its name (which a logo printed in script holds) */
+    return trade_only(line) ? 0.4 * best : best;
 }
 
 /* How well a name matches the e-mail local part (0..1). */
@@ -380,6 +386,16 @@ static const char *const SERVICE_WORDS[] = {
     "autohaus", "reparatur", "bäckerei", "elektro", "sanitär", "immobilien", "versicherung", "restauration",
     "boulangerie", "pharmacie", "plomberie", "électricité", "taller", "reparaciones", "inmobiliaria", NULL};
 
+/* Words that go with a trade in its description and name nothing on their
+ * own ("AUTO PEÇAS", "Car Repair"). */
+static const char *const TRADE_QUALIFIERS[] = {"auto", "car", "de", "e", "and", "&", "em", "geral", NULL};
+
+/* The line names a trade and nothing else. */
+static int trade_only(const char *s) {
+    int n = ocr_fld_count_listed(s, " ,/&-", SERVICE_WORDS);
+    return n && n + ocr_fld_count_listed(s, " ,/&-", TRADE_QUALIFIERS) >= ocr_fld_count_words(s);
+}
+
 /* A word ending like an abstract noun of a trade or process ("Direção",
  * "Instalações", "Construction") that no particle introduces: "Maria da
  * Conceição" is a name, "Direção Hidráulica" is not. Counts them. */
@@ -403,8 +419,49 @@ static int process_nouns(const char *s) {
     return n;
 }
 
+/* Day names and their usual short forms (English, Portuguese, Spanish,
+ * French, German, Italian, Dutch). Two-letter forms are left out: they are
+ * also particles and initials ("Di Mario", "Do Carmo"). */
+static const char *const DAY_WORDS[] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed",
+    "thu", "thur", "thurs", "fri", "sat", "sun", "segunda", "terça", "terca", "quarta", "quinta", "sexta", "sábado",
+    "sabado", "domingo", "seg", "ter", "qua", "qui", "sex", "sáb", "sab", "dom", "feira", "lunes", "martes",
+    "miércoles", "miercoles", "jueves", "viernes", "lun", "mié", "mie", "jue", "vie", "lundi", "mardi", "mercredi",
+    "jeudi", "vendredi", "samedi", "dimanche", "mer", "jeu", "ven", "sam", "dim", "montag", "dienstag", "mittwoch",
+    "donnerstag", "freitag", "samstag", "sonntag", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì",
+    "sabato", "domenica", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", NULL};
+
+/* A time of day: 9:30, 18h, 18h30, 9am, 11.30h. */
+static int time_of_day(const char *w) {
+    const char *p = w;
+    int d = 0;
+    while (isdigit((unsigned char)*p)) p++, d++;
+    if (d < 1 || d > 2) return 0;
+    if ((*p == ':' || *p == '.' || *p == 'h') && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]))
+        return 1;
+    return (*p == 'h' || *p == 'H') && !isalnum((unsigned char)p[1]) ? 1 : !strncasecmp(p, "am", 2) || !strncasecmp(p, "pm", 2);
+}
+
+int ocr_fld_opening_hours(const char *s) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    int days = 0, times = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ,/&-;()", &save); w; w = strtok_r(NULL, " ,/&-;()", &save)) {
+        char low[64];
+        size_t ll = ocr_fld_lower(w, strlen(w), low, sizeof low);
+        if (ll > 1 && low[ll - 1] == '.') low[ll - 1] = '\0'; /* "Seg." */
+        days += ocr_fld_is_label(low, DAY_WORDS);
+        times += time_of_day(w);
+    }
+    /* "Segunda a Sábado", "Mon-Fri", "Seg 9h-18h"; one day word alone may be
+     * a name ("Domingo Pérez") */
+    return days >= 2 || (days >= 1 && times >= 1);
+}
+
 int ocr_fld_not_name_words(const char *s) {
     int n = ocr_fld_count_listed(s, " ,/&-", NOT_NAME_WORDS);
+    if (ocr_fld_opening_hours(s)) n += 2;
     if (strpbrk(s, "!?:")) n++;
     return n;
 }
@@ -569,6 +626,9 @@ static int dominant_line(const fld_state_t *p, int iname) {
         const fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER || (int)i == iname || l->conf < 0.6f || l->letters < 3) continue;
         if (ocr_fld_count_words(l->t) > 6 || ocr_fld_title_words(l->t) || ocr_fld_not_name_words(l->t)) continue;
+        /* the trade alone ("RESTAURANTE", "AUTO PEÇAS") says what the
+         * business does, not what it is called */
+        if (trade_only(l->t)) continue;
         if (10 * l->h < 13 * med) continue;
         if (best < 0 || l->h > p->l[best].h) best = (int)i;
     }
@@ -647,6 +707,8 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         double sc = company_score(cm, dm, size, ns ? 0.3 : 0, ocr_fld_title_words(l->t));
         if (ocr_fld_count_words(l->t) > 6) sc -= 1;
         if (line_digits(l->t) >= 6) sc -= 2; /* a number's debris, not a name */
+        if (ocr_fld_opening_hours(l->t)) sc -= 3; /* "Segunda a Sábado" */
+        if (trade_only(l->t)) sc -= 1; /* "RESTAURANTE": what the business does */
         if (sn > bestn) {
             bestn = sn;
             iname = (int)i;

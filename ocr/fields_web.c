@@ -201,6 +201,26 @@ int ocr_fld_platform_label(const char *k) {
     return 0;
 }
 
+/* 1 when a bare host with a name of n < 3 letters is two words of line a
+ * taken for one: "Ay. do" (an address's "Av. do") read as ay.do, or the
+ * end of a word a lost letter cut off ("cargocollect ve.com"). */
+static int broken_host(const char *a, const char *host, size_t n) {
+    char pat[80];
+    if (n + 3 > sizeof pat) return 0;
+    memcpy(pat, host, n);
+    memcpy(pat + n, ". ", 3);
+    for (const char *f = ocr_fld_ci_find(a, pat); f; f = ocr_fld_ci_find(f + 1, pat))
+        if (f == a || !isalnum((unsigned char)f[-1])) return 1;
+    pat[n + 1] = '\0'; /* "ve." after a long lower-case word, no label */
+    for (const char *f = ocr_fld_ci_find(a, pat); f; f = ocr_fld_ci_find(f + 1, pat)) {
+        int k = 0;
+        if (f - a < 2 || f[-1] != ' ') continue;
+        for (const char *q = f - 2; q >= a && islower((unsigned char)*q); q--) k++;
+        if (k >= 6) return 1;
+    }
+    return 0;
+}
+
 /* Find a website in line a (ASCII-folded), not part of an e-mail. */
 static int find_site(const char *a, int labelled, char *out, size_t outlen) {
     char buf[512];
@@ -235,7 +255,7 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
             if (!strchr(tok, '@')) {
                 char *t = tok;
                 while (*t && strchr("|([{<'\"", *t)) t++;
-                size_t tl = strlen(t);
+                size_t tl = strlen(t), tl0 = tl;
                 while (tl && strchr(".,;:)]}>|'\"", t[tl - 1])) t[--tl] = '\0';
                 char scheme[16] = "";
                 char *host = t;
@@ -273,6 +293,25 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                         }
                     }
                 }
+                /* "www.x.blogspot.com' br": the dot before a country's
+                 * second level read as a mark or a space, the country code
+                 * ending the line */
+                else if (valid_domain(host) && *e == ' ' && (after_www != host || scheme[0] || labelled || tl < tl0)) {
+                    const char *dot = strrchr(host, '.');
+                    const char *nx = e + 1;
+                    while (*nx && strchr(" .,'\"", *nx)) nx++;
+                    size_t hl = strlen(host);
+                    if (dot && (!strcmp(dot, ".com") || !strcmp(dot, ".net") || !strcmp(dot, ".org") ||
+                                !strcmp(dot, ".gov") || !strcmp(dot, ".edu")) &&
+                        isalpha((unsigned char)nx[0]) && isalpha((unsigned char)nx[1]) && !nx[2 + strspn(nx + 2, " .")] &&
+                        hl + 4 < sizeof tok - (size_t)(host - tok)) {
+                        char cc[3] = {(char)tolower((unsigned char)nx[0]), (char)tolower((unsigned char)nx[1]), 0};
+                        host[hl] = '.';
+                        memcpy(host + hl + 1, cc, 3);
+                        if (ocr_fld_tld_region(host)) e = nx + strlen(nx);
+                        else host[hl] = '\0';
+                    }
+                }
                 /* "www" misread as "mumum", "vvww", "wvw" */
                 size_t fl = strcspn(host, ".");
                 if (fl >= 3 && fl <= 6 && host[fl] == '.' && strspn(host, "wvmun") == fl && strchr(host + fl + 1, '.') &&
@@ -288,6 +327,11 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                 /* "Com. de de" read as com.de: a public second level ("com", "co") is nobody's name */
                 if (!ocr_fld_host_stem(host, &so, &sl) || (www && so != 4 && !ocr_fld_platform_label(lab)) ||
                     tld_fragment(host) || generic_label(host + so, sl)) {
+                    p = e;
+                    continue;
+                }
+                /* a bare "Ay. do" or "cargocollect ve.com" is no site */
+                if (!www && !scheme[0] && !labelled && sl < 3 && broken_host(a, host, so + sl)) {
                     p = e;
                     continue;
                 }

@@ -858,9 +858,13 @@ out:
 }
 
 /* The page reading drops a line now and then (a short title, a company
- * name on a blurred photo). Rows of text-like marks that no line covers
- * are read one by one in the card's language and kept when read with
- * confidence (logos and QR codes read as low-confidence noise). */
+ * name on a blurred photo, pale grey print beside black that the page's
+ * global threshold turns white). Rows of text-like marks that no line read
+ * with some confidence covers are read one by one in the card's language,
+ * the longest rows first (a logo's or a picture's rows are short), and
+ * kept when read with confidence (logos and QR codes read as
+ * low-confidence noise); a kept row replaces the low-confidence debris the
+ * page reading left inside it. */
 static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_lines_t *ls, double deadline,
                                int *added) {
     *added = 0;
@@ -868,18 +872,48 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
     int rc = ocr_gray_text_rows(g, &b, &n);
     if (rc != GR_OK) return rc == GR_ERR_NOMEM ? rc : GR_OK;
     size_t n0 = ls->n;
+    int *order = malloc((n ? (size_t)n : 1) * sizeof *order);
+    char *drop = calloc(n0 ? n0 : 1, 1);
+    if (!order || !drop) {
+        free(order);
+        free(drop);
+        free(b);
+        return GR_ERR_NOMEM;
+    }
+    for (int i = 0; i < n; i++) order[i] = i;
+    for (int a = 1; a < n; a++) /* widest first; stable */
+        for (int c = a; c > 0 && b[4 * order[c - 1] + 2] < b[4 * order[c] + 2]; c--) {
+            int tmp = order[c];
+            order[c] = order[c - 1];
+            order[c - 1] = tmp;
+        }
     int tried = 0;
-    for (int i = 0; i < n && rc == GR_OK && tried < 8; i++) { /* a card misses a line or two, not a page */
+    for (int oi = 0; oi < n && rc == GR_OK && tried < 8; oi++) { /* a card misses a line or two, not a page */
+        int i = order[oi];
         int x = b[4 * i], y = b[4 * i + 1], w = b[4 * i + 2], h = b[4 * i + 3];
         if (w < h || h < 8) continue; /* not a word */
         long cov = 0;
         for (size_t k = 0; k < n0; k++) {
             const ocr_line_t *l = &ls->v[k];
+            if (l->conf < 0.5f) continue; /* noise read over the row does not cover it */
             int ix0 = x > l->x ? x : l->x, iy0 = y > l->y ? y : l->y;
             int ix1 = x + w < l->x + l->w ? x + w : l->x + l->w, iy1 = y + h < l->y + l->h ? y + h : l->y + l->h;
             if (ix1 > ix0 && iy1 > iy0) cov += (long)(ix1 - ix0) * (iy1 - iy0);
         }
         if (cov * 10 > (long)w * h * 3) continue; /* read already */
+        /* the row of marks may stop short of a line the page reading did
+         * find, poorly ("Christopher Snyder." at 0.48, the row only to
+         * "Sny"): the crop takes in the whole of such a line */
+        for (size_t k = 0; k < n0; k++) {
+            const ocr_line_t *l = &ls->v[k];
+            if (l->conf >= 0.5f || l->w <= 0 || l->h <= 0 || !same_row(y, h, l->y, l->h)) continue;
+            if (l->x >= x + w || l->x + l->w <= x) continue;
+            if (l->x < x) {
+                w += x - l->x;
+                x = l->x;
+            }
+            if (l->x + l->w > x + w) w = l->x + l->w - x;
+        }
         ocr_gray_t crop = {0};
         if (ocr_gray_line_crop(g, x, y, w, h, 2, 1.0, 0, 0, 12, &crop) != GR_OK) continue;
         tried++;
@@ -889,13 +923,37 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
         ocr_gray_free(&crop);
         int alnum = 0;
         for (const char *p = text ? text : ""; *p; p++) alnum += isalnum((unsigned char)*p) || (unsigned char)*p >= 0xC0;
-        if (text && conf >= 0.75f && alnum >= 3) {
+        /* a number's row with an icon in front ("S (11) 2642-5294" for
+         * "☎ (11) 2642-5294") reads with less confidence than words do */
+        int number_row = text && digits(text) >= 8 && letters(text) <= 3;
+        if (text && (conf >= 0.75f || (number_row && conf >= 0.55f)) && alnum >= 3) {
             LOG_D("missed row %d,%d,%d,%d read (%zu bytes, %.2f)", x, y, w, h, strlen(text), conf);
             if (ocr_lines_add(ls, text, conf, x, y, w, h) != GR_OK) rc = GR_ERR_NOMEM;
             else (*added)++;
+            /* the debris the page reading left inside the row */
+            for (size_t k = 0; k < n0; k++) {
+                const ocr_line_t *l = &ls->v[k];
+                if (l->conf >= 0.5f || l->w <= 0 || l->h <= 0) continue;
+                int ix0 = x > l->x ? x : l->x, iy0 = y > l->y ? y : l->y;
+                int ix1 = x + w < l->x + l->w ? x + w : l->x + l->w, iy1 = y + h < l->y + l->h ? y + h : l->y + l->h;
+                if (ix1 > ix0 && iy1 > iy0 && 2L * (ix1 - ix0) * (iy1 - iy0) > (long)l->w * l->h) drop[k] = 1;
+            }
         }
         free(text);
     }
+    if (*added) {
+        size_t wr = 0;
+        for (size_t k = 0; k < ls->n; k++) {
+            if (k < n0 && drop[k]) {
+                free(ls->v[k].text);
+                continue;
+            }
+            ls->v[wr++] = ls->v[k];
+        }
+        ls->n = wr;
+    }
+    free(order);
+    free(drop);
     free(b);
     if (tried) LOG_D("missed rows: %d of %d rows read again, %d kept", tried, n, *added);
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
@@ -949,65 +1007,78 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
             ocr_lines_free(&altw);
         }
     }
-    /* a poor reading may be upside down (OSD misses some): try 180 degrees */
-    if (conf < 0.6f && lines->n > 0) {
-        ocr_lines_t alt = {0}, altw = {0};
-        float aconf = 0;
-        if (ocr_gray_rotate(g, 2) != GR_OK) {
-            rc = GR_ERR_NOMEM;
-            goto done;
-        }
-        int arc = ocr_tess_read_words(t, primary, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
-        LOG_D("orientation retry: conf %.2f -> %.2f upside down", conf, aconf);
-        if (arc == GR_OK && aconf > conf + 0.1f) {
-            ocr_lines_free(lines);
-            *lines = alt;
-            ocr_lines_free(&words);
-            words = altw;
-            conf = aconf;
-            info->quarter_turns = (info->quarter_turns + 2) % 4;
-        } else {
-            ocr_lines_free(&alt);
-            ocr_lines_free(&altw);
+    /* A poor reading may be turned (OSD misses some): try the other
+     * orientations in the reading's language, then, when that is Russian,
+     * in English (the Russian model reads sideways Latin print as noise with
+     * more confidence than eng does, so the script retry above may have
+     * chosen it for a card that is only turned). */
+    for (int pass = 0; pass < 2 && conf < 0.6f && lines->n > 0; pass++) {
+        const char *olang = pass == 0 ? primary : "eng";
+        if (pass == 1 && (strcmp(primary, "rus") || !ocr_tess_has(t, "eng"))) break;
+        int turned = 0;
+        /* a poor reading may be upside down (OSD misses some): try 180 degrees */
+        if (conf < 0.6f && lines->n > 0) {
+            ocr_lines_t alt = {0}, altw = {0};
+            float aconf = 0;
             if (ocr_gray_rotate(g, 2) != GR_OK) {
                 rc = GR_ERR_NOMEM;
                 goto done;
             }
-        }
-    }
-    /* still poor: a portrait card OSD could not turn (sparse text, a big
-     * logo): try a quarter turn each way */
-    if (conf < 0.6f && lines->n > 0) {
-        int best_turn = 0;
-        for (int k = 0; k < 2; k++) {
-            /* first +1 quarter turn, then +2 more (= -1 from the start) */
-            if (ocr_gray_rotate(g, k == 0 ? 1 : 2) != GR_OK) {
-                rc = GR_ERR_NOMEM;
-                goto done;
-            }
-            ocr_lines_t alt = {0}, altw = {0};
-            float aconf = 0;
-            int arc = ocr_tess_read_words(t, primary, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
-            LOG_D("orientation retry: conf %.2f -> %.2f at %d quarter turn(s)", conf, aconf, k == 0 ? 1 : 3);
+            int arc = ocr_tess_read_words(t, olang, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
+            LOG_D("orientation retry: conf %.2f -> %.2f upside down", conf, aconf);
             if (arc == GR_OK && aconf > conf + 0.1f) {
                 ocr_lines_free(lines);
                 *lines = alt;
                 ocr_lines_free(&words);
                 words = altw;
                 conf = aconf;
-                best_turn = k == 0 ? 1 : 3;
+                info->quarter_turns = (info->quarter_turns + 2) % 4;
+                turned = 1;
             } else {
                 ocr_lines_free(&alt);
                 ocr_lines_free(&altw);
+                if (ocr_gray_rotate(g, 2) != GR_OK) {
+                    rc = GR_ERR_NOMEM;
+                    goto done;
+                }
             }
         }
-        /* g is at +3 now: turn it to the best orientation (+1, +3 or 0) */
-        int back = ((best_turn - 3) % 4 + 4) % 4;
-        if (back && ocr_gray_rotate(g, back) != GR_OK) {
-            rc = GR_ERR_NOMEM;
-            goto done;
+        /* still poor: a portrait card OSD could not turn (sparse text, a big
+         * logo): try a quarter turn each way */
+        if (conf < 0.6f && lines->n > 0) {
+            int best_turn = 0;
+            for (int k = 0; k < 2; k++) {
+                /* first +1 quarter turn, then +2 more (= -1 from the start) */
+                if (ocr_gray_rotate(g, k == 0 ? 1 : 2) != GR_OK) {
+                    rc = GR_ERR_NOMEM;
+                    goto done;
+                }
+                ocr_lines_t alt = {0}, altw = {0};
+                float aconf = 0;
+                int arc = ocr_tess_read_words(t, olang, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
+                LOG_D("orientation retry: conf %.2f -> %.2f at %d quarter turn(s)", conf, aconf, k == 0 ? 1 : 3);
+                if (arc == GR_OK && aconf > conf + 0.1f) {
+                    ocr_lines_free(lines);
+                    *lines = alt;
+                    ocr_lines_free(&words);
+                    words = altw;
+                    conf = aconf;
+                    best_turn = k == 0 ? 1 : 3;
+                    turned = 1;
+                } else {
+                    ocr_lines_free(&alt);
+                    ocr_lines_free(&altw);
+                }
+            }
+            /* g is at +3 now: turn it to the best orientation (+1, +3 or 0) */
+            int back = ((best_turn - 3) % 4 + 4) % 4;
+            if (back && ocr_gray_rotate(g, back) != GR_OK) {
+                rc = GR_ERR_NOMEM;
+                goto done;
+            }
+            info->quarter_turns = (info->quarter_turns + best_turn) % 4;
         }
-        info->quarter_turns = (info->quarter_turns + best_turn) % 4;
+        if (turned) primary = olang;
     }
     /* OSD sometimes calls Latin print Cyrillic, and the Russian model then
      * reads it with fair confidence: check the three longest lines with eng */

@@ -640,6 +640,74 @@ static void lines_from_text_dump(void **state) {
     ocr_lines_free(&ls);
 }
 
+/* Lines that say when the business is open, or only what it does, are
+ * neither the person nor the company; a lone '«' is a bullet, not a
+ * guillemet around a company's name; a bare "x.yy" made of two words is
+ * no site, and a country code cut off after ".com" is put back. */
+static void hours_trades_bullets_and_sites(void **state) {
+    (void)state;
+    /* the big line is the opening hours (am23, sideways): no company */
+    ln_t hours[] = {{"RESTAURANTE", 50}, {"Segunda a Sábado", 60}, {"11:30 às 15:00", 40},
+                    {"Av. Cangaiba, 2341", 30}, {"dimariorestaurante@gmail.com", 30}, {NULL, 0}};
+    json_t *o = parse_lines(hours, "BR");
+    assert_string_equal(str(o, "company"), "");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    o = parse_text("Mon-Fri 9:00-18:00\nKeller Bau GmbH\n", "DE");
+    assert_string_equal(str(o, "company"), "Keller Bau GmbH");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    o = parse_text("Sat 9am - 1pm\nAnna Roy\n", "US");
+    assert_string_equal(str(o, "name"), "Anna Roy");
+    json_decref(o);
+    /* one day word is also a given name */
+    o = parse_text("Domingo Pérez\nGerente\nd.perez@acme.es\n", "ES");
+    assert_string_equal(str(o, "name"), "Domingo Pérez");
+    json_decref(o);
+    /* the trade alone is not the company, even when the domain holds it */
+    o = parse_text("AUTO PEÇAS\ncontato@autopecasdominio.com.br\n", "BR");
+    assert_string_equal(str(o, "company"), "");
+    json_decref(o);
+    o = parse_text("Dominio Auto Peças Ltda\ncontato@autopecasdominio.com.br\n", "BR");
+    assert_string_equal(str(o, "company"), "Dominio Auto Peças Ltda");
+    json_decref(o);
+    /* a bullet read as '«' before a store's address (am06) */
+    o = parse_text("Lojas: « Av. Rio das Pedras, 1553 - Tel/Fax:\ncontato@autopecasdominio.com.br\n", "BR");
+    assert_string_equal(str(o, "company"), "");
+    json_decref(o);
+    o = parse_text("ООО «Ромашка»\nИван Петров\n", "RU");
+    assert_string_equal(str(o, "company"), "ООО «Ромашка»");
+    json_decref(o);
+    /* "Av. do Cursino" misread "Ay. do": no site ay.do */
+    o = parse_text("« Ay. do Cursino, 2283 - Tel/Fax: 2966-2550\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+    /* a letter lost in a platform's name (am07) leaves no site "ve.com" */
+    o = parse_text("cargocollect ve.com/nagdesign\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+    o = parse_text("visit ip.ru\n", "RU");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "ip.ru");
+    json_decref(o);
+    /* a quote after a name is debris */
+    o = parse_text("Christopher Snyder'\nEngineer\nchristopher@thompson.com\n", "US");
+    assert_string_equal(str(o, "name"), "Christopher Snyder");
+    json_decref(o);
+    /* the dot before the country code read as a quote (am16) */
+    o = parse_text("nog design\nwww.nogdesign.blogspot.com\u2019 br\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)),
+                        "www.nogdesign.blogspot.com.br");
+    json_decref(o);
+    o = parse_text("www.acme.com br\n", "US");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "www.acme.com.br");
+    json_decref(o);
+    /* a word after the site is not a country code */
+    o = parse_text("www.acme.com is our site\n", "US");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "www.acme.com");
+    json_decref(o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(legal_forms_of_many_countries),
@@ -664,6 +732,7 @@ int main(void) {
         cmocka_unit_test(numbers_on_an_email_line),
         cmocka_unit_test(confident_flags),
         cmocka_unit_test(lines_from_text_dump),
+        cmocka_unit_test(hours_trades_bullets_and_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,10 @@
  *   band_card.jpg  a dark blue card whose bottom band (with the web address)
  *                  is grey, close to the desk colour: the outlines found by
  *                  colour and edges stop at the band;
- *   two_cards.jpg  two white cards a little apart on a dark desk. */
+ *   two_cards.jpg  two white cards a little apart on a dark desk;
+ *   blurred_card.jpg  a card photographed out of focus: one of
+ *                  tests/bench/ocr_synth.cpp's renders (seed 1313, blur 2,
+ *                  photo 011: Emily Carter, e.carter@northwindlabs.com). */
 #include "tests/testutil.h"
 
 #include "firmware/core/err.h"
@@ -58,10 +61,33 @@ static void two_cards_stay_apart(void **state) {
     ocr_card_imgs_free(cards, n);
 }
 
+/* A blurred card is measured blurred and sharpened before reading (its
+ * print's edges come out steeper); a sharp one is left as it is. */
+static void blurred_card_sharpened(void **state) {
+    (void)state;
+    int n = 0;
+    ocr_card_img_t *cards = prepare("images/blurred_card.jpg", &n);
+    assert_true(n >= 1);
+    assert_int_equal(cards[0].sharpened, 1);
+    assert_true(ocr_gray_edge_sharpness(&cards[0].gray) > 0.05);
+    ocr_card_imgs_free(cards, n);
+    cards = prepare("images/band_card.jpg", &n);
+    assert_int_equal(cards[0].sharpened, 0);
+    assert_true(ocr_gray_edge_sharpness(&cards[0].gray) > OCR_BLURRED_EDGES);
+    ocr_card_imgs_free(cards, n);
+    /* a flat image has no edges to measure */
+    unsigned char flat[64 * 64];
+    memset(flat, 200, sizeof flat);
+    ocr_gray_t g = {flat, 64, 64};
+    assert_true(ocr_gray_edge_sharpness(&g) == 1.0);
+    assert_true(ocr_gray_edge_sharpness(NULL) == 1.0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(band_near_desk_colour_kept),
         cmocka_unit_test(two_cards_stay_apart),
+        cmocka_unit_test(blurred_card_sharpened),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
