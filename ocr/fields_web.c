@@ -558,9 +558,10 @@ static void agree_domains(fld_state_t *p) {
 }
 
 /* "s.kellerOkeller-mb.de" beside "www.keller-mb.de": a "website" that
- * repeats another site's (or e-mail's) domain after a name and a letter
+ * repeats another site's (or e-mail's) domain (or, for a domain of 8
+ * letters or more, comes within two edits of it) after a name and a letter
  * shaped like '@' (o, 0, q, a) is the e-mail whose '@' OCR misread. The
- * e-mail replaces the site. */
+ * e-mail, on the other's domain, replaces the site. */
 static void email_without_at(fld_state_t *p) {
     for (int i = 0; i < p->nsites; i++) {
         const char *si = p->sites[i].s;
@@ -576,12 +577,24 @@ static void email_without_at(fld_state_t *p) {
                 snprintf(dom, sizeof dom, "%s", strchr(p->emails[j - p->nsites].s, '@') + 1);
             }
             const char *d = strncmp(dom, "www.", 4) ? dom : dom + 4;
-            size_t dl = strlen(d);
-            if (dl < 4 || sl < dl + 3 || strcmp(si + sl - dl, d)) continue;
-            char at = (char)tolower((unsigned char)si[sl - dl - 1]);
-            if (!strchr("o0qa", at) || si[sl - dl - 2] == '.') continue;
+            size_t dl = strlen(d), cut = 0; /* where the '@' stood */
+            if (dl < 4 || sl < dl + 3) continue;
+            if (!strcmp(si + sl - dl, d)) {
+                cut = sl - dl - 1;
+            } else if (dl >= 8) {
+                /* the domain misread too ("e.corteronorthwindiabs.com"
+                 * beside www.northwindlabs.com): within two edits of it,
+                 * for a domain long enough not to meet another by chance */
+                for (size_t k = sl > dl + 3 ? sl - dl - 3 : 2; k + 4 <= sl && k <= sl - dl + 2 && !cut; k++)
+                    if (strchr("o0qa", tolower((unsigned char)si[k])) && si[k - 1] != '.' &&
+                        ocr_fld_edit_distance(si + k + 1, d) <= 2)
+                        cut = k;
+            }
+            if (!cut) continue;
+            char at = (char)tolower((unsigned char)si[cut]);
+            if (!strchr("o0qa", at) || cut < 2 || si[cut - 1] == '.') continue;
             char em[300];
-            snprintf(em, sizeof em, "%.*s@%s", (int)(sl - dl - 1), si, d);
+            snprintf(em, sizeof em, "%.*s@%s", (int)cut, si, d);
             float conf = p->sites[i].conf * 0.9f;
             memmove(&p->sites[i], &p->sites[i + 1], sizeof p->sites[0] * (size_t)(p->nsites - i - 1));
             p->nsites--;

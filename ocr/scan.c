@@ -930,10 +930,12 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
             LOG_D("missed row %d,%d,%d,%d read (%zu bytes, %.2f)", x, y, w, h, strlen(text), conf);
             if (ocr_lines_add(ls, text, conf, x, y, w, h) != GR_OK) rc = GR_ERR_NOMEM;
             else (*added)++;
-            /* the debris the page reading left inside the row */
+            /* the debris the page reading left inside the row, and the
+             * pieces of it the page reading did read ("GmbH" of "Keller
+             * Maschinenbau GmbH"), which the row's reading repeats */
             for (size_t k = 0; k < n0; k++) {
                 const ocr_line_t *l = &ls->v[k];
-                if (l->conf >= 0.5f || l->w <= 0 || l->h <= 0) continue;
+                if ((l->conf >= 0.5f && !strstr(text, l->text)) || l->w <= 0 || l->h <= 0) continue;
                 int ix0 = x > l->x ? x : l->x, iy0 = y > l->y ? y : l->y;
                 int ix1 = x + w < l->x + l->w ? x + w : l->x + l->w, iy1 = y + h < l->y + l->h ? y + h : l->y + l->h;
                 if (ix1 > ix0 && iy1 > iy0 && 2L * (ix1 - ix0) * (iy1 - iy0) > (long)l->w * l->h) drop[k] = 1;

@@ -689,6 +689,18 @@ static void hours_trades_bullets_and_sites(void **state) {
     o = parse_text("visit ip.ru\n", "RU");
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "ip.ru");
     json_decref(o);
+    /* an e-mail whose '@' and one letter of its domain were misread, beside
+     * the site: the e-mail on the site's domain */
+    o = parse_text("Emily Carter\ne.carteronorthwindiabs.com\nwww.northwindlabs.com\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
+                        "e.carter@northwindlabs.com");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
+    json_decref(o);
+    /* a short domain needs the exact match: two sites stay two sites */
+    o = parse_text("shopoacme.io\nwww.acne.io\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
     /* a quote after a name is debris */
     o = parse_text("Christopher Snyder'\nEngineer\nchristopher@thompson.com\n", "US");
     assert_string_equal(str(o, "name"), "Christopher Snyder");
