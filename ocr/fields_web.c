@@ -557,6 +557,17 @@ static void agree_domains(fld_state_t *p) {
         }
 }
 
+/* A webmail domain no company's site ends with: a "site" ending with it
+ * is an e-mail ("gmail.com", "hotmail.com.br", "yahoo.co.jp"). Only the
+ * long names: "live.com" ends "golive.com". */
+static int mail_provider(const char *d) {
+    static const char *const P[] = {"gmail.", "googlemail.", "hotmail.", "outlook.", "yahoo.", "icloud.",
+                                    "protonmail.", "rediffmail.", "hanmail.", "yandex.", NULL};
+    for (int i = 0; P[i]; i++)
+        if (!strncasecmp(d, P[i], strlen(P[i]))) return ocr_fld_shared_mail_domain(d);
+    return 0;
+}
+
 /* "s.kellerOkeller-mb.de" beside "www.keller-mb.de": a "website" that
  * repeats another site's (or e-mail's) domain (or, for a domain of 8
  * letters or more, comes within two edits of it) after a name and a letter
@@ -568,6 +579,20 @@ static void email_without_at(fld_state_t *p) {
         if (strstr(si, "://") || !strncmp(si, "www.", 4) || strchr(si, '/')) continue;
         size_t sl = strlen(si);
         int done = 0;
+        /* "ricknog39mgmail.com": a webmail's domain glued to a name by the
+         * misread '@' (o, 0, q, a, or m) */
+        for (int k = 3; k + 6 < (int)sl && !done; k++) {
+            char at = (char)tolower((unsigned char)si[k]);
+            if (!strchr("o0qam", at) || si[k - 1] == '.' || !mail_provider(si + k + 1)) continue;
+            char em[300];
+            snprintf(em, sizeof em, "%.*s@%s", k, si, si + k + 1);
+            float conf = p->sites[i].conf * 0.9f;
+            memmove(&p->sites[i], &p->sites[i + 1], sizeof p->sites[0] * (size_t)(p->nsites - i - 1));
+            p->nsites--;
+            add_item(p->emails, &p->nemails, em, conf);
+            i--;
+            done = 1;
+        }
         for (int j = 0; j < p->nsites + p->nemails && !done; j++) {
             char dom[256];
             if (j < p->nsites) {

@@ -701,6 +701,17 @@ static void hours_trades_bullets_and_sites(void **state) {
     o = parse_text("shopoacme.io\nwww.acne.io\n", "US");
     assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
     json_decref(o);
+    /* a webmail's domain glued to the name by the '@' read as a letter */
+    o = parse_text("Ricardo Nogueira\nricknog39mgmail.com\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "ricknog39@gmail.com");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+    /* ... but a site that ends like a short webmail name stays a site */
+    o = parse_text("Anna Roy\ngolive.com\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
+    json_decref(o);
     /* a quote after a name is debris */
     o = parse_text("Christopher Snyder'\nEngineer\nchristopher@thompson.com\n", "US");
     assert_string_equal(str(o, "name"), "Christopher Snyder");
