@@ -613,7 +613,7 @@ try {
   await page.click('#sync-test-carddav');
   const davReq = (await davTest).request();
   assert(JSON.parse(davReq.postData()).target === 'carddav', 'Test CardDAV asks for the CardDAV target');
-  await page.waitForSelector('#sync-test-result .notice');
+  await page.waitForFunction(() => /^CardDAV/.test(document.querySelector('#sync-test-result')?.textContent || ''));
   const davTested = await page.textContent('#sync-test-result');
   assert(/^CardDAV network: /.test(davTested) && !davTested.includes('e2e-dav-secret'),
     `Test CardDAV names the network error (${davTested})`);

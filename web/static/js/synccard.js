@@ -20,11 +20,13 @@ export function syncState(s, enabled) {
 
 export async function syncCard() {
   const box = el('div', { class: 'panel sync-card', id: 'sync-card' });
+  // one result box for the card's life: the card re-renders itself after a
+  // save or a retry, and a test's answer must not vanish with it
+  const result = el('div', { id: 'sync-test-result' });
   async function load() {
     const r = await api('GET', '/api/v1/sync');
     const s = r.status;
     const [cls, text] = syncState(s, r.enabled.bitrix24);
-    const result = el('div', { id: 'sync-test-result' });
     const test = el('button', {
       id: 'sync-test', onclick: async () => {
         test.disabled = true;
