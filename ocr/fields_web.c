@@ -221,6 +221,30 @@ static int broken_host(const char *a, const char *host, size_t n) {
     return 0;
 }
 
+/* A scheme OCR mangled ("hitps:/x.com", "htps://", "https:/", "http;//")
+ * written as it was printed: a word of 3-6 letters within two edits of
+ * http or https, then ':' or ';' and one or two slashes, then the host. */
+static void fix_scheme(char *t, size_t cap) {
+    size_t k = 0;
+    while (k < 7 && isalpha((unsigned char)t[k])) k++;
+    if (k < 3 || k > 6 || (t[k] != ':' && t[k] != ';') || t[k + 1] != '/') return;
+    size_t sl = t[k + 2] == '/' ? 2 : 1;
+    if (!isalnum((unsigned char)t[k + 1 + sl])) return;
+    char w[8];
+    memcpy(w, t, k);
+    w[k] = '\0';
+    ocr_fld_lower_ascii(w);
+    if (w[0] != 'h' && w[0] != 'n') return;
+    int ds = ocr_fld_edit_distance(w, "https"), dp = ocr_fld_edit_distance(w, "http");
+    if (ds > 2 && dp > 2) return;
+    const char *sch = ds <= dp ? "https://" : "http://";
+    size_t old = k + 1 + sl, nl = strlen(sch);
+    if (old == nl && !strncmp(t, sch, nl)) return;
+    if (strlen(t) - old + nl + 1 > cap) return; /* no room to write it out */
+    memmove(t + nl, t + old, strlen(t + old) + 1);
+    memcpy(t, sch, nl);
+}
+
 /* Find a website in line a (ASCII-folded), not part of an e-mail. */
 static int find_site(const char *a, int labelled, char *out, size_t outlen) {
     char buf[512];
@@ -259,6 +283,7 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                 while (tl && strchr(".,;:)]}>|'\"", t[tl - 1])) t[--tl] = '\0';
                 char scheme[16] = "";
                 char *host = t;
+                fix_scheme(t, sizeof tok - (size_t)(t - tok));
                 if (ocr_fld_ci_starts(t, "https://") || ocr_fld_ci_starts(t, "http://")) {
                     size_t sl = (size_t)(strstr(t, "//") - t) + 2;
                     snprintf(scheme, sizeof scheme, "%.*s", (int)sl, t);

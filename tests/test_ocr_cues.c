@@ -712,6 +712,18 @@ static void hours_trades_bullets_and_sites(void **state) {
     assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
     assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
     json_decref(o);
+    /* a scheme OCR mangled is written out again (sample 042: "hitps:/") */
+    o = parse_text("James Flynn\nW: hitps:/toddsantos.com\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "https://toddsantos.com");
+    json_decref(o);
+    o = parse_text("Anna Roy\nhtp://acme.com/shop\n", "US");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "http://acme.com/shop");
+    json_decref(o);
+    /* a word that is no scheme is left alone */
+    o = parse_text("Anna Roy\nhello:/acme\n", "US");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
     /* a quote after a name is debris */
     o = parse_text("Christopher Snyder'\nEngineer\nchristopher@thompson.com\n", "US");
     assert_string_equal(str(o, "name"), "Christopher Snyder");
