@@ -439,7 +439,8 @@ static int time_of_day(const char *w) {
     if (d < 1 || d > 2) return 0;
     if ((*p == ':' || *p == '.' || *p == 'h') && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]))
         return 1;
-    return (*p == 'h' || *p == 'H') && !isalnum((unsigned char)p[1]) ? 1 : !strncasecmp(p, "am", 2) || !strncasecmp(p, "pm", 2);
+    if ((*p == 'h' || *p == 'H') && !isalnum((unsigned char)p[1])) return 1;
+    return !strncasecmp(p, "am", 2) || !strncasecmp(p, "pm", 2);
 }
 
 int ocr_fld_opening_hours(const char *s) {

@@ -593,6 +593,15 @@ static int mail_provider(const char *d) {
     return 0;
 }
 
+/* Site i was an e-mail whose '@' OCR misread: em (a little less sure)
+ * takes its place. */
+static void site_to_email(fld_state_t *p, int i, const char *em) {
+    float conf = p->sites[i].conf * 0.9f;
+    memmove(&p->sites[i], &p->sites[i + 1], sizeof p->sites[0] * (size_t)(p->nsites - i - 1));
+    p->nsites--;
+    add_item(p->emails, &p->nemails, em, conf);
+}
+
 /* "s.kellerOkeller-mb.de" beside "www.keller-mb.de": a "website" that
  * repeats another site's (or e-mail's) domain (or, for a domain of 8
  * letters or more, comes within two edits of it) after a name and a letter
@@ -611,11 +620,7 @@ static void email_without_at(fld_state_t *p) {
             if (!strchr("o0qam", at) || si[k - 1] == '.' || !mail_provider(si + k + 1)) continue;
             char em[300];
             snprintf(em, sizeof em, "%.*s@%s", k, si, si + k + 1);
-            float conf = p->sites[i].conf * 0.9f;
-            memmove(&p->sites[i], &p->sites[i + 1], sizeof p->sites[0] * (size_t)(p->nsites - i - 1));
-            p->nsites--;
-            add_item(p->emails, &p->nemails, em, conf);
-            i--;
+            site_to_email(p, i--, em);
             done = 1;
         }
         for (int j = 0; j < p->nsites + p->nemails && !done; j++) {
@@ -645,11 +650,7 @@ static void email_without_at(fld_state_t *p) {
             if (!strchr("o0qa", at) || cut < 2 || si[cut - 1] == '.') continue;
             char em[300];
             snprintf(em, sizeof em, "%.*s@%s", (int)cut, si, d);
-            float conf = p->sites[i].conf * 0.9f;
-            memmove(&p->sites[i], &p->sites[i + 1], sizeof p->sites[0] * (size_t)(p->nsites - i - 1));
-            p->nsites--;
-            add_item(p->emails, &p->nemails, em, conf);
-            i--;
+            site_to_email(p, i--, em);
             done = 1;
         }
     }
