@@ -126,9 +126,6 @@ size_t ocr_fld_lower(const char *s, size_t n, char *out, size_t outlen);
 int ocr_fld_is_label(const char *w, const char *const *labels);
 /* How many words of s (split at any of seps) are, lower-cased, in list. */
 int ocr_fld_count_listed(const char *s, const char *seps, const char *const *list);
-/* 1 when the line gives opening hours: two day names ("Segunda a Sábado",
- * "Mon-Fri"), or a day name and a time of day ("Sat 9h-13h"). */
-int ocr_fld_opening_hours(const char *s);
 int ocr_fld_count_words(const char *s);
 int ocr_fld_ci_starts(const char *s, const char *p);
 /* Case-insensitive (ASCII) substring search. */

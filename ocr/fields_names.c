@@ -443,7 +443,9 @@ static int time_of_day(const char *w) {
     return !strncasecmp(p, "am", 2) || !strncasecmp(p, "pm", 2);
 }
 
-int ocr_fld_opening_hours(const char *s) {
+/* 1 when the line gives opening hours: two day names ("Segunda a Sábado",
+ * "Mon-Fri"), or a day name and a time of day ("Sat 9h-13h"). */
+static int opening_hours(const char *s) {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s);
     int days = 0, times = 0;
@@ -462,7 +464,7 @@ int ocr_fld_opening_hours(const char *s) {
 
 int ocr_fld_not_name_words(const char *s) {
     int n = ocr_fld_count_listed(s, " ,/&-", NOT_NAME_WORDS);
-    if (ocr_fld_opening_hours(s)) n += 2;
+    if (opening_hours(s)) n += 2;
     if (strpbrk(s, "!?:")) n++;
     return n;
 }
@@ -708,7 +710,7 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         double sc = company_score(cm, dm, size, ns ? 0.3 : 0, ocr_fld_title_words(l->t));
         if (ocr_fld_count_words(l->t) > 6) sc -= 1;
         if (line_digits(l->t) >= 6) sc -= 2; /* a number's debris, not a name */
-        if (ocr_fld_opening_hours(l->t)) sc -= 3; /* "Segunda a Sábado" */
+        if (opening_hours(l->t)) sc -= 3; /* "Segunda a Sábado" */
         if (trade_only(l->t)) sc -= 1; /* "RESTAURANTE": what the business does */
         if (sn > bestn) {
             bestn = sn;

@@ -857,6 +857,13 @@ out:
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
 
+/* The area the box x,y,w,h shares with line l's box (0 when apart). */
+static long overlap(int x, int y, int w, int h, const ocr_line_t *l) {
+    int ix0 = x > l->x ? x : l->x, iy0 = y > l->y ? y : l->y;
+    int ix1 = x + w < l->x + l->w ? x + w : l->x + l->w, iy1 = y + h < l->y + l->h ? y + h : l->y + l->h;
+    return ix1 > ix0 && iy1 > iy0 ? (long)(ix1 - ix0) * (iy1 - iy0) : 0;
+}
+
 /* The page reading drops a line now and then (a short title, a company
  * name on a blurred photo, pale grey print beside black that the page's
  * global threshold turns white). Rows of text-like marks that no line read
@@ -896,9 +903,7 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
         for (size_t k = 0; k < n0; k++) {
             const ocr_line_t *l = &ls->v[k];
             if (l->conf < 0.5f) continue; /* noise read over the row does not cover it */
-            int ix0 = x > l->x ? x : l->x, iy0 = y > l->y ? y : l->y;
-            int ix1 = x + w < l->x + l->w ? x + w : l->x + l->w, iy1 = y + h < l->y + l->h ? y + h : l->y + l->h;
-            if (ix1 > ix0 && iy1 > iy0) cov += (long)(ix1 - ix0) * (iy1 - iy0);
+            cov += overlap(x, y, w, h, l);
         }
         if (cov * 10 > (long)w * h * 3) continue; /* read already */
         /* the row of marks may stop short of a line the page reading did
@@ -936,9 +941,7 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
             for (size_t k = 0; k < n0; k++) {
                 const ocr_line_t *l = &ls->v[k];
                 if ((l->conf >= 0.5f && !strstr(text, l->text)) || l->w <= 0 || l->h <= 0) continue;
-                int ix0 = x > l->x ? x : l->x, iy0 = y > l->y ? y : l->y;
-                int ix1 = x + w < l->x + l->w ? x + w : l->x + l->w, iy1 = y + h < l->y + l->h ? y + h : l->y + l->h;
-                if (ix1 > ix0 && iy1 > iy0 && 2L * (ix1 - ix0) * (iy1 - iy0) > (long)l->w * l->h) drop[k] = 1;
+                if (2 * overlap(x, y, w, h, l) > (long)l->w * l->h) drop[k] = 1;
             }
         }
         free(text);
@@ -959,6 +962,14 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
     free(b);
     if (tried) LOG_D("missed rows: %d of %d rows read again, %d kept", tried, n, *added);
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
+}
+
+/* A retry's reading (alt, its words altw) replaces the one held. */
+static void take_reading(ocr_lines_t *lines, ocr_lines_t *words, ocr_lines_t *alt, ocr_lines_t *altw) {
+    ocr_lines_free(lines);
+    *lines = *alt;
+    ocr_lines_free(words);
+    *words = *altw;
 }
 
 int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *lines, ocr_scan_info_t *info) {
@@ -998,10 +1009,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
         int arc = ocr_tess_read_words(t, other, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
         LOG_D("script retry %s: conf %.2f -> %s %.2f", primary, conf, other, aconf);
         if (arc == GR_OK && aconf > conf + 0.05f) {
-            ocr_lines_free(lines);
-            *lines = alt;
-            ocr_lines_free(&words);
-            words = altw;
+            take_reading(lines, &words, &alt, &altw);
             primary = other;
             conf = aconf;
         } else {
@@ -1029,10 +1037,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
             int arc = ocr_tess_read_words(t, olang, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
             LOG_D("orientation retry: conf %.2f -> %.2f upside down", conf, aconf);
             if (arc == GR_OK && aconf > conf + 0.1f) {
-                ocr_lines_free(lines);
-                *lines = alt;
-                ocr_lines_free(&words);
-                words = altw;
+                take_reading(lines, &words, &alt, &altw);
                 conf = aconf;
                 info->quarter_turns = (info->quarter_turns + 2) % 4;
                 turned = 1;
@@ -1060,10 +1065,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
                 int arc = ocr_tess_read_words(t, olang, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
                 LOG_D("orientation retry: conf %.2f -> %.2f at %d quarter turn(s)", conf, aconf, k == 0 ? 1 : 3);
                 if (arc == GR_OK && aconf > conf + 0.1f) {
-                    ocr_lines_free(lines);
-                    *lines = alt;
-                    ocr_lines_free(&words);
-                    words = altw;
+                    take_reading(lines, &words, &alt, &altw);
                     conf = aconf;
                     best_turn = k == 0 ? 1 : 3;
                     turned = 1;
@@ -1111,10 +1113,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
                 float aconf = 0;
                 if (ocr_tess_read_words(t, "eng", g, PSM_SPARSE, deadline, &alt, &aconf, &altw) == GR_OK &&
                     aconf > conf) {
-                    ocr_lines_free(lines);
-                    *lines = alt;
-                    ocr_lines_free(&words);
-                    words = altw;
+                    take_reading(lines, &words, &alt, &altw);
                     primary = "eng";
                     conf = aconf;
                 } else {
