@@ -18,7 +18,29 @@ static const char *const STREET_WORDS[] = {
     "straße", "strasse", "str", "weg", "platz", "allee", "ring", "gasse", "damm", "ufer", "chaussee",
     "rue", "bd", "boulevard", "avenue", "chemin", "impasse", "allée", "quai", "cours", "route", "cedex",
     "ул", "улица", "д", "дом", "пр", "просп", "проспект", "пер", "переулок", "ш", "шоссе", "наб", "г", "к", "п",
-    "с", "клх", "стр", "корп", "кв", "офис", "пл", NULL};
+    "с", "клх", "стр", "корп", "кв", "офис", "пл",
+    /* Portuguese, Spanish, Italian; Asian localities */
+    "rua", "avenida", "alameda", "travessa", "praça", "praca", "estrada", "rodovia", "bairro", "calle", "avda",
+    "viale", "piazza", "chome", "nagar", "marg", "phường", "quận", "đường", "jalan", "jln", NULL};
+
+/* Words of addresses that are also other words ("Av", "Plaza", "Tower",
+ * "Level"): street words only on a line with a digit. */
+static const char *const STREET_WORDS_NUM[] = {
+    "av", "andar", "sala", "conj", "bloco", "cep", "paseo", "plaza", "carrera", "piso", "corso", "sector", "plot",
+    "district", "ward", "building", "bldg", "tower", "level", "blk", "soi", "largo", NULL};
+
+/* Hyphenated suffixes of Japanese and Korean addresses: "Chiyoda-ku",
+ * "Teheran-ro", "Gangnam-gu", "Bundang-gu", "Seongnam-si". */
+static int asian_locality(const char *low) {
+    static const char *const SUF[] = {"-ku", "-ro", "-gu", "-gil", "-dong", "-si", "-shi", "-cho", "-machi",
+                                      "-chome", "-gun", "-eup", "-myeon", NULL};
+    size_t ll = strlen(low);
+    for (int i = 0; SUF[i]; i++) {
+        size_t k = strlen(SUF[i]);
+        if (ll > k + 1 && !strcmp(low + ll - k, SUF[i])) return 1;
+    }
+    return 0;
+}
 
 /* US state codes following a city comma: "Wilsonview, NY 59663". */
 static int us_state_zip(const char *s) {
@@ -34,8 +56,19 @@ static int us_state_zip(const char *s) {
 static int address_score(const fld_line_t *l) {
     const char *s = l->t;
     int digits = 0, score = 0;
-    for (const char *c = s; *c; c++) digits += isdigit((unsigned char)*c) != 0;
-    if (digits >= 12 || strchr(s, '@')) return 0;
+    /* a run of 9 digits or more (separators allowed) is a number, not a
+     * house number or a postcode; a street line may hold 12 digits in all
+     * ("1200 Market St, Suite 300, San Francisco, CA 94103") */
+    int run = 0, longest = 0;
+    for (const char *c = s; *c; c++) {
+        if (isdigit((unsigned char)*c)) {
+            digits++;
+            if (++run > longest) longest = run;
+        } else if (!strchr("-. /()", *c) || (*c == ' ' && !isdigit((unsigned char)c[1]))) {
+            run = 0;
+        }
+    }
+    if (longest >= 9 || digits >= 16 || strchr(s, '@')) return 0;
     /* words */
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s);
@@ -52,6 +85,7 @@ static int address_score(const fld_line_t *l) {
         /* "Dr." on a line without a number is a doctor's title, not a Drive */
         int honorific = !strcmp(low, "dr") && dotted && digits == 0;
         if (ocr_fld_is_label(low, STREET_WORDS) && (ncp > 1 || dotted) && !honorific) street = 1;
+        if (digits && (ocr_fld_is_label(low, STREET_WORDS_NUM) || asian_locality(low))) street = 1;
         /* German compounds: ...straße, ...weg, ...platz, ...allee, ...ring */
         size_t ll = strlen(low);
         static const char *suf[] = {"straße", "strasse", "weg", "platz", "allee", "ring", "gasse", "damm",
@@ -86,6 +120,8 @@ static int address_score(const fld_line_t *l) {
         if (isdigit((unsigned char)*c) && (c == s || !isdigit((unsigned char)c[-1]))) {
             size_t k = strspn(c, "0123456789");
             if ((k == 5 || k == 6) && !isdigit((unsigned char)c[k])) score += 2;
+            /* Japanese "100-0005" */
+            else if (k == 3 && c[3] == '-' && strspn(c + 4, "0123456789") == 4 && !isdigit((unsigned char)c[8])) score += 2;
             else if (k == 2 && c[2] == ' ' && strspn(c + 3, "0123456789") == 3 && !isdigit((unsigned char)c[6])) score += 2;
             c += k - 1;
         }
@@ -136,6 +172,9 @@ void ocr_fld_find_address(fld_state_t *p) {
     while (p->naddr < 4) {
         int up = ocr_fld_above(p, cur);
         if (up < 0 || p->l[up].kind != FLD_OTHER || p->l[up].addr < 1) break;
+        /* the company above the street ("Saigon Green Energy JSC"), or
+         * print far larger than the address's */
+        if (ocr_fld_long_legal_form(p->l[up].t) || (p->l[up].h && p->l[up].h > 2 * p->l[cur].h)) break;
         memmove(lines + 1, lines, sizeof(int) * (size_t)p->naddr);
         lines[0] = up;
         p->naddr++;

@@ -75,6 +75,8 @@ typedef struct {
     int addr_lines[FLD_MAX_ADDR_LINES]; /* the address, top to bottom */
     int naddr;
     int iname, icomp, ititle;     /* line indexes; -1 when absent */
+    int ititle2;                  /* the title's second line (a department under a role, or the role under
+                                     its department); -1 when absent */
     char stem[128];               /* key of the e-mail/web domain's registrable label */
     char brands[4][128];          /* keys a company line may agree with: every own domain's
                                    * label, the local part of an e-mail at a mail provider */
@@ -156,6 +158,9 @@ int ocr_fld_above(const fld_state_t *p, int i);
 
 /* Company legal-form marks (GmbH, PLC, ООО, « ...) in s. */
 int ocr_fld_company_marks(const char *s);
+/* 1 when s holds a legal form of three letters or more (Ltda, GmbH, JSC,
+ * Inc.): no person's name and no street carries one. */
+int ocr_fld_long_legal_form(const char *s);
 /* Title words (manager, Leiter, директор ...) in s. */
 int ocr_fld_title_words(const char *s);
 /* Words of departments, taglines, services and opening hours in s (plus

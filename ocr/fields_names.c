@@ -605,7 +605,10 @@ static double line_size(const fld_line_t *l, int maxh) { return l->h ? (double)l
 /* How much a line looks like the company: legal form mark cm, domain match
  * dm, size, minus shape (a name-shaped line) and title words tw. */
 static double company_score(double cm, double dm, double size, double shape, int tw) {
-    return 2.0 * cm + 2.0 * dm + 0.5 * size - shape - 0.5 * tw;
+    /* a line that spells the card's own domain ("ABC Technologies" ~
+     * abctech.com) outweighs a bare legal-form mark on another line
+     * ("Decision & Security Technologies", a division) */
+    return 2.0 * cm + 2.0 * dm + (dm >= 0.85 ? 0.75 : 0) + 0.5 * size - shape - 0.5 * tw;
 }
 
 /* With no legal form and no domain match, the company is the line set in
@@ -648,7 +651,7 @@ static int legal_form_word(const char *w);
  * two-letter forms (AG, SA, AB) are left out: they are also initials. */
 static int is_long_legal_form(const char *w, int letters) { return letters >= 3 && legal_form_word(w); }
 
-static int has_long_legal_form(const char *t) { return any_word(t, is_long_legal_form); }
+int ocr_fld_long_legal_form(const char *t) { return any_word(t, is_long_legal_form); }
 
 /* How much line l looks like the person's name (0 when not a name's
  * shape); *ns_out = its name shape (words), 0 when none. */
@@ -668,7 +671,7 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
      * e-mail's support: a logo's debris ("Tlaws Hs") */
     if (ns && l->conf < 0.5f && short_word(l->t) && local_match(l->t, p->local) <= 0) ns = 0;
     if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || process_nouns(l->t))) ns = 0;
-    if (ns && has_long_legal_form(l->t)) ns = 0;
+    if (ns && ocr_fld_long_legal_form(l->t)) ns = 0;
     *ns_out = ns;
     double size = line_size(l, maxh);
     double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t) : 0;
@@ -814,7 +817,7 @@ static void join_company_lines(fld_state_t *p, int maxh) {
                         snprintf(rb, sizeof rb, "%s", rest);
                         char *sv = NULL;
                         for (char *t = strtok_r(rb, " ", &sv); t; t = strtok_r(NULL, " ", &sv))
-                            if (!legal_form_word(t)) all_forms = 0;
+                            if (!legal_form_word(t) && !mark_word(t)) all_forms = 0; /* "Group", "Partners" */
                         if (all_forms) snprintf(pw, sizeof pw, "%s", part);
                     }
                     int cl = order ? snprintf(p->comp_text, sizeof p->comp_text, "%s %s", pw, whole)
@@ -882,6 +885,15 @@ static void extend_company_row(fld_state_t *p) {
     }
 }
 
+/* 1 when s names an organisational unit ("Sales Department", "Abteilung
+ * Vertrieb", "Setor Comercial"). */
+static int org_unit(const char *s) {
+    static const char *const UNIT[] = {"department", "dept", "dept.", "division", "team", "section", "unit",
+                                       "abteilung", "bereich", "département", "departamento", "setor", "seção",
+                                       "divisão", "отдел", "управление", NULL};
+    return ocr_fld_count_listed(s, " ,/&-", UNIT) > 0;
+}
+
 /* The title sits right under the name; failing that, a line with title words. */
 static void pick_title(fld_state_t *p) {
     int ititle = -1;
@@ -899,6 +911,21 @@ static void pick_title(fld_state_t *p) {
     }
     if (ititle >= 0) p->l[ititle].kind = FLD_TITLE;
     p->ititle = ititle;
+    /* a role and its department on two lines under the name, in either
+     * order ("Sales Department" / "Assistant Manager", Japanese cards'
+     * usual layout): both are the title */
+    if (ititle >= 0 && p->iname >= 0 && ocr_fld_below(p, p->iname) == ititle) {
+        int b = ocr_fld_below(p, ititle);
+        if (b < 0 || p->l[b].kind != FLD_OTHER || ocr_fld_count_words(p->l[b].t) > 6) return;
+        const fld_line_t *a = &p->l[ititle], *c = &p->l[b];
+        if (a->h && c->h && (3 * a->h > 4 * c->h || 3 * c->h > 4 * a->h)) return; /* print of one size */
+        int unit_role = org_unit(a->t) && ocr_fld_title_words(c->t) && !org_unit(c->t);
+        int role_unit = ocr_fld_title_words(a->t) && !org_unit(a->t) && org_unit(c->t);
+        if (unit_role || role_unit) {
+            p->l[b].kind = FLD_TITLE;
+            p->ititle2 = b;
+        }
+    }
 }
 
 void ocr_fld_find_people(fld_state_t *p) {
@@ -1103,6 +1130,13 @@ static void de_from_ce(char *t) {
         if (q > t && q[4]) q[1] = 'd';
 }
 
+/* The title's confidence: its line's, the lower of its two lines'. */
+static double title_conf(const fld_state_t *p) {
+    double c = p->l[p->ititle].conf;
+    if (p->ititle2 >= 0 && p->l[p->ititle2].conf < c) c = p->l[p->ititle2].conf;
+    return c;
+}
+
 void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     char name[512] = "", given[256] = "", family[256] = "";
     double cname = 0;
@@ -1142,7 +1176,10 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     json_object_set_new(o, "family_name", json_string(family));
     char title[512] = "", company[512] = "";
     if (p->ititle >= 0) {
-        snprintf(title, sizeof title, "%s", p->l[p->ititle].t);
+        if (p->ititle2 >= 0)
+            snprintf(title, sizeof title, "%s, %s", p->l[p->ititle].t, p->l[p->ititle2].t);
+        else
+            snprintf(title, sizeof title, "%s", p->l[p->ititle].t);
         de_from_ce(title);
     }
     if (p->icomp >= 0) {
@@ -1151,7 +1188,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         ocr_fld_trim_punct(company);
     }
     ocr_fld_set_field(o, conf, "title", title,
-                      p->ititle >= 0 ? p->l[p->ititle].conf * (ocr_fld_title_words(title) ? 1 : 0.8) : 0);
+                      p->ititle >= 0 ? title_conf(p) * (ocr_fld_title_words(title) ? 1 : 0.8) : 0);
     ocr_fld_set_field(o, conf, "company", company,
                       p->icomp >= 0 ? p->l[p->icomp].conf *
                                           (domain_match(company, p) > 0 || ocr_fld_company_marks(company) ? 1 : 0.7)

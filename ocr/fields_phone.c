@@ -352,6 +352,41 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
 }
 
 
+/* 1 when t holds a number printed the North American way: "(410) 555-1234",
+ * "(410)555-1234", "817-228-4401", "817.228.4403", "1-800-555-0199" - an
+ * area code of three digits (first 2-9) in brackets or followed by '-' or
+ * '.', then 3 and 4 digits (the exchange's first 2-9), no digit around.
+ * No other numbering plan writes a national number so (Brazil brackets two
+ * digits, "(11) 2076-5555"; trunk prefixes start with 0), so it says the
+ * country when nothing on the card does. Three groups split by spaces
+ * alone are left out: Italian mobiles are written "347 123 4567". */
+static int nanp_shape(const char *t) {
+    for (const char *s = t; *s; s++) {
+        if (s > t && isdigit((unsigned char)s[-1])) continue;
+        const char *q = s;
+        int bracket = *q == '(';
+        if (bracket) q++;
+        if (!(q[0] >= '2' && q[0] <= '9' && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2]))) continue;
+        q += 3;
+        char sep = 0;
+        if (bracket) {
+            if (*q != ')') continue;
+            q++;
+            if (*q == ' ') q++;
+        } else {
+            if (*q != '-' && *q != '.') continue;
+            sep = *q++;
+        }
+        if (!(q[0] >= '2' && q[0] <= '9' && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2]))) continue;
+        q += 3;
+        if (bracket ? (*q != '-' && *q != '.' && *q != ' ') : *q != sep) continue;
+        q++;
+        if (strspn(q, "0123456789") != 4) continue;
+        return 1;
+    }
+    return 0;
+}
+
 /* Add a region hint (alpha-2, upper-cased) unless it is there or the list is full. */
 static void add_region(fld_state_t *p, const char *r) {
     if (!r || strlen(r) != 2) return;
@@ -393,6 +428,13 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
         ocr_address_split(l->t, NULL, &ap);
         if (strlen(ap.country) == 2 && ap.postal_code[0] && fmt_phone_region_known(ap.country)) add_region(p, ap.country);
     }
+    /* numbers printed the North American way, when the card names no
+     * other country that reads them */
+    for (size_t i = 0; i < p->n && p->nregions < FLD_MAX_REGIONS; i++)
+        if (p->l[i].kind != FLD_EMAIL && p->l[i].kind != FLD_WEB && nanp_shape(p->l[i].t)) {
+            add_region(p, "US");
+            break;
+        }
     return region && fmt_phone_region_known(region) ? region : NULL;
 }
 

@@ -743,6 +743,119 @@ static void hours_trades_bullets_and_sites(void **state) {
     json_decref(o);
 }
 
+/* Numbers printed the North American way ("(410)555-1234", "817-228-4401")
+ * are +1 on a board set to another country when the card names none;
+ * other plans keep theirs. */
+static void north_american_number_shape(void **state) {
+    (void)state;
+    json_t *o = parse_text("Mike Smith\n(410)555-1234\nmsmith@asymmetrik.com\n", "BR");
+    assert_true(has_phone(o, "+14105551234"));
+    json_decref(o);
+    o = parse_text("Daniel Whitton\nCel: 817-228-4401\n", "BR");
+    assert_true(has_phone(o, "+18172284401"));
+    json_decref(o);
+    /* Brazil brackets two digits: stays Brazilian */
+    o = parse_text("Daniel Carlos\n(11) 2076-5555\n", "BR");
+    assert_true(has_phone(o, "+551120765555"));
+    json_decref(o);
+    /* three groups split by spaces alone: an Italian mobile on an Italian board */
+    o = parse_text("Mario Rossi\n347 123 4567\nmario@gmail.com\n", "IT");
+    assert_true(has_phone(o, "+393471234567"));
+    json_decref(o);
+    /* a country domain still comes first */
+    o = parse_text("Renan Beato\nFone (11) 3105-8655\nrbeato@alerta.com.br\n", "US");
+    assert_true(has_phone(o, "+551131058655"));
+    json_decref(o);
+}
+
+/* A line that spells the card's own domain is the company, over a line
+ * with a bare mark ("&", "Group") that is a division. */
+static void domain_over_bare_mark(void **state) {
+    (void)state;
+    const ln_t v[] = {{"Arthur Wilson", 30},
+                      {"Software Engineer", 30},
+                      {"Decision & Security Technologies", 30},
+                      {"ABC Technologies", 30},
+                      {"awilson@abctech.com", 30},
+                      {NULL, 0}};
+    json_t *o = parse_lines(v, "US");
+    assert_string_equal(str(o, "company"), "ABC Technologies");
+    assert_string_equal(str(o, "name"), "Arthur Wilson");
+    json_decref(o);
+    /* a brand on two lines keeps the mark that follows what the domain spells */
+    const ln_t w[] = {{"PINNACLE", 30},
+                      {"REAL ESTATE GROUP", 18},
+                      {"MICHAEL J. RODRIGUEZ", 34},
+                      {"C 512.555.0123", 18},
+                      {"mrodriguez@pinnaclerealestate.com", 18},
+                      {NULL, 0}};
+    o = parse_lines(w, "US");
+    assert_string_equal(str(o, "company"), "PINNACLE REAL ESTATE GROUP");
+    assert_string_equal(str(o, "name"), "MICHAEL J. RODRIGUEZ");
+    json_decref(o);
+}
+
+/* Addresses of more countries: a US street line with 12 digits in all,
+ * Brazilian "Av.", Japanese wards and postcodes, Korean roads; the
+ * company above the street stays the company. */
+static void addresses_of_more_countries(void **state) {
+    (void)state;
+    json_t *o = parse_text("Emily Carter\n1200 Market St, Suite 300, San Francisco, CA 94103\nemily@bluewave.co\n", "US");
+    assert_string_equal(str(o, "address"), "1200 Market St, Suite 300, San Francisco, CA 94103");
+    json_decref(o);
+    o = parse_text("Carlos Souza\nAv. Paulista, 1000 - Bela Vista - São Paulo - SP\n", "BR");
+    assert_string_equal(str(o, "address"), "Av. Paulista, 1000 - Bela Vista - São Paulo - SP");
+    json_decref(o);
+    o = parse_text("Yuki Tanaka\n2-3-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005\n", "JP");
+    assert_string_equal(str(o, "address"), "2-3-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005");
+    json_decref(o);
+    o = parse_text("Kim Min-jun\n123 Teheran-ro, Gangnam-gu, Seoul\n", "KR");
+    assert_string_equal(str(o, "address"), "123 Teheran-ro, Gangnam-gu, Seoul");
+    json_decref(o);
+    /* a phone number is no address, however it is written */
+    o = parse_text("Ana Lima\nPlaza 1234 5678 901\n", "US");
+    assert_string_equal(str(o, "address"), "");
+    json_decref(o);
+    const ln_t v[] = {{"Nguyen Van An", 46},
+                      {"Director", 26},
+                      {"Saigon Green Energy JSC", 40},
+                      {"45 Le Duan, District 1, Ho Chi Minh City, Vietnam", 24},
+                      {"an.nguyen@saigongreen.vn", 24},
+                      {NULL, 0}};
+    o = parse_lines(v, "VN");
+    assert_string_equal(str(o, "company"), "Saigon Green Energy JSC");
+    assert_string_equal(str(o, "address"), "45 Le Duan, District 1, Ho Chi Minh City, Vietnam");
+    json_decref(o);
+}
+
+/* A role and its department on two lines under the name are one title, in
+ * either order; a line of another kind is not taken in. */
+static void title_on_two_lines(void **state) {
+    (void)state;
+    const ln_t v[] = {{"Sakura Trading Co., Ltd.", 40},
+                      {"Yuki Tanaka", 46},
+                      {"Sales Department", 26},
+                      {"Assistant Manager", 26},
+                      {"y.tanaka@sakura-trading.co.jp", 24},
+                      {NULL, 0}};
+    json_t *o = parse_lines(v, "JP");
+    assert_string_equal(str(o, "title"), "Sales Department, Assistant Manager");
+    json_decref(o);
+    const ln_t w[] = {{"Hiroshi Yamamoto", 32},
+                      {"General Manager", 20},
+                      {"International Business Division", 20},
+                      {"yamamoto.h@nkogaku.co.jp", 20},
+                      {NULL, 0}};
+    o = parse_lines(w, "JP");
+    assert_string_equal(str(o, "title"), "General Manager, International Business Division");
+    json_decref(o);
+    /* two roles are not joined: the second line is no unit */
+    const ln_t x[] = {{"Anna Berg", 32}, {"Partner", 20}, {"Berg Consulting AB", 20}, {NULL, 0}};
+    o = parse_lines(x, "SE");
+    assert_string_equal(str(o, "title"), "Partner");
+    json_decref(o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(legal_forms_of_many_countries),
@@ -768,6 +881,10 @@ int main(void) {
         cmocka_unit_test(confident_flags),
         cmocka_unit_test(lines_from_text_dump),
         cmocka_unit_test(hours_trades_bullets_and_sites),
+        cmocka_unit_test(north_american_number_shape),
+        cmocka_unit_test(domain_over_bare_mark),
+        cmocka_unit_test(addresses_of_more_countries),
+        cmocka_unit_test(title_on_two_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
