@@ -187,8 +187,10 @@ void ocr_fld_find_address(fld_state_t *p) {
         if (dn < 0 || p->l[dn].kind != FLD_OTHER) break;
         /* a city line: address-like, or a few capitalised words of similar size */
         int near = p->l[dn].h == 0 || abs(p->l[dn].h - p->l[cur].h) <= p->l[cur].h / 3;
+        /* ... or naming a country ("Ho Chi Minh City, Vietnam") */
         if (p->l[dn].addr < 1 && !(near && ocr_fld_count_words(p->l[dn].t) <= 3 && !ocr_fld_title_words(p->l[dn].t) &&
-                                   !ocr_fld_company_marks(p->l[dn].t)))
+                                   !ocr_fld_company_marks(p->l[dn].t)) &&
+            !(near && ocr_fld_named_country(p->l[dn].t) && !ocr_fld_company_marks(p->l[dn].t)))
             break;
         lines[p->naddr++] = dn;
         p->l[dn].kind = FLD_ADDR;

@@ -53,6 +53,9 @@ typedef struct {
 typedef struct {
     char s[256];
     float conf;
+    char pre[64]; /* e-mails: the lower-case word right before the local part
+                     ("thimai" of "thimai pham@orion.vn": a dot read as a space),
+                     joined in front when the name supports it; "" when none */
 } fld_item_t;
 
 /* The parse state: one per ocr_fields_parse call, filled stage by stage. */
@@ -153,6 +156,10 @@ int ocr_fld_cmp_y(const void *a, const void *b);
  * the next / previous line when there are no boxes. */
 int ocr_fld_below(const fld_state_t *p, int i);
 int ocr_fld_above(const fld_state_t *p, int i);
+
+/* fields_phone.c: the country a line names (a whole word or words, any
+ * case: "Vietnam", "Lyon, France"), alpha-2, or NULL. */
+const char *ocr_fld_named_country(const char *t);
 
 /* ------------------------------------------------ fields_names.c */
 

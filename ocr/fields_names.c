@@ -653,6 +653,29 @@ static int is_long_legal_form(const char *w, int letters) { return letters >= 3 
 
 int ocr_fld_long_legal_form(const char *t) { return any_word(t, is_long_legal_form); }
 
+/* Words that qualify a title word in a role ("Managing", "of", "Account"). */
+static const char *const ROLE_QUALIFIERS[] = {"of", "and", "the", "managing", "general", "deputy", "vice", "regional",
+                                              "principal", "account", "business", "development", "product",
+                                              "marketing", "project", "operations", "financial", "creative",
+                                              "technical", "partnerships", "de", "do", "da", NULL};
+
+/* 1 when every word of s is a title word or a word that qualifies one
+ * ("Managing Director", "Head of Partnerships", "Senior Account
+ * Executive"): a role, never a name ("Michael Head" has a name's word). */
+static int role_only(const char *s) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    int titles = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ,/&-", &save); w; w = strtok_r(NULL, " ,/&-", &save)) {
+        char low[64];
+        ocr_fld_lower(w, strlen(w), low, sizeof low);
+        if (ocr_fld_is_label(low, TITLE_WORDS)) titles++;
+        else if (!ocr_fld_is_label(low, ROLE_QUALIFIERS)) return 0;
+    }
+    return titles >= 1;
+}
+
 /* How much line l looks like the person's name (0 when not a name's
  * shape); *ns_out = its name shape (words), 0 when none. */
 static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, int *ns_out) {
@@ -672,6 +695,7 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     if (ns && l->conf < 0.5f && short_word(l->t) && local_match(l->t, p->local) <= 0) ns = 0;
     if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || process_nouns(l->t))) ns = 0;
     if (ns && ocr_fld_long_legal_form(l->t)) ns = 0;
+    if (ns && role_only(l->t)) ns = 0; /* "Managing Director" */
     *ns_out = ns;
     double size = line_size(l, maxh);
     double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t) : 0;
@@ -918,7 +942,8 @@ static void pick_title(fld_state_t *p) {
         int b = ocr_fld_below(p, ititle);
         if (b < 0 || p->l[b].kind != FLD_OTHER || ocr_fld_count_words(p->l[b].t) > 6) return;
         const fld_line_t *a = &p->l[ititle], *c = &p->l[b];
-        if (a->h && c->h && (3 * a->h > 4 * c->h || 3 * c->h > 4 * a->h)) return; /* print of one size */
+        /* print of one size (OCR boxes of one size differ by descenders: 28 and 40 px) */
+        if (a->h && c->h && (5 * a->h > 8 * c->h || 5 * c->h > 8 * a->h)) return;
         int unit_role = org_unit(a->t) && ocr_fld_title_words(c->t) && !org_unit(c->t);
         int role_unit = ocr_fld_title_words(a->t) && !org_unit(a->t) && org_unit(c->t);
         if (unit_role || role_unit) {
@@ -928,8 +953,60 @@ static void pick_title(fld_state_t *p) {
     }
 }
 
+/* OCR reads a capital I as a small l: a word of a line of words that
+ * starts with 'l' before a consonant ("lyer", "lvan", "lnfotech") or before
+ * capitals ("lNDUSTRIES") starts with 'I' - no word of the languages read
+ * here starts so, and the name's shape and the company's key need the
+ * capital. */
+static void capital_i(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER || strpbrk(l->t, "@0123456789")) continue;
+        for (char *w = l->t; *w; w++) {
+            if (*w != 'l' || (w > l->t && w[-1] != ' ' && w[-1] != '-')) continue;
+            size_t n = strcspn(w, " ,-");
+            if (n < 3) continue;
+            int caps = 1, lower = 1;
+            for (size_t k = 1; k < n; k++) {
+                caps &= isupper((unsigned char)w[k]) != 0;
+                lower &= islower((unsigned char)w[k]) != 0;
+            }
+            if ((lower && strchr("bcdfgjkmnpqrstvwxzy", w[1])) || caps) *w = 'I';
+        }
+    }
+}
+
+/* A name whose capitals OCR read small ("Lee jun jie" for Lee Jun Jie):
+ * a line of 2-4 words of letters, the first capitalised, the others all
+ * small letters that each stand in the e-mail's local part (junjie@), gets
+ * its capitals back. */
+static void case_from_local(fld_state_t *p) {
+    if (!p->local[0]) return;
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        int nw = ocr_fld_count_words(l->t);
+        if (l->kind != FLD_OTHER || nw < 2 || nw > 4 || !isupper((unsigned char)l->t[0])) continue;
+        int ok = 1, small = 0;
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", l->t);
+        char *save = NULL;
+        for (char *w = strtok_r(buf, " ", &save); w && ok; w = strtok_r(NULL, " ", &save)) {
+            for (const char *c = w; *c; c++) ok &= isalpha((unsigned char)*c) != 0;
+            if (!ok || !islower((unsigned char)w[0]) || name_particle(w, strlen(w))) continue; /* "van der" */
+            for (const char *c = w; *c; c++) ok &= islower((unsigned char)*c) != 0;
+            ok &= strlen(w) >= 2 && strstr(p->local, w) != NULL;
+            small++;
+        }
+        if (!ok || !small) continue;
+        for (char *c = l->t; *c; c++)
+            if ((c == l->t || c[-1] == ' ') && !name_particle(c, strcspn(c, " "))) *c = (char)toupper((unsigned char)*c);
+    }
+}
+
 void ocr_fld_find_people(fld_state_t *p) {
+    capital_i(p);
     domain_keys(p);
+    case_from_local(p);
     int maxh = 1;
     for (size_t i = 0; i < p->n; i++)
         if (p->l[i].kind == FLD_OTHER && p->l[i].h > maxh) maxh = p->l[i].h;
@@ -1016,8 +1093,47 @@ static void name_fixes_local(fld_state_t *p) {
     for (int i = 0; i < p->nemails; i++) fix_local(p->emails[i].s, sizeof p->emails[i].s, c, 12);
 }
 
+/* 1 when key k is one of the name's words or two of them run together
+ * ("thimai" of "PHAM THI MAI", "weiming" of "Lee Wei Ming"). */
+static int name_part(char w[][64], int nw, const char *k) {
+    for (int i = 0; i < nw; i++) {
+        if (!strcmp(w[i], k)) return 1;
+        size_t a = strlen(w[i]);
+        if (i + 1 < nw && !strncmp(k, w[i], a) && !strcmp(k + a, w[i + 1])) return 1;
+    }
+    return 0;
+}
+
+/* An e-mail whose local part lost its dot to a space ("thimai pham@orion.vn"
+ * read as pham@orion.vn): the word before is put back, with the dot, when
+ * both it and the local part are parts of the person's name. */
+static void name_joins_local(fld_state_t *p) {
+    if (p->iname < 0) return;
+    char buf[512], w[8][64];
+    int nw = 0;
+    snprintf(buf, sizeof buf, "%s", p->l[p->iname].t);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " -", &save); t && nw < 8; t = strtok_r(NULL, " -", &save)) {
+        ocr_fld_key(t, w[nw], sizeof w[nw]);
+        if (*w[nw]) nw++;
+    }
+    for (int i = 0; i < p->nemails; i++) {
+        fld_item_t *e = &p->emails[i];
+        char *at = strchr(e->s, '@');
+        if (!e->pre[0] || !at) continue;
+        char local[256], pk[64];
+        snprintf(local, sizeof local, "%.*s", (int)(at - e->s), e->s);
+        ocr_fld_key(e->pre, pk, sizeof pk);
+        if (!name_part(w, nw, pk) || !name_part(w, nw, local)) continue;
+        char out[256];
+        int n = snprintf(out, sizeof out, "%s.%s", e->pre, e->s);
+        if (n > 0 && (size_t)n < sizeof out) memcpy(e->s, out, (size_t)n + 1);
+    }
+}
+
 void ocr_fld_cross_check(fld_state_t *p) {
     company_fixes_domains(p);
+    name_joins_local(p);
     name_fixes_local(p);
 }
 
@@ -1130,6 +1246,61 @@ static void de_from_ce(char *t) {
         if (q > t && q[4]) q[1] = 'd';
 }
 
+/* A title word OCR misread ("Lxecutive", "Preduct"): a word of six letters
+ * or more that is no title word is replaced by the one title word or
+ * qualifier of its length that differs in one letter (two from nine
+ * letters; OCR swaps letters, it rarely adds or drops them, and "Research"
+ * must not become "Researcher"), keeping its case (first letter, or all
+ * capitals); none or several: kept as read. */
+static void fix_title_words(char *t, size_t cap) {
+    char out[512];
+    size_t o = 0;
+    out[0] = '\0';
+    for (const char *w = t; *w;) {
+        size_t n = strcspn(w, " ,/&-");
+        char word[64] = "", low[64];
+        if (n > 0 && n < sizeof word) memcpy(word, w, n), word[n] = '\0';
+        const char *rep = NULL;
+        if (n >= 6 && n < sizeof word) {
+            int alpha = 1;
+            for (size_t k = 0; k < n; k++) alpha &= isalpha((unsigned char)word[k]) != 0;
+            ocr_fld_lower(word, n, low, sizeof low);
+            if (alpha && !ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_is_label(low, ROLE_QUALIFIERS)) {
+                int hits = 0;
+                const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
+                for (int li = 0; li < 2; li++)
+                    for (const char *const *c = lists[li]; *c; c++) {
+                        if (strlen(*c) != n) continue;
+                        int d = 0;
+                        for (size_t k = 0; k < n; k++) d += low[k] != (*c)[k];
+                        if (d <= (n >= 9 ? 2 : 1) && (!rep || strcmp(rep, *c))) {
+                            hits++;
+                            rep = *c;
+                        }
+                    }
+                if (hits != 1) rep = NULL;
+            }
+        }
+        char fixed[64];
+        if (rep) {
+            int caps = isupper((unsigned char)word[0]) && isupper((unsigned char)word[1]);
+            snprintf(fixed, sizeof fixed, "%s", rep);
+            for (char *c = fixed; *c; c++)
+                if (caps || c == fixed) *c = (char)(isupper((unsigned char)word[0]) ? toupper((unsigned char)*c) : *c);
+        }
+        int m = rep ? snprintf(out + o, sizeof out - o, "%s", fixed) : snprintf(out + o, sizeof out - o, "%.*s", (int)n, w);
+        if (m < 0 || (size_t)m >= sizeof out - o) return; /* too long: as read */
+        o += (size_t)m;
+        w += n;
+        size_t sep = strspn(w, " ,/&-");
+        m = snprintf(out + o, sizeof out - o, "%.*s", (int)sep, w);
+        if (m < 0 || (size_t)m >= sizeof out - o) return;
+        o += (size_t)m;
+        w += sep;
+    }
+    if (o < cap) memcpy(t, out, o + 1);
+}
+
 /* The title's confidence: its line's, the lower of its two lines'. */
 static double title_conf(const fld_state_t *p) {
     double c = p->l[p->ititle].conf;
@@ -1181,6 +1352,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         else
             snprintf(title, sizeof title, "%s", p->l[p->ititle].t);
         de_from_ce(title);
+        fix_title_words(title, sizeof title);
     }
     if (p->icomp >= 0) {
         snprintf(company, sizeof company, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);

@@ -266,8 +266,7 @@ static const struct {
     {"hong kong", "HK"}, {"taiwan", "TW"}, {"korea", "KR"}, {"japan", "JP"}, {"australia", "AU"},
     {"new zealand", "NZ"}, {"russia", "RU"}, {"ukraine", "UA"}, {"kazakhstan", "KZ"}};
 
-/* The country a line names (a whole word or words, any case), or NULL. */
-static const char *named_country(const char *t) {
+const char *ocr_fld_named_country(const char *t) {
     char low[512];
     ocr_fld_lower(t, strlen(t), low, sizeof low);
     for (size_t i = 0; i < sizeof COUNTRIES / sizeof *COUNTRIES; i++) {
@@ -286,7 +285,7 @@ static const char *named_country(const char *t) {
  * 4567"), or NULL. Blocks of one card can be in different countries. */
 static const char *block_country(const fld_state_t *p, int idx) {
     for (int k = 0, i = idx; k < 3 && i >= 0; k++, i = ocr_fld_above(p, i)) {
-        const char *cc = named_country(p->l[i].t);
+        const char *cc = ocr_fld_named_country(p->l[i].t);
         if (cc && fmt_phone_region_known(cc)) return cc;
         if (k > 0 && p->l[i].kind == FLD_PHONE) break; /* the block above has numbers of its own */
     }
@@ -508,24 +507,37 @@ static void guess_area_from_state(fld_state_t *p, const char *fallback) {
 }
 
 /* A number cut in two where OCR split a row ("Tel/Fax: 2966-" and "2550"
- * side by side): a line ending in digits and a dash joined to the line
- * right after it on the same row when that one starts with digits; the
- * second line is left empty (junk). Lines without boxes are never joined. */
+ * side by side, "T +33 1 42" and "68 53 18"): a line ending in digits and
+ * a dash, or in a run of 2-7 digits, joined to the line right after it on
+ * the same row when that one starts with digits (the second kind: only
+ * digit groups, 8-15 digits together); the second line is left empty
+ * (junk). Lines without boxes are never joined. */
 static void join_cut_numbers(fld_state_t *p) {
     for (size_t i = 0; i + 1 < p->n; i++) {
         fld_line_t *a = &p->l[i], *b = &p->l[i + 1];
         if (!a->h || !b->h || a->kind != FLD_OTHER || b->kind != FLD_OTHER) continue;
         size_t al = strlen(a->t);
         while (al && a->t[al - 1] == ' ') al--;
-        if (al < 2 || a->t[al - 1] != '-' || !isdigit((unsigned char)a->t[al - 2])) continue;
         if (!isdigit((unsigned char)b->t[0])) continue;
+        int dash = al >= 2 && a->t[al - 1] == '-' && isdigit((unsigned char)a->t[al - 2]);
+        /* or a number's head too short to be one ("T +33 1 42") and a
+         * tail of digit groups alone ("68 53 18") */
+        if (!dash) {
+            if (!al || !isdigit((unsigned char)a->t[al - 1]) || strspn(b->t, "0123456789 -.") != strlen(b->t)) continue;
+            size_t k = al;
+            int da = 0, db = 0;
+            while (k && strchr("0123456789 -.()+", a->t[k - 1])) da += isdigit((unsigned char)a->t[--k]) != 0;
+            for (const char *c = b->t; *c; c++) db += isdigit((unsigned char)*c) != 0;
+            if (da < 2 || da >= 8 || db < 4 || da + db < 8 || da + db > 15) continue;
+        }
         int mh = a->h < b->h ? a->h : b->h, xh = a->h > b->h ? a->h : b->h;
         int gap = b->x - (a->x + a->w);
-        if (abs(a->y - b->y) >= mh / 2 + 1 || gap < -mh || gap > 3 * xh) continue;
+        if (abs(a->y - b->y) >= mh / 2 + 1 || b->x <= a->x || gap < -2 * xh || gap > 3 * xh) continue; /* boxes may overlap */
         size_t bl = strlen(b->t);
-        char *t = malloc(al + bl + 1);
+        char *t = malloc(al + bl + 2);
         if (!t) return; /* out of memory: the halves stay apart */
         memcpy(t, a->t, al);
+        if (!dash) t[al++] = ' ';
         memcpy(t + al, b->t, bl + 1);
         free(a->t);
         a->t = t;

@@ -77,8 +77,9 @@ static void contract_dots(char *s) {
 }
 
 /* Find an e-mail in line a (ASCII-folded). Returns 1 and fills out. */
-static int find_email(const char *a, char *out, size_t outlen, int *social) {
+static int find_email(const char *a, char *out, size_t outlen, int *social, char *pre, size_t prelen) {
     *social = 0;
+    if (pre) *pre = '\0';
     const char *at = strchr(a, '@');
     if (!at) {
         /* "name(at)domain" */
@@ -98,6 +99,14 @@ static int find_email(const char *a, char *out, size_t outlen, int *social) {
     while (l > buf && (is_word_char((unsigned char)l[-1]) || l[-1] == ',' || l[-1] == '|')) l--;
     for (char *q = l; q < A; q++)
         if (*q == '|') *q = 'l'; /* the name check below may turn it into the right letter */
+    /* the word before, when a space stands where a dot was ("thimai pham@"):
+     * lower-case letters only; the cross-check joins it when the name agrees */
+    if (pre && l > buf + 1 && l[-1] == ' ') {
+        const char *w = l - 1;
+        while (w > buf && islower((unsigned char)w[-1])) w--;
+        size_t wl = (size_t)(l - 1 - w);
+        if (wl >= 2 && wl < prelen && (w == buf || w[-1] == ' ')) snprintf(pre, prelen, "%.*s", (int)wl, w);
+    }
     char *r = A + 1;
     while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
     /* "bol.com:br": a colon read for the dot before a country TLD */
@@ -391,7 +400,7 @@ int ocr_fields_contact_key(const char *text, char *key, size_t keylen) {
     char a[512], v[300];
     ocr_fld_ascii_fold(t, a, sizeof a);
     int social = 0, found = 0;
-    if (find_email(a, v, sizeof v, &social)) {
+    if (find_email(a, v, sizeof v, &social, NULL, 0)) {
         snprintf(key, keylen, "e:%s", v);
         found = 1;
     } else if (!social && find_site(a, web_labelled(t), v, sizeof v)) {
@@ -478,8 +487,10 @@ static void contact_lines(fld_state_t *p) {
         char a[512], v[300];
         ocr_fld_ascii_fold(l->t, a, sizeof a);
         int social = 0;
-        if (find_email(a, v, sizeof v, &social)) {
-            add_item(p->emails, &p->nemails, v, l->conf * (odd_local(v) ? 0.5f : 1.0f));
+        char pre[64];
+        if (find_email(a, v, sizeof v, &social, pre, sizeof pre)) {
+            if (add_item(p->emails, &p->nemails, v, l->conf * (odd_local(v) ? 0.5f : 1.0f)))
+                snprintf(p->emails[p->nemails - 1].pre, sizeof p->emails[0].pre, "%s", pre);
             l->kind = FLD_EMAIL;
             l->contact = 1;
             continue;

@@ -964,6 +964,17 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
 
+/* How much text a reading holds that is read well (bytes of lines read
+ * with confidence >= 0.6): a turned card read sideways can score a fair
+ * mean confidence on a handful of marks ("iz", "=") while the upright
+ * reading of a blurred card scores less on all of its lines. */
+static size_t good_text(const ocr_lines_t *ls) {
+    size_t n = 0;
+    for (size_t i = 0; i < ls->n; i++)
+        if (ls->v[i].conf >= 0.6f) n += strlen(ls->v[i].text);
+    return n;
+}
+
 /* A retry's reading (alt, its words altw) replaces the one held. */
 static void take_reading(ocr_lines_t *lines, ocr_lines_t *words, ocr_lines_t *alt, ocr_lines_t *altw) {
     ocr_lines_free(lines);
@@ -1022,10 +1033,27 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
      * in English (the Russian model reads sideways Latin print as noise with
      * more confidence than eng does, so the script retry above may have
      * chosen it for a card that is only turned). */
+    int turned_in_rus = 0;
     for (int pass = 0; pass < 2 && conf < 0.6f && lines->n > 0; pass++) {
         const char *olang = pass == 0 ? primary : "eng";
         if (pass == 1 && (strcmp(primary, "rus") || !ocr_tess_has(t, "eng"))) break;
         int turned = 0;
+        /* the Russian pass turned the card: its new orientation in English
+         * first (the script retry read only the first one in English) */
+        if (pass == 1 && turned_in_rus) {
+            ocr_lines_t alt = {0}, altw = {0};
+            float aconf = 0;
+            int arc = ocr_tess_read_words(t, "eng", g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
+            LOG_D("turned card in eng: conf %.2f -> %.2f", conf, aconf);
+            if (arc == GR_OK && aconf > conf + 0.05f && good_text(&alt) >= good_text(lines)) {
+                take_reading(lines, &words, &alt, &altw);
+                conf = aconf;
+                primary = "eng";
+                break;
+            }
+            ocr_lines_free(&alt);
+            ocr_lines_free(&altw);
+        }
         /* a poor reading may be upside down (OSD misses some): try 180 degrees */
         if (conf < 0.6f && lines->n > 0) {
             ocr_lines_t alt = {0}, altw = {0};
@@ -1035,8 +1063,9 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
                 goto done;
             }
             int arc = ocr_tess_read_words(t, olang, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
-            LOG_D("orientation retry: conf %.2f -> %.2f upside down", conf, aconf);
-            if (arc == GR_OK && aconf > conf + 0.1f) {
+            LOG_D("orientation retry: conf %.2f -> %.2f upside down (%zu -> %zu bytes read well)", conf, aconf,
+                  good_text(lines), arc == GR_OK ? good_text(&alt) : 0);
+            if (arc == GR_OK && aconf > conf + 0.1f && good_text(&alt) >= good_text(lines)) {
                 take_reading(lines, &words, &alt, &altw);
                 conf = aconf;
                 info->quarter_turns = (info->quarter_turns + 2) % 4;
@@ -1063,8 +1092,9 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
                 ocr_lines_t alt = {0}, altw = {0};
                 float aconf = 0;
                 int arc = ocr_tess_read_words(t, olang, g, PSM_SPARSE, deadline, &alt, &aconf, &altw);
-                LOG_D("orientation retry: conf %.2f -> %.2f at %d quarter turn(s)", conf, aconf, k == 0 ? 1 : 3);
-                if (arc == GR_OK && aconf > conf + 0.1f) {
+                LOG_D("orientation retry: conf %.2f -> %.2f at %d quarter turn(s) (%zu -> %zu bytes read well)", conf,
+                      aconf, k == 0 ? 1 : 3, good_text(lines), arc == GR_OK ? good_text(&alt) : 0);
+                if (arc == GR_OK && aconf > conf + 0.1f && good_text(&alt) >= good_text(lines)) {
                     take_reading(lines, &words, &alt, &altw);
                     conf = aconf;
                     best_turn = k == 0 ? 1 : 3;
@@ -1083,6 +1113,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
             info->quarter_turns = (info->quarter_turns + best_turn) % 4;
         }
         if (turned) primary = olang;
+        if (turned && pass == 0 && !strcmp(olang, "rus")) turned_in_rus = 1;
     }
     /* OSD sometimes calls Latin print Cyrillic, and the Russian model then
      * reads it with fair confidence: check the three longest lines with eng */

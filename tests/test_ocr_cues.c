@@ -849,10 +849,87 @@ static void title_on_two_lines(void **state) {
     o = parse_lines(w, "JP");
     assert_string_equal(str(o, "title"), "General Manager, International Business Division");
     json_decref(o);
+    /* boxes of one print size differ by descenders (28 and 40 px) */
+    o = parse_dump("0.96 610,308,328,62\tLiam Taylor\n0.97 533,390,477,28\tInternational Business Division\n"
+                   "0.96 588,431,365,40\tHead of Partnerships\n0.95 600,549,339,42\tTel: (02) 9876 5591\n",
+                   "AU");
+    assert_string_equal(str(o, "title"), "International Business Division, Head of Partnerships");
+    json_decref(o);
     /* two roles are not joined: the second line is no unit */
     const ln_t x[] = {{"Anna Berg", 32}, {"Partner", 20}, {"Berg Consulting AB", 20}, {NULL, 0}};
     o = parse_lines(x, "SE");
     assert_string_equal(str(o, "title"), "Partner");
+    json_decref(o);
+}
+
+/* OCR slips on small print that the card's other fields undo: a capital I
+ * read as l ("Kavita lyer"), a number boxed in two overlapping pieces
+ * ("T +33 1 42" + "68 53 18"), an e-mail's dot read as a space ("thimai
+ * pham@orion.vn", joined back only when the name agrees), and a city line
+ * that names the country continuing the address. */
+static void small_print_slips(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.92 535,202,249,50\tKavita lyer\n0.97 530,267,261,32\tMarketing Director\n"
+                           "0.91 379,410,562,36\tkavita@granite.in\n",
+                           "IN");
+    assert_string_equal(str(o, "name"), "Kavita Iyer");
+    assert_string_equal(str(o, "title"), "Marketing Director");
+    json_decref(o);
+    o = parse_text("Jörg Keller\nlNDUSTRIETECHNIK lnfotech GmbH\nalles klar\n", "DE");
+    assert_string_equal(str(o, "company"), "INDUSTRIETECHNIK Infotech GmbH");
+    json_decref(o);
+    o = parse_dump("0.96 522,218,336,50\tHugo Moreau\n0.95 522,380,274,27\tT +33 1 42\n"
+                   "0.95 709,376,139,45\t68 53 18\n0.86 357,421,661,35\thugo@meridian.fr\n",
+                   "US");
+    assert_true(has_phone(o, "+33142685318"));
+    json_decref(o);
+    /* two whole numbers side by side stay two */
+    o = parse_dump("0.96 100,100,300,40\tAna Lima\n0.95 100,200,300,30\t(11) 3456-7890\n"
+                   "0.95 420,200,300,30\t(11) 98765-4321\n",
+                   "BR");
+    assert_true(has_phone(o, "+551134567890"));
+    assert_true(has_phone(o, "+5511987654321"));
+    json_decref(o);
+    o = parse_text("PHAM THI MAI\nE thimai pham@orion.vn\n", "VN");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "thimai.pham@orion.vn");
+    json_decref(o);
+    o = parse_text("Lee Wei Ming\nE weiming lee@crestline.com.sg\n", "SG");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "weiming.lee@crestline.com.sg");
+    json_decref(o);
+    /* a word that is not the name's stays out */
+    o = parse_text("Lotte Janssens\nmail me janssens@orion.be\n", "BE");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "janssens@orion.be");
+    json_decref(o);
+    /* capitals read small come back when the e-mail holds the words; a
+     * line of a role's words is never the name */
+    o = parse_dump("0.89 627,86,651,45\tPinnacle Trading Pte. Ltd.\n0.75 625,225,556,35\tjunjie@pinnacletrading.com.sg\n"
+                   "0.95 137,261,304,52\tLee jun jie\n0.96 139,331,292,32\tManaging Director\n",
+                   "SG");
+    assert_string_equal(str(o, "name"), "Lee Jun Jie");
+    assert_string_equal(str(o, "title"), "Managing Director");
+    json_decref(o);
+    o = parse_text("Managing Director\nPinnacle Trading Pte. Ltd.\n", "SG");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    o = parse_text("Michael Head\nSales Manager\n", "US"); /* a surname that is a title word */
+    assert_string_equal(str(o, "name"), "Michael Head");
+    json_decref(o);
+    /* a title word with one letter misread is written out again; other words stay */
+    o = parse_text("Anna Berg\nAccount Lxecutive\n", "SE");
+    assert_string_equal(str(o, "title"), "Account Executive");
+    json_decref(o);
+    o = parse_text("Anna Berg\nResearch officer\n", "GB");
+    assert_string_equal(str(o, "title"), "Research officer");
+    json_decref(o);
+    o = parse_text("Ana Lima\nINGENIERA DE PROYECTOS\n", "ES");
+    assert_string_equal(str(o, "title"), "INGENIERA DE PROYECTOS");
+    json_decref(o);
+    const ln_t v[] = {{"PHAM THI MAI", 50},
+                      {"150 Hai Ba Trung, District 5", 37},
+                      {"Ho Chi Minh City, Vietnam", 37},
+                      {NULL, 0}};
+    o = parse_lines(v, "VN");
+    assert_string_equal(str(o, "address"), "150 Hai Ba Trung, District 5, Ho Chi Minh City, Vietnam");
     json_decref(o);
 }
 
@@ -885,6 +962,7 @@ int main(void) {
         cmocka_unit_test(domain_over_bare_mark),
         cmocka_unit_test(addresses_of_more_countries),
         cmocka_unit_test(title_on_two_lines),
+        cmocka_unit_test(small_print_slips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
