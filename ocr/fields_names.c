@@ -1205,6 +1205,15 @@ static void trim_company_debris(char *s) {
     size_t lead = 0;
     while (s[lead] && strchr(",;:.-_|~*>»·• ", s[lead])) lead++;
     if (lead) memmove(s, s + lead, strlen(s + lead) + 1);
+    /* a frame's or a logo block's edge read as letters in front ("Il
+     * Tidewater Foods PLC"): one or two of I l | 1 before the name (a
+     * lone I is a word) */
+    size_t e = strspn(s, "Il|1");
+    if (((e == 1 && s[0] != 'I') || e == 2) && s[e] == ' ' && isupper((unsigned char)s[e + 1])) /* "I Love NY" stays */
+        memmove(s, s + e + 1, strlen(s + e + 1) + 1);
+    /* "Co.. Ltd": the comma of "Co., Ltd." read as a dot */
+    char *cc = strstr(s, "Co.. ");
+    if (cc) cc[3] = ',';
     /* the last legal form word */
     char *last_end = NULL;
     for (char *w = s; *w;) {

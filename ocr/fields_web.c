@@ -569,6 +569,8 @@ static void site_without_tld(fld_state_t *p) {
 
 /* E-mail and web domains usually agree: when they differ a little, keep
  * the one read with more confidence for both. */
+static void drop_repeated_sites(fld_state_t *p);
+
 static void agree_domains(fld_state_t *p) {
     for (int i = 0; i < p->nemails; i++)
         for (int j = 0; j < p->nsites; j++) {
@@ -580,6 +582,20 @@ static void agree_domains(fld_state_t *p) {
             size_t sdl = strcspn(sd, "/");
             char sdom[256];
             snprintf(sdom, sizeof sdom, "%.*s", (int)sdl, sd);
+            size_t el = strlen(ed), sl = strlen(sdom);
+            /* the site cut short where the e-mail is whole: its head lost
+             * ("etrading.com.sg" of pinnacletrading.com.sg, not at a dot),
+             * or its country code ("crestline.com" of crestline.com.br) */
+            int head = sl >= 6 && el > sl && !strcmp(ed + el - sl, sdom) && ed[el - sl - 1] != '.';
+            int cc = sl >= 6 && el == sl + 3 && !strncmp(ed, sdom, sl) && ed[sl] == '.' && isalpha((unsigned char)ed[sl + 1]) &&
+                     isalpha((unsigned char)ed[sl + 2]);
+            if ((head || cc) && !ocr_fld_shared_mail_domain(ed)) {
+                char rebuilt[256];
+                size_t pre = (size_t)(sd - p->sites[j].s);
+                snprintf(rebuilt, sizeof rebuilt, "%.*s%s%s", (int)pre, p->sites[j].s, ed, sd + sdl);
+                snprintf(p->sites[j].s, sizeof p->sites[j].s, "%s", rebuilt);
+                continue;
+            }
             int d = ocr_fld_edit_distance(ed, sdom);
             if (d == 0 || d > 2 || strlen(sdom) < 6) continue;
             if (p->emails[i].conf >= p->sites[j].conf) {
@@ -591,6 +607,18 @@ static void agree_domains(fld_state_t *p) {
                 snprintf(ed, sizeof p->emails[i].s - (size_t)(ed - p->emails[i].s), "%s", sdom);
             }
         }
+    drop_repeated_sites(p);
+}
+
+/* Two sites made equal by the repairs above: the first stays. */
+static void drop_repeated_sites(fld_state_t *p) {
+    int w = 0;
+    for (int i = 0; i < p->nsites; i++) {
+        int seen = 0;
+        for (int k = 0; k < w && !seen; k++) seen = !strcasecmp(p->sites[k].s, p->sites[i].s);
+        if (!seen) p->sites[w++] = p->sites[i];
+    }
+    p->nsites = w;
 }
 
 /* A webmail domain no company's site ends with: a "site" ending with it

@@ -924,6 +924,24 @@ static void small_print_slips(void **state) {
     o = parse_text("Ana Lima\nINGENIERA DE PROYECTOS\n", "ES");
     assert_string_equal(str(o, "title"), "INGENIERA DE PROYECTOS");
     json_decref(o);
+    /* a site cut short where the e-mail is whole: its head, its country code */
+    o = parse_text("Lee Jun Jie\njunjie@pinnacletrading.com.sg\nwww |\netrading.com.sg\n", "SG");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "pinnacletrading.com.sg");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
+    json_decref(o);
+    o = parse_text("Joao Lima\nEmail joao@crestline.com.br\nWeb: www.crestline.com\n", "BR");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "www.crestline.com.br");
+    json_decref(o);
+    /* a logo block's edge in front of the company, a comma read as a dot */
+    o = parse_text("Charlotte Natarajan\nIl Tidewater Foods PLC\n", "GB");
+    assert_string_equal(str(o, "company"), "Tidewater Foods PLC");
+    json_decref(o);
+    o = parse_text("Ji-woo Park\nNordvik Design Co.. Ltd\n", "KR");
+    assert_string_equal(str(o, "company"), "Nordvik Design Co., Ltd");
+    json_decref(o);
+    o = parse_text("Anna Berg\nI Love Pizza Ltd\n", "GB");
+    assert_string_equal(str(o, "company"), "I Love Pizza Ltd");
+    json_decref(o);
     const ln_t v[] = {{"PHAM THI MAI", 50},
                       {"150 Hai Ba Trung, District 5", 37},
                       {"Ho Chi Minh City, Vietnam", 37},
