@@ -1268,7 +1268,10 @@ static void fix_title_words(char *t, size_t cap) {
     for (const char *w = t; *w;) {
         size_t n = strcspn(w, " ,/&-");
         char word[64] = "", low[64];
-        if (n > 0 && n < sizeof word) memcpy(word, w, n), word[n] = '\0';
+        if (n > 0 && n < sizeof word) {
+            memcpy(word, w, n);
+            word[n] = '\0';
+        }
         const char *rep = NULL;
         if (n >= 6 && n < sizeof word) {
             int alpha = 1;
