@@ -319,6 +319,53 @@ Quad grow_to_marks(const Quad &q, const std::vector<cv::Rect> &marks, double s, 
     return g;
 }
 
+// A card of two panels (the name light on a dark panel, the contacts on a
+// white one) can be found as two outlines side by side, or one above the
+// other. Two outlines that touch along a side of about the same length,
+// one of them too square to be a card (long side < 1.35 times the short),
+// and whose union has a card's proportions (1.35-2.1) are one card: the
+// outer corners of the two. Two whole cards lying side by side are each
+// card-shaped and stay apart.
+void merge_panels(std::vector<Quad> &keep) {
+    auto aspect = [](const cv::Rect2f &r) { return std::max(r.width, r.height) / std::max(1.0f, std::min(r.width, r.height)); };
+    for (bool merged = true; merged;) {
+        merged = false;
+        for (size_t i = 0; i < keep.size() && !merged; i++)
+            for (size_t j = 0; j < keep.size() && !merged; j++) {
+                if (i == j) continue;
+                Quad &a = keep[i], &b = keep[j];
+                cv::Rect2f ra = cv::boundingRect(std::vector<cv::Point2f>(a.p, a.p + 4));
+                cv::Rect2f rb = cv::boundingRect(std::vector<cv::Point2f>(b.p, b.p + 4));
+                if (aspect(ra) >= 1.35f && aspect(rb) >= 1.35f) continue;
+                Quad m = a;
+                // b right of a, same rows
+                float h = std::min(ra.height, rb.height), w = std::min(ra.width, rb.width);
+                float ov_y = std::min(ra.y + ra.height, rb.y + rb.height) - std::max(ra.y, rb.y);
+                float ov_x = std::min(ra.x + ra.width, rb.x + rb.width) - std::max(ra.x, rb.x);
+                float gap_x = rb.x - (ra.x + ra.width), gap_y = rb.y - (ra.y + ra.height);
+                bool side = ov_y >= 0.85f * h && std::max(ra.height, rb.height) <= 1.2f * h && gap_x > -0.1f * h &&
+                            gap_x < 0.06f * h;
+                bool stacked = ov_x >= 0.85f * w && std::max(ra.width, rb.width) <= 1.2f * w && gap_y > -0.1f * w &&
+                               gap_y < 0.06f * w;
+                if (side) {
+                    m.p[1] = b.p[1];
+                    m.p[2] = b.p[2];
+                } else if (stacked) {
+                    m.p[2] = b.p[2];
+                    m.p[3] = b.p[3];
+                } else {
+                    continue;
+                }
+                cv::Rect2f ru = ra | rb;
+                if (aspect(ru) < 1.35f || aspect(ru) > 2.1f) continue;
+                m.area = a.area + b.area;
+                a = m;
+                keep.erase(keep.begin() + (long)j);
+                merged = true;
+            }
+    }
+}
+
 // The card outlines in the photo: candidates, duplicates dropped.
 std::vector<Quad> find_quads(const cv::Mat &bgr) {
     double s = 640.0 / std::max(bgr.cols, bgr.rows);
@@ -355,6 +402,7 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
         }
         if (!inside && (keep.empty() || q.area > 0.25 * keep[0].area)) keep.push_back(q);
     }
+    merge_panels(keep);
     // then each outline grows over the text just outside it
     std::vector<cv::Rect> marks = text_marks(small);
     for (auto &k : keep) k = grow_to_marks(k, marks, s, keep);

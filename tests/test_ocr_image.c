@@ -7,7 +7,10 @@
  *   two_cards.jpg  two white cards a little apart on a dark desk;
  *   blurred_card.jpg  a card photographed out of focus: one of
  *                  tests/bench/ocr_synth.cpp's renders (seed 1313, blur 2,
- *                  photo 011: Emily Carter, e.carter@northwindlabs.com). */
+ *                  photo 011: Emily Carter, e.carter@northwindlabs.com);
+ *   two_panel_card.jpg  a card of two panels, the name light on a dark red
+ *                  one: tests/bench/ocr_cards2.cpp's render (seed 101,
+ *                  hand-held, photo 019: Lim Kumar, Harbour Trading). */
 #include "tests/testutil.h"
 
 #include "firmware/core/err.h"
@@ -44,6 +47,20 @@ static void band_near_desk_colour_kept(void **state) {
     assert_int_equal(cards[0].located, 1);
     double a = aspect(&cards[0]);
     assert_true(a > 1.6 && a < 2.05);
+    ocr_card_imgs_free(cards, n);
+}
+
+/* A card of two panels found as two outlines side by side (the dark panel
+ * too square to be a card) is one card of a card's proportions; before, the
+ * dark panel came out as a card of its own, turned, and read nothing. */
+static void two_panels_one_card(void **state) {
+    (void)state;
+    int n = 0;
+    ocr_card_img_t *cards = prepare("images/two_panel_card.jpg", &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(cards[0].located, 1);
+    double a = aspect(&cards[0]);
+    assert_true(a > 1.55 && a < 1.95); /* drawn 1050 x 600: 1.75 */
     ocr_card_imgs_free(cards, n);
 }
 
@@ -87,6 +104,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(band_near_desk_colour_kept),
         cmocka_unit_test(two_cards_stay_apart),
+        cmocka_unit_test(two_panels_one_card),
         cmocka_unit_test(blurred_card_sharpened),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
