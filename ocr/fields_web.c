@@ -184,6 +184,7 @@ int ocr_fld_host_stem(const char *host, size_t *off, size_t *len) {
     if ((*prev == '.' || *prev == '@') && end - last - 1 == 2 && public_sld(prev + 1, (size_t)(e - prev - 1)) &&
         *prev == '.')
         e = prev;
+    if (e <= host) return 0; /* ".com.br": no name before the suffix */
     const char *b = e - 1;
     while (b > host && b[-1] != '.' && b[-1] != '/' && b[-1] != '@') b--;
     if (e <= b) return 0;
