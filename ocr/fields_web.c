@@ -590,16 +590,13 @@ static void agree_domains(fld_state_t *p) {
             int head = sl >= 6 && el > sl && !strcmp(ed + el - sl, sdom) && ed[el - sl - 1] != '.';
             int cc = sl >= 6 && el == sl + 3 && !strncmp(ed, sdom, sl) && ed[sl] == '.' && isalpha((unsigned char)ed[sl + 1]) &&
                      isalpha((unsigned char)ed[sl + 2]);
-            if ((head || cc) && !ocr_fld_shared_mail_domain(ed)) {
-                char rebuilt[256];
-                size_t pre = (size_t)(sd - p->sites[j].s);
-                snprintf(rebuilt, sizeof rebuilt, "%.*s%s%s", (int)pre, p->sites[j].s, ed, sd + sdl);
-                snprintf(p->sites[j].s, sizeof p->sites[j].s, "%s", rebuilt);
-                continue;
+            int cut = (head || cc) && !ocr_fld_shared_mail_domain(ed);
+            if (!cut) {
+                int d = ocr_fld_edit_distance(ed, sdom);
+                if (d == 0 || d > 2 || sl < 6) continue;
             }
-            int d = ocr_fld_edit_distance(ed, sdom);
-            if (d == 0 || d > 2 || strlen(sdom) < 6) continue;
-            if (p->emails[i].conf >= p->sites[j].conf) {
+            /* a site cut short always takes the e-mail's domain; else the better-read one wins */
+            if (cut || p->emails[i].conf >= p->sites[j].conf) {
                 char rebuilt[256];
                 size_t pre = (size_t)(sd - p->sites[j].s);
                 snprintf(rebuilt, sizeof rebuilt, "%.*s%s%s", (int)pre, p->sites[j].s, ed, sd + sdl);
