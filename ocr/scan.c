@@ -9,6 +9,7 @@
  * reads badly is read once more with the other script. */
 #include "ocr/scan.h"
 
+#include "ocr/accents.h"
 #include "firmware/core/err.h"
 #include "firmware/formats/utf8.h"
 
@@ -158,6 +159,31 @@ out:
     free(texts);
     free(confs);
     return rc;
+}
+
+typedef struct {
+    ocr_tess_t *t;
+    const char *lang;
+} word_list_t;
+
+static int in_word_list(void *ctx, const char *word) {
+    const word_list_t *wl = ctx;
+    return ocr_tess_is_word(wl->t, wl->lang, word);
+}
+
+/* Misread accent marks of the word lines mended with lang's word list
+ * (accents.h). Returns the number of words changed or GR_ERR_NOMEM. */
+static int mend_accents(ocr_tess_t *t, const char *lang, ocr_lines_t *ls) {
+    word_list_t wl = {t, lang};
+    int n = 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        if (!word_line(ls->v[i].text)) continue;
+        int r = ocr_accents_fix(&ls->v[i].text, in_word_list, &wl);
+        if (r < 0) return r;
+        if (r) LOG_D("accents mended: '%s'", ls->v[i].text);
+        n += r;
+    }
+    return n;
 }
 
 /* Tesseract sometimes cuts one printed line into two textlines whose boxes
@@ -1183,6 +1209,9 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
         if (lang && ocr_tess_has(t, lang)) {
             rc = reread(t, lang, g, lines, word_line, 0, 0.08f, deadline);
             snprintf(info->langs + strlen(info->langs), sizeof info->langs - strlen(info->langs), "+%s(lines)", lang);
+            int mended = rc == GR_OK ? mend_accents(t, lang, lines) : 0;
+            if (mended < 0) rc = mended;
+            else LOG_D("accents: %d words mended (%s)", mended, lang);
         }
     }
     if (rc == GR_ERR_NOTFOUND) rc = GR_OK;

@@ -180,6 +180,11 @@ static TessBaseAPI *engine(ocr_tess_t *t, const char *langs) {
     return api;
 }
 
+int ocr_tess_is_word(ocr_tess_t *t, const char *lang, const char *word) {
+    TessBaseAPI *api = engine(t, lang);
+    return api && TessBaseAPIIsValidWord(api, word) > 0;
+}
+
 static int set_image(TessBaseAPI *api, const ocr_gray_t *g) {
     if (!g->pixels || g->width <= 0 || g->height <= 0) return GR_ERR_INVAL;
     TessBaseAPISetImage(api, g->pixels, g->width, g->height, 1, g->width);

@@ -21,6 +21,10 @@ void ocr_tess_close(ocr_tess_t *t);
 /* 1 when lang (one code, "rus") is among the loaded languages. */
 int ocr_tess_has(const ocr_tess_t *t, const char *lang);
 
+/* 1 when word (UTF-8) is in the word list of lang's model (one loaded
+ * language, "por"), 0 when not or when lang is not loaded. */
+int ocr_tess_is_word(ocr_tess_t *t, const char *lang, const char *word);
+
 /* Orientation and script detection (osd.traineddata). *quarter_turns: the
  * clockwise quarter turns that make the text upright; script: "Latin",
  * "Cyrillic", ... Returns GR_OK, GR_ERR_UNSUPPORTED (no osd data) or

@@ -8,7 +8,7 @@ data="${GREETER_TEST_DATA:-tests/data}/cards_real"
 [ -x "$bin" ] || { echo "SKIP: $bin is not built"; exit 77; }
 work=$(mktemp -d /tmp/greeter-ocr-real-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-"$bin" cards scan --region BR "$data"/am04.jpg "$data"/am07.jpg "$data"/am09.jpg "$data"/am21.jpg "$data"/am23.jpg \
+"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am04.jpg "$data"/am07.jpg "$data"/am09.jpg "$data"/am21.jpg "$data"/am23.jpg \
     >"$work/scan.jsonl" 2>"$work/scan.err" || { echo "FAIL: scan: $(cat "$work/scan.err")"; exit 1; }
 python3 - "$work/scan.jsonl" <<'PY'
 import json, os, sys, unicodedata
@@ -21,6 +21,9 @@ for line in open(sys.argv[1]):
     size = sum(bool(o.get(k)) for k in ("name", "company", "title", "phones", "emails", "websites"))
     if n not in got or size > got[n][0]: got[n] = (size, o)
 want = {
+    # small print whose marks the fast model misreads ("Eletrénica"): mended
+    # with the Portuguese model's word list (ocr/accents.h)
+    "am01": {"company": "Eletrônica ADACHI Ltda", "phones": {"+551122949484", "+5511996799468"}},
     "am04": {"name": "Daniel Carlos", "phones": {"+551120765555", "+5511993740268"},
              "emails": ["daniel.silva@beltis.com.br"]},
     "am07": {"name": "Ricardo Nogueira", "has_title": True, "has_phone": "+5511974121100"},

@@ -1,0 +1,230 @@
+/* accents.c - misread accent marks mended with a word list (see accents.h). */
+#include "ocr/accents.h"
+
+#include "firmware/core/err.h"
+#include "firmware/formats/strbuf.h"
+#include "firmware/formats/utf8.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LETTERS 40
+#define MAX_SPOTS 3 /* letters that may change; more and the word is left alone */
+#define MIN_LETTERS 4
+
+/* The accented vowels of Latin-1 (lower case); upper case is 0x20 below. */
+static const uint32_t marked[] = {0xE0, 0xE1, 0xE2, 0xE3, 0xE4, 0xE8, 0xE9, 0xEA, 0xEB, 0xEC, 0xED,
+                                  0xEE, 0xEF, 0xF2, 0xF3, 0xF4, 0xF5, 0xF6, 0xF9, 0xFA, 0xFB, 0xFC};
+#define NMARKED (sizeof marked / sizeof marked[0])
+
+static int is_letter(uint32_t c) {
+    return (c < 0x80 && isalpha((int)c)) || (c >= 0xC0 && c <= 0xFF && c != 0xD7 && c != 0xF7);
+}
+
+static uint32_t lower(uint32_t c) { return fmt_u8_lower(c); }
+
+static uint32_t as_case(uint32_t c, int upper) {
+    if (!upper) return c;
+    if (c < 0x80) return (uint32_t)toupper((int)c);
+    return c >= 0xE0 && c <= 0xFE && c != 0xF7 ? c - 0x20 : c;
+}
+
+static int is_marked(uint32_t lc) {
+    for (size_t k = 0; k < NMARKED; k++)
+        if (marked[k] == lc) return 1;
+    return 0;
+}
+
+/* The plain vowel under an accented one. */
+static uint32_t plain(uint32_t lc) {
+    return lc <= 0xE5 ? 'a' : lc <= 0xEB ? 'e' : lc <= 0xEF ? 'i' : lc <= 0xF6 ? 'o' : 'u';
+}
+
+/* The code point at s and its length in bytes (fmt_u8_next). */
+static uint32_t decode(const unsigned char *s, size_t *len) {
+    const char *p = (const char *)s;
+    uint32_t c = fmt_u8_next(&p);
+    *len = (size_t)(p - (const char *)s);
+    return c;
+}
+
+static void encode(const uint32_t *w, size_t n, char *out) {
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) o += fmt_u8_put(w[i], out + o);
+    out[o] = '\0';
+}
+
+/* The options of letter c at tier 1 (another mark on a vowel) or 2 (no
+ * mark; c-cedilla for g and back); n of them in opt. */
+static size_t options(uint32_t c, int tier, uint32_t *opt) {
+    uint32_t lc = lower(c);
+    int up = lc != c;
+    size_t n = 0;
+    if (is_marked(lc)) {
+        /* the fast models write an e with a mark for a mark they do not
+         * make out (every misread mark of the real set); a u, o or a with
+         * a mark is taken as read: Müge is a name, not "Möge" */
+        if (tier == 1 && plain(lc) == 'e') {
+            for (size_t k = 0; k < NMARKED; k++)
+                if (marked[k] != lc) opt[n++] = as_case(marked[k], up);
+        } else if (tier == 2) {
+            opt[n++] = as_case(plain(lc), up);
+        }
+    } else if (tier == 2 && lc == 'g') {
+        opt[n++] = as_case(0xE7, up);
+    } else if (tier == 2 && lc == 0xE7) {
+        opt[n++] = as_case('c', up);
+    } else if (tier == 2 && lc == 0xF1) {
+        opt[n++] = as_case('n', up);
+    }
+    return n;
+}
+
+typedef struct {
+    ocr_word_check_fn valid;
+    void *ctx;
+    uint32_t found[MAX_LETTERS];
+    int nfound; /* distinct words found at this tier */
+} search_t;
+
+static void try_word(search_t *s, const uint32_t *w, size_t n) {
+    if (s->nfound > 1) return;
+    if (s->nfound == 1 && !memcmp(s->found, w, n * sizeof *w)) return;
+    char buf[MAX_LETTERS * 2 + 1];
+    encode(w, n, buf);
+    if (!s->valid(s->ctx, buf)) return;
+    if (s->nfound == 0) memcpy(s->found, w, n * sizeof *w);
+    s->nfound++;
+}
+
+/* Mends the letters w[0..n) in place; 1 when changed. */
+static int mend_word(uint32_t *w, size_t n, ocr_word_check_fn valid, void *ctx) {
+    size_t spot[MAX_LETTERS], ns = 0;
+    int any_mark = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t lc = lower(w[i]);
+        int m = is_marked(lc);
+        any_mark |= m;
+        if (m || lc == 'g' || lc == 0xE7 || lc == 0xF1) spot[ns++] = i;
+    }
+    if (ns == 0 || ns > MAX_SPOTS) return 0;
+    char buf[MAX_LETTERS * 2 + 1];
+    encode(w, n, buf);
+    if (valid(ctx, buf)) return 0;
+    search_t s = {.valid = valid, .ctx = ctx};
+    uint32_t opt[NMARKED], opt2[NMARKED];
+    /* tiers 1 and 2: one letter changes */
+    for (int tier = 1; tier <= 2; tier++) {
+        s.nfound = 0;
+        for (size_t a = 0; a < ns; a++) {
+            uint32_t keep = w[spot[a]];
+            size_t no = options(keep, tier, opt);
+            for (size_t k = 0; k < no; k++) {
+                w[spot[a]] = opt[k];
+                try_word(&s, w, n);
+            }
+            w[spot[a]] = keep;
+        }
+        if (s.nfound > 1) return 0; /* two words fit: no way to tell */
+        if (s.nfound == 1) {
+            memcpy(w, s.found, n * sizeof *w);
+            return 1;
+        }
+    }
+    /* tier 3: two letters change (one of them a marked vowel) */
+    if (!any_mark || ns < 2) return 0;
+    s.nfound = 0;
+    for (size_t a = 0; a < ns; a++)
+        for (size_t b = a + 1; b < ns; b++) {
+            uint32_t ka = w[spot[a]], kb = w[spot[b]];
+            for (int ta = 1; ta <= 2; ta++)
+                for (int tb = 1; tb <= 2; tb++) {
+                    size_t na = options(ka, ta, opt), nb = options(kb, tb, opt2);
+                    for (size_t i = 0; i < na; i++)
+                        for (size_t j = 0; j < nb; j++) {
+                            w[spot[a]] = opt[i];
+                            w[spot[b]] = opt2[j];
+                            try_word(&s, w, n);
+                        }
+                }
+            w[spot[a]] = ka;
+            w[spot[b]] = kb;
+        }
+    if (s.nfound != 1) return 0;
+    memcpy(w, s.found, n * sizeof *w);
+    return 1;
+}
+
+static int edge_punct(const unsigned char *p, size_t len) {
+    if (len == 1) return ispunct(p[0]) && p[0] != '@' && p[0] != '/';
+    /* typographic quotes and guillemets */
+    static const char *const q[] = {"\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98", "\xE2\x80\x99", "\xC2\xAB",
+                                    "\xC2\xBB", NULL};
+    for (int k = 0; q[k]; k++)
+        if (strlen(q[k]) == len && !memcmp(p, q[k], len)) return 1;
+    return 0;
+}
+
+int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) {
+    const unsigned char *s = (const unsigned char *)*text;
+    fmt_strbuf_t out;
+    fmt_sb_init(&out);
+    int changed = 0;
+    size_t i = 0;
+    while (s[i]) {
+        if (s[i] == ' ') {
+            fmt_sb_addc(&out, ' ');
+            i++;
+            continue;
+        }
+        size_t t0 = i, t1 = i, len;
+        while (s[t1] && s[t1] != ' ') t1++;
+        /* the token's core: edge punctuation off */
+        size_t c0 = t0, c1 = t1;
+        while (c0 < c1) {
+            decode(s + c0, &len);
+            if (!edge_punct(s + c0, len)) break;
+            c0 += len;
+        }
+        while (c1 > c0) {
+            size_t b = c1 - 1;
+            while (b > c0 && (s[b] & 0xC0) == 0x80) b--;
+            if (!edge_punct(s + b, c1 - b)) break;
+            c1 = b;
+        }
+        uint32_t w[MAX_LETTERS];
+        size_t n = 0;
+        int ok = c1 > c0;
+        for (size_t p = c0; ok && p < c1; p += len) {
+            uint32_t c = decode(s + p, &len);
+            if (!is_letter(c) || n == MAX_LETTERS) ok = 0;
+            else w[n++] = c;
+        }
+        fmt_sb_add(&out, (const char *)s + t0, c0 - t0);
+        if (ok && n >= MIN_LETTERS && mend_word(w, n, valid, ctx)) {
+            char buf[MAX_LETTERS * 2 + 1];
+            encode(w, n, buf);
+            fmt_sb_adds(&out, buf);
+            changed++;
+        } else {
+            fmt_sb_add(&out, (const char *)s + c0, c1 - c0);
+        }
+        fmt_sb_add(&out, (const char *)s + c1, t1 - c1);
+        i = t1;
+    }
+    if (out.oom) {
+        fmt_sb_free(&out);
+        return GR_ERR_NOMEM;
+    }
+    if (!changed) {
+        fmt_sb_free(&out);
+        return 0;
+    }
+    char *r = fmt_sb_take(&out);
+    if (!r) return GR_ERR_NOMEM;
+    free(*text);
+    *text = r;
+    return changed;
+}

@@ -1,0 +1,25 @@
+/* accents.h - misread accent marks mended with the card language's word
+ * list. Debian's fast Tesseract models read the marks of small print
+ * badly: "Eletrônica" comes out "Eletrénica", "Próximo" "Préximo", "ç" a
+ * "g" ("Gongalves"). A word of a line that carries such a letter and is not
+ * a word of the language is mended when one change of those letters (two
+ * when one does not do) makes it a word, and only one such word exists.
+ * The changes tried: an e with a mark (the models' guess for a mark they
+ * do not make out) for any vowel with a mark; any mark dropped; g for c
+ * with cedilla, c with cedilla for c, n with tilde for n. */
+#ifndef OCR_ACCENTS_H
+#define OCR_ACCENTS_H
+
+#include <stddef.h>
+
+/* Answers 1 when word (UTF-8, letters only) is a word of the language. */
+typedef int (*ocr_word_check_fn)(void *ctx, const char *word);
+
+/* Mends the words of the UTF-8 line *text; when one changes, *text is
+ * replaced by a new malloc'd string (the old one is freed; the caller owns
+ * it as before). Words shorter than 4 letters, and words glued to digits,
+ * '@', '.' or '/', are left alone (numbers, e-mails, sites). Returns the
+ * number of words changed, or GR_ERR_NOMEM (*text is then unchanged). */
+int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,140 @@
+/* test_ocr_accents.c - misread accent marks mended with a word list
+ * (ocr/accents.h): the changes that are taken, the ones that are not
+ * (two words fit, a word already right, numbers and e-mails), case and
+ * punctuation kept, and the Tesseract model's own word list (por). */
+#include "tests/testutil.h"
+
+#include "firmware/core/err.h"
+#include "ocr/accents.h"
+#include "ocr/tess.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A small word list standing in for the model's (case-insensitive for
+ * ASCII; the accented capitals are listed as they are). */
+static const char *const words[] = {"eletrônica", "Eletrônica", "ELETRÔNICA", "próximo", "metrô", "peças",
+                                    "gonçalves", "Gonçalves", "técnica", "acessórios", "pêra", "pára",
+                                    "società", "café", "amigos", "möge", NULL};
+
+static int calls;
+
+static int in_list(void *ctx, const char *w) {
+    (void)ctx;
+    calls++;
+    for (int k = 0; words[k]; k++)
+        if (!strcasecmp(words[k], w) || !strcmp(words[k], w)) return 1;
+    return 0;
+}
+
+/* Mends a copy of in; returns the text (caller frees) and the count. */
+static char *mend(const char *in, int *n) {
+    char *t = strdup(in);
+    assert_non_null(t);
+    *n = ocr_accents_fix(&t, in_list, NULL);
+    assert_true(*n >= 0);
+    return t;
+}
+
+static void one_mark_for_another(void **state) {
+    (void)state;
+    int n;
+    char *t = mend("Eletrénica ADACHI Ltda.", &n);
+    assert_string_equal(t, "Eletrônica ADACHI Ltda.");
+    assert_int_equal(n, 1);
+    free(t);
+    t = mend("om Préximo ao Metré Patriarca,", &n);
+    assert_string_equal(t, "om Próximo ao Metrô Patriarca,");
+    assert_int_equal(n, 2);
+    free(t);
+    /* upper case stays upper case */
+    t = mend("ELETRÉNICA", &n);
+    assert_string_equal(t, "ELETRÔNICA");
+    free(t);
+    /* punctuation around the word is kept */
+    t = mend("(Acessérios),", &n);
+    assert_string_equal(t, "(Acessórios),");
+    free(t);
+}
+
+static void cedilla_and_two_changes(void **state) {
+    (void)state;
+    int n;
+    char *t = mend("Maria Gongalves", &n);
+    assert_string_equal(t, "Maria Gonçalves");
+    free(t);
+    /* a mark misread and the cedilla read as g: two changes */
+    t = mend("Auto Pégas\\", &n);
+    assert_string_equal(t, "Auto Peças\\");
+    assert_int_equal(n, 1);
+    free(t);
+    /* a mark dropped: the word has none */
+    t = mend("Amigõs", &n);
+    assert_string_equal(t, "Amigos");
+    free(t);
+}
+
+static void left_alone(void **state) {
+    (void)state;
+    int n;
+    /* words of the list, words without a mark or a g, short words */
+    const char *same[] = {"Assistência Técnica", "Rua Pinhal 283", "Caré", "Righetti Jr.", "Patriarca", NULL};
+    for (int k = 0; same[k]; k++) {
+        char *t = mend(same[k], &n);
+        assert_string_equal(t, same[k]);
+        assert_int_equal(n, 0);
+        free(t);
+    }
+    /* only an e's mark is taken for another mark: a u's is as read */
+    char *m = mend("Müge Wagner", &n);
+    assert_string_equal(m, "Müge Wagner");
+    free(m);
+    /* two words fit ("pêra", "pára"): no way to tell */
+    char *t = mend("Péra", &n);
+    assert_string_equal(t, "Péra");
+    free(t);
+    /* e-mails, sites and words glued to digits are not words */
+    const char *glued[] = {"cafè@gmail.com", "www.cafè.com", "cafè2000", "cafè/bar", NULL};
+    for (int k = 0; glued[k]; k++) {
+        calls = 0;
+        t = mend(glued[k], &n);
+        assert_string_equal(t, glued[k]);
+        assert_int_equal(calls, 0);
+        free(t);
+    }
+    /* bad UTF-8 and other scripts are not mended, and do not crash */
+    const char *odd[] = {"caf\xC3", "\xC3\xA9\xC3", "Иванов Pégas", "", " ", NULL};
+    for (int k = 0; odd[k]; k++) {
+        t = mend(odd[k], &n);
+        free(t);
+    }
+    t = mend("Иванов Pégas", &n);
+    assert_string_equal(t, "Иванов Peças");
+    free(t);
+}
+
+/* The model's word list: Debian's por traineddata holds one. */
+static void model_word_list(void **state) {
+    (void)state;
+    ocr_tess_t *t = NULL;
+    char err[256];
+    int rc = ocr_tess_open(NULL, "eng+por", &t, err, sizeof err);
+    if (rc == GR_ERR_NOTFOUND) skip();
+    assert_int_equal(rc, GR_OK);
+    assert_int_equal(ocr_tess_is_word(t, "por", "Eletrônica"), 1);
+    assert_int_equal(ocr_tess_is_word(t, "por", "Eletrénica"), 0);
+    assert_int_equal(ocr_tess_is_word(t, "por", "Próximo"), 1);
+    assert_int_equal(ocr_tess_is_word(t, "deu", "Straße"), 0); /* not loaded */
+    ocr_tess_close(t);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_mark_for_another),
+        cmocka_unit_test(cedilla_and_two_changes),
+        cmocka_unit_test(left_alone),
+        cmocka_unit_test(model_word_list),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
