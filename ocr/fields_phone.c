@@ -125,6 +125,9 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
                 ns->digits[o++] = '(';
             } else if (c == '}' || c == ']') {
                 ns->digits[o++] = ')';
+            } else if ((c == '\'' || c == '`') && isdigit((unsigned char)s[j - 1]) && j + 1 < n &&
+                       isdigit((unsigned char)s[j + 1])) {
+                ns->digits[o++] = ' '; /* a speck read as an apostrophe: "412'345 453" */
             } else if (c == '/' && j > i && (s[j - 1] == ' ' || s[j + 1] == ' ')) {
                 break; /* "11 2082-2399 / 2646-6123": two numbers (040/7441031 is one) */
             } else if (strchr("+()-./ ", c)) {
@@ -219,6 +222,42 @@ static int parse_phone_unplaced(const fld_state_t *p, const numspan_t *ns, const
     memcpy(out, d, dl);
     out[dl] = '\0';
     return 1;
+}
+
+/* "1) 3828-6098" beside "(11) 92028-0336": the area code's opening
+ * bracket and first digits lost; the digits before the lone ')' end the
+ * card's area code. The rest, a local number, into out. */
+static int cut_bracket(const fld_state_t *p, const numspan_t *ns, numspan_t *out) {
+    const char *d = ns->digits;
+    size_t k = strspn(d, "0123456789"), al = strlen(p->area);
+    if (k == 0 || k > al || d[k] != ')' || strncmp(p->area + al - k, d, k)) return 0;
+    const char *r = d + k + 1;
+    r += strspn(r, " ");
+    *out = *ns;
+    snprintf(out->digits, sizeof out->digits, "%s", r);
+    out->ndigits = ns->ndigits - (int)k;
+    return out->ndigits >= 7;
+}
+
+/* "M *63 9123 3760" on a Singapore card: the country code misread in one
+ * digit (+63 for +65) behind a '+' (or the '*' or '#' OCR made of it) and
+ * the rest a valid number of the card's country, into e164. */
+static int slipped_country_code(const fld_state_t *p, const numspan_t *ns, const char *before, char *e164,
+                                fmt_phone_kind_t *kind) {
+    size_t bl = strlen(before);
+    int plus = ns->digits[0] == '+' || (bl && strchr("*#", before[bl - 1]));
+    if (!plus || !p->nregions || ns->ndigits < 8) return 0;
+    const char *d = ns->digits + (ns->digits[0] == '+');
+    size_t k = strspn(d, "0123456789");
+    char cc[8];
+    snprintf(cc, sizeof cc, "%d", fmt_phone_country_code(p->regions[0]));
+    if (k < 2 || k != strlen(cc) || !d[k]) return 0;
+    int diff = 0;
+    for (size_t i = 0; i < k; i++) diff += cc[i] != d[i];
+    if (diff != 1) return 0;
+    char num[96];
+    snprintf(num, sizeof num, "+%s %s", cc, d + k);
+    return fmt_phone_parse(num, p->regions[0], e164, 24, kind) == GR_OK;
 }
 
 /* An icon or a speck read as a lone digit beside a number ("© 97038-8110 4",
@@ -322,8 +361,14 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
             if (isdigit((unsigned char)rest[0]) && rest[1] == ' ' && rest[2] == '(') rest += 2;
             numspan_t trimmed;
             int has_trimmed = trim_stray_digits(&ns, &trimmed);
+            numspan_t local;
             if (rest != ns.digits && parse_phone_regions(p, rest, fallback, e164, &kind)) {
                 /* found */
+            } else if (slipped_country_code(p, &ns, before, e164, &kind)) {
+                conf *= 0.8f; /* one digit of the code taken for another */
+            } else if (second && p->area[0] && cut_bracket(p, &ns, &local) &&
+                       parse_phone_local(p, &local, fallback, e164, &kind)) {
+                conf *= 0.7f; /* the area code half read */
             } else if (second && parse_phone_local(p, &ns, fallback, e164, &kind)) {
                 conf *= p->area_guessed ? 0.5f : 0.8f; /* the area code is inferred (guessed: never confident) */
             } else if (second && parse_phone_possible(p, &ns, type != NULL, fallback, e164)) {

@@ -693,9 +693,63 @@ static void email_without_at(fld_state_t *p) {
     }
 }
 
+/* 1 when t[0..n) is an e-mail label alone ("E ", "Email: ", "e-mail:"). */
+static int mail_label(const char *t, size_t n) {
+    static const char *const L[] = {"e", "email", "e-mail", "mail", "correo", "courriel", NULL};
+    char w[16];
+    while (n && strchr(" :.", t[n - 1])) n--;
+    if (!n || n >= sizeof w) return 0;
+    for (size_t i = 0; i < n; i++) w[i] = (char)tolower((unsigned char)t[i]);
+    w[n] = '\0';
+    for (int i = 0; L[i]; i++)
+        if (!strcmp(w, L[i])) return 1;
+    return 0;
+}
+
+/* "wrahman Onordvik.com.sg" beside "nordvik.com.sg": the '@' read as a
+ * letter shaped like it (o, 0, q) and a space read before it. A site that
+ * is that letter and another site's (or an e-mail's) domain, after a word
+ * on its line that can be a local part, is the e-mail. */
+static void email_spaced_at(fld_state_t *p) {
+    for (int i = 0; i < p->nsites; i++) {
+        const char *si = p->sites[i].s;
+        if (strstr(si, "://") || strchr(si, '/') || !strchr("o0q", tolower((unsigned char)si[0]))) continue;
+        const char *d = si + 1;
+        int known = 0;
+        for (int j = 0; j < p->nsites && !known; j++) {
+            char dom[256];
+            ocr_fld_site_host(p->sites[j].s, dom, sizeof dom);
+            known = j != i && !strcasecmp(strncmp(dom, "www.", 4) ? dom : dom + 4, d);
+        }
+        for (int j = 0; j < p->nemails && !known; j++) known = !strcasecmp(strchr(p->emails[j].s, '@') + 1, d);
+        if (!known || strlen(d) < 5) continue;
+        /* the line: "... LOCAL Xdomain" */
+        for (size_t k = 0; k < p->n; k++) {
+            const char *t = p->l[k].t, *at = ocr_fld_ci_find(t, si);
+            if (p->l[k].kind != FLD_WEB || !at || at - t < 3 || at[-1] != ' ') continue;
+            const char *w = at - 1;
+            while (w > t && (isalnum((unsigned char)w[-1]) || strchr("._-", w[-1]))) w--;
+            size_t wl = (size_t)(at - 1 - w);
+            char local[64];
+            if (wl < 2 || wl >= sizeof local || (w > t && w[-1] != ' ' && w[-1] != ':')) continue;
+            /* the local part starts the line or follows its label ("E", "Email:") alone */
+            if (w > t && !mail_label(t, (size_t)(w - t))) continue;
+            snprintf(local, sizeof local, "%.*s", (int)wl, w);
+            if (web_label_word(local) || !strncasecmp(local, "www", 3) || !isalnum((unsigned char)local[0])) continue;
+            char em[300];
+            snprintf(em, sizeof em, "%s@%s", local, d);
+            for (char *c = em; *c; c++) *c = (char)tolower((unsigned char)*c);
+            site_to_email(p, i--, em);
+            p->l[k].kind = FLD_EMAIL;
+            break;
+        }
+    }
+}
+
 void ocr_fld_find_contacts(fld_state_t *p) {
     contact_lines(p);
     email_without_at(p);
+    email_spaced_at(p);
     if (p->nemails && !p->nsites) site_without_dots(p);
     if (p->nemails && !p->nsites) site_without_tld(p);
     agree_domains(p);

@@ -957,6 +957,44 @@ static void small_print_slips(void **state) {
     json_decref(o);
 }
 
+/* Slips of hand-held photos (ocr_cards2 hand-held renders): an apostrophe
+ * inside a number, an area code whose bracket and first digit were lost,
+ * a country code misread in one digit behind a '*', and an e-mail whose
+ * '@' became an 'O' after a space. Each only where the card supports it. */
+static void slips_in_numbers_and_mail(void **state) {
+    (void)state;
+    json_t *o = parse_text("Jack Smith\nTel: +61 2 9876 5915\nMobile: +61 412'345 453\n", "AU");
+    assert_true(has_phone(o, "+61412345453"));
+    json_decref(o);
+    o = parse_text("Joao Oliveira\n1) 3828-6098\n+55 11 92028-0336\njoao@crestline.com.br\n", "BR");
+    assert_true(has_phone(o, "+551138286098"));
+    assert_true(has_phone(o, "+5511920280336"));
+    json_decref(o);
+    /* the digits before ')' must end the card's area code (11, not 21) */
+    o = parse_text("Joao Oliveira\n2) 3828-6098\n+55 11 92028-0336\n", "BR");
+    assert_false(has_phone(o, "+551138286098"));
+    json_decref(o);
+    o = parse_text("Lee Wei Ming\nM *63/9123/) 3760\nE weiming.lee@crestline.com.sg\n", "US");
+    assert_true(has_phone(o, "+6591233760"));
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 1);
+    json_decref(o);
+    /* without a '+' or its misreading, 63 is not a country code */
+    o = parse_text("Lee Wei Ming\nM 63/9123/) 3760\nE weiming.lee@crestline.com.sg\n", "US");
+    assert_false(has_phone(o, "+6591233760"));
+    json_decref(o);
+    o = parse_text("Rahman Wei Ming\nwrahman Onordvik.com.sg\nnordvik.com.sg\n", "SG");
+    json_t *em = json_object_get(o, "emails"), *ws = json_object_get(o, "websites");
+    assert_int_equal(json_array_size(em), 1);
+    assert_string_equal(json_string_value(json_array_get(em, 0)), "wrahman@nordvik.com.sg");
+    assert_int_equal(json_array_size(ws), 1);
+    assert_string_equal(json_string_value(json_array_get(ws, 0)), "nordvik.com.sg");
+    json_decref(o);
+    /* words that are not a label before it: no e-mail made up */
+    o = parse_text("Rahman Wei Ming\nVisit us Onordvik.com.sg\nnordvik.com.sg\n", "SG");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(legal_forms_of_many_countries),
@@ -987,6 +1025,7 @@ int main(void) {
         cmocka_unit_test(addresses_of_more_countries),
         cmocka_unit_test(title_on_two_lines),
         cmocka_unit_test(small_print_slips),
+        cmocka_unit_test(slips_in_numbers_and_mail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,3 +116,14 @@ extern "C" int fmt_phone_region_known(const char *region) {
         return 0;
     }
 }
+
+extern "C" int fmt_phone_country_code(const char *region) {
+    if (!region || strlen(region) != 2) return 0;
+    char reg[3];
+    upper2(region, reg);
+    try {
+        return PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(std::string(reg));
+    } catch (...) {
+        return 0;
+    }
+}

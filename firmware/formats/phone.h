@@ -42,6 +42,8 @@ int fmt_phone_area_code(const char *e164, char *out, size_t outlen);
  * bytes). GR_ERR_NOTFOUND when unknown. */
 int fmt_phone_region(const char *e164, char *cc, size_t cclen);
 
+/* The country calling code of region ("SG" -> 65), 0 when unknown. */
+int fmt_phone_country_code(const char *region);
 /* 1 when region is a region code libphonenumber knows ("DE", "GB"). */
 int fmt_phone_region_known(const char *region);
 
