@@ -19,6 +19,7 @@
 #include "firmware/formats/strbuf.h"
 #include "firmware/formats/utf8.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,26 @@ static size_t title_field(const char *s, size_t *skip) {
     return 0;
 }
 
+/* Two boxes that touch, the left ending in letters the right begins with
+ * in small letters ("Daniel Car" + "arlos"), cut one word: joined without
+ * a space, the two or three letters both boxes read at the cut ("ar")
+ * once. Touching alone is no proof ("18 rue" + "de la Paix" on a render).
+ * NULL when they are not so (or out of memory: the caller's plain join
+ * then fails too). */
+static char *join_word_halves(const char *a, const char *b) {
+    size_t al = strlen(a), bl = strlen(b);
+    if (!al || !bl || !isalpha((unsigned char)a[al - 1]) || !islower((unsigned char)b[0])) return NULL;
+    size_t k = 0;
+    for (size_t n = 2; n <= 3 && n < al && n < bl; n++)
+        if (!strncmp(a + al - n, b, n)) k = n;
+    if (!k) return NULL; /* "18 rue" + "de la Paix" touching: two words */
+    char *t = malloc(al + bl + 1);
+    if (!t) return NULL;
+    memcpy(t, a, al);
+    memcpy(t + al, b + k, bl - k + 1);
+    return t;
+}
+
 /* Pieces of one printed line that OCR boxed apart ("industriestr." + "12",
  * "Mobile:" + "089 4521 7730"): neighbours in reading order on the same
  * row (centres within a quarter of a line height), of one type size (box
@@ -81,7 +102,8 @@ static int join_row_pieces(fld_state_t *p) {
             if (a->h && b->h && 3 * xh <= 5 * mh && 4 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh &&
                 b->x > a->x && gap >= -xh && 2 * gap <= mh && !strstr(a->t, " | ") && !strstr(b->t, " | ")) {
                 size_t al = strlen(a->t), bl = strlen(b->t);
-                char *t = ocr_text_join(a->t, b->t);
+                char *t = 8 * gap < mh ? join_word_halves(a->t, b->t) : NULL;
+                if (!t) t = ocr_text_join(a->t, b->t);
                 if (!t) return GR_ERR_NOMEM;
                 free(a->t);
                 free(b->t);

@@ -27,8 +27,8 @@ static const char *const COMPANY_MARKS[] = {
     "s.r.l.", "s.a.s.", "s.c.", "s.de", "c.v.", "sp.", "z.o.o.", "o.o.", "a/s", "aps", "asa", "oyj", "s.r.o.",
     "a.s.", "kft", "kft.", "zrt", "zrt.", "d.o.o.", "pte", "pte.", "pvt", "pvt.", "sdn", "bhd", "bhd.", "k.k.",
     "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia",
-    /* Belgium, the US, Vietnam */
-    "bvba", "sprl", "vzw", "asbl", "commv", "pllc", "p.c.", "l.l.c.", "tnhh", "cổ", NULL};
+    /* Belgium, the US, Vietnam, Australia */
+    "bvba", "sprl", "vzw", "asbl", "commv", "pllc", "p.c.", "l.l.c.", "tnhh", "cổ", "pty", "pty.", NULL};
 
 /* Two-letter legal forms written without dots (SE, SA, AG, KG, AB, OY,
  * BV, NV, LP, UG) are also common words and syllables ("Se", "Ag"): they
@@ -918,23 +918,57 @@ static int org_unit(const char *s) {
     return ocr_fld_count_listed(s, " ,/&-", UNIT) > 0;
 }
 
-/* The title sits right under the name; failing that, a line with title words. */
+/* A line that can be a title by its characters: not a number run (a phone
+ * line OCR garbled, "4 Tet: G1 42 68 63 39"). */
+static int title_chars(const char *t) {
+    int d = 0;
+    for (; *t; t++) d += isdigit((unsigned char)*t) != 0;
+    return d < 5;
+}
+
+/* The line with the most title words (a role before a unit when unit
+ * is 0, "Managing Director" before "Sales Division"), or -1. */
+static int most_title_words(const fld_state_t *p, int unit) {
+    int best = -1, bt = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER || !title_chars(l->t) || (!unit && org_unit(l->t))) continue;
+        int tw = ocr_fld_title_words(l->t);
+        if (tw > bt) {
+            bt = tw;
+            best = (int)i;
+        }
+    }
+    return best;
+}
+
+/* The title sits right under the name; failing that, a line with title
+ * words. A unit alone under the name ("International Business Division")
+ * is joined by the role line found elsewhere ("Managing Director"), in
+ * the order printed. */
 static void pick_title(fld_state_t *p) {
-    int ititle = -1;
+    int ititle = -1, unit = -1;
     if (p->iname >= 0) {
         int b = ocr_fld_below(p, p->iname);
-        if (b >= 0 && p->l[b].kind == FLD_OTHER && ocr_fld_count_words(p->l[b].t) <= 8) ititle = b;
+        if (b >= 0 && p->l[b].kind == FLD_OTHER && ocr_fld_count_words(p->l[b].t) <= 8 && title_chars(p->l[b].t))
+            ititle = b;
     }
-    if (ititle < 0) {
-        int bt = 0;
-        for (size_t i = 0; i < p->n; i++)
-            if (p->l[i].kind == FLD_OTHER && ocr_fld_title_words(p->l[i].t) > bt) {
-                bt = ocr_fld_title_words(p->l[i].t);
-                ititle = (int)i;
-            }
+    if (ititle >= 0 && org_unit(p->l[ititle].t) && !ocr_fld_title_words(p->l[ititle].t)) {
+        int role = most_title_words(p, 0);
+        if (role >= 0) {
+            unit = ititle;
+            ititle = role;
+        }
     }
+    if (ititle < 0) ititle = most_title_words(p, 1);
     if (ititle >= 0) p->l[ititle].kind = FLD_TITLE;
     p->ititle = ititle;
+    if (unit >= 0) { /* the two in the order printed */
+        p->l[unit].kind = FLD_TITLE;
+        p->ititle = unit < ititle ? unit : ititle;
+        p->ititle2 = unit < ititle ? ititle : unit;
+        return;
+    }
     /* a role and its department on two lines under the name, in either
      * order ("Sales Department" / "Assistant Manager", Japanese cards'
      * usual layout): both are the title */
@@ -1003,8 +1037,48 @@ static void case_from_local(fld_state_t *p) {
     }
 }
 
+/* OCR reads a small l as '!' ("Donie! Whitton", "Internationa! Business
+ * Division"): a '!' between letters, or ending a word of three letters or
+ * more that another word follows, is an l. One that ends the line stays
+ * ("Welcome!"). */
+static void l_from_bang(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        for (char *c = strchr(l->t, '!'); c; c = strchr(c + 1, '!')) {
+            int run = 0;
+            while (c - run > l->t && isalpha((unsigned char)c[-run - 1])) run++;
+            if (run >= 1 && isalpha((unsigned char)c[1])) *c = 'l';
+            else if (run >= 3 && c[1] == ' ' && isalpha((unsigned char)c[2])) *c = 'l';
+        }
+    }
+}
+
+/* "Meridian Consulting Pty. Lid": OCR reads the t of "Ltd" as an i. A
+ * capitalised "Lid" ending a line right after another legal form ("Pty.",
+ * "Co.,", "Pvt.") is "Ltd"; "The Flip Lid" stays. */
+static void ltd_from_lid(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        size_t n = strlen(l->t);
+        while (n && strchr(" .,", l->t[n - 1])) n--;
+        if (n < 6 || strncmp(l->t + n - 4, " Lid", 4)) continue;
+        /* the word before: another legal form ("Pty.", "Co.,", "Pvt") */
+        size_t b = n - 4;
+        while (b && l->t[b - 1] != ' ') b--;
+        char prev[32];
+        snprintf(prev, sizeof prev, "%.*s", (int)(n - 4 - b), l->t + b);
+        if (!legal_form_word(prev)) continue;
+        l->t[n - 2] = 't';
+        l->t[n - 1] = 'd';
+    }
+}
+
 void ocr_fld_find_people(fld_state_t *p) {
     capital_i(p);
+    l_from_bang(p);
+    ltd_from_lid(p);
     domain_keys(p);
     case_from_local(p);
     int maxh = 1;
@@ -1041,14 +1115,15 @@ static void company_fixes_domains(fld_state_t *p) {
 }
 
 /* Replace the local part of email (capacity cap) by the one of the nc
- * candidates it misses by one letter, unless one matches exactly. */
+ * candidates it misses by one letter, unless one matches exactly. Four
+ * letters are enough ("joso" of João); a shorter part could be anything. */
 static void fix_local(char *email, size_t cap, char c[][260], int nc) {
     char *at = strchr(email, '@');
     size_t ll = (size_t)(at - email);
     int exact = 0, hit = -1;
     for (int k = 0; k < nc; k++) {
         if (strlen(c[k]) == ll && !strncmp(c[k], email, ll)) exact = 1;
-        else if (hit < 0 && ll >= 5 && strlen(c[k]) == ll) {
+        else if (hit < 0 && ll >= 4 && strlen(c[k]) == ll) {
             int d = 0;
             for (size_t q = 0; q < ll; q++) d += c[k][q] != email[q];
             if (d == 1) hit = k;

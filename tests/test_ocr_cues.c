@@ -989,9 +989,71 @@ static void slips_in_numbers_and_mail(void **state) {
     assert_int_equal(json_array_size(ws), 1);
     assert_string_equal(json_string_value(json_array_get(ws, 0)), "nordvik.com.sg");
     json_decref(o);
+    /* a small l read as '!' inside a line of words; a line's last '!' stays */
+    o = parse_text("Danie! Whitton\nManaging Director\ndaniel@dfw.com\n", "US");
+    assert_string_equal(str(o, "name"), "Daniel Whitton");
+    json_decref(o);
+    const ln_t bang[] = {{"Seo-yeon Park", 50}, {"Internationa! Business Division", 22}, {"Welcome!", 20}, {NULL, 0}};
+    o = parse_lines(bang, "KR");
+    assert_string_equal(str(o, "title"), "International Business Division");
+    json_decref(o);
+    /* a four-letter local part one letter off the given name */
+    o = parse_text("João Oliveira\nSales Manager\nEmail joso@crestline.com.br\n", "BR");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "joao@crestline.com.br");
+    json_decref(o);
+    o = parse_text("Ana Souza\nSales Manager\nEmail anx@crestline.com.br\n", "BR");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "anx@crestline.com.br");
+    json_decref(o);
     /* words that are not a label before it: no e-mail made up */
     o = parse_text("Rahman Wei Ming\nVisit us Onordvik.com.sg\nnordvik.com.sg\n", "SG");
     assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
+}
+
+/* The title: a unit alone under the name gives way to the role line and
+ * joins it; a garbled number line under the name is no title; "Lid"
+ * after a legal form is "Ltd", and Australia's "Pty" is a legal form. */
+static void title_role_unit_and_ltd(void **state) {
+    (void)state;
+    const ln_t v[] = {{"Seo-yeon Park", 50},
+                      {"International Business Division", 22},
+                      {"Managing Director", 37},
+                      {"seoyeon@granite.co.kr", 29},
+                      {NULL, 0}};
+    json_t *o = parse_lines(v, "KR");
+    assert_string_equal(str(o, "title"), "International Business Division, Managing Director");
+    json_decref(o);
+    const ln_t w[] = {{"Hugo Dubois", 50}, {"4 Tet: G1 42 68 63 39", 40}, {"Managing Director", 30}, {NULL, 0}};
+    o = parse_lines(w, "FR");
+    assert_string_equal(str(o, "title"), "Managing Director");
+    json_decref(o);
+    o = parse_text("Noah Anderson\nMeridian Consulting Pty. Lid\n", "AU");
+    assert_string_equal(str(o, "company"), "Meridian Consulting Pty. Ltd");
+    json_decref(o);
+    o = parse_text("Noah Anderson\nMeridian Consulting Pty\n", "AU");
+    assert_string_equal(str(o, "company"), "Meridian Consulting Pty");
+    json_decref(o);
+    o = parse_text("Noah Anderson\nThe Flip Lid\nSydney NSW 2000\n", "AU");
+    assert_true(strcmp(str(o, "company"), "The Flip Ltd") != 0);
+    json_decref(o);
+}
+
+/* One word cut in two boxes that touch, both reading the letters at the
+ * cut ("Daniel Car" + "arlos", a small photo): one word; a word apart
+ * (a word space) stays apart. */
+static void word_cut_in_two_boxes(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.93 492,104,246,101\tDaniel Car\n0.91 745,98,102,92\tarlos\n"
+                           "0.91 508,389,448,40\tdaniel.silva@beltis.com.br\n",
+                           "BR");
+    assert_string_equal(str(o, "name"), "Daniel Carlos");
+    json_decref(o);
+    o = parse_dump("0.93 492,104,246,101\tRua\n0.91 770,98,102,92\tdas Flores 12\n", "BR");
+    assert_non_null(strstr(str(o, "address"), "Rua das Flores"));
+    json_decref(o);
+    /* touching boxes that read no letters twice are two words */
+    o = parse_dump("0.93 100,104,120,40\t18 rue\n0.91 222,104,300,40\tde la Paix, 75002 Paris\n", "FR");
+    assert_non_null(strstr(str(o, "address"), "18 rue de la Paix"));
     json_decref(o);
 }
 
@@ -1026,6 +1088,8 @@ int main(void) {
         cmocka_unit_test(title_on_two_lines),
         cmocka_unit_test(small_print_slips),
         cmocka_unit_test(slips_in_numbers_and_mail),
+        cmocka_unit_test(title_role_unit_and_ltd),
+        cmocka_unit_test(word_cut_in_two_boxes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
