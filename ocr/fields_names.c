@@ -645,6 +645,7 @@ static int dominant_line(const fld_state_t *p, int iname) {
 }
 
 static int legal_form_word(const char *w);
+static void trim_company_debris(char *s);
 
 /* A word of three or more letters that is a legal form ("Ltda", "GmbH",
  * "Inc."): no person's name carries one ("Eletrônica ADACHI Ltda"). The
@@ -1098,6 +1099,7 @@ static void company_fixes_domains(fld_state_t *p) {
     if (p->icomp < 0) return;
     char ck[256] = "", fk[128] = "", buf[512];
     snprintf(buf, sizeof buf, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);
+    trim_company_debris(buf); /* "Il Tidewater Foods PLC ||": a frame's edge is not the name */
     char *save = NULL;
     for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
         if (mark_word(w)) continue;
@@ -1362,6 +1364,20 @@ static void fix_title_words(char *t, size_t cap) {
                         for (size_t k = 0; k < n; k++) d += low[k] != (*c)[k];
                         if (d <= (n >= 9 ? 2 : 1) && (!rep || strcmp(rep, *c))) {
                             hits++;
+                            rep = *c;
+                        }
+                    }
+                /* none of its length: one letter more or less, and a
+                 * second slip from seven letters ("Dwector" of Director);
+                 * a word that begins the other, or the other it, is no
+                 * slip ("Consultants", "Research") */
+                for (int li = 0; li < 2 && hits == 0; li++)
+                    for (const char *const *c = lists[li]; *c; c++) {
+                        size_t cl = strlen(*c);
+                        if ((cl != n + 1 && cl + 1 != n) || !strncmp(low, *c, cl < n ? cl : n)) continue;
+                        if (ocr_fld_edit_distance(low, *c) <= (n >= 7 ? 2 : 1)) {
+                            if (rep && strcmp(rep, *c)) hits++;
+                            if (!rep) hits++;
                             rep = *c;
                         }
                     }

@@ -417,16 +417,31 @@ int ocr_fields_contact_key(const char *text, char *key, size_t keylen) {
     return found;
 }
 
-/* Same length, differing in 1..2 places. */
+/* Letters small print makes of each other: i l 1, f t, c e, n h, u v. */
+static int confusable(char a, char b) {
+    static const char *const SETS[] = {"il1", "ft", "ce", "nh", "uv", NULL};
+    for (int k = 0; SETS[k]; k++)
+        if (strchr(SETS[k], a) && strchr(SETS[k], b)) return 1;
+    return 0;
+}
+
+/* Same length, differing in 1..2 places; in 3 for ten letters or more
+ * when two of them are letters small print confuses ("siiverieal" of
+ * silverleaf: i/l twice). */
 static int near_same_len(const char *a, size_t al, const char *b) {
     if (strlen(b) != al) return 0;
-    int d = 0;
-    for (size_t i = 0; i < al; i++) d += a[i] != b[i];
-    return d >= 1 && d <= 2;
+    int d = 0, conf = 0;
+    for (size_t i = 0; i < al; i++)
+        if (a[i] != b[i]) {
+            d++;
+            conf += confusable(a[i], b[i]);
+        }
+    return (d >= 1 && d <= 2) || (d == 3 && al >= 10 && conf >= 2);
 }
 
 /* Replace the stem of the host inside s (an e-mail or URL) by stem when it
- * is a near-miss of it (OCR: lyonshaker -> lyonsbaker). */
+ * is a near-miss of it (OCR: lyonshaker -> lyonsbaker) or its tail
+ * (dewaterfoods -> tidewaterfoods). */
 int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
     char *host = strchr(s, '@');
     host = host ? host + 1 : s;
@@ -442,11 +457,17 @@ int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
     for (size_t i = 0; i < len && bl + 1 < sizeof bare; i++)
         if (h[off + i] != '-') bare[bl++] = h[off + i];
     bare[bl] = '\0';
-    if (bl < 6 || !near_same_len(bare, bl, stem)) return 0;
-    size_t k = 0;
-    for (size_t i = 0; i < len && i + 1 < sizeof fixed; i++) fixed[i] = h[off + i] == '-' ? '-' : stem[k++];
-    fixed[len < sizeof fixed ? len : sizeof fixed - 1] = '\0';
-    stem = fixed;
+    size_t sl = strlen(stem);
+    /* the host's head lost ("dewaterfoods" of Tidewater Foods): up to four
+     * letters, the rest of the stem read whole */
+    int head = bl == len && sl > bl && sl <= bl + 4 && !strcmp(stem + sl - bl, bare);
+    if (bl < 6 || (!head && !near_same_len(bare, bl, stem))) return 0;
+    if (!head) {
+        size_t k = 0;
+        for (size_t i = 0; i < len && i + 1 < sizeof fixed; i++) fixed[i] = h[off + i] == '-' ? '-' : stem[k++];
+        fixed[len < sizeof fixed ? len : sizeof fixed - 1] = '\0';
+        stem = fixed;
+    }
     char out[512];
     int n = snprintf(out, sizeof out, "%.*s%s%s", (int)(host - s + (ptrdiff_t)off), s, stem, host + off + len);
     if (n < 0 || (size_t)n >= cap) return 0;
@@ -509,19 +530,25 @@ static void contact_lines(fld_state_t *p) {
     }
 }
 
-/* A web address read without its dots ("spencercom") is recognised from
- * the e-mail's domain. */
+/* A web address read without its dots ("spencercom") or with spaces for
+ * them ("wWew harbourtrading Com.sg") is recognised from the e-mail's
+ * domain; a www in front may be misread. */
 static void site_without_dots(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
-        if (l->kind != FLD_OTHER || strchr(l->t, ' ')) continue;
+        if (l->kind != FLD_OTHER || ocr_fld_count_words(l->t) > 4) continue;
         char k[256], dk[256];
         fmt_u8_key(l->t, k, sizeof k);
         const char *dom = strchr(p->emails[0].s, '@') + 1;
         fmt_u8_key(dom, dk, sizeof dk);
-        if (strlen(dk) >= 5 && (!strcmp(k, dk) || (!strncmp(k, "www", 3) && !strcmp(k + 3, dk)))) {
+        size_t kl = strlen(k), dl = strlen(dk);
+        if (dl < 5 || kl < dl || strcmp(k + kl - dl, dk)) continue;
+        /* what is before the domain: nothing, or www as printed or misread ("wWew", "vww") */
+        size_t pre = kl - dl, ws = 0;
+        for (size_t i = 0; i < pre; i++) ws += k[i] == 'w' || k[i] == 'v';
+        if (pre == 0 || (pre <= 4 && ws >= 2 && strspn(k, "wvmeu") == pre)) {
             char site[300];
-            snprintf(site, sizeof site, "%s%s", strncmp(k, "www", 3) ? "" : "www.", dom);
+            snprintf(site, sizeof site, "%s%s", pre ? "www." : "", dom);
             add_item(p->sites, &p->nsites, site, l->conf * 0.8f);
             l->kind = FLD_WEB;
             l->contact = 1;
@@ -533,7 +560,7 @@ static void site_without_dots(fld_state_t *p) {
  * ("Web: ...", "Website ...", "Site: ..."), not a name that begins so
  * ("Weber", "Webster", "Sitemark"). */
 static int web_label_word(const char *t) {
-    static const char *const L[] = {"website", "webseite", "web site", "web", "site", "internet", "homepage", NULL};
+    static const char *const L[] = {"website", "webseite", "web site", "web", "site", "internet", "homepage", "w", NULL};
     for (int i = 0; L[i]; i++) {
         size_t n = strlen(L[i]);
         if (ocr_fld_ci_starts(t, L[i]) && !isalpha((unsigned char)t[n])) return 1;
@@ -541,7 +568,7 @@ static int web_label_word(const char *t) {
     return 0;
 }
 
-/* "Web: www finchstaniey": a web line whose host lost its TLD takes the
+/* "Web: www finchstaniey", "W junipermedi": a web line whose host lost its TLD takes the
  * e-mail's domain when the names are close. */
 static void site_without_tld(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {

@@ -1027,6 +1027,18 @@ static void title_role_unit_and_ltd(void **state) {
     o = parse_lines(w, "FR");
     assert_string_equal(str(o, "title"), "Managing Director");
     json_decref(o);
+    /* a title word with a letter more or less (two slips from seven letters) */
+    static const char *const tw[][2] = {{"Managing Dwector", "Managing Director"}, {"Sales Manger", "Sales Manager"},
+                                        {"Markting Director", "Marketing Director"},
+                                        {"Research Analyst", "Research Analyst"},
+                                        {"Senior Consultants", "Senior Consultants"}};
+    for (size_t i = 0; i < sizeof tw / sizeof *tw; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "Anna Berg\n%s\nanna@berg.se\n", tw[i][0]);
+        o = parse_text(text, "SE");
+        assert_string_equal(str(o, "title"), tw[i][1]);
+        json_decref(o);
+    }
     o = parse_text("Noah Anderson\nMeridian Consulting Pty. Lid\n", "AU");
     assert_string_equal(str(o, "company"), "Meridian Consulting Pty. Ltd");
     json_decref(o);
@@ -1035,6 +1047,45 @@ static void title_role_unit_and_ltd(void **state) {
     json_decref(o);
     o = parse_text("Noah Anderson\nThe Flip Lid\nSydney NSW 2000\n", "AU");
     assert_true(strcmp(str(o, "company"), "The Flip Ltd") != 0);
+    json_decref(o);
+}
+
+static const char *first_site(const json_t *o) {
+    const char *s = json_string_value(json_array_get(json_object_get(o, "websites"), 0));
+    return s ? s : "(none)";
+}
+
+/* Web lines of hand-held photos mended from the card's other fields: a
+ * site with spaces for its dots and a misread www, from the e-mail's
+ * domain; a site cut short behind a lone "W" label; a site with its head
+ * lost, or three letters misread (two of them i for l), from the
+ * company. And what must stay. */
+static void sites_mended_from_the_card(void **state) {
+    (void)state;
+    json_t *o = parse_text("Lim Kumar\nkumar@harbourtrading.com.sg\nwWew harbourtrading Com.sg\n", "SG");
+    assert_string_equal(first_site(o), "www.harbourtrading.com.sg");
+    json_decref(o);
+    o = parse_text("Takashi Suzuki\nE takashi.suzuki@junipermedia.co.jp\nW junipermedi\n", "JP");
+    assert_string_equal(first_site(o), "junipermedia.co.jp");
+    json_decref(o);
+    const ln_t v[] = {{"Charlotte Natarajan", 50},
+                      {"Il Tidewater Foods PLC ||", 40},
+                      {"dewaterfoods.co.uk", 30},
+                      {"+44 20 7946 0283", 30},
+                      {NULL, 0}};
+    o = parse_lines(v, "GB");
+    assert_string_equal(first_site(o), "tidewaterfoods.co.uk");
+    json_decref(o);
+    o = parse_text("Sofia Schulz\nSilverleaf AG\nsiiverieal.de\n", "DE");
+    assert_string_equal(first_site(o), "silverleaf.de");
+    json_decref(o);
+    /* three letters off, only one of them a confusable pair: kept */
+    o = parse_text("Sofia Schulz\nSilverleaf AG\nsolverieaq.de\n", "DE");
+    assert_string_equal(first_site(o), "solverieaq.de");
+    json_decref(o);
+    /* a word that is not www before the domain: no site made up */
+    o = parse_text("Lim Kumar\nkumar@harbourtrading.com.sg\nvisit harbourtrading Com.sg today\n", "SG");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
     json_decref(o);
 }
 
@@ -1090,6 +1141,7 @@ int main(void) {
         cmocka_unit_test(slips_in_numbers_and_mail),
         cmocka_unit_test(title_role_unit_and_ltd),
         cmocka_unit_test(word_cut_in_two_boxes),
+        cmocka_unit_test(sites_mended_from_the_card),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
