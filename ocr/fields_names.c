@@ -24,7 +24,7 @@ static const char *const COMPANY_MARKS[] = {
     /* legal forms of more countries: Brazil/Portugal, Spain/Latin America,
      * Italy, Poland, Nordics, Central Europe, Asia */
     "ltda", "ltda.", "s/c", "s/a", "eireli", "epp", "lda", "lda.", "s.l.", "s.l", "slu", "s.l.u.", "s.a.c.",
-    "s.r.l.", "s.a.s.", "s.c.", "s.de", "c.v.", "sp.", "z.o.o.", "o.o.", "a/s", "aps", "asa", "oyj", "s.r.o.",
+    "s.r.l.", "s.r.l", "s.a.s.", "s.c.", "s.de", "c.v.", "sp.", "z.o.o.", "o.o.", "a/s", "aps", "asa", "oyj", "s.r.o.",
     "a.s.", "kft", "kft.", "zrt", "zrt.", "d.o.o.", "pte", "pte.", "pvt", "pvt.", "sdn", "bhd", "bhd.", "k.k.",
     "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia",
     /* Belgium, the US, Vietnam, Australia */
@@ -1076,10 +1076,31 @@ static void ltd_from_lid(fld_state_t *p) {
     }
 }
 
+/* "Orion Media S.r.I": a capital I read for the l of a legal form. The
+ * dotted last word of a line that is no legal form but is one with its
+ * I's read as l's takes them (L in a word of capitals: "S.I." -> "S.L.");
+ * "PRIYA SRI" stays. */
+static void legal_form_l(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        char *w = strrchr(l->t, ' ');
+        /* dotted forms only: "SRI" may be a name's word */
+        if (!w || !strchr(++w, 'I') || !strchr(w, '.') || strlen(w) >= 16 || legal_form_word(w)) continue;
+        int lower = 0;
+        char alt[16];
+        for (size_t k = 0; w[k]; k++) lower |= islower((unsigned char)w[k]) != 0;
+        for (size_t k = 0;; k++)
+            if ((alt[k] = w[k] == 'I' ? (lower ? 'l' : 'L') : w[k]) == '\0') break;
+        if (legal_form_word(alt)) memcpy(w, alt, strlen(alt));
+    }
+}
+
 void ocr_fld_find_people(fld_state_t *p) {
     capital_i(p);
     l_from_bang(p);
     ltd_from_lid(p);
+    legal_form_l(p);
     domain_keys(p);
     case_from_local(p);
     int maxh = 1;

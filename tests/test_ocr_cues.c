@@ -1012,7 +1012,8 @@ static void slips_in_numbers_and_mail(void **state) {
 
 /* The title: a unit alone under the name gives way to the role line and
  * joins it; a garbled number line under the name is no title; "Lid"
- * after a legal form is "Ltd", and Australia's "Pty" is a legal form. */
+ * after a legal form is "Ltd", "S.r.I" is "S.r.l", and Australia's "Pty"
+ * is a legal form. */
 static void title_role_unit_and_ltd(void **state) {
     (void)state;
     const ln_t v[] = {{"Seo-yeon Park", 50},
@@ -1041,6 +1042,16 @@ static void title_role_unit_and_ltd(void **state) {
     }
     o = parse_text("Noah Anderson\nMeridian Consulting Pty. Lid\n", "AU");
     assert_string_equal(str(o, "company"), "Meridian Consulting Pty. Ltd");
+    json_decref(o);
+    /* a capital I for the l of a legal form ending the line */
+    o = parse_text("Marco Rossi\nOrion Media S.r.I\nmarco@orion.it\n", "IT");
+    assert_string_equal(str(o, "company"), "Orion Media S.r.l");
+    json_decref(o);
+    o = parse_text("Lucia Perez\nTalleres Ebro S.I.\nlucia@ebro.es\n", "ES");
+    assert_string_equal(str(o, "company"), "Talleres Ebro S.L.");
+    json_decref(o);
+    o = parse_text("PRIYA SRI\nSales Manager\npriya@acme.in\n", "IN");
+    assert_string_equal(str(o, "name"), "PRIYA SRI");
     json_decref(o);
     o = parse_text("Noah Anderson\nMeridian Consulting Pty\n", "AU");
     assert_string_equal(str(o, "company"), "Meridian Consulting Pty");
