@@ -545,8 +545,12 @@ static void site_without_dots(fld_state_t *p) {
         if (dl < 5 || kl < dl || strcmp(k + kl - dl, dk)) continue;
         /* what is before the domain: nothing, or www as printed or misread ("wWew", "vww") */
         size_t pre = kl - dl, ws = 0;
-        for (size_t i = 0; i < pre; i++) ws += k[i] == 'w' || k[i] == 'v';
-        if (pre == 0 || (pre <= 4 && ws >= 2 && strspn(k, "wvmeu") == pre)) {
+        for (size_t q = 0; q < pre; q++) ws += k[q] == 'w' || k[q] == 'v';
+        /* a line with spaces needs a dot, the www or small letters only ("orion it"):
+         * "ORION IT" or "Orion It" beside @orion.it is the company */
+        int www = pre > 0 && pre <= 4 && ws >= 2 && strspn(k, "wvmeu") == pre, caps = 0;
+        for (const char *c = l->t; *c; c++) caps |= isupper((unsigned char)*c) != 0;
+        if ((pre == 0 && (!strchr(l->t, ' ') || strchr(l->t, '.') || !caps)) || www) {
             char site[300];
             snprintf(site, sizeof site, "%s%s", pre ? "www." : "", dom);
             add_item(p->sites, &p->nsites, site, l->conf * 0.8f);
@@ -560,7 +564,7 @@ static void site_without_dots(fld_state_t *p) {
  * ("Web: ...", "Website ...", "Site: ..."), not a name that begins so
  * ("Weber", "Webster", "Sitemark"). */
 static int web_label_word(const char *t) {
-    static const char *const L[] = {"website", "webseite", "web site", "web", "site", "internet", "homepage", "w", NULL};
+    static const char *const L[] = {"website", "webseite", "web site", "web", "site", "internet", "homepage", NULL};
     for (int i = 0; L[i]; i++) {
         size_t n = strlen(L[i]);
         if (ocr_fld_ci_starts(t, L[i]) && !isalpha((unsigned char)t[n])) return 1;
@@ -575,7 +579,11 @@ static void site_without_tld(fld_state_t *p) {
         fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER) continue;
         const char *w = ocr_fld_ci_find(l->t, "www");
-        int lab = web_label_word(l->t);
+        /* a lone W is a label before one small-letter word ("W junipermedi"), not
+         * an initial ("W. Smith", "W Smith") */
+        int lone_w = (l->t[0] == 'W' || l->t[0] == 'w') && (l->t[1] == ' ' || l->t[1] == ':') &&
+                     islower((unsigned char)l->t[2 + (l->t[2] == ' ')]) && !strchr(l->t + 3, ' ');
+        int lab = web_label_word(l->t) || lone_w;
         if (!w && !lab) continue;
         char k[256], dk[256];
         fmt_u8_key(w ? w + 3 : strpbrk(l->t, ": ") ? strpbrk(l->t, ": ") : l->t, k, sizeof k);
@@ -740,7 +748,7 @@ static int mail_label(const char *t, size_t n) {
 static void email_spaced_at(fld_state_t *p) {
     for (int i = 0; i < p->nsites; i++) {
         const char *si = p->sites[i].s;
-        if (strstr(si, "://") || strchr(si, '/') || !strchr("o0q", tolower((unsigned char)si[0]))) continue;
+        if (!si[0] || strstr(si, "://") || strchr(si, '/') || !strchr("o0q", tolower((unsigned char)si[0]))) continue;
         const char *d = si + 1;
         int known = 0;
         for (int j = 0; j < p->nsites && !known; j++) {

@@ -1094,6 +1094,19 @@ static void sites_mended_from_the_card(void **state) {
     o = parse_text("Sofia Schulz\nSilverleaf AG\nsolverieaq.de\n", "DE");
     assert_string_equal(first_site(o), "solverieaq.de");
     json_decref(o);
+    /* an initial W is no web label */
+    o = parse_text("W. Smith\nSales Manager\nsmith@smithco.com\n", "US");
+    assert_string_equal(str(o, "name"), "W. Smith");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+    /* the company spelled like the domain is no site; the site in small letters is */
+    o = parse_text("Marco Rossi\nORION IT\nmarco@orion.it\n", "IT");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    assert_string_equal(str(o, "company"), "ORION IT");
+    json_decref(o);
+    o = parse_text("Marco Rossi\nOrion Media S.r.l\nm.ferrari@orion.it\norion it\n", "IT");
+    assert_string_equal(first_site(o), "orion.it");
+    json_decref(o);
     /* a word that is not www before the domain: no site made up */
     o = parse_text("Lim Kumar\nkumar@harbourtrading.com.sg\nvisit harbourtrading Com.sg today\n", "SG");
     assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
