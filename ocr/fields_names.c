@@ -1396,9 +1396,8 @@ static void fix_title_words(char *t, size_t cap) {
                     for (const char *const *c = lists[li]; *c; c++) {
                         size_t cl = strlen(*c);
                         if ((cl != n + 1 && cl + 1 != n) || !strncmp(low, *c, cl < n ? cl : n)) continue;
-                        if (ocr_fld_edit_distance(low, *c) <= (n >= 7 ? 2 : 1)) {
-                            if (rep && strcmp(rep, *c)) hits++;
-                            if (!rep) hits++;
+                        if (ocr_fld_edit_distance(low, *c) <= (n >= 7 ? 2 : 1) && (!rep || strcmp(rep, *c))) {
+                            hits++;
                             rep = *c;
                         }
                     }

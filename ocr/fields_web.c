@@ -734,11 +734,8 @@ static int mail_label(const char *t, size_t n) {
     char w[16];
     while (n && strchr(" :.", t[n - 1])) n--;
     if (!n || n >= sizeof w) return 0;
-    for (size_t i = 0; i < n; i++) w[i] = (char)tolower((unsigned char)t[i]);
-    w[n] = '\0';
-    for (int i = 0; L[i]; i++)
-        if (!strcmp(w, L[i])) return 1;
-    return 0;
+    snprintf(w, sizeof w, "%.*s", (int)n, t);
+    return ocr_fld_is_label(w, L);
 }
 
 /* "wrahman Onordvik.com.sg" beside "nordvik.com.sg": the '@' read as a
@@ -773,7 +770,7 @@ static void email_spaced_at(fld_state_t *p) {
             if (web_label_word(local) || !strncasecmp(local, "www", 3) || !isalnum((unsigned char)local[0])) continue;
             char em[300];
             snprintf(em, sizeof em, "%s@%s", local, d);
-            for (char *c = em; *c; c++) *c = (char)tolower((unsigned char)*c);
+            ocr_fld_lower_ascii(em);
             site_to_email(p, i--, em);
             p->l[k].kind = FLD_EMAIL;
             break;

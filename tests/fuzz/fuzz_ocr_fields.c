@@ -82,7 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ocr_lines_t dl = {0};
     if (ocr_lines_from_dump(&dl, (const char *)data, size) == 0) {
         check_vote(&dl, ocr_scan_vote_numbers);
-        /* accent mending keeps valid UTF-8 valid and never grows a word */
+        /* accent mending keeps valid UTF-8 valid and grows a line by at most a
+         * few bytes per word it changes (g -> c with cedilla adds one) */
         for (size_t i = 0; i < dl.n; i++) {
             int valid = fmt_u8_valid(dl.v[i].text);
             size_t len = strlen(dl.v[i].text);
