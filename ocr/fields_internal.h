@@ -184,6 +184,9 @@ int ocr_fld_shared_mail_domain(const char *d);
  * platform's (blogspot, facebook): the business is named by the subdomain
  * or the first path segment, not by the platform. */
 int ocr_fld_platform_label(const char *k);
+/* 1 when small print makes letters a and b of each other (lower case):
+ * i l 1, f t, c e, n h, u v. */
+int ocr_fld_confusable(char a, char b);
 /* Country (alpha-2) of a domain's TLD, or NULL. */
 const char *ocr_fld_tld_region(const char *domain);
 /* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk",

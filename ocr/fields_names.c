@@ -1231,8 +1231,10 @@ static void name_joins_local(fld_state_t *p) {
 
 void ocr_fld_cross_check(fld_state_t *p) {
     company_fixes_domains(p);
-    name_joins_local(p);
+    /* a slip in the local part mended first, so that the word before it
+     * finds both halves in the name ("alvaro martiner@" of Álvaro Martínez) */
     name_fixes_local(p);
+    name_joins_local(p);
 }
 
 /* ------------------------------------------------ output */
@@ -1353,6 +1355,30 @@ static void de_from_ce(char *t) {
         if (q > t && q[4]) q[1] = 'd';
 }
 
+/* The listed word that w (lower case) is with one m read for ni, rn or
+ * in, or one of those pairs read for an m; *hits counts the words found
+ * (one is an answer, several are not). */
+static const char *merged_letters(const char *w, const char *const *const lists[2], int *hits) {
+    static const char *const PAIRS[] = {"ni", "rn", "in", NULL};
+    const char *rep = NULL;
+    size_t n = strlen(w);
+    char v[80];
+    for (size_t k = 0; k < n && n + 2 < sizeof v; k++)
+        for (int q = 0; PAIRS[q]; q++) {
+            int m = -1;
+            if (w[k] == 'm') m = snprintf(v, sizeof v, "%.*s%s%s", (int)k, w, PAIRS[q], w + k + 1);
+            else if (!strncmp(w + k, PAIRS[q], 2)) m = snprintf(v, sizeof v, "%.*sm%s", (int)k, w, w + k + 2);
+            if (m <= 0) continue;
+            for (int li = 0; li < 2; li++)
+                for (const char *const *c = lists[li]; *c; c++)
+                    if (!strcmp(v, *c) && (!rep || strcmp(rep, *c))) {
+                        (*hits)++;
+                        rep = *c;
+                    }
+        }
+    return rep;
+}
+
 /* A title word OCR misread ("Lxecutive", "Preduct"): a word of six letters
  * or more that is no title word is replaced by the one title word or
  * qualifier of its length that differs in one letter (two from nine
@@ -1371,7 +1397,7 @@ static void fix_title_words(char *t, size_t cap) {
             word[n] = '\0';
         }
         const char *rep = NULL;
-        if (n >= 6 && n < sizeof word) {
+        if (n >= 5 && n < sizeof word) {
             int alpha = 1;
             for (size_t k = 0; k < n; k++) alpha &= isalpha((unsigned char)word[k]) != 0;
             ocr_fld_lower(word, n, low, sizeof low);
@@ -1381,9 +1407,15 @@ static void fix_title_words(char *t, size_t cap) {
                 for (int li = 0; li < 2; li++)
                     for (const char *const *c = lists[li]; *c; c++) {
                         if (strlen(*c) != n) continue;
-                        int d = 0;
-                        for (size_t k = 0; k < n; k++) d += low[k] != (*c)[k];
-                        if (d <= (n >= 9 ? 2 : 1) && (!rep || strcmp(rep, *c))) {
+                        int d = 0, lookalike = 1;
+                        for (size_t k = 0; k < n; k++)
+                            if (low[k] != (*c)[k]) {
+                                d++;
+                                lookalike &= ocr_fld_confusable(low[k], (*c)[k]);
+                            }
+                        /* five letters: only a letter small print makes of
+                         * the other ("Chiet" of Chief) */
+                        if (d <= (n >= 9 ? 2 : 1) && (n >= 6 || lookalike) && (!rep || strcmp(rep, *c))) {
                             hits++;
                             rep = *c;
                         }
@@ -1392,7 +1424,7 @@ static void fix_title_words(char *t, size_t cap) {
                  * second slip from seven letters ("Dwector" of Director);
                  * a word that begins the other, or the other it, is no
                  * slip ("Consultants", "Research") */
-                for (int li = 0; li < 2 && hits == 0; li++)
+                for (int li = 0; li < 2 && hits == 0 && n >= 6; li++)
                     for (const char *const *c = lists[li]; *c; c++) {
                         size_t cl = strlen(*c);
                         if ((cl != n + 1 && cl + 1 != n) || !strncmp(low, *c, cl < n ? cl : n)) continue;
@@ -1401,6 +1433,9 @@ static void fix_title_words(char *t, size_t cap) {
                             rep = *c;
                         }
                     }
+                /* "Semor" of Senior, "Managmg": an m read for ni, rn or
+                 * in, or one of those for an m */
+                if (hits == 0) rep = merged_letters(low, lists, &hits);
                 if (hits != 1) rep = NULL;
             }
         }

@@ -63,6 +63,26 @@ static int tld_fragment(const char *t) {
     return 0;
 }
 
+/* What can end a host name that lost the dot before it ("www pinnacle
+ * com.sg", "www.lumina be"): a fragment above, a country's code, or a
+ * public second level and a country's code (com.sg, co.kr, org.br). Only
+ * for a host that has no TLD yet. */
+static int tld_tail(const char *t) {
+    if (tld_fragment(t)) return 1;
+    size_t n = strcspn(t, " ");
+    char h[16];
+    if (n < 2 || n + 3 > sizeof h) return 0;
+    snprintf(h, sizeof h, "x.%.*s", (int)n, t);
+    ocr_fld_lower_ascii(h);
+    const char *dot = strrchr(h, '.');
+    if (!ocr_fld_tld_region(h)) return 0;
+    if (dot == h + 1) return 1;
+    static const char *const SLD[] = {"com", "co", "org", "net", "gov", "edu", "ac", "or", "ne", NULL};
+    for (int i = 0; SLD[i]; i++)
+        if ((size_t)(dot - h - 2) == strlen(SLD[i]) && !strncmp(h + 2, SLD[i], strlen(SLD[i]))) return 1;
+    return 0;
+}
+
 /* "colette. mercier@x. fr" -> "colette.mercier@x.fr": OCR puts a space
  * after dots inside e-mail addresses and host names. */
 static void contract_dots(char *s) {
@@ -74,6 +94,31 @@ static void contract_dots(char *s) {
         prev = c;
     }
     *w = '\0';
+}
+
+/* Line t ASCII-folded for the e-mail and site grammar, with a '@' that OCR
+ * read as the registered or copyright sign put back: between a character
+ * of a local part and a letter or digit, in a word that goes on to a dot
+ * and a letter ("priya®silverleaf.in"). A sign after a brand name
+ * ("Acme® Tools") or alone ("© 2024") stays a sign. */
+static void fold_contact(const char *t, char *a, size_t n) {
+    char m[512];
+    size_t o = 0;
+    for (const char *c = t; *c && o + 1 < sizeof m; c++) {
+        if ((unsigned char)*c >= 0xC0 && o + 5 > sizeof m) break; /* no character cut in two */
+        if ((unsigned char)c[0] == 0xC2 && ((unsigned char)c[1] == 0xAE || (unsigned char)c[1] == 0xA9) && c > t &&
+            is_word_char((unsigned char)c[-1]) && isalnum((unsigned char)c[2])) {
+            const char *e = c + 2 + strcspn(c + 2, " "), *dot = memchr(c + 2, '.', (size_t)(e - c - 2));
+            if (dot && isalpha((unsigned char)dot[1])) {
+                m[o++] = '@';
+                c++;
+                continue;
+            }
+        }
+        m[o++] = *c;
+    }
+    m[o] = '\0';
+    ocr_fld_ascii_fold(m, a, n);
 }
 
 /* Find an e-mail in line a (ASCII-folded). Returns 1 and fills out. */
@@ -108,6 +153,9 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
         if (wl >= 2 && wl < prelen && (w == buf || w[-1] == ' ')) snprintf(pre, prelen, "%.*s", (int)wl, w);
     }
     char *r = A + 1;
+    /* "si\verleaf", "si|verleaf": an l between letters of the domain */
+    for (char *q = A + 1; *q && (isalnum((unsigned char)*q) || strchr(".-_\\|", *q)); q++)
+        if ((*q == '\\' || *q == '|') && q > A + 1 && isalpha((unsigned char)q[-1]) && isalpha((unsigned char)q[1])) *q = 'l';
     while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
     /* "bol.com:br": a colon read for the dot before a country TLD */
     if (*r == ':' && r > A + 1 && isalpha((unsigned char)r[-1]) && isalpha((unsigned char)r[1]) &&
@@ -116,7 +164,8 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
         while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
     }
     /* "domain co.uk": a space where a dot was */
-    if (*r == ' ' && tld_fragment(r + 1 + strspn(r + 1, "."))) {
+    if (*r == ' ' && (tld_fragment(r + 1 + strspn(r + 1, ".")) ||
+                      (!memchr(A + 1, '.', (size_t)(r - A - 1)) && tld_tail(r + 1 + strspn(r + 1, "."))))) {
         *r = '.';
         while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-')) r++;
     }
@@ -320,7 +369,9 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                         memcpy(frag, nx, nk);
                         frag[nk] = '\0';
                         size_t hl = strlen(host);
-                        if (tld_fragment(frag) && hl + nk + 2 < sizeof tok - (size_t)(host - tok)) {
+                        /* a country's code alone only after www or a scheme */
+                        int tail = after_www != host || scheme[0] ? tld_tail(frag) : tld_fragment(frag);
+                        if (tail && hl + nk + 2 < sizeof tok - (size_t)(host - tok)) {
                             host[hl] = '.';
                             memcpy(host + hl + 1, frag, nk + 1);
                             ocr_fld_lower_ascii(host);
@@ -399,7 +450,7 @@ int ocr_fields_contact_key(const char *text, char *key, size_t keylen) {
     char *t = ocr_fld_clean_line(text);
     if (!t) return 0;
     char a[512], v[300];
-    ocr_fld_ascii_fold(t, a, sizeof a);
+    fold_contact(t, a, sizeof a);
     int social = 0, found = 0;
     if (find_email(a, v, sizeof v, &social, NULL, 0)) {
         snprintf(key, keylen, "e:%s", v);
@@ -417,8 +468,7 @@ int ocr_fields_contact_key(const char *text, char *key, size_t keylen) {
     return found;
 }
 
-/* Letters small print makes of each other: i l 1, f t, c e, n h, u v. */
-static int confusable(char a, char b) {
+int ocr_fld_confusable(char a, char b) {
     static const char *const SETS[] = {"il1", "ft", "ce", "nh", "uv", NULL};
     for (int k = 0; SETS[k]; k++)
         if (strchr(SETS[k], a) && strchr(SETS[k], b)) return 1;
@@ -434,7 +484,7 @@ static int near_same_len(const char *a, size_t al, const char *b) {
     for (size_t i = 0; i < al; i++)
         if (a[i] != b[i]) {
             d++;
-            conf += confusable(a[i], b[i]);
+            conf += ocr_fld_confusable(a[i], b[i]);
         }
     return (d >= 1 && d <= 2) || (d == 3 && al >= 10 && conf >= 2);
 }
@@ -507,7 +557,7 @@ static void contact_lines(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
         char a[512], v[300];
-        ocr_fld_ascii_fold(l->t, a, sizeof a);
+        fold_contact(l->t, a, sizeof a);
         int social = 0;
         char pre[64];
         if (find_email(a, v, sizeof v, &social, pre, sizeof pre)) {
@@ -515,6 +565,11 @@ static void contact_lines(fld_state_t *p) {
                 snprintf(p->emails[p->nemails - 1].pre, sizeof p->emails[0].pre, "%s", pre);
             l->kind = FLD_EMAIL;
             l->contact = 1;
+            /* "priya@silverleaf.in | www.silverleaf.in": a site after it on
+             * the line, when it says it is one (www or a scheme; a bare
+             * host there is the e-mail's domain read apart) */
+            if (find_site(a, 0, v, sizeof v) && (ocr_fld_ci_starts(v, "www.") || strstr(v, "://")))
+                add_item(p->sites, &p->nsites, v, l->conf);
             continue;
         }
         if (social) {
@@ -679,12 +734,24 @@ static void site_to_email(fld_state_t *p, int i, const char *em) {
  * letters or more, comes within two edits of it) after a name and a letter
  * shaped like '@' (o, 0, q, a) is the e-mail whose '@' OCR misread. The
  * e-mail, on the other's domain, replaces the site. */
+static int mail_label(const char *t, size_t n);
+
+/* 1 when site s stands on a line after an e-mail label alone
+ * ("E wwongwpinnacle.com.sg"). */
+static int after_mail_label(const fld_state_t *p, const char *s) {
+    for (size_t k = 0; k < p->n; k++) {
+        const char *t = p->l[k].t, *at = ocr_fld_ci_find(t, s);
+        if (at && at > t && mail_label(t, (size_t)(at - t))) return 1;
+    }
+    return 0;
+}
+
 static void email_without_at(fld_state_t *p) {
     for (int i = 0; i < p->nsites; i++) {
         const char *si = p->sites[i].s;
         if (strstr(si, "://") || !strncmp(si, "www.", 4) || strchr(si, '/')) continue;
         size_t sl = strlen(si);
-        int done = 0;
+        int done = 0, labelled = after_mail_label(p, si);
         /* "ricknog39mgmail.com": a webmail's domain glued to a name by the
          * misread '@' (o, 0, q, a, or m) */
         for (int k = 3; k + 6 < (int)sl && !done; k++) {
@@ -705,9 +772,11 @@ static void email_without_at(fld_state_t *p) {
             }
             const char *d = strncmp(dom, "www.", 4) ? dom : dom + 4;
             size_t dl = strlen(d), cut = 0; /* where the '@' stood */
+            int exact = 0;
             if (dl < 4 || sl < dl + 3) continue;
             if (!strcmp(si + sl - dl, d)) {
                 cut = sl - dl - 1;
+                exact = 1;
             } else if (dl >= 8) {
                 /* the domain misread too ("e.corteronorthwindiabs.com"
                  * beside www.northwindlabs.com): within two edits of it,
@@ -718,8 +787,12 @@ static void email_without_at(fld_state_t *p) {
                         cut = k;
             }
             if (!cut) continue;
+            /* after an e-mail label, any letter can be the misread '@'
+             * before the other's domain read whole ("wwongwpinnacle") */
             char at = (char)tolower((unsigned char)si[cut]);
-            if (!strchr("o0qa", at) || cut < 2 || si[cut - 1] == '.') continue;
+            if ((!strchr("o0qa", at) && !(labelled && exact && isalpha((unsigned char)at))) || cut < 2 ||
+                si[cut - 1] == '.')
+                continue;
             char em[300];
             snprintf(em, sizeof em, "%.*s@%s", (int)cut, si, d);
             site_to_email(p, i--, em);

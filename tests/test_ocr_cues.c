@@ -1132,8 +1132,62 @@ static void word_cut_in_two_boxes(void **state) {
     json_decref(o);
 }
 
+/* Mail and title slips of hand-held photos: a '@' read as the registered
+ * sign, an l read as a backslash, a site after the e-mail on its line, a
+ * '@' read as a letter after an e-mail label, a host whose dot before the
+ * country's code was read as a space, a first.last local part whose dot
+ * and last letter were both misread; a five-letter title word with a
+ * look-alike letter and an m read for ni. And what must stay. */
+static void mail_and_title_slips(void **state) {
+    (void)state;
+    json_t *o = parse_text("Priya Sharma\npriya\xc2\xaesi\\verleaffoods.in | www.silverleaffoods.in\n", "IN");
+    json_t *em = json_object_get(o, "emails");
+    assert_int_equal(json_array_size(em), 1);
+    assert_string_equal(json_string_value(json_array_get(em, 0)), "priya@silverleaffoods.in");
+    assert_string_equal(first_site(o), "www.silverleaffoods.in");
+    json_decref(o);
+    /* a sign after a brand or before a year stays a sign */
+    o = parse_text("Priya Sharma\nAcme\xc2\xae Tools\n\xc2\xa9 2024 acme.in\n", "IN");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
+    /* a bare host after the e-mail is its domain read apart, not a site */
+    o = parse_text("Priya Sharma\npriya @ silverleaffoods.in\n", "IN");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+    o = parse_text("Wong Wei\nE wwongwpinnacle.com.sg\nW www pinnacle com.sg\n", "SG");
+    em = json_object_get(o, "emails");
+    assert_int_equal(json_array_size(em), 1);
+    assert_string_equal(json_string_value(json_array_get(em, 0)), "wwong@pinnacle.com.sg");
+    assert_string_equal(first_site(o), "www.pinnacle.com.sg");
+    json_decref(o);
+    /* without the label the letter is no '@': two sites stay */
+    o = parse_text("Wong Wei\nwwongwpinnacle.com.sg\nW www pinnacle com.sg\n", "SG");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
+    o = parse_text("Ji-hoon Park\nWeb: www tidewater co.kr\n", "KR");
+    assert_string_equal(first_site(o), "www.tidewater.co.kr");
+    json_decref(o);
+    o = parse_text("Álvaro Martínez\nalvaro martiner@pinnacle.es\n", "ES");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
+                        "alvaro.martinez@pinnacle.es");
+    json_decref(o);
+    static const char *const tw[][2] = {{"Chiet Executive Officer", "Chief Executive Officer"},
+                                        {"Semor Software Engineer", "Senior Software Engineer"},
+                                        {"Sales Managmg Director", "Sales Managing Director"},
+                                        {"Chair of the Board", "Chair of the Board"},
+                                        {"Owner", "Owner"}};
+    for (size_t i = 0; i < sizeof tw / sizeof *tw; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "Anna Berg\n%s\nanna@berg.se\n", tw[i][0]);
+        o = parse_text(text, "SE");
+        assert_string_equal(str(o, "title"), tw[i][1]);
+        json_decref(o);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(mail_and_title_slips),
         cmocka_unit_test(legal_forms_of_many_countries),
         cmocka_unit_test(name_against_department_tagline_and_debris),
         cmocka_unit_test(company_from_dominant_type),
