@@ -167,7 +167,43 @@ static int edge_punct(const unsigned char *p, size_t len) {
     return 0;
 }
 
-int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) {
+/* Mends the letters w[0..n) in place where small print made an l of an i
+ * or an i of an l ("Pinnacie", "Consell", "Vertriebsieiter"): the one
+ * word of the list that one swap makes (two from seven letters, when one
+ * does not do); 1 when changed. The first letter is kept (a capital I and
+ * l look alike, and which was meant is not a matter of the word list). */
+static int mend_il(uint32_t *w, size_t n, ocr_word_check_fn valid, void *ctx) {
+    size_t spot[MAX_LETTERS], ns = 0;
+    for (size_t i = 1; i < n; i++)
+        if (w[i] == 'i' || w[i] == 'l') spot[ns++] = i;
+    if (ns == 0 || ns > 2 * MAX_SPOTS) return 0;
+    char buf[MAX_LETTERS * 2 + 1];
+    encode(w, n, buf);
+    if (valid(ctx, buf)) return 0;
+    search_t s = {.valid = valid, .ctx = ctx};
+    for (size_t a = 0; a < ns; a++) {
+        w[spot[a]] ^= 'i' ^ 'l';
+        try_word(&s, w, n);
+        w[spot[a]] ^= 'i' ^ 'l';
+    }
+    if (s.nfound == 0 && n >= 7)
+        for (size_t a = 0; a < ns; a++)
+            for (size_t b = a + 1; b < ns; b++) {
+                w[spot[a]] ^= 'i' ^ 'l';
+                w[spot[b]] ^= 'i' ^ 'l';
+                try_word(&s, w, n);
+                w[spot[a]] ^= 'i' ^ 'l';
+                w[spot[b]] ^= 'i' ^ 'l';
+            }
+    if (s.nfound != 1) return 0;
+    memcpy(w, s.found, n * sizeof *w);
+    return 1;
+}
+
+typedef int (*mend_fn)(uint32_t *w, size_t n, ocr_word_check_fn valid, void *ctx);
+
+/* The words of *text mended one by one with mend (see ocr_accents_fix). */
+static int fix_words(char **text, mend_fn mend, ocr_word_check_fn valid, void *ctx) {
     const unsigned char *s = (const unsigned char *)*text;
     fmt_strbuf_t out;
     fmt_sb_init(&out);
@@ -203,7 +239,7 @@ int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) {
             else w[n++] = c;
         }
         fmt_sb_add(&out, (const char *)s + t0, c0 - t0);
-        if (ok && n >= MIN_LETTERS && mend_word(w, n, valid, ctx)) {
+        if (ok && n >= MIN_LETTERS && mend(w, n, valid, ctx)) {
             char buf[MAX_LETTERS * 2 + 1];
             encode(w, n, buf);
             fmt_sb_adds(&out, buf);
@@ -228,3 +264,7 @@ int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) {
     *text = r;
     return changed;
 }
+
+int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) { return fix_words(text, mend_word, valid, ctx); }
+
+int ocr_il_fix(char **text, ocr_word_check_fn valid, void *ctx) { return fix_words(text, mend_il, valid, ctx); }

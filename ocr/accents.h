@@ -22,4 +22,10 @@ typedef int (*ocr_word_check_fn)(void *ctx, const char *word);
  * number of words changed, or GR_ERR_NOMEM (*text is then unchanged). */
 int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) __attribute__((warn_unused_result));
 
+/* The same for an l that small print turned into an i or the other way
+ * ("Pinnacie" -> Pinnacle, "Consell" -> Conseil): a word that is not in
+ * the list and becomes one, and only one, with one swap (two from seven
+ * letters); the first letter is kept. */
+int ocr_il_fix(char **text, ocr_word_check_fn valid, void *ctx) __attribute__((warn_unused_result));
+
 #endif

@@ -1115,26 +1115,29 @@ void ocr_fld_find_people(fld_state_t *p) {
 /* ------------------------------------------------ cross-checks */
 
 /* The company name corroborates the domain: "Lyons-Baker" makes
- * lyonshaker.co.uk lyonsbaker.co.uk (same length, one or two letters). */
+ * lyonshaker.co.uk lyonsbaker.co.uk (same length, one or two letters).
+ * The domain is the whole name or its first words ("Pinnacle Trading se",
+ * its legal form read in small letters, makes pinnacictrading.de
+ * pinnacletrading.de); the longest that fits is taken. */
 static void company_fixes_domains(fld_state_t *p) {
     if (p->icomp < 0) return;
-    char ck[256] = "", fk[128] = "", buf[512];
+    char keys[6][256], buf[512];
+    int nk = 0;
     snprintf(buf, sizeof buf, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);
     trim_company_debris(buf); /* "Il Tidewater Foods PLC ||": a frame's edge is not the name */
     char *save = NULL;
-    for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+    for (char *w = strtok_r(buf, " ,", &save); w && nk < 6; w = strtok_r(NULL, " ,", &save)) {
         if (mark_word(w)) continue;
         char k[128];
         ocr_fld_key(w, k, sizeof k);
-        if (!fk[0]) snprintf(fk, sizeof fk, "%s", k);
-        strncat(ck, k, sizeof ck - strlen(ck) - 1);
+        if (!k[0]) continue;
+        snprintf(keys[nk], sizeof keys[nk], "%s%s", nk ? keys[nk - 1] : "", k);
+        nk++;
     }
     for (int i = 0; i < p->nemails; i++)
-        if (!ocr_fld_fix_stem(p->emails[i].s, sizeof p->emails[i].s, ck))
-            ocr_fld_fix_stem(p->emails[i].s, sizeof p->emails[i].s, fk);
+        for (int k = nk - 1; k >= 0 && !ocr_fld_fix_stem(p->emails[i].s, sizeof p->emails[i].s, keys[k]); k--) continue;
     for (int i = 0; i < p->nsites; i++)
-        if (!ocr_fld_fix_stem(p->sites[i].s, sizeof p->sites[i].s, ck))
-            ocr_fld_fix_stem(p->sites[i].s, sizeof p->sites[i].s, fk);
+        for (int k = nk - 1; k >= 0 && !ocr_fld_fix_stem(p->sites[i].s, sizeof p->sites[i].s, keys[k]); k--) continue;
 }
 
 /* Replace the local part of email (capacity cap) by the one of the nc

@@ -171,6 +171,24 @@ static int in_word_list(void *ctx, const char *word) {
     return ocr_tess_is_word(wl->t, wl->lang, word);
 }
 
+/* An l read as i or an i as l in the words of the word lines, mended with
+ * the word list of the card's language, English when it has no other
+ * (accents.h); one list only: a Portuguese word missing from the list
+ * ("Sociais") must not become an English one ("Socials"). Returns the
+ * number of words changed or GR_ERR_NOMEM. */
+static int mend_il(ocr_tess_t *t, const char *lang, ocr_lines_t *ls) {
+    word_list_t wl = {t, lang ? lang : "eng"};
+    int n = 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        if (!word_line(ls->v[i].text)) continue;
+        int r = ocr_il_fix(&ls->v[i].text, in_word_list, &wl);
+        if (r < 0) return r;
+        if (r) LOG_D("i/l mended: '%s'", ls->v[i].text);
+        n += r;
+    }
+    return n;
+}
+
 /* Misread accent marks of the word lines mended with lang's word list
  * (accents.h). Returns the number of words changed or GR_ERR_NOMEM. */
 static int mend_accents(ocr_tess_t *t, const char *lang, ocr_lines_t *ls) {
@@ -1212,6 +1230,11 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
             int mended = rc == GR_OK ? mend_accents(t, lang, lines) : 0;
             if (mended < 0) rc = mended;
             else LOG_D("accents: %d words mended (%s)", mended, lang);
+        }
+        if (rc == GR_OK && ocr_tess_has(t, "eng")) {
+            int mended = mend_il(t, lang && ocr_tess_has(t, lang) ? lang : NULL, lines);
+            if (mended < 0) rc = mended;
+            else LOG_D("i/l: %d words mended", mended);
         }
     }
     if (rc == GR_ERR_NOTFOUND) rc = GR_OK;

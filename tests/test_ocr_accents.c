@@ -1,7 +1,8 @@
 /* test_ocr_accents.c - misread accent marks mended with a word list
  * (ocr/accents.h): the changes that are taken, the ones that are not
  * (two words fit, a word already right, numbers and e-mails), case and
- * punctuation kept, and the Tesseract model's own word list (por). */
+ * punctuation kept, an l read as i and the other way, and the Tesseract
+ * model's own word lists (por, eng). */
 #include "tests/testutil.h"
 
 #include "firmware/core/err.h"
@@ -16,7 +17,8 @@
  * ASCII; the accented capitals are listed as they are). */
 static const char *const words[] = {"eletrônica", "Eletrônica", "ELETRÔNICA", "próximo", "metrô", "peças",
                                     "gonçalves", "Gonçalves", "técnica", "acessórios", "pêra", "pára",
-                                    "società", "café", "amigos", "möge", NULL};
+                                    "società", "café", "amigos", "möge", "pinnacle", "conseil", "vertriebsleiter",
+                                    "sili", "siil", "inland", NULL};
 
 static int calls;
 
@@ -114,6 +116,30 @@ static void left_alone(void **state) {
     free(t);
 }
 
+/* An l read as i, or an i as l, mended the same way (ocr_il_fix). */
+static void l_and_i_swapped(void **state) {
+    (void)state;
+    char *t = strdup("Pinnacie Systems | Bernard Consell SARL");
+    assert_non_null(t);
+    assert_int_equal(ocr_il_fix(&t, in_list, NULL), 2);
+    assert_string_equal(t, "Pinnacle Systems | Bernard Conseil SARL");
+    free(t);
+    /* two swaps from seven letters */
+    t = strdup("Vertriebsieiter");
+    assert_int_equal(ocr_il_fix(&t, in_list, NULL), 1);
+    assert_string_equal(t, "Vertriebsleiter");
+    free(t);
+    /* two words fit; the first letter is not swapped; a word of the list
+     * and one no swap makes a word are left alone; accents are not its job */
+    const char *same[] = {"Siii", "lnland", "Pinnacle", "Kestrel", "Eletrénica", "pinnacie@x.com", NULL};
+    for (int k = 0; same[k]; k++) {
+        t = strdup(same[k]);
+        assert_int_equal(ocr_il_fix(&t, in_list, NULL), 0);
+        assert_string_equal(t, same[k]);
+        free(t);
+    }
+}
+
 /* The model's word list: Debian's por traineddata holds one. */
 static void model_word_list(void **state) {
     (void)state;
@@ -126,6 +152,8 @@ static void model_word_list(void **state) {
     assert_int_equal(ocr_tess_is_word(t, "por", "Eletrénica"), 0);
     assert_int_equal(ocr_tess_is_word(t, "por", "Próximo"), 1);
     assert_int_equal(ocr_tess_is_word(t, "deu", "Straße"), 0); /* not loaded */
+    assert_int_equal(ocr_tess_is_word(t, "eng", "Pinnacle"), 1);
+    assert_int_equal(ocr_tess_is_word(t, "eng", "Pinnacie"), 0);
     ocr_tess_close(t);
 }
 
@@ -134,6 +162,7 @@ int main(void) {
         cmocka_unit_test(one_mark_for_another),
         cmocka_unit_test(cedilla_and_two_changes),
         cmocka_unit_test(left_alone),
+        cmocka_unit_test(l_and_i_swapped),
         cmocka_unit_test(model_word_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
