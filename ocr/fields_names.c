@@ -8,6 +8,7 @@
  * name a one-letter slip in the e-mail's local part. */
 #include "ocr/fields_internal.h"
 
+#include "firmware/formats/phone.h"
 #include "firmware/formats/utf8.h"
 
 #include <ctype.h>
@@ -1096,11 +1097,42 @@ static void legal_form_l(fld_state_t *p) {
     }
 }
 
+/* "Solace Private Limitec": a long legal form ending a line of two words
+ * or more, read with one letter wrong, is put right (the case as read). */
+static void legal_form_slip(fld_state_t *p) {
+    static const char *const LONG_FORMS[] = {"limited", "corporation", "incorporated", "company", NULL};
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        size_t n = strlen(l->t);
+        while (n && strchr(" .,", l->t[n - 1])) n--;
+        size_t b = n;
+        while (b && l->t[b - 1] != ' ') b--;
+        if (b == 0 || n - b < 7) continue;
+        char low[16];
+        if (n - b >= sizeof low) continue;
+        ocr_fld_lower(l->t + b, n - b, low, sizeof low);
+        for (int k = 0; LONG_FORMS[k]; k++) {
+            if (strlen(LONG_FORMS[k]) != n - b) continue;
+            int d = 0;
+            for (size_t q = 0; q < n - b; q++) d += low[q] != LONG_FORMS[k][q];
+            if (d != 1) continue;
+            for (size_t q = 0; q < n - b; q++)
+                if (low[q] != LONG_FORMS[k][q])
+                    l->t[b + q] = isupper((unsigned char)l->t[b + q]) || (q > 0 && isupper((unsigned char)l->t[b + q - 1]))
+                                      ? (char)toupper((unsigned char)LONG_FORMS[k][q])
+                                      : LONG_FORMS[k][q];
+            break;
+        }
+    }
+}
+
 void ocr_fld_find_people(fld_state_t *p) {
     capital_i(p);
     l_from_bang(p);
     ltd_from_lid(p);
     legal_form_l(p);
+    legal_form_slip(p);
     domain_keys(p);
     case_from_local(p);
     int maxh = 1;
@@ -1154,6 +1186,14 @@ static void fix_local(char *email, size_t cap, char c[][260], int nc) {
             for (size_t q = 0; q < ll; q++) d += c[k][q] != email[q];
             if (d == 1) hit = k;
         }
+    }
+    /* from five letters, a letter dropped ("jhoon" of Ji-hoon); never a
+     * dot or a dash (j.smith and jsmith are both people's choices) */
+    for (int k = 0; k < nc && hit < 0 && !exact && ll >= 5; k++) {
+        if (strlen(c[k]) != ll + 1) continue;
+        size_t q = 0;
+        while (q < ll && c[k][q] == email[q]) q++;
+        if (isalpha((unsigned char)c[k][q]) && !strncmp(c[k] + q + 1, email + q, ll - q)) hit = k;
     }
     if (exact || hit < 0) return;
     char rest[256];
@@ -1232,7 +1272,40 @@ static void name_joins_local(fld_state_t *p) {
     }
 }
 
+/* A country code TLD read with a letter small print confuses (".cn" of
+ * .ch, n for h) is put right when the card's numbers are of the country
+ * it then names and none is of the country it names as read (this also
+ * gives .ni back to a card with Nicaraguan numbers, see ocr_fld_find_contacts). */
+static void phones_fix_tld(fld_state_t *p) {
+    char have[FLD_MAX_ITEMS][3];
+    int nh = 0;
+    for (int i = 0; i < p->nphones; i++) {
+        char cc[3];
+        if (fmt_phone_region(p->phones[i].number, cc, sizeof cc) == 0 && nh < FLD_MAX_ITEMS) {
+            cc[0] = (char)tolower((unsigned char)cc[0]);
+            cc[1] = (char)tolower((unsigned char)cc[1]);
+            memcpy(have[nh++], cc, 3);
+        }
+    }
+    for (int i = 0; i < p->nemails + p->nsites; i++) {
+        char *s = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s;
+        char *h = strchr(s, '@') ? strchr(s, '@') + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
+        size_t hl = strcspn(h, "/");
+        if (hl < 4 || h[hl - 3] != '.') continue;
+        char *t = h + hl - 2;
+        int as_read = 0, fix = -1;
+        for (int k = 0; k < nh; k++) {
+            if (!strncmp(t, have[k], 2)) as_read = 1;
+            else if ((t[0] == have[k][0] && ocr_fld_confusable(t[1], have[k][1])) ||
+                     (t[1] == have[k][1] && ocr_fld_confusable(t[0], have[k][0])))
+                fix = k;
+        }
+        if (!as_read && fix >= 0) memcpy(t, have[fix], 2);
+    }
+}
+
 void ocr_fld_cross_check(fld_state_t *p) {
+    phones_fix_tld(p);
     company_fixes_domains(p);
     /* a slip in the local part mended first, so that the word before it
      * finds both halves in the name ("alvaro martiner@" of Álvaro Martínez) */

@@ -398,6 +398,10 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                         else host[hl] = '\0';
                     }
                 }
+                /* "Web.www.x.co.kr", "wed.www.x": a label glued on by a dot */
+                size_t gl = strcspn(host, ".");
+                if (gl >= 1 && gl <= 4 && !strncmp(host + gl, ".www.", 5) && strchr(host + gl + 5, '.'))
+                    memmove(host, host + gl + 1, strlen(host + gl + 1) + 1);
                 /* "www" misread as "mumum", "vvww", "wvw" */
                 size_t fl = strcspn(host, ".");
                 if (fl >= 3 && fl <= 6 && host[fl] == '.' && strspn(host, "wvmun") == fl && strchr(host + fl + 1, '.') &&
@@ -851,8 +855,21 @@ static void email_spaced_at(fld_state_t *p) {
     }
 }
 
+/* .ni (Nicaragua, a few thousand names) is .nl (the Netherlands, millions)
+ * with its l read as i; taken as .nl before the TLD hints the numbers'
+ * country (a Nicaraguan number on the card gives it back: phones_fix_tld). */
+static void nl_from_ni(fld_state_t *p) {
+    for (int i = 0; i < p->nemails + p->nsites; i++) {
+        char *s = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s;
+        char *h = strchr(s, '@') ? strchr(s, '@') + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
+        size_t hl = strcspn(h, "/");
+        if (hl >= 4 && !strncmp(h + hl - 3, ".ni", 3)) h[hl - 1] = 'l';
+    }
+}
+
 void ocr_fld_find_contacts(fld_state_t *p) {
     contact_lines(p);
+    nl_from_ni(p);
     email_without_at(p);
     email_spaced_at(p);
     if (p->nemails && !p->nsites) site_without_dots(p);

@@ -1185,8 +1185,54 @@ static void mail_and_title_slips(void **state) {
     }
 }
 
+static const char *first_mail(const json_t *o) {
+    const char *s = json_string_value(json_array_get(json_object_get(o, "emails"), 0));
+    return s ? s : "(none)";
+}
+
+/* Slips the card's other fields settle: a long legal form one letter off,
+ * a web label glued to the www by a dot, a TLD one look-alike letter off
+ * the country of the card's numbers (.tr on a +33 card; .ni is .nl unless
+ * a number is Nicaraguan), a letter dropped from a local part that is the
+ * person's name. And what must stay. */
+static void slips_the_card_settles(void **state) {
+    (void)state;
+    json_t *o = parse_text("Priya Nair\nSolace Private Limitec\npriya@solace.in\n", "IN");
+    assert_string_equal(str(o, "company"), "Solace Private Limited");
+    json_decref(o);
+    o = parse_text("Priya Nair\nSOLACE PRIVATE LIMITEO\npriya@solace.in\n", "IN");
+    assert_string_equal(str(o, "company"), "SOLACE PRIVATE LIMITED");
+    json_decref(o);
+    o = parse_text("Jin Kim\nWed.www.harbour.co.kr\n", "KR");
+    assert_string_equal(first_site(o), "www.harbour.co.kr");
+    json_decref(o);
+    o = parse_text("Camille Laurent\n+33 1 42 68 53 12\ncamille@falcon.tr | www.falcon.tr\n", "US");
+    assert_string_equal(first_mail(o), "camille@falcon.fr");
+    assert_string_equal(first_site(o), "www.falcon.fr");
+    json_decref(o);
+    /* a Turkish number keeps .tr */
+    o = parse_text("Ayse Kaya\n+90 212 555 12 34\nayse@falcon.tr\n", "US");
+    assert_string_equal(first_mail(o), "ayse@falcon.tr");
+    json_decref(o);
+    o = parse_text("Daan de Vries\n020 123 0552\ndaan@nordvikcapital.ni\n", "US");
+    assert_string_equal(first_mail(o), "daan@nordvikcapital.nl");
+    assert_true(has_phone(o, "+31201230552"));
+    json_decref(o);
+    o = parse_text("Ana Lopez\n+505 2222 3333\nana@finca.ni\n", "US");
+    assert_string_equal(first_mail(o), "ana@finca.ni");
+    json_decref(o);
+    o = parse_text("Ji-hoon Park\njhoon@tidewater.co.kr\n", "KR");
+    assert_string_equal(first_mail(o), "jihoon@tidewater.co.kr");
+    json_decref(o);
+    /* a dot or a dash is no slip: jsmith is a choice */
+    o = parse_text("Jane Smith\njsmith@acme.com\n", "US");
+    assert_string_equal(first_mail(o), "jsmith@acme.com");
+    json_decref(o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(slips_the_card_settles),
         cmocka_unit_test(mail_and_title_slips),
         cmocka_unit_test(legal_forms_of_many_countries),
         cmocka_unit_test(name_against_department_tagline_and_debris),
