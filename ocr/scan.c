@@ -1008,6 +1008,76 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
 
+/* Vertical print ("Fone/Fax: (11) 3392-3817" up a card's edge) is read as
+ * noise by the page reading. Rows of marks of the card turned a quarter
+ * turn that are long (a fifth of the card's side or more) and that no
+ * line read with confidence covers are read as lines, both ways up, and
+ * kept on the terms of recover_missed_rows; the line's box is the
+ * column's box on the card. */
+static int recover_vertical_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_lines_t *ls,
+                                  double deadline, int *added) {
+    *added = 0;
+    ocr_gray_t r = {0};
+    if (ocr_gray_scaled(g, 1.0, &r) != GR_OK) return GR_OK;
+    if (ocr_gray_rotate(&r, 1) != GR_OK) {
+        ocr_gray_free(&r);
+        return GR_ERR_NOMEM;
+    }
+    int *b = NULL, n = 0, rc = ocr_gray_text_rows(&r, &b, &n);
+    if (rc != GR_OK) {
+        ocr_gray_free(&r);
+        return rc == GR_ERR_NOMEM ? rc : GR_OK;
+    }
+    size_t n0 = ls->n;
+    int tried = 0;
+    for (int i = 0; i < n && rc == GR_OK && tried < 3; i++) {
+        /* the row on the turned card (x across, y down) and its column on the card */
+        int rx = b[4 * i], ry = b[4 * i + 1], rw = b[4 * i + 2], rh = b[4 * i + 3];
+        if (rh < 8 || rw < 6 * rh || 5 * rw < r.width) continue;
+        int x = ry, y = g->height - (rx + rw), w = rh, h = rw;
+        long cov = 0;
+        for (size_t k = 0; k < n0; k++)
+            if (ls->v[k].conf >= 0.5f) cov += overlap(x, y, w, h, &ls->v[k]);
+        if (cov * 10 > (long)w * h * 3) continue; /* print read already */
+        tried++;
+        char *best = NULL;
+        float bconf = 0;
+        for (int way = 0; way < 2 && rc == GR_OK; way++) {
+            ocr_gray_t crop = {0};
+            if (ocr_gray_line_crop(&r, rx, ry, rw, rh, 2, 1.0, 0, 0, 12, &crop) != GR_OK) break;
+            if (way == 1 && ocr_gray_rotate(&crop, 2) != GR_OK) {
+                ocr_gray_free(&crop);
+                rc = GR_ERR_NOMEM;
+                break;
+            }
+            char *text = NULL;
+            float conf = 0;
+            rc = ocr_tess_read_line_image(t, lang, &crop, deadline, &text, &conf);
+            ocr_gray_free(&crop);
+            if (text && conf > bconf) {
+                free(best);
+                best = text;
+                bconf = conf;
+            } else {
+                free(text);
+            }
+        }
+        int alnum = 0;
+        for (const char *p = best ? best : ""; *p; p++) alnum += isalnum((unsigned char)*p) || (unsigned char)*p >= 0xC0;
+        int number_row = best && digits(best) >= 8 && letters(best) <= 12;
+        if (best && (bconf >= 0.75f || (number_row && bconf >= 0.55f)) && alnum >= 3) {
+            LOG_D("vertical line %d,%d,%d,%d read (%zu bytes, %.2f)", x, y, w, h, strlen(best), bconf);
+            if (ocr_lines_add(ls, best, bconf, x, y, w, h) != GR_OK) rc = GR_ERR_NOMEM;
+            else (*added)++;
+        }
+        free(best);
+    }
+    free(b);
+    ocr_gray_free(&r);
+    if (tried) LOG_D("vertical lines: %d read, %d kept", tried, *added);
+    return rc == GR_ERR_NOTFOUND || rc == GR_ERR_TIMEOUT ? GR_OK : rc;
+}
+
 /* How much text a reading holds that is read well (bytes of lines read
  * with confidence >= 0.6): a turned card read sideways can score a fair
  * mean confidence on a handful of marks ("iz", "=") while the upright
@@ -1215,6 +1285,8 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
     }
     int missed = 0;
     rc = recover_missed_rows(t, primary, g, lines, deadline, &missed);
+    if (rc != GR_OK) goto done;
+    rc = recover_vertical_lines(t, primary, g, lines, deadline, &missed);
     if (rc != GR_OK) goto done;
     snprintf(info->langs, sizeof info->langs, "%s", primary);
     if (!strcmp(primary, "rus")) {
