@@ -99,8 +99,21 @@ static void try_word(search_t *s, const uint32_t *w, size_t n) {
     s->nfound++;
 }
 
+/* The word lists a mending consults: valid for the words it may make,
+ * known (NULL: valid) for the words it leaves as read. */
+typedef struct {
+    ocr_word_check_fn valid, known;
+    void *ctx;
+} lists_t;
+
+static int known_word(const lists_t *l, const char *word) {
+    return l->valid(l->ctx, word) || (l->known && l->known(l->ctx, word));
+}
+
 /* Mends the letters w[0..n) in place; 1 when changed. */
-static int mend_word(uint32_t *w, size_t n, ocr_word_check_fn valid, void *ctx) {
+static int mend_word(uint32_t *w, size_t n, const lists_t *l) {
+    ocr_word_check_fn valid = l->valid;
+    void *ctx = l->ctx;
     size_t spot[MAX_LETTERS], ns = 0;
     int any_mark = 0;
     for (size_t i = 0; i < n; i++) {
@@ -172,14 +185,16 @@ static int edge_punct(const unsigned char *p, size_t len) {
  * word of the list that one swap makes (two from seven letters, when one
  * does not do); 1 when changed. The first letter is kept (a capital I and
  * l look alike, and which was meant is not a matter of the word list). */
-static int mend_il(uint32_t *w, size_t n, ocr_word_check_fn valid, void *ctx) {
+static int mend_il(uint32_t *w, size_t n, const lists_t *l) {
+    ocr_word_check_fn valid = l->valid;
+    void *ctx = l->ctx;
     size_t spot[MAX_LETTERS], ns = 0;
     for (size_t i = 1; i < n; i++)
         if (w[i] == 'i' || w[i] == 'l') spot[ns++] = i;
     if (ns == 0 || ns > 2 * MAX_SPOTS) return 0;
     char buf[MAX_LETTERS * 2 + 1];
     encode(w, n, buf);
-    if (valid(ctx, buf)) return 0;
+    if (known_word(l, buf)) return 0;
     search_t s = {.valid = valid, .ctx = ctx};
     for (size_t a = 0; a < ns; a++) {
         w[spot[a]] ^= 'i' ^ 'l';
@@ -200,10 +215,10 @@ static int mend_il(uint32_t *w, size_t n, ocr_word_check_fn valid, void *ctx) {
     return 1;
 }
 
-typedef int (*mend_fn)(uint32_t *w, size_t n, ocr_word_check_fn valid, void *ctx);
+typedef int (*mend_fn)(uint32_t *w, size_t n, const lists_t *l);
 
 /* The words of *text mended one by one with mend (see ocr_accents_fix). */
-static int fix_words(char **text, mend_fn mend, ocr_word_check_fn valid, void *ctx) {
+static int fix_words(char **text, mend_fn mend, const lists_t *l) {
     const unsigned char *s = (const unsigned char *)*text;
     fmt_strbuf_t out;
     fmt_sb_init(&out);
@@ -239,7 +254,7 @@ static int fix_words(char **text, mend_fn mend, ocr_word_check_fn valid, void *c
             else w[n++] = c;
         }
         fmt_sb_add(&out, (const char *)s + t0, c0 - t0);
-        if (ok && n >= MIN_LETTERS && mend(w, n, valid, ctx)) {
+        if (ok && n >= MIN_LETTERS && mend(w, n, l)) {
             char buf[MAX_LETTERS * 2 + 1];
             encode(w, n, buf);
             fmt_sb_adds(&out, buf);
@@ -265,6 +280,12 @@ static int fix_words(char **text, mend_fn mend, ocr_word_check_fn valid, void *c
     return changed;
 }
 
-int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) { return fix_words(text, mend_word, valid, ctx); }
+int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) {
+    lists_t l = {valid, NULL, ctx};
+    return fix_words(text, mend_word, &l);
+}
 
-int ocr_il_fix(char **text, ocr_word_check_fn valid, void *ctx) { return fix_words(text, mend_il, valid, ctx); }
+int ocr_il_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn known, void *ctx) {
+    lists_t l = {valid, known, ctx};
+    return fix_words(text, mend_il, &l);
+}

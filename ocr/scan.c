@@ -50,9 +50,10 @@ static int has_ci(const char *s, const char *w) {
     return 0;
 }
 
-/* German/French/Portuguese/Spanish cues in the text of a Latin card:
- * "deu", "fra", "por", "spa" or NULL. */
-static const char *latin_language(const ocr_lines_t *ls) {
+/* German/French/Portuguese/Spanish cues in the text of a Latin card: the
+ * language ("deu", "fra", "por", "spa") that shows min_cues or more, more
+ * than any other; NULL when none does. */
+static const char *latin_cues(const ocr_lines_t *ls, int min_cues) {
     static const char *const de[] = {".de", "+49", "gmbh", "telefon", "straße", "strasse", "str.", "mobil:", "handy",
                                      "e-mail:", "weg ", "platz ", "allee ", "ring ", " kg", " ag", "fax:", NULL};
     static const char *const fr[] = {".fr", "+33", "tél", "courriel", "portable", "rue ", "boulevard", "avenue ",
@@ -71,11 +72,14 @@ static const char *latin_language(const ocr_lines_t *ls) {
     int best = nd > nf ? nd : nf;
     if (np > best) best = np;
     if (ne > best) best = ne;
-    if (best < 2) return NULL;
+    if (best < min_cues) return NULL;
     /* a unique winner only */
     if ((nd == best) + (nf == best) + (np == best) + (ne == best) > 1) return NULL;
     return nd == best ? "deu" : nf == best ? "fra" : np == best ? "por" : "spa";
 }
+
+/* The card's language when two cues or more show it. */
+static const char *latin_language(const ocr_lines_t *ls) { return latin_cues(ls, 2); }
 
 /* Lines whose content is Latin by nature (e-mail, URL) even on a Cyrillic
  * card: '@', www, http, or a word with a dot inside ("про.ги" is npo.ru
@@ -164,6 +168,7 @@ out:
 typedef struct {
     ocr_tess_t *t;
     const char *lang;
+    const char *lang2; /* a second list, or NULL (in_lean_words) */
 } word_list_t;
 
 static int in_word_list(void *ctx, const char *word) {
@@ -171,17 +176,25 @@ static int in_word_list(void *ctx, const char *word) {
     return ocr_tess_is_word(wl->t, wl->lang, word);
 }
 
-/* An l read as i or an i as l in the words of the word lines, mended with
- * the word list of the card's language, English when it has no other
- * (accents.h); one list only: a Portuguese word missing from the list
- * ("Sociais") must not become an English one ("Socials"). Returns the
- * number of words changed or GR_ERR_NOMEM. */
-static int mend_il(ocr_tess_t *t, const char *lang, ocr_lines_t *ls) {
-    word_list_t wl = {t, lang ? lang : "eng"};
+/* The words the i/l mending leaves as read: English and the language
+ * the card leans to (word_list_t.lang2, NULL: none). */
+static int in_lean_words(void *ctx, const char *word) {
+    const word_list_t *wl = ctx;
+    return ocr_tess_is_word(wl->t, "eng", word) || (wl->lang2 && ocr_tess_is_word(wl->t, wl->lang2, word));
+}
+
+/* An l read as i or an i as l in the words of the word lines, mended into
+ * words of the card's language (lang), English when it shows no other,
+ * and only words that neither English nor the language the card leans to
+ * (lean: a single cue is enough) knows as read (accents.h): on a
+ * Portuguese card with one cue "Sociais" is a word, not a misread
+ * "Socials". Returns the number of words changed or GR_ERR_NOMEM. */
+static int mend_il(ocr_tess_t *t, const char *lang, const char *lean, ocr_lines_t *ls) {
+    word_list_t wl = {t, lang ? lang : "eng", lean};
     int n = 0;
     for (size_t i = 0; i < ls->n; i++) {
         if (!word_line(ls->v[i].text)) continue;
-        int r = ocr_il_fix(&ls->v[i].text, in_word_list, &wl);
+        int r = ocr_il_fix(&ls->v[i].text, in_word_list, in_lean_words, &wl);
         if (r < 0) return r;
         if (r) LOG_D("i/l mended: '%s'", ls->v[i].text);
         n += r;
@@ -192,7 +205,7 @@ static int mend_il(ocr_tess_t *t, const char *lang, ocr_lines_t *ls) {
 /* Misread accent marks of the word lines mended with lang's word list
  * (accents.h). Returns the number of words changed or GR_ERR_NOMEM. */
 static int mend_accents(ocr_tess_t *t, const char *lang, ocr_lines_t *ls) {
-    word_list_t wl = {t, lang};
+    word_list_t wl = {t, lang, NULL};
     int n = 0;
     for (size_t i = 0; i < ls->n; i++) {
         if (!word_line(ls->v[i].text)) continue;
@@ -1304,7 +1317,9 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
             else LOG_D("accents: %d words mended (%s)", mended, lang);
         }
         if (rc == GR_OK && ocr_tess_has(t, "eng")) {
-            int mended = mend_il(t, lang && ocr_tess_has(t, lang) ? lang : NULL, lines);
+            const char *lean = latin_cues(lines, 1);
+            int mended = mend_il(t, lang && ocr_tess_has(t, lang) ? lang : NULL,
+                                 lean && ocr_tess_has(t, lean) ? lean : NULL, lines);
             if (mended < 0) rc = mended;
             else LOG_D("i/l: %d words mended", mended);
         }

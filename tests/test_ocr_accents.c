@@ -30,6 +30,12 @@ static int in_list(void *ctx, const char *w) {
     return 0;
 }
 
+/* Another language's words. */
+static int in_other(void *ctx, const char *w) {
+    (void)ctx;
+    return !strcasecmp(w, "consell");
+}
+
 /* Mends a copy of in; returns the text (caller frees) and the count. */
 static char *mend(const char *in, int *n) {
     char *t = strdup(in);
@@ -121,20 +127,25 @@ static void l_and_i_swapped(void **state) {
     (void)state;
     char *t = strdup("Pinnacie Systems | Bernard Consell SARL");
     assert_non_null(t);
-    assert_int_equal(ocr_il_fix(&t, in_list, NULL), 2);
+    assert_int_equal(ocr_il_fix(&t, in_list, NULL, NULL), 2);
     assert_string_equal(t, "Pinnacle Systems | Bernard Conseil SARL");
     free(t);
     /* two swaps from seven letters */
     t = strdup("Vertriebsieiter");
-    assert_int_equal(ocr_il_fix(&t, in_list, NULL), 1);
+    assert_int_equal(ocr_il_fix(&t, in_list, NULL, NULL), 1);
     assert_string_equal(t, "Vertriebsleiter");
+    free(t);
+    /* a word another language knows is left as read */
+    t = strdup("Pinnacie Consell");
+    assert_int_equal(ocr_il_fix(&t, in_list, in_other, NULL), 1);
+    assert_string_equal(t, "Pinnacle Consell");
     free(t);
     /* two words fit; the first letter is not swapped; a word of the list
      * and one no swap makes a word are left alone; accents are not its job */
     const char *same[] = {"Siii", "lnland", "Pinnacle", "Kestrel", "Eletrénica", "pinnacie@x.com", NULL};
     for (int k = 0; same[k]; k++) {
         t = strdup(same[k]);
-        assert_int_equal(ocr_il_fix(&t, in_list, NULL), 0);
+        assert_int_equal(ocr_il_fix(&t, in_list, NULL, NULL), 0);
         assert_string_equal(t, same[k]);
         free(t);
     }
