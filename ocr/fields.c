@@ -99,8 +99,12 @@ static int join_row_pieces(fld_state_t *p) {
             fld_line_t *a = &p->l[w - 1];
             int mh = a->h < b->h ? a->h : b->h, xh = a->h > b->h ? a->h : b->h;
             int gap = b->x - (a->x + a->w);
+            /* a box holding the other's too ("Pieter" boxed over the whole
+             * of "Pieter Van den Broeck", "Van den Broeck" inside it) */
+            int inside = b->x + b->w <= a->x + a->w + mh / 2 && !ocr_fld_ci_find(a->t, b->t);
             if (a->h && b->h && 3 * xh <= 5 * mh && 4 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh &&
-                b->x > a->x && gap >= -xh && 2 * gap <= mh && !strstr(a->t, " | ") && !strstr(b->t, " | ")) {
+                b->x > a->x && (gap >= -xh || inside) && 2 * gap <= mh && !strstr(a->t, " | ") &&
+                !strstr(b->t, " | ")) {
                 size_t al = strlen(a->t), bl = strlen(b->t);
                 char *t = 8 * gap < mh ? join_word_halves(a->t, b->t) : NULL;
                 if (!t) t = ocr_text_join(a->t, b->t);

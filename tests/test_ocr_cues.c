@@ -1126,6 +1126,18 @@ static void word_cut_in_two_boxes(void **state) {
     o = parse_dump("0.93 492,104,246,101\tRua\n0.91 770,98,102,92\tdas Flores 12\n", "BR");
     assert_non_null(strstr(str(o, "address"), "Rua das Flores"));
     json_decref(o);
+    /* a box over the whole row holding another line's box: one line */
+    o = parse_dump("0.97 51,240,414,36\tPieter\n0.94 183,236,282,48\tVan den Broeck\n"
+                   "0.80 562,244,508,34\tE pvandenbroeck@tidewater.be\n",
+                   "BE");
+    assert_string_equal(str(o, "name"), "Pieter Van den Broeck");
+    json_decref(o);
+    /* ... unless it is a piece the first box read already */
+    o = parse_dump("0.95 100,100,500,40\tAnna Lindqvist\n0.90 300,100,150,40\tLindqvist\n"
+                   "0.90 100,200,400,30\tanna@nordvik.se\n",
+                   "SE");
+    assert_string_equal(str(o, "name"), "Anna Lindqvist");
+    json_decref(o);
     /* touching boxes that read no letters twice are two words */
     o = parse_dump("0.93 100,104,120,40\t18 rue\n0.91 222,104,300,40\tde la Paix, 75002 Paris\n", "FR");
     assert_non_null(strstr(str(o, "address"), "18 rue de la Paix"));
