@@ -1320,7 +1320,7 @@ void ocr_fld_cross_check(fld_state_t *p) {
 static void caps_family(const char *name, char *given, size_t gn, char *family, size_t fn) {
     const char *fam = NULL;
     size_t fl = 0;
-    int ncaps = 0, nwords = 0;
+    int ncaps = 0, nwords = 0, prev_caps_particle = 0;
     for (const char *w = name; *w;) {
         while (*w == ' ') w++;
         if (!*w) break;
@@ -1333,20 +1333,33 @@ static void caps_family(const char *name, char *given, size_t gn, char *family, 
         }
         nwords++;
         if (letters >= 2 && uppers == letters) {
-            ncaps++;
-            fam = w;
-            fl = wl;
+            char low[8] = "";
+            if (wl < sizeof low) ocr_fld_lower(w, wl, low, sizeof low);
+            if (prev_caps_particle && fam && w == fam + fl + 1) {
+                fl += 1 + wl; /* "DE SOUZA Ana": the particle and the name, one family name */
+            } else {
+                ncaps++;
+                fam = w;
+                fl = wl;
+            }
+            prev_caps_particle = low[0] && name_particle(low, strlen(low));
+        } else {
+            prev_caps_particle = 0;
         }
         w += wl;
     }
     if (ncaps != 1 || nwords < 2) return;
+    char lf[8] = "";
+    if (fl < sizeof lf) ocr_fld_lower(fam, fl, lf, sizeof lf);
+    if (lf[0] && name_particle(lf, strlen(lf))) return; /* "Maria DA Silva": a particle alone is no family name */
     char g[256] = "";
     size_t gl = 0;
     for (const char *w = name; *w;) {
         while (*w == ' ') w++;
         if (!*w) break;
         size_t wl = strcspn(w, " ");
-        if (w != fam && gl + wl + 2 < sizeof g) {
+        if (w == fam) wl = fl; /* the family name, all of its words */
+        else if (gl + wl + 2 < sizeof g) {
             if (gl) g[gl++] = ' ';
             memcpy(g + gl, w, wl);
             gl += wl;
@@ -1563,11 +1576,17 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
                 if (b > name) sp = b - 1;
             }
         }
-        /* the particles before the last name belong to it: "van der Berg" */
+        /* the particles before the last name belong to it: "van der Berg",
+         * and capitalised as Belgians and Brazilians write them: "Pieter
+         * Van den Broeck", "Ana De Souza" (never the first word) */
         while (sp && sp > name) {
             char *b = sp - 1;
             while (b > name && b[-1] != ' ') b--;
-            if (b == name || !name_particle(b, (size_t)(sp - b))) break;
+            char low[8];
+            size_t bl = (size_t)(sp - b);
+            if (b == name || bl >= sizeof low) break;
+            ocr_fld_lower(b, bl, low, sizeof low);
+            if (!name_particle(low, strlen(low))) break;
             sp = b - 1;
         }
         if (sp) {

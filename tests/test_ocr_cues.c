@@ -127,6 +127,18 @@ static void name_against_department_tagline_and_debris(void **state) {
     assert_string_equal(str(o, "name"), "Jan van der Berg");
     assert_string_equal(str(o, "family_name"), "van der Berg");
     json_decref(o);
+    /* capitalised as Belgians write them, and in capitals before the given name */
+    static const char *const fam[][3] = {{"Pieter Van den Broeck", "Pieter", "Van den Broeck"},
+                                         {"DE SOUZA Ana", "Ana", "DE SOUZA"},
+                                         {"Maria DA Silva", "Maria", "DA Silva"}};
+    for (size_t i = 0; i < sizeof fam / sizeof *fam; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "%s\nSales Manager\n", fam[i][0]);
+        o = parse_text(text, "BE");
+        assert_string_equal(str(o, "given_name"), fam[i][1]);
+        assert_string_equal(str(o, "family_name"), fam[i][2]);
+        json_decref(o);
+    }
 }
 
 /* The company line agrees with a brand key: a mail provider's local part,
