@@ -180,35 +180,47 @@ static int edge_punct(const unsigned char *p, size_t len) {
     return 0;
 }
 
-/* Mends the letters w[0..n) in place where small print made an l of an i
- * or an i of an l ("Pinnacie", "Consell", "Vertriebsieiter"): the one
- * word of the list that one swap makes (two from seven letters, when one
- * does not do); 1 when changed. The first letter is kept (a capital I and
- * l look alike, and which was meant is not a matter of the word list). */
-static int mend_il(uint32_t *w, size_t n, const lists_t *l) {
+/* The letter small print makes of c in a word of n letters, or 0: l and
+ * i of each other; a and o of each other from six letters (a shorter word
+ * too often turns into another word, "Rosa" into "Roso"). */
+static uint32_t lookalike(uint32_t c, size_t n) {
+    if (c == 'i' || c == 'l') return c ^ 'i' ^ 'l';
+    if ((c == 'a' || c == 'o') && n >= 6) return c ^ 'a' ^ 'o';
+    return 0;
+}
+
+/* Mends the letters w[0..n) in place where small print made one letter of
+ * another (lookalike: "Pinnacie", "Consell", "Vertriebsieiter",
+ * "Monoger"): the one word of the list that one swap makes (two from seven
+ * letters, when one does not do); 1 when changed. The first letter is kept
+ * (a capital I and l look alike, and which was meant is not a matter of
+ * the word list). */
+static int mend_lookalikes(uint32_t *w, size_t n, const lists_t *l) {
     ocr_word_check_fn valid = l->valid;
     void *ctx = l->ctx;
     size_t spot[MAX_LETTERS], ns = 0;
     for (size_t i = 1; i < n; i++)
-        if (w[i] == 'i' || w[i] == 'l') spot[ns++] = i;
+        if (lookalike(w[i], n)) spot[ns++] = i;
     if (ns == 0 || ns > 2 * MAX_SPOTS) return 0;
     char buf[MAX_LETTERS * 2 + 1];
     encode(w, n, buf);
     if (known_word(l, buf)) return 0;
     search_t s = {.valid = valid, .ctx = ctx};
     for (size_t a = 0; a < ns; a++) {
-        w[spot[a]] ^= 'i' ^ 'l';
+        uint32_t ka = w[spot[a]];
+        w[spot[a]] = lookalike(ka, n);
         try_word(&s, w, n);
-        w[spot[a]] ^= 'i' ^ 'l';
+        w[spot[a]] = ka;
     }
     if (s.nfound == 0 && n >= 7)
         for (size_t a = 0; a < ns; a++)
             for (size_t b = a + 1; b < ns; b++) {
-                w[spot[a]] ^= 'i' ^ 'l';
-                w[spot[b]] ^= 'i' ^ 'l';
+                uint32_t ka = w[spot[a]], kb = w[spot[b]];
+                w[spot[a]] = lookalike(ka, n);
+                w[spot[b]] = lookalike(kb, n);
                 try_word(&s, w, n);
-                w[spot[a]] ^= 'i' ^ 'l';
-                w[spot[b]] ^= 'i' ^ 'l';
+                w[spot[a]] = ka;
+                w[spot[b]] = kb;
             }
     if (s.nfound != 1) return 0;
     memcpy(w, s.found, n * sizeof *w);
@@ -285,7 +297,7 @@ int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) {
     return fix_words(text, mend_word, &l);
 }
 
-int ocr_il_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn known, void *ctx) {
+int ocr_lookalikes_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn known, void *ctx) {
     lists_t l = {valid, known, ctx};
-    return fix_words(text, mend_il, &l);
+    return fix_words(text, mend_lookalikes, &l);
 }

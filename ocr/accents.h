@@ -22,13 +22,15 @@ typedef int (*ocr_word_check_fn)(void *ctx, const char *word);
  * number of words changed, or GR_ERR_NOMEM (*text is then unchanged). */
 int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) __attribute__((warn_unused_result));
 
-/* The same for an l that small print turned into an i or the other way
- * ("Pinnacie" -> Pinnacle, "Consell" -> Conseil): a word that is in
- * neither list (valid, known; known may be NULL) and becomes a word of
- * valid, and only one, with one swap (two from seven letters); the first
- * letter is kept. known holds the words of other languages the card may
- * be in: "Sociais" is Portuguese, not a misread "Socials". */
-int ocr_il_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn known, void *ctx)
+/* The same for letters small print makes of each other: an l read as i
+ * or the other way ("Pinnacie" -> Pinnacle, "Consell" -> Conseil), an a
+ * read as o or the other way in words of six letters or more ("Monoger"
+ * -> Manager, "Einkouf" -> Einkauf). A word that is in neither list
+ * (valid, known; known may be NULL) and becomes a word of valid, and only
+ * one, with one swap (two from seven letters) is mended; the first letter
+ * is kept. known holds the words of other languages the card may be in:
+ * "Sociais" is Portuguese, not a misread "Socials". */
+int ocr_lookalikes_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn known, void *ctx)
     __attribute__((warn_unused_result));
 
 #endif

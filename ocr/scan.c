@@ -176,27 +176,28 @@ static int in_word_list(void *ctx, const char *word) {
     return ocr_tess_is_word(wl->t, wl->lang, word);
 }
 
-/* The words the i/l mending leaves as read: English and the language
+/* The words the look-alike mending leaves as read: English and the language
  * the card leans to (word_list_t.lang2, NULL: none). */
 static int in_lean_words(void *ctx, const char *word) {
     const word_list_t *wl = ctx;
     return ocr_tess_is_word(wl->t, "eng", word) || (wl->lang2 && ocr_tess_is_word(wl->t, wl->lang2, word));
 }
 
-/* An l read as i or an i as l in the words of the word lines, mended into
- * words of the card's language (lang), English when it shows no other,
+/* Letters small print makes of each other (l and i, a and o) in the words
+ * of the word lines, mended into words of the card's language (lang),
+ * English when it shows no other,
  * and only words that neither English nor the language the card leans to
  * (lean: a single cue is enough) knows as read (accents.h): on a
  * Portuguese card with one cue "Sociais" is a word, not a misread
  * "Socials". Returns the number of words changed or GR_ERR_NOMEM. */
-static int mend_il(ocr_tess_t *t, const char *lang, const char *lean, ocr_lines_t *ls) {
+static int mend_lookalikes(ocr_tess_t *t, const char *lang, const char *lean, ocr_lines_t *ls) {
     word_list_t wl = {t, lang ? lang : "eng", lean};
     int n = 0;
     for (size_t i = 0; i < ls->n; i++) {
         if (!word_line(ls->v[i].text)) continue;
-        int r = ocr_il_fix(&ls->v[i].text, in_word_list, in_lean_words, &wl);
+        int r = ocr_lookalikes_fix(&ls->v[i].text, in_word_list, in_lean_words, &wl);
         if (r < 0) return r;
-        if (r) LOG_D("i/l mended: '%s'", ls->v[i].text);
+        if (r) LOG_D("look-alikes mended: '%s'", ls->v[i].text);
         n += r;
     }
     return n;
@@ -1318,10 +1319,10 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
         }
         if (rc == GR_OK && ocr_tess_has(t, "eng")) {
             const char *lean = latin_cues(lines, 1);
-            int mended = mend_il(t, lang && ocr_tess_has(t, lang) ? lang : NULL,
+            int mended = mend_lookalikes(t, lang && ocr_tess_has(t, lang) ? lang : NULL,
                                  lean && ocr_tess_has(t, lean) ? lean : NULL, lines);
             if (mended < 0) rc = mended;
-            else LOG_D("i/l: %d words mended", mended);
+            else LOG_D("look-alikes: %d words mended", mended);
         }
     }
     if (rc == GR_ERR_NOTFOUND) rc = GR_OK;

@@ -1,7 +1,7 @@
 /* test_ocr_accents.c - misread accent marks mended with a word list
  * (ocr/accents.h): the changes that are taken, the ones that are not
  * (two words fit, a word already right, numbers and e-mails), case and
- * punctuation kept, an l read as i and the other way, and the Tesseract
+ * punctuation kept, look-alike letters (l/i, a/o), and the Tesseract
  * model's own word lists (por, eng). */
 #include "tests/testutil.h"
 
@@ -18,7 +18,7 @@
 static const char *const words[] = {"eletrônica", "Eletrônica", "ELETRÔNICA", "próximo", "metrô", "peças",
                                     "gonçalves", "Gonçalves", "técnica", "acessórios", "pêra", "pára",
                                     "società", "café", "amigos", "möge", "pinnacle", "conseil", "vertriebsleiter",
-                                    "sili", "siil", "inland", NULL};
+                                    "sili", "siil", "inland", "manager", "einkauf", "rosa", NULL};
 
 static int calls;
 
@@ -122,22 +122,32 @@ static void left_alone(void **state) {
     free(t);
 }
 
-/* An l read as i, or an i as l, mended the same way (ocr_il_fix). */
-static void l_and_i_swapped(void **state) {
+/* Letters small print makes of each other (l and i, a and o), mended the
+ * same way (ocr_lookalikes_fix). */
+static void lookalike_letters(void **state) {
     (void)state;
     char *t = strdup("Pinnacie Systems | Bernard Consell SARL");
     assert_non_null(t);
-    assert_int_equal(ocr_il_fix(&t, in_list, NULL, NULL), 2);
+    assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 2);
     assert_string_equal(t, "Pinnacle Systems | Bernard Conseil SARL");
     free(t);
     /* two swaps from seven letters */
     t = strdup("Vertriebsieiter");
-    assert_int_equal(ocr_il_fix(&t, in_list, NULL, NULL), 1);
+    assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 1);
     assert_string_equal(t, "Vertriebsleiter");
+    free(t);
+    /* a and o from six letters; two swaps from seven */
+    t = strdup("Operations Monoger, Leiterin Einkouf");
+    assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 2);
+    assert_string_equal(t, "Operations Manager, Leiterin Einkauf");
+    free(t);
+    /* a shorter word stays: "Roso" */
+    t = strdup("Roso");
+    assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 0);
     free(t);
     /* a word another language knows is left as read */
     t = strdup("Pinnacie Consell");
-    assert_int_equal(ocr_il_fix(&t, in_list, in_other, NULL), 1);
+    assert_int_equal(ocr_lookalikes_fix(&t, in_list, in_other, NULL), 1);
     assert_string_equal(t, "Pinnacle Consell");
     free(t);
     /* two words fit; the first letter is not swapped; a word of the list
@@ -145,7 +155,7 @@ static void l_and_i_swapped(void **state) {
     const char *same[] = {"Siii", "lnland", "Pinnacle", "Kestrel", "Eletrénica", "pinnacie@x.com", NULL};
     for (int k = 0; same[k]; k++) {
         t = strdup(same[k]);
-        assert_int_equal(ocr_il_fix(&t, in_list, NULL, NULL), 0);
+        assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 0);
         assert_string_equal(t, same[k]);
         free(t);
     }
@@ -173,7 +183,7 @@ int main(void) {
         cmocka_unit_test(one_mark_for_another),
         cmocka_unit_test(cedilla_and_two_changes),
         cmocka_unit_test(left_alone),
-        cmocka_unit_test(l_and_i_swapped),
+        cmocka_unit_test(lookalike_letters),
         cmocka_unit_test(model_word_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
