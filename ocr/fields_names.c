@@ -1275,7 +1275,9 @@ static void name_joins_local(fld_state_t *p) {
 /* A country code TLD read with a letter small print confuses (".cn" of
  * .ch, n for h) is put right when the card's numbers are of the country
  * it then names and none is of the country it names as read (this also
- * gives .ni back to a card with Nicaraguan numbers, see ocr_fld_find_contacts). */
+ * gives .ni back to a card with Nicaraguan numbers, see ocr_fld_find_contacts).
+ * A code that is no country's (".ce") is put right with any letter, from
+ * the numbers or else from the card's other hints (the address). */
 static void phones_fix_tld(fld_state_t *p) {
     char have[FLD_MAX_ITEMS][3];
     int nh = 0;
@@ -1293,14 +1295,24 @@ static void phones_fix_tld(fld_state_t *p) {
         size_t hl = strcspn(h, "/");
         if (hl < 4 || h[hl - 3] != '.') continue;
         char *t = h + hl - 2;
-        int as_read = 0, fix = -1;
+        if (!isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) continue;
+        char up[3] = {(char)toupper((unsigned char)t[0]), (char)toupper((unsigned char)t[1]), 0};
+        /* a code no country has (".ce" of .de): any one letter off the
+         * country of a number or of the address (regions) */
+        int bogus = !fmt_phone_region_known(up) && strncmp(t, "uk", 2);
+        int as_read = 0;
+        char fix[3] = "";
         for (int k = 0; k < nh; k++) {
             if (!strncmp(t, have[k], 2)) as_read = 1;
-            else if ((t[0] == have[k][0] && ocr_fld_confusable(t[1], have[k][1])) ||
-                     (t[1] == have[k][1] && ocr_fld_confusable(t[0], have[k][0])))
-                fix = k;
+            else if ((t[0] == have[k][0] && (bogus || ocr_fld_confusable(t[1], have[k][1]))) ||
+                     (t[1] == have[k][1] && (bogus || ocr_fld_confusable(t[0], have[k][0]))))
+                memcpy(fix, have[k], 3);
         }
-        if (!as_read && fix >= 0) memcpy(t, have[fix], 2);
+        for (int k = 0; k < p->nregions && bogus && !fix[0]; k++) {
+            char r[3] = {(char)tolower((unsigned char)p->regions[k][0]), (char)tolower((unsigned char)p->regions[k][1]), 0};
+            if ((t[0] == r[0]) != (t[1] == r[1])) memcpy(fix, r, 3);
+        }
+        if (!as_read && fix[0]) memcpy(t, fix, 2);
     }
 }
 

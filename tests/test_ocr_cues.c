@@ -1245,6 +1245,11 @@ static void slips_the_card_settles(void **state) {
     o = parse_text("Ana Lopez\n+505 2222 3333\nana@finca.ni\n", "US");
     assert_string_equal(first_mail(o), "ana@finca.ni");
     json_decref(o);
+    /* a code no country has, one letter off the number's country */
+    o = parse_text("Jonas Weber\n+49 30 23456789\nj.weber@weber-sohn.ce\nwww.weber-sohn.ce\n", "US");
+    assert_string_equal(first_mail(o), "j.weber@weber-sohn.de");
+    assert_string_equal(first_site(o), "www.weber-sohn.de");
+    json_decref(o);
     o = parse_text("Ji-hoon Park\njhoon@tidewater.co.kr\n", "KR");
     assert_string_equal(first_mail(o), "jihoon@tidewater.co.kr");
     json_decref(o);
