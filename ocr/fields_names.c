@@ -955,6 +955,15 @@ static void pick_title(fld_state_t *p) {
         if (b >= 0 && p->l[b].kind == FLD_OTHER && ocr_fld_count_words(p->l[b].t) <= 8 && title_chars(p->l[b].t))
             ititle = b;
     }
+    /* a line under the name that names no role and no unit ("Sale", the
+     * head of a "Sales Department" OCR cut apart) gives way to a role line
+     * right under it ("Marketing Director") */
+    if (ititle >= 0 && !ocr_fld_title_words(p->l[ititle].t) && !org_unit(p->l[ititle].t)) {
+        int b = ocr_fld_below(p, ititle);
+        if (b >= 0 && p->l[b].kind == FLD_OTHER && ocr_fld_count_words(p->l[b].t) <= 6 &&
+            ocr_fld_title_words(p->l[b].t) && !org_unit(p->l[b].t) && title_chars(p->l[b].t))
+            ititle = b;
+    }
     if (ititle >= 0 && org_unit(p->l[ititle].t) && !ocr_fld_title_words(p->l[ititle].t)) {
         int role = most_title_words(p, 0);
         if (role >= 0) {
@@ -1480,6 +1489,28 @@ static const char *merged_letters(const char *w, const char *const *const lists[
     return rep;
 }
 
+/* "Business Development ! Manager": a speck read as a mark between two
+ * words of a title is dropped (a lone '&', '/', '-' or '+' is the
+ * title's own: "Sales & Marketing"). */
+static void drop_lone_marks(char *t) {
+    char *w = t;
+    for (const char *r = t; *r;) {
+        size_t n = strcspn(r, " ");
+        int mark = n > 0 && r > t && r[n] == ' ';
+        for (size_t k = 0; k < n && mark; k++) mark = ispunct((unsigned char)r[k]) && !strchr("&/-+", r[k]);
+        if (!mark) {
+            memmove(w, r, n);
+            w += n;
+        }
+        r += n;
+        if (*r == ' ') {
+            if (!mark) *w++ = ' ';
+            r++;
+        }
+    }
+    *w = '\0';
+}
+
 /* A title word OCR misread ("Lxecutive", "Preduct"): a word of six letters
  * or more that is no title word is replaced by the one title word or
  * qualifier of its length that differs in one letter (two from nine
@@ -1617,6 +1648,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         else
             snprintf(title, sizeof title, "%s", p->l[p->ititle].t);
         de_from_ce(title);
+        drop_lone_marks(title);
         fix_title_words(title, sizeof title);
     }
     if (p->icomp >= 0) {

@@ -1199,6 +1199,7 @@ static void mail_and_title_slips(void **state) {
                                         {"Semor Software Engineer", "Senior Software Engineer"},
                                         {"Sales Managmg Director", "Sales Managing Director"},
                                         {"Chair of the Board", "Chair of the Board"},
+                                        {"Business Development ! Manager", "Business Development Manager"},
                                         {"Owner", "Owner"}};
     for (size_t i = 0; i < sizeof tw / sizeof *tw; i++) {
         char text[128];
@@ -1259,8 +1260,22 @@ static void slips_the_card_settles(void **state) {
     json_decref(o);
 }
 
+/* A line under the name that names no role and no unit ("Sale", the head
+ * of a department line OCR cut apart) gives way to the role line under
+ * it; a line that is a role stays. */
+static void role_line_under_a_stray_line(void **state) {
+    (void)state;
+    json_t *o = parse_text("Hiroshi Watanabe\nSale\nMarketing Director\nhiroshi@orion.co.jp\n", "JP");
+    assert_string_equal(str(o, "title"), "Marketing Director");
+    json_decref(o);
+    o = parse_text("Ana Souza\nFotógrafa\nCasamentos e eventos\nEstúdio Luz Ltda\nana@luz.com.br\n", "BR");
+    assert_string_equal(str(o, "title"), "Fotógrafa");
+    json_decref(o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(role_line_under_a_stray_line),
         cmocka_unit_test(slips_the_card_settles),
         cmocka_unit_test(mail_and_title_slips),
         cmocka_unit_test(legal_forms_of_many_countries),
