@@ -260,6 +260,21 @@ static int slipped_country_code(const fld_state_t *p, const numspan_t *ns, const
     return fmt_phone_parse(num, p->regions[0], e164, 24, kind) == GR_OK;
 }
 
+/* "T 455 11 3885 4589" on a Brazilian card: the '+' read as a 4 in front
+ * of the card's country code, the rest a valid number of that country,
+ * into e164. */
+static int plus_read_as_four(const fld_state_t *p, const numspan_t *ns, char *e164, fmt_phone_kind_t *kind) {
+    if (!p->nregions || ns->digits[0] != '4' || ns->ndigits < 10) return 0;
+    char cc[12];
+    int code = fmt_phone_country_code(p->regions[0]);
+    if (code <= 0) return 0;
+    snprintf(cc, sizeof cc, "%d", code);
+    if (strncmp(ns->digits + 1, cc, strlen(cc))) return 0;
+    char num[96];
+    snprintf(num, sizeof num, "+%s", ns->digits + 1);
+    return fmt_phone_parse(num, p->regions[0], e164, 24, kind) == GR_OK;
+}
+
 /* An icon or a speck read as a lone digit beside a number ("© 97038-8110 4",
  * "cam 1 9.8697-6934"): the span without a single digit separated by a
  * space at its start and/or its end, into out. 1 when something was dropped
@@ -366,6 +381,8 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
                 /* found */
             } else if (slipped_country_code(p, &ns, before, e164, &kind)) {
                 conf *= 0.8f; /* one digit of the code taken for another */
+            } else if (plus_read_as_four(p, &ns, e164, &kind)) {
+                conf *= 0.8f; /* the '+' taken for a 4 */
             } else if (second && p->area[0] && cut_bracket(p, &ns, &local) &&
                        parse_phone_local(p, &local, fallback, e164, &kind)) {
                 conf *= 0.7f; /* the area code half read */

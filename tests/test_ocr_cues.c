@@ -1246,6 +1246,15 @@ static void slips_the_card_settles(void **state) {
     o = parse_text("Ana Lopez\n+505 2222 3333\nana@finca.ni\n", "US");
     assert_string_equal(first_mail(o), "ana@finca.ni");
     json_decref(o);
+    /* the '+' read as a 4 before the card's country code */
+    o = parse_text("Luiza Ferreira\nT 455 11 3885 4589\nM +55 11 91300-7334\n", "US");
+    assert_true(has_phone(o, "+551138854589"));
+    json_decref(o);
+    /* a 4 before another country's code is a digit */
+    o = parse_text("Luiza Ferreira\nT 449 11 3885 4589\nM +55 11 91300-7334\n", "US");
+    assert_false(has_phone(o, "+49113885458"));
+    assert_false(has_phone(o, "+551138854589"));
+    json_decref(o);
     /* a code no country has, one letter off the number's country */
     o = parse_text("Jonas Weber\n+49 30 23456789\nj.weber@weber-sohn.ce\nwww.weber-sohn.ce\n", "US");
     assert_string_equal(first_mail(o), "j.weber@weber-sohn.de");
