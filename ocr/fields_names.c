@@ -68,6 +68,25 @@ int ocr_fld_company_marks(const char *s) {
     return n;
 }
 
+/* Company marks other than a conjunction ("and", "und", "et", "&"): a
+ * role line joins two roles or fields with one ("Sales and Marketing
+ * Manager", "Directeur Ventes et Marketing"), a firm's name keeps a legal
+ * form or a word such as Partners beside it. */
+static int firm_marks(const char *s) {
+    static const char *const CONJ[] = {"and", "und", "et", NULL};
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    int n = 0, k = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save), k++) {
+        char low[64];
+        ocr_fld_lower(w, strlen(w), low, sizeof low);
+        if (ocr_fld_is_label(low, COMPANY_MARKS) && !ocr_fld_is_label(low, CONJ) && short_form_ok(w, strlen(w), k == 0))
+            n++;
+    }
+    return n;
+}
+
 /* Lower-case particles inside names of many cultures: "Maria da Silva",
  * "Jan van der Berg", "Ahmad bin Ali". Not "e"/"y" ("and"): "Emancipação e
  * Procurações", "Flávio e Valdeque" are services and shops, not a person. */
@@ -725,13 +744,21 @@ static void repick_name(fld_state_t *p, int maxh) {
     if (best >= 0) p->l[best].kind = FLD_NAME;
 }
 
+/* 1 when line t carries a company mark, 0 when not or when its only marks
+ * are conjunctions on a line with title words ("Sales and Marketing
+ * Manager", "Sales & Marketing Director": a role, not a firm). */
+static double line_marks(const char *t) {
+    if (!ocr_fld_company_marks(t)) return 0;
+    return ocr_fld_title_words(t) && !firm_marks(t) ? 0 : 1;
+}
+
 static void pick_name_company(fld_state_t *p, int maxh) {
     int iname = -1, icomp = -1;
     double bestn = 0.5, bestc = 0.5;
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER) continue;
-        double cm = ocr_fld_company_marks(l->t) ? 1.0 : 0;
+        double cm = line_marks(l->t);
         double dm = domain_match(l->t, p);
         int ns = 0;
         double sn = name_score(p, l, maxh, &ns);
@@ -766,8 +793,8 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         for (size_t i = 0; i < p->n; i++) {
             fld_line_t *l = &p->l[i];
             if (l->kind != FLD_OTHER || (int)i == iname) continue;
-            double sc = company_score(ocr_fld_company_marks(l->t) ? 1 : 0, domain_match(l->t, p), line_size(l, maxh),
-                                      0, ocr_fld_title_words(l->t));
+            double sc = company_score(line_marks(l->t), domain_match(l->t, p), line_size(l, maxh), 0,
+                                      ocr_fld_title_words(l->t));
             if (sc > bestc) {
                 bestc = sc;
                 icomp = (int)i;

@@ -1280,6 +1280,19 @@ static void role_line_under_a_stray_line(void **state) {
     o = parse_text("Ana Souza\nFotógrafa\nCasamentos e eventos\nEstúdio Luz Ltda\nana@luz.com.br\n", "BR");
     assert_string_equal(str(o, "title"), "Fotógrafa");
     json_decref(o);
+    /* a conjunction on a role line is no company mark; beside a legal form or Partners it is */
+    static const char *const roles[][3] = {{"Sales and Marketing Manager", "Sales and Marketing Manager", ""},
+                                           {"Directeur Ventes et Marketing", "Directeur Ventes et Marketing", ""},
+                                           {"Smith and Partners", "", "Smith and Partners"},
+                                           {"Research & Development Ltd", "", "Research & Development Ltd"}};
+    for (size_t i = 0; i < sizeof roles / sizeof *roles; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "Anna Berg\n%s\nanna@berg.se\n", roles[i][0]);
+        o = parse_text(text, "SE");
+        assert_string_equal(str(o, "title"), roles[i][1]);
+        assert_string_equal(str(o, "company"), roles[i][2]);
+        json_decref(o);
+    }
 }
 
 int main(void) {
