@@ -1618,6 +1618,27 @@ static void fix_title_words(char *t, size_t cap) {
     if (o < cap) memcpy(t, out, o + 1);
 }
 
+/* 1 when a word of title t (four letters or more) is no title word but
+ * one letter off one ("Sates Manager"): a misread the fixes above left,
+ * for the person to check. */
+static int title_near_miss(const char *t) {
+    const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
+    for (const char *w = t; *w;) {
+        size_t n = strcspn(w, " ,/&-");
+        char low[64];
+        if (n >= 4 && n < sizeof low) {
+            ocr_fld_lower(w, n, low, sizeof low);
+            if (!ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_is_label(low, ROLE_QUALIFIERS))
+                for (int li = 0; li < 2; li++)
+                    for (const char *const *c = lists[li]; *c; c++)
+                        if (strlen(*c) >= 4 && ocr_fld_edit_distance(low, *c) == 1) return 1;
+        }
+        w += n;
+        w += strspn(w, " ,/&-");
+    }
+    return 0;
+}
+
 /* The title's confidence: its line's, the lower of its two lines'. */
 static double title_conf(const fld_state_t *p) {
     double c = p->l[p->ititle].conf;
@@ -1684,7 +1705,9 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         ocr_fld_trim_punct(company);
     }
     ocr_fld_set_field(o, conf, "title", title,
-                      p->ititle >= 0 ? title_conf(p) * (ocr_fld_title_words(title) ? 1 : 0.8) : 0);
+                      p->ititle >= 0 ? title_conf(p) * (ocr_fld_title_words(title) ? 1 : 0.8) *
+                                           (title_near_miss(title) ? 0.9 : 1)
+                                     : 0);
     ocr_fld_set_field(o, conf, "company", company,
                       p->icomp >= 0 ? p->l[p->icomp].conf *
                                           (domain_match(company, p) > 0 || ocr_fld_company_marks(company) ? 1 : 0.7)

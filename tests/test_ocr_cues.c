@@ -1269,6 +1269,19 @@ static void slips_the_card_settles(void **state) {
     json_decref(o);
 }
 
+/* A title with a word one letter off a title word ("Sates Manager") is
+ * less sure than the same line read right. */
+static void title_near_miss_less_sure(void **state) {
+    (void)state;
+    json_t *a = parse_text("Anna Berg\nSates Manager\nanna@berg.se\n", "SE");
+    json_t *b = parse_text("Anna Berg\nSales Manager\nanna@berg.se\n", "SE");
+    double ca = json_real_value(json_object_get(json_object_get(a, "confidence"), "title"));
+    double cb = json_real_value(json_object_get(json_object_get(b, "confidence"), "title"));
+    assert_true(cb > 0 && ca < cb);
+    json_decref(a);
+    json_decref(b);
+}
+
 /* A line under the name that names no role and no unit ("Sale", the head
  * of a department line OCR cut apart) gives way to the role line under
  * it; a line that is a role stays. */
@@ -1298,6 +1311,7 @@ static void role_line_under_a_stray_line(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(role_line_under_a_stray_line),
+        cmocka_unit_test(title_near_miss_less_sure),
         cmocka_unit_test(slips_the_card_settles),
         cmocka_unit_test(mail_and_title_slips),
         cmocka_unit_test(legal_forms_of_many_countries),
