@@ -369,8 +369,10 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                         memcpy(frag, nx, nk);
                         frag[nk] = '\0';
                         size_t hl = strlen(host);
-                        /* a country's code alone only after www or a scheme */
-                        int tail = after_www != host || scheme[0] ? tld_tail(frag) : tld_fragment(frag);
+                        /* a country's code alone only after www or a scheme;
+                         * a public second level and a code ("co.jp") after a label too */
+                        int tail = after_www != host || scheme[0] ? tld_tail(frag)
+                                                                  : tld_fragment(frag) || (strchr(frag, '.') && tld_tail(frag));
                         if (tail && hl + nk + 2 < sizeof tok - (size_t)(host - tok)) {
                             host[hl] = '.';
                             memcpy(host + hl + 1, frag, nk + 1);
@@ -583,6 +585,21 @@ static void contact_lines(fld_state_t *p) {
         }
         if (find_site(a, web_labelled(l->t), v, sizeof v)) {
             add_item(p->sites, &p->nsites, v, l->conf);
+            l->kind = FLD_WEB;
+            l->contact = 1;
+        }
+    }
+}
+
+/* "Web www crestine m": a line under a web label (a word of it, not a
+ * lone W) with a www read too poorly to give a site, even from the
+ * e-mail's domain, is still no company or name: it spells the domain.
+ * "Web Design Ltd" and "Site Manager" stay what they are. */
+static void poor_web_lines(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind == FLD_OTHER && web_labelled(l->t) && strcspn(l->t, ": ") >= 3 &&
+            ocr_fld_ci_find(l->t + 3, "www") && !ocr_fld_company_marks(l->t) && !ocr_fld_title_words(l->t)) {
             l->kind = FLD_WEB;
             l->contact = 1;
         }
@@ -875,4 +892,5 @@ void ocr_fld_find_contacts(fld_state_t *p) {
     if (p->nemails && !p->nsites) site_without_dots(p);
     if (p->nemails && !p->nsites) site_without_tld(p);
     agree_domains(p);
+    poor_web_lines(p);
 }

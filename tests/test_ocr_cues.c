@@ -1156,6 +1156,11 @@ static void word_cut_in_two_boxes(void **state) {
     json_decref(o);
 }
 
+static const char *first_mail(const json_t *o) {
+    const char *s = json_string_value(json_array_get(json_object_get(o, "emails"), 0));
+    return s ? s : "(none)";
+}
+
 /* Mail and title slips of hand-held photos: a '@' read as the registered
  * sign, an l read as a backslash, a site after the e-mail on its line, a
  * '@' read as a letter after an e-mail label, a host whose dot before the
@@ -1188,6 +1193,19 @@ static void mail_and_title_slips(void **state) {
     o = parse_text("Wong Wei\nwwongwpinnacle.com.sg\nW www pinnacle com.sg\n", "SG");
     assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
     json_decref(o);
+    /* a public second level and a code after a lone W label; the e-mail agrees */
+    o = parse_text("Kenji Yamamoto\nE kyamamoto@ solace co. jp\nW solace co. jp\nSolace K.K.\n", "JP");
+    assert_string_equal(first_mail(o), "kyamamoto@solace.co.jp");
+    assert_string_equal(first_site(o), "solace.co.jp");
+    assert_string_equal(str(o, "company"), "Solace K.K.");
+    json_decref(o);
+    /* a web line read too poorly for a site is no company; "Web Design Ltd" is one */
+    o = parse_text("Anand Mehta\nCrestline Ltd\nWeb www crestine in\nWeb www crestine m\n", "IN");
+    assert_string_equal(str(o, "company"), "Crestline Ltd");
+    json_decref(o);
+    o = parse_text("Anand Mehta\nWeb Design Ltd\n", "IN");
+    assert_string_equal(str(o, "company"), "Web Design Ltd");
+    json_decref(o);
     o = parse_text("Ji-hoon Park\nWeb: www tidewater co.kr\n", "KR");
     assert_string_equal(first_site(o), "www.tidewater.co.kr");
     json_decref(o);
@@ -1208,11 +1226,6 @@ static void mail_and_title_slips(void **state) {
         assert_string_equal(str(o, "title"), tw[i][1]);
         json_decref(o);
     }
-}
-
-static const char *first_mail(const json_t *o) {
-    const char *s = json_string_value(json_array_get(json_object_get(o, "emails"), 0));
-    return s ? s : "(none)";
 }
 
 /* Slips the card's other fields settle: a long legal form one letter off,
