@@ -110,6 +110,14 @@ static int known_word(const lists_t *l, const char *word) {
     return l->valid(l->ctx, word) || (l->known && l->known(l->ctx, word));
 }
 
+/* The one word found (s->nfound 1) written into w[0..n); 1 when so, 0
+ * when none or several fit. */
+static int take_found(const search_t *s, uint32_t *w, size_t n) {
+    if (s->nfound != 1) return 0;
+    memcpy(w, s->found, n * sizeof *w);
+    return 1;
+}
+
 /* Mends the letters w[0..n) in place; 1 when changed. */
 static int mend_word(uint32_t *w, size_t n, const lists_t *l) {
     ocr_word_check_fn valid = l->valid;
@@ -165,9 +173,7 @@ static int mend_word(uint32_t *w, size_t n, const lists_t *l) {
             w[spot[a]] = ka;
             w[spot[b]] = kb;
         }
-    if (s.nfound != 1) return 0;
-    memcpy(w, s.found, n * sizeof *w);
-    return 1;
+    return take_found(&s, w, n);
 }
 
 static int edge_punct(const unsigned char *p, size_t len) {
@@ -222,9 +228,7 @@ static int mend_lookalikes(uint32_t *w, size_t n, const lists_t *l) {
                 w[spot[a]] = ka;
                 w[spot[b]] = kb;
             }
-    if (s.nfound != 1) return 0;
-    memcpy(w, s.found, n * sizeof *w);
-    return 1;
+    return take_found(&s, w, n);
 }
 
 typedef int (*mend_fn)(uint32_t *w, size_t n, const lists_t *l);

@@ -52,7 +52,10 @@ static int mark_word(const char *w) {
     return ocr_fld_is_label(low, COMPANY_MARKS) && short_form_ok(w, strlen(w), 0);
 }
 
-int ocr_fld_company_marks(const char *s) {
+/* The words of s that are company marks; conjunctions ("and", "und",
+ * "et") too when with_conj. */
+static int mark_words(const char *s, int with_conj) {
+    static const char *const CONJ[] = {"and", "und", "et", NULL};
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s);
     int n = 0, k = 0;
@@ -60,8 +63,15 @@ int ocr_fld_company_marks(const char *s) {
     for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save), k++) {
         char low[64];
         ocr_fld_lower(w, strlen(w), low, sizeof low);
-        if (ocr_fld_is_label(low, COMPANY_MARKS) && short_form_ok(w, strlen(w), k == 0)) n++;
+        if (ocr_fld_is_label(low, COMPANY_MARKS) && (with_conj || !ocr_fld_is_label(low, CONJ)) &&
+            short_form_ok(w, strlen(w), k == 0))
+            n++;
     }
+    return n;
+}
+
+int ocr_fld_company_marks(const char *s) {
+    int n = mark_words(s, 1);
     /* a name in guillemets (ООО «Ромашка»); a lone « is a bullet read
      * as one ("Lojas: « Av. Rio das Pedras") */
     if ((strstr(s, "\xc2\xab") && strstr(s, "\xc2\xbb")) || strstr(s, "&")) n++;
@@ -72,20 +82,7 @@ int ocr_fld_company_marks(const char *s) {
  * role line joins two roles or fields with one ("Sales and Marketing
  * Manager", "Directeur Ventes et Marketing"), a firm's name keeps a legal
  * form or a word such as Partners beside it. */
-static int firm_marks(const char *s) {
-    static const char *const CONJ[] = {"and", "und", "et", NULL};
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", s);
-    int n = 0, k = 0;
-    char *save = NULL;
-    for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save), k++) {
-        char low[64];
-        ocr_fld_lower(w, strlen(w), low, sizeof low);
-        if (ocr_fld_is_label(low, COMPANY_MARKS) && !ocr_fld_is_label(low, CONJ) && short_form_ok(w, strlen(w), k == 0))
-            n++;
-    }
-    return n;
-}
+static int firm_marks(const char *s) { return mark_words(s, 0); }
 
 /* Lower-case particles inside names of many cultures: "Maria da Silva",
  * "Jan van der Berg", "Ahmad bin Ali". Not "e"/"y" ("and"): "Emancipação e

@@ -922,6 +922,18 @@ static long overlap(int x, int y, int w, int h, const ocr_line_t *l) {
     return ix1 > ix0 && iy1 > iy0 ? (long)(ix1 - ix0) * (iy1 - iy0) : 0;
 }
 
+/* 1 when a row read on its own is kept: read with confidence (0.75) and
+ * three letters or digits; a number's row (8 digits or more, at most
+ * max_letters letters) at 0.55: with an icon in front ("S (11) 2642-5294"
+ * for "☎ (11) 2642-5294") it reads with less confidence than words do. */
+static int row_read_well(const char *text, float conf, int max_letters) {
+    if (!text) return 0;
+    int alnum = 0;
+    for (const char *p = text; *p; p++) alnum += isalnum((unsigned char)*p) || (unsigned char)*p >= 0xC0;
+    int number_row = digits(text) >= 8 && letters(text) <= max_letters;
+    return (conf >= 0.75f || (number_row && conf >= 0.55f)) && alnum >= 3;
+}
+
 /* The page reading drops a line now and then (a short title, a company
  * name on a blurred photo, pale grey print beside black that the page's
  * global threshold turns white). Rows of text-like marks that no line read
@@ -984,12 +996,7 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
         float conf = 0;
         rc = ocr_tess_read_line_image(t, lang, &crop, deadline, &text, &conf);
         ocr_gray_free(&crop);
-        int alnum = 0;
-        for (const char *p = text ? text : ""; *p; p++) alnum += isalnum((unsigned char)*p) || (unsigned char)*p >= 0xC0;
-        /* a number's row with an icon in front ("S (11) 2642-5294" for
-         * "☎ (11) 2642-5294") reads with less confidence than words do */
-        int number_row = text && digits(text) >= 8 && letters(text) <= 3;
-        if (text && (conf >= 0.75f || (number_row && conf >= 0.55f)) && alnum >= 3) {
+        if (row_read_well(text, conf, 3)) {
             LOG_D("missed row %d,%d,%d,%d read (%zu bytes, %.2f)", x, y, w, h, strlen(text), conf);
             if (ocr_lines_add(ls, text, conf, x, y, w, h) != GR_OK) rc = GR_ERR_NOMEM;
             else (*added)++;
@@ -1076,10 +1083,8 @@ static int recover_vertical_lines(ocr_tess_t *t, const char *lang, const ocr_gra
                 free(text);
             }
         }
-        int alnum = 0;
-        for (const char *p = best ? best : ""; *p; p++) alnum += isalnum((unsigned char)*p) || (unsigned char)*p >= 0xC0;
-        int number_row = best && digits(best) >= 8 && letters(best) <= 12;
-        if (best && (bconf >= 0.75f || (number_row && bconf >= 0.55f)) && alnum >= 3) {
+        /* the label of a number set along the edge ("Fone/Fax:") reads with it */
+        if (row_read_well(best, bconf, 12)) {
             LOG_D("vertical line %d,%d,%d,%d read (%zu bytes, %.2f)", x, y, w, h, strlen(best), bconf);
             if (ocr_lines_add(ls, best, bconf, x, y, w, h) != GR_OK) rc = GR_ERR_NOMEM;
             else (*added)++;
