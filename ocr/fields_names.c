@@ -8,6 +8,7 @@
  * name a one-letter slip in the e-mail's local part. */
 #include "ocr/fields_internal.h"
 
+#include "firmware/core/err.h"
 #include "firmware/formats/phone.h"
 #include "firmware/formats/utf8.h"
 
@@ -1316,7 +1317,7 @@ static void phones_fix_tld(fld_state_t *p) {
     int nh = 0;
     for (int i = 0; i < p->nphones; i++) {
         char cc[3];
-        if (fmt_phone_region(p->phones[i].number, cc, sizeof cc) == 0 && nh < FLD_MAX_ITEMS) {
+        if (fmt_phone_region(p->phones[i].number, cc, sizeof cc) == GR_OK && nh < FLD_MAX_ITEMS) {
             cc[0] = (char)tolower((unsigned char)cc[0]);
             cc[1] = (char)tolower((unsigned char)cc[1]);
             memcpy(have[nh++], cc, 3);
@@ -1539,8 +1540,11 @@ static void drop_lone_marks(char *t) {
  * or more that is no title word is replaced by the one title word or
  * qualifier of its length that differs in one letter (two from nine
  * letters; OCR swaps letters, it rarely adds or drops them, and "Research"
- * must not become "Researcher"), keeping its case (first letter, or all
- * capitals); none or several: kept as read. */
+ * must not become "Researcher"), a word of five letters only by one that
+ * differs in a look-alike letter ("Chiet" of Chief); failing that, by the
+ * one a letter longer or shorter, or with an m read for ni, rn or in
+ * ("Semor" of Senior); keeping its case (first letter, or all capitals);
+ * none or several: kept as read. */
 static void fix_title_words(char *t, size_t cap) {
     char out[512];
     size_t o = 0;

@@ -750,11 +750,6 @@ static void site_to_email(fld_state_t *p, int i, const char *em) {
     add_item(p->emails, &p->nemails, em, conf);
 }
 
-/* "s.kellerOkeller-mb.de" beside "www.keller-mb.de": a "website" that
- * repeats another site's (or e-mail's) domain (or, for a domain of 8
- * letters or more, comes within two edits of it) after a name and a letter
- * shaped like '@' (o, 0, q, a) is the e-mail whose '@' OCR misread. The
- * e-mail, on the other's domain, replaces the site. */
 static int mail_label(const char *t, size_t n);
 
 /* 1 when site s stands on a line after an e-mail label alone
@@ -767,6 +762,12 @@ static int after_mail_label(const fld_state_t *p, const char *s) {
     return 0;
 }
 
+/* "s.kellerOkeller-mb.de" beside "www.keller-mb.de": a "website" that
+ * repeats another site's (or e-mail's) domain (or, for a domain of 8
+ * letters or more, comes within two edits of it) after a name and a letter
+ * shaped like '@' (o, 0, q, a; any letter after an e-mail label) is the
+ * e-mail whose '@' OCR misread. The e-mail, on the other's domain,
+ * replaces the site. */
 static void email_without_at(fld_state_t *p) {
     for (int i = 0; i < p->nsites; i++) {
         const char *si = p->sites[i].s;

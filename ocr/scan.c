@@ -185,11 +185,11 @@ static int in_lean_words(void *ctx, const char *word) {
 
 /* Letters small print makes of each other (l and i, a and o) in the words
  * of the word lines, mended into words of the card's language (lang),
- * English when it shows no other,
- * and only words that neither English nor the language the card leans to
- * (lean: a single cue is enough) knows as read (accents.h): on a
- * Portuguese card with one cue "Sociais" is a word, not a misread
- * "Socials". Returns the number of words changed or GR_ERR_NOMEM. */
+ * English when it shows no other, and only words that neither English
+ * nor the language the card leans to (lean: a single cue is enough) knows
+ * as read (accents.h): on a Portuguese card with one cue "Sociais" is a
+ * word, not a misread "Socials". Returns the number of words changed or
+ * GR_ERR_NOMEM. */
 static int mend_lookalikes(ocr_tess_t *t, const char *lang, const char *lean, ocr_lines_t *ls) {
     word_list_t wl = {t, lang ? lang : "eng", lean};
     int n = 0;
@@ -1094,7 +1094,7 @@ static int recover_vertical_lines(ocr_tess_t *t, const char *lang, const ocr_gra
     free(b);
     ocr_gray_free(&r);
     if (tried) LOG_D("vertical lines: %d read, %d kept", tried, *added);
-    return rc == GR_ERR_NOTFOUND || rc == GR_ERR_TIMEOUT ? GR_OK : rc;
+    return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
 
 /* How much text a reading holds that is read well (bytes of lines read
@@ -1305,7 +1305,8 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
     int missed = 0;
     rc = recover_missed_rows(t, primary, g, lines, deadline, &missed);
     if (rc != GR_OK) goto done;
-    rc = recover_vertical_lines(t, primary, g, lines, deadline, &missed);
+    int vertical = 0;
+    rc = recover_vertical_lines(t, primary, g, lines, deadline, &vertical);
     if (rc != GR_OK) goto done;
     snprintf(info->langs, sizeof info->langs, "%s", primary);
     if (!strcmp(primary, "rus")) {
