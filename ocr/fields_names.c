@@ -1197,7 +1197,10 @@ static void company_fixes_domains(fld_state_t *p) {
         char k[128];
         ocr_fld_key(w, k, sizeof k);
         if (!k[0]) continue;
-        snprintf(keys[nk], sizeof keys[nk], "%s%s", nk ? keys[nk - 1] : "", k);
+        size_t pl = nk ? strlen(keys[nk - 1]) : 0, kl = strlen(k);
+        if (pl + kl >= sizeof keys[nk]) break; /* a name longer than any domain */
+        if (nk) memcpy(keys[nk], keys[nk - 1], pl);
+        memcpy(keys[nk] + pl, k, kl + 1);
         nk++;
     }
     for (int i = 0; i < p->nemails; i++)
