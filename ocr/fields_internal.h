@@ -187,6 +187,9 @@ int ocr_fld_platform_label(const char *k);
 /* 1 when small print makes letters a and b of each other (lower case):
  * i l 1, f t, c e, n h, u v. */
 int ocr_fld_confusable(char a, char b);
+/* The last label of the host of e-mail or site s when it has two
+ * characters ("fr" of "a@b.fr", "www.b.fr/x"), in place; NULL when not. */
+char *ocr_fld_two_letter_tld(char *s);
 /* Country (alpha-2) of a domain's TLD, or NULL. */
 const char *ocr_fld_tld_region(const char *domain);
 /* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk",

@@ -1327,12 +1327,8 @@ static void phones_fix_tld(fld_state_t *p) {
         }
     }
     for (int i = 0; i < p->nemails + p->nsites; i++) {
-        char *s = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s;
-        char *h = strchr(s, '@') ? strchr(s, '@') + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
-        size_t hl = strcspn(h, "/");
-        if (hl < 4 || h[hl - 3] != '.') continue;
-        char *t = h + hl - 2;
-        if (!isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) continue;
+        char *t = ocr_fld_two_letter_tld(i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s);
+        if (!t || !isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) continue;
         char up[3] = {(char)toupper((unsigned char)t[0]), (char)toupper((unsigned char)t[1]), 0};
         /* a code no country has (".ce" of .de): any one letter off the
          * country of a number or of the address (regions) */

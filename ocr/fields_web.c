@@ -542,6 +542,12 @@ static int add_item(fld_item_t *v, int *n, const char *s, float conf) {
     return 1;
 }
 
+char *ocr_fld_two_letter_tld(char *s) {
+    char *h = strchr(s, '@') ? strchr(s, '@') + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
+    size_t hl = strcspn(h, "/");
+    return hl >= 4 && h[hl - 3] == '.' ? h + hl - 2 : NULL;
+}
+
 void ocr_fld_site_host(const char *site, char *host, size_t n) {
     const char *s = strstr(site, "://");
     snprintf(host, n, "%s", s ? s + 3 : site);
@@ -878,10 +884,8 @@ static void email_spaced_at(fld_state_t *p) {
  * country (a Nicaraguan number on the card gives it back: phones_fix_tld). */
 static void nl_from_ni(fld_state_t *p) {
     for (int i = 0; i < p->nemails + p->nsites; i++) {
-        char *s = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s;
-        char *h = strchr(s, '@') ? strchr(s, '@') + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
-        size_t hl = strcspn(h, "/");
-        if (hl >= 4 && !strncmp(h + hl - 3, ".ni", 3)) h[hl - 1] = 'l';
+        char *t = ocr_fld_two_letter_tld(i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s);
+        if (t && !strncmp(t, "ni", 2)) t[1] = 'l';
     }
 }
 

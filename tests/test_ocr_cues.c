@@ -1022,6 +1022,18 @@ static void slips_in_numbers_and_mail(void **state) {
     json_decref(o);
 }
 
+/* Each line of cases[k][0], under a name and above an e-mail, reads as
+ * the title cases[k][1]. */
+static void titles_read_as(const char *const (*cases)[2], size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "Anna Berg\n%s\nanna@berg.se\n", cases[i][0]);
+        json_t *o = parse_text(text, "SE");
+        assert_string_equal(str(o, "title"), cases[i][1]);
+        json_decref(o);
+    }
+}
+
 /* The title: a unit alone under the name gives way to the role line and
  * joins it; a garbled number line under the name is no title; "Lid"
  * after a legal form is "Ltd", "S.r.I" is "S.r.l", and Australia's "Pty"
@@ -1045,13 +1057,7 @@ static void title_role_unit_and_ltd(void **state) {
                                         {"Markting Director", "Marketing Director"},
                                         {"Research Analyst", "Research Analyst"},
                                         {"Senior Consultants", "Senior Consultants"}};
-    for (size_t i = 0; i < sizeof tw / sizeof *tw; i++) {
-        char text[128];
-        snprintf(text, sizeof text, "Anna Berg\n%s\nanna@berg.se\n", tw[i][0]);
-        o = parse_text(text, "SE");
-        assert_string_equal(str(o, "title"), tw[i][1]);
-        json_decref(o);
-    }
+    titles_read_as(tw, sizeof tw / sizeof *tw);
     o = parse_text("Noah Anderson\nMeridian Consulting Pty. Lid\n", "AU");
     assert_string_equal(str(o, "company"), "Meridian Consulting Pty. Ltd");
     json_decref(o);
@@ -1219,13 +1225,7 @@ static void mail_and_title_slips(void **state) {
                                         {"Chair of the Board", "Chair of the Board"},
                                         {"Business Development ! Manager", "Business Development Manager"},
                                         {"Owner", "Owner"}};
-    for (size_t i = 0; i < sizeof tw / sizeof *tw; i++) {
-        char text[128];
-        snprintf(text, sizeof text, "Anna Berg\n%s\nanna@berg.se\n", tw[i][0]);
-        o = parse_text(text, "SE");
-        assert_string_equal(str(o, "title"), tw[i][1]);
-        json_decref(o);
-    }
+    titles_read_as(tw, sizeof tw / sizeof *tw);
 }
 
 /* Slips the card's other fields settle: a long legal form one letter off,
