@@ -84,6 +84,16 @@ static char *join_word_halves(const char *a, const char *b) {
     return t;
 }
 
+/* 1 when b is a second reading of a part of a: its letters and digits
+ * are among a's, in order ("com br" inside "calmeida@harbour.com.br"). */
+static int repeats(const char *a, const char *b) {
+    if (ocr_fld_ci_find(a, b)) return 1;
+    char ka[512], kb[128];
+    ocr_fld_key(a, ka, sizeof ka);
+    ocr_fld_key(b, kb, sizeof kb);
+    return strlen(kb) >= 2 && strstr(ka, kb) != NULL;
+}
+
 /* Pieces of one printed line that OCR boxed apart ("industriestr." + "12",
  * "Mobile:" + "089 4521 7730"): neighbours in reading order on the same
  * row (centres within a quarter of a line height), of one type size (box
@@ -101,7 +111,7 @@ static int join_row_pieces(fld_state_t *p) {
             int gap = b->x - (a->x + a->w);
             /* a box holding the other's too ("Pieter" boxed over the whole
              * of "Pieter Van den Broeck", "Van den Broeck" inside it) */
-            int inside = b->x + b->w <= a->x + a->w + mh / 2 && !ocr_fld_ci_find(a->t, b->t);
+            int inside = b->x + b->w <= a->x + a->w + mh / 2 && !repeats(a->t, b->t);
             if (a->h && b->h && 3 * xh <= 5 * mh && 4 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh &&
                 b->x > a->x && (gap >= -xh || inside) && 2 * gap <= mh && !strstr(a->t, " | ") &&
                 !strstr(b->t, " | ")) {

@@ -839,34 +839,53 @@ static int mail_label(const char *t, size_t n) {
     return ocr_fld_is_label(w, L);
 }
 
+/* 1 when domain d is the host of another site than site `self` or an
+ * e-mail's domain: exactly, or (near, for a domain of 8 letters or more,
+ * that cannot meet another by chance) within one edit. */
+static int known_domain(const fld_state_t *p, int self, const char *d, int near) {
+    size_t dl = strlen(d);
+    for (int j = 0; j < p->nsites + p->nemails; j++) {
+        char dom[256];
+        if (j < p->nsites) {
+            if (j == self) continue;
+            ocr_fld_site_host(p->sites[j].s, dom, sizeof dom);
+        } else {
+            snprintf(dom, sizeof dom, "%s", strchr(p->emails[j - p->nsites].s, '@') + 1);
+        }
+        const char *o = strncmp(dom, "www.", 4) ? dom : dom + 4;
+        if (!strcasecmp(o, d) || (near && dl >= 8 && ocr_fld_edit_distance(o, d) <= 1)) return 1;
+    }
+    return 0;
+}
+
 /* "wrahman Onordvik.com.sg" beside "nordvik.com.sg": the '@' read as a
- * letter shaped like it (o, 0, q) and a space read before it. A site that
- * is that letter and another site's (or an e-mail's) domain, after a word
- * on its line that can be a local part, is the e-mail. */
+ * letter and a space read before it ("pjanssens sjuniper.be" beside
+ * www.juniper.be), or read as a space alone after an e-mail label ("E
+ * hweber  bluewave.de"). A site that is a letter and another site's (or an
+ * e-mail's) domain, or that domain itself after a label and a word, is
+ * the e-mail when the word before it on its line can be a local part. */
 static void email_spaced_at(fld_state_t *p) {
     for (int i = 0; i < p->nsites; i++) {
         const char *si = p->sites[i].s;
-        if (!si[0] || strstr(si, "://") || strchr(si, '/') || !strchr("o0q", tolower((unsigned char)si[0]))) continue;
-        const char *d = si + 1;
-        int known = 0;
-        for (int j = 0; j < p->nsites && !known; j++) {
-            char dom[256];
-            ocr_fld_site_host(p->sites[j].s, dom, sizeof dom);
-            known = j != i && !strcasecmp(strncmp(dom, "www.", 4) ? dom : dom + 4, d);
-        }
-        for (int j = 0; j < p->nemails && !known; j++) known = !strcasecmp(strchr(p->emails[j].s, '@') + 1, d);
-        if (!known || strlen(d) < 5) continue;
+        if (!si[0] || strstr(si, "://") || strchr(si, '/') || !strncasecmp(si, "www.", 4)) continue;
+        /* a letter for the '@'; else, lost, the domain as read after a label */
+        int lost = !isalnum((unsigned char)si[0]) || !known_domain(p, i, si + 1, 0);
+        const char *d = lost ? si : si + 1;
+        if ((lost && !known_domain(p, i, si, 1)) || strlen(d) < 5) continue;
         /* the line: "... LOCAL Xdomain" */
         for (size_t k = 0; k < p->n; k++) {
             const char *t = p->l[k].t, *at = ocr_fld_ci_find(t, si);
             if (p->l[k].kind != FLD_WEB || !at || at - t < 3 || at[-1] != ' ') continue;
             const char *w = at - 1;
+            while (w > t && w[-1] == ' ') w--; /* "hweber  bluewave.de" */
+            const char *end = w;
             while (w > t && (isalnum((unsigned char)w[-1]) || strchr("._-", w[-1]))) w--;
-            size_t wl = (size_t)(at - 1 - w);
+            size_t wl = (size_t)(end - w);
             char local[64];
             if (wl < 2 || wl >= sizeof local || (w > t && w[-1] != ' ' && w[-1] != ':')) continue;
-            /* the local part starts the line or follows its label ("E", "Email:") alone */
-            if (w > t && !mail_label(t, (size_t)(w - t))) continue;
+            /* the local part starts the line or follows its label ("E",
+             * "Email:") alone; a '@' lost without a trace needs the label */
+            if ((w > t || lost) && !mail_label(t, (size_t)(w - t))) continue;
             snprintf(local, sizeof local, "%.*s", (int)wl, w);
             if (web_label_word(local) || !strncasecmp(local, "www", 3) || !isalnum((unsigned char)local[0])) continue;
             char em[300];

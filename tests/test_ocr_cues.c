@@ -1020,6 +1020,23 @@ static void slips_in_numbers_and_mail(void **state) {
     o = parse_text("Rahman Wei Ming\nVisit us Onordvik.com.sg\nnordvik.com.sg\n", "SG");
     assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
     json_decref(o);
+    /* any letter for the '@' ("s" of pjanssens sjuniper.be) */
+    o = parse_text("Pieter Janssens\npjanssens sjuniper.be\nwww juniper.be\n", "BE");
+    em = json_object_get(o, "emails");
+    assert_int_equal(json_array_size(em), 1);
+    assert_string_equal(json_string_value(json_array_get(em, 0)), "pjanssens@juniper.be");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
+    json_decref(o);
+    /* the '@' read as a space: after an e-mail label only, on the site's domain (one letter off) */
+    o = parse_text("Hanna Weber\nE hweber  biuewave.de\nW www.bivewave.de\n", "DE");
+    em = json_object_get(o, "emails");
+    assert_int_equal(json_array_size(em), 1);
+    /* (then one spelling of the domain for both: the site's) */
+    assert_string_equal(json_string_value(json_array_get(em, 0)), "hweber@bivewave.de");
+    json_decref(o);
+    o = parse_text("Hanna Weber\nhweber  biuewave.de\nW www.bivewave.de\n", "DE");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
 }
 
 /* Each line of cases[k][0], under a name and above an e-mail, reads as
@@ -1155,6 +1172,12 @@ static void word_cut_in_two_boxes(void **state) {
                    "0.90 100,200,400,30\tanna@nordvik.se\n",
                    "SE");
     assert_string_equal(str(o, "name"), "Anna Lindqvist");
+    json_decref(o);
+    /* ... or read it with other marks between ("com br" inside "...com.br") */
+    o = parse_dump("0.95 82,80,408,46\tCarlos Almeida\n0.85 82,291,435,30\tE calmeida@harbour.com.br\n"
+                   "0.96 414,287,105,43\tcom br\n0.91 81,328,281,29\tW harbour.com.br\n",
+                   "BR");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "calmeida@harbour.com.br");
     json_decref(o);
     /* touching boxes that read no letters twice are two words */
     o = parse_dump("0.93 100,104,120,40\t18 rue\n0.91 222,104,300,40\tde la Paix, 75002 Paris\n", "FR");
