@@ -1091,29 +1091,34 @@ static void l_from_bang(fld_state_t *p) {
 }
 
 /* "Meridian Consulting Pty. Lid": OCR reads the t of "Ltd" as an i. A
- * capitalised "Lid" ending a line right after another legal form ("Pty.",
- * "Co.,", "Pvt.") is "Ltd"; "The Flip Lid" stays. */
+ * capitalised "Lid" ending a line (a stray mark after it aside: "Juniper
+ * Pty Lid J") right after another legal form ("Pty.", "Co.,", "Pvt."), or
+ * after words the card's domain spells ("Grant Logistics Lid" beside
+ * grantlogistics.co.uk), is "Ltd"; "The Flip Lid" stays. Needs the brand
+ * keys (domain_keys). */
 static void ltd_from_lid(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER) continue;
         size_t n = strlen(l->t);
         while (n && strchr(" .,", l->t[n - 1])) n--;
+        if (n >= 8 && l->t[n - 2] == ' ' && !strncmp(l->t + n - 6, " Lid", 4)) n -= 2; /* "Lid J" */
         if (n < 6 || strncmp(l->t + n - 4, " Lid", 4)) continue;
         /* the word before: another legal form ("Pty.", "Co.,", "Pvt") */
         size_t b = n - 4;
         while (b && l->t[b - 1] != ' ') b--;
-        char prev[32];
+        char prev[32], head[256];
         snprintf(prev, sizeof prev, "%.*s", (int)(n - 4 - b), l->t + b);
-        if (!legal_form_word(prev)) continue;
+        snprintf(head, sizeof head, "%.*s", (int)(n - 4), l->t);
+        if (!legal_form_word(prev) && domain_match(head, p) < 0.7) continue;
         l->t[n - 2] = 't';
         l->t[n - 1] = 'd';
     }
 }
 
-/* "Orion Media S.r.I": a capital I read for the l of a legal form. The
- * dotted last word of a line that is no legal form but is one with its
- * I's read as l's takes them (L in a word of capitals: "S.I." -> "S.L.");
+/* "Orion Media S.r.I": a capital I (or a 1: "S.r.1.") read for the l of
+ * a legal form. The dotted last word of a line that is no legal form but
+ * is one with its I's read as l's takes them (L in a word of capitals: "S.I." -> "S.L.");
  * "PRIYA SRI" stays. */
 static void legal_form_l(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
@@ -1121,12 +1126,12 @@ static void legal_form_l(fld_state_t *p) {
         if (l->kind != FLD_OTHER) continue;
         char *w = strrchr(l->t, ' ');
         /* dotted forms only: "SRI" may be a name's word */
-        if (!w || !strchr(++w, 'I') || !strchr(w, '.') || strlen(w) >= 16 || legal_form_word(w)) continue;
+        if (!w || !strpbrk(++w, "I1") || !strchr(w, '.') || strlen(w) >= 16 || legal_form_word(w)) continue;
         int lower = 0;
         char alt[16];
         for (size_t k = 0; w[k]; k++) lower |= islower((unsigned char)w[k]) != 0;
         for (size_t k = 0;; k++)
-            if ((alt[k] = w[k] == 'I' ? (lower ? 'l' : 'L') : w[k]) == '\0') break;
+            if ((alt[k] = w[k] == 'I' || w[k] == '1' ? (lower ? 'l' : 'L') : w[k]) == '\0') break;
         if (legal_form_word(alt)) memcpy(w, alt, strlen(alt));
     }
 }
@@ -1164,10 +1169,10 @@ static void legal_form_slip(fld_state_t *p) {
 void ocr_fld_find_people(fld_state_t *p) {
     capital_i(p);
     l_from_bang(p);
+    domain_keys(p);
     ltd_from_lid(p);
     legal_form_l(p);
     legal_form_slip(p);
-    domain_keys(p);
     case_from_local(p);
     int maxh = 1;
     for (size_t i = 0; i < p->n; i++)

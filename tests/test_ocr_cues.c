@@ -1094,6 +1094,20 @@ static void title_role_unit_and_ltd(void **state) {
     o = parse_text("Noah Anderson\nThe Flip Lid\nSydney NSW 2000\n", "AU");
     assert_true(strcmp(str(o, "company"), "The Flip Ltd") != 0);
     json_decref(o);
+    /* after words the card's domain spells (read with i for l), and with a stray mark after it */
+    o = parse_text("Oliver Grant\nGrant Logistics Lid\no.grant@grantiogistics.co.uk\n", "GB");
+    assert_string_equal(str(o, "company"), "Grant Logistics Ltd");
+    json_decref(o);
+    o = parse_text("Noah Anderson\nThe Flip Lid\nnoah@acme.com.au\n", "AU");
+    assert_true(strcmp(str(o, "company"), "The Flip Ltd") != 0);
+    json_decref(o);
+    o = parse_text("Chloe Anderson\nJuniper Pty Lid J\ncanderson@juniper.com.au\n", "AU");
+    assert_string_equal(str(o, "company"), "Juniper Pty Ltd");
+    json_decref(o);
+    /* a 1 for the l */
+    o = parse_text("Luca Bianchi\nEvergreen Systems S.r.1.\nluca@evergreen.it\n", "IT");
+    assert_string_equal(str(o, "company"), "Evergreen Systems S.r.l.");
+    json_decref(o);
 }
 
 static const char *first_site(const json_t *o) {
