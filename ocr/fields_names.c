@@ -1306,6 +1306,18 @@ static void name_joins_local(fld_state_t *p) {
         if (!e->pre[0] || !at) continue;
         char local[256], pk[64];
         snprintf(local, sizeof local, "%.*s", (int)(at - e->s), e->s);
+        /* an initial and its dot before the family name ("j. weber@" of Jonas
+         * Weber): the given name's initial, as read or read as a bar or as
+         * another narrow letter ("|." and "l." for j.) */
+        if (e->pre[1] == '.' && !e->pre[2]) {
+            char c = e->pre[0], g0 = nw >= 2 ? w[0][0] : 0;
+            if (!g0 || !(c == g0 || (strchr("|lij", c) && strchr("lij", g0)))) continue;
+            if (!strcmp(local, w[0]) || !name_part(w + 1, nw - 1, local)) continue;
+            char out[256];
+            int n = snprintf(out, sizeof out, "%c.%s", g0, e->s);
+            if (n > 0 && (size_t)n < sizeof out) memcpy(e->s, out, (size_t)n + 1);
+            continue;
+        }
         ocr_fld_key(e->pre, pk, sizeof pk);
         if (!name_part(w, nw, pk) || !name_part(w, nw, local)) continue;
         char out[256];

@@ -912,6 +912,17 @@ static void small_print_slips(void **state) {
     o = parse_text("Lotte Janssens\nmail me janssens@orion.be\n", "BE");
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "janssens@orion.be");
     json_decref(o);
+    /* an initial and its dot before the family name, the j read as a bar */
+    o = parse_text("Jonas Weber\nEmail: |. weber@weber-sohn.de\n", "DE");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "j.weber@weber-sohn.de");
+    json_decref(o);
+    /* ... not another person's initial, nor one before the given name */
+    o = parse_text("Anna Weber\nEmail: |. weber@weber-sohn.de\n", "DE");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "weber@weber-sohn.de");
+    json_decref(o);
+    o = parse_text("Jonas Weber\nEmail: |. jonas@weber-sohn.de\n", "DE");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "jonas@weber-sohn.de");
+    json_decref(o);
     /* capitals read small come back when the e-mail holds the words; a
      * line of a role's words is never the name */
     o = parse_dump("0.89 627,86,651,45\tPinnacle Trading Pte. Ltd.\n0.75 625,225,556,35\tjunjie@pinnacletrading.com.sg\n"
