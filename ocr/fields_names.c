@@ -1377,6 +1377,47 @@ void ocr_fld_cross_check(fld_state_t *p) {
 
 /* ------------------------------------------------ output */
 
+/* A one-word company read as a piece of the card's own domain, its other
+ * letters lost in a logo ("desi" beside www.nogdesign.blogspot.com.br):
+ * the domain's label spells it whole, in the case it was read in, a word
+ * break where the piece begins or ends ("nog design"). The piece must be
+ * four letters or more and about half the label; a mail provider's local
+ * part is no domain here. 1 when company (capacity cap) was completed. */
+static int complete_from_domain(const fld_state_t *p, char *company, size_t cap) {
+    char k[128];
+    if (strchr(company, ' ')) return 0;
+    ocr_fld_key(company, k, sizeof k);
+    size_t kl = strlen(k);
+    if (kl < 4 || kl != strlen(company)) return 0; /* letters and digits of ASCII only */
+    for (int i = 0; i < p->nsites + p->nemails; i++) {
+        char b[128] = "";
+        if (i < p->nsites) {
+            site_brand(p->sites[i].s, b, sizeof b);
+        } else {
+            const char *d = strchr(p->emails[i - p->nsites].s, '@') + 1;
+            if (ocr_fld_shared_mail_domain(d)) continue;
+            domain_stem(d, b, sizeof b);
+        }
+        size_t bl = strlen(b);
+        const char *at = strstr(b, k);
+        if (!at || bl <= kl || 2 * kl + 1 < bl) continue;
+        size_t off = (size_t)(at - b), tail = bl - off - kl;
+        int upper = isupper((unsigned char)company[0]), caps = upper && isupper((unsigned char)company[kl - 1]);
+        char out[160];
+        size_t o = 0;
+        for (size_t q = 0; q < bl && o + 2 < sizeof out; q++) {
+            int start = q == 0 || (q == off && off >= 2) || (q == off + kl && tail >= 3 && off == 0);
+            if (q && start) out[o++] = ' ';
+            out[o++] = (char)(caps || (upper && start) ? toupper((unsigned char)b[q]) : b[q]);
+        }
+        out[o] = '\0';
+        if (o >= cap) return 0;
+        memcpy(company, out, o + 1);
+        return 1;
+    }
+    return 0;
+}
+
 /* The one word in capitals of a mixed-case name is the family name,
  * wherever it stands ("TANAKA Hiroshi", "NGUYEN Van An", "Jean DUPONT"). */
 static void caps_family(const char *name, char *given, size_t gn, char *family, size_t fn) {
@@ -1716,10 +1757,12 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         drop_lone_marks(title);
         fix_title_words(title, sizeof title);
     }
+    int completed = 0;
     if (p->icomp >= 0) {
         snprintf(company, sizeof company, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);
         trim_company_debris(company);
         ocr_fld_trim_punct(company);
+        completed = complete_from_domain(p, company, sizeof company);
     }
     ocr_fld_set_field(o, conf, "title", title,
                       p->ititle >= 0 ? title_conf(p) * (ocr_fld_title_words(title) ? 1 : 0.8) *
@@ -1727,6 +1770,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
                                      : 0);
     ocr_fld_set_field(o, conf, "company", company,
                       p->icomp >= 0 ? p->l[p->icomp].conf *
-                                          (domain_match(company, p) > 0 || ocr_fld_company_marks(company) ? 1 : 0.7)
+                                          (domain_match(company, p) > 0 || ocr_fld_company_marks(company) ? 1 : 0.7) *
+                                          (completed ? 0.85 : 1)
                                     : 0);
 }

@@ -149,6 +149,21 @@ static void company_agrees_with_brand_keys(void **state) {
     json_t *o = parse_text("Ar Condicionado e Climatizacao\nLider Frio Refrigeracao\nliderfrio@terra.com.br\n", "BR");
     assert_string_equal(str(o, "company"), "Lider Frio Refrigeracao");
     json_decref(o);
+    /* a piece of the domain read from a logo is spelled whole by it, and not confident */
+    o = parse_dump("0.96 161,363,158,60\tdesi\n0.91 144,542,772,52\twww.nogdesign.blogspot.com.br\n", "BR");
+    assert_string_equal(str(o, "company"), "nog design");
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "company")));
+    json_decref(o);
+    o = parse_dump("0.96 161,363,158,60\tAcme\n0.91 144,542,772,52\twww.acmetools.com\n", "US");
+    assert_string_equal(str(o, "company"), "Acme Tools");
+    json_decref(o);
+    /* a small piece, or a mail provider's local part, is no domain's */
+    o = parse_dump("0.96 161,363,158,60\tTech\n0.91 144,542,772,52\twww.northwindtechnologies.com\n", "US");
+    assert_string_equal(str(o, "company"), "Tech");
+    json_decref(o);
+    o = parse_dump("0.96 161,363,158,60\tMario\n0.91 144,542,772,52\tmarioss@gmail.com\n", "BR");
+    assert_string_equal(str(o, "company"), "Mario");
+    json_decref(o);
     /* words and initials: floresnsfatima */
     o = parse_text("Transportes Rapido Sul Ltda\ntransportesrsul@gmail.com\n(11) 2684-7988\n", "BR");
     assert_string_equal(str(o, "company"), "Transportes Rapido Sul Ltda");
