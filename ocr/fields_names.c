@@ -1653,6 +1653,17 @@ static void fix_title_words(char *t, size_t cap) {
                 /* "Semor" of Senior, "Managmg": an m read for ni, rn or
                  * in, or one of those for an m */
                 if (hits == 0) rep = merged_letters(low, lists, &hits);
+                /* the title's first word with its first letters lost at
+                 * the edge of a glare or a crop ("nancial Analyst"): the
+                 * one title word it ends, one to three letters longer */
+                for (int li = 0; li < 2 && hits == 0 && w == t && islower((unsigned char)word[0]); li++)
+                    for (const char *const *c = lists[li]; *c; c++) {
+                        size_t cl = strlen(*c);
+                        if (cl > n && cl <= n + 3 && !strcmp(*c + cl - n, low) && (!rep || strcmp(rep, *c))) {
+                            hits++;
+                            rep = *c;
+                        }
+                    }
                 if (hits != 1) rep = NULL;
             }
         }
@@ -1660,8 +1671,12 @@ static void fix_title_words(char *t, size_t cap) {
         if (rep) {
             int caps = isupper((unsigned char)word[0]) && isupper((unsigned char)word[1]);
             snprintf(fixed, sizeof fixed, "%s", rep);
+            /* a word cut in front takes the case of the word after it */
+            const char *next = w + n + strspn(w + n, " ,/&-");
+            int up = isupper((unsigned char)word[0]) || (w == t && islower((unsigned char)word[0]) &&
+                                                          strlen(rep) > n && isupper((unsigned char)*next));
             for (char *c = fixed; *c; c++)
-                if (caps || c == fixed) *c = (char)(isupper((unsigned char)word[0]) ? toupper((unsigned char)*c) : *c);
+                if (caps || c == fixed) *c = (char)(up ? toupper((unsigned char)*c) : *c);
         }
         int m = rep ? snprintf(out + o, sizeof out - o, "%s", fixed) : snprintf(out + o, sizeof out - o, "%.*s", (int)n, w);
         if (m < 0 || (size_t)m >= sizeof out - o) return; /* too long: as read */

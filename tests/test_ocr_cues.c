@@ -1099,7 +1099,10 @@ static void title_role_unit_and_ltd(void **state) {
     static const char *const tw[][2] = {{"Managing Dwector", "Managing Director"}, {"Sales Manger", "Sales Manager"},
                                         {"Markting Director", "Marketing Director"},
                                         {"Research Analyst", "Research Analyst"},
-                                        {"Senior Consultants", "Senior Consultants"}};
+                                        {"Senior Consultants", "Senior Consultants"},
+                                        /* its first letters lost at a glare's edge */
+                                        {"nancial Analyst", "Financial Analyst"},
+                                        {"ncial Analyst", "ncial Analyst"}};
     titles_read_as(tw, sizeof tw / sizeof *tw);
     o = parse_text("Noah Anderson\nMeridian Consulting Pty. Lid\n", "AU");
     assert_string_equal(str(o, "company"), "Meridian Consulting Pty. Ltd");
