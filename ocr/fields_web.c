@@ -892,7 +892,7 @@ static void email_spaced_at(fld_state_t *p) {
             if ((w > t || lost) && !mail_label(t, (size_t)(w - t))) continue;
             snprintf(local, sizeof local, "%.*s", (int)wl, w);
             if (web_label_word(local) || !strncasecmp(local, "www", 3) || !isalnum((unsigned char)local[0])) continue;
-            char em[300];
+            char em[sizeof local + sizeof p->sites[0].s];
             snprintf(em, sizeof em, "%s@%s", local, d);
             ocr_fld_lower_ascii(em);
             site_to_email(p, i--, em);
