@@ -15,6 +15,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -455,17 +456,43 @@ int main(int argc, char **argv) {
         // OCR_CARDS2_HARD=1: hand-held conditions - a smaller card (35-60 % of the width), uneven light,
         // a glare spot, more blur (1.0-2.0) and JPEG 55-80; drawn after the card, so the cards are the same
         bool hard = getenv("OCR_CARDS2_HARD") && atoi(getenv("OCR_CARDS2_HARD"));
+        // OCR_CARDS2_SCAN=1: a flatbed scan - the scanner's white lid around the card, the card
+        // at 250-330 dpi turned up to 3 degrees, a faint shadow along two edges, little blur, JPEG 85-95
+        bool scan = getenv("OCR_CARDS2_SCAN") && atoi(getenv("OCR_CARDS2_SCAN"));
+        if (scan) {
+            int lid = 232 + rnd(22);
+            photo.setTo(cv::Scalar(lid, lid, lid - rnd(6)));
+            cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(3));
+            photo += noise;
+        }
         float pw = (float)rnd(100) / 100;
-        float w = 1600 * (hard ? 0.35f + 0.25f * pw : 0.55f + 0.30f * pw),
+        float w = scan ? 1050.0f * (250 + 80 * pw) / 300 : 1600 * (hard ? 0.35f + 0.25f * pw : 0.55f + 0.30f * pw),
               h = w * 600 / 1050;
         float x = (1600 - w) / 2 + (float)(rnd(100) - 50), y = (1200 - h) / 2 + (float)(rnd(100) - 50);
         std::uniform_real_distribution<float> j(-0.03f, 0.03f);
         cv::Point2f src[4] = {{0, 0}, {1050, 0}, {1050, 600}, {0, 600}};
         cv::Point2f dst[4] = {{x + j(rng) * w, y + j(rng) * h}, {x + w + j(rng) * w, y + j(rng) * h},
                               {x + w + j(rng) * w, y + h + j(rng) * h}, {x + j(rng) * w, y + h + j(rng) * h}};
+        if (scan) { // a rotation, no perspective
+            float a = (float)(rnd(100) - 50) / 50 * 3 * (float)CV_PI / 180, cx = x + w / 2, cy = y + h / 2;
+            cv::Point2f c4[4] = {{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}};
+            for (int q = 0; q < 4; q++) {
+                float dx = c4[q].x - cx, dy = c4[q].y - cy;
+                dst[q] = {cx + dx * std::cos(a) - dy * std::sin(a), cy + dx * std::sin(a) + dy * std::cos(a)};
+            }
+        }
         cv::Mat M = cv::getPerspectiveTransform(src, dst), warped, mask(card.size(), CV_8U, cv::Scalar(255)), wm;
         cv::warpPerspective(card, warped, M, photo.size(), cv::INTER_LINEAR);
         cv::warpPerspective(mask, wm, M, photo.size(), cv::INTER_NEAREST);
+        if (scan) { // the shadow: the card's outline, shifted down and right, a little darker than the lid
+            cv::Mat sh;
+            cv::Mat T = (cv::Mat_<double>(2, 3) << 1, 0, 2 + rnd(3), 0, 1, 2 + rnd(3));
+            cv::warpAffine(wm, sh, T, wm.size());
+            cv::Mat dark = photo.clone();
+            dark -= cv::Scalar::all(25 + rnd(30));
+            cv::GaussianBlur(sh, sh, cv::Size(0, 0), 1.5);
+            dark.copyTo(photo, sh > 60);
+        }
         warped.copyTo(photo, wm);
         if (hard) {
             cv::Mat light(photo.size(), CV_32FC3);
@@ -486,10 +513,11 @@ int main(int argc, char **argv) {
             f.convertTo(photo, CV_8UC3);
         }
         double pb = rnd(100) / 100.0;
-        cv::GaussianBlur(photo, photo, cv::Size(0, 0), hard ? 1.0 + pb : 0.6 + 0.6 * pb);
+        cv::GaussianBlur(photo, photo, cv::Size(0, 0), scan ? 0.4 + 0.3 * pb : hard ? 1.0 + pb : 0.6 + 0.6 * pb);
         char name[64];
         snprintf(name, sizeof name, "/%03d", i);
-        cv::imwrite(out + name + ".jpg", photo, {cv::IMWRITE_JPEG_QUALITY, hard ? 55 + rnd(20) * 5 / 4 : 75 + rnd(20)});
+        cv::imwrite(out + name + ".jpg", photo,
+                    {cv::IMWRITE_JPEG_QUALITY, scan ? 85 + rnd(11) : hard ? 55 + rnd(20) * 5 / 4 : 75 + rnd(20)});
         std::ofstream(out + name + ".json") << json << "\n";
     }
     return 0;

@@ -16,6 +16,10 @@
 # OCR_CARDS2_HARD=1: hand-held photos (smaller card, uneven light, a glare
 # spot, more blur, lower JPEG quality).
 #
+# OCR_CARDS2_SCAN=1: flatbed scans (the card at 250-330 dpi on a light lid,
+# turned up to 3 degrees, a faint shadow, little blur, JPEG 85-95).
+# OCR_BENCH_ARGS: more options for `greeter` (--ocr.text_px=32, --ocr.tessdata=DIR).
+#
 # usage: tests/bench/ocr_cards2.sh [BUILD_DIR] [COUNT] [SEED] [OUT_DIR]   (docs/BENCHMARKS.md)
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,7 +48,7 @@ g++ -O2 -std=c++17 "$here/tests/bench/ocr_cards2.cpp" -o "$out/ocr_cards2" $(pkg
 # shellcheck disable=SC2086
 "$out/ocr_cards2" "$out/truth" "$count" "$seed" $fonts
 echo "fonts: $(echo $fonts | wc -w)"
-"$build/greeter" cards scan --log.level=debug "$out"/truth/*.jpg >"$out/scan.jsonl" 2>"$out/scan.log" || true
+"$build/greeter" cards scan --log.level=debug ${OCR_BENCH_ARGS:-} "$out"/truth/*.jpg >"$out/scan.jsonl" 2>"$out/scan.log" || true
 python3 - "$out" "$score" <<'PY'
 import json, os, re, statistics, subprocess, sys
 out, score = sys.argv[1], sys.argv[2]

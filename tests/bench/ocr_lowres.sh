@@ -6,6 +6,7 @@
 # real_score.py (the card with the most fields per photo, as in
 # docs/BENCHMARKS.md). Needs OpenCV and g++.
 #
+# OCR_BENCH_ARGS: more options for `greeter`.
 # usage: tests/bench/ocr_lowres.sh [BUILD_DIR] [SIZE] [OUT_DIR]
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,7 +33,7 @@ int main(int argc, char **argv) {
 CPP
 g++ -O2 -std=c++17 "$out/resize.cpp" -o "$out/resize" $(pkg-config --cflags --libs opencv4)
 for f in "$shared"/data/cards_real/*.jpg; do "$out/resize" "$f" "$out/img/$(basename "$f")" "$size"; done
-"$build/greeter" cards scan --region BR --log.level=debug "$out"/img/*.jpg >"$out/scan.jsonl" 2>"$out/scan.log" || true
+"$build/greeter" cards scan --region BR --log.level=debug ${OCR_BENCH_ARGS:-} "$out"/img/*.jpg >"$out/scan.jsonl" 2>"$out/scan.log" || true
 python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]; best = {}

@@ -5,6 +5,8 @@
 # photo, Hershey fonts), scans them and scores them with card_score.py.
 # Needs only OpenCV and g++; card_score.py comes from ../shared/tools.
 #
+# OCR_BENCH_ARGS: more options for `greeter` (--ocr.text_px=32).
+#
 # usage: tests/bench/ocr_synth.sh [BUILD_DIR] [COUNT] [OUT_DIR]
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +18,7 @@ score=${GREETER_SHARED:-$here/../shared}/tools/card_score.py
 mkdir -p "$out/truth" "$out/pred"
 g++ -O2 -std=c++17 "$here/tests/bench/ocr_synth.cpp" -o "$out/ocr_synth" $(pkg-config --cflags --libs opencv4)
 "$out/ocr_synth" "$out/truth" "$count" "${OCR_SYNTH_SEED:-7}"
-"$build/greeter" cards scan --log.level=debug "$out"/truth/*.jpg >"$out/scan.jsonl" 2>"$out/scan.log" || true
+"$build/greeter" cards scan --log.level=debug ${OCR_BENCH_ARGS:-} "$out"/truth/*.jpg >"$out/scan.jsonl" 2>"$out/scan.log" || true
 python3 - "$out" <<'PY'
 import json, os, re, statistics, sys
 out = sys.argv[1]
