@@ -416,6 +416,56 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
     return keep;
 }
 
+// A card no outline was found for, on a plain ground (a scanner's lid, a
+// bare table): the part of the photo where anything differs from the ground,
+// whose colour is the median of the photo's border, with a margin. Read from
+// the whole photo, a card's coloured panel is smaller than the window
+// ink_gray measures the local ground over, and comes out as a dark frame
+// around its own text. The whole photo when its border is no plain ground
+// or the marks fill most of it.
+cv::Rect content_box(const cv::Mat &bgr) {
+    cv::Rect all(0, 0, bgr.cols, bgr.rows);
+    double f = 400.0 / std::max(bgr.cols, bgr.rows);
+    if (f > 1) f = 1;
+    cv::Mat small;
+    cv::resize(bgr, small, cv::Size(), f, f, cv::INTER_AREA);
+    if (small.cols < 40 || small.rows < 40) return all;
+    std::vector<int> ch[3];
+    for (int y = 0; y < small.rows; y++)
+        for (int x = 0; x < small.cols; x++) {
+            if (y > 2 && y < small.rows - 3 && x > 2 && x < small.cols - 3) continue;
+            cv::Vec3b v = small.at<cv::Vec3b>(y, x);
+            for (int c = 0; c < 3; c++) ch[c].push_back(v[c]);
+        }
+    int lid[3], spread = 0;
+    for (int c = 0; c < 3; c++) {
+        std::vector<int> &v = ch[c];
+        std::sort(v.begin(), v.end());
+        lid[c] = v[v.size() / 2];
+        // a plain ground: nine in ten border pixels within 12 levels
+        spread = std::max(spread, std::max(lid[c] - v[v.size() / 20], v[v.size() * 19 / 20] - lid[c]));
+    }
+    if (spread > 12) return all;
+    cv::Mat mask(small.size(), CV_8U, cv::Scalar(0));
+    for (int y = 0; y < small.rows; y++)
+        for (int x = 0; x < small.cols; x++) {
+            cv::Vec3b v = small.at<cv::Vec3b>(y, x);
+            int d = 0;
+            for (int c = 0; c < 3; c++) d = std::max(d, std::abs(v[c] - lid[c]));
+            mask.at<uchar>(y, x) = d > 30 ? 255 : 0;
+        }
+    cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2, 2)));
+    std::vector<cv::Point> pts;
+    cv::findNonZero(mask, pts);
+    if (pts.size() < 50) return all;
+    cv::Rect b = cv::boundingRect(pts);
+    if (b.area() * 10 > small.cols * small.rows * 7) return all;
+    int m = std::max(small.cols, small.rows) / 25;
+    b = cv::Rect(b.x - m, b.y - m, b.width + 2 * m, b.height + 2 * m) & cv::Rect(0, 0, small.cols, small.rows);
+    cv::Rect r((int)(b.x / f), (int)(b.y / f), (int)(b.width / f), (int)(b.height / f));
+    return r & all;
+}
+
 cv::Mat warp_card(const cv::Mat &bgr, const Quad &q) {
     auto d = [](cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); };
     double w = std::max(d(q.p[0], q.p[1]), d(q.p[3], q.p[2]));
@@ -478,17 +528,21 @@ cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
     {
         cv::Mat sl;
         cv::cvtColor(ground, sl, cv::COLOR_BGR2Lab);
-        long plain = 0, dark = 0;
+        long plain = 0, dark = 0, panel = 0;
         for (int y = 0; y < sl.rows; y++) {
             const cv::Vec3b *r = sl.ptr<cv::Vec3b>(y);
             for (int x = 0; x < sl.cols; x++) {
                 int da = r[x][1] - 128, db = r[x][2] - 128;
                 plain += r[x][0] > 140 && da * da + db * db < 20 * 20;
                 dark += r[x][0] < 100 && da * da + db * db < 20 * 20;
+                panel += r[x][0] < 100;
             }
         }
         long all = (long)sl.cols * sl.rows;
-        if (plain * 10 >= all * 9) return cv::Mat();
+        // a dark panel, however small (a fiftieth of the card), holds
+        // light text the darkest channel would lose (a scanned card's
+        // company block)
+        if (plain * 10 >= all * 9 && panel * 50 < all) return cv::Mat();
         if (dark * 10 >= all * 9) { // a plain dark card: its lightest channel, inverted
             *inverted = 1;
             return cv::Mat();
@@ -685,10 +739,10 @@ extern "C" int ocr_image_prepare(const void *buf, size_t len, const ocr_image_op
         for (int i = 0; i < count; i++) {
             cv::Mat card;
             if (quads.empty()) {
-                card = bgr;
+                card = bgr(content_box(bgr));
                 if (card.cols > 2400 || card.rows > 2400) {
                     double s = 2400.0 / std::max(card.cols, card.rows);
-                    cv::resize(bgr, card, cv::Size(), s, s, cv::INTER_AREA);
+                    cv::resize(card.clone(), card, cv::Size(), s, s, cv::INTER_AREA);
                 }
             } else {
                 card = warp_card(bgr, quads[i]);
