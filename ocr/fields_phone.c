@@ -70,7 +70,7 @@ static int add_phone(fld_state_t *p, const char *e164, const char *type, float c
 static int digitish(int c) {
     switch (c) {
     case 'O': case 'o': case 'Q': case 'D': return '0';
-    case 'l': case 'I': case '|': case 'i': case '!': return '1';
+    case 'l': case 'I': case '|': case 'i': case '!': case ']': return '1';
     case 'S': case 's': return '5';
     case 'B': return '8';
     case 'Z': case 'z': return '2';
@@ -104,9 +104,12 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
         while (j < n && o + 2 < sizeof ns->digits) {
             int c = (unsigned char)s[j];
             int d = isdigit(c) ? c : j == i && lead_o ? '0' : 0;
-            /* a confusable letter counts only between digits: "49 3O 12" */
-            if (!d && digitish(c) && j > i && j + 1 < n && isdigit((unsigned char)s[j + 1]) &&
-                (isdigit((unsigned char)s[j - 1]) || (s[j - 1] == ' ' && j >= 2 && isdigit((unsigned char)s[j - 2]))))
+            /* a confusable letter counts only between digits: "49 3O 12",
+             * "+8] 3 5400" (a space on one side at most) */
+            if (!d && digitish(c) && j > i && j + 1 < n &&
+                ((isdigit((unsigned char)s[j + 1]) &&
+                  (isdigit((unsigned char)s[j - 1]) || (s[j - 1] == ' ' && j >= 2 && isdigit((unsigned char)s[j - 2])))) ||
+                 (isdigit((unsigned char)s[j - 1]) && s[j + 1] == ' ' && j + 2 < n && isdigit((unsigned char)s[j + 2]))))
                 d = digitish(c);
             if (!d && c >= 0xC0 && j > i && isdigit((unsigned char)s[j - 1])) {
                 /* one non-ASCII mark between digits ("11°3241-0322") is a separator */

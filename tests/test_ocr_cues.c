@@ -1016,6 +1016,10 @@ static void slips_in_numbers_and_mail(void **state) {
     assert_true(has_phone(o, "+6591233760"));
     assert_int_equal(json_array_size(json_object_get(o, "phones")), 1);
     json_decref(o);
+    /* a bracket read for the 1 of a country code, a space after it */
+    o = parse_text("Takashi Sato\nT +8] 3 5400 6221\n", "US");
+    assert_true(has_phone(o, "+81354006221"));
+    json_decref(o);
     /* without a '+' or its misreading, 63 is not a country code */
     o = parse_text("Lee Wei Ming\nM 63/9123/) 3760\nE weiming.lee@crestline.com.sg\n", "US");
     assert_false(has_phone(o, "+6591233760"));
