@@ -84,6 +84,28 @@ static char *join_word_halves(const char *a, const char *b) {
     return t;
 }
 
+/* 1 when line t ends in an e-mail cut in its domain: a '@' in its last
+ * word, and after it letters with no dot. */
+static int mail_cut_at_end(const char *t) {
+    const char *w = strrchr(t, ' ');
+    w = w ? w + 1 : t;
+    const char *at = strchr(w, '@');
+    if (!at || at == w || !at[1] || strchr(at, '.')) return 0;
+    for (const char *q = at + 1; *q; q++)
+        if (!isalnum((unsigned char)*q) && *q != '-') return 0;
+    return 1;
+}
+
+/* a and b run together; NULL when out of memory. */
+static char *glue(const char *a, const char *b) {
+    size_t al = strlen(a), bl = strlen(b);
+    char *t = malloc(al + bl + 1);
+    if (!t) return NULL;
+    memcpy(t, a, al);
+    memcpy(t + al, b, bl + 1);
+    return t;
+}
+
 /* 1 when b is a second reading of a part of a: its letters and digits
  * are among a's, in order ("com br" inside "calmeida@harbour.com.br"). */
 static int repeats(const char *a, const char *b) {
@@ -112,11 +134,18 @@ static int join_row_pieces(fld_state_t *p) {
             /* a box holding the other's too ("Pieter" boxed over the whole
              * of "Pieter Van den Broeck", "Van den Broeck" inside it) */
             int inside = b->x + b->w <= a->x + a->w + mh / 2 && !repeats(a->t, b->t);
-            if (a->h && b->h && 3 * xh <= 5 * mh && 4 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh &&
+            /* an e-mail cut in its domain, the rest boxed a little lower
+             * and taller with what follows ("lmoreau@asterlo" + "gistics.fr
+             * | www..."): rows that overlap by half a line */
+            int lo = a->y > b->y ? a->y : b->y, hi = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
+            int mail_cut = mail_cut_at_end(a->t) && isalnum((unsigned char)b->t[0]) &&
+                           memchr(b->t, '.', strcspn(b->t, " ")) && 2 * (hi - lo) >= mh;
+            if (a->h && b->h && 3 * xh <= 5 * mh &&
+                (4 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh || mail_cut) &&
                 b->x > a->x && (gap >= -xh || inside) && 2 * gap <= mh && !strstr(a->t, " | ") &&
                 !strstr(b->t, " | ")) {
                 size_t al = strlen(a->t), bl = strlen(b->t);
-                char *t = 8 * gap < mh ? join_word_halves(a->t, b->t) : NULL;
+                char *t = mail_cut ? glue(a->t, b->t) : 8 * gap < mh ? join_word_halves(a->t, b->t) : NULL;
                 if (!t) t = ocr_text_join(a->t, b->t);
                 if (!t) return GR_ERR_NOMEM;
                 free(a->t);

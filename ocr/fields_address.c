@@ -172,9 +172,13 @@ void ocr_fld_find_address(fld_state_t *p) {
     while (p->naddr < 4) {
         int up = ocr_fld_above(p, cur);
         if (up < 0 || p->l[up].kind != FLD_OTHER || p->l[up].addr < 1) break;
-        /* the company above the street ("Saigon Green Energy JSC"), or
+        /* the company above the street ("Saigon Green Energy JSC", or with
+         * a short legal form and no number: "Crestline Engineering SA"), or
          * print far larger than the address's */
-        if (ocr_fld_long_legal_form(p->l[up].t) || (p->l[up].h && p->l[up].h > 2 * p->l[cur].h)) break;
+        if (ocr_fld_long_legal_form(p->l[up].t) ||
+            (ocr_fld_company_marks(p->l[up].t) && !strpbrk(p->l[up].t, "0123456789")) ||
+            (p->l[up].h && p->l[up].h > 2 * p->l[cur].h))
+            break;
         memmove(lines + 1, lines, sizeof(int) * (size_t)p->naddr);
         lines[0] = up;
         p->naddr++;

@@ -853,6 +853,15 @@ static void addresses_of_more_countries(void **state) {
     assert_string_equal(str(o, "company"), "Saigon Green Energy JSC");
     assert_string_equal(str(o, "address"), "45 Le Duan, District 1, Ho Chi Minh City, Vietnam");
     json_decref(o);
+    /* a short legal form and no number: the company, right-aligned over the street */
+    o = parse_dump("0.96 122,127,415,64\tLotte Maes\n0.96 126,194,556,48\tSenior Software Engineer\n"
+                   "0.91 131,322,341,41\t+32 9 223 42 64\n0.92 132,426,362,43\twww.crestline.be\n"
+                   "0.97 1013,647,654,61\tCrestline Engineering SA\n0.93 1320,723,349,42\tStationslaan 100\n"
+                   "0.96 1455,774,215,36\t9000 Gent\n",
+                   "BE");
+    assert_string_equal(str(o, "company"), "Crestline Engineering SA");
+    assert_string_equal(str(o, "address"), "Stationslaan 100, 9000 Gent");
+    json_decref(o);
 }
 
 /* A role and its department on two lines under the name are one title, in
@@ -1225,6 +1234,15 @@ static void word_cut_in_two_boxes(void **state) {
                    "0.96 414,287,105,43\tcom br\n0.91 81,328,281,29\tW harbour.com.br\n",
                    "BR");
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "calmeida@harbour.com.br");
+    json_decref(o);
+    /* an e-mail cut in its domain, the rest boxed lower and taller with a site after a bar */
+    o = parse_dump("0.96 406,260,377,63\tLucas Moreau\n0.95 438,433,295,38\t+33 1 42 68 53 06\n"
+                   "0.76 110,458,320,41\tlmoreau@asterlo\n0.92 431,473,619,60\tgistics.fr | www.asterlogistics.fr\n",
+                   "FR");
+    const char *em = json_string_value(json_array_get(json_object_get(o, "emails"), 0));
+    assert_non_null(em);
+    assert_string_equal(em, "lmoreau@asterlogistics.fr");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 1);
     json_decref(o);
     /* touching boxes that read no letters twice are two words */
     o = parse_dump("0.93 100,104,120,40\t18 rue\n0.91 222,104,300,40\tde la Paix, 75002 Paris\n", "FR");
