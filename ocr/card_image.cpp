@@ -529,19 +529,22 @@ cv::Mat ink_gray(const cv::Mat &bgr, int *inverted) {
         cv::Mat sl;
         cv::cvtColor(ground, sl, cv::COLOR_BGR2Lab);
         long plain = 0, dark = 0, panel = 0;
+        int mx = std::max(2, sl.cols / 20), my = std::max(2, sl.rows / 20);
         for (int y = 0; y < sl.rows; y++) {
             const cv::Vec3b *r = sl.ptr<cv::Vec3b>(y);
             for (int x = 0; x < sl.cols; x++) {
                 int da = r[x][1] - 128, db = r[x][2] - 128;
                 plain += r[x][0] > 140 && da * da + db * db < 20 * 20;
                 dark += r[x][0] < 100 && da * da + db * db < 20 * 20;
-                panel += r[x][0] < 100;
+                /* inside the card: a sliver of the desk at its edges is no panel */
+                bool inner = x >= mx && x < sl.cols - mx && y >= my && y < sl.rows - my;
+                panel += inner && (r[x][0] < 100 || (r[x][0] < 150 && da * da + db * db >= 30 * 30));
             }
         }
         long all = (long)sl.cols * sl.rows;
-        // a dark panel, however small (a fiftieth of the card), holds
-        // light text the darkest channel would lose (a scanned card's
-        // company block)
+        // a dark or deep-coloured panel, however small (a fiftieth of the
+        // card), holds light text the darkest channel would lose (a
+        // scanned card's company block, white on dark blue or on green)
         if (plain * 10 >= all * 9 && panel * 50 < all) return cv::Mat();
         if (dark * 10 >= all * 9) { // a plain dark card: its lightest channel, inverted
             *inverted = 1;
