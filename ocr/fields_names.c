@@ -1166,6 +1166,17 @@ static void legal_form_slip(fld_state_t *p) {
     }
 }
 
+/* "J Brian Miller": a capital alone, with no dot, before a name of two
+ * words or more is a logo's or a frame's edge read as a letter (an
+ * initial is printed with its dot: "J. Brian Miller"). */
+static void drop_lone_initial(fld_state_t *p) {
+    if (p->iname < 0) return;
+    char *t = p->l[p->iname].t;
+    if (!isupper((unsigned char)t[0]) || t[1] != ' ' || !isupper((unsigned char)t[2])) return;
+    if (ocr_fld_count_words(t + 2) < 2) return;
+    memmove(t, t + 2, strlen(t + 2) + 1);
+}
+
 void ocr_fld_find_people(fld_state_t *p) {
     capital_i(p);
     l_from_bang(p);
@@ -1178,6 +1189,7 @@ void ocr_fld_find_people(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++)
         if (p->l[i].kind == FLD_OTHER && p->l[i].h > maxh) maxh = p->l[i].h;
     pick_name_company(p, maxh);
+    drop_lone_initial(p);
     join_company_lines(p, maxh);
     extend_company_row(p);
     pick_title(p);

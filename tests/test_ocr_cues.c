@@ -936,6 +936,14 @@ static void small_print_slips(void **state) {
     o = parse_text("Lotte Janssens\nmail me janssens@orion.be\n", "BE");
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "janssens@orion.be");
     json_decref(o);
+    /* a capital alone before the name is a logo's edge, not an initial (which has its dot) */
+    o = parse_text("J Brian Miller\nManaging Director\nb.miller@kestrel.com\n", "US");
+    assert_string_equal(str(o, "name"), "Brian Miller");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "b.miller@kestrel.com");
+    json_decref(o);
+    o = parse_text("J. Brian Miller\nManaging Director\nb.miller@kestrel.com\n", "US");
+    assert_string_equal(str(o, "name"), "J. Brian Miller");
+    json_decref(o);
     /* an initial and its dot before the family name, the j read as a bar */
     o = parse_text("Jonas Weber\nEmail: |. weber@weber-sohn.de\n", "DE");
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "j.weber@weber-sohn.de");
