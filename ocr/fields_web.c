@@ -772,6 +772,20 @@ static int after_mail_label(const fld_state_t *p, const char *s) {
     return 0;
 }
 
+/* The domain (capacity n, without "www.") of the card's site j, or of
+ * e-mail j - nsites; 0 for site `self`. */
+static int item_domain(const fld_state_t *p, int j, int self, char *dom, size_t n) {
+    char h[256];
+    if (j < p->nsites) {
+        if (j == self) return 0;
+        ocr_fld_site_host(p->sites[j].s, h, sizeof h);
+    } else {
+        snprintf(h, sizeof h, "%s", strchr(p->emails[j - p->nsites].s, '@') + 1);
+    }
+    snprintf(dom, n, "%s", strncmp(h, "www.", 4) ? h : h + 4);
+    return 1;
+}
+
 /* "s.kellerOkeller-mb.de" beside "www.keller-mb.de": a "website" that
  * repeats another site's (or e-mail's) domain (or, for a domain of 8
  * letters or more, comes within two edits of it) after a name and a letter
@@ -796,13 +810,8 @@ static void email_without_at(fld_state_t *p) {
         }
         for (int j = 0; j < p->nsites + p->nemails && !done; j++) {
             char dom[256];
-            if (j < p->nsites) {
-                if (j == i) continue;
-                ocr_fld_site_host(p->sites[j].s, dom, sizeof dom);
-            } else {
-                snprintf(dom, sizeof dom, "%s", strchr(p->emails[j - p->nsites].s, '@') + 1);
-            }
-            const char *d = strncmp(dom, "www.", 4) ? dom : dom + 4;
+            if (!item_domain(p, j, i, dom, sizeof dom)) continue;
+            const char *d = dom;
             size_t dl = strlen(d), cut = 0; /* where the '@' stood */
             int exact = 0;
             if (dl < 4 || sl < dl + 3) continue;
@@ -849,14 +858,8 @@ static int mail_label(const char *t, size_t n) {
 static int known_domain(const fld_state_t *p, int self, const char *d, int near) {
     size_t dl = strlen(d);
     for (int j = 0; j < p->nsites + p->nemails; j++) {
-        char dom[256];
-        if (j < p->nsites) {
-            if (j == self) continue;
-            ocr_fld_site_host(p->sites[j].s, dom, sizeof dom);
-        } else {
-            snprintf(dom, sizeof dom, "%s", strchr(p->emails[j - p->nsites].s, '@') + 1);
-        }
-        const char *o = strncmp(dom, "www.", 4) ? dom : dom + 4;
+        char o[256];
+        if (!item_domain(p, j, self, o, sizeof o)) continue;
         if (!strcasecmp(o, d) || (near && dl >= 8 && ocr_fld_edit_distance(o, d) <= 1)) return 1;
     }
     return 0;
