@@ -809,9 +809,8 @@ static void email_without_at(fld_state_t *p) {
             done = 1;
         }
         for (int j = 0; j < p->nsites + p->nemails && !done; j++) {
-            char dom[256];
-            if (!item_domain(p, j, i, dom, sizeof dom)) continue;
-            const char *d = dom;
+            char d[256];
+            if (!item_domain(p, j, i, d, sizeof d)) continue;
             size_t dl = strlen(d), cut = 0; /* where the '@' stood */
             int exact = 0;
             if (dl < 4 || sl < dl + 3) continue;
