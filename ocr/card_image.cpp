@@ -609,7 +609,8 @@ double edge_sharpness(const cv::Mat &g) {
 }
 
 // Scale, ink against the local ground, flatten illumination.
-cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *inverted, int *sharpened) {
+cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *inverted, int *sharpened,
+                   cv::Mat *plain) {
     *inverted = 0;
     *sharpened = 0;
     cv::Mat g = ink_gray(bgr, inverted);
@@ -663,6 +664,10 @@ cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *in
     }
     // add a white border (Tesseract reads edge text better)
     cv::copyMakeBorder(out, out, 12, 12, 12, 12, cv::BORDER_CONSTANT, cv::Scalar(255));
+    cv::Mat pg;
+    cv::cvtColor(bgr, pg, cv::COLOR_BGR2GRAY);
+    cv::resize(pg, *plain, r.size(), 0, 0, s < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+    cv::copyMakeBorder(*plain, *plain, 12, 12, 12, 12, cv::BORDER_REPLICATE);
     return out;
 }
 
@@ -759,10 +764,11 @@ extern "C" int ocr_image_prepare(const void *buf, size_t len, const ocr_image_op
                     if (!c->qr) throw std::bad_alloc();
                 }
             }
+            cv::Mat plain;
             cv::Mat clean = clean_card(card, opts->target_text_px > 0 ? opts->target_text_px : 26, &c->scale,
-                                       &c->inverted, &c->sharpened);
+                                       &c->inverted, &c->sharpened, &plain);
             n = i + 1;
-            if (to_gray(clean, &c->gray) != GR_OK) throw std::bad_alloc();
+            if (to_gray(clean, &c->gray) != GR_OK || to_gray(plain, &c->plain) != GR_OK) throw std::bad_alloc();
         }
     } catch (const std::bad_alloc &) {
         ocr_card_imgs_free(out, n);
@@ -844,6 +850,34 @@ extern "C" int ocr_gray_line_crop(const ocr_gray_t *g, int x, int y, int w, int 
     }
 }
 
+extern "C" int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s,
+                                         int border, ocr_gray_t *out) {
+    int rc = ocr_gray_line_crop(g, x, y, w, h, margin, s, 0, 0, 0, out);
+    if (rc != GR_OK) return rc;
+    try {
+        cv::Mat m(out->height, out->width, CV_8U, out->pixels), b;
+        cv::threshold(m, b, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+        // the ground is the side most of the rim is on
+        long rim = 0, white = 0;
+        for (int yy = 0; yy < b.rows; yy++)
+            for (int xx = 0; xx < b.cols; xx++)
+                if (yy == 0 || xx == 0 || yy == b.rows - 1 || xx == b.cols - 1) {
+                    rim++;
+                    white += b.at<unsigned char>(yy, xx) != 0;
+                }
+        if (2 * white < rim) b = 255 - b;
+        if (border) cv::copyMakeBorder(b, b, border, border, border, border, cv::BORDER_CONSTANT, cv::Scalar(255));
+        ocr_gray_t bin;
+        if (to_gray(b, &bin) != GR_OK) throw std::bad_alloc();
+        ocr_gray_free(out);
+        *out = bin;
+        return GR_OK;
+    } catch (...) {
+        ocr_gray_free(out);
+        return GR_ERR_NOMEM;
+    }
+}
+
 extern "C" int ocr_gray_text_rows(const ocr_gray_t *g, int **boxes, int *n) {
     *boxes = nullptr;
     *n = 0;
@@ -913,6 +947,7 @@ extern "C" void ocr_card_imgs_free(ocr_card_img_t *cards, int n) {
     if (!cards) return;
     for (int i = 0; i < n; i++) {
         ocr_gray_free(&cards[i].gray);
+        ocr_gray_free(&cards[i].plain);
         free(cards[i].qr);
     }
     free(cards);

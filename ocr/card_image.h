@@ -20,6 +20,9 @@ typedef struct {
 
 typedef struct {
     ocr_gray_t gray;   /* flattened card, illumination-corrected, dark text on light */
+    ocr_gray_t plain;  /* the same card at the same scale and frame, only made grey (no
+                        * shading correction, no sharpening): big logo print that the
+                        * correction breaks apart (metallic, gradient) reads from it */
     double scale;      /* factor applied to reach the target text height */
     int inverted;      /* 1 when the card was light text on a dark ground */
     int sharpened;     /* 1 when its print was blurred and got an unsharp mask */
@@ -68,6 +71,14 @@ int ocr_gray_scaled(const ocr_gray_t *g, double s, ocr_gray_t *out);
  * conditions. GR_OK, GR_ERR_INVAL (empty box), GR_ERR_NOMEM. */
 int ocr_gray_line_crop(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s, int sharpen_hw,
                        double amount, int border, ocr_gray_t *out);
+
+/* Like ocr_gray_line_crop (no sharpening) but cut in two by Otsu's
+ * threshold of the box, its ground (the side most of the box's rim is on)
+ * white and the print black: print shaded from light to dark, as in
+ * metallic or gradient logos, becomes solid. GR_OK, GR_ERR_INVAL (empty
+ * box), GR_ERR_NOMEM. */
+int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s, int border,
+                              ocr_gray_t *out);
 
 /* Rows of text-like marks in g (dark on light): character-sized connected
  * components merged along the row. On GR_OK *boxes is a malloc'd array of

@@ -116,7 +116,7 @@ int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char 
         }
         ocr_lines_t lines = {0};
         ocr_scan_info_t info = {0};
-        int src = ocr_scan_card(r->tess, &c->gray, deadline, &lines, &info);
+        int src = ocr_scan_card(r->tess, &c->gray, &c->plain, deadline, &lines, &info);
         if (src == GR_ERR_TIMEOUT) timed_out = 1;
         else if (src != GR_OK && src != GR_ERR_EMPTY) {
             json_decref(qr);
@@ -128,6 +128,8 @@ int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char 
             char path[4200];
             snprintf(path, sizeof path, "%s/card-%d.png", r->debug_dir, i);
             if (ocr_gray_write_png(&c->gray, path) != GR_OK) LOG_W("could not write %s", path);
+            snprintf(path, sizeof path, "%s/card-%d-plain.png", r->debug_dir, i);
+            if (ocr_gray_write_png(&c->plain, path) != GR_OK) LOG_W("could not write %s", path);
         }
         LOG_D("card %d: located=%d inverted=%d sharpened=%d scale=%.2f turns=%d script=%s langs=%s lines=%zu", i,
               c->located, c->inverted, c->sharpened, c->scale, info.quarter_turns, info.script, info.langs, lines.n);

@@ -269,6 +269,12 @@ static const struct {
 } REREAD[] = {{1.0, 2, 0.7}, {1.0, 3, 1.2}, {1.5, 2, 0.7}, {1.5, 3, 1.2}};
 enum { NREREAD = sizeof REREAD / sizeof REREAD[0] };
 
+/* Scales of the crops cut in two from the plain card (ocr_gray_line_crop_binary)
+ * that join a vote the clean card's readings leave open. */
+static const double PLAIN_SCALE[] = {1.0, 1.5};
+#define PLAIN_BELOW 0.4f
+enum { NPLAIN = sizeof PLAIN_SCALE / sizeof PLAIN_SCALE[0] };
+
 /* Vote between readings on a comparable key (keyfn: 1 when the reading
  * holds one); see ocr_scan_vote. */
 static int vote_by(int (*keyfn)(const char *, char *, size_t), const char *const *texts, const float *confs, int n,
@@ -365,8 +371,8 @@ static int read_voted_crops(ocr_tess_t *t, const ocr_gray_t *g, int x, int y, in
  * most readings agree on (ties: the higher summed confidence, then the first
  * reading). The line's text becomes the most confident reading of the
  * winner. Returns GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
-static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls, double deadline, int *reread,
-                              int *changed) {
+static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray_t *plain, ocr_lines_t *ls,
+                              double deadline, int *reread, int *changed) {
     *reread = *changed = 0;
     if (!ocr_tess_has(t, "eng")) return GR_OK;
     int rc = GR_OK;
@@ -374,12 +380,33 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *l
         ocr_line_t *l = &ls->v[i];
         if (l->w <= 0 || l->h <= 0 || l->conf >= 0.95f || !(latin_content(l->text) || tld_tail(l->text))) continue;
         (*reread)++;
-        char *texts[NREREAD + 1] = {0};
-        float confs[NREREAD + 1] = {0};
+        char *texts[NREREAD + NPLAIN + 1] = {0};
+        float confs[NREREAD + NPLAIN + 1] = {0};
         texts[0] = l->text;
         confs[0] = l->conf;
         int n = 1, agree = 0;
         rc = read_voted_crops(t, g, l->x, l->y, l->w, l->h, 2, 1.0, deadline, ocr_scan_vote, texts, confs, &n);
+        /* and cut in two from the plain card when no reading of the clean
+         * one is even fairly sure: the clean-up broke the print apart
+         * (metallic or gradient type); on a merely blurred card the cut
+         * makes things worse */
+        float best = 0;
+        for (int m = 0; m < n; m++)
+            if (confs[m] > best) best = confs[m];
+        for (int v = 0; plain && best < PLAIN_BELOW && rc == GR_OK && v < NPLAIN; v++) {
+            ocr_gray_t crop = {0};
+            int by0 = l->y, by1 = l->y + l->h;
+            int bh = ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &by0, &by1);
+            if (bh < 6) by0 = l->y, by1 = l->y + l->h;
+            int cr = ocr_gray_line_crop_binary(plain, l->x, by0, l->w, by1 - by0, 2 + (by1 - by0) / 6,
+                                               PLAIN_SCALE[v], 12, &crop);
+            if (cr == GR_ERR_NOMEM) rc = cr;
+            if (cr != GR_OK) continue;
+            int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &texts[n], &confs[n]);
+            ocr_gray_free(&crop);
+            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+            if (texts[n]) n++;
+        }
         int pick = ocr_scan_vote((const char *const *)texts, confs, n, &agree);
         /* the card's text is personal data: never in the log */
         if (pick >= 0) LOG_D("contact line %zu re-read (%d of %d readings agree)", i, agree, n);
@@ -798,11 +825,15 @@ static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(co
  * along its row ("letranica AD)" + "CHI Ltda. D"). Such a line and its
  * same-size neighbours on the row (gap under one print height) are read
  * again as one line from a crop cut to the band of print, scaled so the
- * print is ~32 px tall; the reading is kept when it is more confident than
- * the pieces (by 0.05) and does not break words apart. At most 4 a card.
- * Returns GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
-static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_lines_t *ls, double deadline,
-                            int *reread, int *changed) {
+ * print is ~32 px tall, and from the same band of the plain card (NULL:
+ * none) cut in two by Otsu's threshold: metallic or gradient logo type,
+ * which the clean-up breaks into outlines, reads there ("CHEVROLESTE" read
+ * 0.91 where the clean card gave "GIRROUSTE" 0.00). The more confident
+ * reading is kept when it beats the pieces (by 0.05) and does not break
+ * words apart. At most 4 a card. Returns GR_OK, GR_ERR_TIMEOUT or
+ * GR_ERR_NOMEM. */
+static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
+                            ocr_lines_t *ls, double deadline, int *reread, int *changed) {
     *reread = *changed = 0;
     if (!ls->n || ls->n > 300) return GR_OK;
     int rc = GR_OK, nh = 0;
@@ -858,25 +889,43 @@ static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g
         float old = len ? cs / (float)len : 0;
         tries++;
         (*reread)++;
-        ocr_gray_t crop = {0};
-        double s = 32.0 / (ty1 - ty0);
-        int cr = ocr_gray_line_crop(g, x0, ty0, x1 - x0, ty1 - ty0, 2 + (ty1 - ty0) / 6, s < 0.1 ? 0.1 : s, 0, 0, 12,
-                                    &crop);
-        char *text = NULL;
-        float c = 0;
-        if (cr == GR_ERR_NOMEM) rc = cr;
-        if (cr == GR_OK) {
-            int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &text, &c);
-            ocr_gray_free(&crop);
-            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
-        }
-        if (text) trim_quotes(text);
         int pm = 0;
         for (size_t k = 0; k < ls->n; k++) pm += part[k] ? marks(ls->v[k].text) : 0;
-        /* not breaking words apart, nor adding marks */
-        if (text && c > old + 0.05f && spaces(text) <= sp && letters(text) >= 3 && marks(text) <= pm) {
-            LOG_D("big line %zu (print %d px, usual %d, %d piece(s)) re-read: conf %.2f -> %.2f", i, ty1 - ty0, mh, np,
-                  old, c);
+        double s = 32.0 / (ty1 - ty0);
+        char *text = NULL;
+        float c = 0;
+        int from_plain = 0;
+        /* from the clean card, then cut in two from the plain one */
+        for (int way = 0; way < (plain ? 2 : 1) && rc == GR_OK; way++) {
+            ocr_gray_t crop = {0};
+            int margin = 2 + (ty1 - ty0) / 6, cr;
+            if (way == 0)
+                cr = ocr_gray_line_crop(g, x0, ty0, x1 - x0, ty1 - ty0, margin, s < 0.1 ? 0.1 : s, 0, 0, 12, &crop);
+            else
+                cr = ocr_gray_line_crop_binary(plain, x0, ty0, x1 - x0, ty1 - ty0, margin, s < 0.1 ? 0.1 : s, 12,
+                                               &crop);
+            char *wt = NULL;
+            float wc = 0;
+            if (cr == GR_ERR_NOMEM) rc = cr;
+            if (cr == GR_OK) {
+                int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &wt, &wc);
+                ocr_gray_free(&crop);
+                if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+            }
+            if (wt) trim_quotes(wt);
+            /* not breaking words apart, nor adding marks */
+            if (wt && wc > old + 0.05f && wc > c && spaces(wt) <= sp && letters(wt) >= 3 && marks(wt) <= pm) {
+                free(text);
+                text = wt;
+                c = wc;
+                from_plain = way;
+            } else {
+                free(wt);
+            }
+        }
+        if (text) {
+            LOG_D("big line %zu (print %d px, usual %d, %d piece(s)) re-read%s: conf %.2f -> %.2f", i, ty1 - ty0, mh,
+                  np, from_plain ? " cut in two" : "", old, c);
             free(l->text);
             l->text = text;
             text = NULL;
@@ -1116,7 +1165,8 @@ static void take_reading(ocr_lines_t *lines, ocr_lines_t *words, ocr_lines_t *al
     *words = *altw;
 }
 
-int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *lines, ocr_scan_info_t *info) {
+int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadline, ocr_lines_t *lines,
+                  ocr_scan_info_t *info) {
     memset(info, 0, sizeof *info);
     double t0 = gr_now_mono();
     /* orientation and script on a half-size copy (cheap, and enough) */
@@ -1295,10 +1345,16 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
         LOG_D("number lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tn) * 1000);
         if (rc != GR_OK) goto done;
     }
+    /* the plain card turned as g was (not used when it does not fit) */
+    if (plain && plain->pixels && info->quarter_turns && ocr_gray_rotate(plain, info->quarter_turns) != GR_OK) {
+        rc = GR_ERR_NOMEM;
+        goto done;
+    }
+    const ocr_gray_t *pl = plain && plain->width == g->width && plain->height == g->height ? plain : NULL;
     {
         double tb = gr_now_mono();
         int nre = 0, nch = 0;
-        rc = reread_big_lines(t, primary, g, lines, deadline, &nre, &nch);
+        rc = reread_big_lines(t, primary, g, pl, lines, deadline, &nre, &nch);
         LOG_D("big lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
     }
@@ -1335,7 +1391,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *li
     if (rc == GR_OK) {
         double tv = gr_now_mono();
         int joined = ocr_scan_join_contact_lines(lines), changed = 0, reread = 0;
-        rc = vote_contact_lines(t, g, lines, deadline, &reread, &changed);
+        rc = vote_contact_lines(t, g, pl, lines, deadline, &reread, &changed);
         LOG_D("contact lines: %d joined, %d re-read, %d changed, %.0f ms", joined, reread, changed,
               (gr_now_mono() - tv) * 1000);
     }

@@ -19,9 +19,12 @@ typedef struct {
 /* Load the engines every scan uses (called by ocr_reader_open). */
 void ocr_scan_warm(ocr_tess_t *t);
 
-/* Orient g (in place), pick languages, recognise into *lines.
- * GR_OK, GR_ERR_EMPTY (no text), GR_ERR_TIMEOUT, GR_ERR_NOMEM. */
-int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, double deadline, ocr_lines_t *lines, ocr_scan_info_t *info);
+/* Orient g (in place), pick languages, recognise into *lines. plain (may
+ * be NULL) is the same card only made grey (ocr_card_img_t.plain): it is
+ * turned as g is, and big print is read again from it. GR_OK, GR_ERR_EMPTY
+ * (no text), GR_ERR_TIMEOUT, GR_ERR_NOMEM. */
+int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadline, ocr_lines_t *lines,
+                  ocr_scan_info_t *info);
 
 /* Join lines that Tesseract cut out of one printed e-mail/web line: two
  * lines on the same row, of about the same height, touching or overlapping

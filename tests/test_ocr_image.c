@@ -32,6 +32,12 @@ static ocr_card_img_t *prepare(const char *rel, int *n) {
     ocr_card_img_t *cards = NULL;
     assert_int_equal(ocr_image_prepare(img, len, &o, &cards, n, err, sizeof err), GR_OK);
     free(img);
+    /* every card comes with its plain grey twin, the same size (scan.h) */
+    for (int i = 0; i < *n; i++) {
+        assert_non_null(cards[i].plain.pixels);
+        assert_int_equal(cards[i].plain.width, cards[i].gray.width);
+        assert_int_equal(cards[i].plain.height, cards[i].gray.height);
+    }
     return cards;
 }
 

@@ -273,6 +273,40 @@ static void line_crop(void **state) {
     ocr_gray_free(&g);
 }
 
+/* The crop cut in two: a letter shaded from light to dark on a black
+ * ground (metallic logo type) becomes solid black on white; a dark letter
+ * on a light ground stays dark; no box, no crop. */
+static void line_crop_binary(void **state) {
+    (void)state;
+    ocr_gray_t g = {0};
+    g.width = 200;
+    g.height = 100;
+    g.pixels = malloc(200 * 100);
+    assert_non_null(g.pixels);
+    memset(g.pixels, 15, 200 * 100);
+    /* a block 40..160 x 30..70, shaded 250 at its top to 110 at its bottom */
+    for (int y = 30; y < 70; y++)
+        for (int x = 40; x < 160; x++) g.pixels[y * 200 + x] = (unsigned char)(250 - (y - 30) * 140 / 40);
+    ocr_gray_t b = {0};
+    assert_int_equal(ocr_gray_line_crop_binary(&g, 30, 20, 140, 60, 4, 1.0, 10, &b), GR_OK);
+    assert_int_equal(b.width, 148 + 20);
+    assert_int_equal(b.height, 68 + 20);
+    assert_int_equal(px(&b, 0, 0), 255);            /* the white frame */
+    assert_int_equal(px(&b, 10 + 2, 10 + 2), 255);  /* the black ground, made white */
+    assert_int_equal(px(&b, 10 + 4 + 60, 10 + 4 + 12), 0);  /* the block's light top, black */
+    assert_int_equal(px(&b, 10 + 4 + 60, 10 + 4 + 48), 0);  /* and its dark bottom */
+    ocr_gray_free(&b);
+    /* dark print on a light ground keeps its sides */
+    for (size_t i = 0; i < 200 * 100; i++) g.pixels[i] = (unsigned char)(255 - g.pixels[i]);
+    assert_int_equal(ocr_gray_line_crop_binary(&g, 30, 20, 140, 60, 4, 1.5, 0, &b), GR_OK);
+    assert_int_equal(px(&b, 3, 3), 255);
+    assert_int_equal(px(&b, (4 + 70) * 3 / 2, (4 + 30) * 3 / 2), 0);
+    ocr_gray_free(&b);
+    assert_int_equal(ocr_gray_line_crop_binary(&g, 300, 10, 20, 20, 2, 1.0, 0, &b), GR_ERR_INVAL);
+    assert_null(b.pixels);
+    ocr_gray_free(&g);
+}
+
 /* Rows of "letters" (dark blocks) are found as rows; a big dark block
  * (a logo) and specks are not text. */
 static void text_rows(void **state) {
@@ -330,7 +364,7 @@ static void scan_of_blurred_photo(void **state) {
     assert_int_equal(n, 1);
     ocr_lines_t ls = {0};
     ocr_scan_info_t info;
-    assert_int_equal(ocr_scan_card(t, &cards[0].gray, gr_now_mono() + 60, &ls, &info), GR_OK);
+    assert_int_equal(ocr_scan_card(t, &cards[0].gray, &cards[0].plain, gr_now_mono() + 60, &ls, &info), GR_OK);
     int email = 0, name = -1, title = -1, phone = -1;
     for (size_t i = 0; i < ls.n; i++) {
         char key[300];
@@ -376,7 +410,7 @@ static void scan_reads_broken_numbers(void **state) {
     assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
     ocr_lines_t ls = {0};
     ocr_scan_info_t info;
-    assert_int_equal(ocr_scan_card(t, &cards[0].gray, gr_now_mono() + 60, &ls, &info), GR_OK);
+    assert_int_equal(ocr_scan_card(t, &cards[0].gray, &cards[0].plain, gr_now_mono() + 60, &ls, &info), GR_OK);
     static const char *const want[] = {"31230800", "29662550", "50671991", "21313400"};
     for (int k = 0; k < 4; k++) {
         int found = 0;
@@ -408,6 +442,7 @@ int main(void) {
         cmocka_unit_test(join_tld_fragment),
         cmocka_unit_test(join_keeps_columns_apart),
         cmocka_unit_test(line_crop),
+        cmocka_unit_test(line_crop_binary),
         cmocka_unit_test(text_rows),
         cmocka_unit_test(scan_of_blurred_photo),
         cmocka_unit_test(scan_reads_broken_numbers),
