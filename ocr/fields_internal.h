@@ -87,6 +87,7 @@ typedef struct {
     char comp_text[256];          /* the company when it is not one line's text as is
                                    * (debris trimmed, two lines joined); "" otherwise */
     char local[128];              /* the first e-mail's local part */
+    char board[3];                /* the board's ocr.region ("BR"), "" when none */
 } fld_state_t;
 
 /* ------------------------------------------------ the stages, in order */

@@ -8,7 +8,7 @@ data="${GREETER_TEST_DATA:-tests/data}/cards_real"
 [ -x "$bin" ] || { echo "SKIP: $bin is not built"; exit 77; }
 work=$(mktemp -d /tmp/greeter-ocr-real-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am04.jpg "$data"/am07.jpg "$data"/am09.jpg "$data"/am12.jpg "$data"/am21.jpg "$data"/am23.jpg \
+"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am04.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am12.jpg "$data"/am21.jpg "$data"/am23.jpg \
     >"$work/scan.jsonl" 2>"$work/scan.err" || { echo "FAIL: scan: $(cat "$work/scan.err")"; exit 1; }
 python3 - "$work/scan.jsonl" <<'PY'
 import json, os, sys, unicodedata
@@ -27,6 +27,10 @@ want = {
     "am04": {"name": "Daniel Carlos", "phones": {"+551120765555", "+5511993740268"},
              "emails": ["daniel.silva@beltis.com.br"]},
     "am07": {"name": "Ricardo Nogueira", "has_title": True, "has_phone": "+5511974121100"},
+    # white metallic type on a black card: the clean-up breaks the big
+    # name apart, read again from the plain card cut in two; the site's
+    # ".com.Dr" has a TLD no country has, one letter off the board's .br
+    "am08": {"name": "", "company": "Chevroleste", "websites": ["www.chevroleste.com.br"], "phones": set()},
     "am09": {"name": "José Carlos", "emails": ["brunau@r7.com"], "websites": ["www.brunaubuffet.com.br"],
              "phones": {"+551199336564"}},
     # the only number is printed up the card's right edge: read turned

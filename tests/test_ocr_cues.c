@@ -1326,7 +1326,8 @@ static void mail_and_title_slips(void **state) {
 /* Slips the card's other fields settle: a long legal form one letter off,
  * a web label glued to the www by a dot, a TLD one look-alike letter off
  * the country of the card's numbers (.tr on a +33 card; .ni is .nl unless
- * a number is Nicaraguan), a letter dropped from a local part that is the
+ * a number is Nicaraguan) or, with no number, a TLD no country has one
+ * letter off the board's own, a letter dropped from a local part that is the
  * person's name. And what must stay. */
 static void slips_the_card_settles(void **state) {
     (void)state;
@@ -1367,6 +1368,16 @@ static void slips_the_card_settles(void **state) {
     o = parse_text("Jonas Weber\n+49 30 23456789\nj.weber@weber-sohn.ce\nwww.weber-sohn.ce\n", "US");
     assert_string_equal(first_mail(o), "j.weber@weber-sohn.de");
     assert_string_equal(first_site(o), "www.weber-sohn.de");
+    json_decref(o);
+    /* no number: one letter off the board's own (ocr.region), not another's */
+    o = parse_text("CHEVROLESTE\nwww.chevroleste.com.Dr\n", "BR");
+    assert_string_equal(first_site(o), "www.chevroleste.com.br");
+    json_decref(o);
+    o = parse_text("CHEVROLESTE\nwww.chevroleste.com.Dr\n", "US");
+    assert_string_equal(first_site(o), "www.chevroleste.com.dr");
+    json_decref(o);
+    o = parse_text("Ana Lopez\nana@finca.com.do\n", "BR");
+    assert_string_equal(first_mail(o), "ana@finca.com.do");
     json_decref(o);
     o = parse_text("Ji-hoon Park\njhoon@tidewater.co.kr\n", "KR");
     assert_string_equal(first_mail(o), "jihoon@tidewater.co.kr");
