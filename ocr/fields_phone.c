@@ -544,7 +544,7 @@ static const char *line_state_ddd(const char *t) {
     while (n && (t[n - 1] == ' ' || t[n - 1] == '.')) n--;
     if (n < 4 || !isupper((unsigned char)t[n - 1]) || !isupper((unsigned char)t[n - 2])) return NULL;
     size_t k = n - 2;
-    while (k && t[k - 1] == ' ') k--;
+    while (k && (t[k - 1] == ' ' || t[k - 1] == '.')) k--; /* "Sao Paulo -.SP.": a speck read as a dot */
     if (!k || !strchr("-/,", t[k - 1])) return NULL;
     if (!strpbrk(t, "0123456789")) return NULL;
     for (size_t i = 0; i < sizeof BR_STATES / sizeof *BR_STATES; i++)

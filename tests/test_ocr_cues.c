@@ -574,6 +574,11 @@ static void area_code_from_the_state(void **state) {
     o = parse_text("Tel 2541-3300\nRua das Flores, 12 - Centro/RJ\n", "BR");
     assert_true(has_phone(o, "+552125413300"));
     json_decref(o);
+    /* a speck read as a dot between the dash and the state */
+    o = parse_text("Rua Pinhal, 283 - CEP: 03564-040 Sao Paulo -.SP.\nPabx: 2131-3400 Fax:2131-3418\n", "BR");
+    assert_true(has_phone(o, "+551121313400"));
+    assert_true(has_phone(o, "+551121313418"));
+    json_decref(o);
     /* a lone digit beside a number is an icon's or a speck's: dropped */
     o = parse_text("Fone (11) 2294-9484\n© 97038-8110 4\ncam 1 9.8697-6934\n", "BR");
     assert_true(has_phone(o, "+5511970388110"));
