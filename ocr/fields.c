@@ -267,11 +267,13 @@ static int put_address(const fld_state_t *p, json_t *o, json_t *conf) {
     double cad = 1;
     for (int i = 0; i < p->naddr; i++) {
         const fld_line_t *l = &p->l[p->addr_lines[i]];
-        if (ab.len) fmt_sb_adds(&ab, ", ");
         char t[512];
         snprintf(t, sizeof t, "%s", l->t);
+        ocr_fld_address_line_clean(t);
         size_t tl = strlen(t);
         while (tl && strchr(",;", t[tl - 1])) t[--tl] = '\0';
+        if (!tl) continue;
+        if (ab.len) fmt_sb_adds(&ab, ", ");
         fmt_sb_adds(&ab, t);
         if (l->conf < cad) cad = l->conf;
     }

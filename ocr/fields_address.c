@@ -201,3 +201,76 @@ void ocr_fld_find_address(fld_state_t *p) {
         cur = dn;
     }
 }
+
+/* Words that label an address line, in the languages of the cards read
+ * (lower case; "lojas": a shop's branches). */
+static const char *const ADDR_LABELS[] = {"address", "addr", "add", "adresse", "adres", "anschrift", "endereço",
+                                          "endereco", "end", "dirección", "direccion", "dir", "indirizzo", "sede",
+                                          "loja", "lojas", "store", "stores", "branch", "branches", "địa chỉ",
+                                          "đc", "адрес", NULL};
+
+/* Marks left at an address line's ends once a label is gone. */
+static int edge_mark(const char *p, size_t *len) {
+    static const char *const M[] = {"\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\xA2",
+                                    "\xC2\xB7", "\"", "-", "|", "/", ":", ",", ";", "*", " ", NULL};
+    for (int i = 0; M[i]; i++)
+        if (!strncmp(p, M[i], strlen(M[i]))) {
+            *len = strlen(M[i]);
+            return 1;
+        }
+    return 0;
+}
+
+void ocr_fld_address_line_clean(char *t) {
+    size_t n = strlen(t);
+    /* a label before a colon at the start */
+    const char *colon = strchr(t, ':');
+    if (colon && colon > t && (size_t)(colon - t) < 24) {
+        char w[64];
+        ocr_fld_lower(t, (size_t)(colon - t), w, sizeof w);
+        size_t wl = strlen(w);
+        while (wl && w[wl - 1] == ' ') w[--wl] = '\0';
+        if (ocr_fld_is_label(w, ADDR_LABELS)) {
+            size_t k = (size_t)(colon - t), ml;
+            while (t[k] && edge_mark(t + k, &ml)) k += ml;
+            memmove(t, t + k, n - k + 1);
+            n -= k;
+        }
+    }
+    /* phone labels dangling at the end: "- Tel/Fax:" */
+    for (int again = 1; again && n;) {
+        again = 0;
+        size_t e = n;
+        while (e && t[e - 1] == ' ') e--;
+        if (!e || t[e - 1] != ':') break;
+        e--;
+        /* the label words before the colon, split at '/' */
+        size_t k = e;
+        for (;;) {
+            size_t we = k;
+            while (k && (isalpha((unsigned char)t[k - 1]) || (unsigned char)t[k - 1] >= 0x80)) k--;
+            if (k == we) break;
+            char w[64];
+            ocr_fld_lower(t + k, we - k, w, sizeof w);
+            if (we - k < 2 || !ocr_fld_phone_label(w)) {
+                k = we;
+                break;
+            }
+            if (k && t[k - 1] == '/') k--;
+            else break;
+        }
+        if (k == e || (k && t[k] == '/')) break; /* no whole label */
+        /* the marks before it */
+        while (k && strchr(" -|,;", t[k - 1])) k--;
+        if (!k) break;
+        t[k] = '\0';
+        n = k;
+    }
+    /* marks at the start ("« Av. ...") */
+    size_t k = 0, ml;
+    while (t[k] && edge_mark(t + k, &ml)) k += ml;
+    if (k) {
+        memmove(t, t + k, n - k + 1);
+        n -= k;
+    }
+}

@@ -104,6 +104,11 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region);
 void ocr_fld_find_phones(fld_state_t *p, const char *fallback);
 /* fields_address.c: the best address line grown to its neighbours. */
 void ocr_fld_find_address(fld_state_t *p);
+/* One address line as it goes into the field, cleaned in place: a label
+ * before it ("Address:", "Endereço:", "Lojas:") and a phone label left
+ * dangling at its end ("... 1553 - Tel/Fax:") dropped, with the marks
+ * around them ("«", "-"). */
+void ocr_fld_address_line_clean(char *t);
 /* fields_names.c: name, company and title among the lines left. */
 void ocr_fld_find_people(fld_state_t *p);
 /* fields_names.c: the company name fixes a near-miss domain; the name
@@ -128,6 +133,8 @@ void ocr_fld_ascii_fold(const char *s, char *out, size_t n);
 /* Lower-case copy of the n bytes at s (UTF-8) into out, NUL-terminated;
  * stops when fewer than 5 bytes of out are left. Returns its length. */
 size_t ocr_fld_lower(const char *s, size_t n, char *out, size_t outlen);
+/* 1 when w (lower case) labels a phone, mobile or fax number ("tel", "fone"). */
+int ocr_fld_phone_label(const char *w);
 /* 1 when w (lower case) is one of the NULL-terminated labels. */
 int ocr_fld_is_label(const char *w, const char *const *labels);
 /* How many words of s (split at any of seps) are, lower-cased, in list. */

@@ -29,6 +29,10 @@ static const char *const LBL_WORK[] = {"t", "tel", "tél", "phone", "telephone",
                                        "contacto", "tel.", "telp", "dd", "hotline", "đt", "тел", "т", "телефон", "раб",
                                        "w", "bureau", "fixe", "standard", NULL};
 
+int ocr_fld_phone_label(const char *w) {
+    return ocr_fld_is_label(w, LBL_MOBILE) || ocr_fld_is_label(w, LBL_FAX) || ocr_fld_is_label(w, LBL_WORK);
+}
+
 /* Type of the label word(s) just before a number. */
 static const char *label_type(const char *before) {
     /* last word of `before`, letters only, lowered */

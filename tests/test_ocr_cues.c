@@ -850,6 +850,20 @@ static void addresses_of_more_countries(void **state) {
     o = parse_text("Carlos Souza\nAv. Paulista, 1000 - Bela Vista - São Paulo - SP\n", "BR");
     assert_string_equal(str(o, "address"), "Av. Paulista, 1000 - Bela Vista - São Paulo - SP");
     json_decref(o);
+    /* a label before the address and a phone label left at its end are not the address */
+    o = parse_text("Lojas: \xC2\xAB Av. Rio das Pedras, 1553 - Tel/Fax:\n", "BR");
+    assert_string_equal(str(o, "address"), "Av. Rio das Pedras, 1553");
+    json_decref(o);
+    o = parse_text("Daniel Whitton\nAddress: 19994 Bruno Rd, Justin, TX 76247\n", "US");
+    assert_string_equal(str(o, "address"), "19994 Bruno Rd, Justin, TX 76247");
+    json_decref(o);
+    /* a colon after a word that labels no address stays; so does a last word that is no phone label */
+    o = parse_text("Carlos Souza\nRua X, 12 - CEP: 01310-100 - SP\n", "BR");
+    assert_string_equal(str(o, "address"), "Rua X, 12 - CEP: 01310-100 - SP");
+    json_decref(o);
+    o = parse_text("Carlos Souza\nCEP: 01310-100 - Av. Paulista, 1000 - Sala:\n", "BR");
+    assert_string_equal(str(o, "address"), "CEP: 01310-100 - Av. Paulista, 1000 - Sala:");
+    json_decref(o);
     o = parse_text("Yuki Tanaka\n2-3-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005\n", "JP");
     assert_string_equal(str(o, "address"), "2-3-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005");
     json_decref(o);
