@@ -878,6 +878,44 @@ extern "C" int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int 
     }
 }
 
+extern "C" int ocr_gray_line_crop_local(const ocr_gray_t *g, const ocr_gray_t *ref, int x, int y, int w, int h,
+                                        int margin, double s, int border, ocr_gray_t *out) {
+    out->pixels = nullptr;
+    out->width = out->height = 0;
+    if (!ref || !ref->pixels || ref->width != g->width || ref->height != g->height) return GR_ERR_INVAL;
+    ocr_gray_t rc = {nullptr, 0, 0};
+    int r = ocr_gray_line_crop(ref, x, y, w, h, margin, s, 0, 0, 0, &rc);
+    if (r != GR_OK) return r;
+    r = ocr_gray_line_crop(g, x, y, w, h, margin, s, 0, 0, 0, out);
+    if (r != GR_OK) {
+        ocr_gray_free(&rc);
+        return r;
+    }
+    try {
+        cv::Mat m(out->height, out->width, CV_8U, out->pixels), rm(rc.height, rc.width, CV_8U, rc.pixels), b;
+        // the same polarity as the clean card's: inverted when they run against each other
+        cv::Mat a, c;
+        m.convertTo(a, CV_32F);
+        rm.convertTo(c, CV_32F);
+        a -= cv::mean(a)[0];
+        c -= cv::mean(c)[0];
+        if (a.dot(c) < 0) m = 255 - m;
+        int blk = std::max(3, out->height | 1);
+        cv::adaptiveThreshold(m, b, 255, cv::ADAPTIVE_THRESH_GAUSSIAN_C, cv::THRESH_BINARY, blk, 15);
+        if (border) cv::copyMakeBorder(b, b, border, border, border, border, cv::BORDER_CONSTANT, cv::Scalar(255));
+        ocr_gray_t bin;
+        if (to_gray(b, &bin) != GR_OK) throw std::bad_alloc();
+        ocr_gray_free(out);
+        ocr_gray_free(&rc);
+        *out = bin;
+        return GR_OK;
+    } catch (...) {
+        ocr_gray_free(out);
+        ocr_gray_free(&rc);
+        return GR_ERR_NOMEM;
+    }
+}
+
 extern "C" int ocr_gray_text_rows(const ocr_gray_t *g, int **boxes, int *n) {
     *boxes = nullptr;
     *n = 0;

@@ -80,6 +80,16 @@ int ocr_gray_line_crop(const ocr_gray_t *g, int x, int y, int w, int h, int marg
 int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s, int border,
                               ocr_gray_t *out);
 
+/* Like ocr_gray_line_crop_binary but cut in two by a local threshold
+ * (Gaussian mean of a window as tall as the crop, less 15): print over
+ * grounds that change along the line (white letters running from a black
+ * panel onto a photo) comes out whole. The print is made black by the
+ * same box of ref (the clean card, dark print on light, the size of g):
+ * the crop is inverted when it runs against ref's. GR_OK, GR_ERR_INVAL
+ * (empty box, ref of another size), GR_ERR_NOMEM. */
+int ocr_gray_line_crop_local(const ocr_gray_t *g, const ocr_gray_t *ref, int x, int y, int w, int h, int margin,
+                             double s, int border, ocr_gray_t *out);
+
 /* Rows of text-like marks in g (dark on light): character-sized connected
  * components merged along the row. On GR_OK *boxes is a malloc'd array of
  * 4 * *n ints (x, y, w, h), owned by the caller (free). Used to find lines

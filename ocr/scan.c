@@ -269,10 +269,12 @@ static const struct {
 } REREAD[] = {{1.0, 2, 0.7}, {1.0, 3, 1.2}, {1.5, 2, 0.7}, {1.5, 3, 1.2}};
 enum { NREREAD = sizeof REREAD / sizeof REREAD[0] };
 
-/* Scales of the crops cut in two from the plain card (ocr_gray_line_crop_binary)
- * that join a vote the clean card's readings leave open. */
+/* Scales of the crops cut in two from the plain card (ocr_gray_line_crop_local)
+ * for a contact line no clean reading is fairly sure of (PLAIN_BELOW); the
+ * surer joins the vote when it is sure enough itself (PLAIN_JOINS). */
 static const double PLAIN_SCALE[] = {1.0, 1.5};
 #define PLAIN_BELOW 0.4f
+#define PLAIN_JOINS 0.6f
 enum { NPLAIN = sizeof PLAIN_SCALE / sizeof PLAIN_SCALE[0] };
 
 /* Vote between readings on a comparable key (keyfn: 1 when the reading
@@ -380,32 +382,50 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray
         ocr_line_t *l = &ls->v[i];
         if (l->w <= 0 || l->h <= 0 || l->conf >= 0.95f || !(latin_content(l->text) || tld_tail(l->text))) continue;
         (*reread)++;
-        char *texts[NREREAD + NPLAIN + 1] = {0};
-        float confs[NREREAD + NPLAIN + 1] = {0};
+        char *texts[NREREAD + 2] = {0};
+        float confs[NREREAD + 2] = {0};
         texts[0] = l->text;
         confs[0] = l->conf;
         int n = 1, agree = 0;
         rc = read_voted_crops(t, g, l->x, l->y, l->w, l->h, 2, 1.0, deadline, ocr_scan_vote, texts, confs, &n);
         /* and cut in two from the plain card when no reading of the clean
          * one is even fairly sure: the clean-up broke the print apart
-         * (metallic or gradient type); on a merely blurred card the cut
-         * makes things worse */
+         * (white letters running from a dark panel onto a photo, metallic
+         * type). The surer of two scales joins the vote, as one reading,
+         * when it is fairly sure itself: on a merely blurred card the cut
+         * reads no better, and its two scales agree on the same slip. */
         float best = 0;
         for (int m = 0; m < n; m++)
             if (confs[m] > best) best = confs[m];
+        char *ptext = NULL;
+        float pconf = 0;
         for (int v = 0; plain && best < PLAIN_BELOW && rc == GR_OK && v < NPLAIN; v++) {
             ocr_gray_t crop = {0};
             int by0 = l->y, by1 = l->y + l->h;
             int bh = ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &by0, &by1);
             if (bh < 6) by0 = l->y, by1 = l->y + l->h;
-            int cr = ocr_gray_line_crop_binary(plain, l->x, by0, l->w, by1 - by0, 2 + (by1 - by0) / 6,
-                                               PLAIN_SCALE[v], 12, &crop);
+            int cr = ocr_gray_line_crop_local(plain, g, l->x, by0, l->w, by1 - by0, 2 + (by1 - by0) / 6,
+                                              PLAIN_SCALE[v], 12, &crop);
             if (cr == GR_ERR_NOMEM) rc = cr;
             if (cr != GR_OK) continue;
-            int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &texts[n], &confs[n]);
+            char *pt = NULL;
+            float pc = 0;
+            int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &pt, &pc);
             ocr_gray_free(&crop);
             if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
-            if (texts[n]) n++;
+            if (pt && pc > pconf) {
+                free(ptext);
+                ptext = pt;
+                pconf = pc;
+            } else {
+                free(pt);
+            }
+        }
+        if (ptext && pconf >= PLAIN_JOINS) {
+            texts[n] = ptext;
+            confs[n++] = pconf;
+        } else {
+            free(ptext);
         }
         int pick = ocr_scan_vote((const char *const *)texts, confs, n, &agree);
         /* the card's text is personal data: never in the log */

@@ -307,6 +307,46 @@ static void line_crop_binary(void **state) {
     ocr_gray_free(&g);
 }
 
+/* The crop cut in two by a local threshold: white bars running from a
+ * black ground onto a mid-grey one (letters from a dark panel onto a
+ * photo) come out black on white along the whole line, made dark by the
+ * clean card (ref, dark bars on white); one Otsu threshold loses the bars
+ * on the grey. A ref of another size is refused. */
+static void line_crop_local(void **state) {
+    (void)state;
+    ocr_gray_t g = {0}, ref = {0};
+    g.width = ref.width = 240;
+    g.height = ref.height = 60;
+    g.pixels = malloc(240 * 60);
+    ref.pixels = malloc(240 * 60);
+    assert_non_null(g.pixels);
+    assert_non_null(ref.pixels);
+    for (int y = 0; y < 60; y++)
+        for (int x = 0; x < 240; x++) {
+            int bar = y >= 20 && y < 40 && x % 20 >= 6 && x % 20 < 12;
+            g.pixels[y * 240 + x] = (unsigned char)(bar ? 250 : x < 120 ? 10 : 170);
+            ref.pixels[y * 240 + x] = (unsigned char)(bar ? 20 : 235);
+        }
+    ocr_gray_t b = {0};
+    assert_int_equal(ocr_gray_line_crop_local(&g, &ref, 0, 10, 240, 40, 0, 1.0, 5, &b), GR_OK);
+    assert_int_equal(b.width, 250);
+    assert_int_equal(b.height, 50);
+    assert_int_equal(px(&b, 5 + 35, 5 + 20), 255);  /* ground on black */
+    assert_int_equal(px(&b, 5 + 215, 5 + 20), 255); /* ground on grey */
+    assert_int_equal(px(&b, 5 + 47, 5 + 20), 0);    /* a bar on black */
+    assert_int_equal(px(&b, 5 + 187, 5 + 20), 0);   /* a bar on grey */
+    ocr_gray_free(&b);
+    /* Otsu's single threshold: the grey ground goes with the bars */
+    assert_int_equal(ocr_gray_line_crop_binary(&g, 0, 10, 240, 40, 0, 1.0, 5, &b), GR_OK);
+    assert_int_equal(px(&b, 5 + 187, 5 + 20), px(&b, 5 + 215, 5 + 20));
+    ocr_gray_free(&b);
+    ref.width = 200;
+    assert_int_equal(ocr_gray_line_crop_local(&g, &ref, 0, 10, 240, 40, 0, 1.0, 5, &b), GR_ERR_INVAL);
+    assert_null(b.pixels);
+    ocr_gray_free(&g);
+    ocr_gray_free(&ref);
+}
+
 /* Rows of "letters" (dark blocks) are found as rows; a big dark block
  * (a logo) and specks are not text. */
 static void text_rows(void **state) {
@@ -443,6 +483,7 @@ int main(void) {
         cmocka_unit_test(join_keeps_columns_apart),
         cmocka_unit_test(line_crop),
         cmocka_unit_test(line_crop_binary),
+        cmocka_unit_test(line_crop_local),
         cmocka_unit_test(text_rows),
         cmocka_unit_test(scan_of_blurred_photo),
         cmocka_unit_test(scan_reads_broken_numbers),
