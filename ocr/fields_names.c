@@ -17,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Scale of a title's confidence on a card with no name (below the title's
+ * CONFIDENT threshold, 0.77, from any reading). */
+#define TITLE_NO_NAME 0.7
+
 static const char *const COMPANY_MARKS[] = {
     "inc", "inc.", "llc", "ltd", "ltd.", "limited", "plc", "gmbh", "ag", "kg", "ohg", "gbr", "ug", "e.k.", "se",
     "sa", "s.a.", "sas", "s.a.s.", "sarl", "s.a.r.l.", "s.a.r.l", "eurl", "snc", "sci", "group", "groupe", "corp",
@@ -1791,9 +1795,12 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         ocr_fld_trim_punct(company);
         completed = complete_from_domain(p, company, sizeof company);
     }
+    /* a title is a person's: on a card with no name the line is as often
+     * the trade or the service offered ("ASSISTÊNCIA TÉCNICA EM GERAL"),
+     * so it is never marked confident there */
     ocr_fld_set_field(o, conf, "title", title,
                       p->ititle >= 0 ? title_conf(p) * (ocr_fld_title_words(title) ? 1 : 0.8) *
-                                           (title_near_miss(title) ? 0.9 : 1)
+                                           (title_near_miss(title) ? 0.9 : 1) * (p->iname >= 0 ? 1 : TITLE_NO_NAME)
                                      : 0);
     ocr_fld_set_field(o, conf, "company", company,
                       p->icomp >= 0 ? p->l[p->icomp].conf *

@@ -656,6 +656,18 @@ static void confident_flags(void **state) {
     assert_true(json_is_true(json_object_get(c, "emails")));
     json_decref(qr);
     json_decref(o);
+    /* the same sure title line with a person's name over it is confident;
+     * on a card with no name (the trade, the service offered) it is not */
+    o = parse_dump("0.96 120,40,500,40\tRenan Beato\n0.96 120,90,500,30\tGerente de Negócios\n"
+                   "0.96 120,200,700,30\trbeato@alertasecurity.com.br\n", "BR");
+    assert_string_equal(str(o, "title"), "Gerente de Negócios");
+    assert_true(json_is_true(json_object_get(json_object_get(o, "confident"), "title")));
+    json_decref(o);
+    o = parse_dump("0.96 120,40,700,40\tCEASTEC S/C LTDA.\n0.96 120,90,700,30\tASSISTÊNCIA TÉCNICA EM GERAL\n"
+                   "0.96 120,200,500,30\tFone 2651-9589\n", "BR");
+    assert_string_equal(str(o, "name"), "");
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "title")));
+    json_decref(o);
 }
 
 /* The lines `greeter cards text` prints parse back with their confidence
