@@ -74,7 +74,8 @@ static int country_name(const char *s) {
                                         "U.K.", "United Kingdom", "England", "Scotland", "Wales", "Great Britain",
                                         "Germany", "Deutschland", "France", "Russia", "Россия",
                                         "Российская Федерация", "РФ", "Österreich", "Austria", "Schweiz",
-                                        "Switzerland", "Suisse", "Belgique", "Belgium", "Luxembourg", NULL};
+                                        "Switzerland", "Suisse", "Belgique", "Belgium", "Luxembourg", "Brasil",
+                                        "Brazil", NULL};
     for (int i = 0; names[i]; i++)
         if (!strcasecmp(s, names[i])) return 1;
     return 0;
@@ -163,9 +164,163 @@ static size_t four_digit_code(const char *s) {
     return o + 1;
 }
 
+/* Brazil's states and their capitals (ASCII, lower case). */
+static const struct {
+    const char uf[3], *capital;
+} BR_UF[] = {{"AC", "rio branco"},   {"AL", "maceio"},       {"AM", "manaus"},         {"AP", "macapa"},
+             {"BA", "salvador"},     {"CE", "fortaleza"},    {"DF", "brasilia"},       {"ES", "vitoria"},
+             {"GO", "goiania"},      {"MA", "sao luis"},     {"MG", "belo horizonte"}, {"MS", "campo grande"},
+             {"MT", "cuiaba"},       {"PA", "belem"},        {"PB", "joao pessoa"},    {"PE", "recife"},
+             {"PI", "teresina"},     {"PR", "curitiba"},     {"RJ", "rio de janeiro"}, {"RN", "natal"},
+             {"RO", "porto velho"},  {"RR", "boa vista"},    {"RS", "porto alegre"},   {"SC", "florianopolis"},
+             {"SE", "aracaju"},      {"SP", "sao paulo"},    {"TO", "palmas"}};
+
+static int br_uf(const char *s) {
+    if (strlen(s) != 2) return -1;
+    for (size_t i = 0; i < sizeof BR_UF / sizeof *BR_UF; i++)
+        if (!strcmp(s, BR_UF[i].uf)) return (int)i;
+    return -1;
+}
+
+/* s folded to lower-case ASCII (the Portuguese accented letters to their
+ * base letter; other bytes above 0x7F dropped). */
+static void fold_pt(const char *s, char *out, size_t cap) {
+    static const char *const from[] = {"á", "à", "â", "ã", "é", "ê", "í", "ó", "ô", "õ", "ú", "ü", "ç",
+                                       "Á", "À", "Â", "Ã", "É", "Ê", "Í", "Ó", "Ô", "Õ", "Ú", "Ü", "Ç", NULL};
+    static const char to[] = "aaaaeeiooouucaaaaeeiooouuc";
+    size_t o = 0;
+    while (*s && o + 1 < cap) {
+        int k = 0;
+        for (; from[k]; k++)
+            if (!strncmp(s, from[k], strlen(from[k]))) break;
+        if (from[k]) {
+            out[o++] = to[k];
+            s += strlen(from[k]);
+        } else if ((unsigned char)*s < 0x80) {
+            out[o++] = (char)tolower((unsigned char)*s++);
+        } else {
+            s++;
+        }
+    }
+    out[o] = '\0';
+}
+
+/* A Brazilian CEP in s ("03637-000", "01.310-100", OCR's "03564- 040"):
+ * its start and length, and its digits as NNNNN-NNN in cep[10]. 0 when none. */
+static int find_cep(const char *s, size_t *at, size_t *len, char cep[10]) {
+    for (size_t i = 0; s[i]; i++) {
+        if (i && isdigit((unsigned char)s[i - 1])) continue;
+        size_t k = i, nd = 0;
+        char d[9];
+        /* NNNNN or NN.NNN */
+        while (nd < 5 && (isdigit((unsigned char)s[k]) || (nd == 2 && s[k] == '.'))) {
+            if (s[k] != '.') d[nd++] = s[k];
+            k++;
+        }
+        if (nd != 5) continue;
+        if (s[k] == ' ') k++;
+        if (s[k] != '-') continue;
+        k++;
+        if (s[k] == ' ') k++;
+        for (; nd < 8 && isdigit((unsigned char)s[k]); k++) d[nd++] = s[k];
+        if (nd != 8 || isdigit((unsigned char)s[k])) continue;
+        *at = i;
+        *len = k - i;
+        snprintf(cep, 10, "%.5s-%.3s", d, d + 5);
+        return 1;
+    }
+    return 0;
+}
+
+/* A Brazilian address: "Rua Padre João, 331 - Penha - SP, CEP: 03637-000",
+ * "Av. Paulista, 1000 - Bela Vista - São Paulo - SP", "Centro | Sao Paulo |
+ * SP". Taken when it holds a CEP, or when hint is BR and a part is a state
+ * or it ends with a state's capital. The state's two letters are the
+ * region; the part before them is the city when it is the state's capital
+ * or follows a part that has no digits (street, number, district, city),
+ * else the district, left in the street ("331 - Penha - SP"); the rest,
+ * the street. 1 when taken. */
+static int br_split(const char *address, const char *hint, ocr_address_parts_t *out) {
+    char w[512], cep[10] = "";
+    if (strlen(address) + 3 >= sizeof w) return 0; /* the general split, which cuts, never overruns */
+    snprintf(w, sizeof w, "%s", address);
+    size_t at, len;
+    if (find_cep(w, &at, &len, cep)) {
+        /* the CEP and its label out, a separator in their place */
+        size_t b = at, end = at + len;
+        while (b && (w[b - 1] == ' ' || w[b - 1] == ':' || w[b - 1] == '.')) b--;
+        if (b >= 3 && !strncasecmp(w + b - 3, "cep", 3)) at = b - 3;
+        char tail[512];
+        snprintf(tail, sizeof tail, "%s", w + end);
+        snprintf(w + at, sizeof w - at, " - %s", tail);
+    } else if (!hint || strcmp(hint, "BR")) {
+        return 0;
+    }
+    for (char *d = w; (d = strstr(d, "-.")) != NULL; d++) d[1] = ' '; /* "Sao Paulo -.SP": a speck */
+    /* the parts, at " - ", '|', ',', and '/' before a state */
+    char part[MAX_SEGS][256];
+    int n = 0;
+    const char *q = w;
+    while (*q && n < MAX_SEGS) {
+        size_t k = 0;
+        for (; q[k]; k++) {
+            if (q[k] == '|' || q[k] == ',') break;
+            if (q[k] == '-' && (k == 0 || q[k - 1] == ' ') && (q[k + 1] == ' ' || q[k + 1] == '\0')) break;
+            if (q[k] == '/' && isupper((unsigned char)q[k + 1]) && isupper((unsigned char)q[k + 2]) &&
+                !isalnum((unsigned char)q[k + 3]))
+                break;
+        }
+        put(part[n], sizeof part[n], q, k);
+        size_t e = strlen(part[n]);
+        while (e && (part[n][e - 1] == '-' || part[n][e - 1] == '.' || part[n][e - 1] == ' ')) part[n][--e] = '\0';
+        size_t lead = strspn(part[n], "-. ");
+        memmove(part[n], part[n] + lead, strlen(part[n] + lead) + 1);
+        if (part[n][0]) n++;
+        q += k;
+        if (*q) q++;
+    }
+    if (*q) return 0; /* more parts than kept */
+    int uf = -1, ufi = -1;
+    for (int i = n - 1; i >= 0 && uf < 0; i--)
+        if ((uf = br_uf(part[i])) >= 0) ufi = i;
+    int cityi = -1;
+    if (uf < 0 && n >= 2 && !has_digit(part[n - 1])) { /* "... - Tatuapé - São Paulo": a capital, its state */
+        char f[256];
+        fold_pt(part[n - 1], f, sizeof f);
+        for (size_t i = 0; i < sizeof BR_UF / sizeof *BR_UF && cityi < 0; i++)
+            if (!strcmp(f, BR_UF[i].capital)) {
+                cityi = n - 1;
+                copy(out->region, sizeof out->region, BR_UF[i].uf);
+            }
+    }
+    if (uf < 0 && !cep[0] && cityi < 0) return 0;
+    copy(out->postal_code, sizeof out->postal_code, cep);
+    if (uf >= 0) {
+        copy(out->region, sizeof out->region, BR_UF[uf].uf);
+        if (ufi > 0 && !has_digit(part[ufi - 1])) {
+            char f[256];
+            fold_pt(part[ufi - 1], f, sizeof f);
+            if (!strcmp(f, BR_UF[uf].capital) || (ufi > 1 && !has_digit(part[ufi - 2]))) cityi = ufi - 1;
+        }
+    }
+    if (cityi >= 0) copy(out->city, sizeof out->city, part[cityi]);
+    for (int i = 0; i < n; i++) {
+        if (i == ufi || i == cityi) continue;
+        if (country_name(part[i])) {
+            copy(out->country, sizeof out->country, part[i]);
+            continue;
+        }
+        append(out->street, sizeof out->street, part[i]);
+    }
+    if (!out->country[0]) copy(out->country, sizeof out->country, "BR");
+    return 1;
+}
+
 void ocr_address_split(const char *address, const char *country_hint, ocr_address_parts_t *out) {
     memset(out, 0, sizeof *out);
     if (!address || !*address) return;
+    if (br_split(address, country_hint, out)) return;
+    memset(out, 0, sizeof *out);
     seg_t seg[MAX_SEGS];
     int n = 0;
     const char *p = address;

@@ -1,7 +1,8 @@
 /* address.h - a card's address text -> parts (street, postal code, city,
  * region, country) by the shapes addresses take per country: US
  * "City, ST 12345", UK "London WC2B 6UN", German/French "80339 München" /
- * "75002 Paris", Russian "г. Город, ул. ..., д. 12, 123456". Pure C on
+ * "75002 Paris", Russian "г. Город, ул. ..., д. 12, 123456", Brazilian
+ * "Rua X, 12 - Bairro - São Paulo - SP, CEP 01310-100". Pure C on
  * UTF-8; no address database (libpostal is too heavy for the board). */
 #ifndef OCR_ADDRESS_H
 #define OCR_ADDRESS_H

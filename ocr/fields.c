@@ -281,7 +281,8 @@ static int put_address(const fld_state_t *p, json_t *o, json_t *conf) {
     if (!addr) return GR_ERR_NOMEM;
     ocr_fld_set_field(o, conf, "address", addr, cad);
     ocr_address_parts_t ap;
-    ocr_address_split(addr, p->nregions ? p->regions[0] : NULL, &ap);
+    /* the card's own hint, else the board's region (as for its numbers) */
+    ocr_address_split(addr, p->nregions ? p->regions[0] : p->board[0] ? p->board : NULL, &ap);
     free(addr);
     json_t *apj = ocr_address_json(&ap);
     if (!apj) return GR_ERR_NOMEM;

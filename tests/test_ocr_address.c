@@ -76,6 +76,33 @@ static void russian_layouts(void **state) {
     split_is("клх Дно, ул. Ивановская, д. 13, 404223", "RU", "ул. Ивановская, д. 13", "404223", "Дно", "", "RU");
 }
 
+static void brazilian_layouts(void **state) {
+    (void)state;
+    /* the CEP (and its label) out; the part before the state is a district here, not the city */
+    split_is("RUA PADRE JOÃO, 331 - PENHA - SP, CEP: 03637-000 - (PROX. AO SHOPPING PENHA)", "BR",
+             "RUA PADRE JOÃO, 331, PENHA, (PROX. AO SHOPPING PENHA)", "03637-000", "", "SP", "BR");
+    /* the state's capital before the state; a CEP cut by OCR, a speck before the state */
+    split_is("Rua Pinhal, 283 Cid. Patriarca -CEP: 03564- 040 Sao Paulo -.SP.", NULL, "Rua Pinhal, 283 Cid. Patriarca",
+             "03564-040", "Sao Paulo", "SP", "BR");
+    split_is("Av. Paulista, 1000 - Bela Vista - São Paulo - SP", "BR", "Av. Paulista, 1000, Bela Vista", "", "São Paulo",
+             "SP", "BR");
+    /* a city that is no capital, after the district */
+    split_is("Rua das Flores, 12 - Centro - Campinas/SP - CEP 13010-050", "BR", "Rua das Flores, 12, Centro", "13010-050",
+             "Campinas", "SP", "BR");
+    split_is("Rua Boa Vista, 254 | 17º and, Cep 01014-000 | Centro | Sao Paulo | SP", "BR",
+             "Rua Boa Vista, 254, 17º and, Centro", "01014-000", "Sao Paulo", "SP", "BR");
+    /* no state, the capital last */
+    split_is("Rua Murutinga do Sul, 132 - Tatuapé - São Paulo", "BR", "Rua Murutinga do Sul, 132, Tatuapé", "",
+             "São Paulo", "SP", "BR");
+    /* the old CEP form; a printed country */
+    split_is("Av. Rio Branco, 1 - Centro - Rio de Janeiro - RJ - 20.090-003, Brasil", NULL, "Av. Rio Branco, 1, Centro",
+             "20090-003", "Rio de Janeiro", "RJ", "Brasil");
+    /* not Brazilian: a ZIP+4 is no CEP, and two capitals are no state without the hint */
+    split_is("500 Main Street, Springfield IL 62701-1234", NULL, "500 Main Street", "62701-1234", "Springfield", "IL",
+             "US");
+    split_is("Rua X, 12 - Centro - SP", "PT", "Rua X, 12 - Centro - SP", "", "", "", "PT");
+}
+
 static void nothing_to_split(void **state) {
     (void)state;
     split_is("", "DE", "", "", "", "", "");
@@ -162,6 +189,7 @@ int main(void) {
         cmocka_unit_test(us_layouts),         cmocka_unit_test(uk_layouts),
         cmocka_unit_test(german_layouts),     cmocka_unit_test(french_layouts),
         cmocka_unit_test(russian_layouts),    cmocka_unit_test(nothing_to_split),
+        cmocka_unit_test(brazilian_layouts),
         cmocka_unit_test(parts_in_scan_json), cmocka_unit_test(parts_in_vcard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
