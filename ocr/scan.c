@@ -838,6 +838,10 @@ static void trim_quotes(char *t) {
     }
 }
 
+/* A big line is read from the plain card too only when no reading of it
+ * reached this confidence. */
+#define BIG_PLAIN_BELOW 0.6f
+
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
 /* Big print (a name or company name in logo-like type, far taller than the
@@ -845,8 +849,9 @@ static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(co
  * along its row ("letranica AD)" + "CHI Ltda. D"). Such a line and its
  * same-size neighbours on the row (gap under one print height) are read
  * again as one line from a crop cut to the band of print, scaled so the
- * print is ~32 px tall, and from the same band of the plain card (NULL:
- * none) cut in two by Otsu's threshold: metallic or gradient logo type,
+ * print is ~32 px tall, and, when that reading is still poor (under
+ * BIG_PLAIN_BELOW), from the same band of the plain card (NULL: none) cut
+ * in two by Otsu's threshold: metallic or gradient logo type,
  * which the clean-up breaks into outlines, reads there ("CHEVROLESTE" read
  * 0.91 where the clean card gave "GIRROUSTE" 0.00). The more confident
  * reading is kept when it beats the pieces (by 0.05) and does not break
@@ -917,6 +922,7 @@ static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g
         int from_plain = 0;
         /* from the clean card, then cut in two from the plain one */
         for (int way = 0; way < (plain ? 2 : 1) && rc == GR_OK; way++) {
+            if (way == 1 && (c > old ? c : old) >= BIG_PLAIN_BELOW) break; /* read well enough already */
             ocr_gray_t crop = {0};
             int margin = 2 + (ty1 - ty0) / 6, cr;
             if (way == 0)
