@@ -238,11 +238,9 @@ void ocr_fld_address_line_clean(char *t) {
         }
     }
     /* phone labels dangling at the end: "- Tel/Fax:" */
-    for (int again = 1; again && n;) {
-        again = 0;
-        size_t e = n;
-        while (e && t[e - 1] == ' ') e--;
-        if (!e || t[e - 1] != ':') break;
+    size_t e = n;
+    while (e && t[e - 1] == ' ') e--;
+    if (e && t[e - 1] == ':') {
         e--;
         /* the label words before the colon, split at '/' */
         size_t k = e;
@@ -259,12 +257,13 @@ void ocr_fld_address_line_clean(char *t) {
             if (k && t[k - 1] == '/') k--;
             else break;
         }
-        if (k == e || (k && t[k] == '/')) break; /* no whole label */
-        /* the marks before it */
-        while (k && strchr(" -|,;", t[k - 1])) k--;
-        if (!k) break;
-        t[k] = '\0';
-        n = k;
+        if (k < e && t[k] != '/') { /* whole labels: cut with the marks before them */
+            while (k && strchr(" -|,;", t[k - 1])) k--;
+            if (k) {
+                t[k] = '\0';
+                n = k;
+            }
+        }
     }
     /* marks at the start ("« Av. ...") */
     size_t k = 0, ml;

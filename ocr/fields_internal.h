@@ -200,6 +200,9 @@ int ocr_fld_confusable(char a, char b);
 char *ocr_fld_two_letter_tld(char *s);
 /* Country (alpha-2) of a domain's TLD, or NULL. */
 const char *ocr_fld_tld_region(const char *domain);
+/* 1 when the TLD t ("io", "co", "eu") is one sold worldwide as a generic
+ * name: it says nothing about where the card is from. */
+int ocr_fld_vanity_tld(const char *t);
 /* The registrable label of a host: "lyonsbaker" in "www.lyonsbaker.co.uk",
  * "beltis" in "beltis.com.br". Sets *off and *len within host; 0 when there
  * is none. */

@@ -1347,7 +1347,8 @@ static void name_joins_local(fld_state_t *p) {
  * it then names and none is of the country it names as read (this also
  * gives .ni back to a card with Nicaraguan numbers, see ocr_fld_find_contacts).
  * A code that is no country's (".ce") is put right with any letter, from
- * the numbers or else from the card's other hints (the address). */
+ * the numbers or else from the card's other hints (the address), or,
+ * with no number and no hint that fits, from the board's own region. */
 static void phones_fix_tld(fld_state_t *p) {
     char have[FLD_MAX_ITEMS][3];
     int nh = 0;
@@ -1377,6 +1378,13 @@ static void phones_fix_tld(fld_state_t *p) {
         for (int k = 0; k < p->nregions && bogus && !fix[0]; k++) {
             char r[3] = {(char)tolower((unsigned char)p->regions[k][0]), (char)tolower((unsigned char)p->regions[k][1]), 0};
             if ((t[0] == r[0]) != (t[1] == r[1])) memcpy(fix, r, 3);
+        }
+        /* nothing on the card: the board's own ("chevroleste.com.Dr" on a board in Brazil) */
+        if (bogus && !fix[0] && !nh && strlen(p->board) == 2) {
+            char r[3] = {(char)tolower((unsigned char)p->board[0]), (char)tolower((unsigned char)p->board[1]), 0};
+            if (!strcmp(r, "gb")) memcpy(r, "uk", 3);
+            char low[3] = {(char)tolower((unsigned char)t[0]), (char)tolower((unsigned char)t[1]), 0};
+            if (!ocr_fld_vanity_tld(low) && (low[0] == r[0]) != (low[1] == r[1])) memcpy(fix, r, 3);
         }
         if (!as_read && fix[0]) memcpy(t, fix, 2);
     }

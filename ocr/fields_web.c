@@ -21,9 +21,7 @@
 /* A character of an e-mail's local part. */
 static int is_word_char(int c) { return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 
-/* The country TLDs sold worldwide as generic names (and a few generic
- * ones): they say nothing about where the card is from. */
-static int vanity_tld(const char *t) {
+int ocr_fld_vanity_tld(const char *t) {
     static const char *const VANITY[] = {"io", "co", "tv", "me", "ai", "ly", "fm", "am", "to", "cc", "ws", "gg",
                                          "sh", "ac", "im", "is", "la", "nu", "tk", "vc", "xyz", "eu", "app", NULL};
     for (int i = 0; VANITY[i]; i++)
@@ -41,7 +39,7 @@ const char *ocr_fld_tld_region(const char *domain) {
     const char *t = dot + 1;
     if (!isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) return NULL;
     if (!strcasecmp(t, "uk")) return "GB";
-    if (vanity_tld(t)) return NULL;
+    if (ocr_fld_vanity_tld(t)) return NULL;
     cc[0] = (char)toupper((unsigned char)t[0]);
     cc[1] = (char)toupper((unsigned char)t[1]);
     cc[2] = '\0';
@@ -920,28 +918,9 @@ static void nl_from_ni(fld_state_t *p) {
     }
 }
 
-/* A two-letter TLD that is no country's and one letter from the board's
- * own ("chevroleste.com.Dr" on a board in Brazil) is the board's, misread. */
-static void tld_from_board(fld_state_t *p) {
-    if (strlen(p->board) != 2) return;
-    char own[3] = {(char)tolower((unsigned char)p->board[0]), (char)tolower((unsigned char)p->board[1]), '\0'};
-    if (!strcmp(own, "gb")) memcpy(own, "uk", 3);
-    for (int i = 0; i < p->nemails + p->nsites; i++) {
-        char *t = ocr_fld_two_letter_tld(i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s);
-        if (!t || !isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) continue;
-        char tld[3] = {(char)tolower((unsigned char)t[0]), (char)tolower((unsigned char)t[1]), '\0'}, dom[4];
-        snprintf(dom, sizeof dom, ".%s", tld);
-        if (ocr_fld_tld_region(dom) || vanity_tld(tld)) continue; /* a real one */
-        if ((tld[0] == own[0]) + (tld[1] == own[1]) != 1) continue;
-        t[0] = own[0];
-        t[1] = own[1];
-    }
-}
-
 void ocr_fld_find_contacts(fld_state_t *p) {
     contact_lines(p);
     nl_from_ni(p);
-    tld_from_board(p);
     email_without_at(p);
     email_spaced_at(p);
     if (p->nemails && !p->nsites) site_without_dots(p);

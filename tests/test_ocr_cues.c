@@ -1407,6 +1407,10 @@ static void slips_the_card_settles(void **state) {
     o = parse_text("CHEVROLESTE\nwww.chevroleste.com.Dr\n", "US");
     assert_string_equal(first_site(o), "www.chevroleste.com.dr");
     json_decref(o);
+    /* the card's numbers before the board: a German number makes .dr .de, even in Brazil */
+    o = parse_text("Jonas Weber\n+49 30 23456789\nj.weber@weber-sohn.dr\n", "BR");
+    assert_string_equal(first_mail(o), "j.weber@weber-sohn.de");
+    json_decref(o);
     o = parse_text("Ana Lopez\nana@finca.com.do\n", "BR");
     assert_string_equal(first_mail(o), "ana@finca.com.do");
     json_decref(o);
