@@ -344,6 +344,25 @@ int ocr_scan_vote_numbers(const char *const *texts, const float *confs, int n, i
 
 typedef int (*vote_fn)(const char *const *texts, const float *confs, int n, int *agree);
 
+/* Reads crop (then freed) as one line in lang; the reading takes the place
+ * of *best (freed) when it is more confident than *bconf. Returns the
+ * read's code. */
+static int read_keep_surer(ocr_tess_t *t, const char *lang, ocr_gray_t *crop, double deadline, char **best,
+                           float *bconf) {
+    char *text = NULL;
+    float conf = 0;
+    int r = ocr_tess_read_line_image(t, lang, crop, deadline, &text, &conf);
+    ocr_gray_free(crop);
+    if (text && conf > *bconf) {
+        free(*best);
+        *best = text;
+        *bconf = conf;
+    } else {
+        free(text);
+    }
+    return r;
+}
+
 /* The box x,y,w,h of g read again in each REREAD way (eng, one line, a
  * tight crop with margin, scaled by s0 times the way's scale), after the
  * *n readings already in texts/confs; stops once one reading, as `vote`
@@ -408,18 +427,8 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray
                                               PLAIN_SCALE[v], 12, &crop);
             if (cr == GR_ERR_NOMEM) rc = cr;
             if (cr != GR_OK) continue;
-            char *pt = NULL;
-            float pc = 0;
-            int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &pt, &pc);
-            ocr_gray_free(&crop);
+            int r = read_keep_surer(t, "eng", &crop, deadline, &ptext, &pconf);
             if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
-            if (pt && pc > pconf) {
-                free(ptext);
-                ptext = pt;
-                pconf = pc;
-            } else {
-                free(pt);
-            }
         }
         if (ptext && pconf >= PLAIN_JOINS) {
             texts[n] = ptext;
@@ -1146,17 +1155,7 @@ static int recover_vertical_lines(ocr_tess_t *t, const char *lang, const ocr_gra
                 rc = GR_ERR_NOMEM;
                 break;
             }
-            char *text = NULL;
-            float conf = 0;
-            rc = ocr_tess_read_line_image(t, lang, &crop, deadline, &text, &conf);
-            ocr_gray_free(&crop);
-            if (text && conf > bconf) {
-                free(best);
-                best = text;
-                bconf = conf;
-            } else {
-                free(text);
-            }
+            rc = read_keep_surer(t, lang, &crop, deadline, &best, &bconf);
         }
         /* the label of a number set along the edge ("Fone/Fax:") reads with it */
         if (row_read_well(best, bconf, 12)) {

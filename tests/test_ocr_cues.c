@@ -1195,6 +1195,16 @@ static const char *first_site(const json_t *o) {
     return s ? s : "(none)";
 }
 
+/* The text cases[k][0], parsed for region cases[k][1], gives the site
+ * cases[k][2] first. */
+static void sites_read_as(const char *const (*cases)[3], size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = parse_text(cases[i][0], cases[i][1]);
+        assert_string_equal(first_site(o), cases[i][2]);
+        json_decref(o);
+    }
+}
+
 /* Web lines of hand-held photos mended from the card's other fields: a
  * site with spaces for its dots and a misread www, from the e-mail's
  * domain; a site cut short behind a lone "W" label; a site with its head
@@ -1216,13 +1226,12 @@ static void sites_mended_from_the_card(void **state) {
     o = parse_lines(v, "GB");
     assert_string_equal(first_site(o), "tidewaterfoods.co.uk");
     json_decref(o);
-    o = parse_text("Sofia Schulz\nSilverleaf AG\nsiiverieal.de\n", "DE");
-    assert_string_equal(first_site(o), "silverleaf.de");
-    json_decref(o);
-    /* three letters off, only one of them a confusable pair: kept */
-    o = parse_text("Sofia Schulz\nSilverleaf AG\nsolverieaq.de\n", "DE");
-    assert_string_equal(first_site(o), "solverieaq.de");
-    json_decref(o);
+    static const char *const sites[][3] = {
+        {"Sofia Schulz\nSilverleaf AG\nsiiverieal.de\n", "DE", "silverleaf.de"},
+        /* three letters off, only one of them a confusable pair: kept */
+        {"Sofia Schulz\nSilverleaf AG\nsolverieaq.de\n", "DE", "solverieaq.de"},
+    };
+    sites_read_as(sites, sizeof sites / sizeof *sites);
     /* an initial W is no web label */
     o = parse_text("W. Smith\nSales Manager\nsmith@smithco.com\n", "US");
     assert_string_equal(str(o, "name"), "W. Smith");
@@ -1400,27 +1409,23 @@ static void slips_the_card_settles(void **state) {
     assert_string_equal(first_mail(o), "j.weber@weber-sohn.de");
     assert_string_equal(first_site(o), "www.weber-sohn.de");
     json_decref(o);
-    /* no number: one letter off the board's own (ocr.region), not another's */
-    o = parse_text("CHEVROLESTE\nwww.chevroleste.com.Dr\n", "BR");
-    assert_string_equal(first_site(o), "www.chevroleste.com.br");
-    json_decref(o);
-    o = parse_text("CHEVROLESTE\nwww.chevroleste.com.Dr\n", "US");
-    assert_string_equal(first_site(o), "www.chevroleste.com.dr");
-    json_decref(o);
-    /* the card's numbers before the board: a German number makes .dr .de, even in Brazil */
-    o = parse_text("Jonas Weber\n+49 30 23456789\nj.weber@weber-sohn.dr\n", "BR");
-    assert_string_equal(first_mail(o), "j.weber@weber-sohn.de");
-    json_decref(o);
-    o = parse_text("Ana Lopez\nana@finca.com.do\n", "BR");
-    assert_string_equal(first_mail(o), "ana@finca.com.do");
-    json_decref(o);
-    o = parse_text("Ji-hoon Park\njhoon@tidewater.co.kr\n", "KR");
-    assert_string_equal(first_mail(o), "jihoon@tidewater.co.kr");
-    json_decref(o);
-    /* a dot or a dash is no slip: jsmith is a choice */
-    o = parse_text("Jane Smith\njsmith@acme.com\n", "US");
-    assert_string_equal(first_mail(o), "jsmith@acme.com");
-    json_decref(o);
+    /* no number: a TLD no country has, one letter off the board's own
+     * (ocr.region), is the board's; not another board's */
+    static const char *const sites[][3] = {
+        {"CHEVROLESTE\nwww.chevroleste.com.Dr\n", "BR", "www.chevroleste.com.br"},
+        {"CHEVROLESTE\nwww.chevroleste.com.Dr\n", "US", "www.chevroleste.com.dr"},
+    };
+    sites_read_as(sites, sizeof sites / sizeof *sites);
+    static const char *const mails[][3] = {
+        /* the card's numbers before the board: a German number makes .dr .de, even in Brazil */
+        {"Jonas Weber\n+49 30 23456789\nj.weber@weber-sohn.dr\n", "BR", "j.weber@weber-sohn.de"},
+        /* a real country's TLD stays */
+        {"Ana Lopez\nana@finca.com.do\n", "BR", "ana@finca.com.do"},
+        {"Ji-hoon Park\njhoon@tidewater.co.kr\n", "KR", "jihoon@tidewater.co.kr"},
+        /* a dot or a dash is no slip: jsmith is a choice */
+        {"Jane Smith\njsmith@acme.com\n", "US", "jsmith@acme.com"},
+    };
+    emails_read_as(mails, sizeof mails / sizeof *mails);
 }
 
 /* A title with a word one letter off a title word ("Sates Manager") is

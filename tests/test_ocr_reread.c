@@ -18,6 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int px(const ocr_gray_t *g, int x, int y) { return g->pixels[(size_t)y * (size_t)g->width + (size_t)x]; }
+
+/* A w x h grey image of one shade v (freed with ocr_gray_free). */
+static ocr_gray_t gray_filled(int w, int h, unsigned char v) {
+    ocr_gray_t g = {0};
+    g.width = w;
+    g.height = h;
+    g.pixels = malloc((size_t)w * (size_t)h);
+    assert_non_null(g.pixels);
+    memset(g.pixels, v, (size_t)w * (size_t)h);
+    return g;
+}
+
 static void key_is(const char *text, const char *want) {
     char key[300];
     int has = ocr_fields_contact_key(text, key, sizeof key);
@@ -149,12 +162,7 @@ static void number_keys_and_vote(void **state) {
  * speck above. The band is the text, not the bar. */
 static void text_band_skips_bars(void **state) {
     (void)state;
-    ocr_gray_t g = {0};
-    g.width = 300;
-    g.height = 120;
-    g.pixels = malloc(300 * 120);
-    assert_non_null(g.pixels);
-    memset(g.pixels, 250, 300 * 120);
+    ocr_gray_t g = gray_filled(300, 120, 250);
     for (int y = 40; y < 70; y++)
         for (int x = 10; x < 290; x++)
             if ((x / 4) % 3 == 0) g.pixels[y * 300 + x] = 20; /* 4-px strokes, 8-px gaps */
@@ -229,16 +237,11 @@ static void join_keeps_columns_apart(void **state) {
     ocr_lines_free(&ls);
 }
 
-static int px(const ocr_gray_t *g, int x, int y) { return g->pixels[(size_t)y * (size_t)g->width + (size_t)x]; }
 
 /* The crop the re-reads use: box + margin, scaled, sharpened, framed white. */
 static void line_crop(void **state) {
     (void)state;
-    ocr_gray_t g = {0};
-    g.width = 200;
-    g.height = 100;
-    g.pixels = malloc(200 * 100);
-    assert_non_null(g.pixels);
+    ocr_gray_t g = gray_filled(200, 100, 0);
     /* a soft edge: 200 left of x=100, 60 right of it, ramp in between */
     for (int y = 0; y < 100; y++)
         for (int x = 0; x < 200; x++) g.pixels[y * 200 + x] = (unsigned char)(x < 96 ? 200 : x > 104 ? 60 : 200 - (x - 96) * 140 / 8);
@@ -278,12 +281,7 @@ static void line_crop(void **state) {
  * on a light ground stays dark; no box, no crop. */
 static void line_crop_binary(void **state) {
     (void)state;
-    ocr_gray_t g = {0};
-    g.width = 200;
-    g.height = 100;
-    g.pixels = malloc(200 * 100);
-    assert_non_null(g.pixels);
-    memset(g.pixels, 15, 200 * 100);
+    ocr_gray_t g = gray_filled(200, 100, 15);
     /* a block 40..160 x 30..70, shaded 250 at its top to 110 at its bottom */
     for (int y = 30; y < 70; y++)
         for (int x = 40; x < 160; x++) g.pixels[y * 200 + x] = (unsigned char)(250 - (y - 30) * 140 / 40);
@@ -314,13 +312,7 @@ static void line_crop_binary(void **state) {
  * on the grey. A ref of another size is refused. */
 static void line_crop_local(void **state) {
     (void)state;
-    ocr_gray_t g = {0}, ref = {0};
-    g.width = ref.width = 240;
-    g.height = ref.height = 60;
-    g.pixels = malloc(240 * 60);
-    ref.pixels = malloc(240 * 60);
-    assert_non_null(g.pixels);
-    assert_non_null(ref.pixels);
+    ocr_gray_t g = gray_filled(240, 60, 0), ref = gray_filled(240, 60, 0);
     for (int y = 0; y < 60; y++)
         for (int x = 0; x < 240; x++) {
             int bar = y >= 20 && y < 40 && x % 20 >= 6 && x % 20 < 12;
@@ -351,12 +343,7 @@ static void line_crop_local(void **state) {
  * (a logo) and specks are not text. */
 static void text_rows(void **state) {
     (void)state;
-    ocr_gray_t g = {0};
-    g.width = 600;
-    g.height = 300;
-    g.pixels = malloc(600 * 300);
-    assert_non_null(g.pixels);
-    memset(g.pixels, 250, 600 * 300);
+    ocr_gray_t g = gray_filled(600, 300, 250);
     /* row 1: 8 letters 14x20 at y=40, x from 100; row 2: 5 letters at y=150, x from 300 */
     for (int k = 0; k < 8; k++)
         for (int y = 40; y < 60; y++)
