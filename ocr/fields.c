@@ -281,8 +281,16 @@ static int put_address(const fld_state_t *p, json_t *o, json_t *conf) {
     if (!addr) return GR_ERR_NOMEM;
     ocr_fld_set_field(o, conf, "address", addr, cad);
     ocr_address_parts_t ap;
-    /* the card's own hint, else the board's region (as for its numbers) */
-    ocr_address_split(addr, p->nregions ? p->regions[0] : p->board[0] ? p->board : NULL, &ap);
+    const char *hint = p->nregions ? p->regions[0] : NULL;
+    ocr_address_split(addr, hint, &ap);
+    /* no hint on the card: the board's region may tell a shape of its own
+     * country ("- Jd. Fernandes - SP" on a board in Brazil); taken only when
+     * it finds a region, never just to name the country */
+    if (!hint && p->board[0]) {
+        ocr_address_parts_t bp;
+        ocr_address_split(addr, p->board, &bp);
+        if (bp.region[0] && !ap.region[0]) ap = bp;
+    }
     free(addr);
     json_t *apj = ocr_address_json(&ap);
     if (!apj) return GR_ERR_NOMEM;

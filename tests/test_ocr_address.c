@@ -146,6 +146,16 @@ static void parts_in_scan_json(void **state) {
     assert_string_equal(part(o, "city"), "München");
     assert_string_equal(part(o, "country"), "DE");
     json_decref(o);
+    /* no hint on the card: the board's region splits a shape of its own
+     * country, and never just names the country */
+    o = parse_lines("Ana Souza\nAv. Itaquera, 2994 - Jd. Fernandes - SP\n", "BR");
+    assert_string_equal(part(o, "region"), "SP");
+    assert_string_equal(part(o, "country"), "BR");
+    json_decref(o);
+    o = parse_lines("Sofia Keller\nIndustriestr. 12\n80339 München\n", "US");
+    assert_string_equal(part(o, "postal_code"), "80339");
+    assert_string_equal(part(o, "country"), "");
+    json_decref(o);
     /* a card without an address still has the object, all empty */
     o = parse_lines("Anna Kern\nanna@kern.de\n", "DE");
     assert_string_equal(part(o, "street"), "");
