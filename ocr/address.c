@@ -7,6 +7,8 @@
  * order, is the street. */
 #include "ocr/address.h"
 
+#include "firmware/formats/utf8.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,45 +166,22 @@ static size_t four_digit_code(const char *s) {
     return o + 1;
 }
 
-/* Brazil's states and their capitals (ASCII, lower case). */
+/* Brazil's states and their capitals (as fmt_u8_key gives them). */
 static const struct {
     const char uf[3], *capital;
-} BR_UF[] = {{"AC", "rio branco"},   {"AL", "maceio"},       {"AM", "manaus"},         {"AP", "macapa"},
-             {"BA", "salvador"},     {"CE", "fortaleza"},    {"DF", "brasilia"},       {"ES", "vitoria"},
-             {"GO", "goiania"},      {"MA", "sao luis"},     {"MG", "belo horizonte"}, {"MS", "campo grande"},
-             {"MT", "cuiaba"},       {"PA", "belem"},        {"PB", "joao pessoa"},    {"PE", "recife"},
-             {"PI", "teresina"},     {"PR", "curitiba"},     {"RJ", "rio de janeiro"}, {"RN", "natal"},
-             {"RO", "porto velho"},  {"RR", "boa vista"},    {"RS", "porto alegre"},   {"SC", "florianopolis"},
-             {"SE", "aracaju"},      {"SP", "sao paulo"},    {"TO", "palmas"}};
+} BR_UF[] = {{"AC", "riobranco"},  {"AL", "maceio"},       {"AM", "manaus"},       {"AP", "macapa"},
+             {"BA", "salvador"},   {"CE", "fortaleza"},    {"DF", "brasilia"},     {"ES", "vitoria"},
+             {"GO", "goiania"},    {"MA", "saoluis"},      {"MG", "belohorizonte"}, {"MS", "campogrande"},
+             {"MT", "cuiaba"},     {"PA", "belem"},        {"PB", "joaopessoa"},   {"PE", "recife"},
+             {"PI", "teresina"},   {"PR", "curitiba"},     {"RJ", "riodejaneiro"}, {"RN", "natal"},
+             {"RO", "portovelho"}, {"RR", "boavista"},     {"RS", "portoalegre"},  {"SC", "florianopolis"},
+             {"SE", "aracaju"},    {"SP", "saopaulo"},     {"TO", "palmas"}};
 
 static int br_uf(const char *s) {
     if (strlen(s) != 2) return -1;
     for (size_t i = 0; i < sizeof BR_UF / sizeof *BR_UF; i++)
         if (!strcmp(s, BR_UF[i].uf)) return (int)i;
     return -1;
-}
-
-/* s folded to lower-case ASCII (the Portuguese accented letters to their
- * base letter; other bytes above 0x7F dropped). */
-static void fold_pt(const char *s, char *out, size_t cap) {
-    static const char *const from[] = {"á", "à", "â", "ã", "é", "ê", "í", "ó", "ô", "õ", "ú", "ü", "ç",
-                                       "Á", "À", "Â", "Ã", "É", "Ê", "Í", "Ó", "Ô", "Õ", "Ú", "Ü", "Ç", NULL};
-    static const char to[] = "aaaaeeiooouucaaaaeeiooouuc";
-    size_t o = 0;
-    while (*s && o + 1 < cap) {
-        int k = 0;
-        for (; from[k]; k++)
-            if (!strncmp(s, from[k], strlen(from[k]))) break;
-        if (from[k]) {
-            out[o++] = to[k];
-            s += strlen(from[k]);
-        } else if ((unsigned char)*s < 0x80) {
-            out[o++] = (char)tolower((unsigned char)*s++);
-        } else {
-            s++;
-        }
-    }
-    out[o] = '\0';
 }
 
 /* A Brazilian CEP in s ("03637-000", "01.310-100", OCR's "03564- 040"):
@@ -286,7 +265,7 @@ static int br_split(const char *address, const char *hint, ocr_address_parts_t *
     int cityi = -1;
     if (uf < 0 && n >= 2 && !has_digit(part[n - 1])) { /* "... - Tatuapé - São Paulo": a capital, its state */
         char f[256];
-        fold_pt(part[n - 1], f, sizeof f);
+        fmt_u8_key(part[n - 1], f, sizeof f);
         for (size_t i = 0; i < sizeof BR_UF / sizeof *BR_UF && cityi < 0; i++)
             if (!strcmp(f, BR_UF[i].capital)) {
                 cityi = n - 1;
@@ -299,7 +278,7 @@ static int br_split(const char *address, const char *hint, ocr_address_parts_t *
         copy(out->region, sizeof out->region, BR_UF[uf].uf);
         if (ufi > 0 && !has_digit(part[ufi - 1])) {
             char f[256];
-            fold_pt(part[ufi - 1], f, sizeof f);
+            fmt_u8_key(part[ufi - 1], f, sizeof f);
             if (!strcmp(f, BR_UF[uf].capital) || (ufi > 1 && !has_digit(part[ufi - 2]))) cityi = ufi - 1;
         }
     }

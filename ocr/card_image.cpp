@@ -857,14 +857,13 @@ extern "C" int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int 
     try {
         cv::Mat m(out->height, out->width, CV_8U, out->pixels), b;
         cv::threshold(m, b, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-        // the ground is the side most of the rim is on
-        long rim = 0, white = 0;
-        for (int yy = 0; yy < b.rows; yy++)
-            for (int xx = 0; xx < b.cols; xx++)
-                if (yy == 0 || xx == 0 || yy == b.rows - 1 || xx == b.cols - 1) {
-                    rim++;
-                    white += b.at<unsigned char>(yy, xx) != 0;
-                }
+        // the ground is the side most of the rim is on (all of a crop under 3 px across)
+        long rim = (long)b.total(), white = (long)cv::countNonZero(b);
+        if (b.cols > 2 && b.rows > 2) {
+            cv::Mat inner = b(cv::Rect(1, 1, b.cols - 2, b.rows - 2));
+            rim -= (long)inner.total();
+            white -= (long)cv::countNonZero(inner);
+        }
         if (2 * white < rim) b = 255 - b;
         if (border) cv::copyMakeBorder(b, b, border, border, border, border, cv::BORDER_CONSTANT, cv::Scalar(255));
         ocr_gray_t bin;

@@ -418,11 +418,12 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray
             if (confs[m] > best) best = confs[m];
         char *ptext = NULL;
         float pconf = 0;
+        int by0 = l->y, by1 = l->y + l->h;
+        if (plain && best < PLAIN_BELOW &&
+            ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &by0, &by1) < 6)
+            by0 = l->y, by1 = l->y + l->h;
         for (int v = 0; plain && best < PLAIN_BELOW && rc == GR_OK && v < NPLAIN; v++) {
             ocr_gray_t crop = {0};
-            int by0 = l->y, by1 = l->y + l->h;
-            int bh = ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &by0, &by1);
-            if (bh < 6) by0 = l->y, by1 = l->y + l->h;
             int cr = ocr_gray_line_crop_local(plain, g, l->x, by0, l->w, by1 - by0, 2 + (by1 - by0) / 6,
                                               PLAIN_SCALE[v], 12, &crop);
             if (cr == GR_ERR_NOMEM) rc = cr;
