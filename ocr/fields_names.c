@@ -1349,6 +1349,13 @@ static void name_joins_local(fld_state_t *p) {
  * A code that is no country's (".ce") is put right with any letter, from
  * the numbers or else from the card's other hints (the address), or,
  * with no number and no hint that fits, from the board's own region. */
+/* Letters a country code's small print makes of each other: those of
+ * ocr_fld_confusable, and b and p (a bowl whose stem the line's cut lost:
+ * ".com.pr" of .com.br). */
+static int tld_confusable(char a, char b) {
+    return ocr_fld_confusable(a, b) || (a == 'b' && b == 'p') || (a == 'p' && b == 'b');
+}
+
 static void phones_fix_tld(fld_state_t *p) {
     char have[FLD_MAX_ITEMS][3];
     int nh = 0;
@@ -1371,20 +1378,26 @@ static void phones_fix_tld(fld_state_t *p) {
         char fix[3] = "";
         for (int k = 0; k < nh; k++) {
             if (!strncmp(t, have[k], 2)) as_read = 1;
-            else if ((t[0] == have[k][0] && (bogus || ocr_fld_confusable(t[1], have[k][1]))) ||
-                     (t[1] == have[k][1] && (bogus || ocr_fld_confusable(t[0], have[k][0]))))
+            else if ((t[0] == have[k][0] && (bogus || tld_confusable(t[1], have[k][1]))) ||
+                     (t[1] == have[k][1] && (bogus || tld_confusable(t[0], have[k][0]))))
                 memcpy(fix, have[k], 3);
         }
         for (int k = 0; k < p->nregions && bogus && !fix[0]; k++) {
             char r[3] = {(char)tolower((unsigned char)p->regions[k][0]), (char)tolower((unsigned char)p->regions[k][1]), 0};
             if ((t[0] == r[0]) != (t[1] == r[1])) memcpy(fix, r, 3);
         }
-        /* nothing on the card: the board's own ("chevroleste.com.Dr" on a board in Brazil) */
-        if (bogus && !fix[0] && !nh && strlen(p->board) == 2) {
+        /* nothing on the card: the board's own, for a code no country has
+         * ("chevroleste.com.Dr" on a board in Brazil), or for one a letter
+         * of small print makes of it (".com.pr") when no hint but the
+         * domains' own names a country (an address, a '+' number) */
+        int hinted = p->nregions > p->ndomain_regions;
+        if (!fix[0] && !nh && strlen(p->board) == 2) {
             char r[3] = {(char)tolower((unsigned char)p->board[0]), (char)tolower((unsigned char)p->board[1]), 0};
             if (!strcmp(r, "gb")) memcpy(r, "uk", 3);
             char low[3] = {(char)tolower((unsigned char)t[0]), (char)tolower((unsigned char)t[1]), 0};
-            if (!ocr_fld_vanity_tld(low) && (low[0] == r[0]) != (low[1] == r[1])) memcpy(fix, r, 3);
+            int one_off = (low[0] == r[0]) != (low[1] == r[1]);
+            int slip = low[0] == r[0] ? tld_confusable(low[1], r[1]) : tld_confusable(low[0], r[0]);
+            if (!ocr_fld_vanity_tld(low) && one_off && (bogus || (slip && !hinted))) memcpy(fix, r, 3);
         }
         if (!as_read && fix[0]) memcpy(t, fix, 2);
     }

@@ -475,6 +475,7 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
         ocr_fld_site_host(p->sites[i].s, host, sizeof host);
         add_region(p, ocr_fld_tld_region(host));
     }
+    p->ndomain_regions = p->nregions;
     if (p->ncyr > p->nlat / 2 && p->ncyr > 5) add_region(p, "RU");
     /* international numbers on the card tell the country too */
     for (size_t i = 0; i < p->n; i++) {

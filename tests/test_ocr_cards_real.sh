@@ -30,8 +30,9 @@ want = {
     # white metallic type on a black card: the clean-up breaks the big
     # name apart, read again from the plain card cut in two; the site in
     # white italics read from the plain card too, its name put right by the
-    # company (its TLD comes out .pr, a real country's, and is left so)
-    "am08": {"name": "", "company": "Chevroleste", "site_starts": "www.chevroleste.com.", "phones": set()},
+    # company; its TLD comes out .pr (Puerto Rico), which nothing else on
+    # the card names: the board's .br, a b whose stem was cut short
+    "am08": {"name": "", "company": "Chevroleste", "websites": ["www.chevroleste.com.br"], "phones": set()},
     # white letters running from a black panel onto a pink photo: the
     # e-mail read from the plain card by a local threshold
     "am15": {"emails": ["floresnsfatima@hotmail.com"], "phones": {"+551126847988", "+551138547828"}},

@@ -1414,6 +1414,16 @@ static void slips_the_card_settles(void **state) {
     static const char *const sites[][3] = {
         {"CHEVROLESTE\nwww.chevroleste.com.Dr\n", "BR", "www.chevroleste.com.br"},
         {"CHEVROLESTE\nwww.chevroleste.com.Dr\n", "US", "www.chevroleste.com.dr"},
+        /* a real country's code a b or p off the board's, which nothing
+         * else on the card names (Puerto Rico's .pr of .br) */
+        {"CHEVROLESTE\nwww.chevroleste.com.pr\n", "BR", "www.chevroleste.com.br"},
+        {"CHEVROLESTE\nwww.chevroleste.com.pr\n", "US", "www.chevroleste.com.pr"},
+        /* ... but stays when the card names a country: its address (a US
+         * state's shape), its number */
+        {"CHEVROLESTE\nwww.chevroleste.com.pr\nCalle Loiza 123, San Juan, PR 00911\n", "BR", "www.chevroleste.com.pr"},
+        {"CHEVROLESTE\nwww.chevroleste.com.pr\n+1 787 555 0142\n", "BR", "www.chevroleste.com.pr"},
+        /* and a real code no slip makes of the board's stays (.dk on a German board) */
+        {"NORDVIK\nwww.nordvik.dk\n", "DE", "www.nordvik.dk"},
     };
     sites_read_as(sites, sizeof sites / sizeof *sites);
     static const char *const mails[][3] = {
