@@ -497,6 +497,22 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
         ocr_address_split(l->t, NULL, &ap);
         if (strlen(ap.country) == 2 && ap.postal_code[0] && fmt_phone_region_known(ap.country)) add_region(p, ap.country);
     }
+    /* the one country the card names ("Bengaluru 560 100, India", "Seoul,
+     * Korea"): a number of a block that names none, printed without its
+     * code ("Mobile: 98450 12345"), is of it too. Two countries named: each
+     * block's own decides (block_country), none for the card. */
+    {
+        const char *named = NULL;
+        int several = 0;
+        for (size_t i = 0; i < p->n; i++) {
+            if (p->l[i].kind == FLD_EMAIL || p->l[i].kind == FLD_WEB) continue;
+            const char *cc = ocr_fld_named_country(p->l[i].t);
+            if (!cc || !fmt_phone_region_known(cc)) continue;
+            if (named && strcmp(named, cc)) several = 1;
+            named = cc;
+        }
+        if (named && !several) add_region(p, named);
+    }
     /* numbers printed the North American way, when the card names no
      * other country that reads them */
     for (size_t i = 0; i < p->n && p->nregions < FLD_MAX_REGIONS; i++)

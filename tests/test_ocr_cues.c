@@ -524,6 +524,23 @@ static void country_of_every_number(void **state) {
     o = parse_text("Tel (415) 555-0134\nhello@acme.io\n", "US");
     assert_true(has_phone(o, "+14155550134"));
     json_decref(o);
+    /* the one country the card names holds for a number in a block that
+     * names none: an Indian mobile on a US board is not +1 (a valid NANP
+     * number as well), a Korean one printed with its code but no '+' is
+     * found under a line of numbers */
+    o = parse_text("Rajesh Kumar Srinivasan\nBengaluru 560 100, India\nTel: 91 80 2852 0261\nMobile: 98450 12345\n", "US");
+    assert_true(has_phone(o, "+918028520261"));
+    assert_true(has_phone(o, "+919845012345"));
+    json_decref(o);
+    o = parse_text("Kim Min-jun\nHwaseong-si, Gyeonggi-do, Korea\nTel. 82-31-208-2114\nMobile 82-10-1234-5678\n", "US");
+    assert_true(has_phone(o, "+82312082114"));
+    assert_true(has_phone(o, "+821012345678"));
+    json_decref(o);
+    /* two countries named: no card-wide hint, each block its own */
+    o = parse_text("Kenji Sato\nTokyo, Japan\nTel 03 3211 5678\nSingapore Branch\nTel 6123 4567\n", "US");
+    assert_true(has_phone(o, "+81332115678"));
+    assert_true(has_phone(o, "+6561234567"));
+    json_decref(o);
 }
 
 static void local_and_old_numbers(void **state) {
