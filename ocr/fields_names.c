@@ -699,6 +699,13 @@ static int role_only(const char *s) {
     return titles >= 1;
 }
 
+/* 1 when the line right under l, in its column, is a role and nothing
+ * else ("Sales Director" under "NGUYEN VAN AN"). */
+static int role_below(const fld_state_t *p, const fld_line_t *l) {
+    int b = ocr_fld_below(p, (int)(l - p->l));
+    return b >= 0 && p->l[b].kind == FLD_OTHER && role_only(p->l[b].t);
+}
+
 /* How much line l looks like the person's name (0 when not a name's
  * shape); *ns_out = its name shape (words), 0 when none. */
 static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, int *ns_out) {
@@ -708,10 +715,11 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     char core[512];
     name_core(l->t, core, sizeof core);
     int ns = name_shape_ex(core, &ncaps, &ninit);
-    /* a line all in capitals is a name only when the e-mail or an
-     * initial says so ("R. OLIVEIRA"), and capitals read poorly are a
-     * logo's debris ("Wer NOR") */
-    if (ns && ncaps + ninit == ns && !ninit && local_match(l->t, p->local) <= 0) ns = 0;
+    /* a line all in capitals is a name only when the e-mail, an initial
+     * ("R. OLIVEIRA") or a role right under it ("NGUYEN VAN AN" / "Sales
+     * Director") says so, and capitals read poorly are a logo's debris
+     * ("Wer NOR") */
+    if (ns && ncaps + ninit == ns && !ninit && local_match(l->t, p->local) <= 0 && !role_below(p, l)) ns = 0;
     if (ns && ncaps && l->conf < 0.6f) ns = 0;
     /* read poorly and with a word too short to be one, without the
      * e-mail's support: a logo's debris ("Tlaws Hs") */
@@ -1763,7 +1771,11 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         name_core(p->l[p->iname].t, name, sizeof name);
         ocr_fld_trim_punct(name);
         cname = p->l[p->iname].conf;
+        int ncaps = 0, ninit = 0, nsh = name_shape_ex(name, &ncaps, &ninit);
         if (local_match(name, p->local) > 0) cname = cname + (1 - cname) * 0.5;
+        /* all in capitals, with only the role under it for support
+         * ("BLUE OCEAN" over "Sales Director" reads the same): never sure */
+        else if (nsh && ncaps == nsh) cname *= 0.85f;
         char *sp = strrchr(name, ' ');
         /* a generational suffix belongs to the family name: "Righetti Jr.", "Silva Filho" */
         if (sp && sp > name) {

@@ -134,6 +134,20 @@ static void name_against_department_tagline_and_debris(void **state) {
     o = parse_text("MADRINHAS E FORMANDAS\nRua Padre Joao, 331\n", "BR");
     assert_string_equal(str(o, "name"), "");
     json_decref(o);
+    /* ... or with a role right under it, then never confident (a brand in
+     * capitals over a role reads the same) */
+    o = parse_text("NGUYEN VAN AN\nSales Director\n+84 912 345 678\n", "VN");
+    assert_string_equal(str(o, "name"), "NGUYEN VAN AN");
+    assert_string_equal(str(o, "title"), "Sales Director");
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "name")));
+    json_decref(o);
+    o = parse_text("NGUYEN VAN AN\nSales Director\nan.nguyen@viettel.com.vn\n", "VN");
+    assert_true(json_is_true(json_object_get(json_object_get(o, "confident"), "name")));
+    json_decref(o);
+    /* a line under it that is not only a role gives no support */
+    o = parse_text("MADRINHAS E FORMANDAS\nVestidos de festa\n", "BR");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
     /* Dutch particles stay with the family name */
     o = parse_text("Jan van der Berg\nj.vanderberg@vanleeuwen.nl\n", "NL");
     assert_string_equal(str(o, "name"), "Jan van der Berg");
