@@ -173,10 +173,11 @@ void ocr_fld_find_address(fld_state_t *p) {
         int up = ocr_fld_above(p, cur);
         if (up < 0 || p->l[up].kind != FLD_OTHER || p->l[up].addr < 1) break;
         /* the company above the street ("Saigon Green Energy JSC", or with
-         * a short legal form and no number: "Crestline Engineering SA"), or
-         * print far larger than the address's */
+         * a short legal form and no number: "Crestline Engineering SA"), a
+         * department ("Plant Engineering Department"), or print far larger
+         * than the address's */
         if (ocr_fld_long_legal_form(p->l[up].t) ||
-            (ocr_fld_company_marks(p->l[up].t) && !strpbrk(p->l[up].t, "0123456789")) ||
+            ((ocr_fld_company_marks(p->l[up].t) || ocr_fld_org_unit(p->l[up].t)) && !strpbrk(p->l[up].t, "0123456789")) ||
             (p->l[up].h && p->l[up].h > 2 * p->l[cur].h))
             break;
         memmove(lines + 1, lines, sizeof(int) * (size_t)p->naddr);
@@ -189,6 +190,8 @@ void ocr_fld_find_address(fld_state_t *p) {
     while (p->naddr < 5) {
         int dn = ocr_fld_below(p, cur);
         if (dn < 0 || p->l[dn].kind != FLD_OTHER) break;
+        /* a department under the address ("Unit 5" with its number is an address's) */
+        if (ocr_fld_org_unit(p->l[dn].t) && !strpbrk(p->l[dn].t, "0123456789")) break;
         /* a city line: address-like, or a few capitalised words of similar size */
         int near = p->l[dn].h == 0 || abs(p->l[dn].h - p->l[cur].h) <= p->l[cur].h / 3;
         /* ... or naming a country ("Ho Chi Minh City, Vietnam") */

@@ -134,7 +134,11 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
         }
         int letters = 1, uppers = 1, inner = 0;
         unsigned prev = c;
-        while (p < end) {
+        /* a comma before the one English given name after a family name
+         * in capitals ("CHAN Tai Man, Peter"); a comma elsewhere is an
+         * address's ("Berlin, Germany") */
+        const char *stop = k == nw - 2 && caps && wl >= 3 && end[-1] == ',' ? end - 1 : end;
+        while (p < stop) {
             c = fmt_u8_next(&p);
             if (!ocr_fld_is_letter(c) && c != '-' && c != '\'' && c != '.') return 0;
             if (ocr_fld_is_letter(c)) {
@@ -176,7 +180,8 @@ static void name_core(const char *s, char *out, size_t n) {
     static const char *const PRE[] = {"dr", "dr.", "dra", "dra.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms",
                                       "ms.", "mx.", "sr.", "sra.", "srta.", "eng.", "eng", "engr.", "ing.", "ir.",
                                       "dipl.-ing.", "dr.-ing.", "mag.", "me.", "mme", "mme.", "m.", "mlle", "hr.",
-                                      "fr.", "sir", "dame", "adv.", "ca", "shri", "smt.", "sri", "капт.", NULL};
+                                      "fr.", "sir", "dame", "adv.", "ca", "shri", "smt.", "sri", "капт.", "dott.",
+                                      "dott.ssa", "dr.ssa", "avv.", "arch.", "geom.", "rag.", "lic.", NULL};
     static const char *const POST[] = {"phd", "ph.d", "ph.d.", "md", "m.d.", "mba", "cpa", "cfa", "pe", "p.e.",
                                        "dds", "d.d.s.", "dmd", "d.m.d.", "esq", "esq.", "msc", "m.sc.", "bsc",
                                        "b.sc.", "ma", "m.a.", "llm", "ll.m.", "rn", "dvm", "pmp", "cissp", "ceng",
@@ -950,7 +955,7 @@ static void extend_company_row(fld_state_t *p) {
 
 /* 1 when s names an organisational unit ("Sales Department", "Abteilung
  * Vertrieb", "Setor Comercial"). */
-static int org_unit(const char *s) {
+int ocr_fld_org_unit(const char *s) {
     static const char *const UNIT[] = {"department", "dept", "dept.", "division", "team", "section", "unit",
                                        "abteilung", "bereich", "département", "departamento", "setor", "seção",
                                        "divisão", "отдел", "управление", NULL};
@@ -971,7 +976,7 @@ static int most_title_words(const fld_state_t *p, int unit) {
     int best = -1, bt = 0;
     for (size_t i = 0; i < p->n; i++) {
         const fld_line_t *l = &p->l[i];
-        if (l->kind != FLD_OTHER || !title_chars(l->t) || (!unit && org_unit(l->t))) continue;
+        if (l->kind != FLD_OTHER || !title_chars(l->t) || (!unit && ocr_fld_org_unit(l->t))) continue;
         int tw = ocr_fld_title_words(l->t);
         if (tw > bt) {
             bt = tw;
@@ -995,13 +1000,13 @@ static void pick_title(fld_state_t *p) {
     /* a line under the name that names no role and no unit ("Sale", the
      * head of a "Sales Department" OCR cut apart) gives way to a role line
      * right under it ("Marketing Director") */
-    if (ititle >= 0 && !ocr_fld_title_words(p->l[ititle].t) && !org_unit(p->l[ititle].t)) {
+    if (ititle >= 0 && !ocr_fld_title_words(p->l[ititle].t) && !ocr_fld_org_unit(p->l[ititle].t)) {
         int b = ocr_fld_below(p, ititle);
         if (b >= 0 && p->l[b].kind == FLD_OTHER && ocr_fld_count_words(p->l[b].t) <= 6 &&
-            ocr_fld_title_words(p->l[b].t) && !org_unit(p->l[b].t) && title_chars(p->l[b].t))
+            ocr_fld_title_words(p->l[b].t) && !ocr_fld_org_unit(p->l[b].t) && title_chars(p->l[b].t))
             ititle = b;
     }
-    if (ititle >= 0 && org_unit(p->l[ititle].t) && !ocr_fld_title_words(p->l[ititle].t)) {
+    if (ititle >= 0 && ocr_fld_org_unit(p->l[ititle].t) && !ocr_fld_title_words(p->l[ititle].t)) {
         int role = most_title_words(p, 0);
         if (role >= 0) {
             unit = ititle;
@@ -1026,8 +1031,8 @@ static void pick_title(fld_state_t *p) {
         const fld_line_t *a = &p->l[ititle], *c = &p->l[b];
         /* print of one size (OCR boxes of one size differ by descenders: 28 and 40 px) */
         if (a->h && c->h && (5 * a->h > 8 * c->h || 5 * c->h > 8 * a->h)) return;
-        int unit_role = org_unit(a->t) && ocr_fld_title_words(c->t) && !org_unit(c->t);
-        int role_unit = ocr_fld_title_words(a->t) && !org_unit(a->t) && org_unit(c->t);
+        int unit_role = ocr_fld_org_unit(a->t) && ocr_fld_title_words(c->t) && !ocr_fld_org_unit(c->t);
+        int role_unit = ocr_fld_title_words(a->t) && !ocr_fld_org_unit(a->t) && ocr_fld_org_unit(c->t);
         if (unit_role || role_unit) {
             p->l[b].kind = FLD_TITLE;
             p->ititle2 = b;
@@ -1275,7 +1280,7 @@ static void fix_local(char *email, size_t cap, char c[][260], int nc) {
 static void name_fixes_local(fld_state_t *p) {
     if (p->iname < 0 || !p->nemails) return;
     char nm[512];
-    snprintf(nm, sizeof nm, "%s", p->l[p->iname].t);
+    name_core(p->l[p->iname].t, nm, sizeof nm); /* not "Dipl.-Ing." for the initial */
     char *sp = strrchr(nm, ' ');
     if (!sp) return;
     *sp = '\0';

@@ -378,6 +378,13 @@ static void names_of_many_cultures(void **state) {
         {"Dr. Anil Kumar\nSundaram Textiles Pvt. Ltd.\n", "Anil Kumar", "IN"},
         {"Prof. Dr.-Ing. Klaus Weber\nKeller Maschinenbau GmbH\n", "Klaus Weber", "DE"},
         {"Jane Doe, Ph.D., MBA\nNorthwind Labs Inc\n", "Jane Doe", "US"},
+        {"Dott. Marco Rossi\nRossi Meccanica S.r.l.\n", "Marco Rossi", "IT"},
+        /* Hong Kong: the family name in capitals, the English name after a comma */
+        {"CHAN Tai Man, Peter\nSenior Manager\nGlobal Trade Finance\npeter.chan@hsbc.com.hk\n", "CHAN Tai Man, Peter",
+         "HK"},
+        /* a comma anywhere else is an address's, not a name's */
+        {"Berlin, Germany\nTel +49 30 123456\n", "", "DE"},
+        {"KOWLOON BAY, Hong Kong\nTel 2822 1111\n", "", "HK"},
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         json_t *o = parse_text(names[i][0], names[i][2]);
@@ -387,6 +394,13 @@ static void names_of_many_cultures(void **state) {
     json_t *o = parse_text("Aguinaldo M. Righetti Jr.\nEscrevente Autorizado\n", "BR");
     assert_string_equal(str(o, "family_name"), "Righetti Jr");
     json_decref(o);
+    /* an honorific gives the e-mail no initial: k.schmidt stays k.schmidt */
+    static const char *const mails[][3] = {
+        {"Dipl.-Ing. Klaus-Peter Schmidt\nLeiter Vertrieb\nk.schmidt@mueller-soehne.de\n", "DE",
+         "k.schmidt@mueller-soehne.de"},
+        {"Dott. Marco Rossi\nm.rossi@rossimeccanica.it\n", "IT", "m.rossi@rossimeccanica.it"},
+    };
+    emails_read_as(mails, sizeof mails / sizeof *mails);
     /* a Drive with its number is still an address */
     o = parse_text("Anna Roy\n1200 Riverside Dr.\nAustin, TX 78701\n", "US");
     assert_non_null(strstr(str(o, "address"), "Riverside Dr"));
@@ -935,6 +949,20 @@ static void addresses_of_more_countries(void **state) {
                    "BE");
     assert_string_equal(str(o, "company"), "Crestline Engineering SA");
     assert_string_equal(str(o, "address"), "Stationslaan 100, 9000 Gent");
+    json_decref(o);
+    /* a department right over the street, or under the city, is no part
+     * of the address; a unit with its number is */
+    o = parse_text("Takeshi Yamamoto\nGeneral Manager\nPlant Engineering Department\n"
+                   "3-1, Marunouchi 2-chome, Chiyoda-ku, Tokyo 100-8086, Japan\n",
+                   "JP");
+    assert_string_equal(str(o, "address"), "3-1, Marunouchi 2-chome, Chiyoda-ku, Tokyo 100-8086, Japan");
+    assert_non_null(strstr(str(o, "title"), "General Manager"));
+    json_decref(o);
+    o = parse_text("Anna Berg\nKungsgatan 12\n111 43 Stockholm\nSales Department\n", "SE");
+    assert_string_equal(str(o, "address"), "Kungsgatan 12, 111 43 Stockholm");
+    json_decref(o);
+    o = parse_text("Tom Reed\n12 High Street\nUnit 4B\nLeeds LS1 4AB\n", "GB");
+    assert_string_equal(str(o, "address"), "12 High Street, Unit 4B, Leeds LS1 4AB");
     json_decref(o);
 }
 
