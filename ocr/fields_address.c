@@ -21,7 +21,9 @@ static const char *const STREET_WORDS[] = {
     "с", "клх", "стр", "корп", "кв", "офис", "пл",
     /* Portuguese, Spanish, Italian; Asian localities */
     "rua", "avenida", "alameda", "travessa", "praça", "praca", "estrada", "rodovia", "bairro", "calle", "avda",
-    "viale", "piazza", "chome", "nagar", "marg", "phường", "quận", "đường", "jalan", "jln", NULL};
+    "viale", "piazza", "chome", "nagar", "marg", "phường", "quận", "đường", "jalan", "jln",
+    /* Polish: ulica (street) */
+    "ul", NULL};
 
 /* Words of addresses that are also other words ("Av", "Plaza", "Tower",
  * "Level"): street words only on a line with a digit. */
@@ -123,6 +125,10 @@ static int address_score(const fld_line_t *l) {
             /* Japanese "100-0005" */
             else if (k == 3 && c[3] == '-' && strspn(c + 4, "0123456789") == 4 && !isdigit((unsigned char)c[8])) score += 2;
             else if (k == 2 && c[2] == ' ' && strspn(c + 3, "0123456789") == 3 && !isdigit((unsigned char)c[6])) score += 2;
+            /* Polish "00-026 Warszawa", Portuguese "1250-096 Lisboa": before the town */
+            else if ((k == 2 || k == 4) && c[k] == '-' && strspn(c + k + 1, "0123456789") == 3 && c[k + 4] == ' ' &&
+                     (isupper((unsigned char)c[k + 5]) || (unsigned char)c[k + 5] >= 0xC0))
+                score += 2;
             c += k - 1;
         }
     }
@@ -190,8 +196,11 @@ void ocr_fld_find_address(fld_state_t *p) {
     while (p->naddr < 5) {
         int dn = ocr_fld_below(p, cur);
         if (dn < 0 || p->l[dn].kind != FLD_OTHER) break;
-        /* a department under the address ("Unit 5" with its number is an address's) */
+        /* a department under the address ("Unit 5" with its number is an
+         * address's), or the person the e-mail names (an address printed
+         * over the name) */
         if (ocr_fld_org_unit(p->l[dn].t) && !strpbrk(p->l[dn].t, "0123456789")) break;
+        if (p->l[dn].addr < 1 && ocr_fld_names_local(p, p->l[dn].t)) break;
         /* a city line: address-like, or a few capitalised words of similar size */
         int near = p->l[dn].h == 0 || abs(p->l[dn].h - p->l[cur].h) <= p->l[cur].h / 3;
         /* ... or naming a country ("Ho Chi Minh City, Vietnam") */

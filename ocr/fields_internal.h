@@ -172,6 +172,9 @@ const char *ocr_fld_named_country(const char *t);
 /* 1 when s names an organisational unit ("Sales Department", "Abteilung
  * Vertrieb", "Setor Comercial"). */
 int ocr_fld_org_unit(const char *s);
+/* 1 when a word of line t, as a key, is inside the first e-mail's local
+ * part ("Fernanda Costa Oliveira" and fernanda@). */
+int ocr_fld_names_local(const fld_state_t *p, const char *t);
 
 /* ------------------------------------------------ fields_names.c */
 

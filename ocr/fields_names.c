@@ -181,7 +181,9 @@ static void name_core(const char *s, char *out, size_t n) {
                                       "ms.", "mx.", "sr.", "sra.", "srta.", "eng.", "eng", "engr.", "ing.", "ir.",
                                       "dipl.-ing.", "dr.-ing.", "mag.", "me.", "mme", "mme.", "m.", "mlle", "hr.",
                                       "fr.", "sir", "dame", "adv.", "ca", "shri", "smt.", "sri", "капт.", "dott.",
-                                      "dott.ssa", "dr.ssa", "avv.", "arch.", "geom.", "rag.", "lic.", NULL};
+                                      "dott.ssa", "dr.ssa", "avv.", "arch.", "geom.", "rag.", "lic.",
+                                      /* German doctorates: "Dr. med.", "Dr. rer. nat." */
+                                      "med.", "dent.", "rer.", "nat.", "phil.", "jur.", "vet.", NULL};
     static const char *const POST[] = {"phd", "ph.d", "ph.d.", "md", "m.d.", "mba", "cpa", "cfa", "pe", "p.e.",
                                        "dds", "d.d.s.", "dmd", "d.m.d.", "esq", "esq.", "msc", "m.sc.", "bsc",
                                        "b.sc.", "ma", "m.a.", "llm", "ll.m.", "rn", "dvm", "pmp", "cissp", "ceng",
@@ -355,6 +357,14 @@ static double local_match(const char *name, const char *local) {
         }
     }
     return best;
+}
+
+int ocr_fld_names_local(const fld_state_t *p, const char *t) {
+    if (!p->nemails) return 0;
+    char local[128];
+    const char *at = strchr(p->emails[0].s, '@');
+    snprintf(local, sizeof local, "%.*s", at ? (int)(at - p->emails[0].s) : 0, p->emails[0].s);
+    return local_match(t, local) >= 1;
 }
 
 static const char *const TITLE_WORDS[] = {
@@ -685,7 +695,13 @@ int ocr_fld_long_legal_form(const char *t) { return any_word(t, is_long_legal_fo
 static const char *const ROLE_QUALIFIERS[] = {"of", "and", "the", "managing", "general", "deputy", "vice", "regional",
                                               "principal", "account", "business", "development", "product",
                                               "marketing", "project", "operations", "financial", "creative",
-                                              "technical", "partnerships", "de", "do", "da", NULL};
+                                              "technical", "partnerships", "de", "do", "da",
+                                              /* Portuguese, Spanish, Italian: "Gerente Comercial",
+                                               * "Diretor Administrativo" (none a slip of a word above:
+                                               * they are mended into these too) */
+                                              "comercial", "commerciale", "administrativo", "administrativa",
+                                              "financeiro", "financeira", "financiero", "financiera", "geral",
+                                              "generale", "adjunto", "adjunta", "nacional", "regionale", NULL};
 
 /* 1 when every word of s is a title word or a word that qualifies one
  * ("Managing Director", "Head of Partnerships", "Senior Account
@@ -1253,9 +1269,14 @@ static void fix_local(char *email, size_t cap, char c[][260], int nc) {
     for (int k = 0; k < nc; k++) {
         if (strlen(c[k]) == ll && !strncmp(c[k], email, ll)) exact = 1;
         else if (hit < 0 && ll >= 4 && strlen(c[k]) == ll) {
-            int d = 0;
-            for (size_t q = 0; q < ll; q++) d += c[k][q] != email[q];
-            if (d == 1) hit = k;
+            int d = 0, sep = 0;
+            for (size_t q = 0; q < ll; q++)
+                if (c[k][q] != email[q]) {
+                    d++;
+                    sep |= !isalnum((unsigned char)c[k][q]) || !isalnum((unsigned char)email[q]);
+                }
+            /* a letter, never a separator: k-watanabe is no slip of k.watanabe */
+            if (d == 1 && !sep) hit = k;
         }
     }
     /* from five letters, a letter dropped ("jhoon" of Ji-hoon); never a

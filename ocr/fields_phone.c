@@ -136,7 +136,14 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
                        isdigit((unsigned char)s[j + 1])) {
                 ns->digits[o++] = ' '; /* a speck read as an apostrophe: "412'345 453" */
             } else if (c == '/' && j > i && (s[j - 1] == ' ' || s[j + 1] == ' ')) {
-                break; /* "11 2082-2399 / 2646-6123": two numbers (040/7441031 is one) */
+                /* "11 2082-2399 / 2646-6123": two numbers (040/7441031 is
+                 * one), but "089 / 12 34 56" is one: the German way of
+                 * setting an area code (trunk 0, 2-5 digits) apart */
+                size_t q = 0; /* digits[] is not terminated yet */
+                while (q < o && (isdigit((unsigned char)ns->digits[q]) || ns->digits[q] == ' ')) q++;
+                if (!(nd >= 2 && nd <= 5 && ns->digits[0] == '0' && q == o)) break;
+                if (o && ns->digits[o - 1] != ' ') ns->digits[o++] = ' ';
+                if (j + 1 < n && s[j + 1] == ' ') j++; /* one space for " / " */
             } else if (strchr("+()-./ ", c)) {
                 /* a space followed by a letter ends the number */
                 if (c == ' ' && j + 1 < n && isalpha((unsigned char)s[j + 1]) && !digitish((unsigned char)s[j + 1])) break;

@@ -379,6 +379,7 @@ static void names_of_many_cultures(void **state) {
         {"Prof. Dr.-Ing. Klaus Weber\nKeller Maschinenbau GmbH\n", "Klaus Weber", "DE"},
         {"Jane Doe, Ph.D., MBA\nNorthwind Labs Inc\n", "Jane Doe", "US"},
         {"Dott. Marco Rossi\nRossi Meccanica S.r.l.\n", "Marco Rossi", "IT"},
+        {"Dr. med. Andreas Hoffmann\nFacharzt für Innere Medizin\n", "Andreas Hoffmann", "DE"},
         /* Hong Kong: the family name in capitals, the English name after a comma */
         {"CHAN Tai Man, Peter\nSenior Manager\nGlobal Trade Finance\npeter.chan@hsbc.com.hk\n", "CHAN Tai Man, Peter",
          "HK"},
@@ -399,6 +400,8 @@ static void names_of_many_cultures(void **state) {
         {"Dipl.-Ing. Klaus-Peter Schmidt\nLeiter Vertrieb\nk.schmidt@mueller-soehne.de\n", "DE",
          "k.schmidt@mueller-soehne.de"},
         {"Dott. Marco Rossi\nm.rossi@rossimeccanica.it\n", "IT", "m.rossi@rossimeccanica.it"},
+        /* a separator is no slip: k-watanabe stays, as j.smith and jsmith do */
+        {"Kenji Watanabe\nk-watanabe@daiwaseiko.co.jp\n", "JP", "k-watanabe@daiwaseiko.co.jp"},
     };
     emails_read_as(mails, sizeof mails / sizeof *mails);
     /* a Drive with its number is still an address */
@@ -573,6 +576,16 @@ static void country_of_every_number(void **state) {
 
 static void local_and_old_numbers(void **state) {
     (void)state;
+    /* the German way of setting the area code apart: one number; a slash
+     * between two whole numbers still parts them */
+    json_t *g = parse_text("Andreas Hoffmann\nMarktplatz 3\n80331 München\nTel. 089 / 12 34 56\n"
+                           "praxis@hoffmann-muenchen.de\n",
+                           "US");
+    assert_true(has_phone(g, "+4989123456"));
+    json_decref(g);
+    g = parse_text("Tel. 0711 / 123456-0\n", "DE");
+    assert_true(has_phone(g, "+497111234560"));
+    json_decref(g);
     /* the second number has no area code: it takes the card's */
     json_t *o = parse_text("Fones 11 2082-2399 / 2646-6123\n", "BR");
     assert_true(has_phone(o, "+551120822399"));
@@ -927,6 +940,13 @@ static void addresses_of_more_countries(void **state) {
     o = parse_text("Kim Min-jun\n123 Teheran-ro, Gangnam-gu, Seoul\n", "KR");
     assert_string_equal(str(o, "address"), "123 Teheran-ro, Gangnam-gu, Seoul");
     json_decref(o);
+    /* Polish and Portuguese postcodes before the town, the Polish street word */
+    o = parse_text("Anna Kowalska\nul. Marszałkowska 100\n00-026 Warszawa\n", "PL");
+    assert_string_equal(str(o, "address"), "ul. Marszałkowska 100, 00-026 Warszawa");
+    json_decref(o);
+    o = parse_text("João Silva\nAv. da Liberdade, 110\n1250-096 Lisboa\n", "PT");
+    assert_string_equal(str(o, "address"), "Av. da Liberdade, 110, 1250-096 Lisboa");
+    json_decref(o);
     /* a phone number is no address, however it is written */
     o = parse_text("Ana Lima\nPlaza 1234 5678 901\n", "US");
     assert_string_equal(str(o, "address"), "");
@@ -963,6 +983,15 @@ static void addresses_of_more_countries(void **state) {
     json_decref(o);
     o = parse_text("Tom Reed\n12 High Street\nUnit 4B\nLeeds LS1 4AB\n", "GB");
     assert_string_equal(str(o, "address"), "12 High Street, Unit 4B, Leeds LS1 4AB");
+    json_decref(o);
+    /* an address printed over the name: the person the e-mail names is no
+     * city line; the Portuguese role keeps its spelling (not "Commercial") */
+    o = parse_text("Rua Augusta, 1500 - Consolação\nSão Paulo - SP, 01304-001\nFernanda Costa Oliveira\n"
+                   "Gerente Comercial\nTech Brasil Soluções Ltda.\nfernanda@techbrasil.com.br\n",
+                   "BR");
+    assert_string_equal(str(o, "address"), "Rua Augusta, 1500 - Consolação, São Paulo - SP, 01304-001");
+    assert_string_equal(str(o, "name"), "Fernanda Costa Oliveira");
+    assert_string_equal(str(o, "title"), "Gerente Comercial");
     json_decref(o);
 }
 
