@@ -255,6 +255,16 @@ static void put_phones(const fld_state_t *p, json_t *o, json_t *conf) {
         json_array_append_new(ph, json_pack("{s:s, s:s}", "number", p->phones[i].number, "type", p->phones[i].type));
         if (p->phones[i].conf < cph) cph = p->phones[i].conf;
     }
+    /* a line with a number's worth of digits that gave no number (a mobile
+     * OCR garbled, "090 3)1'231076"): one may be missing, so the numbers
+     * found are no sure set */
+    for (size_t i = 0; i < p->n && p->nphones; i++) {
+        const fld_line_t *l = &p->l[i];
+        if (l->kind == FLD_PHONE || l->kind == FLD_EMAIL || l->kind == FLD_WEB || l->kind == FLD_ADDR) continue;
+        int d = 0;
+        for (const char *c = l->t; *c; c++) d += isdigit((unsigned char)*c) != 0;
+        if (d >= 8 && cph > 0.5) cph = 0.5;
+    }
     json_object_set_new(o, "phones", ph);
     json_object_set_new(conf, "phones", json_real(p->nphones ? round(cph * 100) / 100 : 0));
 }
