@@ -77,7 +77,17 @@ static int country_name(const char *s) {
                                         "Germany", "Deutschland", "France", "Russia", "Россия",
                                         "Российская Федерация", "РФ", "Österreich", "Austria", "Schweiz",
                                         "Switzerland", "Suisse", "Belgique", "Belgium", "Luxembourg", "Brasil",
-                                        "Brazil", NULL};
+                                        "Brazil",
+                                        /* more countries cards come from (not the city states, whose
+                                         * name is their city's too) */
+                                        "Vietnam", "Viet Nam", "India", "Japan", "China", "P.R. China", "Korea",
+                                        "South Korea", "Malaysia", "Thailand", "Indonesia", "Philippines", "Taiwan",
+                                        "Australia", "New Zealand", "Canada", "Mexico", "México", "Italy", "Italia",
+                                        "Spain", "España", "Portugal", "Netherlands", "Nederland", "Poland",
+                                        "Polska", "Sweden", "Sverige", "Norway", "Norge", "Denmark", "Danmark",
+                                        "Finland", "Suomi", "Ireland", "UAE", "Peru", "Perú", "Chile", "Argentina",
+                                        "Colombia", "Morocco", "Maroc", "Egypt", "South Africa", "Nigeria", "Kenya",
+                                        "Turkey", "Türkiye", "Israel", NULL};
     for (int i = 0; names[i]; i++)
         if (!strcasecmp(s, names[i])) return 1;
     return 0;

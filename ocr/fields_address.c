@@ -149,6 +149,11 @@ static int address_score(const fld_line_t *l) {
         }
         c += k ? k - 1 : 0;
     }
+    /* places listed by commas down to a country, with a number ("Lot D26,
+     * Cau Giay New Urban Area, Hanoi, Vietnam"; "London, Paris, Singapore"
+     * is a tagline) */
+    const char *comma = strrchr(s, ',');
+    if (digits && comma && comma != strchr(s, ',') && ocr_fld_named_country(comma + 1)) score += 2;
     /* house number next to words: "801 Marcus", "Riehlstraße 6", "797, rue" */
     if (digits > 0 && digits <= 6 && nwords >= 2) score += 1;
     /* a line that starts with a house number and goes on in words */

@@ -54,6 +54,9 @@ static void german_layouts(void **state) {
     split_is("Löchelallee 2, 00322 Bremervörde, Deutschland", NULL, "Löchelallee 2", "00322", "Bremervörde", "",
              "Deutschland");
     split_is("D-10115 Berlin, Lindenallee 3", NULL, "Lindenallee 3", "10115", "Berlin", "", "DE");
+    /* a country printed last is the country, never the city (it was "Vietnam", "India") */
+    split_is("Lot D26, Cau Giay New Urban Area, Hanoi, Vietnam", "VN", "Lot D26, Cau Giay New Urban Area, Hanoi", "",
+             "", "", "Vietnam");
 }
 
 static void french_layouts(void **state) {

@@ -980,6 +980,11 @@ static void addresses_of_more_countries(void **state) {
         /* a department under the city is none of it; a unit with its number is */
         {"Anna Berg\nKungsgatan 12\n111 43 Stockholm\nSales Department\n", "SE", "Kungsgatan 12, 111 43 Stockholm"},
         {"Tom Reed\n12 High Street\nUnit 4B\nLeeds LS1 4AB\n", "GB", "12 High Street, Unit 4B, Leeds LS1 4AB"},
+        /* places down to a country, with a number: an address without a postcode; without a number,
+         * a tagline */
+        {"NGUYEN VAN AN\nSales Director\nLot D26, Cau Giay New Urban Area, Hanoi, Vietnam\n", "US",
+         "Lot D26, Cau Giay New Urban Area, Hanoi, Vietnam"},
+        {"Emily Zhang\nOffices in London, Paris, Singapore\n", "US", ""},
     };
     addresses_read_as(more, sizeof more / sizeof *more);
     /* a phone number is no address, however it is written */
