@@ -1376,13 +1376,6 @@ static void name_joins_local(fld_state_t *p) {
     }
 }
 
-/* A country code TLD read with a letter small print confuses (".cn" of
- * .ch, n for h) is put right when the card's numbers are of the country
- * it then names and none is of the country it names as read (this also
- * gives .ni back to a card with Nicaraguan numbers, see ocr_fld_find_contacts).
- * A code that is no country's (".ce") is put right with any letter, from
- * the numbers or else from the card's other hints (the address), or,
- * with no number and no hint that fits, from the board's own region. */
 /* Letters a country code's small print makes of each other: those of
  * ocr_fld_confusable, and b and p (a bowl whose stem the line's cut lost:
  * ".com.pr" of .com.br). */
@@ -1390,6 +1383,16 @@ static int tld_confusable(char a, char b) {
     return ocr_fld_confusable(a, b) || (a == 'b' && b == 'p') || (a == 'p' && b == 'b');
 }
 
+/* A country code TLD read with a letter small print confuses (".cn" of
+ * .ch, n for h) is put right when the card's numbers are of the country
+ * it then names and none is of the country it names as read (this also
+ * gives .ni back to a card with Nicaraguan numbers, see ocr_fld_find_contacts).
+ * A code that is no country's (".ce") is put right with any letter, from
+ * the numbers or else from the card's other hints (the address), or,
+ * with no number and no hint that fits, from the board's own region; a
+ * real country's code a look-alike letter off the board's is the board's
+ * too when no address or '+' number names a country (".com.pr" on a board
+ * in Brazil). */
 static void phones_fix_tld(fld_state_t *p) {
     char have[FLD_MAX_ITEMS][3];
     int nh = 0;
