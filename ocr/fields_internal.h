@@ -87,7 +87,7 @@ typedef struct {
     int nbrands;
     char comp_text[256];          /* the company when it is not one line's text as is
                                    * (debris trimmed, two lines joined); "" otherwise */
-    char local[128];              /* the first e-mail's local part */
+    char local[128];              /* the first e-mail's local part, set with the e-mails */
     char board[3];                /* the board's ocr.region ("BR"), "" when none */
 } fld_state_t;
 

@@ -360,11 +360,7 @@ static double local_match(const char *name, const char *local) {
 }
 
 int ocr_fld_names_local(const fld_state_t *p, const char *t) {
-    if (!p->nemails) return 0;
-    char local[128];
-    const char *at = strchr(p->emails[0].s, '@');
-    snprintf(local, sizeof local, "%.*s", at ? (int)(at - p->emails[0].s) : 0, p->emails[0].s);
-    return local_match(t, local) >= 1;
+    return local_match(t, p->local) >= 1;
 }
 
 static const char *const TITLE_WORDS[] = {
@@ -572,17 +568,13 @@ static void site_brand(const char *site, char *out, size_t n) {
     }
 }
 
-/* What the name and company are matched against: the first e-mail's local
- * part (the name), and the brand keys (the company): the registrable label
+/* What the company is matched against (the name is matched against
+ * p->local, set with the e-mails): the brand keys, the registrable label
  * of every own e-mail domain and website, the local part of an e-mail at a
  * mail provider (liderfrio@terra.com.br) unless it names a role (info@) or
  * a person (a dot, dash or underscore between names). p->stem is the first
  * brand. */
 static void domain_keys(fld_state_t *p) {
-    if (p->nemails) {
-        const char *at = strchr(p->emails[0].s, '@');
-        snprintf(p->local, sizeof p->local, "%.*s", (int)(at - p->emails[0].s), p->emails[0].s);
-    }
     for (int i = 0; i < p->nemails; i++) {
         const char *at = strchr(p->emails[i].s, '@');
         char k[128];

@@ -927,4 +927,10 @@ void ocr_fld_find_contacts(fld_state_t *p) {
     if (p->nemails && !p->nsites) site_without_tld(p);
     agree_domains(p);
     poor_web_lines(p);
+    /* the first e-mail's local part, which the address (it stops at the
+     * person it names) and the people stage match lines against */
+    if (p->nemails) {
+        const char *at = strchr(p->emails[0].s, '@');
+        snprintf(p->local, sizeof p->local, "%.*s", at ? (int)(at - p->emails[0].s) : 0, p->emails[0].s);
+    }
 }
