@@ -2,7 +2,8 @@
  *
  * The address is cut at commas into segments; each segment is matched
  * against the shapes that carry a postal code (US state + ZIP, UK
- * postcode, five digits before a city, six Russian digits), a printed
+ * postcode, five digits before a city, six Russian digits, Polish and
+ * Portuguese dashed codes, "Singapore" and six digits), a printed
  * country, Russian settlement and region markers. What is left, in
  * order, is the street. */
 #include "ocr/address.h"
@@ -70,27 +71,76 @@ static int all_digits(const char *s, size_t n) {
     return n > 0;
 }
 
-/* A printed country name: returns 1 and copies it. */
-static int country_name(const char *s) {
-    static const char *const names[] = {"USA", "U.S.A.", "United States", "United States of America", "UK",
-                                        "U.K.", "United Kingdom", "England", "Scotland", "Wales", "Great Britain",
-                                        "Germany", "Deutschland", "France", "Russia", "Россия",
-                                        "Российская Федерация", "РФ", "Österreich", "Austria", "Schweiz",
-                                        "Switzerland", "Suisse", "Belgique", "Belgium", "Luxembourg", "Brasil",
-                                        "Brazil",
-                                        /* more countries cards come from (not the city states, whose
-                                         * name is their city's too) */
-                                        "Vietnam", "Viet Nam", "India", "Japan", "China", "P.R. China", "Korea",
-                                        "South Korea", "Malaysia", "Thailand", "Indonesia", "Philippines", "Taiwan",
-                                        "Australia", "New Zealand", "Canada", "Mexico", "México", "Italy", "Italia",
-                                        "Spain", "España", "Portugal", "Netherlands", "Nederland", "Poland",
-                                        "Polska", "Sweden", "Sverige", "Norway", "Norge", "Denmark", "Danmark",
-                                        "Finland", "Suomi", "Ireland", "UAE", "Peru", "Perú", "Chile", "Argentina",
-                                        "Colombia", "Morocco", "Maroc", "Egypt", "South Africa", "Nigeria", "Kenya",
-                                        "Turkey", "Türkiye", "Israel", NULL};
-    for (int i = 0; names[i]; i++)
-        if (!strcasecmp(s, names[i])) return 1;
-    return 0;
+/* Country names as printed on cards (in an address, or a block's label:
+ * "Singapore Branch", "Lyon, France"), English and native, lower case,
+ * with their ISO code. CN_CITY: the name is its city's too (Singapore,
+ * Hong Kong, Dubai), so it is found in a line but is never an address
+ * part's country (the city). CN_PART: a name too short or too common to
+ * look for inside a line ("UK", "Wales" in "New South Wales"), only ever
+ * a whole address part. The first name found in a line wins. */
+enum { CN_CITY = 1, CN_PART = 2 };
+static const struct {
+    const char *name, *cc;
+    int flags;
+} COUNTRIES[] = {
+    {"usa", "US", 0}, {"u.s.a.", "US", 0}, {"united states", "US", 0}, {"united states of america", "US", 0},
+    {"canada", "CA", 0}, {"mexico", "MX", 0}, {"méxico", "MX", 0}, {"brazil", "BR", 0}, {"brasil", "BR", 0},
+    {"argentina", "AR", 0}, {"chile", "CL", 0}, {"colombia", "CO", 0}, {"peru", "PE", 0}, {"perú", "PE", 0},
+    {"united kingdom", "GB", 0}, {"great britain", "GB", 0}, {"england", "GB", 0}, {"scotland", "GB", 0},
+    {"wales", "GB", CN_PART}, {"uk", "GB", CN_PART}, {"u.k.", "GB", CN_PART}, {"ireland", "IE", 0},
+    {"france", "FR", 0}, {"belgium", "BE", 0}, {"belgique", "BE", 0}, {"belgië", "BE", 0},
+    {"netherlands", "NL", 0}, {"nederland", "NL", 0}, {"luxembourg", "LU", 0}, {"germany", "DE", 0},
+    {"deutschland", "DE", 0}, {"austria", "AT", 0}, {"österreich", "AT", 0}, {"switzerland", "CH", 0},
+    {"schweiz", "CH", 0}, {"suisse", "CH", 0}, {"italy", "IT", 0}, {"italia", "IT", 0}, {"spain", "ES", 0},
+    {"españa", "ES", 0}, {"portugal", "PT", 0}, {"denmark", "DK", 0}, {"danmark", "DK", 0}, {"sweden", "SE", 0},
+    {"sverige", "SE", 0}, {"norway", "NO", 0}, {"norge", "NO", 0}, {"finland", "FI", 0}, {"suomi", "FI", 0},
+    {"poland", "PL", 0}, {"polska", "PL", 0}, {"czech republic", "CZ", 0}, {"czechia", "CZ", 0},
+    {"hungary", "HU", 0}, {"romania", "RO", 0}, {"greece", "GR", 0}, {"turkey", "TR", 0}, {"türkiye", "TR", 0},
+    {"israel", "IL", 0}, {"uae", "AE", 0}, {"dubai", "AE", CN_CITY}, {"saudi arabia", "SA", 0},
+    {"qatar", "QA", 0}, {"egypt", "EG", 0}, {"morocco", "MA", 0}, {"maroc", "MA", 0}, {"south africa", "ZA", 0},
+    {"nigeria", "NG", 0}, {"kenya", "KE", 0}, {"india", "IN", 0}, {"pakistan", "PK", 0},
+    {"bangladesh", "BD", 0}, {"sri lanka", "LK", 0}, {"singapore", "SG", CN_CITY}, {"malaysia", "MY", 0},
+    {"indonesia", "ID", 0}, {"thailand", "TH", 0}, {"vietnam", "VN", 0}, {"viet nam", "VN", 0},
+    {"philippines", "PH", 0}, {"china", "CN", 0}, {"p.r. china", "CN", 0}, {"hong kong", "HK", CN_CITY},
+    {"taiwan", "TW", 0}, {"korea", "KR", 0}, {"south korea", "KR", 0}, {"japan", "JP", 0},
+    {"australia", "AU", 0}, {"new zealand", "NZ", 0}, {"russia", "RU", 0}, {"россия", "RU", 0},
+    {"российская федерация", "RU", 0}, {"рф", "RU", CN_PART}, {"ukraine", "UA", 0}, {"kazakhstan", "KZ", 0}};
+
+#define NCOUNTRIES (sizeof COUNTRIES / sizeof *COUNTRIES)
+
+static void lower_u8(const char *s, char *out, size_t cap) {
+    size_t o = 0;
+    while (*s && o + 4 < cap) o += fmt_u8_put(fmt_u8_lower(fmt_u8_next(&s)), out + o);
+    out[o] = '\0';
+}
+
+const char *ocr_address_country(const char *s) {
+    char low[256];
+    lower_u8(s, low, sizeof low);
+    for (size_t i = 0; i < NCOUNTRIES; i++)
+        if (!(COUNTRIES[i].flags & CN_CITY) && !strcmp(low, COUNTRIES[i].name)) return COUNTRIES[i].cc;
+    return NULL;
+}
+
+const char *ocr_address_country_in(const char *t) {
+    char low[512];
+    lower_u8(t, low, sizeof low);
+    for (size_t i = 0; i < NCOUNTRIES; i++) {
+        if (COUNTRIES[i].flags & CN_PART) continue;
+        size_t n = strlen(COUNTRIES[i].name);
+        for (const char *q = strstr(low, COUNTRIES[i].name); q; q = strstr(q + 1, COUNTRIES[i].name)) {
+            int before = q == low || !isalpha((unsigned char)q[-1]);
+            int after = !isalpha((unsigned char)q[n]) && (unsigned char)q[n] < 0x80;
+            if (before && after) return COUNTRIES[i].cc;
+        }
+    }
+    return NULL;
+}
+
+/* 1 when s starts with a postcode of a digits, a dash and b digits
+ * ("00-590", "1250-096"). */
+static int dashed_code(const char *s, size_t a, size_t b) {
+    return all_digits(s, a) && s[a] == '-' && all_digits(s + a + 1, b) && !isdigit((unsigned char)s[a + 1 + b]);
 }
 
 /* "AZ 90001" or "Port Loriland AZ 90001-1234" at the end of s: the state
@@ -295,7 +345,7 @@ static int br_split(const char *address, const char *hint, ocr_address_parts_t *
     if (cityi >= 0) copy(out->city, sizeof out->city, part[cityi]);
     for (int i = 0; i < n; i++) {
         if (i == ufi || i == cityi) continue;
-        if (country_name(part[i])) {
+        if (ocr_address_country(part[i])) {
             copy(out->country, sizeof out->country, part[i]);
             continue;
         }
@@ -328,7 +378,7 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         char *s = seg[i].s;
         size_t st, zip;
         long uk;
-        if (country_name(s)) {
+        if (ocr_address_country(s)) {
             copy(out->country, sizeof out->country, s);
             seg[i].used = 1;
         } else if (!out->postal_code[0] && us_tail(s, &st, &zip)) {
@@ -352,12 +402,27 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         char *s = seg[i].s;
         if (seg[i].used) continue;
         int dash = (s[0] == 'D' || s[0] == 'F') && s[1] == '-';
+        size_t dl = dashed_code(s, 2, 3) ? 6 : dashed_code(s, 4, 3) ? 8 : 0;
         if (!out->postal_code[0] && all_digits(s, 2) && s[2] == ' ' && all_digits(s + 3, 3) && s[6] == ' ' && s[7]) {
             /* French postcode printed in two groups: "68 949 Camus" */
             put(out->postal_code, sizeof out->postal_code, s, 6);
             put(out->city, sizeof out->city, s + 7, strlen(s + 7));
             seg[i].used = 1;
             shape = "FR";
+        } else if (!out->postal_code[0] && dl && s[dl] == ' ' &&
+                   (isupper((unsigned char)s[dl + 1]) || (unsigned char)s[dl + 1] >= 0x80)) {
+            /* Polish "00-590 Warszawa", Portuguese "1250-096 Lisboa"; not a
+             * number ("03-123 4567") */
+            put(out->postal_code, sizeof out->postal_code, s, dl);
+            put(out->city, sizeof out->city, s + dl + 1, strlen(s + dl + 1));
+            seg[i].used = 1;
+            shape = dl == 6 ? "PL" : "PT";
+        } else if (!out->postal_code[0] && !strncasecmp(s, "Singapore ", 10) && strlen(s) == 16 && all_digits(s + 10, 6)) {
+            /* "Singapore 048616": the city state and its six-digit code */
+            put(out->city, sizeof out->city, s, 9);
+            copy(out->postal_code, sizeof out->postal_code, s + 10);
+            seg[i].used = 1;
+            shape = "SG";
         } else if (!out->postal_code[0] && all_digits(s + (dash ? 2 : 0), 5) && s[dash ? 7 : 5] == ' ') {
             /* "80339 München", "F-75002 Paris", "75008 Paris Cedex 08" */
             size_t o = dash ? 2 : 0;
@@ -408,9 +473,11 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
     for (int i = 0; i < n; i++)
         if (!seg[i].used) append(out->street, sizeof out->street, seg[i].s);
     if (!out->country[0]) {
-        /* a US, UK or Russian postcode tells the country; a bare five-digit
-         * one is German or French (or another's): the card's hint decides */
-        int sure = !strcmp(shape, "US") || !strcmp(shape, "GB") || !strcmp(shape, "RU");
+        /* a US, UK, Russian, Polish, Portuguese or Singapore postcode tells
+         * the country; a bare five-digit one is German or French (or
+         * another's): the card's hint decides */
+        int sure = !strcmp(shape, "US") || !strcmp(shape, "GB") || !strcmp(shape, "RU") || !strcmp(shape, "PL") ||
+                   !strcmp(shape, "PT") || !strcmp(shape, "SG");
         const char *c = !sure && country_hint && strlen(country_hint) == 2 ? country_hint : shape;
         copy(out->country, sizeof out->country, c);
         for (char *q = out->country; *q; q++) *q = (char)toupper((unsigned char)*q);

@@ -2,7 +2,8 @@
  * region, country) by the shapes addresses take per country: US
  * "City, ST 12345", UK "London WC2B 6UN", German/French "80339 München" /
  * "75002 Paris", Russian "г. Город, ул. ..., д. 12, 123456", Brazilian
- * "Rua X, 12 - Bairro - São Paulo - SP, CEP 01310-100". Pure C on
+ * "Rua X, 12 - Bairro - São Paulo - SP, CEP 01310-100", Polish "00-590
+ * Warszawa", Portuguese "1250-096 Lisboa", "Singapore 048616". Pure C on
  * UTF-8; no address database (libpostal is too heavy for the board). */
 #ifndef OCR_ADDRESS_H
 #define OCR_ADDRESS_H
@@ -22,6 +23,16 @@ typedef struct {
  * is printed and to tell German from French five-digit postcodes. Never
  * fails: parts it cannot tell are "". */
 void ocr_address_split(const char *address, const char *country_hint, ocr_address_parts_t *out);
+
+/* The ISO alpha-2 code of the country s names as a whole ("Deutschland",
+ * "P.R. China", "UK"; case does not matter), or NULL. City states'
+ * names are their city's, so "Singapore" gives NULL. */
+const char *ocr_address_country(const char *s);
+
+/* The first country named by whole words inside line t ("Singapore
+ * Branch", "Bengaluru 560 100, India"; city states too), as its ISO
+ * alpha-2 code, or NULL. Short names ("UK") count only as a whole part. */
+const char *ocr_address_country_in(const char *t);
 
 /* The parts as the JSON object of `greeter cards scan`'s "address_parts"
  * ({street, postal_code, city, region, country}). New reference, NULL only

@@ -6,6 +6,8 @@
  * into its parts is address.c. */
 #include "ocr/fields_internal.h"
 
+#include "ocr/address.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,7 +155,7 @@ static int address_score(const fld_line_t *l) {
      * Cau Giay New Urban Area, Hanoi, Vietnam"; "London, Paris, Singapore"
      * is a tagline) */
     const char *comma = strrchr(s, ',');
-    if (digits && comma && comma != strchr(s, ',') && ocr_fld_named_country(comma + 1)) score += 2;
+    if (digits && comma && comma != strchr(s, ',') && ocr_address_country_in(comma + 1)) score += 2;
     /* house number next to words: "801 Marcus", "Riehlstraße 6", "797, rue" */
     if (digits > 0 && digits <= 6 && nwords >= 2) score += 1;
     /* a line that starts with a house number and goes on in words */
@@ -211,7 +213,7 @@ void ocr_fld_find_address(fld_state_t *p) {
         /* ... or naming a country ("Ho Chi Minh City, Vietnam") */
         if (p->l[dn].addr < 1 && !(near && ocr_fld_count_words(p->l[dn].t) <= 3 && !ocr_fld_title_words(p->l[dn].t) &&
                                    !ocr_fld_company_marks(p->l[dn].t)) &&
-            !(near && ocr_fld_named_country(p->l[dn].t) && !ocr_fld_company_marks(p->l[dn].t)))
+            !(near && ocr_address_country_in(p->l[dn].t) && !ocr_fld_company_marks(p->l[dn].t)))
             break;
         lines[p->naddr++] = dn;
         p->l[dn].kind = FLD_ADDR;

@@ -166,9 +166,6 @@ int ocr_fld_cmp_y(const void *a, const void *b);
 int ocr_fld_below(const fld_state_t *p, int i);
 int ocr_fld_above(const fld_state_t *p, int i);
 
-/* fields_phone.c: the country a line names (a whole word or words, any
- * case: "Vietnam", "Lyon, France"), alpha-2, or NULL. */
-const char *ocr_fld_named_country(const char *t);
 /* 1 when s names an organisational unit ("Sales Department", "Abteilung
  * Vertrieb", "Setor Comercial"). */
 int ocr_fld_org_unit(const char *s);

@@ -311,49 +311,12 @@ static int trim_stray_digits(const numspan_t *ns, numspan_t *out) {
     return 1;
 }
 
-/* Country names as printed in a block's label or address ("Singapore
- * Branch", "Lyon, France", "Tokyo, Japan"): English and native names of
- * the countries business cards come from most, and city states. */
-static const struct {
-    const char *name, *cc;
-} COUNTRIES[] = {
-    {"usa", "US"}, {"u.s.a.", "US"}, {"united states", "US"}, {"canada", "CA"}, {"mexico", "MX"}, {"méxico", "MX"},
-    {"brazil", "BR"}, {"brasil", "BR"}, {"argentina", "AR"}, {"chile", "CL"}, {"colombia", "CO"}, {"peru", "PE"},
-    {"perú", "PE"}, {"united kingdom", "GB"}, {"england", "GB"}, {"scotland", "GB"}, {"ireland", "IE"},
-    {"france", "FR"}, {"belgium", "BE"}, {"belgique", "BE"}, {"belgië", "BE"}, {"netherlands", "NL"},
-    {"nederland", "NL"}, {"luxembourg", "LU"}, {"germany", "DE"}, {"deutschland", "DE"}, {"austria", "AT"},
-    {"österreich", "AT"}, {"switzerland", "CH"}, {"schweiz", "CH"}, {"suisse", "CH"}, {"italy", "IT"},
-    {"italia", "IT"}, {"spain", "ES"}, {"españa", "ES"}, {"portugal", "PT"}, {"denmark", "DK"}, {"danmark", "DK"},
-    {"sweden", "SE"}, {"sverige", "SE"}, {"norway", "NO"}, {"norge", "NO"}, {"finland", "FI"}, {"suomi", "FI"},
-    {"poland", "PL"}, {"polska", "PL"}, {"czech republic", "CZ"}, {"czechia", "CZ"}, {"hungary", "HU"},
-    {"romania", "RO"}, {"greece", "GR"}, {"turkey", "TR"}, {"türkiye", "TR"}, {"israel", "IL"}, {"uae", "AE"},
-    {"dubai", "AE"}, {"saudi arabia", "SA"}, {"qatar", "QA"}, {"egypt", "EG"}, {"south africa", "ZA"},
-    {"nigeria", "NG"}, {"kenya", "KE"}, {"india", "IN"}, {"pakistan", "PK"}, {"bangladesh", "BD"},
-    {"sri lanka", "LK"}, {"singapore", "SG"}, {"malaysia", "MY"}, {"indonesia", "ID"}, {"thailand", "TH"},
-    {"vietnam", "VN"}, {"viet nam", "VN"}, {"philippines", "PH"}, {"china", "CN"}, {"p.r. china", "CN"},
-    {"hong kong", "HK"}, {"taiwan", "TW"}, {"korea", "KR"}, {"japan", "JP"}, {"australia", "AU"},
-    {"new zealand", "NZ"}, {"russia", "RU"}, {"ukraine", "UA"}, {"kazakhstan", "KZ"}};
-
-const char *ocr_fld_named_country(const char *t) {
-    char low[512];
-    ocr_fld_lower(t, strlen(t), low, sizeof low);
-    for (size_t i = 0; i < sizeof COUNTRIES / sizeof *COUNTRIES; i++) {
-        size_t n = strlen(COUNTRIES[i].name);
-        for (const char *q = strstr(low, COUNTRIES[i].name); q; q = strstr(q + 1, COUNTRIES[i].name)) {
-            int before = q == low || !isalpha((unsigned char)q[-1]);
-            int after = !isalpha((unsigned char)q[n]) && (unsigned char)q[n] < 0x80;
-            if (before && after) return COUNTRIES[i].cc;
-        }
-    }
-    return NULL;
-}
-
 /* The country of a number's own block: a country its line or the two
  * lines above it in the same column name ("Singapore Branch" / "Tel 6123
  * 4567"), or NULL. Blocks of one card can be in different countries. */
 static const char *block_country(const fld_state_t *p, int idx) {
     for (int k = 0, i = idx; k < 3 && i >= 0; k++, i = ocr_fld_above(p, i)) {
-        const char *cc = ocr_fld_named_country(p->l[i].t);
+        const char *cc = ocr_address_country_in(p->l[i].t);
         if (cc && fmt_phone_region_known(cc)) return cc;
         if (k > 0 && p->l[i].kind == FLD_PHONE) break; /* the block above has numbers of its own */
     }
@@ -513,7 +476,7 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
         int several = 0;
         for (size_t i = 0; i < p->n; i++) {
             if (p->l[i].kind == FLD_EMAIL || p->l[i].kind == FLD_WEB) continue;
-            const char *cc = ocr_fld_named_country(p->l[i].t);
+            const char *cc = ocr_address_country_in(p->l[i].t);
             if (!cc || !fmt_phone_region_known(cc)) continue;
             if (named && strcmp(named, cc)) several = 1;
             named = cc;

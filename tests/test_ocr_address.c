@@ -1,6 +1,8 @@
 /* Card reader: the address split into street, postal code, city, region
  * and country (ocr/address.c) per layout - US, UK, German, French,
- * Russian - and how the parts reach the scan JSON and the vCard ADR. */
+ * Russian, Brazilian, Polish, Portuguese, Singapore - the one table of
+ * printed countries, and how the parts reach the scan JSON and the vCard
+ * ADR. */
 #include "tests/testutil.h"
 
 #include "ocr/address.h"
@@ -106,6 +108,47 @@ static void brazilian_layouts(void **state) {
     split_is("Rua X, 12 - Centro - SP", "PT", "Rua X, 12 - Centro - SP", "", "", "", "PT");
 }
 
+/* Postcodes that name their country: Polish NN-NNN, Portuguese
+ * NNNN-NNN, "Singapore" and six digits. */
+static void other_postcodes(void **state) {
+    (void)state;
+    split_is("ul. Marszałkowska 10, 00-590 Warszawa", "US", "ul. Marszałkowska 10", "00-590", "Warszawa", "", "PL");
+    split_is("Rua Augusta 12, 1100-053 Lisboa", NULL, "Rua Augusta 12", "1100-053", "Lisboa", "", "PT");
+    split_is("Av. da Liberdade 110, 1250-096 Lisboa, Portugal", NULL, "Av. da Liberdade 110", "1250-096", "Lisboa",
+             "", "Portugal");
+    split_is("1 Raffles Place, #20-01, Singapore 048616", NULL, "1 Raffles Place, #20-01", "048616", "Singapore", "",
+             "SG");
+    /* a number, a house-number range is no postcode; a CEP stays Brazilian */
+    split_is("03-123 4567", NULL, "03-123 4567", "", "", "", "");
+    split_is("10-12 High Street, Oxford OX1 4AP", NULL, "10-12 High Street", "OX1 4AP", "Oxford", "", "GB");
+    split_is("Av. Paulista, 1000 - Bela Vista - São Paulo - SP, 01310-100", NULL, "Av. Paulista, 1000, Bela Vista",
+             "01310-100", "São Paulo", "SP", "BR");
+}
+
+/* One table of printed countries: a whole part in any case ("ÖSTERREICH",
+ * "U.K."), but a city state's name is its city; inside a line, whole
+ * words, city states too, and no short name found inside another. */
+static void printed_countries(void **state) {
+    (void)state;
+    assert_string_equal(ocr_address_country("ÖSTERREICH"), "AT");
+    assert_string_equal(ocr_address_country("Czech Republic"), "CZ");
+    assert_string_equal(ocr_address_country("U.K."), "GB");
+    assert_string_equal(ocr_address_country("РОССИЯ"), "RU");
+    assert_null(ocr_address_country("Singapore"));
+    assert_null(ocr_address_country("Hong Kong"));
+    assert_null(ocr_address_country("Indiana"));
+    assert_string_equal(ocr_address_country_in("Singapore Branch"), "SG");
+    assert_string_equal(ocr_address_country_in("Bengaluru 560 100, INDIA"), "IN");
+    assert_string_equal(ocr_address_country_in("Lyon, France"), "FR");
+    assert_null(ocr_address_country_in("Indianapolis, Indiana"));
+    assert_null(ocr_address_country_in("Sydney, New South Wales"));
+    assert_null(ocr_address_country_in("UK Sales Office"));
+    assert_null(ocr_address_country_in(""));
+    split_is("Wipplingerstraße 12, 1010 Wien, ÖSTERREICH", NULL, "Wipplingerstraße 12", "1010", "Wien", "",
+             "ÖSTERREICH");
+    split_is("Váci út 22, 1132 Budapest, Hungary", NULL, "Váci út 22", "1132", "Budapest", "", "Hungary");
+}
+
 static void nothing_to_split(void **state) {
     (void)state;
     split_is("", "DE", "", "", "", "", "");
@@ -159,6 +202,12 @@ static void parts_in_scan_json(void **state) {
     assert_string_equal(part(o, "postal_code"), "80339");
     assert_string_equal(part(o, "country"), "");
     json_decref(o);
+    /* a Polish postcode is the country of numbers printed without +48 */
+    o = parse_lines("Jan Kowalski\nKierownik Sprzedaży\nul. Marszałkowska 10, 00-590 Warszawa\nTel. 22 123 45 67\n", "US");
+    assert_string_equal(part(o, "country"), "PL");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "phones"), 0), "number")),
+                        "+48221234567");
+    json_decref(o);
     /* a card without an address still has the object, all empty */
     o = parse_lines("Anna Kern\nanna@kern.de\n", "DE");
     assert_string_equal(part(o, "street"), "");
@@ -202,7 +251,8 @@ int main(void) {
         cmocka_unit_test(us_layouts),         cmocka_unit_test(uk_layouts),
         cmocka_unit_test(german_layouts),     cmocka_unit_test(french_layouts),
         cmocka_unit_test(russian_layouts),    cmocka_unit_test(nothing_to_split),
-        cmocka_unit_test(brazilian_layouts),
+        cmocka_unit_test(brazilian_layouts),  cmocka_unit_test(other_postcodes),
+        cmocka_unit_test(printed_countries),
         cmocka_unit_test(parts_in_scan_json), cmocka_unit_test(parts_in_vcard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
