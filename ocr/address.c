@@ -20,6 +20,7 @@
 typedef struct {
     char s[256];
     int used;
+    size_t at; /* where it starts in the address */
 } seg_t;
 
 static void trim(char *s) {
@@ -155,6 +156,57 @@ static int us_tail(const char *s, size_t *st, size_t *zip) {
     *st = a;
     *zip = z - 5;
     return 1;
+}
+
+/* "Sydney NSW 2000" or "NSW 2000" at the end of s: an Australian state and
+ * four-digit postcode; the state starts at the returned offset + 1 (0:
+ * none). */
+static size_t au_tail(const char *s) {
+    static const char *const STATES[] = {"NSW", "VIC", "QLD", "WA", "SA", "TAS", "ACT", "NT", NULL};
+    size_t n = strlen(s);
+    if (n < 7 || !all_digits(s + n - 4, 4) || s[n - 5] != ' ') return 0;
+    size_t b = n - 5;
+    while (b > 0 && s[b - 1] != ' ') b--;
+    for (int i = 0; STATES[i]; i++)
+        if (strlen(STATES[i]) == n - 5 - b && !strncmp(s + b, STATES[i], n - 5 - b)) return b + 1;
+    return 0;
+}
+
+/* 1 when s has a Cyrillic letter. */
+static int cyrillic(const char *s) {
+    while (*s)
+        if (fmt_u8_is_cyrillic(fmt_u8_next(&s))) return 1;
+    return 0;
+}
+
+/* Two or three capitals alone: a state's or province's code ("SP",
+ * "NSW"), not a town. */
+static int state_code(const char *s) {
+    size_t k = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    return (k == 2 || k == 3) && !s[k];
+}
+
+/* "Tokyo 105-0014": a town and a Japanese postcode at the end of s. */
+static int jp_tail(const char *s) {
+    size_t k = strlen(s);
+    if (k < 11 || s[k - 9] != ' ' || !all_digits(s + k - 8, 3) || s[k - 5] != '-' || !all_digits(s + k - 4, 4) ||
+        !isupper((unsigned char)s[0]))
+        return 0;
+    for (size_t i = 0; i + 9 < k; i++)
+        if (isdigit((unsigned char)s[i])) return 0;
+    return 1;
+}
+
+/* A word a part starts with when it is a unit, floor or box of the
+ * premises ("Suite 1200", "Level 12"), not a town. */
+static int premise_word(const char *s) {
+    static const char *const w[] = {"Flat", "Studio", "Suite", "Ste", "Ste.", "Apt", "Apt.", "Apartment", "Unit",
+                                    "Room", "Floor", "Level", "Box", "P.O.", "PO", "Piso", "Sala", "Andar", "Of.",
+                                    "Bldg", "Bldg.", "Block", "Lot", "No", "No.", "Nr", "Nr.", NULL};
+    size_t k = strcspn(s, " ");
+    for (int i = 0; w[i]; i++)
+        if (strlen(w[i]) == k && !strncasecmp(s, w[i], k)) return 1;
+    return 0;
 }
 
 /* A UK postcode at the end of s ("WC2B 6UN", "SW1A 1AA", "M1 1AE"):
@@ -364,12 +416,16 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
     int n = 0;
     const char *p = address;
     while (*p && n < MAX_SEGS) {
-        size_t k = strcspn(p, ",");
+        /* parts end at a comma or a dash between spaces ("Via Roma, 45 -
+         * 20121 Milano (MI)", "Bengaluru - 560103") */
+        size_t k = 0;
+        while (p[k] && p[k] != ',' && strncmp(p + k, " - ", 3)) k++;
         put(seg[n].s, sizeof seg[n].s, p, k);
         seg[n].used = 0;
+        seg[n].at = (size_t)(p - address);
         if (seg[n].s[0]) n++;
         p += k;
-        if (*p) p++;
+        if (*p) p += *p == ',' ? 1 : 3;
     }
     const char *shape = "";
     int city_seg = -1;
@@ -394,6 +450,14 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             seg[i].used = 1;
             if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
             shape = "GB";
+        } else if (!out->postal_code[0] && au_tail(s)) {
+            size_t st = au_tail(s) - 1, n = strlen(s);
+            put(out->region, sizeof out->region, s + st, n - 5 - st);
+            copy(out->postal_code, sizeof out->postal_code, s + n - 4);
+            if (st > 1) put(out->city, sizeof out->city, s, st - 1); /* "Sydney NSW 2000" */
+            seg[i].used = 1;
+            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
+            shape = "AU";
         }
     }
     /* then five/six-digit codes ("12634 Clark Loaf" is a US house number
@@ -403,7 +467,14 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         if (seg[i].used) continue;
         int dash = (s[0] == 'D' || s[0] == 'F') && s[1] == '-';
         size_t dl = dashed_code(s, 2, 3) ? 6 : dashed_code(s, 4, 3) ? 8 : 0;
-        if (!out->postal_code[0] && all_digits(s, 2) && s[2] == ' ' && all_digits(s + 3, 3) && s[6] == ' ' && s[7]) {
+        if (!out->postal_code[0] && all_digits(s, 3) && s[3] == ' ' && all_digits(s + 4, 2) && s[6] == ' ' &&
+            (isupper((unsigned char)s[7]) || (unsigned char)s[7] >= 0x80)) {
+            /* Czech, Slovak, Swedish, Greek "120 00 Praha 2", "111 34 Stockholm" */
+            put(out->postal_code, sizeof out->postal_code, s, 6);
+            put(out->city, sizeof out->city, s + 7, strlen(s + 7));
+            seg[i].used = 1;
+            shape = "";
+        } else if (!out->postal_code[0] && all_digits(s, 2) && s[2] == ' ' && all_digits(s + 3, 3) && s[6] == ' ' && s[7]) {
             /* French postcode printed in two groups: "68 949 Camus" */
             put(out->postal_code, sizeof out->postal_code, s, 6);
             put(out->city, sizeof out->city, s + 7, strlen(s + 7));
@@ -447,9 +518,22 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             seg[i].used = 1;
             shape = "";
         } else if (!out->postal_code[0] && strlen(s) == 6 && all_digits(s, 6)) {
+            /* Russian when the card points to Russia or the address is in
+             * Cyrillic; else the town is before it, and an Indian PIN is
+             * set off from it by a dash ("Pune - 411026") */
             copy(out->postal_code, sizeof out->postal_code, s);
             seg[i].used = 1;
-            shape = "RU";
+            int dashed = seg[i].at >= 3 && !strncmp(address + seg[i].at - 3, " - ", 3);
+            shape = (country_hint ? !strcmp(country_hint, "RU") : cyrillic(address)) ? "RU" : dashed ? "IN" : "";
+            if (strcmp(shape, "RU") && city_seg < 0 && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s))
+                city_seg = i - 1;
+        } else if (!out->postal_code[0] && jp_tail(s)) {
+            /* Japanese "Tokyo 105-0014" */
+            size_t k = strlen(s);
+            copy(out->postal_code, sizeof out->postal_code, s + k - 8);
+            put(out->city, sizeof out->city, s, k - 9);
+            seg[i].used = 1;
+            shape = "JP";
         } else if (!out->city[0] && city_seg < 0 && ru_settlement(s)) {
             size_t k = ru_settlement(s);
             put(out->city, sizeof out->city, s + k, strlen(s + k));
@@ -463,21 +547,45 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         copy(out->city, sizeof out->city, seg[city_seg].s);
         seg[city_seg].used = 1;
     }
+    /* a postcode printed after the town, last: "Pasig City 1605", "Jakarta
+     * Selatan 12190", or alone after it: "Cape Town, 8001" */
+    int last = n - 1;
+    while (last >= 0 && seg[last].used) last--;
+    if (!out->postal_code[0] && !out->city[0] && last >= 1) {
+        char *s = seg[last].s;
+        size_t k = strlen(s), d = 0;
+        while (d < k && isdigit((unsigned char)s[k - 1 - d])) d++;
+        if (d == 4 && d == k && !seg[last - 1].used && !has_digit(seg[last - 1].s)) {
+            copy(out->postal_code, sizeof out->postal_code, s);
+            copy(out->city, sizeof out->city, seg[last - 1].s);
+            seg[last].used = seg[last - 1].used = 1;
+        } else if (d >= 4 && d <= 6 && d < k && s[k - d - 1] == ' ' && !premise_word(s)) {
+            int head_digits = 0;
+            for (size_t q = 0; q + d + 1 < k; q++) head_digits |= isdigit((unsigned char)s[q]) != 0;
+            if (!head_digits && (isupper((unsigned char)s[0]) || (unsigned char)s[0] >= 0x80)) {
+                copy(out->postal_code, sizeof out->postal_code, s + k - d);
+                put(out->city, sizeof out->city, s, k - d - 1);
+                seg[last].used = 1;
+            }
+        }
+    }
     /* no postal code: "222 Danny square, Russellchester" - the last part
-     * without digits is the city */
-    if (!out->postal_code[0] && !out->city[0] && n >= 2 && !seg[n - 1].used && !has_digit(seg[n - 1].s) &&
+     * without digits (before a country: "P.O. Box 12345, Dubai, UAE") is
+     * the city, unless it is a state's code */
+    while (last >= 0 && seg[last].used) last--;
+    if (!out->postal_code[0] && !out->city[0] && last >= 1 && !has_digit(seg[last].s) && !state_code(seg[last].s) &&
         !(n == 2 && sub_premise(seg[0].s))) {
-        copy(out->city, sizeof out->city, seg[n - 1].s);
-        seg[n - 1].used = 1;
+        copy(out->city, sizeof out->city, seg[last].s);
+        seg[last].used = 1;
     }
     for (int i = 0; i < n; i++)
         if (!seg[i].used) append(out->street, sizeof out->street, seg[i].s);
     if (!out->country[0]) {
-        /* a US, UK, Russian, Polish, Portuguese or Singapore postcode tells
-         * the country; a bare five-digit one is German or French (or
-         * another's): the card's hint decides */
+        /* a US, UK, Russian, Polish, Portuguese, Singapore, Australian or
+         * Japanese postcode tells the country; a bare five-digit one is German or
+         * French (or another's): the card's hint decides */
         int sure = !strcmp(shape, "US") || !strcmp(shape, "GB") || !strcmp(shape, "RU") || !strcmp(shape, "PL") ||
-                   !strcmp(shape, "PT") || !strcmp(shape, "SG");
+                   !strcmp(shape, "PT") || !strcmp(shape, "SG") || !strcmp(shape, "AU") || !strcmp(shape, "JP");
         const char *c = !sure && country_hint && strlen(country_hint) == 2 ? country_hint : shape;
         copy(out->country, sizeof out->country, c);
         for (char *q = out->country; *q; q++) *q = (char)toupper((unsigned char)*q);

@@ -119,7 +119,7 @@ static int address_score(const fld_line_t *l) {
             break;
         }
     }
-    /* postcode shapes: 5 or 6 digits, or "NN NNN" (French), as a word */
+    /* postcode shapes: 5 or 6 digits, or "NN NNN" (French), "NNN NN", as a word */
     for (const char *c = s; *c; c++) {
         if (isdigit((unsigned char)*c) && (c == s || !isdigit((unsigned char)c[-1]))) {
             size_t k = strspn(c, "0123456789");
@@ -127,6 +127,10 @@ static int address_score(const fld_line_t *l) {
             /* Japanese "100-0005" */
             else if (k == 3 && c[3] == '-' && strspn(c + 4, "0123456789") == 4 && !isdigit((unsigned char)c[8])) score += 2;
             else if (k == 2 && c[2] == ' ' && strspn(c + 3, "0123456789") == 3 && !isdigit((unsigned char)c[6])) score += 2;
+            /* Czech, Slovak, Swedish "120 00 Praha 2", "111 34 Stockholm": before the town */
+            else if (k == 3 && c[3] == ' ' && strspn(c + 4, "0123456789") == 2 && c[6] == ' ' &&
+                     (isupper((unsigned char)c[7]) || (unsigned char)c[7] >= 0xC0))
+                score += 2;
             /* Polish "00-026 Warszawa", Portuguese "1250-096 Lisboa": before the town */
             else if ((k == 2 || k == 4) && c[k] == '-' && strspn(c + k + 1, "0123456789") == 3 && c[k + 4] == ' ' &&
                      (isupper((unsigned char)c[k + 5]) || (unsigned char)c[k + 5] >= 0xC0))
@@ -188,8 +192,11 @@ void ocr_fld_find_address(fld_state_t *p) {
         /* the company above the street ("Saigon Green Energy JSC", or with
          * a short legal form and no number: "Crestline Engineering SA"), a
          * department ("Plant Engineering Department"), or print far larger
-         * than the address's */
-        if (ocr_fld_long_legal_form(p->l[up].t) ||
+         * than the address's. A street with its number that looks like an
+         * address is not stopped by a word that is also a legal form
+         * ("Av. Constitución 2050 Pte.": Poniente, not Pte Ltd). */
+        int street = strpbrk(p->l[up].t, "0123456789") && p->l[up].addr >= 2;
+        if ((ocr_fld_long_legal_form(p->l[up].t) && !street) ||
             ((ocr_fld_company_marks(p->l[up].t) || ocr_fld_org_unit(p->l[up].t)) && !strpbrk(p->l[up].t, "0123456789")) ||
             (p->l[up].h && p->l[up].h > 2 * p->l[cur].h))
             break;

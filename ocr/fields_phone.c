@@ -289,6 +289,22 @@ static int plus_read_as_four(const fld_state_t *p, const numspan_t *ns, char *e1
     return fmt_phone_parse(num, p->regions[0], e164, 24, kind) == GR_OK;
 }
 
+/* "Mobile 82-10-9876-5432": an international number printed without its
+ * '+', its country code a group of its own (one to three digits, not 0,
+ * then a separator), the rest a valid number of that country, into e164.
+ * Only for a number no region of the card reads. */
+static int plus_left_out(const numspan_t *ns, char *e164, fmt_phone_kind_t *kind) {
+    const char *d = ns->digits;
+    size_t g = strspn(d, "0123456789");
+    if (d[0] == '0' || g < 1 || g > 3 || !d[g] || !strchr(" -.", d[g]) || ns->ndigits < 10) return 0;
+    char num[96], cc[3];
+    snprintf(num, sizeof num, "+%s", d);
+    if (fmt_phone_parse(num, "US", e164, 24, kind) != GR_OK) return 0;
+    /* the code must be a country's that numbers start with (not NANP's 1
+     * for a number the card's regions did not read) */
+    return d[0] != '1' && fmt_phone_region(e164, cc, sizeof cc) == GR_OK;
+}
+
 /* An icon or a speck read as a lone digit beside a number ("© 97038-8110 4",
  * "cam 1 9.8697-6934"): the span without a single digit separated by a
  * space at its start and/or its end, into out. 1 when something was dropped
@@ -360,6 +376,8 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
                 conf *= 0.8f; /* one digit of the code taken for another */
             } else if (plus_read_as_four(p, &ns, e164, &kind)) {
                 conf *= 0.8f; /* the '+' taken for a 4 */
+            } else if (plus_left_out(&ns, e164, &kind)) {
+                conf *= 0.8f; /* printed without its '+' */
             } else if (second && p->area[0] && cut_bracket(p, &ns, &local) &&
                        parse_phone_local(p, &local, fallback, e164, &kind)) {
                 conf *= 0.7f; /* the area code half read */

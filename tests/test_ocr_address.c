@@ -56,9 +56,11 @@ static void german_layouts(void **state) {
     split_is("Löchelallee 2, 00322 Bremervörde, Deutschland", NULL, "Löchelallee 2", "00322", "Bremervörde", "",
              "Deutschland");
     split_is("D-10115 Berlin, Lindenallee 3", NULL, "Lindenallee 3", "10115", "Berlin", "", "DE");
-    /* a country printed last is the country, never the city (it was "Vietnam", "India") */
-    split_is("Lot D26, Cau Giay New Urban Area, Hanoi, Vietnam", "VN", "Lot D26, Cau Giay New Urban Area, Hanoi", "",
-             "", "", "Vietnam");
+    /* a country printed last is the country, never the city (it was "Vietnam", "India"); the part
+     * before it is */
+    split_is("Lot D26, Cau Giay New Urban Area, Hanoi, Vietnam", "VN", "Lot D26, Cau Giay New Urban Area", "", "Hanoi",
+             "", "Vietnam");
+    split_is("P.O. Box 12345, Dubai, UAE", NULL, "P.O. Box 12345", "", "Dubai", "", "UAE");
 }
 
 static void french_layouts(void **state) {
@@ -105,11 +107,13 @@ static void brazilian_layouts(void **state) {
     /* not Brazilian: a ZIP+4 is no CEP, and two capitals are no state without the hint */
     split_is("500 Main Street, Springfield IL 62701-1234", NULL, "500 Main Street", "62701-1234", "Springfield", "IL",
              "US");
-    split_is("Rua X, 12 - Centro - SP", "PT", "Rua X, 12 - Centro - SP", "", "", "", "PT");
+    split_is("Rua X, 12 - Centro - SP", "PT", "Rua X, 12, Centro, SP", "", "", "", "PT");
 }
 
-/* Postcodes that name their country: Polish NN-NNN, Portuguese
- * NNNN-NNN, "Singapore" and six digits. */
+/* Postcodes of more countries: Polish NN-NNN, Portuguese NNNN-NNN,
+ * "Singapore" and six digits, Australian state and code, Japanese
+ * NNN-NNNN (these name the country), Czech/Swedish NNN NN, a code after
+ * the town; parts cut at " - " too. */
 static void other_postcodes(void **state) {
     (void)state;
     split_is("ul. Marszałkowska 10, 00-590 Warszawa", "US", "ul. Marszałkowska 10", "00-590", "Warszawa", "", "PL");
@@ -118,6 +122,30 @@ static void other_postcodes(void **state) {
              "", "Portugal");
     split_is("1 Raffles Place, #20-01, Singapore 048616", NULL, "1 Raffles Place, #20-01", "048616", "Singapore", "",
              "SG");
+    /* Czech and Swedish codes in two groups; an Australian state and code */
+    split_is("Vinohradská 1233/22, 120 00 Praha 2", "CZ", "Vinohradská 1233/22", "120 00", "Praha 2", "", "CZ");
+    split_is("Sveavägen 44, 111 34 Stockholm", NULL, "Sveavägen 44", "111 34", "Stockholm", "", "");
+    split_is("Level 12, 1 Market Street, Sydney NSW 2000, Australia", NULL, "Level 12, 1 Market Street", "2000",
+             "Sydney", "NSW", "Australia");
+    split_is("1 Market Street, Sydney, NSW 2000", "US", "1 Market Street", "2000", "Sydney", "NSW", "AU");
+    /* a code after the town, last, or alone after it (the hint gives the country) */
+    split_is("Unit 1203 Tektite Tower, Ortigas Center, Pasig City 1605", "PH", "Unit 1203 Tektite Tower, Ortigas Center",
+             "1605", "Pasig City", "", "PH");
+    split_is("Jl. Jend. Sudirman Kav. 52-53, Jakarta Selatan 12190", "ID", "Jl. Jend. Sudirman Kav. 52-53", "12190",
+             "Jakarta Selatan", "", "ID");
+    split_is("14 Loop Street, Cape Town, 8001", "ZA", "14 Loop Street", "8001", "Cape Town", "", "ZA");
+    /* a dash between spaces ends a part as a comma does; six digits are a
+     * Russian postcode only when the card points nowhere else; a Japanese
+     * postcode after the town */
+    split_is("Via Roma, 45 - 20121 Milano (MI)", "IT", "Via Roma, 45", "20121", "Milano (MI)", "", "IT");
+    split_is("4th Floor, Outer Ring Road, Bengaluru - 560103, Karnataka", "IN", "4th Floor, Outer Ring Road, Karnataka",
+             "560103", "Bengaluru", "", "IN");
+    split_is("1-2-3 Shiba, Minato-ku, Tokyo 105-0014, Japan", NULL, "1-2-3 Shiba, Minato-ku", "105-0014", "Tokyo", "",
+             "Japan");
+    split_is("2-3-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005", NULL, "2-3-1 Marunouchi, Chiyoda-ku", "100-0005", "Tokyo",
+             "", "JP");
+    /* ... but a unit, floor or box is no town */
+    split_is("500 Main Street, Suite 1200", NULL, "500 Main Street, Suite 1200", "", "", "", "");
     /* a number, a house-number range is no postcode; a CEP stays Brazilian */
     split_is("03-123 4567", NULL, "03-123 4567", "", "", "", "");
     split_is("10-12 High Street, Oxford OX1 4AP", NULL, "10-12 High Street", "OX1 4AP", "Oxford", "", "GB");

@@ -588,8 +588,26 @@ static void country_of_every_number(void **state) {
         /* two countries named: no card-wide hint, each block its own */
         {"Kenji Sato\nTokyo, Japan\nTel 03 3211 5678\nSingapore Branch\nTel 6123 4567\n", "US", "+81332115678",
          "+6561234567"},
+        /* nothing names the country: a number with its code as a group of
+         * its own and no '+', that no region of the card reads, is that
+         * code's country's */
+        {"Park Ji-hoon\nTel 82-31-123-4567  Mobile 82-10-9876-5432\njh.park@hanbitsemi.com\n", "US", "+82311234567",
+         "+821098765432"},
+        {"Thomas Berg\nTel. 49 30 1234567\nMobil 49 171 1234567\n", "BR", "+49301234567", "+491711234567"},
+        /* an Indian PIN set off by a dash names India; six digits are
+         * Russian only in a Cyrillic address */
+        {"Suresh Anand\nPlot No. 45, MIDC Industrial Area, Bhosari, Pune - 411026\nPh: 020-2712 3456\n"
+         "Mob: 98220 12345\nanandengg@gmail.com\n",
+         "US", "+912027123456", "+919822012345"},
     };
     phones_read_as(named, sizeof named / sizeof *named);
+    /* ... but the card's own region reads it first: an Italian mobile, a US number */
+    o = parse_text("Marco Rossi\nCell. 335 1234567\n", "IT");
+    assert_true(has_phone(o, "+393351234567"));
+    json_decref(o);
+    o = parse_text("Emily Carter\nTel 415 555 0134\n", "US");
+    assert_true(has_phone(o, "+14155550134"));
+    json_decref(o);
 }
 
 static void local_and_old_numbers(void **state) {
@@ -985,6 +1003,11 @@ static void addresses_of_more_countries(void **state) {
         {"NGUYEN VAN AN\nSales Director\nLot D26, Cau Giay New Urban Area, Hanoi, Vietnam\n", "US",
          "Lot D26, Cau Giay New Urban Area, Hanoi, Vietnam"},
         {"Emily Zhang\nOffices in London, Paris, Singapore\n", "US", ""},
+        /* a Czech or Swedish postcode in two groups before the town */
+        {"Petr Novák\nVinohradská 1233/22\n120 00 Praha 2\n", "CZ", "Vinohradská 1233/22, 120 00 Praha 2"},
+        /* a Mexican street's Pte. (Poniente) is no legal form that ends the address */
+        {"María López Garza\nAv. Constitución 2050 Pte., Col. Centro\n64000 Monterrey, N.L., México\n", "MX",
+         "Av. Constitución 2050 Pte., Col. Centro, 64000 Monterrey, N.L., México"},
     };
     addresses_read_as(more, sizeof more / sizeof *more);
     /* a phone number is no address, however it is written */
@@ -1000,6 +1023,12 @@ static void addresses_of_more_countries(void **state) {
     o = parse_lines(v, "VN");
     assert_string_equal(str(o, "company"), "Saigon Green Energy JSC");
     assert_string_equal(str(o, "address"), "45 Le Duan, District 1, Ho Chi Minh City, Vietnam");
+    json_decref(o);
+    /* the company over the Mexican street is the company, not the street */
+    o = parse_text("Grupo Alimentos del Norte S.A. de C.V.\nLic. María Fernanda López Garza\nDirectora de Compras\n"
+                   "Av. Constitución 2050 Pte., Col. Centro\n64000 Monterrey, N.L., México\n",
+                   "MX");
+    assert_string_equal(str(o, "company"), "Grupo Alimentos del Norte S.A. de C.V.");
     json_decref(o);
     /* a short legal form and no number: the company, right-aligned over the street */
     o = parse_dump("0.96 122,127,415,64\tLotte Maes\n0.96 126,194,556,48\tSenior Software Engineer\n"
