@@ -427,6 +427,18 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         p += k;
         if (*p) p += *p == ',' ? 1 : 3;
     }
+    /* a country printed after the town without a comma ("Nagoya
+     * 450-0002 Japan", "51558 Korea"): a part of its own */
+    if (n > 0 && n < MAX_SEGS) {
+        char *last_sp = strrchr(seg[n - 1].s, ' ');
+        if (last_sp && last_sp != seg[n - 1].s && has_digit(seg[n - 1].s) && ocr_address_country(last_sp + 1)) {
+            seg[n] = seg[n - 1];
+            memmove(seg[n].s, last_sp + 1, strlen(last_sp + 1) + 1);
+            seg[n].at += (size_t)(last_sp + 1 - seg[n - 1].s);
+            *last_sp = '\0';
+            n++;
+        }
+    }
     const char *shape = "";
     int city_seg = -1;
     /* first the country names and the US/UK shapes, which are unambiguous */
@@ -517,6 +529,10 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             put(out->city, sizeof out->city, s + o + cl + 1, strlen(s + o + cl + 1));
             seg[i].used = 1;
             shape = "";
+        } else if (!out->postal_code[0] && i > 0 && strlen(s) == 5 && all_digits(s, 5)) {
+            /* five digits alone after the street ("Gyeongsangnam-do, 51558, Korea") */
+            copy(out->postal_code, sizeof out->postal_code, s);
+            seg[i].used = 1;
         } else if (!out->postal_code[0] && strlen(s) == 6 && all_digits(s, 6)) {
             /* Russian when the card points to Russia or the address is in
              * Cyrillic; else the town is before it, and an Indian PIN is

@@ -46,6 +46,10 @@ static const char *label_type(const char *before) {
     const char *src = before + n;
     ocr_fld_lower(src, k, w, sizeof w);
     if (ocr_fld_is_label(w, LBL_MOBILE)) return "mobile";
+    /* "H/P": the hand phone of Malaysian and Singapore cards */
+    if (!strcmp(w, "p") && n >= 2 && before[n - 1] == '/' && (before[n - 2] == 'H' || before[n - 2] == 'h') &&
+        (n == 2 || !isalpha((unsigned char)before[n - 3])))
+        return "mobile";
     /* "Tel/Fax": one line for both, a work number */
     if (ocr_fld_is_label(w, LBL_FAX)) {
         char pre[64];

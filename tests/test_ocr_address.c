@@ -144,6 +144,11 @@ static void other_postcodes(void **state) {
              "Japan");
     split_is("2-3-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005", NULL, "2-3-1 Marunouchi, Chiyoda-ku", "100-0005", "Tokyo",
              "", "JP");
+    /* a country after the code without a comma; five digits alone after the street */
+    split_is("4-5-6 Meieki, Nakamura-ku, Nagoya 450-0002 Japan", NULL, "4-5-6 Meieki, Nakamura-ku", "450-0002",
+             "Nagoya", "", "Japan");
+    split_is("45, Gongdan-ro, Changwon-si, Gyeongsangnam-do, 51558 Korea", NULL,
+             "45, Gongdan-ro, Changwon-si, Gyeongsangnam-do", "51558", "", "", "Korea");
     /* ... but a unit, floor or box is no town */
     split_is("500 Main Street, Suite 1200", NULL, "500 Main Street, Suite 1200", "", "", "", "");
     /* a number, a house-number range is no postcode; a CEP stays Brazilian */

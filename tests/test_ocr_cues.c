@@ -511,6 +511,14 @@ static void cards_of_more_countries(void **state) {
     }
     assert_int_equal(json_array_size(json_object_get(o, "phones")), 2);
     json_decref(o);
+    /* Malaysia's "H/P" is the hand phone */
+    o = parse_text("Tan Ah Kow\nTel: 07-599 1234\nH/P: 012-765 4321\n", "MY");
+    json_array_foreach(json_object_get(o, "phones"), i, ph) {
+        if (!strcmp(str(ph, "number"), "+60127654321")) assert_string_equal(str(ph, "type"), "mobile");
+        else assert_string_equal(str(ph, "type"), "work");
+    }
+    assert_int_equal(json_array_size(json_object_get(o, "phones")), 2);
+    json_decref(o);
 }
 
 /* Pieces of one printed line boxed apart are one line; columns are not. */
