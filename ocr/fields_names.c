@@ -172,22 +172,41 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
 }
 
 
+/* Titles of address and degrees written before a name ("Dr.", "Dott.",
+ * "Dipl.-Ing."), lower case; name_core drops them. */
+static const char *const NAME_PRE[] = {
+    "dr", "dr.", "dra", "dra.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx.", "sr.", "sra.",
+    "srta.", "eng.", "eng", "engr.", "ing.", "ir.", "dipl.-ing.", "dr.-ing.", "mag.", "me.", "mme", "mme.", "m.",
+    "mlle", "hr.", "fr.", "sir", "dame", "adv.", "ca", "shri", "smt.", "sri", "капт.", "dott.", "dott.ssa", "dr.ssa",
+    "avv.", "arch.", "geom.", "rag.", "lic.",
+    /* German doctorates: "Dr. med.", "Dr. rer. nat." */
+    "med.", "dent.", "rer.", "nat.", "phil.", "jur.", "vet.",
+    /* Czech and Slovak degrees, Spanish-speaking professions ("Cdor."
+     * contador, "Arq." arquitecto, "Lcda.") */
+    "mgr.", "bc.", "mudr.", "judr.", "phdr.", "rndr.", "cdor.", "cra.", "arq.", "abog.", "lcda.", "lcdo.", "ldo.",
+    "c.p.", "ing", "dipl.", NULL};
+
+/* 1 when word w (any case) is one of them. */
+static int name_prefix(const char *w) {
+    char low[64];
+    ocr_fld_lower(w, strlen(w), low, sizeof low);
+    /* German diplomas: "Dipl.-Kfm.", "Dipl.-Inform.", "Dipl.-Wirt.-Ing." */
+    return ocr_fld_is_label(low, NAME_PRE) || !strncmp(low, "dipl.-", 6);
+}
+
 /* The name without the honorifics before it and the credentials after it
- * ("Dr. Anil Kumar", "Prof. Dr.-Ing. Klaus Weber", "Jane Doe, Ph.D., MBA",
- * "Anna Roy CPA"): titles of address and degrees of many countries are not
- * part of the person's name (a "Jr." is, and stays). Into out. */
+ * ("Dr. Anil Kumar", "Prof. Dr.-Ing. Klaus Weber", "Dipl.-Kfm. Thomas
+ * Müller", "Jane Doe, Ph.D., MBA", "Anna Roy CPA"): titles of address and
+ * degrees of many countries are not part of the person's name (a "Jr."
+ * is, and stays). Into out. */
 static void name_core(const char *s, char *out, size_t n) {
-    static const char *const PRE[] = {"dr", "dr.", "dra", "dra.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms",
-                                      "ms.", "mx.", "sr.", "sra.", "srta.", "eng.", "eng", "engr.", "ing.", "ir.",
-                                      "dipl.-ing.", "dr.-ing.", "mag.", "me.", "mme", "mme.", "m.", "mlle", "hr.",
-                                      "fr.", "sir", "dame", "adv.", "ca", "shri", "smt.", "sri", "капт.", "dott.",
-                                      "dott.ssa", "dr.ssa", "avv.", "arch.", "geom.", "rag.", "lic.",
-                                      /* German doctorates: "Dr. med.", "Dr. rer. nat." */
-                                      "med.", "dent.", "rer.", "nat.", "phil.", "jur.", "vet.", NULL};
     static const char *const POST[] = {"phd", "ph.d", "ph.d.", "md", "m.d.", "mba", "cpa", "cfa", "pe", "p.e.",
                                        "dds", "d.d.s.", "dmd", "d.m.d.", "esq", "esq.", "msc", "m.sc.", "bsc",
                                        "b.sc.", "ma", "m.a.", "llm", "ll.m.", "rn", "dvm", "pmp", "cissp", "ceng",
-                                       "frcs", "mrcp", "acca", "fca", "its", NULL};
+                                       "frcs", "mrcp", "acca", "fca", "its",
+                                       /* British chartered bodies */
+                                       "mrics", "frics", "fcca", "aca", "acma", "cima", "mcips", "mcipd", "miet",
+                                       "mice", "fcii", NULL};
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s);
     char *w[16];
@@ -196,11 +215,7 @@ static void name_core(const char *s, char *out, size_t n) {
     for (char *t = strtok_r(buf, " ", &save); t && nw < 16; t = strtok_r(NULL, " ", &save)) w[nw++] = t;
     int a = 0, b = nw;
     char low[64];
-    while (a < b - 2) { /* keep two words at least */
-        ocr_fld_lower(w[a], strlen(w[a]), low, sizeof low);
-        if (!ocr_fld_is_label(low, PRE)) break;
-        a++;
-    }
+    while (a < b - 2 && name_prefix(w[a])) a++; /* keep two words at least */
     while (b > a + 2) {
         size_t wl = strlen(w[b - 1]);
         while (wl && (w[b - 1][wl - 1] == ',' || w[b - 1][wl - 1] == ';')) wl--;
@@ -386,7 +401,13 @@ static const char *const TITLE_WORDS[] = {
     "programmer", "superintendent", "foreman", "planner", "buyer", "recruiter", "trainer", "chairman",
     "chairwoman", "secretary", "treasurer", "counsel", "controller", "auditor", "producer",
     /* Vietnamese: Giám đốc (director), Trưởng phòng (head of department) */
-    "giám", "trưởng", NULL};
+    "giám", "trưởng",
+    /* Polish, Czech, Indonesian, Turkish, Nordic: real words one letter off
+     * an English one ("Manajer", "Specjalista") are not slips of it */
+    "specjalista", "kierownik", "dyrektor", "prezes", "inżynier", "doradca", "przedstawiciel", "ředitel",
+    "ředitelka", "jednatel", "manažer", "manažerka", "manajer", "direktur", "müdür", "müdürü",
+    "uzman", "mühendis", "projektledare", "säljare", "försäljningschef", "direktør", "konsulent", "rådgiver",
+    "ingenjör", "ingeniør", "socio", NULL};
 
 int ocr_fld_title_words(const char *s) { return ocr_fld_count_listed(s, " ,/&-", TITLE_WORDS); }
 
@@ -417,7 +438,11 @@ static const char *const SERVICE_WORDS[] = {
     "restaurant", "catering", "bakery", "pharmacy", "optical", "realty", "insurance", "logistics", "printing",
     "carpentry", "roofing", "landscaping", "dental", "clinic", "salon", "boutique", "studio", "agency", "motors",
     "autohaus", "reparatur", "bäckerei", "elektro", "sanitär", "immobilien", "versicherung", "restauration",
-    "boulangerie", "pharmacie", "plomberie", "électricité", "taller", "reparaciones", "inmobiliaria", NULL};
+    "boulangerie", "pharmacie", "plomberie", "électricité", "taller", "reparaciones", "inmobiliaria",
+    /* what a business is ("Family Dentistry", "Engineering Works", "FPT Software") */
+    "dentistry", "orthodontics", "engineering", "works", "manufacturing", "manufacturers", "industries",
+    "enterprises", "trading", "technologies", "exports", "imports", "software", "systems", "robotics",
+    "analytics", "automation", "pharma", "pharmaceuticals", "textiles", "foods", "networks", NULL};
 
 /* Words that go with a trade in its description and name nothing on their
  * own ("AUTO PEÇAS", "Car Repair"). */
@@ -729,10 +754,14 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     name_core(l->t, core, sizeof core);
     int ns = name_shape_ex(core, &ncaps, &ninit);
     /* a line all in capitals is a name only when the e-mail, an initial
-     * ("R. OLIVEIRA") or a role right under it ("NGUYEN VAN AN" / "Sales
-     * Director") says so, and capitals read poorly are a logo's debris
-     * ("Wer NOR") */
-    if (ns && ncaps + ninit == ns && !ninit && local_match(l->t, p->local) <= 0 && !role_below(p, l)) ns = 0;
+     * ("R. OLIVEIRA"), an honorific ("DR. EMILY CHEN") or a role right
+     * under it ("NGUYEN VAN AN" / "Sales Director") says so, and capitals
+     * read poorly are a logo's debris ("Wer NOR") */
+    char first[64];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(l->t, " "), l->t);
+    if (ns && ncaps + ninit == ns && !ninit && local_match(l->t, p->local) <= 0 && !role_below(p, l) &&
+        !(name_prefix(first) && strcmp(core, l->t) && !cm))
+        ns = 0;
     if (ns && ncaps && l->conf < 0.6f) ns = 0;
     /* read poorly and with a word too short to be one, without the
      * e-mail's support: a logo's debris ("Tlaws Hs") */
@@ -961,6 +990,27 @@ static void extend_company_row(fld_state_t *p) {
     }
 }
 
+/* A company line whose first words stand on the line above, which ends in
+ * a word that needs more ("THE LAW OFFICES OF" / "DAVID M. ROSENBERG,
+ * P.C.", "Instituto de" / "Pesquisas Ltda."): the two are the company. */
+static void company_after_connector(fld_state_t *p) {
+    static const char *const CONN[] = {"of", "de", "da", "do", "des", "du", "für", "and", "und", "et", "&", NULL};
+    if (p->icomp < 0 || p->comp_text[0]) return;
+    int a = ocr_fld_above(p, p->icomp);
+    if (a < 0 || p->l[a].kind != FLD_OTHER || strpbrk(p->l[a].t, "@0123456789") || ocr_fld_count_words(p->l[a].t) > 5)
+        return;
+    const char *t = p->l[a].t, *sp = strrchr(t, ' ');
+    char low[64];
+    ocr_fld_lower(sp ? sp + 1 : t, strlen(sp ? sp + 1 : t), low, sizeof low);
+    if (!sp || !ocr_fld_is_label(low, CONN)) return;
+    int cl = snprintf(p->comp_text, sizeof p->comp_text, "%s %s", t, p->l[p->icomp].t);
+    if (cl < 0 || (size_t)cl >= sizeof p->comp_text) {
+        p->comp_text[0] = '\0';
+        return;
+    }
+    p->l[a].kind = FLD_COMPANY;
+}
+
 /* 1 when s names an organisational unit ("Sales Department", "Abteilung
  * Vertrieb", "Setor Comercial"). */
 int ocr_fld_org_unit(const char *s) {
@@ -1001,8 +1051,12 @@ static int most_title_words(const fld_state_t *p, int unit) {
 static void pick_title(fld_state_t *p) {
     int ititle = -1, unit = -1;
     if (p->iname >= 0) {
+        /* the line under the name, unless it names the business and no
+         * role ("Bright Smile Family Dentistry": the practice, not the
+         * dentist's title) */
         int b = ocr_fld_below(p, p->iname);
-        if (b >= 0 && p->l[b].kind == FLD_OTHER && ocr_fld_count_words(p->l[b].t) <= 8 && title_chars(p->l[b].t))
+        if (b >= 0 && p->l[b].kind == FLD_OTHER && ocr_fld_count_words(p->l[b].t) <= 8 && title_chars(p->l[b].t) &&
+            !(ocr_fld_count_listed(p->l[b].t, " ,/&-", SERVICE_WORDS) && !ocr_fld_title_words(p->l[b].t)))
             ititle = b;
     }
     /* a line under the name that names no role and no unit ("Sale", the
@@ -1217,10 +1271,21 @@ void ocr_fld_find_people(fld_state_t *p) {
     drop_lone_initial(p);
     join_company_lines(p, maxh);
     extend_company_row(p);
+    company_after_connector(p);
     pick_title(p);
 }
 
 /* ------------------------------------------------ cross-checks */
+
+/* The Indonesian legal forms written before the name (PT, CV): no part of
+ * the domain, which the name alone makes (sinarnusantara.co.id of PT Sinar
+ * Nusantara). Those that are marks anywhere (ООО) are mark_word's. */
+static int prefix_form(const char *w) {
+    static const char *const FORMS[] = {"pt", "pt.", "cv", "cv.", NULL};
+    char low[64];
+    ocr_fld_lower(w, strlen(w), low, sizeof low);
+    return ocr_fld_is_label(low, FORMS);
+}
 
 /* The company name corroborates the domain: "Lyons-Baker" makes
  * lyonshaker.co.uk lyonsbaker.co.uk (same length, one or two letters).
@@ -1235,7 +1300,7 @@ static void company_fixes_domains(fld_state_t *p) {
     trim_company_debris(buf); /* "Il Tidewater Foods PLC ||": a frame's edge is not the name */
     char *save = NULL;
     for (char *w = strtok_r(buf, " ,", &save); w && nk < 6; w = strtok_r(NULL, " ,", &save)) {
-        if (mark_word(w)) continue;
+        if (mark_word(w) || (!nk && prefix_form(w))) continue;
         char k[128];
         ocr_fld_key(w, k, sizeof k);
         if (!k[0]) continue;
@@ -1297,8 +1362,15 @@ static void name_fixes_local(fld_state_t *p) {
     char *sp = strrchr(nm, ' ');
     if (!sp) return;
     *sp = '\0';
-    char g[128], f[128];
-    ocr_fld_key(nm, g, sizeof g);
+    char g[128] = "", f[128];
+    /* the given names without a middle initial ("Sarah J." is sarah.thompson@,
+     * never sarahj.thompson@) */
+    char *save = NULL;
+    for (char *w = strtok_r(nm, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char k[64];
+        ocr_fld_key(w, k, sizeof k);
+        if (strlen(k) > 1 || !g[0]) snprintf(g + strlen(g), sizeof g - strlen(g), "%s", k);
+    }
     ocr_fld_key(sp + 1, f, sizeof f);
     if (!g[0] || !f[0]) return;
     /* the local parts people make of their given and family names */

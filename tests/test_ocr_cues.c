@@ -401,6 +401,15 @@ static void names_of_many_cultures(void **state) {
         {"Jane Doe, Ph.D., MBA\nNorthwind Labs Inc\n", "Jane Doe", "US"},
         {"Dott. Marco Rossi\nRossi Meccanica S.r.l.\n", "Marco Rossi", "IT"},
         {"Dr. med. Andreas Hoffmann\nFacharzt für Innere Medizin\n", "Andreas Hoffmann", "DE"},
+        {"Dipl.-Kfm. Thomas Müller\nGeschäftsführer\n", "Thomas Müller", "DE"},
+        {"Ing. Mgr. Petr Novák\nTECHSTAV s.r.o.\n", "Petr Novák", "CZ"},
+        {"Cdor. Martín Fernández\nSocio Gerente\n", "Martín Fernández", "AR"},
+        /* capitals with an honorific are a name; a business under it, not a capital company */
+        {"DR. EMILY CHEN, DDS\nBright Smile Family Dentistry\n", "EMILY CHEN", "US"},
+        {"DR. PEPPER BOTTLING CO.\n", "", "US"},
+        /* a British chartered body's letters; a business of a name's shape is none */
+        {"James Whitfield MRICS\nDirector\n", "James Whitfield", "GB"},
+        {"Nguyen Thi Thu Ha\nAccount Manager\nFPT Software\nhantt@fsoft.com.vn\n", "Nguyen Thi Thu Ha", "VN"},
         /* Hong Kong: the family name in capitals, the English name after a comma */
         {"CHAN Tai Man, Peter\nSenior Manager\nGlobal Trade Finance\npeter.chan@hsbc.com.hk\n", "CHAN Tai Man, Peter",
          "HK"},
@@ -416,6 +425,10 @@ static void names_of_many_cultures(void **state) {
     json_t *o = parse_text("Aguinaldo M. Righetti Jr.\nEscrevente Autorizado\n", "BR");
     assert_string_equal(str(o, "family_name"), "Righetti Jr");
     json_decref(o);
+    /* the business under the name is no title */
+    o = parse_text("Dr. Emily Chen, DDS\nBright Smile Family Dentistry\n", "US");
+    assert_string_equal(str(o, "title"), "");
+    json_decref(o);
     /* an honorific gives the e-mail no initial: k.schmidt stays k.schmidt */
     static const char *const mails[][3] = {
         {"Dipl.-Ing. Klaus-Peter Schmidt\nLeiter Vertrieb\nk.schmidt@mueller-soehne.de\n", "DE",
@@ -423,6 +436,9 @@ static void names_of_many_cultures(void **state) {
         {"Dott. Marco Rossi\nm.rossi@rossimeccanica.it\n", "IT", "m.rossi@rossimeccanica.it"},
         /* a separator is no slip: k-watanabe stays, as j.smith and jsmith do */
         {"Kenji Watanabe\nk-watanabe@daiwaseiko.co.jp\n", "JP", "k-watanabe@daiwaseiko.co.jp"},
+        /* a middle initial is no letter the e-mail lost */
+        {"SARAH J. THOMPSON\nSenior Associate\nsarah.thompson@oakridge.co.uk\n", "GB", "sarah.thompson@oakridge.co.uk"},
+        {"Michael R. Johnson\nmjohnsen@summit.com\n", "US", "mjohnson@summit.com"},
     };
     emails_read_as(mails, sizeof mails / sizeof *mails);
     /* a Drive with its number is still an address */
@@ -966,6 +982,14 @@ static void domain_over_bare_mark(void **state) {
     assert_string_equal(str(o, "company"), "PINNACLE REAL ESTATE GROUP");
     assert_string_equal(str(o, "name"), "MICHAEL J. RODRIGUEZ");
     json_decref(o);
+    /* a legal form written before the name (Indonesian PT) is no part of
+     * the domain the name makes: the e-mail is left as read */
+    o = parse_text("PT Sinar Nusantara Teknik\nBudi Santoso\nManajer Pemasaran\nbudi.santoso@sinarnusantara.co.id\n",
+                   "ID");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
+                        "budi.santoso@sinarnusantara.co.id");
+    assert_string_equal(str(o, "company"), "PT Sinar Nusantara Teknik");
+    json_decref(o);
 }
 
 /* Addresses of more countries: a US street line with 12 digits in all,
@@ -1031,6 +1055,13 @@ static void addresses_of_more_countries(void **state) {
     o = parse_lines(v, "VN");
     assert_string_equal(str(o, "company"), "Saigon Green Energy JSC");
     assert_string_equal(str(o, "address"), "45 Le Duan, District 1, Ho Chi Minh City, Vietnam");
+    json_decref(o);
+    /* a company line begun on the line above, which ends in "of" */
+    o = parse_text("THE LAW OFFICES OF\nDAVID M. ROSENBERG, P.C.\nDavid M. Rosenberg\nAttorney at Law\n"
+                   "drosenberg@rosenberglaw.com\n",
+                   "US");
+    assert_string_equal(str(o, "company"), "THE LAW OFFICES OF DAVID M. ROSENBERG, P.C.");
+    assert_string_equal(str(o, "name"), "David M. Rosenberg");
     json_decref(o);
     /* the company over the Mexican street is the company, not the street */
     o = parse_text("Grupo Alimentos del Norte S.A. de C.V.\nLic. María Fernanda López Garza\nDirectora de Compras\n"
@@ -1317,7 +1348,12 @@ static void title_role_unit_and_ltd(void **state) {
                                         {"Senior Consultants", "Senior Consultants"},
                                         /* its first letters lost at a glare's edge */
                                         {"nancial Analyst", "Financial Analyst"},
-                                        {"ncial Analyst", "ncial Analyst"}};
+                                        {"ncial Analyst", "ncial Analyst"},
+                                        /* a real word of another language one letter off an
+                                         * English one is no slip of it */
+                                        {"Manajer Pemasaran", "Manajer Pemasaran"},
+                                        {"Specjalista ds. Sprzedaży", "Specjalista ds. Sprzedaży"},
+                                        {"Dyrektor Handlowy", "Dyrektor Handlowy"}};
     titles_read_as(tw, sizeof tw / sizeof *tw);
     /* "Lid" after a legal form, after words the card's domain spells (read
      * with i for l), with a stray mark after it; a capital I or a 1 for the
