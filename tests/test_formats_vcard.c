@@ -286,6 +286,26 @@ static void utf8_validation(void **state) {
     assert_false(fmt_u8_valid("abc\xe2\x82"));              /* truncated */
 }
 
+/* Case folding of the Latin letters beyond Latin-1 that names carry:
+ * Polish Ł, Czech Ň and Ž (capital odd), Vietnamese Ổ, Ư, Đ. */
+static void utf8_lower_case(void **state) {
+    (void)state;
+    assert_int_equal(fmt_u8_lower(0x141), 0x142); /* Ł ł */
+    assert_int_equal(fmt_u8_lower(0x142), 0x142);
+    assert_int_equal(fmt_u8_lower(0x147), 0x148); /* Ň ň */
+    assert_int_equal(fmt_u8_lower(0x17D), 0x17E); /* Ž ž */
+    assert_int_equal(fmt_u8_lower(0x15A), 0x15B); /* Ś ś */
+    assert_int_equal(fmt_u8_lower(0x110), 0x111); /* Đ đ */
+    assert_int_equal(fmt_u8_lower(0x178), 0xFF);  /* Ÿ ÿ */
+    assert_int_equal(fmt_u8_lower(0x1ED4), 0x1ED5); /* Ổ ổ */
+    assert_int_equal(fmt_u8_lower(0x1ED5), 0x1ED5);
+    assert_int_equal(fmt_u8_lower(0x1AF), 0x1B0); /* Ư ư */
+    assert_int_equal(fmt_u8_lower(0x138), 0x138); /* ĸ has no capital */
+    assert_true(fmt_u8_is_upper(0x141) && !fmt_u8_is_lower(0x141)); /* Ł */
+    assert_true(fmt_u8_is_lower(0x142) && !fmt_u8_is_upper(0x142)); /* ł */
+    assert_true(fmt_u8_is_upper(0x15A) && fmt_u8_is_lower(0x17E)); /* Ś, ž */
+}
+
 static void no_vcard_is_format_error(void **state) {
     (void)state;
     char *c = NULL, *e = NULL;
@@ -311,6 +331,7 @@ int main(void) {
         cmocka_unit_test(reads_exporter_quirks),
         cmocka_unit_test(writes_vcard3),
         cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(utf8_lower_case),
         cmocka_unit_test(no_vcard_is_format_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

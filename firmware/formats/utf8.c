@@ -40,14 +40,16 @@ size_t fmt_u8_put(unsigned cp, char *o) {
 
 int fmt_u8_is_cyrillic(unsigned c) { return c >= 0x400 && c <= 0x4FF; }
 
+/* Latin Extended-A: which of a pair is the capital is fmt_u8_lower's to say
+ * (ł U+0142 is even, and small). */
 int fmt_u8_is_upper(unsigned c) {
     return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x400 && c <= 0x42F) ||
-           (c >= 0x100 && c <= 0x17F && !(c & 1));
+           (c >= 0x100 && c <= 0x17F && fmt_u8_lower(c) != c);
 }
 
 int fmt_u8_is_lower(unsigned c) {
     return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7) || (c >= 0x430 && c <= 0x45F) ||
-           (c >= 0x100 && c <= 0x17F && (c & 1));
+           (c >= 0x100 && c <= 0x17F && fmt_u8_lower(c) == c);
 }
 
 int fmt_u8_is_letter(unsigned c) { return fmt_u8_is_upper(c) || fmt_u8_is_lower(c); }
@@ -57,7 +59,13 @@ unsigned fmt_u8_lower(unsigned c) {
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
     if (c >= 0x410 && c <= 0x42F) return c + 32;
     if (c >= 0x400 && c <= 0x40F) return c + 80;
-    if (c >= 0x100 && c <= 0x17F && !(c & 1)) return c + 1;
+    /* Latin Extended-A pairs capital and small; from Ĺ to Ň and from Ź to
+     * Ž the capital is the odd one (Ł U+0141, ł U+0142) */
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c & 1) ? c + 1 : c;
+    if (c == 0x178) return 0xFF; /* Ÿ */
+    if (c >= 0x100 && c <= 0x17F && c != 0x138 && c != 0x149 && !(c & 1)) return c + 1;
+    if (c == 0x1A0 || c == 0x1AF) return c + 1; /* Vietnamese Ơ, Ư */
+    if (c >= 0x1EA0 && c <= 0x1EFF && !(c & 1)) return c + 1; /* Vietnamese Ạ..Ỹ */
     return c;
 }
 
