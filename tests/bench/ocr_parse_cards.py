@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Field parser check on card texts from many countries, written line by line as the cards print
-them and labelled by hand (issue 13, round 10's held-out parse set: written before any run of the
-reader on them). Each text goes through `greeter cards parse --region US` (no OCR) and is scored
+them and labelled by hand (issue 13: round 10's held-out parse set CARDS and round 11's CARDS11,
+each written before any run of the reader on it; each set is scored on its own line). Each text goes through `greeter cards parse --region US` (no OCR) and is scored
 with the rules of ../shared/tools/real_score.py: name exact (case-folded), company equal ignoring
 punctuation and case, title contained, e-mails, websites and phones as sets.
 
@@ -142,16 +142,148 @@ wangfang@orientaltextile.com.cn
           phones=["+8657487654321", "+8613957421234"], emails=["wangfang@orientaltextile.com.cn"], websites=[])),
 ]
 
+# Round 11's held-out set: 14 more cards (Sweden, India, Czechia, Singapore, the UK, Brazil, Korea,
+# Italy, Indonesia, the US, Japan, Vietnam, the Netherlands, Nigeria).
+CARDS11 = [
+("US", """Lindqvist & Berg AB
+Karin Sjöberg
+Inköpschef
+Drottninggatan 25
+111 51 Stockholm
+Tel 08-555 123 00
+Mobil 070-555 12 34
+karin.sjoberg@lindqvistberg.se
+www.lindqvistberg.se
+""", dict(name="Karin Sjöberg", title="Inköpschef", company="Lindqvist & Berg AB",
+          phones=["+46855512300", "+46705551234"], emails=["karin.sjoberg@lindqvistberg.se"], websites=["www.lindqvistberg.se"])),
+("US", """Dr. Rahul Verma
+Senior Consultant - Cardiology
+Sunrise Multispeciality Hospital
+Plot 7, Sector 44, Gurugram - 122003, Haryana
+Mob: 98110 23456
+rahul.verma@sunrisehospital.in
+""", dict(name="Rahul Verma", title="Senior Consultant", company="Sunrise Multispeciality Hospital",
+          phones=["+919811023456"], emails=["rahul.verma@sunrisehospital.in"], websites=[])),
+("US", """MARTINA NOVOTNÁ
+Vedoucí obchodu
+Pivovar Horák s.r.o.
+Náměstí Míru 8, 612 00 Brno
+tel.: +420 541 123 456
+martina.novotna@pivovarhorak.cz
+www.pivovarhorak.cz
+""", dict(name="MARTINA NOVOTNÁ", title="Vedoucí obchodu", company="Pivovar Horák s.r.o.",
+          phones=["+420541123456"], emails=["martina.novotna@pivovarhorak.cz"], websites=["www.pivovarhorak.cz"])),
+("US", """Oceanic Freight Pte. Ltd.
+Goh Wei Jie
+Operations Executive
+51 Bras Basah Road, #05-01, Singapore 189554
+Tel: 6338 1122
+HP: 9876 5432
+weijie.goh@oceanicfreight.com.sg
+""", dict(name="Goh Wei Jie", title="Operations Executive", company="Oceanic Freight Pte. Ltd.",
+          phones=["+6563381122", "+6598765432"], emails=["weijie.goh@oceanicfreight.com.sg"], websites=[])),
+("US", """Emma Clarke
+Head of Partnerships
+Brightpath Learning Ltd
+The Old Mill, 3 Water Lane, Leeds LS11 5QN
+T: 0113 496 0123
+M: 07700 900456
+emma.clarke@brightpathlearning.co.uk
+brightpathlearning.co.uk
+""", dict(name="Emma Clarke", title="Head of Partnerships", company="Brightpath Learning Ltd",
+          phones=["+441134960123", "+447700900456"], emails=["emma.clarke@brightpathlearning.co.uk"], websites=["brightpathlearning.co.uk"])),
+("US", """Carlos Eduardo Pereira
+Gerente de Vendas
+Metalúrgica Paraná Ltda.
+Rod. BR-277, km 12 - Curitiba - PR
+CEP 81450-000
+(41) 3333-4455 | (41) 98888-7766
+carlos.pereira@metalparana.com.br
+""", dict(name="Carlos Eduardo Pereira", title="Gerente de Vendas", company="Metalúrgica Paraná Ltda.",
+          phones=["+554133334455", "+5541988887766"], emails=["carlos.pereira@metalparana.com.br"], websites=[])),
+("US", """Lee Seung-woo
+Team Leader, Procurement
+MIRAE LOGISTICS CO., LTD.
+77, Sejong-daero, Jung-gu, Seoul 04512, Korea
+T 82-2-777-1234
+M 82-10-5555-7777
+sw.lee@miraelogis.co.kr
+""", dict(name="Lee Seung-woo", title="Team Leader, Procurement", company="MIRAE LOGISTICS CO., LTD.",
+          phones=["+8227771234", "+821055557777"], emails=["sw.lee@miraelogis.co.kr"], websites=[])),
+("US", """Giulia Ferraro
+Export Manager
+Cantina Ferraro S.r.l.
+Via dei Vigneti 14 - 12051 Alba (CN)
+Tel. +39 0173 123456
+Cell. +39 347 1234567
+giulia@cantinaferraro.it
+www.cantinaferraro.it
+""", dict(name="Giulia Ferraro", title="Export Manager", company="Cantina Ferraro S.r.l.",
+          phones=["+390173123456", "+393471234567"], emails=["giulia@cantinaferraro.it"], websites=["www.cantinaferraro.it"])),
+("US", """PT MAJU BERSAMA SEJAHTERA
+Dewi Lestari
+Direktur
+Jl. Gatot Subroto No. 88, Bandung 40262
+Telp. (022) 731 2345
+HP 0811 2233 445
+dewi@majubersama.co.id
+""", dict(name="Dewi Lestari", title="Direktur", company="PT MAJU BERSAMA SEJAHTERA",
+          phones=["+62227312345", "+628112233445"], emails=["dewi@majubersama.co.id"], websites=[])),
+("US", """Kevin O'Connor, CPA
+Partner
+O'Connor & Walsh LLP
+1 Liberty Plaza, 23rd Floor
+New York, NY 10006
+Direct 212.555.0171
+koconnor@oconnorwalsh.com
+""", dict(name="Kevin O'Connor", title="Partner", company="O'Connor & Walsh LLP",
+          phones=["+12125550171"], emails=["koconnor@oconnorwalsh.com"], websites=[])),
+("US", """Yamada Hanako
+Senior Designer
+Creative Division
+KAZE DESIGN STUDIO INC.
+3-4-5 Jingumae, Shibuya-ku, Tokyo 150-0001
+TEL 03-6555-7788
+hanako.yamada@kazedesign.jp
+""", dict(name="Yamada Hanako", title="Senior Designer", company="KAZE DESIGN STUDIO INC.",
+          phones=["+81365557788"], emails=["hanako.yamada@kazedesign.jp"], websites=[])),
+("US", """Bùi Quang Huy
+Phó Giám đốc
+CÔNG TY CỔ PHẦN XÂY DỰNG HƯNG THỊNH
+45 Trần Phú, Ba Đình, Hà Nội
+ĐT: 024 3733 1234
+DĐ: 0912 888 999
+huy.bq@hungthinhcorp.vn
+""", dict(name="Bùi Quang Huy", title="Phó Giám đốc", company="CÔNG TY CỔ PHẦN XÂY DỰNG HƯNG THỊNH",
+          phones=["+842437331234", "+84912888999"], emails=["huy.bq@hungthinhcorp.vn"], websites=[])),
+("US", """Mark de Vries
+Accountmanager
+Hollandia Verpakkingen B.V.
+Industrieweg 8
+3044 AS Rotterdam
+T +31 10 123 4567
+M +31 6 2345 6789
+m.devries@hollandia-verpakkingen.nl
+""", dict(name="Mark de Vries", title="Accountmanager", company="Hollandia Verpakkingen B.V.",
+          phones=["+31101234567", "+31623456789"], emails=["m.devries@hollandia-verpakkingen.nl"], websites=[])),
+("US", """Olumide Adeyemi
+Business Development Manager
+Lagos Agro Processing Ltd
+Plot 12, Admiralty Way, Lekki Phase 1, Lagos, Nigeria
++234 803 123 4567
+olumide.adeyemi@lagosagro.ng
+""", dict(name="Olumide Adeyemi", title="Business Development Manager", company="Lagos Agro Processing Ltd",
+          phones=["+2348031234567"], emails=["olumide.adeyemi@lagosagro.ng"], websites=[])),
+]
+
 
 def punct(s):
     return re.sub(r"[\W_]+", "", norm(s))
 
 
-def main():
-    args = [a for a in sys.argv[1:] if a != "-v"]
-    greeter = os.path.join(args[0] if args else os.path.join(here, "..", "..", "build", "dev"), "greeter")
+def score(greeter, name, cards):
     tot, cnt = {}, {}
-    for i, (region, text, t) in enumerate(CARDS):
+    for i, (region, text, t) in enumerate(cards):
         out = subprocess.run([greeter, "cards", "parse", "--region", region], input=text.encode(),
                              capture_output=True, check=True).stdout.decode().strip().splitlines()
         p = json.loads(out[-1])
@@ -167,8 +299,15 @@ def main():
             tot[a] = tot.get(a, 0) + v
             cnt[a] = cnt.get(a, 0) + 1
             if not v and "-v" in sys.argv:
-                print(i, a, repr(t.get(a)), "got", repr(p.get(a)))
-    print(" ".join(f"{a} {tot[a]}/{cnt[a]}" for a in tot), f"score={sum(tot.values()) / sum(cnt.values()):.4f}")
+                print(name, i, a, repr(t.get(a)), "got", repr(p.get(a)))
+    print(name, " ".join(f"{a} {tot[a]}/{cnt[a]}" for a in tot), f"score={sum(tot.values()) / sum(cnt.values()):.4f}")
+
+
+def main():
+    args = [a for a in sys.argv[1:] if a != "-v"]
+    greeter = os.path.join(args[0] if args else os.path.join(here, "..", "..", "build", "dev"), "greeter")
+    score(greeter, "round10", CARDS)
+    score(greeter, "round11", CARDS11)
 
 
 if __name__ == "__main__":
