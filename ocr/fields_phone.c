@@ -381,7 +381,7 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
             } else if (plus_read_as_four(p, &ns, e164, &kind)) {
                 conf *= 0.8f; /* the '+' taken for a 4 */
             } else if (plus_left_out(&ns, e164, &kind)) {
-                conf *= 0.8f; /* printed without its '+' */
+                conf *= 0.5f; /* printed without its '+': a guess, never confident */
             } else if (second && p->area[0] && cut_bracket(p, &ns, &local) &&
                        parse_phone_local(p, &local, fallback, e164, &kind)) {
                 conf *= 0.7f; /* the area code half read */

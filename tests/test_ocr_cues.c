@@ -625,6 +625,10 @@ static void country_of_every_number(void **state) {
          "US", "+912027123456", "+919822012345"},
     };
     phones_read_as(named, sizeof named / sizeof *named);
+    /* a number given its '+' is a guess: the card's phones are not sure then */
+    o = parse_text("Park Ji-hoon\nTel 82-31-123-4567  Mobile 82-10-9876-5432\njh.park@hanbitsemi.com\n", "US");
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    json_decref(o);
     /* ... but the card's own region reads it first: an Italian mobile, a US number */
     o = parse_text("Marco Rossi\nCell. 335 1234567\n", "IT");
     assert_true(has_phone(o, "+393351234567"));
