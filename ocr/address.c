@@ -109,15 +109,9 @@ static const struct {
 
 #define NCOUNTRIES (sizeof COUNTRIES / sizeof *COUNTRIES)
 
-static void lower_u8(const char *s, char *out, size_t cap) {
-    size_t o = 0;
-    while (*s && o + 4 < cap) o += fmt_u8_put(fmt_u8_lower(fmt_u8_next(&s)), out + o);
-    out[o] = '\0';
-}
-
 const char *ocr_address_country(const char *s) {
     char low[256];
-    lower_u8(s, low, sizeof low);
+    fmt_u8_lower_n(s, strlen(s), low, sizeof low);
     for (size_t i = 0; i < NCOUNTRIES; i++)
         if (!(COUNTRIES[i].flags & CN_CITY) && !strcmp(low, COUNTRIES[i].name)) return COUNTRIES[i].cc;
     return NULL;
@@ -125,7 +119,7 @@ const char *ocr_address_country(const char *s) {
 
 const char *ocr_address_country_in(const char *t) {
     char low[512];
-    lower_u8(t, low, sizeof low);
+    fmt_u8_lower_n(t, strlen(t), low, sizeof low);
     for (size_t i = 0; i < NCOUNTRIES; i++) {
         if (COUNTRIES[i].flags & CN_PART) continue;
         size_t n = strlen(COUNTRIES[i].name);

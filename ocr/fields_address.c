@@ -7,6 +7,7 @@
 #include "ocr/fields_internal.h"
 
 #include "ocr/address.h"
+#include "firmware/formats/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -81,7 +82,7 @@ static int address_score(const fld_line_t *l) {
     for (char *w = strtok_r(buf, " ,.;", &save); w; w = strtok_r(NULL, " ,.;", &save)) {
         nwords++;
         char low[64];
-        ocr_fld_lower(w, strlen(w), low, sizeof low);
+        fmt_u8_lower_n(w, strlen(w), low, sizeof low);
         /* one-letter abbreviations (г. к. п. с. д.) only with their dot */
         int dotted = s[(w - buf) + strlen(w)] == '.';
         size_t ncp = 0;
@@ -253,7 +254,7 @@ void ocr_fld_address_line_clean(char *t) {
     const char *colon = strchr(t, ':');
     if (colon && colon > t && (size_t)(colon - t) < 24) {
         char w[64];
-        ocr_fld_lower(t, (size_t)(colon - t), w, sizeof w);
+        fmt_u8_lower_n(t, (size_t)(colon - t), w, sizeof w);
         size_t wl = strlen(w);
         while (wl && w[wl - 1] == ' ') w[--wl] = '\0';
         if (ocr_fld_is_label(w, ADDR_LABELS)) {
@@ -275,7 +276,7 @@ void ocr_fld_address_line_clean(char *t) {
             while (k && (isalpha((unsigned char)t[k - 1]) || (unsigned char)t[k - 1] >= 0x80)) k--;
             if (k == we) break;
             char w[64];
-            ocr_fld_lower(t + k, we - k, w, sizeof w);
+            fmt_u8_lower_n(t + k, we - k, w, sizeof w);
             if (we - k < 2 || !ocr_fld_phone_label(w)) {
                 k = we;
                 break;

@@ -131,9 +131,6 @@ char *ocr_fld_clean_line(const char *in);
 /* ASCII copy of s for e-mail/URL grammar: Cyrillic homoglyphs mapped to
  * Latin, other non-ASCII as '~'. Writes at most n-1 bytes and a NUL. */
 void ocr_fld_ascii_fold(const char *s, char *out, size_t n);
-/* Lower-case copy of the n bytes at s (UTF-8) into out, NUL-terminated;
- * stops when fewer than 5 bytes of out are left. Returns its length. */
-size_t ocr_fld_lower(const char *s, size_t n, char *out, size_t outlen);
 /* 1 when w (lower case) labels a phone, mobile or fax number ("tel", "fone"). */
 int ocr_fld_phone_label(const char *w);
 /* 1 when w (lower case) is one of the NULL-terminated labels. */

@@ -53,7 +53,7 @@ static int short_form_ok(const char *w, size_t wl, int first) {
  * (after the name). */
 static int mark_word(const char *w) {
     char low[64];
-    ocr_fld_lower(w, strlen(w), low, sizeof low);
+    fmt_u8_lower_n(w, strlen(w), low, sizeof low);
     return ocr_fld_is_label(low, COMPANY_MARKS) && short_form_ok(w, strlen(w), 0);
 }
 
@@ -67,7 +67,7 @@ static int mark_words(const char *s, int with_conj) {
     char *save = NULL;
     for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save), k++) {
         char low[64];
-        ocr_fld_lower(w, strlen(w), low, sizeof low);
+        fmt_u8_lower_n(w, strlen(w), low, sizeof low);
         if (ocr_fld_is_label(low, COMPANY_MARKS) && (with_conj || !ocr_fld_is_label(low, CONJ)) &&
             short_form_ok(w, strlen(w), k == 0))
             n++;
@@ -189,7 +189,7 @@ static const char *const NAME_PRE[] = {
 /* 1 when word w (any case) is one of them. */
 static int name_prefix(const char *w) {
     char low[64];
-    ocr_fld_lower(w, strlen(w), low, sizeof low);
+    fmt_u8_lower_n(w, strlen(w), low, sizeof low);
     /* German diplomas: "Dipl.-Kfm.", "Dipl.-Inform.", "Dipl.-Wirt.-Ing." */
     return ocr_fld_is_label(low, NAME_PRE) || !strncmp(low, "dipl.-", 6);
 }
@@ -219,7 +219,7 @@ static void name_core(const char *s, char *out, size_t n) {
     while (b > a + 2) {
         size_t wl = strlen(w[b - 1]);
         while (wl && (w[b - 1][wl - 1] == ',' || w[b - 1][wl - 1] == ';')) wl--;
-        ocr_fld_lower(w[b - 1], wl, low, sizeof low);
+        fmt_u8_lower_n(w[b - 1], wl, low, sizeof low);
         if (!ocr_fld_is_label(low, POST)) break;
         b--;
     }
@@ -465,7 +465,7 @@ static int process_nouns(const char *s) {
     char *save = NULL;
     for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         char low[64];
-        size_t ll = ocr_fld_lower(w, strlen(w), low, sizeof low);
+        size_t ll = fmt_u8_lower_n(w, strlen(w), low, sizeof low);
         int hit = 0;
         for (int i = 0; SUF[i] && !hit; i++) {
             size_t sl = strlen(SUF[i]);
@@ -510,7 +510,7 @@ static int opening_hours(const char *s) {
     char *save = NULL;
     for (char *w = strtok_r(buf, " ,/&-;()", &save); w; w = strtok_r(NULL, " ,/&-;()", &save)) {
         char low[64];
-        size_t ll = ocr_fld_lower(w, strlen(w), low, sizeof low);
+        size_t ll = fmt_u8_lower_n(w, strlen(w), low, sizeof low);
         if (ll > 1 && low[ll - 1] == '.') low[ll - 1] = '\0'; /* "Seg." */
         days += ocr_fld_is_label(low, DAY_WORDS);
         times += time_of_day(w);
@@ -730,7 +730,7 @@ static int role_only(const char *s) {
     char *save = NULL;
     for (char *w = strtok_r(buf, " ,/&-", &save); w; w = strtok_r(NULL, " ,/&-", &save)) {
         char low[64];
-        ocr_fld_lower(w, strlen(w), low, sizeof low);
+        fmt_u8_lower_n(w, strlen(w), low, sizeof low);
         if (ocr_fld_is_label(low, TITLE_WORDS)) titles++;
         else if (!ocr_fld_is_label(low, ROLE_QUALIFIERS)) return 0;
     }
@@ -1001,7 +1001,7 @@ static void company_after_connector(fld_state_t *p) {
         return;
     const char *t = p->l[a].t, *sp = strrchr(t, ' ');
     char low[64];
-    ocr_fld_lower(sp ? sp + 1 : t, strlen(sp ? sp + 1 : t), low, sizeof low);
+    fmt_u8_lower_n(sp ? sp + 1 : t, strlen(sp ? sp + 1 : t), low, sizeof low);
     if (!sp || !ocr_fld_is_label(low, CONN)) return;
     int cl = snprintf(p->comp_text, sizeof p->comp_text, "%s %s", t, p->l[p->icomp].t);
     if (cl < 0 || (size_t)cl >= sizeof p->comp_text) {
@@ -1229,7 +1229,7 @@ static void legal_form_slip(fld_state_t *p) {
         if (b == 0 || n - b < 7) continue;
         char low[16];
         if (n - b >= sizeof low) continue;
-        ocr_fld_lower(l->t + b, n - b, low, sizeof low);
+        fmt_u8_lower_n(l->t + b, n - b, low, sizeof low);
         for (int k = 0; LONG_FORMS[k]; k++) {
             if (strlen(LONG_FORMS[k]) != n - b) continue;
             int d = 0;
@@ -1283,7 +1283,7 @@ void ocr_fld_find_people(fld_state_t *p) {
 static int prefix_form(const char *w) {
     static const char *const FORMS[] = {"pt", "pt.", "cv", "cv.", NULL};
     char low[64];
-    ocr_fld_lower(w, strlen(w), low, sizeof low);
+    fmt_u8_lower_n(w, strlen(w), low, sizeof low);
     return ocr_fld_is_label(low, FORMS);
 }
 
@@ -1575,7 +1575,7 @@ static void caps_family(const char *name, char *given, size_t gn, char *family, 
         nwords++;
         if (letters >= 2 && uppers == letters) {
             char low[8] = "";
-            if (wl < sizeof low) ocr_fld_lower(w, wl, low, sizeof low);
+            if (wl < sizeof low) fmt_u8_lower_n(w, wl, low, sizeof low);
             if (prev_caps_particle && fam && w == fam + fl + 1) {
                 fl += 1 + wl; /* "DE SOUZA Ana": the particle and the name, one family name */
             } else {
@@ -1591,7 +1591,7 @@ static void caps_family(const char *name, char *given, size_t gn, char *family, 
     }
     if (ncaps != 1 || nwords < 2) return;
     char lf[8] = "";
-    if (fl < sizeof lf) ocr_fld_lower(fam, fl, lf, sizeof lf);
+    if (fl < sizeof lf) fmt_u8_lower_n(fam, fl, lf, sizeof lf);
     if (lf[0] && name_particle(lf, strlen(lf))) return; /* "Maria DA Silva": a particle alone is no family name */
     char g[256] = "";
     size_t gl = 0;
@@ -1622,7 +1622,7 @@ static int legal_form_word(const char *w) {
     while (n && w[n - 1] == ',') n--;
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)n, w);
-    ocr_fld_lower(word, strlen(word), low, sizeof low);
+    fmt_u8_lower_n(word, strlen(word), low, sizeof low);
     if (!*low || ocr_fld_is_label(low, NOT_FORM)) return 0;
     return mark_word(word) && !strchr(low, '&');
 }
@@ -1755,7 +1755,7 @@ static void fix_title_words(char *t, size_t cap) {
         if (n >= 5 && n < sizeof word) {
             int alpha = 1;
             for (size_t k = 0; k < n; k++) alpha &= isalpha((unsigned char)word[k]) != 0;
-            ocr_fld_lower(word, n, low, sizeof low);
+            fmt_u8_lower_n(word, n, low, sizeof low);
             if (alpha && !ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_is_label(low, ROLE_QUALIFIERS)) {
                 int hits = 0;
                 const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
@@ -1838,7 +1838,7 @@ static int title_near_miss(const char *t) {
         size_t n = strcspn(w, " ,/&-");
         char low[64];
         if (n >= 4 && n < sizeof low) {
-            ocr_fld_lower(w, n, low, sizeof low);
+            fmt_u8_lower_n(w, n, low, sizeof low);
             if (!ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_is_label(low, ROLE_QUALIFIERS))
                 for (int li = 0; li < 2; li++)
                     for (const char *const *c = lists[li]; *c; c++)
@@ -1875,7 +1875,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
             static const char *const SUFFIX[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "filho", "neto",
                                                  "sobrinho", "júnior", "junior", NULL};
             char low[32];
-            ocr_fld_lower(sp + 1, strlen(sp + 1), low, sizeof low);
+            fmt_u8_lower_n(sp + 1, strlen(sp + 1), low, sizeof low);
             if (ocr_fld_is_label(low, SUFFIX)) {
                 char *b = sp - 1;
                 while (b > name && b[-1] != ' ') b--;
@@ -1891,7 +1891,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
             char low[8];
             size_t bl = (size_t)(sp - b);
             if (b == name || bl >= sizeof low) break;
-            ocr_fld_lower(b, bl, low, sizeof low);
+            fmt_u8_lower_n(b, bl, low, sizeof low);
             if (!name_particle(low, strlen(low))) break;
             sp = b - 1;
         }

@@ -44,7 +44,7 @@ static const char *label_type(const char *before) {
     size_t k = e - n;
     if (k == 0 || k >= sizeof w) return NULL;
     const char *src = before + n;
-    ocr_fld_lower(src, k, w, sizeof w);
+    fmt_u8_lower_n(src, k, w, sizeof w);
     if (ocr_fld_is_label(w, LBL_MOBILE)) return "mobile";
     /* "H/P": the hand phone of Malaysian and Singapore cards */
     if (!strcmp(w, "p") && n >= 2 && before[n - 1] == '/' && (before[n - 2] == 'H' || before[n - 2] == 'h') &&

@@ -28,14 +28,6 @@ void ocr_fld_lower_ascii(char *s) {
     for (; *s; s++) *s = (char)tolower((unsigned char)*s);
 }
 
-size_t ocr_fld_lower(const char *s, size_t n, char *out, size_t outlen) {
-    size_t o = 0;
-    const char *q = s;
-    while (q < s + n && o + 4 < outlen) o += fmt_u8_put(fmt_u8_lower(fmt_u8_next(&q)), out + o);
-    out[o] = '\0';
-    return o;
-}
-
 int ocr_fld_is_label(const char *w, const char *const *labels) {
     for (int i = 0; labels[i]; i++)
         if (!strcasecmp(w, labels[i])) return 1;
@@ -49,7 +41,7 @@ int ocr_fld_count_listed(const char *s, const char *seps, const char *const *lis
     char *save = NULL;
     for (char *w = strtok_r(buf, seps, &save); w; w = strtok_r(NULL, seps, &save)) {
         char low[64];
-        ocr_fld_lower(w, strlen(w), low, sizeof low);
+        fmt_u8_lower_n(w, strlen(w), low, sizeof low);
         if (ocr_fld_is_label(low, list)) n++;
     }
     return n;
@@ -189,13 +181,7 @@ static char latin_ext_base(unsigned c) {
 
 /* Upper case of those letters: even code points in Latin Extended-A's
  * pairs and in Latin Extended Additional, Ơ and Ư. */
-static int latin_ext_upper(unsigned c) {
-    if (!latin_ext_base(c)) return 0;
-    if (c == 0x1A0 || c == 0x1AF) return 1;
-    if (c == 0x1A1 || c == 0x1B0) return 0;
-    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c & 1; /* odd pairs */
-    return !(c & 1);
-}
+static int latin_ext_upper(unsigned c) { return latin_ext_base(c) && fmt_u8_lower(c) != c; }
 
 int ocr_fld_is_upper(unsigned c) { return fmt_u8_is_upper(c) || latin_ext_upper(c); }
 

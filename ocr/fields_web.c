@@ -454,7 +454,7 @@ static int web_labelled(const char *t) {
     char first[32];
     snprintf(first, sizeof first, "%.*s", (int)strcspn(t, ": "), t);
     char flow[32];
-    ocr_fld_lower(first, strlen(first), flow, sizeof flow);
+    fmt_u8_lower_n(first, strlen(first), flow, sizeof flow);
     return ocr_fld_is_label(flow, WEB_LBL);
 }
 

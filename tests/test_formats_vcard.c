@@ -300,6 +300,8 @@ static void utf8_lower_case(void **state) {
     assert_int_equal(fmt_u8_lower(0x1ED4), 0x1ED5); /* Ổ ổ */
     assert_int_equal(fmt_u8_lower(0x1ED5), 0x1ED5);
     assert_int_equal(fmt_u8_lower(0x1AF), 0x1B0); /* Ư ư */
+    assert_int_equal(fmt_u8_lower(0x218), 0x219); /* Ș ș */
+    assert_int_equal(fmt_u8_lower(0x219), 0x219);
     assert_int_equal(fmt_u8_lower(0x138), 0x138); /* ĸ has no capital */
     assert_true(fmt_u8_is_upper(0x141) && !fmt_u8_is_lower(0x141)); /* Ł */
     assert_true(fmt_u8_is_lower(0x142) && !fmt_u8_is_upper(0x142)); /* ł */

@@ -65,8 +65,17 @@ unsigned fmt_u8_lower(unsigned c) {
     if (c == 0x178) return 0xFF; /* Ÿ */
     if (c >= 0x100 && c <= 0x17F && c != 0x138 && c != 0x149 && !(c & 1)) return c + 1;
     if (c == 0x1A0 || c == 0x1AF) return c + 1; /* Vietnamese Ơ, Ư */
+    if (c == 0x218 || c == 0x21A) return c + 1; /* Romanian Ș, Ț */
     if (c >= 0x1EA0 && c <= 0x1EFF && !(c & 1)) return c + 1; /* Vietnamese Ạ..Ỹ */
     return c;
+}
+
+size_t fmt_u8_lower_n(const char *s, size_t n, char *out, size_t outlen) {
+    size_t o = 0;
+    const char *q = s;
+    while (q < s + n && *q && o + 4 < outlen) o += fmt_u8_put(fmt_u8_lower(fmt_u8_next(&q)), out + o);
+    out[o] = '\0';
+    return o;
 }
 
 static const char *latin1_base(unsigned c) {

@@ -18,6 +18,10 @@ int fmt_u8_is_lower(unsigned cp);
 int fmt_u8_is_letter(unsigned cp);
 int fmt_u8_is_cyrillic(unsigned cp);
 unsigned fmt_u8_lower(unsigned cp);
+/* Lower-case copy of the first n bytes of s (UTF-8, NUL-terminated) into
+ * out, NUL-terminated; stops when fewer than 5 bytes of out are left.
+ * Returns its length. */
+size_t fmt_u8_lower_n(const char *s, size_t n, char *out, size_t outlen);
 
 /* Lower-case ASCII "key" of s for matching: Latin letters lowered, Latin-1
  * accents dropped (ü->u, ß->ss), Cyrillic transliterated (Гаврилова ->
