@@ -138,6 +138,15 @@ static int dashed_code(const char *s, size_t a, size_t b) {
     return all_digits(s, a) && s[a] == '-' && all_digits(s + a + 1, b) && !isdigit((unsigned char)s[a + 1 + b]);
 }
 
+size_t ocr_address_code_before_town(const char *s) {
+    size_t k;
+    if (all_digits(s, 3) && s[3] == ' ' && all_digits(s + 4, 2) && s[6] == ' ') k = 6; /* "120 00" */
+    else if (dashed_code(s, 2, 3)) k = 6;                                              /* "00-590" */
+    else if (dashed_code(s, 4, 3)) k = 8;                                              /* "1250-096" */
+    else return 0;
+    return s[k] == ' ' && (isupper((unsigned char)s[k + 1]) || (unsigned char)s[k + 1] >= 0xC0) ? k : 0;
+}
+
 /* "AZ 90001" or "Port Loriland AZ 90001-1234" at the end of s: the state
  * starts at *st, the ZIP at *zip. */
 static int us_tail(const char *s, size_t *st, size_t *zip) {
@@ -191,15 +200,19 @@ static int jp_tail(const char *s) {
     return 1;
 }
 
-/* A word a part starts with when it is a unit, floor or box of the
- * premises ("Suite 1200", "Level 12"), not a town. */
+/* Words a part starts with when it is a part of the premises, not a town:
+ * a part of a building (the first N_ROOMS: "Flat 3", "Suite 200"), or
+ * another unit, floor, block, lot or box ("Level 12", "P.O. Box 123"). */
+static const char *const PREMISES[] = {"Flat", "Studio", "Suite", "Apt", "Apt.", "Apartment", "Unit", "Room", "Floor",
+                                       "Ste", "Ste.", "Level", "Box", "P.O.", "PO", "Piso", "Sala", "Andar", "Of.",
+                                       "Bldg", "Bldg.", "Block", "Lot", "No", "No.", "Nr", "Nr.", NULL};
+#define N_ROOMS 9
+
+/* 1 + the index in PREMISES of the word s starts with, or 0. */
 static int premise_word(const char *s) {
-    static const char *const w[] = {"Flat", "Studio", "Suite", "Ste", "Ste.", "Apt", "Apt.", "Apartment", "Unit",
-                                    "Room", "Floor", "Level", "Box", "P.O.", "PO", "Piso", "Sala", "Andar", "Of.",
-                                    "Bldg", "Bldg.", "Block", "Lot", "No", "No.", "Nr", "Nr.", NULL};
     size_t k = strcspn(s, " ");
-    for (int i = 0; w[i]; i++)
-        if (strlen(w[i]) == k && !strncasecmp(s, w[i], k)) return 1;
+    for (int i = 0; PREMISES[i]; i++)
+        if (strlen(PREMISES[i]) == k && !strncasecmp(s, PREMISES[i], k)) return i + 1;
     return 0;
 }
 
@@ -248,15 +261,12 @@ static int ru_region(const char *s) {
            strstr(s, "респ.") || strstr(s, "АО ") || strstr(s, " р-н");
 }
 
-/* "Flat 3", "Studio 7", "Suite 200": a part of a building, so the next
- * part is the street, not the town. */
+/* "Flat 3", "Studio 7", "Suite 200": a part of a building and its number,
+ * so the next part is the street, not the town. */
 static int sub_premise(const char *s) {
-    static const char *const w[] = {"Flat", "Studio", "Suite", "Apt", "Apt.", "Apartment", "Unit", "Room", "Floor",
-                                    NULL};
+    int w = premise_word(s);
     size_t k = strcspn(s, " ");
-    for (int i = 0; w[i]; i++)
-        if (strlen(w[i]) == k && !strncasecmp(s, w[i], k) && s[k] == ' ' && !strchr(s + k + 1, ' ')) return 1;
-    return 0;
+    return w && w <= N_ROOMS && s[k] == ' ' && !strchr(s + k + 1, ' ');
 }
 
 /* A part that starts with a four-digit postcode (optionally after a
@@ -472,28 +482,21 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         char *s = seg[i].s;
         if (seg[i].used) continue;
         int dash = (s[0] == 'D' || s[0] == 'F') && s[1] == '-';
-        size_t dl = dashed_code(s, 2, 3) ? 6 : dashed_code(s, 4, 3) ? 8 : 0;
-        if (!out->postal_code[0] && all_digits(s, 3) && s[3] == ' ' && all_digits(s + 4, 2) && s[6] == ' ' &&
-            (isupper((unsigned char)s[7]) || (unsigned char)s[7] >= 0x80)) {
-            /* Czech, Slovak, Swedish, Greek "120 00 Praha 2", "111 34 Stockholm" */
-            put(out->postal_code, sizeof out->postal_code, s, 6);
-            put(out->city, sizeof out->city, s + 7, strlen(s + 7));
+        size_t tc = ocr_address_code_before_town(s);
+        if (!out->postal_code[0] && tc) {
+            /* Czech, Slovak, Swedish, Greek "120 00 Praha 2" (the card's hint
+             * tells the country), Polish "00-590 Warszawa", Portuguese
+             * "1250-096 Lisboa"; not a number ("03-123 4567") */
+            put(out->postal_code, sizeof out->postal_code, s, tc);
+            put(out->city, sizeof out->city, s + tc + 1, strlen(s + tc + 1));
             seg[i].used = 1;
-            shape = "";
+            shape = s[tc - 4] != '-' ? "" : tc == 6 ? "PL" : "PT";
         } else if (!out->postal_code[0] && all_digits(s, 2) && s[2] == ' ' && all_digits(s + 3, 3) && s[6] == ' ' && s[7]) {
             /* French postcode printed in two groups: "68 949 Camus" */
             put(out->postal_code, sizeof out->postal_code, s, 6);
             put(out->city, sizeof out->city, s + 7, strlen(s + 7));
             seg[i].used = 1;
             shape = "FR";
-        } else if (!out->postal_code[0] && dl && s[dl] == ' ' &&
-                   (isupper((unsigned char)s[dl + 1]) || (unsigned char)s[dl + 1] >= 0x80)) {
-            /* Polish "00-590 Warszawa", Portuguese "1250-096 Lisboa"; not a
-             * number ("03-123 4567") */
-            put(out->postal_code, sizeof out->postal_code, s, dl);
-            put(out->city, sizeof out->city, s + dl + 1, strlen(s + dl + 1));
-            seg[i].used = 1;
-            shape = dl == 6 ? "PL" : "PT";
         } else if (!out->postal_code[0] && !strncasecmp(s, "Singapore ", 10) && strlen(s) == 16 && all_digits(s + 10, 6)) {
             /* "Singapore 048616": the city state and its six-digit code */
             put(out->city, sizeof out->city, s, 9);

@@ -9,6 +9,7 @@
 #define OCR_ADDRESS_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 typedef struct {
     char street[256];      /* street, house number, suite ("ул. Лесная, д. 5") */
@@ -33,6 +34,11 @@ const char *ocr_address_country(const char *s);
  * Branch", "Bengaluru 560 100, India"; city states too), as its ISO
  * alpha-2 code, or NULL. Short names ("UK") count only as a whole part. */
 const char *ocr_address_country_in(const char *t);
+
+/* The length of the postcode s starts with when it is one printed before
+ * its town in a shape of its own (Czech/Swedish "120 00", Polish "00-590",
+ * Portuguese "1250-096", then a space and a capital), else 0. */
+size_t ocr_address_code_before_town(const char *s);
 
 /* The parts as the JSON object of `greeter cards scan`'s "address_parts"
  * ({street, postal_code, city, region, country}). New reference, NULL only

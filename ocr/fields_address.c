@@ -128,14 +128,9 @@ static int address_score(const fld_line_t *l) {
             /* Japanese "100-0005" */
             else if (k == 3 && c[3] == '-' && strspn(c + 4, "0123456789") == 4 && !isdigit((unsigned char)c[8])) score += 2;
             else if (k == 2 && c[2] == ' ' && strspn(c + 3, "0123456789") == 3 && !isdigit((unsigned char)c[6])) score += 2;
-            /* Czech, Slovak, Swedish "120 00 Praha 2", "111 34 Stockholm": before the town */
-            else if (k == 3 && c[3] == ' ' && strspn(c + 4, "0123456789") == 2 && c[6] == ' ' &&
-                     (isupper((unsigned char)c[7]) || (unsigned char)c[7] >= 0xC0))
-                score += 2;
-            /* Polish "00-026 Warszawa", Portuguese "1250-096 Lisboa": before the town */
-            else if ((k == 2 || k == 4) && c[k] == '-' && strspn(c + k + 1, "0123456789") == 3 && c[k + 4] == ' ' &&
-                     (isupper((unsigned char)c[k + 5]) || (unsigned char)c[k + 5] >= 0xC0))
-                score += 2;
+            /* Czech/Swedish "120 00 Praha 2", Polish "00-026 Warszawa", Portuguese
+             * "1250-096 Lisboa": before the town */
+            else if (ocr_address_code_before_town(c)) score += 2;
             c += k - 1;
         }
     }
