@@ -200,12 +200,102 @@ static int jp_tail(const char *s) {
     return 1;
 }
 
+size_t ocr_address_ca_code(const char *s) {
+    static const char *const FIRST = "ABCEGHJKLMNPRSTVXY", *const OTHER = "ABCEGHJKLMNPRSTVWXYZ";
+    if (!s[0] || !strchr(FIRST, s[0]) || !isdigit((unsigned char)s[1]) || !s[2] || !strchr(OTHER, s[2])) return 0;
+    size_t o = s[3] == ' ' ? 4 : 3;
+    if (!isdigit((unsigned char)s[o]) || !s[o + 1] || !strchr(OTHER, s[o + 1]) || !isdigit((unsigned char)s[o + 2]) ||
+        isalnum((unsigned char)s[o + 3]))
+        return 0;
+    return o + 3;
+}
+
+/* "Toronto, ON M5H 1J9", "Montréal (Québec) H3B 4W8", "Vancouver BC
+ * V6C 1T2": a Canadian postcode ending s, after the province's code or
+ * name. Returns 1 + where the code starts (0: none); the province is
+ * s[*pr, *pr + *pl) (length 0: none). */
+static size_t ca_tail(const char *s, size_t *pr, size_t *pl) {
+    static const char *const PROV[] = {"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
+                                       "Québec", "Quebec", "Ontario", "Alberta", "Manitoba", NULL};
+    size_t n = strlen(s), c;
+    if (n >= 7 && s[n - 4] == ' ' && ocr_address_ca_code(s + n - 7) == 7 && (n == 7 || s[n - 8] == ' ')) c = n - 7;
+    else if (n >= 6 && ocr_address_ca_code(s + n - 6) == 6 && (n == 6 || s[n - 7] == ' ')) c = n - 6;
+    else return 0;
+    *pr = *pl = 0;
+    size_t e = c;
+    while (e && s[e - 1] == ' ') e--;
+    size_t b = e;
+    while (b && s[b - 1] != ' ') b--;
+    const char *w = s + b;
+    size_t wl = e - b;
+    if (wl > 2 && w[0] == '(' && w[wl - 1] == ')') w++, wl -= 2; /* "(Québec)" */
+    for (int i = 0; PROV[i]; i++)
+        if (strlen(PROV[i]) == wl && !strncmp(w, PROV[i], wl)) {
+            *pr = (size_t)(w - s);
+            *pl = wl;
+        }
+    return c + 1;
+}
+
+/* "Cork T12 X8PD", "Dublin 2 D02 AF30": an Irish Eircode ending s (a
+ * letter, two digits or D6W's digit and W, then four letters and digits,
+ * both). Returns 1 + where it starts, or 0. */
+static size_t ie_tail(const char *s) {
+    size_t n = strlen(s);
+    if (n < 8 || s[n - 5] != ' ' || (n > 8 && s[n - 9] != ' ')) return 0;
+    const char *r = s + n - 8;
+    if (!isupper((unsigned char)r[0]) || !isdigit((unsigned char)r[1]) || (!isdigit((unsigned char)r[2]) && r[2] != 'W'))
+        return 0;
+    int letters = 0, digits = 0;
+    for (int i = 4; i < 8; i++) {
+        if (isupper((unsigned char)r[i])) letters++;
+        else if (isdigit((unsigned char)r[i])) digits++;
+        else return 0;
+    }
+    return letters && digits ? n - 8 + 1 : 0;
+}
+
+/* India's states, which an address prints between the city and the PIN
+ * ("Bengaluru, Karnataka 560102"). */
+static int in_state(const char *s) {
+    static const char *const S[] = {"Andhra Pradesh", "Assam", "Bihar", "Chhattisgarh", "Delhi", "New Delhi", "Goa",
+                                    "Gujarat", "Haryana", "Himachal Pradesh", "Jharkhand", "Karnataka", "Kerala",
+                                    "Madhya Pradesh", "Maharashtra", "Odisha", "Punjab", "Rajasthan", "Tamil Nadu",
+                                    "Telangana", "Uttar Pradesh", "Uttarakhand", "West Bengal", NULL};
+    for (int i = 0; S[i]; i++)
+        if (!strcasecmp(s, S[i])) return 1;
+    return 0;
+}
+
+/* 1 when s is longer than its ending e and ends with it. */
+static int ends_with(const char *s, const char *e) {
+    size_t n = strlen(s), k = strlen(e);
+    return n > k + 1 && !strcmp(s + n - k, e);
+}
+
+/* A state's or province's short form printed as a part of its own after
+ * the town: "SP", "NSW", "N.L.", "B.C." (capitals, dots between them). */
+static int region_part(const char *s) {
+    if (state_code(s)) return 1;
+    size_t n = strlen(s), caps = 0, dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isupper((unsigned char)s[i])) caps++;
+        else if (s[i] == '.' && i > 0 && isupper((unsigned char)s[i - 1])) dots++;
+        else return 0;
+    }
+    return n <= 6 && caps >= 2 && dots >= 1;
+}
+
 /* Words a part starts with when it is a part of the premises, not a town:
  * a part of a building (the first N_ROOMS: "Flat 3", "Suite 200"), or
  * another unit, floor, block, lot or box ("Level 12", "P.O. Box 123"). */
 static const char *const PREMISES[] = {"Flat", "Studio", "Suite", "Apt", "Apt.", "Apartment", "Unit", "Room", "Floor",
                                        "Ste", "Ste.", "Level", "Box", "P.O.", "PO", "Piso", "Sala", "Andar", "Of.",
-                                       "Bldg", "Bldg.", "Block", "Lot", "No", "No.", "Nr", "Nr.", NULL};
+                                       "Bldg", "Bldg.", "Block", "Lot", "No", "No.", "Nr", "Nr.",
+                                       /* Brazil's "Conj. 1412" (conjunto), "Apto", "Loja", "Bloco";
+                                        * Québec's "bureau 2200"; Spanish "Oficina", "Despacho" */
+                                       "Conj", "Conj.", "Cj", "Cj.", "Conjunto", "Apto", "Apto.", "Loja", "Bloco",
+                                       "Bureau", "Oficina", "Of", "Despacho", NULL};
 #define N_ROOMS 9
 
 /* 1 + the index in PREMISES of the word s starts with, or 0. */
@@ -299,6 +389,8 @@ static int br_uf(const char *s) {
         if (!strcmp(s, BR_UF[i].uf)) return (int)i;
     return -1;
 }
+
+int ocr_address_br_uf(const char *s) { return br_uf(s) >= 0; }
 
 /* A Brazilian CEP in s ("03637-000", "01.310-100", OCR's "03564- 040"):
  * its start and length, and its digits as NNNNN-NNN in cep[10]. 0 when none. */
@@ -444,11 +536,11 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         }
     }
     const char *shape = "";
-    int city_seg = -1;
+    int city_seg = -1, city_i = -1; /* city_i: the part the city came from */
     /* first the country names and the US/UK shapes, which are unambiguous */
     for (int i = 0; i < n; i++) {
         char *s = seg[i].s;
-        size_t st, zip;
+        size_t st, zip, ca, pr, pl, ie;
         long uk;
         if (ocr_address_country(s)) {
             copy(out->country, sizeof out->country, s);
@@ -474,7 +566,23 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             seg[i].used = 1;
             if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
             shape = "AU";
+        } else if (!out->postal_code[0] && (ca = ca_tail(s, &pr, &pl)) != 0) {
+            size_t c = ca - 1, ce = pl ? pr : c;
+            copy(out->postal_code, sizeof out->postal_code, s + c);
+            if (pl) put(out->region, sizeof out->region, s + pr, pl);
+            while (ce && (s[ce - 1] == ' ' || s[ce - 1] == '(')) ce--;
+            if (ce) put(out->city, sizeof out->city, s, ce); /* "Montréal (Québec) H3B 4W8" */
+            seg[i].used = 1;
+            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
+            shape = "CA";
+        } else if (!out->postal_code[0] && (ie = ie_tail(s)) != 0) {
+            copy(out->postal_code, sizeof out->postal_code, s + ie - 1);
+            if (ie > 1) put(out->city, sizeof out->city, s, ie - 2); /* "Cork T12 X8PD" */
+            seg[i].used = 1;
+            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
+            shape = "IE";
         }
+        if (seg[i].used && out->city[0] && city_i < 0) city_i = i;
     }
     /* then five/six-digit codes ("12634 Clark Loaf" is a US house number
      * once the ZIP has been found) and the Russian markers */
@@ -555,10 +663,12 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             copy(out->region, sizeof out->region, s);
             seg[i].used = 1;
         }
+        if (seg[i].used && out->city[0] && city_i < 0) city_i = i;
     }
     if (city_seg >= 0) {
         copy(out->city, sizeof out->city, seg[city_seg].s);
         seg[city_seg].used = 1;
+        city_i = city_seg;
     }
     /* a postcode printed after the town, last: "Pasig City 1605", "Jakarta
      * Selatan 12190", or alone after it: "Cape Town, 8001" */
@@ -568,17 +678,30 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         char *s = seg[last].s;
         size_t k = strlen(s), d = 0;
         while (d < k && isdigit((unsigned char)s[k - 1 - d])) d++;
+        /* Israel's codes have seven digits ("Herzliya Pituach 4672559") */
+        const char *cc = out->country[0] ? ocr_address_country(out->country) : country_hint;
+        int il = cc && !strcmp(cc, "IL");
         if (d == 4 && d == k && !seg[last - 1].used && !has_digit(seg[last - 1].s)) {
             copy(out->postal_code, sizeof out->postal_code, s);
             copy(out->city, sizeof out->city, seg[last - 1].s);
             seg[last].used = seg[last - 1].used = 1;
-        } else if (d >= 4 && d <= 6 && d < k && s[k - d - 1] == ' ' && !premise_word(s)) {
+            city_i = last - 1;
+        } else if (d >= 4 && (d <= 6 || (d == 7 && il)) && d < k && s[k - d - 1] == ' ' && !premise_word(s)) {
             int head_digits = 0;
             for (size_t q = 0; q + d + 1 < k; q++) head_digits |= isdigit((unsigned char)s[q]) != 0;
             if (!head_digits && (isupper((unsigned char)s[0]) || (unsigned char)s[0] >= 0x80)) {
                 copy(out->postal_code, sizeof out->postal_code, s + k - d);
                 put(out->city, sizeof out->city, s, k - d - 1);
                 seg[last].used = 1;
+                city_i = last;
+                /* an Indian state between the city and the PIN ("Bengaluru,
+                 * Karnataka 560102") */
+                if (d == 6 && in_state(out->city) && !seg[last - 1].used && !has_digit(seg[last - 1].s)) {
+                    copy(out->region, sizeof out->region, out->city);
+                    copy(out->city, sizeof out->city, seg[last - 1].s);
+                    seg[last - 1].used = 1;
+                    city_i = last - 1;
+                }
             }
         }
     }
@@ -590,15 +713,57 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         !(n == 2 && sub_premise(seg[0].s))) {
         copy(out->city, sizeof out->city, seg[last].s);
         seg[last].used = 1;
+        city_i = last;
+    }
+    /* the state's short form or an Indian state as a part after the town
+     * ("64000 Monterrey, N.L.", "Bengaluru - 560103, Karnataka"), or a short
+     * form at the town's end ("20121 Milano MI", "Milano (MI)",
+     * "Washington DC") */
+    int ri = city_i + 1;
+    while (city_i >= 0 && ri < n && seg[ri].used && !strcmp(seg[ri].s, out->postal_code)) ri++; /* the PIN between */
+    if (!out->region[0] && city_i >= 0 && ri < n && !seg[ri].used && (region_part(seg[ri].s) || in_state(seg[ri].s))) {
+        copy(out->region, sizeof out->region, seg[ri].s);
+        seg[ri].used = 1;
+    }
+    if (!out->region[0] && out->city[0]) {
+        char *sp = strrchr(out->city, ' ');
+        char *w = sp ? sp + 1 : NULL;
+        size_t wl = w ? strlen(w) : 0;
+        if (wl == 4 && w[0] == '(' && w[3] == ')') w++, wl = 2;
+        if (w && wl == 2 && isupper((unsigned char)w[0]) && isupper((unsigned char)w[1])) {
+            put(out->region, sizeof out->region, w, 2);
+            *sp = '\0';
+            trim(out->city);
+        }
+    }
+    /* a Korean province ("-do") and the city before it ("Seongnam-si,
+     * Gyeonggi-do 13486", "Changwon-si, Gyeongsangnam-do, 51558 Korea") */
+    int doi = -1;
+    if (!out->region[0] && ends_with(out->city, "-do")) {
+        copy(out->region, sizeof out->region, out->city);
+        out->city[0] = '\0';
+        doi = city_i;
+    }
+    for (int i = 0; i < n && !out->region[0]; i++)
+        if (!seg[i].used && ends_with(seg[i].s, "-do")) {
+            copy(out->region, sizeof out->region, seg[i].s);
+            seg[i].used = 1;
+            doi = i;
+        }
+    if (doi > 0 && !out->city[0] && !seg[doi - 1].used &&
+        (ends_with(seg[doi - 1].s, "-si") || ends_with(seg[doi - 1].s, "-gun"))) {
+        copy(out->city, sizeof out->city, seg[doi - 1].s);
+        seg[doi - 1].used = 1;
     }
     for (int i = 0; i < n; i++)
         if (!seg[i].used) append(out->street, sizeof out->street, seg[i].s);
     if (!out->country[0]) {
-        /* a US, UK, Russian, Polish, Portuguese, Singapore, Australian or
-         * Japanese postcode tells the country; a bare five-digit one is German or
+        /* a US, UK, Russian, Polish, Portuguese, Singapore, Australian,
+         * Japanese, Canadian or Irish postcode tells the country; a bare five-digit one is German or
          * French (or another's): the card's hint decides */
         int sure = !strcmp(shape, "US") || !strcmp(shape, "GB") || !strcmp(shape, "RU") || !strcmp(shape, "PL") ||
-                   !strcmp(shape, "PT") || !strcmp(shape, "SG") || !strcmp(shape, "AU") || !strcmp(shape, "JP");
+                   !strcmp(shape, "PT") || !strcmp(shape, "SG") || !strcmp(shape, "AU") || !strcmp(shape, "JP") ||
+                   !strcmp(shape, "CA") || !strcmp(shape, "IE");
         const char *c = !sure && country_hint && strlen(country_hint) == 2 ? country_hint : shape;
         copy(out->country, sizeof out->country, c);
         for (char *q = out->country; *q; q++) *q = (char)toupper((unsigned char)*q);

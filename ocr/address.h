@@ -40,6 +40,14 @@ const char *ocr_address_country_in(const char *t);
  * Portuguese "1250-096", then a space and a capital), else 0. */
 size_t ocr_address_code_before_town(const char *s);
 
+/* The length of the Canadian postcode s starts with ("H3B 4W8", 7; read
+ * without its space "H3B4W8", 6), else 0. */
+size_t ocr_address_ca_code(const char *s);
+
+/* 1 when s is a Brazilian state's two-letter code ("SP", "RJ") and
+ * nothing else. */
+int ocr_address_br_uf(const char *s);
+
 /* The parts as the JSON object of `greeter cards scan`'s "address_parts"
  * ({street, postal_code, city, region, country}). New reference, NULL only
  * when out of memory. */

@@ -13,13 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const STREET_WORDS[] = {
     "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "drive", "dr", "way", "suite", "apt", "flat",
     "studio", "unit", "floor", "box", "psc", "unit", "court", "ct", "place", "pl", "square", "sq", "parkway",
     "boulevard", "blvd", "highway", "hwy", "crescent", "close", "gardens", "terrace", "row", "green", "mews",
     "straße", "strasse", "str", "weg", "platz", "allee", "ring", "gasse", "damm", "ufer", "chaussee",
-    "rue", "bd", "boulevard", "avenue", "chemin", "impasse", "allée", "quai", "cours", "route", "cedex",
+    "rue", "bd", "boulevard", "boul", "avenue", "chemin", "impasse", "allée", "quai", "cours", "route", "cedex",
     "ул", "улица", "д", "дом", "пр", "просп", "проспект", "пер", "переулок", "ш", "шоссе", "наб", "г", "к", "п",
     "с", "клх", "стр", "корп", "кв", "офис", "пл",
     /* Portuguese, Spanish, Italian; Asian localities */
@@ -32,7 +33,7 @@ static const char *const STREET_WORDS[] = {
  * "Level"): street words only on a line with a digit. */
 static const char *const STREET_WORDS_NUM[] = {
     "av", "andar", "sala", "conj", "bloco", "cep", "paseo", "plaza", "carrera", "piso", "corso", "sector", "plot",
-    "district", "ward", "building", "bldg", "tower", "level", "blk", "soi", "largo", NULL};
+    "district", "ward", "building", "bldg", "tower", "level", "blk", "soi", "largo", "bureau", NULL};
 
 /* Hyphenated suffixes of Japanese and Korean addresses: "Chiyoda-ku",
  * "Teheran-ro", "Gangnam-gu", "Bundang-gu", "Seongnam-si". */
@@ -53,6 +54,22 @@ static int us_state_zip(const char *s) {
         if (isupper((unsigned char)p[0]) && isupper((unsigned char)p[1]) && p[2] == ' ' &&
             strspn(p + 3, "0123456789") == 5 && (p == s || p[-1] == ' '))
             return 1;
+    }
+    return 0;
+}
+
+/* A post-office box and its number: "PO Box 4521", "P.O. Box 12345",
+ * "Caixa Postal 123", "Apartado 45", "Postfach 10 20 30", "BP 123". */
+static int po_box(const char *s) {
+    static const char *const BOX[] = {"po box ", "p.o. box ", "p. o. box ", "p.o.box ", "pobox ", "box ", "caixa postal ",
+                                      "apartado ", "apdo. ", "casilla ", "postfach ", "bp ", "b.p. ", NULL};
+    for (const char *c = s; *c; c++) {
+        if (c != s && c[-1] != ' ' && c[-1] != ',') continue;
+        for (int i = 0; BOX[i]; i++) {
+            size_t k = strlen(BOX[i]);
+            if (!strncasecmp(c, BOX[i], k) && isdigit((unsigned char)c[k]) && (i != 5 || c == s || c[-1] == ','))
+                return 1;
+        }
     }
     return 0;
 }
@@ -89,7 +106,11 @@ static int address_score(const fld_line_t *l) {
         for (const char *c = low; *c; c++) ncp += ((unsigned char)*c & 0xC0) != 0x80;
         /* "Dr." on a line without a number is a doctor's title, not a Drive */
         int honorific = !strcmp(low, "dr") && dotted && digits == 0;
-        if (ocr_fld_is_label(low, STREET_WORDS) && (ncp > 1 || dotted) && !honorific) street = 1;
+        /* a street word in small letters inside a line without a number
+         * is a word of a sentence ("Creating gardens you'll love"); first,
+         * it is the street's type ("chemin Lacombe") */
+        int prose = !digits && nwords > 1 && (unsigned char)w[0] < 0x80 && islower((unsigned char)w[0]) && ncp > 2;
+        if (ocr_fld_is_label(low, STREET_WORDS) && (ncp > 1 || dotted) && !honorific && !prose) street = 1;
         if (digits && (ocr_fld_is_label(low, STREET_WORDS_NUM) || asian_locality(low))) street = 1;
         /* German compounds: ...straße, ...weg, ...platz, ...allee, ...ring */
         size_t ll = strlen(low);
@@ -106,6 +127,21 @@ static int address_score(const fld_line_t *l) {
     }
     if (street) score += 2;
     if (us_state_zip(s)) score += 3;
+    if (po_box(s)) score += 2;
+    /* Canadian postcode "M5H 1J9" as a word, after a province's code */
+    for (const char *c = s; *c; c++) {
+        size_t k = (c == s || c[-1] == ' ') ? ocr_address_ca_code(c) : 0;
+        if (k) {
+            score += c >= s + 3 && isupper((unsigned char)c[-3]) && isupper((unsigned char)c[-2]) ? 3 : 2;
+            break;
+        }
+    }
+    /* a Brazilian state's code ending the line after a dash or a slash
+     * ("Bela Vista - São Paulo/SP"): a town's line, not enough alone */
+    size_t sl = strlen(s);
+    if (sl > 5 && isupper((unsigned char)s[sl - 1]) && isupper((unsigned char)s[sl - 2]) &&
+        (s[sl - 3] == '/' || (s[sl - 3] == ' ' && s[sl - 4] == '-')) && ocr_address_br_uf(s + sl - 2))
+        score += 1;
     /* UK postcode: "WC2B 6UN", "SW1A 1AA", "M1 1AE" */
     for (const char *c = s; *c; c++) {
         if (c != s && c[-1] != ' ') continue;

@@ -33,8 +33,9 @@ static const char *const COMPANY_MARKS[] = {
     "s.r.l.", "s.r.l", "s.a.s.", "s.c.", "s.de", "c.v.", "sp.", "z.o.o.", "o.o.", "a/s", "aps", "asa", "oyj", "s.r.o.",
     "a.s.", "kft", "kft.", "zrt", "zrt.", "d.o.o.", "pte", "pte.", "pvt", "pvt.", "sdn", "bhd", "bhd.", "k.k.",
     "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia",
-    /* Belgium, the US, Vietnam, Australia */
-    "bvba", "sprl", "vzw", "asbl", "commv", "pllc", "p.c.", "l.l.c.", "tnhh", "cổ", "pty", "pty.", NULL};
+    /* Belgium, the US, Vietnam, Australia, Turkey (A.Ş., Ltd. Şti.) */
+    "bvba", "sprl", "vzw", "asbl", "commv", "pllc", "p.c.", "l.l.c.", "tnhh", "cổ", "pty", "pty.", "a.ş.", "a.ş",
+    "şti.", "şti", NULL};
 
 /* Two-letter legal forms written without dots (SE, SA, AG, KG, AB, OY,
  * BV, NV, LP, UG) are also common words and syllables ("Se", "Ag"): they
@@ -1044,6 +1045,23 @@ static int most_title_words(const fld_state_t *p, int unit) {
     return best;
 }
 
+/* A line that speaks to the reader or for the firm, never a role: a
+ * first-person plural verb first ("Aceitamos os cartões", "Hacemos
+ * envíos"), a pronoun ("We fix it right", "Votre partenaire", "Ihr
+ * Partner"), an exclamation, or opening hours. */
+static int tagline(const char *s) {
+    static const char *const PRONOUNS[] = {"we", "we're", "we'll", "our", "you", "your", "you're", "you'll",
+                                           "nous", "notre", "votre", "wir", "unser", "unsere", "ihr",
+                                           "ihre", "nós", "nosso", "nossos", "você", "vocês", "nosotros", "nuestro",
+                                           "nuestra", "nuestros", "usted", NULL};
+    if (strchr(s, '!') || opening_hours(s) || ocr_fld_count_listed(s, " ,/&-", PRONOUNS)) return 1;
+    char low[64];
+    size_t wl = strcspn(s, " ,");
+    if (wl >= sizeof low) return 0;
+    size_t ll = fmt_u8_lower_n(s, wl, low, sizeof low);
+    return ll >= 7 && (!strcmp(low + ll - 4, "amos") || !strcmp(low + ll - 4, "emos") || !strcmp(low + ll - 4, "imos"));
+}
+
 /* The title sits right under the name; failing that, a line with title
  * words. A unit alone under the name ("International Business Division")
  * is joined by the role line found elsewhere ("Managing Director"), in
@@ -1053,10 +1071,11 @@ static void pick_title(fld_state_t *p) {
     if (p->iname >= 0) {
         /* the line under the name, unless it names the business and no
          * role ("Bright Smile Family Dentistry": the practice, not the
-         * dentist's title) */
+         * dentist's title) or is a tagline with none */
         int b = ocr_fld_below(p, p->iname);
         if (b >= 0 && p->l[b].kind == FLD_OTHER && ocr_fld_count_words(p->l[b].t) <= 8 && title_chars(p->l[b].t) &&
-            !(ocr_fld_count_listed(p->l[b].t, " ,/&-", SERVICE_WORDS) && !ocr_fld_title_words(p->l[b].t)))
+            !(ocr_fld_count_listed(p->l[b].t, " ,/&-", SERVICE_WORDS) && !ocr_fld_title_words(p->l[b].t)) &&
+            !(tagline(p->l[b].t) && !ocr_fld_title_words(p->l[b].t)))
             ititle = b;
     }
     /* a line under the name that names no role and no unit ("Sale", the

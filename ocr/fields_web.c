@@ -268,16 +268,23 @@ int ocr_fld_platform_label(const char *k) {
     return 0;
 }
 
-/* 1 when a bare host with a name of n < 3 letters is two words of line a
- * taken for one: "Ay. do" (an address's "Av. do") read as ay.do, or the
- * end of a word a lost letter cut off ("cargocollect ve.com"). */
-static int broken_host(const char *a, const char *host, size_t n) {
+/* 1 when a bare host (its first n characters end with a name of sl
+ * letters) is two words of line a taken for one: "Ay. do" (an address's
+ * "Av. do") read as ay.do, the end of a word a lost letter cut off
+ * ("cargocollect ve.com"), or, whatever sl, a capitalised abbreviation, its
+ * dot and a word that is a country's code ("San. ve Tic." of a Turkish
+ * firm, Sanayi ve Ticaret, is no san.ve). */
+static int broken_host(const char *a, const char *host, size_t n, size_t sl) {
     char pat[80];
     if (n + 3 > sizeof pat) return 0;
     memcpy(pat, host, n);
     memcpy(pat + n, ". ", 3);
+    int country_only = host[n] == '.' && strlen(host + n + 1) == 2;
     for (const char *f = ocr_fld_ci_find(a, pat); f; f = ocr_fld_ci_find(f + 1, pat))
-        if (f == a || !isalnum((unsigned char)f[-1])) return 1;
+        if ((f == a || !isalnum((unsigned char)f[-1])) &&
+            (sl < 3 || (country_only && isupper((unsigned char)f[0]) && islower((unsigned char)f[1]))))
+            return 1;
+    if (sl >= 3) return 0;
     pat[n + 1] = '\0'; /* "ve." after a long lower-case word, no label */
     for (const char *f = ocr_fld_ci_find(a, pat); f; f = ocr_fld_ci_find(f + 1, pat)) {
         int k = 0;
@@ -430,8 +437,8 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                     p = e;
                     continue;
                 }
-                /* a bare "Ay. do" or "cargocollect ve.com" is no site */
-                if (!www && !scheme[0] && !labelled && sl < 3 && broken_host(a, host, so + sl)) {
+                /* a bare "Ay. do", "San. ve" or "cargocollect ve.com" is no site */
+                if (!www && !scheme[0] && !labelled && broken_host(a, host, so + sl, sl)) {
                     p = e;
                     continue;
                 }

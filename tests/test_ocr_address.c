@@ -137,9 +137,9 @@ static void other_postcodes(void **state) {
     /* a dash between spaces ends a part as a comma does; six digits are a
      * Russian postcode only when the card points nowhere else; a Japanese
      * postcode after the town */
-    split_is("Via Roma, 45 - 20121 Milano (MI)", "IT", "Via Roma, 45", "20121", "Milano (MI)", "", "IT");
-    split_is("4th Floor, Outer Ring Road, Bengaluru - 560103, Karnataka", "IN", "4th Floor, Outer Ring Road, Karnataka",
-             "560103", "Bengaluru", "", "IN");
+    split_is("Via Roma, 45 - 20121 Milano (MI)", "IT", "Via Roma, 45", "20121", "Milano", "MI", "IT");
+    split_is("4th Floor, Outer Ring Road, Bengaluru - 560103, Karnataka", "IN", "4th Floor, Outer Ring Road",
+             "560103", "Bengaluru", "Karnataka", "IN");
     split_is("1-2-3 Shiba, Minato-ku, Tokyo 105-0014, Japan", NULL, "1-2-3 Shiba, Minato-ku", "105-0014", "Tokyo", "",
              "Japan");
     split_is("2-3-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005", NULL, "2-3-1 Marunouchi, Chiyoda-ku", "100-0005", "Tokyo",
@@ -147,15 +147,43 @@ static void other_postcodes(void **state) {
     /* a country after the code without a comma; five digits alone after the street */
     split_is("4-5-6 Meieki, Nakamura-ku, Nagoya 450-0002 Japan", NULL, "4-5-6 Meieki, Nakamura-ku", "450-0002",
              "Nagoya", "", "Japan");
-    split_is("45, Gongdan-ro, Changwon-si, Gyeongsangnam-do, 51558 Korea", NULL,
-             "45, Gongdan-ro, Changwon-si, Gyeongsangnam-do", "51558", "", "", "Korea");
+    split_is("45, Gongdan-ro, Changwon-si, Gyeongsangnam-do, 51558 Korea", NULL, "45, Gongdan-ro", "51558",
+             "Changwon-si", "Gyeongsangnam-do", "Korea");
     /* ... but a unit, floor or box is no town */
     split_is("500 Main Street, Suite 1200", NULL, "500 Main Street, Suite 1200", "", "", "", "");
+    split_is("Av. Paulista, 2073 - Conj. 1412", NULL, "Av. Paulista, 2073, Conj. 1412", "", "", "", "");
     /* a number, a house-number range is no postcode; a CEP stays Brazilian */
     split_is("03-123 4567", NULL, "03-123 4567", "", "", "", "");
     split_is("10-12 High Street, Oxford OX1 4AP", NULL, "10-12 High Street", "OX1 4AP", "Oxford", "", "GB");
     split_is("Av. Paulista, 1000 - Bela Vista - São Paulo - SP, 01310-100", NULL, "Av. Paulista, 1000, Bela Vista",
              "01310-100", "São Paulo", "SP", "BR");
+}
+
+/* Round 12's shapes: Canadian postcodes after the province (code, name,
+ * in brackets), Irish Eircodes, Israel's seven digits, an Indian state
+ * between the city and the PIN, a state's short form after the town or at
+ * its end, a Korean province and its city. */
+static void more_postcodes(void **state) {
+    (void)state;
+    split_is("150 King Street West, Suite 2100, Toronto, ON M5H 1J9, Canada", NULL, "150 King Street West, Suite 2100",
+             "M5H 1J9", "Toronto", "ON", "Canada");
+    split_is("1250, boul. René-Lévesque Ouest, bureau 2200, Montréal (Québec) H3B 4W8", "US",
+             "1250, boul. René-Lévesque Ouest, bureau 2200", "H3B 4W8", "Montréal", "Québec", "CA");
+    split_is("1055 W Georgia St, Vancouver BC V6E3P3", NULL, "1055 W Georgia St", "V6E3P3", "Vancouver", "BC", "CA");
+    split_is("22 Patrick Street, Cork T12 X8PD, Ireland", NULL, "22 Patrick Street", "T12 X8PD", "Cork", "",
+             "Ireland");
+    split_is("8 Hamenofim St., Herzliya Pituach 4672559, Israel", NULL, "8 Hamenofim St.", "4672559",
+             "Herzliya Pituach", "", "Israel");
+    split_is("12 Main St., Springfield 4672559", NULL, "12 Main St., Springfield 4672559", "", "", "", "");
+    split_is("No. 42, 80 Feet Road, Koramangala, Bengaluru, Karnataka 560034", "IN", "No. 42, 80 Feet Road, Koramangala",
+             "560034", "Bengaluru", "Karnataka", "IN");
+    split_is("No. 88 Century Avenue, Pudong New District, Shanghai 200120, China", NULL,
+             "No. 88 Century Avenue, Pudong New District", "200120", "Shanghai", "", "China");
+    split_is("Av. Constitución 2050 Pte., Col. Centro, 64000 Monterrey, N.L.", "MX",
+             "Av. Constitución 2050 Pte., Col. Centro", "64000", "Monterrey", "N.L.", "MX");
+    split_is("20121 Milano MI, Via della Moscova 18", "IT", "Via della Moscova 18", "20121", "Milano", "MI", "IT");
+    split_is("16, Pangyo-ro 255beon-gil, Bundang-gu, Seongnam-si, Gyeonggi-do 13486, Korea", NULL,
+             "16, Pangyo-ro 255beon-gil, Bundang-gu", "13486", "Seongnam-si", "Gyeonggi-do", "Korea");
 }
 
 /* One table of printed countries: a whole part in any case ("ÖSTERREICH",
@@ -285,6 +313,7 @@ int main(void) {
         cmocka_unit_test(german_layouts),     cmocka_unit_test(french_layouts),
         cmocka_unit_test(russian_layouts),    cmocka_unit_test(nothing_to_split),
         cmocka_unit_test(brazilian_layouts),  cmocka_unit_test(other_postcodes),
+        cmocka_unit_test(more_postcodes),
         cmocka_unit_test(printed_countries),
         cmocka_unit_test(parts_in_scan_json), cmocka_unit_test(parts_in_vcard),
     };

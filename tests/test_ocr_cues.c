@@ -492,6 +492,52 @@ static void name_and_title_on_one_row(void **state) {
 
 /* Cards of more countries: an acronym domain, Belgian and Dutch addresses
  * with four-digit postcodes, Vietnamese legal forms and phone labels. */
+/* Round 12: a tagline under the name is no title; a capitalised
+ * abbreviation and its dot before a word that is a country's code ("San.
+ * ve", Turkish Sanayi ve Ticaret) is no web site, and A.Ş. is a legal
+ * form; a sentence with a street word is no address, a post-office box
+ * is; a Canadian address is one, and so is a Brazilian town line ending
+ * in its state after a slash. */
+static void taglines_boxes_and_canada(void **state) {
+    (void)state;
+    json_t *o = parse_text("R. OLIVEIRA\nAceitamos os cartoes\nNextel 9.4000-4561\n", "BR");
+    assert_string_equal(str(o, "title"), "");
+    json_decref(o);
+    o = parse_text("Mike Donnelly\nWe fix it right the first time\n(303) 555-0187\n", "US");
+    assert_string_equal(str(o, "title"), "");
+    json_decref(o);
+    o = parse_text("Mike Donnelly\nOwner\n(303) 555-0187\n", "US");
+    assert_string_equal(str(o, "title"), "Owner");
+    json_decref(o);
+    o = parse_text("Mehmet Yılmaz\nSatış Müdürü\nAnadolu Makina San. ve Tic. A.Ş.\nmehmet.yilmaz@anadolumakina.com.tr\n",
+                   "TR");
+    assert_string_equal(str(o, "company"), "Anadolu Makina San. ve Tic. A.Ş");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+    o = parse_text("Kowhai Landscapes Ltd\nCreating gardens you'll love\nAroha Ngata\nDirector\n"
+                   "PO Box 4521, Hamilton 3247\nPh 07 855 1200\n",
+                   "NZ");
+    assert_string_equal(str(o, "address"), "PO Box 4521, Hamilton 3247");
+    json_t *ap = json_object_get(o, "address_parts");
+    assert_string_equal(str(ap, "postal_code"), "3247");
+    assert_string_equal(str(ap, "city"), "Hamilton");
+    json_decref(o);
+    o = parse_text("Isabelle Tremblay\nAssociée\n1250, boul. René-Lévesque Ouest, bureau 2200\n"
+                   "Montréal (Québec) H3B 4W8\nTél. : 514 555-0142\n",
+                   "US");
+    ap = json_object_get(o, "address_parts");
+    assert_string_equal(str(ap, "postal_code"), "H3B 4W8");
+    assert_string_equal(str(ap, "city"), "Montréal");
+    assert_string_equal(str(ap, "country"), "CA");
+    json_decref(o);
+    o = parse_text("Fernanda Costa Ribeiro\nAv. Paulista, 2073 - Conj. 1412\nBela Vista - São Paulo/SP\n", "BR");
+    ap = json_object_get(o, "address_parts");
+    assert_string_equal(str(ap, "city"), "São Paulo");
+    assert_string_equal(str(ap, "region"), "SP");
+    assert_string_equal(str(ap, "street"), "Av. Paulista, 2073, Conj. 1412, Bela Vista");
+    json_decref(o);
+}
+
 static void cards_of_more_countries(void **state) {
     (void)state;
     json_t *o = parse_text("Priya Sharma\nSenior Manager\nTata Consultancy Services\npriya.sharma@tcs.com\n", "IN");
@@ -1694,6 +1740,7 @@ int main(void) {
         cmocka_unit_test(site_and_title_repairs),
         cmocka_unit_test(name_and_title_on_one_row),
         cmocka_unit_test(cards_of_more_countries),
+        cmocka_unit_test(taglines_boxes_and_canada),
         cmocka_unit_test(row_pieces_joined),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
