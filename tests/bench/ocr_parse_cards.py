@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Field parser check on card texts from many countries, written line by line as the cards print
-them and labelled by hand (issue 13: round 10's held-out parse set CARDS and round 11's CARDS11,
-each written before any run of the reader on it; each set is scored on its own line). Each text goes through `greeter cards parse --region US` (no OCR) and is scored
+them and labelled by hand (issue 13: round 10's held-out parse set CARDS, round 11's CARDS11 and
+round 12's CARDS12, each written before any run of the reader on it; each set is scored on its own
+line). Each text goes through `greeter cards parse --region R` (no OCR; R is the entry's board region,
+US but for round 12's Brazilian cards read on a BR board) and is scored
 with the rules of ../shared/tools/real_score.py: name exact (case-folded), company equal ignoring
 punctuation and case, title contained, e-mails, websites and phones as sets.
 
@@ -277,6 +279,211 @@ olumide.adeyemi@lagosagro.ng
 ]
 
 
+CARDS12 = [
+("BR", """AUTO ELÉTRICA SÃO JORGE
+Baterias - Alternadores - Motores de Arranque
+Marcos Antônio Pereira
+Proprietário
+Rua Voluntários da Pátria, 1520 - Santana
+São Paulo - SP - CEP 02011-000
+Fone: (11) 2979-4410
+Cel.: (11) 99812-3307
+WhatsApp (11) 97455-0192
+autoeletricasaojorge@gmail.com
+""", dict(name="Marcos Antônio Pereira", title="Proprietário", company="AUTO ELÉTRICA SÃO JORGE",
+          phones=["+551129794410", "+5511998123307", "+5511974550192"], emails=["autoeletricasaojorge@gmail.com"], websites=[])),
+("BR", """Dra. Fernanda Costa Ribeiro
+Cirurgiã-Dentista
+CRO-SP 84.221
+Clínica Sorriso Perfeito
+Av. Paulista, 2073 - Conj. 1412
+Bela Vista - São Paulo/SP
+Tel.: 11 3284-7760
+fernanda@sorrisoperfeito.com.br
+www.sorrisoperfeito.com.br
+""", dict(name="Fernanda Costa Ribeiro", title="Cirurgiã-Dentista", company="Clínica Sorriso Perfeito",
+          phones=["+551132847760"], emails=["fernanda@sorrisoperfeito.com.br"], websites=["www.sorrisoperfeito.com.br"])),
+("BR", """Transportadora Rodoleve Ltda.
+Juliana Mendes
+Gerente Comercial
+Rod. Anhanguera, km 104
+Sumaré - SP  13180-000
+PABX: +55 19 3854-2200
+Celular: +55 19 98101-4455
+juliana.mendes@rodoleve.com.br
+""", dict(name="Juliana Mendes", title="Gerente Comercial", company="Transportadora Rodoleve Ltda.",
+          phones=["+551938542200", "+5519981014455"], emails=["juliana.mendes@rodoleve.com.br"], websites=[])),
+("US", """Studio Bianchi Architetti
+Arch. Lorenzo Bianchi
+Socio Fondatore
+Via della Moscova, 18
+20121 Milano MI
+tel. +39 02 8645 3321
+cell. +39 347 218 9054
+lorenzo@studiobianchi.it
+www.studiobianchi.it
+""", dict(name="Lorenzo Bianchi", title="Socio Fondatore", company="Studio Bianchi Architetti",
+          phones=["+390286453321", "+393472189054"], emails=["lorenzo@studiobianchi.it"], websites=["www.studiobianchi.it"])),
+("US", """Pieter van der Berg
+Accountmanager
+Van Dijk Installatietechniek B.V.
+Industrieweg 42
+3542 AD Utrecht
+T 030 241 55 60
+M 06 1234 5678
+p.vanderberg@vandijk-installatie.nl
+""", dict(name="Pieter van der Berg", title="Accountmanager", company="Van Dijk Installatietechniek B.V.",
+          phones=["+31302415560", "+31612345678"], emails=["p.vanderberg@vandijk-installatie.nl"], websites=[])),
+("US", """Grupo Alimentario del Norte, S.A. de C.V.
+Lic. Alejandra Treviño Garza
+Directora de Ventas
+Av. Constitución 2050 Pte.
+Col. Centro, 64000 Monterrey, N.L.
+Tel. (81) 8342 1100
+Cel. 81 1234 5678
+atrevino@gannorte.com.mx
+""", dict(name="Alejandra Treviño Garza", title="Directora de Ventas", company="Grupo Alimentario del Norte, S.A. de C.V.",
+          phones=["+528183421100", "+528112345678"], emails=["atrevino@gannorte.com.mx"], websites=[])),
+("US", """HANBIT ELECTRONICS CO., LTD.
+Park Ji-hoon
+Senior Researcher
+R&D Center
+16, Pangyo-ro 255beon-gil, Bundang-gu
+Seongnam-si, Gyeonggi-do 13486, Korea
+T. +82 31 8017 2345
+M. +82 10 4567 8912
+jihoon.park@hanbit-elec.co.kr
+""", dict(name="Park Ji-hoon", title="Senior Researcher", company="HANBIT ELECTRONICS CO., LTD.",
+          phones=["+823180172345", "+821045678912"], emails=["jihoon.park@hanbit-elec.co.kr"], websites=[])),
+("US", """Chuyên nghiệp - Tận tâm - Uy tín
+NGUYỄN THỊ LAN ANH
+Trưởng phòng Kinh doanh
+CÔNG TY TNHH THƯƠNG MẠI AN PHÁT
+Số 12 Nguyễn Trãi, Phường Bến Thành, Quận 1, TP. Hồ Chí Minh
+ĐT: (028) 3822 4567
+DĐ: 0903 456 789
+lananh@anphat.vn
+""", dict(name="NGUYỄN THỊ LAN ANH", title="Trưởng phòng Kinh doanh", company="CÔNG TY TNHH THƯƠNG MẠI AN PHÁT",
+          phones=["+842838224567", "+84903456789"], emails=["lananh@anphat.vn"], websites=[])),
+("US", """Chinedu Okafor
+Head, Corporate Banking
+Lagos Meridian Bank Plc
+Plot 1261, Adeola Hakeem Street
+Victoria Island, Lagos, Nigeria
+Tel: +234 1 271 4400
+Mobile: +234 803 555 0192
+chinedu.okafor@lagosmeridian.com
+""", dict(name="Chinedu Okafor", title="Head, Corporate Banking", company="Lagos Meridian Bank Plc",
+          phones=["+23412714400", "+2348035550192"], emails=["chinedu.okafor@lagosmeridian.com"], websites=[])),
+("US", """Thandiwe Nkosi
+Regional Sales Manager
+Cape Vineyards (Pty) Ltd
+14 Dorp Street, Stellenbosch, 7600
+South Africa
+Tel: 021 887 4410
+Cell: 082 555 1934
+thandiwe@capevineyards.co.za
+www.capevineyards.co.za
+""", dict(name="Thandiwe Nkosi", title="Regional Sales Manager", company="Cape Vineyards (Pty) Ltd",
+          phones=["+27218874410", "+27825551934"], emails=["thandiwe@capevineyards.co.za"], websites=["www.capevineyards.co.za"])),
+("US", """Mehmet Yılmaz
+Satış Müdürü
+Anadolu Makina San. ve Tic. A.Ş.
+İkitelli OSB Mah. Atatürk Bulvarı No: 45
+34490 Başakşehir / İstanbul
+Tel: +90 212 549 33 10
+Gsm: +90 532 611 47 28
+mehmet.yilmaz@anadolumakina.com.tr
+""", dict(name="Mehmet Yılmaz", title="Satış Müdürü", company="Anadolu Makina San. ve Tic. A.Ş.",
+          phones=["+902125493310", "+905326114728"], emails=["mehmet.yilmaz@anadolumakina.com.tr"], websites=[])),
+("US", """Siobhán O'Sullivan
+Practice Manager
+O'Sullivan & Walsh Solicitors
+22 Patrick Street, Cork T12 X8PD
+Ireland
+T: +353 21 427 8890
+siobhan@osullivanwalsh.ie
+""", dict(name="Siobhán O'Sullivan", title="Practice Manager", company="O'Sullivan & Walsh Solicitors",
+          phones=["+353214278890"], emails=["siobhan@osullivanwalsh.ie"], websites=[])),
+("US", """Isabelle Tremblay, CPA
+Associée
+Tremblay Gagnon S.E.N.C.R.L.
+1250, boul. René-Lévesque Ouest, bureau 2200
+Montréal (Québec) H3B 4W8
+Tél. : 514 555-0142
+itremblay@tremblaygagnon.ca
+""", dict(name="Isabelle Tremblay", title="Associée", company="Tremblay Gagnon S.E.N.C.R.L.",
+          phones=["+15145550142"], emails=["itremblay@tremblaygagnon.ca"], websites=[])),
+("US", """Kowhai Landscapes Ltd
+Creating gardens you'll love
+Aroha Ngata
+Director
+PO Box 4521, Hamilton 3247
+Ph 07 855 1200  |  Mob 021 456 789
+aroha@kowhailandscapes.co.nz
+www.kowhailandscapes.co.nz
+""", dict(name="Aroha Ngata", title="Director", company="Kowhai Landscapes Ltd",
+          phones=["+6478551200", "+6421456789"], emails=["aroha@kowhailandscapes.co.nz"], websites=["www.kowhailandscapes.co.nz"])),
+("US", """Andrés Felipe Gómez Restrepo
+Ingeniero de Proyectos
+Constructora Andina S.A.S.
+Carrera 43A # 1-50, Oficina 801
+Medellín, Colombia
+PBX: (604) 444 2310
+Cel: 310 555 7788
+agomez@constructoraandina.com.co
+""", dict(name="Andrés Felipe Gómez Restrepo", title="Ingeniero de Proyectos", company="Constructora Andina S.A.S.",
+          phones=["+576044442310", "+573105557788"], emails=["agomez@constructoraandina.com.co"], websites=[])),
+("US", """Somchai Chaiyaporn
+Sales Director
+Siam Packaging Co., Ltd.
+99/12 Moo 4, Bangna-Trad Rd., Bang Phli, Samut Prakan 10540, Thailand
+Tel. +66 2 316 8800 ext. 215
+Mobile +66 81 555 0147
+somchai@siampackaging.co.th
+""", dict(name="Somchai Chaiyaporn", title="Sales Director", company="Siam Packaging Co., Ltd.",
+          phones=["+6623168800", "+66815550147"], emails=["somchai@siampackaging.co.th"], websites=[])),
+("US", """Eleni Papadopoulou
+Export Manager
+Olympia Olive Oil S.A.
+25is Martiou 14, 17778 Athens, Greece
+T +30 210 345 6789
+M +30 694 123 4567
+e.papadopoulou@olympia-oil.gr
+www.olympia-oil.gr
+""", dict(name="Eleni Papadopoulou", title="Export Manager", company="Olympia Olive Oil S.A.",
+          phones=["+302103456789", "+306941234567"], emails=["e.papadopoulou@olympia-oil.gr"], websites=["www.olympia-oil.gr"])),
+("US", """We fix it right the first time!
+Mike's Auto Repair
+Mike Donnelly
+Owner
+4410 W Colfax Ave, Denver, CO 80204
+(303) 555-0187
+mikesautorepair@yahoo.com
+""", dict(name="Mike Donnelly", title="Owner", company="Mike's Auto Repair",
+          phones=["+13035550187"], emails=["mikesautorepair@yahoo.com"], websites=[])),
+("US", """Gal Ben-David
+VP Business Development
+Negev Water Technologies Ltd.
+8 Hamenofim St., Herzliya Pituach 4672559, Israel
+Tel: +972-9-955-1200
+Mobile: +972-54-555-0912
+gal@negevwater.co.il
+""", dict(name="Gal Ben-David", title="VP Business Development", company="Negev Water Technologies Ltd.",
+          phones=["+97299551200", "+972545550912"], emails=["gal@negevwater.co.il"], websites=[])),
+("US", """Sari Virtanen
+Myyntipäällikkö
+Nordic Timber Oy
+Teollisuuskatu 21
+00510 Helsinki
+puh. 09 4542 1100
+gsm 040 555 2211
+sari.virtanen@nordictimber.fi
+""", dict(name="Sari Virtanen", title="Myyntipäällikkö", company="Nordic Timber Oy",
+          phones=["+358945421100", "+358405552211"], emails=["sari.virtanen@nordictimber.fi"], websites=[])),
+]
+
+
 def punct(s):
     return re.sub(r"[\W_]+", "", norm(s))
 
@@ -308,6 +515,7 @@ def main():
     greeter = os.path.join(args[0] if args else os.path.join(here, "..", "..", "build", "dev"), "greeter")
     score(greeter, "round10", CARDS)
     score(greeter, "round11", CARDS11)
+    score(greeter, "round12", CARDS12)
 
 
 if __name__ == "__main__":
