@@ -161,6 +161,32 @@ static int us_tail(const char *s, size_t *st, size_t *zip) {
     return 1;
 }
 
+/* "Houston, Texas 77002" or "New York 10001" at the end of s: a US state
+ * written out and a ZIP; the state starts at *st, the ZIP at *zip. */
+static int us_state_name_tail(const char *s, size_t *st, size_t *zip) {
+    static const char *const STATES[] = {
+        "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida",
+        "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine",
+        "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska",
+        "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio",
+        "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas",
+        "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", NULL};
+    size_t n = strlen(s), z = n;
+    if (n >= 10 && s[n - 5] == '-' && all_digits(s + n - 4, 4)) z = n - 5; /* ZIP+4 */
+    if (z < 7 || !all_digits(s + z - 5, 5) || s[z - 6] != ' ' || isdigit((unsigned char)s[z - 7])) return 0;
+    size_t e = z - 6;
+    while (e && s[e - 1] == ',') e--;
+    for (int i = 0; STATES[i]; i++) {
+        size_t k = strlen(STATES[i]);
+        if (k <= e && !strncasecmp(s + e - k, STATES[i], k) && (e == k || s[e - k - 1] == ' ')) {
+            *st = e - k;
+            *zip = z - 5;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* "Sydney NSW 2000" or "NSW 2000" at the end of s: an Australian state and
  * four-digit postcode; the state starts at the returned offset + 1 (0:
  * none). */
@@ -545,8 +571,10 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         if (ocr_address_country(s)) {
             copy(out->country, sizeof out->country, s);
             seg[i].used = 1;
-        } else if (!out->postal_code[0] && us_tail(s, &st, &zip)) {
-            put(out->region, sizeof out->region, s + st, 2);
+        } else if (!out->postal_code[0] && (us_tail(s, &st, &zip) || us_state_name_tail(s, &st, &zip))) {
+            size_t sl = zip - 1 - st;
+            while (sl && (s[st + sl - 1] == ',' || s[st + sl - 1] == ' ')) sl--;
+            put(out->region, sizeof out->region, s + st, sl);
             put(out->postal_code, sizeof out->postal_code, s + zip, strlen(s + zip));
             if (st > 0) put(out->city, sizeof out->city, s, st); /* "Port Loriland AZ 90001" */
             seg[i].used = 1;

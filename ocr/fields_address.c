@@ -16,9 +16,8 @@
 #include <strings.h>
 
 static const char *const STREET_WORDS[] = {
-    "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "drive", "dr", "way", "suite", "apt", "flat",
-    "studio", "unit", "floor", "box", "psc", "unit", "court", "ct", "place", "pl", "square", "sq", "parkway",
-    "boulevard", "blvd", "highway", "hwy", "crescent", "close", "gardens", "terrace", "row", "green", "mews",
+    "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "drive", "dr", "psc", "ct", "pl", "sq", "parkway",
+    "boulevard", "blvd", "highway", "hwy",
     "straße", "strasse", "str", "weg", "platz", "allee", "ring", "gasse", "damm", "ufer", "chaussee",
     "rue", "bd", "boulevard", "boul", "avenue", "chemin", "impasse", "allée", "quai", "cours", "route", "cedex",
     "ул", "улица", "д", "дом", "пр", "просп", "проспект", "пер", "переулок", "ш", "шоссе", "наб", "г", "к", "п",
@@ -30,8 +29,11 @@ static const char *const STREET_WORDS[] = {
     "ul", NULL};
 
 /* Words of addresses that are also other words ("Av", "Plaza", "Tower",
- * "Level"): street words only on a line with a digit. */
+ * "Level"; "Smile Studio Dental", "Green Way Landscaping", "Park Place
+ * Realty"): street words only on a line with a digit. */
 static const char *const STREET_WORDS_NUM[] = {
+    "suite", "apt", "flat", "studio", "unit", "floor", "box", "way", "court", "place", "square", "crescent", "close",
+    "gardens", "terrace", "row", "green", "mews",
     "av", "andar", "sala", "conj", "bloco", "cep", "paseo", "plaza", "carrera", "piso", "corso", "sector", "plot",
     "district", "ward", "building", "bldg", "tower", "level", "blk", "soi", "largo", "bureau", NULL};
 
@@ -74,6 +76,21 @@ static int po_box(const char *s) {
     return 0;
 }
 
+/* 1 when the line starts with the label of a registration or licence
+ * number ("NMLS #482910", "Lic. No. 123456C", "CNPJ: 12.345.678/0001-90",
+ * "CRO-SP 84.221", "ABN 12 345 678 901", "VAT GB123456789"): no address. */
+static int id_number_line(const char *s) {
+    static const char *const ID[] = {"nmls", "lic", "license", "licence", "lic#", "cnpj", "cpf", "cro", "crm", "crea",
+                                     "creci", "oab", "coren", "crp", "abn", "acn", "gst", "gstin", "vat", "tin", "ein",
+                                     "npi", "dre", "cui", "nif", "cif", "siret", "siren", "kvk", "ruc", "rut", "rfc",
+                                     "ust-idnr", "инн", "огрн", "кпп", "rcs", "reg", NULL};
+    char w[32];
+    size_t k = strcspn(s, " :#.-/");
+    if (!k || k >= sizeof w) return 0;
+    fmt_u8_lower_n(s, k, w, sizeof w);
+    return ocr_fld_is_label(w, ID) && strpbrk(s, "0123456789") != NULL;
+}
+
 /* How much a line looks like part of an address (0: not at all). */
 static int address_score(const fld_line_t *l) {
     const char *s = l->t;
@@ -86,11 +103,13 @@ static int address_score(const fld_line_t *l) {
         if (isdigit((unsigned char)*c)) {
             digits++;
             if (++run > longest) longest = run;
-        } else if (!strchr("-. /()", *c) || (*c == ' ' && !isdigit((unsigned char)c[1]))) {
-            run = 0;
+        } else if (!strchr("-. /()", *c) || (*c == ' ' && !isdigit((unsigned char)c[1])) ||
+                   (*c == '-' && run == 5 && c - s >= 6 && !isdigit((unsigned char)c[-6]) &&
+                    strspn(c + 1, "0123456789") == 4 && c[-6] == ' ')) {
+            run = 0; /* a US ZIP+4 ("62701-1234") is a postcode, not a number */
         }
     }
-    if (longest >= 9 || digits >= 16 || strchr(s, '@')) return 0;
+    if (longest >= 9 || digits >= 16 || strchr(s, '@') || id_number_line(s) || ocr_fld_opening_hours(s)) return 0;
     /* words */
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s);
@@ -122,7 +141,10 @@ static int address_score(const fld_line_t *l) {
         if (dotted && ll > 5 && !strcmp(low + ll - 3, "str")) street = 1;
         for (int i = 0; suf[i] && !street; i++) {
             size_t k = strlen(suf[i]);
-            if (ll > k + 2 && !strcmp(low + ll - k, suf[i])) street = 1;
+            /* a German ...ring follows a consonant ("Altstadtring"); after
+             * a vowel it is an English -ing ("Manufacturing", "Engineering") */
+            if (ll > k + 2 && !strcmp(low + ll - k, suf[i]) && !(!strcmp(suf[i], "ring") && strchr("aeiou", low[ll - 5])))
+                street = 1;
         }
     }
     if (street) score += 2;

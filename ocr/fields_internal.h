@@ -182,6 +182,9 @@ int ocr_fld_title_words(const char *s);
 /* Words of departments, taglines, services and opening hours in s (plus
  * one for ! ? :): lines of a name's shape that are not a name. */
 int ocr_fld_not_name_words(const char *s);
+/* 1 when line s gives opening hours: two day names ("Segunda a Sábado",
+ * "Mon-Fri"), or a day name and a time of day ("Sat 9h-13h"). */
+int ocr_fld_opening_hours(const char *s);
 
 /* ------------------------------------------------ fields_web.c: domains */
 

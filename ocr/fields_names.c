@@ -8,6 +8,8 @@
  * name a one-letter slip in the e-mail's local part. */
 #include "ocr/fields_internal.h"
 
+#include "ocr/address.h"
+
 #include "firmware/core/err.h"
 #include "firmware/formats/phone.h"
 #include "firmware/formats/utf8.h"
@@ -139,6 +141,17 @@ static int name_shape_ex(const char *s, int *ncaps, int *ninitials) {
          * in capitals ("CHAN Tai Man, Peter"); a comma elsewhere is an
          * address's ("Berlin, Germany") */
         const char *stop = k == nw - 2 && caps && wl >= 3 && end[-1] == ',' ? end - 1 : end;
+        /* ... or after three words ("Tan Ah Kow, Jeremy"), the last no
+         * country and no state's code ("Rio de Janeiro, Brazil") */
+        if (stop == end && k == nw - 2 && nw >= 4 && !particles && wl >= 3 && end[-1] == ',') {
+            const char *last = end + strspn(end, " ");
+            size_t ll = strcspn(last, " ");
+            char lw[64];
+            snprintf(lw, sizeof lw, "%.*s", (int)(ll < sizeof lw ? ll : sizeof lw - 1), last);
+            int all_caps = 1;
+            for (const char *q = lw; *q; q++) all_caps &= !islower((unsigned char)*q);
+            if (!all_caps && !ocr_address_country(lw)) stop = end - 1;
+        }
         while (p < stop) {
             c = fmt_u8_next(&p);
             if (!ocr_fld_is_letter(c) && c != '-' && c != '\'' && c != '.') return 0;
@@ -207,9 +220,19 @@ static void name_core(const char *s, char *out, size_t n) {
                                        "frcs", "mrcp", "acca", "fca", "its",
                                        /* British chartered bodies */
                                        "mrics", "frics", "fcca", "aca", "acma", "cima", "mcips", "mcipd", "miet",
-                                       "mice", "fcii", NULL};
+                                       "mice", "fcii",
+                                       /* Indian degrees ("Rajesh Kumar Iyer, B.Tech, MBA") */
+                                       "b.tech", "b.tech.", "m.tech", "m.tech.", "b.e.", "m.e.", "b.com", "m.com",
+                                       "bba", "llb", "ll.b.", "mbbs", "bds", "mds", "m.s.", NULL};
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s);
+    /* a bracket at the end: an honorific ("LE THI HONG NHUNG (Ms.)") or
+     * the English name used beside the printed one ("Zhang Wei (David)") */
+    size_t bl = strlen(buf);
+    while (bl && buf[bl - 1] == ' ') buf[--bl] = '\0';
+    char *open = bl && buf[bl - 1] == ')' ? strrchr(buf, '(') : NULL;
+    if (open && open > buf && open[-1] == ' ' && !memchr(open + 1, ' ', (size_t)(buf + bl - 1 - open - 1)))
+        *open = '\0';
     char *w[16];
     int nw = 0;
     char *save = NULL;
@@ -381,7 +404,7 @@ int ocr_fld_names_local(const fld_state_t *p, const char *t) {
 
 static const char *const TITLE_WORDS[] = {
     "manager", "director", "engineer", "developer", "officer", "consultant", "analyst", "specialist", "designer",
-    "assistant", "president", "head", "lead", "chief", "founder", "owner", "partner", "architect", "scientist",
+    "assistant", "president", "head", "lead", "leader", "chief", "founder", "owner", "partner", "architect", "scientist",
     "executive", "coordinator", "administrator", "advisor", "adviser", "representative", "accountant", "sales",
     "technician", "associate", "senior", "junior", "ceo", "cto", "cfo", "coo", "vp", "intern", "editor", "agent",
     "leiter", "leiterin", "geschäftsführer", "geschäftsführerin", "berater", "beraterin", "ingenieur",
@@ -504,7 +527,7 @@ static int time_of_day(const char *w) {
 
 /* 1 when the line gives opening hours: two day names ("Segunda a Sábado",
  * "Mon-Fri"), or a day name and a time of day ("Sat 9h-13h"). */
-static int opening_hours(const char *s) {
+int ocr_fld_opening_hours(const char *s) {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", s);
     int days = 0, times = 0;
@@ -523,7 +546,7 @@ static int opening_hours(const char *s) {
 
 int ocr_fld_not_name_words(const char *s) {
     int n = ocr_fld_count_listed(s, " ,/&-", NOT_NAME_WORDS);
-    if (opening_hours(s)) n += 2;
+    if (ocr_fld_opening_hours(s)) n += 2;
     if (strpbrk(s, "!?:")) n++;
     return n;
 }
@@ -745,6 +768,31 @@ static int role_below(const fld_state_t *p, const fld_line_t *l) {
     return b >= 0 && p->l[b].kind == FLD_OTHER && role_only(p->l[b].t);
 }
 
+/* A line that speaks to the reader or for the firm, never a name, a
+ * firm's name or a role: a first-person plural verb first ("Aceitamos os
+ * cartões", "Hacemos envíos"), a pronoun ("We fix it right", "Votre
+ * partenaire", "Ihr Partner"), an exclamation, opening hours, or a
+ * tradesman's promises and nothing else ("Licensed & Insured", "Free
+ * Estimates"). */
+static int tagline(const char *s) {
+    static const char *const PROMISES[] = {"licensed", "insured", "bonded", "free", "estimates", "estimate",
+                                           "guaranteed", "guarantee", "satisfaction", "affordable", "reliable",
+                                           "certified", "quotes", "consultation", NULL};
+    static const char *const JOIN[] = {"&", "and", "or", "+", "the", "e", "y", "et", "und", NULL};
+    int np = ocr_fld_count_listed(s, " ,/&-|", PROMISES);
+    if (np && np + ocr_fld_count_listed(s, " ,/-|", JOIN) >= ocr_fld_count_words(s)) return 1;
+    static const char *const PRONOUNS[] = {"we", "we're", "we'll", "our", "you", "your", "you're", "you'll",
+                                           "nous", "notre", "votre", "wir", "unser", "unsere", "ihr",
+                                           "ihre", "nós", "nosso", "nossos", "você", "vocês", "nosotros", "nuestro",
+                                           "nuestra", "nuestros", "usted", NULL};
+    if (strchr(s, '!') || ocr_fld_opening_hours(s) || ocr_fld_count_listed(s, " ,/&-", PRONOUNS)) return 1;
+    char low[64];
+    size_t wl = strcspn(s, " ,");
+    if (wl >= sizeof low) return 0;
+    size_t ll = fmt_u8_lower_n(s, wl, low, sizeof low);
+    return ll >= 7 && (!strcmp(low + ll - 4, "amos") || !strcmp(low + ll - 4, "emos") || !strcmp(low + ll - 4, "imos"));
+}
+
 /* How much line l looks like the person's name (0 when not a name's
  * shape); *ns_out = its name shape (words), 0 when none. */
 static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, int *ns_out) {
@@ -775,6 +823,7 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t) : 0;
     if (l->conf < 0.5f) sn -= 1.0; /* a name read this poorly is more likely a logo */
     if (ns) sn -= 2.0 * ocr_fld_not_name_words(l->t); /* a department, a tagline */
+    if (ns && tagline(l->t)) sn -= 2.0;
     if (ns == 2) sn += 0.3;
     return sn;
 }
@@ -819,8 +868,9 @@ static void pick_name_company(fld_state_t *p, int maxh) {
         double sc = company_score(cm, dm, size, ns ? 0.3 : 0, ocr_fld_title_words(l->t));
         if (ocr_fld_count_words(l->t) > 6) sc -= 1;
         if (line_digits(l->t) >= 6) sc -= 2; /* a number's debris, not a name */
-        if (opening_hours(l->t)) sc -= 3; /* "Segunda a Sábado" */
+        if (ocr_fld_opening_hours(l->t)) sc -= 3; /* "Segunda a Sábado" */
         if (trade_only(l->t)) sc -= 1; /* "RESTAURANTE": what the business does */
+        if (tagline(l->t) && !firm_marks(l->t)) sc -= 2; /* "Licensed & Insured" */
         if (sn > bestn) {
             bestn = sn;
             iname = (int)i;
@@ -1029,13 +1079,28 @@ static int title_chars(const char *t) {
     return d < 5;
 }
 
+/* 1 when line t ends with a title word: a role named after its unit
+ * ("Section Manager", "Team Leader", "Division Head"), not the unit. */
+static int role_last(const char *t) {
+    const char *e = t + strlen(t);
+    while (e > t && !isalpha((unsigned char)e[-1]) && (unsigned char)e[-1] < 0x80) e--;
+    const char *b = e;
+    while (b > t && b[-1] != ' ' && b[-1] != ',') b--;
+    char low[64];
+    if (e == b || (size_t)(e - b) >= sizeof low) return 0;
+    fmt_u8_lower_n(b, (size_t)(e - b), low, sizeof low);
+    return ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_org_unit(low);
+}
+
 /* The line with the most title words (a role before a unit when unit
- * is 0, "Managing Director" before "Sales Division"), or -1. */
+ * is 0, "Managing Director" before "Sales Division"; a role named after
+ * its unit, "Section Manager", is a role), or -1. */
 static int most_title_words(const fld_state_t *p, int unit) {
     int best = -1, bt = 0;
     for (size_t i = 0; i < p->n; i++) {
         const fld_line_t *l = &p->l[i];
-        if (l->kind != FLD_OTHER || !title_chars(l->t) || (!unit && ocr_fld_org_unit(l->t))) continue;
+        if (l->kind != FLD_OTHER || !title_chars(l->t) || (!unit && ocr_fld_org_unit(l->t) && !role_last(l->t)))
+            continue;
         int tw = ocr_fld_title_words(l->t);
         if (tw > bt) {
             bt = tw;
@@ -1043,23 +1108,6 @@ static int most_title_words(const fld_state_t *p, int unit) {
         }
     }
     return best;
-}
-
-/* A line that speaks to the reader or for the firm, never a role: a
- * first-person plural verb first ("Aceitamos os cartões", "Hacemos
- * envíos"), a pronoun ("We fix it right", "Votre partenaire", "Ihr
- * Partner"), an exclamation, or opening hours. */
-static int tagline(const char *s) {
-    static const char *const PRONOUNS[] = {"we", "we're", "we'll", "our", "you", "your", "you're", "you'll",
-                                           "nous", "notre", "votre", "wir", "unser", "unsere", "ihr",
-                                           "ihre", "nós", "nosso", "nossos", "você", "vocês", "nosotros", "nuestro",
-                                           "nuestra", "nuestros", "usted", NULL};
-    if (strchr(s, '!') || opening_hours(s) || ocr_fld_count_listed(s, " ,/&-", PRONOUNS)) return 1;
-    char low[64];
-    size_t wl = strcspn(s, " ,");
-    if (wl >= sizeof low) return 0;
-    size_t ll = fmt_u8_lower_n(s, wl, low, sizeof low);
-    return ll >= 7 && (!strcmp(low + ll - 4, "amos") || !strcmp(low + ll - 4, "emos") || !strcmp(low + ll - 4, "imos"));
 }
 
 /* The title sits right under the name; failing that, a line with title
@@ -1094,7 +1142,23 @@ static void pick_title(fld_state_t *p) {
             ititle = role;
         }
     }
-    if (ititle < 0) ititle = most_title_words(p, 1);
+    if (ititle < 0) {
+        /* a role before a unit with more title words ("Section Manager"
+         * before "Sales Section 2, Industrial Systems Sales Dept."); the
+         * unit printed right above or under it joins it */
+        ititle = most_title_words(p, 0);
+        if (ititle >= 0) {
+            for (int up = 1; up >= 0 && unit < 0; up--) {
+                int u = up ? ocr_fld_above(p, ititle) : ocr_fld_below(p, ititle);
+                if (u >= 0 && p->l[u].kind == FLD_OTHER && ocr_fld_org_unit(p->l[u].t) && !role_last(p->l[u].t) &&
+                    title_chars(p->l[u].t) && ocr_fld_count_words(p->l[u].t) <= 8 &&
+                    !(p->l[u].h && p->l[ititle].h && (5 * p->l[u].h > 8 * p->l[ititle].h || 5 * p->l[ititle].h > 8 * p->l[u].h)))
+                    unit = u;
+            }
+        } else {
+            ititle = most_title_words(p, 1);
+        }
+    }
     if (ititle >= 0) p->l[ititle].kind = FLD_TITLE;
     p->ititle = ititle;
     if (unit >= 0) { /* the two in the order printed */
@@ -1577,6 +1641,42 @@ static int complete_from_domain(const fld_state_t *p, char *company, size_t cap)
 
 /* The one word in capitals of a mixed-case name is the family name,
  * wherever it stands ("TANAKA Hiroshi", "NGUYEN Van An", "Jean DUPONT"). */
+/* Generational suffixes, which belong to the family name: "Righetti
+ * Jr.", "Silva Filho". */
+static const char *const SUFFIX[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "filho", "neto", "sobrinho",
+                                     "júnior", "junior", NULL};
+
+/* Names printed family name first that the case does not show: "Tan Ah
+ * Kow, Jeremy" (the English given name after a comma: given Jeremy,
+ * family Tan) and "Zhang Wei" beside david.zhang@. */
+static void family_first(const char *name, const char *local, char *given, size_t gn, char *family, size_t fn) {
+    size_t fw = strcspn(name, " ");
+    const char *comma = strstr(name, ", ");
+    char low[32];
+    if (comma) fmt_u8_lower_n(comma + 2, strlen(comma + 2), low, sizeof low);
+    if (comma && comma > name + fw && !strchr(comma + 2, ' ') && comma[2] && !ocr_fld_is_label(low, SUFFIX)) {
+        snprintf(given, gn, "%s", comma + 2);
+        snprintf(family, fn, "%.*s", (int)fw, name);
+        return;
+    }
+    const char *dot = strchr(local, '.');
+    if (!dot || !name[fw] || strchr(name + fw + 1, ' ')) return; /* two words only */
+    char w[64], first[64], last[64], a[64], b[64];
+    snprintf(w, sizeof w, "%.*s", (int)fw, name);
+    ocr_fld_key(w, first, sizeof first);
+    ocr_fld_key(name + fw + 1, last, sizeof last);
+    snprintf(w, sizeof w, "%.*s", (int)(dot - local), local);
+    ocr_fld_key(w, a, sizeof a);
+    ocr_fld_key(dot + 1, b, sizeof b);
+    /* "david.zhang" for "Zhang Wei": the first word printed is the family
+     * name the e-mail puts last, after a given name the card does not
+     * print; both words in the e-mail ("wei.zhang", "roy.anna") tell
+     * nothing for sure */
+    if (!first[0] || !strcmp(first, last) || strcmp(first, b) || !strcmp(last, a)) return;
+    snprintf(given, gn, "%s", name + fw + 1);
+    snprintf(family, fn, "%.*s", (int)fw, name);
+}
+
 static void caps_family(const char *name, char *given, size_t gn, char *family, size_t fn) {
     const char *fam = NULL;
     size_t fl = 0;
@@ -1891,8 +1991,6 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         char *sp = strrchr(name, ' ');
         /* a generational suffix belongs to the family name: "Righetti Jr.", "Silva Filho" */
         if (sp && sp > name) {
-            static const char *const SUFFIX[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "filho", "neto",
-                                                 "sobrinho", "júnior", "junior", NULL};
             char low[32];
             fmt_u8_lower_n(sp + 1, strlen(sp + 1), low, sizeof low);
             if (ocr_fld_is_label(low, SUFFIX)) {
@@ -1919,6 +2017,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
             snprintf(family, sizeof family, "%s", sp + 1);
         }
         caps_family(name, given, sizeof given, family, sizeof family);
+        family_first(name, p->local, given, sizeof given, family, sizeof family);
     }
     ocr_fld_set_field(o, conf, "name", name, cname);
     json_object_set_new(o, "given_name", json_string(given));

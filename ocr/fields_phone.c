@@ -346,12 +346,43 @@ static const char *block_country(const fld_state_t *p, int idx) {
 /* Phones of one line; returns how many were found. The first pass takes
  * valid numbers only; the second (second = 1) the local and possible ones,
  * once the card's area code is known. */
+/* Where the first label of a company's registration, tax or licence
+ * number ends in line t ("USt-IdNr. DE 812345678", "RCS Paris 812 345
+ * 678", "P.IVA 01234567890", "CNPJ 12.345.678/0001-90", "KvK 24123456"),
+ * or (size_t)-1: the numbers after it are no phones unless a phone label
+ * stands right before one. */
+static size_t registration_at(const char *t) {
+    static const char *const REG[] = {"ust-idnr", "ust-id", "ustidnr", "steuernr", "st.-nr", "vat", "tva", "rcs",
+                                      "siret", "siren", "p.iva", "piva", "p.i", "iva", "c.f", "cif", "nif", "nipc",
+                                      "hrb", "hra", "kvk", "btw", "cnpj", "cpf", "abn", "acn", "gst", "gstin", "ein",
+                                      "tin", "nmls", "license", "licence", "инн", "огрн", "кпп",
+                                      "crea", "cro", "crm", "oab", "creci", "npi", "dre", "cui", "nit", "rut", "ruc",
+                                      "rfc", NULL};
+    for (const char *w = t; *w;) {
+        while (*w && strchr(" :#,;|-", *w)) w++;
+        size_t k = 0;
+        while (w[k] && !strchr(" :#,;|", w[k])) k++;
+        size_t e = k;
+        while (e && (w[e - 1] == '.' || w[e - 1] == ':')) e--;
+        char low[32];
+        if (e && e < sizeof low) {
+            fmt_u8_lower_n(w, e, low, sizeof low);
+            /* "CRO-SP": the label and its state */
+            char *dash = strchr(low, '-');
+            if (ocr_fld_is_label(low, REG) || (dash && dash > low && (*dash = '\0', ocr_fld_is_label(low, REG))))
+                return (size_t)(w + k - t);
+        }
+        w += k;
+    }
+    return (size_t)-1;
+}
+
 static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallback, int second) {
     const char *block = block_country(p, idx);
     size_t pos = 0;
     numspan_t ns;
     int found = 0;
-    size_t prev_end = 0;
+    size_t prev_end = 0, reg = registration_at(l->t);
     while (next_number(l->t, &pos, &ns)) {
         char before[128];
         size_t bl = ns.start - prev_end < sizeof before - 1 ? ns.start - prev_end : sizeof before - 1;
@@ -361,6 +392,7 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
         char e164[24];
         fmt_phone_kind_t kind = FMT_PHONE_UNKNOWN;
         const char *type = label_type(before);
+        if (ns.start >= reg && !type) continue; /* "USt-IdNr. DE 812345678" */
         /* "89333 Dinslaken": a short number followed by a word and with no
          * label is a postcode, not a phone */
         if (!type && ns.ndigits < 8 && ns.digits[0] != '+') continue;

@@ -58,6 +58,21 @@ static int valid_domain(const char *d) {
     return 1;
 }
 
+/* 1 when host ends in a TLD firms print bare ("cobaltcloud.io",
+ * "roycreative.co", "acme.studio"): the vanity ones and the popular
+ * generic ones. */
+static int popular_tld(const char *host) {
+    static const char *const G[] = {"biz", "info", "tech", "design", "studio", "agency", "digital", "online", "store",
+                                    "shop", "site", "cloud", "dev", "media", "solutions", "consulting", "group",
+                                    "global", "company", "space", "art", "works", NULL};
+    const char *dot = strrchr(host, '.');
+    if (!dot) return 0;
+    if (ocr_fld_vanity_tld(dot + 1)) return 1;
+    for (int i = 0; G[i]; i++)
+        if (!strcmp(dot + 1, G[i])) return 1;
+    return 0;
+}
+
 /* Known TLD-ish fragments that OCR separates from the domain with a space. */
 static int tld_fragment(const char *t) {
     static const char *f[] = {"com", "de", "fr", "ru", "uk", "co.uk", "org", "net", "io", "eu", "info", "biz", NULL};
@@ -250,10 +265,12 @@ int ocr_fld_host_stem(const char *host, size_t *off, size_t *len) {
     return 1;
 }
 
-/* The generic second levels (com, co, org, net, gov, edu, ac) that are no
- * one's registrable name. */
+/* Labels that are no one's registrable name: the generic second levels
+ * (com, co, org, net, gov, edu, ac) and legal forms, read with their dot
+ * glued to the next word ("Ltda.co"). */
 static int generic_label(const char *l, size_t n) {
-    static const char *const G[] = {"com", "co", "org", "net", "gov", "edu", "ac", NULL};
+    static const char *const G[] = {"com", "co", "org", "net", "gov", "edu", "ac", "ltda", "ltd", "inc", "llc", "gmbh",
+                                    "corp", "eireli", "pty", "pte", "bhd", "sdn", NULL};
     for (int i = 0; G[i]; i++)
         if (strlen(G[i]) == n && !strncmp(l, G[i], n)) return 1;
     return 0;
@@ -443,7 +460,8 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                     continue;
                 }
                 if (valid_domain(host) && (www || scheme[0] || labelled || ocr_fld_tld_region(host) ||
-                                           strstr(host, ".com") || strstr(host, ".org") || strstr(host, ".net"))) {
+                                           strstr(host, ".com") || strstr(host, ".org") || strstr(host, ".net") ||
+                                           (sl >= 3 && popular_tld(host)))) {
                     snprintf(out, outlen, "%s%s%s", scheme, host, strcmp(path, "/") ? path : "");
                     return 1;
                 }

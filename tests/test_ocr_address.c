@@ -182,6 +182,10 @@ static void more_postcodes(void **state) {
     split_is("Av. Constitución 2050 Pte., Col. Centro, 64000 Monterrey, N.L.", "MX",
              "Av. Constitución 2050 Pte., Col. Centro", "64000", "Monterrey", "N.L.", "MX");
     split_is("20121 Milano MI, Via della Moscova 18", "IT", "Via della Moscova 18", "20121", "Milano", "MI", "IT");
+    /* a US state written out before the ZIP */
+    split_is("1001 Fannin St., Suite 2400, Houston, Texas 77002", NULL, "1001 Fannin St., Suite 2400", "77002",
+             "Houston", "Texas", "US");
+    split_is("1 Broadway, New York, New York 10004-1234", NULL, "1 Broadway", "10004-1234", "New York", "New York", "US");
     split_is("16, Pangyo-ro 255beon-gil, Bundang-gu, Seongnam-si, Gyeonggi-do 13486, Korea", NULL,
              "16, Pangyo-ro 255beon-gil, Bundang-gu", "13486", "Seongnam-si", "Gyeonggi-do", "Korea");
 }

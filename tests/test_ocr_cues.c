@@ -538,6 +538,123 @@ static void taglines_boxes_and_canada(void **state) {
     json_decref(o);
 }
 
+/* A role named after its unit ("Section Manager") is the role, before a
+ * unit line with more title words; the unit printed beside it joins it. */
+static void role_named_after_its_unit(void **state) {
+    (void)state;
+    json_t *o = parse_text("MITSUOKA ELECTRIC\nSales Section 2, Industrial Systems Sales Dept.\nSection Manager\n"
+                           "Hiroshi Sato\nMitsuoka Electric Corporation\nh.sato@mitsuoka-elec.com\n",
+                           "JP");
+    assert_string_equal(str(o, "name"), "Hiroshi Sato");
+    assert_string_equal(str(o, "title"), "Sales Section 2, Industrial Systems Sales Dept., Section Manager");
+    json_decref(o);
+    o = parse_text("Anna Roy\nAcme Corp\nTeam Leader\nanna@acme.com\n", "US");
+    assert_string_equal(str(o, "title"), "Team Leader");
+    json_decref(o);
+}
+
+/* Names printed with something beside them: an honorific or an English
+ * name in brackets, Indian degrees after a comma, an English given name
+ * after a comma ("Tan Ah Kow, Jeremy": given Jeremy, family Tan); a family
+ * name first that the e-mail shows ("Zhang Wei" and david.zhang@). */
+static void names_with_brackets_degrees_and_commas(void **state) {
+    (void)state;
+    static const char *const cases[][5] = {
+        {"Zhang Wei (David)\nSales Director\ndavid.zhang@orientaltextile.cn\n", "CN", "Zhang Wei", "Wei", "Zhang"},
+        {"LE THI HONG NHUNG (Ms.)\nImport - Export Manager\nnhung.le@saigonfood.com.vn\n", "VN", "LE THI HONG NHUNG",
+         NULL, NULL},
+        {"Rajesh Kumar Iyer, B.Tech, MBA\nVice President - Sales\nrajesh.iyer@bharatelectro.co.in\n", "IN",
+         "Rajesh Kumar Iyer", "Rajesh Kumar", "Iyer"},
+        {"Tan Ah Kow, Jeremy\nSenior Vice President, Asia Pacific\njeremy.tan@meridiancp.com.sg\n", "SG",
+         "Tan Ah Kow, Jeremy", "Jeremy", "Tan"},
+        {"Anna Roy\nroy.anna@acme.com\n", "US", "Anna Roy", "Anna", "Roy"},
+        {"Wei Zhang\nwei.zhang@acme.com\n", "US", "Wei Zhang", "Wei", "Zhang"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *o = parse_text(cases[i][0], cases[i][1]);
+        assert_string_equal(str(o, "name"), cases[i][2]);
+        if (cases[i][3]) assert_string_equal(str(o, "given_name"), cases[i][3]);
+        if (cases[i][4]) assert_string_equal(str(o, "family_name"), cases[i][4]);
+        json_decref(o);
+    }
+    /* a town and its country after a comma is no name */
+    json_t *o = parse_text("Rio de Janeiro, Brazil\n+55 21 2222-3333\n", "BR");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+}
+
+/* A tradesman's promises ("Licensed & Insured", "Free Estimates") are no
+ * name and no company; a licence or registration number is no address
+ * line; a street word that is also a business's word ("Studio") makes an
+ * address only beside a number. */
+static void promises_licences_and_studios(void **state) {
+    (void)state;
+    json_t *o = parse_text("LONE STAR ROOFING\nLicensed & Insured\nFree Estimates\nCarlos Mendoza\nOwner / Operator\n"
+                           "Call or Text: (512) 555-0148\nlonestarroofingtx@gmail.com\n",
+                           "US");
+    assert_string_equal(str(o, "name"), "Carlos Mendoza");
+    assert_string_equal(str(o, "company"), "LONE STAR ROOFING");
+    json_decref(o);
+    o = parse_text("Sarah Whitfield\nVice President\nNMLS #482910\n200 E Main St, Greenville, SC 29601\n", "US");
+    assert_string_equal(str(o, "address"), "200 E Main St, Greenville, SC 29601");
+    json_decref(o);
+    o = parse_text("Fernanda Costa\nCirurgiã-Dentista\nCRO-SP 84.221\nRua Augusta, 1500\n", "BR");
+    assert_string_equal(str(o, "address"), "Rua Augusta, 1500");
+    json_decref(o);
+    o = parse_text("Dr. Priya Natarajan, DDS\nSmile Studio Dental\nhello@smilestudiodental.ca\n", "CA");
+    assert_string_equal(str(o, "company"), "Smile Studio Dental");
+    assert_string_equal(str(o, "address"), "");
+    json_decref(o);
+    /* an English -ing is no German ...ring */
+    o = parse_text("Yamada Manufacturing Co., Ltd.\nTaro Yamada\nTEL 052-123-4567\n", "JP");
+    assert_string_equal(str(o, "address"), "");
+    assert_string_equal(str(o, "company"), "Yamada Manufacturing Co., Ltd");
+    json_decref(o);
+    o = parse_text("Anna Roy\nAltstadtring 12\n80331 München\n", "DE");
+    assert_string_equal(str(o, "address"), "Altstadtring 12, 80331 München");
+    json_decref(o);
+    /* opening hours over the street are no part of the address; a ZIP+4 is no number */
+    o = parse_text("Marco Bellini\nOpen Tue-Sun 5pm - 10pm\n1220 Pearl St, Boulder, CO 80302\n", "US");
+    assert_string_equal(str(o, "address"), "1220 Pearl St, Boulder, CO 80302");
+    json_decref(o);
+    o = parse_text("Anna Roy\n500 Main Street, Suite 200, Springfield IL 62701-1234, USA\n", "US");
+    assert_string_equal(str(o, "address"), "500 Main Street, Suite 200, Springfield IL 62701-1234, USA");
+    json_decref(o);
+    /* a bare host with a TLD firms print bare is a site; a legal form glued to a TLD is none */
+    o = parse_text("ANNA ROY\nin linkedin.com/in/annaroy\n⌂ roycreative.co\n", "US");
+    json_t *ws = json_object_get(o, "websites");
+    assert_int_equal(json_array_size(ws), 2);
+    assert_string_equal(json_string_value(json_array_get(ws, 1)), "roycreative.co");
+    json_decref(o);
+    o = parse_text("Ana Souza\nEletronica Adachi Ltda.co\n", "BR");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    json_decref(o);
+    o = parse_text("Anna Roy\nStudio 7, 22 Hussain Street\nLondon WC2B 6UN\n", "GB");
+    assert_string_equal(str(o, "address"), "Studio 7, 22 Hussain Street, London WC2B 6UN");
+    json_decref(o);
+}
+
+/* A company's registration, tax or licence number is no phone, unless a
+ * phone label stands right before a number on its line. */
+static void registration_numbers_are_no_phones(void **state) {
+    (void)state;
+    static const char *const cases[][3] = {
+        {"Stefan Müller\nTel. +49 89 3200 1450\nUSt-IdNr. DE 812345678\n", "DE", "+498932001450"},
+        {"Claire Dubois\nTél. 01 42 65 78 90\nSAS au capital de 50 000 € - RCS Paris 812 345 678\n", "FR",
+         "+33142657890"},
+        {"Giulia Romano\nTel. 011 561 2233\nP.IVA 01234567890\n", "IT", "+390115612233"},
+        {"Sanne de Jong\nT +31 10 428 5566\nKvK 24123456\n", "NL", "+31104285566"},
+        {"Ana Souza\nCNPJ 12.345.678/0001-90 Tel (11) 3333-4444\n", "BR", "+551133334444"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *o = parse_text(cases[i][0], cases[i][1]);
+        json_t *ph = json_object_get(o, "phones");
+        assert_int_equal(json_array_size(ph), 1);
+        assert_string_equal(str(json_array_get(ph, 0), "number"), cases[i][2]);
+        json_decref(o);
+    }
+}
+
 static void cards_of_more_countries(void **state) {
     (void)state;
     json_t *o = parse_text("Priya Sharma\nSenior Manager\nTata Consultancy Services\npriya.sharma@tcs.com\n", "IN");
@@ -1741,6 +1858,10 @@ int main(void) {
         cmocka_unit_test(name_and_title_on_one_row),
         cmocka_unit_test(cards_of_more_countries),
         cmocka_unit_test(taglines_boxes_and_canada),
+        cmocka_unit_test(role_named_after_its_unit),
+        cmocka_unit_test(names_with_brackets_degrees_and_commas),
+        cmocka_unit_test(promises_licences_and_studios),
+        cmocka_unit_test(registration_numbers_are_no_phones),
         cmocka_unit_test(row_pieces_joined),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
