@@ -309,6 +309,17 @@ static int initials_cover(char w[][64], int nw, int k, const char *t, int whole,
     return 0;
 }
 
+/* 1 when t is spelled exactly by words w[k..nw) taken whole, in order,
+ * some left out, at least `need` of them taken: "PADARIA E CONFEITARIA BOM
+ * GOSTO" ~ padariabomgosto. */
+static int words_spell(char w[][64], int nw, int k, const char *t, int need) {
+    if (!*t) return need <= 0;
+    if (k == nw) return 0;
+    size_t wl = strlen(w[k]);
+    if (wl && !strncmp(t, w[k], wl) && words_spell(w, nw, k + 1, t + wl, need - 1)) return 1;
+    return words_spell(w, nw, k + 1, t, need);
+}
+
 /* How well a line matches one brand key (a domain's label or a provider
  * e-mail's local part), 0..1: equal; one holds the other (the company with
  * a word more, "Microvida Informática" ~ microvida; the key with a word
@@ -360,6 +371,10 @@ static double key_match(const char *line, const char *stem) {
         if (used == sl) return 0.85;
         if (10 * used >= 6 * sl) return 0.75;
     }
+    /* the first word and later ones whole, words between left out (a
+     * trade's word the key skips: "Padaria e Confeitaria Bom Gosto") */
+    size_t fl = strlen(w[0]);
+    if (nw >= 3 && sl >= 8 && fl >= 3 && !strncmp(st, w[0], fl) && words_spell(w, nw, 1, st + fl, 1)) return 0.8;
     int d = ocr_fld_edit_distance(key, st);
     if (sl >= 5 && d <= 2) return 0.7;
     return 0;
@@ -742,7 +757,10 @@ static const char *const ROLE_QUALIFIERS[] = {"of", "and", "the", "managing", "g
                                                * they are mended into these too) */
                                               "comercial", "commerciale", "administrativo", "administrativa",
                                               "financeiro", "financeira", "financiero", "financiera", "geral",
-                                              "generale", "adjunto", "adjunta", "nacional", "regionale", NULL};
+                                              "generale", "adjunto", "adjunta", "nacional", "regionale",
+                                              /* a unit a role heads that is one or two letters off
+                                               * "operations" ("Gerente de Operaciones") */
+                                              "operaciones", "operações", "operacoes", "operazioni", NULL};
 
 /* 1 when every word of s is a title word or a word that qualifies one
  * ("Managing Director", "Head of Partnerships", "Senior Account
