@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Field parser check on card texts from many countries, written line by line as the cards print
-them and labelled by hand (issue 13: round 10's held-out parse set CARDS, round 11's CARDS11 and
-round 12's CARDS12, each written before any run of the reader on it; each set is scored on its own
-line). Each text goes through `greeter cards parse --region R` (no OCR; R is the entry's board region,
+them and labelled by hand (issue 13: round 10's held-out parse set CARDS, round 11's CARDS11,
+round 12's CARDS12 and CARDS12H, each written before any run of the reader on it; each set is
+scored on its own line). Each text goes through `greeter cards parse --region R` (no OCR; R is the entry's board region,
 US but for round 12's Brazilian cards read on a BR board) and is scored
 with the rules of ../shared/tools/real_score.py: name exact (case-folded), company equal ignoring
 punctuation and case, title contained, e-mails, websites and phones as sets.
@@ -484,6 +484,187 @@ sari.virtanen@nordictimber.fi
 ]
 
 
+CARDS12H = [
+("US", """Katharina Huber
+Leiterin Einkauf
+Alpenmilch Molkerei GmbH
+Salzburger Straße 14
+5020 Salzburg, Österreich
+Tel.: +43 662 87 45 10-22
+Mobil: +43 664 123 45 67
+k.huber@alpenmilch.at
+www.alpenmilch.at
+""", dict(name="Katharina Huber", title="Leiterin Einkauf", company="Alpenmilch Molkerei GmbH",
+          phones=["+4366287451022", "+436641234567"], emails=["k.huber@alpenmilch.at"], websites=["www.alpenmilch.at"])),
+("US", """Javier Morales Ruiz
+Jefe de Proyectos
+Ingeniería Levante S.L.
+C/ Colón, 48, 3ª planta
+46004 Valencia
+Tel. 963 52 18 40
+Móvil 654 32 19 87
+jmorales@ingenierialevante.es
+""", dict(name="Javier Morales Ruiz", title="Jefe de Proyectos", company="Ingeniería Levante S.L.",
+          phones=["+34963521840", "+34654321987"], emails=["jmorales@ingenierialevante.es"], websites=[])),
+("US", """Tomasz Kowalczyk
+Kierownik Działu Sprzedaży
+Polmet Sp. z o.o.
+ul. Przemysłowa 7
+61-579 Poznań
+tel. +48 61 855 42 10
+kom. +48 601 234 567
+t.kowalczyk@polmet.pl
+""", dict(name="Tomasz Kowalczyk", title="Kierownik Działu Sprzedaży", company="Polmet Sp. z o.o.",
+          phones=["+48618554210", "+48601234567"], emails=["t.kowalczyk@polmet.pl"], websites=[])),
+("US", """Wang Jianguo
+General Manager
+Shenzhen Huaxin Electronics Co., Ltd.
+Room 1805, Tower B, Futian Times Square
+Shenzhen 518048, China
+Tel: +86 755 8345 6789
+Mob: +86 138 2345 6789
+wangjg@huaxin-elec.com
+""", dict(name="Wang Jianguo", title="General Manager", company="Shenzhen Huaxin Electronics Co., Ltd.",
+          phones=["+8675583456789", "+8613823456789"], emails=["wangjg@huaxin-elec.com"], websites=[])),
+("US", """Maria Cristina Reyes
+Marketing Head
+Pacific Bay Foods Corporation
+12/F Ayala Tower One, Ayala Avenue
+Makati City 1226, Philippines
+T: +63 2 8845 6600
+M: +63 917 555 1234
+mcreyes@pacificbayfoods.com.ph
+""", dict(name="Maria Cristina Reyes", title="Marketing Head", company="Pacific Bay Foods Corporation",
+          phones=["+63288456600", "+639175551234"], emails=["mcreyes@pacificbayfoods.com.ph"], websites=[])),
+("US", """Ahmad Faizal bin Ismail
+Business Development Manager
+Tropika Logistik Sdn. Bhd.
+Lot 23, Jalan Perusahaan 2
+47100 Puchong, Selangor, Malaysia
+Tel: +603 8061 2200
+H/P: +6012 345 6789
+faizal@tropikalogistik.com.my
+""", dict(name="Ahmad Faizal bin Ismail", title="Business Development Manager", company="Tropika Logistik Sdn. Bhd.",
+          phones=["+60380612200", "+60123456789"], emails=["faizal@tropikalogistik.com.my"], websites=[])),
+("US", """Ahmed Hassan
+Sales Engineer
+Nile Power Systems S.A.E.
+15 El Tahrir St., Dokki, Giza, Egypt
+Tel: +20 2 3761 4400
+Mobile: +20 100 555 2233
+ahmed.hassan@nilepower.com.eg
+""", dict(name="Ahmed Hassan", title="Sales Engineer", company="Nile Power Systems S.A.E.",
+          phones=["+20237614400", "+201005552233"], emails=["ahmed.hassan@nilepower.com.eg"], websites=[])),
+("US", """Grace Wanjiru
+Finance Manager
+Savannah Agro Exports Ltd
+Mombasa Road, P.O. Box 45210-00100
+Nairobi, Kenya
+Tel: +254 20 271 3300
+Cell: +254 722 555 019
+gwanjiru@savannahagro.co.ke
+""", dict(name="Grace Wanjiru", title="Finance Manager", company="Savannah Agro Exports Ltd",
+          phones=["+254202713300", "+254722555019"], emails=["gwanjiru@savannahagro.co.ke"], websites=[])),
+("US", """Lucía Fernández
+Gerente de Operaciones
+Vinos del Sur S.A.
+Av. Corrientes 1234, Piso 8
+C1043AAZ Buenos Aires
+Tel: +54 11 4321 5678
+Cel: +54 9 11 5555 1234
+lfernandez@vinosdelsur.com.ar
+""", dict(name="Lucía Fernández", title="Gerente de Operaciones", company="Vinos del Sur S.A.",
+          phones=["+541143215678", "+5491155551234"], emails=["lfernandez@vinosdelsur.com.ar"], websites=[])),
+("US", """Brightline Dental Studio
+Gentle care for the whole family
+Dr. Samantha Reed, DMD
+1450 Peachtree St NE, Suite 210
+Atlanta, GA 30309
+(404) 555-0176
+info@brightlinedental.com
+www.brightlinedental.com
+""", dict(name="Samantha Reed", title="", company="Brightline Dental Studio",
+          phones=["+14045550176"], emails=["info@brightlinedental.com"], websites=["www.brightlinedental.com"])),
+("US", """JAMES O'CONNOR
+Senior Account Executive
+Harbor Point Insurance Group
+One Financial Center, 21st Floor
+Boston, MA 02111
+Direct 617.555.0142 | Cell 857.555.0199
+joconnor@harborpointins.com
+""", dict(name="JAMES O'CONNOR", title="Senior Account Executive", company="Harbor Point Insurance Group",
+          phones=["+16175550142", "+18575550199"], emails=["joconnor@harborpointins.com"], websites=[])),
+("US", """Rebecca Clarke
+Head of Partnerships
+Thistle & Rose Publishing Ltd
+7 Queen Street, Edinburgh EH2 1JE
+T: 0131 555 0192
+M: 07700 900 123
+rebecca@thistleandrose.co.uk
+""", dict(name="Rebecca Clarke", title="Head of Partnerships", company="Thistle & Rose Publishing Ltd",
+          phones=["+441315550192", "+447700900123"], emails=["rebecca@thistleandrose.co.uk"], websites=[])),
+("US", """Liam Nguyen
+Project Coordinator
+Southern Cross Builders Pty Ltd
+Level 4, 120 Collins Street
+Melbourne VIC 3000
+P 03 9654 2100  M 0412 345 678
+liam.nguyen@scbuilders.com.au
+""", dict(name="Liam Nguyen", title="Project Coordinator", company="Southern Cross Builders Pty Ltd",
+          phones=["+61396542100", "+61412345678"], emails=["liam.nguyen@scbuilders.com.au"], websites=[])),
+("US", """Harpreet Singh Gill
+Director - Operations
+Punjab Agri Machinery Pvt. Ltd.
+Plot 45, Phase VIII, Industrial Area
+Mohali, Punjab 160071
+Ph: 0172 555 1234
+Mob: +91 98140 12345
+harpreet@punjabagri.in
+""", dict(name="Harpreet Singh Gill", title="Director", company="Punjab Agri Machinery Pvt. Ltd.",
+          phones=["+911725551234", "+919814012345"], emails=["harpreet@punjabagri.in"], websites=[])),
+("BR", """Ricardo Almeida Santos
+Diretor Comercial
+Metalúrgica Vale do Aço Ltda.
+Av. Brasil, 3500 - Distrito Industrial
+Ipatinga - MG - CEP 35160-000
+Tel.: (31) 3822-4500
+Cel.: (31) 98877-1234
+ricardo.santos@valedoaco.ind.br
+www.valedoaco.ind.br
+""", dict(name="Ricardo Almeida Santos", title="Diretor Comercial", company="Metalúrgica Vale do Aço Ltda.",
+          phones=["+553138224500", "+5531988771234"], emails=["ricardo.santos@valedoaco.ind.br"], websites=["www.valedoaco.ind.br"])),
+("BR", """PADARIA E CONFEITARIA BOM GOSTO
+Pães, bolos e salgados - Encomendas
+Seg. a Sáb. das 6h às 21h
+Rua das Flores, 210 - Centro - Campinas/SP
+(19) 3232-1010
+(19) 99123-4567
+padariabomgosto@hotmail.com
+""", dict(name="", title="", company="PADARIA E CONFEITARIA BOM GOSTO",
+          phones=["+551932321010", "+5519991234567"], emails=["padariabomgosto@hotmail.com"], websites=[])),
+("US", """Kenji Watanabe
+Deputy General Manager
+Overseas Sales Department
+Kobe Precision Industries, Ltd.
+3-1-5 Minatojima, Chuo-ku, Kobe 650-0047, Japan
+Phone: +81-78-302-1234
+Fax: +81-78-302-1235
+k-watanabe@kobe-precision.co.jp
+""", dict(name="Kenji Watanabe", title="Deputy General Manager", company="Kobe Precision Industries, Ltd.",
+          phones=["+81783021234", "+81783021235"], emails=["k-watanabe@kobe-precision.co.jp"], websites=[])),
+("US", """Chen Mei-Ling
+Senior Project Manager
+Formosa Smart Tech Inc.
+8F, No. 100, Sec. 1, Xinyi Rd., Da'an Dist.
+Taipei City 106, Taiwan
+T: +886-2-2345-6789 ext. 512
+M: +886-912-345-678
+meiling.chen@formosasmart.com.tw
+""", dict(name="Chen Mei-Ling", title="Senior Project Manager", company="Formosa Smart Tech Inc.",
+          phones=["+886223456789", "+886912345678"], emails=["meiling.chen@formosasmart.com.tw"], websites=[])),
+]
+
+
 def punct(s):
     return re.sub(r"[\W_]+", "", norm(s))
 
@@ -516,6 +697,7 @@ def main():
     score(greeter, "round10", CARDS)
     score(greeter, "round11", CARDS11)
     score(greeter, "round12", CARDS12)
+    score(greeter, "round12-held-out", CARDS12H)
 
 
 if __name__ == "__main__":
