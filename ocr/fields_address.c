@@ -77,18 +77,11 @@ static int po_box(const char *s) {
 }
 
 /* 1 when the line starts with the label of a registration or licence
- * number ("NMLS #482910", "Lic. No. 123456C", "CNPJ: 12.345.678/0001-90",
- * "CRO-SP 84.221", "ABN 12 345 678 901", "VAT GB123456789"): no address. */
+ * number and holds a digit ("NMLS #482910", "CNPJ: 12.345.678/0001-90",
+ * "CRO-SP 84.221", "ABN 12 345 678 901"): no address. */
 static int id_number_line(const char *s) {
-    static const char *const ID[] = {"nmls", "lic", "license", "licence", "lic#", "cnpj", "cpf", "cro", "crm", "crea",
-                                     "creci", "oab", "coren", "crp", "abn", "acn", "gst", "gstin", "vat", "tin", "ein",
-                                     "npi", "dre", "cui", "nif", "cif", "siret", "siren", "kvk", "ruc", "rut", "rfc",
-                                     "ust-idnr", "инн", "огрн", "кпп", "rcs", "reg", NULL};
-    char w[32];
-    size_t k = strcspn(s, " :#.-/");
-    if (!k || k >= sizeof w) return 0;
-    fmt_u8_lower_n(s, k, w, sizeof w);
-    return ocr_fld_is_label(w, ID) && strpbrk(s, "0123456789") != NULL;
+    size_t at = 1;
+    return ocr_fld_registration_at(s, &at) != (size_t)-1 && at == 0 && strpbrk(s, "0123456789") != NULL;
 }
 
 /* How much a line looks like part of an address (0: not at all). */

@@ -133,6 +133,14 @@ char *ocr_fld_clean_line(const char *in);
 void ocr_fld_ascii_fold(const char *s, char *out, size_t n);
 /* 1 when w (lower case) labels a phone, mobile or fax number ("tel", "fone"). */
 int ocr_fld_phone_label(const char *w);
+/* Where the first label of a company's registration, tax or licence number
+ * ends in line t ("USt-IdNr. DE 812345678", "RCS Paris 812 345 678",
+ * "P.IVA 01234567890", "CNPJ 12.345.678/0001-90", "CRO-SP 84.221"; the
+ * short ones, "TIN", "IVA", "CRM", only in capitals), its start in *start
+ * (may be NULL), or (size_t)-1 when none. The numbers after it are no
+ * phones unless a phone label stands right before one; a line that starts
+ * with one is no address line. */
+size_t ocr_fld_registration_at(const char *t, size_t *start);
 /* 1 when w (lower case) is one of the NULL-terminated labels. */
 int ocr_fld_is_label(const char *w, const char *const *labels);
 /* How many words of s (split at any of seps) are, lower-cased, in list. */

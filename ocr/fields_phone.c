@@ -343,21 +343,15 @@ static const char *block_country(const fld_state_t *p, int idx) {
     return NULL;
 }
 
-/* Phones of one line; returns how many were found. The first pass takes
- * valid numbers only; the second (second = 1) the local and possible ones,
- * once the card's area code is known. */
-/* Where the first label of a company's registration, tax or licence
- * number ends in line t ("USt-IdNr. DE 812345678", "RCS Paris 812 345
- * 678", "P.IVA 01234567890", "CNPJ 12.345.678/0001-90", "KvK 24123456"),
- * or (size_t)-1: the numbers after it are no phones unless a phone label
- * stands right before one. */
-static size_t registration_at(const char *t) {
-    static const char *const REG[] = {"ust-idnr", "ust-id", "ustidnr", "steuernr", "st.-nr", "vat", "tva", "rcs",
-                                      "siret", "siren", "p.iva", "piva", "p.i", "iva", "c.f", "cif", "nif", "nipc",
-                                      "hrb", "hra", "kvk", "btw", "cnpj", "cpf", "abn", "acn", "gst", "gstin", "ein",
-                                      "tin", "nmls", "license", "licence", "инн", "огрн", "кпп",
-                                      "crea", "cro", "crm", "oab", "creci", "npi", "dre", "cui", "nit", "rut", "ruc",
-                                      "rfc", NULL};
+size_t ocr_fld_registration_at(const char *t, size_t *start) {
+    /* long or mixed-case labels, in any case */
+    static const char *const ANY[] = {"ust-idnr", "ust-id", "ustidnr", "steuernr", "st.-nr", "siret", "siren", "p.iva",
+                                      "piva", "cnpj", "gstin", "nmls", "lic", "license", "licence", "kvk", "btw", "creci",
+                                      "инн", "огрн", "кпп", NULL};
+    /* short ones, also words and names ("Iva", "Tin", "Dre"): in capitals only */
+    static const char *const CAPS[] = {"vat", "tva", "rcs", "p.i", "iva", "c.f", "cif", "nif", "nipc", "hrb", "hra",
+                                       "cpf", "abn", "acn", "gst", "ein", "tin", "crea", "cro", "crm", "oab", "npi",
+                                       "dre", "cui", "nit", "rut", "ruc", "rfc", NULL};
     for (const char *w = t; *w;) {
         while (*w && strchr(" :#,;|-", *w)) w++;
         size_t k = 0;
@@ -367,22 +361,33 @@ static size_t registration_at(const char *t) {
         char low[32];
         if (e && e < sizeof low) {
             fmt_u8_lower_n(w, e, low, sizeof low);
-            /* "CRO-SP": the label and its state */
-            char *dash = strchr(low, '-');
-            if (ocr_fld_is_label(low, REG) || (dash && dash > low && (*dash = '\0', ocr_fld_is_label(low, REG))))
+            char *dash = strchr(low, '-'); /* "CRO-SP": the label and its state */
+            int caps = 1;
+            for (size_t i = 0; i < e && w[i] != '-'; i++) caps &= !islower((unsigned char)w[i]);
+            int hit = ocr_fld_is_label(low, ANY) || (caps && ocr_fld_is_label(low, CAPS));
+            if (!hit && dash && dash > low) {
+                *dash = '\0';
+                hit = caps && ocr_fld_is_label(low, CAPS);
+            }
+            if (hit) {
+                if (start) *start = (size_t)(w - t);
                 return (size_t)(w + k - t);
+            }
         }
         w += k;
     }
     return (size_t)-1;
 }
 
+/* Phones of one line; returns how many were found. The first pass takes
+ * valid numbers only; the second (second = 1) the local and possible ones,
+ * once the card's area code is known. */
 static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallback, int second) {
     const char *block = block_country(p, idx);
     size_t pos = 0;
     numspan_t ns;
     int found = 0;
-    size_t prev_end = 0, reg = registration_at(l->t);
+    size_t prev_end = 0, reg = ocr_fld_registration_at(l->t, NULL);
     while (next_number(l->t, &pos, &ns)) {
         char before[128];
         size_t bl = ns.start - prev_end < sizeof before - 1 ? ns.start - prev_end : sizeof before - 1;

@@ -622,6 +622,9 @@ static void promises_licences_and_studios(void **state) {
          "500 Main Street, Suite 200, Springfield IL 62701-1234, USA"},
         {"Anna Roy\nStudio 7, 22 Hussain Street\nLondon WC2B 6UN\n", "GB", "address",
          "Studio 7, 22 Hussain Street, London WC2B 6UN"},
+        {"Mick O'Brien\nLicensed Plumber\nLic. No. 123456C\n0412 555 789\n", "AU", "address", ""},
+        /* a registered office is an address, "Reg." no registration number */
+        {"Anna Roy\nReg. Office: 12 High Street, Oxford OX1 4AP\n", "GB", "address_parts.postal_code", "OX1 4AP"},
     };
     fields_read_as(cases, sizeof cases / sizeof cases[0]);
     json_t *o = parse_text("ANNA ROY\nin linkedin.com/in/annaroy\n⌂ roycreative.co\n", "US");
@@ -645,6 +648,8 @@ static void registration_numbers_are_no_phones(void **state) {
         {"Giulia Romano\nTel. 011 561 2233\nP.IVA 01234567890\n", "IT", "+390115612233"},
         {"Sanne de Jong\nT +31 10 428 5566\nKvK 24123456\n", "NL", "+31104285566"},
         {"Ana Souza\nCNPJ 12.345.678/0001-90 Tel (11) 3333-4444\n", "BR", "+551133334444"},
+        /* a short label counts only in capitals: Iva is a name */
+        {"Iva Novak +385 91 234 5678\n", "HR", "+385912345678"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         json_t *o = parse_text(cases[i][0], cases[i][1]);
