@@ -1657,8 +1657,6 @@ static int complete_from_domain(const fld_state_t *p, char *company, size_t cap)
     return 0;
 }
 
-/* The one word in capitals of a mixed-case name is the family name,
- * wherever it stands ("TANAKA Hiroshi", "NGUYEN Van An", "Jean DUPONT"). */
 /* Generational suffixes, which belong to the family name: "Righetti
  * Jr.", "Silva Filho". */
 static const char *const SUFFIX[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "filho", "neto", "sobrinho",
@@ -1695,6 +1693,8 @@ static void family_first(const char *name, const char *local, char *given, size_
     snprintf(family, fn, "%.*s", (int)fw, name);
 }
 
+/* The one word in capitals of a mixed-case name is the family name,
+ * wherever it stands ("TANAKA Hiroshi", "NGUYEN Van An", "Jean DUPONT"). */
 static void caps_family(const char *name, char *given, size_t gn, char *family, size_t fn) {
     const char *fam = NULL;
     size_t fl = 0;
