@@ -147,23 +147,10 @@ size_t ocr_address_code_before_town(const char *s) {
     return s[k] == ' ' && (isupper((unsigned char)s[k + 1]) || (unsigned char)s[k + 1] >= 0xC0) ? k : 0;
 }
 
-/* "AZ 90001" or "Port Loriland AZ 90001-1234" at the end of s: the state
- * starts at *st, the ZIP at *zip. */
+/* A US state and ZIP at the end of s: "AZ 90001", "Port Loriland AZ
+ * 90001-1234", or the state written out, "Houston, Texas 77002", "New
+ * York 10001". The state starts at *st, the ZIP at *zip. */
 static int us_tail(const char *s, size_t *st, size_t *zip) {
-    size_t n = strlen(s);
-    size_t z = n;
-    if (n >= 10 && s[n - 5] == '-' && all_digits(s + n - 4, 4)) z = n - 5; /* ZIP+4 */
-    if (z < 8 || !all_digits(s + z - 5, 5) || s[z - 6] != ' ') return 0;
-    size_t a = z - 8;
-    if (!isupper((unsigned char)s[a]) || !isupper((unsigned char)s[a + 1]) || (a > 0 && s[a - 1] != ' ')) return 0;
-    *st = a;
-    *zip = z - 5;
-    return 1;
-}
-
-/* "Houston, Texas 77002" or "New York 10001" at the end of s: a US state
- * written out and a ZIP; the state starts at *st, the ZIP at *zip. */
-static int us_state_name_tail(const char *s, size_t *st, size_t *zip) {
     static const char *const STATES[] = {
         "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida",
         "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine",
@@ -173,14 +160,22 @@ static int us_state_name_tail(const char *s, size_t *st, size_t *zip) {
         "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", NULL};
     size_t n = strlen(s), z = n;
     if (n >= 10 && s[n - 5] == '-' && all_digits(s + n - 4, 4)) z = n - 5; /* ZIP+4 */
-    if (z < 7 || !all_digits(s + z - 5, 5) || s[z - 6] != ' ' || isdigit((unsigned char)s[z - 7])) return 0;
+    if (z < 7 || !all_digits(s + z - 5, 5) || s[z - 6] != ' ') return 0;
+    *zip = z - 5;
+    /* the state's two capitals */
+    size_t a = z - 8;
+    if (z >= 8 && isupper((unsigned char)s[a]) && isupper((unsigned char)s[a + 1]) && (a == 0 || s[a - 1] == ' ')) {
+        *st = a;
+        return 1;
+    }
+    /* its name */
+    if (isdigit((unsigned char)s[z - 7])) return 0;
     size_t e = z - 6;
     while (e && s[e - 1] == ',') e--;
     for (int i = 0; STATES[i]; i++) {
         size_t k = strlen(STATES[i]);
         if (k <= e && !strncasecmp(s + e - k, STATES[i], k) && (e == k || s[e - k - 1] == ' ')) {
             *st = e - k;
-            *zip = z - 5;
             return 1;
         }
     }
@@ -398,16 +393,19 @@ static size_t four_digit_code(const char *s) {
     return o + 1;
 }
 
-/* Brazil's states and their capitals (as fmt_u8_key gives them). */
+/* Brazil's states, their capitals (as fmt_u8_key gives them) and the
+ * capital's area code (DDD). */
 static const struct {
-    const char uf[3], *capital;
-} BR_UF[] = {{"AC", "riobranco"},  {"AL", "maceio"},       {"AM", "manaus"},       {"AP", "macapa"},
-             {"BA", "salvador"},   {"CE", "fortaleza"},    {"DF", "brasilia"},     {"ES", "vitoria"},
-             {"GO", "goiania"},    {"MA", "saoluis"},      {"MG", "belohorizonte"}, {"MS", "campogrande"},
-             {"MT", "cuiaba"},     {"PA", "belem"},        {"PB", "joaopessoa"},   {"PE", "recife"},
-             {"PI", "teresina"},   {"PR", "curitiba"},     {"RJ", "riodejaneiro"}, {"RN", "natal"},
-             {"RO", "portovelho"}, {"RR", "boavista"},     {"RS", "portoalegre"},  {"SC", "florianopolis"},
-             {"SE", "aracaju"},    {"SP", "saopaulo"},     {"TO", "palmas"}};
+    const char uf[3], *capital, ddd[3];
+} BR_UF[] = {{"AC", "riobranco", "68"},   {"AL", "maceio", "82"},       {"AM", "manaus", "92"},
+             {"AP", "macapa", "96"},      {"BA", "salvador", "71"},     {"CE", "fortaleza", "85"},
+             {"DF", "brasilia", "61"},    {"ES", "vitoria", "27"},      {"GO", "goiania", "62"},
+             {"MA", "saoluis", "98"},     {"MG", "belohorizonte", "31"}, {"MS", "campogrande", "67"},
+             {"MT", "cuiaba", "65"},      {"PA", "belem", "91"},        {"PB", "joaopessoa", "83"},
+             {"PE", "recife", "81"},      {"PI", "teresina", "86"},     {"PR", "curitiba", "41"},
+             {"RJ", "riodejaneiro", "21"}, {"RN", "natal", "84"},       {"RO", "portovelho", "69"},
+             {"RR", "boavista", "95"},    {"RS", "portoalegre", "51"},  {"SC", "florianopolis", "48"},
+             {"SE", "aracaju", "79"},     {"SP", "saopaulo", "11"},     {"TO", "palmas", "63"}};
 
 static int br_uf(const char *s) {
     if (strlen(s) != 2) return -1;
@@ -416,7 +414,10 @@ static int br_uf(const char *s) {
     return -1;
 }
 
-int ocr_address_br_uf(const char *s) { return br_uf(s) >= 0; }
+const char *ocr_address_br_ddd(const char *s) {
+    int i = br_uf(s);
+    return i >= 0 ? BR_UF[i].ddd : NULL;
+}
 
 /* A Brazilian CEP in s ("03637-000", "01.310-100", OCR's "03564- 040"):
  * its start and length, and its digits as NNNNN-NNN in cep[10]. 0 when none. */
@@ -571,20 +572,20 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         if (ocr_address_country(s)) {
             copy(out->country, sizeof out->country, s);
             seg[i].used = 1;
-        } else if (!out->postal_code[0] && (us_tail(s, &st, &zip) || us_state_name_tail(s, &st, &zip))) {
+            continue;
+        }
+        if (!out->postal_code[0] && us_tail(s, &st, &zip)) {
             size_t sl = zip - 1 - st;
             while (sl && (s[st + sl - 1] == ',' || s[st + sl - 1] == ' ')) sl--;
             put(out->region, sizeof out->region, s + st, sl);
             put(out->postal_code, sizeof out->postal_code, s + zip, strlen(s + zip));
             if (st > 0) put(out->city, sizeof out->city, s, st); /* "Port Loriland AZ 90001" */
             seg[i].used = 1;
-            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
             shape = "US";
         } else if (!out->postal_code[0] && (uk = uk_tail(s)) >= 0) {
             put(out->postal_code, sizeof out->postal_code, s + uk, strlen(s + uk));
             if (uk > 0) put(out->city, sizeof out->city, s, (size_t)uk);
             seg[i].used = 1;
-            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
             shape = "GB";
         } else if (!out->postal_code[0] && au_tail(s)) {
             size_t st = au_tail(s) - 1, n = strlen(s);
@@ -592,7 +593,6 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             copy(out->postal_code, sizeof out->postal_code, s + n - 4);
             if (st > 1) put(out->city, sizeof out->city, s, st - 1); /* "Sydney NSW 2000" */
             seg[i].used = 1;
-            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
             shape = "AU";
         } else if (!out->postal_code[0] && (ca = ca_tail(s, &pr, &pl)) != 0) {
             size_t c = ca - 1, ce = pl ? pr : c;
@@ -601,16 +601,18 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             while (ce && (s[ce - 1] == ' ' || s[ce - 1] == '(')) ce--;
             if (ce) put(out->city, sizeof out->city, s, ce); /* "Montréal (Québec) H3B 4W8" */
             seg[i].used = 1;
-            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
             shape = "CA";
         } else if (!out->postal_code[0] && (ie = ie_tail(s)) != 0) {
             copy(out->postal_code, sizeof out->postal_code, s + ie - 1);
             if (ie > 1) put(out->city, sizeof out->city, s, ie - 2); /* "Cork T12 X8PD" */
             seg[i].used = 1;
-            if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
             shape = "IE";
         }
-        if (seg[i].used && out->city[0] && city_i < 0) city_i = i;
+        if (!seg[i].used) continue;
+        /* a postcode's part without the town: the part before it, when it
+         * has no digits ("Toronto, ON M5H 1J9") */
+        if (!out->city[0] && i > 0 && !seg[i - 1].used && !has_digit(seg[i - 1].s)) city_seg = i - 1;
+        if (out->city[0] && city_i < 0) city_i = i;
     }
     /* then five/six-digit codes ("12634 Clark Loaf" is a US house number
      * once the ZIP has been found) and the Russian markers */

@@ -44,9 +44,9 @@ size_t ocr_address_code_before_town(const char *s);
  * without its space "H3B4W8", 6), else 0. */
 size_t ocr_address_ca_code(const char *s);
 
-/* 1 when s is a Brazilian state's two-letter code ("SP", "RJ") and
- * nothing else. */
-int ocr_address_br_uf(const char *s);
+/* When s is a Brazilian state's two-letter code ("SP", "RJ") and nothing
+ * else: the area code (DDD) of its capital ("11", "21"); else NULL. */
+const char *ocr_address_br_ddd(const char *s);
 
 /* The parts as the JSON object of `greeter cards scan`'s "address_parts"
  * ({street, postal_code, city, region, country}). New reference, NULL only

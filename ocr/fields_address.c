@@ -97,8 +97,7 @@ static int address_score(const fld_line_t *l) {
             digits++;
             if (++run > longest) longest = run;
         } else if (!strchr("-. /()", *c) || (*c == ' ' && !isdigit((unsigned char)c[1])) ||
-                   (*c == '-' && run == 5 && c - s >= 6 && !isdigit((unsigned char)c[-6]) &&
-                    strspn(c + 1, "0123456789") == 4 && c[-6] == ' ')) {
+                   (*c == '-' && run == 5 && c - s >= 6 && c[-6] == ' ' && strspn(c + 1, "0123456789") == 4)) {
             run = 0; /* a US ZIP+4 ("62701-1234") is a postcode, not a number */
         }
     }
@@ -155,7 +154,7 @@ static int address_score(const fld_line_t *l) {
      * ("Bela Vista - São Paulo/SP"): a town's line, not enough alone */
     size_t sl = strlen(s);
     if (sl > 5 && isupper((unsigned char)s[sl - 1]) && isupper((unsigned char)s[sl - 2]) &&
-        (s[sl - 3] == '/' || (s[sl - 3] == ' ' && s[sl - 4] == '-')) && ocr_address_br_uf(s + sl - 2))
+        (s[sl - 3] == '/' || (s[sl - 3] == ' ' && s[sl - 4] == '-')) && ocr_address_br_ddd(s + sl - 2))
         score += 1;
     /* UK postcode: "WC2B 6UN", "SW1A 1AA", "M1 1AE" */
     for (const char *c = s; *c; c++) {

@@ -577,14 +577,6 @@ static int contact_line_rest(const char *t, char *out, size_t n) {
     return digits >= 6;
 }
 
-/* Brazil's states (UF) and the area code (DDD) of each state's capital. */
-static const struct {
-    const char uf[3], ddd[3];
-} BR_STATES[] = {{"AC", "68"}, {"AL", "82"}, {"AM", "92"}, {"AP", "96"}, {"BA", "71"}, {"CE", "85"}, {"DF", "61"},
-                 {"ES", "27"}, {"GO", "62"}, {"MA", "98"}, {"MG", "31"}, {"MS", "67"}, {"MT", "65"}, {"PA", "91"},
-                 {"PB", "83"}, {"PE", "81"}, {"PI", "86"}, {"PR", "41"}, {"RJ", "21"}, {"RN", "84"}, {"RO", "69"},
-                 {"RR", "95"}, {"RS", "51"}, {"SC", "48"}, {"SE", "79"}, {"SP", "11"}, {"TO", "63"}};
-
 /* The Brazilian state an address line ends with ("... Jd. Fernandes - SP",
  * "São Paulo/SP", "Centro, RJ."): two capitals after '-', '/' or ',' at the
  * end of a line that has digits (house number, CEP); its capital's area
@@ -597,9 +589,8 @@ static const char *line_state_ddd(const char *t) {
     while (k && (t[k - 1] == ' ' || t[k - 1] == '.')) k--; /* "Sao Paulo -.SP.": a speck read as a dot */
     if (!k || !strchr("-/,", t[k - 1])) return NULL;
     if (!strpbrk(t, "0123456789")) return NULL;
-    for (size_t i = 0; i < sizeof BR_STATES / sizeof *BR_STATES; i++)
-        if (!strncmp(t + n - 2, BR_STATES[i].uf, 2)) return BR_STATES[i].ddd;
-    return NULL;
+    char uf[3] = {t[n - 2], t[n - 1], '\0'};
+    return ocr_address_br_ddd(uf);
 }
 
 /* A Brazilian card whose numbers are all printed without their area code
