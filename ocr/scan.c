@@ -851,6 +851,12 @@ static void trim_quotes(char *t) {
 /* A big line is read from the plain card too only when no reading of it
  * reached this confidence. */
 #define BIG_PLAIN_BELOW 0.6f
+/* A word line of the body's size read with less confidence than this is
+ * read again on its own (reread_big_and_poor_lines); the new reading must reach
+ * POOR_KEEP and beat the old one by POOR_GAIN. */
+#define POOR_BELOW 0.6f
+#define POOR_KEEP 0.75f
+#define POOR_GAIN 0.15f
 
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
@@ -865,9 +871,17 @@ static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(co
  * which the clean-up breaks into outlines, reads there ("CHEVROLESTE" read
  * 0.91 where the clean card gave "GIRROUSTE" 0.00). The more confident
  * reading is kept when it beats the pieces (by 0.05) and does not break
- * words apart. At most 4 a card. Returns GR_OK, GR_ERR_TIMEOUT or
- * GR_ERR_NOMEM. */
-static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
+ * words apart. At most 4 a card.
+ * A word line of the body's size read poorly (under POOR_BELOW; five
+ * letters or more, three print heights long or more) is read again the
+ * same way, from both cards: print over a watermark or a glossy patch,
+ * which the page reading took with debris around it ("+ Aguinaldo
+ * MeBigndi de" 0.50, "EscreventeAutonzado" 0.29 on cards_real am20), reads
+ * on its own. Such a reading is kept only when it is confident (POOR_KEEP)
+ * and clearly more so (POOR_GAIN); it may part two words the page reading
+ * glued, and add two marks ("M." "Jr."). At most 6 a card. Returns GR_OK,
+ * GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
                             ocr_lines_t *ls, double deadline, int *reread, int *changed) {
     *reread = *changed = 0;
     if (!ls->n || ls->n > 300) return GR_OK;
@@ -887,11 +901,14 @@ static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g
     }
     if (!nh) goto out;
     qsort(hs, (size_t)nh, sizeof *hs, cmp_int);
-    int mh = hs[nh / 2], tries = 0;
-    for (size_t i = 0; i < ls->n && rc == GR_OK && tries < 4; i++) {
+    int mh = hs[nh / 2], tries = 0, ptries = 0;
+    for (size_t i = 0; i < ls->n && rc == GR_OK; i++) {
         ocr_line_t *l = &ls->v[i];
 
-        if (gone[i] || 5 * band[i] <= 8 * mh || band[i] < 40 || !word_line(l->text)) continue;
+        if (gone[i] || !word_line(l->text)) continue;
+        int big = 5 * band[i] > 8 * mh && band[i] >= 40;
+        int poor = !big && l->conf < POOR_BELOW && band[i] >= 8 && letters(l->text) >= 5 && l->w > 3 * band[i];
+        if (big ? tries >= 4 : !poor || ptries >= 6) continue;
         /* the pieces of the row: same print size, close */
         int x0 = l->x, x1 = l->x + l->w, ty0 = by0[i], ty1 = by0[i] + band[i], np = 1, sp = spaces(l->text);
         float cs = l->conf * (float)strlen(l->text);
@@ -922,7 +939,8 @@ static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g
             }
         }
         float old = len ? cs / (float)len : 0;
-        tries++;
+        if (big) tries++;
+        else ptries++;
         (*reread)++;
         int pm = 0;
         for (size_t k = 0; k < ls->n; k++) pm += part[k] ? marks(ls->v[k].text) : 0;
@@ -932,7 +950,7 @@ static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g
         int from_plain = 0;
         /* from the clean card, then cut in two from the plain one */
         for (int way = 0; way < (plain ? 2 : 1) && rc == GR_OK; way++) {
-            if (way == 1 && (c > old ? c : old) >= BIG_PLAIN_BELOW) break; /* read well enough already */
+            if (way == 1 && big && (c > old ? c : old) >= BIG_PLAIN_BELOW) break; /* read well enough already */
             ocr_gray_t crop = {0};
             int margin = 2 + (ty1 - ty0) / 6, cr;
             if (way == 0)
@@ -949,8 +967,10 @@ static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g
                 if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
             }
             if (wt) trim_quotes(wt);
-            /* not breaking words apart, nor adding marks */
-            if (wt && wc > old + 0.05f && wc > c && spaces(wt) <= sp && letters(wt) >= 3 && marks(wt) <= pm) {
+            /* not breaking words apart, nor adding marks (a poor line: see above) */
+            if (wt && wc > c && spaces(wt) <= sp + !big && letters(wt) >= 3 &&
+                (big ? wc > old + 0.05f && marks(wt) <= pm
+                     : wc >= POOR_KEEP && wc > old + POOR_GAIN && marks(wt) <= pm + 2)) {
                 free(text);
                 text = wt;
                 c = wc;
@@ -960,8 +980,8 @@ static int reread_big_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g
             }
         }
         if (text) {
-            LOG_D("big line %zu (print %d px, usual %d, %d piece(s)) re-read%s: conf %.2f -> %.2f", i, ty1 - ty0, mh,
-                  np, from_plain ? " cut in two" : "", old, c);
+            LOG_D("%s line %zu (print %d px, usual %d, %d piece(s)) re-read%s: conf %.2f -> %.2f", big ? "big" : "poor",
+                  i, ty1 - ty0, mh, np, from_plain ? " cut in two" : "", old, c);
             free(l->text);
             l->text = text;
             text = NULL;
@@ -1380,8 +1400,8 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
     {
         double tb = gr_now_mono();
         int nre = 0, nch = 0;
-        rc = reread_big_lines(t, primary, g, pl, lines, deadline, &nre, &nch);
-        LOG_D("big lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
+        rc = reread_big_and_poor_lines(t, primary, g, pl, lines, deadline, &nre, &nch);
+        LOG_D("big and poor lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
     }
     int missed = 0;
