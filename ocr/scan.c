@@ -165,6 +165,70 @@ out:
     return rc;
 }
 
+static void trim_quotes(char *t);
+
+/* Letters outside ASCII in t (UTF-8), and whether t has a small letter. */
+static int marked_letters(const char *t, int *small) {
+    int n = 0;
+    *small = 0;
+    while (*t) {
+        unsigned c = fmt_u8_next(&t);
+        n += c >= 0xC0 && fmt_u8_is_letter(c);
+        *small |= fmt_u8_is_lower(c);
+    }
+    return n;
+}
+
+int ocr_scan_adds_marks(const char *read, const char *reading) {
+    int small = 0, had = marked_letters(read, &small);
+    if (small) return 0;
+    int now = marked_letters(reading, &small);
+    char ka[256], kb[256];
+    fmt_u8_key(read, ka, sizeof ka);
+    fmt_u8_key(reading, kb, sizeof kb);
+    return now > had && ka[0] && !strcmp(ka, kb);
+}
+
+/* Marks on capitals (the cedilla under a C, a tilde over an A) are small
+ * beside the letter, and the card's language model misses them at the
+ * card's reading scale ("AUTO PECAS" for AUTO PEÇAS). A word line all in
+ * capitals (four letters or more) is read once more from a crop scaled by
+ * 1.5 in that language; the reading is taken only when it is the same
+ * letters and digits with more marks (ocr_scan_adds_marks), and about as
+ * confident (0.1). At most 6 lines a card. Returns GR_OK, GR_ERR_TIMEOUT
+ * or GR_ERR_NOMEM. */
+static int caps_marks(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_lines_t *ls, double deadline,
+                      int *changed) {
+    *changed = 0;
+    int rc = GR_OK, tries = 0;
+    for (size_t i = 0; i < ls->n && rc == GR_OK && tries < 6; i++) {
+        ocr_line_t *l = &ls->v[i];
+        int small = 0;
+        marked_letters(l->text, &small);
+        if (small || !word_line(l->text) || l->w <= 0 || l->h <= 0) continue;
+        ocr_gray_t crop = {0};
+        int cr = ocr_gray_line_crop(g, l->x, l->y, l->w, l->h, 2 + l->h / 4, 1.5, 0, 0, 12, &crop);
+        if (cr == GR_ERR_NOMEM) return cr;
+        if (cr != GR_OK) continue;
+        tries++;
+        char *text = NULL;
+        float conf = 0;
+        int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &text, &conf);
+        ocr_gray_free(&crop);
+        if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+        if (text) trim_quotes(text);
+        if (text && ocr_scan_adds_marks(l->text, text) && conf + 0.1f >= l->conf) {
+            free(l->text);
+            l->text = text;
+            l->conf = conf;
+            (*changed)++;
+        } else {
+            free(text);
+        }
+    }
+    return rc;
+}
+
 typedef struct {
     ocr_tess_t *t;
     const char *lang;
@@ -1421,6 +1485,9 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
         if (lang && ocr_tess_has(t, lang)) {
             rc = reread(t, lang, g, lines, word_line, 0, 0.08f, deadline);
             snprintf(info->langs + strlen(info->langs), sizeof info->langs - strlen(info->langs), "+%s(lines)", lang);
+            int marked = 0;
+            if (rc == GR_OK) rc = caps_marks(t, lang, g, lines, deadline, &marked);
+            LOG_D("marks on capitals: %d line(s) mended", marked);
             int mended = rc == GR_OK ? mend_accents(t, lang, lines) : 0;
             if (mended < 0) rc = mended;
             else LOG_D("accents: %d words mended (%s)", mended, lang);

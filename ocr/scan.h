@@ -62,6 +62,12 @@ int ocr_scan_text_band(const ocr_gray_t *g, int x0, int y0, int x1, int y1, int 
  * "ENR7-1" - a misread number - but not "Tel:" or "J1Ed"). */
 int ocr_scan_numberish(const char *word);
 
+/* 1 when a second reading of an all-capitals line, `reading`, is the line
+ * `read` with more marks and nothing else changed: the same letters and
+ * digits (fmt_u8_key equal), more letters outside ASCII ("AUTO PECAS" ->
+ * "AUTO PEÇAS"). `read` with a small letter is no capitals line: 0. */
+int ocr_scan_adds_marks(const char *read, const char *reading);
+
 /* ocr_reader_scan plus, when text is not NULL, the recognised lines of each
  * card as a JSON array [{langs, text, qr}] (malloc'd, owned by the caller;
  * for `greeter cards text`). Either output may be NULL. */

@@ -8,7 +8,7 @@ data="${GREETER_TEST_DATA:-tests/data}/cards_real"
 [ -x "$bin" ] || { echo "SKIP: $bin is not built"; exit 77; }
 work=$(mktemp -d /tmp/greeter-ocr-real-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am04.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am23.jpg \
+"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am23.jpg \
     >"$work/scan.jsonl" 2>"$work/scan.err" || { echo "FAIL: scan: $(cat "$work/scan.err")"; exit 1; }
 python3 - "$work/scan.jsonl" <<'PY'
 import json, os, sys, unicodedata
@@ -26,6 +26,11 @@ want = {
     "am01": {"company": "Eletrônica ADACHI Ltda", "phones": {"+551122949484", "+5511996799468"}},
     "am04": {"name": "Daniel Carlos", "phones": {"+551120765555", "+5511993740268"},
              "emails": ["daniel.silva@beltis.com.br"]},
+    # the company in spaced capitals: the cedilla of PEÇAS is lost at the
+    # card's reading scale and read from a crop scaled by 1.5; four
+    # numbers printed without area code, and no city on the card
+    "am06": {"company": "DOMÍNIO AUTO PEÇAS", "emails": ["contato@autopecasdominio.com.br"],
+             "digits_end": {"31230800", "29662550", "50671991", "21313400"}},
     "am07": {"name": "Ricardo Nogueira", "has_title": True, "has_phone": "+5511974121100"},
     # white metallic type on a black card: the clean-up breaks the big
     # name apart, read again from the plain card cut in two; the site in
@@ -61,6 +66,9 @@ for n, w in want.items():
     for k in ("name", "title", "company"):
         if k in w: checks.append((k, norm(p.get(k)) == norm(w[k]), p.get(k)))
     if "phones" in w: checks.append(("phones", nums == w["phones"], sorted(nums)))
+    if "digits_end" in w:
+        ends = {"".join(c for c in x if c.isdigit())[-8:] for x in nums}
+        checks.append(("phones", ends == w["digits_end"], sorted(nums)))
     if "has_phone" in w: checks.append(("phone", w["has_phone"] in nums, sorted(nums)))
     if "has_title" in w: checks.append(("title", bool(p.get("title")), p.get("title")))
     if "site_starts" in w:

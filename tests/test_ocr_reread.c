@@ -20,6 +20,22 @@
 
 static int px(const ocr_gray_t *g, int x, int y) { return g->pixels[(size_t)y * (size_t)g->width + (size_t)x]; }
 
+/* A second reading of an all-capitals line is taken when it only adds
+ * marks (am06's "AUTO PECAS" read at 1.5 times as AUTO PEÇAS): not when
+ * a letter changed, when it has no more marks, or when the line has small
+ * letters. */
+static void capitals_gain_marks_only(void **state) {
+    (void)state;
+    assert_int_equal(ocr_scan_adds_marks("AUTO PECAS", "AUTO PEÇAS"), 1);
+    assert_int_equal(ocr_scan_adds_marks("SAO PAULO", "SÃO PAULO"), 1);
+    assert_int_equal(ocr_scan_adds_marks("| DOMÍNIO", "| DOMÍNIO AUTO"), 0);  /* more letters */
+    assert_int_equal(ocr_scan_adds_marks("| DOMÍNIO", "| DOMINIO"), 0);       /* a mark lost */
+    assert_int_equal(ocr_scan_adds_marks("PATUCAUTO", "BATUCAUTO"), 0);       /* a letter changed */
+    assert_int_equal(ocr_scan_adds_marks("AUTO PECAS", "AUTO PECAS"), 0);     /* nothing new */
+    assert_int_equal(ocr_scan_adds_marks("Auto Pecas", "Auto Peças"), 0);     /* not capitals */
+    assert_int_equal(ocr_scan_adds_marks("", "Ç"), 0);
+}
+
 /* A w x h grey image of one shade v (freed with ocr_gray_free). */
 static ocr_gray_t gray_filled(int w, int h, unsigned char v) {
     ocr_gray_t g = {0};
@@ -464,6 +480,7 @@ int main(void) {
         cmocka_unit_test(vote_recovers_lost_email),
         cmocka_unit_test(vote_ties_and_nothing),
         cmocka_unit_test(number_keys_and_vote),
+        cmocka_unit_test(capitals_gain_marks_only),
         cmocka_unit_test(text_band_skips_bars),
         cmocka_unit_test(join_split_email_line),
         cmocka_unit_test(join_tld_fragment),
