@@ -300,6 +300,12 @@ Card make_card(const Country &c) {
     return k;
 }
 
+// OCR_CARDS2_BIG=K: everything drawn K times larger (the card at 1050K x
+// 600K, the photo at 1600K x 1200K, the blur K times wider): a phone's
+// full-resolution photo (K = 2.5: 4000 x 3000, 12 MP) of the same cards
+double KS = 1.0;
+static int ks(double v) { return (int)std::lround(v * KS); }
+
 std::vector<cv::Ptr<cv::freetype::FreeType2>> fonts;
 std::vector<std::string> font_names;
 
@@ -309,14 +315,14 @@ struct Pen {
     // draws text with its top-left at x,y (align 0 left, 1 centre, 2 right of x); returns the height used
     int put(const std::string &t, int x, int y, int h, cv::Scalar col, int align = 0, int room = 0) {
         int base = 0;
-        cv::Size sz = ft->getTextSize(t, h, -1, &base);
-        while (room > 0 && sz.width > room && h > 12) {
+        cv::Size sz = ft->getTextSize(t, ks(h), -1, &base);
+        while (room > 0 && sz.width > ks(room) && h > 12) {
             h = h * 9 / 10;
-            sz = ft->getTextSize(t, h, -1, &base);
+            sz = ft->getTextSize(t, ks(h), -1, &base);
         }
-        int xx = align == 0 ? x : align == 1 ? x - sz.width / 2 : x - sz.width;
-        ft->putText(img, t, cv::Point(xx, y + sz.height), h, col, -1, cv::LINE_AA, true);
-        return sz.height + base;
+        int xx = align == 0 ? ks(x) : align == 1 ? ks(x) - sz.width / 2 : ks(x) - sz.width;
+        ft->putText(img, t, cv::Point(xx, ks(y) + sz.height), ks(h), col, -1, cv::LINE_AA, true);
+        return (int)std::lround((sz.height + base) / KS);
     }
 };
 
@@ -333,7 +339,7 @@ cv::Mat render(const Card &k, int layout, std::string &json) {
     cv::Scalar ink = dark ? cv::Scalar(235, 235, 235) : cv::Scalar(25 + rnd(40), 25 + rnd(40), 25 + rnd(40));
     static const cv::Scalar accents[] = {{140, 70, 20}, {30, 30, 160}, {40, 120, 40}, {120, 60, 120}, {20, 110, 190}};
     cv::Scalar accent = dark ? cv::Scalar(120, 200, 250) : pick(accents);
-    cv::Mat card(600, 1050, CV_8UC3, paper);
+    cv::Mat card(ks(600), ks(1050), CV_8UC3, paper);
     int fb = rnd((int)fonts.size()), fr = rnd((int)fonts.size());
     Pen bold{card, fonts[fb]}, body{card, fonts[fr]};
     int ls = rnd(3); // label style: "T ", "Tel: ", none
@@ -356,7 +362,7 @@ cv::Mat render(const Card &k, int layout, std::string &json) {
         y += body.put(k.street, 60, y, bh, ink, 0, 930) + 10;
         body.put(k.city, 60, y, bh, ink, 0, 930);
     } else if (layout == 1) { // logo block on the left, the person on the right
-        cv::rectangle(card, cv::Rect(40, 60, 380, 180), accent, cv::FILLED);
+        cv::rectangle(card, cv::Rect(ks(40), ks(60), ks(380), ks(180)), accent, cv::FILLED);
         bold.put(k.company, 230, 120, 40, cv::Scalar(250, 250, 250), 1, 350);
         if (!k.tagline.empty()) body.put(k.tagline, 230, 260, 20, ink, 1, 370);
         int y = 70;
@@ -368,7 +374,7 @@ cv::Mat render(const Card &k, int layout, std::string &json) {
         body.put(k.city, 470, y, bh, ink, 0, 560);
     } else if (layout == 2) { // two panels: name and title light on a dark panel, the rest on white
         cv::Scalar panel = pick(accents) * 0.7;
-        cv::rectangle(card, cv::Rect(0, 0, 420, 600), panel, cv::FILLED);
+        cv::rectangle(card, cv::Rect(0, 0, ks(420), ks(600)), panel, cv::FILLED);
         int y = 200;
         y += bold.put(k.name, 210, y, 40, cv::Scalar(250, 250, 250), 1, 380) + 16;
         if (!k.dept.empty()) y += body.put(k.dept, 210, y, 22, cv::Scalar(235, 235, 235), 1, 380) + 8;
@@ -443,13 +449,14 @@ int main(int argc, char **argv) {
         font_names.push_back(n.substr(n.find_last_of('/') + 1));
     }
     const int nc = sizeof countries / sizeof *countries;
+    if (getenv("OCR_CARDS2_BIG") && atof(getenv("OCR_CARDS2_BIG")) >= 1) KS = atof(getenv("OCR_CARDS2_BIG"));
     for (int i = 0; i < count; i++) {
         const Country &c = countries[rnd(nc)];
         Card k = make_card(c);
         std::string json;
         cv::Mat card = render(k, rnd(5), json);
         // the photo: a desk, the card filling 55-85 % of the width, a little perspective, light blur, JPEG
-        cv::Mat photo(1200, 1600, CV_8UC3, cv::Scalar(50 + rnd(150), 50 + rnd(150), 50 + rnd(150)));
+        cv::Mat photo(ks(1200), ks(1600), CV_8UC3, cv::Scalar(50 + rnd(150), 50 + rnd(150), 50 + rnd(150)));
         cv::Mat noise(photo.size(), CV_8UC3);
         cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(10));
         photo += noise;
@@ -466,11 +473,11 @@ int main(int argc, char **argv) {
             photo += noise;
         }
         float pw = (float)rnd(100) / 100;
-        float w = scan ? 1050.0f * (250 + 80 * pw) / 300 : 1600 * (hard ? 0.35f + 0.25f * pw : 0.55f + 0.30f * pw),
+        float w = (float)KS * (scan ? 1050.0f * (250 + 80 * pw) / 300 : 1600 * (hard ? 0.35f + 0.25f * pw : 0.55f + 0.30f * pw)),
               h = w * 600 / 1050;
-        float x = (1600 - w) / 2 + (float)(rnd(100) - 50), y = (1200 - h) / 2 + (float)(rnd(100) - 50);
+        float x = ((float)ks(1600) - w) / 2 + (float)ks(rnd(100) - 50), y = ((float)ks(1200) - h) / 2 + (float)ks(rnd(100) - 50);
         std::uniform_real_distribution<float> j(-0.03f, 0.03f);
-        cv::Point2f src[4] = {{0, 0}, {1050, 0}, {1050, 600}, {0, 600}};
+        cv::Point2f src[4] = {{0, 0}, {(float)card.cols, 0}, {(float)card.cols, (float)card.rows}, {0, (float)card.rows}};
         cv::Point2f dst[4] = {{x + j(rng) * w, y + j(rng) * h}, {x + w + j(rng) * w, y + j(rng) * h},
                               {x + w + j(rng) * w, y + h + j(rng) * h}, {x + j(rng) * w, y + h + j(rng) * h}};
         if (scan) { // a rotation, no perspective
@@ -486,11 +493,11 @@ int main(int argc, char **argv) {
         cv::warpPerspective(mask, wm, M, photo.size(), cv::INTER_NEAREST);
         if (scan) { // the shadow: the card's outline, shifted down and right, a little darker than the lid
             cv::Mat sh;
-            cv::Mat T = (cv::Mat_<double>(2, 3) << 1, 0, 2 + rnd(3), 0, 1, 2 + rnd(3));
+            cv::Mat T = (cv::Mat_<double>(2, 3) << 1, 0, ks(2 + rnd(3)), 0, 1, ks(2 + rnd(3)));
             cv::warpAffine(wm, sh, T, wm.size());
             cv::Mat dark = photo.clone();
             dark -= cv::Scalar::all(25 + rnd(30));
-            cv::GaussianBlur(sh, sh, cv::Size(0, 0), 1.5);
+            cv::GaussianBlur(sh, sh, cv::Size(0, 0), 1.5 * KS);
             dark.copyTo(photo, sh > 60);
         }
         warped.copyTo(photo, wm);
@@ -499,7 +506,7 @@ int main(int argc, char **argv) {
             float gx = (float)(rh(100) - 50) / 100, gy = (float)(rh(100) - 50) / 100;
             for (int yy = 0; yy < light.rows; yy++)
                 for (int xx = 0; xx < light.cols; xx++) {
-                    float v = 1.0f + 0.35f * (gx * (xx - 800) / 800 + gy * (yy - 600) / 600);
+                    float v = 1.0f + 0.35f * (gx * (xx - ks(800)) / ks(800) + gy * (yy - ks(600)) / ks(600));
                     light.at<cv::Vec3f>(yy, xx) = cv::Vec3f(v, v, v);
                 }
             cv::Mat f;
@@ -507,13 +514,13 @@ int main(int argc, char **argv) {
             f = f.mul(light);
             cv::Mat spot(photo.size(), CV_32FC3, cv::Scalar::all(0));
             cv::ellipse(spot, cv::Point((int)(x + w * rh(100) / 100), (int)(y + h * rh(100) / 100)),
-                        cv::Size(40 + rh(80), 20 + rh(40)), rh(180), 0, 360, cv::Scalar::all(120 + rh(100)), cv::FILLED);
-            cv::GaussianBlur(spot, spot, cv::Size(0, 0), 25);
+                        cv::Size(ks(40 + rh(80)), ks(20 + rh(40))), rh(180), 0, 360, cv::Scalar::all(120 + rh(100)), cv::FILLED);
+            cv::GaussianBlur(spot, spot, cv::Size(0, 0), 25 * KS);
             f += spot;
             f.convertTo(photo, CV_8UC3);
         }
         double pb = rnd(100) / 100.0;
-        cv::GaussianBlur(photo, photo, cv::Size(0, 0), scan ? 0.4 + 0.3 * pb : hard ? 1.0 + pb : 0.6 + 0.6 * pb);
+        cv::GaussianBlur(photo, photo, cv::Size(0, 0), KS * (scan ? 0.4 + 0.3 * pb : hard ? 1.0 + pb : 0.6 + 0.6 * pb));
         char name[64];
         snprintf(name, sizeof name, "/%03d", i);
         cv::imwrite(out + name + ".jpg", photo,

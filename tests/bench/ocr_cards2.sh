@@ -18,6 +18,10 @@
 #
 # OCR_CARDS2_SCAN=1: flatbed scans (the card at 250-330 dpi on a light lid,
 # turned up to 3 degrees, a faint shadow, little blur, JPEG 85-95).
+#
+# OCR_CARDS2_BIG=K: the same photos drawn K times larger (K = 2.5: 4000 x
+# 3000, a phone's full-resolution photo; the card's print, the desk and the
+# blur all scaled), to check the reader does not depend on the photo's size.
 # OCR_BENCH_ARGS: more options for `greeter` (--ocr.text_px=32, --ocr.tessdata=DIR).
 #
 # usage: tests/bench/ocr_cards2.sh [BUILD_DIR] [COUNT] [SEED] [OUT_DIR]   (docs/BENCHMARKS.md)
