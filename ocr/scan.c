@@ -924,6 +924,22 @@ static void trim_quotes(char *t) {
 
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
+/* The words of three letters or more of t that lang's word list holds
+ * (letters only, quotes and marks at either end dropped). */
+static int known_words(ocr_tess_t *t, const char *lang, const char *text) {
+    int n = 0;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        while (*w && !isalpha((unsigned char)*w) && (unsigned char)*w < 0x80) w++;
+        size_t len = strlen(w);
+        while (len && !isalpha((unsigned char)w[len - 1]) && (unsigned char)w[len - 1] < 0x80) w[--len] = '\0';
+        if (len >= 3 && ocr_tess_is_word(t, lang, w)) n++;
+    }
+    return n;
+}
+
 /* Big print (a name or company name in logo-like type, far taller than the
  * card's body text) is read poorly by the LSTM and often cut into pieces
  * along its row ("letranica AD)" + "CHI Ltda. D"). Such a line and its
@@ -942,11 +958,15 @@ static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(co
  * which the page reading took with debris around it ("+ Aguinaldo
  * MeBigndi de" 0.50, "EscreventeAutonzado" 0.29 on cards_real am20), reads
  * on its own. Such a reading is kept only when it is confident (POOR_KEEP)
- * and clearly more so (POOR_GAIN); it may part two words the page reading
- * glued, and add two marks ("M." "Jr."). At most 6 a card. Returns GR_OK,
+ * and clearly more so (POOR_GAIN), and holds as many words of lang's word
+ * list (a blurred card's "Operations Manager", read right at 0.46, came
+ * back "Operetiens Moneger" at 0.78); it may part two words the page
+ * reading glued, and add two marks ("M." "Jr."). At most 6 a card.
+ * poor_ones: 0 the big lines, 1 the poor ones (called after the missed
+ * rows, which read a poor line's row whole first). Returns GR_OK,
  * GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
 static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
-                            ocr_lines_t *ls, double deadline, int *reread, int *changed) {
+                                     int poor_ones, ocr_lines_t *ls, double deadline, int *reread, int *changed) {
     *reread = *changed = 0;
     if (!ls->n || ls->n > 300) return GR_OK;
     int rc = GR_OK, nh = 0;
@@ -972,7 +992,7 @@ static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_
         if (gone[i] || !word_line(l->text)) continue;
         int big = 5 * band[i] > 8 * mh && band[i] >= 40;
         int poor = !big && l->conf < POOR_BELOW && band[i] >= 8 && letters(l->text) >= 5 && l->w > 3 * band[i];
-        if (big ? tries >= 4 : !poor || ptries >= 6) continue;
+        if (poor_ones ? !poor || ptries >= 6 : !big || tries >= 4) continue;
         /* the pieces of the row: same print size, close */
         int x0 = l->x, x1 = l->x + l->w, ty0 = by0[i], ty1 = by0[i] + band[i], np = 1, sp = spaces(l->text);
         float cs = l->conf * (float)strlen(l->text);
@@ -1034,7 +1054,8 @@ static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_
             /* not breaking words apart, nor adding marks (a poor line: see above) */
             if (wt && wc > c && spaces(wt) <= sp + !big && letters(wt) >= 3 &&
                 (big ? wc > old + 0.05f && marks(wt) <= pm
-                     : wc >= POOR_KEEP && wc > old + POOR_GAIN && marks(wt) <= pm + 2)) {
+                     : wc >= POOR_KEEP && wc > old + POOR_GAIN && marks(wt) <= pm + 2 &&
+                           known_words(t, lang, wt) >= known_words(t, lang, l->text))) {
                 free(text);
                 text = wt;
                 c = wc;
@@ -1464,8 +1485,8 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
     {
         double tb = gr_now_mono();
         int nre = 0, nch = 0;
-        rc = reread_big_and_poor_lines(t, primary, g, pl, lines, deadline, &nre, &nch);
-        LOG_D("big and poor lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
+        rc = reread_big_and_poor_lines(t, primary, g, pl, 0, lines, deadline, &nre, &nch);
+        LOG_D("big lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
     }
     int missed = 0;
@@ -1474,6 +1495,15 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
     int vertical = 0;
     rc = recover_vertical_lines(t, primary, g, lines, deadline, &vertical);
     if (rc != GR_OK) goto done;
+    {
+        /* after the missed rows: a row they read whole replaces the poor
+         * line's pieces first ("W tidewater.be" over "W tidewater" + "be") */
+        double tb = gr_now_mono();
+        int nre = 0, nch = 0;
+        rc = reread_big_and_poor_lines(t, primary, g, pl, 1, lines, deadline, &nre, &nch);
+        LOG_D("poor lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
+        if (rc != GR_OK) goto done;
+    }
     snprintf(info->langs, sizeof info->langs, "%s", primary);
     if (!strcmp(primary, "rus")) {
         if (ocr_tess_has(t, "eng")) {
