@@ -1070,7 +1070,10 @@ static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_
             free(l->text);
             l->text = text;
             text = NULL;
-            l->conf = c;
+            /* a poor line read well once and poorly once is as sure as
+             * the two together: the mean (am20's name, 0.58 then 0.93 and
+             * misread, is not marked confident) */
+            l->conf = poor_ones ? (old + c) / 2 : c;
             int y0 = l->y, y1 = l->y + l->h;
             for (size_t k = 0; k < ls->n; k++)
                 if (part[k] && k != i) {
