@@ -985,14 +985,14 @@ static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_
     }
     if (!nh) goto out;
     qsort(hs, (size_t)nh, sizeof *hs, cmp_int);
-    int mh = hs[nh / 2], tries = 0, ptries = 0;
-    for (size_t i = 0; i < ls->n && rc == GR_OK; i++) {
+    int mh = hs[nh / 2], tries = 0, most = poor_ones ? 6 : 4;
+    for (size_t i = 0; i < ls->n && rc == GR_OK && tries < most; i++) {
         ocr_line_t *l = &ls->v[i];
 
         if (gone[i] || !word_line(l->text)) continue;
         int big = 5 * band[i] > 8 * mh && band[i] >= 40;
         int poor = !big && l->conf < POOR_BELOW && band[i] >= 8 && letters(l->text) >= 5 && l->w > 3 * band[i];
-        if (poor_ones ? !poor || ptries >= 6 : !big || tries >= 4) continue;
+        if (poor_ones ? !poor : !big) continue;
         /* the pieces of the row: same print size, close */
         int x0 = l->x, x1 = l->x + l->w, ty0 = by0[i], ty1 = by0[i] + band[i], np = 1, sp = spaces(l->text);
         float cs = l->conf * (float)strlen(l->text);
@@ -1023,8 +1023,7 @@ static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_
             }
         }
         float old = len ? cs / (float)len : 0;
-        if (big) tries++;
-        else ptries++;
+        tries++;
         (*reread)++;
         int pm = 0;
         for (size_t k = 0; k < ls->n; k++) pm += part[k] ? marks(ls->v[k].text) : 0;
@@ -1034,7 +1033,7 @@ static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_
         int from_plain = 0;
         /* from the clean card, then cut in two from the plain one */
         for (int way = 0; way < (plain ? 2 : 1) && rc == GR_OK; way++) {
-            if (way == 1 && big && (c > old ? c : old) >= BIG_PLAIN_BELOW) break; /* read well enough already */
+            if (way == 1 && !poor_ones && (c > old ? c : old) >= BIG_PLAIN_BELOW) break; /* read well enough already */
             ocr_gray_t crop = {0};
             int margin = 2 + (ty1 - ty0) / 6, cr;
             if (way == 0)
@@ -1052,10 +1051,10 @@ static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_
             }
             if (wt) trim_quotes(wt);
             /* not breaking words apart, nor adding marks (a poor line: see above) */
-            if (wt && wc > c && spaces(wt) <= sp + !big && letters(wt) >= 3 &&
-                (big ? wc > old + 0.05f && marks(wt) <= pm
-                     : wc >= POOR_KEEP && wc > old + POOR_GAIN && marks(wt) <= pm + 2 &&
-                           known_words(t, lang, wt) >= known_words(t, lang, l->text))) {
+            if (wt && wc > c && spaces(wt) <= sp + poor_ones && letters(wt) >= 3 &&
+                (poor_ones ? wc >= POOR_KEEP && wc > old + POOR_GAIN && marks(wt) <= pm + 2 &&
+                                 known_words(t, lang, wt) >= known_words(t, lang, l->text)
+                           : wc > old + 0.05f && marks(wt) <= pm)) {
                 free(text);
                 text = wt;
                 c = wc;
@@ -1065,7 +1064,7 @@ static int reread_big_and_poor_lines(ocr_tess_t *t, const char *lang, const ocr_
             }
         }
         if (text) {
-            LOG_D("%s line %zu (print %d px, usual %d, %d piece(s)) re-read%s: conf %.2f -> %.2f", big ? "big" : "poor",
+            LOG_D("%s line %zu (print %d px, usual %d, %d piece(s)) re-read%s: conf %.2f -> %.2f", poor_ones ? "poor" : "big",
                   i, ty1 - ty0, mh, np, from_plain ? " cut in two" : "", old, c);
             free(l->text);
             l->text = text;
