@@ -89,6 +89,9 @@ typedef struct {
                                    * (debris trimmed, two lines joined); "" otherwise */
     char local[128];              /* the first e-mail's local part, set with the e-mails */
     char board[3];                /* the board's ocr.region ("BR"), "" when none */
+    char after_number[128];       /* a person named after a card's number ("... 2783-6958 / Valdeci"),
+                                     the name when no line is one; "" when none */
+    float after_number_conf;      /* its line's confidence */
 } fld_state_t;
 
 /* ------------------------------------------------ the stages, in order */

@@ -1357,6 +1357,73 @@ static void drop_lone_initial(fld_state_t *p) {
     memmove(t, t + 2, strlen(t + 2) + 1);
 }
 
+/* Words after a number that are no person: the mobile carriers small
+ * businesses print beside a number ("/ Vivo"), messengers and extensions. */
+static const char *const AFTER_NUMBER_NOT[] = {"vivo",  "claro",    "tim",   "oi",    "skype", "telegram",
+                                               "viber", "wechat",   "ramal", "radio", "rádio", "id",
+                                               "sms",   "whats",    "zap",   "line",  "signal", NULL};
+
+/* 1 when w (one word, as printed) has a given name's shape: a capital, then
+ * two or more small letters (accented ones too), nothing else. */
+static int given_shape(const char *w, size_t n) {
+    if (n < 3 || !isupper((unsigned char)w[0])) return 0;
+    int small = 0;
+    for (size_t k = 1; k < n; k++) {
+        unsigned char c = (unsigned char)w[k];
+        if (c >= 0x80) continue; /* UTF-8: "José" */
+        if (!islower(c)) return 0;
+        small++;
+    }
+    return small >= 2;
+}
+
+/* The person a small business names after its number, to ask for ("11
+ * 2785-4545 / 2783-6958 - ID 45*8*12146 / Valdeci", "9999-8888 c/ Ana
+ * Paula"): one or two words of a given name's shape after the last slash
+ * of a line that holds a phone, the line's end. Not a phone label
+ * ("/ Fax"), a carrier or messenger ("/ Vivo"), a title, department or
+ * tagline word, a company's mark, nor a word of the card's address ("/
+ * Centro"). Kept in p->after_number; the name only when no line is one. */
+static void name_after_number(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        const fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_PHONE) continue;
+        const char *sl = strrchr(l->t, '/');
+        if (!sl) continue;
+        int digits_before = 0;
+        for (const char *q = l->t; q < sl; q++) digits_before += isdigit((unsigned char)*q) != 0;
+        if (digits_before < 6) continue;
+        char tail[128];
+        snprintf(tail, sizeof tail, "%s", sl + 1);
+        ocr_fld_trim_punct(tail);
+        const char *t = tail;
+        while (*t == ' ') t++;
+        int nw = 0, ok = *t != '\0';
+        for (const char *w = t; *w && ok;) {
+            size_t n = strcspn(w, " ");
+            char low[64];
+            if (n >= sizeof low || !given_shape(w, n)) {
+                ok = 0;
+                break;
+            }
+            fmt_u8_lower_n(w, n, low, sizeof low);
+            if (ocr_fld_phone_label(low) || ocr_fld_is_label(low, AFTER_NUMBER_NOT)) ok = 0;
+            nw++;
+            w += n;
+            while (*w == ' ') w++;
+        }
+        if (!ok || nw > 2 || ocr_fld_not_name_words(t) || ocr_fld_title_words(t) || ocr_fld_company_marks(t)) continue;
+        for (int a = 0; a < p->naddr && ok; a++) {
+            int k = p->addr_lines[a];
+            if (k >= 0 && (size_t)k < p->n && strstr(p->l[k].t, t)) ok = 0;
+        }
+        if (!ok) continue;
+        snprintf(p->after_number, sizeof p->after_number, "%s", t);
+        p->after_number_conf = l->conf;
+        return;
+    }
+}
+
 void ocr_fld_find_people(fld_state_t *p) {
     capital_i(p);
     l_from_bang(p);
@@ -1374,6 +1441,7 @@ void ocr_fld_find_people(fld_state_t *p) {
     extend_company_row(p);
     company_after_connector(p);
     pick_title(p);
+    name_after_number(p);
 }
 
 /* ------------------------------------------------ cross-checks */
@@ -2036,6 +2104,14 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         }
         caps_family(name, given, sizeof given, family, sizeof family);
         family_first(name, p->local, given, sizeof given, family, sizeof family);
+    } else if (p->after_number[0]) {
+        /* one given name, or given and family; never sure: a word after
+         * a number may be a place or a brand the rules do not know */
+        snprintf(name, sizeof name, "%s", p->after_number);
+        cname = p->after_number_conf * 0.6;
+        const char *sp = strchr(name, ' ');
+        snprintf(given, sizeof given, "%.*s", sp ? (int)(sp - name) : (int)strlen(name), name);
+        if (sp) snprintf(family, sizeof family, "%s", sp + 1);
     }
     ocr_fld_set_field(o, conf, "name", name, cname);
     json_object_set_new(o, "given_name", json_string(given));

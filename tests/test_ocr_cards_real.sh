@@ -8,7 +8,7 @@ data="${GREETER_TEST_DATA:-tests/data}/cards_real"
 [ -x "$bin" ] || { echo "SKIP: $bin is not built"; exit 77; }
 work=$(mktemp -d /tmp/greeter-ocr-real-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am23.jpg \
+"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am17.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am23.jpg \
     >"$work/scan.jsonl" 2>"$work/scan.err" || { echo "FAIL: scan: $(cat "$work/scan.err")"; exit 1; }
 python3 - "$work/scan.jsonl" <<'PY'
 import json, os, sys, unicodedata
@@ -41,6 +41,10 @@ want = {
     # white letters running from a black panel onto a pink photo: the
     # e-mail read from the plain card by a local threshold
     "am15": {"emails": ["floresnsfatima@hotmail.com"], "phones": {"+551126847988", "+551138547828"}},
+    # a logo and a service line, no name line: the person to ask for is
+    # named after the numbers ("... / 2783-6958 - ID 45*8*12146 / Valdeci");
+    # the radio ID is no phone
+    "am17": {"name": "Valdeci", "phones": {"+551127854545", "+551127836958"}},
     "am09": {"name": "José Carlos", "emails": ["brunau@r7.com"], "websites": ["www.brunaubuffet.com.br"],
              "phones": {"+551199336564"}},
     # the only number is printed up the card's right edge: read turned

@@ -549,6 +549,34 @@ static void taglines_boxes_and_canada(void **state) {
     json_decref(o);
 }
 
+/* Round 14: a small business names the person to ask for after its
+ * number ("/ Valdeci", cards_real am17), the name when no line is one;
+ * never a label, a carrier, a place of the address, a second name. */
+static void person_named_after_the_number(void **state) {
+    (void)state;
+    static const char *const AM17 = "Direção Hidráulica\n11 2785-4545 / 2783-6958 - ID 45*8*12146 / Valdeci\n",
+                             *const TWO = "Buffet Alegria\nFestas e eventos\n(11) 98765-4321 c/ Ana Paula\n",
+                             *const NAMED = "Marcos Lima\nGerente\nAuto Peças Lima Ltda.\n(11) 2345-6789 / Valdeci\n",
+                             *const CENTRO = "Padaria Pão Nosso\nRua das Flores, 120 - Centro\n(11) 2345-6789 / Centro\n";
+    static const char *const cases[][4] = {
+        {AM17, "BR", "name", "Valdeci"},
+        {AM17, "BR", "given_name", "Valdeci"},
+        {TWO, "BR", "name", "Ana Paula"},
+        {TWO, "BR", "family_name", "Paula"},
+        {NAMED, "BR", "name", "Marcos Lima"},
+        {CENTRO, "BR", "name", ""},
+        {"Oficina do Zé\n(11) 2345-6789 / Fax\n", "BR", "name", ""},
+        {"Oficina do Zé\n(11) 98765-4321 / Vivo\n", "BR", "name", ""},
+        {"Oficina do Zé\n(11) 98765-4321 / Gerente\n", "BR", "name", ""},
+        {"Oficina do Zé\n(11) 98765-4321 / Atendimento 24 horas\n", "BR", "name", ""},
+        {"Oficina do Zé\nAv. Brasil 500 / Valdeci\n", "BR", "name", ""},
+    };
+    fields_read_as(cases, sizeof cases / sizeof cases[0]);
+    json_t *o = parse_text(AM17, "BR");
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "name")));
+    json_decref(o);
+}
+
 /* A role named after its unit ("Section Manager") is the role, before a
  * unit line with more title words; the unit printed beside it joins it. */
 static void role_named_after_its_unit(void **state) {
@@ -1903,6 +1931,7 @@ int main(void) {
         cmocka_unit_test(title_role_unit_and_ltd),
         cmocka_unit_test(word_cut_in_two_boxes),
         cmocka_unit_test(sites_mended_from_the_card),
+        cmocka_unit_test(person_named_after_the_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
