@@ -836,6 +836,11 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || process_nouns(l->t))) ns = 0;
     if (ns && ocr_fld_long_legal_form(l->t)) ns = 0;
     if (ns && role_only(l->t)) ns = 0; /* "Managing Director" */
+    /* a line that ends in a comma goes on: one item of a list of wares
+     * ("Linha Completa de Faróis," / "Lanternas, Retrovisores, ...") */
+    size_t tl = strlen(l->t);
+    while (tl && l->t[tl - 1] == ' ') tl--;
+    if (ns && tl && l->t[tl - 1] == ',') ns = 0;
     *ns_out = ns;
     double size = line_size(l, maxh);
     double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t) : 0;

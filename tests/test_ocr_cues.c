@@ -577,6 +577,21 @@ static void person_named_after_the_number(void **state) {
     json_decref(o);
 }
 
+/* Round 14: a line that ends in a comma goes on (a list of wares cut at
+ * the end of its row, cards_real am22 at 640 px): no name. */
+static void line_ending_in_a_comma_is_no_name(void **state) {
+    (void)state;
+    static const char *const WARES = "PATRICAUTO\nSupermercado de Auto Peças\nLinha Completa de Faróis,\n"
+                                     "Lanternas, Retrovisores, Frisos e Laterais.\nFax: 2131-3418\n",
+                             *const NAMED = "Paulo Mendes\nLinha Completa de Faróis,\nLanternas e Retrovisores\n"
+                                            "Fax: 2131-3418\n";
+    static const char *const cases[][4] = {
+        {WARES, "BR", "name", ""},
+        {NAMED, "BR", "name", "Paulo Mendes"},
+    };
+    fields_read_as(cases, sizeof cases / sizeof cases[0]);
+}
+
 /* A role named after its unit ("Section Manager") is the role, before a
  * unit line with more title words; the unit printed beside it joins it. */
 static void role_named_after_its_unit(void **state) {
@@ -1932,6 +1947,7 @@ int main(void) {
         cmocka_unit_test(word_cut_in_two_boxes),
         cmocka_unit_test(sites_mended_from_the_card),
         cmocka_unit_test(person_named_after_the_number),
+        cmocka_unit_test(line_ending_in_a_comma_is_no_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
