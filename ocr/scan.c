@@ -925,9 +925,13 @@ static void trim_quotes(char *t) {
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
 /* The words of three letters or more of t that lang's word list holds
- * (letters only, quotes and marks at either end dropped). */
-static int known_words(ocr_tess_t *t, const char *lang, const char *text) {
+ * (letters only, quotes and marks at either end dropped); *all (NULL: not
+ * wanted) the words of three letters or more, *longest the longest known
+ * one's length in bytes. */
+static int known_words_ex(ocr_tess_t *t, const char *lang, const char *text, int *all, size_t *longest) {
     int n = 0;
+    if (all) *all = 0;
+    if (longest) *longest = 0;
     char buf[512];
     snprintf(buf, sizeof buf, "%s", text);
     char *save = NULL;
@@ -935,9 +939,31 @@ static int known_words(ocr_tess_t *t, const char *lang, const char *text) {
         while (*w && !isalpha((unsigned char)*w) && (unsigned char)*w < 0x80) w++;
         size_t len = strlen(w);
         while (len && !isalpha((unsigned char)w[len - 1]) && (unsigned char)w[len - 1] < 0x80) w[--len] = '\0';
-        if (len >= 3 && ocr_tess_is_word(t, lang, w)) n++;
+        if (len >= 3 && all) (*all)++;
+        if (len >= 3 && ocr_tess_is_word(t, lang, w)) {
+            n++;
+            if (longest && len > *longest) *longest = len;
+        }
     }
     return n;
+}
+
+static int known_words(ocr_tess_t *t, const char *lang, const char *text) {
+    return known_words_ex(t, lang, text, NULL, NULL);
+}
+
+/* A row read in the card's language that its confidence undersells: pale
+ * print reads with little confidence even when every letter is right
+ * (am04's "Diretor Administrativo", 0.29). Kept when every word of three
+ * letters or more is in the language's word list, two or more of them,
+ * one of six letters or more, and few marks: noise does not spell two
+ * words of a dictionary. */
+int ocr_scan_row_spells_words(ocr_tess_t *t, const char *lang, const char *text, float conf) {
+    int all = 0;
+    size_t longest = 0;
+    if (!text || conf < 0.2f) return 0;
+    int known = known_words_ex(t, lang, text, &all, &longest);
+    return known >= 2 && known == all && longest >= 6 && marks(text) <= 2;
 }
 
 /* Big print (a name or company name in logo-like type, far taller than the
@@ -1126,6 +1152,23 @@ static int row_read_well(const char *text, float conf, int max_letters) {
     return (conf >= 0.75f || (number_row && conf >= 0.55f)) && alnum >= 3;
 }
 
+/* 1 when a poorly read line of the page reading (one of the first n0)
+ * over the row x,y,w,h holds a word of five letters or more of lang's word
+ * list: the page read the row's words, only with little confidence
+ * ("Chloé Lefevre |" 0.35; "Dire NOY WN" is noise). */
+static int page_read_words_in(ocr_tess_t *t, const char *lang, const ocr_lines_t *ls, size_t n0, int x, int y, int w,
+                              int h) {
+    for (size_t k = 0; k < n0; k++) {
+        const ocr_line_t *l = &ls->v[k];
+        if (l->conf >= 0.5f || l->w <= 0 || l->h <= 0 || !same_row(y, h, l->y, l->h) || l->x >= x + w ||
+            l->x + l->w <= x)
+            continue;
+        size_t longest = 0;
+        if (known_words_ex(t, lang, l->text, NULL, &longest) && longest >= 5) return 1;
+    }
+    return 0;
+}
+
 /* The page reading drops a line now and then (a short title, a company
  * name on a blurred photo, pale grey print beside black that the page's
  * global threshold turns white). Rows of text-like marks that no line read
@@ -1134,8 +1177,8 @@ static int row_read_well(const char *text, float conf, int max_letters) {
  * kept when read with confidence (logos and QR codes read as
  * low-confidence noise); a kept row replaces the low-confidence debris the
  * page reading left inside it. */
-static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_lines_t *ls, double deadline,
-                               int *added) {
+static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card_lang, const ocr_gray_t *g,
+                               ocr_lines_t *ls, double deadline, int *added) {
     *added = 0;
     int *b = NULL, n = 0;
     int rc = ocr_gray_text_rows(g, &b, &n);
@@ -1162,9 +1205,18 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
         int x = b[4 * i], y = b[4 * i + 1], w = b[4 * i + 2], h = b[4 * i + 3];
         if (w < h || h < 8) continue; /* not a word */
         long cov = 0;
-        for (size_t k = 0; k < n0; k++) {
+        /* the rows kept already cover too: two rows of marks found over
+         * one line of print are read once */
+        for (size_t k = 0; k < ls->n; k++) {
             const ocr_line_t *l = &ls->v[k];
             if (l->conf < 0.5f) continue; /* noise read over the row does not cover it */
+            /* a line's box swollen over the row below it, twice as tall
+             * as its print or more (am04's name box reaching down over its
+             * pale title), does not cover a row whose middle lies off its
+             * band of print (by more than half the band) */
+            int ty0, ty1, band = ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &ty0, &ty1);
+            int mid = y + h / 2;
+            if (band >= 6 && l->h > 2 * band && (mid < ty0 - band / 2 || mid > ty1 + band / 2)) continue;
             cov += overlap(x, y, w, h, l);
         }
         if (cov * 10 > (long)w * h * 3) continue; /* read already */
@@ -1186,9 +1238,31 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const ocr_gray_t
         tried++;
         char *text = NULL;
         float conf = 0;
+        int spelled = 0;
         rc = ocr_tess_read_line_image(t, lang, &crop, deadline, &text, &conf);
+        /* a row in the card's own language that lang's model reads as
+         * noise, and the page reading too (am04's pale "Diretor
+         * Administrativo": "Hirator Achnninistratives" 0.06 in English,
+         * "Dire NOY WN" on the page) */
+        if (rc == GR_OK && !row_read_well(text, conf, 3) && card_lang && strcmp(card_lang, lang) &&
+            ocr_tess_has(t, card_lang) && !page_read_words_in(t, card_lang, ls, n0, x, y, w, h)) {
+            char *t2 = NULL;
+            float c2 = 0;
+            rc = ocr_tess_read_line_image(t, card_lang, &crop, deadline, &t2, &c2);
+            /* only a reading its words vouch for: a confident one may be
+             * a name given the language's marks ("Chloé Lefèvre 1" for
+             * Lefevre) or a row the page reading has (an e-mail twice) */
+            if (t2 && ocr_scan_row_spells_words(t, card_lang, t2, c2)) {
+                free(text);
+                text = t2;
+                conf = 0.5f; /* no junk, never sure */
+                spelled = 1;
+            } else {
+                free(t2);
+            }
+        }
         ocr_gray_free(&crop);
-        if (row_read_well(text, conf, 3)) {
+        if (row_read_well(text, conf, 3) || spelled) {
             LOG_D("missed row %d,%d,%d,%d read (%zu bytes, %.2f)", x, y, w, h, strlen(text), conf);
             if (ocr_lines_add(ls, text, conf, x, y, w, h) != GR_OK) rc = GR_ERR_NOMEM;
             else (*added)++;
@@ -1492,7 +1566,11 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
         if (rc != GR_OK) goto done;
     }
     int missed = 0;
-    rc = recover_missed_rows(t, primary, g, lines, deadline, &missed);
+    /* the card's language as the first reading hints at it (one cue:
+     * am04 shows only its e-mail's .br before the missed rows give its
+     * site), for rows English reads as noise */
+    rc = recover_missed_rows(t, primary, strcmp(primary, "rus") ? latin_cues(lines, 1) : NULL, g, lines, deadline,
+                             &missed);
     if (rc != GR_OK) goto done;
     int vertical = 0;
     rc = recover_vertical_lines(t, primary, g, lines, deadline, &vertical);

@@ -68,6 +68,13 @@ int ocr_scan_numberish(const char *word);
  * "AUTO PEÇAS"). `read` with a small letter is no capitals line: 0. */
 int ocr_scan_adds_marks(const char *read, const char *reading);
 
+/* 1 when a row read in lang at confidence conf is kept for its words: its
+ * confidence is 0.2 or more, every word of three letters or more is in
+ * lang's word list, two or more, one of six letters or more, and it holds
+ * two marks at most (pale print: am04's "Diretor Administrativo" read
+ * right at 0.29). */
+int ocr_scan_row_spells_words(ocr_tess_t *t, const char *lang, const char *text, float conf);
+
 /* ocr_reader_scan plus, when text is not NULL, the recognised lines of each
  * card as a JSON array [{langs, text, qr}] (malloc'd, owned by the caller;
  * for `greeter cards text`). Either output may be NULL. */
