@@ -1363,23 +1363,34 @@ static void drop_lone_initial(fld_state_t *p) {
 }
 
 /* Words after a number that are no person: the mobile carriers small
- * businesses print beside a number ("/ Vivo"), messengers and extensions. */
-static const char *const AFTER_NUMBER_NOT[] = {"vivo",  "claro",    "tim",   "oi",    "skype", "telegram",
-                                               "viber", "wechat",   "ramal", "radio", "rádio", "id",
-                                               "sms",   "whats",    "zap",   "line",  "signal", NULL};
+ * businesses print beside a number ("/ Vivo"), messengers, extensions, and
+ * what the number is for ("/ Recados", "/ Comercial", "/ Loja"). */
+static const char *const AFTER_NUMBER_NOT[] = {
+    "vivo",     "claro",    "tim",      "oi",         "skype",
+    "telegram", "viber",    "wechat",   "ramal",      "radio",
+    "rádio",    "id",       "sms",      "whats",      "zap",
+    "line",     "signal",   "recados",  "comercial",  "residencial",
+    "plantão",  "plantao",  "loja",     "escritório", "escritorio",
+    "fábrica",  "fabrica",  "oficina",  "home",       "casa",
+    "geral",    "vendas",   "sac",      "emergência", "emergencia",
+    "urgência", "urgencia", "delivery", "pedidos",    "entregas",
+    NULL};
 
 /* 1 when w (one word, as printed) has a given name's shape: a capital, then
  * two or more small letters (accented ones too), nothing else. */
 static int given_shape(const char *w, size_t n) {
-    if (n < 3 || !isupper((unsigned char)w[0])) return 0;
-    int small = 0;
-    for (size_t k = 1; k < n; k++) {
-        unsigned char c = (unsigned char)w[k];
-        if (c >= 0x80) continue; /* UTF-8: "José" */
-        if (!islower(c)) return 0;
-        small++;
-    }
-    return small >= 2;
+  if (n < 3 || !isupper((unsigned char)w[0]))
+    return 0;
+  int small = 0;
+  for (size_t k = 1; k < n; k++) {
+    unsigned char c = (unsigned char)w[k];
+    if (c >= 0x80)
+      continue; /* UTF-8: "José" */
+    if (!islower(c))
+      return 0;
+    small++;
+  }
+  return small >= 2;
 }
 
 /* The person a small business names after its number, to ask for ("11

@@ -1186,12 +1186,17 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
     size_t n0 = ls->n;
     int *order = malloc((n ? (size_t)n : 1) * sizeof *order);
     char *drop = calloc(n0 ? n0 : 1, 1);
-    if (!order || !drop) {
+    /* each line's band of print, measured once: [3k] height (-1 not yet),
+     * [3k+1..2] its rows; room for the rows this pass adds */
+    int *bands = malloc((n0 + (size_t)n + 1) * 3 * sizeof *bands);
+    if (!order || !drop || !bands) {
         free(order);
         free(drop);
+        free(bands);
         free(b);
         return GR_ERR_NOMEM;
     }
+    for (size_t k = 0; k < n0 + (size_t)n + 1; k++) bands[3 * k] = -1;
     for (int i = 0; i < n; i++) order[i] = i;
     for (int a = 1; a < n; a++) /* widest first; stable */
         for (int c = a; c > 0 && b[4 * order[c - 1] + 2] < b[4 * order[c] + 2]; c--) {
@@ -1214,8 +1219,9 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
              * as its print or more (am04's name box reaching down over its
              * pale title), does not cover a row whose middle lies off its
              * band of print (by more than half the band) */
-            int ty0, ty1, band = ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &ty0, &ty1);
-            int mid = y + h / 2;
+            int *bk = &bands[3 * k];
+            if (bk[0] < 0) bk[0] = ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &bk[1], &bk[2]);
+            int band = bk[0], ty0 = bk[1], ty1 = bk[2], mid = y + h / 2;
             if (band >= 6 && l->h > 2 * band && (mid < ty0 - band / 2 || mid > ty1 + band / 2)) continue;
             cov += overlap(x, y, w, h, l);
         }
@@ -1290,6 +1296,7 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
     }
     free(order);
     free(drop);
+    free(bands);
     free(b);
     if (tried) LOG_D("missed rows: %d of %d rows read again, %d kept", tried, n, *added);
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;

@@ -567,6 +567,7 @@ static void person_named_after_the_number(void **state) {
         {CENTRO, "BR", "name", ""},
         {"Oficina do Zé\n(11) 2345-6789 / Fax\n", "BR", "name", ""},
         {"Oficina do Zé\n(11) 98765-4321 / Vivo\n", "BR", "name", ""},
+        {"Oficina do Zé\n(11) 98765-4321 / Recados\n", "BR", "name", ""},
         {"Oficina do Zé\n(11) 98765-4321 / Gerente\n", "BR", "name", ""},
         {"Oficina do Zé\n(11) 98765-4321 / Atendimento 24 horas\n", "BR", "name", ""},
         {"Oficina do Zé\nAv. Brasil 500 / Valdeci\n", "BR", "name", ""},
