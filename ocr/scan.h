@@ -75,6 +75,13 @@ int ocr_scan_adds_marks(const char *read, const char *reading);
  * right at 0.29). */
 int ocr_scan_row_spells_words(ocr_tess_t *t, const char *lang, const char *text, float conf);
 
+/* 1 when a turned reading of a card (confidence aconf, galt bytes of lines
+ * read at 0.6 or more) replaces the one in hand (conf, glines): 0.1 more
+ * confident with as much text read well; or, on pass 1 (English after the
+ * Russian model took the card unturned), more confident at all with twice
+ * the text read well, 20 bytes or more. */
+int ocr_scan_turn_wins(int pass, float conf, float aconf, size_t glines, size_t galt);
+
 /* ocr_reader_scan plus, when text is not NULL, the recognised lines of each
  * card as a JSON array [{langs, text, qr}] (malloc'd, owned by the caller;
  * for `greeter cards text`). Either output may be NULL. */

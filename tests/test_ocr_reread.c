@@ -453,6 +453,19 @@ static void rows_kept_for_their_words(void **state) {
     ocr_tess_close(t);
 }
 
+/* A turned reading wins on confidence, or, in English after the Russian
+ * model read a sideways Latin card (am23 at 640 px), on text read well. */
+static void turned_reading_wins(void **state) {
+    (void)state;
+    assert_true(ocr_scan_turn_wins(0, 0.30f, 0.45f, 10, 10));
+    assert_false(ocr_scan_turn_wins(0, 0.30f, 0.45f, 10, 9));
+    assert_false(ocr_scan_turn_wins(0, 0.46f, 0.55f, 12, 43));
+    assert_true(ocr_scan_turn_wins(1, 0.46f, 0.55f, 12, 43));
+    assert_false(ocr_scan_turn_wins(1, 0.46f, 0.44f, 12, 43));
+    assert_false(ocr_scan_turn_wins(1, 0.46f, 0.50f, 12, 23));
+    assert_false(ocr_scan_turn_wins(1, 0.46f, 0.50f, 5, 12));
+}
+
 static void scan_reads_broken_numbers(void **state) {
     (void)state;
     ocr_tess_t *t = NULL;
@@ -501,6 +514,7 @@ int main(void) {
         cmocka_unit_test(number_keys_and_vote),
         cmocka_unit_test(capitals_gain_marks_only),
         cmocka_unit_test(rows_kept_for_their_words),
+        cmocka_unit_test(turned_reading_wins),
         cmocka_unit_test(text_band_skips_bars),
         cmocka_unit_test(join_split_email_line),
         cmocka_unit_test(join_tld_fragment),
