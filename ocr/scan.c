@@ -1176,7 +1176,9 @@ static int page_read_words_in(ocr_tess_t *t, const char *lang, const ocr_lines_t
  * the longest rows first (a logo's or a picture's rows are short), and
  * kept when read with confidence (logos and QR codes read as
  * low-confidence noise); a kept row replaces the low-confidence debris the
- * page reading left inside it. */
+ * page reading left inside it. A row lang reads poorly is read again in
+ * card_lang (NULL: none; the language the card leans to) and kept when its
+ * words vouch for it (ocr_scan_row_spells_words), at confidence 0.5. */
 static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card_lang, const ocr_gray_t *g,
                                ocr_lines_t *ls, double deadline, int *added) {
     *added = 0;
