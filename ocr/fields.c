@@ -353,7 +353,7 @@ nomem:
 json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
     fld_state_t P;
     memset(&P, 0, sizeof P);
-    P.iname = P.icomp = P.ititle = P.ititle2 = -1;
+    P.iname = P.icomp = P.ititle = P.ititle2 = P.iafter_number = -1;
     if (region && strlen(region) == 2) snprintf(P.board, sizeof P.board, "%s", region);
     /* room for every line and every field a bar splits off */
     P.cap = 1;

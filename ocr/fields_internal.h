@@ -90,8 +90,8 @@ typedef struct {
     char local[128];              /* the first e-mail's local part, set with the e-mails */
     char board[3];                /* the board's ocr.region ("BR"), "" when none */
     char after_number[128];       /* a person named after a card's number ("... 2783-6958 / Valdeci"),
-                                     the name when no line is one; "" when none */
-    float after_number_conf;      /* its line's confidence */
+                                     the name when no line is one */
+    int iafter_number;            /* the line it stands on; -1 when none */
 } fld_state_t;
 
 /* ------------------------------------------------ the stages, in order */

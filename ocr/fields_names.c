@@ -1379,18 +1379,15 @@ static const char *const AFTER_NUMBER_NOT[] = {
 /* 1 when w (one word, as printed) has a given name's shape: a capital, then
  * two or more small letters (accented ones too), nothing else. */
 static int given_shape(const char *w, size_t n) {
-  if (n < 3 || !isupper((unsigned char)w[0]))
-    return 0;
-  int small = 0;
-  for (size_t k = 1; k < n; k++) {
-    unsigned char c = (unsigned char)w[k];
-    if (c >= 0x80)
-      continue; /* UTF-8: "José" */
-    if (!islower(c))
-      return 0;
-    small++;
-  }
-  return small >= 2;
+    if (n < 3 || !isupper((unsigned char)w[0])) return 0;
+    int small = 0;
+    for (size_t k = 1; k < n; k++) {
+        unsigned char c = (unsigned char)w[k];
+        if (c >= 0x80) continue; /* UTF-8: "José" */
+        if (!islower(c)) return 0;
+        small++;
+    }
+    return small >= 2;
 }
 
 /* The person a small business names after its number, to ask for ("11
@@ -1399,7 +1396,8 @@ static int given_shape(const char *w, size_t n) {
  * of a line that holds a phone, the line's end. Not a phone label
  * ("/ Fax"), a carrier or messenger ("/ Vivo"), a title, department or
  * tagline word, a company's mark, nor a word of the card's address ("/
- * Centro"). Kept in p->after_number; the name only when no line is one. */
+ * Centro"). Kept in p->after_number (its line p->iafter_number); the name
+ * only when no line is one. */
 static void name_after_number(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
         const fld_line_t *l = &p->l[i];
@@ -1435,7 +1433,7 @@ static void name_after_number(fld_state_t *p) {
         }
         if (!ok) continue;
         snprintf(p->after_number, sizeof p->after_number, "%s", t);
-        p->after_number_conf = l->conf;
+        p->iafter_number = (int)i;
         return;
     }
 }
@@ -2120,11 +2118,11 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         }
         caps_family(name, given, sizeof given, family, sizeof family);
         family_first(name, p->local, given, sizeof given, family, sizeof family);
-    } else if (p->after_number[0]) {
+    } else if (p->iafter_number >= 0) {
         /* one given name, or given and family; never sure: a word after
          * a number may be a place or a brand the rules do not know */
         snprintf(name, sizeof name, "%s", p->after_number);
-        cname = p->after_number_conf * 0.6;
+        cname = p->l[p->iafter_number].conf * 0.6;
         const char *sp = strchr(name, ' ');
         snprintf(given, sizeof given, "%.*s", sp ? (int)(sp - name) : (int)strlen(name), name);
         if (sp) snprintf(family, sizeof family, "%s", sp + 1);
