@@ -54,8 +54,9 @@ typedef struct {
     char s[256];
     float conf;
     char pre[64]; /* e-mails: the lower-case word right before the local part
-                     ("thimai" of "thimai pham@orion.vn": a dot read as a space),
-                     joined in front when the name supports it; "" when none */
+                     ("thimai" of "thimai pham@orion.vn": a dot read as a space;
+                     "f" of "f romano@"; "j." of "j. weber@"), joined in front
+                     when the name supports it; "" when none */
 } fld_item_t;
 
 /* The parse state: one per ocr_fields_parse call, filled stage by stage. */

@@ -1605,10 +1605,11 @@ static void name_joins_local(fld_state_t *p) {
         snprintf(local, sizeof local, "%.*s", (int)(at - e->s), e->s);
         /* an initial and its dot before the family name ("j. weber@" of Jonas
          * Weber): the given name's initial, as read or read as a bar or as
-         * another narrow letter ("|." and "l." for j.) */
-        if (e->pre[1] == '.' && !e->pre[2]) {
+         * another narrow letter ("|." and "l." for j.); an initial whose dot
+         * was read as a space ("f romano@" of Francesca Romano) only as read */
+        if ((e->pre[1] == '.' && !e->pre[2]) || !e->pre[1]) {
             char c = e->pre[0], g0 = nw >= 2 ? w[0][0] : 0;
-            if (!g0 || !(c == g0 || (strchr("|lij", c) && strchr("lij", g0)))) continue;
+            if (!g0 || !(c == g0 || (e->pre[1] && strchr("|lij", c) && strchr("lij", g0)))) continue;
             if (!strcmp(local, w[0]) || !name_part(w + 1, nw - 1, local)) continue;
             char out[256];
             int n = snprintf(out, sizeof out, "%c.%s", g0, e->s);

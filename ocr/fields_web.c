@@ -170,6 +170,10 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
         while (w > buf && islower((unsigned char)w[-1])) w--;
         size_t wl = (size_t)(l - 1 - w);
         if (wl >= 2 && wl < prelen && (w == buf || w[-1] == ' ')) snprintf(pre, prelen, "%.*s", (int)wl, w);
+        /* an initial that lost its dot to a space ("Email. f romano@", the
+         * label's dot taken in by contract_dots): a lower-case letter alone
+         * (a capital alone is a label's "E") */
+        else if (wl == 1 && prelen > 1 && (w == buf || !isalnum((unsigned char)w[-1]))) snprintf(pre, prelen, "%c", *w);
         /* an initial and its dot ("j. weber@", the j read as a bar: "|. weber@") */
         else if (l > buf + 3 && l[-2] == '.' && (isalpha((unsigned char)l[-3]) || l[-3] == '|') &&
                  (l - 3 == buf || l[-4] == ' ') && prelen > 2)

@@ -1407,11 +1407,18 @@ static void small_print_slips(void **state) {
     o = parse_text("J. Brian Miller\nManaging Director\nb.miller@kestrel.com\n", "US");
     assert_string_equal(str(o, "name"), "J. Brian Miller");
     json_decref(o);
-    /* an initial and its dot before the family name, the j read as a bar;
-     * not another person's initial, nor one before the given name */
+    /* an initial and its dot before the family name, the j read as a bar,
+     * or its dot read as a space; not another person's initial, nor one
+     * before the given name, nor a capital label */
     static const char *const ini[][3] = {{"Jonas Weber\nEmail: |. weber@weber-sohn.de\n", "DE", "j.weber@weber-sohn.de"},
                                          {"Anna Weber\nEmail: |. weber@weber-sohn.de\n", "DE", "weber@weber-sohn.de"},
-                                         {"Jonas Weber\nEmail: |. jonas@weber-sohn.de\n", "DE", "jonas@weber-sohn.de"}};
+                                         {"Jonas Weber\nEmail: |. jonas@weber-sohn.de\n", "DE", "jonas@weber-sohn.de"},
+                                         /* the dot read as a space: the initial as read, lower case */
+                                         {"Francesca Romano\nEmail. f romano@nordvik.it\n", "IT",
+                                          "f.romano@nordvik.it"},
+                                         {"Paolo Romano\nEmail. f romano@nordvik.it\n", "IT", "romano@nordvik.it"},
+                                         {"Elena Romano\nE romano@nordvik.it\n", "IT", "romano@nordvik.it"},
+                                         {"Elena Romano\nMail: e elena@nordvik.it\n", "IT", "elena@nordvik.it"}};
     emails_read_as(ini, sizeof ini / sizeof *ini);
     /* capitals read small come back when the e-mail holds the words; a
      * line of a role's words is never the name */
