@@ -187,10 +187,12 @@ static int edge_punct(const unsigned char *p, size_t len) {
 }
 
 /* The letter small print makes of c in a word of n letters, or 0: l and
- * i of each other; a and o of each other from six letters (a shorter word
- * too often turns into another word, "Rosa" into "Roso"). */
+ * i of each other; g and q of each other (their tails differ by a hook:
+ * "Aquinaldo" for Aguinaldo); a and o of each other from six letters (a
+ * shorter word too often turns into another word, "Rosa" into "Roso"). */
 static uint32_t lookalike(uint32_t c, size_t n) {
     if (c == 'i' || c == 'l') return c ^ 'i' ^ 'l';
+    if (c == 'g' || c == 'q') return c ^ 'g' ^ 'q';
     if ((c == 'a' || c == 'o') && n >= 6) return c ^ 'a' ^ 'o';
     return 0;
 }

@@ -1,7 +1,7 @@
 /* test_ocr_accents.c - misread accent marks mended with a word list
  * (ocr/accents.h): the changes that are taken, the ones that are not
  * (two words fit, a word already right, numbers and e-mails), case and
- * punctuation kept, look-alike letters (l/i, a/o), and the Tesseract
+ * punctuation kept, look-alike letters (l/i, g/q, a/o), and the Tesseract
  * model's own word lists (por, eng). */
 #include "tests/testutil.h"
 
@@ -18,7 +18,8 @@
 static const char *const words[] = {"eletrônica", "Eletrônica", "ELETRÔNICA", "próximo", "metrô", "peças",
                                     "gonçalves", "Gonçalves", "técnica", "acessórios", "pêra", "pára",
                                     "società", "café", "amigos", "möge", "pinnacle", "conseil", "vertriebsleiter",
-                                    "sili", "siil", "inland", "manager", "einkauf", "rosa", NULL};
+                                    "sili", "siil", "inland", "manager", "einkauf", "rosa", "Aguinaldo", "Henrique",
+                                    NULL};
 
 static int calls;
 
@@ -122,8 +123,8 @@ static void left_alone(void **state) {
     free(t);
 }
 
-/* Letters small print makes of each other (l and i, a and o), mended the
- * same way (ocr_lookalikes_fix). */
+/* Letters small print makes of each other (l and i, g and q, a and o),
+ * mended the same way (ocr_lookalikes_fix). */
 static void lookalike_letters(void **state) {
     (void)state;
     char *t = strdup("Pinnacie Systems | Bernard Consell SARL");
@@ -150,6 +151,12 @@ static void lookalike_letters(void **state) {
     assert_int_equal(ocr_lookalikes_fix(&t, in_list, in_other, NULL), 1);
     assert_string_equal(t, "Pinnacle Consell");
     free(t);
+    /* g and q: the tail's hook is what small print loses; a word of the
+     * list with a q ("Henrique") stays */
+    t = strdup("Aquinaldo M. Righetti Jr. | Henrique");
+    assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 1);
+    assert_string_equal(t, "Aguinaldo M. Righetti Jr. | Henrique");
+    free(t);
     /* two words fit; the first letter is not swapped; a word of the list
      * and one no swap makes a word are left alone; accents are not its job */
     const char *same[] = {"Siii", "lnland", "Pinnacle", "Kestrel", "Eletrénica", "pinnacie@x.com", NULL};
@@ -172,6 +179,8 @@ static void model_word_list(void **state) {
     assert_int_equal(ocr_tess_is_word(t, "por", "Eletrônica"), 1);
     assert_int_equal(ocr_tess_is_word(t, "por", "Eletrénica"), 0);
     assert_int_equal(ocr_tess_is_word(t, "por", "Próximo"), 1);
+    assert_int_equal(ocr_tess_is_word(t, "por", "Aguinaldo"), 1);
+    assert_int_equal(ocr_tess_is_word(t, "por", "Aquinaldo"), 0);
     assert_int_equal(ocr_tess_is_word(t, "deu", "Straße"), 0); /* not loaded */
     assert_int_equal(ocr_tess_is_word(t, "eng", "Pinnacle"), 1);
     assert_int_equal(ocr_tess_is_word(t, "eng", "Pinnacie"), 0);

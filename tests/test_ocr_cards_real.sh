@@ -55,8 +55,10 @@ want = {
     "am12": {"name": "Altair D'Auria Miranda", "phones": {"+551133923817"}, "emails": ["microvida@microvida.com.br"]},
     # a watermark behind the text: the title, read with its debris
     # ("EscreventeAutonzado" 0.29), read again on its own; "Ramal 240" is
-    # an extension, no phone
-    "am20": {"title": "Escrevente Autorizado", "phones": {"+551132410322", "+5511998848929"},
+    # an extension, no phone; the name's g read as q ("Aquinaldo"), mended
+    # with the Portuguese word list (ocr_lookalikes_fix)
+    "am20": {"name": "Aguinaldo M. Righetti Jr", "title": "Escrevente Autorizado",
+             "phones": {"+551132410322", "+5511998848929"},
              "emails": ["guina@8tabeliao.not.br"]},
     "am21": {"name": "Renan Beato", "title": "Gerente de Negócios", "company": "Alerta Security Solutions",
              "phones": {"+5511991761552", "+551131058655"}, "emails": ["rbeato@alertasecurity.com.br"]},
