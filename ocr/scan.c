@@ -297,7 +297,11 @@ again:
             int hmin = a->h < b->h ? a->h : b->h, hmax = a->h > b->h ? a->h : b->h;
             int top = a->y > b->y ? a->y : b->y;
             int bot = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
-            if (2 * (bot - top) < hmin || 5 * hmax > 7 * hmin) continue; /* not one row of one size */
+            /* an '@' where the pieces meet stands taller than a local part
+             * of small letters ("emartin" + "@ cobalt fr", 27 and 40 px) */
+            size_t lat = strlen(a->text);
+            int at_seam = b->text[0] == '@' || (lat && a->text[lat - 1] == '@');
+            if (2 * (bot - top) < hmin || 5 * hmax > (at_seam ? 8 : 7) * hmin) continue; /* not one row of one size */
             if (2 * (b->x - (a->x + a->w)) > hmin) continue;              /* a real gap: two columns */
             if (!latin_content(a->text) && !latin_content(b->text) && !tld_tail(b->text)) continue;
             if (digits(a->text) >= 7 || digits(b->text) >= 7) continue; /* a phone line stays apart */

@@ -233,6 +233,28 @@ static void join_tld_fragment(void **state) {
     ocr_lines_free(&ls);
 }
 
+/* A hand-held render (ocr_cards2 1111, 005.jpg): the local part and an
+ * '@' half whose sign stands half again as tall (27 and 40 px); without
+ * the '@' at the seam such sizes stay apart. */
+static void join_at_seam(void **state) {
+    (void)state;
+    ocr_lines_t ls = {0};
+    assert_int_equal(ocr_lines_add(&ls, "emartin", 0.68f, 85, 584, 273, 27), GR_OK);
+    assert_int_equal(ocr_lines_add(&ls, "@ cobalt fr", 0.57f, 211, 580, 150, 40), GR_OK);
+    assert_int_equal(ocr_scan_join_contact_lines(&ls), 1);
+    assert_int_equal(ls.n, 1);
+    assert_string_equal(ls.v[0].text, "emartin @ cobalt fr");
+    json_t *o = ocr_fields_parse(&ls, "FR");
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "emartin@cobalt.fr");
+    json_decref(o);
+    ocr_lines_free(&ls);
+    assert_int_equal(ocr_lines_add(&ls, "emartin", 0.68f, 85, 584, 273, 27), GR_OK);
+    assert_int_equal(ocr_lines_add(&ls, "cobalt.fr", 0.57f, 211, 580, 150, 40), GR_OK);
+    assert_int_equal(ocr_scan_join_contact_lines(&ls), 0);
+    ocr_lines_free(&ls);
+}
+
 /* What must stay apart: a name and the e-mail in the next column (005.jpg,
  * split at the column gap by tess.c), lines of another row, lines of very
  * different size, phone lines, lines without boxes. */
@@ -518,6 +540,7 @@ int main(void) {
         cmocka_unit_test(text_band_skips_bars),
         cmocka_unit_test(join_split_email_line),
         cmocka_unit_test(join_tld_fragment),
+        cmocka_unit_test(join_at_seam),
         cmocka_unit_test(join_keeps_columns_apart),
         cmocka_unit_test(line_crop),
         cmocka_unit_test(line_crop_binary),
