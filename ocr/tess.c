@@ -361,14 +361,23 @@ int ocr_tess_read_lines(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, c
 
 int ocr_tess_read_line_image(ocr_tess_t *t, const char *langs, const ocr_gray_t *img, double deadline, char **text,
                              float *conf) {
+    return ocr_tess_read_line_image_psm(t, langs, img, OCR_PSM_SINGLE_LINE, deadline, text, conf);
+}
+
+_Static_assert((int)OCR_PSM_SINGLE_LINE == (int)PSM_SINGLE_LINE && (int)OCR_PSM_RAW_LINE == (int)PSM_RAW_LINE,
+               "tess.h's page segmentation values are Tesseract's");
+
+int ocr_tess_read_line_image_psm(ocr_tess_t *t, const char *langs, const ocr_gray_t *img, int psm, double deadline,
+                                 char **text, float *conf) {
     one_thread();
     *text = NULL;
     *conf = 0;
+    if (psm != OCR_PSM_SINGLE_LINE && psm != OCR_PSM_RAW_LINE) return GR_ERR_INVAL;
     TessBaseAPI *api = engine(t, langs);
     if (!api) return GR_ERR_NOTFOUND;
     double left = deadline - gr_now_mono();
     if (left <= 0) return GR_ERR_TIMEOUT;
-    TessBaseAPISetPageSegMode(api, PSM_SINGLE_LINE);
+    TessBaseAPISetPageSegMode(api, (TessPageSegMode)psm);
     if (set_image(api, img) != GR_OK) return GR_ERR_INVAL;
     ETEXT_DESC *mon = TessMonitorCreate();
     if (!mon) return GR_ERR_NOMEM;

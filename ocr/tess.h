@@ -59,4 +59,16 @@ int ocr_tess_read_lines(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, c
 int ocr_tess_read_line_image(ocr_tess_t *t, const char *langs, const ocr_gray_t *img, double deadline, char **text,
                              float *conf);
 
+/* Page segmentation for ocr_tess_read_line_image_psm: Tesseract's
+ * PSM_SINGLE_LINE and PSM_RAW_LINE (the crop read as one line without
+ * Tesseract's own line finding, which a shadowed or glued run of letters
+ * can throw: "ricknog3%@gmail.com" one way, ricknog39@gmail.com the
+ * other). */
+enum { OCR_PSM_SINGLE_LINE = 7, OCR_PSM_RAW_LINE = 13 };
+
+/* ocr_tess_read_line_image with page segmentation psm (OCR_PSM_*;
+ * another value: GR_ERR_INVAL). */
+int ocr_tess_read_line_image_psm(ocr_tess_t *t, const char *langs, const ocr_gray_t *img, int psm, double deadline,
+                                 char **text, float *conf);
+
 #endif

@@ -414,7 +414,7 @@ static void text_rows(void **state) {
 
 /* 008.jpg through Tesseract: the page reading cuts the e-mail line in two
  * and drops the title line "Gaffer"; the scan joins and re-reads the
- * e-mail and reads the missed row. */
+ * e-mail and reads the missed row. The name's line reads raw as well. */
 static void scan_of_blurred_photo(void **state) {
     (void)state;
     ocr_tess_t *t = NULL;
@@ -447,6 +447,23 @@ static void scan_of_blurred_photo(void **state) {
     }
     assert_true(title >= 0);
     assert_int_equal(strncmp(ls.v[title].text, "Ga", 2), 0);
+    /* the name's line read again as one line without Tesseract's line
+     * finding (the contact vote's raw readings); no other segmentation */
+    ocr_gray_t crop = {0};
+    const ocr_line_t *nl = &ls.v[name];
+    assert_int_equal(ocr_gray_line_crop(&cards[0].gray, nl->x, nl->y, nl->w, nl->h, 2, 1.0, 2, 0.7, 12, &crop), GR_OK);
+    char *text = NULL;
+    float conf = 0;
+    assert_int_equal(ocr_tess_read_line_image_psm(t, "eng", &crop, OCR_PSM_RAW_LINE, gr_now_mono() + 60, &text, &conf),
+                     GR_OK);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Cynthia Gross"));
+    assert_true(conf > 0.5f);
+    free(text);
+    text = NULL;
+    assert_int_equal(ocr_tess_read_line_image_psm(t, "eng", &crop, 3, gr_now_mono() + 60, &text, &conf), GR_ERR_INVAL);
+    assert_null(text);
+    ocr_gray_free(&crop);
     ocr_lines_free(&ls);
     ocr_card_imgs_free(cards, n);
     free(img);
