@@ -455,6 +455,40 @@ static int read_voted_crops(ocr_tess_t *t, const ocr_gray_t *g, int x, int y, in
     return rc;
 }
 
+static int host_well_formed(const char *h, size_t n) {
+    int labels = 0;
+    size_t i = 0;
+    while (i <= n) {
+        size_t j = i;
+        while (j < n && h[j] != '.') j++;
+        if (j == i || h[i] == '-' || h[j - 1] == '-') return 0;
+        int alpha = 1;
+        for (size_t k = i; k < j; k++) {
+            unsigned char c = (unsigned char)h[k];
+            if (!(isalnum(c) || c == '-') || c >= 0x80) return 0;
+            alpha &= isalpha(c) != 0;
+        }
+        labels++;
+        if (j == n) return labels >= 2 && alpha && j - i >= 2 && j - i <= 6;
+        i = j + 1;
+    }
+    return 0;
+}
+
+int ocr_scan_key_well_formed(const char *key) {
+    if (!key || (strncmp(key, "e:", 2) && strncmp(key, "w:", 2))) return 0;
+    const char *h = key + 2;
+    if (key[0] == 'e') {
+        const char *at = strchr(h, '@');
+        if (!at || at == h || !isalnum((unsigned char)h[0]) || !isalnum((unsigned char)at[-1])) return 0;
+        for (const char *q = h; q < at; q++)
+            if (!isalnum((unsigned char)*q) && !strchr("._+-", *q)) return 0;
+        h = at + 1;
+        return host_well_formed(h, strlen(h));
+    }
+    return host_well_formed(h, strcspn(h, "/?#"));
+}
+
 /* For each e-mail/web line not read with high confidence: read it again in
  * each REREAD way (eng, one line, tight crop) and keep the e-mail/site that
  * most readings agree on (ties: the higher summed confidence, then the first
@@ -506,12 +540,15 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray
             free(ptext);
         }
         int pick = ocr_scan_vote((const char *const *)texts, confs, n, &agree);
-        /* no two readings of an e-mail/site agree: each is a guess. Read
-         * without Tesseract's own line finding as well (PSM_RAW_LINE, at
-         * both scales), which a shadowed run of glued letters throws less
-         * ("ricknog3%@gmail.com" as one line, ricknog39@gmail.com raw:
-         * cards_real am07); the vote then takes in those two readings */
-        if (pick >= 0 && agree <= 1) {
+        /* no two readings of an e-mail/site agree and the surest is no
+         * well-formed address: read without Tesseract's own line finding
+         * as well (PSM_RAW_LINE, at both scales), which a shadowed run of
+         * glued letters throws less ("ricknog3%@gmail.com" as one line,
+         * ricknog39@gmail.com raw: cards_real am07). The vote then takes in
+         * those two readings; its new winner stands only when well-formed */
+        char pk[300];
+        if (pick >= 0 && agree <= 1 && ocr_fields_contact_key(texts[pick], pk, sizeof pk) &&
+            !ocr_scan_key_well_formed(pk)) {
             for (int v = 0; v < NREREAD && rc == GR_OK; v += 2) {
                 ocr_gray_t crop = {0};
                 int cr = ocr_gray_line_crop(g, l->x, l->y, l->w, l->h, 2, REREAD[v].scale, REREAD[v].hw,
@@ -523,7 +560,11 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray
                 if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
                 if (texts[n]) n++;
             }
-            pick = ocr_scan_vote((const char *const *)texts, confs, n, &agree);
+            int agree2 = 0, pick2 = ocr_scan_vote((const char *const *)texts, confs, n, &agree2);
+            if (pick2 >= 0 && ocr_fields_contact_key(texts[pick2], pk, sizeof pk) && ocr_scan_key_well_formed(pk)) {
+                pick = pick2;
+                agree = agree2;
+            }
         }
         /* the card's text is personal data: never in the log */
         if (pick >= 0) LOG_D("contact line %zu re-read (%d of %d readings agree)", i, agree, n);

@@ -82,6 +82,14 @@ int ocr_scan_row_spells_words(ocr_tess_t *t, const char *lang, const char *text,
  * the text read well, 20 bytes or more. */
 int ocr_scan_turn_wins(int pass, float conf, float aconf, size_t glines, size_t galt);
 
+/* 1 when key (ocr_fields_contact_key: "e:local@domain" or "w:host/path")
+ * is a well-formed address: a local part of letters, digits and . _ + -
+ * that starts and ends with a letter or digit; a host of two labels or
+ * more, each of letters, digits and inner dashes, the last 2-6 letters. A
+ * misread one ("e:ricknog3%@gmail.com", "w:ricknog3s~idgmail.com") is not,
+ * and only then are an e-mail/site line's readings added to raw. */
+int ocr_scan_key_well_formed(const char *key);
+
 /* ocr_reader_scan plus, when text is not NULL, the recognised lines of each
  * card as a JSON array [{langs, text, qr}] (malloc'd, owned by the caller;
  * for `greeter cards text`). Either output may be NULL. */

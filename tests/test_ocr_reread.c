@@ -233,6 +233,19 @@ static void join_tld_fragment(void **state) {
     ocr_lines_free(&ls);
 }
 
+/* Which voted address is no well-formed one (and so is read raw too). */
+static void well_formed_keys(void **state) {
+    (void)state;
+    const char *good[] = {"e:ricknog39@gmail.com", "e:a.almeida@redwoodanalytics.com.br", "e:j_smith+cards@x-y.de",
+                          "w:cargocollective.com/nogdesign", "w:nog.carbonmade.com", "w:schulz-energie.de", NULL};
+    const char *bad[] = {"e:ricknog3%@gmail.com", "w:ricknog3s~idgmail.com", "e:.anna@x.com", "e:anna@x",
+                         "e:anna@x.c0m", "e:anna@-x.com", "e:anna@x..com", "w:x.abcdefg", "w:com", "e:@x.com",
+                         "x:anna@x.com", "", NULL};
+    for (int k = 0; good[k]; k++) assert_true(ocr_scan_key_well_formed(good[k]));
+    for (int k = 0; bad[k]; k++) assert_false(ocr_scan_key_well_formed(bad[k]));
+    assert_false(ocr_scan_key_well_formed(NULL));
+}
+
 /* A hand-held render (ocr_cards2 1111, 005.jpg): the local part and an
  * '@' half whose sign stands half again as tall (27 and 40 px); without
  * the '@' at the seam such sizes stay apart. */
@@ -558,6 +571,7 @@ int main(void) {
         cmocka_unit_test(join_split_email_line),
         cmocka_unit_test(join_tld_fragment),
         cmocka_unit_test(join_at_seam),
+        cmocka_unit_test(well_formed_keys),
         cmocka_unit_test(join_keeps_columns_apart),
         cmocka_unit_test(line_crop),
         cmocka_unit_test(line_crop_binary),
