@@ -127,7 +127,9 @@ char *ocr_fld_clean_line(const char *in) {
         *w++ = *r;
     }
     *w = '\0';
-    while (w > s && w[-1] == ' ') *--w = '\0';
+    /* a backslash at the end is a speck or a mark's edge, never print
+     * ("Supermercado de Auto Peças\", cards_real am22); it hid a legal form */
+    while (w > s && (w[-1] == ' ' || w[-1] == '\\')) *--w = '\0';
     /* drop leading icon debris: tokens without letters or digits, and a
      * lone lower-case letter before a capitalised word */
     for (;;) {

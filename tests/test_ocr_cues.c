@@ -1468,6 +1468,10 @@ static void small_print_slips(void **state) {
     o = parse_text("Anna Berg\nI Love Pizza Ltd\n", "GB");
     assert_string_equal(str(o, "company"), "I Love Pizza Ltd");
     json_decref(o);
+    /* a speck read as a backslash after the legal form hid it */
+    o = parse_text("Joana Lima\nLima Auto Peças Ltda\\\nTel (11) 2131-3418\n", "BR");
+    assert_string_equal(str(o, "company"), "Lima Auto Peças Ltda");
+    json_decref(o);
     const ln_t v[] = {{"PHAM THI MAI", 50},
                       {"150 Hai Ba Trung, District 5", 37},
                       {"Ho Chi Minh City, Vietnam", 37},
