@@ -739,6 +739,7 @@ static int dominant_line(const fld_state_t *p, int iname) {
 
 static int legal_form_word(const char *w);
 static void trim_company_debris(char *s);
+static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap);
 
 /* A word of three or more letters that is a legal form ("Ltda", "GmbH",
  * "Inc."): no person's name carries one ("Eletrônica ADACHI Ltda"). The
@@ -1438,6 +1439,25 @@ static void name_after_number(fld_state_t *p) {
     }
 }
 
+/* The legal forms of the word lines mended (mend_legal_forms) before the
+ * company is looked for: a form read right makes the line a company's. */
+static void legal_form_words(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        size_t cap = strlen(l->t) + 16;
+        char *t = malloc(cap);
+        if (!t) return;
+        snprintf(t, cap, "%s", l->t);
+        if (mend_legal_forms(p, t, cap)) {
+            free(l->t);
+            l->t = t;
+        } else {
+            free(t);
+        }
+    }
+}
+
 void ocr_fld_find_people(fld_state_t *p) {
     capital_i(p);
     l_from_bang(p);
@@ -1445,6 +1465,7 @@ void ocr_fld_find_people(fld_state_t *p) {
     ltd_from_lid(p);
     legal_form_l(p);
     legal_form_slip(p);
+    legal_form_words(p);
     case_from_local(p);
     int maxh = 1;
     for (size_t i = 0; i < p->n; i++)
@@ -1895,6 +1916,108 @@ static void trim_company_debris(char *s) {
         q += wl;
     }
     if (words == 0 || (words == 1 && (letters == 1 || (sep && letters <= 3)))) *last_end = '\0';
+}
+
+/* 1 when a number of the card or a hint of it (address, domain) is of
+ * one of the countries in ccs ("AU ZA"). */
+static int card_of(const fld_state_t *p, const char *ccs) {
+    for (int i = 0; i < p->nphones; i++) {
+        char cc[3];
+        if (fmt_phone_region(p->phones[i].number, cc, sizeof cc) == GR_OK && strstr(ccs, cc)) return 1;
+    }
+    for (int i = 0; i < p->nregions; i++)
+        if (p->regions[i][0] && strstr(ccs, p->regions[i])) return 1;
+    return 0;
+}
+
+/* Legal forms that small print misreads, in a line's words: an l read as
+ * a backslash, a bar or a capital I inside a dotted form ("S.r.\." of
+ * S.r.l.; legal_form_l has the I and the 1 of a line's last word); two
+ * forms run together ("Co.KG" of Co. KG); and, on a card of
+ * the form's country, the first word of a two-word form one look-alike
+ * letter off before its second (l for t: "Ple Ltd" of Pte Ltd on a
+ * Singapore card; u for v: "Put Ltd" of Pvt Ltd on an Indian one; "Marine
+ * Ply Ltd" elsewhere stays). Returns 1 when s (capacity cap) changed. */
+static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
+    static const char *const PAIRS[][3] = {
+        {"pte", "ltd", "SG"}, {"pvt", "ltd", "IN"}, {"pty", "ltd", "AU ZA"}, {"sdn", "bhd", "MY"}};
+    char w[16][64];
+    int nw = 0;
+    char buf[512];
+    if (strlen(s) >= sizeof buf) return 0;
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        if (nw == 16 || strlen(t) >= sizeof w[0]) return 0;
+        snprintf(w[nw++], sizeof w[0], "%s", t);
+    }
+    int changed = 0;
+    char split[16] = {0};
+    for (int k = 0; k < nw; k++) {
+        char low[64];
+        fmt_u8_lower_n(w[k], strlen(w[k]), low, sizeof low);
+        if (legal_form_word(w[k])) continue;
+        /* an l read as \ | I in a dotted form */
+        if (strchr(w[k], '.') && strpbrk(w[k], "\\|I")) {
+            char v[64];
+            snprintf(v, sizeof v, "%s", w[k]);
+            for (char *c = v; *c; c++)
+                if (*c == '\\' || *c == '|' || *c == 'I') *c = 'l';
+            if (legal_form_word(v)) {
+                memcpy(w[k], v, sizeof v);
+                changed = 1;
+                continue;
+            }
+        }
+        /* two forms run together */
+        for (char *d = strchr(w[k], '.'); d && d[1]; d = strchr(d + 1, '.')) {
+            char a[64], b[64];
+            snprintf(a, sizeof a, "%.*s", (int)(d + 1 - w[k]), w[k]);
+            snprintf(b, sizeof b, "%s", d + 1);
+            if (isalpha((unsigned char)b[0]) && legal_form_word(a) && legal_form_word(b)) {
+                split[k] = (char)(d + 1 - w[k]);
+                changed = 1;
+                break;
+            }
+        }
+        /* the first word of a two-word form, before its second */
+        if (k + 1 < nw) {
+            char next[64];
+            size_t nl = strlen(w[k + 1]);
+            while (nl && strchr(".,", w[k + 1][nl - 1])) nl--;
+            fmt_u8_lower_n(w[k + 1], nl, next, sizeof next);
+            size_t ll = strlen(low);
+            while (ll && low[ll - 1] == '.') ll--;
+            for (size_t q = 0; q < sizeof PAIRS / sizeof PAIRS[0] && ll == 3; q++) {
+                if (strcmp(next, PAIRS[q][1]) || !card_of(p, PAIRS[q][2])) continue;
+                int diff = -1, ok = 1;
+                for (int c = 0; c < 3 && ok; c++) {
+                    char x = low[c], y = PAIRS[q][0][c];
+                    if (x == y) continue;
+                    if (diff >= 0 || !((x == 'l' && y == 't') || (x == 'u' && y == 'v'))) ok = 0;
+                    diff = c;
+                }
+                if (ok && diff >= 0) {
+                    char y = PAIRS[q][0][diff];
+                    w[k][diff] = isupper((unsigned char)w[k][diff]) ? (char)toupper((unsigned char)y) : y;
+                    changed = 1;
+                    break;
+                }
+            }
+        }
+    }
+    if (!changed) return 0;
+    char out[512];
+    size_t o = 0;
+    for (int k = 0; k < nw; k++) {
+        int n = split[k] ? snprintf(out + o, sizeof out - o, "%s%.*s %s", k ? " " : "", split[k], w[k], w[k] + split[k])
+                         : snprintf(out + o, sizeof out - o, "%s%s", k ? " " : "", w[k]);
+        if (n < 0 || (size_t)n >= sizeof out - o) return 0;
+        o += (size_t)n;
+    }
+    if (o >= cap) return 0;
+    memcpy(s, out, o + 1);
+    return 1;
 }
 
 /* "Consultor ce marketing", "Gerente ce Vendas": OCR reads the particle
