@@ -455,6 +455,8 @@ static int read_voted_crops(ocr_tess_t *t, const ocr_gray_t *g, int x, int y, in
     return rc;
 }
 
+/* 1 when h[0..n) is a host of two labels or more, each of ASCII letters,
+ * digits and inner dashes, the last one 2-6 letters (ocr_scan_key_well_formed). */
 static int host_well_formed(const char *h, size_t n) {
     int labels = 0;
     size_t i = 0;
