@@ -431,21 +431,22 @@ static int read_keep_surer(ocr_tess_t *t, const char *lang, ocr_gray_t *crop, do
     return r;
 }
 
-/* The box x,y,w,h of g read again in each REREAD way (eng, one line, a
- * tight crop with margin, scaled by s0 times the way's scale), after the
- * *n readings already in texts/confs; stops once one reading, as `vote`
- * keys them, holds a majority of all. texts[k] for k >= the old *n are
- * malloc'd (the caller frees). GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+/* The box x,y,w,h of g read again in every step-th REREAD way (eng, page
+ * segmentation psm: OCR_PSM_*, a tight crop with margin, scaled by s0
+ * times the way's scale), after the *n readings already in texts/confs;
+ * stops once one reading, as `vote` keys them, holds a majority of all.
+ * texts[k] for k >= the old *n are malloc'd (the caller frees). GR_OK,
+ * GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
 static int read_voted_crops(ocr_tess_t *t, const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s0,
-                            double deadline, vote_fn vote, char **texts, float *confs, int *n) {
+                            int psm, int step, double deadline, vote_fn vote, char **texts, float *confs, int *n) {
     int rc = GR_OK, agree = 0;
-    for (int v = 0; v < NREREAD && rc == GR_OK; v++) {
+    for (int v = 0; v < NREREAD && rc == GR_OK; v += step) {
         ocr_gray_t crop = {0};
         int cr = ocr_gray_line_crop(g, x, y, w, h, margin, s0 * REREAD[v].scale, REREAD[v].hw, REREAD[v].amount, 12,
                                     &crop);
         if (cr == GR_ERR_NOMEM) rc = cr;
         if (cr != GR_OK) continue;
-        int r = ocr_tess_read_line_image(t, "eng", &crop, deadline, &texts[*n], &confs[*n]);
+        int r = ocr_tess_read_line_image_psm(t, "eng", &crop, psm, deadline, &texts[*n], &confs[*n]);
         ocr_gray_free(&crop);
         if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
         if (!texts[*n]) continue;
@@ -510,7 +511,8 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray
         texts[0] = l->text;
         confs[0] = l->conf;
         int n = 1, agree = 0;
-        rc = read_voted_crops(t, g, l->x, l->y, l->w, l->h, 2, 1.0, deadline, ocr_scan_vote, texts, confs, &n);
+        rc = read_voted_crops(t, g, l->x, l->y, l->w, l->h, 2, 1.0, OCR_PSM_SINGLE_LINE, 1, deadline, ocr_scan_vote,
+                              texts, confs, &n);
         /* and cut in two from the plain card when no reading of the clean
          * one is even fairly sure: the clean-up broke the print apart
          * (white letters running from a dark panel onto a photo, metallic
@@ -551,17 +553,9 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray
         char pk[300];
         if (pick >= 0 && agree <= 1 && ocr_fields_contact_key(texts[pick], pk, sizeof pk) &&
             !ocr_scan_key_well_formed(pk)) {
-            for (int v = 0; v < NREREAD && rc == GR_OK; v += 2) {
-                ocr_gray_t crop = {0};
-                int cr = ocr_gray_line_crop(g, l->x, l->y, l->w, l->h, 2, REREAD[v].scale, REREAD[v].hw,
-                                            REREAD[v].amount, 12, &crop);
-                if (cr == GR_ERR_NOMEM) rc = cr;
-                if (cr != GR_OK) continue;
-                int r = ocr_tess_read_line_image_psm(t, "eng", &crop, OCR_PSM_RAW_LINE, deadline, &texts[n], &confs[n]);
-                ocr_gray_free(&crop);
-                if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
-                if (texts[n]) n++;
-            }
+            if (rc == GR_OK)
+                rc = read_voted_crops(t, g, l->x, l->y, l->w, l->h, 2, 1.0, OCR_PSM_RAW_LINE, 2, deadline,
+                                      ocr_scan_vote, texts, confs, &n);
             int agree2 = 0, pick2 = ocr_scan_vote((const char *const *)texts, confs, n, &agree2);
             if (pick2 >= 0 && ocr_fields_contact_key(texts[pick2], pk, sizeof pk) && ocr_scan_key_well_formed(pk)) {
                 pick = pick2;
@@ -882,8 +876,8 @@ static int vote_number_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls
         double s0 = th > 45 ? 30.0 / th : 1.0;
         int n = 1, agree = 0, bh = ty1 - ty0;
         if (rc == GR_OK)
-            rc = read_voted_crops(t, g, b.x0, ty0, b.x1 - b.x0, bh, 2 + bh / 6, s0, deadline, ocr_scan_vote_numbers,
-                                  texts, confs, &n);
+            rc = read_voted_crops(t, g, b.x0, ty0, b.x1 - b.x0, bh, 2 + bh / 6, s0, OCR_PSM_SINGLE_LINE, 1, deadline,
+                                  ocr_scan_vote_numbers, texts, confs, &n);
         int pick = ocr_scan_vote_numbers((const char *const *)texts, confs, n, &agree);
         /* the tight crop's reading of the winner (cleaner than the page's) */
         if (pick == 0 && agree >= 2) {
