@@ -1302,22 +1302,22 @@ static void ltd_from_lid(fld_state_t *p) {
     }
 }
 
-/* "Orion Media S.r.I": a capital I (or a 1: "S.r.1.") read for the l of
- * a legal form. The dotted last word of a line that is no legal form but
- * is one with its I's read as l's takes them (L in a word of capitals: "S.I." -> "S.L.");
- * "PRIYA SRI" stays. */
+/* "Orion Media S.r.I": a capital I (or a 1: "S.r.1.", a backslash or a
+ * bar: "S.r.\.") read for the l of a legal form. The dotted last word of a
+ * line that is no legal form but is one with those read as l's takes them
+ * (L in a word of capitals: "S.I." -> "S.L."); "PRIYA SRI" stays. */
 static void legal_form_l(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER) continue;
         char *w = strrchr(l->t, ' ');
         /* dotted forms only: "SRI" may be a name's word */
-        if (!w || !strpbrk(++w, "I1") || !strchr(w, '.') || strlen(w) >= 16 || legal_form_word(w)) continue;
+        if (!w || !strpbrk(++w, "I1\\|") || !strchr(w, '.') || strlen(w) >= 16 || legal_form_word(w)) continue;
         int lower = 0;
         char alt[16];
         for (size_t k = 0; w[k]; k++) lower |= islower((unsigned char)w[k]) != 0;
         for (size_t k = 0;; k++)
-            if ((alt[k] = w[k] == 'I' || w[k] == '1' ? (lower ? 'l' : 'L') : w[k]) == '\0') break;
+            if ((alt[k] = w[k] && strchr("I1\\|", w[k]) ? (lower ? 'l' : 'L') : w[k]) == '\0') break;
         if (legal_form_word(alt)) memcpy(w, alt, strlen(alt));
     }
 }
@@ -1930,10 +1930,9 @@ static int card_of(const fld_state_t *p, const char *ccs) {
     return 0;
 }
 
-/* Legal forms that small print misreads, in a line's words: an l read as
- * a backslash, a bar or a capital I inside a dotted form ("S.r.\." of
- * S.r.l.; legal_form_l has the I and the 1 of a line's last word); two
- * forms run together ("Co.KG" of Co. KG); and, on a card of
+/* Legal forms that small print misreads, in a line's words (legal_form_l
+ * has an l misread in a line's last word): two forms run together
+ * ("Co.KG" of Co. KG); and, on a card of
  * the form's country, the first word of a two-word form one look-alike
  * letter off before its second (l for t: "Ple Ltd" of Pte Ltd on a
  * Singapore card; u for v: "Put Ltd" of Pvt Ltd on an Indian one; "Marine
@@ -1957,18 +1956,6 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
         char low[64];
         fmt_u8_lower_n(w[k], strlen(w[k]), low, sizeof low);
         if (legal_form_word(w[k])) continue;
-        /* an l read as \ | I in a dotted form */
-        if (strchr(w[k], '.') && strpbrk(w[k], "\\|I")) {
-            char v[64];
-            snprintf(v, sizeof v, "%s", w[k]);
-            for (char *c = v; *c; c++)
-                if (*c == '\\' || *c == '|' || *c == 'I') *c = 'l';
-            if (legal_form_word(v)) {
-                memcpy(w[k], v, sizeof v);
-                changed = 1;
-                continue;
-            }
-        }
         /* two forms run together */
         for (char *d = strchr(w[k], '.'); d && d[1]; d = strchr(d + 1, '.')) {
             char a[64], b[64];
