@@ -39,6 +39,19 @@ static const char *const COMPANY_MARKS[] = {
     "bvba", "sprl", "vzw", "asbl", "commv", "pllc", "p.c.", "l.l.c.", "tnhh", "cổ", "pty", "pty.", "a.ş.", "a.ş",
     "şti.", "şti", NULL};
 
+/* low (lower case) is one of COMPANY_MARKS, or a dotted one whose last
+ * dot the print or the reading lost ("S.A" of S.A., "B.V", "K.K"): a
+ * dot inside the word and a letter at its end. */
+static int company_mark_label(const char *low) {
+    if (ocr_fld_is_label(low, COMPANY_MARKS)) return 1;
+    size_t n = strlen(low);
+    const char *dot = strchr(low, '.');
+    if (!dot || dot == low || n + 2 > 64 || !isalpha((unsigned char)low[n - 1])) return 0;
+    char with[64];
+    snprintf(with, sizeof with, "%s.", low);
+    return ocr_fld_is_label(with, COMPANY_MARKS);
+}
+
 /* Two-letter legal forms written without dots (SE, SA, AG, KG, AB, OY,
  * BV, NV, LP, UG) are also common words and syllables ("Se", "Ag"): they
  * count only in capitals and after the company's name, where a legal form
@@ -57,7 +70,7 @@ static int short_form_ok(const char *w, size_t wl, int first) {
 static int mark_word(const char *w) {
     char low[64];
     fmt_u8_lower_n(w, strlen(w), low, sizeof low);
-    return ocr_fld_is_label(low, COMPANY_MARKS) && short_form_ok(w, strlen(w), 0);
+    return company_mark_label(low) && short_form_ok(w, strlen(w), 0);
 }
 
 /* The words of s that are company marks; conjunctions ("and", "und",
@@ -71,7 +84,7 @@ static int mark_words(const char *s, int with_conj) {
     for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save), k++) {
         char low[64];
         fmt_u8_lower_n(w, strlen(w), low, sizeof low);
-        if (ocr_fld_is_label(low, COMPANY_MARKS) && (with_conj || !ocr_fld_is_label(low, CONJ)) &&
+        if (company_mark_label(low) && (with_conj || !ocr_fld_is_label(low, CONJ)) &&
             short_form_ok(w, strlen(w), k == 0))
             n++;
     }
@@ -281,7 +294,7 @@ static int skippable_word(const char *k) {
                                     "van", "von", "der", "di", "del", "la", "le", NULL};
     for (int i = 0; W[i]; i++)
         if (!strcmp(k, W[i])) return 1;
-    return !*k || ocr_fld_is_label(k, COMPANY_MARKS); /* a legal form is not in the domain */
+    return !*k || company_mark_label(k); /* a legal form is not in the domain */
 }
 
 /* 1 when target starts with the line's words w[0..nw) each taken whole,

@@ -119,6 +119,23 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
                   (isdigit((unsigned char)s[j - 1]) || (s[j - 1] == ' ' && j >= 2 && isdigit((unsigned char)s[j - 2])))) ||
                  (isdigit((unsigned char)s[j - 1]) && s[j + 1] == ' ' && j + 2 < n && isdigit((unsigned char)s[j + 2]))))
                 d = digitish(c);
+            /* a whole word of two or three of them between digit groups:
+             * "+91 BO 4123 5278" (80, Bangalore's area code) */
+            if (!d && digitish(c) && j > i && (s[j - 1] == ' ' || isdigit((unsigned char)s[j - 1]))) {
+                size_t k = j;
+                while (k < n && k - j < 4 && digitish((unsigned char)s[k])) k++;
+                size_t pre = s[j - 1] == ' ' ? j - 2 : j - 1;
+                int left = s[j - 1] != ' ' || (j >= 2 && isdigit((unsigned char)s[pre]));
+                int right = k < n && (isdigit((unsigned char)s[k]) ||
+                                      (s[k] == ' ' && k + 1 < n && isdigit((unsigned char)s[k + 1])));
+                if (k - j >= 2 && k - j <= 3 && left && right && o + (k - j) + 2 < sizeof ns->digits) {
+                    for (; j < k; j++) {
+                        ns->digits[o++] = (char)digitish((unsigned char)s[j]);
+                        nd++;
+                    }
+                    continue;
+                }
+            }
             if (!d && c >= 0xC0 && j > i && isdigit((unsigned char)s[j - 1])) {
                 /* one non-ASCII mark between digits ("11°3241-0322") is a separator */
                 size_t k = j + 1;
@@ -293,6 +310,20 @@ static int plus_read_as_four(const fld_state_t *p, const numspan_t *ns, char *e1
     return fmt_phone_parse(num, p->regions[0], e164, 24, kind) == GR_OK;
 }
 
+/* "16221 6208" on a Singapore card: a line that starts with its number,
+ * the label in front ("T") read as a 1 glued to it, the rest a valid
+ * number of the card's country (not one whose numbers may start with the
+ * 1 of the North American plan), into e164. */
+static int label_read_as_one(const fld_state_t *p, const fld_line_t *l, const numspan_t *ns, char *e164,
+                             fmt_phone_kind_t *kind) {
+    if (!p->nregions || ns->digits[0] != '1' || !isdigit((unsigned char)ns->digits[1]) ||
+        fmt_phone_country_code(p->regions[0]) == 1)
+        return 0;
+    for (size_t i = 0; i < ns->start; i++)
+        if (l->t[i] != ' ') return 0; /* a label or a word before it: the 1 is printed */
+    return fmt_phone_parse(ns->digits + 1, p->regions[0], e164, 24, kind) == GR_OK;
+}
+
 /* "Mobile 82-10-9876-5432": an international number printed without its
  * '+', its country code a group of its own (one to three digits, not 0,
  * then a separator), the rest a valid number of that country, into e164.
@@ -417,6 +448,8 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
                 conf *= 0.8f; /* one digit of the code taken for another */
             } else if (plus_read_as_four(p, &ns, e164, &kind)) {
                 conf *= 0.8f; /* the '+' taken for a 4 */
+            } else if (label_read_as_one(p, l, &ns, e164, &kind)) {
+                conf *= 0.6f; /* a digit dropped: a guess, not confident */
             } else if (plus_left_out(&ns, e164, &kind)) {
                 conf *= 0.5f; /* printed without its '+': a guess, never confident */
             } else if (second && p->area[0] && cut_bracket(p, &ns, &local) &&

@@ -117,6 +117,10 @@ static void legal_forms_of_many_countries(void **state) {
         {"Ravi Kumar\nTidewater Put. Ltd.\nTel +91 80 4123 6194\n", "Tidewater Pvt. Ltd"},
         {"Tom Hill\nMarine Ply Ltd\nTel +44 20 7946 0018\n", "Marine Ply Ltd"},
         {"Tom Hill\nBluewave Robotics Ple Ltd\nTel +44 20 7946 0018\n", "Bluewave Robotics Ple Ltd"},
+        /* a dotted form whose last dot the reading lost */
+        {"Alvaro Martinez\nFinancial Analyst\nTel +34 912 345 232\nGranite Systems S.A\nCalle Mayor 174\n",
+         "Granite Systems S.A"},
+        {"Jan de Vries\nPolder Logistics B.V\nTel +31 20 123 4567\n", "Polder Logistics B.V"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         json_t *o = parse_text(cases[i][0], "US");
@@ -380,6 +384,24 @@ static void phones_from_noisy_rows(void **state) {
                    "0.90 10,300,400,30\tTel: (11) 3123-0800\n",
                    "BR");
     assert_false(has_phone(o, "+551129662550"));
+    json_decref(o);
+    /* a word of two look-alike letters between digit groups ("BO" of
+     * Bangalore's 80); a '|' between two numbers stays a separator */
+    o = parse_text("Anand Mehta\n+91 BO 4123 5278\n", "IN");
+    assert_true(has_phone(o, "+918041235278"));
+    json_decref(o);
+    o = parse_text("Lider Frio\nTel: (11) 2747-8430 | 2746-6245\n", "BR");
+    assert_true(has_phone(o, "+551127478430"));
+    assert_true(has_phone(o, "+551127466245"));
+    json_decref(o);
+    /* a line that starts with its number: the label "T" read as a 1 glued
+     * to it ("16221" on a Singapore card); a printed label keeps the 1, and
+     * a North American card's leading 1 is its own */
+    o = parse_text("Lim Wei Ming\n1622! 6208\nM9123 9403\nSingapore 069538\n", "US");
+    assert_true(has_phone(o, "+6562216208"));
+    json_decref(o);
+    o = parse_text("Lim Wei Ming\nTel 16221 6208\nM9123 9403\nSingapore 069538\n", "US");
+    assert_false(has_phone(o, "+6562216208"));
     json_decref(o);
     /* an O that starts a number is its trunk 0: not a US number without it */
     o = parse_text("Jonas Weber\nTel O30 2345 6789\n", "DE");
