@@ -57,6 +57,11 @@ void ocr_fields_merge_qr(json_t *contact, const json_t *qr);
  * ocr_fields_merge_qr call it. */
 void ocr_fields_mark_confident(json_t *contact);
 
+/* What is read off a blurred card (one sharpened before reading) is less
+ * sure than its confidences say: scale them (phones the most) and mark the
+ * fields again (ocr_fields_mark_confident). */
+void ocr_fields_blurred_confidence(json_t *contact);
+
 /* Learning from corrections (fields_hints.c). The keys that tie a card to
  * its company: "d:<registrable domain>" of its e-mails/sites (not shared
  * mail providers') and "p:<E.164 without the last 4 digits>" of its

@@ -66,25 +66,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, const char *a) {
     if (err && errlen) snprintf(err, errlen, fmt, a);
 }
 
-/* What is read off a blurred card (sharpened before reading) is less sure
- * than its confidences say: on the blurred renders of tests/bench/ocr_synth
- * (seeds 1313 and 2468, blur 2) the fields marked confident were right for
- * titles 33 of 37, companies 40 of 48, e-mails 22 of 24. Scaled by 0.8,
- * only what stays >= 97 % right is marked (phones 49 of 50, e-mails 5 of
- * 5, title 1 of 1): on a blurred photo the person checks the rest. */
-#define BLURRED_CONF 0.8
-
-static void blurred_confidence(json_t *contact) {
-    json_t *conf = json_object_get(contact, "confidence");
-    const char *k;
-    json_t *v;
-    void *tmp;
-    json_object_foreach_safe(conf, tmp, k, v) {
-        if (json_is_number(v)) json_object_set_new(conf, k, json_real(json_number_value(v) * BLURRED_CONF));
-    }
-    ocr_fields_mark_confident(contact);
-}
-
 int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char *region, char **json, char **text,
                        char *err, size_t errlen) {
     if (json) *json = NULL;
@@ -156,7 +137,7 @@ int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char 
             rc = GR_ERR_NOMEM;
             goto done;
         }
-        if (c->sharpened) blurred_confidence(contact);
+        if (c->sharpened) ocr_fields_blurred_confidence(contact);
         if (qr) ocr_fields_merge_qr(contact, qr);
         json_object_set_new(contact, "source", json_string(qr ? "qr" : "ocr"));
         json_decref(qr);
