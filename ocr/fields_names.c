@@ -1590,8 +1590,10 @@ static void name_fixes_local(fld_state_t *p) {
     }
     ocr_fld_key(sp + 1, f, sizeof f);
     if (!g[0] || !f[0]) return;
-    /* the local parts people make of their given and family names */
-    char c[12][260];
+    /* the local parts people make of their given and family names; the
+     * last two for a name printed family name first ("Lee Kumar" is
+     * klee@, "Park Jihoon" jpark@) */
+    char c[14][260];
     snprintf(c[0], sizeof c[0], "%s", g);
     snprintf(c[1], sizeof c[1], "%s", f);
     snprintf(c[2], sizeof c[2], "%s.%s", g, f);
@@ -1604,7 +1606,9 @@ static void name_fixes_local(fld_state_t *p) {
     snprintf(c[9], sizeof c[9], "%s-%s", g, f);
     snprintf(c[10], sizeof c[10], "%s.%c", f, g[0]);
     snprintf(c[11], sizeof c[11], "%s%s", f, g);
-    for (int i = 0; i < p->nemails; i++) fix_local(p->emails[i].s, sizeof p->emails[i].s, c, 12);
+    snprintf(c[12], sizeof c[12], "%c%s", f[0], g);
+    snprintf(c[13], sizeof c[13], "%c.%s", f[0], g);
+    for (int i = 0; i < p->nemails; i++) fix_local(p->emails[i].s, sizeof p->emails[i].s, c, 14);
 }
 
 /* 1 when key k is one of the name's words or two of them run together

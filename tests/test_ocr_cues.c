@@ -1559,7 +1559,10 @@ static void slips_in_numbers_and_mail(void **state) {
     /* a four-letter local part one letter off the given name; three letters are too few */
     static const char *const four[][3] = {
         {"João Oliveira\nSales Manager\nEmail joso@crestline.com.br\n", "BR", "joao@crestline.com.br"},
-        {"Ana Souza\nSales Manager\nEmail anx@crestline.com.br\n", "BR", "anx@crestline.com.br"}};
+        {"Ana Souza\nSales Manager\nEmail anx@crestline.com.br\n", "BR", "anx@crestline.com.br"},
+        /* a name printed family name first: its initial before the other */
+        {"Lee Kumar\nOperations Director\nEmail: kiee@bluewavesystems.com.sg\n", "SG", "klee@bluewavesystems.com.sg"},
+        {"Park Jihoon\nSales Manager\nE jpork@evergreen.co.kr\n", "KR", "jpark@evergreen.co.kr"}};
     emails_read_as(four, sizeof four / sizeof *four);
     /* words that are not a label before it: no e-mail made up */
     o = parse_text("Rahman Wei Ming\nVisit us Onordvik.com.sg\nnordvik.com.sg\n", "SG");
