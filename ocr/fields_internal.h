@@ -56,7 +56,9 @@ typedef struct {
     char pre[64]; /* e-mails: the lower-case word right before the local part
                      ("thimai" of "thimai pham@orion.vn": a dot read as a space;
                      "f" of "f romano@"; "j." of "j. weber@"), joined in front
-                     when the name supports it; "" when none */
+                     when the name supports it; "=l" when the local part's
+                     first letters may be an l and its dot ("Lsmith@",
+                     "|_bernard@"); "" when none */
 } fld_item_t;
 
 /* The parse state: one per ocr_fields_parse call, filled stage by stage. */

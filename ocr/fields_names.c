@@ -1641,6 +1641,29 @@ static void name_joins_local(fld_state_t *p) {
         if (!e->pre[0] || !at) continue;
         char local[256], pk[64];
         snprintf(local, sizeof local, "%.*s", (int)(at - e->s), e->s);
+        /* "Lsmith@", "|_bernard@" of Liam Smith, Lucas Bernard: the l and
+         * its dot read as one letter or two; an l. when the given name
+         * starts with an l and the rest is the family name */
+        if (!strcmp(e->pre, "=l")) {
+            const char *rest = local + 1 + (local[1] == '_');
+            if (nw < 2 || w[0][0] != 'l') continue;
+            if (!name_part(w + 1, nw - 1, rest)) {
+                /* or one letter off a family name ("|_bernord" of Bernard) */
+                const char *hit = NULL;
+                for (int k = 1; k < nw && !hit; k++) {
+                    size_t n = strlen(w[k]), d = 0;
+                    if (n < 4 || strlen(rest) != n) continue;
+                    for (size_t q = 0; q < n; q++) d += w[k][q] != rest[q] || !isalpha((unsigned char)rest[q]);
+                    if (d == 1) hit = w[k];
+                }
+                if (!hit) continue;
+                rest = hit;
+            }
+            char out[256];
+            int n = snprintf(out, sizeof out, "l.%s%s", rest, at);
+            if (n > 0 && (size_t)n < sizeof out) memcpy(e->s, out, (size_t)n + 1);
+            continue;
+        }
         /* an initial and its dot before the family name ("j. weber@" of Jonas
          * Weber): the given name's initial, as read or read as a bar or as
          * another narrow letter ("|." and "l." for j.); an initial whose dot
@@ -2149,6 +2172,16 @@ static void fix_title_words(char *t, size_t cap) {
                             rep = *c;
                         }
                     }
+                /* the title's last word with its last letter lost at the
+                 * edge of a glare or a crop ("Business Development Manage"):
+                 * the one title word it begins, one letter longer */
+                int last = !w[n + strspn(w + n, " ,/&-")];
+                for (int li = 0; li < 2 && hits == 0 && last && n >= 6; li++)
+                    for (const char *const *c = lists[li]; *c; c++)
+                        if (strlen(*c) == n + 1 && !strncmp(*c, low, n) && (!rep || strcmp(rep, *c))) {
+                            hits++;
+                            rep = *c;
+                        }
                 if (hits != 1) rep = NULL;
             }
         }

@@ -179,6 +179,14 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
                  (l - 3 == buf || l[-4] == ' ') && prelen > 2)
             snprintf(pre, prelen, "%c.", tolower((unsigned char)l[-3]));
     }
+    /* a small l and its dot read as one letter or two: "Lsmith@" (the dot
+     * at the l's foot makes an L; a local part is printed in small
+     * letters), "|_bernard@" (the dot read as a low line): "=l" marks it
+     * for the name to decide (name_joins_local) */
+    if (pre && !*pre && prelen > 2 &&
+        ((l[0] == 'L' && islower((unsigned char)l[1]) && islower((unsigned char)l[2]) && islower((unsigned char)l[3])) ||
+         (l[0] == 'l' && l[1] == '_' && isalpha((unsigned char)l[2]))))
+        snprintf(pre, prelen, "=l");
     char *r = A + 1;
     /* "si\verleaf", "si|verleaf": an l between letters of the domain */
     for (char *q = A + 1; *q && (isalnum((unsigned char)*q) || strchr(".-_\\|", *q)); q++)

@@ -1562,7 +1562,13 @@ static void slips_in_numbers_and_mail(void **state) {
         {"Ana Souza\nSales Manager\nEmail anx@crestline.com.br\n", "BR", "anx@crestline.com.br"},
         /* a name printed family name first: its initial before the other */
         {"Lee Kumar\nOperations Director\nEmail: kiee@bluewavesystems.com.sg\n", "SG", "klee@bluewavesystems.com.sg"},
-        {"Park Jihoon\nSales Manager\nE jpork@evergreen.co.kr\n", "KR", "jpark@evergreen.co.kr"}};
+        {"Park Jihoon\nSales Manager\nE jpork@evergreen.co.kr\n", "KR", "jpark@evergreen.co.kr"},
+        /* a small l and its dot read as an L or as "|_" before the family
+         * name, when the given name starts with an l; not otherwise */
+        {"Liam Smith\nLsmith@vantage.com.au\n", "AU", "l.smith@vantage.com.au"},
+        {"Lucas Bernard\nEmoit: |_bernord@bernard-conseil.fr\n", "FR", "l.bernard@bernard-conseil.fr"},
+        {"Liam Smith\nlsmith@vantage.com.au\n", "AU", "lsmith@vantage.com.au"},
+        {"Liam Smith\nLondon@vantage.com.au\n", "AU", "london@vantage.com.au"}};
     emails_read_as(four, sizeof four / sizeof *four);
     /* words that are not a label before it: no e-mail made up */
     o = parse_text("Rahman Wei Ming\nVisit us Onordvik.com.sg\nnordvik.com.sg\n", "SG");
@@ -1625,6 +1631,10 @@ static void title_role_unit_and_ltd(void **state) {
                                         /* its first letters lost at a glare's edge */
                                         {"nancial Analyst", "Financial Analyst"},
                                         {"ncial Analyst", "ncial Analyst"},
+                                        /* the last word's last letter lost at a crop's edge;
+                                         * not in a word that is no title's last */
+                                        {"Business Development Manage", "Business Development Manager"},
+                                        {"Creative Directo", "Creative Director"},
                                         /* a real word of another language one letter off an
                                          * English one is no slip of it */
                                         {"Manajer Pemasaran", "Manajer Pemasaran"},
