@@ -118,6 +118,25 @@ static int take_found(const search_t *s, uint32_t *w, size_t n) {
     return 1;
 }
 
+/* A word of no marks that is no word of the list, which one mark on one
+ * of its small vowels makes one, and only one ("Lefevre" -> Lefèvre with
+ * the French list: the blurred photo lost the grave): w[0..n) mended in
+ * place; 1 when changed. */
+static int add_mark(uint32_t *w, size_t n, const lists_t *l) {
+    search_t s = {.valid = l->valid, .ctx = l->ctx};
+    for (size_t i = 1; i < n; i++) {
+        uint32_t keep = w[i];
+        if (keep >= 0x80 || !keep || !strchr("aeiou", (int)keep)) continue;
+        for (size_t k = 0; k < NMARKED; k++)
+            if (plain(marked[k]) == keep) {
+                w[i] = marked[k];
+                try_word(&s, w, n);
+            }
+        w[i] = keep;
+    }
+    return take_found(&s, w, n);
+}
+
 /* Mends the letters w[0..n) in place; 1 when changed. */
 static int mend_word(uint32_t *w, size_t n, const lists_t *l) {
     ocr_word_check_fn valid = l->valid;
@@ -130,9 +149,10 @@ static int mend_word(uint32_t *w, size_t n, const lists_t *l) {
         any_mark |= m;
         if (m || lc == 'g' || lc == 0xE7 || lc == 0xF1) spot[ns++] = i;
     }
-    if (ns == 0 || ns > MAX_SPOTS) return 0;
+    if (ns > MAX_SPOTS) return 0;
     char buf[MAX_LETTERS * 2 + 1];
     encode(w, n, buf);
+    if (ns == 0) return n >= 5 && !valid(ctx, buf) ? add_mark(w, n, l) : 0;
     if (valid(ctx, buf)) return 0;
     search_t s = {.valid = valid, .ctx = ctx};
     uint32_t opt[NMARKED], opt2[NMARKED];

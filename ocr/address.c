@@ -105,7 +105,30 @@ static const struct {
     {"philippines", "PH", 0}, {"china", "CN", 0}, {"p.r. china", "CN", 0}, {"hong kong", "HK", CN_CITY},
     {"taiwan", "TW", 0}, {"korea", "KR", 0}, {"south korea", "KR", 0}, {"japan", "JP", 0},
     {"australia", "AU", 0}, {"new zealand", "NZ", 0}, {"russia", "RU", 0}, {"россия", "RU", 0},
-    {"российская федерация", "RU", 0}, {"рф", "RU", CN_PART}, {"ukraine", "UA", 0}, {"kazakhstan", "KZ", 0}};
+    {"российская федерация", "RU", 0}, {"рф", "RU", CN_PART}, {"ukraine", "UA", 0}, {"kazakhstan", "KZ", 0},
+    /* the business cities a card names without its country ("1015 CJ
+     * Amsterdam", "Lyon office"), one country each */
+    {"amsterdam", "NL", CN_CITY}, {"rotterdam", "NL", CN_CITY}, {"den haag", "NL", CN_CITY},
+    {"utrecht", "NL", CN_CITY}, {"eindhoven", "NL", CN_CITY}, {"antwerpen", "BE", CN_CITY},
+    {"bruxelles", "BE", CN_CITY}, {"brussel", "BE", CN_CITY}, {"brussels", "BE", CN_CITY}, {"gent", "BE", CN_CITY},
+    {"berlin", "DE", CN_CITY}, {"münchen", "DE", CN_CITY}, {"hamburg", "DE", CN_CITY}, {"frankfurt am main", "DE", CN_CITY},
+    {"köln", "DE", CN_CITY}, {"düsseldorf", "DE", CN_CITY}, {"stuttgart", "DE", CN_CITY}, {"paris", "FR", CN_CITY},
+    {"lyon", "FR", CN_CITY}, {"marseille", "FR", CN_CITY}, {"toulouse", "FR", CN_CITY}, {"bordeaux", "FR", CN_CITY},
+    {"madrid", "ES", CN_CITY}, {"barcelona", "ES", CN_CITY}, {"sevilla", "ES", CN_CITY}, {"milano", "IT", CN_CITY},
+    {"roma", "IT", CN_CITY}, {"torino", "IT", CN_CITY}, {"napoli", "IT", CN_CITY}, {"firenze", "IT", CN_CITY},
+    {"lisboa", "PT", CN_CITY}, {"london", "GB", CN_CITY}, {"manchester", "GB", CN_CITY}, {"leeds", "GB", CN_CITY},
+    {"edinburgh", "GB", CN_CITY}, {"dublin", "IE", CN_CITY}, {"zürich", "CH", CN_CITY}, {"genève", "CH", CN_CITY},
+    {"wien", "AT", CN_CITY}, {"stockholm", "SE", CN_CITY}, {"københavn", "DK", CN_CITY}, {"oslo", "NO", CN_CITY},
+    {"helsinki", "FI", CN_CITY}, {"warszawa", "PL", CN_CITY}, {"praha", "CZ", CN_CITY}, {"tokyo", "JP", CN_CITY},
+    {"osaka", "JP", CN_CITY}, {"yokohama", "JP", CN_CITY}, {"seoul", "KR", CN_CITY}, {"busan", "KR", CN_CITY},
+    {"beijing", "CN", CN_CITY}, {"shanghai", "CN", CN_CITY}, {"shenzhen", "CN", CN_CITY}, {"taipei", "TW", CN_CITY},
+    {"mumbai", "IN", CN_CITY}, {"bengaluru", "IN", CN_CITY}, {"bangalore", "IN", CN_CITY}, {"new delhi", "IN", CN_CITY},
+    {"chennai", "IN", CN_CITY}, {"hyderabad", "IN", CN_CITY}, {"pune", "IN", CN_CITY}, {"ho chi minh", "VN", CN_CITY},
+    {"hanoi", "VN", CN_CITY}, {"ha noi", "VN", CN_CITY}, {"bangkok", "TH", CN_CITY}, {"kuala lumpur", "MY", CN_CITY},
+    {"jakarta", "ID", CN_CITY}, {"manila", "PH", CN_CITY}, {"sydney", "AU", CN_CITY}, {"melbourne", "AU", CN_CITY},
+    {"brisbane", "AU", CN_CITY}, {"auckland", "NZ", CN_CITY}, {"são paulo", "BR", CN_CITY},
+    {"rio de janeiro", "BR", CN_CITY}, {"buenos aires", "AR", CN_CITY}, {"johannesburg", "ZA", CN_CITY},
+    {"istanbul", "TR", CN_CITY}, {"tel aviv", "IL", CN_CITY}, {"moscow", "RU", CN_CITY}, {"москва", "RU", CN_CITY}};
 
 #define NCOUNTRIES (sizeof COUNTRIES / sizeof *COUNTRIES)
 
@@ -663,7 +686,9 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             put(out->postal_code, sizeof out->postal_code, s + o, cl);
             put(out->city, sizeof out->city, s + o + cl + 1, strlen(s + o + cl + 1));
             seg[i].used = 1;
-            shape = "";
+            /* four digits and two capitals (not SA, SD, SS) are Dutch only */
+            int dutch = cl == 7 && o == 0 && strncmp(s + 5, "SA", 2) && strncmp(s + 5, "SD", 2) && strncmp(s + 5, "SS", 2);
+            shape = dutch ? "NL" : "";
         } else if (!out->postal_code[0] && i > 0 && strlen(s) == 5 && all_digits(s, 5)) {
             /* five digits alone after the street ("Gyeongsangnam-do, 51558, Korea") */
             copy(out->postal_code, sizeof out->postal_code, s);
@@ -789,11 +814,11 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
         if (!seg[i].used) append(out->street, sizeof out->street, seg[i].s);
     if (!out->country[0]) {
         /* a US, UK, Russian, Polish, Portuguese, Singapore, Australian,
-         * Japanese, Canadian or Irish postcode tells the country; a bare five-digit one is German or
+         * Japanese, Canadian, Irish or Dutch postcode tells the country; a bare five-digit one is German or
          * French (or another's): the card's hint decides */
         int sure = !strcmp(shape, "US") || !strcmp(shape, "GB") || !strcmp(shape, "RU") || !strcmp(shape, "PL") ||
                    !strcmp(shape, "PT") || !strcmp(shape, "SG") || !strcmp(shape, "AU") || !strcmp(shape, "JP") ||
-                   !strcmp(shape, "CA") || !strcmp(shape, "IE");
+                   !strcmp(shape, "CA") || !strcmp(shape, "IE") || !strcmp(shape, "NL");
         const char *c = !sure && country_hint && strlen(country_hint) == 2 ? country_hint : shape;
         copy(out->country, sizeof out->country, c);
         for (char *q = out->country; *q; q++) *q = (char)toupper((unsigned char)*q);

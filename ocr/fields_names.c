@@ -437,6 +437,9 @@ static const char *const TITLE_WORDS[] = {
     "technician", "associate", "senior", "junior", "ceo", "cto", "cfo", "coo", "vp", "intern", "editor", "agent",
     "leiter", "leiterin", "geschäftsführer", "geschäftsführerin", "berater", "beraterin", "ingenieur",
     "ingenieurin", "entwickler", "entwicklerin", "vertrieb", "referent", "referentin", "sachbearbeiter",
+    /* German roles written as one word */
+    "projektmanager", "projektmanagerin", "vertriebsleiter", "vertriebsleiterin", "teamleiter", "teamleiterin",
+    "abteilungsleiter", "abteilungsleiterin", "einkaufsleiter", "einkaufsleiterin", "prokurist", "prokuristin",
     "directeur", "directrice", "responsable", "chef", "ingénieur", "conseiller", "conseillère", "chargé",
     "chargée", "gérant", "gérante", "commercial", "assistante", "président", "présidente", "технолог",
     "директор", "менеджер", "инженер", "руководитель", "начальник", "специалист", "бухгалтер", "консультант",
@@ -1678,7 +1681,20 @@ static void name_joins_local(fld_state_t *p) {
             continue;
         }
         ocr_fld_key(e->pre, pk, sizeof pk);
-        if (!name_part(w, nw, pk) || !name_part(w, nw, local)) continue;
+        if (!name_part(w, nw, local)) continue;
+        if (!name_part(w, nw, pk)) {
+            /* the word one letter off a name's word of five letters or
+             * more ("clodie lefevre@" of Élodie Lefèvre): that word */
+            int hit = -1;
+            for (int k = 0; k < nw && hit < 0; k++) {
+                size_t n = strlen(w[k]), d = 0;
+                if (n < 5 || strlen(pk) != n || strcmp(w[k], local) == 0) continue;
+                for (size_t q = 0; q < n; q++) d += w[k][q] != pk[q];
+                if (d == 1) hit = k;
+            }
+            if (hit < 0) continue;
+            snprintf(e->pre, sizeof e->pre, "%s", w[hit]);
+        }
         char out[256];
         int n = snprintf(out, sizeof out, "%s.%s", e->pre, e->s);
         if (n > 0 && (size_t)n < sizeof out) memcpy(e->s, out, (size_t)n + 1);
@@ -1971,7 +1987,8 @@ static int card_of(const fld_state_t *p, const char *ccs) {
 }
 
 /* Legal forms that small print misreads, in a line's words (legal_form_l
- * has an l misread in a line's last word): two forms run together
+ * has an l misread in a line's last word): a dot and an l read as one low
+ * line ("S.r_." of S.r.l.); two forms run together
  * ("Co.KG" of Co. KG); and, on a card of
  * the form's country, the first word of a two-word form one look-alike
  * letter off before its second (l for t: "Ple Ltd" of Pte Ltd on a
@@ -1996,6 +2013,19 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
         char low[64];
         fmt_u8_lower_n(w[k], strlen(w[k]), low, sizeof low);
         if (legal_form_word(w[k])) continue;
+        /* a dot and an l read as one low line ("S.r_." of S.r.l.) */
+        char *us = strchr(w[k], '_');
+        if (us && !strchr(us + 1, '_') && strchr(w[k], '.') && strlen(w[k]) + 2 < sizeof w[0]) {
+            int lower = 0;
+            for (const char *c = w[k]; *c; c++) lower |= islower((unsigned char)*c) != 0;
+            char alt[64];
+            snprintf(alt, sizeof alt, "%.*s.%c%s", (int)(us - w[k]), w[k], lower ? 'l' : 'L', us + 1);
+            if (legal_form_word(alt)) {
+                snprintf(w[k], sizeof w[0], "%s", alt);
+                changed = 1;
+                continue;
+            }
+        }
         /* two forms run together */
         for (char *d = strchr(w[k], '.'); d && d[1]; d = strchr(d + 1, '.')) {
             char a[64], b[64];

@@ -79,7 +79,7 @@ static int digitish(int c) {
     switch (c) {
     case 'O': case 'o': case 'Q': case 'D': return '0';
     case 'l': case 'I': case '|': case 'i': case '!': case ']': return '1';
-    case 'S': case 's': return '5';
+    case 'S': case 's': case '$': return '5';
     case 'B': return '8';
     case 'Z': case 'z': return '2';
     case 'G': return '6';
@@ -153,6 +153,11 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
                 ns->digits[o++] = '(';
             } else if (c == '}' || c == ']') {
                 ns->digits[o++] = ')';
+            } else if (c == ',' && o && ns->digits[0] == '+' && nd < 8 && isdigit((unsigned char)s[j - 1]) &&
+                       j + 1 < n && isdigit((unsigned char)s[j + 1])) {
+                /* a speck read as a comma inside an international number
+                 * too short to end there ("+39 347,123 3464") */
+                ns->digits[o++] = ' ';
             } else if ((c == '\'' || c == '`') && isdigit((unsigned char)s[j - 1]) && j + 1 < n &&
                        isdigit((unsigned char)s[j + 1])) {
                 ns->digits[o++] = ' '; /* a speck read as an apostrophe: "412'345 453" */
@@ -558,6 +563,23 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
         ocr_address_parts_t ap;
         ocr_address_split(l->t, NULL, &ap);
         if (strlen(ap.country) == 2 && ap.postal_code[0] && fmt_phone_region_known(ap.country)) add_region(p, ap.country);
+    }
+    /* a Dutch postcode, four digits and two capitals before the town
+     * ("1015 CJ Amsterdam", "8011 CW Zwolle"; not SA, SD, SS), is the
+     * Netherlands wherever the line puts it */
+    for (size_t i = 0; i < p->n && p->nregions < FLD_MAX_REGIONS; i++) {
+        const char *t = p->l[i].t;
+        if (p->l[i].kind == FLD_EMAIL || p->l[i].kind == FLD_WEB) continue;
+        for (const char *q = t; *q; q++) {
+            if (q > t && (isalnum((unsigned char)q[-1]) || q[-1] == '-')) continue;
+            if (strspn(q, "0123456789") != 4 || q[0] == '0' || q[4] != ' ' || !isupper((unsigned char)q[5]) ||
+                !isupper((unsigned char)q[6]) || q[7] != ' ' || !isupper((unsigned char)q[8]) ||
+                !islower((unsigned char)q[9]))
+                continue;
+            if (!strncmp(q + 5, "SA", 2) || !strncmp(q + 5, "SD", 2) || !strncmp(q + 5, "SS", 2)) continue;
+            add_region(p, "NL");
+            break;
+        }
     }
     /* the one country the card names ("Bengaluru 560 100, India", "Seoul,
      * Korea"): a number of a block that names none, printed without its

@@ -19,7 +19,7 @@ static const char *const words[] = {"eletrônica", "Eletrônica", "ELETRÔNICA",
                                     "gonçalves", "Gonçalves", "técnica", "acessórios", "pêra", "pára",
                                     "società", "café", "amigos", "möge", "pinnacle", "conseil", "vertriebsleiter",
                                     "sili", "siil", "inland", "manager", "einkauf", "rosa", "Aguinaldo", "Henrique",
-                                    NULL};
+                                    "lefèvre", "ateliê", "atelié", NULL};
 
 static int calls;
 
@@ -81,6 +81,16 @@ static void cedilla_and_two_changes(void **state) {
     /* a mark dropped: the word has none */
     t = mend("Amigõs", &n);
     assert_string_equal(t, "Amigos");
+    free(t);
+    /* a mark lost on a word of none: the one mark on one small vowel that
+     * makes a word; not when two do, nor under five letters */
+    t = mend("Chloé Lefevre", &n);
+    assert_string_equal(t, "Chloé Lefèvre");
+    assert_int_equal(n, 1);
+    free(t);
+    t = mend("Atelie Cafe", &n);
+    assert_string_equal(t, "Atelie Cafe");
+    assert_int_equal(n, 0);
     free(t);
 }
 

@@ -206,7 +206,14 @@ static void printed_countries(void **state) {
     assert_string_equal(ocr_address_country_in("Bengaluru 560 100, INDIA"), "IN");
     assert_string_equal(ocr_address_country_in("Lyon, France"), "FR");
     assert_null(ocr_address_country_in("Indianapolis, Indiana"));
-    assert_null(ocr_address_country_in("Sydney, New South Wales"));
+    assert_null(ocr_address_country_in("Newcastle, New South Wales"));
+    /* a business city names its country in a line, never as an address
+     * part's country (it is the city) */
+    assert_string_equal(ocr_address_country_in("Sydney, New South Wales"), "AU");
+    assert_string_equal(ocr_address_country_in("283, 1015 CJ Amsterdam"), "NL");
+    assert_string_equal(ocr_address_country_in("Lyon office"), "FR");
+    assert_null(ocr_address_country_in("Amsterdamer Str. 12"));
+    assert_null(ocr_address_country("Amsterdam"));
     assert_null(ocr_address_country_in("UK Sales Office"));
     assert_null(ocr_address_country_in(""));
     split_is("Wipplingerstraße 12, 1010 Wien, ÖSTERREICH", NULL, "Wipplingerstraße 12", "1010", "Wien", "",
@@ -263,9 +270,14 @@ static void parts_in_scan_json(void **state) {
     assert_string_equal(part(o, "region"), "SP");
     assert_string_equal(part(o, "country"), "BR");
     json_decref(o);
+    o = parse_lines("Sofia Keller\nIndustriestr. 12\n85748 Garching\n", "US");
+    assert_string_equal(part(o, "postal_code"), "85748");
+    assert_string_equal(part(o, "country"), "");
+    json_decref(o);
+    /* a business city names the country */
     o = parse_lines("Sofia Keller\nIndustriestr. 12\n80339 München\n", "US");
     assert_string_equal(part(o, "postal_code"), "80339");
-    assert_string_equal(part(o, "country"), "");
+    assert_string_equal(part(o, "country"), "DE");
     json_decref(o);
     /* a Polish postcode is the country of numbers printed without +48 */
     o = parse_lines("Jan Kowalski\nKierownik Sprzedaży\nul. Marszałkowska 10, 00-590 Warszawa\nTel. 22 123 45 67\n", "US");

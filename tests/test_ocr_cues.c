@@ -121,6 +121,8 @@ static void legal_forms_of_many_countries(void **state) {
         {"Alvaro Martinez\nFinancial Analyst\nTel +34 912 345 232\nGranite Systems S.A\nCalle Mayor 174\n",
          "Granite Systems S.A"},
         {"Jan de Vries\nPolder Logistics B.V\nTel +31 20 123 4567\n", "Polder Logistics B.V"},
+        /* a dot and an l read as one low line */
+        {"Matteo Romano\nPinnacle S.r_.\nT +39 02 1234 5283\nE matteo.romano@pinnacle.it\n", "Pinnacle S.r.l"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         json_t *o = parse_text(cases[i][0], "US");
@@ -389,6 +391,19 @@ static void phones_from_noisy_rows(void **state) {
      * Bangalore's 80); a '|' between two numbers stays a separator */
     o = parse_text("Anand Mehta\n+91 BO 4123 5278\n", "IN");
     assert_true(has_phone(o, "+918041235278"));
+    json_decref(o);
+    /* a dollar sign between digits is a 5 */
+    o = parse_text("Wouter Peeters\nTel 0475 12 32 $2\n", "BE");
+    assert_true(has_phone(o, "+32475123252"));
+    json_decref(o);
+    /* a comma inside an international number too short to end there; two
+     * numbers a comma parts stay two */
+    o = parse_text("Luca Ferrari\nM +39 347,123 3464\n", "IT");
+    assert_true(has_phone(o, "+393471233464"));
+    json_decref(o);
+    o = parse_text("Lider Frio\nTel +55 11 2747-8430,2746-6245\n", "BR");
+    assert_true(has_phone(o, "+551127478430"));
+    assert_true(has_phone(o, "+551127466245"));
     json_decref(o);
     o = parse_text("Lider Frio\nTel: (11) 2747-8430 | 2746-6245\n", "BR");
     assert_true(has_phone(o, "+551127478430"));
@@ -838,6 +853,18 @@ static void country_of_every_number(void **state) {
     json_t *o = parse_text("Renan Beato\nrbeato@alertasecurity.com.br\nAlerta Security Solutions\nFone (11) 3105-8655\n", "US");
     assert_true(has_phone(o, "+551131058655"));
     assert_string_equal(str(o, "company"), "Alerta Security Solutions"); /* matched to the .com.br stem */
+    json_decref(o);
+    /* a Dutch postcode, or a business city the card names, is the country
+     * of numbers printed without their code */
+    o = parse_text("Jan de Vries\nPolder Logistiek\nStationsplein 1\n8011 CW Zwolle\nT 038 123 4567\n", "US");
+    assert_true(has_phone(o, "+31381234567"));
+    json_decref(o);
+    o = parse_text("Sanne Visser\nProduct Designer\n020 123 0972 | 06 1234 8063\n283, 1015 C) Amsterdam\n", "US");
+    assert_true(has_phone(o, "+31201230972"));
+    assert_true(has_phone(o, "+31612348063"));
+    json_decref(o);
+    o = parse_text("Claire Martin\nLyon office\nTel 04 78 12 34 56\n", "US");
+    assert_true(has_phone(o, "+33478123456"));
     json_decref(o);
     /* an unambiguous US address on a BR board */
     o = parse_text("Daniel Whitton\nCell: 817.228.6401\nJustin, TX 76247\n", "BR");
@@ -1568,7 +1595,14 @@ static void slips_in_numbers_and_mail(void **state) {
         {"Liam Smith\nLsmith@vantage.com.au\n", "AU", "l.smith@vantage.com.au"},
         {"Lucas Bernard\nEmoit: |_bernord@bernard-conseil.fr\n", "FR", "l.bernard@bernard-conseil.fr"},
         {"Liam Smith\nlsmith@vantage.com.au\n", "AU", "lsmith@vantage.com.au"},
-        {"Liam Smith\nLondon@vantage.com.au\n", "AU", "london@vantage.com.au"}};
+        {"Liam Smith\nLondon@vantage.com.au\n", "AU", "london@vantage.com.au"},
+        /* a letter more is no slip: a middle name's initial (mcreyes@ of
+         * Maria Cristina Reyes) */
+        {"Maria Cristina Reyes\nmcreyes@pacificbayfoods.com.ph\n", "PH", "mcreyes@pacificbayfoods.com.ph"},
+        /* the word before a dot read as a space, one letter off the given
+         * name of five letters or more; another word stays out */
+        {"Élodie Lefèvre\nclodie lefevre @kestrellogistics.fr\n", "FR", "elodie.lefevre@kestrellogistics.fr"},
+        {"Élodie Lefèvre\nhello lefevre@kestrellogistics.fr\n", "FR", "lefevre@kestrellogistics.fr"}};
     emails_read_as(four, sizeof four / sizeof *four);
     /* words that are not a label before it: no e-mail made up */
     o = parse_text("Rahman Wei Ming\nVisit us Onordvik.com.sg\nnordvik.com.sg\n", "SG");
@@ -1635,6 +1669,8 @@ static void title_role_unit_and_ltd(void **state) {
                                          * not in a word that is no title's last */
                                         {"Business Development Manage", "Business Development Manager"},
                                         {"Creative Directo", "Creative Director"},
+                                        /* German roles written as one word are title words */
+                                        {"Projektmanogerin", "Projektmanagerin"},
                                         /* a real word of another language one letter off an
                                          * English one is no slip of it */
                                         {"Manajer Pemasaran", "Manajer Pemasaran"},
