@@ -88,12 +88,12 @@ static void addresses_read_as(const char *const (*cases)[3], size_t n) {
 }
 
 /* The text cases[k][0], parsed for region cases[k][1], has the numbers
- * cases[k][2] and cases[k][3] (E.164). */
+ * cases[k][2] and cases[k][3] (E.164; "" for none). */
 static void phones_read_as(const char *const (*cases)[4], size_t n) {
     for (size_t i = 0; i < n; i++) {
         json_t *o = parse_text(cases[i][0], cases[i][1]);
         for (int k = 2; k < 4; k++)
-            if (!has_phone(o, cases[i][k])) fail_msg("case %zu: no %s", i, cases[i][k]);
+            if (cases[i][k][0] && !has_phone(o, cases[i][k])) fail_msg("case %zu: no %s", i, cases[i][k]);
         json_decref(o);
     }
 }
@@ -387,34 +387,22 @@ static void phones_from_noisy_rows(void **state) {
                    "BR");
     assert_false(has_phone(o, "+551129662550"));
     json_decref(o);
-    /* a word of two look-alike letters between digit groups ("BO" of
-     * Bangalore's 80); a '|' between two numbers stays a separator */
-    o = parse_text("Anand Mehta\n+91 BO 4123 5278\n", "IN");
-    assert_true(has_phone(o, "+918041235278"));
-    json_decref(o);
-    /* a dollar sign between digits is a 5 */
-    o = parse_text("Wouter Peeters\nTel 0475 12 32 $2\n", "BE");
-    assert_true(has_phone(o, "+32475123252"));
-    json_decref(o);
-    /* a comma inside an international number too short to end there; two
-     * numbers a comma parts stay two */
-    o = parse_text("Luca Ferrari\nM +39 347,123 3464\n", "IT");
-    assert_true(has_phone(o, "+393471233464"));
-    json_decref(o);
-    o = parse_text("Lider Frio\nTel +55 11 2747-8430,2746-6245\n", "BR");
-    assert_true(has_phone(o, "+551127478430"));
-    assert_true(has_phone(o, "+551127466245"));
-    json_decref(o);
-    o = parse_text("Lider Frio\nTel: (11) 2747-8430 | 2746-6245\n", "BR");
-    assert_true(has_phone(o, "+551127478430"));
-    assert_true(has_phone(o, "+551127466245"));
-    json_decref(o);
-    /* a line that starts with its number: the label "T" read as a 1 glued
-     * to it ("16221" on a Singapore card); a printed label keeps the 1, and
-     * a North American card's leading 1 is its own */
-    o = parse_text("Lim Wei Ming\n1622! 6208\nM9123 9403\nSingapore 069538\n", "US");
-    assert_true(has_phone(o, "+6562216208"));
-    json_decref(o);
+    static const char *const slips[][4] = {
+        /* a word of two look-alike letters between digit groups ("BO" of
+         * Bangalore's 80); a '|' between two numbers stays a separator */
+        {"Anand Mehta\n+91 BO 4123 5278\n", "IN", "+918041235278", ""},
+        {"Lider Frio\nTel: (11) 2747-8430 | 2746-6245\n", "BR", "+551127478430", "+551127466245"},
+        /* a dollar sign between digits is a 5 */
+        {"Wouter Peeters\nTel 0475 12 32 $2\n", "BE", "+32475123252", ""},
+        /* a comma inside an international number too short to end there;
+         * two numbers a comma parts stay two */
+        {"Luca Ferrari\nM +39 347,123 3464\n", "IT", "+393471233464", ""},
+        {"Lider Frio\nTel +55 11 2747-8430,2746-6245\n", "BR", "+551127478430", "+551127466245"},
+        /* a line that starts with its number: the label "T" read as a 1
+         * glued to it ("16221" on a Singapore card) */
+        {"Lim Wei Ming\n1622! 6208\nM9123 9403\nSingapore 069538\n", "US", "+6562216208", "+6591239403"}};
+    phones_read_as(slips, sizeof slips / sizeof *slips);
+    /* a printed label keeps the 1 */
     o = parse_text("Lim Wei Ming\nTel 16221 6208\nM9123 9403\nSingapore 069538\n", "US");
     assert_false(has_phone(o, "+6562216208"));
     json_decref(o);
@@ -856,16 +844,12 @@ static void country_of_every_number(void **state) {
     json_decref(o);
     /* a Dutch postcode, or a business city the card names, is the country
      * of numbers printed without their code */
-    o = parse_text("Jan de Vries\nPolder Logistiek\nStationsplein 1\n8011 CW Zwolle\nT 038 123 4567\n", "US");
-    assert_true(has_phone(o, "+31381234567"));
-    json_decref(o);
-    o = parse_text("Sanne Visser\nProduct Designer\n020 123 0972 | 06 1234 8063\n283, 1015 C) Amsterdam\n", "US");
-    assert_true(has_phone(o, "+31201230972"));
-    assert_true(has_phone(o, "+31612348063"));
-    json_decref(o);
-    o = parse_text("Claire Martin\nLyon office\nTel 04 78 12 34 56\n", "US");
-    assert_true(has_phone(o, "+33478123456"));
-    json_decref(o);
+    static const char *const places[][4] = {
+        {"Jan de Vries\nPolder Logistiek\nStationsplein 1\n8011 CW Zwolle\nT 038 123 4567\n", "US", "+31381234567", ""},
+        {"Sanne Visser\nProduct Designer\n020 123 0972 | 06 1234 8063\n283, 1015 C) Amsterdam\n", "US", "+31201230972",
+         "+31612348063"},
+        {"Claire Martin\nLyon office\nTel 04 78 12 34 56\n", "US", "+33478123456", ""}};
+    phones_read_as(places, sizeof places / sizeof *places);
     /* an unambiguous US address on a BR board */
     o = parse_text("Daniel Whitton\nCell: 817.228.6401\nJustin, TX 76247\n", "BR");
     assert_true(has_phone(o, "+18172286401"));
