@@ -2178,16 +2178,27 @@ static void fix_title_words(char *t, size_t cap) {
                 /* none of its length: one letter more or less, and a
                  * second slip from seven letters ("Dwector" of Director);
                  * a word that begins the other, or the other it, is no
-                 * slip ("Consultants", "Research") */
+                 * slip ("Consultants", "Research"); the nearest only
+                 * ("Drector": Director one edit off, Polish Dyrektor two) */
+                int best = 3, best_hits = 0;
                 for (int li = 0; li < 2 && hits == 0 && n >= 6; li++)
                     for (const char *const *c = lists[li]; *c; c++) {
                         size_t cl = strlen(*c);
                         if ((cl != n + 1 && cl + 1 != n) || !strncmp(low, *c, cl < n ? cl : n)) continue;
-                        if (ocr_fld_edit_distance(low, *c) <= (n >= 7 ? 2 : 1) && (!rep || strcmp(rep, *c))) {
-                            hits++;
+                        int d = ocr_fld_edit_distance(low, *c);
+                        if (d > (n >= 7 ? 2 : 1) || d > best || (rep && d == best && !strcmp(rep, *c))) continue;
+                        if (d < best) {
+                            best = d;
+                            rep = NULL;
+                        }
+                        if (!rep) {
                             rep = *c;
+                            best_hits = 1;
+                        } else {
+                            best_hits++;
                         }
                     }
+                if (best < 3) hits = best_hits;
                 /* "Semor" of Senior, "Managmg": an m read for ni, rn or
                  * in, or one of those for an m */
                 if (hits == 0) rep = merged_letters(low, lists, &hits);

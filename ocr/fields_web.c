@@ -562,6 +562,21 @@ int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
     /* the host's head lost ("dewaterfoods" of Tidewater Foods): up to four
      * letters, the rest of the stem read whole */
     int head = bl == len && sl > bl && sl <= bl + 4 && !strcmp(stem + sl - bl, bare);
+    /* one letter lost ("meriian" of meridian), or r and i read as one n
+     * or an m ("mendian"): a host without hyphens one letter short */
+    int lost = 0;
+    if (!head && bl == len && sl == bl + 1 && bl >= 6) {
+        size_t i = 0;
+        while (i < bl && bare[i] == stem[i]) i++;
+        /* inside: a key's extra last letter is no lost one ("polmetz" of
+         * Polmet Sp. z o.o. beside polmet.pl) */
+        lost = i + 2 < bl && (!strcmp(stem + i + 1, bare + i) ||
+               (strchr("nm", bare[i]) &&
+                (!strncmp(stem + i, "ri", 2) || !strncmp(stem + i, "rn", 2) || !strncmp(stem + i, "ni", 2) ||
+                 !strncmp(stem + i, "in", 2)) &&
+                !strcmp(stem + i + 2, bare + i + 1)));
+    }
+    head |= lost;
     if (bl < 6 || (!head && !near_same_len(bare, bl, stem))) return 0;
     if (!head) {
         size_t k = 0;

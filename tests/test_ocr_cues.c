@@ -1586,7 +1586,9 @@ static void slips_in_numbers_and_mail(void **state) {
         /* the word before a dot read as a space, one letter off the given
          * name of five letters or more; another word stays out */
         {"Élodie Lefèvre\nclodie lefevre @kestrellogistics.fr\n", "FR", "elodie.lefevre@kestrellogistics.fr"},
-        {"Élodie Lefèvre\nhello lefevre@kestrellogistics.fr\n", "FR", "lefevre@kestrellogistics.fr"}};
+        {"Élodie Lefèvre\nhello lefevre@kestrellogistics.fr\n", "FR", "lefevre@kestrellogistics.fr"},
+        /* a company key's extra last letter is no letter the domain lost */
+        {"Tomasz Kowalczyk\nPolmet Sp. z o.o.\nt.kowalczyk@polmet.pl\n", "PL", "t.kowalczyk@polmet.pl"}};
     emails_read_as(four, sizeof four / sizeof *four);
     /* words that are not a label before it: no e-mail made up */
     o = parse_text("Rahman Wei Ming\nVisit us Onordvik.com.sg\nnordvik.com.sg\n", "SG");
@@ -1643,6 +1645,8 @@ static void title_role_unit_and_ltd(void **state) {
     json_decref(o);
     /* a title word with a letter more or less (two slips from seven letters) */
     static const char *const tw[][2] = {{"Managing Dwector", "Managing Director"}, {"Sales Manger", "Sales Manager"},
+                                        /* the nearest: Director one edit off, Polish Dyrektor two */
+                                        {"Managing Drector", "Managing Director"},
                                         {"Markting Director", "Marketing Director"},
                                         {"Research Analyst", "Research Analyst"},
                                         {"Senior Consultants", "Senior Consultants"},
@@ -1730,6 +1734,10 @@ static void sites_mended_from_the_card(void **state) {
         {"Sofia Schulz\nSilverleaf AG\nsiiverieal.de\n", "DE", "silverleaf.de"},
         /* three letters off, only one of them a confusable pair: kept */
         {"Sofia Schulz\nSilverleaf AG\nsolverieaq.de\n", "DE", "solverieaq.de"},
+        /* r and i read as one n; a letter lost; two lost is too many */
+        {"Wouter Peeters\nMeridian Engineering NV\nwww mendian be\n", "BE", "www.meridian.be"},
+        {"Ji-hoon Kim\nMeridian Design Inc\nwww. meriian. co. kr\n", "KR", "www.meridian.co.kr"},
+        {"Ji-hoon Kim\nMeridian Design Inc\nwww.merian.co.kr\n", "KR", "www.merian.co.kr"},
     };
     sites_read_as(sites, sizeof sites / sizeof *sites);
     /* an initial W is no web label */
