@@ -111,8 +111,9 @@ static const struct {
     {"amsterdam", "NL", CN_CITY}, {"rotterdam", "NL", CN_CITY}, {"den haag", "NL", CN_CITY},
     {"utrecht", "NL", CN_CITY}, {"eindhoven", "NL", CN_CITY}, {"antwerpen", "BE", CN_CITY},
     {"bruxelles", "BE", CN_CITY}, {"brussel", "BE", CN_CITY}, {"brussels", "BE", CN_CITY}, {"gent", "BE", CN_CITY},
-    {"berlin", "DE", CN_CITY}, {"münchen", "DE", CN_CITY}, {"hamburg", "DE", CN_CITY}, {"frankfurt am main", "DE", CN_CITY},
-    {"köln", "DE", CN_CITY}, {"düsseldorf", "DE", CN_CITY}, {"stuttgart", "DE", CN_CITY}, {"paris", "FR", CN_CITY},
+    {"berlin", "DE", CN_CITY}, {"münchen", "DE", CN_CITY}, {"hamburg", "DE", CN_CITY},
+    {"frankfurt am main", "DE", CN_CITY}, {"köln", "DE", CN_CITY}, {"düsseldorf", "DE", CN_CITY},
+    {"stuttgart", "DE", CN_CITY}, {"paris", "FR", CN_CITY},
     {"lyon", "FR", CN_CITY}, {"marseille", "FR", CN_CITY}, {"toulouse", "FR", CN_CITY}, {"bordeaux", "FR", CN_CITY},
     {"madrid", "ES", CN_CITY}, {"barcelona", "ES", CN_CITY}, {"sevilla", "ES", CN_CITY}, {"milano", "IT", CN_CITY},
     {"roma", "IT", CN_CITY}, {"torino", "IT", CN_CITY}, {"napoli", "IT", CN_CITY}, {"firenze", "IT", CN_CITY},
@@ -687,7 +688,8 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             put(out->city, sizeof out->city, s + o + cl + 1, strlen(s + o + cl + 1));
             seg[i].used = 1;
             /* four digits and two capitals (not SA, SD, SS) are Dutch only */
-            int dutch = cl == 7 && o == 0 && strncmp(s + 5, "SA", 2) && strncmp(s + 5, "SD", 2) && strncmp(s + 5, "SS", 2);
+            int dutch = cl == 7 && o == 0 && strncmp(s + 5, "SA", 2) && strncmp(s + 5, "SD", 2) &&
+                        strncmp(s + 5, "SS", 2);
             shape = dutch ? "NL" : "";
         } else if (!out->postal_code[0] && i > 0 && strlen(s) == 5 && all_digits(s, 5)) {
             /* five digits alone after the street ("Gyeongsangnam-do, 51558, Korea") */

@@ -184,7 +184,8 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
      * letters), "|_bernard@" (the dot read as a low line): "=l" marks it
      * for the name to decide (name_joins_local) */
     if (pre && !*pre && prelen > 2 &&
-        ((l[0] == 'L' && islower((unsigned char)l[1]) && islower((unsigned char)l[2]) && islower((unsigned char)l[3])) ||
+        ((l[0] == 'L' && islower((unsigned char)l[1]) && islower((unsigned char)l[2]) &&
+          islower((unsigned char)l[3])) ||
          (l[0] == 'l' && l[1] == '_' && isalpha((unsigned char)l[2]))))
         snprintf(pre, prelen, "=l");
     char *r = A + 1;
