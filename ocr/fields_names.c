@@ -1625,6 +1625,21 @@ static int name_part(char w[][64], int nw, const char *k) {
     return 0;
 }
 
+/* The index of the name's word among w[from..nw) of min letters or more
+ * that key k misses by one letter in place (a mark not a letter in k
+ * counts as a miss), skipping the word skip (NULL: none); -1 when none.
+ * The first such word. */
+static int name_word_one_off(char w[][64], int from, int nw, const char *k, size_t min, const char *skip) {
+    size_t kl = strlen(k);
+    for (int i = from; i < nw; i++) {
+        size_t n = strlen(w[i]), d = 0;
+        if (n < min || kl != n || (skip && !strcmp(w[i], skip))) continue;
+        for (size_t q = 0; q < n; q++) d += w[i][q] != k[q] || !isalpha((unsigned char)k[q]);
+        if (d == 1) return i;
+    }
+    return -1;
+}
+
 /* An e-mail whose local part lost its dot to a space ("thimai pham@orion.vn"
  * read as pham@orion.vn): the word before is put back, with the dot, when
  * both it and the local part are parts of the person's name. */
@@ -1652,15 +1667,9 @@ static void name_joins_local(fld_state_t *p) {
             if (nw < 2 || w[0][0] != 'l') continue;
             if (!name_part(w + 1, nw - 1, rest)) {
                 /* or one letter off a family name ("|_bernord" of Bernard) */
-                const char *hit = NULL;
-                for (int k = 1; k < nw && !hit; k++) {
-                    size_t n = strlen(w[k]), d = 0;
-                    if (n < 4 || strlen(rest) != n) continue;
-                    for (size_t q = 0; q < n; q++) d += w[k][q] != rest[q] || !isalpha((unsigned char)rest[q]);
-                    if (d == 1) hit = w[k];
-                }
-                if (!hit) continue;
-                rest = hit;
+                int hit = name_word_one_off(w, 1, nw, rest, 4, NULL);
+                if (hit < 0) continue;
+                rest = w[hit];
             }
             char out[256];
             int n = snprintf(out, sizeof out, "l.%s%s", rest, at);
@@ -1684,14 +1693,9 @@ static void name_joins_local(fld_state_t *p) {
         if (!name_part(w, nw, local)) continue;
         if (!name_part(w, nw, pk)) {
             /* the word one letter off a name's word of five letters or
-             * more ("clodie lefevre@" of Élodie Lefèvre): that word */
-            int hit = -1;
-            for (int k = 0; k < nw && hit < 0; k++) {
-                size_t n = strlen(w[k]), d = 0;
-                if (n < 5 || strlen(pk) != n || strcmp(w[k], local) == 0) continue;
-                for (size_t q = 0; q < n; q++) d += w[k][q] != pk[q];
-                if (d == 1) hit = k;
-            }
+             * more ("clodie lefevre@" of Élodie Lefèvre; pk is all
+             * letters): that word */
+            int hit = name_word_one_off(w, 0, nw, pk, 5, local);
             if (hit < 0) continue;
             snprintf(e->pre, sizeof e->pre, "%s", w[hit]);
         }
