@@ -221,15 +221,29 @@ static void join_split_email_line(void **state) {
     ocr_lines_free(&ls);
 }
 
+/* A line as Tesseract boxed it. */
+typedef struct {
+    const char *text;
+    float conf;
+    int x, y, w, h;
+} piece_t;
+
+/* Pieces a and b added to ls (empty) and joined: into one line that reads
+ * want, or (want NULL) not at all. */
+static void join_pieces(ocr_lines_t *ls, piece_t a, piece_t b, const char *want) {
+    assert_int_equal(ocr_lines_add(ls, a.text, a.conf, a.x, a.y, a.w, a.h), GR_OK);
+    assert_int_equal(ocr_lines_add(ls, b.text, b.conf, b.x, b.y, b.w, b.h), GR_OK);
+    assert_int_equal(ocr_scan_join_contact_lines(ls), want ? 1 : 0);
+    assert_int_equal(ls->n, want ? 1 : 2);
+    if (want) assert_string_equal(ls->v[0].text, want);
+}
+
 /* 042.jpg: the e-mail line came back as a word and a separate "Com". */
 static void join_tld_fragment(void **state) {
     (void)state;
     ocr_lines_t ls = {0};
-    assert_int_equal(ocr_lines_add(&ls, "_ thneswtoddsantos", 0.0f, 689, 176, 342, 32), GR_OK);
-    assert_int_equal(ocr_lines_add(&ls, "Com", 0.77f, 978, 172, 56, 41), GR_OK);
-    assert_int_equal(ocr_scan_join_contact_lines(&ls), 1);
-    assert_int_equal(ls.n, 1);
-    assert_string_equal(ls.v[0].text, "_ thneswtoddsantos Com");
+    join_pieces(&ls, (piece_t){"_ thneswtoddsantos", 0.0f, 689, 176, 342, 32}, (piece_t){"Com", 0.77f, 978, 172, 56, 41},
+                "_ thneswtoddsantos Com");
     ocr_lines_free(&ls);
 }
 
@@ -252,19 +266,14 @@ static void well_formed_keys(void **state) {
 static void join_at_seam(void **state) {
     (void)state;
     ocr_lines_t ls = {0};
-    assert_int_equal(ocr_lines_add(&ls, "emartin", 0.68f, 85, 584, 273, 27), GR_OK);
-    assert_int_equal(ocr_lines_add(&ls, "@ cobalt fr", 0.57f, 211, 580, 150, 40), GR_OK);
-    assert_int_equal(ocr_scan_join_contact_lines(&ls), 1);
-    assert_int_equal(ls.n, 1);
-    assert_string_equal(ls.v[0].text, "emartin @ cobalt fr");
+    join_pieces(&ls, (piece_t){"emartin", 0.68f, 85, 584, 273, 27}, (piece_t){"@ cobalt fr", 0.57f, 211, 580, 150, 40},
+                "emartin @ cobalt fr");
     json_t *o = ocr_fields_parse(&ls, "FR");
     assert_non_null(o);
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "emartin@cobalt.fr");
     json_decref(o);
     ocr_lines_free(&ls);
-    assert_int_equal(ocr_lines_add(&ls, "emartin", 0.68f, 85, 584, 273, 27), GR_OK);
-    assert_int_equal(ocr_lines_add(&ls, "cobalt.fr", 0.57f, 211, 580, 150, 40), GR_OK);
-    assert_int_equal(ocr_scan_join_contact_lines(&ls), 0);
+    join_pieces(&ls, (piece_t){"emartin", 0.68f, 85, 584, 273, 27}, (piece_t){"cobalt.fr", 0.57f, 211, 580, 150, 40}, NULL);
     ocr_lines_free(&ls);
 }
 
