@@ -225,6 +225,11 @@ int ocr_fld_vanity_tld(const char *t);
  * "beltis" in "beltis.com.br". Sets *off and *len within host; 0 when there
  * is none. */
 int ocr_fld_host_stem(const char *host, size_t *off, size_t *len);
+/* The key of a domain's registrable label: "beltis" for beltis.com.br. */
+void ocr_fld_domain_stem(const char *dom, char *stem, size_t n);
+/* The brand key of a website: its registrable label, or on a platform the
+ * subdomain or first path segment ("nog" of nog.carbonmade.com). */
+void ocr_fld_site_brand(const char *site, char *out, size_t n);
 /* The host of a website: no scheme, no path. */
 void ocr_fld_site_host(const char *site, char *host, size_t n);
 /* Replace the registrable label of the host in s (an e-mail or URL of

@@ -582,22 +582,7 @@ int ocr_fld_not_name_words(const char *s) {
     return n;
 }
 
-
 /* ------------------------------------------------ name, company, title */
-
-/* The key of a domain's registrable label: "lyonsbaker" for
- * lyonsbaker.co.uk, "beltis" for beltis.com.br. */
-static void domain_stem(const char *dom, char *stem, size_t n) {
-    size_t off, len;
-    char lab[256];
-    if (!ocr_fld_host_stem(dom, &off, &len) || len >= sizeof lab) {
-        stem[0] = '\0';
-        return;
-    }
-    memcpy(lab, dom + off, len);
-    lab[len] = '\0';
-    ocr_fld_key(lab, stem, n);
-}
 
 /* Local parts that name a mailbox's role, not a business: at a mail
  * provider they say nothing about the company. */
@@ -619,35 +604,6 @@ static void add_brand(fld_state_t *p, const char *k) {
     snprintf(p->brands[p->nbrands++], sizeof p->brands[0], "%s", k);
 }
 
-/* The brand key of a website: its registrable label, or on a platform
- * the subdomain or first path segment. */
-static void site_brand(const char *site, char *out, size_t n) {
-    char host[256];
-    ocr_fld_site_host(site, host, sizeof host);
-    char *h = host;
-    if (!strncmp(h, "www.", 4)) h += 4;
-    domain_stem(h, out, n);
-    if (!ocr_fld_platform_label(out)) return;
-    out[0] = '\0';
-    size_t off, len;
-    if (ocr_fld_host_stem(h, &off, &len) && off > 1) { /* "nogdesign.blogspot.com.br" */
-        size_t b = off - 1;
-        while (b > 0 && h[b - 1] != '.') b--;
-        char lab[128];
-        snprintf(lab, sizeof lab, "%.*s", (int)(off - 1 - b), h + b);
-        ocr_fld_key(lab, out, n);
-        return;
-    }
-    const char *slash = strchr(site, '/'); /* "facebook.com/sonaocasa" (no scheme: the host has none either) */
-    const char *ss = strstr(site, "://");
-    if (ss) slash = strchr(ss + 3, '/');
-    if (slash) {
-        char seg[128];
-        snprintf(seg, sizeof seg, "%.*s", (int)strcspn(slash + 1, "/?#"), slash + 1);
-        ocr_fld_key(seg, out, n);
-    }
-}
-
 /* What the company is matched against (the name is matched against
  * p->local, set with the e-mails): the brand keys, the registrable label
  * of every own e-mail domain and website, the local part of an e-mail at a
@@ -659,7 +615,7 @@ static void domain_keys(fld_state_t *p) {
         const char *at = strchr(p->emails[i].s, '@');
         char k[128];
         if (!ocr_fld_shared_mail_domain(at + 1)) {
-            domain_stem(at + 1, k, sizeof k);
+            ocr_fld_domain_stem(at + 1, k, sizeof k);
             add_brand(p, k);
             continue;
         }
@@ -673,7 +629,7 @@ static void domain_keys(fld_state_t *p) {
     }
     for (int i = 0; i < p->nsites; i++) {
         char k[128];
-        site_brand(p->sites[i].s, k, sizeof k);
+        ocr_fld_site_brand(p->sites[i].s, k, sizeof k);
         add_brand(p, k);
     }
     if (p->nbrands) snprintf(p->stem, sizeof p->stem, "%s", p->brands[0]);
@@ -1795,11 +1751,11 @@ static int complete_from_domain(const fld_state_t *p, char *company, size_t cap)
     for (int i = 0; i < p->nsites + p->nemails; i++) {
         char b[128] = "";
         if (i < p->nsites) {
-            site_brand(p->sites[i].s, b, sizeof b);
+            ocr_fld_site_brand(p->sites[i].s, b, sizeof b);
         } else {
             const char *d = strchr(p->emails[i - p->nsites].s, '@') + 1;
             if (ocr_fld_shared_mail_domain(d)) continue;
-            domain_stem(d, b, sizeof b);
+            ocr_fld_domain_stem(d, b, sizeof b);
         }
         size_t bl = strlen(b);
         const char *at = strstr(b, k);

@@ -289,12 +289,42 @@ static int generic_label(const char *l, size_t n) {
     return 0;
 }
 
+/* Sites hosting people's pages, the first SUBDOMAIN_PLATFORMS of them
+ * under a subdomain of the person's name (nog.carbonmade.com). */
+static const char *const PLATFORMS[] = {"blogspot", "wordpress", "wixsite", "tumblr", "carbonmade", "github", "weebly",
+                                        "facebook", "instagram", "linkedin", "twitter", "youtube", "tiktok",
+                                        "cargocollective", "behance", "squarespace", NULL};
+enum { SUBDOMAIN_PLATFORMS = 7 };
+
 int ocr_fld_platform_label(const char *k) {
-    static const char *const P[] = {"blogspot", "wordpress", "wixsite", "tumblr", "carbonmade", "github",
-                                    "facebook", "instagram", "linkedin", "twitter", "youtube", "tiktok",
-                                    "cargocollective", "behance", "weebly", "squarespace", NULL};
-    for (int i = 0; P[i]; i++)
-        if (!strcmp(k, P[i])) return 1;
+    for (int i = 0; PLATFORMS[i]; i++)
+        if (!strcmp(k, PLATFORMS[i])) return 1;
+    return 0;
+}
+
+/* A platform's registrable label read one letter off ("carconmade.com",
+ * "cargocollectlve.com"): respelled in host, whose label is lab0 at off.
+ * Only names of seven letters or more, which no other site's name is one
+ * letter away from by chance. 1 when respelled. */
+static int respell_platform(char *host, size_t cap, size_t off, const char *lab0) {
+    if (ocr_fld_platform_label(lab0)) return 0;
+    size_t ll = strlen(lab0);
+    for (int i = 0; PLATFORMS[i]; i++) {
+        size_t pl = strlen(PLATFORMS[i]);
+        if (pl < 7 || ocr_fld_edit_distance(lab0, PLATFORMS[i]) != 1) continue;
+        size_t hl = strlen(host);
+        if (hl - ll + pl + 1 > cap) return 0;
+        memmove(host + off + pl, host + off + ll, hl - off - ll + 1);
+        memcpy(host + off, PLATFORMS[i], pl);
+        return 1;
+    }
+    return 0;
+}
+
+/* 1 when lab (a registrable label) is a platform of people's subdomains. */
+static int subdomain_platform(const char *lab) {
+    for (int i = 0; i < SUBDOMAIN_PLATFORMS; i++)
+        if (!strcmp(lab, PLATFORMS[i])) return 1;
     return 0;
 }
 
@@ -350,6 +380,8 @@ static void fix_scheme(char *t, size_t cap) {
 }
 
 /* Find a website in line a (ASCII-folded), not part of an e-mail. */
+static int web_label_word(const char *t);
+
 static int find_site(const char *a, int labelled, char *out, size_t outlen) {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", a);
@@ -457,8 +489,30 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                     memcpy(host, "www", 3);
                 }
                 size_t so, sl;
-                int www = ocr_fld_ci_starts(host, "www.");
                 char lab[64] = "";
+                if (ocr_fld_host_stem(host, &so, &sl) && sl < sizeof lab) {
+                    snprintf(lab, sizeof lab, "%.*s", (int)sl, host + so);
+                    respell_platform(host, sizeof tok - (size_t)(host - tok), so, lab);
+                }
+                /* "nog carbonmade.com": the page's own name, then the
+                 * platform's host, their dot read as a space; the name is
+                 * a lowercase word of its own right before it, no label */
+                if (ocr_fld_host_stem(host, &so, &sl) && so == 0 && sl < sizeof lab && !scheme[0] && !path[0] &&
+                    p >= buf + 3 && p[-1] == ' ' && p[-2] != ' ') {
+                    snprintf(lab, sizeof lab, "%.*s", (int)sl, host);
+                    const char *pb = p - 1;
+                    while (pb > buf && pb[-1] != ' ') pb--;
+                    size_t pl = (size_t)(p - 1 - pb), hl = strlen(host);
+                    int word = pl >= 2 && pl <= 40 && strspn(pb, "abcdefghijklmnopqrstuvwxyz0123456789-") == pl &&
+                               pb[0] != '-' && pb[pl - 1] != '-' && !web_label_word(pb);
+                    if (word && subdomain_platform(lab) && hl + pl + 2 <= sizeof tok - (size_t)(host - tok)) {
+                        memmove(host + pl + 1, host, hl + 1);
+                        memcpy(host, pb, pl);
+                        host[pl] = '.';
+                    }
+                }
+                int www = ocr_fld_ci_starts(host, "www.");
+                lab[0] = '\0';
                 if (ocr_fld_host_stem(host, &so, &sl) && sl < sizeof lab) snprintf(lab, sizeof lab, "%.*s", (int)sl, host + so);
                 /* www. then the registrable name, or a site's name on a platform (www.x.blogspot.com) */
                 /* "Com. de de" read as com.de: a public second level ("com", "co") is nobody's name */
@@ -590,6 +644,49 @@ int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
     if (n < 0 || (size_t)n >= cap) return 0;
     memcpy(s, out, (size_t)n + 1);
     return 1;
+}
+
+/* The key of a domain's registrable label: "lyonsbaker" for
+ * lyonsbaker.co.uk, "beltis" for beltis.com.br. */
+void ocr_fld_domain_stem(const char *dom, char *stem, size_t n) {
+    size_t off, len;
+    char lab[256];
+    if (!ocr_fld_host_stem(dom, &off, &len) || len >= sizeof lab) {
+        stem[0] = '\0';
+        return;
+    }
+    memcpy(lab, dom + off, len);
+    lab[len] = '\0';
+    ocr_fld_key(lab, stem, n);
+}
+
+/* The brand key of a website: its registrable label, or on a platform
+ * the subdomain or first path segment. */
+void ocr_fld_site_brand(const char *site, char *out, size_t n) {
+    char host[256];
+    ocr_fld_site_host(site, host, sizeof host);
+    char *h = host;
+    if (!strncmp(h, "www.", 4)) h += 4;
+    ocr_fld_domain_stem(h, out, n);
+    if (!ocr_fld_platform_label(out)) return;
+    out[0] = '\0';
+    size_t off, len;
+    if (ocr_fld_host_stem(h, &off, &len) && off > 1) { /* "nogdesign.blogspot.com.br" */
+        size_t b = off - 1;
+        while (b > 0 && h[b - 1] != '.') b--;
+        char lab[128];
+        snprintf(lab, sizeof lab, "%.*s", (int)(off - 1 - b), h + b);
+        ocr_fld_key(lab, out, n);
+        return;
+    }
+    const char *slash = strchr(site, '/'); /* "facebook.com/sonaocasa" (no scheme: the host has none either) */
+    const char *ss = strstr(site, "://");
+    if (ss) slash = strchr(ss + 3, '/');
+    if (slash) {
+        char seg[128];
+        snprintf(seg, sizeof seg, "%.*s", (int)strcspn(slash + 1, "/?#"), slash + 1);
+        ocr_fld_key(seg, out, n);
+    }
 }
 
 /* Append s to v (n items) unless it is there (any case) or v is full; 1 when added. */
@@ -786,6 +883,40 @@ static void agree_domains(fld_state_t *p) {
     drop_repeated_sites(p);
 }
 
+/* One letter of a site's name read wrong where two other fields spell
+ * it: "cargocollective.com/nagdesign" beside nog.carbonmade.com and
+ * ricknog39@gmail.com. The name y (three letters or more) is another
+ * site's whole name and is inside an e-mail's local part or domain too;
+ * the site's name x begins with y but for one letter, and holds no y. */
+static void agree_site_names(fld_state_t *p) {
+    for (int i = 0; i < p->nsites; i++) {
+        char x[128];
+        ocr_fld_site_brand(p->sites[i].s, x, sizeof x);
+        size_t xl = strlen(x);
+        for (int j = 0; j < p->nsites && xl >= 4; j++) {
+            char y[128];
+            ocr_fld_site_brand(p->sites[j].s, y, sizeof y);
+            size_t yl = strlen(y);
+            if (j == i || yl < 3 || yl >= xl || strstr(x, y)) continue;
+            int d = 0;
+            size_t at = 0;
+            for (size_t k = 0; k < yl; k++)
+                if (x[k] != y[k]) d++, at = k;
+            if (d != 1) continue;
+            int seen = 0;
+            for (int e = 0; e < p->nemails && !seen; e++) {
+                char k[128];
+                ocr_fld_key(p->emails[e].s, k, sizeof k); /* local part and domain, without the @ and dots */
+                seen = strstr(k, y) != NULL;
+            }
+            char *pos = seen ? (char *)ocr_fld_ci_find(p->sites[i].s, x) : NULL;
+            if (!pos) continue;
+            pos[at] = (char)(isupper((unsigned char)pos[at]) ? toupper((unsigned char)y[at]) : y[at]);
+            break;
+        }
+    }
+}
+
 /* Two sites made equal by the repairs above: the first stays. */
 static void drop_repeated_sites(fld_state_t *p) {
     int w = 0;
@@ -979,6 +1110,7 @@ void ocr_fld_find_contacts(fld_state_t *p) {
     if (p->nemails && !p->nsites) site_without_dots(p);
     if (p->nemails && !p->nsites) site_without_tld(p);
     agree_domains(p);
+    agree_site_names(p);
     poor_web_lines(p);
     /* the first e-mail's local part, which the address (it stops at the
      * person it names) and the people stage match lines against */

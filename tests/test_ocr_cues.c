@@ -1709,6 +1709,34 @@ static void sites_read_as(const char *const (*cases)[3], size_t n) {
     }
 }
 
+/* Pages on a platform (cards_real am07): the platform's name one letter
+ * off is respelled; the page's own name before the platform's host, their
+ * dot read as a space, is its subdomain; a page's name one letter off
+ * where two other fields spell it is mended. And what must stay. */
+static void platform_pages(void **state) {
+    (void)state;
+    static const char *const sites[][3] = {
+        {"Ricardo Nogueira\nnog carconmade.com\n", "BR", "nog.carbonmade.com"},
+        {"Ricardo Nogueira\ncargocollectlve.com/nogdesign\n", "BR", "cargocollective.com/nogdesign"},
+        {"Ana Lima\nana.wordpres.com\n", "BR", "ana.wordpress.com"},
+        /* a label, a capitalised word or a platform without subdomains: no subdomain */
+        {"Ricardo Nogueira\nsite carbonmade.com\n", "BR", "carbonmade.com"},
+        {"Ricardo Nogueira\nAnna carbonmade.com\n", "BR", "carbonmade.com"},
+        {"Ricardo Nogueira\nnog behance.net\n", "BR", "behance.net"},
+        /* a short name one letter off a platform's is a name of its own */
+        {"Ana Lima\nwww.tumbler.com\n", "BR", "www.tumbler.com"},
+    };
+    sites_read_as(sites, sizeof sites / sizeof *sites);
+    json_t *o = parse_text("Ricardo Nogueira\ncargocollective.com/nagdesign\nnog carconmade.com\nricknog39@gmail.com\n", "BR");
+    assert_string_equal(first_site(o), "cargocollective.com/nogdesign");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 1)), "nog.carbonmade.com");
+    json_decref(o);
+    /* spelled by one other field only: left as read */
+    o = parse_text("Ricardo Nogueira\ncargocollective.com/nagdesign\nnog carconmade.com\nrick39@gmail.com\n", "BR");
+    assert_string_equal(first_site(o), "cargocollective.com/nagdesign");
+    json_decref(o);
+}
+
 /* Web lines of hand-held photos mended from the card's other fields: a
  * site with spaces for its dots and a misread www, from the e-mail's
  * domain; a site cut short behind a lone "W" label; a site with its head
@@ -2030,6 +2058,7 @@ int main(void) {
         cmocka_unit_test(title_role_unit_and_ltd),
         cmocka_unit_test(word_cut_in_two_boxes),
         cmocka_unit_test(sites_mended_from_the_card),
+        cmocka_unit_test(platform_pages),
         cmocka_unit_test(person_named_after_the_number),
         cmocka_unit_test(line_ending_in_a_comma_is_no_name),
     };
