@@ -24,6 +24,7 @@ struct Quad {
     cv::Point2f p[4]; // tl, tr, br, bl in full-resolution pixels
     double area;
     int source;       // 0 whiteness mask, 1 edge mask, 2 differs from the ground
+    bool held = false; // found inside the outline of the hand holding it (drop_hands)
 };
 
 void set_err(char *err, size_t errlen, const char *msg) {
@@ -366,6 +367,58 @@ void merge_panels(std::vector<Quad> &keep) {
     }
 }
 
+// How far the quad's corner angles are from square, in degrees (the
+// largest).
+double worst_corner(const Quad &q) {
+    double worst = 0;
+    for (int i = 0; i < 4; i++) {
+        cv::Point2f a = q.p[(i + 3) % 4] - q.p[i], b = q.p[(i + 1) % 4] - q.p[i];
+        double na = std::hypot(a.x, a.y), nb = std::hypot(b.x, b.y);
+        if (na < 1 || nb < 1) return 180;
+        double ang = std::acos(std::max(-1.0, std::min(1.0, (a.x * b.x + a.y * b.y) / (na * nb)))) * 180.0 / CV_PI;
+        worst = std::max(worst, std::fabs(ang - 90.0));
+    }
+    return worst;
+}
+
+// 1 when a corner of q lies on the photo's border (within 1 %).
+bool corner_on_border(const Quad &q, cv::Size full) {
+    float mx = 0.01f * full.width, my = 0.01f * full.height;
+    for (const cv::Point2f &p : q.p)
+        if (p.x <= mx || p.y <= my || p.x >= full.width - 1 - mx || p.y >= full.height - 1 - my) return true;
+    return false;
+}
+
+// A card held in a hand: the fingers, of the card's tone, join its outline
+// and pull a corner out to the photo's border (cards_real am24: the corner
+// at the photo's corner, angles 64 and 104 degrees). Another outline inside
+// it that keeps two of its corners, stays off the border and is square
+// (every corner within 12 degrees; the kept one off by more than 20) is the
+// card.
+void drop_hands(std::vector<Quad> &keep, const std::vector<Quad> &cands, cv::Size full) {
+    for (Quad &k : keep) {
+        if (!corner_on_border(k, full) || worst_corner(k) <= 20) continue;
+        std::vector<cv::Point2f> kpoly(k.p, k.p + 4);
+        double diag = std::hypot(k.p[2].x - k.p[0].x, k.p[2].y - k.p[0].y);
+        const Quad *best = nullptr;
+        for (const Quad &q : cands) {
+            if (q.area < 0.5 * k.area || q.area > 0.95 * k.area || corner_on_border(q, full) || worst_corner(q) > 12)
+                continue;
+            int shared = 0;
+            bool inside = true;
+            for (int i = 0; i < 4; i++) {
+                shared += std::hypot(q.p[i].x - k.p[i].x, q.p[i].y - k.p[i].y) < 0.03 * diag;
+                if (cv::pointPolygonTest(kpoly, q.p[i], true) < -0.01 * diag) inside = false;
+            }
+            if (shared >= 2 && inside && (!best || q.area > best->area)) best = &q;
+        }
+        if (best) {
+            k = *best;
+            k.held = true;
+        }
+    }
+}
+
 // The card outlines in the photo: candidates, duplicates dropped.
 std::vector<Quad> find_quads(const cv::Mat &bgr) {
     double s = 640.0 / std::max(bgr.cols, bgr.rows);
@@ -402,10 +455,14 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
         }
         if (!inside && (keep.empty() || q.area > 0.25 * keep[0].area)) keep.push_back(q);
     }
+    drop_hands(keep, quads, bgr.size());
     merge_panels(keep);
     // then each outline grows over the text just outside it
     std::vector<cv::Rect> marks = text_marks(small);
-    for (auto &k : keep) k = grow_to_marks(k, marks, s, keep);
+    // (not a card found inside a hand's outline: the marks beside it are
+    // the fingers' creases and nails)
+    for (auto &k : keep)
+        if (!k.held) k = grow_to_marks(k, marks, s, keep);
     // Reading order: top to bottom, then left to right.
     std::sort(keep.begin(), keep.end(), [](const Quad &a, const Quad &b) {
         float ay = (a.p[0].y + a.p[2].y) / 2, by = (b.p[0].y + b.p[2].y) / 2;

@@ -8,10 +8,10 @@ data="${GREETER_TEST_DATA:-tests/data}/cards_real"
 [ -x "$bin" ] || { echo "SKIP: $bin is not built"; exit 77; }
 work=$(mktemp -d /tmp/greeter-ocr-real-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am17.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am23.jpg \
+"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am17.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am23.jpg "$data"/am24.jpg \
     >"$work/scan.jsonl" 2>"$work/scan.err" || { echo "FAIL: scan: $(cat "$work/scan.err")"; exit 1; }
 python3 - "$work/scan.jsonl" <<'PY'
-import json, os, sys, unicodedata
+import json, os, re, sys, unicodedata
 def norm(s): return unicodedata.normalize("NFKC", s or "").casefold().strip()
 got = {}
 for line in open(sys.argv[1]):
@@ -69,6 +69,11 @@ want = {
     # turned a quarter in the photo, pale grey contact lines; the biggest
     # line is the opening hours and the logo is script: no company read
     "am23": {"name": "", "company": "", "phones": {"+551126425294"}, "emails": ["dimariorestaurante@gmail.com"]},
+    # a laser-engraved wooden card held in a hand on black: the finger
+    # joins the card's outline (the card alone is kept), and the engraved
+    # letters, measured from their specks, come out far too big (read
+    # again scaled down); the phone's 6 reads as a 4: not asserted
+    "am24": {"name": "Daniel Whitton", "emails": ["dfwcarpentry@verizon.com"], "site_host": "dfwcarpentry.com"},
 }
 bad = 0
 for n, w in want.items():
@@ -88,6 +93,9 @@ for n, w in want.items():
     if "site_starts" in w:
         checks.append(("websites", len(p.get("websites", [])) == 1 and norm(p["websites"][0]).startswith(w["site_starts"]),
                        p.get("websites")))
+    if "site_host" in w:
+        hosts = [re.sub(r"^(https?://)?(www\.)?", "", norm(x)).rstrip("/") for x in p.get("websites", [])]
+        checks.append(("websites", hosts == [w["site_host"]], p.get("websites")))
     for k in ("emails", "websites"):
         if k in w: checks.append((k, [norm(x) for x in p.get(k, [])] == [norm(x) for x in w[k]], p.get(k)))
     if not isinstance(p.get("confident"), dict): checks.append(("confident", False, p.get("confident")))

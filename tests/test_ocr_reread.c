@@ -527,6 +527,58 @@ static void turned_reading_wins(void **state) {
     assert_false(ocr_scan_turn_wins(1, 0.46f, 0.50f, 5, 12));
 }
 
+/* 008.jpg's card blown up four times (its words ~140 px tall, as the
+ * engraved letters of cards_real am24 come out when their height is
+ * misjudged from specks): the scan brings it down and reads the e-mail;
+ * the card at its own scale is read at that scale. */
+static void oversized_card_scaled_down(void **state) {
+    (void)state;
+    ocr_tess_t *t = NULL;
+    char err[256] = "";
+    if (ocr_tess_open(NULL, "eng", &t, err, sizeof err) != GR_OK) skip();
+    size_t len;
+    char *img = tu_slurp(tu_data("cards/008.jpg"), &len);
+    ocr_image_opts_t o = {4, 50, 26, 0};
+    for (int big = 0; big < 2; big++) {
+        ocr_card_img_t *cards = NULL;
+        int n = 0;
+        assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
+        assert_int_equal(n, 1);
+        if (big) {
+            ocr_gray_t g4 = {0}, p4 = {0};
+            assert_int_equal(ocr_gray_scaled(&cards[0].gray, 4, &g4), GR_OK);
+            assert_int_equal(ocr_gray_scaled(&cards[0].plain, 4, &p4), GR_OK);
+            ocr_gray_free(&cards[0].gray);
+            ocr_gray_free(&cards[0].plain);
+            cards[0].gray = g4;
+            cards[0].plain = p4;
+        }
+        int w0 = cards[0].gray.width + cards[0].gray.height;
+        ocr_lines_t ls = {0};
+        ocr_scan_info_t info;
+        assert_int_equal(ocr_scan_card(t, &cards[0].gray, &cards[0].plain, gr_now_mono() + 120, &ls, &info), GR_OK);
+        int w1 = cards[0].gray.width + cards[0].gray.height;
+        if (big) {
+            assert_true(w1 * 2 < w0);
+            /* the plain card goes along, the same size */
+            assert_int_equal(cards[0].plain.width, cards[0].gray.width);
+            assert_int_equal(cards[0].plain.height, cards[0].gray.height);
+        } else {
+            assert_int_equal(w1, w0);
+        }
+        int email = 0;
+        for (size_t i = 0; i < ls.n; i++) {
+            char key[300];
+            if (ocr_fields_contact_key(ls.v[i].text, key, sizeof key) && !strcmp(key, "e:grossc@taylorstanton.com")) email++;
+        }
+        assert_int_equal(email, 1);
+        ocr_lines_free(&ls);
+        ocr_card_imgs_free(cards, n);
+    }
+    free(img);
+    ocr_tess_close(t);
+}
+
 static void scan_reads_broken_numbers(void **state) {
     (void)state;
     ocr_tess_t *t = NULL;
@@ -588,6 +640,7 @@ int main(void) {
         cmocka_unit_test(text_rows),
         cmocka_unit_test(scan_of_blurred_photo),
         cmocka_unit_test(scan_reads_broken_numbers),
+        cmocka_unit_test(oversized_card_scaled_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
