@@ -1058,6 +1058,76 @@ static void company_after_connector(fld_state_t *p) {
     p->l[a].kind = FLD_COMPANY;
 }
 
+/* 1 when every letter of s is a capital, and it has three or more. */
+static int all_capitals(const char *s) {
+    int n = 0;
+    while (*s) {
+        unsigned c = fmt_u8_next(&s);
+        if (!fmt_u8_is_letter(c)) continue;
+        if (!ocr_fld_is_upper(c)) return 0;
+        n++;
+    }
+    return n >= 3;
+}
+
+/* 1 when s is two given names joined by a conjunction ("FLÁVIO E
+ * VALDEQUE", "Tom & Jerry"): capitalised words of letters only, three
+ * letters or more, neither a trade. */
+static int owners_line(const char *s) {
+    static const char *const AND[] = {"e", "&", "and", "y", "und", "et", "i", NULL};
+    char buf[256], *w[4];
+    snprintf(buf, sizeof buf, "%s", s);
+    int nw = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        if (nw == 3) return 0;
+        w[nw++] = t;
+    }
+    char low[16];
+    if (nw != 3 || strlen(w[1]) >= sizeof low) return 0;
+    fmt_u8_lower_n(w[1], strlen(w[1]), low, sizeof low);
+    if (!ocr_fld_is_label(low, AND)) return 0;
+    for (int k = 0; k < 3; k += 2) {
+        const char *q = w[k];
+        int letters = 0, first = 1;
+        while (*q) {
+            unsigned c = fmt_u8_next(&q);
+            if (!fmt_u8_is_letter(c) || (first && !ocr_fld_is_upper(c))) return 0;
+            first = 0;
+            letters++;
+        }
+        if (letters < 3 || ocr_fld_count_listed(w[k], " ", SERVICE_WORDS)) return 0;
+    }
+    return 1;
+}
+
+/* A shop named after its trade and its owners on two lines of one type
+ * ("MECÂNICA, FUNILARIA E PINTURA" over "FLÁVIO E VALDEQUE", cards_real
+ * am03; no person of the card is named there): with no company found, a
+ * trade line (trade_only) and the line right below it of two given names
+ * joined by a conjunction, in the same case and of about the same size,
+ * are the company. */
+static void trade_and_owners(fld_state_t *p) {
+    if (p->icomp >= 0) return;
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *a = &p->l[i];
+        if (a->kind != FLD_OTHER || a->conf < 0.7f || !trade_only(a->t)) continue;
+        int j = ocr_fld_below(p, (int)i);
+        if (j < 0) continue;
+        fld_line_t *b = &p->l[j];
+        if (b->kind != FLD_OTHER || b->conf < 0.7f || !owners_line(b->t)) continue;
+        if (10 * b->h < 6 * a->h || 10 * b->h > 15 * a->h || all_capitals(a->t) != all_capitals(b->t)) continue;
+        int cl = snprintf(p->comp_text, sizeof p->comp_text, "%s %s", a->t, b->t);
+        if (cl < 0 || (size_t)cl >= sizeof p->comp_text) {
+            p->comp_text[0] = '\0';
+            return;
+        }
+        a->kind = b->kind = FLD_COMPANY;
+        p->icomp = (int)i;
+        return;
+    }
+}
+
 /* 1 when s names an organisational unit ("Sales Department", "Abteilung
  * Vertrieb", "Setor Comercial"). */
 int ocr_fld_org_unit(const char *s) {
@@ -1447,6 +1517,7 @@ void ocr_fld_find_people(fld_state_t *p) {
     join_company_lines(p, maxh);
     extend_company_row(p);
     company_after_connector(p);
+    trade_and_owners(p);
     pick_title(p);
     name_after_number(p);
 }

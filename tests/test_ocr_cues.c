@@ -1709,6 +1709,35 @@ static void sites_read_as(const char *const (*cases)[3], size_t n) {
     }
 }
 
+/* A shop named after its trade and its owners on two lines of one type
+ * (cards_real am03): the two lines are the company, and no person is
+ * named. Not when the owners' line is in another case, is one person's
+ * name, or follows no trade. */
+static void trade_and_owners_line(void **state) {
+    (void)state;
+    const ln_t v[] = {{"MECÂNICA, FUNILARIA E PINTURA", 60},
+                      {"FLÁVIO E VALDEQUE", 55},
+                      {"Pequenos Consertos em Parachoque", 30},
+                      {"Rua Antonio Carneiro Leao, n° 36", 25},
+                      {NULL, 0}};
+    json_t *o = parse_lines(v, "BR");
+    assert_string_equal(str(o, "company"), "MECÂNICA, FUNILARIA E PINTURA FLÁVIO E VALDEQUE");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    const ln_t w[] = {{"MECÂNICA, FUNILARIA E PINTURA", 60}, {"Flávio e Valdeque", 55}, {"Rua Antonio 36", 25}, {NULL, 0}};
+    o = parse_lines(w, "BR");
+    assert_true(strstr(str(o, "company"), "FUNILARIA E PINTURA Fl") == NULL);
+    json_decref(o);
+    const ln_t x[] = {{"MECÂNICA, FUNILARIA E PINTURA", 60}, {"FLÁVIO VALDEQUE", 55}, {"Rua Antonio 36", 25}, {NULL, 0}};
+    o = parse_lines(x, "BR");
+    assert_true(strstr(str(o, "company"), "PINTURA FLÁVIO") == NULL);
+    json_decref(o);
+    const ln_t y[] = {{"BOA VISTA", 60}, {"FLÁVIO E VALDEQUE", 55}, {"Rua Antonio 36", 25}, {NULL, 0}};
+    o = parse_lines(y, "BR");
+    assert_true(strstr(str(o, "company"), "VISTA FLÁVIO") == NULL);
+    json_decref(o);
+}
+
 /* Pages on a platform (cards_real am07): the platform's name one letter
  * off is respelled; the page's own name before the platform's host, their
  * dot read as a space, is its subdomain; a page's name one letter off
@@ -2059,6 +2088,7 @@ int main(void) {
         cmocka_unit_test(word_cut_in_two_boxes),
         cmocka_unit_test(sites_mended_from_the_card),
         cmocka_unit_test(platform_pages),
+        cmocka_unit_test(trade_and_owners_line),
         cmocka_unit_test(person_named_after_the_number),
         cmocka_unit_test(line_ending_in_a_comma_is_no_name),
     };
