@@ -381,41 +381,42 @@ double worst_corner(const Quad &q) {
     return worst;
 }
 
-// 1 when a corner of q lies on the photo's border (within 1 %).
-bool corner_on_border(const Quad &q, cv::Size full) {
+// The corners of q on the photo's border (within 1 %), as a bit mask.
+int border_corners(const Quad &q, cv::Size full) {
     float mx = 0.01f * full.width, my = 0.01f * full.height;
-    for (const cv::Point2f &p : q.p)
-        if (p.x <= mx || p.y <= my || p.x >= full.width - 1 - mx || p.y >= full.height - 1 - my) return true;
-    return false;
+    int m = 0;
+    for (int i = 0; i < 4; i++) {
+        const cv::Point2f &p = q.p[i];
+        if (p.x <= mx || p.y <= my || p.x >= full.width - 1 - mx || p.y >= full.height - 1 - my) m |= 1 << i;
+    }
+    return m;
 }
 
-// A card held in a hand: the fingers, of the card's tone, join its outline
-// and pull a corner out to the photo's border (cards_real am24: the corner
-// at the photo's corner, angles 64 and 104 degrees). Another outline inside
-// it that keeps two of its corners, stays off the border and is square
-// (every corner within 12 degrees; the kept one off by more than 20) is the
-// card.
-void drop_hands(std::vector<Quad> &keep, const std::vector<Quad> &cands, cv::Size full) {
+// A card held in a hand: a finger, of a tone the masks take with the card,
+// joins its outline and pulls one corner out to the photo's border
+// (cards_real am24, a wooden card held on black: corner angles of 64 and
+// 104 degrees, the text warped aslant). When exactly one corner of a kept
+// outline lies on the border and the other three, completed to a
+// parallelogram, make a square card (every corner within 12 degrees, three
+// degrees squarer than the outline) whose fourth corner is off the border
+// and 6 % of the card's diagonal or more away from the outline's (a card
+// is a parallelogram but for its perspective), that is the card; it is
+// not grown over marks (the finger's creases and nail).
+void drop_hands(std::vector<Quad> &keep, cv::Size full) {
     for (Quad &k : keep) {
-        if (!corner_on_border(k, full) || worst_corner(k) <= 20) continue;
-        std::vector<cv::Point2f> kpoly(k.p, k.p + 4);
-        double diag = std::hypot(k.p[2].x - k.p[0].x, k.p[2].y - k.p[0].y);
-        const Quad *best = nullptr;
-        for (const Quad &q : cands) {
-            if (q.area < 0.5 * k.area || q.area > 0.95 * k.area || corner_on_border(q, full) || worst_corner(q) > 12)
-                continue;
-            int shared = 0;
-            bool inside = true;
-            for (int i = 0; i < 4; i++) {
-                shared += std::hypot(q.p[i].x - k.p[i].x, q.p[i].y - k.p[i].y) < 0.03 * diag;
-                if (cv::pointPolygonTest(kpoly, q.p[i], true) < -0.01 * diag) inside = false;
-            }
-            if (shared >= 2 && inside && (!best || q.area > best->area)) best = &q;
-        }
-        if (best) {
-            k = *best;
-            k.held = true;
-        }
+        int m = border_corners(k, full), i = -1;
+        for (int c = 0; c < 4; c++)
+            if (m == 1 << c) i = c;
+        if (i < 0) continue;
+        Quad par = k;
+        par.p[i] = k.p[(i + 3) % 4] + k.p[(i + 1) % 4] - k.p[(i + 2) % 4];
+        double wp = worst_corner(par), diag = std::hypot(k.p[2].x - k.p[0].x, k.p[2].y - k.p[0].y);
+        double moved = std::hypot(par.p[i].x - k.p[i].x, par.p[i].y - k.p[i].y);
+        if (wp > 12 || worst_corner(k) < wp + 3 || moved < 0.06 * diag || border_corners(par, full)) continue;
+        par.area = std::fabs(cv::contourArea(std::vector<cv::Point2f>(par.p, par.p + 4)));
+        if (par.area < 0.5 * k.area) continue;
+        par.held = true;
+        k = par;
     }
 }
 
@@ -455,7 +456,7 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
         }
         if (!inside && (keep.empty() || q.area > 0.25 * keep[0].area)) keep.push_back(q);
     }
-    drop_hands(keep, quads, bgr.size());
+    drop_hands(keep, bgr.size());
     merge_panels(keep);
     // then each outline grows over the text just outside it
     std::vector<cv::Rect> marks = text_marks(small);

@@ -70,9 +70,10 @@ want = {
     # line is the opening hours and the logo is script: no company read
     "am23": {"name": "", "company": "", "phones": {"+551126425294"}, "emails": ["dimariorestaurante@gmail.com"]},
     # a laser-engraved wooden card held in a hand on black: the finger
-    # joins the card's outline (the card alone is kept), and the engraved
-    # letters, measured from their specks, come out far too big (read
-    # again scaled down); the phone's 6 reads as a 4: not asserted
+    # joins the card's outline (the card is completed from its other three
+    # corners), and the engraved letters, measured from their specks, come
+    # out far too big (read again scaled down); the phone's 6 reads as a 4
+    # or a 5: not asserted
     "am24": {"name": "Daniel Whitton", "emails": ["dfwcarpentry@verizon.com"], "site_host": "dfwcarpentry.com"},
 }
 bad = 0

@@ -81,8 +81,8 @@ static void two_panels_one_card(void **state) {
 
 /* A card held in a hand: the finger, of the card's tone, joins the card's
  * outline and pulls its corner to the photo's (a card of 1.54 that takes
- * in the finger); the outline of the card alone is kept, and no text
- * grows it over the finger. */
+ * in the finger); its other three corners, completed to a parallelogram,
+ * are the card, and no text grows it over the finger. */
 static void held_card_without_the_hand(void **state) {
     (void)state;
     int n = 0;

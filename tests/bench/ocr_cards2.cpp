@@ -9,7 +9,7 @@
 // (Hershey fonts, eight people), no rule of the reader was written against
 // these cards: it is a held-out check.
 //
-// usage: [OCR_CARDS2_HARD=1] ocr_cards2 OUT_DIR COUNT SEED FONT...   writes OUT_DIR/NNN.jpg + NNN.json
+// usage: [OCR_CARDS2_HARD=1] [OCR_CARDS2_HAND=1] ocr_cards2 OUT_DIR COUNT SEED FONT...   writes OUT_DIR/NNN.jpg + NNN.json
 #include <opencv2/core.hpp>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -26,10 +26,11 @@
 
 namespace {
 
-std::mt19937 rng, rng_hard; // rng_hard: the hand-held effects only, so the cards stay the same
+std::mt19937 rng, rng_hard, rng_hand; // rng_hard, rng_hand: the hand-held effects and the finger only, so the cards stay the same
 
 int rnd(int n) { return (int)(rng() % (unsigned)n); }
 int rh(int n) { return (int)(rng_hard() % (unsigned)n); }
+int rf(int n) { return (int)(rng_hand() % (unsigned)n); }
 template <class T, size_t N> const T &pick(const T (&a)[N]) { return a[rnd((int)N)]; }
 std::string digits(int n) {
     std::string s;
@@ -441,6 +442,7 @@ int main(int argc, char **argv) {
     int count = atoi(argv[2]);
     rng.seed((unsigned)atoi(argv[3]));
     rng_hard.seed((unsigned)atoi(argv[3]) ^ 0x5bd1e995u);
+    rng_hand.seed((unsigned)atoi(argv[3]) ^ 0x27d4eb2fu);
     for (int i = 4; i < argc; i++) {
         auto ft = cv::freetype::createFreeType2();
         ft->loadFontData(argv[i], 0);
@@ -501,6 +503,22 @@ int main(int argc, char **argv) {
             dark.copyTo(photo, sh > 60);
         }
         warped.copyTo(photo, wm);
+        // OCR_CARDS2_HAND=1: the card held in a hand - a finger of skin tone runs from the photo's bottom
+        // edge (left or right of the card) onto the card's lower corner, over its margin, a nail at its tip
+        if (getenv("OCR_CARDS2_HAND") && atoi(getenv("OCR_CARDS2_HAND"))) {
+            bool left = rf(2) == 0;
+            cv::Point2f tip = left ? dst[3] : dst[2], in = (dst[0] + dst[1] + dst[2] + dst[3]) * 0.25f - tip;
+            tip += in * (0.06f + 0.04f * (float)rf(100) / 100); // onto the card, over its margin
+            cv::Point2f base((float)(left ? rf(ks(300)) : photo.cols - 1 - rf(ks(300))), (float)photo.rows + ks(20));
+            int fw = (int)(h * (0.14f + 0.06f * (float)rf(100) / 100));
+            cv::Scalar skin(150 + rf(40), 170 + rf(30), 205 + rf(30));
+            cv::line(photo, base, tip, skin, fw, cv::LINE_AA);
+            cv::circle(photo, tip, fw / 2, skin, cv::FILLED, cv::LINE_AA);
+            cv::Point2f d = tip - base;
+            double a = std::atan2(d.y, d.x) * 180 / CV_PI;
+            cv::ellipse(photo, tip - d * (float)(fw * 0.25 / std::hypot(d.x, d.y)), cv::Size(fw * 3 / 10, fw / 4), a, 0, 360,
+                        skin + cv::Scalar(20, 20, 15), cv::FILLED, cv::LINE_AA);
+        }
         if (hard) {
             cv::Mat light(photo.size(), CV_32FC3);
             float gx = (float)(rh(100) - 50) / 100, gy = (float)(rh(100) - 50) / 100;

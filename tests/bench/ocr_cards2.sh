@@ -19,6 +19,10 @@
 # OCR_CARDS2_SCAN=1: flatbed scans (the card at 250-330 dpi on a light lid,
 # turned up to 3 degrees, a faint shadow, little blur, JPEG 85-95).
 #
+# OCR_CARDS2_HAND=1: the card held in a hand - a finger of skin tone from the
+# photo's bottom edge onto the card's lower left or right corner, over its
+# margin (the same cards; combines with the others).
+#
 # OCR_CARDS2_BIG=K: the same photos drawn K times larger (K = 2.5: 4000 x
 # 3000, a phone's full-resolution photo; the card's print, the desk and the
 # blur all scaled), to check the reader does not depend on the photo's size.
