@@ -414,7 +414,7 @@ void drop_hands(std::vector<Quad> &keep, cv::Size full) {
         double moved = std::hypot(par.p[i].x - k.p[i].x, par.p[i].y - k.p[i].y);
         if (wp > 12 || worst_corner(k) < wp + 3 || moved < 0.06 * diag || border_corners(par, full)) continue;
         par.area = std::fabs(cv::contourArea(std::vector<cv::Point2f>(par.p, par.p + 4)));
-        if (par.area < 0.5 * k.area) continue;
+        if (par.area < 0.25 * k.area) continue;
         par.held = true;
         k = par;
     }

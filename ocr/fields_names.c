@@ -2040,6 +2040,36 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
     }
     int changed = 0;
     char split[16] = {0};
+    /* the last word one look-alike letter off a form of the card's country
+     * (a shadow's edge over "Srl" read "Sri" or "Sr!", "BV" read "BY"):
+     * only forms no word or name is ("The Flip Lid" stays) */
+    if (nw >= 2 && !legal_form_word(w[nw - 1])) {
+        static const char *const LAST[][2] = {{"srl", "IT RO"}, {"bv", "NL BE"}, {"nv", "NL BE"}};
+        static const char *const LOOK[] = {"il1!|", "vy", NULL};
+        char *lw = w[nw - 1];
+        size_t ll = strlen(lw);
+        for (size_t q = 0; q < sizeof LAST / sizeof LAST[0]; q++) {
+            const char *f = LAST[q][0];
+            if (strlen(f) != ll || !card_of(p, LAST[q][1])) continue;
+            int diff = -1, ok = 1;
+            for (size_t c = 0; c < ll && ok; c++) {
+                char x = (char)tolower((unsigned char)lw[c]), y = f[c];
+                if (x == y) continue;
+                int look = 0;
+                for (int g = 0; LOOK[g] && !look; g++) look = strchr(LOOK[g], x) && strchr(LOOK[g], y);
+                if (diff >= 0 || !look) ok = 0;
+                diff = (int)c;
+            }
+            if (!ok || diff < 0) continue;
+            /* in the case of the other letters: "Sri" -> "Srl", "SRI" -> "SRL", "BY" -> "BV" */
+            int all_up = 1;
+            for (size_t c = 0; c < ll; c++)
+                if ((int)c != diff && isalpha((unsigned char)lw[c]) && !isupper((unsigned char)lw[c])) all_up = 0;
+            lw[diff] = all_up ? (char)toupper((unsigned char)f[diff]) : f[diff];
+            changed = 1;
+            break;
+        }
+    }
     for (int k = 0; k < nw; k++) {
         char low[64];
         fmt_u8_lower_n(w[k], strlen(w[k]), low, sizeof low);

@@ -66,6 +66,31 @@ static void set_err(char *err, size_t errlen, const char *fmt, const char *a) {
     if (err && errlen) snprintf(err, errlen, fmt, a);
 }
 
+/* 1 when a contact read holds anything: a name, company, title or
+ * address, or a phone, e-mail or website. */
+static int card_has_fields(const json_t *c) {
+    static const char *const STR[] = {"name", "company", "title", "address", NULL};
+    static const char *const ARR[] = {"phones", "emails", "websites", NULL};
+    for (int i = 0; STR[i]; i++) {
+        const char *v = json_string_value(json_object_get(c, STR[i]));
+        if (v && *v) return 1;
+    }
+    for (int i = 0; ARR[i]; i++)
+        if (json_array_size(json_object_get(c, ARR[i]))) return 1;
+    return 0;
+}
+
+/* Outlines of a desk's pattern (wood grain, a striped cloth) are taken for
+ * cards and read nothing a card holds: when a photo gave at least one card
+ * with fields, the cards without any are dropped. */
+static void drop_empty_cards(json_t *arr) {
+    size_t n = json_array_size(arr), full = 0;
+    for (size_t i = 0; i < n; i++) full += card_has_fields(json_array_get(arr, i));
+    if (!full || full == n) return;
+    for (size_t i = n; i-- > 0;)
+        if (!card_has_fields(json_array_get(arr, i))) json_array_remove(arr, i);
+}
+
 int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char *region, char **json, char **text,
                        char *err, size_t errlen) {
     if (json) *json = NULL;
@@ -144,6 +169,7 @@ int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char 
         json_array_append_new(arr, contact);
         if (timed_out) break;
     }
+    drop_empty_cards(arr);
     LOG_D("scan: %d card(s), image %.0f ms, total %.0f ms", ncards, (t_img - t0) * 1000, (gr_now_mono() - t0) * 1000);
     if (timed_out && json_array_size(arr) == 0) {
         set_err(err, errlen, "the scan took longer than ocr.timeout_ms%s", "");

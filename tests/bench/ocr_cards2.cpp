@@ -9,7 +9,8 @@
 // (Hershey fonts, eight people), no rule of the reader was written against
 // these cards: it is a held-out check.
 //
-// usage: [OCR_CARDS2_HARD=1] [OCR_CARDS2_HAND=1] ocr_cards2 OUT_DIR COUNT SEED FONT...   writes OUT_DIR/NNN.jpg + NNN.json
+// usage: [OCR_CARDS2_HARD=1] [OCR_CARDS2_HAND=1] [OCR_CARDS2_TILT=1] [OCR_CARDS2_DESK=1] [OCR_CARDS2_SHADOW=1]
+//        ocr_cards2 OUT_DIR COUNT SEED FONT...   writes OUT_DIR/NNN.jpg + NNN.json
 #include <opencv2/core.hpp>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -478,7 +479,9 @@ int main(int argc, char **argv) {
         float w = (float)KS * (scan ? 1050.0f * (250 + 80 * pw) / 300 : 1600 * (hard ? 0.35f + 0.25f * pw : 0.55f + 0.30f * pw)),
               h = w * 600 / 1050;
         float x = ((float)ks(1600) - w) / 2 + (float)ks(rnd(100) - 50), y = ((float)ks(1200) - h) / 2 + (float)ks(rnd(100) - 50);
-        std::uniform_real_distribution<float> j(-0.03f, 0.03f);
+        // OCR_CARDS2_TILT=1: the phone held at an angle - each corner moved up to 10 % (not 3 %)
+        bool tilt = getenv("OCR_CARDS2_TILT") && atoi(getenv("OCR_CARDS2_TILT"));
+        std::uniform_real_distribution<float> j(tilt ? -0.10f : -0.03f, tilt ? 0.10f : 0.03f);
         cv::Point2f src[4] = {{0, 0}, {(float)card.cols, 0}, {(float)card.cols, (float)card.rows}, {0, (float)card.rows}};
         cv::Point2f dst[4] = {{x + j(rng) * w, y + j(rng) * h}, {x + w + j(rng) * w, y + j(rng) * h},
                               {x + w + j(rng) * w, y + h + j(rng) * h}, {x + j(rng) * w, y + h + j(rng) * h}};
@@ -489,6 +492,22 @@ int main(int argc, char **argv) {
                 float dx = c4[q].x - cx, dy = c4[q].y - cy;
                 dst[q] = {cx + dx * std::cos(a) - dy * std::sin(a), cy + dx * std::sin(a) + dy * std::cos(a)};
             }
+        }
+        // OCR_CARDS2_DESK=1: a wooden desk - grain stripes of the desk's colour and knots, not a plain ground
+        if (getenv("OCR_CARDS2_DESK") && atoi(getenv("OCR_CARDS2_DESK"))) {
+            cv::Mat grain(photo.size(), CV_32F);
+            float ph = (float)rf(100), fr = 0.02f + 0.03f * (float)rf(100) / 100;
+            for (int yy = 0; yy < grain.rows; yy++)
+                for (int xx = 0; xx < grain.cols; xx++)
+                    grain.at<float>(yy, xx) = 28.0f * std::sin(fr * (float)yy / (float)KS + 3.0f * std::sin((float)xx / (float)ks(180) + ph));
+            cv::Mat g3, f;
+            cv::merge(std::vector<cv::Mat>{grain, grain * 0.8, grain * 0.6}, g3);
+            photo.convertTo(f, CV_32FC3);
+            f += g3;
+            for (int n = 0; n < 4; n++)
+                cv::ellipse(f, cv::Point(rf(photo.cols), rf(photo.rows)), cv::Size(ks(20 + rf(40)), ks(10 + rf(20))), rf(180), 0,
+                            360, cv::Scalar(-30, -26, -22), cv::FILLED);
+            f.convertTo(photo, CV_8UC3);
         }
         cv::Mat M = cv::getPerspectiveTransform(src, dst), warped, mask(card.size(), CV_8U, cv::Scalar(255)), wm;
         cv::warpPerspective(card, warped, M, photo.size(), cv::INTER_LINEAR);
@@ -518,6 +537,24 @@ int main(int argc, char **argv) {
             double a = std::atan2(d.y, d.x) * 180 / CV_PI;
             cv::ellipse(photo, tip - d * (float)(fw * 0.25 / std::hypot(d.x, d.y)), cv::Size(fw * 3 / 10, fw / 4), a, 0, 360,
                         skin + cv::Scalar(20, 20, 15), cv::FILLED, cv::LINE_AA);
+        }
+        // OCR_CARDS2_SHADOW=1: the phone's shadow - a soft dark band (40-60 % darker) across a part of the card
+        if (getenv("OCR_CARDS2_SHADOW") && atoi(getenv("OCR_CARDS2_SHADOW"))) {
+            cv::Mat sh(photo.size(), CV_32F, cv::Scalar(0));
+            cv::Point2f c = (dst[0] + dst[1] + dst[2] + dst[3]) * 0.25f;
+            float a = (float)rf(360) * (float)CV_PI / 180, r = w * (0.1f + 0.3f * (float)rf(100) / 100);
+            cv::Point2f n(std::cos(a), std::sin(a)), o = c + n * r;
+            std::vector<cv::Point> poly;
+            for (cv::Point2f q : {o + cv::Point2f(-n.y, n.x) * 3000.0f, o + cv::Point2f(n.y, -n.x) * 3000.0f,
+                                  o + n * 3000.0f + cv::Point2f(n.y, -n.x) * 3000.0f, o + n * 3000.0f + cv::Point2f(-n.y, n.x) * 3000.0f})
+                poly.emplace_back((int)q.x, (int)q.y);
+            cv::fillConvexPoly(sh, poly, cv::Scalar(0.4 + 0.2 * rf(100) / 100.0));
+            cv::GaussianBlur(sh, sh, cv::Size(0, 0), 15 * KS);
+            cv::Mat f, s3;
+            photo.convertTo(f, CV_32FC3);
+            cv::merge(std::vector<cv::Mat>{1 - sh, 1 - sh, 1 - sh}, s3);
+            f = f.mul(s3);
+            f.convertTo(photo, CV_8UC3);
         }
         if (hard) {
             cv::Mat light(photo.size(), CV_32FC3);
