@@ -292,6 +292,23 @@ static int fix_words(char **text, mend_fn mend, const lists_t *l) {
             else w[n++] = c;
         }
         fmt_sb_add(&out, (const char *)s + t0, c0 - t0);
+        /* an l read as '!' at a word's end, the line going on ("Donie!
+         * Whitton"): the word with its l, when that is a word of the list
+         * as it is or mended */
+        if (ok && n >= MIN_LETTERS && n + 1 < MAX_LETTERS && c1 + 1 == t1 && s[c1] == '!' && s[t1] == ' ' && s[t1 + 1]) {
+            uint32_t w2[MAX_LETTERS];
+            memcpy(w2, w, n * sizeof *w);
+            w2[n] = 'l';
+            char buf[MAX_LETTERS * 2 + 1];
+            encode(w2, n + 1, buf);
+            if (known_word(l, buf) || mend(w2, n + 1, l)) {
+                encode(w2, n + 1, buf);
+                fmt_sb_adds(&out, buf);
+                changed++;
+                i = t1;
+                continue;
+            }
+        }
         if (ok && n >= MIN_LETTERS && mend(w, n, l)) {
             char buf[MAX_LETTERS * 2 + 1];
             encode(w, n, buf);

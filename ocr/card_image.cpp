@@ -415,6 +415,11 @@ void drop_hands(std::vector<Quad> &keep, cv::Size full) {
         if (wp > 12 || worst_corner(k) < wp + 3 || moved < 0.06 * diag || border_corners(par, full)) continue;
         par.area = std::fabs(cv::contourArea(std::vector<cv::Point2f>(par.p, par.p + 4)));
         if (par.area < 0.25 * k.area) continue;
+        /* the completed corner a little outward (2 % of the diagonal): a
+         * card in perspective is no parallelogram, and a little desk at its
+         * corner costs less than its text cut off */
+        cv::Point2f out = par.p[i] - par.p[(i + 2) % 4];
+        par.p[i] += out * (float)(0.02 * diag / std::max(1.0, (double)std::hypot(out.x, out.y)));
         par.held = true;
         k = par;
     }

@@ -19,7 +19,7 @@ static const char *const words[] = {"eletrônica", "Eletrônica", "ELETRÔNICA",
                                     "gonçalves", "Gonçalves", "técnica", "acessórios", "pêra", "pára",
                                     "società", "café", "amigos", "möge", "pinnacle", "conseil", "vertriebsleiter",
                                     "sili", "siil", "inland", "manager", "einkauf", "rosa", "Aguinaldo", "Henrique",
-                                    "lefèvre", "ateliê", "atelié", NULL};
+                                    "lefèvre", "ateliê", "atelié", "daniel", "samuel", NULL};
 
 static int calls;
 
@@ -169,6 +169,20 @@ static void lookalike_letters(void **state) {
     assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 1);
     assert_string_equal(t, "Aguinaldo M. Righetti Jr. | Henrique");
     free(t);
+    /* an l read as '!' at a word's end, the line going on (cards_real
+     * am24's engraved "Donie! Whitton"): the word with its l, as it is or
+     * mended; an exclamation ending the line, or making no word, stays */
+    t = strdup("Donie! Whitton | Samue! Smith");
+    assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 2);
+    assert_string_equal(t, "Daniel Whitton | Samuel Smith");
+    free(t);
+    const char *bang[] = {"Call now!", "Wow! Great deals", "Donie!", NULL};
+    for (int k = 0; bang[k]; k++) {
+        t = strdup(bang[k]);
+        assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 0);
+        assert_string_equal(t, bang[k]);
+        free(t);
+    }
     /* two words fit; the first letter is not swapped; a word of the list
      * and one no swap makes a word are left alone; accents are not its job */
     const char *same[] = {"Siii", "lnland", "Pinnacle", "Kestrel", "Eletrénica", "pinnacie@x.com", NULL};

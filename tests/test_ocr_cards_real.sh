@@ -72,8 +72,9 @@ want = {
     # a laser-engraved wooden card held in a hand on black: the finger
     # joins the card's outline (the card is completed from its other three
     # corners), and the engraved letters, measured from their specks, come
-    # out far too big (read again scaled down); the phone's 6 reads as a 4
-    # or a 5: not asserted
+    # out far too big (read again scaled down); the name's l comes out as
+    # '!' ("Donie! Whitton", mended with the word list); the phone's 6 reads
+    # as a 4 or a 5 at some crops: not asserted
     "am24": {"name": "Daniel Whitton", "emails": ["dfwcarpentry@verizon.com"], "site_host": "dfwcarpentry.com"},
 }
 bad = 0
