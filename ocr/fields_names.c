@@ -1848,6 +1848,21 @@ static int complete_from_domain(const fld_state_t *p, char *company, size_t cap)
     return 0;
 }
 
+/* 1 when company ends with the first word of a two-word legal form
+ * without its second ("Silverleaf Pty" of Silverleaf Pty. Ltd.: the line
+ * was cut short, and what else is missing is not known). */
+static int form_cut_short(const char *company) {
+    static const char *const FIRST[] = {"pty", "pte", "pvt", "sdn", NULL};
+    const char *sp = strrchr(company, ' ');
+    if (!sp) return 0;
+    char low[16];
+    size_t n = strlen(sp + 1);
+    while (n && sp[n] == '.') n--;
+    if (n == 0 || n >= sizeof low) return 0;
+    fmt_u8_lower_n(sp + 1, n, low, sizeof low);
+    return ocr_fld_is_label(low, FIRST);
+}
+
 /* Generational suffixes, which belong to the family name: "Righetti
  * Jr.", "Silva Filho". */
 static const char *const SUFFIX[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "filho", "neto", "sobrinho",
@@ -2420,6 +2435,6 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     ocr_fld_set_field(o, conf, "company", company,
                       p->icomp >= 0 ? p->l[p->icomp].conf *
                                           (domain_match(company, p) > 0 || ocr_fld_company_marks(company) ? 1 : 0.7) *
-                                          (completed ? 0.85 : 1)
+                                          (completed ? 0.85 : 1) * (form_cut_short(company) ? 0.85 : 1)
                                     : 0);
 }

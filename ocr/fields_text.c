@@ -157,7 +157,7 @@ char *ocr_fld_clean_line(const char *in) {
 
 void ocr_fld_trim_punct(char *s) {
     size_t n = strlen(s);
-    while (n && strchr(".,;:|-_'\"", s[n - 1]) && !(n >= 2 && s[n - 2] != ' ' && s[n - 1] == '.' && n >= 3 &&
+    while (n && strchr(".,;:|-_'\"[]{}", s[n - 1]) && !(n >= 2 && s[n - 2] != ' ' && s[n - 1] == '.' && n >= 3 &&
                                                 (s[n - 3] == '.' || s[n - 3] == ' ' || strchr("RLAGCO", s[n - 2]))))
         s[--n] = '\0';
     while (n && s[n - 1] == ' ') s[--n] = '\0';

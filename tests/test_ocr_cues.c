@@ -1716,6 +1716,35 @@ static void sites_read_as(const char *const (*cases)[3], size_t n) {
     }
 }
 
+/* What a shadow's edge or a label leaves on a read field (ocr_cards2
+ * renders with OCR_CARDS2_SHADOW): an e-mail label glued on by its colon
+ * read as a dot is dropped; a local part of one or two characters, often
+ * the end of a longer one, and a company cut after the first word of a
+ * two-word legal form are not marked confident; a bracket after the
+ * company is a speck. */
+static void fields_a_shadow_cuts(void **state) {
+    (void)state;
+    json_t *o = parse_text("Pablo Sanchez\nemail.p.sanchez@cobaltmedia.es\n", "ES");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "p.sanchez@cobaltmedia.es");
+    json_decref(o);
+    o = parse_text("Eva de Vries\nes@vantage.nl\n", "NL");
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "emails")));
+    json_decref(o);
+    o = parse_text("Eva de Vries\nedevries@vantage.nl\n", "NL");
+    assert_true(json_is_true(json_object_get(json_object_get(o, "confident"), "emails")));
+    json_decref(o);
+    o = parse_text("Tom Hill\nBluewave Pte Ltd]\ntom@bluewave.com.sg\n", "SG");
+    assert_string_equal(str(o, "company"), "Bluewave Pte Ltd");
+    json_decref(o);
+    o = parse_text("Tom Hill\nSilverleaf Pty\ntom@silverleaf.com.au\n", "AU");
+    assert_string_equal(str(o, "company"), "Silverleaf Pty");
+    double cut = json_number_value(json_object_get(json_object_get(o, "confidence"), "company"));
+    json_decref(o);
+    o = parse_text("Tom Hill\nSilverleaf Pty Ltd\ntom@silverleaf.com.au\n", "AU");
+    assert_true(cut < json_number_value(json_object_get(json_object_get(o, "confidence"), "company")));
+    json_decref(o);
+}
+
 /* A shop named after its trade and its owners on two lines of one type
  * (cards_real am03): the two lines are the company, and no person is
  * named. Not when the owners' line is in another case, is one person's
@@ -2096,6 +2125,7 @@ int main(void) {
         cmocka_unit_test(sites_mended_from_the_card),
         cmocka_unit_test(platform_pages),
         cmocka_unit_test(trade_and_owners_line),
+        cmocka_unit_test(fields_a_shadow_cuts),
         cmocka_unit_test(person_named_after_the_number),
         cmocka_unit_test(line_ending_in_a_comma_is_no_name),
     };
