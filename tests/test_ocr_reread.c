@@ -437,18 +437,31 @@ static void text_rows(void **state) {
 /* 008.jpg through Tesseract: the page reading cuts the e-mail line in two
  * and drops the title line "Gaffer"; the scan joins and re-reads the
  * e-mail and reads the missed row. The name's line reads raw as well. */
-static void scan_of_blurred_photo(void **state) {
-    (void)state;
+/* The English reader (the test is skipped without it). */
+static ocr_tess_t *open_eng(void) {
     ocr_tess_t *t = NULL;
     char err[256] = "";
     if (ocr_tess_open(NULL, "eng", &t, err, sizeof err) != GR_OK) skip();
-    size_t len;
-    char *img = tu_slurp(tu_data("cards/008.jpg"), &len);
+    return t;
+}
+
+/* The one card of the photo img (len bytes), prepared as the reader does. */
+static ocr_card_img_t *prepare_one(const char *img, size_t len) {
+    char err[256] = "";
     ocr_image_opts_t o = {4, 50, 26, 0};
     ocr_card_img_t *cards = NULL;
     int n = 0;
     assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
     assert_int_equal(n, 1);
+    return cards;
+}
+
+static void scan_of_blurred_photo(void **state) {
+    (void)state;
+    ocr_tess_t *t = open_eng();
+    size_t len;
+    char *img = tu_slurp(tu_data("cards/008.jpg"), &len);
+    ocr_card_img_t *cards = prepare_one(img, len);
     ocr_lines_t ls = {0};
     ocr_scan_info_t info;
     assert_int_equal(ocr_scan_card(t, &cards[0].gray, &cards[0].plain, gr_now_mono() + 60, &ls, &info), GR_OK);
@@ -487,7 +500,7 @@ static void scan_of_blurred_photo(void **state) {
     assert_null(text);
     ocr_gray_free(&crop);
     ocr_lines_free(&ls);
-    ocr_card_imgs_free(cards, n);
+    ocr_card_imgs_free(cards, 1);
     free(img);
     ocr_tess_close(t);
 }
@@ -533,17 +546,11 @@ static void turned_reading_wins(void **state) {
  * the card at its own scale is read at that scale. */
 static void oversized_card_scaled_down(void **state) {
     (void)state;
-    ocr_tess_t *t = NULL;
-    char err[256] = "";
-    if (ocr_tess_open(NULL, "eng", &t, err, sizeof err) != GR_OK) skip();
+    ocr_tess_t *t = open_eng();
     size_t len;
     char *img = tu_slurp(tu_data("cards/008.jpg"), &len);
-    ocr_image_opts_t o = {4, 50, 26, 0};
     for (int big = 0; big < 2; big++) {
-        ocr_card_img_t *cards = NULL;
-        int n = 0;
-        assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
-        assert_int_equal(n, 1);
+        ocr_card_img_t *cards = prepare_one(img, len);
         if (big) {
             ocr_gray_t g4 = {0}, p4 = {0};
             assert_int_equal(ocr_gray_scaled(&cards[0].gray, 4, &g4), GR_OK);
@@ -573,7 +580,7 @@ static void oversized_card_scaled_down(void **state) {
         }
         assert_int_equal(email, 1);
         ocr_lines_free(&ls);
-        ocr_card_imgs_free(cards, n);
+        ocr_card_imgs_free(cards, 1);
     }
     free(img);
     ocr_tess_close(t);
