@@ -24,7 +24,7 @@ struct Quad {
     cv::Point2f p[4]; // tl, tr, br, bl in full-resolution pixels
     double area;
     int source;       // 0 whiteness mask, 1 edge mask, 2 differs from the ground
-    bool held = false; // found inside the outline of the hand holding it (drop_hands)
+    bool held = false; // completed without the finger of the hand holding it (drop_hands)
 };
 
 void set_err(char *err, size_t errlen, const char *msg) {
@@ -415,9 +415,9 @@ void drop_hands(std::vector<Quad> &keep, cv::Size full) {
         if (wp > 12 || worst_corner(k) < wp + 3 || moved < 0.06 * diag || border_corners(par, full)) continue;
         par.area = std::fabs(cv::contourArea(std::vector<cv::Point2f>(par.p, par.p + 4)));
         if (par.area < 0.25 * k.area) continue;
-        /* the completed corner a little outward (2 % of the diagonal): a
-         * card in perspective is no parallelogram, and a little desk at its
-         * corner costs less than its text cut off */
+        // the completed corner a little outward (2 % of the diagonal): a
+        // card in perspective is no parallelogram, and a little desk at its
+        // corner costs less than its text cut off
         cv::Point2f out = par.p[i] - par.p[(i + 2) % 4];
         par.p[i] += out * (float)(0.02 * diag / std::max(1.0, (double)std::hypot(out.x, out.y)));
         par.held = true;
@@ -465,8 +465,8 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
     merge_panels(keep);
     // then each outline grows over the text just outside it
     std::vector<cv::Rect> marks = text_marks(small);
-    // (not a card found inside a hand's outline: the marks beside it are
-    // the fingers' creases and nails)
+    // (not a card completed without a finger: the marks beside it are the
+    // finger's creases and nail)
     for (auto &k : keep)
         if (!k.held) k = grow_to_marks(k, marks, s, keep);
     // Reading order: top to bottom, then left to right.
