@@ -417,6 +417,12 @@ static size_t four_digit_code(const char *s) {
     return o + 1;
 }
 
+int ocr_address_dutch_postcode(const char *s) {
+    return strspn(s, "0123456789") == 4 && s[4] == ' ' && isupper((unsigned char)s[5]) &&
+           isupper((unsigned char)s[6]) && s[7] == ' ' && strncmp(s + 5, "SA", 2) && strncmp(s + 5, "SD", 2) &&
+           strncmp(s + 5, "SS", 2);
+}
+
 /* Brazil's states, their capitals (as fmt_u8_key gives them) and the
  * capital's area code (DDD). */
 static const struct {
@@ -687,10 +693,8 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             put(out->postal_code, sizeof out->postal_code, s + o, cl);
             put(out->city, sizeof out->city, s + o + cl + 1, strlen(s + o + cl + 1));
             seg[i].used = 1;
-            /* four digits and two capitals (not SA, SD, SS) are Dutch only */
-            int dutch = cl == 7 && o == 0 && strncmp(s + 5, "SA", 2) && strncmp(s + 5, "SD", 2) &&
-                        strncmp(s + 5, "SS", 2);
-            shape = dutch ? "NL" : "";
+            /* four digits and two capitals are Dutch only */
+            shape = o == 0 && ocr_address_dutch_postcode(s) ? "NL" : "";
         } else if (!out->postal_code[0] && i > 0 && strlen(s) == 5 && all_digits(s, 5)) {
             /* five digits alone after the street ("Gyeongsangnam-do, 51558, Korea") */
             copy(out->postal_code, sizeof out->postal_code, s);

@@ -48,6 +48,11 @@ size_t ocr_address_ca_code(const char *s);
  * else: the area code (DDD) of its capital ("11", "21"); else NULL. */
 const char *ocr_address_br_ddd(const char *s);
 
+/* 1 when s begins with a Dutch postcode: four digits, a space, two
+ * capitals (not SA, SD or SS, which the Netherlands does not give) and a
+ * space ("1015 CJ Amsterdam"). */
+int ocr_address_dutch_postcode(const char *s);
+
 /* The parts as the JSON object of `greeter cards scan`'s "address_parts"
  * ({street, postal_code, city, region, country}). New reference, NULL only
  * when out of memory. */

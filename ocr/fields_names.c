@@ -2032,6 +2032,24 @@ static int card_of(const fld_state_t *p, const char *ccs) {
     return 0;
 }
 
+/* The one place where the first n bytes of low (lower case) differ from
+ * form, the two letters being of one class of look-alikes (classes: sets
+ * of letters, NULL-ended); -1 when n is not form's length, or no place,
+ * or more than one, or another pair differs. */
+static int lookalike_off(const char *low, size_t n, const char *form, const char *const *classes) {
+    if (strlen(form) != n) return -1;
+    int diff = -1;
+    for (size_t c = 0; c < n; c++) {
+        char x = low[c], y = form[c];
+        if (x == y) continue;
+        int look = 0;
+        for (int g = 0; classes[g] && !look; g++) look = strchr(classes[g], x) && strchr(classes[g], y);
+        if (diff >= 0 || !look) return -1;
+        diff = (int)c;
+    }
+    return diff;
+}
+
 /* Legal forms that small print misreads, in a line's words (legal_form_l
  * has an l misread in a line's last word): a dot and an l read as one low
  * line ("S.r_." of S.r.l.); two forms run together
@@ -2061,21 +2079,14 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
     if (nw >= 2 && !legal_form_word(w[nw - 1])) {
         static const char *const LAST[][2] = {{"srl", "IT RO"}, {"bv", "NL BE"}, {"nv", "NL BE"}};
         static const char *const LOOK[] = {"il1!|", "vy", NULL};
-        char *lw = w[nw - 1];
+        char *lw = w[nw - 1], llow[64];
         size_t ll = strlen(lw);
+        fmt_u8_lower_n(lw, ll, llow, sizeof llow);
         for (size_t q = 0; q < sizeof LAST / sizeof LAST[0]; q++) {
             const char *f = LAST[q][0];
-            if (strlen(f) != ll || !card_of(p, LAST[q][1])) continue;
-            int diff = -1, ok = 1;
-            for (size_t c = 0; c < ll && ok; c++) {
-                char x = (char)tolower((unsigned char)lw[c]), y = f[c];
-                if (x == y) continue;
-                int look = 0;
-                for (int g = 0; LOOK[g] && !look; g++) look = strchr(LOOK[g], x) && strchr(LOOK[g], y);
-                if (diff >= 0 || !look) ok = 0;
-                diff = (int)c;
-            }
-            if (!ok || diff < 0) continue;
+            if (!card_of(p, LAST[q][1])) continue;
+            int diff = lookalike_off(llow, strlen(llow), f, LOOK);
+            if (diff < 0) continue;
             /* in the case of the other letters: "Sri" -> "Srl", "SRI" -> "SRL", "BY" -> "BV" */
             int all_up = 1;
             for (size_t c = 0; c < ll; c++)
@@ -2123,14 +2134,10 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
             while (ll && low[ll - 1] == '.') ll--;
             for (size_t q = 0; q < sizeof PAIRS / sizeof PAIRS[0] && ll == 3; q++) {
                 if (strcmp(next, PAIRS[q][1]) || !card_of(p, PAIRS[q][2])) continue;
-                int diff = -1, ok = 1;
-                for (int c = 0; c < 3 && ok; c++) {
-                    char x = low[c], y = PAIRS[q][0][c];
-                    if (x == y) continue;
-                    if (diff >= 0 || !((x == 'l' && y == 't') || (x == 'u' && y == 'v'))) ok = 0;
-                    diff = c;
-                }
-                if (ok && diff >= 0) {
+                /* l read for t, u for v (the forms hold no l or u) */
+                static const char *const LT_UV[] = {"lt", "uv", NULL};
+                int diff = lookalike_off(low, ll, PAIRS[q][0], LT_UV);
+                if (diff >= 0) {
                     char y = PAIRS[q][0][diff];
                     w[k][diff] = isupper((unsigned char)w[k][diff]) ? (char)toupper((unsigned char)y) : y;
                     changed = 1;

@@ -572,11 +572,9 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
         if (p->l[i].kind == FLD_EMAIL || p->l[i].kind == FLD_WEB) continue;
         for (const char *q = t; *q; q++) {
             if (q > t && (isalnum((unsigned char)q[-1]) || q[-1] == '-')) continue;
-            if (strspn(q, "0123456789") != 4 || q[0] == '0' || q[4] != ' ' || !isupper((unsigned char)q[5]) ||
-                !isupper((unsigned char)q[6]) || q[7] != ' ' || !isupper((unsigned char)q[8]) ||
+            if (q[0] == '0' || !ocr_address_dutch_postcode(q) || !isupper((unsigned char)q[8]) ||
                 !islower((unsigned char)q[9]))
                 continue;
-            if (!strncmp(q + 5, "SA", 2) || !strncmp(q + 5, "SD", 2) || !strncmp(q + 5, "SS", 2)) continue;
             add_region(p, "NL");
             break;
         }
