@@ -456,6 +456,42 @@ static int read_voted_crops(ocr_tess_t *t, const ocr_gray_t *g, int x, int y, in
     return rc;
 }
 
+/* A line of a number and junk words: seven digits or more and five
+ * letters or more, read with little confidence ("Pabx: yas teen 2
+ * Fax:2131-3418": a number under a watermark read as letters). */
+static int number_junk_line(const char *t, float conf) {
+    int d = 0, a = 0;
+    for (const char *p = t; *p; p++) {
+        d += isdigit((unsigned char)*p) != 0;
+        a += isalpha((unsigned char)*p) != 0;
+    }
+    return conf < 0.6f && !strchr(t, '@') && !has_ci(t, "www") && d >= 7 && a >= 5;
+}
+
+/* 1 when every run of four digits or more of old (a number's dashes and
+ * dots inside it skipped) is in the digits of new_: a re-read that loses
+ * a number read before is no better. */
+int ocr_scan_keeps_numbers(const char *old, const char *new_) {
+    char nd[256];
+    size_t n = 0;
+    for (const char *p = new_; *p && n + 1 < sizeof nd; p++)
+        if (isdigit((unsigned char)*p)) nd[n++] = *p;
+    nd[n] = '\0';
+    for (const char *p = old; *p;) {
+        char run[64];
+        size_t r = 0;
+        while (*p && !isdigit((unsigned char)*p)) p++;
+        while (*p && (isdigit((unsigned char)*p) ||
+                      ((*p == '-' || *p == '.') && isdigit((unsigned char)p[1]) && r))) {
+            if (isdigit((unsigned char)*p) && r + 1 < sizeof run) run[r++] = *p;
+            p++;
+        }
+        run[r] = '\0';
+        if (r >= 4 && !strstr(nd, run)) return 0;
+    }
+    return 1;
+}
+
 /* 1 when h[0..n) is a host of two labels or more, each of ASCII letters,
  * digits and inner dashes, the last one 2-6 letters (ocr_scan_key_well_formed). */
 static int host_well_formed(const char *h, size_t n) {
@@ -1515,6 +1551,53 @@ static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_
     return rc == GR_ERR_TIMEOUT || rc == GR_ERR_NOMEM ? rc : GR_OK;
 }
 
+/* A number line read as junk words (number_junk_line) is read again as
+ * one line in the REREAD ways and the readings voted on by their digits:
+ * the winner, when two readings or more agree on it, it holds more digits
+ * than the line did and every number the line held, replaces the line. */
+static int reread_number_junk_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls, double deadline,
+                                    int *reread, int *changed) {
+    *reread = *changed = 0;
+    if (!ocr_tess_has(t, "eng")) return GR_OK;
+    int rc = GR_OK;
+    for (size_t i = 0; i < ls->n && rc == GR_OK && *reread < 3; i++) {
+        ocr_line_t *l = &ls->v[i];
+        if (l->w <= 0 || l->h <= 0 || !number_junk_line(l->text, l->conf)) continue;
+        int ty0 = l->y, ty1 = l->y + l->h, th = ocr_scan_text_band(g, l->x, l->y, l->x + l->w, l->y + l->h, &ty0, &ty1);
+        if (th < 6 || 3 * th < l->h) {
+            ty0 = l->y;
+            ty1 = l->y + l->h;
+            th = l->h;
+        }
+        (*reread)++;
+        char *texts[NREREAD + 1] = {0};
+        float confs[NREREAD + 1] = {0};
+        texts[0] = l->text;
+        confs[0] = l->conf;
+        int n = 1, agree = 0;
+        double s0 = th > 45 ? 30.0 / th : 1.0;
+        rc = read_voted_crops(t, g, l->x, ty0, l->w, th, 2 + th / 6, s0, OCR_PSM_SINGLE_LINE, 1, deadline,
+                              ocr_scan_vote_numbers, texts, confs, &n);
+        int pick = ocr_scan_vote_numbers((const char *const *)texts, confs, n, &agree);
+        LOG_D("number line %zu re-read (%d of %d readings agree)", i, agree, n);
+        if (pick > 0 && agree >= 2 && digits(texts[pick]) > digits(l->text) &&
+            ocr_scan_keeps_numbers(l->text, texts[pick])) {
+            float cs = 0;
+            char key[300], k2[300];
+            ocr_scan_number_key(texts[pick], key, sizeof key);
+            for (int m = 0; m < n; m++)
+                if (ocr_scan_number_key(texts[m], k2, sizeof k2) && !strcmp(k2, key)) cs += confs[m];
+            free(l->text);
+            l->text = texts[pick];
+            l->conf = cs / (float)agree;
+            texts[pick] = NULL;
+            (*changed)++;
+        }
+        for (int m = 1; m < n; m++) free(texts[m]);
+    }
+    return rc;
+}
+
 int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadline, ocr_lines_t *lines,
                   ocr_scan_info_t *info) {
     memset(info, 0, sizeof *info);
@@ -1727,6 +1810,10 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
         int nre = 0, nch = 0;
         rc = reread_big_and_poor_lines(t, primary, g, pl, 1, lines, deadline, &nre, &nch);
         LOG_D("poor lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
+        if (rc != GR_OK) goto done;
+        tb = gr_now_mono();
+        rc = reread_number_junk_lines(t, g, lines, deadline, &nre, &nch);
+        LOG_D("number lines read as words: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
     }
     snprintf(info->langs, sizeof info->langs, "%s", primary);

@@ -47,6 +47,10 @@ int ocr_scan_vote(const char *const *texts, const float *confs, int n, int *agre
  * number or most of one), else 0 with key "". */
 int ocr_scan_number_key(const char *text, char *key, size_t keylen);
 
+/* 1 when every run of four digits or more of old (its dashes and dots
+ * skipped) is among the digits of new_ (all of them, run together). */
+int ocr_scan_keeps_numbers(const char *old, const char *new_);
+
 /* ocr_scan_vote on ocr_scan_number_key: the digits most readings agree on. */
 int ocr_scan_vote_numbers(const char *const *texts, const float *confs, int n, int *agree);
 

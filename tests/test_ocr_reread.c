@@ -171,6 +171,16 @@ static void number_keys_and_vote(void **state) {
     assert_int_equal(ocr_scan_numberish("Tel/Fax:"), 0);
     assert_int_equal(ocr_scan_numberish("J1Ed"), 0);
     assert_int_equal(ocr_scan_numberish("-"), 0);
+    /* a number line read as junk words is read again; the new reading
+     * must keep every number of four digits or more the line held
+     * (cards_real am22: "Pabx: yas teen 2 Fax:2131-3418") */
+    assert_int_equal(ocr_scan_keeps_numbers("Pabx: yas teen 2 Fax:2131-3418", "Pabx:(11) 2131-3400 > Fax: 2131-3418"), 1);
+    assert_int_equal(ocr_scan_keeps_numbers("Pabx: yas teen 2 Fax:2131-3418", "Pabx:(11) 2131-3400 > Fax: 2131-3448"), 0);
+    assert_int_equal(ocr_scan_keeps_numbers("Tel 2966.2550", "Tel 2966-2550"), 1);
+    assert_int_equal(ocr_scan_keeps_numbers("Tel 2966.2550", "Tel 2966 255"), 0);
+    /* short runs (an area code, a house number) need not survive */
+    assert_int_equal(ocr_scan_keeps_numbers("(11) yas 283", "junk"), 1);
+    assert_int_equal(ocr_scan_keeps_numbers("", ""), 1);
 }
 
 /* The band of print inside a swollen box: strokes of text (rows 40-69)
