@@ -147,6 +147,9 @@ static int mend_word(uint32_t *w, size_t n, const lists_t *l) {
         uint32_t lc = lower(w[i]);
         int m = is_marked(lc);
         any_mark |= m;
+        /* a capital's mark at the word's start is read, not guessed: big
+         * enough to make out (Élodie, État; "Elodie" is a word too) */
+        if (i == 0 && m && lc != w[i]) continue;
         if (m || lc == 'g' || lc == 0xE7 || lc == 0xF1) spot[ns++] = i;
     }
     if (ns > MAX_SPOTS) return 0;
@@ -343,4 +346,56 @@ int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) {
 int ocr_lookalikes_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn known, void *ctx) {
     lists_t l = {valid, known, ctx};
     return fix_words(text, mend_lookalikes, &l);
+}
+
+/* The plain letter of marked letter c (case kept), or 0 when c has no
+ * mark this module knows: the marked vowels, c with cedilla, n with tilde. */
+static uint32_t unmarked(uint32_t c) {
+    uint32_t lc = lower(c);
+    int up = lc != c;
+    if (is_marked(lc)) return as_case(plain(lc), up);
+    if (lc == 0xE7) return as_case('c', up);
+    if (lc == 0xF1) return as_case('n', up);
+    return 0;
+}
+
+int ocr_accents_marks_added(const char *read, const char *reading, ocr_word_check_fn valid, void *ctx) {
+    const char *a = read, *b = reading;
+    size_t wstart = 0; /* byte offset in reading of the current word */
+    int added = 0, word_changed = 0;
+    for (;;) {
+        const char *bb = b;
+        uint32_t ca = fmt_u8_next(&a), cb = fmt_u8_next(&b);
+        if (ca != cb) {
+            if (!ca || !cb || unmarked(cb) != ca) return 0;
+            added = word_changed = 1;
+        }
+        if (!cb || cb == ' ') {
+            /* a word that gained a mark must be a word of the list as read */
+            if (word_changed) {
+                const unsigned char *w = (const unsigned char *)reading + wstart;
+                size_t len = (size_t)(bb - reading) - wstart, c0 = 0, c1 = len, l;
+                while (c0 < c1) {
+                    decode(w + c0, &l);
+                    if (!edge_punct(w + c0, l)) break;
+                    c0 += l;
+                }
+                while (c1 > c0) {
+                    size_t k = c1 - 1;
+                    while (k > c0 && (w[k] & 0xC0) == 0x80) k--;
+                    if (!edge_punct(w + k, c1 - k)) break;
+                    c1 = k;
+                }
+                char word[MAX_LETTERS * 4 + 1];
+                if (c1 <= c0 || c1 - c0 >= sizeof word) return 0;
+                memcpy(word, w + c0, c1 - c0);
+                word[c1 - c0] = '\0';
+                if (!valid(ctx, word)) return 0;
+            }
+            if (!cb) break;
+            word_changed = 0;
+            wstart = (size_t)(b - reading);
+        }
+    }
+    return added;
 }

@@ -33,4 +33,11 @@ int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) __attribute
 int ocr_lookalikes_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn known, void *ctx)
     __attribute__((warn_unused_result));
 
+/* 1 when reading is read (both UTF-8) with marks added to some of its
+ * letters and nothing else changed ("Luiza Almeida" -> "Luíza Almeida":
+ * a vowel gains a mark, c a cedilla, n a tilde), and every word that
+ * gained one is a word of valid as it stands: the card language's model
+ * read marks the first, English, reading has no letters for. */
+int ocr_accents_marks_added(const char *read, const char *reading, ocr_word_check_fn valid, void *ctx);
+
 #endif

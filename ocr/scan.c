@@ -125,10 +125,30 @@ static int spaces(const char *t) {
     return n;
 }
 
+typedef struct {
+    ocr_tess_t *t;
+    const char *lang;
+    const char *lang2; /* a second list, or NULL (in_lean_words) */
+} word_list_t;
+
+static int in_word_list(void *ctx, const char *word) {
+    const word_list_t *wl = ctx;
+    return ocr_tess_is_word(wl->t, wl->lang, word);
+}
+
+/* A reading in the card's language that only adds marks to the first
+ * reading's letters, each marked word a word of the language, is kept
+ * when this much less confident at most: English has no letters for the
+ * marks, and the language's model reads them with less confidence
+ * ("Luíza Almeida" 0.67 for "Luiza Almeida" 0.93). */
+#define MARKS_SLACK 0.3f
+
 /* Re-read the lines chosen by `pick` with langs; keep a reading when
- * `force` or when it is at least as confident (minus slack). */
+ * `force` or when it is at least as confident (minus slack), or when it
+ * adds marks the word list of langs (one language; NULL: none) vouches
+ * for and is no more than MARKS_SLACK less confident. */
 static int reread(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, ocr_lines_t *ls, int (*pick)(const char *),
-                  int force, float slack, double deadline) {
+                  int force, float slack, const char *marks_lang, double deadline) {
     const ocr_line_t **sel = calloc(ls->n ? ls->n : 1, sizeof *sel);
     size_t *idx = calloc(ls->n ? ls->n : 1, sizeof *idx);
     char **texts = calloc(ls->n ? ls->n : 1, sizeof *texts);
@@ -149,7 +169,11 @@ static int reread(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, ocr_lin
             while (tl && (texts[k][tl - 1] == ' ' || texts[k][tl - 1] == '\n')) texts[k][--tl] = '\0';
         }
         /* a single-line read that breaks words apart ("Jungfe r-Weg") is worse */
-        if (texts[k] && *texts[k] && (force || (confs[k] + slack >= l->conf && spaces(texts[k]) <= spaces(l->text)))) {
+        word_list_t wl = {t, marks_lang, NULL};
+        if (texts[k] && *texts[k] &&
+            (force || (confs[k] + slack >= l->conf && spaces(texts[k]) <= spaces(l->text)) ||
+             (marks_lang && confs[k] + MARKS_SLACK >= l->conf &&
+              ocr_accents_marks_added(l->text, texts[k], in_word_list, &wl)))) {
             free(l->text);
             l->text = texts[k];
             l->conf = confs[k];
@@ -229,16 +253,6 @@ static int caps_marks(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_
     return rc;
 }
 
-typedef struct {
-    ocr_tess_t *t;
-    const char *lang;
-    const char *lang2; /* a second list, or NULL (in_lean_words) */
-} word_list_t;
-
-static int in_word_list(void *ctx, const char *word) {
-    const word_list_t *wl = ctx;
-    return ocr_tess_is_word(wl->t, wl->lang, word);
-}
 
 /* The words the look-alike mending leaves as read: English and the language
  * the card leans to (word_list_t.lang2, NULL: none). */
@@ -1819,13 +1833,13 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
     snprintf(info->langs, sizeof info->langs, "%s", primary);
     if (!strcmp(primary, "rus")) {
         if (ocr_tess_has(t, "eng")) {
-            rc = reread(t, "eng", g, lines, latin_content, 1, 0, deadline);
+            rc = reread(t, "eng", g, lines, latin_content, 1, 0, NULL, deadline);
             strncat(info->langs, "+eng(lines)", sizeof info->langs - strlen(info->langs) - 1);
         }
     } else {
         const char *lang = latin_language(lines);
         if (lang && ocr_tess_has(t, lang)) {
-            rc = reread(t, lang, g, lines, word_line, 0, 0.08f, deadline);
+            rc = reread(t, lang, g, lines, word_line, 0, 0.08f, lang, deadline);
             snprintf(info->langs + strlen(info->langs), sizeof info->langs - strlen(info->langs), "+%s(lines)", lang);
             int marked = 0;
             if (rc == GR_OK) rc = caps_marks(t, lang, g, lines, deadline, &marked);

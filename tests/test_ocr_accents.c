@@ -19,7 +19,8 @@ static const char *const words[] = {"eletrônica", "Eletrônica", "ELETRÔNICA",
                                     "gonçalves", "Gonçalves", "técnica", "acessórios", "pêra", "pára",
                                     "società", "café", "amigos", "möge", "pinnacle", "conseil", "vertriebsleiter",
                                     "sili", "siil", "inland", "manager", "einkauf", "rosa", "Aguinaldo", "Henrique",
-                                    "lefèvre", "ateliê", "atelié", "daniel", "samuel", NULL};
+                                    "lefèvre", "ateliê", "atelié", "daniel", "samuel", "elodie", "luíza", "joão",
+                                    "são", NULL};
 
 static int calls;
 
@@ -107,6 +108,12 @@ static void left_alone(void **state) {
         assert_int_equal(n, 0);
         free(t);
     }
+    /* a capital's mark at a word's start is read, not guessed: the
+     * French model's "Élodie" stays, though "Elodie" is a word too */
+    char *e = mend("Élodie Moreau | Élodie", &n);
+    assert_string_equal(e, "Élodie Moreau | Élodie");
+    assert_int_equal(n, 0);
+    free(e);
     /* only an e's mark is taken for another mark: a u's is as read */
     char *m = mend("Müge Wagner", &n);
     assert_string_equal(m, "Müge Wagner");
@@ -194,6 +201,35 @@ static void lookalike_letters(void **state) {
     }
 }
 
+/* A reading in the card's language that only adds marks its word list
+ * vouches for (ocr_accents_marks_added): English read "Luiza Almeida",
+ * Portuguese "Luíza Almeida". */
+static void marks_added(void **state) {
+    (void)state;
+    static const struct {
+        const char *read, *reading;
+        int want;
+    } rows[] = {
+        {"Luiza Almeida", "Luíza Almeida", 1},
+        {"Joao Oliveira, Sao Paulo", "João Oliveira, São Paulo", 1},
+        {"(Luiza)", "(Luíza)", 1},
+        {"Maria Goncalves", "Maria Gonçalves", 1},  /* a cedilla; "gonçalves" is listed */
+        {"Luiza Almeida", "Luiza Almeida", 0},      /* nothing added */
+        {"Luiza Almeida", "Lúiza Almeida", 0},      /* "lúiza" is no word */
+        {"Luiza Almeida", "Luíza Almelda", 0},      /* another letter changed */
+        {"Luíza Almeida", "Luiza Almeida", 0},      /* a mark dropped */
+        {"Luiza", "Luíza Almeida", 0},              /* words added */
+        {"Luiza Almeida", "Luíza", 0},
+        {"Luiza Solutions", "Luíza Solutions.", 0}, /* a stop added */
+        {"Luiza", "Luíza.", 0},
+        {"Luiza", "Luíza luíza", 0},
+        {"", "", 0},
+        {"caf\xC3", "caf\xC3\xA9", 0},               /* bad UTF-8 */
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++)
+        assert_int_equal(ocr_accents_marks_added(rows[k].read, rows[k].reading, in_list, NULL), rows[k].want);
+}
+
 /* The model's word list: Debian's por traineddata holds one. */
 static void model_word_list(void **state) {
     (void)state;
@@ -219,6 +255,7 @@ int main(void) {
         cmocka_unit_test(cedilla_and_two_changes),
         cmocka_unit_test(left_alone),
         cmocka_unit_test(lookalike_letters),
+        cmocka_unit_test(marks_added),
         cmocka_unit_test(model_word_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
