@@ -733,7 +733,12 @@ static const char *const ROLE_QUALIFIERS[] = {"of", "and", "the", "managing", "g
                                               "generale", "adjunto", "adjunta", "nacional", "regionale",
                                               /* a unit a role heads that is one or two letters off
                                                * "operations" ("Gerente de Operaciones") */
-                                              "operaciones", "operações", "operacoes", "operazioni", NULL};
+                                              "operaciones", "operações", "operacoes", "operazioni",
+                                              /* words a letter off an English one that titles hold as
+                                               * they are: "Chief Operating Officer" (not Operations),
+                                               * "Chef de projet", "Jefe de proyecto" (not project) */
+                                              "operating", "projet", "projets", "proyecto", "proyectos", "projeto",
+                                              "projetos", "progetto", "progetti", "projekt", "projektu", NULL};
 
 /* 1 when every word of s is a title word or a word that qualifies one
  * ("Managing Director", "Head of Partnerships", "Senior Account
@@ -1565,8 +1570,9 @@ static void company_fixes_domains(fld_state_t *p) {
 
 /* Replace the local part of email (capacity cap) by the one of the nc
  * candidates it misses by one letter, unless one matches exactly. Four
- * letters are enough ("joso" of João); a shorter part could be anything. */
-static void fix_local(char *email, size_t cap, char c[][260], int nc) {
+ * letters are enough ("joso" of João); a shorter part could be anything.
+ * A letter dropped is looked for in the first ndrop candidates only. */
+static void fix_local(char *email, size_t cap, char c[][260], int nc, int ndrop) {
     char *at = strchr(email, '@');
     size_t ll = (size_t)(at - email);
     int exact = 0, hit = -1;
@@ -1585,7 +1591,7 @@ static void fix_local(char *email, size_t cap, char c[][260], int nc) {
     }
     /* from five letters, a letter dropped ("jhoon" of Ji-hoon); never a
      * dot or a dash (j.smith and jsmith are both people's choices) */
-    for (int k = 0; k < nc && hit < 0 && !exact && ll >= 5; k++) {
+    for (int k = 0; k < ndrop && hit < 0 && !exact && ll >= 5; k++) {
         if (strlen(c[k]) != ll + 1) continue;
         size_t q = 0;
         while (q < ll && c[k][q] == email[q]) q++;
@@ -1604,10 +1610,27 @@ static void fix_local(char *email, size_t cap, char c[][260], int nc) {
 /* The name corroborates the e-mail's local part (harrisi -> harrisl). */
 static void name_fixes_local(fld_state_t *p) {
     if (p->iname < 0 || !p->nemails) return;
-    char nm[512];
+    char nm[512], ff[128] = "", fg[128] = "";
     name_core(p->l[p->iname].t, nm, sizeof nm); /* not "Dipl.-Ing." for the initial */
     char *sp = strrchr(nm, ' ');
     if (!sp) return;
+    /* a name of three words or more printed family name first ("PHAM THI
+     * MAI" is tpham@, "Rahman Wei Ming" weiming.rahman@): the first word
+     * the family name, the others the given names */
+    char *sp1 = strchr(nm, ' ');
+    if (sp1 != sp) {
+        char first[128];
+        snprintf(first, sizeof first, "%.*s", (int)(sp1 - nm), nm);
+        ocr_fld_key(first, ff, sizeof ff);
+        for (char *q = sp1 + 1; *q;) {
+            size_t n = strcspn(q, " ");
+            char word[128], k[64];
+            snprintf(word, sizeof word, "%.*s", (int)n, q);
+            ocr_fld_key(word, k, sizeof k);
+            snprintf(fg + strlen(fg), sizeof fg - strlen(fg), "%s", k);
+            q += n + strspn(q + n, " ");
+        }
+    }
     *sp = '\0';
     char g[128] = "", f[128];
     /* the given names without a middle initial ("Sarah J." is sarah.thompson@,
@@ -1623,7 +1646,21 @@ static void name_fixes_local(fld_state_t *p) {
     /* the local parts people make of their given and family names; the
      * last two for a name printed family name first ("Lee Kumar" is
      * klee@, "Park Jihoon" jpark@) */
-    char c[14][260];
+    char c[21][260];
+    int nc = 14;
+    /* those of a name printed family name first, for a letter misread
+     * only: a dropped one is as often a person's choice ("fernanda@" of
+     * Fernanda Costa Ribeiro is no cfernanda@); the first word alone is
+     * a given name as often (fernanda@) */
+    if (ff[0] && fg[0]) {
+        snprintf(c[nc++], sizeof c[0], "%s", ff);
+        snprintf(c[nc++], sizeof c[0], "%s.%s", fg, ff);
+        snprintf(c[nc++], sizeof c[0], "%s%s", fg, ff);
+        snprintf(c[nc++], sizeof c[0], "%c%s", fg[0], ff);
+        snprintf(c[nc++], sizeof c[0], "%c.%s", fg[0], ff);
+        snprintf(c[nc++], sizeof c[0], "%s.%s", ff, fg);
+        snprintf(c[nc++], sizeof c[0], "%s", fg);
+    }
     snprintf(c[0], sizeof c[0], "%s", g);
     snprintf(c[1], sizeof c[1], "%s", f);
     snprintf(c[2], sizeof c[2], "%s.%s", g, f);
@@ -1638,7 +1675,7 @@ static void name_fixes_local(fld_state_t *p) {
     snprintf(c[11], sizeof c[11], "%s%s", f, g);
     snprintf(c[12], sizeof c[12], "%c%s", f[0], g);
     snprintf(c[13], sizeof c[13], "%c.%s", f[0], g);
-    for (int i = 0; i < p->nemails; i++) fix_local(p->emails[i].s, sizeof p->emails[i].s, c, 14);
+    for (int i = 0; i < p->nemails; i++) fix_local(p->emails[i].s, sizeof p->emails[i].s, c, nc, 14);
 }
 
 /* 1 when key k is one of the name's words or two of them run together
@@ -1796,6 +1833,35 @@ static void phones_fix_tld(fld_state_t *p) {
     }
 }
 
+/* A local part that is the end of one of the name's words and no word of
+ * it ("worth@" of Charlotte Ashworth: its start lost at a crop's or a
+ * shadow's edge) is less sure (x0.8): the person checks it. */
+static void local_cut_short(fld_state_t *p) {
+    if (p->iname < 0) return;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", p->l[p->iname].t);
+    for (int i = 0; i < p->nemails; i++) {
+        const char *at = strchr(p->emails[i].s, '@');
+        char local[256], lk[64];
+        if (!at) continue;
+        snprintf(local, sizeof local, "%.*s", (int)(at - p->emails[i].s), p->emails[i].s);
+        ocr_fld_key(local, lk, sizeof lk);
+        size_t ll = strlen(lk);
+        if (ll < 3) continue;
+        int end_of = 0, word = 0;
+        char tmp[512], *save = NULL;
+        snprintf(tmp, sizeof tmp, "%s", buf);
+        for (char *t = strtok_r(tmp, " -", &save); t; t = strtok_r(NULL, " -", &save)) {
+            char k[64];
+            ocr_fld_key(t, k, sizeof k);
+            size_t kl = strlen(k);
+            if (!strcmp(k, lk)) word = 1;
+            else if (kl >= ll + 2 && !strcmp(k + kl - ll, lk)) end_of = 1;
+        }
+        if (end_of && !word) p->emails[i].conf *= 0.8f;
+    }
+}
+
 void ocr_fld_cross_check(fld_state_t *p) {
     phones_fix_tld(p);
     company_fixes_domains(p);
@@ -1803,6 +1869,7 @@ void ocr_fld_cross_check(fld_state_t *p) {
      * finds both halves in the name ("alvaro martiner@" of Álvaro Martínez) */
     name_fixes_local(p);
     name_joins_local(p);
+    local_cut_short(p);
 }
 
 /* ------------------------------------------------ output */
@@ -2055,8 +2122,8 @@ static int lookalike_off(const char *low, size_t n, const char *form, const char
  * line ("S.r_." of S.r.l.); two forms run together
  * ("Co.KG" of Co. KG); and, on a card of
  * the form's country, the first word of a two-word form one look-alike
- * letter off before its second (l for t: "Ple Ltd" of Pte Ltd on a
- * Singapore card; u for v: "Put Ltd" of Pvt Ltd on an Indian one; "Marine
+ * letter off before its second (l or r for t: "Ple Ltd", "Pre Ltd" of Pte
+ * Ltd on a Singapore card; u for v: "Put Ltd" of Pvt Ltd on an Indian one; "Marine
  * Ply Ltd" elsewhere stays). Returns 1 when s (capacity cap) changed. */
 static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
     static const char *const PAIRS[][3] = {
@@ -2134,8 +2201,9 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
             while (ll && low[ll - 1] == '.') ll--;
             for (size_t q = 0; q < sizeof PAIRS / sizeof PAIRS[0] && ll == 3; q++) {
                 if (strcmp(next, PAIRS[q][1]) || !card_of(p, PAIRS[q][2])) continue;
-                /* l read for t, u for v (the forms hold no l or u) */
-                static const char *const LT_UV[] = {"lt", "uv", NULL};
+                /* l or r read for t, u for v (the forms hold no l or u,
+                 * and their r is no t's neighbour: "Pre Ltd" of Pte Ltd) */
+                static const char *const LT_UV[] = {"lt", "rt", "uv", NULL};
                 int diff = lookalike_off(low, ll, PAIRS[q][0], LT_UV);
                 if (diff >= 0) {
                     char y = PAIRS[q][0][diff];
@@ -2190,6 +2258,27 @@ static const char *merged_letters(const char *w, const char *const *const lists[
                     }
         }
     return rep;
+}
+
+/* "Chef Executive Officer": the i of Chief lost. Chef is a title word
+ * (French, German), but never of an English title that ends in Officer:
+ * there it is Chief, in the word's case. */
+static void chief_officer(char *t) {
+    size_t n = strlen(t);
+    if (n < 12 || strcasecmp(t + n - 8, " officer") || strncasecmp(t, "chef ", 5)) return;
+    char out[512];
+    int up = isupper((unsigned char)t[1]);
+    if (snprintf(out, sizeof out, "%c%s%s", t[0], up ? "HIEF" : "hief", t + 4) >= (int)sizeof out) return;
+    memcpy(t, out, strlen(out) + 1);
+}
+
+/* 1 when a word of title t holds a character no title's word does (a
+ * letter, digit, '.', '-', '&', '/', ',', '(', ')', '+' or an apostrophe
+ * aside): "\\el Executive Officer" is a misread for the person to check. */
+static int title_odd_chars(const char *t) {
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        if (*p < 0x80 && !isalnum(*p) && !strchr(" .-&/,()+'", *p)) return 1;
+    return 0;
 }
 
 /* "Business Development ! Manager": a speck read as a mark between two
@@ -2424,6 +2513,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         de_from_ce(title);
         drop_lone_marks(title);
         fix_title_words(title, sizeof title);
+        chief_officer(title);
     }
     int completed = 0;
     if (p->icomp >= 0) {
@@ -2437,7 +2527,8 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
      * so it is never marked confident there */
     ocr_fld_set_field(o, conf, "title", title,
                       p->ititle >= 0 ? title_conf(p) * (ocr_fld_title_words(title) ? 1 : 0.8) *
-                                           (title_near_miss(title) ? 0.9 : 1) * (p->iname >= 0 ? 1 : TITLE_NO_NAME)
+                                           (title_near_miss(title) ? 0.9 : 1) * (title_odd_chars(title) ? 0.85 : 1) *
+                                           (p->iname >= 0 ? 1 : TITLE_NO_NAME)
                                      : 0);
     ocr_fld_set_field(o, conf, "company", company,
                       p->icomp >= 0 ? p->l[p->icomp].conf *

@@ -114,6 +114,8 @@ static void legal_forms_of_many_countries(void **state) {
         {"Giulia Romano\nRedwood Trading S.r.\\.\nTel +39 02 1234 5820\n", "Redwood Trading S.r.l"},
         {"Lukas Keller\nAster Analytics GmbH & Co.KG\n", "Aster Analytics GmbH & Co. KG"},
         {"Lee Siew Ling\nBluewave Robotics Ple Ltd\nTel +65 6221 2414\n", "Bluewave Robotics Pte Ltd"},
+        {"Sarah Wong\nVantage Systems Pre Ltd\ns.wong@vantage.com.sg\n", "Vantage Systems Pte Ltd"},
+        {"Tom Hill\nVantage Systems Pre Ltd\nTel +44 20 7946 0018\n", "Vantage Systems Pre Ltd"},
         {"Ravi Kumar\nTidewater Put. Ltd.\nTel +91 80 4123 6194\n", "Tidewater Pvt. Ltd"},
         {"Tom Hill\nMarine Ply Ltd\nTel +44 20 7946 0018\n", "Marine Ply Ltd"},
         {"Tom Hill\nBluewave Robotics Ple Ltd\nTel +44 20 7946 0018\n", "Bluewave Robotics Ple Ltd"},
@@ -1581,6 +1583,12 @@ static void slips_in_numbers_and_mail(void **state) {
         /* a name printed family name first: its initial before the other */
         {"Lee Kumar\nOperations Director\nEmail: kiee@bluewavesystems.com.sg\n", "SG", "klee@bluewavesystems.com.sg"},
         {"Park Jihoon\nSales Manager\nE jpork@evergreen.co.kr\n", "KR", "jpark@evergreen.co.kr"},
+        /* three words or more printed family name first: the first word
+         * the family name, the others the given names */
+        {"Rahman Wei Ming\nSales Manager\nveiming.rahman@granite.com.sg\n", "SG", "weiming.rahman@granite.com.sg"},
+        {"Nguyen Van An\nSales Manager\nvan.nguyen@juniper.vn\n", "VN", "van.nguyen@juniper.vn"},
+        /* a letter dropped is no slip of theirs: the first given name alone */
+        {"Fernanda Costa Ribeiro\nDentista\nfernanda@sorriso.com.br\n", "BR", "fernanda@sorriso.com.br"},
         /* a small l and its dot read as an L or as "|_" before the family
          * name, when the given name starts with an l; not otherwise */
         {"Liam Smith\nLsmith@vantage.com.au\n", "AU", "l.smith@vantage.com.au"},
@@ -1597,6 +1605,18 @@ static void slips_in_numbers_and_mail(void **state) {
         /* a company key's extra last letter is no letter the domain lost */
         {"Tomasz Kowalczyk\nPolmet Sp. z o.o.\nt.kowalczyk@polmet.pl\n", "PL", "t.kowalczyk@polmet.pl"}};
     emails_read_as(four, sizeof four / sizeof *four);
+    /* a local part that is the end of a name's word, and no word of it
+     * ("worth@" of Charlotte Ashworth, its start lost): less sure */
+    {
+        json_t *a = parse_text("Charlotte Ashworth\nashworth@harbour.co.uk\nHarbour LLP\n", "GB");
+        json_t *b = parse_text("Charlotte Ashworth\nworth@harbour.co.uk\nHarbour LLP\n", "GB");
+        double ca = json_number_value(json_object_get(json_object_get(a, "confidence"), "emails"));
+        double cb = json_number_value(json_object_get(json_object_get(b, "confidence"), "emails"));
+        assert_true(ca > 0.5);
+        assert_true(cb < 0.85 * ca);
+        json_decref(a);
+        json_decref(b);
+    }
     /* words that are not a label before it: no e-mail made up */
     o = parse_text("Rahman Wei Ming\nVisit us Onordvik.com.sg\nnordvik.com.sg\n", "SG");
     assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
@@ -1670,8 +1690,27 @@ static void title_role_unit_and_ltd(void **state) {
                                          * English one is no slip of it */
                                         {"Manajer Pemasaran", "Manajer Pemasaran"},
                                         {"Specjalista ds. Sprzedaży", "Specjalista ds. Sprzedaży"},
-                                        {"Dyrektor Handlowy", "Dyrektor Handlowy"}};
+                                        {"Dyrektor Handlowy", "Dyrektor Handlowy"},
+                                        /* words titles hold as they are, a letter off an English
+                                         * one: not Operations, not project */
+                                        {"Chief Operating Officer", "Chief Operating Officer"},
+                                        {"Chief Operatlng Officer", "Chief Operating Officer"},
+                                        {"Chef de projet", "Chef de projet"},
+                                        {"Jefe de proyecto", "Jefe de proyecto"},
+                                        /* the i of Chief lost: Chef in an English title ending
+                                         * in Officer; Chef elsewhere is a title word */
+                                        {"Chef Executive Officer", "Chief Executive Officer"},
+                                        {"CHEF FINANCIAL OFFICER", "CHIEF FINANCIAL OFFICER"},
+                                        {"Sous Chef", "Sous Chef"}};
     titles_read_as(tw, sizeof tw / sizeof *tw);
+    /* a character no title's word holds: a misread, for the person to check */
+    o = parse_text("Anna Berg\nChief Executive Officer\nanna@nordvik.se\n", "SE");
+    double sure = json_number_value(json_object_get(json_object_get(o, "confidence"), "title"));
+    json_decref(o);
+    o = parse_text("Anna Berg\n\\el Executive Officer\nanna@nordvik.se\n", "SE");
+    assert_string_equal(str(o, "title"), "\\el Executive Officer");
+    assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "title")) < 0.9 * sure);
+    json_decref(o);
     /* "Lid" after a legal form, after words the card's domain spells (read
      * with i for l), with a stray mark after it; a capital I or a 1 for the
      * l of a legal form ending the line */
