@@ -209,6 +209,23 @@ static int edge_punct(const unsigned char *p, size_t len) {
     return 0;
 }
 
+/* Narrows the token s[*c0..*c1) to its core: edge punctuation and quotes
+ * off both ends. */
+static void token_core(const unsigned char *s, size_t *c0, size_t *c1) {
+    size_t len;
+    while (*c0 < *c1) {
+        decode(s + *c0, &len);
+        if (!edge_punct(s + *c0, len)) break;
+        *c0 += len;
+    }
+    while (*c1 > *c0) {
+        size_t b = *c1 - 1;
+        while (b > *c0 && (s[b] & 0xC0) == 0x80) b--;
+        if (!edge_punct(s + b, *c1 - b)) break;
+        *c1 = b;
+    }
+}
+
 /* The letter small print makes of c in a word of n letters, or 0: l and
  * i of each other; g and q of each other (their tails differ by a hook:
  * "Aquinaldo" for Aguinaldo); a and o of each other from six letters (a
@@ -275,17 +292,7 @@ static int fix_words(char **text, mend_fn mend, const lists_t *l) {
         while (s[t1] && s[t1] != ' ') t1++;
         /* the token's core: edge punctuation off */
         size_t c0 = t0, c1 = t1;
-        while (c0 < c1) {
-            decode(s + c0, &len);
-            if (!edge_punct(s + c0, len)) break;
-            c0 += len;
-        }
-        while (c1 > c0) {
-            size_t b = c1 - 1;
-            while (b > c0 && (s[b] & 0xC0) == 0x80) b--;
-            if (!edge_punct(s + b, c1 - b)) break;
-            c1 = b;
-        }
+        token_core(s, &c0, &c1);
         uint32_t w[MAX_LETTERS];
         size_t n = 0;
         int ok = c1 > c0;
@@ -374,18 +381,8 @@ int ocr_accents_marks_added(const char *read, const char *reading, ocr_word_chec
             /* a word that gained a mark must be a word of the list as read */
             if (word_changed) {
                 const unsigned char *w = (const unsigned char *)reading + wstart;
-                size_t len = (size_t)(bb - reading) - wstart, c0 = 0, c1 = len, l;
-                while (c0 < c1) {
-                    decode(w + c0, &l);
-                    if (!edge_punct(w + c0, l)) break;
-                    c0 += l;
-                }
-                while (c1 > c0) {
-                    size_t k = c1 - 1;
-                    while (k > c0 && (w[k] & 0xC0) == 0x80) k--;
-                    if (!edge_punct(w + k, c1 - k)) break;
-                    c1 = k;
-                }
+                size_t c0 = 0, c1 = (size_t)(bb - reading) - wstart;
+                token_core(w, &c0, &c1);
                 char word[MAX_LETTERS * 4 + 1];
                 if (c1 <= c0 || c1 - c0 >= sizeof word) return 0;
                 memcpy(word, w + c0, c1 - c0);
