@@ -22,6 +22,9 @@
 /* Scale of a title's confidence on a card with no name (below the title's
  * CONFIDENT threshold, 0.77, from any reading). */
 #define TITLE_NO_NAME 0.7
+/* The confidence of a company named by a brand key beside a trade line
+ * (brand_beside_trade). */
+#define BRAND_BESIDE_TRADE 0.5
 
 static const char *const COMPANY_MARKS[] = {
     "inc", "inc.", "llc", "ltd", "ltd.", "limited", "plc", "gmbh", "ag", "kg", "ohg", "gbr", "ug", "e.k.", "se",
@@ -1915,6 +1918,47 @@ static int complete_from_domain(const fld_state_t *p, char *company, size_t cap)
     return 0;
 }
 
+/* With no company line: a brand key (an own domain's label, a mail
+ * provider's local part) that is a line of the card's words run together
+ * and something else, four letters or more, names the firm by that
+ * something else - the trade is printed, the name is the logo the reading
+ * lost ("dimariorestaurante@gmail.com" beside "RESTAURANTE": Dimario). The
+ * line: one or two words, five letters or more, no digits, no name, title
+ * or contact. Its first letter a capital; one such name only. 1 when
+ * company (capacity cap) was set. */
+static int brand_beside_trade(const fld_state_t *p, char *company, size_t cap) {
+    char found[128] = "";
+    int hits = 0;
+    for (int b = 0; b < p->nbrands; b++) {
+        const char *k = p->brands[b];
+        size_t kl = strlen(k);
+        for (size_t i = 0; i < p->n; i++) {
+            const fld_line_t *l = &p->l[i];
+            if ((int)i == p->iname || (int)i == p->ititle || l->contact || l->kind != FLD_OTHER ||
+                line_digits(l->t) || ocr_fld_count_words(l->t) > 2)
+                continue;
+            char t[128];
+            ocr_fld_key(l->t, t, sizeof t);
+            size_t tl = strlen(t);
+            if (tl < 5 || kl < tl + 4) continue;
+            const char *rest = NULL;
+            size_t rl = kl - tl;
+            if (!strncmp(k, t, tl)) rest = k + tl;
+            else if (!strcmp(k + rl, t)) rest = k;
+            if (!rest) continue;
+            char r[128];
+            snprintf(r, sizeof r, "%.*s", (int)rl, rest);
+            if (hits && !strcmp(found, r)) continue;
+            snprintf(found, sizeof found, "%s", r);
+            hits++;
+        }
+    }
+    if (hits != 1 || strlen(found) >= cap) return 0;
+    found[0] = (char)toupper((unsigned char)found[0]);
+    memcpy(company, found, strlen(found) + 1);
+    return 1;
+}
+
 /* 1 when company ends with the first word of a two-word legal form
  * without its second ("Silverleaf Pty" of Silverleaf Pty. Ltd.: the line
  * was cut short, and what else is missing is not known). */
@@ -2515,12 +2559,14 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         fix_title_words(title, sizeof title);
         chief_officer(title);
     }
-    int completed = 0;
+    int completed = 0, beside = 0;
     if (p->icomp >= 0) {
         snprintf(company, sizeof company, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);
         trim_company_debris(company);
         ocr_fld_trim_punct(company);
         completed = complete_from_domain(p, company, sizeof company);
+    } else {
+        beside = brand_beside_trade(p, company, sizeof company);
     }
     /* a title is a person's: on a card with no name the line is as often
      * the trade or the service offered ("ASSISTÊNCIA TÉCNICA EM GERAL"),
@@ -2530,8 +2576,10 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
                                            (title_near_miss(title) ? 0.9 : 1) * (title_odd_chars(title) ? 0.85 : 1) *
                                            (p->iname >= 0 ? 1 : TITLE_NO_NAME)
                                      : 0);
+    /* never sure: the brand's spelling and word breaks are the e-mail's */
     ocr_fld_set_field(o, conf, "company", company,
-                      p->icomp >= 0 ? p->l[p->icomp].conf *
+                      beside ? BRAND_BESIDE_TRADE
+                      : p->icomp >= 0 ? p->l[p->icomp].conf *
                                           (domain_match(company, p) > 0 || ocr_fld_company_marks(company) ? 1 : 0.7) *
                                           (completed ? 0.85 : 1) * (form_cut_short(company) ? 0.85 : 1)
                                     : 0);

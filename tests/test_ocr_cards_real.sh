@@ -67,8 +67,9 @@ want = {
     "am21": {"name": "Renan Beato", "title": "Gerente de Negócios", "company": "Alerta Security Solutions",
              "phones": {"+5511991761552", "+551131058655"}, "emails": ["rbeato@alertasecurity.com.br"]},
     # turned a quarter in the photo, pale grey contact lines; the biggest
-    # line is the opening hours and the logo is script: no company read
-    "am23": {"name": "", "company": "", "phones": {"+551126425294"}, "emails": ["dimariorestaurante@gmail.com"]},
+    # line is the opening hours and the logo is script: no company line
+    # read, the e-mail beside the printed trade (RESTAURANTE) names it
+    "am23": {"name": "", "company": "Dimario", "phones": {"+551126425294"}, "emails": ["dimariorestaurante@gmail.com"]},
     # a laser-engraved wooden card held in a hand on black: the finger
     # joins the card's outline (the card is completed from its other three
     # corners), and the engraved letters, measured from their specks, come

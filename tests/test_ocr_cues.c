@@ -1117,11 +1117,12 @@ static void lines_from_text_dump(void **state) {
  * no site, and a country code cut off after ".com" is put back. */
 static void hours_trades_bullets_and_sites(void **state) {
     (void)state;
-    /* the big line is the opening hours (am23, sideways): no company */
+    /* the big line is the opening hours (am23, sideways): no company line
+     * (the e-mail beside the trade names it: brand_beside_trade_line) */
     ln_t hours[] = {{"RESTAURANTE", 50}, {"Segunda a Sábado", 60}, {"11:30 às 15:00", 40},
                     {"Av. Cangaiba, 2341", 30}, {"dimariorestaurante@gmail.com", 30}, {NULL, 0}};
     json_t *o = parse_lines(hours, "BR");
-    assert_string_equal(str(o, "company"), "");
+    assert_string_equal(str(o, "company"), "Dimario");
     assert_string_equal(str(o, "name"), "");
     json_decref(o);
     o = parse_text("Mon-Fri 9:00-18:00\nKeller Bau GmbH\n", "DE");
@@ -1135,9 +1136,10 @@ static void hours_trades_bullets_and_sites(void **state) {
     o = parse_text("Domingo Pérez\nGerente\nd.perez@acme.es\n", "ES");
     assert_string_equal(str(o, "name"), "Domingo Pérez");
     json_decref(o);
-    /* the trade alone is not the company, even when the domain holds it */
+    /* the trade alone is not the company, even when the domain holds it
+     * (the rest of the domain's label is: brand_beside_trade_line) */
     o = parse_text("AUTO PEÇAS\ncontato@autopecasdominio.com.br\n", "BR");
-    assert_string_equal(str(o, "company"), "");
+    assert_string_equal(str(o, "company"), "Dominio");
     json_decref(o);
     o = parse_text("Dominio Auto Peças Ltda\ncontato@autopecasdominio.com.br\n", "BR");
     assert_string_equal(str(o, "company"), "Dominio Auto Peças Ltda");
@@ -1813,6 +1815,31 @@ static void trade_and_owners_line(void **state) {
     json_decref(o);
 }
 
+/* No company line: an e-mail's local part at a mail provider, or an own
+ * domain's label, that is a printed trade line's words and a name of four
+ * letters or more gives that name, never confident (cards_real am23: the
+ * logo "Di Mario" lost, "RESTAURANTE" printed). And what must stay. */
+static void brand_beside_trade_line(void **state) {
+    (void)state;
+    static const char *const rows[][3] = {
+        {"RESTAURANTE\nSegunda a Sábado\nAv. Cangaiba, 2341\ndimariorestaurante@gmail.com\n", "BR", "Dimario"},
+        /* the trade first, an own domain */
+        {"PIZZARIA\nRua Augusta, 100\nwww.pizzariabella.com.br\n", "BR", "Bella"},
+        /* too short a name beside it; no trade line; a company line read */
+        {"RESTAURANTE\nRua Augusta, 100\nbarrestaurante@gmail.com\n", "BR", ""},
+        {"Segunda a Sábado\nRua Augusta, 100\ndimariorestaurante@gmail.com\n", "BR", ""},
+        {"Cantina Di Mario Ltda\nRESTAURANTE\ndimariorestaurante@gmail.com\n", "BR", "Cantina Di Mario Ltda"}};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        json_t *o = parse_text(rows[i][0], rows[i][1]);
+        assert_string_equal(str(o, "company"), rows[i][2]);
+        if (i < 2) {
+            assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "company")) < 0.9);
+            assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "company")));
+        }
+        json_decref(o);
+    }
+}
+
 /* Pages on a platform (cards_real am07): the platform's name one letter
  * off is respelled; the page's own name before the platform's host, their
  * dot read as a space, is its subdomain; a page's name one letter off
@@ -2164,6 +2191,7 @@ int main(void) {
         cmocka_unit_test(sites_mended_from_the_card),
         cmocka_unit_test(platform_pages),
         cmocka_unit_test(trade_and_owners_line),
+        cmocka_unit_test(brand_beside_trade_line),
         cmocka_unit_test(fields_a_shadow_cuts),
         cmocka_unit_test(person_named_after_the_number),
         cmocka_unit_test(line_ending_in_a_comma_is_no_name),
