@@ -253,7 +253,6 @@ static int caps_marks(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, ocr_
     return rc;
 }
 
-
 /* The words the look-alike mending leaves as read: English and the language
  * the card leans to (word_list_t.lang2, NULL: none). */
 static int in_lean_words(void *ctx, const char *word) {
