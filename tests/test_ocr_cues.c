@@ -70,6 +70,15 @@ static const char *str(const json_t *o, const char *k) {
     return s ? s : "(null)";
 }
 
+/* A parse's "confident" flag and "confidence" of field k. */
+static int confident(const json_t *o, const char *k) {
+    return json_is_true(json_object_get(json_object_get(o, "confident"), k));
+}
+
+static double confidence(const json_t *o, const char *k) {
+    return json_number_value(json_object_get(json_object_get(o, "confidence"), k));
+}
+
 static int has_phone(const json_t *o, const char *e164) {
     size_t i;
     json_t *p;
@@ -184,10 +193,10 @@ static void name_against_department_tagline_and_debris(void **state) {
     o = parse_text("NGUYEN VAN AN\nSales Director\n+84 912 345 678\n", "VN");
     assert_string_equal(str(o, "name"), "NGUYEN VAN AN");
     assert_string_equal(str(o, "title"), "Sales Director");
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "name")));
+    assert_false(confident(o, "name"));
     json_decref(o);
     o = parse_text("NGUYEN VAN AN\nSales Director\nan.nguyen@viettel.com.vn\n", "VN");
-    assert_true(json_is_true(json_object_get(json_object_get(o, "confident"), "name")));
+    assert_true(confident(o, "name"));
     json_decref(o);
     /* a line under it that is not only a role gives no support */
     o = parse_text("MADRINHAS E FORMANDAS\nVestidos de festa\n", "BR");
@@ -223,7 +232,7 @@ static void company_agrees_with_brand_keys(void **state) {
     /* a piece of the domain read from a logo is spelled whole by it, and not confident */
     o = parse_dump("0.96 161,363,158,60\tdesi\n0.91 144,542,772,52\twww.nogdesign.blogspot.com.br\n", "BR");
     assert_string_equal(str(o, "company"), "nog design");
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "company")));
+    assert_false(confident(o, "company"));
     json_decref(o);
     o = parse_dump("0.96 161,363,158,60\tAcme\n0.91 144,542,772,52\twww.acmetools.com\n", "US");
     assert_string_equal(str(o, "company"), "Acme Tools");
@@ -617,7 +626,7 @@ static void person_named_after_the_number(void **state) {
     };
     fields_read_as(cases, sizeof cases / sizeof cases[0]);
     json_t *o = parse_text(AM17, "BR");
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "name")));
+    assert_false(confident(o, "name"));
     json_decref(o);
 }
 
@@ -905,7 +914,7 @@ static void country_of_every_number(void **state) {
     phones_read_as(named, sizeof named / sizeof *named);
     /* a number given its '+' is a guess: the card's phones are not sure then */
     o = parse_text("Park Ji-hoon\nTel 82-31-123-4567  Mobile 82-10-9876-5432\njh.park@hanbitsemi.com\n", "US");
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    assert_false(confident(o, "phones"));
     json_decref(o);
     /* ... but the card's own region reads it first: an Italian mobile, a US number */
     o = parse_text("Marco Rossi\nCell. 335 1234567\n", "IT");
@@ -969,7 +978,7 @@ static void area_code_from_the_state(void **state) {
                            "BR");
     assert_true(has_phone(o, "+551135696905"));
     assert_true(has_phone(o, "+5511970388110"));
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    assert_false(confident(o, "phones"));
     json_decref(o);
     o = parse_text("Tel 2541-3300\nRua das Flores, 12 - Centro/RJ\n", "BR");
     assert_true(has_phone(o, "+552125413300"));
@@ -993,7 +1002,7 @@ static void area_code_from_the_state(void **state) {
     o = parse_text("Tel 3569-6905\nVendas - SP\n", "BR");
     assert_int_equal(json_array_size(json_object_get(o, "phones")), 1);
     assert_true(has_phone(o, "3569-6905"));
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    assert_false(confident(o, "phones"));
     json_decref(o);
     o = parse_text("Tel 3569-6905\nMain St 12 - PA\n", "US");
     /* not made a US number (3569-6905 has no US shape): only as printed */
@@ -1009,11 +1018,11 @@ static void unread_number_makes_phones_unsure(void **state) {
     (void)state;
     json_t *o = parse_text("Le Thu Trang\n(028) 3823 6137\nHo Chi Minh City, Vietnam\n", "US");
     assert_true(has_phone(o, "+842838236137"));
-    assert_true(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    assert_true(confident(o, "phones"));
     json_decref(o);
     o = parse_text("Le Thu Trang\n(028) 3823 6137\n090 3)1'231076\nHo Chi Minh City, Vietnam\n", "US");
     assert_true(has_phone(o, "+842838236137"));
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    assert_false(confident(o, "phones"));
     json_decref(o);
 }
 
@@ -1026,7 +1035,7 @@ static void local_numbers_without_area_code(void **state) {
     json_t *o = parse_text("Eletronica Adachi Ltda.\n2294-9484\n9.9679-9468\n", "BR");
     assert_true(has_phone(o, "2294-9484"));
     assert_true(has_phone(o, "9.9679-9468"));
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "phones")));
+    assert_false(confident(o, "phones"));
     json_decref(o);
     /* one number with an area code: the others take it, nothing as printed */
     o = parse_text("Acme\n(11) 3333-4444\n2294-9484\n", "BR");
@@ -1076,12 +1085,12 @@ static void confident_flags(void **state) {
     o = parse_dump("0.96 120,40,500,40\tRenan Beato\n0.96 120,90,500,30\tGerente de Negócios\n"
                    "0.96 120,200,700,30\trbeato@alertasecurity.com.br\n", "BR");
     assert_string_equal(str(o, "title"), "Gerente de Negócios");
-    assert_true(json_is_true(json_object_get(json_object_get(o, "confident"), "title")));
+    assert_true(confident(o, "title"));
     json_decref(o);
     o = parse_dump("0.96 120,40,700,40\tCEASTEC S/C LTDA.\n0.96 120,90,700,30\tASSISTÊNCIA TÉCNICA EM GERAL\n"
                    "0.96 120,200,500,30\tFone 2651-9589\n", "BR");
     assert_string_equal(str(o, "name"), "");
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "title")));
+    assert_false(confident(o, "title"));
     json_decref(o);
 }
 
@@ -1612,8 +1621,8 @@ static void slips_in_numbers_and_mail(void **state) {
     {
         json_t *a = parse_text("Charlotte Ashworth\nashworth@harbour.co.uk\nHarbour LLP\n", "GB");
         json_t *b = parse_text("Charlotte Ashworth\nworth@harbour.co.uk\nHarbour LLP\n", "GB");
-        double ca = json_number_value(json_object_get(json_object_get(a, "confidence"), "emails"));
-        double cb = json_number_value(json_object_get(json_object_get(b, "confidence"), "emails"));
+        double ca = confidence(a, "emails");
+        double cb = confidence(b, "emails");
         assert_true(ca > 0.5);
         assert_true(cb < 0.85 * ca);
         json_decref(a);
@@ -1707,11 +1716,11 @@ static void title_role_unit_and_ltd(void **state) {
     titles_read_as(tw, sizeof tw / sizeof *tw);
     /* a character no title's word holds: a misread, for the person to check */
     o = parse_text("Anna Berg\nChief Executive Officer\nanna@nordvik.se\n", "SE");
-    double sure = json_number_value(json_object_get(json_object_get(o, "confidence"), "title"));
+    double sure = confidence(o, "title");
     json_decref(o);
     o = parse_text("Anna Berg\n\\el Executive Officer\nanna@nordvik.se\n", "SE");
     assert_string_equal(str(o, "title"), "\\el Executive Officer");
-    assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "title")) < 0.9 * sure);
+    assert_true(confidence(o, "title") < 0.9 * sure);
     json_decref(o);
     /* "Lid" after a legal form, after words the card's domain spells (read
      * with i for l), with a stray mark after it; a capital I or a 1 for the
@@ -1769,20 +1778,20 @@ static void fields_a_shadow_cuts(void **state) {
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "p.sanchez@cobaltmedia.es");
     json_decref(o);
     o = parse_text("Eva de Vries\nes@vantage.nl\n", "NL");
-    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "emails")));
+    assert_false(confident(o, "emails"));
     json_decref(o);
     o = parse_text("Eva de Vries\nedevries@vantage.nl\n", "NL");
-    assert_true(json_is_true(json_object_get(json_object_get(o, "confident"), "emails")));
+    assert_true(confident(o, "emails"));
     json_decref(o);
     o = parse_text("Tom Hill\nBluewave Pte Ltd]\ntom@bluewave.com.sg\n", "SG");
     assert_string_equal(str(o, "company"), "Bluewave Pte Ltd");
     json_decref(o);
     o = parse_text("Tom Hill\nSilverleaf Pty\ntom@silverleaf.com.au\n", "AU");
     assert_string_equal(str(o, "company"), "Silverleaf Pty");
-    double cut = json_number_value(json_object_get(json_object_get(o, "confidence"), "company"));
+    double cut = confidence(o, "company");
     json_decref(o);
     o = parse_text("Tom Hill\nSilverleaf Pty Ltd\ntom@silverleaf.com.au\n", "AU");
-    assert_true(cut < json_number_value(json_object_get(json_object_get(o, "confidence"), "company")));
+    assert_true(cut < confidence(o, "company"));
     json_decref(o);
 }
 
@@ -1833,8 +1842,8 @@ static void brand_beside_trade_line(void **state) {
         json_t *o = parse_text(rows[i][0], rows[i][1]);
         assert_string_equal(str(o, "company"), rows[i][2]);
         if (i < 2) {
-            assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "company")) < 0.9);
-            assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "company")));
+            assert_true(confidence(o, "company") < 0.9);
+            assert_false(confident(o, "company"));
         }
         json_decref(o);
     }
