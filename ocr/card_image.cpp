@@ -673,7 +673,7 @@ double edge_sharpness(const cv::Mat &g) {
 
 // Scale, ink against the local ground, flatten illumination.
 cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *inverted, int *sharpened,
-                   cv::Mat *plain) {
+                   cv::Mat *plain, cv::Mat colour[3]) {
     *inverted = 0;
     *sharpened = 0;
     cv::Mat g = ink_gray(bgr, inverted);
@@ -731,6 +731,12 @@ cv::Mat clean_card(const cv::Mat &bgr, int target_px, double *scale_out, int *in
     cv::cvtColor(bgr, pg, cv::COLOR_BGR2GRAY);
     cv::resize(pg, *plain, r.size(), 0, 0, s < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
     cv::copyMakeBorder(*plain, *plain, 12, 12, 12, 12, cv::BORDER_REPLICATE);
+    std::vector<cv::Mat> ch;
+    cv::split(bgr, ch);
+    for (int i = 0; i < 3; i++) {
+        cv::resize(ch[(size_t)i % ch.size()], colour[i], r.size(), 0, 0, s < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+        cv::copyMakeBorder(colour[i], colour[i], 12, 12, 12, 12, cv::BORDER_REPLICATE);
+    }
     return out;
 }
 
@@ -827,11 +833,13 @@ extern "C" int ocr_image_prepare(const void *buf, size_t len, const ocr_image_op
                     if (!c->qr) throw std::bad_alloc();
                 }
             }
-            cv::Mat plain;
+            cv::Mat plain, colour[3];
             cv::Mat clean = clean_card(card, opts->target_text_px > 0 ? opts->target_text_px : 26, &c->scale,
-                                       &c->inverted, &c->sharpened, &plain);
+                                       &c->inverted, &c->sharpened, &plain, colour);
             n = i + 1;
             if (to_gray(clean, &c->gray) != GR_OK || to_gray(plain, &c->plain) != GR_OK) throw std::bad_alloc();
+            for (int k = 0; k < 3; k++)
+                if (to_gray(colour[k], &c->colour[k]) != GR_OK) throw std::bad_alloc();
         }
     } catch (const std::bad_alloc &) {
         ocr_card_imgs_free(out, n);
@@ -921,6 +929,70 @@ extern "C" int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int 
         cv::Mat m(out->height, out->width, CV_8U, out->pixels), b;
         cv::threshold(m, b, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
         // the ground is the side most of the rim is on (all of a crop under 3 px across)
+        long rim = (long)b.total(), white = (long)cv::countNonZero(b);
+        if (b.cols > 2 && b.rows > 2) {
+            cv::Mat inner = b(cv::Rect(1, 1, b.cols - 2, b.rows - 2));
+            rim -= (long)inner.total();
+            white -= (long)cv::countNonZero(inner);
+        }
+        if (2 * white < rim) b = 255 - b;
+        if (border) cv::copyMakeBorder(b, b, border, border, border, border, cv::BORDER_CONSTANT, cv::Scalar(255));
+        ocr_gray_t bin;
+        if (to_gray(b, &bin) != GR_OK) throw std::bad_alloc();
+        ocr_gray_free(out);
+        *out = bin;
+        return GR_OK;
+    } catch (...) {
+        ocr_gray_free(out);
+        return GR_ERR_NOMEM;
+    }
+}
+
+// The two thresholds that cut a histogram into three classes with the
+// least spread within them (Otsu's rule for three classes): *t1 < *t2,
+// values <= *t1 the darkest class, > *t2 the lightest.
+static void otsu3(const long hist[256], int *t1, int *t2) {
+    double P[257] = {0}, S[257] = {0};
+    for (int v = 0; v < 256; v++) {
+        P[v + 1] = P[v] + (double)hist[v];
+        S[v + 1] = S[v] + (double)v * hist[v];
+    }
+    double best = -1;
+    *t1 = 84;
+    *t2 = 170;
+    // between-class spread of classes [0, a], (a, b], (b, 255]
+    for (int a = 0; a < 254; a++) {
+        double w0 = P[a + 1], s0 = S[a + 1];
+        if (w0 <= 0) continue;
+        for (int b = a + 1; b < 255; b++) {
+            double w1 = P[b + 1] - P[a + 1], w2 = P[256] - P[b + 1];
+            if (w1 <= 0 || w2 <= 0) continue;
+            double s1 = S[b + 1] - S[a + 1], s2 = S[256] - S[b + 1];
+            double q = s0 * s0 / w0 + s1 * s1 / w1 + s2 * s2 / w2;
+            if (q > best) {
+                best = q;
+                *t1 = a;
+                *t2 = b;
+            }
+        }
+    }
+}
+
+extern "C" int ocr_gray_line_crop_levels(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s,
+                                         int level, int border, ocr_gray_t *out) {
+    int rc = ocr_gray_line_crop(g, x, y, w, h, margin, s, 0, 0, 0, out);
+    if (rc != GR_OK) return rc;
+    try {
+        cv::Mat m(out->height, out->width, CV_8U, out->pixels), b;
+        long hist[256] = {0};
+        for (int r = 0; r < m.rows; r++) {
+            const uchar *p = m.ptr(r);
+            for (int c = 0; c < m.cols; c++) hist[p[c]]++;
+        }
+        int t1, t2;
+        otsu3(hist, &t1, &t2);
+        cv::threshold(m, b, level ? t2 : t1, 255, cv::THRESH_BINARY);
+        // the ground is the side most of the rim is on
         long rim = (long)b.total(), white = (long)cv::countNonZero(b);
         if (b.cols > 2 && b.rows > 2) {
             cv::Mat inner = b(cv::Rect(1, 1, b.cols - 2, b.rows - 2));
@@ -1048,6 +1120,7 @@ extern "C" void ocr_card_imgs_free(ocr_card_img_t *cards, int n) {
     for (int i = 0; i < n; i++) {
         ocr_gray_free(&cards[i].gray);
         ocr_gray_free(&cards[i].plain);
+        for (int k = 0; k < 3; k++) ocr_gray_free(&cards[i].colour[k]);
         free(cards[i].qr);
     }
     free(cards);

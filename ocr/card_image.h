@@ -23,6 +23,10 @@ typedef struct {
     ocr_gray_t plain;  /* the same card at the same scale and frame, only made grey (no
                         * shading correction, no sharpening): big logo print that the
                         * correction breaks apart (metallic, gradient) reads from it */
+    ocr_gray_t colour[3]; /* its blue, green and red channels, each at plain's scale and
+                           * frame: print that only its colour parts from its ground
+                           * (black letters on a dark blue band, blue print on yellow
+                           * under a green watermark) reads from one of them */
     double scale;      /* factor applied to reach the target text height */
     int inverted;      /* 1 when the card was light text on a dark ground */
     int sharpened;     /* 1 when its print was blurred and got an unsharp mask */
@@ -79,6 +83,16 @@ int ocr_gray_line_crop(const ocr_gray_t *g, int x, int y, int w, int h, int marg
  * box), GR_ERR_NOMEM. */
 int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s, int border,
                               ocr_gray_t *out);
+
+/* Like ocr_gray_line_crop_binary but cut at one of the two thresholds
+ * that part the box's values into three classes (Otsu's rule for three):
+ * level 0 the darkest class against the rest, 1 the lightest against the
+ * rest; the ground white, the print black. Print set off from its ground
+ * by a rim of a third shade (black letters outlined in white on a dark
+ * band) comes out solid at one of the two. GR_OK, GR_ERR_INVAL (empty box),
+ * GR_ERR_NOMEM. */
+int ocr_gray_line_crop_levels(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s, int level,
+                              int border, ocr_gray_t *out);
 
 /* Like ocr_gray_line_crop_binary but cut in two by a local threshold
  * (Gaussian mean of a window as tall as the crop, less 15): print over

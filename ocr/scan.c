@@ -469,6 +469,160 @@ static int read_voted_crops(ocr_tess_t *t, const ocr_gray_t *g, int x, int y, in
     return rc;
 }
 
+/* 1 when the three channels of colour (NULL: none) are there, each the
+ * size of g. */
+static int same_size3(const ocr_gray_t *g, const ocr_gray_t *colour) {
+    if (!colour) return 0;
+    for (int k = 0; k < 3; k++)
+        if (!colour[k].pixels || colour[k].width != g->width || colour[k].height != g->height) return 0;
+    return 1;
+}
+
+/* How coloured the box x,y,w,h of the card is: the mean spread between
+ * its channels' values (0 grey; clipped to the card). */
+static double box_chroma(const ocr_gray_t *colour, int x, int y, int w, int h) {
+    int x0 = x < 0 ? 0 : x, y0 = y < 0 ? 0 : y;
+    int x1 = x + w > colour[0].width ? colour[0].width : x + w;
+    int y1 = y + h > colour[0].height ? colour[0].height : y + h;
+    double sum = 0;
+    long n = 0;
+    for (int yy = y0; yy < y1; yy += 2)
+        for (int xx = x0; xx < x1; xx += 2) {
+            size_t o = (size_t)yy * (size_t)colour[0].width + (size_t)xx;
+            int a = colour[0].pixels[o], b = colour[1].pixels[o], c = colour[2].pixels[o];
+            int hi = a > b ? (a > c ? a : c) : (b > c ? b : c), lo = a < b ? (a < c ? a : c) : (b < c ? b : c);
+            sum += hi - lo;
+            n++;
+        }
+    return n ? sum / (double)n : 0;
+}
+
+/* 1 when the n bytes at w hold no letter or digit (ASCII marks and
+ * general punctuation: "|", "—"). */
+static int marks_only(const char *w, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c < 0x80) {
+            if (isalnum(c)) return 0;
+        } else if (c == 0xE2 && i + 2 < n && (unsigned char)w[i + 1] >= 0x80 && (unsigned char)w[i + 1] <= 0x81) {
+            i += 2;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void ocr_scan_trim_edge_marks(char *t) {
+    trim_quotes(t);
+    for (;;) {
+        size_t n = strlen(t), first = strcspn(t, " ");
+        if (first < n && marks_only(t, first)) {
+            memmove(t, t + first + 1, n - first);
+            continue;
+        }
+        char *last = strrchr(t, ' ');
+        if (last && marks_only(last + 1, strlen(last + 1))) {
+            *last = '\0';
+            continue;
+        }
+        break;
+    }
+    trim_quotes(t);
+}
+
+/* Below this spread between channels (box_chroma) a box is grey: one
+ * channel reads for all three. */
+#define GREY_CHROMA 12.0
+/* A row is read from each channel of a coloured box (one of a grey one),
+ * cut at both of its three-class thresholds; a reading this sure ends the
+ * search. */
+#define LEVELS_SURE 0.9f
+
+/* 1 when t holds a digit, a dash or a space, and a digit in a row: a
+ * number printed in groups ("2681-7485", "99 8848 8929"). */
+static int grouped_number(const char *t) {
+    for (const char *p = t; *p; p++)
+        if (isdigit((unsigned char)p[0]) && (p[1] == '-' || p[1] == ' ') && isdigit((unsigned char)p[2])) return 1;
+    return 0;
+}
+
+/* Rows of a card read from its colour channels (at most), and how sure
+ * such a reading must be to be kept. */
+#define COLOUR_ROWS 3
+#define COLOUR_KEEP 0.8f
+/* A number two readings of the colour card agree on (ocr_scan_vote_numbers)
+ * is kept at this confidence when no reading of it is sure. */
+#define LEVELS_NUMBER_AGREED 0.6f
+
+/* The box x,y,w,h read from the colour card's channels (colour: three of
+ * g's size), each cut in two at each of its three-class thresholds
+ * (ocr_gray_line_crop_levels), in lang; the surest reading into *best
+ * (malloc'd, NULL when none) and *bconf. When none reaches COLOUR_KEEP
+ * but two readings or more agree on a number (six digits or more:
+ * "tee, 26817485 |" and "seen BE 2681-7485" for am03's outlined
+ * "2681-7485"), one of those, the number alone, is taken at
+ * LEVELS_NUMBER_AGREED (*voted 1). GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+static int read_levels(ocr_tess_t *t, const char *lang, const ocr_gray_t *colour, int x, int y, int w, int h,
+                       double deadline, char **best, float *bconf, int *voted) {
+    *best = NULL;
+    *bconf = 0;
+    char *texts[6] = {NULL};
+    float confs[6] = {0};
+    int grey = box_chroma(colour, x, y, w, h) < GREY_CHROMA, rc = GR_OK, n = 0, top = -1;
+    double s = h > 64 ? 48.0 / h : 1.0;
+    for (int k = grey ? 1 : 0; k < (grey ? 2 : 3) && rc == GR_OK && (top < 0 || confs[top] < LEVELS_SURE); k++)
+        for (int level = 0; level < 2 && rc == GR_OK && (top < 0 || confs[top] < LEVELS_SURE); level++) {
+            ocr_gray_t crop = {0};
+            int cr = ocr_gray_line_crop_levels(&colour[k], x, y, w, h, 2 + h / 6, s, level, 12, &crop);
+            if (cr == GR_ERR_NOMEM) rc = cr;
+            if (cr != GR_OK) continue;
+            int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &texts[n], &confs[n]);
+            ocr_gray_free(&crop);
+            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+            if (!texts[n]) continue;
+            if (top < 0 || confs[n] > confs[top]) top = n;
+            n++;
+        }
+    int agree = 0, pick = top;
+    *voted = 0;
+    if (top >= 0 && confs[top] < COLOUR_KEEP) {
+        int v = ocr_scan_vote_numbers((const char *const *)texts, confs, n, &agree);
+        if (v >= 0 && agree >= 2) {
+            /* of the readings that agree, one that keeps the number's
+             * groups apart ("2681-7485", not "26817485": eight digits run
+             * together are as likely a postcode) */
+            char kv[64], kk[64];
+            ocr_scan_number_key(texts[v], kv, sizeof kv);
+            for (int k = 0; k < n && !grouped_number(texts[v]); k++)
+                if (k != v && grouped_number(texts[k]) && ocr_scan_number_key(texts[k], kk, sizeof kk) &&
+                    !strcmp(kk, kv))
+                    v = k;
+            pick = v;
+            *voted = 1;
+            /* the letters around an unsure number are an icon's debris
+             * ("seen BE 2681-7485"): the number alone, from its first
+             * digit (and a '+' or '(' before it) to its last */
+            char *b = texts[v], *d0 = b + strcspn(b, "0123456789"), *d1 = NULL;
+            for (char *q = d0; *q; q++)
+                if (isdigit((unsigned char)*q)) d1 = q;
+            if (d1) {
+                if (d0 > b && (d0[-1] == '(' || d0[-1] == '+')) d0--;
+                d1[1] = '\0';
+                memmove(b, d0, strlen(d0) + 1);
+            }
+        }
+    }
+    if (pick >= 0) {
+        *best = texts[pick];
+        texts[pick] = NULL;
+        *bconf = *voted ? LEVELS_NUMBER_AGREED : confs[pick];
+        ocr_scan_trim_edge_marks(*best);
+    }
+    for (int k = 0; k < n; k++) free(texts[k]);
+    return rc;
+}
+
 /* A line of a number and junk words: seven digits or more and five
  * letters or more, read with little confidence ("Pabx: yas teen 2
  * Fax:2131-3418": a number under a watermark read as letters). */
@@ -1289,7 +1443,7 @@ static int page_read_words_in(ocr_tess_t *t, const char *lang, const ocr_lines_t
  * card_lang (NULL: none; the language the card leans to) and kept when its
  * words vouch for it (ocr_scan_row_spells_words), at confidence 0.5. */
 static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card_lang, const ocr_gray_t *g,
-                               ocr_lines_t *ls, double deadline, int *added) {
+                               const ocr_gray_t *colour, ocr_lines_t *ls, double deadline, int *added) {
     *added = 0;
     int *b = NULL, n = 0;
     int rc = ocr_gray_text_rows(g, &b, &n);
@@ -1315,7 +1469,7 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
             order[c] = order[c - 1];
             order[c - 1] = tmp;
         }
-    int tried = 0;
+    int tried = 0, coloured = 0;
     for (int oi = 0; oi < n && rc == GR_OK && tried < 8; oi++) { /* a card misses a line or two, not a page */
         int i = order[oi];
         int x = b[4 * i], y = b[4 * i + 1], w = b[4 * i + 2], h = b[4 * i + 3];
@@ -1379,6 +1533,42 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
             }
         }
         ocr_gray_free(&crop);
+        /* print only its colour sets off from its ground (black letters
+         * outlined in white on a dark blue band, which the clean card
+         * shows as outlines) reads from a channel of the colour card cut
+         * at one of its three-class thresholds; a long row only, and a
+         * reading as sure as a row's (COLOUR_KEEP) */
+        if (rc == GR_OK && !spelled && !row_read_well(text, conf, 3) && colour && coloured < COLOUR_ROWS &&
+            w >= 4 * h) {
+            char *t3 = NULL;
+            float c3 = 0;
+            coloured++;
+            /* the row found on the clean card may stop short of letters it
+             * shows only as outlines */
+            int gx0 = x - 3 * h < 0 ? 0 : x - 3 * h, gx1 = x + w + 3 * h;
+            if (gx1 > g->width) gx1 = g->width;
+            /* nor take in their whole height: the band of print over it */
+            int ty0 = y, ty1 = y + h;
+            if (ocr_scan_text_band(g, gx0, y - h / 2, gx1, y + h + h / 2, &ty0, &ty1) > 0) {
+                if (ty0 > y) ty0 = y;
+                if (ty1 < y + h) ty1 = y + h;
+            }
+            int voted = 0;
+            rc = read_levels(t, lang, colour, gx0, ty0, gx1 - gx0, ty1 - ty0, deadline, &t3, &c3, &voted);
+            LOG_D("missed row %d,%d,%d,%d in colour: %.2f -> %.2f", x, y, w, h, conf, c3);
+            if (t3 && (c3 >= COLOUR_KEEP || voted) && row_read_well(t3, c3, 3)) {
+                free(text);
+                text = t3;
+                conf = c3;
+                /* the line's box: the print read */
+                x = gx0;
+                w = gx1 - gx0;
+                y = ty0;
+                h = ty1 - ty0;
+            } else {
+                free(t3);
+            }
+        }
         if (row_read_well(text, conf, 3) || spelled) {
             LOG_D("missed row %d,%d,%d,%d read (%zu bytes, %.2f)", x, y, w, h, strlen(text), conf);
             if (ocr_lines_add(ls, text, conf, x, y, w, h) != GR_OK) rc = GR_ERR_NOMEM;
@@ -1410,6 +1600,132 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
     free(bands);
     free(b);
     if (tried) LOG_D("missed rows: %d of %d rows read again, %d kept", tried, n, *added);
+    return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
+}
+
+/* Lines read with less confidence than this are the noise a row of
+ * print the page reading could not see may leave (reread_poor_rows_in_colour). */
+#define NOISE_BELOW 0.5f
+
+/* Print the page reading took for noise all along its row (am13's glossy
+ * "AUTO SOCORRO", black letters outlined in white on a dark blue band:
+ * "ST", "ks", "re) oy", "71y eee Let. Ex)") is read again from the colour
+ * card (colour: three of g's size): the noise lines of one row (under
+ * NOISE_BELOW, two print heights apart at most) are joined, the widest
+ * such row first, and the band of print over them read as in
+ * recover_missed_rows; a reading as sure as COLOUR_KEEP replaces them. At
+ * most COLOUR_ROWS rows a card, four print heights long or more. GR_OK,
+ * GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *colour,
+                                      ocr_lines_t *ls, double deadline, int *reread, int *changed) {
+    *reread = *changed = 0;
+    if (!colour || !ls->n || ls->n > 300) return GR_OK;
+    size_t n0 = ls->n;
+    char *used = calloc(n0, 1), *gone = calloc(n0, 1);
+    if (!used || !gone) {
+        free(used);
+        free(gone);
+        return GR_ERR_NOMEM;
+    }
+    int rc = GR_OK;
+    while (rc == GR_OK && *reread < COLOUR_ROWS) {
+        int seed = -1;
+        for (size_t i = 0; i < n0; i++) {
+            const ocr_line_t *l = &ls->v[i];
+            if (used[i] || l->conf >= NOISE_BELOW || l->h < 12 || l->w <= 0 || letters(l->text) + digits(l->text) < 3)
+                continue;
+            if (seed < 0 || l->w > ls->v[seed].w) seed = (int)i;
+        }
+        if (seed < 0) break;
+        const ocr_line_t *sl = &ls->v[seed];
+        int x0 = sl->x, x1 = sl->x + sl->w, y0 = sl->y, y1 = sl->y + sl->h, h = sl->h;
+        used[seed] = 2;
+        for (int grew = 1; grew;) {
+            grew = 0;
+            for (size_t k = 0; k < n0; k++) {
+                const ocr_line_t *o = &ls->v[k];
+                if (used[k] || o->conf >= NOISE_BELOW || o->w <= 0 || o->h <= 0 || !same_row(sl->y, sl->h, o->y, o->h))
+                    continue;
+                if (o->x - x1 > 2 * h || x0 - (o->x + o->w) > 2 * h) continue;
+                used[k] = 2;
+                grew = 1;
+                if (o->x < x0) x0 = o->x;
+                if (o->x + o->w > x1) x1 = o->x + o->w;
+                if (o->y < y0) y0 = o->y;
+                if (o->y + o->h > y1) y1 = o->y + o->h;
+            }
+        }
+        int ty0 = y0, ty1 = y1;
+        int band = ocr_scan_text_band(g, x0, y0, x1, y1, &ty0, &ty1);
+        if (band < 12 || x1 - x0 < 4 * band) {
+            for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
+            continue;
+        }
+        /* noise beside a line read well is its debris, not a row of its own */
+        int beside = 0;
+        for (size_t k = 0; k < n0 && !beside; k++) {
+            const ocr_line_t *o = &ls->v[k];
+            beside = o->conf >= NOISE_BELOW && o->w > 0 && o->h > 0 &&
+                     10 * overlap(x0, y0, x1 - x0, y1 - y0, o) > 3 * (long)o->w * o->h;
+        }
+        if (beside) {
+            for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
+            continue;
+        }
+        /* the band may be small letters' x-height only: room for their
+         * ascenders and descenders, inside the lines' boxes */
+        ty0 = ty0 - 2 * band / 5 < y0 ? y0 : ty0 - 2 * band / 5;
+        ty1 = ty1 + 2 * band / 5 > y1 ? y1 : ty1 + 2 * band / 5;
+        /* what the noise held: its numbers must come back in the new
+         * reading; an e-mail or a site is left to vote_contact_lines */
+        char *old = NULL;
+        for (size_t k = 0; k < n0; k++)
+            if (used[k] == 2) {
+                char *j = old ? ocr_text_join(old, ls->v[k].text) : strdup(ls->v[k].text);
+                free(old);
+                old = j;
+                if (!old) break;
+            }
+        if (!old) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+        char key[256];
+        if (ocr_fields_contact_key(old, key, sizeof key)) {
+            free(old);
+            for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
+            continue;
+        }
+        (*reread)++;
+        char *text = NULL;
+        float conf = 0;
+        int voted = 0;
+        rc = read_levels(t, lang, colour, x0, ty0, x1 - x0, ty1 - ty0, deadline, &text, &conf, &voted);
+        LOG_D("noise row %d,%d,%d,%d in colour: %.2f", x0, ty0, x1 - x0, ty1 - ty0, conf);
+        int keeps = text && ocr_scan_keeps_numbers(old, text) && !ocr_fields_contact_key(text, key, sizeof key);
+        free(old);
+        if (rc == GR_OK && keeps && (conf >= COLOUR_KEEP || voted) && row_read_well(text, conf, 3)) {
+            if (ocr_lines_add(ls, text, conf, x0, ty0, x1 - x0, ty1 - ty0) != GR_OK) rc = GR_ERR_NOMEM;
+            else (*changed)++;
+            for (size_t k = 0; k < n0; k++)
+                if (used[k] == 2) gone[k] = 1;
+        }
+        free(text);
+        for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
+    }
+    if (*changed) {
+        size_t w = 0;
+        for (size_t k = 0; k < ls->n; k++) {
+            if (k < n0 && gone[k]) {
+                free(ls->v[k].text);
+                continue;
+            }
+            ls->v[w++] = ls->v[k];
+        }
+        ls->n = w;
+    }
+    free(used);
+    free(gone);
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
 
@@ -1521,8 +1837,8 @@ static void take_reading(ocr_lines_t *lines, ocr_lines_t *words, ocr_lines_t *al
  * stay unless it is less confident by more than OVERSIZE_SLACK (cards_real
  * am24: 0.54 -> 0.67, the e-mail and site read right). GR_OK,
  * GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
-static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_gray_t *plain, double deadline,
-                            ocr_lines_t *lines, float *conf, ocr_lines_t *words) {
+static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t colour[3],
+                            double deadline, ocr_lines_t *lines, float *conf, ocr_lines_t *words) {
     int hs[64], n = 0;
     for (size_t i = 0; i < words->n && n < 64; i++) {
         const ocr_line_t *w = &words->v[i];
@@ -1533,13 +1849,16 @@ static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_
     int mh = hs[n / 2];
     if (mh < OVERSIZE_ABOVE) return GR_OK;
     double f = (double)OVERSIZE_TO / mh;
-    ocr_gray_t sg = {0}, sp = {0};
+    ocr_gray_t sg = {0}, sp = {0}, sc[3] = {{0}};
     int same = plain && plain->pixels && plain->width == g->width && plain->height == g->height;
+    int csame = same_size3(g, colour);
     int rc = ocr_gray_scaled(g, f, &sg);
     if (rc == GR_OK && same) rc = ocr_gray_scaled(plain, f, &sp);
+    for (int k = 0; k < 3 && rc == GR_OK && csame; k++) rc = ocr_gray_scaled(&colour[k], f, &sc[k]);
     if (rc != GR_OK) {
         ocr_gray_free(&sg);
         ocr_gray_free(&sp);
+        for (int k = 0; k < 3; k++) ocr_gray_free(&sc[k]);
         return rc == GR_ERR_NOMEM ? rc : GR_OK;
     }
     ocr_lines_t alt = {0}, altw = {0};
@@ -1555,12 +1874,17 @@ static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_
             ocr_gray_free(plain);
             *plain = sp;
         }
+        for (int k = 0; k < 3 && csame; k++) {
+            ocr_gray_free(&colour[k]);
+            colour[k] = sc[k];
+        }
         return GR_OK;
     }
     ocr_lines_free(&alt);
     ocr_lines_free(&altw);
     ocr_gray_free(&sg);
     ocr_gray_free(&sp);
+    for (int k = 0; k < 3; k++) ocr_gray_free(&sc[k]);
     return rc == GR_ERR_TIMEOUT || rc == GR_ERR_NOMEM ? rc : GR_OK;
 }
 
@@ -1611,8 +1935,8 @@ static int reread_number_junk_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_line
     return rc;
 }
 
-int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadline, ocr_lines_t *lines,
-                  ocr_scan_info_t *info) {
+int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t colour[3], double deadline,
+                  ocr_lines_t *lines, ocr_scan_info_t *info) {
     memset(info, 0, sizeof *info);
     double t0 = gr_now_mono();
     /* orientation and script on a half-size copy (cheap, and enough) */
@@ -1641,7 +1965,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
     int rc = ocr_tess_read_words(t, primary, g, PSM_SPARSE, deadline, lines, &conf, &words);
     t2 = gr_now_mono();
     if (rc != GR_OK) goto done;
-    rc = shrink_oversized(t, primary, g, plain, deadline, lines, &conf, &words);
+    rc = shrink_oversized(t, primary, g, plain, colour, deadline, lines, &conf, &words);
     if (rc != GR_OK) goto done;
     /* a poor reading may be the wrong script: try the other one */
     const char *other = !strcmp(primary, "rus") ? "eng" : "rus";
@@ -1798,7 +2122,13 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
         rc = GR_ERR_NOMEM;
         goto done;
     }
+    for (int k = 0; k < 3 && colour && info->quarter_turns; k++)
+        if (colour[k].pixels && ocr_gray_rotate(&colour[k], info->quarter_turns) != GR_OK) {
+            rc = GR_ERR_NOMEM;
+            goto done;
+        }
     const ocr_gray_t *pl = plain && plain->width == g->width && plain->height == g->height ? plain : NULL;
+    const ocr_gray_t *cl = same_size3(g, colour) ? colour : NULL;
     {
         double tb = gr_now_mono();
         int nre = 0, nch = 0;
@@ -1810,8 +2140,8 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
     /* the card's language as the first reading hints at it (one cue:
      * am04 shows only its e-mail's .br before the missed rows give its
      * site), for rows English reads as noise */
-    rc = recover_missed_rows(t, primary, strcmp(primary, "rus") ? latin_cues(lines, 1) : NULL, g, lines, deadline,
-                             &missed);
+    rc = recover_missed_rows(t, primary, strcmp(primary, "rus") ? latin_cues(lines, 1) : NULL, g, cl, lines,
+                             deadline, &missed);
     if (rc != GR_OK) goto done;
     int vertical = 0;
     rc = recover_vertical_lines(t, primary, g, lines, deadline, &vertical);
@@ -1823,6 +2153,10 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadli
         int nre = 0, nch = 0;
         rc = reread_big_and_poor_lines(t, primary, g, pl, 1, lines, deadline, &nre, &nch);
         LOG_D("poor lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
+        if (rc != GR_OK) goto done;
+        tb = gr_now_mono();
+        rc = reread_poor_rows_in_colour(t, primary, g, cl, lines, deadline, &nre, &nch);
+        LOG_D("noise rows in colour: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
         tb = gr_now_mono();
         rc = reread_number_junk_lines(t, g, lines, deadline, &nre, &nch);

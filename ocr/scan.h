@@ -21,10 +21,12 @@ void ocr_scan_warm(ocr_tess_t *t);
 
 /* Orient g (in place), pick languages, recognise into *lines. plain (may
  * be NULL) is the same card only made grey (ocr_card_img_t.plain): it is
- * turned as g is, and big print is read again from it. GR_OK, GR_ERR_EMPTY
- * (no text), GR_ERR_TIMEOUT, GR_ERR_NOMEM. */
-int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, double deadline, ocr_lines_t *lines,
-                  ocr_scan_info_t *info);
+ * turned as g is, and big print is read again from it. colour (NULL: none)
+ * is its three channels (ocr_card_img_t.colour), turned and scaled with
+ * plain: rows of marks nothing read are read again from them. GR_OK,
+ * GR_ERR_EMPTY (no text), GR_ERR_TIMEOUT, GR_ERR_NOMEM. */
+int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t colour[3], double deadline,
+                  ocr_lines_t *lines, ocr_scan_info_t *info);
 
 /* Join lines that Tesseract cut out of one printed e-mail/web line: two
  * lines on the same row, of about the same height, touching or overlapping
@@ -46,6 +48,11 @@ int ocr_scan_vote(const char *const *texts, const float *confs, int n, int *agre
  * "1122949484"). Returns 1 when the text holds at least 6 digits (a phone
  * number or most of one), else 0 with key "". */
 int ocr_scan_number_key(const char *text, char *key, size_t keylen);
+
+/* Drop words of marks alone (no letter or digit: "|", "—", quotes) at
+ * either end of t, in place: the edge of a band or a panel that a line
+ * read from a crop cut in two takes in ("| AUTO SOCORRO"). */
+void ocr_scan_trim_edge_marks(char *t);
 
 /* 1 when every run of four digits or more of old (its dashes and dots
  * skipped) is among the digits of new_ (all of them, run together). */

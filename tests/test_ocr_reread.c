@@ -375,6 +375,62 @@ static void line_crop_binary(void **state) {
     ocr_gray_free(&g);
 }
 
+/* The crop cut at one of its three-class thresholds: black bars outlined
+ * in white on a dark blue band (cards_real am11's "AUTO SOCORRO", here its
+ * blue channel: bars 20, rims 250, band 85) come out solid black on white
+ * at level 0, where Otsu's single threshold puts bars and band together;
+ * at level 1 the rims are the print. No box, no crop. */
+static void line_crop_levels(void **state) {
+    (void)state;
+    ocr_gray_t g = gray_filled(240, 60, 85);
+    for (int y = 14; y < 46; y++)
+        for (int x = 0; x < 240; x++) {
+            int xm = x % 24, rim = xm >= 4 && xm < 18, bar = y >= 18 && y < 42 && xm >= 7 && xm < 15;
+            if (bar) g.pixels[y * 240 + x] = 20;
+            else if (rim) g.pixels[y * 240 + x] = 250;
+        }
+    ocr_gray_t b = {0};
+    assert_int_equal(ocr_gray_line_crop_levels(&g, 0, 5, 240, 50, 0, 1.0, 0, 5, &b), GR_OK);
+    assert_int_equal(b.width, 250);
+    assert_int_equal(b.height, 60);
+    assert_int_equal(px(&b, 5 + 2, 5 + 25), 255);  /* the band: ground */
+    assert_int_equal(px(&b, 5 + 5, 5 + 25), 255);  /* a rim: ground */
+    assert_int_equal(px(&b, 5 + 10, 5 + 25), 0);   /* a bar: print */
+    assert_int_equal(px(&b, 5 + 106, 5 + 25), 0);  /* and the fifth */
+    ocr_gray_free(&b);
+    assert_int_equal(ocr_gray_line_crop_levels(&g, 0, 5, 240, 50, 0, 1.0, 1, 5, &b), GR_OK);
+    assert_int_equal(px(&b, 5 + 2, 5 + 25), 255);  /* the band: ground */
+    assert_int_equal(px(&b, 5 + 5, 5 + 25), 0);    /* the rims are the print now */
+    assert_int_equal(px(&b, 5 + 10, 5 + 25), 255);
+    ocr_gray_free(&b);
+    /* one threshold: the bars go with the band */
+    assert_int_equal(ocr_gray_line_crop_binary(&g, 0, 5, 240, 50, 0, 1.0, 5, &b), GR_OK);
+    assert_int_equal(px(&b, 5 + 10, 5 + 25), px(&b, 5 + 2, 5 + 25));
+    ocr_gray_free(&b);
+    assert_int_equal(ocr_gray_line_crop_levels(&g, 300, 10, 20, 20, 2, 1.0, 0, 0, &b), GR_ERR_INVAL);
+    assert_null(b.pixels);
+    ocr_gray_free(&g);
+}
+
+/* Words of marks alone at a line's ends are the edge of a band, not text. */
+static void edge_marks_trimmed(void **state) {
+    (void)state;
+    const char *cases[][2] = {{"| AUTO SOCORRO", "AUTO SOCORRO"},
+                              {"AUTO SOCORRO |", "AUTO SOCORRO"},
+                              {"\xE2\x80\x94 | R. OLIVEIRA !", "R. OLIVEIRA"},
+                              {"'Tel: 2131-3400 -", "Tel: 2131-3400"},
+                              {"R. OLIVEIRA", "R. OLIVEIRA"},
+                              {"A | B", "A | B"},
+                              {"|", "|"},
+                              {"", ""}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s", cases[i][0]);
+        ocr_scan_trim_edge_marks(buf);
+        assert_string_equal(buf, cases[i][1]);
+    }
+}
+
 /* The crop cut in two by a local threshold: white bars running from a
  * black ground onto a mid-grey one (letters from a dark panel onto a
  * photo) come out black on white along the whole line, made dark by the
@@ -474,7 +530,8 @@ static void scan_of_blurred_photo(void **state) {
     ocr_card_img_t *cards = prepare_one(img, len);
     ocr_lines_t ls = {0};
     ocr_scan_info_t info;
-    assert_int_equal(ocr_scan_card(t, &cards[0].gray, &cards[0].plain, gr_now_mono() + 60, &ls, &info), GR_OK);
+    assert_int_equal(
+        ocr_scan_card(t, &cards[0].gray, &cards[0].plain, cards[0].colour, gr_now_mono() + 60, &ls, &info), GR_OK);
     int email = 0, name = -1, title = -1, phone = -1;
     for (size_t i = 0; i < ls.n; i++) {
         char key[300];
@@ -569,17 +626,29 @@ static void oversized_card_scaled_down(void **state) {
             ocr_gray_free(&cards[0].plain);
             cards[0].gray = g4;
             cards[0].plain = p4;
+            for (int k = 0; k < 3; k++) {
+                ocr_gray_t c4 = {0};
+                assert_int_equal(ocr_gray_scaled(&cards[0].colour[k], 4, &c4), GR_OK);
+                ocr_gray_free(&cards[0].colour[k]);
+                cards[0].colour[k] = c4;
+            }
         }
         int w0 = cards[0].gray.width + cards[0].gray.height;
         ocr_lines_t ls = {0};
         ocr_scan_info_t info;
-        assert_int_equal(ocr_scan_card(t, &cards[0].gray, &cards[0].plain, gr_now_mono() + 120, &ls, &info), GR_OK);
+        assert_int_equal(
+            ocr_scan_card(t, &cards[0].gray, &cards[0].plain, cards[0].colour, gr_now_mono() + 120, &ls, &info),
+            GR_OK);
         int w1 = cards[0].gray.width + cards[0].gray.height;
         if (big) {
             assert_true(w1 * 2 < w0);
             /* the plain card goes along, the same size */
             assert_int_equal(cards[0].plain.width, cards[0].gray.width);
             assert_int_equal(cards[0].plain.height, cards[0].gray.height);
+            for (int k = 0; k < 3; k++) {
+                assert_int_equal(cards[0].colour[k].width, cards[0].gray.width);
+                assert_int_equal(cards[0].colour[k].height, cards[0].gray.height);
+            }
         } else {
             assert_int_equal(w1, w0);
         }
@@ -615,7 +684,8 @@ static void scan_reads_broken_numbers(void **state) {
     assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
     ocr_lines_t ls = {0};
     ocr_scan_info_t info;
-    assert_int_equal(ocr_scan_card(t, &cards[0].gray, &cards[0].plain, gr_now_mono() + 60, &ls, &info), GR_OK);
+    assert_int_equal(
+        ocr_scan_card(t, &cards[0].gray, &cards[0].plain, cards[0].colour, gr_now_mono() + 60, &ls, &info), GR_OK);
     static const char *const want[] = {"31230800", "29662550", "50671991", "21313400"};
     for (int k = 0; k < 4; k++) {
         int found = 0;
@@ -654,6 +724,8 @@ int main(void) {
         cmocka_unit_test(line_crop),
         cmocka_unit_test(line_crop_binary),
         cmocka_unit_test(line_crop_local),
+        cmocka_unit_test(line_crop_levels),
+        cmocka_unit_test(edge_marks_trimmed),
         cmocka_unit_test(text_rows),
         cmocka_unit_test(scan_of_blurred_photo),
         cmocka_unit_test(scan_reads_broken_numbers),
