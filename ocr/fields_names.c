@@ -490,8 +490,9 @@ static const char *const SERVICE_WORDS[] = {
     "assistência", "assistencia", "técnica", "tecnica", "manutenção", "manutencao", "consertos", "conserto",
     "reformas", "eletrônica", "eletronica", "informática", "informatica", "mecânica", "mecanica", "hidráulica",
     "hidraulica", "elétrica", "eletrica", "peças", "pecas", "restaurante", "buffet", "eventos", "funilaria",
-    "pintura", "refrigeração", "refrigeracao", "imobiliária", "imobiliaria", "advocacia", "contabilidade",
-    "farmácia", "farmacia", "ótica", "otica", "óptica", "optica", "lanchonete", "padaria", "pizzaria", "oficina",
+    "pintura", "socorro", "guincho", "refrigeração", "refrigeracao", "imobiliária", "imobiliaria", "advocacia",
+    "contabilidade", "farmácia", "farmacia", "ótica", "otica", "óptica", "optica", "lanchonete", "padaria", "pizzaria",
+    "oficina",
     "plumbing", "consulting", "construction", "cleaning", "repair", "repairs", "electrical", "electronics",
     "restaurant", "catering", "bakery", "pharmacy", "optical", "realty", "insurance", "logistics", "printing",
     "carpentry", "roofing", "landscaping", "dental", "clinic", "salon", "boutique", "studio", "agency", "motors",
@@ -1136,6 +1137,29 @@ static void trade_and_owners(fld_state_t *p) {
     }
 }
 
+/* A shop named after its trade and its owner ("AUTO SOCORRO" over
+ * "R. OLIVEIRA", cards_real am11): with no company found, a trade line
+ * (trade_only) right above the person's name, set no smaller and in the
+ * same case, and the name are the company; the name stays the person's. */
+static void trade_over_name(fld_state_t *p) {
+    if (p->icomp >= 0 || p->iname < 0) return;
+    const fld_line_t *b = &p->l[p->iname];
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *a = &p->l[i];
+        if (a->kind != FLD_OTHER || a->conf < 0.7f || !trade_only(a->t) || ocr_fld_below(p, (int)i) != p->iname)
+            continue;
+        if (a->h < b->h || all_capitals(a->t) != all_capitals(b->t)) continue;
+        int cl = snprintf(p->comp_text, sizeof p->comp_text, "%s %s", a->t, b->t);
+        if (cl < 0 || (size_t)cl >= sizeof p->comp_text) {
+            p->comp_text[0] = '\0';
+            return;
+        }
+        a->kind = FLD_COMPANY;
+        p->icomp = (int)i;
+        return;
+    }
+}
+
 /* 1 when s names an organisational unit ("Sales Department", "Abteilung
  * Vertrieb", "Setor Comercial"). */
 int ocr_fld_org_unit(const char *s) {
@@ -1526,6 +1550,7 @@ void ocr_fld_find_people(fld_state_t *p) {
     extend_company_row(p);
     company_after_connector(p);
     trade_and_owners(p);
+    trade_over_name(p);
     pick_title(p);
     name_after_number(p);
 }
@@ -1565,8 +1590,19 @@ static void company_fixes_domains(fld_state_t *p) {
         memcpy(keys[nk] + pl, k, kl + 1);
         nk++;
     }
-    for (int i = 0; i < p->nemails; i++)
+    for (int i = 0; i < p->nemails; i++) {
+        /* a domain its own local part spells was read twice alike
+         * (microvida@microvida.com.br): a logo's misreading ("licrovidd")
+         * does not change it */
+        char local[128], stem[128];
+        const char *at = strchr(p->emails[i].s, '@');
+        snprintf(local, sizeof local, "%.*s", at ? (int)(at - p->emails[i].s) : 0, p->emails[i].s);
+        char lk[128];
+        ocr_fld_key(local, lk, sizeof lk);
+        ocr_fld_domain_stem(at ? at + 1 : "", stem, sizeof stem);
+        if (stem[0] && !strcmp(lk, stem)) continue;
         for (int k = nk - 1; k >= 0 && !ocr_fld_fix_stem(p->emails[i].s, sizeof p->emails[i].s, keys[k]); k--) continue;
+    }
     for (int i = 0; i < p->nsites; i++)
         for (int k = nk - 1; k >= 0 && !ocr_fld_fix_stem(p->sites[i].s, sizeof p->sites[i].s, keys[k]); k--) continue;
 }

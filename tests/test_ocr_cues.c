@@ -262,6 +262,17 @@ static void company_agrees_with_brand_keys(void **state) {
     o = parse_text("Kim Minjun\ninfo@naver.com\n", "KR");
     assert_string_equal(str(o, "name"), "Kim Minjun");
     json_decref(o);
+    /* a domain its own local part spells is read twice alike: a logo read
+     * two letters off (cards_real am12's "licrovidd") does not respell it;
+     * another local part's domain is respelled as before */
+    o = parse_dump("0.80 130,583,495,77\tlicrovidd\n0.78 764,776,630,59\tmicrovida@microvida.com.br\n", "BR");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
+                        "microvida@microvida.com.br");
+    json_decref(o);
+    o = parse_dump("0.95 130,583,495,77\tLyons-Baker Ltd\n0.78 764,776,630,59\td.wallis@lyonshaker.co.uk\n", "GB");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
+                        "d.wallis@lyonsbaker.co.uk");
+    json_decref(o);
 }
 
 /* A logo set on two lines is one company when together they spell the domain. */
@@ -1824,6 +1835,34 @@ static void trade_and_owners_line(void **state) {
     json_decref(o);
 }
 
+/* A shop named after its trade and its owner (cards_real am11: "AUTO
+ * SOCORRO" on a band over "R. OLIVEIRA"): the trade line and the name
+ * below it are the company, the name stays the person's, and the company
+ * is not marked confident; a trade line that is not right above the
+ * name, smaller than it, or in another case, is not joined to it. */
+static void trade_over_owner_name(void **state) {
+    (void)state;
+    const ln_t v[] = {{"AUTO SOCORRO", 90}, {"R. OLIVEIRA", 70}, {"Aceitamos os cartões", 40},
+                      {"Nextel 9.4000-4561", 40}, {"11 9.8697-6934", 40}, {NULL, 0}};
+    json_t *o = parse_lines(v, "BR");
+    assert_string_equal(str(o, "company"), "AUTO SOCORRO R. OLIVEIRA");
+    assert_string_equal(str(o, "name"), "R. OLIVEIRA");
+    assert_false(confident(o, "company"));
+    json_decref(o);
+    const ln_t w[] = {{"AUTO SOCORRO", 50}, {"R. OLIVEIRA", 70}, {"11 9.8697-6934", 40}, {NULL, 0}};
+    o = parse_lines(w, "BR");
+    assert_null(strstr(str(o, "company"), "SOCORRO R."));
+    json_decref(o);
+    const ln_t x[] = {{"AUTO SOCORRO", 90}, {"R. Oliveira", 70}, {"11 9.8697-6934", 40}, {NULL, 0}};
+    o = parse_lines(x, "BR");
+    assert_null(strstr(str(o, "company"), "SOCORRO R."));
+    json_decref(o);
+    const ln_t y[] = {{"AUTO SOCORRO", 90}, {"24 HORAS", 50}, {"R. OLIVEIRA", 70}, {"11 9.8697-6934", 40}, {NULL, 0}};
+    o = parse_lines(y, "BR");
+    assert_null(strstr(str(o, "company"), "R. OLIVEIRA"));
+    json_decref(o);
+}
+
 /* No company line: an e-mail's local part at a mail provider, or an own
  * domain's label, that is a printed trade line's words and a name of four
  * letters or more gives that name, never confident (cards_real am23: the
@@ -2200,6 +2239,7 @@ int main(void) {
         cmocka_unit_test(sites_mended_from_the_card),
         cmocka_unit_test(platform_pages),
         cmocka_unit_test(trade_and_owners_line),
+        cmocka_unit_test(trade_over_owner_name),
         cmocka_unit_test(brand_beside_trade_line),
         cmocka_unit_test(fields_a_shadow_cuts),
         cmocka_unit_test(person_named_after_the_number),
