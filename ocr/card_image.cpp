@@ -921,6 +921,26 @@ extern "C" int ocr_gray_line_crop(const ocr_gray_t *g, int x, int y, int w, int 
     }
 }
 
+// A crop cut in two (b: 0 and 255) made ready to read: the ground, the
+// side most of its rim is on (all of a crop under 3 px across), white,
+// framed by border white pixels, into *out (its old pixels freed). Throws
+// std::bad_alloc.
+static int ground_white(cv::Mat &b, int border, ocr_gray_t *out) {
+    long rim = (long)b.total(), white = (long)cv::countNonZero(b);
+    if (b.cols > 2 && b.rows > 2) {
+        cv::Mat inner = b(cv::Rect(1, 1, b.cols - 2, b.rows - 2));
+        rim -= (long)inner.total();
+        white -= (long)cv::countNonZero(inner);
+    }
+    if (2 * white < rim) b = 255 - b;
+    if (border) cv::copyMakeBorder(b, b, border, border, border, border, cv::BORDER_CONSTANT, cv::Scalar(255));
+    ocr_gray_t bin;
+    if (to_gray(b, &bin) != GR_OK) throw std::bad_alloc();
+    ocr_gray_free(out);
+    *out = bin;
+    return GR_OK;
+}
+
 extern "C" int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s,
                                          int border, ocr_gray_t *out) {
     int rc = ocr_gray_line_crop(g, x, y, w, h, margin, s, 0, 0, 0, out);
@@ -928,20 +948,7 @@ extern "C" int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int 
     try {
         cv::Mat m(out->height, out->width, CV_8U, out->pixels), b;
         cv::threshold(m, b, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-        // the ground is the side most of the rim is on (all of a crop under 3 px across)
-        long rim = (long)b.total(), white = (long)cv::countNonZero(b);
-        if (b.cols > 2 && b.rows > 2) {
-            cv::Mat inner = b(cv::Rect(1, 1, b.cols - 2, b.rows - 2));
-            rim -= (long)inner.total();
-            white -= (long)cv::countNonZero(inner);
-        }
-        if (2 * white < rim) b = 255 - b;
-        if (border) cv::copyMakeBorder(b, b, border, border, border, border, cv::BORDER_CONSTANT, cv::Scalar(255));
-        ocr_gray_t bin;
-        if (to_gray(b, &bin) != GR_OK) throw std::bad_alloc();
-        ocr_gray_free(out);
-        *out = bin;
-        return GR_OK;
+        return ground_white(b, border, out);
     } catch (...) {
         ocr_gray_free(out);
         return GR_ERR_NOMEM;
@@ -992,20 +999,7 @@ extern "C" int ocr_gray_line_crop_levels(const ocr_gray_t *g, int x, int y, int 
         int t1, t2;
         otsu3(hist, &t1, &t2);
         cv::threshold(m, b, level ? t2 : t1, 255, cv::THRESH_BINARY);
-        // the ground is the side most of the rim is on
-        long rim = (long)b.total(), white = (long)cv::countNonZero(b);
-        if (b.cols > 2 && b.rows > 2) {
-            cv::Mat inner = b(cv::Rect(1, 1, b.cols - 2, b.rows - 2));
-            rim -= (long)inner.total();
-            white -= (long)cv::countNonZero(inner);
-        }
-        if (2 * white < rim) b = 255 - b;
-        if (border) cv::copyMakeBorder(b, b, border, border, border, border, cv::BORDER_CONSTANT, cv::Scalar(255));
-        ocr_gray_t bin;
-        if (to_gray(b, &bin) != GR_OK) throw std::bad_alloc();
-        ocr_gray_free(out);
-        *out = bin;
-        return GR_OK;
+        return ground_white(b, border, out);
     } catch (...) {
         ocr_gray_free(out);
         return GR_ERR_NOMEM;

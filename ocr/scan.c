@@ -1403,6 +1403,20 @@ static long overlap(int x, int y, int w, int h, const ocr_line_t *l) {
     return ix1 > ix0 && iy1 > iy0 ? (long)(ix1 - ix0) * (iy1 - iy0) : 0;
 }
 
+/* Remove from ls the lines among its first n0 that drop marks, keeping
+ * the order of the rest. */
+static void drop_lines(ocr_lines_t *ls, size_t n0, const char *drop) {
+    size_t w = 0;
+    for (size_t k = 0; k < ls->n; k++) {
+        if (k < n0 && drop[k]) {
+            free(ls->v[k].text);
+            continue;
+        }
+        ls->v[w++] = ls->v[k];
+    }
+    ls->n = w;
+}
+
 /* 1 when a row read on its own is kept: read with confidence (0.75) and
  * three letters or digits; a number's row (8 digits or more, at most
  * max_letters letters) at 0.55: with an icon in front ("S (11) 2642-5294"
@@ -1584,17 +1598,7 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
         }
         free(text);
     }
-    if (*added) {
-        size_t wr = 0;
-        for (size_t k = 0; k < ls->n; k++) {
-            if (k < n0 && drop[k]) {
-                free(ls->v[k].text);
-                continue;
-            }
-            ls->v[wr++] = ls->v[k];
-        }
-        ls->n = wr;
-    }
+    if (*added) drop_lines(ls, n0, drop);
     free(order);
     free(drop);
     free(bands);
@@ -1713,17 +1717,7 @@ static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr
         free(text);
         for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
     }
-    if (*changed) {
-        size_t w = 0;
-        for (size_t k = 0; k < ls->n; k++) {
-            if (k < n0 && gone[k]) {
-                free(ls->v[k].text);
-                continue;
-            }
-            ls->v[w++] = ls->v[k];
-        }
-        ls->n = w;
-    }
+    if (*changed) drop_lines(ls, n0, gone);
     free(used);
     free(gone);
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
