@@ -795,6 +795,24 @@ static int tagline(const char *s) {
 
 /* How much line l looks like the person's name (0 when not a name's
  * shape); *ns_out = its name shape (words), 0 when none. */
+/* 1 when the last word of t is a dotted legal form of two letters ("N.V.",
+ * "B.V.", "S.A.", "K.K."): where a legal form stands, after the firm's
+ * name; a person's initials stand alone ("Jan B. Smit"), not in pairs at
+ * the end. */
+static int dotted_form_last(const char *t) {
+    const char *e = t + strlen(t);
+    while (e > t && e[-1] == ' ') e--;
+    const char *b = e;
+    while (b > t && b[-1] != ' ') b--;
+    size_t n = (size_t)(e - b), letters = 0;
+    if (n < 3 || n > 5 || !memchr(b, '.', n)) return 0;
+    for (const char *q = b; q < e; q++) letters += isalpha((unsigned char)*q) != 0;
+    char w[8];
+    memcpy(w, b, n);
+    w[n] = '\0';
+    return letters == 2 && mark_word(w);
+}
+
 static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, int *ns_out) {
     double cm = ocr_fld_company_marks(l->t) ? 1.0 : 0;
     double dm = domain_match(l->t, p);
@@ -816,7 +834,7 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
      * e-mail's support: a logo's debris ("Tlaws Hs") */
     if (ns && l->conf < 0.5f && short_word(l->t) && local_match(l->t, p->local) <= 0) ns = 0;
     if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || process_nouns(l->t))) ns = 0;
-    if (ns && ocr_fld_long_legal_form(l->t)) ns = 0;
+    if (ns && (ocr_fld_long_legal_form(l->t) || dotted_form_last(l->t))) ns = 0;
     if (ns && role_only(l->t)) ns = 0; /* "Managing Director" */
     /* a line that ends in a comma goes on: one item of a list of wares
      * ("Linha Completa de Faróis," / "Lanternas, Retrovisores, ...") */
@@ -1901,9 +1919,58 @@ static void local_cut_short(fld_state_t *p) {
     }
 }
 
+/* A name whose last letter the card's or the crop's edge cut off ("Sanne
+ * Bakke" beside sbakker@falcon.nl): its last word, four letters or more,
+ * is the local part's end but for one letter, the local part being that
+ * word after the first word's initial or after the first word whole (a
+ * dot, dash or underscore between: the key drops them). The letter is
+ * added in the word's case. */
+static void name_end_from_local(fld_state_t *p) {
+    if (p->iname < 0 || !p->nemails) return;
+    fld_line_t *l = &p->l[p->iname];
+    size_t n = strlen(l->t);
+    while (n && l->t[n - 1] == ' ') n--;
+    const char *b = l->t + n;
+    while (b > l->t && b[-1] != ' ') b--;
+    if (b == l->t || (size_t)(l->t + n - b) >= 64) return; /* one word, or no name's */
+    char last[64], lk[64], first[64], fk[64];
+    snprintf(last, sizeof last, "%.*s", (int)(l->t + n - b), b);
+    ocr_fld_key(last, lk, sizeof lk);
+    size_t ll = strlen(lk);
+    if (ll < 4 || ll != strlen(last)) return; /* letters only */
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(l->t, " "), l->t);
+    ocr_fld_key(first, fk, sizeof fk);
+    if (!fk[0]) return;
+    for (int i = 0; i < p->nemails; i++) {
+        const char *at = strchr(p->emails[i].s, '@');
+        char local[256], ek[128];
+        if (!at) continue;
+        snprintf(local, sizeof local, "%.*s", (int)(at - p->emails[i].s), p->emails[i].s);
+        ocr_fld_key(local, ek, sizeof ek);
+        size_t el = strlen(ek);
+        /* not the word alone: a family name and the given name's initial
+         * is a local part's usual form (grossc@ of Cynthia Gross) */
+        const size_t pre[2] = {1, strlen(fk)};
+        for (int k = 0; k < 2; k++) {
+            if (el != pre[k] + ll + 1 || strncmp(ek, fk, pre[k]) || strncmp(ek + pre[k], lk, ll)) continue;
+            char c = ek[el - 1];
+            if (!isalpha((unsigned char)c)) continue;
+            char *t = realloc(l->t, n + 2);
+            if (!t) return;
+            l->t = t;
+            int caps = isupper((unsigned char)last[ll - 1]) && isupper((unsigned char)last[0]) &&
+                       isupper((unsigned char)last[1]);
+            t[n] = (char)(caps ? toupper((unsigned char)c) : c);
+            t[n + 1] = '\0';
+            return;
+        }
+    }
+}
+
 void ocr_fld_cross_check(fld_state_t *p) {
     phones_fix_tld(p);
     company_fixes_domains(p);
+    name_end_from_local(p);
     /* a slip in the local part mended first, so that the word before it
      * finds both halves in the name ("alvaro martiner@" of Álvaro Martínez) */
     name_fixes_local(p);
@@ -2242,6 +2309,25 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
             changed = 1;
             break;
         }
+    }
+    /* a long form at the line's end, its last letter lost at the card's or
+     * the crop's edge ("Vantage Private Limite"), on a card of a country
+     * that writes it ("Ponto Limite" is a Brazilian shop's name) */
+    if (nw >= 2 && !changed && !legal_form_word(w[nw - 1])) {
+        static const char *const LONG[][2] = {{"limited", "IN GB IE HK SG MY NZ AU ZA NG KE PK BD LK"},
+                                              {"corporation", "US CA PH JP KR TW"},
+                                              {"incorporated", "US CA PH"}};
+        char *lw = w[nw - 1], llow[64];
+        size_t ll = strlen(lw);
+        fmt_u8_lower_n(lw, ll, llow, sizeof llow);
+        for (size_t q = 0; q < sizeof LONG / sizeof LONG[0] && ll + 1 < sizeof w[0]; q++)
+            if (strlen(LONG[q][0]) == ll + 1 && !strncmp(llow, LONG[q][0], ll) && card_of(p, LONG[q][1])) {
+                char c = LONG[q][0][ll];
+                lw[ll] = isupper((unsigned char)lw[ll - 1]) ? (char)toupper((unsigned char)c) : c;
+                lw[ll + 1] = '\0';
+                changed = 1;
+                break;
+            }
     }
     for (int k = 0; k < nw; k++) {
         char low[64];
