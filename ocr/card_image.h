@@ -25,8 +25,8 @@ typedef struct {
                         * correction breaks apart (metallic, gradient) reads from it */
     ocr_gray_t colour[3]; /* its blue, green and red channels, each at plain's scale and
                            * frame: print that only its colour parts from its ground
-                           * (black letters on a dark blue band, blue print on yellow
-                           * under a green watermark) reads from one of them */
+                           * (black letters outlined in white on a dark blue band)
+                           * reads from one of them */
     double scale;      /* factor applied to reach the target text height */
     int inverted;      /* 1 when the card was light text on a dark ground */
     int sharpened;     /* 1 when its print was blurred and got an unsharp mask */

@@ -492,8 +492,7 @@ static const char *const SERVICE_WORDS[] = {
     "hidraulica", "elétrica", "eletrica", "peças", "pecas", "restaurante", "buffet", "eventos", "funilaria",
     "pintura", "socorro", "guincho", "refrigeração", "refrigeracao", "imobiliária", "imobiliaria", "advocacia",
     "contabilidade", "farmácia", "farmacia", "ótica", "otica", "óptica", "optica", "lanchonete", "padaria", "pizzaria",
-    "oficina",
-    "plumbing", "consulting", "construction", "cleaning", "repair", "repairs", "electrical", "electronics",
+    "oficina", "plumbing", "consulting", "construction", "cleaning", "repair", "repairs", "electrical", "electronics",
     "restaurant", "catering", "bakery", "pharmacy", "optical", "realty", "insurance", "logistics", "printing",
     "carpentry", "roofing", "landscaping", "dental", "clinic", "salon", "boutique", "studio", "agency", "motors",
     "autohaus", "reparatur", "bäckerei", "elektro", "sanitär", "immobilien", "versicherung", "restauration",
@@ -793,8 +792,6 @@ static int tagline(const char *s) {
     return ll >= 7 && (!strcmp(low + ll - 4, "amos") || !strcmp(low + ll - 4, "emos") || !strcmp(low + ll - 4, "imos"));
 }
 
-/* How much line l looks like the person's name (0 when not a name's
- * shape); *ns_out = its name shape (words), 0 when none. */
 /* 1 when the last word of t is a dotted legal form of two letters ("N.V.",
  * "B.V.", "S.A.", "K.K."): where a legal form stands, after the firm's
  * name; a person's initials stand alone ("Jan B. Smit"), not in pairs at
@@ -813,6 +810,8 @@ static int dotted_form_last(const char *t) {
     return letters == 2 && mark_word(w);
 }
 
+/* How much line l looks like the person's name (0 when not a name's
+ * shape); *ns_out = its name shape (words), 0 when none. */
 static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, int *ns_out) {
     double cm = ocr_fld_company_marks(l->t) ? 1.0 : 0;
     double dm = domain_match(l->t, p);
