@@ -547,6 +547,21 @@ static int grouped_number(const char *t) {
     return 0;
 }
 
+/* 1 when the digits of t (six or more) are among the digits of a line
+ * of ls, run together. */
+static int number_read_already(const ocr_lines_t *ls, const char *t) {
+    char key[64], other[256];
+    if (!ocr_scan_number_key(t, key, sizeof key)) return 0;
+    for (size_t k = 0; k < ls->n; k++) {
+        size_t n = 0;
+        for (const char *q = ls->v[k].text; *q && n + 1 < sizeof other; q++)
+            if (isdigit((unsigned char)*q)) other[n++] = *q;
+        other[n] = '\0';
+        if (strstr(other, key)) return 1;
+    }
+    return 0;
+}
+
 /* Rows of a card read from its colour channels (at most), and how sure
  * such a reading must be to be kept. */
 #define COLOUR_ROWS 3
@@ -1570,6 +1585,10 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
             int voted = 0;
             rc = read_levels(t, lang, colour, gx0, ty0, gx1 - gx0, ty1 - ty0, deadline, &t3, &c3, &voted);
             LOG_D("missed row %d,%d,%d,%d in colour: %.2f -> %.2f", x, y, w, h, conf, c3);
+            /* an agreed number that a line of the card holds already is
+             * a piece of it read again ("23452781" of a noise line's
+             * "015123452781"), no number of its own */
+            if (t3 && voted && number_read_already(ls, t3)) voted = 0;
             if (t3 && (c3 >= COLOUR_KEEP || voted) && row_read_well(t3, c3, 3)) {
                 free(text);
                 text = t3;
