@@ -2215,14 +2215,21 @@ static void trim_company_debris(char *s) {
         w += wl;
     }
     if (!last_end || !*last_end) return;
-    /* what follows: separators and at most one word */
-    int words = 0, letters = 0, sep = 0;
+    /* what follows: separators and at most one word; a word of two small
+     * letters is the crop's edge too ("Evergreen Design JSC fi") */
+    int words = 0, letters = 0, sep = 0, small = 1;
     for (const char *q = last_end; *q;) {
         while (*q == ' ') q++;
         if (!*q) break;
         size_t wl = strcspn(q, " ");
         int wlet = 0;
-        for (const char *c = q; c < q + wl;) wlet += ocr_fld_is_letter(fmt_u8_next(&c)) != 0;
+        for (const char *c = q; c < q + wl;) {
+            unsigned u = fmt_u8_next(&c);
+            if (ocr_fld_is_letter(u)) {
+                wlet++;
+                small &= u < 0x80 && islower((int)u);
+            }
+        }
         if (wlet) {
             words++;
             letters += wlet;
@@ -2230,7 +2237,8 @@ static void trim_company_debris(char *s) {
         if (!wlet || strchr(",;|/~", *q)) sep = 1;
         q += wl;
     }
-    if (words == 0 || (words == 1 && (letters == 1 || (sep && letters <= 3)))) *last_end = '\0';
+    if (words == 0 || (words == 1 && (letters == 1 || (sep && letters <= 3) || (letters == 2 && small))))
+        *last_end = '\0';
 }
 
 /* 1 when a number of the card or a hint of it (address, domain) is of

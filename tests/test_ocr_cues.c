@@ -389,6 +389,10 @@ static void company_debris_and_short_forms(void **state) {
     o = parse_text("Tan Wei Ming\nHarbourline Pte Ltd D\n", "SG");
     assert_string_equal(str(o, "company"), "Harbourline Pte Ltd");
     json_decref(o);
+    /* two small letters after the form: the crop's edge (round 19) */
+    o = parse_text("Tran Thi Mai\nEvergreen Design JSC fi\n", "VN");
+    assert_string_equal(str(o, "company"), "Evergreen Design JSC");
+    json_decref(o);
     o = parse_text("Ravi Kumar\nSundaram Textiles Pvt. Ltd. Chennai\n", "IN");
     assert_string_equal(str(o, "company"), "Sundaram Textiles Pvt. Ltd. Chennai");
     json_decref(o);
