@@ -547,6 +547,25 @@ static int grouped_number(const char *t) {
     return 0;
 }
 
+/* 1 when t holds an e-mail or a site, or what is left of one: an '@',
+ * www, http, or a host's dot (three small letters, a dot, two or three
+ * small letters: "tanakaG evergreen.co.jp"). Those are read again four
+ * ways and voted on (vote_contact_lines), not from the colour card. */
+static int mail_or_web(const char *t) {
+    char key[256];
+    if (strchr(t, '@') || has_ci(t, "www") || has_ci(t, "http") || ocr_fields_contact_key(t, key, sizeof key))
+        return 1;
+    for (const char *p = t; *p; p++) {
+        if (*p != '.' || p - t < 3 || !islower((unsigned char)p[-1]) || !islower((unsigned char)p[-2]) ||
+            !islower((unsigned char)p[-3]))
+            continue;
+        size_t n = 0;
+        while (islower((unsigned char)p[1 + n])) n++;
+        if ((n == 2 || n == 3) && (!p[1 + n] || strchr(" ./", p[1 + n]))) return 1;
+    }
+    return 0;
+}
+
 /* 1 when the digits of t (six or more) are among the digits of a line
  * of ls, run together. */
 static int number_read_already(const ocr_lines_t *ls, const char *t) {
@@ -1589,7 +1608,10 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
              * a piece of it read again ("23452781" of a noise line's
              * "015123452781"), no number of its own */
             if (t3 && voted && number_read_already(ls, t3)) voted = 0;
-            if (t3 && (c3 >= COLOUR_KEEP || voted) && row_read_well(t3, c3, 3)) {
+            /* an e-mail or a site is left to vote_contact_lines, which reads
+             * it four ways ("E hiroshi tanakaG evergreen.co.jp", 0.84, took
+             * the place of a line that vote puts right) */
+            if (t3 && (c3 >= COLOUR_KEEP || voted) && row_read_well(t3, c3, 3) && !mail_or_web(t3)) {
                 free(text);
                 text = t3;
                 conf = c3;
@@ -1700,7 +1722,8 @@ static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr
         ty0 = ty0 - 2 * band / 5 < y0 ? y0 : ty0 - 2 * band / 5;
         ty1 = ty1 + 2 * band / 5 > y1 ? y1 : ty1 + 2 * band / 5;
         /* what the noise held: its numbers must come back in the new
-         * reading; an e-mail or a site is left to vote_contact_lines */
+         * reading; an e-mail or a site is left to vote_contact_lines
+         * (mail_or_web) */
         char *old = NULL;
         float ncs = 0;
         size_t nlen = 0;
@@ -1717,8 +1740,7 @@ static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr
             rc = GR_ERR_NOMEM;
             break;
         }
-        char key[256];
-        if (ocr_fields_contact_key(old, key, sizeof key)) {
+        if (mail_or_web(old)) {
             free(old);
             for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
             continue;
@@ -1729,7 +1751,7 @@ static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr
         int voted = 0;
         rc = read_levels(t, lang, colour, x0, ty0, x1 - x0, ty1 - ty0, deadline, &text, &conf, &voted);
         LOG_D("noise row %d,%d,%d,%d in colour: %.2f", x0, ty0, x1 - x0, ty1 - ty0, conf);
-        int keeps = text && ocr_scan_keeps_numbers(old, text) && !ocr_fields_contact_key(text, key, sizeof key);
+        int keeps = text && ocr_scan_keeps_numbers(old, text) && !mail_or_web(text);
         free(old);
         if (rc == GR_OK && keeps && (conf >= COLOUR_KEEP || voted) && row_read_well(text, conf, 3)) {
             /* a number read as noise once and well once is as sure as
