@@ -581,6 +581,10 @@ static int number_read_already(const ocr_lines_t *ls, const char *t) {
     return 0;
 }
 
+/* Lines read with less confidence than this are the noise a row of
+ * print the page reading could not see may leave; such rows are read from
+ * the colour channels (recover_missed_rows, reread_poor_rows_in_colour). */
+#define NOISE_BELOW 0.5f
 /* Rows of a card read from its colour channels (at most), and how sure
  * such a reading must be to be kept. */
 #define COLOUR_ROWS 3
@@ -1584,10 +1588,10 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
         /* print only its colour sets off from its ground (black letters
          * outlined in white on a dark blue band, which the clean card
          * shows as outlines) reads from a channel of the colour card cut
-         * at one of its three-class thresholds; a long row only, and a
-         * reading as sure as a row's (COLOUR_KEEP) */
-        if (rc == GR_OK && !spelled && !row_read_well(text, conf, 3) && colour && coloured < COLOUR_ROWS &&
-            w >= 4 * h) {
+         * at one of its three-class thresholds; a long row the clean card
+         * reads as noise only (a name it read at 0.71 came back without
+         * its cedilla at 0.83), and a reading as sure as COLOUR_KEEP */
+        if (rc == GR_OK && !spelled && conf < NOISE_BELOW && colour && coloured < COLOUR_ROWS && w >= 4 * h) {
             char *t3 = NULL;
             float c3 = 0;
             coloured++;
@@ -1647,10 +1651,6 @@ static int recover_missed_rows(ocr_tess_t *t, const char *lang, const char *card
     if (tried) LOG_D("missed rows: %d of %d rows read again, %d kept", tried, n, *added);
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
-
-/* Lines read with less confidence than this are the noise a row of
- * print the page reading could not see may leave (reread_poor_rows_in_colour). */
-#define NOISE_BELOW 0.5f
 
 /* Print the page reading took for noise all along its row (am13's glossy
  * "AUTO SOCORRO", black letters outlined in white on a dark blue band:
