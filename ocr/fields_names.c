@@ -1584,6 +1584,18 @@ static int prefix_form(const char *w) {
     return ocr_fld_is_label(low, FORMS);
 }
 
+/* The key of an e-mail's local part (ocr_fld_key) into key; 0, key "",
+ * when it holds no '@'. */
+static int local_key(const char *email, char *key, size_t n) {
+    const char *at = strchr(email, '@');
+    char local[256];
+    key[0] = '\0';
+    if (!at) return 0;
+    snprintf(local, sizeof local, "%.*s", (int)(at - email), email);
+    ocr_fld_key(local, key, n);
+    return 1;
+}
+
 /* The company name corroborates the domain: "Lyons-Baker" makes
  * lyonshaker.co.uk lyonsbaker.co.uk (same length, one or two letters).
  * The domain is the whole name or its first words ("Pinnacle Trading se",
@@ -1611,11 +1623,9 @@ static void company_fixes_domains(fld_state_t *p) {
         /* a domain its own local part spells was read twice alike
          * (microvida@microvida.com.br): a logo's misreading ("licrovidd")
          * does not change it */
-        char local[128], stem[128];
+        char lk[128], stem[128];
         const char *at = strchr(p->emails[i].s, '@');
-        snprintf(local, sizeof local, "%.*s", at ? (int)(at - p->emails[i].s) : 0, p->emails[i].s);
-        char lk[128];
-        ocr_fld_key(local, lk, sizeof lk);
+        local_key(p->emails[i].s, lk, sizeof lk);
         ocr_fld_domain_stem(at ? at + 1 : "", stem, sizeof stem);
         if (stem[0] && !strcmp(lk, stem)) continue;
         for (int k = nk - 1; k >= 0 && !ocr_fld_fix_stem(p->emails[i].s, sizeof p->emails[i].s, keys[k]); k--) continue;
@@ -1897,11 +1907,8 @@ static void local_cut_short(fld_state_t *p) {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", p->l[p->iname].t);
     for (int i = 0; i < p->nemails; i++) {
-        const char *at = strchr(p->emails[i].s, '@');
-        char local[256], lk[64];
-        if (!at) continue;
-        snprintf(local, sizeof local, "%.*s", (int)(at - p->emails[i].s), p->emails[i].s);
-        ocr_fld_key(local, lk, sizeof lk);
+        char lk[64];
+        if (!local_key(p->emails[i].s, lk, sizeof lk)) continue;
         size_t ll = strlen(lk);
         if (ll < 3) continue;
         int end_of = 0, word = 0;
@@ -1941,11 +1948,8 @@ static void name_end_from_local(fld_state_t *p) {
     ocr_fld_key(first, fk, sizeof fk);
     if (!fk[0]) return;
     for (int i = 0; i < p->nemails; i++) {
-        const char *at = strchr(p->emails[i].s, '@');
-        char local[256], ek[128];
-        if (!at) continue;
-        snprintf(local, sizeof local, "%.*s", (int)(at - p->emails[i].s), p->emails[i].s);
-        ocr_fld_key(local, ek, sizeof ek);
+        char ek[128];
+        if (!local_key(p->emails[i].s, ek, sizeof ek)) continue;
         size_t el = strlen(ek);
         /* not the word alone: a family name and the given name's initial
          * is a local part's usual form (grossc@ of Cynthia Gross) */
