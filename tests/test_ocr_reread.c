@@ -665,6 +665,39 @@ static void oversized_card_scaled_down(void **state) {
     ocr_tess_close(t);
 }
 
+/* A card turned a quarter in the photo is turned upright by the scan,
+ * and its colour channels with it: the same size as the clean card and
+ * in register with the plain one (its green channel is close to its grey
+ * everywhere; turned another way, it would not be the card's size). */
+static void colour_turned_with_card(void **state) {
+    (void)state;
+    ocr_tess_t *t = open_eng();
+    size_t len;
+    char *img = tu_slurp(tu_data("cards/008.jpg"), &len);
+    ocr_card_img_t *cards = prepare_one(img, len);
+    assert_int_equal(ocr_gray_rotate(&cards[0].gray, 1), GR_OK);
+    assert_int_equal(ocr_gray_rotate(&cards[0].plain, 1), GR_OK);
+    for (int k = 0; k < 3; k++) assert_int_equal(ocr_gray_rotate(&cards[0].colour[k], 1), GR_OK);
+    ocr_lines_t ls = {0};
+    ocr_scan_info_t info;
+    assert_int_equal(
+        ocr_scan_card(t, &cards[0].gray, &cards[0].plain, cards[0].colour, gr_now_mono() + 120, &ls, &info), GR_OK);
+    assert_int_not_equal(info.quarter_turns, 0);
+    assert_true(cards[0].gray.width > cards[0].gray.height); /* upright: landscape again */
+    long diff = 0, n = (long)cards[0].plain.width * cards[0].plain.height;
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(cards[0].colour[k].width, cards[0].gray.width);
+        assert_int_equal(cards[0].colour[k].height, cards[0].gray.height);
+    }
+    assert_int_equal(cards[0].plain.width, cards[0].gray.width);
+    for (long i = 0; i < n; i++) diff += labs((long)cards[0].colour[1].pixels[i] - cards[0].plain.pixels[i]);
+    assert_true(diff < 25 * n);
+    ocr_lines_free(&ls);
+    ocr_card_imgs_free(cards, 1);
+    free(img);
+    ocr_tess_close(t);
+}
+
 static void scan_reads_broken_numbers(void **state) {
     (void)state;
     ocr_tess_t *t = NULL;
@@ -730,6 +763,7 @@ int main(void) {
         cmocka_unit_test(scan_of_blurred_photo),
         cmocka_unit_test(scan_reads_broken_numbers),
         cmocka_unit_test(oversized_card_scaled_down),
+        cmocka_unit_test(colour_turned_with_card),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
