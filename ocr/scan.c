@@ -81,11 +81,14 @@ static const char *latin_cues(const ocr_lines_t *ls, int min_cues) {
 /* The card's language when two cues or more show it. */
 static const char *latin_language(const ocr_lines_t *ls) { return latin_cues(ls, 2); }
 
+/* 1 when t holds an '@', "www" or "http". */
+static int mail_web_marks(const char *t) { return strchr(t, '@') || has_ci(t, "www") || has_ci(t, "http"); }
+
 /* Lines whose content is Latin by nature (e-mail, URL) even on a Cyrillic
  * card: '@', www, http, or a word with a dot inside ("про.ги" is npo.ru
  * read with the Russian model). */
 static int latin_content(const char *t) {
-    if (strchr(t, '@') || has_ci(t, "www") || has_ci(t, "http")) return 1;
+    if (mail_web_marks(t)) return 1;
     for (const char *p = t; *p; p++)
         if (*p == '.' && p > t && p[1] && p[-1] != ' ' && p[1] != ' ' && !isdigit((unsigned char)p[1]) &&
             !isdigit((unsigned char)p[-1]))
@@ -553,8 +556,7 @@ static int grouped_number(const char *t) {
  * ways and voted on (vote_contact_lines), not from the colour card. */
 static int mail_or_web(const char *t) {
     char key[256];
-    if (strchr(t, '@') || has_ci(t, "www") || has_ci(t, "http") || ocr_fields_contact_key(t, key, sizeof key))
-        return 1;
+    if (mail_web_marks(t) || ocr_fields_contact_key(t, key, sizeof key)) return 1;
     for (const char *p = t; *p; p++) {
         if (*p != '.' || p - t < 3 || !islower((unsigned char)p[-1]) || !islower((unsigned char)p[-2]) ||
             !islower((unsigned char)p[-3]))
@@ -1674,6 +1676,8 @@ static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr
     }
     int rc = GR_OK;
     while (rc == GR_OK && *reread < COLOUR_ROWS) {
+        /* used: 0 free, 1 joined into a row tried before, 2 in this row */
+        for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
         int seed = -1;
         for (size_t i = 0; i < n0; i++) {
             const ocr_line_t *l = &ls->v[i];
@@ -1702,10 +1706,7 @@ static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr
         }
         int ty0 = y0, ty1 = y1;
         int band = ocr_scan_text_band(g, x0, y0, x1, y1, &ty0, &ty1);
-        if (band < 12 || x1 - x0 < 4 * band) {
-            for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
-            continue;
-        }
+        if (band < 12 || x1 - x0 < 4 * band) continue;
         /* noise beside a line read well is its debris, not a row of its own */
         int beside = 0;
         for (size_t k = 0; k < n0 && !beside; k++) {
@@ -1713,10 +1714,7 @@ static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr
             beside = o->conf >= NOISE_BELOW && o->w > 0 && o->h > 0 &&
                      10 * overlap(x0, y0, x1 - x0, y1 - y0, o) > 3 * (long)o->w * o->h;
         }
-        if (beside) {
-            for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
-            continue;
-        }
+        if (beside) continue;
         /* the band may be small letters' x-height only: room for their
          * ascenders and descenders, inside the lines' boxes */
         ty0 = ty0 - 2 * band / 5 < y0 ? y0 : ty0 - 2 * band / 5;
@@ -1742,7 +1740,6 @@ static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr
         }
         if (mail_or_web(old)) {
             free(old);
-            for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
             continue;
         }
         (*reread)++;
@@ -1765,7 +1762,6 @@ static int reread_poor_rows_in_colour(ocr_tess_t *t, const char *lang, const ocr
                 if (used[k] == 2) gone[k] = 1;
         }
         free(text);
-        for (size_t k = 0; k < n0; k++) used[k] = used[k] ? 1 : 0;
     }
     if (*changed) drop_lines(ls, n0, gone);
     free(used);
