@@ -23,7 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
-enum { PSM_SPARSE = 11 };
+enum { PSM_BLOCK = 6, PSM_SPARSE = 11 };
 
 void ocr_scan_warm(ocr_tess_t *t) {
     /* Load the primary engines now: a first scan should not pay for it. */
@@ -1457,6 +1457,143 @@ static void drop_lines(ocr_lines_t *ls, size_t n0, const char *drop) {
     ls->n = w;
 }
 
+/* Logo blocks. A logo (a firm's name in display type inside an oval or a
+ * panel, a line of trade under it: "BELTIS" over "IT Solutions" on
+ * cards_real am04) is often taken by the page reading as one tall line of
+ * debris ("_& Anaad" 0.07) or as a heap of poor pieces. A heap of poor
+ * lines (under LOGO_POOR, each; close to each other) LOGO_TALL print
+ * heights tall or more, with no well-read line inside, is read again as a
+ * block of text (Tesseract's single-block segmentation) from the plain card
+ * and from its Otsu cut, at most LOGO_MOST a card. The best of the
+ * readings replaces the heap when it is clearly surer (LOGO_GAIN over the
+ * heap's letters) and holds a word line of LOGO_KEEP or more; its lines
+ * are added with their own confidence (the parser takes a line under 0.35
+ * as debris). lang: the card's language so far. Returns GR_OK,
+ * GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
+#define LOGO_POOR 0.35f
+#define LOGO_TALL 2.5
+#define LOGO_MOST 2
+#define LOGO_GAIN 0.25f
+#define LOGO_KEEP 0.5f
+static int read_logo_blocks(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
+                            ocr_lines_t *ls, double deadline, int *reread, int *changed) {
+    *reread = *changed = 0;
+    if (!ls->n || ls->n > 300) return GR_OK;
+    size_t n0 = ls->n;
+    int rc = GR_OK, nh = 0, *hs = calloc(n0, sizeof *hs), *grp = malloc(n0 * sizeof *grp);
+    char *drop = calloc(n0, 1);
+    if (!hs || !grp || !drop) {
+        rc = GR_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n0; i++) {
+        const ocr_line_t *l = &ls->v[i];
+        grp[i] = -1;
+        if (l->h > 0 && l->conf >= 0.6f && letters(l->text) + digits(l->text) >= 3) hs[nh++] = l->h;
+    }
+    if (!nh) goto out;
+    qsort(hs, (size_t)nh, sizeof *hs, cmp_int);
+    int mh = hs[nh / 2], tries = 0;
+    for (size_t i = 0; i < n0 && rc == GR_OK && tries < LOGO_MOST; i++) {
+        const ocr_line_t *s = &ls->v[i];
+        if (grp[i] >= 0 || s->w <= 0 || s->h <= 0 || s->conf >= LOGO_POOR || latin_content(s->text)) continue;
+        /* the heap: poor lines within half a print height of it */
+        int x0 = s->x, y0 = s->y, x1 = s->x + s->w, y1 = s->y + s->h, gap = mh / 2;
+        grp[i] = (int)i;
+        for (int grew = 1; grew;) {
+            grew = 0;
+            for (size_t k = 0; k < n0; k++) {
+                const ocr_line_t *o = &ls->v[k];
+                if (grp[k] >= 0 || o->w <= 0 || o->h <= 0 || o->conf >= LOGO_POOR || latin_content(o->text)) continue;
+                if (o->x > x1 + gap || o->x + o->w < x0 - gap || o->y > y1 + gap || o->y + o->h < y0 - gap) continue;
+                grp[k] = (int)i;
+                grew = 1;
+                if (o->x < x0) x0 = o->x;
+                if (o->y < y0) y0 = o->y;
+                if (o->x + o->w > x1) x1 = o->x + o->w;
+                if (o->y + o->h > y1) y1 = o->y + o->h;
+            }
+        }
+        if (y1 - y0 < LOGO_TALL * mh || x1 - x0 < 2 * mh) continue;
+        /* no well-read line inside: a block of body text read poorly is not a logo */
+        int inside = 0;
+        float cs = 0;
+        int nl = 0;
+        for (size_t k = 0; k < n0; k++) {
+            const ocr_line_t *o = &ls->v[k];
+            if (grp[k] == (int)i) {
+                cs += o->conf * (float)letters(o->text);
+                nl += letters(o->text);
+                continue;
+            }
+            int cx = o->x + o->w / 2, cy = o->y + o->h / 2;
+            if (o->conf >= LOGO_POOR && cx > x0 && cx < x1 && cy > y0 && cy < y1) inside = 1;
+        }
+        if (inside) continue;
+        float old = nl ? cs / (float)nl : 0;
+        tries++;
+        (*reread)++;
+        double sc = y1 - y0 > 8 * mh ? 8.0 * mh / (y1 - y0) : 1.0;
+        ocr_lines_t best = {0};
+        float bc = 0;
+        for (int way = 0; way < (plain ? 2 : 1) && rc == GR_OK; way++) {
+            ocr_gray_t crop = {0};
+            const ocr_gray_t *src = plain ? plain : g;
+            int cr = way == 0 ? ocr_gray_line_crop(src, x0, y0, x1 - x0, y1 - y0, gap, sc, 0, 0, 12, &crop)
+                              : ocr_gray_line_crop_binary(src, x0, y0, x1 - x0, y1 - y0, gap, sc, 12, &crop);
+            if (cr == GR_ERR_NOMEM) rc = cr;
+            if (cr != GR_OK) continue;
+            ocr_lines_t got = {0};
+            int r = ocr_tess_read(t, lang, &crop, PSM_BLOCK, deadline, &got, NULL);
+            ocr_gray_free(&crop);
+            if (r == GR_ERR_TIMEOUT || r == GR_ERR_NOMEM) rc = r;
+            float gs = 0, keep = 0;
+            int gl = 0;
+            for (size_t k = 0; k < got.n; k++) {
+                int lt = letters(got.v[k].text);
+                gs += got.v[k].conf * (float)lt;
+                gl += lt;
+                if (got.v[k].conf > keep && word_line(got.v[k].text)) keep = got.v[k].conf;
+            }
+            float gc = gl ? gs / (float)gl : 0;
+            LOG_D("logo block %d,%d,%d,%d (%s): %zu line(s), conf %.2f (heap %.2f), best word line %.2f", x0, y0,
+                  x1 - x0, y1 - y0, way ? "cut in two" : "plain", got.n, gc, old, keep);
+            if (r == GR_OK && keep >= LOGO_KEEP && gc >= old + LOGO_GAIN && gc > bc) {
+                ocr_lines_free(&best);
+                best = got;
+                bc = gc;
+                /* boxes back to the card */
+                int ox = x0 - gap < 0 ? 0 : x0 - gap, oy = y0 - gap < 0 ? 0 : y0 - gap;
+                for (size_t k = 0; k < best.n; k++) {
+                    ocr_line_t *b = &best.v[k];
+                    b->x = ox + (int)((b->x > 12 ? b->x - 12 : 0) / sc);
+                    b->y = oy + (int)((b->y > 12 ? b->y - 12 : 0) / sc);
+                    b->w = (int)(b->w / sc);
+                    b->h = (int)(b->h / sc);
+                }
+            } else {
+                ocr_lines_free(&got);
+            }
+        }
+        if (!best.n) continue;
+        for (size_t k = 0; k < n0; k++)
+            if (grp[k] == (int)i) drop[k] = 1;
+        for (size_t k = 0; k < best.n && rc == GR_OK; k++) {
+            const ocr_line_t *b = &best.v[k];
+            LOG_D("logo block line: '%s' %.2f", b->text, b->conf);
+            if (ocr_lines_add(ls, b->text, b->conf, b->x, b->y, b->w, b->h) != GR_OK) rc = GR_ERR_NOMEM;
+        }
+        ocr_lines_free(&best);
+        (*changed)++;
+    }
+    drop_lines(ls, n0, drop);
+out:
+    free(hs);
+    free(grp);
+    free(drop);
+    return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
+}
+
 /* 1 when a row read on its own is kept: read with confidence (0.75) and
  * three letters or digits; a number's row (8 digits or more, at most
  * max_letters letters) at 0.55: with an icon in front ("S (11) 2642-5294"
@@ -2174,6 +2311,10 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
         int nre = 0, nch = 0;
         rc = reread_big_and_poor_lines(t, primary, g, pl, 0, lines, deadline, &nre, &nch);
         LOG_D("big lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
+        if (rc != GR_OK) goto done;
+        tb = gr_now_mono();
+        rc = read_logo_blocks(t, primary, g, pl, lines, deadline, &nre, &nch);
+        LOG_D("logo blocks: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
     }
     int missed = 0;

@@ -35,8 +35,13 @@ want = {
     # as noise, English reads its row as noise too ("Hirator
     # Achnninistratives"), Portuguese reads it right at 0.29, and its two
     # words of the word list keep it
-    "am04": {"name": "Daniel Carlos", "title": "Diretor Administrativo", "phones": {"+551120765555", "+5511993740268"},
-             "emails": ["daniel.silva@beltis.com.br"]},
+    # the logo (black letters in a white oval on the dark card) is one
+    # tall line of debris to the page reading ("_& Anaad" 0.07), read
+    # again as a block from the plain card (read_logo_blocks): BELTIS, the
+    # company, which the domain spells. The label has "BELTIS IT
+    # Solutions": the trade under the logo is not joined to it
+    "am04": {"name": "Daniel Carlos", "title": "Diretor Administrativo", "company": "BELTIS",
+             "phones": {"+551120765555", "+5511993740268"}, "emails": ["daniel.silva@beltis.com.br"]},
     # the company in spaced capitals: the cedilla of PEÇAS is lost at the
     # card's reading scale and read from a crop scaled by 1.5; four
     # numbers printed without area code, and no city on the card
