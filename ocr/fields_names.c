@@ -2065,6 +2065,26 @@ static int brand_beside_trade(const fld_state_t *p, char *company, size_t cap) {
     return 1;
 }
 
+/* 1 when company is one word that only a short piece of the card's brand
+ * keys spells, under half of the key ("Cres" of crestlinefoods.com.au,
+ * the rest of the line lost at the card's edge) and no key in full: the
+ * domain does not vouch for it as the whole name. */
+static int piece_of_brand(const fld_state_t *p, const char *company) {
+    char k0[128], k[128];
+    if (strchr(company, ' ')) return 0;
+    ocr_fld_key(company, k0, sizeof k0);
+    confusable_fold(k0, k, sizeof k);
+    size_t kl = strlen(k);
+    int piece = 0;
+    for (int i = 0; i < p->nbrands && kl; i++) {
+        char b[128];
+        confusable_fold(p->brands[i], b, sizeof b);
+        if (!strcmp(b, k)) return 0;
+        if (strstr(b, k) && 2 * kl < strlen(b)) piece = 1;
+    }
+    return piece;
+}
+
 /* 1 when company ends with the first word of a two-word legal form
  * without its second ("Silverleaf Pty" of Silverleaf Pty. Ltd.: the line
  * was cut short, and what else is missing is not known). */
@@ -2713,7 +2733,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     ocr_fld_set_field(o, conf, "company", company,
                       beside ? BRAND_BESIDE_TRADE
                       : p->icomp >= 0 ? p->l[p->icomp].conf *
-                                          (domain_match(company, p) > 0 || ocr_fld_company_marks(company) ? 1 : 0.7) *
+                                          ((domain_match(company, p) > 0 && !piece_of_brand(p, company)) || ocr_fld_company_marks(company) ? 1 : 0.7) *
                                           (completed ? 0.85 : 1) * (form_cut_short(company) ? 0.85 : 1)
                                     : 0);
 }

@@ -2231,6 +2231,33 @@ static void role_line_under_a_stray_line(void **state) {
     }
 }
 
+/* A one-word company only a short piece of the domain spells ("Cres" of
+ * crestlinefoods.com.au: the rest of "Crestline Foods Pty Ltd" cut off at
+ * the card's edge, read at 0.96) is not vouched for by the domain: kept,
+ * never confident. The domain in full, or the line's words spelling it,
+ * still are. */
+static void piece_of_domain_not_confident(void **state) {
+    (void)state;
+    static const char *const dump[] = {
+        "0.96 104,92,344,68\tNoah Taylor\n0.91 114,171,370,34\tChief Executive Officer\n"
+        "0.90 132,265,277,37\t+61 2 9876 4407\n0.90 147,361,398,41\tcrestlinefoods.com.au\n"
+        "0.96 963,574,88,37\tCres\n",
+        "0.96 104,92,344,68\tNoah Taylor\n0.91 114,171,370,34\tChief Executive Officer\n"
+        "0.90 132,265,277,37\t+61 2 9876 4407\n0.90 147,361,398,41\tcrestlinefoods.com.au\n"
+        "0.96 963,574,388,37\tCrestline Foods\n",
+        "0.96 104,92,344,68\tNoah Taylor\n0.91 114,171,370,34\tChief Executive Officer\n"
+        "0.90 132,265,277,37\t+61 2 9876 4407\n0.90 147,361,398,41\tcres.com.au\n"
+        "0.96 963,574,88,37\tCres\n"};
+    static const char *const want[] = {"Cres", "Crestline Foods", "Cres"};
+    for (int i = 0; i < 3; i++) {
+        json_t *o = parse_dump(dump[i], "AU");
+        assert_string_equal(str(o, "company"), want[i]);
+        if (i == 0) assert_false(confident(o, "company"));
+        else assert_true(confident(o, "company"));
+        json_decref(o);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(role_line_under_a_stray_line),
@@ -2284,6 +2311,7 @@ int main(void) {
         cmocka_unit_test(fields_a_shadow_cuts),
         cmocka_unit_test(person_named_after_the_number),
         cmocka_unit_test(line_ending_in_a_comma_is_no_name),
+        cmocka_unit_test(piece_of_domain_not_confident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
