@@ -5,7 +5,7 @@
 set -eu
 PKGS="build-essential cmake pkg-config git ca-certificates python3
  libdlib-dev libdlib-data libopenblas-dev
- libopencv-dev
+ libopencv-dev python3-onnx
  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-rus tesseract-ocr-osd tesseract-ocr-por tesseract-ocr-spa
  libturbojpeg0-dev libjpeg62-turbo-dev
  libsqlite3-dev sqlite3

