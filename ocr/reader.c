@@ -8,6 +8,7 @@
 #include "ocr/fields.h"
 #include "ocr/qr.h"
 #include "ocr/tess.h"
+#include "firmware/core/models.h"
 
 #define GR_LOG_MODULE "ocr"
 #include "firmware/core/log.h"
@@ -48,6 +49,23 @@ int ocr_reader_open(const gr_config_t *cfg, ocr_reader_t **out) {
     if (dd && *dd && !(r->debug_dir = strdup(dd))) {
         ocr_reader_close(r);
         return GR_ERR_NOMEM;
+    }
+    /* The second line recogniser (PP-OCR, an optional model): without its
+     * files the cards are read by Tesseract alone */
+    char mp[4096], kp[4096];
+    const char *md = gr_config_str(cfg, GR_SET_MODELS_DIR);
+    if (md && gr_models_path(md, "ppocr_rec", mp, sizeof mp) == GR_OK &&
+        gr_models_path(md, "ppocr_keys", kp, sizeof kp) == GR_OK) {
+        ocr_linerec_t *lr = NULL;
+        int lrc = ocr_linerec_open(mp, kp, &lr, err, sizeof err);
+        if (lrc == GR_OK) {
+            ocr_tess_set_linerec(r->tess, lr);
+            LOG_D("card reader: line recogniser %s", mp);
+        } else if (lrc == GR_ERR_NOTFOUND) {
+            LOG_I("card reader: no PP-OCR line recogniser in %s (models/fetch.sh gets it): Tesseract alone", md);
+        } else {
+            LOG_W("card reader: %s; reading with Tesseract alone", err);
+        }
     }
     /* Warm the engines every scan needs so the first scan is not slow. */
     ocr_scan_warm(r->tess);

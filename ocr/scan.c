@@ -2065,6 +2065,210 @@ static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_
     return rc == GR_ERR_TIMEOUT || rc == GR_ERR_NOMEM ? rc : GR_OK;
 }
 
+/* Lines Tesseract still reads poorly (under LR_BELOW; five letters or
+ * digits or more, twice as long as tall or more; no e-mail or site; not
+ * so long that the network would squeeze them) are read by the second
+ * line recogniser (ocr/linerec.h, when the reader has one) from the plain
+ * card (the clean one when there is none), at most LR_MOST a card, those
+ * with the most letters and digits not read surely first (lr_worth). Its
+ * reading replaces the line when it is sure (LR_KEEP), clearly surer
+ * (LR_GAIN) and of Latin script (it knows Chinese too: on a Latin card a
+ * CJK character is a misreading), and, with Tesseract's word breaks and
+ * marked letters put back (ocr_scan_second_reading), holds as many words
+ * and digits as Tesseract's reading; the line's confidence is then the
+ * mean of the two. Returns GR_OK or GR_ERR_NOMEM. */
+#define LR_BELOW 0.75f
+#define LR_MOST 3
+#define LR_KEEP 0.9f
+#define LR_GAIN 0.2f
+static int ascii_print(const char *t) {
+    for (; *t; t++)
+        if ((unsigned char)*t < 0x20 || (unsigned char)*t >= 0x7f) return 0;
+    return 1;
+}
+
+/* A character of Tesseract's reading that the second recogniser, which
+ * knows no accents, reads as c: the same, its base letter in either case
+ * ("ü" as u, "É" as E), or "ß" as B or s. */
+static int same_but_marks(unsigned t, unsigned c) {
+    if (t == c) return 1;
+    if (t < 0x80 || c >= 0x80) return 0;
+    if (t == 0xdf) return c == 'B' || c == 's';
+    char u[8] = "", k[8] = "";
+    u[fmt_u8_put(t, u)] = '\0';
+    fmt_u8_key(u, k, sizeof k);
+    return strlen(k) == 1 && tolower((int)c) == k[0];
+}
+
+char *ocr_scan_second_reading(const char *old, const char *new_) {
+    size_t ol = strlen(old), nl = strlen(new_), on = 0, nn = 0;
+    if (ol > 4096 || nl > 4096) return strdup(new_); /* no line is this long: not aligned */
+    unsigned *o = malloc((ol + 1) * sizeof *o), *n = malloc((nl + 1) * sizeof *n);
+    char *sp = calloc(ol + 1, 1), *nsp = calloc(nl + 1, 1), *out = malloc(4 * (ol + nl) + 2), *res = NULL;
+    unsigned char *step = malloc(ol + nl + 1); /* the alignment, last step first: 0 pair, 1 old only, 2 new only */
+    int *d = calloc((ol + 1) * (nl + 1), sizeof *d);
+    if (!o || !n || !sp || !nsp || !out || !step || !d) goto out;
+    int gap = 0;
+    for (const char *p = old; *p;) {
+        unsigned c = fmt_u8_next(&p);
+        if (c == ' ') {
+            gap = 1;
+            continue;
+        }
+        sp[on] = (char)(gap && on);
+        o[on++] = c;
+        gap = 0;
+    }
+    gap = 0;
+    for (const char *p = new_; *p;) {
+        unsigned c = fmt_u8_next(&p);
+        if (c == ' ') {
+            gap = 1;
+            continue;
+        }
+        nsp[nn] = (char)(gap && nn); /* new_'s own spaces are kept */
+        n[nn++] = c;
+        gap = 0;
+    }
+#define D(i, j) d[(i) * (nn + 1) + (j)]
+    for (size_t i = 0; i <= on; i++) D(i, 0) = (int)i;
+    for (size_t j = 0; j <= nn; j++) D(0, j) = (int)j;
+    for (size_t i = 1; i <= on; i++)
+        for (size_t j = 1; j <= nn; j++) {
+            int s = D(i - 1, j - 1) + !same_but_marks(o[i - 1], n[j - 1]), a = D(i - 1, j) + 1, b = D(i, j - 1) + 1;
+            D(i, j) = s < a ? (s < b ? s : b) : (a < b ? a : b);
+        }
+    size_t i = on, j = nn, ns = 0;
+    while (i > 0 || j > 0) {
+        if (i > 0 && j > 0 && D(i, j) == D(i - 1, j - 1) + !same_but_marks(o[i - 1], n[j - 1])) {
+            step[ns++] = 0;
+            i--;
+            j--;
+        } else if (i > 0 && (j == 0 || D(i, j) == D(i - 1, j) + 1)) {
+            step[ns++] = 1;
+            i--;
+        } else {
+            step[ns++] = 2;
+            j--;
+        }
+    }
+#undef D
+    /* forward: a space of old goes before the next character of new_; a
+     * marked letter of old stands for the bare one new_ read there */
+    size_t w = 0;
+    int pend = 0;
+    i = j = 0;
+    while (ns--) {
+        unsigned c = 0;
+        if (step[ns] != 2) pend |= sp[i];
+        if (step[ns] == 0) c = o[i] != n[j] && same_but_marks(o[i], n[j]) ? o[i] : n[j];
+        if (step[ns] != 2) i++;
+        if (step[ns] == 1) continue;
+        if (step[ns] == 2) c = n[j];
+        if (w && (pend || nsp[j]) && out[w - 1] != ' ') out[w++] = ' ';
+        w += fmt_u8_put(c, out + w);
+        j++;
+        pend = 0;
+    }
+    out[w] = '\0';
+    res = out;
+    out = NULL;
+out:
+    free(o);
+    free(n);
+    free(sp);
+    free(nsp);
+    free(out);
+    free(step);
+    free(d);
+    return res;
+}
+
+/* Words of two letters or more in t. */
+static int lr_words(const char *t) {
+    int n = 0, run = 0;
+    for (;; t++) {
+        if (*t && (isalpha((unsigned char)*t) || (unsigned char)*t >= 0x80)) {
+            run++;
+            continue;
+        }
+        n += run >= 2;
+        run = 0;
+        if (!*t) break;
+    }
+    return n;
+}
+
+/* How much a line may gain: its letters and digits not read surely. */
+static float lr_worth(const ocr_line_t *l) { return (float)(letters(l->text) + digits(l->text)) * (1 - l->conf); }
+
+static int reread_with_linerec(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray_t *plain, ocr_lines_t *ls,
+                               int *reread, int *changed) {
+    *reread = *changed = 0;
+    ocr_linerec_t *lr = ocr_tess_linerec(t);
+    if (!lr || !ls->n) return GR_OK;
+    const ocr_gray_t *src = plain ? plain : g;
+    char *done = calloc(ls->n, 1);
+    if (!done) return GR_ERR_NOMEM;
+    int rc = GR_OK;
+    for (int k = 0; k < LR_MOST && rc == GR_OK; k++) {
+        /* the poorest line not asked yet */
+        long pick = -1;
+        for (size_t i = 0; i < ls->n; i++) {
+            const ocr_line_t *l = &ls->v[i];
+            if (done[i] || l->conf >= LR_BELOW || l->w < 2 * l->h || l->h < 8 ||
+                letters(l->text) + digits(l->text) < 5 || latin_content(l->text))
+                continue;
+            if (pick < 0 || lr_worth(l) > lr_worth(&ls->v[pick])) pick = (long)i;
+        }
+        if (pick < 0) break;
+        done[pick] = 1;
+        ocr_line_t *l = &ls->v[pick];
+        /* a line too long for the network's width at its height would be squeezed out of shape */
+        if ((double)l->w * 48 / (l->h + l->h / 2) > OCR_LINEREC_WIDTH * 1.25) continue;
+        ocr_gray_t crop = {0};
+        int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, l->h / 4, 1.0, 0, 0, 0, &crop);
+        if (cr == GR_ERR_NOMEM) rc = cr;
+        if (cr != GR_OK) continue;
+        char *text = NULL;
+        float c = 0;
+        int r = ocr_linerec_read(lr, &crop, &text, &c);
+        ocr_gray_free(&crop);
+        (*reread)++;
+        if (r == GR_ERR_NOMEM) rc = r;
+        if (r != GR_OK || !text) {
+            free(text);
+            continue;
+        }
+        LOG_D("line recogniser: '%s' %.2f -> '%s' %.2f", l->text, l->conf, text, c);
+        /* sure, surer, and of Latin script: a Chinese character on a Latin card is a misreading */
+        int keep = c >= LR_KEEP && c >= l->conf + LR_GAIN && ascii_print(text);
+        /* it runs words together ("DiretorAdministrativo") and knows no
+         * accents: Tesseract's word breaks and marked letters are put back
+         * (ocr_scan_second_reading); then not fewer words nor digits than
+         * Tesseract read (a number's end lost at the crop's edge: "5067-1"
+         * of 5067-1991) */
+        char *merged = keep ? ocr_scan_second_reading(l->text, text) : NULL;
+        free(text);
+        text = merged;
+        if (keep && !merged) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+        if (keep && letters(text) + digits(text) >= 3 && lr_words(text) >= lr_words(l->text) &&
+            digits(text) >= digits(l->text)) {
+            free(l->text);
+            l->text = text;
+            l->conf = (l->conf + c) / 2;
+            (*changed)++;
+        } else {
+            free(text);
+        }
+    }
+    free(done);
+    return rc;
+}
+
 /* A number line read as junk words (number_junk_line) is read again as
  * one line in the REREAD ways and the readings voted on by their digits:
  * the winner, when two readings or more agree on it, it holds more digits
@@ -2342,6 +2546,10 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
         tb = gr_now_mono();
         rc = reread_number_junk_lines(t, g, lines, deadline, &nre, &nch);
         LOG_D("number lines read as words: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
+        if (rc != GR_OK) goto done;
+        tb = gr_now_mono();
+        rc = reread_with_linerec(t, g, pl, lines, &nre, &nch);
+        LOG_D("line recogniser: %d read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
     }
     snprintf(info->langs, sizeof info->langs, "%s", primary);

@@ -107,4 +107,16 @@ int ocr_scan_key_well_formed(const char *key);
 int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char *region, char **json, char **text,
                        char *err, size_t errlen);
 
+/* new_ (a reading of a line by the second recogniser, which runs words
+ * together, "HertrampfstraBe4", and knows no accents) with the word breaks
+ * and the marked letters of old (Tesseract's reading of the same line) put
+ * back: the two are aligned by edit distance over their characters without
+ * spaces (a marked letter of old matching its base letter in new_, "ß"
+ * matching B or s); each space of old goes before the character of new_
+ * that follows the same place, and a marked letter of old replaces the
+ * bare one new_ read there ("Industriestraße", "München"); new_'s own
+ * spaces are kept (a string over 4096 bytes: new_ as it is). malloc'd (the
+ * caller frees); NULL when out of memory. */
+char *ocr_scan_second_reading(const char *old, const char *new_);
+
 #endif

@@ -46,6 +46,7 @@ struct ocr_tess {
     int neng;
     TessBaseAPI *osd;        /* NULL when osd.traineddata is absent */
     int osd_tried;
+    ocr_linerec_t *rec;      /* the second line recogniser (owned, NULL: none) */
 };
 
 static const char *default_datapath(void) {
@@ -125,9 +126,17 @@ void ocr_tess_close(ocr_tess_t *t) {
         TessBaseAPIEnd(t->osd);
         TessBaseAPIDelete(t->osd);
     }
+    ocr_linerec_close(t->rec);
     free(t->datapath);
     free(t);
 }
+
+void ocr_tess_set_linerec(ocr_tess_t *t, ocr_linerec_t *rec) {
+    ocr_linerec_close(t->rec);
+    t->rec = rec;
+}
+
+ocr_linerec_t *ocr_tess_linerec(const ocr_tess_t *t) { return t ? t->rec : NULL; }
 
 static TessBaseAPI *new_api(const char *datapath, const char *langs, TessOcrEngineMode oem) {
     TessBaseAPI *api = TessBaseAPICreate();

@@ -5,6 +5,7 @@
 
 #include "ocr/card_image.h"
 #include "ocr/fields.h"
+#include "ocr/linerec.h"
 
 #include <stddef.h>
 
@@ -17,6 +18,13 @@ typedef struct ocr_tess ocr_tess_t;
 int ocr_tess_open(const char *datapath, const char *languages, ocr_tess_t **out, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 void ocr_tess_close(ocr_tess_t *t);
+
+/* Hand t the second line recogniser (ocr/linerec.h; t owns it from now
+ * on and closes it with itself; NULL: none, the one held is closed). The
+ * scan asks it about lines Tesseract reads poorly when it is there. */
+void ocr_tess_set_linerec(ocr_tess_t *t, ocr_linerec_t *rec);
+/* The recogniser handed to t, or NULL. */
+ocr_linerec_t *ocr_tess_linerec(const ocr_tess_t *t);
 
 /* 1 when lang (one code, "rus") is among the loaded languages. */
 int ocr_tess_has(const ocr_tess_t *t, const char *lang);

@@ -8,9 +8,15 @@ data="${GREETER_TEST_DATA:-tests/data}/cards_real"
 [ -x "$bin" ] || { echo "SKIP: $bin is not built"; exit 77; }
 work=$(mktemp -d /tmp/greeter-ocr-real-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am03.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am11.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am17.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am23.jpg "$data"/am24.jpg \
+"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am03.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am11.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am17.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am22.jpg "$data"/am23.jpg "$data"/am24.jpg \
     >"$work/scan.jsonl" 2>"$work/scan.err" || { echo "FAIL: scan: $(cat "$work/scan.err")"; exit 1; }
-python3 - "$work/scan.jsonl" <<'PY'
+# am22's PABX number needs the second line recogniser (an optional model):
+# asserted when models/fetch.sh made it
+models="${GREETER_MODELS_DIR:-models/data}"
+linerec=0
+[ -f "$models/ppocr_rec_w640.onnx" ] && [ -f "$models/ppocr_keys_v1.txt" ] && linerec=1
+[ "$linerec" = 1 ] || echo "note: no PP-OCR line recogniser in $models: am22's numbers not asserted"
+LINEREC=$linerec python3 - "$work/scan.jsonl" <<'PY'
 import json, os, re, sys, unicodedata
 def norm(s): return unicodedata.normalize("NFKC", s or "").casefold().strip()
 got = {}
@@ -83,6 +89,15 @@ want = {
     "am20": {"name": "Aguinaldo M. Righetti Jr", "title": "Escrevente Autorizado",
              "phones": {"+551132410322", "+5511998848929"},
              "emails": ["guina@8tabeliao.not.br"]},
+    # a watermark of the firm's name all over the card, its logo in italic
+    # display type: a stroke of the watermark through the 1 of the PABX
+    # number's 2131 makes Tesseract read 2134 in every crop; the second
+    # line recogniser (PP-OCR) reads the line right and its reading, with
+    # Tesseract's word breaks put back, replaces it. The logo is not read:
+    # the trade line under it stands as the company (the label's is
+    # Patricauto)
+    "am22": {"name": "", "phones": {"+551121313400", "+551121313418"}} if os.environ.get("LINEREC") == "1"
+            else {"name": ""},
     "am21": {"name": "Renan Beato", "title": "Gerente de Negócios", "company": "Alerta Security Solutions",
              "phones": {"+5511991761552", "+551131058655"}, "emails": ["rbeato@alertasecurity.com.br"]},
     # turned a quarter in the photo, pale grey contact lines; the biggest

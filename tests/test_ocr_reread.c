@@ -738,6 +738,36 @@ static void scan_reads_broken_numbers(void **state) {
     ocr_tess_close(t);
 }
 
+/* The second recogniser's reading with Tesseract's word breaks and marked
+ * letters put back: its letters, Tesseract's spaces and accents; its own
+ * spaces kept. */
+static void second_reading_onto_tesseract(void **state) {
+    (void)state;
+    static const char *const cases[][3] = {
+        {"HertrampfstraBe 4", "HertrampfstraBe4", "HertrampfstraBe 4"},
+        {"Diretor Administrativo", "DiretorAdministrativo", "Diretor Administrativo"},
+        {"Pabx:(11) 2134-3400 - Fax: 2131-3418", "Pabx:(11) 2131-3400-Fax:2131-3418",
+         "Pabx:(11) 2131-3400 - Fax: 2131-3418"},
+        {"Wtunitugas Ge lnpressoras", "Hanutengao de Impressoras", "Hanutengao de Impressoras"},
+        {"T : 06 83 49 14 00", "T:0683491400", "T : 06 83 49 14 00"},
+        {"Escrevente Autonzado", "EscreventeAutorizado", "Escrevente Autorizado"},
+        /* a mark of Tesseract's dropped: its space goes to what follows */
+        {"Jd. »Samaras SP", "Jd.Samaras SP", "Jd. Samaras SP"},
+        /* marked letters it cannot read come back */
+        {"Industriestraße 15, 80339 München", "IndustriestraBe 15,80339 Munchen", "Industriestraße 15, 80339 München"},
+        {"Direção Hidraulica", "DirecaoHidraulica", "Direção Hidraulica"},
+        {"Sao Paulo = SP’ Tel: 11°324.1-0322", "Sao Paulo-SP-Tel:113241-0322", "Sao Paulo - SP- Tel: 113241-0322"},
+        {"", "abc", "abc"},
+        {"a b c", "", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = ocr_scan_second_reading(cases[i][0], cases[i][1]);
+        assert_non_null(got);
+        assert_string_equal(got, cases[i][2]);
+        free(got);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(contact_keys),
@@ -758,6 +788,7 @@ int main(void) {
         cmocka_unit_test(line_crop_binary),
         cmocka_unit_test(line_crop_local),
         cmocka_unit_test(line_crop_levels),
+        cmocka_unit_test(second_reading_onto_tesseract),
         cmocka_unit_test(edge_marks_trimmed),
         cmocka_unit_test(text_rows),
         cmocka_unit_test(scan_of_blurred_photo),
