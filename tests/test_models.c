@@ -60,13 +60,20 @@ static void sha256_known_value(void **state) {
     free(dir);
 }
 
-static void fetched_models_verify(void **state) {
-    (void)state;
+/* The build's fetched models folder (GREETER_MODELS_DIR), or NULL when
+ * the models were not fetched in this build. */
+static const char *fetched_models(void) {
     const char *dir = getenv("GREETER_MODELS_DIR");
     struct stat sb;
     char probe[4200];
     snprintf(probe, sizeof probe, "%s/face_recognition_model.bin", dir ? dir : "");
-    if (!dir || stat(probe, &sb) != 0) skip(); /* models not fetched in this build */
+    return dir && stat(probe, &sb) == 0 ? dir : NULL;
+}
+
+static void fetched_models_verify(void **state) {
+    (void)state;
+    const char *dir = fetched_models();
+    if (!dir) skip();
     char err[1024], path[4200];
     assert_int_equal(gr_models_check(dir, 1, err, sizeof err), GR_OK);
     assert_int_equal(gr_models_path(dir, "shape_predictor_68", path, sizeof path), GR_OK);
@@ -78,11 +85,8 @@ static void fetched_models_verify(void **state) {
  * models and without them passes; one of them present and wrong does not. */
 static void optional_models_may_be_missing(void **state) {
     (void)state;
-    const char *src = getenv("GREETER_MODELS_DIR");
-    struct stat sb;
-    char probe[4200];
-    snprintf(probe, sizeof probe, "%s/face_recognition_model.bin", src ? src : "");
-    if (!src || stat(probe, &sb) != 0) skip(); /* models not fetched in this build */
+    const char *src = fetched_models();
+    if (!src) skip();
     char *dir = tu_tempdir(), err[1024], from[4200], to[4200];
     static const char *const need[] = {"face_recognition_model.bin", "face_recognition_model-weights_manifest.json",
                                        "shape_predictor_68_face_landmarks.dat"};
