@@ -2076,7 +2076,8 @@ static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_
  * CJK character is a misreading), and, with Tesseract's word breaks and
  * marked letters put back (ocr_scan_second_reading), holds as many words
  * and digits as Tesseract's reading; the line's confidence is then the
- * mean of the two. Returns GR_OK or GR_ERR_NOMEM. */
+ * mean of the two. Nothing is read once the scan's deadline is near.
+ * Returns GR_OK or GR_ERR_NOMEM. */
 #define LR_BELOW 0.75f
 #define LR_MOST 3
 #define LR_KEEP 0.9f
@@ -2203,7 +2204,7 @@ static int lr_words(const char *t) {
 static float lr_worth(const ocr_line_t *l) { return (float)(letters(l->text) + digits(l->text)) * (1 - l->conf); }
 
 static int reread_with_linerec(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray_t *plain, ocr_lines_t *ls,
-                               int *reread, int *changed) {
+                               double deadline, int *reread, int *changed) {
     *reread = *changed = 0;
     ocr_linerec_t *lr = ocr_tess_linerec(t);
     if (!lr || !ls->n) return GR_OK;
@@ -2211,8 +2212,9 @@ static int reread_with_linerec(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gra
     char *done = calloc(ls->n, 1);
     if (!done) return GR_ERR_NOMEM;
     int rc = GR_OK;
-    for (int k = 0; k < LR_MOST && rc == GR_OK; k++) {
-        /* the poorest line not asked yet */
+    /* not asked once the scan's time is up (a read takes ~0.12 s) */
+    for (int k = 0; k < LR_MOST && rc == GR_OK && gr_now_mono() + 0.2 < deadline; k++) {
+        /* the line with the most to gain not asked yet */
         long pick = -1;
         for (size_t i = 0; i < ls->n; i++) {
             const ocr_line_t *l = &ls->v[i];
@@ -2548,7 +2550,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
         LOG_D("number lines read as words: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
         tb = gr_now_mono();
-        rc = reread_with_linerec(t, g, pl, lines, &nre, &nch);
+        rc = reread_with_linerec(t, g, pl, lines, deadline, &nre, &nch);
         LOG_D("line recogniser: %d read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
     }
