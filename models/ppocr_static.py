@@ -47,8 +47,9 @@ def main():
 
     # Reshape targets: the neck's flatten ([1, C, 1, n] -> [1, C, n]), the
     # attention's [B, n, 3, heads, dim] and [B, n, C], and back to [B, 1, n, C]
-    # at the end. Each target was a Concat of constants and Shape slices: the
-    # constants are kept, the slices become n (the tokens) or the kept batch.
+    # at the end. Each target was a Concat of constants (the batch is a 0,
+    # "keep") and Shape slices: the constants are kept, a slice (the token
+    # count) becomes n; the flatten's slice of two dimensions becomes 0, 0.
     fixed = 0
     for nd in m.graph.node:
         if nd.op_type != "Reshape":
