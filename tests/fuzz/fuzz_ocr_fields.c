@@ -4,7 +4,8 @@
  * of split contact lines and the vote between readings run on the same
  * lines, and so do the hints learned from a correction of the parsed card.
  * The bytes are also read as a `greeter cards text` dump (boxes kept), whose
- * lines also go through the accent mending (ocr/accents.h). */
+ * lines also go through the accent mending (ocr/accents.h) and, two by two,
+ * through the merge of a second recogniser's reading into Tesseract's. */
 #include "firmware/formats/utf8.h"
 #include "ocr/accents.h"
 #include "ocr/fields.h"
@@ -90,6 +91,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             int r = ocr_accents_fix(&dl.v[i].text, some_words, NULL);
             if (r < 0) continue;
             if ((valid && !fmt_u8_valid(dl.v[i].text)) || strlen(dl.v[i].text) > len + 3 * (size_t)r) __builtin_trap();
+        }
+        /* the second recogniser's reading put onto Tesseract's (word breaks
+         * and marked letters): every character of the reading is kept, once
+         * (its spaces aside), and valid UTF-8 stays valid */
+        for (size_t i = 0; i + 1 < dl.n && i < 8; i++) {
+            const char *a = dl.v[i].text, *b = dl.v[i + 1].text;
+            if (strlen(a) > 256 || strlen(b) > 256) continue;
+            char *m = ocr_scan_second_reading(a, b);
+            if (!m) __builtin_trap();
+            if (fmt_u8_valid(a) && fmt_u8_valid(b)) {
+                size_t nb = 0, nm = 0;
+                for (const char *q = b; *q;) nb += fmt_u8_next(&q) != ' ';
+                if (!fmt_u8_valid(m)) __builtin_trap();
+                for (const char *q = m; *q;) nm += fmt_u8_next(&q) != ' ';
+                if (nb != nm) __builtin_trap();
+            }
+            free(m);
         }
         json_t *o = ocr_fields_parse(&dl, size && data[0] & 2 ? "BR" : "JP");
         if (o) {
