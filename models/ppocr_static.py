@@ -109,7 +109,8 @@ def main():
                 tiled += 1
     onnx.checker.check_model(m)
     onnx.save(m, dst)
-    print("ppocr_static.py: %s -> %s (1 x 3 x 48 x %d; %d reshapes fixed, %d constants tiled)" % (src, dst, width, fixed, tiled))
+    print("ppocr_static.py: %s -> %s (1 x 3 x 48 x %d; %d reshapes fixed, %d constants tiled)"
+          % (src, dst, width, fixed, tiled))
 
 
 if __name__ == "__main__":

@@ -33,8 +33,9 @@ void set_err(char *err, size_t errlen, const std::string &msg) {
 // (U+FF01..U+FF5E: "（11）") and the ideographic comma and full stop come out
 // as the ASCII a Latin card prints.
 std::string latin_form(const std::string &k) {
-    if (k.size() == 3) {
-        unsigned c = ((unsigned char)k[0] & 0x0f) << 12 | ((unsigned char)k[1] & 0x3f) << 6 | ((unsigned char)k[2] & 0x3f);
+    if (k.size() == 3 && ((unsigned char)k[0] & 0xf0) == 0xe0) {
+        unsigned c = ((unsigned char)k[0] & 0x0f) << 12 | ((unsigned char)k[1] & 0x3f) << 6 |
+                     ((unsigned char)k[2] & 0x3f);
         if (c >= 0xff01 && c <= 0xff5e) return std::string(1, (char)(c - 0xff01 + 0x21));
         if (c == 0x3001) return ",";
         if (c == 0x3002) return ".";
@@ -76,7 +77,8 @@ extern "C" int ocr_linerec_open(const char *model_path, const char *keys_path, o
         cv::Mat o = r->net.forward();
         if (o.dims != 3 || o.size[1] != LINEREC_T || o.size[2] != (int)r->keys.size()) {
             set_err(err, errlen,
-                    std::string("line recogniser: ") + model_path + " is not a 48 x 640 PP-OCR network for " + keys_path);
+                    std::string("line recogniser: ") + model_path + " is not a 48 x 640 PP-OCR network for " +
+                        keys_path);
             delete r;
             return GR_ERR_INVAL;
         }
