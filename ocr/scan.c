@@ -1227,6 +1227,28 @@ static void trim_quotes(char *t) {
 
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
+/* The card's print height: the median box height of the first `most`
+ * lines of ls read at min_conf or more with three letters or digits or
+ * more, into *mh; *n: how many such lines there were (0: none, *mh 0).
+ * GR_OK or GR_ERR_NOMEM. */
+static int median_height(const ocr_lines_t *ls, float min_conf, size_t most, int *mh, int *n) {
+    *mh = *n = 0;
+    size_t cap = ls->n < most ? ls->n : most;
+    if (!cap) return GR_OK;
+    int *hs = malloc(cap * sizeof *hs);
+    if (!hs) return GR_ERR_NOMEM;
+    for (size_t i = 0; i < ls->n && (size_t)*n < cap; i++) {
+        const ocr_line_t *l = &ls->v[i];
+        if (l->conf >= min_conf && letters(l->text) + digits(l->text) >= 3 && l->h > 0) hs[(*n)++] = l->h;
+    }
+    if (*n) {
+        qsort(hs, (size_t)*n, sizeof *hs, cmp_int);
+        *mh = hs[*n / 2];
+    }
+    free(hs);
+    return GR_OK;
+}
+
 /* The words of three letters or more of t that lang's word list holds
  * (letters only, quotes and marks at either end dropped); *all (NULL: not
  * wanted) the words of three letters or more, *longest the longest known
@@ -1480,20 +1502,14 @@ static int read_logo_blocks(ocr_tess_t *t, const char *lang, const ocr_gray_t *g
     *reread = *changed = 0;
     if (!ls->n || ls->n > 300) return GR_OK;
     size_t n0 = ls->n;
-    int rc = GR_OK, nh = 0, *hs = calloc(n0, sizeof *hs), *grp = malloc(n0 * sizeof *grp);
+    int rc = GR_OK, nh = 0, mh = 0, tries = 0, *grp = malloc(n0 * sizeof *grp);
     char *drop = calloc(n0, 1);
-    if (!hs || !grp || !drop) {
+    if (!grp || !drop || median_height(ls, 0.6f, n0, &mh, &nh) != GR_OK) {
         rc = GR_ERR_NOMEM;
         goto out;
     }
-    for (size_t i = 0; i < n0; i++) {
-        const ocr_line_t *l = &ls->v[i];
-        grp[i] = -1;
-        if (l->h > 0 && l->conf >= 0.6f && letters(l->text) + digits(l->text) >= 3) hs[nh++] = l->h;
-    }
+    for (size_t i = 0; i < n0; i++) grp[i] = -1;
     if (!nh) goto out;
-    qsort(hs, (size_t)nh, sizeof *hs, cmp_int);
-    int mh = hs[nh / 2], tries = 0;
     for (size_t i = 0; i < n0 && rc == GR_OK && tries < LOGO_MOST; i++) {
         const ocr_line_t *s = &ls->v[i];
         if (grp[i] >= 0 || s->w <= 0 || s->h <= 0 || s->conf >= LOGO_POOR || latin_content(s->text)) continue;
@@ -1588,7 +1604,6 @@ static int read_logo_blocks(ocr_tess_t *t, const char *lang, const ocr_gray_t *g
     }
     drop_lines(ls, n0, drop);
 out:
-    free(hs);
     free(grp);
     free(drop);
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
@@ -2016,15 +2031,9 @@ static void take_reading(ocr_lines_t *lines, ocr_lines_t *words, ocr_lines_t *al
  * GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
 static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t colour[3],
                             double deadline, ocr_lines_t *lines, float *conf, ocr_lines_t *words) {
-    int hs[64], n = 0;
-    for (size_t i = 0; i < words->n && n < 64; i++) {
-        const ocr_line_t *w = &words->v[i];
-        if (w->conf >= 0.75f && letters(w->text) + digits(w->text) >= 3 && w->h > 0) hs[n++] = w->h;
-    }
-    if (n < 4) return GR_OK;
-    qsort(hs, (size_t)n, sizeof *hs, cmp_int);
-    int mh = hs[n / 2];
-    if (mh < OVERSIZE_ABOVE) return GR_OK;
+    int mh = 0, n = 0;
+    if (median_height(words, 0.75f, 64, &mh, &n) != GR_OK) return GR_ERR_NOMEM;
+    if (n < 4 || mh < OVERSIZE_ABOVE) return GR_OK;
     double f = (double)OVERSIZE_TO / mh;
     ocr_gray_t sg = {0}, sp = {0}, sc[3] = {{0}};
     int same = plain && plain->pixels && plain->width == g->width && plain->height == g->height;
@@ -2101,6 +2110,25 @@ static int same_but_marks(unsigned t, unsigned c) {
     return strlen(k) == 1 && tolower((int)c) == k[0];
 }
 
+/* The characters of s (UTF-8) without its spaces into cps; brk[k] is 1
+ * when a space stood before character k (never before the first).
+ * Returns how many characters. */
+static size_t chars_and_breaks(const char *s, unsigned *cps, char *brk) {
+    size_t n = 0;
+    int gap = 0;
+    while (*s) {
+        unsigned c = fmt_u8_next(&s);
+        if (c == ' ') {
+            gap = 1;
+            continue;
+        }
+        brk[n] = (char)(gap && n);
+        cps[n++] = c;
+        gap = 0;
+    }
+    return n;
+}
+
 char *ocr_scan_second_reading(const char *old, const char *new_) {
     size_t ol = strlen(old), nl = strlen(new_), on = 0, nn = 0;
     if (ol > 4096 || nl > 4096) return strdup(new_); /* no line is this long: not aligned */
@@ -2109,28 +2137,8 @@ char *ocr_scan_second_reading(const char *old, const char *new_) {
     unsigned char *step = malloc(ol + nl + 1); /* the alignment, last step first: 0 pair, 1 old only, 2 new only */
     int *d = calloc((ol + 1) * (nl + 1), sizeof *d);
     if (!o || !n || !sp || !nsp || !out || !step || !d) goto out;
-    int gap = 0;
-    for (const char *p = old; *p;) {
-        unsigned c = fmt_u8_next(&p);
-        if (c == ' ') {
-            gap = 1;
-            continue;
-        }
-        sp[on] = (char)(gap && on);
-        o[on++] = c;
-        gap = 0;
-    }
-    gap = 0;
-    for (const char *p = new_; *p;) {
-        unsigned c = fmt_u8_next(&p);
-        if (c == ' ') {
-            gap = 1;
-            continue;
-        }
-        nsp[nn] = (char)(gap && nn); /* new_'s own spaces are kept */
-        n[nn++] = c;
-        gap = 0;
-    }
+    on = chars_and_breaks(old, o, sp);
+    nn = chars_and_breaks(new_, n, nsp); /* new_'s own spaces are kept */
 #define D(i, j) d[(i) * (nn + 1) + (j)]
     for (size_t i = 0; i <= on; i++) D(i, 0) = (int)i;
     for (size_t j = 0; j <= nn; j++) D(0, j) = (int)j;
