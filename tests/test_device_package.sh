@@ -57,7 +57,7 @@ for f in ./usr/bin/greeterd ./usr/bin/greeter ./etc/greeter/greeter.conf ./usr/l
     ./usr/lib/udev/rules.d/60-greeter-camera.rules ./usr/libexec/greeter/console-info \
     ./usr/share/greeter/demo/visits.mp4 ./usr/share/greeter/models/face_recognition_model.bin \
     ./usr/share/greeter/models/shape_predictor_68_face_landmarks.dat ./usr/share/greeter/models/ppocr_rec_w640.onnx \
-    ./usr/share/greeter/models/ppocr_keys_v1.txt; do
+    ./usr/share/greeter/models/ppocr_keys_v1.txt ./usr/share/greeter/models/ppocr_det_448x800.onnx; do
     grep -q " $f\( \|$\)" <<<"$contents" || fail "$f missing from the package"
 done
 [ "$(dpkg-deb -f "$deb1" Architecture)" = "$arch" ] || fail "wrong Architecture"
