@@ -844,6 +844,7 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     double size = line_size(l, maxh);
     double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t) : 0;
     if (l->conf < 0.5f) sn -= 1.0; /* a name read this poorly is more likely a logo */
+    else if (l->conf < 0.75f) sn -= 2.0 * (0.75 - l->conf); /* and one read fairly, a little more likely */
     if (ns) sn -= 2.0 * ocr_fld_not_name_words(l->t); /* a department, a tagline */
     if (ns && tagline(l->t)) sn -= 2.0;
     if (ns == 2) sn += 0.3;

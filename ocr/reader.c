@@ -67,6 +67,19 @@ int ocr_reader_open(const gr_config_t *cfg, ocr_reader_t **out) {
             LOG_W("card reader: %s; reading with Tesseract alone", err);
         }
     }
+    /* and its line detector (optional too) */
+    if (md && ocr_tess_linerec(r->tess) && gr_models_path(md, "ppocr_det", mp, sizeof mp) == GR_OK) {
+        ocr_linedet_t *ld = NULL;
+        int ldc = ocr_linedet_open(mp, &ld, err, sizeof err);
+        if (ldc == GR_OK) {
+            ocr_tess_set_linedet(r->tess, ld);
+            LOG_D("card reader: line detector %s", mp);
+        } else if (ldc == GR_ERR_NOTFOUND) {
+            LOG_I("card reader: no PP-OCR line detector in %s (models/fetch.sh gets it)", md);
+        } else {
+            LOG_W("card reader: %s; no line detector", err);
+        }
+    }
     /* Warm the engines every scan needs so the first scan is not slow. */
     ocr_scan_warm(r->tess);
     *out = r;

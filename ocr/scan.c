@@ -2279,6 +2279,212 @@ static int reread_with_linerec(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gra
     return rc;
 }
 
+/* Lines Tesseract did not read. A firm's name in display type (a logo set
+ * in outlined, shaded or run-together letters: "PATRICAUTO" on cards_real
+ * am22), coloured print on a photo (am18's e-mail) or thin type over a
+ * pattern (am12's site) is often missed by Tesseract's page layout or read
+ * as poor pieces, so the line recogniser is never asked about it. The line
+ * detector (linedet.h) looks at the plain card, and the recogniser reads:
+ * big lines (DET_BIG print heights tall or more: Tesseract's median of its
+ * lines read at DET_READ), not covered for more than a third by lines read
+ * surely (DET_SURE), tallest first, at most DET_MOST_BIG a card, each as it
+ * is and cut in two (Otsu: outlined letters come out solid); then the other
+ * lines (DET_SMALL print heights or more) not covered for more than a third
+ * by lines read at DET_READ, longest first, at most DET_MOST_SMALL a card,
+ * as they are. Each at least twice as wide as tall. A reading is kept when
+ * it reaches DET_KEEP, in Latin letters, three of them or more, is not a
+ * line the card already has (for the other lines not even but for a
+ * quarter of its letters: a watermark repeats the firm's name) and holds
+ * more than the lines inside the box (those whose middle is in it: "ICAU?
+ * T" 0.77 of PATRICAUTO) read at DET_READ: letters and digits times
+ * confidence, DET_GAIN more. Those lines are dropped. Word breaks:
+ * Tesseract's reading of the crop in lang when it is fair (DET_FAIR) gives
+ * back its breaks and marked letters (ocr_scan_second_reading); else a
+ * small letter followed by a capital ("JoseCarlos") is a break. found: the
+ * lines the detector found; added: those read and added. Returns GR_OK,
+ * GR_ERR_NOMEM. */
+#define DET_BIG 1.5
+#define DET_READ 0.6f
+#define DET_SURE 0.9f
+#define DET_MOST_BIG 2
+#define DET_MOST_SMALL 4
+#define DET_SMALL 0.8
+#define DET_KEEP 0.9f
+#define DET_GAIN 2.0f
+#define DET_FAIR 0.5f
+/* t's letters and digits, folded to small, into out (at most n - 1). */
+static size_t squeezed(const char *t, char *out, size_t n) {
+    size_t k = 0;
+    for (; *t && k + 1 < n; t++)
+        if (isalnum((unsigned char)*t) || (unsigned char)*t >= 0x80) out[k++] = (char)tolower((unsigned char)*t);
+    out[k] = '\0';
+    return k;
+}
+
+/* 1 when ls has a line that reads as text does, or, near, but for a
+ * quarter of its letters (a watermark repeats its words: "PARICAUTO"
+ * beside PATRICAUTO). */
+static int has_line(const ocr_lines_t *ls, const char *text, int near) {
+    char a[64], b[64];
+    size_t na = squeezed(text, a, sizeof a);
+    if (na + 1 >= sizeof a) return 0;
+    for (size_t i = 0; i < ls->n; i++) {
+        size_t nb = squeezed(ls->v[i].text, b, sizeof b);
+        size_t lo = na < nb ? na : nb, hi = na < nb ? nb : na, most = near ? hi / 4 : 0;
+        if (nb + 1 >= sizeof b || hi - lo > most) continue;
+        /* edit distance, one row */
+        size_t d[64];
+        for (size_t j = 0; j <= nb; j++) d[j] = j;
+        for (size_t m = 1; m <= na; m++) {
+            size_t diag = d[0];
+            d[0] = m;
+            for (size_t j = 1; j <= nb; j++) {
+                size_t up = d[j], v = diag + (a[m - 1] != b[j - 1]);
+                if (up + 1 < v) v = up + 1;
+                if (d[j - 1] + 1 < v) v = d[j - 1] + 1;
+                diag = up;
+                d[j] = v;
+            }
+        }
+        if (d[nb] <= most) return 1;
+    }
+    return 0;
+}
+
+static int centre_in(const ocr_line_t *l, const ocr_textbox_t *b) {
+    int cx = l->x + l->w / 2, cy = l->y + l->h / 2;
+    return cx >= b->x && cx < b->x + b->w && cy >= b->y && cy < b->y + b->h;
+}
+
+/* "JoseCarlos" -> "Jose Carlos" (ASCII; malloc'd, NULL: no memory). */
+static char *camel_breaks(const char *t) {
+    size_t n = strlen(t);
+    char *o = malloc(2 * n + 1), *w = o;
+    if (!o) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (i && islower((unsigned char)t[i - 1]) && isupper((unsigned char)t[i])) *w++ = ' ';
+        *w++ = t[i];
+    }
+    *w = '\0';
+    return o;
+}
+
+static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
+                               ocr_lines_t *ls, double deadline, int *found, int *added) {
+    *found = *added = 0;
+    ocr_linerec_t *lr = ocr_tess_linerec(t);
+    ocr_linedet_t *ld = ocr_tess_linedet(t);
+    if (!lr || !ld || !ls->n || gr_now_mono() + 0.5 > deadline) return GR_OK;
+    int mh = 0, nh = 0;
+    if (median_height(ls, DET_READ, ls->n, &mh, &nh) != GR_OK) return GR_ERR_NOMEM;
+    if (!nh) return GR_OK;
+    const ocr_gray_t *src = plain ? plain : g;
+    ocr_textbox_t *bx = NULL;
+    size_t nb = 0;
+    int rc = ocr_linedet_find(ld, src, &bx, &nb);
+    if (rc != GR_OK) return rc == GR_ERR_NOMEM ? rc : GR_OK;
+    *found = (int)nb;
+    char *tried = calloc(nb ? nb : 1, 1);
+    if (!tried) {
+        free(bx);
+        return GR_ERR_NOMEM;
+    }
+    int nbig = 0, nsmall = 0;
+    while (rc == GR_OK && gr_now_mono() + 0.2 < deadline) {
+        /* big lines first, tallest first; then the others, longest first */
+        long pick = -1;
+        int pbig = 0;
+        for (size_t i = 0; i < nb; i++) {
+            const ocr_textbox_t *b = &bx[i];
+            int big = b->h >= DET_BIG * mh;
+            if (tried[i] || b->h < DET_SMALL * mh || b->w < 2 * b->h) continue;
+            if (big ? nbig >= DET_MOST_BIG : nsmall >= DET_MOST_SMALL) continue;
+            long cover = 0;
+            for (size_t m = 0; m < ls->n; m++)
+                if (ls->v[m].conf >= (big ? DET_SURE : DET_READ)) cover += overlap(b->x, b->y, b->w, b->h, &ls->v[m]);
+            if (3 * cover > (long)b->w * b->h) continue;
+            if (pick < 0 || big > pbig || (big == pbig && (big ? b->h > bx[pick].h : b->w > bx[pick].w))) {
+                pick = (long)i;
+                pbig = big;
+            }
+        }
+        if (pick < 0) break;
+        tried[pick] = 1;
+        if (pbig) nbig++;
+        else nsmall++;
+        const ocr_textbox_t *b = &bx[pick];
+        /* read as it is and, display type, cut in two (Otsu: shaded or outlined letters come out solid) */
+        ocr_gray_t crop = {0};
+        char *text = NULL, *tt = NULL;
+        float c = 0, tc = 0;
+        int r = GR_OK;
+        for (int way = 0; way < 1 + pbig && rc == GR_OK && c < 0.95f; way++) {
+            ocr_gray_t cw = {0};
+            int cr = way ? ocr_gray_line_crop_binary(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, &cw)
+                         : ocr_gray_line_crop(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, 0, 0, &cw);
+            if (cr == GR_ERR_NOMEM) rc = cr;
+            if (cr != GR_OK) continue;
+            char *tw = NULL;
+            float cwc = 0;
+            int rw = ocr_linerec_read(lr, &cw, &tw, &cwc);
+            if (rw == GR_ERR_NOMEM) rc = rw;
+            LOG_D("detected line %d,%d,%d,%d (%.2f, %s): '%s' %.2f", b->x, b->y, b->w, b->h, b->score,
+                  way ? "cut in two" : "plain", tw ? tw : "", cwc);
+            if (rw == GR_OK && tw && (!text || cwc > c)) {
+                free(text);
+                ocr_gray_free(&crop);
+                text = tw;
+                c = cwc;
+                crop = cw;
+            } else {
+                free(tw);
+                ocr_gray_free(&cw);
+            }
+        }
+        float held = 0;
+        for (size_t m = 0; m < ls->n; m++)
+            if (ls->v[m].conf >= DET_READ && centre_in(&ls->v[m], b))
+                held += (float)(letters(ls->v[m].text) + digits(ls->v[m].text)) * ls->v[m].conf;
+        if (r != GR_OK || !text || c < DET_KEEP || !ascii_print(text) || letters(text) < 3 ||
+            has_line(ls, text, !pbig) || (float)(letters(text) + digits(text)) * c < held + DET_GAIN) {
+            free(text);
+            ocr_gray_free(&crop);
+            continue;
+        }
+        /* word breaks and marks */
+        r = ocr_tess_read_line_image(t, lang, &crop, deadline, &tt, &tc);
+        ocr_gray_free(&crop);
+        if (r == GR_ERR_NOMEM) rc = r;
+        char *merged = tt && *tt && tc >= DET_FAIR ? ocr_scan_second_reading(tt, text) : camel_breaks(text);
+        LOG_D("detected line: Tesseract '%s' %.2f -> '%s'", tt ? tt : "", tc, merged ? merged : text);
+        free(tt);
+        free(text);
+        text = merged;
+        if (!text) {
+            rc = GR_ERR_NOMEM;
+            break;
+        }
+        /* the lines inside the box go */
+        size_t w = 0;
+        for (size_t m = 0; m < ls->n; m++) {
+            ocr_line_t *l = &ls->v[m];
+            if (centre_in(l, b)) {
+                LOG_D("detected line: drops '%s' %.2f", l->text, l->conf);
+                free(l->text);
+                continue;
+            }
+            ls->v[w++] = *l;
+        }
+        ls->n = w;
+        if (ocr_lines_add(ls, text, c, b->x, b->y, b->w, b->h) != GR_OK) rc = GR_ERR_NOMEM;
+        else (*added)++;
+        free(text);
+    }
+    free(tried);
+    free(bx);
+    return rc;
+}
+
 /* A number line read as junk words (number_junk_line) is read again as
  * one line in the REREAD ways and the readings voted on by their digits:
  * the winner, when two readings or more agree on it, it holds more digits
@@ -2556,6 +2762,10 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
         tb = gr_now_mono();
         rc = reread_number_junk_lines(t, g, lines, deadline, &nre, &nch);
         LOG_D("number lines read as words: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
+        if (rc != GR_OK) goto done;
+        tb = gr_now_mono();
+        rc = read_detected_lines(t, primary, g, pl, lines, deadline, &nre, &nch);
+        LOG_D("line detector: %d found, %d added, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
         tb = gr_now_mono();
         rc = reread_with_linerec(t, g, pl, lines, deadline, &nre, &nch);

@@ -47,6 +47,7 @@ struct ocr_tess {
     TessBaseAPI *osd;        /* NULL when osd.traineddata is absent */
     int osd_tried;
     ocr_linerec_t *rec;      /* the second line recogniser (owned, NULL: none) */
+    ocr_linedet_t *det;      /* the line detector (owned, NULL: none) */
 };
 
 static const char *default_datapath(void) {
@@ -127,6 +128,7 @@ void ocr_tess_close(ocr_tess_t *t) {
         TessBaseAPIDelete(t->osd);
     }
     ocr_linerec_close(t->rec);
+    ocr_linedet_close(t->det);
     free(t->datapath);
     free(t);
 }
@@ -137,6 +139,13 @@ void ocr_tess_set_linerec(ocr_tess_t *t, ocr_linerec_t *rec) {
 }
 
 ocr_linerec_t *ocr_tess_linerec(const ocr_tess_t *t) { return t ? t->rec : NULL; }
+
+void ocr_tess_set_linedet(ocr_tess_t *t, ocr_linedet_t *det) {
+    ocr_linedet_close(t->det);
+    t->det = det;
+}
+
+ocr_linedet_t *ocr_tess_linedet(const ocr_tess_t *t) { return t ? t->det : NULL; }
 
 static TessBaseAPI *new_api(const char *datapath, const char *langs, TessOcrEngineMode oem) {
     TessBaseAPI *api = TessBaseAPICreate();

@@ -5,6 +5,7 @@
 
 #include "ocr/card_image.h"
 #include "ocr/fields.h"
+#include "ocr/linedet.h"
 #include "ocr/linerec.h"
 
 #include <stddef.h>
@@ -25,6 +26,10 @@ void ocr_tess_close(ocr_tess_t *t);
 void ocr_tess_set_linerec(ocr_tess_t *t, ocr_linerec_t *rec);
 /* The recogniser handed to t, or NULL. */
 ocr_linerec_t *ocr_tess_linerec(const ocr_tess_t *t);
+/* The same for the line detector (ocr/linedet.h): the scan looks with it
+ * for big lines Tesseract did not read, when the recogniser is there too. */
+void ocr_tess_set_linedet(ocr_tess_t *t, ocr_linedet_t *det);
+ocr_linedet_t *ocr_tess_linedet(const ocr_tess_t *t);
 
 /* 1 when lang (one code, "rus") is among the loaded languages. */
 int ocr_tess_has(const ocr_tess_t *t, const char *lang);

@@ -10,13 +10,15 @@ work=$(mktemp -d /tmp/greeter-ocr-real-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 "$bin" cards scan --region BR "$data"/am01.jpg "$data"/am03.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am11.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am17.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am22.jpg "$data"/am23.jpg "$data"/am24.jpg \
     >"$work/scan.jsonl" 2>"$work/scan.err" || { echo "FAIL: scan: $(cat "$work/scan.err")"; exit 1; }
-# am22's PABX number needs the second line recogniser (an optional model):
-# asserted when models/fetch.sh made it
+# am22's PABX number needs the second line recogniser, its logo the line
+# detector too (optional models): asserted when models/fetch.sh made them
 models="${GREETER_MODELS_DIR:-models/data}"
-linerec=0
+linerec=0 linedet=0
 [ -f "$models/ppocr_rec_w640.onnx" ] && [ -f "$models/ppocr_keys_v1.txt" ] && linerec=1
+[ "$linerec" = 1 ] && [ -f "$models/ppocr_det_448x800.onnx" ] && linedet=1
 [ "$linerec" = 1 ] || echo "note: no PP-OCR line recogniser in $models: am22's numbers not asserted"
-LINEREC=$linerec python3 - "$work/scan.jsonl" <<'PY'
+[ "$linedet" = 1 ] || echo "note: no PP-OCR line detector in $models: am22's company not asserted"
+LINEREC=$linerec LINEDET=$linedet python3 - "$work/scan.jsonl" <<'PY'
 import json, os, re, sys, unicodedata
 def norm(s): return unicodedata.normalize("NFKC", s or "").casefold().strip()
 got = {}
@@ -93,11 +95,14 @@ want = {
     # display type: a stroke of the watermark through the 1 of the PABX
     # number's 2131 makes Tesseract read 2134 in every crop; the second
     # line recogniser (PP-OCR) reads the line right and its reading, with
-    # Tesseract's word breaks put back, replaces it. The logo is not read:
-    # the trade line under it stands as the company (the label's is
-    # Patricauto)
-    "am22": {"name": "", "phones": {"+551121313400", "+551121313418"}} if os.environ.get("LINEREC") == "1"
-            else {"name": ""},
+    # Tesseract's word breaks put back, replaces it. The logo (slanted
+    # outlined capitals over a watermark of the same word) is left by the
+    # page reading in pieces ("ICAU? T"): the line detector finds it and
+    # the recogniser reads it from the Otsu cut; without the detector the
+    # trade line under it stands as the company
+    "am22": dict({"name": "", "phones": {"+551121313400", "+551121313418"}},
+                 **({"company": "PATRICAUTO"} if os.environ.get("LINEDET") == "1" else {}))
+            if os.environ.get("LINEREC") == "1" else {"name": ""},
     "am21": {"name": "Renan Beato", "title": "Gerente de Negócios", "company": "Alerta Security Solutions",
              "phones": {"+5511991761552", "+551131058655"}, "emails": ["rbeato@alertasecurity.com.br"]},
     # turned a quarter in the photo, pale grey contact lines; the biggest

@@ -2258,6 +2258,31 @@ static void piece_of_domain_not_confident(void **state) {
     }
 }
 
+/* A name read fairly (0.5-0.75) is a little less likely a name: cards_real
+ * am12, its logo read by the line detector (the card's biggest line), its
+ * shadowed service line `Manutenção de Impressoras` read `Hanutengao de
+ * Impressoras` at 0.69 — a name's shape — and the owner's name at 0.88. The
+ * same lines with the service line read surely: it is then taken. */
+static void fair_reading_less_likely_name(void **state) {
+    (void)state;
+    static const char *const lines =
+        "0.99 47,551,599,117\tMicrovida\n"
+        "0.88 838,263,596,66\tAltair D'Auria Miranda\n0.86 1178,345,259,35\tCrea 192744/TD\n"
+        "0.94 712,677,731,52\tRua Cruzeiro. 406 - Barra Funda\n0.82 724,724,707,53\tCep 01137-000 - São Paulo - SP\n"
+        "0.78 764,776,630,59\tmicrovida@microvida.com.br\n0.99 830,605,497,48\twww.microvida.com.br\n"
+        "0.94 1489,109,45,286\t3392-3817\n";
+    char dump[1024];
+    snprintf(dump, sizeof dump, "0.69 84,71,701,45\tHanutengao de Impressoras\n%s", lines);
+    json_t *o = parse_dump(dump, "BR");
+    assert_string_equal(str(o, "name"), "Altair D'Auria Miranda");
+    assert_string_equal(str(o, "company"), "Microvida");
+    json_decref(o);
+    snprintf(dump, sizeof dump, "0.95 84,71,701,45\tHanutengao de Impressoras\n%s", lines);
+    o = parse_dump(dump, "BR");
+    assert_string_equal(str(o, "name"), "Hanutengao de Impressoras");
+    json_decref(o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(role_line_under_a_stray_line),
@@ -2312,6 +2337,7 @@ int main(void) {
         cmocka_unit_test(person_named_after_the_number),
         cmocka_unit_test(line_ending_in_a_comma_is_no_name),
         cmocka_unit_test(piece_of_domain_not_confident),
+        cmocka_unit_test(fair_reading_less_likely_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
