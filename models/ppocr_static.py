@@ -22,6 +22,18 @@ import onnx
 from onnx import numpy_helper
 
 
+def fix_input(m, shape):
+    """The network's input fixed to shape; its outputs' free dimensions left
+    for the runtime to work out."""
+    for d, v in zip(m.graph.input[0].type.tensor_type.shape.dim, shape):
+        d.Clear()
+        d.dim_value = v
+    for o in m.graph.output:
+        for d in o.type.tensor_type.shape.dim:
+            if d.dim_param:
+                d.Clear()
+
+
 def detection(m, size, dst):
     """The text detection network (ch_PP-OCRv4_det_infer.onnx): its input is
     fixed to 1 x 3 x H x W (SIZE "HxW", multiples of 32), and each Clip whose
@@ -33,13 +45,7 @@ def detection(m, size, dst):
         sys.exit("ppocr_static.py: SIZE must be HxW, e.g. 448x800")
     if h % 32 or w % 32 or h <= 0 or w <= 0:
         sys.exit("ppocr_static.py: H and W must be multiples of 32")
-    for d, v in zip(m.graph.input[0].type.tensor_type.shape.dim, (1, 3, h, w)):
-        d.Clear()
-        d.dim_value = v
-    for o in m.graph.output:
-        for d in o.type.tensor_type.shape.dim:
-            if d.dim_param:
-                d.Clear()
+    fix_input(m, (1, 3, h, w))
     prod = {o: nd for nd in m.graph.node for o in nd.output}
     clips = 0
     for nd in m.graph.node:
@@ -75,13 +81,7 @@ def main():
     n = width // 8
     if len(dims) != 4 or dims[1].dim_value != 3 or dims[2].dim_value != 48:
         sys.exit("ppocr_static.py: %s is not a 3 x 48 x W recognition network" % src)
-    for d, v in zip(dims, (1, 3, 48, width)):
-        d.Clear()
-        d.dim_value = v
-    for o in m.graph.output:
-        for d in o.type.tensor_type.shape.dim:
-            if d.dim_param:
-                d.Clear()
+    fix_input(m, (1, 3, 48, width))
     prod = {o: nd for nd in m.graph.node for o in nd.output}
 
     def const_of(name):
