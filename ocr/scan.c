@@ -2413,11 +2413,10 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         if (pbig) nbig++;
         else nsmall++;
         const ocr_textbox_t *b = &bx[pick];
-        /* read as it is and, display type, cut in two (Otsu: shaded or outlined letters come out solid) */
+        /* read as it is and, a big line, cut in two (Otsu: shaded or outlined letters come out solid) */
         ocr_gray_t crop = {0};
         char *text = NULL, *tt = NULL;
         float c = 0, tc = 0;
-        int r = GR_OK;
         for (int way = 0; way < 1 + pbig && rc == GR_OK && c < 0.95f; way++) {
             ocr_gray_t cw = {0};
             int cr = way ? ocr_gray_line_crop_binary(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, &cw)
@@ -2445,14 +2444,14 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         for (size_t m = 0; m < ls->n; m++)
             if (ls->v[m].conf >= DET_READ && centre_in(&ls->v[m], b))
                 held += (float)(letters(ls->v[m].text) + digits(ls->v[m].text)) * ls->v[m].conf;
-        if (r != GR_OK || !text || c < DET_KEEP || !ascii_print(text) || letters(text) < 3 ||
+        if (!text || c < DET_KEEP || !ascii_print(text) || letters(text) < 3 ||
             has_line(ls, text, !pbig) || (float)(letters(text) + digits(text)) * c < held + DET_GAIN) {
             free(text);
             ocr_gray_free(&crop);
             continue;
         }
         /* word breaks and marks */
-        r = ocr_tess_read_line_image(t, lang, &crop, deadline, &tt, &tc);
+        int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &tt, &tc);
         ocr_gray_free(&crop);
         if (r == GR_ERR_NOMEM) rc = r;
         char *merged = tt && *tt && tc >= DET_FAIR ? ocr_scan_second_reading(tt, text) : camel_breaks(text);
