@@ -27,7 +27,7 @@ void ocr_tess_set_linerec(ocr_tess_t *t, ocr_linerec_t *rec);
 /* The recogniser handed to t, or NULL. */
 ocr_linerec_t *ocr_tess_linerec(const ocr_tess_t *t);
 /* The same for the line detector (ocr/linedet.h): the scan looks with it
- * for big lines Tesseract did not read, when the recogniser is there too. */
+ * for lines Tesseract did not read, when the recogniser is there too. */
 void ocr_tess_set_linedet(ocr_tess_t *t, ocr_linedet_t *det);
 ocr_linedet_t *ocr_tess_linedet(const ocr_tess_t *t);
 
