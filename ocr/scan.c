@@ -2085,7 +2085,9 @@ static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_
  * CJK character is a misreading), and, with Tesseract's word breaks and
  * marked letters put back (ocr_scan_second_reading), holds as many words
  * and digits as Tesseract's reading; the line's confidence is then the
- * mean of the two. Nothing is read once the scan's deadline is near.
+ * mean of the two. Nothing is read once the scan's deadline is near. On a
+ * card read in Russian (lang "rus") only number lines are asked: the
+ * network knows no Cyrillic and reads it as Latin look-alikes.
  * Returns GR_OK or GR_ERR_NOMEM. */
 #define LR_BELOW 0.75f
 #define LR_MOST 3
@@ -2095,6 +2097,13 @@ static int ascii_print(const char *t) {
     for (; *t; t++)
         if ((unsigned char)*t < 0x20 || (unsigned char)*t >= 0x7f) return 0;
     return 1;
+}
+
+/* 1 when the recogniser (no Cyrillic in its characters) may be taken on a
+ * line of a card read in lang: always, but on a Russian card only a number
+ * line or Latin by nature (an e-mail, a site). */
+static int linerec_may_read(const char *lang, const char *t) {
+    return strcmp(lang, "rus") || latin_content(t) || digits(t) >= letters(t);
 }
 
 /* A character of Tesseract's reading that the second recogniser, which
@@ -2211,8 +2220,8 @@ static int lr_words(const char *t) {
 /* How much a line may gain: its letters and digits not read surely. */
 static float lr_worth(const ocr_line_t *l) { return (float)(letters(l->text) + digits(l->text)) * (1 - l->conf); }
 
-static int reread_with_linerec(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray_t *plain, ocr_lines_t *ls,
-                               double deadline, int *reread, int *changed) {
+static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
+                               ocr_lines_t *ls, double deadline, int *reread, int *changed) {
     *reread = *changed = 0;
     ocr_linerec_t *lr = ocr_tess_linerec(t);
     if (!lr || !ls->n) return GR_OK;
@@ -2227,7 +2236,7 @@ static int reread_with_linerec(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gra
         for (size_t i = 0; i < ls->n; i++) {
             const ocr_line_t *l = &ls->v[i];
             if (done[i] || l->conf >= LR_BELOW || l->w < 2 * l->h || l->h < 8 ||
-                letters(l->text) + digits(l->text) < 5 || latin_content(l->text))
+                letters(l->text) + digits(l->text) < 5 || latin_content(l->text) || !linerec_may_read(lang, l->text))
                 continue;
             if (pick < 0 || lr_worth(l) > lr_worth(&ls->v[pick])) pick = (long)i;
         }
@@ -2300,7 +2309,9 @@ static int reread_with_linerec(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gra
  * confidence, DET_GAIN more. Those lines are dropped. Word breaks:
  * Tesseract's reading of the crop in lang when it is fair (DET_FAIR) gives
  * back its breaks and marked letters (ocr_scan_second_reading); else a
- * small letter followed by a capital ("JoseCarlos") is a break. found: the
+ * small letter followed by a capital ("JoseCarlos") is a break. On a card
+ * read in Russian only e-mails, sites and numbers are kept (the network
+ * knows no Cyrillic: linerec_may_read). found: the
  * lines the detector found; added: those read and added. Returns GR_OK,
  * GR_ERR_NOMEM. */
 #define DET_BIG 1.5
@@ -2444,7 +2455,7 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         for (size_t m = 0; m < ls->n; m++)
             if (ls->v[m].conf >= DET_READ && centre_in(&ls->v[m], b))
                 held += (float)(letters(ls->v[m].text) + digits(ls->v[m].text)) * ls->v[m].conf;
-        if (!text || c < DET_KEEP || !ascii_print(text) || letters(text) < 3 ||
+        if (!text || c < DET_KEEP || !ascii_print(text) || letters(text) < 3 || !linerec_may_read(lang, text) ||
             has_line(ls, text, !pbig) || (float)(letters(text) + digits(text)) * c < held + DET_GAIN) {
             free(text);
             ocr_gray_free(&crop);
@@ -2767,7 +2778,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
         LOG_D("line detector: %d found, %d added, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
         tb = gr_now_mono();
-        rc = reread_with_linerec(t, g, pl, lines, deadline, &nre, &nch);
+        rc = reread_with_linerec(t, primary, g, pl, lines, deadline, &nre, &nch);
         LOG_D("line recogniser: %d read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
     }
