@@ -2311,9 +2311,8 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
  * back its breaks and marked letters (ocr_scan_second_reading); else a
  * small letter followed by a capital ("JoseCarlos") is a break. On a card
  * read in Russian only e-mails, sites and numbers are kept (the network
- * knows no Cyrillic: linerec_may_read). found: the
- * lines the detector found; added: those read and added. Returns GR_OK,
- * GR_ERR_NOMEM. */
+ * knows no Cyrillic: linerec_may_read). found: the lines the detector
+ * found; added: those read and added. Returns GR_OK, GR_ERR_NOMEM. */
 #define DET_BIG 1.5
 #define DET_READ 0.6f
 #define DET_SURE 0.9f

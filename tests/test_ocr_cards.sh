@@ -142,8 +142,8 @@ PY
 # knowing no Cyrillic; on a card read in Russian only their e-mails, sites
 # and numbers are taken (before, the company came out BEKTOP and the e-mail's
 # domain was "mended" to agree with it: sergey@bektop.ru)
-"$bin" cards scan "${GREETER_TEST_DATA:-tests/data}/images/cyrillic_logo_card.jpg" >"$work/cyr.jsonl" 2>"$work/cyr.err" ||
-    say "Cyrillic card: $(cat "$work/cyr.err")"
+cyr="${GREETER_TEST_DATA:-tests/data}/images/cyrillic_logo_card.jpg"
+"$bin" cards scan "$cyr" >"$work/cyr.jsonl" 2>"$work/cyr.err" || say "Cyrillic card: $(cat "$work/cyr.err")"
 python3 - "$work/cyr.jsonl" <<'PY' || fail=1
 import json, re, sys
 got = [json.loads(l) for l in open(sys.argv[1])]
