@@ -27,6 +27,9 @@ int ocr_lines_from_text(ocr_lines_t *ls, const char *text, size_t len);
  * text without a box. */
 int ocr_lines_from_dump(ocr_lines_t *ls, const char *text, size_t len);
 void ocr_lines_free(ocr_lines_t *ls);
+/* Levenshtein distance of two short strings, byte by byte (99 when one is
+ * longer than 63 bytes); the parser's and the scan's near-miss tests. */
+int ocr_text_edit_distance(const char *a, const char *b);
 /* a and b joined by one space (pieces of one printed line), malloc'd; NULL
  * when out of memory. */
 char *ocr_text_join(const char *a, const char *b);

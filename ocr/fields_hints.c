@@ -131,7 +131,7 @@ static int alike(const char *a, const char *b) {
     size_t la = strlen(fa), lb = strlen(fb);
     int tol = (int)((la > lb ? la : lb) / 5);
     if (tol < 1) tol = 1;
-    return ocr_fld_edit_distance(fa, fb) <= tol;
+    return ocr_text_edit_distance(fa, fb) <= tol;
 }
 
 int ocr_fields_apply_hints(json_t *contact, const json_t *hints) {

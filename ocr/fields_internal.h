@@ -156,8 +156,6 @@ int ocr_fld_ci_starts(const char *s, const char *p);
 /* Case-insensitive (ASCII) substring search. */
 const char *ocr_fld_ci_find(const char *hay, const char *needle);
 void ocr_fld_lower_ascii(char *s);
-/* Levenshtein distance of two short ASCII strings (99 when longer than 63). */
-int ocr_fld_edit_distance(const char *a, const char *b);
 /* Letters and capitals, with the Latin letters beyond Latin-1 names carry
  * (Ł, Ş, Đ, Vietnamese ễ, Ư) that utf8.h does not know. */
 int ocr_fld_is_upper(unsigned c);

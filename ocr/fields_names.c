@@ -391,7 +391,7 @@ static double key_match(const char *line, const char *stem) {
      * trade's word the key skips: "Padaria e Confeitaria Bom Gosto") */
     size_t fl = strlen(w[0]);
     if (nw >= 3 && sl >= 8 && fl >= 3 && !strncmp(st, w[0], fl) && words_spell(w, nw, 1, st + fl, 1)) return 0.8;
-    int d = ocr_fld_edit_distance(key, st);
+    int d = ocr_text_edit_distance(key, st);
     if (sl >= 5 && d <= 2) return 0.7;
     return 0;
 }
@@ -2555,7 +2555,7 @@ static void fix_title_words(char *t, size_t cap) {
                     for (const char *const *c = lists[li]; *c; c++) {
                         size_t cl = strlen(*c);
                         if ((cl != n + 1 && cl + 1 != n) || !strncmp(low, *c, cl < n ? cl : n)) continue;
-                        int d = ocr_fld_edit_distance(low, *c);
+                        int d = ocr_text_edit_distance(low, *c);
                         if (d > (n >= 7 ? 2 : 1) || d > best || (rep && d == best && !strcmp(rep, *c))) continue;
                         if (d < best) {
                             best = d;
@@ -2633,7 +2633,7 @@ static int title_near_miss(const char *t) {
             if (!ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_is_label(low, ROLE_QUALIFIERS))
                 for (int li = 0; li < 2; li++)
                     for (const char *const *c = lists[li]; *c; c++)
-                        if (strlen(*c) >= 4 && ocr_fld_edit_distance(low, *c) == 1) return 1;
+                        if (strlen(*c) >= 4 && ocr_text_edit_distance(low, *c) == 1) return 1;
         }
         w += n;
         w += strspn(w, " ,/&-");

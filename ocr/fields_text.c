@@ -59,7 +59,7 @@ int ocr_fld_count_words(const char *s) {
     return n;
 }
 
-int ocr_fld_edit_distance(const char *a, const char *b) {
+int ocr_text_edit_distance(const char *a, const char *b) {
     size_t n = strlen(a), m = strlen(b);
     if (n > 63 || m > 63) return 99;
     int d[64][64];

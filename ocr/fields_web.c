@@ -311,7 +311,7 @@ static int respell_platform(char *host, size_t cap, size_t off, const char *lab0
     size_t ll = strlen(lab0);
     for (int i = 0; PLATFORMS[i]; i++) {
         size_t pl = strlen(PLATFORMS[i]);
-        if (pl < 7 || ocr_fld_edit_distance(lab0, PLATFORMS[i]) != 1) continue;
+        if (pl < 7 || ocr_text_edit_distance(lab0, PLATFORMS[i]) != 1) continue;
         size_t hl = strlen(host);
         if (hl - ll + pl + 1 > cap) return 0;
         memmove(host + off + pl, host + off + ll, hl - off - ll + 1);
@@ -369,7 +369,7 @@ static void fix_scheme(char *t, size_t cap) {
     w[k] = '\0';
     ocr_fld_lower_ascii(w);
     if (w[0] != 'h' && w[0] != 'n') return;
-    int ds = ocr_fld_edit_distance(w, "https"), dp = ocr_fld_edit_distance(w, "http");
+    int ds = ocr_text_edit_distance(w, "https"), dp = ocr_text_edit_distance(w, "http");
     if (ds > 2 && dp > 2) return;
     const char *sch = ds <= dp ? "https://" : "http://";
     size_t old = k + 1 + sl, nl = strlen(sch);
@@ -833,7 +833,7 @@ static void site_without_tld(fld_state_t *p) {
         if (kl < 5 || kl > strlen(dk)) continue;
         char dpre[256];
         snprintf(dpre, sizeof dpre, "%.*s", (int)kl, dk);
-        if (ocr_fld_edit_distance(k, dpre) <= 2) {
+        if (ocr_text_edit_distance(k, dpre) <= 2) {
             char site[300];
             snprintf(site, sizeof site, "%s%s", w ? "www." : "", dom);
             add_item(p->sites, &p->nsites, site, l->conf * 0.7f);
@@ -867,7 +867,7 @@ static void agree_domains(fld_state_t *p) {
                      isalpha((unsigned char)ed[sl + 2]);
             int cut = (head || cc) && !ocr_fld_shared_mail_domain(ed);
             if (!cut) {
-                int d = ocr_fld_edit_distance(ed, sdom);
+                int d = ocr_text_edit_distance(ed, sdom);
                 if (d == 0 || d > 2 || sl < 6) continue;
             }
             /* a site cut short always takes the e-mail's domain; else the better-read one wins */
@@ -1011,7 +1011,7 @@ static void email_without_at(fld_state_t *p) {
                  * for a domain long enough not to meet another by chance */
                 for (size_t k = sl > dl + 3 ? sl - dl - 3 : 2; k + 4 <= sl && k <= sl - dl + 2 && !cut; k++)
                     if (strchr("o0qa", tolower((unsigned char)si[k])) && si[k - 1] != '.' &&
-                        ocr_fld_edit_distance(si + k + 1, d) <= 2)
+                        ocr_text_edit_distance(si + k + 1, d) <= 2)
                         cut = k;
             }
             if (!cut) continue;
@@ -1047,7 +1047,7 @@ static int known_domain(const fld_state_t *p, int self, const char *d, int near)
     for (int j = 0; j < p->nsites + p->nemails; j++) {
         char o[256];
         if (!item_domain(p, j, self, o, sizeof o)) continue;
-        if (!strcasecmp(o, d) || (near && dl >= 8 && ocr_fld_edit_distance(o, d) <= 1)) return 1;
+        if (!strcasecmp(o, d) || (near && dl >= 8 && ocr_text_edit_distance(o, d) <= 1)) return 1;
     }
     return 0;
 }

@@ -2342,21 +2342,7 @@ static int has_line(const ocr_lines_t *ls, const char *text, int near) {
         size_t nb = squeezed(ls->v[i].text, b, sizeof b);
         size_t lo = na < nb ? na : nb, hi = na < nb ? nb : na, most = near ? hi / 4 : 0;
         if (nb + 1 >= sizeof b || hi - lo > most) continue;
-        /* edit distance, one row */
-        size_t d[64];
-        for (size_t j = 0; j <= nb; j++) d[j] = j;
-        for (size_t m = 1; m <= na; m++) {
-            size_t diag = d[0];
-            d[0] = m;
-            for (size_t j = 1; j <= nb; j++) {
-                size_t up = d[j], v = diag + (a[m - 1] != b[j - 1]);
-                if (up + 1 < v) v = up + 1;
-                if (d[j - 1] + 1 < v) v = d[j - 1] + 1;
-                diag = up;
-                d[j] = v;
-            }
-        }
-        if (d[nb] <= most) return 1;
+        if ((size_t)ocr_text_edit_distance(a, b) <= most) return 1;
     }
     return 0;
 }
