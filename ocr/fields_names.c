@@ -2101,6 +2101,44 @@ static int form_cut_short(const char *company) {
     return ocr_fld_is_label(low, FIRST);
 }
 
+/* 1 when company's last word is no legal form but one letter off one of
+ * the same length ("Granite Lida" of Ltda., "Tidewater Put" of Pvt.):
+ * the form misread, and the mend rules found too little to put it right
+ * (its country, the word after it). Such a company is read wrong more
+ * often than its confidence says; a firm whose last word only looks so
+ * ("Grand Inn") is asked about too. */
+static int form_misread(const char *company) {
+    static const char *const FORMS[] = {"ltda", "ltd", "pvt", "pte", "pty", "inc", "llc", "plc", "gmbh", "sarl",
+                                        "bhd", "sdn", "jsc", "kft", "srl", "corp", "bvba", "sprl", "tnhh", NULL};
+    const char *sp = strrchr(company, ' ');
+    if (!sp) return 0;
+    char low[8];
+    size_t n = strlen(sp + 1);
+    while (n && strchr(".,", sp[n])) n--;
+    if (n < 3 || n >= sizeof low) return 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!isalpha((unsigned char)sp[1 + k])) return 0;
+        low[k] = (char)tolower((unsigned char)sp[1 + k]);
+    }
+    low[n] = '\0';
+    if (company_mark_label(low)) return 0;
+    for (int f = 0; FORMS[f]; f++) {
+        if (strlen(FORMS[f]) != n) continue;
+        int d = 0;
+        for (size_t k = 0; k < n; k++) d += low[k] != FORMS[f][k];
+        if (d == 1) return 1;
+    }
+    return 0;
+}
+
+/* 1 when company starts with a mark no name starts with ("=vergreen
+ * Pty. Ltd": the E read as "="; trim_company_debris removed the usual
+ * ones): the first letters are in doubt. */
+static int odd_start(const char *company) {
+    unsigned char c = (unsigned char)company[0];
+    return c && c < 0x80 && !isalnum(c) && !strchr("\"'(&@", (int)c);
+}
+
 /* Generational suffixes, which belong to the family name: "Righetti
  * Jr.", "Silva Filho". */
 static const char *const SUFFIX[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "filho", "neto", "sobrinho",
@@ -2735,6 +2773,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
                       beside ? BRAND_BESIDE_TRADE
                       : p->icomp >= 0 ? p->l[p->icomp].conf *
                                           ((domain_match(company, p) > 0 && !piece_of_brand(p, company)) || ocr_fld_company_marks(company) ? 1 : 0.7) *
-                                          (completed ? 0.85 : 1) * (form_cut_short(company) ? 0.85 : 1)
+                                          (completed ? 0.85 : 1) * (form_cut_short(company) ? 0.85 : 1) *
+                                          (form_misread(company) || odd_start(company) ? 0.85 : 1)
                                     : 0);
 }
