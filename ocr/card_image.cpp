@@ -235,7 +235,7 @@ std::vector<cv::Rect> text_marks(const cv::Mat &small) {
 // close to the desk colour, or whose panels differ, is often found only in
 // part, and the text of the lost part lies just outside the outline. In the
 // outline's own frame (so the perspective is kept), a side moves out over
-// the marks within three mark heights of it (text at least three heights
+// the marks within three mark heights of it (five for a squarish outline) (text at least three heights
 // long in all), as long as they continue; marks inside another card's
 // outline are not taken. When the text reaches further than half the
 // outline's size, the outline was only a part of the card (a logo block on
@@ -266,13 +266,19 @@ Quad grow_to_marks(const Quad &q, const std::vector<cv::Rect> &marks, double s, 
         mk_photo.insert(mk_photo.end(), {src[0], src[1]});
     }
     float x0 = 0, y0 = 0, x1 = W, y1 = H;
+    // an outline too square for a card (long side < 1.3 times the short)
+    // is most likely one panel of it: the text of the other panel (a name
+    // centred on it) may stand further off (tests/bench/ocr_cards2 9753,
+    // photo 017: a dark purple panel on a purple desk, the name 4 mark
+    // heights from the white panel's edge)
+    const float reach_h = std::max(W, H) < 1.3f * std::min(W, H) ? 5.0f : 3.0f;
     const float cx0 = -2.0f * W, cy0 = -2.0f * H, cx1 = 3.0f * W, cy1 = 3.0f * H;
     for (int round = 0; round < 40; round++) {
         // per side: the marks just outside it, and how far they reach
         float cnt[4] = {0, 0, 0, 0}; // text length, in mark heights
         float reach[4] = {x0, y0, x1, y1}; // left, top, right, bottom
         for (const cv::Rect2f &r : mk) {
-            float g = 3.0f * std::max(r.height, 1.0f);
+            float g = reach_h * std::max(r.height, 1.0f);
             bool inx = r.x + r.width > x0 && r.x < x1, iny = r.y + r.height > y0 && r.y < y1;
             if (r.x < cx0 || r.y < cy0 || r.br().x > cx1 || r.br().y > cy1) continue;
             float wt = r.width / std::max(r.height, 1.0f);

@@ -15,6 +15,12 @@
  *                  light on a small dark panel: tests/bench/ocr_cards2.cpp's
  *                  render (seed 2323, OCR_CARDS2_SCAN=1, photo 008:
  *                  Charlotte Natarajan, Cobalt Design LLP);
+ *   two_panel_desk_card.jpg  a card of two panels held in a hand over a
+ *                  purple desk, the name light on a dark purple panel close
+ *                  to the desk's colour: tests/bench/ocr_cards2.cpp's render
+ *                  (seed 9753, OCR_CARDS2_HAND=1 OCR_CARDS2_TILT=1
+ *                  OCR_CARDS2_DESK=1 OCR_CARDS2_SHADOW=1, photo 017: Sophie
+ *                  Clarke, Juniper Ltd);
  *   held_card.jpg  a tan card (1040 x 600, turned 1.5 degrees) on a black
  *                  ground, held by a finger of skin tone that runs from the
  *                  card's lower left corner to the photo's (drawn with
@@ -76,6 +82,22 @@ static void two_panels_one_card(void **state) {
     assert_int_equal(cards[0].located, 1);
     double a = aspect(&cards[0]);
     assert_true(a > 1.55 && a < 1.95); /* drawn 1050 x 600: 1.75 */
+    ocr_card_imgs_free(cards, n);
+}
+
+/* A card of two panels whose dark panel is of the desk's colour: only the
+ * white panel is outlined, too square for a card (about 1.05), and the
+ * name on the dark panel stands four mark heights off its edge; a squarish
+ * outline grows over text five mark heights off, so the card keeps its
+ * name (before, it was read without one). */
+static void dark_panel_on_desk_colour(void **state) {
+    (void)state;
+    int n = 0;
+    ocr_card_img_t *cards = prepare("images/two_panel_desk_card.jpg", &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(cards[0].located, 1);
+    double a = aspect(&cards[0]);
+    assert_true(a > 1.5 && a < 2.0);
     ocr_card_imgs_free(cards, n);
 }
 
@@ -160,6 +182,7 @@ int main(void) {
         cmocka_unit_test(two_cards_stay_apart),
         cmocka_unit_test(held_card_without_the_hand),
         cmocka_unit_test(two_panels_one_card),
+        cmocka_unit_test(dark_panel_on_desk_colour),
         cmocka_unit_test(blurred_card_sharpened),
         cmocka_unit_test(scanned_card_cut_and_panel_read),
     };
