@@ -58,17 +58,22 @@ static double aspect(const ocr_card_img_t *c) {
     return (double)(c->gray.width - 24) / (double)(c->gray.height - 24);
 }
 
+/* The photo rel holds one card, located, its aspect between lo and hi. */
+static void one_card_shaped(const char *rel, double lo, double hi) {
+    int n = 0;
+    ocr_card_img_t *cards = prepare(rel, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(cards[0].located, 1);
+    double a = aspect(&cards[0]);
+    assert_true(a > lo && a < hi);
+    ocr_card_imgs_free(cards, n);
+}
+
 /* The outline grows over the text just outside it: the band close to the
  * desk colour is part of the card (cut off it would be 900 x 380, 2.37). */
 static void band_near_desk_colour_kept(void **state) {
     (void)state;
-    int n = 0;
-    ocr_card_img_t *cards = prepare("images/band_card.jpg", &n);
-    assert_int_equal(n, 1);
-    assert_int_equal(cards[0].located, 1);
-    double a = aspect(&cards[0]);
-    assert_true(a > 1.6 && a < 2.05);
-    ocr_card_imgs_free(cards, n);
+    one_card_shaped("images/band_card.jpg", 1.6, 2.05);
 }
 
 /* A card of two panels found as two outlines side by side (the dark panel
@@ -76,13 +81,7 @@ static void band_near_desk_colour_kept(void **state) {
  * dark panel came out as a card of its own, turned, and read nothing. */
 static void two_panels_one_card(void **state) {
     (void)state;
-    int n = 0;
-    ocr_card_img_t *cards = prepare("images/two_panel_card.jpg", &n);
-    assert_int_equal(n, 1);
-    assert_int_equal(cards[0].located, 1);
-    double a = aspect(&cards[0]);
-    assert_true(a > 1.55 && a < 1.95); /* drawn 1050 x 600: 1.75 */
-    ocr_card_imgs_free(cards, n);
+    one_card_shaped("images/two_panel_card.jpg", 1.55, 1.95); /* drawn 1050 x 600: 1.75 */
 }
 
 /* A card of two panels whose dark panel is of the desk's colour: only the
@@ -92,13 +91,7 @@ static void two_panels_one_card(void **state) {
  * name (before, it was read without one). */
 static void dark_panel_on_desk_colour(void **state) {
     (void)state;
-    int n = 0;
-    ocr_card_img_t *cards = prepare("images/two_panel_desk_card.jpg", &n);
-    assert_int_equal(n, 1);
-    assert_int_equal(cards[0].located, 1);
-    double a = aspect(&cards[0]);
-    assert_true(a > 1.5 && a < 2.0);
-    ocr_card_imgs_free(cards, n);
+    one_card_shaped("images/two_panel_desk_card.jpg", 1.5, 2.0);
 }
 
 /* A card held in a hand: the finger, of the card's tone, joins the card's
@@ -107,13 +100,7 @@ static void dark_panel_on_desk_colour(void **state) {
  * are the card, and no text grows it over the finger. */
 static void held_card_without_the_hand(void **state) {
     (void)state;
-    int n = 0;
-    ocr_card_img_t *cards = prepare("images/held_card.jpg", &n);
-    assert_int_equal(n, 1);
-    assert_int_equal(cards[0].located, 1);
-    double a = aspect(&cards[0]);
-    assert_true(a > 1.64 && a < 1.82); /* drawn 1040 x 600: 1.73 */
-    ocr_card_imgs_free(cards, n);
+    one_card_shaped("images/held_card.jpg", 1.64, 1.82); /* drawn 1040 x 600: 1.73 */
 }
 
 /* Growing does not join two cards that lie close together. */
