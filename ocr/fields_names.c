@@ -502,6 +502,14 @@ static const char *const SERVICE_WORDS[] = {
     "enterprises", "trading", "technologies", "exports", "imports", "software", "systems", "robotics",
     "analytics", "automation", "pharma", "pharmaceuticals", "textiles", "foods", "networks", NULL};
 
+/* A company's functions: words of roles and departments ("Business
+ * Development Manager", "Marketing Team") that no culture uses as a name,
+ * but a firm's name may hold ("Global Business Partners"); a line with one
+ * is never a name ("Business Deve", a tilted role's first half). Used
+ * against names only. */
+static const char *const FUNCTION_WORDS[] = {"business", "development", "marketing", "operations", "finance",
+                                             "partnerships", "procurement", "purchasing", "accounting", NULL};
+
 /* Words that go with a trade in its description and name nothing on their
  * own ("AUTO PEÇAS", "Car Repair"). */
 static const char *const TRADE_QUALIFIERS[] = {"auto", "car", "de", "e", "and", "&", "em", "geral", NULL};
@@ -832,7 +840,9 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     /* read poorly and with a word too short to be one, without the
      * e-mail's support: a logo's debris ("Tlaws Hs") */
     if (ns && l->conf < 0.5f && short_word(l->t) && local_match(l->t, p->local) <= 0) ns = 0;
-    if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || process_nouns(l->t))) ns = 0;
+    if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || process_nouns(l->t) ||
+               ocr_fld_count_listed(l->t, " ,/&-", FUNCTION_WORDS)))
+        ns = 0;
     if (ns && (ocr_fld_long_legal_form(l->t) || dotted_form_last(l->t))) ns = 0;
     if (ns && role_only(l->t)) ns = 0; /* "Managing Director" */
     /* a line that ends in a comma goes on: one item of a list of wares
@@ -2025,6 +2035,42 @@ static int complete_from_domain(const fld_state_t *p, char *company, size_t cap)
     return 0;
 }
 
+/* A company line whose first letters were cut off at the card's edge (a
+ * finger or the photo's frame over them: "rgreen Media Private Limited"
+ * beside evergreenmedia.in): when its first one to three words, five
+ * letters or more, spell the end of a brand key that has one to three
+ * letters more in front, and the line starts with a small letter or at
+ * the card's left edge (x within HEAD_EDGE of the reading's 12-px white
+ * frame), those letters are put back, in the case of the word's second
+ * letter. 1 when company (capacity cap) changed. */
+#define HEAD_EDGE 24
+static int head_from_domain(const fld_state_t *p, const fld_line_t *l, char *company, size_t cap) {
+    if (!islower((unsigned char)company[0]) && !(l->w > 0 && l->x <= HEAD_EDGE)) return 0;
+    for (int k = 1; k <= 3; k++) {
+        char head[256], key[128];
+        first_words(company, k, head, sizeof head);
+        ocr_fld_key(head, key, sizeof key);
+        size_t kl = strlen(key);
+        if (kl < 5) continue;
+        for (int b = 0; b < p->nbrands; b++) {
+            size_t bl = strlen(p->brands[b]);
+            if (bl <= kl || bl > kl + 3 || strcmp(p->brands[b] + bl - kl, key)) continue;
+            size_t m = bl - kl, cl = strlen(company);
+            if (cl + m >= cap || !isalpha((unsigned char)company[0])) return 0;
+            /* capitals: all of them in a word of capitals ("RGREEN"), the
+             * first when the company has any ("rgreen Media"), else none */
+            int caps = isupper((unsigned char)company[0]) && isupper((unsigned char)company[1]), any = 0;
+            for (const char *c = company; *c; c++) any |= isupper((unsigned char)*c) != 0;
+            memmove(company + m, company, cl + 1);
+            for (size_t q = 0; q < m; q++)
+                company[q] =
+                    (char)(caps || (q == 0 && any) ? toupper((unsigned char)p->brands[b][q]) : p->brands[b][q]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* With no company line: a brand key (an own domain's label, a mail
  * provider's local part) that is a line of the card's words run together
  * and something else, four letters or more, names the firm by that
@@ -2756,7 +2802,8 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         snprintf(company, sizeof company, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);
         trim_company_debris(company);
         ocr_fld_trim_punct(company);
-        completed = complete_from_domain(p, company, sizeof company);
+        completed = complete_from_domain(p, company, sizeof company) ||
+                    head_from_domain(p, &p->l[p->icomp], company, sizeof company);
     } else {
         beside = brand_beside_trade(p, company, sizeof company);
     }

@@ -165,6 +165,15 @@ static void name_against_department_tagline_and_debris(void **state) {
     o = parse_text("Customer Service Department\nBest Solutions For You\ninfo@nordvik.se\n", "SE");
     assert_string_equal(str(o, "name"), "");
     json_decref(o);
+    /* a tilted role read in two halves: its first half, of a name's shape, is no name (round 22's
+     * held-out ocr_cards2 3142 photo 021, marked confident); the person is */
+    o = parse_text("Business Deve\nelopment Manager\nfernanda.oliveira@aster.com.br\n", "BR");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
+    o = parse_text("Marketing Team\nFernanda Oliveira\nGlobal Business Partners Ltd\n", "BR");
+    assert_string_equal(str(o, "name"), "Fernanda Oliveira");
+    assert_string_equal(str(o, "company"), "Global Business Partners Ltd");
+    json_decref(o);
     /* logo debris read as two short capitalised words */
     o = parse_text("Ls Ls\nfloricultura e plantas\n", "BR");
     assert_string_equal(str(o, "name"), "");
@@ -305,6 +314,31 @@ static void misread_marks_not_confident(void **state) {
     o = parse_dump("0.95 40,200,500,30\tPaulo Souza\n0.78 40,300,500,30\tpaulo@granite.com.br\n", "BR");
     assert_true(confident(o, "emails"));
     json_decref(o);
+}
+
+/* Round 22's held-out renders (ocr_cards2 5050, photo 003: marked
+ * confident and wrong): a company line whose first letters a finger cut
+ * off gets them back from the domain, when it starts with a small letter
+ * or at the card's left edge, and is not confident; a line away from the
+ * edge, a brand short of more than three letters and an all-small brand
+ * the domain spells whole stay as read. */
+static void company_head_cut_at_edge(void **state) {
+    (void)state;
+    static const char *const CASES[][3] = {
+        {"0.94 19,179,508,30\trgreen Media Private Limited\n", "www.evergreenmedia.in",
+         "Evergreen Media Private Limited"},
+        {"0.94 19,179,508,30\tRGREEN MEDIA\n", "www.evergreenmedia.in", "EVERGREEN MEDIA"},
+        {"0.94 150,179,508,30\tRGREEN MEDIA\n", "www.evergreenmedia.in", "RGREEN MEDIA"},
+        {"0.94 19,179,508,30\tMedia Group\n", "www.evergreenmediagroup.com", "Media Group"},
+        {"0.94 150,179,508,30\tnog design\n", "www.nogdesign.com", "nog design"}};
+    for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
+        char dump[256];
+        snprintf(dump, sizeof dump, "%s0.90 625,360,506,37\t%s\n", CASES[i][0], CASES[i][1]);
+        json_t *o = parse_dump(dump, "IN");
+        assert_string_equal(str(o, "company"), CASES[i][2]);
+        if (i < 2) assert_false(confident(o, "company"));
+        json_decref(o);
+    }
 }
 
 /* Held-out renders of round 19 (ocr_cards2 5959, 6969; marked confident
@@ -2365,6 +2399,7 @@ int main(void) {
         cmocka_unit_test(trade_over_owner_name),
         cmocka_unit_test(edges_cut_and_dotted_forms),
         cmocka_unit_test(misread_marks_not_confident),
+        cmocka_unit_test(company_head_cut_at_edge),
         cmocka_unit_test(brand_beside_trade_line),
         cmocka_unit_test(fields_a_shadow_cuts),
         cmocka_unit_test(person_named_after_the_number),
