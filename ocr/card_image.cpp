@@ -235,12 +235,12 @@ std::vector<cv::Rect> text_marks(const cv::Mat &small) {
 // close to the desk colour, or whose panels differ, is often found only in
 // part, and the text of the lost part lies just outside the outline. In the
 // outline's own frame (so the perspective is kept), a side moves out over
-// the marks within three mark heights of it (five for a squarish outline) (text at least three heights
-// long in all), as long as they continue; marks inside another card's
-// outline are not taken. When the text reaches further than half the
-// outline's size, the outline was only a part of the card (a logo block on
-// a light card on a light desk): the card is then the smallest rectangle
-// around the outline and the text it reached.
+// the marks within three mark heights of it, five for a squarish outline
+// (text at least three heights long in all), as long as they continue;
+// marks inside another card's outline are not taken. When the text reaches
+// further than half the outline's size, the outline was only a part of the
+// card (a logo block on a light card on a light desk): the card is then
+// the smallest rectangle around the outline and the text it reached.
 Quad grow_to_marks(const Quad &q, const std::vector<cv::Rect> &marks, double s, const std::vector<Quad> &others) {
     auto d = [](cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); };
     float W = (float)std::max(d(q.p[0], q.p[1]), d(q.p[3], q.p[2]));

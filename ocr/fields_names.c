@@ -2040,9 +2040,10 @@ static int complete_from_domain(const fld_state_t *p, char *company, size_t cap)
  * beside evergreenmedia.in): when its first one to three words, five
  * letters or more, spell the end of a brand key that has one to three
  * letters more in front, and the line starts with a small letter or at
- * the card's left edge (x within HEAD_EDGE of the reading's 12-px white
- * frame), those letters are put back, in the case of the word's second
- * letter. 1 when company (capacity cap) changed. */
+ * the card's left edge (x at most HEAD_EDGE: the reading's white frame is
+ * 12 px), those letters are put back - in capitals for a word of
+ * capitals, the first a capital when the company has any. 1 when company
+ * (capacity cap) changed. */
 #define HEAD_EDGE 24
 static int head_from_domain(const fld_state_t *p, const fld_line_t *l, char *company, size_t cap) {
     if (!islower((unsigned char)company[0]) && !(l->w > 0 && l->x <= HEAD_EDGE)) return 0;
