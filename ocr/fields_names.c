@@ -2046,7 +2046,8 @@ static int complete_from_domain(const fld_state_t *p, char *company, size_t cap)
  * (capacity cap) changed. */
 #define HEAD_EDGE 24
 static int head_from_domain(const fld_state_t *p, const fld_line_t *l, char *company, size_t cap) {
-    if (!islower((unsigned char)company[0]) && !(l->w > 0 && l->x <= HEAD_EDGE)) return 0;
+    int edge = l->w > 0 && l->x <= HEAD_EDGE;
+    if (!isalpha((unsigned char)company[0]) || (!islower((unsigned char)company[0]) && !edge)) return 0;
     for (int k = 1; k <= 3; k++) {
         char head[256], key[128];
         first_words(company, k, head, sizeof head);
@@ -2057,7 +2058,7 @@ static int head_from_domain(const fld_state_t *p, const fld_line_t *l, char *com
             size_t bl = strlen(p->brands[b]);
             if (bl <= kl || bl > kl + 3 || strcmp(p->brands[b] + bl - kl, key)) continue;
             size_t m = bl - kl, cl = strlen(company);
-            if (cl + m >= cap || !isalpha((unsigned char)company[0])) return 0;
+            if (cl + m >= cap) return 0;
             /* capitals: all of them in a word of capitals ("RGREEN"), the
              * first when the company has any ("rgreen Media"), else none */
             int caps = isupper((unsigned char)company[0]) && isupper((unsigned char)company[1]), any = 0;
@@ -2169,12 +2170,8 @@ static int form_misread(const char *company) {
     }
     low[n] = '\0';
     if (company_mark_label(low)) return 0;
-    for (int f = 0; FORMS[f]; f++) {
-        if (strlen(FORMS[f]) != n) continue;
-        int d = 0;
-        for (size_t k = 0; k < n; k++) d += low[k] != FORMS[f][k];
-        if (d == 1) return 1;
-    }
+    for (int f = 0; FORMS[f]; f++)
+        if (strlen(FORMS[f]) == n && ocr_text_edit_distance(low, FORMS[f]) == 1) return 1;
     return 0;
 }
 
