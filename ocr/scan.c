@@ -1979,14 +1979,25 @@ static int recover_vertical_lines(ocr_tess_t *t, const char *lang, const ocr_gra
     return rc == GR_ERR_NOTFOUND ? GR_OK : rc;
 }
 
-/* How much text a reading holds that is read well (bytes of lines read
- * with confidence >= 0.6): a turned card read sideways can score a fair
- * mean confidence on a handful of marks ("iz", "=") while the upright
- * reading of a blurred card scores less on all of its lines. */
+/* How much text a reading holds that is read well: bytes of its words of
+ * three letters or digits or more on lines read with confidence >= 0.6. A
+ * turned card read sideways can score a fair mean confidence on a handful
+ * of marks ("iz", "=", "a co") while the upright reading of a blurred card
+ * scores less on all of its lines. */
 static size_t good_text(const ocr_lines_t *ls) {
     size_t n = 0;
-    for (size_t i = 0; i < ls->n; i++)
-        if (ls->v[i].conf >= 0.6f) n += strlen(ls->v[i].text);
+    for (size_t i = 0; i < ls->n; i++) {
+        if (ls->v[i].conf < 0.6f) continue;
+        const unsigned char *w = (const unsigned char *)ls->v[i].text;
+        while (*w) {
+            size_t len = strcspn((const char *)w, " "), an = 0;
+            for (size_t k = 0; k < len; k++) /* a letter of UTF-8 counts once, at its lead byte */
+                an += isalnum(w[k]) || (w[k] >= 0xC0);
+            if (an >= 3) n += len;
+            w += len;
+            w += strspn((const char *)w, " ");
+        }
+    }
     return n;
 }
 

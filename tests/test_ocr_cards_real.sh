@@ -8,7 +8,7 @@ data="${GREETER_TEST_DATA:-tests/data}/cards_real"
 [ -x "$bin" ] || { echo "SKIP: $bin is not built"; exit 77; }
 work=$(mktemp -d /tmp/greeter-ocr-real-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am03.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am11.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am17.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am22.jpg "$data"/am23.jpg "$data"/am24.jpg \
+"$bin" cards scan --region BR "$data"/am01.jpg "$data"/am03.jpg "$data"/am04.jpg "$data"/am06.jpg "$data"/am07.jpg "$data"/am08.jpg "$data"/am09.jpg "$data"/am11.jpg "$data"/am12.jpg "$data"/am15.jpg "$data"/am17.jpg "$data"/am20.jpg "$data"/am21.jpg "$data"/am22.jpg "$data"/am23.jpg "$data"/am24.jpg "$data"/am15-640.jpg \
     >"$work/scan.jsonl" 2>"$work/scan.err" || { echo "FAIL: scan: $(cat "$work/scan.err")"; exit 1; }
 # am22's PABX number needs the second line recogniser, its logo the line
 # detector too (optional models): asserted when models/fetch.sh made them
@@ -24,7 +24,7 @@ def norm(s): return unicodedata.normalize("NFKC", s or "").casefold().strip()
 got = {}
 for line in open(sys.argv[1]):
     o = json.loads(line)
-    n = os.path.basename(o["image"])[:4]
+    n = os.path.splitext(os.path.basename(o["image"]))[0]
     # a photo may show a second, partial card: keep the one with the most fields
     size = sum(bool(o.get(k)) for k in ("name", "company", "title", "phones", "emails", "websites"))
     if n not in got or size > got[n][0]: got[n] = (size, o)
@@ -120,6 +120,11 @@ want = {
     # out far too big (read again scaled down); the name's l comes out as
     # '!' ("Donie! Whitton", mended with the word list); the phone's 6 reads
     # as a 4 or a 5 at some crops: not asserted
+    # am15 scaled to 640 px (a webcam's photo): the card's text is small
+    # and the rose a large grey area, the upright reading poor (0.27); read
+    # turned a quarter, debris ("a co", "N=") scores more (0.46), but
+    # holds no word read well, so the card is not turned
+    "am15-640": {"emails": ["floresnsfatima@hotmail.com"], "phones": {"+551126847988", "+551138547828"}},
     "am24": {"name": "Daniel Whitton", "emails": ["dfwcarpentry@verizon.com"], "site_host": "dfwcarpentry.com"},
 }
 bad = 0
