@@ -87,6 +87,13 @@ static int digitish(int c) {
     }
 }
 
+/* Digits in the run of digits and separators - . space that s starts with. */
+static int digits_after(const char *s) {
+    int nd = 0;
+    for (; *s && (isdigit((unsigned char)*s) || strchr("-. ", *s)); s++) nd += isdigit((unsigned char)*s) != 0;
+    return nd;
+}
+
 typedef struct {
     size_t start, end;     /* byte range of the number in the line */
     char digits[64];       /* cleaned number text */
@@ -161,10 +168,12 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
             } else if ((c == '\'' || c == '`') && isdigit((unsigned char)s[j - 1]) && j + 1 < n &&
                        isdigit((unsigned char)s[j + 1])) {
                 ns->digits[o++] = ' '; /* a speck read as an apostrophe: "412'345 453" */
-            } else if (c == '/' && j > i && (s[j - 1] == ' ' || s[j + 1] == ' ')) {
-                /* "11 2082-2399 / 2646-6123": two numbers (040/7441031 is
-                 * one), but "089 / 12 34 56" is one: the German way of
-                 * setting an area code (trunk 0, 2-5 digits) apart */
+            } else if (c == '/' && j > i && (s[j - 1] == ' ' || s[j + 1] == ' ' || (nd >= 7 && digits_after(s + j + 1) >= 6))) {
+                /* "11 2082-2399 / 2646-6123" and, with no spaces, after a
+                 * whole number "(11)2747-8430/2746-6245": two numbers
+                 * (040/7441031 is one), but "089 / 12 34 56" is one: the
+                 * German way of setting an area code (trunk 0, 2-5 digits)
+                 * apart */
                 size_t q = 0; /* digits[] is not terminated yet */
                 while (q < o && (isdigit((unsigned char)ns->digits[q]) || ns->digits[q] == ' ')) q++;
                 if (!(nd >= 2 && nd <= 5 && ns->digits[0] == '0' && q == o)) break;

@@ -1061,6 +1061,15 @@ static void local_and_old_numbers(void **state) {
     assert_true(has_phone(o, "+551120822399"));
     assert_true(has_phone(o, "+551126466123"));
     json_decref(o);
+    /* the same with no spaces, as a small photo reads it: the slash after a
+     * whole number parts it too; a German area code's slash still does not */
+    o = parse_text("Tel:(11)2747-8430/2746-6245\n", "BR");
+    assert_true(has_phone(o, "+551127478430"));
+    assert_true(has_phone(o, "+551127466245"));
+    json_decref(o);
+    o = parse_text("Tel. 040/7441031\n", "DE");
+    assert_true(has_phone(o, "+49407441031"));
+    json_decref(o);
     /* an old 8-digit mobile in brackets: kept as printed */
     o = parse_text("(11) 9933-6564\n", "BR");
     assert_true(has_phone(o, "+551199336564"));
