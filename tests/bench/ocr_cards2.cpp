@@ -304,7 +304,8 @@ Card make_card(const Country &c) {
 
 // OCR_CARDS2_BIG=K: everything drawn K times larger (the card at 1050K x
 // 600K, the photo at 1600K x 1200K, the blur K times wider): a phone's
-// full-resolution photo (K = 2.5: 4000 x 3000, 12 MP) of the same cards
+// full-resolution photo (K = 2.5: 4000 x 3000, 12 MP) of the same cards,
+// or a small one (K = 0.4: 640 x 480, a webcam's, the card 420 px wide)
 double KS = 1.0;
 static int ks(double v) { return (int)std::lround(v * KS); }
 
@@ -452,7 +453,7 @@ int main(int argc, char **argv) {
         font_names.push_back(n.substr(n.find_last_of('/') + 1));
     }
     const int nc = sizeof countries / sizeof *countries;
-    if (getenv("OCR_CARDS2_BIG") && atof(getenv("OCR_CARDS2_BIG")) >= 1) KS = atof(getenv("OCR_CARDS2_BIG"));
+    if (getenv("OCR_CARDS2_BIG") && atof(getenv("OCR_CARDS2_BIG")) >= 0.25) KS = atof(getenv("OCR_CARDS2_BIG"));
     for (int i = 0; i < count; i++) {
         const Country &c = countries[rnd(nc)];
         Card k = make_card(c);

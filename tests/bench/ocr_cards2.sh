@@ -25,7 +25,8 @@
 #
 # OCR_CARDS2_BIG=K: the same photos drawn K times larger (K = 2.5: 4000 x
 # 3000, a phone's full-resolution photo; the card's print, the desk and the
-# blur all scaled), to check the reader does not depend on the photo's size.
+# blur all scaled), to check the reader does not depend on the photo's size;
+# K = 0.4: 640 x 480, a webcam's photo with the card 420 px wide (0.25 or more).
 # OCR_BENCH_ARGS: more options for `greeter` (--ocr.text_px=32, --ocr.tessdata=DIR).
 #
 # usage: tests/bench/ocr_cards2.sh [BUILD_DIR] [COUNT] [SEED] [OUT_DIR]   (docs/BENCHMARKS.md)
