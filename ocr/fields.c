@@ -397,6 +397,7 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region) {
         ocr_fld_find_contacts(&P);                     /* 2. e-mails, websites, handles */
         const char *fallback = ocr_fld_find_regions(&P, region); /* 3. region hints */
         ocr_fld_find_phones(&P, fallback);             /* 4. phones */
+        ocr_fld_email_without_dot(&P);                 /* 4b. an e-mail's host without dots */
         mark_junk(&P);                                 /* 5. logos, QR noise */
         ocr_fld_find_address(&P);                      /* 6. address */
         ocr_fld_find_people(&P);                       /* 7. name, company, title */

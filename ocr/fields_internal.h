@@ -103,6 +103,9 @@ typedef struct {
  * without dots or TLD completed from the e-mail's domain; e-mail and web
  * domains that differ a little made equal. */
 void ocr_fld_find_contacts(fld_state_t *p);
+/* fields_web.c, after the phones: an e-mail whose host lost its dots
+ * ("jorg@luminacapitalde"), its TLD told by the card's country. */
+void ocr_fld_email_without_dot(fld_state_t *p);
 /* fields_phone.c: region hints (domains, script, international numbers on
  * the card); returns the fallback region (region when libphonenumber knows
  * it, else NULL). */

@@ -8,6 +8,7 @@
  * stages use (TLD country, host, registrable label and its repair). */
 #include "ocr/fields_internal.h"
 
+#include "firmware/core/err.h"
 #include "firmware/formats/phone.h"
 #include "firmware/formats/utf8.h"
 
@@ -1121,6 +1122,95 @@ static void check_emails(fld_state_t *p) {
             }
         }
         if (at - e <= 2) p->emails[i].conf *= 0.85f;
+    }
+}
+
+/* 1 when region cc (ISO alpha-2, any case) is one the card names: a
+ * region hint (an address's country, state or postcode, a domain's) or
+ * the country of one of its numbers. */
+static int card_region(const fld_state_t *p, const char *cc) {
+    for (int i = 0; i < p->nregions; i++)
+        if (!strcasecmp(p->regions[i], cc)) return 1;
+    for (int i = 0; i < p->nphones; i++) {
+        char r[3];
+        if (fmt_phone_region(p->phones[i].number, r, sizeof r) == GR_OK && !strcasecmp(r, cc)) return 1;
+    }
+    return 0;
+}
+
+/* The TLD that lost its dot at the end of host h (n letters): "de" of
+ * "luminacapitalde" when the card names Germany (its numbers' country, its
+ * address), "com.au" of "vantagecomau" when it names Australia, or "com".
+ * Writes the host with its dots into out; 0 when no reading fits. */
+static int dotless_host(const fld_state_t *p, const char *h, size_t n, char *out, size_t outlen) {
+    static const char *const SLD[] = {"com", "co", "org", "net", "gov", "edu", "ac", "or", "ne", NULL};
+    if (n < 6) return 0;
+    char cc[3] = {h[n - 2], h[n - 1], '\0'}, tld[8];
+    snprintf(tld, sizeof tld, "x.%s", cc);
+    if (ocr_fld_tld_region(tld) && card_region(p, ocr_fld_tld_region(tld))) {
+        for (int i = 0; SLD[i]; i++) {
+            size_t sl = strlen(SLD[i]);
+            if (n >= sl + 5 && !strncmp(h + n - 2 - sl, SLD[i], sl)) {
+                snprintf(out, outlen, "%.*s.%s.%s", (int)(n - 2 - sl), h, SLD[i], cc);
+                return 1;
+            }
+        }
+        snprintf(out, outlen, "%.*s.%s", (int)(n - 2), h, cc);
+        return 1;
+    }
+    if (n >= 6 && !strncmp(h + n - 3, "com", 3)) {
+        snprintf(out, outlen, "%.*s.com", (int)(n - 3), h);
+        return 1;
+    }
+    return 0;
+}
+
+/* "jorg@luminacapitalde": small print whose dots are lost, the e-mail's
+ * host has none and was taken for a handle. With the card's numbers read,
+ * its country tells where the TLD starts (+49: de); the e-mail is kept,
+ * a little less sure, and a site whose host lost its dots too follows it.
+ * Only on a card with no e-mail. */
+void ocr_fld_email_without_dot(fld_state_t *p) {
+    if (p->nemails) return;
+    for (size_t i = 0; i < p->n && !p->nemails; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_SOCIAL) continue;
+        char a[512];
+        fold_contact(l->t, a, sizeof a);
+        const char *at = strchr(a, '@');
+        if (!at || at == a) continue;
+        const char *b = at;
+        while (b > a && is_word_char((unsigned char)b[-1])) b--;
+        while (*b == '.' || *b == '-' || *b == '_') b++;
+        size_t ll = (size_t)(at - b), hl = strspn(at + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+        if (ll == 0 || ll >= 64 || hl >= 128 || !isalpha((unsigned char)at[hl]) ||
+            (at[1 + hl] && strchr(".@", at[1 + hl])))
+            continue;
+        char h[128], host[160], em[256];
+        snprintf(h, sizeof h, "%.*s", (int)hl, at + 1);
+        ocr_fld_lower_ascii(h);
+        if (!dotless_host(p, h, hl, host, sizeof host) || !valid_domain(host)) continue;
+        snprintf(em, sizeof em, "%.*s@%s", (int)ll, b, host);
+        ocr_fld_lower_ascii(em);
+        if (!add_item(p->emails, &p->nemails, em, l->conf * 0.8f)) continue;
+        l->kind = FLD_EMAIL;
+        at = strchr(p->emails[0].s, '@');
+        snprintf(p->local, sizeof p->local, "%.*s", (int)(at - p->emails[0].s), p->emails[0].s);
+        if (p->nsites) continue;
+        /* with no site, a web line is one read too poorly (poor_web_lines):
+         * the e-mail's domain may now spell it */
+        unsigned char *web = calloc(p->n, 1);
+        if (!web) return; /* out of memory: the e-mail alone */
+        for (size_t k = 0; k < p->n; k++)
+            if (p->l[k].kind == FLD_WEB) {
+                web[k] = 1;
+                p->l[k].kind = FLD_OTHER;
+            }
+        site_without_dots(p);
+        if (!p->nsites) site_without_tld(p);
+        for (size_t k = 0; k < p->n; k++)
+            if (web[k] && p->l[k].kind == FLD_OTHER) p->l[k].kind = FLD_WEB;
+        free(web);
     }
 }
 

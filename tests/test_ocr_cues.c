@@ -2134,6 +2134,33 @@ static const char *first_mail(const json_t *o) {
     return s ? s : "(none)";
 }
 
+/* Small print that lost its dots: the e-mail's host has none, and the
+ * card's country says where its TLD starts. */
+static void email_host_without_dots(void **state) {
+    (void)state;
+    json_t *o = parse_text("Lumina Capital AG\nJörg Hoffmann\nTel +49 89 4521 7749\nEmail jorg@luminacapitalde\n"
+                           "Web: www luminacapitalde\n",
+                           NULL);
+    assert_string_equal(first_mail(o), "jorg@luminacapital.de");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "www.luminacapital.de");
+    assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "emails")));
+    json_decref(o);
+    /* a second level before the country's code; .com needs no country */
+    o = parse_text("Chloe Anderson\n+61 3 9012 3456\nchloe@vantagecomau\n", NULL);
+    assert_string_equal(first_mail(o), "chloe@vantage.com.au");
+    json_decref(o);
+    o = parse_text("Ana Lima\nana@pinnaclecom\n", NULL);
+    assert_string_equal(first_mail(o), "ana@pinnacle.com");
+    json_decref(o);
+    /* a country the card does not name is no TLD; a handle stays a handle */
+    o = parse_text("Jean Dupont\nTel +33 1 42 68 53 06\njean@luminacapitalde\n", NULL);
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
+    o = parse_text("Jörg Hoffmann\nTel +49 89 4521 7749\n@luminacapitalde\n", NULL);
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
+}
+
 /* Mail and title slips of hand-held photos: a '@' read as the registered
  * sign, an l read as a backslash, a site after the e-mail on its line, a
  * '@' read as a letter after an e-mail label, a host whose dot before the
@@ -2389,6 +2416,7 @@ int main(void) {
         cmocka_unit_test(row_pieces_joined),
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
+        cmocka_unit_test(email_host_without_dots),
         cmocka_unit_test(fields_split_at_bars),
         cmocka_unit_test(area_code_from_the_state),
         cmocka_unit_test(local_numbers_without_area_code),
