@@ -1607,6 +1607,50 @@ static int local_key(const char *email, char *key, size_t n) {
     return 1;
 }
 
+/* Item i of the card's e-mails and sites (e-mails first): where the
+ * registrable name of its host starts in its text (*off) and how long it
+ * is; NULL when it has none or is at a mail provider. */
+static char *item_stem(fld_state_t *p, int i, size_t *off, size_t *len) {
+    char *s = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s;
+    char *host = strchr(s, '@');
+    if (host && ocr_fld_shared_mail_domain(host + 1)) return NULL;
+    host = host ? host + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
+    char h[256];
+    snprintf(h, sizeof h, "%.*s", (int)strcspn(host, "/"), host);
+    if (!ocr_fld_host_stem(h, off, len)) return NULL;
+    *off += (size_t)(host - s);
+    return s;
+}
+
+/* Two fields that agree outvote a third: when the company's name (or its
+ * first words) is exactly the registrable name of a site or an e-mail's
+ * host, another whose name is two edits off it (a letter more, fewer or
+ * changed), both eight letters or more, takes it ("szilverieafcapital"
+ * beside www.silverleafcapital.co.uk and Silverleaf Capital Limited). */
+static void agreed_stem_fixes(fld_state_t *p, char keys[][256], int nk) {
+    int ni = p->nemails + p->nsites, trusted = -1;
+    for (int k = nk - 1; k >= 0 && trusted < 0; k--)
+        for (int i = 0; i < ni && trusted < 0; i++) {
+            size_t off, len;
+            const char *s = item_stem(p, i, &off, &len);
+            if (s && len == strlen(keys[k]) && !strncmp(s + off, keys[k], len)) trusted = k;
+        }
+    if (trusted < 0) return;
+    const char *t = keys[trusted];
+    size_t tl = strlen(t);
+    if (tl < 8) return;
+    for (int i = 0; i < ni; i++) {
+        size_t off, len;
+        char *s = item_stem(p, i, &off, &len);
+        if (!s || len < 8 || len + 2 < tl || len > tl + 2 || len >= 128 || memchr(s + off, '-', len)) continue;
+        char st[128], out[300];
+        snprintf(st, sizeof st, "%.*s", (int)len, s + off);
+        if (!strcmp(st, t) || ocr_text_edit_distance(st, t) > 2) continue;
+        int n = snprintf(out, sizeof out, "%.*s%s%s", (int)off, s, t, s + off + len);
+        if (n > 0 && (size_t)n < sizeof p->emails[0].s) memcpy(s, out, (size_t)n + 1);
+    }
+}
+
 /* The company name corroborates the domain: "Lyons-Baker" makes
  * lyonshaker.co.uk lyonsbaker.co.uk (same length, one or two letters).
  * The domain is the whole name or its first words ("Pinnacle Trading se",
@@ -1643,6 +1687,7 @@ static void company_fixes_domains(fld_state_t *p) {
     }
     for (int i = 0; i < p->nsites; i++)
         for (int k = nk - 1; k >= 0 && !ocr_fld_fix_stem(p->sites[i].s, sizeof p->sites[i].s, keys[k]); k--) continue;
+    agreed_stem_fixes(p, keys, nk);
 }
 
 /* Replace the local part of email (capacity cap) by the one of the nc

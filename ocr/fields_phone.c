@@ -168,7 +168,8 @@ static int next_number(const char *s, size_t *pos, numspan_t *ns) {
             } else if ((c == '\'' || c == '`') && isdigit((unsigned char)s[j - 1]) && j + 1 < n &&
                        isdigit((unsigned char)s[j + 1])) {
                 ns->digits[o++] = ' '; /* a speck read as an apostrophe: "412'345 453" */
-            } else if (c == '/' && j > i && (s[j - 1] == ' ' || s[j + 1] == ' ' || (nd >= 7 && digits_after(s + j + 1) >= 6))) {
+            } else if (c == '/' && j > i &&
+                       (s[j - 1] == ' ' || s[j + 1] == ' ' || (nd >= 7 && digits_after(s + j + 1) >= 6))) {
                 /* "11 2082-2399 / 2646-6123" and, with no spaces, after a
                  * whole number "(11)2747-8430/2746-6245": two numbers
                  * (040/7441031 is one), but "089 / 12 34 56" is one: the

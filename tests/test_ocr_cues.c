@@ -282,6 +282,21 @@ static void company_agrees_with_brand_keys(void **state) {
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
                         "d.wallis@lyonsbaker.co.uk");
     json_decref(o);
+    /* the company and the site (once the company mends it) agree: an
+     * e-mail two edits off them (a letter more, one changed) takes their
+     * name; with no site to agree, it stays (ocr_cards2 BIG=0.4 seed 4321) */
+    const char *mail = "0.95 86,100,565,40\tSilverleaf Capital Limited\n0.95 86,200,365,40\tJames Clarke\n"
+                       "0.72 86,308,565,32\tEmail: jclarke@szilverieafcapital.co.uk\n";
+    char dump[512];
+    snprintf(dump, sizeof dump, "%s0.69 85,355,505,31\tWeb: www.silverlesfcapital.co.uk\n", mail);
+    o = parse_dump(dump, "GB");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
+                        "jclarke@silverleafcapital.co.uk");
+    json_decref(o);
+    o = parse_dump(mail, "GB");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
+                        "jclarke@szilverieafcapital.co.uk");
+    json_decref(o);
 }
 
 /* The lines dump (the `cards text` form) parsed for region give the
