@@ -34,7 +34,7 @@ static const char *const COMPANY_MARKS[] = {
     "зао", "пао", "нпо", "ип", "гк", "тоо", "фгуп", "мup", "нко", "ано", "and", "und", "et", "и",
     /* legal forms of more countries: Brazil/Portugal, Spain/Latin America,
      * Italy, Poland, Nordics, Central Europe, Asia */
-    "ltda", "ltda.", "s/c", "s/a", "eireli", "epp", "lda", "lda.", "s.l.", "s.l", "slu", "s.l.u.", "s.a.c.",
+    "ltda", "ltda.", "s/c", "s/a", "eireli", "epp", "lda", "lda.", "s.l.", "s.l", "sl", "slu", "s.l.u.", "s.a.c.",
     "s.r.l.", "s.r.l", "s.a.s.", "s.c.", "s.de", "c.v.", "sp.", "z.o.o.", "o.o.", "a/s", "aps", "asa", "oyj", "s.r.o.",
     "a.s.", "kft", "kft.", "zrt", "zrt.", "d.o.o.", "pte", "pte.", "pvt", "pvt.", "sdn", "bhd", "bhd.", "k.k.",
     "co.,", "tbk", "jsc", "llc.", "inc,", "ltd,", "company", "cia", "cia.", "&cia",
@@ -56,13 +56,13 @@ static int company_mark_label(const char *low) {
 }
 
 /* Two-letter legal forms written without dots (SE, SA, AG, KG, AB, OY,
- * BV, NV, LP, UG) are also common words and syllables ("Se", "Ag"): they
+ * BV, NV, LP, UG, SL) are also common words and syllables ("Se", "Ag"): they
  * count only in capitals and after the company's name, where a legal form
  * stands. Longer and dotted forms (Ltda., S.A., GmbH) and those written
  * first (ООО, PT) count anywhere. */
 static int short_form_ok(const char *w, size_t wl, int first) {
     if (wl != 2 || !isalpha((unsigned char)w[0]) || !isalpha((unsigned char)w[1])) return 1;
-    static const char *const SHORT[] = {"se", "sa", "ag", "kg", "ab", "oy", "bv", "nv", "lp", "ug", NULL};
+    static const char *const SHORT[] = {"se", "sa", "ag", "kg", "ab", "oy", "bv", "nv", "lp", "ug", "sl", NULL};
     char low[3] = {(char)tolower((unsigned char)w[0]), (char)tolower((unsigned char)w[1]), '\0'};
     if (!ocr_fld_is_label(low, SHORT)) return 1;
     return !first && isupper((unsigned char)w[0]) && isupper((unsigned char)w[1]);

@@ -487,6 +487,12 @@ static void company_debris_and_short_forms(void **state) {
     o = parse_text("Lena Vogel\nNordic Paper AB\n", "SE");
     assert_string_equal(str(o, "company"), "Nordic Paper AB");
     json_decref(o);
+    /* Spain's S.L. without its dots, in capitals after the name (a 640 x 480
+     * photo's "Vantage Consulting SL" above the person was no company) */
+    o = parse_text("Vantage Consulting SL\nJavier Fernandez Ruiz\nMarketing Director\n", "ES");
+    assert_string_equal(str(o, "company"), "Vantage Consulting SL");
+    assert_string_equal(str(o, "name"), "Javier Fernandez Ruiz");
+    json_decref(o);
 }
 
 /* Names: debris read poorly, services and trades of a name's shape. */
