@@ -784,12 +784,13 @@ static void site_without_dots(fld_state_t *p) {
         fmt_u8_key(dom, dk, sizeof dk);
         size_t kl = strlen(k), dl = strlen(dk);
         if (dl < 5 || kl < dl || strcmp(k + kl - dl, dk)) continue;
-        /* what is before the domain: nothing, or www as printed or misread ("wWew", "vww") */
+        /* what is before the domain: nothing, or www as printed or misread ("wWew", "vww"; the
+         * domain may begin with one of those letters too: "wew vantage it") */
         size_t pre = kl - dl, ws = 0;
         for (size_t q = 0; q < pre; q++) ws += k[q] == 'w' || k[q] == 'v';
         /* a line with spaces needs a dot, the www or small letters only ("orion it"):
          * "ORION IT" or "Orion It" beside @orion.it is the company */
-        int www = pre > 0 && pre <= 4 && ws >= 2 && strspn(k, "wvmeu") == pre, caps = 0;
+        int www = pre > 0 && pre <= 4 && ws >= 2 && strspn(k, "wvmeu") >= pre, caps = 0;
         for (const char *c = l->t; *c; c++) caps |= isupper((unsigned char)*c) != 0;
         if ((pre == 0 && (!strchr(l->t, ' ') || strchr(l->t, '.') || !caps)) || www) {
             char site[300];

@@ -2064,6 +2064,13 @@ static void sites_mended_from_the_card(void **state) {
     json_t *o = parse_text("Lim Kumar\nkumar@harbourtrading.com.sg\nwWew harbourtrading Com.sg\n", "SG");
     assert_string_equal(first_site(o), "www.harbourtrading.com.sg");
     json_decref(o);
+    /* the domain begins with a letter a misread www is made of (a 640 x 480
+     * photo): the line is the site, not the company */
+    o = parse_text("Giulia Bianchi\ngiulia@vantage it\nwew vantage it\nVantage Srl\n", "IT");
+    assert_string_equal(first_site(o), "www.vantage.it");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "giulia@vantage.it");
+    assert_string_equal(str(o, "company"), "Vantage Srl");
+    json_decref(o);
     o = parse_text("Takashi Suzuki\nE takashi.suzuki@junipermedia.co.jp\nW junipermedi\n", "JP");
     assert_string_equal(first_site(o), "junipermedia.co.jp");
     json_decref(o);
