@@ -1018,9 +1018,12 @@ static void email_without_at(fld_state_t *p) {
             }
             if (!cut) continue;
             /* after an e-mail label, any letter can be the misread '@'
-             * before the other's domain read whole ("wwongwpinnacle") */
+             * before the other's domain read whole ("wwongwpinnacle"); so
+             * after a local part with a dot, which no site's name has before
+             * another's domain ("chloe.andersonsvantage.com.au") */
             char at = (char)tolower((unsigned char)si[cut]);
-            if ((!strchr("o0qa", at) && !(labelled && exact && isalpha((unsigned char)at))) || cut < 2 ||
+            int any = exact && isalpha((unsigned char)at) && (labelled || memchr(si, '.', cut));
+            if ((!strchr("o0qa", at) && !any) || cut < 2 ||
                 si[cut - 1] == '.')
                 continue;
             char em[300];

@@ -2221,6 +2221,14 @@ static void mail_and_title_slips(void **state) {
     o = parse_text("Wong Wei\nwwongwpinnacle.com.sg\nW www pinnacle com.sg\n", "SG");
     assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
     json_decref(o);
+    /* ... but after a local part with a dot it is (a 640 x 480 photo's
+     * "chloe.andersonSvantage.com,au"); a subdomain's dot stays a site */
+    o = parse_text("Chloe Anderson\nchloe.andersonSvantage.com,au\nwww.vantage.com.au\n", "AU");
+    assert_string_equal(first_mail(o), "chloe.anderson@vantage.com.au");
+    json_decref(o);
+    o = parse_text("Chloe Anderson\nshop.vantage.com.au\nwww.vantage.com.au\n", "AU");
+    assert_int_equal(json_array_size(json_object_get(o, "emails")), 0);
+    json_decref(o);
     /* a public second level and a code after a lone W label; the e-mail agrees */
     o = parse_text("Kenji Yamamoto\nE kyamamoto@ solace co. jp\nW solace co. jp\nSolace K.K.\n", "JP");
     assert_string_equal(first_mail(o), "kyamamoto@solace.co.jp");
