@@ -65,6 +65,13 @@ void ocr_fields_mark_confident(json_t *contact);
  * fields again (ocr_fields_mark_confident). */
 void ocr_fields_blurred_confidence(json_t *contact);
 
+/* The same for the contact fields (phones, e-mails, websites) of a card
+ * whose print was small in the photo: scaled up by scale (the card
+ * reader's factor to its reading height) OCR_SMALL_PRINT_SCALE times or
+ * more. Nothing changes below that. */
+#define OCR_SMALL_PRINT_SCALE 2.5
+void ocr_fields_small_print_confidence(json_t *contact, double scale);
+
 /* Learning from corrections (fields_hints.c). The keys that tie a card to
  * its company: "d:<registrable domain>" of its e-mails/sites (not shared
  * mail providers') and "p:<E.164 without the last 4 digits>" of its

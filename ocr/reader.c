@@ -194,6 +194,7 @@ int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char 
             goto done;
         }
         if (c->sharpened) ocr_fields_blurred_confidence(contact);
+        else ocr_fields_small_print_confidence(contact, c->scale);
         if (qr) ocr_fields_merge_qr(contact, qr);
         json_object_set_new(contact, "source", json_string(qr ? "qr" : "ocr"));
         json_decref(qr);

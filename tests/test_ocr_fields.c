@@ -206,6 +206,33 @@ static void blurred_card_confidence(void **state) {
     json_decref(o);
 }
 
+/* A card whose print was small in the photo (scaled up 2.5 times or
+ * more to be read): its phones, e-mails and sites are scaled as a blurred
+ * card's; name, company and title stay; below that scale nothing changes. */
+static void small_print_confidence(void **state) {
+    (void)state;
+    json_t *o = json_pack("{s:s, s:[{s:s}], s:[s], s:{s:f, s:f, s:f}}", "name", "Ana Souza", "phones", "number",
+                          "+842838233423", "emails", "d.nguyen@pinnacle.com", "confidence", "name", 0.95, "phones", 0.91,
+                          "emails", 0.86);
+    assert_non_null(o);
+    ocr_fields_mark_confident(o);
+    ocr_fields_small_print_confidence(o, 2.4);
+    json_t *c = json_object_get(o, "confidence"), *ok = json_object_get(o, "confident");
+    assert_float_equal(json_number_value(json_object_get(c, "phones")), 0.91, 1e-9);
+    assert_true(json_is_true(json_object_get(ok, "phones")));
+    assert_true(json_is_true(json_object_get(ok, "emails")));
+    ocr_fields_small_print_confidence(o, 2.89);
+    c = json_object_get(o, "confidence");
+    ok = json_object_get(o, "confident");
+    assert_float_equal(json_number_value(json_object_get(c, "phones")), 0.91 * 0.65, 1e-9);
+    assert_float_equal(json_number_value(json_object_get(c, "emails")), 0.86 * 0.8, 1e-9);
+    assert_float_equal(json_number_value(json_object_get(c, "name")), 0.95, 1e-9);
+    assert_false(json_is_true(json_object_get(ok, "phones")));
+    assert_false(json_is_true(json_object_get(ok, "emails")));
+    assert_true(json_is_true(json_object_get(ok, "name")));
+    json_decref(o);
+}
+
 static void phones_per_country(void **state) {
     (void)state;
     static const struct { const char *text, *region, *want; fmt_phone_kind_t kind; } cases[] = {
@@ -353,6 +380,7 @@ int main(void) {
         cmocka_unit_test(boxes_decide_the_title),
         cmocka_unit_test(unexpected_script_and_garbage),
         cmocka_unit_test(blurred_card_confidence),
+        cmocka_unit_test(small_print_confidence),
         cmocka_unit_test(phones_per_country),
         cmocka_unit_test(qr_payloads),
         cmocka_unit_test(qr_decoded_from_card_photo),
