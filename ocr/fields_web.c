@@ -1186,7 +1186,8 @@ void ocr_fld_email_without_dot(fld_state_t *p) {
         const char *b = at;
         while (b > a && is_word_char((unsigned char)b[-1])) b--;
         while (*b == '.' || *b == '-' || *b == '_') b++;
-        size_t ll = (size_t)(at - b), hl = strspn(at + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+        static const char HOST[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-";
+        size_t ll = (size_t)(at - b), hl = strspn(at + 1, HOST);
         if (ll == 0 || ll >= 64 || hl >= 128 || !isalpha((unsigned char)at[hl]) ||
             (at[1 + hl] && strchr(".@", at[1 + hl])))
             continue;

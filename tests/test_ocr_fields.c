@@ -212,8 +212,8 @@ static void blurred_card_confidence(void **state) {
 static void small_print_confidence(void **state) {
     (void)state;
     json_t *o = json_pack("{s:s, s:[{s:s}], s:[s], s:{s:f, s:f, s:f}}", "name", "Ana Souza", "phones", "number",
-                          "+842838233423", "emails", "d.nguyen@pinnacle.com", "confidence", "name", 0.95, "phones", 0.91,
-                          "emails", 0.86);
+                          "+842838233423", "emails", "d.nguyen@pinnacle.com", "confidence", "name", 0.95,
+                          "phones", 0.91, "emails", 0.86);
     assert_non_null(o);
     ocr_fields_mark_confident(o);
     ocr_fields_small_print_confidence(o, 2.4);
