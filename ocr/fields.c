@@ -349,17 +349,22 @@ void ocr_fields_mark_confident(json_t *contact) {
 #define BLURRED_CONF 0.8
 #define BLURRED_PHONE_CONF 0.65
 
-void ocr_fields_blurred_confidence(json_t *contact) {
+/* Every confidence of contact (only the contact fields' when contact_only)
+ * scaled as a blurred card's, the fields marked again. */
+static void scale_confidences(json_t *contact, int contact_only) {
     json_t *conf = json_object_get(contact, "confidence");
     const char *k;
     json_t *v;
     void *tmp;
     json_object_foreach_safe(conf, tmp, k, v) {
+        if (contact_only && strcmp(k, "phones") && strcmp(k, "emails") && strcmp(k, "websites")) continue;
         double f = strcmp(k, "phones") ? BLURRED_CONF : BLURRED_PHONE_CONF;
         if (json_is_number(v)) json_object_set_new(conf, k, json_real(json_number_value(v) * f));
     }
     ocr_fields_mark_confident(contact);
 }
+
+void ocr_fields_blurred_confidence(json_t *contact) { scale_confidences(contact, 0); }
 
 /* Small print (round 23): on photos whose card is small (640 x 480, a
  * webcam's; ocr_cards2 BIG=0.4 seed 4321 and the real photos at 640 px),
@@ -371,15 +376,7 @@ void ocr_fields_blurred_confidence(json_t *contact) {
  * marked confident right 138 of 143 -> 133 of 137, phones 219 of 224 ->
  * 213 of 217, websites 102 of 104 -> 99 of 100. */
 void ocr_fields_small_print_confidence(json_t *contact, double scale) {
-    if (scale < OCR_SMALL_PRINT_SCALE) return;
-    static const char *const KEYS[] = {"phones", "emails", "websites"};
-    json_t *conf = json_object_get(contact, "confidence");
-    for (size_t i = 0; i < sizeof KEYS / sizeof *KEYS; i++) {
-        json_t *v = json_object_get(conf, KEYS[i]);
-        double f = i == 0 ? BLURRED_PHONE_CONF : BLURRED_CONF;
-        if (json_is_number(v)) json_object_set_new(conf, KEYS[i], json_real(json_number_value(v) * f));
-    }
-    ocr_fields_mark_confident(contact);
+    if (scale >= OCR_SMALL_PRINT_SCALE) scale_confidences(contact, 1);
 }
 
 /* 8. The contact JSON; NULL when out of memory. */

@@ -106,6 +106,9 @@ void ocr_fld_find_contacts(fld_state_t *p);
 /* fields_web.c, after the phones: an e-mail whose host lost its dots
  * ("jorg@luminacapitalde"), its TLD told by the card's country. */
 void ocr_fld_email_without_dot(fld_state_t *p);
+/* fields_names.c: 1 when a number of the card or a hint of it (address,
+ * domain) is of one of the countries in ccs ("AU ZA"). */
+int ocr_fld_card_of(const fld_state_t *p, const char *ccs);
 /* fields_phone.c: region hints (domains, script, international numbers on
  * the card); returns the fallback region (region when libphonenumber knows
  * it, else NULL). */
@@ -226,6 +229,8 @@ int ocr_fld_vanity_tld(const char *t);
  * "beltis" in "beltis.com.br". Sets *off and *len within host; 0 when there
  * is none. */
 int ocr_fld_host_stem(const char *host, size_t *off, size_t *len);
+/* The same for the host of s (an e-mail or URL): *off within s. */
+int ocr_fld_stem_in(const char *s, size_t *off, size_t *len);
 /* The key of a domain's registrable label: "beltis" for beltis.com.br. */
 void ocr_fld_domain_stem(const char *dom, char *stem, size_t n);
 /* The brand key of a website: its registrable label, or on a platform the

@@ -1612,14 +1612,9 @@ static int local_key(const char *email, char *key, size_t n) {
  * is; NULL when it has none or is at a mail provider. */
 static char *item_stem(fld_state_t *p, int i, size_t *off, size_t *len) {
     char *s = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s;
-    char *host = strchr(s, '@');
-    if (host && ocr_fld_shared_mail_domain(host + 1)) return NULL;
-    host = host ? host + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
-    char h[256];
-    snprintf(h, sizeof h, "%.*s", (int)strcspn(host, "/"), host);
-    if (!ocr_fld_host_stem(h, off, len)) return NULL;
-    *off += (size_t)(host - s);
-    return s;
+    const char *at = strchr(s, '@');
+    if (at && ocr_fld_shared_mail_domain(at + 1)) return NULL;
+    return ocr_fld_stem_in(s, off, len) ? s : NULL;
 }
 
 /* Two fields that agree outvote a third: when the company's name (or its
@@ -2393,9 +2388,7 @@ static void trim_company_debris(char *s) {
         *last_end = '\0';
 }
 
-/* 1 when a number of the card or a hint of it (address, domain) is of
- * one of the countries in ccs ("AU ZA"). */
-static int card_of(const fld_state_t *p, const char *ccs) {
+int ocr_fld_card_of(const fld_state_t *p, const char *ccs) {
     for (int i = 0; i < p->nphones; i++) {
         char cc[3];
         if (fmt_phone_region(p->phones[i].number, cc, sizeof cc) == GR_OK && strstr(ccs, cc)) return 1;
@@ -2457,7 +2450,7 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
         fmt_u8_lower_n(lw, ll, llow, sizeof llow);
         for (size_t q = 0; q < sizeof LAST / sizeof LAST[0]; q++) {
             const char *f = LAST[q][0];
-            if (!card_of(p, LAST[q][1])) continue;
+            if (!ocr_fld_card_of(p, LAST[q][1])) continue;
             int diff = lookalike_off(llow, strlen(llow), f, LOOK);
             if (diff < 0) continue;
             /* in the case of the other letters: "Sri" -> "Srl", "SRI" -> "SRL", "BY" -> "BV" */
@@ -2480,7 +2473,7 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
         size_t ll = strlen(lw);
         fmt_u8_lower_n(lw, ll, llow, sizeof llow);
         for (size_t q = 0; q < sizeof LONG / sizeof LONG[0] && ll + 1 < sizeof w[0]; q++)
-            if (strlen(LONG[q][0]) == ll + 1 && !strncmp(llow, LONG[q][0], ll) && card_of(p, LONG[q][1])) {
+            if (strlen(LONG[q][0]) == ll + 1 && !strncmp(llow, LONG[q][0], ll) && ocr_fld_card_of(p, LONG[q][1])) {
                 char c = LONG[q][0][ll];
                 lw[ll] = isupper((unsigned char)lw[ll - 1]) ? (char)toupper((unsigned char)c) : c;
                 lw[ll + 1] = '\0';
@@ -2525,7 +2518,7 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
             size_t ll = strlen(low);
             while (ll && low[ll - 1] == '.') ll--;
             for (size_t q = 0; q < sizeof PAIRS / sizeof PAIRS[0] && ll == 3; q++) {
-                if (strcmp(next, PAIRS[q][1]) || !card_of(p, PAIRS[q][2])) continue;
+                if (strcmp(next, PAIRS[q][1]) || !ocr_fld_card_of(p, PAIRS[q][2])) continue;
                 /* l or r read for t, u for v (the forms hold no l or u,
                  * and their r is no t's neighbour: "Pre Ltd" of Pte Ltd) */
                 static const char *const LT_UV[] = {"lt", "rt", "uv", NULL};

@@ -83,6 +83,9 @@ static int tld_fragment(const char *t) {
     return 0;
 }
 
+/* Generic second levels a country's code follows (com.sg, co.kr, org.br). */
+static const char *const CC_SLD[] = {"com", "co", "org", "net", "gov", "edu", "ac", "or", "ne", NULL};
+
 /* What can end a host name that lost the dot before it ("www pinnacle
  * com.sg", "www.lumina be"): a fragment above, a country's code, or a
  * public second level and a country's code (com.sg, co.kr, org.br). Only
@@ -97,9 +100,8 @@ static int tld_tail(const char *t) {
     const char *dot = strrchr(h, '.');
     if (!ocr_fld_tld_region(h)) return 0;
     if (dot == h + 1) return 1;
-    static const char *const SLD[] = {"com", "co", "org", "net", "gov", "edu", "ac", "or", "ne", NULL};
-    for (int i = 0; SLD[i]; i++)
-        if ((size_t)(dot - h - 2) == strlen(SLD[i]) && !strncmp(h + 2, SLD[i], strlen(SLD[i]))) return 1;
+    for (int i = 0; CC_SLD[i]; i++)
+        if ((size_t)(dot - h - 2) == strlen(CC_SLD[i]) && !strncmp(h + 2, CC_SLD[i], strlen(CC_SLD[i]))) return 1;
     return 0;
 }
 
@@ -599,20 +601,26 @@ static int near_same_len(const char *a, size_t al, const char *b) {
 /* Replace the stem of the host inside s (an e-mail or URL) by stem when it
  * is a near-miss of it (OCR: lyonshaker -> lyonsbaker) or its tail
  * (dewaterfoods -> tidewaterfoods). */
-int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
-    char *host = strchr(s, '@');
+int ocr_fld_stem_in(const char *s, size_t *off, size_t *len) {
+    const char *host = strchr(s, '@');
     host = host ? host + 1 : s;
-    char *sch = strstr(host, "://");
+    const char *sch = strstr(host, "://");
     if (sch) host = sch + 3;
     char h[256];
     snprintf(h, sizeof h, "%.*s", (int)strcspn(host, "/"), host);
+    if (!ocr_fld_host_stem(h, off, len)) return 0;
+    *off += (size_t)(host - s);
+    return 1;
+}
+
+int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
     size_t off, len;
-    if (!ocr_fld_host_stem(h, &off, &len) || len < 6) return 0;
+    if (!ocr_fld_stem_in(s, &off, &len) || len < 6) return 0;
     /* compare without hyphens ("bernard-consell" ~ "bernardconseil") */
     char bare[128], fixed[128];
     size_t bl = 0;
     for (size_t i = 0; i < len && bl + 1 < sizeof bare; i++)
-        if (h[off + i] != '-') bare[bl++] = h[off + i];
+        if (s[off + i] != '-') bare[bl++] = s[off + i];
     bare[bl] = '\0';
     size_t sl = strlen(stem);
     /* the host's head lost ("dewaterfoods" of Tidewater Foods): up to four
@@ -636,12 +644,12 @@ int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
     if (bl < 6 || (!head && !near_same_len(bare, bl, stem))) return 0;
     if (!head) {
         size_t k = 0;
-        for (size_t i = 0; i < len && i + 1 < sizeof fixed; i++) fixed[i] = h[off + i] == '-' ? '-' : stem[k++];
+        for (size_t i = 0; i < len && i + 1 < sizeof fixed; i++) fixed[i] = s[off + i] == '-' ? '-' : stem[k++];
         fixed[len < sizeof fixed ? len : sizeof fixed - 1] = '\0';
         stem = fixed;
     }
     char out[512];
-    int n = snprintf(out, sizeof out, "%.*s%s%s", (int)(host - s + (ptrdiff_t)off), s, stem, host + off + len);
+    int n = snprintf(out, sizeof out, "%.*s%s%s", (int)off, s, stem, s + off + len);
     if (n < 0 || (size_t)n >= cap) return 0;
     memcpy(s, out, (size_t)n + 1);
     return 1;
@@ -774,10 +782,10 @@ static void poor_web_lines(fld_state_t *p) {
 /* A web address read without its dots ("spencercom") or with spaces for
  * them ("wWew harbourtrading Com.sg") is recognised from the e-mail's
  * domain; a www in front may be misread. */
-static void site_without_dots(fld_state_t *p) {
+static void site_without_dots(fld_state_t *p, int poor_web) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
-        if (l->kind != FLD_OTHER || ocr_fld_count_words(l->t) > 4) continue;
+        if ((l->kind != FLD_OTHER && !(poor_web && l->kind == FLD_WEB)) || ocr_fld_count_words(l->t) > 4) continue;
         char k[256], dk[256];
         fmt_u8_key(l->t, k, sizeof k);
         const char *dom = strchr(p->emails[0].s, '@') + 1;
@@ -816,10 +824,10 @@ static int web_label_word(const char *t) {
 
 /* "Web: www finchstaniey", "W junipermedi": a web line whose host lost its TLD takes the
  * e-mail's domain when the names are close. */
-static void site_without_tld(fld_state_t *p) {
+static void site_without_tld(fld_state_t *p, int poor_web) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
-        if (l->kind != FLD_OTHER) continue;
+        if (l->kind != FLD_OTHER && !(poor_web && l->kind == FLD_WEB)) continue;
         const char *w = ocr_fld_ci_find(l->t, "www");
         /* a lone W is a label before one small-letter word ("W junipermedi"), not
          * an initial ("W. Smith", "W Smith") */
@@ -1129,17 +1137,11 @@ static void check_emails(fld_state_t *p) {
     }
 }
 
-/* 1 when region cc (ISO alpha-2, any case) is one the card names: a
- * region hint (an address's country, state or postcode, a domain's) or
- * the country of one of its numbers. */
-static int card_region(const fld_state_t *p, const char *cc) {
-    for (int i = 0; i < p->nregions; i++)
-        if (!strcasecmp(p->regions[i], cc)) return 1;
-    for (int i = 0; i < p->nphones; i++) {
-        char r[3];
-        if (fmt_phone_region(p->phones[i].number, r, sizeof r) == GR_OK && !strcasecmp(r, cc)) return 1;
-    }
-    return 0;
+/* The first e-mail's local part, which the address (it stops at the
+ * person it names) and the people stage match lines against. */
+static void first_local(fld_state_t *p) {
+    const char *at = strchr(p->emails[0].s, '@');
+    snprintf(p->local, sizeof p->local, "%.*s", at ? (int)(at - p->emails[0].s) : 0, p->emails[0].s);
 }
 
 /* The TLD that lost its dot at the end of host h (n letters): "de" of
@@ -1147,15 +1149,14 @@ static int card_region(const fld_state_t *p, const char *cc) {
  * address), "com.au" of "vantagecomau" when it names Australia, or "com".
  * Writes the host with its dots into out; 0 when no reading fits. */
 static int dotless_host(const fld_state_t *p, const char *h, size_t n, char *out, size_t outlen) {
-    static const char *const SLD[] = {"com", "co", "org", "net", "gov", "edu", "ac", "or", "ne", NULL};
     if (n < 6) return 0;
     char cc[3] = {h[n - 2], h[n - 1], '\0'}, tld[8];
     snprintf(tld, sizeof tld, "x.%s", cc);
-    if (ocr_fld_tld_region(tld) && card_region(p, ocr_fld_tld_region(tld))) {
-        for (int i = 0; SLD[i]; i++) {
-            size_t sl = strlen(SLD[i]);
-            if (n >= sl + 5 && !strncmp(h + n - 2 - sl, SLD[i], sl)) {
-                snprintf(out, outlen, "%.*s.%s.%s", (int)(n - 2 - sl), h, SLD[i], cc);
+    if (ocr_fld_tld_region(tld) && ocr_fld_card_of(p, ocr_fld_tld_region(tld))) {
+        for (int i = 0; CC_SLD[i]; i++) {
+            size_t sl = strlen(CC_SLD[i]);
+            if (n >= sl + 5 && !strncmp(h + n - 2 - sl, CC_SLD[i], sl)) {
+                snprintf(out, outlen, "%.*s.%s.%s", (int)(n - 2 - sl), h, CC_SLD[i], cc);
                 return 1;
             }
         }
@@ -1199,23 +1200,11 @@ void ocr_fld_email_without_dot(fld_state_t *p) {
         ocr_fld_lower_ascii(em);
         if (!add_item(p->emails, &p->nemails, em, l->conf * 0.8f)) continue;
         l->kind = FLD_EMAIL;
-        at = strchr(p->emails[0].s, '@');
-        snprintf(p->local, sizeof p->local, "%.*s", (int)(at - p->emails[0].s), p->emails[0].s);
-        if (p->nsites) continue;
+        first_local(p);
         /* with no site, a web line is one read too poorly (poor_web_lines):
          * the e-mail's domain may now spell it */
-        unsigned char *web = calloc(p->n, 1);
-        if (!web) return; /* out of memory: the e-mail alone */
-        for (size_t k = 0; k < p->n; k++)
-            if (p->l[k].kind == FLD_WEB) {
-                web[k] = 1;
-                p->l[k].kind = FLD_OTHER;
-            }
-        site_without_dots(p);
-        if (!p->nsites) site_without_tld(p);
-        for (size_t k = 0; k < p->n; k++)
-            if (web[k] && p->l[k].kind == FLD_OTHER) p->l[k].kind = FLD_WEB;
-        free(web);
+        if (!p->nsites) site_without_dots(p, 1);
+        if (!p->nsites) site_without_tld(p, 1);
     }
 }
 
@@ -1224,16 +1213,11 @@ void ocr_fld_find_contacts(fld_state_t *p) {
     nl_from_ni(p);
     email_without_at(p);
     email_spaced_at(p);
-    if (p->nemails && !p->nsites) site_without_dots(p);
-    if (p->nemails && !p->nsites) site_without_tld(p);
+    if (p->nemails && !p->nsites) site_without_dots(p, 0);
+    if (p->nemails && !p->nsites) site_without_tld(p, 0);
     check_emails(p);
     agree_domains(p);
     agree_site_names(p);
     poor_web_lines(p);
-    /* the first e-mail's local part, which the address (it stops at the
-     * person it names) and the people stage match lines against */
-    if (p->nemails) {
-        const char *at = strchr(p->emails[0].s, '@');
-        snprintf(p->local, sizeof p->local, "%.*s", at ? (int)(at - p->emails[0].s) : 0, p->emails[0].s);
-    }
+    if (p->nemails) first_local(p);
 }

@@ -53,6 +53,11 @@ static json_t *parse_dump(const char *dump, const char *region) {
     return o;
 }
 
+static const char *first_mail(const json_t *o) {
+    const char *s = json_string_value(json_array_get(json_object_get(o, "emails"), 0));
+    return s ? s : "(none)";
+}
+
 /* The text cases[k][0], parsed for region cases[k][1], gives the e-mail
  * cases[k][2] first. */
 static void emails_read_as(const char *const (*cases)[3], size_t n) {
@@ -290,12 +295,10 @@ static void company_agrees_with_brand_keys(void **state) {
     char dump[512];
     snprintf(dump, sizeof dump, "%s0.69 85,355,505,31\tWeb: www.silverlesfcapital.co.uk\n", mail);
     o = parse_dump(dump, "GB");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
-                        "jclarke@silverleafcapital.co.uk");
+    assert_string_equal(first_mail(o), "jclarke@silverleafcapital.co.uk");
     json_decref(o);
     o = parse_dump(mail, "GB");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)),
-                        "jclarke@szilverieafcapital.co.uk");
+    assert_string_equal(first_mail(o), "jclarke@szilverieafcapital.co.uk");
     json_decref(o);
 }
 
@@ -2068,7 +2071,7 @@ static void sites_mended_from_the_card(void **state) {
      * photo): the line is the site, not the company */
     o = parse_text("Giulia Bianchi\ngiulia@vantage it\nwew vantage it\nVantage Srl\n", "IT");
     assert_string_equal(first_site(o), "www.vantage.it");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "giulia@vantage.it");
+    assert_string_equal(first_mail(o), "giulia@vantage.it");
     assert_string_equal(str(o, "company"), "Vantage Srl");
     json_decref(o);
     o = parse_text("Takashi Suzuki\nE takashi.suzuki@junipermedia.co.jp\nW junipermedi\n", "JP");
@@ -2157,11 +2160,6 @@ static void word_cut_in_two_boxes(void **state) {
     json_decref(o);
 }
 
-static const char *first_mail(const json_t *o) {
-    const char *s = json_string_value(json_array_get(json_object_get(o, "emails"), 0));
-    return s ? s : "(none)";
-}
-
 /* Small print that lost its dots: the e-mail's host has none, and the
  * card's country says where its TLD starts. */
 static void email_host_without_dots(void **state) {
@@ -2170,7 +2168,7 @@ static void email_host_without_dots(void **state) {
                            "Web: www luminacapitalde\n",
                            NULL);
     assert_string_equal(first_mail(o), "jorg@luminacapital.de");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "websites"), 0)), "www.luminacapital.de");
+    assert_string_equal(first_site(o), "www.luminacapital.de");
     assert_false(json_is_true(json_object_get(json_object_get(o, "confident"), "emails")));
     json_decref(o);
     /* a second level before the country's code; .com needs no country */
