@@ -129,30 +129,34 @@ static int join_row_pieces(fld_state_t *p) {
         fld_line_t *b = &p->l[i];
         if (w > 0) {
             fld_line_t *a = &p->l[w - 1];
+            /* reading order goes by the tops: a short piece set left of a
+             * taller one on its row ("R." + "OLIVEIRA") can come second */
+            fld_line_t *L = b->x < a->x ? b : a, *R = L == a ? b : a;
             int mh = a->h < b->h ? a->h : b->h, xh = a->h > b->h ? a->h : b->h;
-            int gap = b->x - (a->x + a->w);
+            int gap = R->x - (L->x + L->w);
             /* a box holding the other's too ("Pieter" boxed over the whole
              * of "Pieter Van den Broeck", "Van den Broeck" inside it) */
-            int inside = b->x + b->w <= a->x + a->w + mh / 2 && !repeats(a->t, b->t);
+            int inside = R->x + R->w <= L->x + L->w + mh / 2 && !repeats(L->t, R->t);
             /* an e-mail cut in its domain, the rest boxed a little lower
              * and taller with what follows ("lmoreau@asterlo" + "gistics.fr
              * | www..."): rows that overlap by half a line */
             int lo = a->y > b->y ? a->y : b->y, hi = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
-            int mail_cut = mail_cut_at_end(a->t) && isalnum((unsigned char)b->t[0]) &&
-                           memchr(b->t, '.', strcspn(b->t, " ")) && 2 * (hi - lo) >= mh;
+            int mail_cut = mail_cut_at_end(L->t) && isalnum((unsigned char)R->t[0]) &&
+                           memchr(R->t, '.', strcspn(R->t, " ")) && 2 * (hi - lo) >= mh;
             if (a->h && b->h && 3 * xh <= 5 * mh &&
-                (4 * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh || mail_cut) &&
-                b->x > a->x && (gap >= -xh || inside) && 2 * gap <= mh && !strstr(a->t, " | ") &&
+                ((L == b ? 3 : 4) * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh || mail_cut) &&
+                R->x > L->x && (gap >= -xh || inside) && 2 * gap <= mh && !strstr(a->t, " | ") &&
                 !strstr(b->t, " | ")) {
                 size_t al = strlen(a->t), bl = strlen(b->t);
-                char *t = mail_cut ? glue(a->t, b->t) : 8 * gap < mh ? join_word_halves(a->t, b->t) : NULL;
-                if (!t) t = ocr_text_join(a->t, b->t);
+                char *t = mail_cut ? glue(L->t, R->t) : 8 * gap < mh ? join_word_halves(L->t, R->t) : NULL;
+                if (!t) t = ocr_text_join(L->t, R->t);
                 if (!t) return GR_ERR_NOMEM;
                 free(a->t);
                 free(b->t);
                 a->t = t;
                 a->conf = (a->conf * (float)al + b->conf * (float)bl) / (float)(al + bl);
-                int r = b->x + b->w > a->x + a->w ? b->x + b->w : a->x + a->w;
+                int r = R->x + R->w > L->x + L->w ? R->x + R->w : L->x + L->w;
+                a->x = L->x;
                 a->w = r - a->x;
                 a->letters += b->letters;
                 a->cyr += b->cyr;

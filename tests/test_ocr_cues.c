@@ -977,6 +977,24 @@ static void row_pieces_joined(void **state) {
     assert_string_equal(str(o, "name"), "Sofia Keller");
     assert_true(has_phone(o, "+498945217730"));
     json_decref(o);
+    /* a short piece left of a taller one on its row comes second in
+     * reading order (by the tops), and still joins in front (cards_real
+     * am11 at 640 px: "R." boxed apart from "OLIVEIRA") */
+    const char *lone = "0.86 0,34,958,59\tAUTO SOCORRO\n"
+                       "0.88 324,120,48,30\tR.\n"
+                       "0.90 335,104,312,47\tOLIVEIRA\n"
+                       "0.92 38,425,364,28\tNextel 9.4000-4561\n";
+    o = parse_dump(lone, "BR");
+    assert_string_equal(str(o, "name"), "R. OLIVEIRA");
+    assert_string_equal(str(o, "company"), "AUTO SOCORRO R. OLIVEIRA");
+    json_decref(o);
+    /* not when the piece sits a third of a line off the taller one's middle */
+    o = parse_dump("0.86 0,34,958,59\tAUTO SOCORRO\n"
+                   "0.88 324,128,48,30\tR.\n"
+                   "0.90 335,104,312,47\tOLIVEIRA\n",
+                   "BR");
+    assert_string_equal(str(o, "name"), "");
+    json_decref(o);
 }
 
 static void company_from_dominant_type(void **state) {
