@@ -166,19 +166,23 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
     while (l > buf && (is_word_char((unsigned char)l[-1]) || l[-1] == ',' || l[-1] == '|')) l--;
     for (char *q = l; q < A; q++)
         if (*q == '|') *q = 'l'; /* the name check below may turn it into the right letter */
-    /* the word before, when a space stands where a dot was ("thimai pham@"):
-     * lower-case letters only; the cross-check joins it when the name agrees */
-    if (pre && l > buf + 1 && l[-1] == ' ') {
+    /* the word before, when a space stands where a dot was ("thimai pham@")
+     * or a colon does ("amelia:natarajan@" on a small photo; a label's
+     * "email:" never agrees with a name): lower-case letters only; the
+     * cross-check joins it when the name agrees */
+    if (pre && l > buf + 1 && (l[-1] == ' ' || l[-1] == ':')) {
         const char *w = l - 1;
         while (w > buf && islower((unsigned char)w[-1])) w--;
         size_t wl = (size_t)(l - 1 - w);
+        int space = l[-1] == ' ';
         if (wl >= 2 && wl < prelen && (w == buf || w[-1] == ' ')) snprintf(pre, prelen, "%.*s", (int)wl, w);
         /* an initial that lost its dot to a space ("Email. f romano@", the
          * label's dot taken in by contract_dots): a lower-case letter alone
          * (a capital alone is a label's "E") */
-        else if (wl == 1 && prelen > 1 && (w == buf || !isalnum((unsigned char)w[-1]))) snprintf(pre, prelen, "%c", *w);
+        else if (space && wl == 1 && prelen > 1 && (w == buf || !isalnum((unsigned char)w[-1])))
+            snprintf(pre, prelen, "%c", *w);
         /* an initial and its dot ("j. weber@", the j read as a bar: "|. weber@") */
-        else if (l > buf + 3 && l[-2] == '.' && (isalpha((unsigned char)l[-3]) || l[-3] == '|') &&
+        else if (space && l > buf + 3 && l[-2] == '.' && (isalpha((unsigned char)l[-3]) || l[-3] == '|') &&
                  (l - 3 == buf || l[-4] == ' ') && prelen > 2)
             snprintf(pre, prelen, "%c.", tolower((unsigned char)l[-3]));
     }
@@ -484,10 +488,13 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                 size_t gl = strcspn(host, ".");
                 if (gl >= 1 && gl <= 4 && !strncmp(host + gl, ".www.", 5) && strchr(host + gl + 5, '.'))
                     memmove(host, host + gl + 1, strlen(host + gl + 1) + 1);
-                /* "www" misread as "mumum", "vvww", "wvw" */
-                size_t fl = strcspn(host, ".");
-                if (fl >= 3 && fl <= 6 && host[fl] == '.' && strspn(host, "wvmun") == fl && strchr(host + fl + 1, '.') &&
-                    strncmp(host, "www", 3)) {
+                /* "www" misread as "mumum", "vvww", "wvw"; with an e when two w's
+                 * stand ("wwve" on a small photo; "menu." is a real label) */
+                size_t fl = strcspn(host, "."), nw = 0;
+                for (size_t q = 0; q < fl; q++) nw += host[q] == 'w';
+                if (fl >= 3 && fl <= 6 && host[fl] == '.' &&
+                    (strspn(host, "wvmun") == fl || (strspn(host, "wvmune") == fl && nw >= 2)) &&
+                    strchr(host + fl + 1, '.') && strncmp(host, "www", 3)) {
                     memmove(host + 3, host + fl, strlen(host + fl) + 1);
                     memcpy(host, "www", 3);
                 }

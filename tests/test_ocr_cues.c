@@ -1627,6 +1627,13 @@ static void small_print_slips(void **state) {
     o = parse_text("Lee Wei Ming\nE weiming lee@crestline.com.sg\n", "SG");
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "weiming.lee@crestline.com.sg");
     json_decref(o);
+    /* the dot read as a colon (a small photo); a label's "email:" is no name */
+    o = parse_text("Amelia Natarajan\namelia:natarajan@cobaltrobotics.co.uk\n", "GB");
+    assert_string_equal(first_mail(o), "amelia.natarajan@cobaltrobotics.co.uk");
+    json_decref(o);
+    o = parse_text("Amelia Natarajan\nemail:natarajan@cobaltrobotics.co.uk\n", "GB");
+    assert_string_equal(first_mail(o), "natarajan@cobaltrobotics.co.uk");
+    json_decref(o);
     /* a word that is not the name's stays out */
     o = parse_text("Lotte Janssens\nmail me janssens@orion.be\n", "BE");
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "janssens@orion.be");
@@ -2084,6 +2091,13 @@ static void sites_mended_from_the_card(void **state) {
     (void)state;
     json_t *o = parse_text("Lim Kumar\nkumar@harbourtrading.com.sg\nwWew harbourtrading Com.sg\n", "SG");
     assert_string_equal(first_site(o), "www.harbourtrading.com.sg");
+    json_decref(o);
+    /* "wwve." with its dot (a small photo): two w's and an e are a www; "menu." is a real label */
+    o = parse_text("Deepa Sharma\ndeepa.sharma@lumina.in\nwwve.lumina.in\n", "IN");
+    assert_string_equal(first_site(o), "www.lumina.in");
+    json_decref(o);
+    o = parse_text("Deepa Sharma\ndeepa.sharma@lumina.in\nmenu.lumina.in\n", "IN");
+    assert_string_equal(first_site(o), "menu.lumina.in");
     json_decref(o);
     /* the domain begins with a letter a misread www is made of (a 640 x 480
      * photo): the line is the site, not the company */
