@@ -1887,10 +1887,15 @@ static void name_joins_local(fld_state_t *p) {
 }
 
 /* Letters a country code's small print makes of each other: those of
- * ocr_fld_confusable, and b and p (a bowl whose stem the line's cut lost:
- * ".com.pr" of .com.br). */
+ * ocr_fld_confusable; b and p (a bowl whose stem the line's cut lost:
+ * ".com.pr" of .com.br); r and e, f and i (".com.be", ".not.be" of .br and
+ * ".ir" of .fr on 640 x 480 photos). */
 static int tld_confusable(char a, char b) {
-    return ocr_fld_confusable(a, b) || (a == 'b' && b == 'p') || (a == 'p' && b == 'b');
+    static const char *const PAIRS[] = {"bp", "re", "fi", NULL};
+    if (ocr_fld_confusable(a, b)) return 1;
+    for (int k = 0; PAIRS[k]; k++)
+        if ((a == PAIRS[k][0] && b == PAIRS[k][1]) || (a == PAIRS[k][1] && b == PAIRS[k][0])) return 1;
+    return 0;
 }
 
 /* A country code TLD read with a letter small print confuses (".cn" of

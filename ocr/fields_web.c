@@ -86,6 +86,24 @@ static int tld_fragment(const char *t) {
 /* Generic second levels a country's code follows (com.sg, co.kr, org.br). */
 static const char *const CC_SLD[] = {"com", "co", "org", "net", "gov", "edu", "ac", "or", "ne", NULL};
 
+/* 1 when the last label of host h (n bytes) is one of CC_SLD. */
+static int ends_in_cc_sld(const char *h, size_t n) {
+    const char *dot = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (h[i] == '.') dot = h + i;
+    if (!dot) return 0;
+    size_t ln = n - (size_t)(dot + 1 - h);
+    for (int i = 0; CC_SLD[i]; i++)
+        if (strlen(CC_SLD[i]) == ln && !strncasecmp(dot + 1, CC_SLD[i], ln)) return 1;
+    return 0;
+}
+
+/* 1 when t holds two letters and then nothing but spaces and dots: a
+ * country's code ending the line. */
+static int code_ends_line(const char *t) {
+    return isalpha((unsigned char)t[0]) && isalpha((unsigned char)t[1]) && !t[2 + strspn(t + 2, " .")];
+}
+
 /* What can end a host name that lost the dot before it ("www pinnacle
  * com.sg", "www.lumina be"): a fragment above, a country's code, or a
  * public second level and a country's code (com.sg, co.kr, org.br). Only
@@ -206,11 +224,22 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
         *r = '.';
         while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-' || *r == ',' || *r == '_')) r++;
     }
-    /* "domain co.uk": a space where a dot was */
+    /* "domain co.uk": a space where a dot was; "falcon.com br", "redwood.co
+     * jp": the dot before a country's code after a public second level,
+     * the code ending the line */
+    const char *nx = r + 1 + strspn(r + 1, " .");
     if (*r == ' ' && (tld_fragment(r + 1 + strspn(r + 1, ".")) ||
                       (!memchr(A + 1, '.', (size_t)(r - A - 1)) && tld_tail(r + 1 + strspn(r + 1, "."))))) {
         *r = '.';
         while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-')) r++;
+    } else if (*r == ' ' && ends_in_cc_sld(A + 1, (size_t)(r - A - 1)) && code_ends_line(nx)) {
+        char h[260];
+        int hn = snprintf(h, sizeof h, "%.*s.%c%c", (int)(r - A - 1), A + 1, nx[0], nx[1]);
+        if (hn > 0 && (size_t)hn < sizeof h && ocr_fld_tld_region(h)) {
+            *r = '.';
+            memmove(r + 1, nx, strlen(nx) + 1);
+            while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-')) r++;
+        }
     }
     /* "@tay lorstanton.com": a space inside the host name */
     if (*r == ' ' && !memchr(A + 1, '.', (size_t)(r - A - 1)) && isalnum((unsigned char)r[1])) {
@@ -473,9 +502,7 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                     const char *nx = e + 1;
                     while (*nx && strchr(" .,'\"", *nx)) nx++;
                     size_t hl = strlen(host);
-                    if (dot && (!strcmp(dot, ".com") || !strcmp(dot, ".net") || !strcmp(dot, ".org") ||
-                                !strcmp(dot, ".gov") || !strcmp(dot, ".edu")) &&
-                        isalpha((unsigned char)nx[0]) && isalpha((unsigned char)nx[1]) && !nx[2 + strspn(nx + 2, " .")] &&
+                    if (dot && ends_in_cc_sld(host, hl) && code_ends_line(nx) &&
                         hl + 4 < sizeof tok - (size_t)(host - tok)) {
                         char cc[3] = {(char)tolower((unsigned char)nx[0]), (char)tolower((unsigned char)nx[1]), 0};
                         host[hl] = '.';
@@ -1122,6 +1149,34 @@ static void nl_from_ni(fld_state_t *p) {
     }
 }
 
+/* "harbour.cojp", "tidewater.combr": the dot between a public second level
+ * and a country's code lost, the two read as one last label that no TLD
+ * is (".coop" and ".cool" are: OP and OL are no countries). */
+static void glued_sld_cc(fld_state_t *p) {
+    static const char *const SLD[] = {"com", "co", "org", "net", "gov", "edu", NULL};
+    for (int i = 0; i < p->nemails + p->nsites; i++) {
+        char *s = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s;
+        char *h = strchr(s, '@') ? strchr(s, '@') + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
+        size_t hl = strcspn(h, "/");
+        char *dot = NULL;
+        for (size_t k = 0; k < hl; k++)
+            if (h[k] == '.') dot = h + k;
+        if (!dot) continue;
+        size_t ll = hl - (size_t)(dot + 1 - h);
+        for (int k = 0; SLD[k]; k++) {
+            size_t sl = strlen(SLD[k]);
+            char cc[8];
+            if (ll != sl + 2 || strncasecmp(dot + 1, SLD[k], sl)) continue;
+            snprintf(cc, sizeof cc, "x.%.2s", dot + 1 + sl);
+            if (!ocr_fld_tld_region(cc) || strlen(s) + 2 > sizeof p->emails[0].s) break;
+            char *at = dot + 1 + sl;
+            memmove(at + 1, at, strlen(at) + 1);
+            *at = '.';
+            break;
+        }
+    }
+}
+
 /* The e-mails as found, checked once more: an e-mail label glued on by its
  * colon read as a dot ("email.p.sanchez@" of "Email: p.sanchez@") is no
  * part of the address; a local part of one or two characters is as often
@@ -1217,6 +1272,7 @@ void ocr_fld_email_without_dot(fld_state_t *p) {
 
 void ocr_fld_find_contacts(fld_state_t *p) {
     contact_lines(p);
+    glued_sld_cc(p);
     nl_from_ni(p);
     email_without_at(p);
     email_spaced_at(p);

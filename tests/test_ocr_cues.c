@@ -2265,6 +2265,27 @@ static void mail_and_title_slips(void **state) {
     assert_string_equal(first_site(o), "solace.co.jp");
     assert_string_equal(str(o, "company"), "Solace K.K.");
     json_decref(o);
+    /* the dot before a country's code read as a space after a public
+     * second level, the code ending the line (a 640 x 480 photo, hand-held) */
+    o = parse_text("Naoko Kobayashi\nE naoko@redwood.co jp\nW www redwood.co jp\n", "JP");
+    assert_string_equal(first_mail(o), "naoko@redwood.co.jp");
+    assert_string_equal(first_site(o), "www.redwood.co.jp");
+    json_decref(o);
+    o = parse_text("Ana Souza\nasouza@falcon.com br\n", "BR");
+    assert_string_equal(first_mail(o), "asouza@falcon.com.br");
+    json_decref(o);
+    /* two letters that are no country's code stay out */
+    o = parse_text("Ana Souza\nasouza@falcon.com xq\n", "BR");
+    assert_string_equal(first_mail(o), "asouza@falcon.com");
+    json_decref(o);
+    /* that dot lost, the two run together: no TLD is "cojp" (".coop" is one) */
+    o = parse_text("Yuki Yamamoto\nE y.yamamoto@harbour.cojp\nW harbour.cojp\n", "JP");
+    assert_string_equal(first_mail(o), "y.yamamoto@harbour.co.jp");
+    assert_string_equal(first_site(o), "harbour.co.jp");
+    json_decref(o);
+    o = parse_text("Yuki Yamamoto\nyuki@harbour.coop\n", "JP");
+    assert_string_equal(first_mail(o), "yuki@harbour.coop");
+    json_decref(o);
     /* a web line read too poorly for a site is no company; "Web Design Ltd" is one */
     o = parse_text("Anand Mehta\nCrestline Ltd\nWeb www crestine in\nWeb www crestine m\n", "IN");
     assert_string_equal(str(o, "company"), "Crestline Ltd");
@@ -2354,6 +2375,11 @@ static void slips_the_card_settles(void **state) {
     static const char *const mails[][3] = {
         /* the card's numbers before the board: a German number makes .dr .de, even in Brazil */
         {"Jonas Weber\n+49 30 23456789\nj.weber@weber-sohn.dr\n", "BR", "j.weber@weber-sohn.de"},
+        /* r and e, f and i (640 x 480 photos): .com.be on a card with Brazilian numbers, .ir with French */
+        {"Fernanda Lima\nM +55 11 96002-3570\nfernanda@asterlogistics.com.be\n", "BR", "fernanda@asterlogistics.com.br"},
+        {"Lucas Martin\nT +33 1 42 68 53 18\nlucas@redwood.ir\n", "FR", "lucas@redwood.fr"},
+        /* ... not when a number is of the country as read */
+        {"Lucas Martin\nT +33 1 42 68 53 18\nT +98 21 2204 5566\nlucas@redwood.ir\n", "FR", "lucas@redwood.ir"},
         /* a real country's TLD stays */
         {"Ana Lopez\nana@finca.com.do\n", "BR", "ana@finca.com.do"},
         {"Ji-hoon Park\njhoon@tidewater.co.kr\n", "KR", "jihoon@tidewater.co.kr"},
