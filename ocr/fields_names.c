@@ -1821,6 +1821,35 @@ static int name_word_one_off(char w[][64], int from, int nw, const char *k, size
     return -1;
 }
 
+/* 1 when k (letters, five or more) is one letter off two neighbouring
+ * words of the name run together, or is one of the name's words or such a
+ * run with one letter dropped (never the word skip); the run or word
+ * into out. */
+static int near_name_run(char w[][64], int nw, const char *k, const char *skip, char *out, size_t n) {
+    size_t kl = strlen(k);
+    if (kl < 5) return 0;
+    for (int i = 0; i < nw; i++)
+        for (int j = i; j <= i + 1 && j < nw; j++) {
+            char c[128];
+            int cl = j == i ? snprintf(c, sizeof c, "%s", w[i]) : snprintf(c, sizeof c, "%s%s", w[i], w[j]);
+            if (cl <= 0 || (size_t)cl >= sizeof c || (size_t)cl >= n || !strcmp(c, skip)) continue;
+            size_t d = 0, q = 0;
+            if ((size_t)cl == kl && j > i) {
+                for (q = 0; q < kl; q++) d += c[q] != k[q];
+            } else if ((size_t)cl == kl + 1) {
+                while (q < kl && c[q] == k[q]) q++;
+                d = strcmp(c + q + 1, k + q) ? 2 : 1;
+            } else {
+                continue;
+            }
+            if (d == 1) {
+                memcpy(out, c, (size_t)cl + 1);
+                return 1;
+            }
+        }
+    return 0;
+}
+
 /* An e-mail whose local part lost its dot to a space ("thimai pham@orion.vn"
  * read as pham@orion.vn): the word before is put back, with the dot, when
  * both it and the local part are parts of the person's name. */
@@ -1875,10 +1904,15 @@ static void name_joins_local(fld_state_t *p) {
         if (!name_part(w, nw, pk)) {
             /* the word one letter off a name's word of five letters or
              * more ("clodie lefevre@" of Élodie Lefèvre; pk is all
-             * letters): that word */
+             * letters): that word; or off two of its words run together,
+             * or with a letter of them dropped ("matiajose romero@" of
+             * María José Romero, "jhoon jung@" of Ji-hoon Jung) */
             int hit = name_word_one_off(w, 0, nw, pk, 5, local);
-            if (hit < 0) continue;
-            snprintf(e->pre, sizeof e->pre, "%s", w[hit]);
+            char run[128];
+            if (hit >= 0) snprintf(e->pre, sizeof e->pre, "%s", w[hit]);
+            else if (near_name_run(w, nw, pk, local, run, sizeof run) && strlen(run) < sizeof e->pre)
+                snprintf(e->pre, sizeof e->pre, "%s", run);
+            else continue;
         }
         char out[256];
         int n = snprintf(out, sizeof out, "%s.%s", e->pre, e->s);

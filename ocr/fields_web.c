@@ -193,7 +193,9 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
         while (w > buf && islower((unsigned char)w[-1])) w--;
         size_t wl = (size_t)(l - 1 - w);
         int space = l[-1] == ' ';
-        if (wl >= 2 && wl < prelen && (w == buf || w[-1] == ' ')) snprintf(pre, prelen, "%.*s", (int)wl, w);
+        /* an e-mail label's E glued on ("Eweiming tan@") */
+        int glued_e = w > buf && w[-1] == 'E' && (w - 1 == buf || w[-2] == ' ');
+        if (wl >= 2 && wl < prelen && (w == buf || w[-1] == ' ' || glued_e)) snprintf(pre, prelen, "%.*s", (int)wl, w);
         /* an initial that lost its dot to a space ("Email. f romano@", the
          * label's dot taken in by contract_dots): a lower-case letter alone
          * (a capital alone is a label's "E") */
