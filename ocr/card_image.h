@@ -31,6 +31,8 @@ typedef struct {
     int inverted;      /* 1 when the card was light text on a dark ground */
     int sharpened;     /* 1 when its print was blurred and got an unsharp mask */
     int located;       /* 1 when a card outline was found, 0 = whole photo used */
+    double slant;      /* degrees the warped card was turned to level its text
+                        * (counter-clockwise; 0 = not turned) */
     char *qr;          /* text of a QR code on the card (malloc'd) or NULL */
 } ocr_card_img_t;
 

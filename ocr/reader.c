@@ -168,8 +168,10 @@ int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char 
             snprintf(path, sizeof path, "%s/card-%d-plain.png", r->debug_dir, i);
             if (ocr_gray_write_png(&c->plain, path) != GR_OK) LOG_W("could not write %s", path);
         }
-        LOG_D("card %d: located=%d inverted=%d sharpened=%d scale=%.2f turns=%d script=%s langs=%s lines=%zu", i,
-              c->located, c->inverted, c->sharpened, c->scale, info.quarter_turns, info.script, info.langs, lines.n);
+        LOG_D("card %d: located=%d slant=%.1f inverted=%d sharpened=%d scale=%.2f turns=%d script=%s langs=%s "
+              "lines=%zu",
+              i, c->located, c->slant, c->inverted, c->sharpened, c->scale, info.quarter_turns, info.script, info.langs,
+              lines.n);
         if (text) {
             fmt_strbuf_t tb;
             fmt_sb_init(&tb);
