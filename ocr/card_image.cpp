@@ -562,8 +562,11 @@ cv::Mat warp_card(const cv::Mat &bgr, const Quad &q) {
 // and Tesseract then cuts its lines in pieces. Ink of either polarity (far
 // from its neighbourhood's mean), in components of a character's size, is
 // turned in half degrees up to SLANT_MAX; the angle whose row profile
-// changes most sharply wins when it is a degree or more and beats level by
-// SLANT_GAIN.
+// changes most sharply (adjacent rows' squared differences) wins when it is
+// SLANT_MIN degrees or more and beats level by SLANT_GAIN, and only with
+// SLANT_MARKS characters or more (a logo side, or lines so close their
+// letters touch, gave 5 degrees of noise; at 1 degree it cost more fields
+// than it won: docs/OCR.md).
 #define SLANT_MAX 6.0
 #define SLANT_GAIN 1.15
 #define SLANT_MARKS 40

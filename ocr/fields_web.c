@@ -229,14 +229,14 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
     /* "domain co.uk": a space where a dot was; "falcon.com br", "redwood.co
      * jp": the dot before a country's code after a public second level,
      * the code ending the line */
-    const char *nx = r + 1 + strspn(r + 1, " .");
     if (*r == ' ' && (tld_fragment(r + 1 + strspn(r + 1, ".")) ||
                       (!memchr(A + 1, '.', (size_t)(r - A - 1)) && tld_tail(r + 1 + strspn(r + 1, "."))))) {
         *r = '.';
         while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-')) r++;
-    } else if (*r == ' ' && ends_in_cc_sld(A + 1, (size_t)(r - A - 1)) && code_ends_line(nx)) {
+    } else if (*r == ' ' && ends_in_cc_sld(A + 1, (size_t)(r - A - 1))) {
+        const char *nx = r + 1 + strspn(r + 1, " .");
         char h[260];
-        int hn = snprintf(h, sizeof h, "%.*s.%c%c", (int)(r - A - 1), A + 1, nx[0], nx[1]);
+        int hn = code_ends_line(nx) ? snprintf(h, sizeof h, "%.*s.%c%c", (int)(r - A - 1), A + 1, nx[0], nx[1]) : 0;
         if (hn > 0 && (size_t)hn < sizeof h && ocr_fld_tld_region(h)) {
             *r = '.';
             memmove(r + 1, nx, strlen(nx) + 1);

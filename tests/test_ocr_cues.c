@@ -1944,6 +1944,14 @@ static const char *first_site(const json_t *o) {
     return s ? s : "(none)";
 }
 
+/* text, parsed for region, gives the e-mail mail and the site site first. */
+static void mail_and_site_read_as(const char *text, const char *region, const char *mail, const char *site) {
+    json_t *o = parse_text(text, region);
+    assert_string_equal(first_mail(o), mail);
+    assert_string_equal(first_site(o), site);
+    json_decref(o);
+}
+
 /* The text cases[k][0], parsed for region cases[k][1], gives the site
  * cases[k][2] first. */
 static void sites_read_as(const char *const (*cases)[3], size_t n) {
@@ -2278,25 +2286,18 @@ static void mail_and_title_slips(void **state) {
     json_decref(o);
     /* the dot before a country's code read as a space after a public
      * second level, the code ending the line (a 640 x 480 photo, hand-held) */
-    o = parse_text("Naoko Kobayashi\nE naoko@redwood.co jp\nW www redwood.co jp\n", "JP");
-    assert_string_equal(first_mail(o), "naoko@redwood.co.jp");
-    assert_string_equal(first_site(o), "www.redwood.co.jp");
-    json_decref(o);
-    o = parse_text("Ana Souza\nasouza@falcon.com br\n", "BR");
-    assert_string_equal(first_mail(o), "asouza@falcon.com.br");
-    json_decref(o);
-    /* two letters that are no country's code stay out */
-    o = parse_text("Ana Souza\nasouza@falcon.com xq\n", "BR");
-    assert_string_equal(first_mail(o), "asouza@falcon.com");
-    json_decref(o);
+    mail_and_site_read_as("Naoko Kobayashi\nE naoko@redwood.co jp\nW www redwood.co jp\n", "JP", "naoko@redwood.co.jp",
+                          "www.redwood.co.jp");
     /* that dot lost, the two run together: no TLD is "cojp" (".coop" is one) */
-    o = parse_text("Yuki Yamamoto\nE y.yamamoto@harbour.cojp\nW harbour.cojp\n", "JP");
-    assert_string_equal(first_mail(o), "y.yamamoto@harbour.co.jp");
-    assert_string_equal(first_site(o), "harbour.co.jp");
-    json_decref(o);
-    o = parse_text("Yuki Yamamoto\nyuki@harbour.coop\n", "JP");
-    assert_string_equal(first_mail(o), "yuki@harbour.coop");
-    json_decref(o);
+    mail_and_site_read_as("Yuki Yamamoto\nE y.yamamoto@harbour.cojp\nW harbour.cojp\n", "JP",
+                          "y.yamamoto@harbour.co.jp", "harbour.co.jp");
+    static const char *const codes[][3] = {
+        {"Ana Souza\nasouza@falcon.com br\n", "BR", "asouza@falcon.com.br"},
+        /* two letters that are no country's code stay out */
+        {"Ana Souza\nasouza@falcon.com xq\n", "BR", "asouza@falcon.com"},
+        {"Yuki Yamamoto\nyuki@harbour.coop\n", "JP", "yuki@harbour.coop"},
+    };
+    emails_read_as(codes, sizeof codes / sizeof *codes);
     /* a web line read too poorly for a site is no company; "Web Design Ltd" is one */
     o = parse_text("Anand Mehta\nCrestline Ltd\nWeb www crestine in\nWeb www crestine m\n", "IN");
     assert_string_equal(str(o, "company"), "Crestline Ltd");
