@@ -112,8 +112,7 @@ static void held_card_without_the_hand(void **state) {
  * camera: its outline misses that corner, and the warped card's text runs
  * about two degrees aslant. The text is turned level (the card's rows:
  * Tesseract had cut "priya.murray@solacedesign.co.uk" in two lines); a
- * card found square stays as it is, and so does one with too few
- * characters to tell (a logo side). */
+ * card found square stays as it is. */
 static void aslant_text_turned_level(void **state) {
     (void)state;
     int n = 0;
