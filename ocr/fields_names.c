@@ -1908,10 +1908,9 @@ static void name_joins_local(fld_state_t *p) {
              * or with a letter of them dropped ("matiajose romero@" of
              * María José Romero, "jhoon jung@" of Ji-hoon Jung) */
             int hit = name_word_one_off(w, 0, nw, pk, 5, local);
-            char run[128];
+            char run[sizeof e->pre];
             if (hit >= 0) snprintf(e->pre, sizeof e->pre, "%s", w[hit]);
-            else if (near_name_run(w, nw, pk, local, run, sizeof run) && strlen(run) < sizeof e->pre)
-                snprintf(e->pre, sizeof e->pre, "%s", run);
+            else if (near_name_run(w, nw, pk, local, run, sizeof run)) memcpy(e->pre, run, sizeof run);
             else continue;
         }
         char out[256];
