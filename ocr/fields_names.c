@@ -1611,7 +1611,7 @@ static int local_key(const char *email, char *key, size_t n) {
  * registrable name of its host starts in its text (*off) and how long it
  * is; NULL when it has none or is at a mail provider. */
 static char *item_stem(fld_state_t *p, int i, size_t *off, size_t *len) {
-    char *s = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s;
+    char *s = ocr_fld_item(p, i);
     const char *at = strchr(s, '@');
     if (at && ocr_fld_shared_mail_domain(at + 1)) return NULL;
     return ocr_fld_stem_in(s, off, len) ? s : NULL;
@@ -1953,7 +1953,7 @@ static void phones_fix_tld(fld_state_t *p) {
         }
     }
     for (int i = 0; i < p->nemails + p->nsites; i++) {
-        char *t = ocr_fld_two_letter_tld(i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s);
+        char *t = ocr_fld_two_letter_tld(ocr_fld_item(p, i));
         if (!t || !isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) continue;
         char up[3] = {(char)toupper((unsigned char)t[0]), (char)toupper((unsigned char)t[1]), 0};
         /* a code no country has (".ce" of .de): any one letter off the

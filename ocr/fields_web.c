@@ -86,22 +86,28 @@ static int tld_fragment(const char *t) {
 /* Generic second levels a country's code follows (com.sg, co.kr, org.br). */
 static const char *const CC_SLD[] = {"com", "co", "org", "net", "gov", "edu", "ac", "or", "ne", NULL};
 
-/* 1 when the last label of host h (n bytes) is one of CC_SLD. */
-static int ends_in_cc_sld(const char *h, size_t n) {
-    const char *dot = NULL;
+/* Where the last label of host h (n bytes) starts: after its last dot; 0
+ * when it has none. */
+static size_t last_label(const char *h, size_t n) {
+    size_t at = 0;
     for (size_t i = 0; i < n; i++)
-        if (h[i] == '.') dot = h + i;
-    if (!dot) return 0;
-    size_t ln = n - (size_t)(dot + 1 - h);
-    for (int i = 0; CC_SLD[i]; i++)
-        if (strlen(CC_SLD[i]) == ln && !strncasecmp(dot + 1, CC_SLD[i], ln)) return 1;
-    return 0;
+        if (h[i] == '.') at = i + 1;
+    return at;
 }
 
-/* 1 when t holds two letters and then nothing but spaces and dots: a
- * country's code ending the line. */
-static int code_ends_line(const char *t) {
-    return isalpha((unsigned char)t[0]) && isalpha((unsigned char)t[1]) && !t[2 + strspn(t + 2, " .")];
+/* 1 when host h (n bytes) ends in a public second level (CC_SLD) and t
+ * holds a country's code, two letters, then nothing but spaces and dots
+ * (the code ending the line: "redwood.co" + " jp"). */
+static int code_after_sld(const char *h, size_t n, const char *t) {
+    size_t at = last_label(h, n), ln = n - at;
+    const char *lab = h + at;
+    if (!at || !isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1]) || t[2 + strspn(t + 2, " .")])
+        return 0;
+    char cc[8];
+    snprintf(cc, sizeof cc, "x.%.2s", t);
+    for (int i = 0; CC_SLD[i]; i++)
+        if (strlen(CC_SLD[i]) == ln && !strncasecmp(lab, CC_SLD[i], ln)) return ocr_fld_tld_region(cc) != NULL;
+    return 0;
 }
 
 /* What can end a host name that lost the dot before it ("www pinnacle
@@ -233,11 +239,9 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
                       (!memchr(A + 1, '.', (size_t)(r - A - 1)) && tld_tail(r + 1 + strspn(r + 1, "."))))) {
         *r = '.';
         while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-')) r++;
-    } else if (*r == ' ' && ends_in_cc_sld(A + 1, (size_t)(r - A - 1))) {
+    } else if (*r == ' ') {
         const char *nx = r + 1 + strspn(r + 1, " .");
-        char h[260];
-        int hn = code_ends_line(nx) ? snprintf(h, sizeof h, "%.*s.%c%c", (int)(r - A - 1), A + 1, nx[0], nx[1]) : 0;
-        if (hn > 0 && (size_t)hn < sizeof h && ocr_fld_tld_region(h)) {
+        if (code_after_sld(A + 1, (size_t)(r - A - 1), nx)) {
             *r = '.';
             memmove(r + 1, nx, strlen(nx) + 1);
             while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-')) r++;
@@ -500,17 +504,14 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                  * second level read as a mark or a space, the country code
                  * ending the line */
                 else if (valid_domain(host) && *e == ' ' && (after_www != host || scheme[0] || labelled || tl < tl0)) {
-                    const char *dot = strrchr(host, '.');
                     const char *nx = e + 1;
                     while (*nx && strchr(" .,'\"", *nx)) nx++;
                     size_t hl = strlen(host);
-                    if (dot && ends_in_cc_sld(host, hl) && code_ends_line(nx) &&
-                        hl + 4 < sizeof tok - (size_t)(host - tok)) {
+                    if (code_after_sld(host, hl, nx) && hl + 4 < sizeof tok - (size_t)(host - tok)) {
                         char cc[3] = {(char)tolower((unsigned char)nx[0]), (char)tolower((unsigned char)nx[1]), 0};
                         host[hl] = '.';
                         memcpy(host + hl + 1, cc, 3);
-                        if (ocr_fld_tld_region(host)) e = nx + strlen(nx);
-                        else host[hl] = '\0';
+                        e = nx + strlen(nx);
                     }
                 }
                 /* "Web.www.x.co.kr", "wed.www.x": a label glued on by a dot */
@@ -745,9 +746,19 @@ static int add_item(fld_item_t *v, int *n, const char *s, float conf) {
     return 1;
 }
 
-char *ocr_fld_two_letter_tld(char *s) {
+/* The host of an e-mail or a site s (after its '@' or scheme), its
+ * length, up to a path, into *hl. */
+static char *item_host(char *s, size_t *hl) {
     char *h = strchr(s, '@') ? strchr(s, '@') + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
-    size_t hl = strcspn(h, "/");
+    *hl = strcspn(h, "/");
+    return h;
+}
+
+char *ocr_fld_item(fld_state_t *p, int i) { return i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s; }
+
+char *ocr_fld_two_letter_tld(char *s) {
+    size_t hl;
+    char *h = item_host(s, &hl);
     return hl >= 4 && h[hl - 3] == '.' ? h + hl - 2 : NULL;
 }
 
@@ -1146,32 +1157,30 @@ static void email_spaced_at(fld_state_t *p) {
  * country (a Nicaraguan number on the card gives it back: phones_fix_tld). */
 static void nl_from_ni(fld_state_t *p) {
     for (int i = 0; i < p->nemails + p->nsites; i++) {
-        char *t = ocr_fld_two_letter_tld(i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s);
+        char *t = ocr_fld_two_letter_tld(ocr_fld_item(p, i));
         if (t && !strncmp(t, "ni", 2)) t[1] = 'l';
     }
 }
 
 /* "harbour.cojp", "tidewater.combr": the dot between a public second level
  * and a country's code lost, the two read as one last label that no TLD
- * is (".coop" and ".cool" are: OP and OL are no countries). */
+ * is (".coop" and ".cool" are: OP and OL are no countries). Not CC_SLD's
+ * ac, or and ne: ".news" is a TLD and WS a country. */
 static void glued_sld_cc(fld_state_t *p) {
     static const char *const SLD[] = {"com", "co", "org", "net", "gov", "edu", NULL};
     for (int i = 0; i < p->nemails + p->nsites; i++) {
-        char *s = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s;
-        char *h = strchr(s, '@') ? strchr(s, '@') + 1 : strstr(s, "://") ? strstr(s, "://") + 3 : s;
-        size_t hl = strcspn(h, "/");
-        char *dot = NULL;
-        for (size_t k = 0; k < hl; k++)
-            if (h[k] == '.') dot = h + k;
-        if (!dot) continue;
-        size_t ll = hl - (size_t)(dot + 1 - h);
+        char *s = ocr_fld_item(p, i);
+        size_t hl;
+        char *h = item_host(s, &hl), *lab = h + last_label(h, hl);
+        if (lab == h) continue;
+        size_t ll = hl - (size_t)(lab - h);
         for (int k = 0; SLD[k]; k++) {
             size_t sl = strlen(SLD[k]);
             char cc[8];
-            if (ll != sl + 2 || strncasecmp(dot + 1, SLD[k], sl)) continue;
-            snprintf(cc, sizeof cc, "x.%.2s", dot + 1 + sl);
+            if (ll != sl + 2 || strncasecmp(lab, SLD[k], sl)) continue;
+            snprintf(cc, sizeof cc, "x.%.2s", lab + sl);
             if (!ocr_fld_tld_region(cc) || strlen(s) + 2 > sizeof p->emails[0].s) break;
-            char *at = dot + 1 + sl;
+            char *at = lab + sl;
             memmove(at + 1, at, strlen(at) + 1);
             *at = '.';
             break;
