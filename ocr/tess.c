@@ -147,6 +147,23 @@ void ocr_tess_set_linedet(ocr_tess_t *t, ocr_linedet_t *det) {
 
 ocr_linedet_t *ocr_tess_linedet(const ocr_tess_t *t) { return t ? t->det : NULL; }
 
+void ocr_tess_fold_dotless_i(char *s, const char *langs) {
+    static const char *const KEEP[] = {"tur", "aze", "crh", "gag", "tat", NULL};
+    if (!s || !strstr(s, "\xc4\xb1")) return;
+    for (int k = 0; KEEP[k]; k++)
+        if (langs && strstr(langs, KEEP[k])) return;
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if ((unsigned char)r[0] == 0xC4 && (unsigned char)r[1] == 0xB1) {
+            *w++ = 'i';
+            r++;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
 static TessBaseAPI *new_api(const char *datapath, const char *langs, TessOcrEngineMode oem) {
     TessBaseAPI *api = TessBaseAPICreate();
     if (!api) return NULL;
@@ -291,6 +308,7 @@ int ocr_tess_read_words(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, i
             }
             char *w = TessResultIteratorGetUTF8Text(it, RIL_WORD);
             if (!w) continue;
+            ocr_tess_fold_dotless_i(w, langs);
             float c = TessResultIteratorConfidence(it, RIL_WORD) / 100.0f;
             if (words && ocr_lines_add(words, w, c < 0 ? 0 : c, x0, y0, x1 - x0, y1 - y0) != GR_OK) rc = GR_ERR_NOMEM;
             if (nw == 0) {
@@ -359,6 +377,7 @@ int ocr_tess_read_lines(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, c
         TessMonitorDelete(mon);
         if (r != 0) continue;
         char *txt = TessBaseAPIGetUTF8Text(api);
+        ocr_tess_fold_dotless_i(txt, langs);
         if (txt) {
             /* one line: join what the engine split */
             for (char *c = txt; *c; c++)
@@ -406,6 +425,7 @@ int ocr_tess_read_line_image_psm(ocr_tess_t *t, const char *langs, const ocr_gra
     if (gr_now_mono() > deadline) rc = GR_ERR_TIMEOUT;
     if (r == 0) {
         char *txt = TessBaseAPIGetUTF8Text(api);
+        ocr_tess_fold_dotless_i(txt, langs);
         if (txt) {
             for (char *c = txt; *c; c++)
                 if (*c == '\n') *c = ' ';

@@ -38,6 +38,13 @@ int ocr_tess_has(const ocr_tess_t *t, const char *lang);
  * language, "por"), 0 when not or when lang is not loaded. */
 int ocr_tess_is_word(ocr_tess_t *t, const char *lang, const char *word);
 
+/* The dotless i (U+0131) of Turkish and Azerbaijani, which the fast German
+ * and French models give for an i whose dot the print lost on a small
+ * photo ("Managıng Director", ocr_cards2 BIG=0.4 seed 1123), made the i it
+ * was; left alone when a language of langs ("eng+tur") writes it. In
+ * place, UTF-8; every text the readers below return has been through it. */
+void ocr_tess_fold_dotless_i(char *s, const char *langs);
+
 /* Orientation and script detection (osd.traineddata). *quarter_turns: the
  * clockwise quarter turns that make the text upright; script: "Latin",
  * "Cyrillic", ... Returns GR_OK, GR_ERR_UNSUPPORTED (no osd data) or

@@ -1,8 +1,9 @@
 /* test_ocr_accents.c - misread accent marks mended with a word list
  * (ocr/accents.h): the changes that are taken, the ones that are not
  * (two words fit, a word already right, numbers and e-mails), case and
- * punctuation kept, look-alike letters (l/i, g/q, a/o), and the Tesseract
- * model's own word lists (por, eng). */
+ * punctuation kept, look-alike letters (l/i, g/q, a/o), the Tesseract
+ * model's own word lists (por, eng), and the dotless i of a model that
+ * has it made an i (ocr/tess.h). */
 #include "tests/testutil.h"
 
 #include "firmware/core/err.h"
@@ -249,6 +250,29 @@ static void model_word_list(void **state) {
     ocr_tess_close(t);
 }
 
+/* A Turkish dotless i from a model of a language without it is an i. */
+static void dotless_i_is_an_i(void **state) {
+    (void)state;
+    static const struct {
+        const char *in, *langs, *want;
+    } rows[] = {
+        {"Manag\xc4\xb1ng Director", "deu", "Managing Director"},
+        {"Sales Depar\xc4\xb1ment \xc4\xb1\xc4\xb1", "eng+fra", "Sales Depariment ii"},
+        {"Manag\xc4\xb1ng", "eng+tur", "Manag\xc4\xb1ng"},
+        {"I\xc4\xb1" "d\xc4\xb1r", "aze", "I\xc4\xb1" "d\xc4\xb1r"},
+        {"Stra\xc3\x9f" "e", "deu", "Stra\xc3\x9f" "e"},
+        {"", "eng", ""},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        char *t = strdup(rows[k].in);
+        assert_non_null(t);
+        ocr_tess_fold_dotless_i(t, rows[k].langs);
+        assert_string_equal(t, rows[k].want);
+        free(t);
+    }
+    ocr_tess_fold_dotless_i(NULL, "eng");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_mark_for_another),
@@ -257,6 +281,7 @@ int main(void) {
         cmocka_unit_test(lookalike_letters),
         cmocka_unit_test(marks_added),
         cmocka_unit_test(model_word_list),
+        cmocka_unit_test(dotless_i_is_an_i),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
