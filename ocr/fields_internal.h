@@ -55,10 +55,12 @@ typedef struct {
     float conf;
     char pre[64]; /* e-mails: the lower-case word right before the local part
                      ("thimai" of "thimai pham@orion.vn": a dot read as a space;
-                     "f" of "f romano@"; "j." of "j. weber@"), joined in front
+                     "f" of "f romano@"; "j." of "j. weber@"; "^Oliver" of
+                     "Oliver natarajan@", a capital first), joined in front
                      when the name supports it; "=l" when the local part's
                      first letters may be an l and its dot ("Lsmith@",
-                     "|_bernard@"); "" when none */
+                     "|_bernard@"); "=E" when its first letter is a
+                     capital E, a label's glued on ("Emuge@"); "" when none */
 } fld_item_t;
 
 /* The parse state: one per ocr_fields_parse call, filled stage by stage. */

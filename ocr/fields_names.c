@@ -1706,13 +1706,16 @@ static void fix_local(char *email, size_t cap, char c[][260], int nc, int ndrop)
             if (d == 1 && !sep) hit = k;
         }
     }
-    /* from five letters, a letter dropped ("jhoon" of Ji-hoon); never a
-     * dot or a dash (j.smith and jsmith are both people's choices) */
-    for (int k = 0; k < ndrop && hit < 0 && !exact && ll >= 5; k++) {
+    /* from five letters, a letter dropped ("jhoon" of Ji-hoon); from four
+     * the first one, which a label's colon or edge took ("Email: ucas@" of
+     * Lucas Girard); never a dot or a dash (j.smith and jsmith are both
+     * people's choices) */
+    for (int k = 0; k < ndrop && hit < 0 && !exact && ll >= 4; k++) {
         if (strlen(c[k]) != ll + 1) continue;
         size_t q = 0;
         while (q < ll && c[k][q] == email[q]) q++;
-        if (isalpha((unsigned char)c[k][q]) && !strncmp(c[k] + q + 1, email + q, ll - q)) hit = k;
+        if ((ll >= 5 || q == 0) && isalpha((unsigned char)c[k][q]) && !strncmp(c[k] + q + 1, email + q, ll - q))
+            hit = k;
     }
     if (exact || hit < 0) return;
     char rest[256];
@@ -1792,7 +1795,24 @@ static void name_fixes_local(fld_state_t *p) {
     snprintf(c[11], sizeof c[11], "%s%s", f, g);
     snprintf(c[12], sizeof c[12], "%c%s", f[0], g);
     snprintf(c[13], sizeof c[13], "%c.%s", f[0], g);
-    for (int i = 0; i < p->nemails; i++) fix_local(p->emails[i].s, sizeof p->emails[i].s, c, nc, 14);
+    for (int i = 0; i < p->nemails; i++) {
+        fld_item_t *e = &p->emails[i];
+        /* a label's E glued on ("Emuge@" of Müge Schäfer, read as the
+         * smuge@ of her initials otherwise): dropped when the rest is one
+         * of the name's local parts and the whole is none */
+        if (!strcmp(e->pre, "=E")) {
+            e->pre[0] = '\0';
+            const char *at = strchr(e->s, '@');
+            int whole = 0, rest = 0;
+            for (int k = 0; at && k < nc; k++) {
+                size_t cl = strlen(c[k]);
+                whole |= cl == (size_t)(at - e->s) && !strncmp(c[k], e->s, cl);
+                rest |= cl + 1 == (size_t)(at - e->s) && !strncmp(c[k], e->s + 1, cl);
+            }
+            if (rest && !whole) memmove(e->s, e->s + 1, strlen(e->s));
+        }
+        fix_local(e->s, sizeof e->s, c, nc, 14);
+    }
 }
 
 /* 1 when key k is one of the name's words or two of them run together
@@ -1899,8 +1919,17 @@ static void name_joins_local(fld_state_t *p) {
             if (n > 0 && (size_t)n < sizeof out) memcpy(e->s, out, (size_t)n + 1);
             continue;
         }
-        ocr_fld_key(e->pre, pk, sizeof pk);
+        /* a word with a capital first: the name's own word as it stands
+         * ("Oliver natarajan@" of Oliver Natarajan), else an e-mail
+         * label's E glued on a word that may join ("Eweiming tan@") */
+        const char *pw = e->pre + (e->pre[0] == '^');
+        ocr_fld_key(pw, pk, sizeof pk);
         if (!name_part(w, nw, local)) continue;
+        if (pw != e->pre && !name_part(w, nw, pk)) {
+            if (pw[0] != 'E') continue;
+            ocr_fld_key(pw + 1, pk, sizeof pk);
+        }
+        snprintf(e->pre, sizeof e->pre, "%s", pk);
         if (!name_part(w, nw, pk)) {
             /* the word one letter off a name's word of five letters or
              * more ("clodie lefevre@" of Élodie Lefèvre; pk is all

@@ -187,9 +187,12 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
     }
     if (A[1] == ' ') memmove(A + 1, A + 2, strlen(A + 2) + 1);
     char *l = A;
-    while (l > buf && (is_word_char((unsigned char)l[-1]) || l[-1] == ',' || l[-1] == '|')) l--;
+    /* a backslash before the first dot is an l's stroke too ("\.kruger@") */
+    while (l > buf && (is_word_char((unsigned char)l[-1]) || l[-1] == ',' || l[-1] == '|' ||
+                       (l[-1] == '\\' && l[0] == '.')))
+        l--;
     for (char *q = l; q < A; q++)
-        if (*q == '|') *q = 'l'; /* the name check below may turn it into the right letter */
+        if (*q == '|' || *q == '\\') *q = 'l'; /* the name check below may turn it into the right letter */
     /* the word before, when a space stands where a dot was ("thimai pham@")
      * or a colon does ("amelia:natarajan@" on a small photo; a label's
      * "email:" never agrees with a name): lower-case letters only; the
@@ -199,13 +202,18 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
         while (w > buf && islower((unsigned char)w[-1])) w--;
         size_t wl = (size_t)(l - 1 - w);
         int space = l[-1] == ' ';
-        /* an e-mail label's E glued on ("Eweiming tan@") */
-        int glued_e = w > buf && w[-1] == 'E' && (w - 1 == buf || w[-2] == ' ');
-        if (wl >= 2 && wl < prelen && (w == buf || w[-1] == ' ' || glued_e)) snprintf(pre, prelen, "%.*s", (int)wl, w);
+        /* a capital before it: the name's given name read with it
+         * ("Oliver natarajan@"), or an e-mail label's E glued on
+         * ("Eweiming tan@"); "^" marks it for the name to tell which */
+        int capital = w > buf && isupper((unsigned char)w[-1]) && (w - 1 == buf || w[-2] == ' ');
+        int glued_e = capital && w[-1] == 'E';
+        if (wl >= 2 && wl + 2 < prelen && capital) snprintf(pre, prelen, "^%.*s", (int)wl + 1, w - 1);
+        else if (wl >= 2 && wl < prelen && (w == buf || w[-1] == ' ')) snprintf(pre, prelen, "%.*s", (int)wl, w);
         /* an initial that lost its dot to a space ("Email. f romano@", the
          * label's dot taken in by contract_dots): a lower-case letter alone
-         * (a capital alone is a label's "E") */
-        else if (space && wl == 1 && prelen > 1 && (w == buf || !isalnum((unsigned char)w[-1])))
+         * (a capital alone is a label's "E"), or with that E glued on ("Ec
+         * martin@" of "E c.martin@") */
+        else if (space && wl == 1 && prelen > 1 && (w == buf || !isalnum((unsigned char)w[-1]) || glued_e))
             snprintf(pre, prelen, "%c", *w);
         /* an initial and its dot ("j. weber@", the j read as a bar: "|. weber@") */
         else if (space && l > buf + 3 && l[-2] == '.' && (isalpha((unsigned char)l[-3]) || l[-3] == '|') &&
@@ -221,6 +229,11 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
           islower((unsigned char)l[3])) ||
          (l[0] == 'l' && l[1] == '_' && isalpha((unsigned char)l[2]))))
         snprintf(pre, prelen, "=l");
+    /* an e-mail label's E glued on the local part itself ("Emuge@" of "E
+     * muge@"; a local part is printed in small letters): "=E" marks it for
+     * the name to decide (name_fixes_local) */
+    if (pre && !*pre && prelen > 2 && l[0] == 'E' && islower((unsigned char)l[1]) && (l == buf || l[-1] == ' '))
+        snprintf(pre, prelen, "=E");
     char *r = A + 1;
     /* "si\verleaf", "si|verleaf": an l between letters of the domain */
     for (char *q = A + 1; *q && (isalnum((unsigned char)*q) || strchr(".-_\\|", *q)); q++)

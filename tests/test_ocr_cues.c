@@ -1639,6 +1639,16 @@ static void small_print_slips(void **state) {
         /* the dot read as a colon (a small photo); a label's "email:" is no name */
         {"Amelia Natarajan\namelia:natarajan@cobaltrobotics.co.uk\n", "GB", "amelia.natarajan@cobaltrobotics.co.uk"},
         {"Amelia Natarajan\nemail:natarajan@cobaltrobotics.co.uk\n", "GB", "natarajan@cobaltrobotics.co.uk"},
+        /* the given name read with its capital: the name's own word only */
+        {"Oliver Natarajan\nOliver natarajan@crestline.co.uk\n", "GB", "oliver.natarajan@crestline.co.uk"},
+        {"Elena Romano\nElena romano@nordvik.it\n", "IT", "elena.romano@nordvik.it"},
+        {"Paul Romano\nElena romano@nordvik.it\n", "IT", "romano@nordvik.it"},
+        {"Oliver Natarajan\nOlivar natarajan@crestline.co.uk\n", "GB", "natarajan@crestline.co.uk"},
+        {"Oliver Natarajan\nEmail natarajan@crestline.co.uk\n", "GB", "natarajan@crestline.co.uk"},
+        /* the given name that lost its first letter to the label's colon */
+        {"Lucas Girard\nEmail: ucas@vantage.fr\n", "FR", "lucas@vantage.fr"},
+        {"Lucas Girard\nEmail: cas@vantage.fr\n", "FR", "cas@vantage.fr"},
+        {"Lucas Girard\nEmail: lcas@vantage.fr\n", "FR", "lcas@vantage.fr"},
     };
     emails_read_as(runs, sizeof runs / sizeof *runs);
     /* a word that is not the name's stays out */
@@ -1664,8 +1674,22 @@ static void small_print_slips(void **state) {
                                           "f.romano@nordvik.it"},
                                          {"Paolo Romano\nEmail. f romano@nordvik.it\n", "IT", "romano@nordvik.it"},
                                          {"Elena Romano\nE romano@nordvik.it\n", "IT", "romano@nordvik.it"},
-                                         {"Elena Romano\nMail: e elena@nordvik.it\n", "IT", "elena@nordvik.it"}};
+                                         {"Elena Romano\nMail: e elena@nordvik.it\n", "IT", "elena@nordvik.it"},
+                                         /* the label's E glued on the initial; the l's
+                                          * stroke read as a backslash */
+                                         {"Chloé Martin\nEc martin@juniperlogistics.fr\n", "FR",
+                                          "c.martin@juniperlogistics.fr"},
+                                         {"Paul Martin\nEc martin@juniperlogistics.fr\n", "FR",
+                                          "martin@juniperlogistics.fr"},
+                                         {"Lukas Krüger\nt \\.kruger@granite.de\n", "DE", "l.kruger@granite.de"}};
     emails_read_as(ini, sizeof ini / sizeof *ini);
+    /* a label's E glued on the local part: dropped when the rest is one of
+     * the name's local parts and the whole is none */
+    static const char *const glued[][3] = {{"Müge Schäfer\nEmuge@falcon.de\n", "DE", "muge@falcon.de"},
+                                           {"Ana Lima\nEana.lima@bluewave.com.br\n", "BR", "ana.lima@bluewave.com.br"},
+                                           {"Eva Muller\nEmuller@falcon.de\n", "DE", "emuller@falcon.de"},
+                                           {"Ana Lima\nEvendas@bluewave.com.br\n", "BR", "evendas@bluewave.com.br"}};
+    emails_read_as(glued, sizeof glued / sizeof *glued);
     /* capitals read small come back when the e-mail holds the words; a
      * line of a role's words is never the name */
     o = parse_dump("0.89 627,86,651,45\tPinnacle Trading Pte. Ltd.\n0.75 625,225,556,35\tjunjie@pinnacletrading.com.sg\n"
