@@ -72,6 +72,12 @@ void ocr_fields_blurred_confidence(json_t *contact);
 #define OCR_SMALL_PRINT_SCALE 2.5
 void ocr_fields_small_print_confidence(json_t *contact, double scale);
 
+/* A card whose print was small (scale as above) and on which a number read
+ * again had at most half its readings agree (ocr_scan_info_t's
+ * numbers_in_doubt): its phones are not marked confident. Nothing changes
+ * on a card read at a fair size or with no number in doubt. */
+void ocr_fields_numbers_in_doubt(json_t *contact, double scale, int in_doubt);
+
 /* Learning from corrections (fields_hints.c). The keys that tie a card to
  * its company: "d:<registrable domain>" of its e-mails/sites (not shared
  * mail providers') and "p:<E.164 without the last 4 digits>" of its

@@ -197,6 +197,7 @@ int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char 
         }
         if (c->sharpened) ocr_fields_blurred_confidence(contact);
         else ocr_fields_small_print_confidence(contact, c->scale);
+        ocr_fields_numbers_in_doubt(contact, c->scale, info.numbers_in_doubt);
         if (qr) ocr_fields_merge_qr(contact, qr);
         json_object_set_new(contact, "source", json_string(qr ? "qr" : "ocr"));
         json_decref(qr);

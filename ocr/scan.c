@@ -1002,8 +1002,8 @@ nomem:
  * no letters) is dropped. Must run on the page reading as it came (lines
  * made of the words). Returns GR_OK, GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
 static int vote_number_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls, const ocr_lines_t *ws,
-                             double deadline, int *reread, int *changed) {
-    *reread = *changed = 0;
+                             double deadline, int *reread, int *changed, int *doubt) {
+    *reread = *changed = *doubt = 0;
     if (!ocr_tess_has(t, "eng") || !ws->n || ws->n > 400) return GR_OK;
     int *of = words_to_lines(ls, ws);
     if (!of) {
@@ -1133,6 +1133,8 @@ static int vote_number_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_lines_t *ls
         }
         LOG_D("number %d,%d,%d,%d re-read (%d of %d readings agree%s)", b.x0, b.y0, b.x1 - b.x0, bh, agree, n,
               b.extended ? ", grown over unread marks" : "");
+        /* half the readings or fewer on the winner: whichever is kept is in doubt */
+        if (agree * 2 <= n) (*doubt)++;
         if (pick > 0 && agree >= 2 && nin) {
             /* the re-read replaces the words inside the box */
             int firstk = -1;
@@ -2716,8 +2718,9 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
     {
         double tn = gr_now_mono();
         int nre = 0, nch = 0;
-        rc = vote_number_lines(t, g, lines, &words, deadline, &nre, &nch);
-        LOG_D("number lines: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tn) * 1000);
+        rc = vote_number_lines(t, g, lines, &words, deadline, &nre, &nch, &info->numbers_in_doubt);
+        LOG_D("number lines: %d re-read, %d changed, %d in doubt, %.0f ms", nre, nch, info->numbers_in_doubt,
+              (gr_now_mono() - tn) * 1000);
         if (rc != GR_OK) goto done;
     }
     /* the plain card turned as g was (not used when it does not fit) */

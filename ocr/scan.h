@@ -14,6 +14,7 @@ typedef struct {
     char script[32];    /* OSD script name, "" when unknown */
     char langs[64];     /* Tesseract languages used for the final text */
     float conf;         /* mean line confidence of the final text */
+    int numbers_in_doubt; /* numbers read again whose readings mostly disagreed */
 } ocr_scan_info_t;
 
 /* Load the engines every scan uses (called by ocr_reader_open). */

@@ -233,6 +233,37 @@ static void small_print_confidence(void **state) {
     json_decref(o);
 }
 
+/* A number whose readings mostly disagreed, on a card of small print: its
+ * phones are not marked confident; at a fair size, or with no number in
+ * doubt, nothing changes. */
+static void numbers_in_doubt(void **state) {
+    (void)state;
+    json_t *o = json_pack("{s:s, s:[{s:s}], s:{s:f, s:f}}", "name", "Hyun-woo Lee", "phones", "number",
+                          "+82125557445", "confidence", "name", 0.95, "phones", 0.98 * 0.65);
+    assert_non_null(o);
+    ocr_fields_mark_confident(o);
+    json_t *ok = json_object_get(o, "confident");
+    assert_true(json_is_true(json_object_get(ok, "phones")));
+    ocr_fields_numbers_in_doubt(o, 2.4, 1); /* a fair size */
+    ocr_fields_numbers_in_doubt(o, 3.1, 0); /* none in doubt */
+    ok = json_object_get(o, "confident");
+    assert_true(json_is_true(json_object_get(ok, "phones")));
+    assert_float_equal(json_number_value(json_object_get(json_object_get(o, "confidence"), "phones")), 0.98 * 0.65,
+                       1e-9);
+    ocr_fields_numbers_in_doubt(o, 3.1, 1);
+    ok = json_object_get(o, "confident");
+    assert_false(json_is_true(json_object_get(ok, "phones")));
+    assert_true(json_is_true(json_object_get(ok, "name")));
+    assert_float_equal(json_number_value(json_object_get(json_object_get(o, "confidence"), "phones")), 0.5, 1e-9);
+    json_decref(o);
+    /* a card without numbers gets none */
+    o = json_pack("{s:s, s:{s:f}}", "name", "Hyun-woo Lee", "confidence", "name", 0.95);
+    assert_non_null(o);
+    ocr_fields_numbers_in_doubt(o, 3.1, 2);
+    assert_null(json_object_get(json_object_get(o, "confidence"), "phones"));
+    json_decref(o);
+}
+
 static void phones_per_country(void **state) {
     (void)state;
     static const struct { const char *text, *region, *want; fmt_phone_kind_t kind; } cases[] = {
@@ -381,6 +412,7 @@ int main(void) {
         cmocka_unit_test(unexpected_script_and_garbage),
         cmocka_unit_test(blurred_card_confidence),
         cmocka_unit_test(small_print_confidence),
+        cmocka_unit_test(numbers_in_doubt),
         cmocka_unit_test(phones_per_country),
         cmocka_unit_test(qr_payloads),
         cmocka_unit_test(qr_decoded_from_card_photo),
