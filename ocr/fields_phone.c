@@ -325,6 +325,19 @@ static int plus_read_as_four(const fld_state_t *p, const numspan_t *ns, char *e1
     return fmt_phone_parse(num, p->regions[0], e164, 24, kind) == GR_OK;
 }
 
+/* 1 when the numbers of region are printed with a trunk 0 in front when
+ * written without their country code (089 4521 7299 in Germany): a
+ * number without '+' or 0 that starts with a 4 and the country's code is
+ * its international form with the '+' read as a 4, even when the digits
+ * as read make some long number of the country. */
+static int trunk_zero(const char *region) {
+    static const char *const R[] = {"DE", "AT", "CH", "FR", "GB", "IE", "NL", "BE", "LU", "SE", "FI", "JP", "KR",
+                                    "AU", "NZ", "VN", "IN", "ID", "MY", "TH", "CN", "TW", "TR", "ZA", NULL};
+    for (int i = 0; R[i]; i++)
+        if (!strcmp(region, R[i])) return 1;
+    return 0;
+}
+
 /* "16221 6208" on a Singapore card: a line that starts with its number,
  * the label in front ("T") read as a 1 glued to it, the rest a valid
  * number of the card's country (not one whose numbers may start with the
@@ -450,6 +463,8 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
         float conf = l->conf;
         if (block && ns.digits[0] != '+' && fmt_phone_parse(ns.digits, block, e164, sizeof e164, &kind) == GR_OK) {
             if (second) continue; /* found in the first pass */
+        } else if (p->nregions && trunk_zero(p->regions[0]) && plus_read_as_four(p, &ns, e164, &kind)) {
+            conf *= 0.8f; /* "T449 89 4521 7299" on a German card: the '+' taken for a 4 */
         } else if (!parse_phone_regions(p, ns.digits, fallback, e164, &kind)) {
             /* an icon read as a digit in front: "0 (641) 521-7547" */
             const char *rest = ns.digits;
