@@ -1407,12 +1407,29 @@ static void ltd_from_lid(fld_state_t *p) {
 /* "Orion Media S.r.I": a capital I (or a 1: "S.r.1.", a backslash or a
  * bar: "S.r.\.") read for the l of a legal form. The dotted last word of a
  * line that is no legal form but is one with those read as l's takes them
- * (L in a word of capitals: "S.I." -> "S.L."); "PRIYA SRI" stays. */
+ * (L in a word of capitals: "S.I." -> "S.L."); "PRIYA SRI" stays. A '!'
+ * read for an I or an l ("EIREL!") needs no dot. */
 static void legal_form_l(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER) continue;
         char *w = strrchr(l->t, ' ');
+        /* an I or an l read as '!', which no word of a name holds:
+         * "Tidewater Analytics EIREL!" (a small photo), dotted or not */
+        if (w && strchr(w + 1, '!') && strlen(w + 1) < 16 && !legal_form_word(w + 1)) {
+            int lower = 0;
+            char alt[16];
+            for (size_t k = 0; w[1 + k]; k++) lower |= islower((unsigned char)w[1 + k]) != 0;
+            for (const char *c = lower ? "il" : "IL"; *c; c++) {
+                for (size_t k = 0;; k++)
+                    if ((alt[k] = w[1 + k] == '!' ? *c : w[1 + k]) == '\0') break;
+                if (legal_form_word(alt)) {
+                    memcpy(w + 1, alt, strlen(alt));
+                    break;
+                }
+            }
+            continue;
+        }
         /* dotted forms only: "SRI" may be a name's word */
         if (!w || !strpbrk(++w, "I1\\|") || !strchr(w, '.') || strlen(w) >= 16 || legal_form_word(w)) continue;
         int lower = 0;
@@ -2411,6 +2428,11 @@ static void trim_company_debris(char *s) {
     size_t e = strspn(s, "Il|1");
     if (((e == 1 && s[0] != 'I') || e == 2) && s[e] == ' ' && isupper((unsigned char)s[e + 1])) /* "I Love NY" stays */
         memmove(s, s + e + 1, strlen(s + e + 1) + 1);
+    /* a bracket that closes nothing is a frame's edge ("Meridian
+     * Logistics Pte Ltd)"); "Acme (Brasil)" keeps its own */
+    size_t sl = strlen(s);
+    while (sl && strchr(")]}", s[sl - 1]) && !strpbrk(s, "([{")) s[--sl] = '\0';
+    while (sl && s[sl - 1] == ' ') s[--sl] = '\0';
     /* "Co.. Ltd": the comma of "Co., Ltd." read as a dot */
     char *cc = strstr(s, "Co.. ");
     if (cc) cc[3] = ',';

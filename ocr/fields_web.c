@@ -531,6 +531,15 @@ static int find_site(const char *a, int labelled, char *out, size_t outlen) {
                 size_t gl = strcspn(host, ".");
                 if (gl >= 1 && gl <= 4 && !strncmp(host + gl, ".www.", 5) && strchr(host + gl + 5, '.'))
                     memmove(host, host + gl + 1, strlen(host + gl + 1) + 1);
+                /* "www-.x.co.kr", "wrw-x.de": the dot after the www read as a
+                 * dash (a small photo), or a dash more */
+                if (strspn(host, "wvr") == 3 && host[3] == '-' &&
+                    (host[0] == 'w') + (host[1] == 'w') + (host[2] == 'w') >= 2 && strchr(host + 4, '.') &&
+                    (host[4] == '.' || isalnum((unsigned char)host[4]))) {
+                    size_t skip = host[4] == '.' ? 5 : 4; /* past "www-." or "www-" */
+                    memmove(host + 4, host + skip, strlen(host + skip) + 1);
+                    memcpy(host, "www.", 4);
+                }
                 /* "www" misread as "mumum", "vvww", "wvw"; with an e when two w's
                  * stand ("wwve" on a small photo; "menu." is a real label) */
                 size_t fl = strcspn(host, "."), nw = 0;

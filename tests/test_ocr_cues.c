@@ -1735,6 +1735,13 @@ static void small_print_slips(void **state) {
     o = parse_text("Ji-woo Park\nNordvik Design Co.. Ltd\n", "KR");
     assert_string_equal(str(o, "company"), "Nordvik Design Co., Ltd");
     json_decref(o);
+    /* a bracket that closes nothing is a frame's edge; a pair stays */
+    o = parse_text("Siti Rahman\nMeridian Logistics Pte Ltd)\nsrahman@meridianlogistics.com.sg\n", "SG");
+    assert_string_equal(str(o, "company"), "Meridian Logistics Pte Ltd");
+    json_decref(o);
+    o = parse_text("Siti Rahman\nMeridian Logistics (Brasil)\nsrahman@meridianlogistics.com.sg\n", "SG");
+    assert_string_equal(str(o, "company"), "Meridian Logistics (Brasil)");
+    json_decref(o);
     o = parse_text("Anna Berg\nI Love Pizza Ltd\n", "GB");
     assert_string_equal(str(o, "company"), "I Love Pizza Ltd");
     json_decref(o);
@@ -1939,7 +1946,12 @@ static void title_role_unit_and_ltd(void **state) {
         {"Chloe Anderson\nJuniper Pty Lid J\ncanderson@juniper.com.au\n", "AU", "Juniper Pty Ltd"},
         {"Marco Rossi\nOrion Media S.r.I\nmarco@orion.it\n", "IT", "Orion Media S.r.l"},
         {"Lucia Perez\nTalleres Ebro S.I.\nlucia@ebro.es\n", "ES", "Talleres Ebro S.L."},
-        {"Luca Bianchi\nEvergreen Systems S.r.1.\nluca@evergreen.it\n", "IT", "Evergreen Systems S.r.l."}};
+        {"Luca Bianchi\nEvergreen Systems S.r.1.\nluca@evergreen.it\n", "IT", "Evergreen Systems S.r.l."},
+        /* a '!' for an I or an l, with no dot; one that makes no form stays */
+        {"Rafael Ferreira\nTidewater Analytics EIREL!\nr.ferreira@tidewater.com.br\n", "BR",
+         "Tidewater Analytics EIRELI"},
+        {"Rafael Ferreira\nTidewater Analytics Ltda!\nr.ferreira@tidewater.com.br\n", "BR",
+         "Tidewater Analytics Ltda!"}};
     for (size_t i = 0; i < sizeof lf / sizeof *lf; i++) {
         o = parse_text(lf[i][0], lf[i][1]);
         assert_string_equal(str(o, "company"), lf[i][2]);
@@ -2135,6 +2147,10 @@ static void sites_mended_from_the_card(void **state) {
     static const char *const wwws[][3] = {
         {"Deepa Sharma\ndeepa.sharma@lumina.in\nwwve.lumina.in\n", "IN", "www.lumina.in"},
         {"Deepa Sharma\ndeepa.sharma@lumina.in\nmenu.lumina.in\n", "IN", "menu.lumina.in"},
+        /* the dot after the www read as a dash, or a dash more */
+        {"Hyun-woo Lee\nhyunwoo.lee@nordvik.co.kr | www-.nordvik.co.kr\n", "KR", "www.nordvik.co.kr"},
+        {"Max Weber\nwrw-graniterobotics.de\n", "DE", "www.graniterobotics.de"},
+        {"Max Weber\nwow-graniterobotics.de\n", "DE", "wow-graniterobotics.de"},
     };
     sites_read_as(wwws, sizeof wwws / sizeof *wwws);
     /* the domain begins with a letter a misread www is made of (a 640 x 480
@@ -2375,6 +2391,14 @@ static void slips_the_card_settles(void **state) {
     /* the '+' read as a 4 before the card's country code */
     o = parse_text("Luiza Ferreira\nT 455 11 3885 4589\nM +55 11 91300-7334\n", "US");
     assert_true(has_phone(o, "+551138854589"));
+    json_decref(o);
+    /* in a country whose numbers are printed with a trunk 0, even when the
+     * digits as read make some long number of it ("+49 4498945217299") */
+    o = parse_text("Müge Schäfer\nT449 89 4521 7299\nmuge@falcon.de\n", "US");
+    assert_true(has_phone(o, "+498945217299"));
+    json_decref(o);
+    o = parse_text("Müge Schäfer\nT 089 4521 7299\nmuge@falcon.de\n", "US");
+    assert_true(has_phone(o, "+498945217299"));
     json_decref(o);
     /* a 4 before another country's code is a digit */
     o = parse_text("Luiza Ferreira\nT 449 11 3885 4589\nM +55 11 91300-7334\n", "US");
