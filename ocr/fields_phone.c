@@ -753,6 +753,47 @@ static void mark_messenger_ids(fld_state_t *p) {
     }
 }
 
+/* 1 when region r is the country of a phone of the card other than
+ * skip, or of the domain of one of its e-mails or sites. */
+static int card_names_region(const fld_state_t *p, const char *r, int skip) {
+    for (int i = 0; i < p->nphones; i++) {
+        char cc[3];
+        if (i != skip && fmt_phone_region(p->phones[i].number, cc, sizeof cc) == GR_OK && !strcmp(cc, r)) return 1;
+    }
+    for (int i = 0; i < p->nemails + p->nsites; i++) {
+        const char *d = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s, *at = strchr(d, '@');
+        const char *t = ocr_fld_tld_region(at ? at + 1 : d);
+        if (t && !strcmp(t, r)) return 1;
+    }
+    return 0;
+}
+
+/* "+94 91 234 5336" on a Spanish card (.es, a +34 mobile), "+33 02 1234
+ * 0029" on an Italian one: a country code one digit off the code of a
+ * country the rest of the card names, its own country named by nothing
+ * else, is as likely that code misread as a branch abroad. The number
+ * stays as printed, but is not marked confident (x0.5): the person checks
+ * it (ocr_cards2 BIG=0.4 seed 4321, two cards of 40). */
+static void lone_code_near_card(fld_state_t *p) {
+    for (int i = 0; i < p->nphones; i++) {
+        char r[3], cr[12];
+        if (fmt_phone_region(p->phones[i].number, r, sizeof r) != GR_OK || card_names_region(p, r, i)) continue;
+        snprintf(cr, sizeof cr, "%d", fmt_phone_country_code(r));
+        for (int k = 0; k < p->nregions; k++) {
+            char ck[12];
+            if (!strcmp(p->regions[k], r) || !card_names_region(p, p->regions[k], i)) continue;
+            snprintf(ck, sizeof ck, "%d", fmt_phone_country_code(p->regions[k]));
+            size_t n = strlen(cr), d = 0;
+            if (strlen(ck) != n) continue;
+            for (size_t q = 0; q < n; q++) d += cr[q] != ck[q];
+            if (d == 1) {
+                p->phones[i].conf *= 0.5f;
+                break;
+            }
+        }
+    }
+}
+
 void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
     join_cut_numbers(p);
     mark_messenger_ids(p);
@@ -776,4 +817,5 @@ void ocr_fld_find_phones(fld_state_t *p, const char *fallback) {
             }
         }
     }
+    lone_code_near_card(p);
 }

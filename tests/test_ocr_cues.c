@@ -2400,6 +2400,20 @@ static void slips_the_card_settles(void **state) {
     o = parse_text("Müge Schäfer\nT 089 4521 7299\nmuge@falcon.de\n", "US");
     assert_true(has_phone(o, "+498945217299"));
     json_decref(o);
+    /* a country code one digit off the country the rest of the card names,
+     * its own named by nothing else: kept as printed, not confident; a
+     * code the card names twice is sure */
+    o = parse_text("Javier Ruiz\nT +94 91 234 5336\nM +34 612 345 661\nj.ruiz@vantage.es\n", "US");
+    assert_true(has_phone(o, "+94912345336"));
+    assert_true(confidence(o, "phones") < 0.5);
+    json_decref(o);
+    o = parse_text("Javier Ruiz\nT +34 91 234 5336\nM +34 612 345 661\nj.ruiz@vantage.es\n", "US");
+    assert_true(confidence(o, "phones") > 0.6);
+    json_decref(o);
+    o = parse_text("Anna Weber\nT +49 30 2345 6789\nLondon +44 20 7946 0574\nLondon +44 20 7946 0575\nanna@weber.de\n",
+                   "US");
+    assert_true(confidence(o, "phones") > 0.6);
+    json_decref(o);
     /* a 4 before another country's code is a digit */
     o = parse_text("Luiza Ferreira\nT 449 11 3885 4589\nM +55 11 91300-7334\n", "US");
     assert_false(has_phone(o, "+49113885458"));
