@@ -682,6 +682,19 @@ int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
         if (s[off + i] != '-') bare[bl++] = s[off + i];
     bare[bl] = '\0';
     size_t sl = strlen(stem);
+    /* the dot before a country's public second level lost, the host then
+     * the stem and that level run together ("tidewatertradingco.uk" of
+     * Tidewater Trading Limited): the dot put back */
+    const char *tld = s + off + len;
+    if (bl == len && bl > sl && bl <= sl + 3 && !strncmp(bare, stem, sl) && public_sld(bare + sl, bl - sl) &&
+        tld[0] == '.' && isalpha((unsigned char)tld[1]) && isalpha((unsigned char)tld[2]) &&
+        (!tld[3] || tld[3] == '/')) {
+        char out[512];
+        int n = snprintf(out, sizeof out, "%.*s.%s", (int)(off + sl), s, s + off + sl);
+        if (n < 0 || (size_t)n >= cap) return 0;
+        memcpy(s, out, (size_t)n + 1);
+        return 1;
+    }
     /* the host's head lost ("dewaterfoods" of Tidewater Foods): up to four
      * letters, the rest of the stem read whole */
     int head = bl == len && sl > bl && sl <= bl + 4 && !strcmp(stem + sl - bl, bare);

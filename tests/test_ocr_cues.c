@@ -2151,6 +2151,11 @@ static void sites_mended_from_the_card(void **state) {
         {"Hyun-woo Lee\nhyunwoo.lee@nordvik.co.kr | www-.nordvik.co.kr\n", "KR", "www.nordvik.co.kr"},
         {"Max Weber\nwrw-graniterobotics.de\n", "DE", "www.graniterobotics.de"},
         {"Max Weber\nwow-graniterobotics.de\n", "DE", "wow-graniterobotics.de"},
+        /* the dot before a public second level lost, the company's name
+         * before it; a name that runs on ("bluewavecom" of Bluewavecom) stays */
+        {"Priya Hughes\ntidewatertradingco.uk\nTidewater Trading Limited\n", "GB", "tidewatertrading.co.uk"},
+        {"Ana Lima\nwww.bluewavecom.br\nBluewave Ltda\n", "BR", "www.bluewave.com.br"},
+        {"Ana Lima\nwww.bluewavecom.br\nBluewavecom Ltda\n", "BR", "www.bluewavecom.br"},
     };
     sites_read_as(wwws, sizeof wwws / sizeof *wwws);
     /* the domain begins with a letter a misread www is made of (a 640 x 480
