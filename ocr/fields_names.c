@@ -2570,6 +2570,14 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
                 break;
             }
     }
+    /* "Falcon K K" on a Japanese card: the dots of K.K. lost */
+    if (nw >= 3 && !changed && strspn(w[nw - 2], "K.") == strlen(w[nw - 2]) && w[nw - 2][0] == 'K' &&
+        strlen(w[nw - 2]) <= 2 && strspn(w[nw - 1], "K.") == strlen(w[nw - 1]) && w[nw - 1][0] == 'K' &&
+        strlen(w[nw - 1]) <= 2 && ocr_fld_card_of(p, "JP")) {
+        snprintf(w[nw - 2], sizeof w[0], "K.K.");
+        nw--;
+        changed = 1;
+    }
     for (int k = 0; k < nw; k++) {
         char low[64];
         fmt_u8_lower_n(w[k], strlen(w[k]), low, sizeof low);

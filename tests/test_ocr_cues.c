@@ -1951,7 +1951,10 @@ static void title_role_unit_and_ltd(void **state) {
         {"Rafael Ferreira\nTidewater Analytics EIREL!\nr.ferreira@tidewater.com.br\n", "BR",
          "Tidewater Analytics EIRELI"},
         {"Rafael Ferreira\nTidewater Analytics Ltda!\nr.ferreira@tidewater.com.br\n", "BR",
-         "Tidewater Analytics Ltda!"}};
+         "Tidewater Analytics Ltda!"},
+        /* K.K. that lost its dots, on a Japanese card only */
+        {"Naoko Tanaka\nFalcon K K\nn.tanaka@falcon.co.jp\n", "US", "Falcon K.K."},
+        {"Naoko Tanaka\nFalcon K K\nn.tanaka@falcon.de\n", "US", "Falcon K K"}};
     for (size_t i = 0; i < sizeof lf / sizeof *lf; i++) {
         o = parse_text(lf[i][0], lf[i][1]);
         assert_string_equal(str(o, "company"), lf[i][2]);
