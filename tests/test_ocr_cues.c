@@ -2159,6 +2159,7 @@ static void sites_mended_from_the_card(void **state) {
         {"Priya Hughes\ntidewatertradingco.uk\nTidewater Trading Limited\n", "GB", "tidewatertrading.co.uk"},
         {"Ana Lima\nwww.bluewavecom.br\nBluewave Ltda\n", "BR", "www.bluewave.com.br"},
         {"Ana Lima\nwww.bluewavecom.br\nBluewavecom Ltda\n", "BR", "www.bluewavecom.br"},
+        {"Priya Nair\nwww.sunin.in\nSun Ltd\n", "IN", "www.sunin.in"},
     };
     sites_read_as(wwws, sizeof wwws / sizeof *wwws);
     /* the domain begins with a letter a misread www is made of (a 640 x 480
