@@ -1404,6 +1404,21 @@ static void ltd_from_lid(fld_state_t *p) {
     }
 }
 
+/* Word w (under 16 bytes) with each character of from read as to (as its
+ * small letter when w holds a small letter), when that makes a legal form;
+ * 1 when w changed. */
+static int form_read_as(char *w, const char *from, char to) {
+    int lower = 0;
+    char alt[16];
+    for (size_t k = 0; w[k]; k++) lower |= islower((unsigned char)w[k]) != 0;
+    char c = lower ? (char)tolower((unsigned char)to) : to;
+    for (size_t k = 0;; k++)
+        if ((alt[k] = w[k] && strchr(from, w[k]) ? c : w[k]) == '\0') break;
+    if (!legal_form_word(alt)) return 0;
+    memcpy(w, alt, strlen(alt));
+    return 1;
+}
+
 /* "Orion Media S.r.I": a capital I (or a 1: "S.r.1.", a backslash or a
  * bar: "S.r.\.") read for the l of a legal form. The dotted last word of a
  * line that is no legal form but is one with those read as l's takes them
@@ -1417,27 +1432,12 @@ static void legal_form_l(fld_state_t *p) {
         /* an I or an l read as '!', which no word of a name holds:
          * "Tidewater Analytics EIREL!" (a small photo), dotted or not */
         if (w && strchr(w + 1, '!') && strlen(w + 1) < 16 && !legal_form_word(w + 1)) {
-            int lower = 0;
-            char alt[16];
-            for (size_t k = 0; w[1 + k]; k++) lower |= islower((unsigned char)w[1 + k]) != 0;
-            for (const char *c = lower ? "il" : "IL"; *c; c++) {
-                for (size_t k = 0;; k++)
-                    if ((alt[k] = w[1 + k] == '!' ? *c : w[1 + k]) == '\0') break;
-                if (legal_form_word(alt)) {
-                    memcpy(w + 1, alt, strlen(alt));
-                    break;
-                }
-            }
+            if (!form_read_as(w + 1, "!", 'I')) form_read_as(w + 1, "!", 'L');
             continue;
         }
         /* dotted forms only: "SRI" may be a name's word */
         if (!w || !strpbrk(++w, "I1\\|") || !strchr(w, '.') || strlen(w) >= 16 || legal_form_word(w)) continue;
-        int lower = 0;
-        char alt[16];
-        for (size_t k = 0; w[k]; k++) lower |= islower((unsigned char)w[k]) != 0;
-        for (size_t k = 0;; k++)
-            if ((alt[k] = w[k] && strchr("I1\\|", w[k]) ? (lower ? 'l' : 'L') : w[k]) == '\0') break;
-        if (legal_form_word(alt)) memcpy(w, alt, strlen(alt));
+        form_read_as(w, "I1\\|", 'L');
     }
 }
 
@@ -2513,6 +2513,13 @@ static int lookalike_off(const char *low, size_t n, const char *form, const char
  * letter off before its second (l or r for t: "Ple Ltd", "Pre Ltd" of Pte
  * Ltd on a Singapore card; u for v: "Put Ltd" of Pvt Ltd on an Indian one; "Marine
  * Ply Ltd" elsewhere stays). Returns 1 when s (capacity cap) changed. */
+/* 1 when w is one half of a K.K. read apart: a K, with its dot or a K
+ * more ("K", "K.", "KK"). */
+static int k_of_kk(const char *w) {
+    size_t n = strlen(w);
+    return n && n <= 2 && w[0] == 'K' && strspn(w, "K.") == n;
+}
+
 static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
     static const char *const PAIRS[][3] = {
         {"pte", "ltd", "SG"}, {"pvt", "ltd", "IN"}, {"pty", "ltd", "AU ZA"}, {"sdn", "bhd", "MY"}};
@@ -2571,9 +2578,7 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
             }
     }
     /* "Falcon K K" on a Japanese card: the dots of K.K. lost */
-    if (nw >= 3 && !changed && strspn(w[nw - 2], "K.") == strlen(w[nw - 2]) && w[nw - 2][0] == 'K' &&
-        strlen(w[nw - 2]) <= 2 && strspn(w[nw - 1], "K.") == strlen(w[nw - 1]) && w[nw - 1][0] == 'K' &&
-        strlen(w[nw - 1]) <= 2 && ocr_fld_card_of(p, "JP")) {
+    if (nw >= 3 && !changed && k_of_kk(w[nw - 2]) && k_of_kk(w[nw - 1]) && ocr_fld_card_of(p, "JP")) {
         snprintf(w[nw - 2], sizeof w[0], "K.K.");
         nw--;
         changed = 1;

@@ -755,13 +755,13 @@ static void mark_messenger_ids(fld_state_t *p) {
 
 /* 1 when region r is the country of a phone of the card other than
  * skip, or of the domain of one of its e-mails or sites. */
-static int card_names_region(const fld_state_t *p, const char *r, int skip) {
+static int card_names_region(fld_state_t *p, const char *r, int skip) {
     for (int i = 0; i < p->nphones; i++) {
         char cc[3];
         if (i != skip && fmt_phone_region(p->phones[i].number, cc, sizeof cc) == GR_OK && !strcmp(cc, r)) return 1;
     }
     for (int i = 0; i < p->nemails + p->nsites; i++) {
-        const char *d = i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s, *at = strchr(d, '@');
+        const char *d = ocr_fld_item(p, i), *at = strchr(d, '@');
         const char *t = ocr_fld_tld_region(at ? at + 1 : d);
         if (t && !strcmp(t, r)) return 1;
     }

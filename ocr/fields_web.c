@@ -684,12 +684,11 @@ int ocr_fld_fix_stem(char *s, size_t cap, const char *stem) {
     size_t sl = strlen(stem);
     /* the dot before a country's public second level lost, the host then
      * the stem and that level run together ("tidewatertradingco.uk" of
-     * Tidewater Trading Limited): the dot put back; only the levels
-     * registries use widely (a company's name may end in "in" or "ltd") */
-    static const char *const RUN_ON[] = {"co", "com", "org", "net", "ac", "or", "ne", "gov", "edu", NULL};
+     * Tidewater Trading Limited): the dot put back; only the generic
+     * levels (CC_SLD: a company's name may end in "in" or "ltd") */
     const char *tld = s + off + len;
     int run_on = 0;
-    for (int k = 0; RUN_ON[k] && bl > sl && !run_on; k++) run_on = !strcmp(bare + sl, RUN_ON[k]);
+    for (int k = 0; CC_SLD[k] && bl > sl && !run_on; k++) run_on = !strcmp(bare + sl, CC_SLD[k]);
     if (bl == len && run_on && !strncmp(bare, stem, sl) && tld[0] == '.' && isalpha((unsigned char)tld[1]) &&
         isalpha((unsigned char)tld[2]) && (!tld[3] || tld[3] == '/')) {
         char out[512];
