@@ -659,8 +659,10 @@ void ocr_address_split(const char *address, const char *country_hint, ocr_addres
             put(out->city, sizeof out->city, s + tc + 1, strlen(s + tc + 1));
             seg[i].used = 1;
             shape = s[tc - 4] != '-' ? "" : tc == 6 ? "PL" : "PT";
-        } else if (!out->postal_code[0] && all_digits(s, 2) && s[2] == ' ' && all_digits(s + 3, 3) && s[6] == ' ' && s[7]) {
-            /* French postcode printed in two groups: "68 949 Camus" */
+        } else if (!out->postal_code[0] && all_digits(s, 2) && s[2] == ' ' && all_digits(s + 3, 3) && s[6] == ' ' &&
+                   (isalpha((unsigned char)s[7]) || (unsigned char)s[7] >= 0xC0)) {
+            /* French postcode printed in two groups: "68 949 Camus"; a
+             * number in groups ("09 223 67 08", Belgian) has no town */
             put(out->postal_code, sizeof out->postal_code, s, 6);
             put(out->city, sizeof out->city, s + 7, strlen(s + 7));
             seg[i].used = 1;

@@ -269,6 +269,7 @@ static void put_phones(const fld_state_t *p, json_t *o, json_t *conf) {
         for (const char *c = l->t; *c; c++) d += isdigit((unsigned char)*c) != 0;
         if (d >= 8 && cph > 0.5) cph = 0.5;
     }
+    if (p->numbers_lost && cph > 0.5) cph = 0.5;
     json_object_set_new(o, "phones", ph);
     json_object_set_new(conf, "phones", json_real(p->nphones ? round(cph * 100) / 100 : 0));
 }

@@ -80,6 +80,7 @@ typedef struct {
     char area[8];        /* area code of the card's first valid number ("11"), "" when none */
     char area_region[3]; /* that number's region */
     int area_guessed;    /* area taken from a state named in the address (no number printed one) */
+    int numbers_lost;    /* numbers printed as phones that gave none (line_phones): the set is not sure */
     int ncyr, nlat; /* Cyrillic and other letters on the card */
     int addr_lines[FLD_MAX_ADDR_LINES]; /* the address, top to bottom */
     int naddr;

@@ -497,6 +497,11 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
                                   (has_trimmed && parse_phone_unplaced(p, &trimmed, before, e164, sizeof e164)))) {
                 conf *= 0.4f; /* no area code known: as printed, for the person to complete */
             } else {
+                /* printed as a phone ("+813 400 5705", a digit lost; "0475
+                 * 1270" beside a number, its end under a finger) and no
+                 * number made of it: one is missing from the card's set */
+                if (second && ns.ndigits >= 7 && (ns.digits[0] == '+' || type || l->kind == FLD_PHONE))
+                    p->numbers_lost++;
                 continue;
             }
         } else if (second) {

@@ -1027,7 +1027,11 @@ static void country_of_every_number(void **state) {
         {"Jan de Vries\nPolder Logistiek\nStationsplein 1\n8011 CW Zwolle\nT 038 123 4567\n", "US", "+31381234567", ""},
         {"Sanne Visser\nProduct Designer\n020 123 0972 | 06 1234 8063\n283, 1015 C) Amsterdam\n", "US", "+31201230972",
          "+31612348063"},
-        {"Claire Martin\nLyon office\nTel 04 78 12 34 56\n", "US", "+33478123456", ""}};
+        {"Claire Martin\nLyon office\nTel 04 78 12 34 56\n", "US", "+33478123456", ""},
+        /* a French postcode in two groups has a town after it, a Belgian
+         * number in groups none: the board's Belgium stays */
+        {"Lotte Peeters\n0475 12 70 42\n09 223 67 08\n", "BE", "+32475127042", "+3292236708"},
+        {"Claire Martin\n68 949 Camus\nTel 04 78 12 34 56\n", "BE", "+33478123456", ""}};
     phones_read_as(places, sizeof places / sizeof *places);
     /* an unambiguous US address on a BR board */
     o = parse_text("Daniel Whitton\nCell: 817.228.6401\nJustin, TX 76247\n", "BR");
@@ -1193,6 +1197,23 @@ static void unread_number_makes_phones_unsure(void **state) {
     o = parse_text("Le Thu Trang\n(028) 3823 6137\n090 3)1'231076\nHo Chi Minh City, Vietnam\n", "US");
     assert_true(has_phone(o, "+842838236137"));
     assert_false(confident(o, "phones"));
+    json_decref(o);
+    /* a number printed as a phone that made none, beside one that did: a
+     * digit lost ("+813 400 5705" of +81 3 5400 5705), the end under a
+     * finger ("0475 1270" of 0475 12 70 42) */
+    static const char *const lost[][2] = {
+        {"Kenji Yamamoto\n+813 400 5705 | +81 90 1234 2817\n", "+819012342817"},
+        {"Lotte Peeters\n09 223 67 08 | 0475 1270\nKerkstraat 58, 2000 Antwerpen\n", "+3292236708"},
+    };
+    for (size_t i = 0; i < sizeof lost / sizeof *lost; i++) {
+        o = parse_text(lost[i][0], i ? "BE" : "JP");
+        assert_true(has_phone(o, lost[i][1]));
+        assert_false(confident(o, "phones"));
+        json_decref(o);
+    }
+    o = parse_text("Lotte Peeters\n09 223 67 08 | 0475 12 70 42\nKerkstraat 58, 2000 Antwerpen\n", "BE");
+    assert_true(has_phone(o, "+32475127042"));
+    assert_true(confident(o, "phones"));
     json_decref(o);
 }
 
@@ -1651,6 +1672,15 @@ static void small_print_slips(void **state) {
         {"Lucas Girard\nEmail: lcas@vantage.fr\n", "FR", "lcas@vantage.fr"},
     };
     emails_read_as(runs, sizeof runs / sizeof *runs);
+    /* a local part the name mends is a guess, not confident
+     * ("ganssens@" was sjanssens@); one read as the name spells it is */
+    o = parse_text("Sophie Janssens\nganssens@solacemedia.be\n", "BE");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "janssens@solacemedia.be");
+    assert_false(confident(o, "emails"));
+    json_decref(o);
+    o = parse_text("Sophie Janssens\njanssens@solacemedia.be\n", "BE");
+    assert_true(confident(o, "emails"));
+    json_decref(o);
     /* a word that is not the name's stays out */
     o = parse_text("Lotte Janssens\nmail me janssens@orion.be\n", "BE");
     assert_string_equal(json_string_value(json_array_get(json_object_get(o, "emails"), 0)), "janssens@orion.be");
