@@ -37,6 +37,11 @@ static const char *const STREET_WORDS_NUM[] = {
     "av", "andar", "sala", "conj", "bloco", "cep", "paseo", "plaza", "carrera", "piso", "corso", "sector", "plot",
     "district", "ward", "building", "bldg", "tower", "level", "blk", "soi", "largo", "bureau", NULL};
 
+/* Of those, the Italian, Spanish and Portuguese types that lead the
+ * street's name, which a given name never is: a street even without its
+ * number when the line starts with one. */
+static const char *const LEADING_STREET_WORDS[] = {"corso", "largo", "paseo", "carrera", NULL};
+
 /* Hyphenated suffixes of Japanese and Korean addresses: "Chiyoda-ku",
  * "Teheran-ro", "Gangnam-gu", "Bundang-gu", "Seongnam-si". */
 static int asian_locality(const char *low) {
@@ -123,6 +128,11 @@ static int address_score(const fld_line_t *l) {
         int prose = !digits && nwords > 1 && (unsigned char)w[0] < 0x80 && islower((unsigned char)w[0]) && ncp > 2;
         if (ocr_fld_is_label(low, STREET_WORDS) && (ncp > 1 || dotted) && !honorific && !prose) street = 1;
         if (digits && (ocr_fld_is_label(low, STREET_WORDS_NUM) || asian_locality(low))) street = 1;
+        /* a Romance street's type leads its name: "Corso Buenos" (the rest
+         * of Corso Buenos Aires 148 in a box of its own) is no person */
+        if (nwords == 1 && isupper((unsigned char)w[0]) && ocr_fld_is_label(low, LEADING_STREET_WORDS) &&
+            ocr_fld_count_words(s) >= 2)
+            street = 1;
         /* German compounds: ...straße, ...weg, ...platz, ...allee, ...ring */
         size_t ll = strlen(low);
         static const char *suf[] = {"straße", "strasse", "weg", "platz", "allee", "ring", "gasse", "damm",

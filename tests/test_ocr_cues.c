@@ -1494,6 +1494,16 @@ static void addresses_of_more_countries(void **state) {
     o = parse_text("Daniel Whitton\nAddress: 19994 Bruno Rd, Justin, TX 76247\n", "US");
     assert_string_equal(str(o, "address"), "19994 Bruno Rd, Justin, TX 76247");
     json_decref(o);
+    /* a street's leading type without its number (Corso Buenos | Aires 148
+     * in two boxes, the name unread on its panel) is no name; a family
+     * name that is such a word is */
+    o = parse_text("Orion Foods Srl\nCorso Buenos\n20123 Milano\nFinancial Analyst\n", "IT");
+    assert_string_equal(str(o, "name"), "");
+    assert_string_equal(str(o, "address"), "Corso Buenos, 20123 Milano");
+    json_decref(o);
+    o = parse_text("Orion Foods Srl\nGregory Corso\nFinancial Analyst\n", "IT");
+    assert_string_equal(str(o, "name"), "Gregory Corso");
+    json_decref(o);
     /* a colon after a word that labels no address stays; so does a last word that is no phone label */
     o = parse_text("Carlos Souza\nRua X, 12 - CEP: 01310-100 - SP\n", "BR");
     assert_string_equal(str(o, "address"), "Rua X, 12 - CEP: 01310-100 - SP");
