@@ -101,6 +101,12 @@ void ocr_fld_ascii_fold(const char *s, char *out, size_t n) {
     out[w] = '\0';
 }
 
+/* 1 when r (in s) is a star between a lone capital and a capitalised word. */
+static int star_initial(const char *s, const char *r) {
+    return *r == '*' && r - s >= 1 && isupper((unsigned char)r[-1]) && (r - s == 1 || r[-2] == ' ') &&
+           isupper((unsigned char)r[1]) && islower((unsigned char)r[2]);
+}
+
 char *ocr_fld_clean_line(const char *in) {
     char *s = fmt_u8_sanitize(in);
     if (!s) return NULL;
@@ -127,6 +133,32 @@ char *ocr_fld_clean_line(const char *in) {
         *w++ = *r;
     }
     *w = '\0';
+    /* an initial's dot read as a star, the space lost ("Aguinaldo
+     * M*Righetti Jr" of M. Righetti, cards_real am20 at 640 px): a lone
+     * capital, a star, a capitalised word */
+    size_t stars = 0;
+    for (char *r = s; *r; r++)
+        stars += star_initial(s, r);
+    if (stars) {
+        char *o = malloc(strlen(s) + stars + 1);
+        if (!o) {
+            free(s);
+            return NULL;
+        }
+        char *ow = o;
+        for (char *r = s; *r; r++) {
+            if (star_initial(s, r)) {
+                *ow++ = '.';
+                *ow++ = ' ';
+            } else {
+                *ow++ = *r;
+            }
+        }
+        *ow = '\0';
+        free(s);
+        s = o;
+        w = s + strlen(s);
+    }
     /* a backslash at the end is a speck or a mark's edge, never print
      * ("Supermercado de Auto Peças\", cards_real am22); it hid a legal form */
     while (w > s && (w[-1] == ' ' || w[-1] == '\\')) *--w = '\0';

@@ -805,7 +805,8 @@ static void role_named_after_its_unit(void **state) {
 /* Names printed with something beside them: an honorific or an English
  * name in brackets, Indian degrees after a comma, an English given name
  * after a comma ("Tan Ah Kow, Jeremy": given Jeremy, family Tan); a family
- * name first that the e-mail shows ("Zhang Wei" and david.zhang@). */
+ * name first that the e-mail shows ("Zhang Wei" and david.zhang@); an
+ * initial whose dot was read as a star ("M*Righetti"). */
 static void names_with_brackets_degrees_and_commas(void **state) {
     (void)state;
     static const char *const ZHANG = "Zhang Wei (David)\nSales Director\ndavid.zhang@orientaltextile.cn\n",
@@ -828,6 +829,9 @@ static void names_with_brackets_degrees_and_commas(void **state) {
         {"Wei Zhang\nwei.zhang@acme.com\n", "US", "family_name", "Zhang"},
         /* a town and its country after a comma is no name */
         {"Rio de Janeiro, Brazil\n+55 21 2222-3333\n", "BR", "name", ""},
+        /* an initial's dot read as a star (a small photo) */
+        {"(Guina)\nAguinaldo M*Righetti Jr\nEscrevente Autorizado\n", "BR", "name", "Aguinaldo M. Righetti Jr"},
+        {"Nextel ID 45*8*12146\nAna Lima\n", "BR", "name", "Ana Lima"},
     };
     fields_read_as(cases, sizeof cases / sizeof cases[0]);
 }
