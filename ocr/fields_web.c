@@ -981,7 +981,8 @@ static void agree_domains(fld_state_t *p) {
  * it: "cargocollective.com/nagdesign" beside nog.carbonmade.com and
  * ricknog39@gmail.com. The name y (three letters or more) is another
  * site's whole name and is inside an e-mail's local part or domain too;
- * the site's name x begins with y but for one letter, and holds no y. */
+ * the site's name x begins with y but for one letter, and holds no y.
+ * Or y is the local part of the firm's e-mail at a mail provider. */
 static void agree_site_names(fld_state_t *p) {
     for (int i = 0; i < p->nsites; i++) {
         char x[128];
@@ -1006,6 +1007,25 @@ static void agree_site_names(fld_state_t *p) {
             char *pos = seen ? (char *)ocr_fld_ci_find(p->sites[i].s, x) : NULL;
             if (!pos) continue;
             pos[at] = (char)(isupper((unsigned char)pos[at]) ? toupper((unsigned char)y[at]) : y[at]);
+            break;
+        }
+        /* the firm's e-mail at a mail provider, its local part the head of
+         * the site's name but for one look-alike letter, read surer
+         * ("liderfrlorefrigeracao.com.br" beside liderfrio@terra.com.br) */
+        for (int e = 0; e < p->nemails && xl >= 5; e++) {
+            const char *at = strchr(p->emails[e].s, '@');
+            if (!at || !ocr_fld_shared_mail_domain(at + 1) || p->emails[e].conf < p->sites[i].conf) continue;
+            size_t yl = (size_t)(at - p->emails[e].s), d = 0, k0 = 0;
+            const char *y = p->emails[e].s;
+            if (yl < 5 || yl > xl) continue;
+            for (size_t k = 0; k < yl; k++) {
+                if (!islower((unsigned char)y[k])) d = 2; /* letters only: a person's "r.beato" is no firm */
+                else if (x[k] != y[k]) d++, k0 = k;
+            }
+            if (d != 1 || !ocr_fld_confusable(x[k0], y[k0])) continue;
+            char *pos = (char *)ocr_fld_ci_find(p->sites[i].s, x);
+            if (!pos) continue;
+            pos[k0] = y[k0];
             break;
         }
     }
