@@ -2870,6 +2870,48 @@ static int title_near_miss(const char *t) {
     return 0;
 }
 
+/* 1 when a role's title looks cut short, its head or its end lost to a
+ * finger, the card's edge or a box of its own (round 26): words that
+ * only qualify a role ("Project" of Project Manager, "Business
+ * Development" of Business Development Manager), a first word no
+ * role's in small letters before a capitalised one ("jopment Manager" of
+ * Business Development Manager; "iOS Developer" has a capital), or a last
+ * word that only begins a title's word ("Chief Execu"; not a short form
+ * titles use, "Chief Exec", "Sales Rep"). */
+static int title_cut(const char *t) {
+    char buf[256], low[64], *w[16];
+    int n = 0;
+    snprintf(buf, sizeof buf, "%s", t);
+    char *save = NULL;
+    for (char *x = strtok_r(buf, " ,/&", &save); x && n < 16; x = strtok_r(NULL, " ,/&", &save)) w[n++] = x;
+    if (!n) return 0;
+    int quals = 0;
+    for (int i = 0; i < n; i++) {
+        fmt_u8_lower_n(w[i], strlen(w[i]), low, sizeof low);
+        quals += ocr_fld_is_label(low, ROLE_QUALIFIERS) && !ocr_fld_is_label(low, TITLE_WORDS);
+    }
+    if (quals == n) return 1;
+    fmt_u8_lower_n(w[0], strlen(w[0]), low, sizeof low);
+    /* ("product Designer", a capital read small, is whole: its first word is a role's) */
+    int lower = strlen(w[0]) >= 3 && !ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_is_label(low, ROLE_QUALIFIERS);
+    for (const char *c = w[0]; *c && lower; c++) lower = islower((unsigned char)*c) != 0;
+    for (int i = 1; i < n && lower; i++)
+        if (isupper((unsigned char)w[i][0])) return 1;
+    size_t ll = strlen(w[n - 1]);
+    fmt_u8_lower_n(w[n - 1], ll, low, sizeof low);
+    /* the short forms titles use ("Sales Rep", "System Admin", "Lab Tech") are whole */
+    static const char *const SHORT[] = {"admin", "exec", "tech", "assoc", "coord", "asst", "spec", "mgmt", "eng",
+                                        "dev", "rep", "dir", "pres", "prof", "engr", "acct", "mktg", NULL};
+    if (n < 2 || ll < 3 || ocr_fld_is_label(low, TITLE_WORDS) || ocr_fld_is_label(low, ROLE_QUALIFIERS) ||
+        ocr_fld_is_label(low, SHORT))
+        return 0;
+    const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
+    for (int li = 0; li < 2; li++)
+        for (const char *const *c = lists[li]; *c; c++)
+            if (strlen(*c) > ll + 1 && !strncmp(*c, low, ll)) return 1;
+    return 0;
+}
+
 /* The title's confidence: its line's, the lower of its two lines'. */
 static double title_conf(const fld_state_t *p) {
     double c = p->l[p->ititle].conf;
@@ -2958,6 +3000,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     ocr_fld_set_field(o, conf, "title", title,
                       p->ititle >= 0 ? title_conf(p) * (ocr_fld_title_words(title) ? 1 : 0.8) *
                                            (title_near_miss(title) ? 0.9 : 1) * (title_odd_chars(title) ? 0.85 : 1) *
+                                           (title_cut(title) ? 0.8 : 1) *
                                            (p->iname >= 0 ? 1 : TITLE_NO_NAME)
                                      : 0);
     /* never sure: the brand's spelling and word breaks are the e-mail's */

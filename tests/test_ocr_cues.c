@@ -2529,6 +2529,32 @@ static void title_near_miss_less_sure(void **state) {
     assert_true(cb > 0 && ca < cb);
     json_decref(a);
     json_decref(b);
+    /* a title cut short (a finger, the card's edge, a box of its own) is
+     * less sure than the whole; short forms titles use are whole */
+    static const char *const cut[][2] = {{"Project", "Project Manager"},
+                                         {"jopment Manager", "Development Manager"},
+                                         {"Chief Execu", "Chief Executive"},
+                                         {"Business Development", "Business Development Manager"}};
+    for (size_t i = 0; i < sizeof cut / sizeof *cut; i++) {
+        char ta[128], tb[128];
+        snprintf(ta, sizeof ta, "Anna Berg\n%s\nanna@berg.se\n", cut[i][0]);
+        snprintf(tb, sizeof tb, "Anna Berg\n%s\nanna@berg.se\n", cut[i][1]);
+        a = parse_text(ta, "SE");
+        b = parse_text(tb, "SE");
+        assert_string_equal(str(a, "title"), cut[i][0]);
+        assert_false(confident(a, "title"));
+        assert_true(confident(b, "title"));
+        json_decref(a);
+        json_decref(b);
+    }
+    static const char *const whole[] = {"Sales Rep", "Chief Exec", "iOS Developer", "product Designer"};
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++) {
+        char t[128];
+        snprintf(t, sizeof t, "Anna Berg\n%s\nanna@berg.se\n", whole[i]);
+        a = parse_text(t, "SE");
+        assert_true(confident(a, "title"));
+        json_decref(a);
+    }
 }
 
 /* A line under the name that names no role and no unit ("Sale", the head
