@@ -143,7 +143,10 @@ static int join_row_pieces(fld_state_t *p) {
             int lo = a->y > b->y ? a->y : b->y, hi = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
             int mail_cut = mail_cut_at_end(L->t) && isalnum((unsigned char)R->t[0]) &&
                            memchr(R->t, '.', strcspn(R->t, " ")) && 2 * (hi - lo) >= mh;
-            if (a->h && b->h && 3 * xh <= 5 * mh &&
+            /* a firm's name ended by its legal form and a role beside it
+             * ("Consulting Inc" | "Managing Director") are two fields */
+            int two_fields = ocr_fld_ends_with_mark(L->t) && ocr_fld_title_words(R->t) && !ocr_fld_company_marks(R->t);
+            if (a->h && b->h && 3 * xh <= 5 * mh && !two_fields &&
                 ((L == b ? 3 : 4) * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh || mail_cut) &&
                 R->x > L->x && (gap >= -xh || inside) && 2 * gap <= mh && !strstr(a->t, " | ") &&
                 !strstr(b->t, " | ")) {

@@ -195,6 +195,8 @@ int ocr_fld_names_local(const fld_state_t *p, const char *t);
 
 /* Company legal-form marks (GmbH, PLC, ООО, « ...) in s. */
 int ocr_fld_company_marks(const char *s);
+/* 1 when the last word of s is a legal form where one stands ("Consulting Inc"). */
+int ocr_fld_ends_with_mark(const char *s);
 /* 1 when s holds a legal form of three letters or more (Ltda, GmbH, JSC,
  * Inc.): no person's name and no street carries one. */
 int ocr_fld_long_legal_form(const char *s);

@@ -94,6 +94,18 @@ static int mark_words(const char *s, int with_conj) {
     return n;
 }
 
+int ocr_fld_ends_with_mark(const char *s) {
+    size_t n = strlen(s);
+    while (n && strchr(" ,", s[n - 1])) n--;
+    size_t b = n;
+    while (b && !strchr(" ,", s[b - 1])) b--;
+    char w[64];
+    if (n == b || n - b >= sizeof w) return 0;
+    memcpy(w, s + b, n - b);
+    w[n - b] = '\0';
+    return mark_word(w);
+}
+
 int ocr_fld_company_marks(const char *s) {
     int n = mark_words(s, 1);
     /* a name in guillemets (ООО «Ромашка»); a lone « is a bullet read

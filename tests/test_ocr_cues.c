@@ -981,6 +981,16 @@ static void row_pieces_joined(void **state) {
     assert_string_equal(str(o, "name"), "Sofia Keller");
     assert_true(has_phone(o, "+498945217730"));
     json_decref(o);
+    /* a firm's name ended by its legal form and a role beside it on the
+     * row are two fields (the logo's first word unread) */
+    o = parse_dump("0.96 590,16,409,57\tDavid Nguyen\n"
+                   "0.86 245,85,339,46\tConsulting Inc\n"
+                   "0.97 597,96,297,39\tManaging Director\n"
+                   "0.94 609,225,291,44\tM (783) 555-0102\n",
+                   "US");
+    assert_string_equal(str(o, "company"), "Consulting Inc");
+    assert_string_equal(str(o, "title"), "Managing Director");
+    json_decref(o);
     /* a short piece left of a taller one on its row comes second in
      * reading order (by the tops), and still joins in front (cards_real
      * am11 at 640 px: "R." boxed apart from "OLIVEIRA") */
