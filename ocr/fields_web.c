@@ -884,6 +884,14 @@ static void site_without_dots(fld_state_t *p, int poor_web) {
          * "ORION IT" or "Orion It" beside @orion.it is the company */
         int www = pre > 0 && pre <= 4 && ws >= 2 && strspn(k, "wvmeu") >= pre, caps = 0;
         for (const char *c = l->t; *c; c++) caps |= isupper((unsigned char)*c) != 0;
+        /* or a small word of a w's shape before the domain, its dots read
+         * as spaces and the TLD in small letters after them ("wn Falcon
+         * be" beside wouter.janssens@falcon.be): a site, not the firm */
+        const char *tld = strrchr(dom, '.');
+        size_t ll = strlen(l->t), tl = tld ? strlen(tld + 1) : 0;
+        if (!www && pre > 0 && pre <= 3 && (k[0] == 'w' || k[0] == 'v') && islower((unsigned char)l->t[0]) &&
+            l->t[pre] == ' ' && tl >= 2 && ll > tl + 1 && l->t[ll - tl - 1] == ' ' && !strcmp(l->t + ll - tl, tld + 1))
+            www = 1;
         if ((pre == 0 && (!strchr(l->t, ' ') || strchr(l->t, '.') || !caps)) || www) {
             char site[300];
             snprintf(site, sizeof site, "%s%s", pre ? "www." : "", dom);

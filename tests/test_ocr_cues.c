@@ -2220,8 +2220,14 @@ static void sites_mended_from_the_card(void **state) {
         {"liderfrlorefrigeracao.com.br\nE-mail: liderfrio@terra.com.br\n", "BR", "liderfriorefrigeracao.com.br"},
         {"liderfrxorefrigeracao.com.br\nE-mail: liderfrio@terra.com.br\n", "BR", "liderfrxorefrigeracao.com.br"},
         {"www.silvabrasa.com.br\nE-mail: r.silva@terra.com.br\n", "BR", "www.silvabrasa.com.br"},
+        /* a w's shape before the domain, its dots read as spaces: a site, not the firm */
+        {"Wouter Janssens\nwouter.janssens@falcon.be\nwn Falcon be\n", "BE", "www.falcon.be"},
     };
     sites_read_as(wwws, sizeof wwws / sizeof *wwws);
+    o = parse_text("Wouter Janssens\nwouter.janssens@falcon.be\nwn Falcon be\n", "BE");
+    assert_string_equal(first_mail(o), "wouter.janssens@falcon.be"); /* not @wnfalcon.be of a "company" */
+    assert_string_equal(str(o, "company"), "");
+    json_decref(o);
     /* the domain begins with a letter a misread www is made of (a 640 x 480
      * photo): the line is the site, not the company */
     o = parse_text("Giulia Bianchi\ngiulia@vantage it\nwew vantage it\nVantage Srl\n", "IT");
