@@ -159,6 +159,13 @@ char *ocr_fld_clean_line(const char *in) {
         s = o;
         w = s + strlen(s);
     }
+    /* a single quote glued before a capital at the line's start is a speck
+     * ("‘Lucas Dubois" on a hand-held photo; 's-Hertogenbosch and
+     * O'Brien keep theirs) */
+    if ((s[0] == '\'' || s[0] == '`') && isupper((unsigned char)s[1])) {
+        memmove(s, s + 1, strlen(s));
+        w--;
+    }
     /* a backslash at the end is a speck or a mark's edge, never print
      * ("Supermercado de Auto Peças\", cards_real am22); it hid a legal form */
     while (w > s && (w[-1] == ' ' || w[-1] == '\\')) *--w = '\0';

@@ -806,7 +806,8 @@ static void role_named_after_its_unit(void **state) {
  * name in brackets, Indian degrees after a comma, an English given name
  * after a comma ("Tan Ah Kow, Jeremy": given Jeremy, family Tan); a family
  * name first that the e-mail shows ("Zhang Wei" and david.zhang@); an
- * initial whose dot was read as a star ("M*Righetti"). */
+ * initial whose dot was read as a star ("M*Righetti"), a speck read as a
+ * quote before it. */
 static void names_with_brackets_degrees_and_commas(void **state) {
     (void)state;
     static const char *const ZHANG = "Zhang Wei (David)\nSales Director\ndavid.zhang@orientaltextile.cn\n",
@@ -832,6 +833,10 @@ static void names_with_brackets_degrees_and_commas(void **state) {
         /* an initial's dot read as a star (a small photo) */
         {"(Guina)\nAguinaldo M*Righetti Jr\nEscrevente Autorizado\n", "BR", "name", "Aguinaldo M. Righetti Jr"},
         {"Nextel ID 45*8*12146\nAna Lima\n", "BR", "name", "Ana Lima"},
+        /* a speck read as a quote before the name (a hand-held photo); the
+         * e-mail's misread initial then follows the name */
+        {"\xE2\x80\x98Lucas Dubois\nE Wdubois@vantage.fr\n", "FR", "name", "Lucas Dubois"},
+        {"Conor O'Brien\nSales Manager\n", "IE", "name", "Conor O'Brien"},
     };
     fields_read_as(cases, sizeof cases / sizeof cases[0]);
 }
