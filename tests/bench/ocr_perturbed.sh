@@ -1,0 +1,77 @@
+#!/bin/sh
+# Stability check for the card reader: the real photos of
+# ../shared/data/cards_real changed by what no person would see - saved
+# again as JPEG at quality 95, one level in 100 brighter or darker
+# (lossless PNG), scaled to 97 % (JPEG quality 92) - are scanned with
+# --region BR and scored with real_score.py, each variant on its own (the
+# card with the most fields per photo, as in docs/BENCHMARKS.md). A reader
+# whose rules fit these 24 photos' exact readings scores well on the
+# originals and falls on the variants; the mean over the variants is the
+# number to judge a change by (docs/BENCHMARKS.md, round 26). Needs OpenCV
+# and g++.
+#
+# OCR_BENCH_ARGS: more options for `greeter`.
+# usage: tests/bench/ocr_perturbed.sh [BUILD_DIR] [OUT_DIR]
+set -eu
+here=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$here/build/dev}
+out=${2:-$(mktemp -d /tmp/ocr-perturbed-XXXXXX)}
+shared=${GREETER_SHARED:-$here/../shared}
+[ -f "$shared/tools/real_score.py" ] || { echo "ocr_perturbed: $shared/tools/real_score.py is absent" >&2; exit 77; }
+mkdir -p "$out"
+cat >"$out/vary.cpp" <<'CPP'
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <string>
+// vary IN OUT_DIR NAME: the four variants of one photo
+int main(int argc, char **argv) {
+    if (argc != 4) return 2;
+    cv::Mat m = cv::imread(argv[1]);
+    if (m.empty()) return 1;
+    std::string d = argv[2], n = argv[3];
+    cv::Mat up, down, small;
+    m.convertTo(up, -1, 1.0, 2.55);
+    m.convertTo(down, -1, 1.0, -2.55);
+    cv::resize(m, small, cv::Size(), 0.97, 0.97, cv::INTER_AREA);
+    bool ok = cv::imwrite(d + "/q95/" + n + ".jpg", m, {cv::IMWRITE_JPEG_QUALITY, 95}) &&
+              cv::imwrite(d + "/up/" + n + ".png", up) && cv::imwrite(d + "/down/" + n + ".png", down) &&
+              cv::imwrite(d + "/s97/" + n + ".jpg", small, {cv::IMWRITE_JPEG_QUALITY, 92});
+    return ok ? 0 : 1;
+}
+CPP
+# shellcheck disable=SC2046 # pkg-config's flags are words
+g++ -O2 -std=c++17 "$out/vary.cpp" -o "$out/vary" $(pkg-config --cflags --libs opencv4)
+for v in q95 up down s97; do mkdir -p "$out/$v"; done
+for f in "$shared"/data/cards_real/*.jpg; do
+    n=$(basename "$f" .jpg)
+    "$out/vary" "$f" "$out" "$n"
+done
+total=0
+for v in q95 up down s97; do
+    # shellcheck disable=SC2086
+    "$build/greeter" cards scan --region BR ${OCR_BENCH_ARGS:-} "$out/$v"/am* >"$out/$v/scan.jsonl" 2>/dev/null || true
+    python3 - "$out/$v" <<'PY'
+import json, os, sys
+out = sys.argv[1]; best = {}
+for line in open(os.path.join(out, "scan.jsonl")):
+    o = json.loads(line); k = os.path.splitext(os.path.basename(o["image"]))[0]
+    n = sum(bool(o.get(f)) for f in ("name", "title", "company", "address")) + sum(len(o.get(f) or []) for f in ("phones", "emails", "websites"))
+    if "error" not in o and (k not in best or n > best[k][0]): best[k] = (n, o)
+for k, (n, o) in best.items(): json.dump(o, open(os.path.join(out, k + ".json"), "w"), ensure_ascii=False)
+PY
+    python3 "$shared/tools/real_score.py" "$shared/data/cards_real/labels.json" "$out/$v" >"$out/$v/score.txt"
+    s=$(sed -n 's/^score=\([0-9.]*\).*/\1/p' "$out/$v/score.txt")
+    echo "$v score=$s"
+    total=$(python3 -c "print($total + $s)")
+done
+python3 - "$out" <<'PY'
+import os, sys, re
+out = sys.argv[1]; f = {}
+for v in ("q95", "up", "down", "s97"):
+    for line in open(os.path.join(out, v, "score.txt")):
+        m = re.match(r"(\w+)\s+([0-9.]+)$", line.strip())
+        if m: f.setdefault(m.group(1), []).append(float(m.group(2)))
+print("mean fields: " + ", ".join(f"{k} {sum(v) / len(v):.3f}" for k, v in f.items()))
+PY
+python3 -c "print(f'mean score={$total / 4:.4f}')"
+echo "variants and predictions in $out"
