@@ -1757,9 +1757,10 @@ static int fix_local(char *email, size_t cap, char c[][260], int nc, int ndrop) 
     return 1;
 }
 
-/* The name corroborates the e-mail's local part (harrisi -> harrisl);
- * what it mends is less sure than it was read (round 26). */
+/* The scale of an e-mail's confidence when the name mended its local
+ * part: a guess, less sure than it was read (round 26). */
 #define MENDED_LOCAL_CONF 0.9f
+
 /* The name corroborates the e-mail's local part (harrisi -> harrisl). */
 static void name_fixes_local(fld_state_t *p) {
     if (p->iname < 0 || !p->nemails) return;

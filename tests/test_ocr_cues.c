@@ -1515,7 +1515,7 @@ static void addresses_of_more_countries(void **state) {
     json_decref(o);
     /* a street's leading type without its number (Corso Buenos | Aires 148
      * in two boxes, the name unread on its panel) is no name; a family
-     * name that is such a word is */
+     * name that is such a word stays a name */
     o = parse_text("Orion Foods Srl\nCorso Buenos\n20123 Milano\nFinancial Analyst\n", "IT");
     assert_string_equal(str(o, "name"), "");
     assert_string_equal(str(o, "address"), "Corso Buenos, 20123 Milano");

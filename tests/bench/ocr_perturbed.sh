@@ -48,8 +48,9 @@ for f in "$shared"/data/cards_real/*.jpg; do
 done
 total=0
 for v in q95 up down s97; do
+    case $v in up | down) ext=png ;; *) ext=jpg ;; esac
     # shellcheck disable=SC2086
-    "$build/greeter" cards scan --region BR ${OCR_BENCH_ARGS:-} "$out/$v"/am* >"$out/$v/scan.jsonl" 2>/dev/null || true
+    "$build/greeter" cards scan --region BR ${OCR_BENCH_ARGS:-} "$out/$v"/*."$ext" >"$out/$v/scan.jsonl" 2>/dev/null || true
     python3 - "$out/$v" <<'PY'
 import json, os, sys
 out = sys.argv[1]; best = {}
