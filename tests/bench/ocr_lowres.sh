@@ -34,14 +34,6 @@ CPP
 g++ -O2 -std=c++17 "$out/resize.cpp" -o "$out/resize" $(pkg-config --cflags --libs opencv4)
 for f in "$shared"/data/cards_real/*.jpg; do "$out/resize" "$f" "$out/img/$(basename "$f")" "$size"; done
 "$build/greeter" cards scan --region BR --log.level=debug ${OCR_BENCH_ARGS:-} "$out"/img/*.jpg >"$out/scan.jsonl" 2>"$out/scan.log" || true
-python3 - "$out" <<'PY'
-import json, os, sys
-out = sys.argv[1]; best = {}
-for line in open(os.path.join(out, "scan.jsonl")):
-    o = json.loads(line); k = os.path.splitext(os.path.basename(o["image"]))[0]
-    n = sum(bool(o.get(f)) for f in ("name", "title", "company", "address")) + sum(len(o.get(f) or []) for f in ("phones", "emails", "websites"))
-    if "error" not in o and (k not in best or n > best[k][0]): best[k] = (n, o)
-for k, (n, o) in best.items(): json.dump(o, open(os.path.join(out, k + ".json"), "w"), ensure_ascii=False)
-PY
+python3 "$here/tests/bench/ocr_best_card.py" "$out"
 python3 "$shared/tools/real_score.py" "$shared/data/cards_real/labels.json" "$out"
 echo "photos and predictions in $out"

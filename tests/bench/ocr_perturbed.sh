@@ -51,15 +51,7 @@ for v in q95 up down s97; do
     case $v in up | down) ext=png ;; *) ext=jpg ;; esac
     # shellcheck disable=SC2086
     "$build/greeter" cards scan --region BR ${OCR_BENCH_ARGS:-} "$out/$v"/*."$ext" >"$out/$v/scan.jsonl" 2>/dev/null || true
-    python3 - "$out/$v" <<'PY'
-import json, os, sys
-out = sys.argv[1]; best = {}
-for line in open(os.path.join(out, "scan.jsonl")):
-    o = json.loads(line); k = os.path.splitext(os.path.basename(o["image"]))[0]
-    n = sum(bool(o.get(f)) for f in ("name", "title", "company", "address")) + sum(len(o.get(f) or []) for f in ("phones", "emails", "websites"))
-    if "error" not in o and (k not in best or n > best[k][0]): best[k] = (n, o)
-for k, (n, o) in best.items(): json.dump(o, open(os.path.join(out, k + ".json"), "w"), ensure_ascii=False)
-PY
+    python3 "$here/tests/bench/ocr_best_card.py" "$out/$v"
     python3 "$shared/tools/real_score.py" "$shared/data/cards_real/labels.json" "$out/$v" >"$out/$v/score.txt"
     s=$(sed -n 's/^score=\([0-9.]*\).*/\1/p' "$out/$v/score.txt")
     echo "$v score=$s"
