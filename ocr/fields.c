@@ -116,6 +116,12 @@ static int repeats(const char *a, const char *b) {
     return strlen(kb) >= 2 && strstr(ka, kb) != NULL;
 }
 
+/* A firm's name ended by its legal form and a role beside it on its row
+ * ("Consulting Inc" | "Managing Director") are two fields, not one line. */
+static int two_fields(const char *left, const char *right) {
+    return ocr_fld_ends_with_mark(left) && ocr_fld_title_words(right) && !ocr_fld_company_marks(right);
+}
+
 /* Pieces of one printed line that OCR boxed apart ("industriestr." + "12",
  * "Mobile:" + "089 4521 7730"): neighbours in reading order on the same
  * row (centres within a quarter of a line height), of one type size (box
@@ -143,13 +149,10 @@ static int join_row_pieces(fld_state_t *p) {
             int lo = a->y > b->y ? a->y : b->y, hi = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
             int mail_cut = mail_cut_at_end(L->t) && isalnum((unsigned char)R->t[0]) &&
                            memchr(R->t, '.', strcspn(R->t, " ")) && 2 * (hi - lo) >= mh;
-            /* a firm's name ended by its legal form and a role beside it
-             * ("Consulting Inc" | "Managing Director") are two fields */
-            int two_fields = ocr_fld_ends_with_mark(L->t) && ocr_fld_title_words(R->t) && !ocr_fld_company_marks(R->t);
-            if (a->h && b->h && 3 * xh <= 5 * mh && !two_fields &&
+            if (a->h && b->h && 3 * xh <= 5 * mh &&
                 ((L == b ? 3 : 4) * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh || mail_cut) &&
                 R->x > L->x && (gap >= -xh || inside) && 2 * gap <= mh && !strstr(a->t, " | ") &&
-                !strstr(b->t, " | ")) {
+                !strstr(b->t, " | ") && !two_fields(L->t, R->t)) {
                 size_t al = strlen(a->t), bl = strlen(b->t);
                 char *t = mail_cut ? glue(L->t, R->t) : 8 * gap < mh ? join_word_halves(L->t, R->t) : NULL;
                 if (!t) t = ocr_text_join(L->t, R->t);

@@ -763,6 +763,11 @@ static const char *const ROLE_QUALIFIERS[] = {"of", "and", "the", "managing", "g
                                               "operating", "projet", "projets", "proyecto", "proyectos", "projeto",
                                               "projetos", "progetto", "progetti", "projekt", "projektu", NULL};
 
+/* 1 when low (lower case) is a title word or a word that qualifies one. */
+static int role_word(const char *low) {
+    return ocr_fld_is_label(low, TITLE_WORDS) || ocr_fld_is_label(low, ROLE_QUALIFIERS);
+}
+
 /* 1 when every word of s is a title word or a word that qualifies one
  * ("Managing Director", "Head of Partnerships", "Senior Account
  * Executive"): a role, never a name ("Michael Head" has a name's word). */
@@ -2525,6 +2530,13 @@ static int lookalike_off(const char *low, size_t n, const char *form, const char
     return diff;
 }
 
+/* 1 when w is one half of a K.K. read apart: a K, with its dot or a K
+ * more ("K", "K.", "KK"). */
+static int k_of_kk(const char *w) {
+    size_t n = strlen(w);
+    return n && n <= 2 && w[0] == 'K' && strspn(w, "K.") == n;
+}
+
 /* Legal forms that small print misreads, in a line's words (legal_form_l
  * has an l misread in a line's last word): a dot and an l read as one low
  * line ("S.r_." of S.r.l.); two forms run together
@@ -2533,13 +2545,6 @@ static int lookalike_off(const char *low, size_t n, const char *form, const char
  * letter off before its second (l or r for t: "Ple Ltd", "Pre Ltd" of Pte
  * Ltd on a Singapore card; u for v: "Put Ltd" of Pvt Ltd on an Indian one; "Marine
  * Ply Ltd" elsewhere stays). Returns 1 when s (capacity cap) changed. */
-/* 1 when w is one half of a K.K. read apart: a K, with its dot or a K
- * more ("K", "K.", "KK"). */
-static int k_of_kk(const char *w) {
-    size_t n = strlen(w);
-    return n && n <= 2 && w[0] == 'K' && strspn(w, "K.") == n;
-}
-
 static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
     static const char *const PAIRS[][3] = {
         {"pte", "ltd", "SG"}, {"pvt", "ltd", "IN"}, {"pty", "ltd", "AU ZA"}, {"sdn", "bhd", "MY"}};
@@ -2768,7 +2773,7 @@ static void fix_title_words(char *t, size_t cap) {
             int alpha = 1;
             for (size_t k = 0; k < n; k++) alpha &= isalpha((unsigned char)word[k]) != 0;
             fmt_u8_lower_n(word, n, low, sizeof low);
-            if (alpha && !ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_is_label(low, ROLE_QUALIFIERS)) {
+            if (alpha && !role_word(low)) {
                 int hits = 0;
                 const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
                 for (int li = 0; li < 2; li++)
@@ -2872,7 +2877,7 @@ static int title_near_miss(const char *t) {
         char low[64];
         if (n >= 4 && n < sizeof low) {
             fmt_u8_lower_n(w, n, low, sizeof low);
-            if (!ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_is_label(low, ROLE_QUALIFIERS))
+            if (!role_word(low))
                 for (int li = 0; li < 2; li++)
                     for (const char *const *c = lists[li]; *c; c++)
                         if (strlen(*c) >= 4 && ocr_text_edit_distance(low, *c) == 1) return 1;
@@ -2906,7 +2911,7 @@ static int title_cut(const char *t) {
     if (quals == n) return 1;
     fmt_u8_lower_n(w[0], strlen(w[0]), low, sizeof low);
     /* ("product Designer", a capital read small, is whole: its first word is a role's) */
-    int lower = strlen(w[0]) >= 3 && !ocr_fld_is_label(low, TITLE_WORDS) && !ocr_fld_is_label(low, ROLE_QUALIFIERS);
+    int lower = strlen(w[0]) >= 3 && !role_word(low);
     for (const char *c = w[0]; *c && lower; c++) lower = islower((unsigned char)*c) != 0;
     for (int i = 1; i < n && lower; i++)
         if (isupper((unsigned char)w[i][0])) return 1;
@@ -2915,9 +2920,7 @@ static int title_cut(const char *t) {
     /* the short forms titles use ("Sales Rep", "System Admin", "Lab Tech") are whole */
     static const char *const SHORT[] = {"admin", "exec", "tech", "assoc", "coord", "asst", "spec", "mgmt", "eng",
                                         "dev", "rep", "dir", "pres", "prof", "engr", "acct", "mktg", NULL};
-    if (n < 2 || ll < 3 || ocr_fld_is_label(low, TITLE_WORDS) || ocr_fld_is_label(low, ROLE_QUALIFIERS) ||
-        ocr_fld_is_label(low, SHORT))
-        return 0;
+    if (n < 2 || ll < 3 || role_word(low) || ocr_fld_is_label(low, SHORT)) return 0;
     const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
     for (int li = 0; li < 2; li++)
         for (const char *const *c = lists[li]; *c; c++)

@@ -46,25 +46,23 @@ for f in "$shared"/data/cards_real/*.jpg; do
     n=$(basename "$f" .jpg)
     "$out/vary" "$f" "$out" "$n"
 done
-total=0
 for v in q95 up down s97; do
     case $v in up | down) ext=png ;; *) ext=jpg ;; esac
     # shellcheck disable=SC2086
     "$build/greeter" cards scan --region BR ${OCR_BENCH_ARGS:-} "$out/$v"/*."$ext" >"$out/$v/scan.jsonl" 2>/dev/null || true
     python3 "$here/tests/bench/ocr_best_card.py" "$out/$v"
     python3 "$shared/tools/real_score.py" "$shared/data/cards_real/labels.json" "$out/$v" >"$out/$v/score.txt"
-    s=$(sed -n 's/^score=\([0-9.]*\).*/\1/p' "$out/$v/score.txt")
-    echo "$v score=$s"
-    total=$(python3 -c "print($total + $s)")
+    echo "$v $(grep '^score=' "$out/$v/score.txt")"
 done
 python3 - "$out" <<'PY'
 import os, sys, re
 out = sys.argv[1]; f = {}
 for v in ("q95", "up", "down", "s97"):
     for line in open(os.path.join(out, v, "score.txt")):
-        m = re.match(r"(\w+)\s+([0-9.]+)$", line.strip())
+        m = re.match(r"(\w+)[\s=]+([0-9.]+)", line.strip())
         if m: f.setdefault(m.group(1), []).append(float(m.group(2)))
+score = f.pop("score")
 print("mean fields: " + ", ".join(f"{k} {sum(v) / len(v):.3f}" for k, v in f.items()))
+print(f"mean score={sum(score) / len(score):.4f}")
 PY
-python3 -c "print(f'mean score={$total / 4:.4f}')"
 echo "variants and predictions in $out"
