@@ -2009,10 +2009,16 @@ static size_t good_text(const ocr_lines_t *ls) {
  * Russian model read it unturned (pass 1), more confident at all and twice
  * the text read well (20 bytes or more): the Russian model reads sideways
  * Latin print as noise with a confidence English does not reach (am23 at
- * 640 px: Russian 0.46 with 12 bytes, English turned 0.55 with 43). */
+ * 640 px: Russian 0.46 with 12 bytes, English turned 0.55 with 43). The
+ * same when the reading in hand reads next to nothing well (under
+ * TURN_LITTLE bytes), on any pass: a card turned upside down that read
+ * more confidently as noise (am23 a grey level brighter: 0.15 -> 0.46 with
+ * no byte read well either way) had held off the quarter turn that reads
+ * it (0.51, 47 bytes). */
+#define TURN_LITTLE 10
 int ocr_scan_turn_wins(int pass, float conf, float aconf, size_t glines, size_t galt) {
     if (aconf > conf + 0.1f && galt >= glines) return 1;
-    return pass == 1 && aconf > conf && galt >= 2 * glines && galt >= 20;
+    return (pass == 1 || glines < TURN_LITTLE) && aconf > conf && galt >= 2 * glines && galt >= 20;
 }
 
 /* A retry's reading (alt, its words altw) replaces the one held. */
@@ -2314,7 +2320,8 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
  * lines (DET_SMALL print heights or more) not covered for more than a third
  * by lines read at DET_READ, longest first, at most DET_MOST_SMALL a card,
  * as they are. Each at least twice as wide as tall. A reading is kept when
- * it reaches DET_KEEP, in Latin letters, three of them or more, is not a
+ * it reaches DET_KEEP, in Latin letters, three of them or more (or a
+ * number alone, DET_NUMBER digits or more: ocr_scan_number_only), is not a
  * line the card already has (for the other lines not even but for a
  * quarter of its letters: a watermark repeats the firm's name) and holds
  * more than the lines inside the box (those whose middle is in it: "ICAU?
@@ -2335,6 +2342,7 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
 #define DET_KEEP 0.9f
 #define DET_GAIN 2.0f
 #define DET_FAIR 0.5f
+#define DET_NUMBER 8
 /* t's letters and digits, folded to small, into out (at most n - 1). */
 static size_t squeezed(const char *t, char *out, size_t n) {
     size_t k = 0;
@@ -2342,6 +2350,14 @@ static size_t squeezed(const char *t, char *out, size_t n) {
         if (isalnum((unsigned char)*t) || (unsigned char)*t >= 0x80) out[k++] = (char)tolower((unsigned char)*t);
     out[k] = '\0';
     return k;
+}
+
+/* 1 when t is a phone number alone: DET_NUMBER digits or more, and only
+ * digits and the marks between them ("2681-7485" in big type, which
+ * Tesseract had read as "6", "8" and "89": cards_real am03 a grey level
+ * brighter). */
+int ocr_scan_number_only(const char *t) {
+    return digits(t) >= DET_NUMBER && strspn(t, "0123456789 -.()+/") == strlen(t);
 }
 
 /* 1 when ls has a line that reads as text does, or, near, but for a
@@ -2453,7 +2469,8 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         for (size_t m = 0; m < ls->n; m++)
             if (ls->v[m].conf >= DET_READ && centre_in(&ls->v[m], b))
                 held += (float)(letters(ls->v[m].text) + digits(ls->v[m].text)) * ls->v[m].conf;
-        if (!text || c < DET_KEEP || !ascii_print(text) || letters(text) < 3 || !linerec_may_read(lang, text) ||
+        if (!text || c < DET_KEEP || !ascii_print(text) || (letters(text) < 3 && !ocr_scan_number_only(text)) ||
+            !linerec_may_read(lang, text) ||
             has_line(ls, text, !pbig) || (float)(letters(text) + digits(text)) * c < held + DET_GAIN) {
             free(text);
             ocr_gray_free(&crop);

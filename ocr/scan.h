@@ -87,11 +87,17 @@ int ocr_scan_adds_marks(const char *read, const char *reading);
  * right at 0.29). */
 int ocr_scan_row_spells_words(ocr_tess_t *t, const char *lang, const char *text, float conf);
 
+/* 1 when t, a line the line detector found and the recogniser read, is a
+ * phone number alone (8 digits or more, and only digits, spaces and
+ * "-.()+/"): kept though it has no letters. */
+int ocr_scan_number_only(const char *t);
+
 /* 1 when a turned reading of a card (confidence aconf, galt bytes of lines
  * read at 0.6 or more) replaces the one in hand (conf, glines): 0.1 more
  * confident with as much text read well; or, on pass 1 (English after the
- * Russian model took the card unturned), more confident at all with twice
- * the text read well, 20 bytes or more. */
+ * Russian model took the card unturned) or when the reading in hand reads
+ * under 10 bytes well, more confident at all with twice the text read
+ * well, 20 bytes or more. */
 int ocr_scan_turn_wins(int pass, float conf, float aconf, size_t glines, size_t galt);
 
 /* 1 when key (ocr_fields_contact_key: "e:local@domain" or "w:host/path")

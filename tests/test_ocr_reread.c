@@ -605,6 +605,25 @@ static void turned_reading_wins(void **state) {
     assert_false(ocr_scan_turn_wins(1, 0.46f, 0.44f, 12, 43));
     assert_false(ocr_scan_turn_wins(1, 0.46f, 0.50f, 12, 23));
     assert_false(ocr_scan_turn_wins(1, 0.46f, 0.50f, 5, 12));
+    /* the reading in hand reads nothing well (am23 a grey level brighter,
+     * upside down 0.46 with no byte): the quarter turn that reads 47 wins */
+    assert_true(ocr_scan_turn_wins(0, 0.46f, 0.51f, 0, 47));
+    assert_true(ocr_scan_turn_wins(0, 0.46f, 0.51f, 9, 20));
+    assert_false(ocr_scan_turn_wins(0, 0.46f, 0.51f, 9, 19));
+    assert_false(ocr_scan_turn_wins(0, 0.46f, 0.45f, 0, 47));
+}
+
+/* A line the detector found that holds a number alone is kept without
+ * letters; a short run of digits or a line with words is not one. */
+static void detected_number_lines(void **state) {
+    (void)state;
+    assert_true(ocr_scan_number_only("2681-7485"));
+    assert_true(ocr_scan_number_only("(11) 3569-6905"));
+    assert_true(ocr_scan_number_only("+55 11 98697 6934"));
+    assert_false(ocr_scan_number_only("2681-748"));
+    assert_false(ocr_scan_number_only("Tel 2681-7485"));
+    assert_false(ocr_scan_number_only("2681-7485 x"));
+    assert_false(ocr_scan_number_only(""));
 }
 
 /* 008.jpg's card blown up four times (its words ~140 px tall, as the
@@ -778,6 +797,7 @@ int main(void) {
         cmocka_unit_test(capitals_gain_marks_only),
         cmocka_unit_test(rows_kept_for_their_words),
         cmocka_unit_test(turned_reading_wins),
+        cmocka_unit_test(detected_number_lines),
         cmocka_unit_test(text_band_skips_bars),
         cmocka_unit_test(join_split_email_line),
         cmocka_unit_test(join_tld_fragment),
