@@ -25,18 +25,62 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 1 when the first k bytes of s end in a phone label ("Fax", "Cel.:"). */
+static int ends_in_phone_label(const char *s, size_t k) {
+    size_t a = k;
+    while (a && s[a - 1] != ' ') a--;
+    char lw[32];
+    snprintf(lw, sizeof lw, "%.*s", (int)(k - a < sizeof lw - 1 ? k - a : sizeof lw - 1), s + a);
+    ocr_fld_trim_punct(lw);
+    ocr_fld_lower_ascii(lw);
+    return ocr_fld_phone_label(lw);
+}
+
 /* Fields printed on one row with a bar between them ("Daniel Whitton |
  * Cel: 817.228.4403", "Ana Lima | Diretora"): the bar (a lone '|' between
  * spaces) ends a first field without digits (a name, title or company).
  * An address row ("Rua Boa Vista, 254 | 17º and", "Cep 01014-000 |
- * Centro") starts with digits and stays whole. Length of the first field
+ * Centro") starts with digits and stays whole, and so does a phone label
+ * before its number ("Fax | 3569-6905"). Length of the first field
  * of s, or 0 when it is not split. */
 static size_t bar_field(const char *s) {
     const char *b = strstr(s, " | ");
     if (!b || b == s) return 0;
     for (const char *q = s; q < b; q++)
         if (*q >= '0' && *q <= '9') return 0;
+    if (ends_in_phone_label(s, (size_t)(b - s))) return 0;
     return (size_t)(b - s);
+}
+
+/* A number printed at the end of another field's row behind an icon read
+ * as a mark ("Av. Itaquera, 2994 - Jd. Fernandes-SP @ 3569-6905", cards_real
+ * am05 a grey level brighter: the '@' made the row neither an address nor
+ * a phone): a lone '@', '©', '®' or '|' between spaces, after a head with
+ * a letter, no '@' and no phone label at its end ("Fax | 3569-6905" is one
+ * field), before a rest that is a number alone (7 digits or more, only
+ * digits and the marks between them). Length of the head, *skip the icon
+ * with its spaces; 0 when not split. */
+static size_t icon_number_field(const char *s, size_t *skip) {
+    static const char *const ICON[] = {" @ ", " \xC2\xA9 ", " \xC2\xAE ", " | ", NULL};
+    for (int i = 0; ICON[i]; i++) {
+        const char *b = strstr(s, ICON[i]);
+        if (!b || b == s) continue;
+        const char *rest = b + strlen(ICON[i]);
+        int nd = 0;
+        for (const char *q = rest; *q; q++) nd += *q >= '0' && *q <= '9';
+        if (nd < 7 || strspn(rest, "0123456789 -.()+/") != strlen(rest)) continue;
+        size_t k = (size_t)(b - s);
+        char head[256];
+        if (k >= sizeof head) continue;
+        memcpy(head, s, k);
+        head[k] = '\0';
+        int letter = 0;
+        for (const char *q = head; *q; q++) letter |= isalpha((unsigned char)*q) || (unsigned char)*q >= 0xC0;
+        if (!letter || strchr(head, '@') || ends_in_phone_label(head, k)) continue;
+        *skip = strlen(ICON[i]);
+        return k;
+    }
+    return 0;
 }
 
 /* A name and its title on one row joined by a comma or a dash ("Anna
@@ -192,6 +236,7 @@ static int prepare_lines(fld_state_t *p, const ocr_lines_t *ls) {
         for (const char *seg = whole + off; *seg;) {
             size_t k = bar_field(seg), skip = 3;
             if (!k) k = title_field(seg, &skip);
+            if (!k) k = icon_number_field(seg, &skip);
             size_t len = k ? k : strlen(seg);
             if (p->n >= p->cap) break;
             char *t = strndup(seg, len);

@@ -460,7 +460,9 @@ static const char *const TITLE_WORDS[] = {
     "директор", "менеджер", "инженер", "руководитель", "начальник", "специалист", "бухгалтер", "консультант",
     "заместитель", "главный", "ведущий", "старший", "аналитик", "разработчик", "юрист",
     /* Portuguese, Spanish, Italian, Dutch, and more English roles */
-    "gerente", "diretor", "diretora", "consultor", "consultora", "vendedor", "vendedora", "engenheiro",
+    "gerente", "subgerente", "diretor", "diretora", "subdiretor", "subdiretora", "subdirector", "subdirectora",
+    "executivo", "executiva", "agente", "fundador", "fundadora", "cofundador", "cofundadora", "tabelião", "tabeliã",
+    "consultor", "consultora", "vendedor", "vendedora", "engenheiro",
     "engenheira", "analista", "coordenador", "coordenadora", "supervisor", "supervisora", "técnico", "técnica",
     "sócio", "sócia", "proprietário", "proprietária", "advogado", "advogada", "contador", "contadora",
     "representante", "escrevente", "presidente", "assistente", "auxiliar", "secretária", "corretor", "corretora",
@@ -761,7 +763,17 @@ static const char *const ROLE_QUALIFIERS[] = {"of", "and", "the", "managing", "g
                                                * they are: "Chief Operating Officer" (not Operations),
                                                * "Chef de projet", "Jefe de proyecto" (not project) */
                                               "operating", "projet", "projets", "proyecto", "proyectos", "projeto",
-                                              "projetos", "progetto", "progetti", "projekt", "projektu", NULL};
+                                              "projetos", "progetto", "progetti", "projekt", "projektu",
+                                              /* what a role is in Portuguese and Spanish ("Escrevente
+                                               * Autorizado", "Engenheiro Civil", "Vendedor Externo";
+                                               * without them the role had a name's shape, and was taken
+                                               * for one when the name above it read poorly) */
+                                              "autorizado", "autorizada", "juramentado", "juramentada",
+                                              "substituto", "substituta", "responsável", "responsavel", "externo",
+                                              "externa", "interno", "interna", "civil", "credenciado",
+                                              "credenciada", "associado", "associada", "asociado", "asociada",
+                                              "pedagógico", "pedagógica", "sênior", "pleno", "plena", "authorized",
+                                              "authorised", NULL};
 
 /* 1 when low (lower case) is a title word or a word that qualifies one. */
 static int role_word(const char *low) {
@@ -783,6 +795,23 @@ static int role_only(const char *s) {
         else if (!ocr_fld_is_label(low, ROLE_QUALIFIERS)) return 0;
     }
     return titles >= 1;
+}
+
+static void fix_title_words(char *t, size_t cap);
+
+/* 1 when s begins with a title word and is a role once the slips of its
+ * other words are mended ("Escrevente Autonzado" of Autorizado, under a
+ * name read poorly: cards_real am20 a grey level darker, taken for the
+ * name). */
+static int role_misread(const char *s) {
+    size_t k = strcspn(s, " ,/&-");
+    char low[64], buf[512];
+    if (!k || k >= sizeof low) return 0;
+    fmt_u8_lower_n(s, k, low, sizeof low);
+    if (!ocr_fld_is_label(low, TITLE_WORDS)) return 0;
+    snprintf(buf, sizeof buf, "%s", s);
+    fix_title_words(buf, sizeof buf);
+    return role_only(buf);
 }
 
 /* 1 when the line right under l, in its column, is a role and nothing
@@ -861,7 +890,7 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
                ocr_fld_count_listed(l->t, " ,/&-", FUNCTION_WORDS)))
         ns = 0;
     if (ns && (ocr_fld_long_legal_form(l->t) || dotted_form_last(l->t))) ns = 0;
-    if (ns && role_only(l->t)) ns = 0; /* "Managing Director" */
+    if (ns && (role_only(l->t) || role_misread(l->t))) ns = 0; /* "Managing Director" */
     /* a line that ends in a comma goes on: one item of a list of wares
      * ("Linha Completa de Faróis," / "Lanternas, Retrovisores, ...") */
     size_t tl = strlen(l->t);
@@ -2774,7 +2803,7 @@ static void fix_title_words(char *t, size_t cap) {
             for (size_t k = 0; k < n; k++) alpha &= isalpha((unsigned char)word[k]) != 0;
             fmt_u8_lower_n(word, n, low, sizeof low);
             if (alpha && !role_word(low)) {
-                int hits = 0;
+                int hits = 0, sbest = 3;
                 const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
                 for (int li = 0; li < 2; li++)
                     for (const char *const *c = lists[li]; *c; c++) {
@@ -2786,8 +2815,13 @@ static void fix_title_words(char *t, size_t cap) {
                                 lookalike &= ocr_fld_confusable(low[k], (*c)[k]);
                             }
                         /* five letters: only a letter small print makes of
-                         * the other ("Chiet" of Chief) */
-                        if (d <= (n >= 9 ? 2 : 1) && (n >= 6 || lookalike) && (!rep || strcmp(rep, *c))) {
+                         * the other ("Chiet" of Chief); the nearest only
+                         * ("Lxecutive": Executive one letter off, Portuguese
+                         * Executiva two) */
+                        if (d <= (n >= 9 ? 2 : 1) && (n >= 6 || lookalike) && d <= sbest &&
+                            (!rep || strcmp(rep, *c))) {
+                            if (d < sbest) hits = 0;
+                            sbest = d;
                             hits++;
                             rep = *c;
                         }

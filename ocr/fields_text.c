@@ -101,10 +101,17 @@ void ocr_fld_ascii_fold(const char *s, char *out, size_t n) {
     out[w] = '\0';
 }
 
-/* 1 when r (in s) is a star between a lone capital and a capitalised word. */
+/* 1 when r (in s) is an initial's dot misread: a star between a lone
+ * capital and a capitalised word, or a colon there (a space after it or
+ * not) with a word before the capital ("Aguinalde M: Righetti Jr.",
+ * cards_real am20 a grey level darker; "M: 99884" at a line's start is a
+ * mobile's label). */
 static int star_initial(const char *s, const char *r) {
-    return *r == '*' && r - s >= 1 && isupper((unsigned char)r[-1]) && (r - s == 1 || r[-2] == ' ') &&
-           isupper((unsigned char)r[1]) && islower((unsigned char)r[2]);
+    if (r - s < 1 || !isupper((unsigned char)r[-1]) || (r - s > 1 && r[-2] != ' ')) return 0;
+    if (*r == '*') return isupper((unsigned char)r[1]) && islower((unsigned char)r[2]);
+    const char *n = r + 1 + (r[1] == ' ');
+    return *r == ':' && r - s >= 4 && isalpha((unsigned char)r[-3]) && isupper((unsigned char)n[0]) &&
+           islower((unsigned char)n[1]);
 }
 
 char *ocr_fld_clean_line(const char *in) {
@@ -134,8 +141,8 @@ char *ocr_fld_clean_line(const char *in) {
     }
     *w = '\0';
     /* an initial's dot read as a star, the space lost ("Aguinaldo
-     * M*Righetti Jr" of M. Righetti, cards_real am20 at 640 px): a lone
-     * capital, a star, a capitalised word */
+     * M*Righetti Jr" of M. Righetti, cards_real am20 at 640 px), or as a
+     * colon: a lone capital, the mark, a capitalised word */
     size_t stars = 0;
     for (char *r = s; *r; r++)
         stars += star_initial(s, r);
@@ -149,7 +156,7 @@ char *ocr_fld_clean_line(const char *in) {
         for (char *r = s; *r; r++) {
             if (star_initial(s, r)) {
                 *ow++ = '.';
-                *ow++ = ' ';
+                if (r[1] != ' ') *ow++ = ' ';
             } else {
                 *ow++ = *r;
             }

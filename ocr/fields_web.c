@@ -968,12 +968,19 @@ static void agree_domains(fld_state_t *p) {
             int cc = sl >= 6 && el == sl + 3 && !strncmp(ed, sdom, sl) && ed[sl] == '.' && isalpha((unsigned char)ed[sl + 1]) &&
                      isalpha((unsigned char)ed[sl + 2]);
             int cut = (head || cc) && !ocr_fld_shared_mail_domain(ed);
-            if (!cut) {
+            /* the e-mail cut short where the site is whole: its country
+             * code lost at the line's end ("microvida@microvida.com"
+             * beside www.microvida.com.br, am12 a grey level brighter) */
+            int ecut = !cut && el >= 6 && sl == el + 3 && !strncmp(sdom, ed, el) && sdom[el] == '.' &&
+                       isalpha((unsigned char)sdom[el + 1]) && isalpha((unsigned char)sdom[el + 2]) &&
+                       !ocr_fld_shared_mail_domain(sdom) && !ocr_fld_shared_mail_domain(ed);
+            if (!cut && !ecut) {
                 int d = ocr_text_edit_distance(ed, sdom);
                 if (d == 0 || d > 2 || sl < 6) continue;
             }
-            /* a site cut short always takes the e-mail's domain; else the better-read one wins */
-            if (cut || p->emails[i].conf >= p->sites[j].conf) {
+            /* a site cut short always takes the e-mail's domain, and an
+             * e-mail cut short the site's; else the better-read one wins */
+            if (!ecut && (cut || p->emails[i].conf >= p->sites[j].conf)) {
                 char rebuilt[256];
                 size_t pre = (size_t)(sd - p->sites[j].s);
                 snprintf(rebuilt, sizeof rebuilt, "%.*s%s%s", (int)pre, p->sites[j].s, ed, sd + sdl);
@@ -1061,10 +1068,10 @@ static int mail_provider(const char *d) {
     return 0;
 }
 
-/* Site i was an e-mail whose '@' OCR misread: em (a little less sure)
- * takes its place. */
-static void site_to_email(fld_state_t *p, int i, const char *em) {
-    float conf = p->sites[i].conf * 0.9f;
+/* Site i was an e-mail whose '@' OCR misread: em (a little less sure,
+ * the site's confidence times f) takes its place. */
+static void site_to_email(fld_state_t *p, int i, const char *em, float f) {
+    float conf = p->sites[i].conf * f;
     memmove(&p->sites[i], &p->sites[i + 1], sizeof p->sites[0] * (size_t)(p->nsites - i - 1));
     p->nsites--;
     add_item(p->emails, &p->nemails, em, conf);
@@ -1109,13 +1116,17 @@ static void email_without_at(fld_state_t *p) {
         size_t sl = strlen(si);
         int done = 0, labelled = after_mail_label(p, si);
         /* "ricknog39mgmail.com": a webmail's domain glued to a name by the
-         * misread '@' (o, 0, q, a, or m) */
+         * misread '@' (o, 0, q, a, or m; another letter, less surely:
+         * "ricknog39wgmail.com", am07 a grey level brighter - no site is
+         * at a webmail's domain, and OCR seldom drops a whole '@') */
         for (int k = 3; k + 6 < (int)sl && !done; k++) {
             char at = (char)tolower((unsigned char)si[k]);
-            if (!strchr("o0qam", at) || si[k - 1] == '.' || !mail_provider(si + k + 1)) continue;
+            if ((!strchr("o0qam", at) && !isalpha((unsigned char)at)) || si[k - 1] == '.' ||
+                !mail_provider(si + k + 1))
+                continue;
             char em[300];
             snprintf(em, sizeof em, "%.*s@%s", k, si, si + k + 1);
-            site_to_email(p, i--, em);
+            site_to_email(p, i--, em, strchr("o0qam", at) ? 0.9f : 0.7f);
             done = 1;
         }
         for (int j = 0; j < p->nsites + p->nemails && !done; j++) {
@@ -1148,7 +1159,7 @@ static void email_without_at(fld_state_t *p) {
                 continue;
             char em[300];
             snprintf(em, sizeof em, "%.*s@%s", (int)cut, si, d);
-            site_to_email(p, i--, em);
+            site_to_email(p, i--, em, 0.9f);
             done = 1;
         }
     }
@@ -1210,7 +1221,7 @@ static void email_spaced_at(fld_state_t *p) {
             char em[sizeof local + sizeof p->sites[0].s];
             snprintf(em, sizeof em, "%s@%s", local, d);
             ocr_fld_lower_ascii(em);
-            site_to_email(p, i--, em);
+            site_to_email(p, i--, em, 0.9f);
             p->l[k].kind = FLD_EMAIL;
             break;
         }

@@ -1163,6 +1163,89 @@ static void fields_split_at_bars(void **state) {
     json_decref(o);
 }
 
+/* Perturbed real photos (cards_real a grey level brighter or darker): a
+ * number behind an icon read as a mark at the end of the address's row,
+ * a phone label before a bar, a webmail address whose '@' became a letter,
+ * an e-mail cut before its country code beside the whole site. */
+static void marks_between_fields(void **state) {
+    (void)state;
+    /* the icon between the address and the number, read '@', '©' or '|' */
+    static const char *const ICONS[] = {"@", "\xC2\xA9", "|"};
+    for (size_t i = 0; i < sizeof ICONS / sizeof ICONS[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "optica da jô\nAv. Itaquera, 2994 - Jd. Fernandes-SP %s 3569-6905\n"
+                                    "© 97038-8110\n",
+                 ICONS[i]);
+        json_t *o = parse_text(text, "BR");
+        assert_true(has_phone(o, "+551135696905"));
+        assert_string_equal(str(o, "address"), "Av. Itaquera, 2994 - Jd. Fernandes-SP");
+        json_decref(o);
+    }
+    /* a label before the bar stays with its number; an address row with
+     * words after the bar stays whole */
+    json_t *o = parse_text("Fax | 3569-6905\n", "BR");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "phones"), 0), "type")),
+                        "fax");
+    json_decref(o);
+    o = parse_text("Renan Beato\nRua Boa Vista, 254 | 17 andar\n", "BR");
+    assert_string_equal(str(o, "address"), "Rua Boa Vista, 254 | 17 andar");
+    json_decref(o);
+    /* a webmail's domain glued on by a letter that is no '@' shape: the
+     * e-mail, less sure than one glued by an 'o' */
+    o = parse_text("Ricardo Nogueira\nricknog39wgmail.com\n", "BR");
+    assert_string_equal(first_mail(o), "ricknog39@gmail.com");
+    assert_int_equal(json_array_size(json_object_get(o, "websites")), 0);
+    double w = json_real_value(json_object_get(json_object_get(o, "confidence"), "emails"));
+    json_decref(o);
+    o = parse_text("Ricardo Nogueira\nricknog39ogmail.com\n", "BR");
+    assert_string_equal(first_mail(o), "ricknog39@gmail.com");
+    assert_true(w < json_real_value(json_object_get(json_object_get(o, "confidence"), "emails")));
+    json_decref(o);
+    /* the e-mail lost the site's country code at the line's end */
+    o = parse_text("Microvida\nmicrovida@microvida.com\nwww.microvida.com.br\n", "BR");
+    assert_string_equal(first_mail(o), "microvida@microvida.com.br");
+    json_decref(o);
+    /* not at a webmail's domain: the site is not taken */
+    o = parse_text("Ana Lima\nana@gmail.com\nwww.gmail.com.br\n", "BR");
+    assert_string_equal(first_mail(o), "ana@gmail.com");
+    json_decref(o);
+}
+
+/* Roles in Portuguese and Spanish, a role noun and what qualifies it, are
+ * titles and never names, also with a word misread; an initial's dot read
+ * as a colon inside a name. */
+static void roles_of_romance_languages(void **state) {
+    (void)state;
+    static const char *const ROLES[] = {"Escrevente Autorizado", "Sócio Fundador", "Vendedor Externo",
+                                        "Engenheiro Civil",      "Abogado Asociado", "Agente Autorizado",
+                                        "Contador Responsável"};
+    for (size_t i = 0; i < sizeof ROLES / sizeof ROLES[0]; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "%s\n", ROLES[i]);
+        json_t *o = parse_text(text, "BR");
+        assert_string_equal(str(o, "name"), "");
+        assert_string_equal(str(o, "title"), ROLES[i]);
+        json_decref(o);
+    }
+    /* the role with a slip under a name that reads poorly */
+    json_t *o = parse_text("(Guina)\nEscrevente Autonzado\nRua 15 de Novembro, 193 - Centro - CEP 01013-001\n", "BR");
+    assert_string_equal(str(o, "name"), "");
+    assert_string_equal(str(o, "title"), "Escrevente Autorizado");
+    json_decref(o);
+    /* a given name that is a title word stays a name */
+    o = parse_text("Junior Santos\nGerente\n", "BR");
+    assert_string_equal(str(o, "name"), "Junior Santos");
+    json_decref(o);
+    /* the initial's dot read as a colon; a mobile's label at a line's start is none */
+    o = parse_text("Aguinalde M: Righetti Jr.\nEscrevente Autorizado\nM: 99884-8929\n", "BR");
+    assert_string_equal(str(o, "name"), "Aguinalde M. Righetti Jr");
+    assert_true(has_phone(o, "+5511998848929") || has_phone(o, "99884-8929"));
+    json_decref(o);
+    o = parse_text("Aguinalde M:Righetti Jr.\nEscrevente Autorizado\n", "BR");
+    assert_string_equal(str(o, "name"), "Aguinalde M. Righetti Jr");
+    json_decref(o);
+}
+
 static void area_code_from_the_state(void **state) {
     (void)state;
     /* no number has an area code, the address names the state: its capital's, never confident */
@@ -2714,6 +2797,8 @@ int main(void) {
         cmocka_unit_test(line_ending_in_a_comma_is_no_name),
         cmocka_unit_test(piece_of_domain_not_confident),
         cmocka_unit_test(fair_reading_less_likely_name),
+        cmocka_unit_test(marks_between_fields),
+        cmocka_unit_test(roles_of_romance_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
