@@ -514,7 +514,37 @@ static const char *const SERVICE_WORDS[] = {
     /* what a business is ("Family Dentistry", "Engineering Works", "FPT Software") */
     "dentistry", "orthodontics", "engineering", "works", "manufacturing", "manufacturers", "industries",
     "enterprises", "trading", "technologies", "exports", "imports", "software", "systems", "robotics",
-    "analytics", "automation", "pharma", "pharmaceuticals", "textiles", "foods", "networks", NULL};
+    "analytics", "automation", "pharma", "pharmaceuticals", "textiles", "foods", "networks",
+    /* who sells a brand ("Distribuidor Brastemp", cards_real am18) */
+    "distribuidor", "distribuidora", "distribuidores", "distributor", "distributors", "distribución",
+    "distribuição", "distribuicao", "revendedor", "revendedora", "representações", "representacoes", NULL};
+
+/* 1 when a word of s, eight letters or more, is one slip off a trade or
+ * service word (two from ten letters; compared without accents): the
+ * service line read with a letter or two wrong is no name either
+ * ("Hanutengao de Impressoras" of Manutenção, cards_real am12 a grey level
+ * darker, had outscored the owner's name read at 0.79). */
+static int service_slip(const char *s) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ,/&-", &save); w; w = strtok_r(NULL, " ,/&-", &save)) {
+        char f[64];
+        ocr_fld_ascii_fold(w, f, sizeof f);
+        ocr_fld_lower_ascii(f);
+        size_t n = strlen(f);
+        if (n < 8) continue;
+        for (const char *const *c = SERVICE_WORDS; *c; c++) {
+            char g[64];
+            ocr_fld_ascii_fold(*c, g, sizeof g);
+            size_t m = strlen(g);
+            if (m < 8 || (m > n ? m - n : n - m) > 1) continue;
+            int d = ocr_text_edit_distance(f, g);
+            if (d > 0 && d <= (n >= 10 && m >= 10 ? 2 : 1)) return 1;
+        }
+    }
+    return 0;
+}
 
 /* A company's functions: words of roles and departments ("Business
  * Development Manager", "Marketing Team") that no culture uses as a name,
@@ -818,7 +848,7 @@ static int role_misread(const char *s) {
  * else ("Sales Director" under "NGUYEN VAN AN"). */
 static int role_below(const fld_state_t *p, const fld_line_t *l) {
     int b = ocr_fld_below(p, (int)(l - p->l));
-    return b >= 0 && p->l[b].kind == FLD_OTHER && role_only(p->l[b].t);
+    return b >= 0 && p->l[b].kind == FLD_OTHER && (role_only(p->l[b].t) || role_misread(p->l[b].t));
 }
 
 /* A line that speaks to the reader or for the firm, never a name, a
@@ -886,7 +916,7 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     /* read poorly and with a word too short to be one, without the
      * e-mail's support: a logo's debris ("Tlaws Hs") */
     if (ns && l->conf < 0.5f && short_word(l->t) && local_match(l->t, p->local) <= 0) ns = 0;
-    if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || process_nouns(l->t) ||
+    if (ns && (ocr_fld_count_listed(l->t, " ,/&-", SERVICE_WORDS) || service_slip(l->t) || process_nouns(l->t) ||
                ocr_fld_count_listed(l->t, " ,/&-", FUNCTION_WORDS)))
         ns = 0;
     if (ns && (ocr_fld_long_legal_form(l->t) || dotted_form_last(l->t))) ns = 0;
@@ -904,6 +934,11 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     if (ns) sn -= 2.0 * ocr_fld_not_name_words(l->t); /* a department, a tagline */
     if (ns && tagline(l->t)) sn -= 2.0;
     if (ns == 2) sn += 0.3;
+    /* a role right under it: where cards print the name (am20 a grey level
+     * darker: "Aguinaldo M. Righetti Jr." over "Escrevente Autonzado" had
+     * lost to the notary's office misread as "Tavaiizo de Neve", two words
+     * and bigger) */
+    if (ns && role_below(p, l)) sn += 0.5;
     return sn;
 }
 

@@ -438,6 +438,23 @@ size_t ocr_fld_registration_at(const char *t, size_t *start) {
     return (size_t)-1;
 }
 
+/* 1 when t is digit groups alone, three or more, but for two letters of
+ * an icon's debris ("QS 223 28 22" of 09 223 26 22, a hand-held render):
+ * a number that could not be read whole, not a postcode or a street. */
+static int digit_groups_only(const char *t) {
+    int groups = 0, letters = 0;
+    for (const char *c = t; *c; c++) {
+        if (isdigit((unsigned char)*c)) {
+            if (c == t || !isdigit((unsigned char)c[-1])) groups++;
+        } else if (isalpha((unsigned char)*c)) {
+            letters++;
+        } else if (!strchr(" -./()", *c)) {
+            return 0;
+        }
+    }
+    return groups >= 3 && letters <= 2;
+}
+
 /* Phones of one line; returns how many were found. The first pass takes
  * valid numbers only; the second (second = 1) the local and possible ones,
  * once the card's area code is known. */
@@ -459,7 +476,12 @@ static int line_phones(fld_state_t *p, fld_line_t *l, int idx, const char *fallb
         if (ns.start >= reg && !type) continue; /* "USt-IdNr. DE 812345678" */
         /* "89333 Dinslaken": a short number followed by a word and with no
          * label is a postcode, not a phone */
-        if (!type && ns.ndigits < 8 && ns.digits[0] != '+') continue;
+        if (!type && ns.ndigits < 8 && ns.digits[0] != '+') {
+            /* seven digits in groups alone on a line: one of the card's
+             * numbers with a digit lost */
+            if (second && ns.ndigits == 7 && digit_groups_only(l->t)) p->numbers_lost++;
+            continue;
+        }
         float conf = l->conf;
         if (block && ns.digits[0] != '+' && fmt_phone_parse(ns.digits, block, e164, sizeof e164, &kind) == GR_OK) {
             if (second) continue; /* found in the first pass */

@@ -247,9 +247,15 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
     }
     /* "domain co.uk": a space where a dot was; "falcon.com br", "redwood.co
      * jp": the dot before a country's code after a public second level,
-     * the code ending the line */
-    if (*r == ' ' && (tld_fragment(r + 1 + strspn(r + 1, ".")) ||
-                      (!memchr(A + 1, '.', (size_t)(r - A - 1)) && tld_tail(r + 1 + strspn(r + 1, "."))))) {
+     * the code ending the line; not before a word in small letters: "de",
+     * "com" are words of Romance languages too ("éculos @ lentes de
+     * contato", am05 at 97 %, had become culos@lentes.de and made the
+     * card's numbers German) */
+    const char *frag = r + 1 + strspn(r + 1, ".");
+    const char *after = frag + strcspn(frag, " ");
+    after += strspn(after, " ");
+    if (*r == ' ' && !islower((unsigned char)*after) &&
+        (tld_fragment(frag) || (!memchr(A + 1, '.', (size_t)(r - A - 1)) && tld_tail(frag)))) {
         *r = '.';
         while (*r && (isalnum((unsigned char)*r) || *r == '.' || *r == '-')) r++;
     } else if (*r == ' ') {
