@@ -2057,9 +2057,10 @@ static void name_joins_local(fld_state_t *p) {
 /* Letters a country code's small print makes of each other: those of
  * ocr_fld_confusable; b and p (a bowl whose stem the line's cut lost:
  * ".com.pr" of .com.br); r and e, f and i (".com.be", ".not.be" of .br and
- * ".ir" of .fr on 640 x 480 photos). */
+ * ".ir" of .fr on 640 x 480 photos); r and i (an r whose arm is faint:
+ * ".com.bi", the line recogniser's reading of am08's site). */
 static int tld_confusable(char a, char b) {
-    static const char *const PAIRS[] = {"bp", "re", "fi", NULL};
+    static const char *const PAIRS[] = {"bp", "re", "fi", "ri", NULL};
     if (ocr_fld_confusable(a, b)) return 1;
     for (int k = 0; PAIRS[k]; k++)
         if ((a == PAIRS[k][0] && b == PAIRS[k][1]) || (a == PAIRS[k][1] && b == PAIRS[k][0])) return 1;

@@ -2352,6 +2352,17 @@ static size_t squeezed(const char *t, char *out, size_t n) {
     return k;
 }
 
+/* Tesseract's boxes may hold two rows of print (a heading over its
+ * subtitle: am03 a grey level darker, median 177 px where its print is
+ * ~100, which left every detected line under "small"): the detector's own
+ * median box (of the n heights dh, sorted here), when it is lower, is the
+ * print height. */
+int ocr_scan_print_height(int mh, int *dh, size_t n) {
+    if (!n) return mh;
+    qsort(dh, n, sizeof *dh, cmp_int);
+    return dh[n / 2] < mh ? dh[n / 2] : mh;
+}
+
 /* 1 when t is a phone number alone: DET_NUMBER digits or more, and only
  * digits and the marks between them ("2681-7485" in big type, which
  * Tesseract had read as "6", "8" and "89": cards_real am03 a grey level
@@ -2409,6 +2420,16 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
     int rc = ocr_linedet_find(ld, src, &bx, &nb);
     if (rc != GR_OK) return rc == GR_ERR_NOMEM ? rc : GR_OK;
     *found = (int)nb;
+    if (nb) {
+        int *dh = malloc(nb * sizeof *dh);
+        if (!dh) {
+            free(bx);
+            return GR_ERR_NOMEM;
+        }
+        for (size_t i = 0; i < nb; i++) dh[i] = bx[i].h;
+        mh = ocr_scan_print_height(mh, dh, nb);
+        free(dh);
+    }
     char *tried = calloc(nb ? nb : 1, 1);
     if (!tried) {
         free(bx);

@@ -87,6 +87,12 @@ int ocr_scan_adds_marks(const char *read, const char *reading);
  * right at 0.29). */
 int ocr_scan_row_spells_words(ocr_tess_t *t, const char *lang, const char *text, float conf);
 
+/* The print height the line detector's boxes are measured by: mh,
+ * Tesseract's median line height, or the median of the detector's n box
+ * heights dh (sorted in place) when that is lower (a box of Tesseract's
+ * that holds two rows of print inflates mh). */
+int ocr_scan_print_height(int mh, int *dh, size_t n);
+
 /* 1 when t, a line the line detector found and the recogniser read, is a
  * phone number alone (8 digits or more, and only digits, spaces and
  * "-.()+/"): kept though it has no letters. */

@@ -2631,6 +2631,9 @@ static void slips_the_card_settles(void **state) {
          * else on the card names (Puerto Rico's .pr of .br) */
         {"CHEVROLESTE\nwww.chevroleste.com.pr\n", "BR", "www.chevroleste.com.br"},
         {"CHEVROLESTE\nwww.chevroleste.com.pr\n", "US", "www.chevroleste.com.pr"},
+        /* an r whose arm is faint, read as i (Burundi's .bi; round 27) */
+        {"CHEVROLESTE\nwww.chevroleste.com.bi\n", "BR", "www.chevroleste.com.br"},
+        {"CHEVROLESTE\nwww.chevroleste.com.bi\n", "US", "www.chevroleste.com.bi"},
         /* ... but stays when the card names a country: its address (a US
          * state's shape), its number */
         {"CHEVROLESTE\nwww.chevroleste.com.pr\nCalle Loiza 123, San Juan, PR 00911\n", "BR", "www.chevroleste.com.pr"},

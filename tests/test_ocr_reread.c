@@ -613,6 +613,18 @@ static void turned_reading_wins(void **state) {
     assert_false(ocr_scan_turn_wins(0, 0.46f, 0.45f, 0, 47));
 }
 
+/* The detector's boxes are measured against the lower of Tesseract's
+ * median line and their own median (am03 a grey level darker: 177 px of
+ * two rows in one box against print ~100 px tall). */
+static void detector_print_height(void **state) {
+    (void)state;
+    int am03[] = {111, 101, 108, 62, 66, 71};
+    assert_int_equal(ocr_scan_print_height(177, am03, 6), 101);
+    int tall[] = {120, 130, 140};
+    assert_int_equal(ocr_scan_print_height(48, tall, 3), 48);
+    assert_int_equal(ocr_scan_print_height(48, NULL, 0), 48);
+}
+
 /* A line the detector found that holds a number alone is kept without
  * letters; a short run of digits or a line with words is not one. */
 static void detected_number_lines(void **state) {
@@ -798,6 +810,7 @@ int main(void) {
         cmocka_unit_test(rows_kept_for_their_words),
         cmocka_unit_test(turned_reading_wins),
         cmocka_unit_test(detected_number_lines),
+        cmocka_unit_test(detector_print_height),
         cmocka_unit_test(text_band_skips_bars),
         cmocka_unit_test(join_split_email_line),
         cmocka_unit_test(join_tld_fragment),
