@@ -10,6 +10,9 @@
 # number to judge a change by (docs/BENCHMARKS.md, round 26). Needs OpenCV
 # and g++.
 #
+# OCR_PERTURBED_SET=other: three other variants instead (JPEG quality 85;
+# a gamma of 0.95, lossless PNG; scaled to 103 %, JPEG quality 92), which
+# round 27 kept out of development and scored blind (docs/BENCHMARKS.md).
 # OCR_BENCH_ARGS: more options for `greeter`.
 # usage: tests/bench/ocr_perturbed.sh [BUILD_DIR] [OUT_DIR]
 set -eu
@@ -22,13 +25,24 @@ mkdir -p "$out"
 cat >"$out/vary.cpp" <<'CPP'
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <cmath>
 #include <string>
-// vary IN OUT_DIR NAME: the four variants of one photo
+// vary IN OUT_DIR NAME [other]: the four variants of one photo, or the three other ones
 int main(int argc, char **argv) {
-    if (argc != 4) return 2;
+    if (argc != 4 && argc != 5) return 2;
     cv::Mat m = cv::imread(argv[1]);
     if (m.empty()) return 1;
     std::string d = argv[2], n = argv[3];
+    if (argc == 5) {
+        cv::Mat lut(1, 256, CV_8U), g, big;
+        for (int i = 0; i < 256; i++) lut.at<uchar>(i) = cv::saturate_cast<uchar>(255.0 * std::pow(i / 255.0, 0.95));
+        cv::LUT(m, lut, g);
+        cv::resize(m, big, cv::Size(), 1.03, 1.03, cv::INTER_CUBIC);
+        bool ok = cv::imwrite(d + "/q85/" + n + ".jpg", m, {cv::IMWRITE_JPEG_QUALITY, 85}) &&
+                  cv::imwrite(d + "/gam/" + n + ".png", g) &&
+                  cv::imwrite(d + "/s103/" + n + ".jpg", big, {cv::IMWRITE_JPEG_QUALITY, 92});
+        return ok ? 0 : 1;
+    }
     cv::Mat up, down, small;
     m.convertTo(up, -1, 1.0, 2.55);
     m.convertTo(down, -1, 1.0, -2.55);
@@ -41,23 +55,30 @@ int main(int argc, char **argv) {
 CPP
 # shellcheck disable=SC2046 # pkg-config's flags are words
 g++ -O2 -std=c++17 "$out/vary.cpp" -o "$out/vary" $(pkg-config --cflags --libs opencv4)
-for v in q95 up down s97; do mkdir -p "$out/$v"; done
+if [ "${OCR_PERTURBED_SET:-}" = other ]; then
+    variants="q85 gam s103" other=other
+else
+    variants="q95 up down s97" other=
+fi
+for v in $variants; do mkdir -p "$out/$v"; done
 for f in "$shared"/data/cards_real/*.jpg; do
     n=$(basename "$f" .jpg)
-    "$out/vary" "$f" "$out" "$n"
+    # shellcheck disable=SC2086 # other is one word or none
+    "$out/vary" "$f" "$out" "$n" $other
 done
-for v in q95 up down s97; do
-    case $v in up | down) ext=png ;; *) ext=jpg ;; esac
+for v in $variants; do
+    case $v in up | down | gam) ext=png ;; *) ext=jpg ;; esac
     # shellcheck disable=SC2086
     "$build/greeter" cards scan --region BR ${OCR_BENCH_ARGS:-} "$out/$v"/*."$ext" >"$out/$v/scan.jsonl" 2>/dev/null || true
     python3 "$here/tests/bench/ocr_best_card.py" "$out/$v"
     python3 "$shared/tools/real_score.py" "$shared/data/cards_real/labels.json" "$out/$v" >"$out/$v/score.txt"
     echo "$v $(grep '^score=' "$out/$v/score.txt")"
 done
-python3 - "$out" <<'PY'
+# shellcheck disable=SC2086 # the variants are words
+python3 - "$out" $variants <<'PY'
 import os, sys, re
 out = sys.argv[1]; f = {}
-for v in ("q95", "up", "down", "s97"):
+for v in sys.argv[2:]:
     for line in open(os.path.join(out, v, "score.txt")):
         m = re.match(r"(\w+)[\s=]+([0-9.]+)", line.strip())
         if m: f.setdefault(m.group(1), []).append(float(m.group(2)))
