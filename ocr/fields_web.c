@@ -251,7 +251,7 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
      * "com" are words of Romance languages too ("éculos @ lentes de
      * contato", am05 at 97 %, had become culos@lentes.de and made the
      * card's numbers German) */
-    const char *frag = r + 1 + strspn(r + 1, ".");
+    const char *frag = *r == ' ' ? r + 1 + strspn(r + 1, ".") : r;
     const char *after = frag + strcspn(frag, " ");
     after += strspn(after, " ");
     if (*r == ' ' && !islower((unsigned char)*after) &&

@@ -2314,7 +2314,8 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
  * as poor pieces, so the line recogniser is never asked about it. The line
  * detector (linedet.h) looks at the plain card, and the recogniser reads:
  * big lines (DET_BIG print heights tall or more: Tesseract's median of its
- * lines read at DET_READ), not covered for more than a third by lines read
+ * lines read at DET_READ, or the detector's own median box when that is
+ * lower: ocr_scan_print_height), not covered for more than a third by lines read
  * surely (DET_SURE), tallest first, at most DET_MOST_BIG a card, each as it
  * is and cut in two (Otsu: outlined letters come out solid); then the other
  * lines (DET_SMALL print heights or more) not covered for more than a third
