@@ -65,18 +65,12 @@ static size_t icon_number_field(const char *s, size_t *skip) {
     for (int i = 0; ICON[i]; i++) {
         const char *b = strstr(s, ICON[i]);
         if (!b || b == s) continue;
-        const char *rest = b + strlen(ICON[i]);
-        int nd = 0;
-        for (const char *q = rest; *q; q++) nd += *q >= '0' && *q <= '9';
-        if (nd < 7 || strspn(rest, "0123456789 -.()+/") != strlen(rest)) continue;
+        if (!ocr_text_number_only(b + strlen(ICON[i]), 7)) continue;
         size_t k = (size_t)(b - s);
-        char head[256];
-        if (k >= sizeof head) continue;
-        memcpy(head, s, k);
-        head[k] = '\0';
+        if (k >= 256) continue; /* a head of 256 bytes or more stays whole, as it always has */
         int letter = 0;
-        for (const char *q = head; *q; q++) letter |= isalpha((unsigned char)*q) || (unsigned char)*q >= 0xC0;
-        if (!letter || strchr(head, '@') || ends_in_phone_label(head, k)) continue;
+        for (const char *q = s; q < b; q++) letter |= isalpha((unsigned char)*q) || (unsigned char)*q >= 0xC0;
+        if (!letter || memchr(s, '@', k) || ends_in_phone_label(s, k)) continue;
         *skip = strlen(ICON[i]);
         return k;
     }

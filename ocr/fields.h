@@ -30,6 +30,10 @@ void ocr_lines_free(ocr_lines_t *ls);
 /* Levenshtein distance of two short strings, byte by byte (99 when one is
  * longer than 63 bytes); the parser's and the scan's near-miss tests. */
 int ocr_text_edit_distance(const char *a, const char *b);
+/* 1 when t is a number alone: min_digits digits or more, and only digits,
+ * spaces and the marks between them ("-.()+/"); the parser's icon split
+ * and the scan's detected lines. */
+int ocr_text_number_only(const char *t, int min_digits);
 /* a and b joined by one space (pieces of one printed line), malloc'd; NULL
  * when out of memory. */
 char *ocr_text_join(const char *a, const char *b);

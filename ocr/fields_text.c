@@ -75,6 +75,12 @@ int ocr_text_edit_distance(const char *a, const char *b) {
     return d[n][m];
 }
 
+int ocr_text_number_only(const char *t, int min_digits) {
+    int nd = 0;
+    for (const char *q = t; *q; q++) nd += *q >= '0' && *q <= '9';
+    return nd >= min_digits && strspn(t, "0123456789 -.()+/") == strlen(t);
+}
+
 /* Cyrillic letters that the Russian model reads Latin e-mails/URLs as. */
 static int homoglyph(unsigned c) {
     switch (c) {

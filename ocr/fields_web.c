@@ -1127,12 +1127,11 @@ static void email_without_at(fld_state_t *p) {
          * at a webmail's domain, and OCR seldom drops a whole '@') */
         for (int k = 3; k + 6 < (int)sl && !done; k++) {
             char at = (char)tolower((unsigned char)si[k]);
-            if ((!strchr("o0qam", at) && !isalpha((unsigned char)at)) || si[k - 1] == '.' ||
-                !mail_provider(si + k + 1))
-                continue;
+            int shaped = strchr("o0qam", at) != NULL;
+            if ((!shaped && !isalpha((unsigned char)at)) || si[k - 1] == '.' || !mail_provider(si + k + 1)) continue;
             char em[300];
             snprintf(em, sizeof em, "%.*s@%s", k, si, si + k + 1);
-            site_to_email(p, i--, em, strchr("o0qam", at) ? 0.9f : 0.7f);
+            site_to_email(p, i--, em, shaped ? 0.9f : 0.7f);
             done = 1;
         }
         for (int j = 0; j < p->nsites + p->nemails && !done; j++) {

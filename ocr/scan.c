@@ -2368,9 +2368,7 @@ int ocr_scan_print_height(int mh, int *dh, size_t n) {
  * digits and the marks between them ("2681-7485" in big type, which
  * Tesseract had read as "6", "8" and "89": cards_real am03 a grey level
  * brighter). */
-int ocr_scan_number_only(const char *t) {
-    return digits(t) >= DET_NUMBER && strspn(t, "0123456789 -.()+/") == strlen(t);
-}
+int ocr_scan_number_only(const char *t) { return ocr_text_number_only(t, DET_NUMBER); }
 
 /* 1 when ls has a line that reads as text does, or, near, but for a
  * quarter of its letters (a watermark repeats its words: "PARICAUTO"
