@@ -53,6 +53,10 @@ json_t *ocr_fields_parse(const ocr_lines_t *ls, const char *region);
  * several readings of the same line. */
 int ocr_fields_contact_key(const char *text, char *key, size_t keylen);
 
+/* 1 when word is an e-mail label alone ("E", "Email:", "e-mail", "Mail",
+ * "Correo", "Courriel"; case and a trailing ':' or '.' ignored). */
+int ocr_fields_is_mail_label(const char *word);
+
 /* Fold the fields a QR code gave (a contact object of the same form) into
  * an OCR contact: QR values win for every field they hold. */
 void ocr_fields_merge_qr(json_t *contact, const json_t *qr);

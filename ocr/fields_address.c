@@ -268,9 +268,10 @@ void ocr_fld_find_address(fld_state_t *p) {
         if (dn < 0 || p->l[dn].kind != FLD_OTHER) break;
         /* a department under the address ("Unit 5" with its number is an
          * address's), or the person the e-mail names (an address printed
-         * over the name) */
+         * over the name; not a line naming a country: "Ho Chi Minh City,
+         * Vietnam" beside minhduc.tran@) */
         if (ocr_fld_org_unit(p->l[dn].t) && !strpbrk(p->l[dn].t, "0123456789")) break;
-        if (p->l[dn].addr < 1 && ocr_fld_names_local(p, p->l[dn].t)) break;
+        if (p->l[dn].addr < 1 && ocr_fld_names_local(p, p->l[dn].t) && !ocr_address_country_in(p->l[dn].t)) break;
         /* a city line: address-like, or a few capitalised words of similar size */
         int near = p->l[dn].h == 0 || abs(p->l[dn].h - p->l[cur].h) <= p->l[cur].h / 3;
         /* ... or naming a country ("Ho Chi Minh City, Vietnam") */

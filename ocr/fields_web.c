@@ -1180,6 +1180,8 @@ static int mail_label(const char *t, size_t n) {
     return ocr_fld_is_label(w, L);
 }
 
+int ocr_fields_is_mail_label(const char *word) { return mail_label(word, strlen(word)); }
+
 /* 1 when domain d is the host of another site than site `self` or an
  * e-mail's domain: exactly, or (near, for a domain of 8 letters or more,
  * that cannot meet another by chance) within one edit. */

@@ -153,7 +153,7 @@ int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char 
         }
         ocr_lines_t lines = {0};
         ocr_scan_info_t info = {0};
-        int src = ocr_scan_card(r->tess, &c->gray, &c->plain, c->colour, deadline, &lines, &info);
+        int src = ocr_scan_card(r->tess, &c->gray, &c->plain, c->colour, c->sharpened, deadline, &lines, &info);
         if (src == GR_ERR_TIMEOUT) timed_out = 1;
         else if (src != GR_OK && src != GR_ERR_EMPTY) {
             json_decref(qr);

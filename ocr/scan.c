@@ -735,6 +735,167 @@ int ocr_scan_key_well_formed(const char *key) {
     return host_well_formed(h, strcspn(h, "/?#"));
 }
 
+/* The line recogniser's say on a contact line after the vote. It reads
+ * in one piece print whose ground changes under it, where Tesseract
+ * breaks it ("floresnsfatima@hotmail.com" white on a red photo running
+ * into black, read "tima@hotmail.com" by two readings of five: cards_real
+ * am15 saved again), and an l that Tesseract reads as i in every crop
+ * ("kiee@biuewavesystems.com.sg"). Its reading of line l (from src) is
+ * taken into *text (malloc'd; NULL: not taken), its confidence into *conf,
+ * when it is sure (CONTACT_LR_KEEP), plain ASCII, its e-mail/site
+ * well-formed (ocr_scan_key_well_formed), and the vote's winner (won; NULL
+ * or no address: the recogniser is not asked) is not well-formed and was
+ * won by CONTACT_LR_AGREE readings or fewer (agree), or is the
+ * recogniser's address with its start lost (ocr_scan_contact_cut_short)
+ * or with l read as i (ocr_scan_contact_l_as_i), however many readings
+ * agreed. When it reads the winner's address (ocr_scan_contact_same),
+ * *text stays NULL and *conf is its confidence: a second reader vouches
+ * for the winner. Returns GR_OK or GR_ERR_NOMEM. */
+#define CONTACT_LR_AGREE 2
+#define CONTACT_LR_KEEP 0.9f
+static int ascii_print(const char *t);
+static const char *key_in_text(const char *text, const char *key);
+static int contact_by_linerec(ocr_tess_t *t, const ocr_gray_t *src, const ocr_line_t *l, const char *won, int agree,
+                              char **text, float *conf) {
+    *text = NULL;
+    *conf = 0;
+    ocr_linerec_t *lr = ocr_tess_linerec(t);
+    if (!lr) return GR_OK;
+    char wk[300] = "", rk[300];
+    if (!won || !ocr_fields_contact_key(won, wk, sizeof wk)) return GR_OK; /* no reading saw an address */
+    int wok = ocr_scan_key_well_formed(wk);
+    if (wok && !strchr(wk, '@') && !strchr(wk, 'i')) return GR_OK; /* a well-formed site without an i: nothing to mend */
+    /* not a line the network's width would squeeze out of shape (as in
+     * 10b); the crop tight: with 10b's margin of a quarter of the line's
+     * height am15's e-mail read "floresfatima@htmail.com" 0.74 */
+    if ((double)l->w * 48 / (l->h + l->h / 2) > OCR_LINEREC_WIDTH * 1.25) return GR_OK;
+    ocr_gray_t crop = {0};
+    int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, 0, 1.0, 0, 0, 0, &crop);
+    if (cr != GR_OK) return cr == GR_ERR_NOMEM ? cr : GR_OK;
+    char *tw = NULL;
+    float c = 0;
+    int rw = ocr_linerec_read(lr, &crop, &tw, &c);
+    ocr_gray_free(&crop);
+    if (tw) ocr_scan_drop_bullets(tw);
+    int take = rw == GR_OK && tw && c >= CONTACT_LR_KEEP && ascii_print(tw) &&
+               ocr_fields_contact_key(tw, rk, sizeof rk) && ocr_scan_key_well_formed(rk);
+    char *out = NULL;
+    if (take && !wok && agree <= CONTACT_LR_AGREE && ocr_scan_keeps_numbers(won, tw)) {
+        out = tw; /* the recogniser's line, the numbers on it kept */
+        tw = NULL;
+    } else if (take && wok) {
+        /* the winner's line mended where the address differs: its other
+         * words keep Tesseract's breaks */
+        int cut = ocr_scan_contact_cut_short(wk, rk);
+        out = cut ? ocr_scan_put_lost_start(won, wk, rk)
+              : ocr_scan_contact_l_as_i(wk, rk) ? ocr_scan_put_l_for_i(won, wk, rk)
+                                                : NULL;
+        /* an address the winner's line holds only in pieces ("ovida@microvida.
+         * com. 'br"): the recogniser's line, the numbers on it kept */
+        if (!out && cut && !key_in_text(won, wk) && ocr_scan_keeps_numbers(won, tw)) {
+            out = tw;
+            tw = NULL;
+        }
+    }
+    /* the same address, or it with an e-mail label's E run into it: a
+     * second reader's word for the winner */
+    if (!out && take && wok && ocr_scan_contact_same(wk, rk)) *conf = c;
+    free(tw);
+    if (out) {
+        *text = out;
+        *conf = c;
+    }
+    return rw == GR_ERR_NOMEM ? rw : GR_OK;
+}
+
+int ocr_scan_contact_same(const char *won, const char *other) {
+    return !strcmp(won, other) ||
+           (!strncmp(won, "e:", 2) && !strncmp(other, "e:e", 3) && !strcmp(other + 3, won + 2) && strchr(won, '@'));
+}
+
+/* The body of key (after "e:" or "w:") in text, compared without case;
+ * NULL when it is not there as it stands. */
+static const char *key_in_text(const char *text, const char *key) {
+    size_t n = strlen(key + 2);
+    for (const char *p = text; n && *p; p++)
+        if (!strncasecmp(p, key + 2, n)) return p;
+    return NULL;
+}
+
+char *ocr_scan_put_lost_start(const char *text, const char *won, const char *other) {
+    const char *at = key_in_text(text, won), *oa = strchr(other, '@'), *wa = strchr(won, '@');
+    if (!at || !oa || !wa) return NULL;
+    const char *lost = other + 2;
+    size_t nl = (size_t)(oa - other) - (size_t)(wa - won), head = (size_t)(at - text), n = strlen(text);
+    /* the word before the address: an e-mail label ("E brian@") whose E
+     * the recogniser ran into the address, or the lost start itself,
+     * read apart ("minhduc tran@" of minhduc.tran@) */
+    size_t w1 = head;
+    while (w1 && text[w1 - 1] == ' ') w1--;
+    size_t w0 = w1;
+    while (w0 && text[w0 - 1] != ' ') w0--;
+    char word[32] = "";
+    if (w1 > w0 && w1 < head && w1 - w0 < sizeof word) {
+        memcpy(word, text + w0, w1 - w0);
+        word[w1 - w0] = '\0';
+    }
+    size_t wl = strlen(word);
+    while (wl && word[wl - 1] == ':') word[--wl] = '\0';
+    if (nl && lost[0] == 'e') {
+        /* with no label read apart, the e may be the label's all the same */
+        if (!wl || !ocr_fields_is_mail_label(word)) return NULL;
+        lost++;
+        nl--;
+    }
+    if (!nl) return NULL;
+    size_t cut = head;
+    size_t bare = nl && strchr("._-", lost[nl - 1]) ? nl - 1 : nl;
+    if (wl && bare == wl && !strncasecmp(word, lost, bare)) cut = w0; /* the word read apart goes */
+    char *o = malloc(n + nl + 1);
+    if (!o) return NULL;
+    memcpy(o, text, cut);
+    memcpy(o + cut, lost, nl);
+    memcpy(o + cut + nl, at, n - head + 1);
+    return o;
+}
+
+char *ocr_scan_put_l_for_i(const char *text, const char *won, const char *other) {
+    const char *at = key_in_text(text, won);
+    if (!at) return NULL;
+    char *o = strdup(text);
+    if (!o) return NULL;
+    char *w = o + (at - text);
+    for (size_t k = 2; won[k]; k++)
+        if (won[k] != other[k]) w[k - 2] = isupper((unsigned char)w[k - 2]) ? 'L' : 'l';
+    return o;
+}
+
+int ocr_scan_contact_cut_short(const char *won, const char *other) {
+    if (strncmp(won, "e:", 2) || strncmp(other, "e:", 2)) return 0;
+    const char *wa = strchr(won, '@'), *oa = strchr(other, '@');
+    if (!wa || !oa) return 0;
+    size_t wl = (size_t)(wa - won) - 2, ol = (size_t)(oa - other) - 2, dl = strlen(wa + 1);
+    if (!wl || ol <= wl || strncmp(oa - wl, won + 2, wl) || strncmp(oa + 1, wa + 1, dl) ||
+        (oa[1 + dl] != '\0' && oa[1 + dl] != '.'))
+        return 0;
+    /* what was lost is no e-mail label the recogniser ran into the
+     * address ("ekumar@" beside an E, "emait.canderson@") */
+    const char *x = other + 2;
+    size_t xl = ol - wl;
+    return !(xl == 1 && x[0] == 'e') && strncmp(x, "mail", 4) && strncmp(x, "emai", 4) && strncmp(x, "e-mai", 5);
+}
+
+int ocr_scan_contact_l_as_i(const char *won, const char *other) {
+    size_t n = strlen(won), d = 0;
+    if (n != strlen(other) || n < 3 || strncmp(won, other, 2)) return 0;
+    for (size_t k = 2; k < n; k++) {
+        if (won[k] == other[k]) continue;
+        if (won[k] != 'i' || other[k] != 'l') return 0;
+        d++;
+    }
+    return d > 0;
+}
+
 /* For each e-mail/web line not read with high confidence: read it again in
  * each REREAD way (eng, one line, tight crop) and keep the e-mail/site that
  * most readings agree on (ties: the higher summed confidence, then the first
@@ -807,7 +968,19 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray
         }
         /* the card's text is personal data: never in the log */
         if (pick >= 0) LOG_D("contact line %zu re-read (%d of %d readings agree)", i, agree, n);
-        if (pick > 0) {
+        char *lt = NULL;
+        float lc = 0;
+        if (rc == GR_OK) {
+            int r = contact_by_linerec(t, plain ? plain : g, l, pick >= 0 ? texts[pick] : NULL, agree, &lt, &lc);
+            if (r == GR_ERR_NOMEM) rc = r;
+        }
+        if (lt) {
+            LOG_D("contact line %zu: the line recogniser's reading wins (%.2f)", i, lc);
+            free(l->text);
+            l->text = lt;
+            l->conf = lc;
+            (*changed)++;
+        } else if (pick > 0) {
             float cs = 0;
             char key[300], k2[300];
             ocr_fields_contact_key(texts[pick], key, sizeof key);
@@ -818,6 +991,10 @@ static int vote_contact_lines(ocr_tess_t *t, const ocr_gray_t *g, const ocr_gray
             texts[pick] = NULL;
             free(texts[0]);
             (*changed)++;
+        }
+        if (!lt && lc > l->conf) {
+            LOG_D("contact line %zu: the line recogniser reads the same (%.2f)", i, lc);
+            l->conf = lc;
         }
         for (int m = 1; m < n; m++) free(texts[m]);
     }
@@ -2032,8 +2209,14 @@ static void take_reading(ocr_lines_t *lines, ocr_lines_t *words, ocr_lines_t *al
 /* Words read well this tall (median height, px) mean the card was scaled
  * up far past the print Tesseract reads best: its letters came apart into
  * specks when the scale was measured (engraved or embossed print, the
- * grain of wood), and OVERSIZE_TO is the height to bring them down to. */
-#define OVERSIZE_ABOVE 120
+ * grain of wood), or its big type sets the median (am03, 84-134 px by
+ * which words read well in photos no person tells apart: 120 px caught
+ * two of five), and OVERSIZE_TO is the height to bring them down to. */
+#define OVERSIZE_ABOVE 80
+/* On a card sharpened for blur, big words are blur, and the smaller card
+ * reads worse (hand-held renders of 9797 and 1357, words 83-84 px: a
+ * company lost at 0.46 -> 0.43): only from here. */
+#define OVERSIZE_BLURRED 120
 #define OVERSIZE_TO 48
 /* The smaller card's reading is taken unless less confident by more than
  * this: at print this size both read alike (a clean card 0.70 and 0.68),
@@ -2042,17 +2225,17 @@ static void take_reading(ocr_lines_t *lines, ocr_lines_t *words, ocr_lines_t *al
 
 /* The first reading's well-read words (confidence 0.75 or more, three
  * letters or digits or more; four such words or more) OVERSIZE_ABOVE px
- * tall or taller at the median: the card g (and the plain one, when of the
+ * (a blurred card: OVERSIZE_BLURRED) tall or taller at the median: the card g (and the plain one, when of the
  * same size) is scaled down so they are OVERSIZE_TO px and read again; the
  * new reading replaces the first (lines, conf, words) and the smaller cards
  * stay unless it is less confident by more than OVERSIZE_SLACK (cards_real
  * am24: 0.54 -> 0.67, the e-mail and site read right). GR_OK,
  * GR_ERR_TIMEOUT or GR_ERR_NOMEM. */
 static int shrink_oversized(ocr_tess_t *t, const char *lang, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t colour[3],
-                            double deadline, ocr_lines_t *lines, float *conf, ocr_lines_t *words) {
+                            int blurred, double deadline, ocr_lines_t *lines, float *conf, ocr_lines_t *words) {
     int mh = 0, n = 0;
     if (median_height(words, 0.75f, 64, &mh, &n) != GR_OK) return GR_ERR_NOMEM;
-    if (n < 4 || mh < OVERSIZE_ABOVE) return GR_OK;
+    if (n < 4 || mh < (blurred ? OVERSIZE_BLURRED : OVERSIZE_ABOVE)) return GR_OK;
     double f = (double)OVERSIZE_TO / mh;
     ocr_gray_t sg = {0}, sp = {0}, sc[3] = {{0}};
     int same = plain && plain->pixels && plain->width == g->width && plain->height == g->height;
@@ -2319,8 +2502,11 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
  * surely (DET_SURE), tallest first, at most DET_MOST_BIG a card, each as it
  * is and cut in two (Otsu: outlined letters come out solid); then the other
  * lines (DET_SMALL print heights or more) not covered for more than a third
- * by lines read at DET_READ, longest first, at most DET_MOST_SMALL a card,
- * as they are. Each at least twice as wide as tall. A reading is kept when
+ * by lines read at DET_READ - or covered, but with an open end of
+ * DET_OPEN heights or more no such line reaches (Tesseract's line stopped
+ * short: "Tel/Fax: 2966-2:" of a row that goes on to 2966-2550, the rest
+ * read as poor pieces; ocr_scan_open_end) - longest first, at most
+ * DET_MOST_SMALL a card, as they are. Each at least twice as wide as tall. A reading is kept when
  * it reaches DET_KEEP, in Latin letters, three of them or more (or a
  * number alone, DET_NUMBER digits or more: ocr_scan_number_only), is not a
  * line the card already has (for the other lines not even but for a
@@ -2344,6 +2530,8 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
 #define DET_GAIN 2.0f
 #define DET_FAIR 0.5f
 #define DET_NUMBER 8
+#define DET_OPEN 1
+#define DET_STRETCH 2.5
 /* t's letters and digits, folded to small, into out (at most n - 1). */
 static size_t squeezed(const char *t, char *out, size_t n) {
     size_t k = 0;
@@ -2391,17 +2579,136 @@ static int centre_in(const ocr_line_t *l, const ocr_textbox_t *b) {
     return cx >= b->x && cx < b->x + b->w && cy >= b->y && cy < b->y + b->h;
 }
 
-/* "JoseCarlos" -> "Jose Carlos" (ASCII; malloc'd, NULL: no memory). */
-static char *camel_breaks(const char *t) {
+int ocr_scan_open_end(int bx, int by, int bw, int bh, const ocr_lines_t *ls, float min_conf, int *from, int *to) {
+    int left = bx, right = bx + bw; /* the uncovered stretches at the box's two ends */
+    for (size_t m = 0; m < ls->n; m++) {
+        const ocr_line_t *l = &ls->v[m];
+        int iy0 = by > l->y ? by : l->y, iy1 = by + bh < l->y + l->h ? by + bh : l->y + l->h;
+        int small = bh < l->h ? bh : l->h;
+        if (l->conf < min_conf || 2 * (iy1 - iy0) < small || l->x >= bx + bw || l->x + l->w <= bx) continue;
+        if (l->x + l->w > left) left = l->x + l->w < bx + bw ? l->x + l->w : bx + bw;
+        if (l->x < right) right = l->x > bx ? l->x : bx;
+    }
+    if (left == bx) left = right = bx; /* no line in the box's row: all of it is open */
+    int open_right = bx + bw - left, open_left = right - bx;
+    *from = open_right >= open_left ? left : bx;
+    *to = open_right >= open_left ? bx + bw : right;
+    return *to - *from;
+}
+
+float ocr_scan_held(const ocr_lines_t *ls, int bx, int by, int bw, int bh, float min_conf) {
+    ocr_textbox_t b = {bx, by, bw, bh, 0};
+    float held = 0;
+    for (size_t m = 0; m < ls->n; m++) {
+        const ocr_line_t *l = &ls->v[m];
+        if (l->conf < min_conf || !centre_in(l, &b)) continue;
+        float v = (float)(letters(l->text) + digits(l->text)) * l->conf;
+        int again = 0; /* a line another reading of the same print holds more of */
+        for (size_t k = 0; k < ls->n && !again; k++) {
+            const ocr_line_t *o = &ls->v[k];
+            if (k == m || o->conf < min_conf || !centre_in(o, &b)) continue;
+            int ov = (l->x + l->w < o->x + o->w ? l->x + l->w : o->x + o->w) - (l->x > o->x ? l->x : o->x);
+            float ow = (float)(letters(o->text) + digits(o->text)) * o->conf;
+            again = 2 * ov > l->w && (ow > v || (ow == v && k < m));
+        }
+        if (!again) held += v;
+    }
+    return held;
+}
+
+/* A list's bullet the recogniser reads as a middle dot or a bullet
+ * ("·Av.Sapopemba,2449-...") becomes a space, and the spaces at t's ends
+ * go: the reading is then plain ASCII when the rest is. In place. */
+void ocr_scan_drop_bullets(char *t) {
+    char *w = t;
+    for (const char *r = t; *r;) {
+        size_t n = !strncmp(r, "\xc2\xb7", 2) ? 2 : !strncmp(r, "\xe2\x80\xa2", 3) ? 3 : 0;
+        if (n) {
+            if (w > t && w[-1] != ' ') *w++ = ' ';
+            r += n;
+        } else if (*r == ' ' && (w == t || w[-1] == ' ')) {
+            r++;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    while (w > t && w[-1] == ' ') w--;
+    *w = '\0';
+}
+
+char *ocr_scan_run_together_breaks(const char *t) {
     size_t n = strlen(t);
     char *o = malloc(2 * n + 1), *w = o;
     if (!o) return NULL;
+    size_t word = 0, run = 0; /* letters of the run before t[i - 1], and before t[i] */
     for (size_t i = 0; i < n; i++) {
-        if (i && islower((unsigned char)t[i - 1]) && isupper((unsigned char)t[i])) *w++ = ' ';
-        *w++ = t[i];
+        unsigned char c = (unsigned char)t[i], prev = i ? (unsigned char)t[i - 1] : 0;
+        int brk = i && islower(prev) && isupper(c); /* "JoseCarlos" */
+        brk |= (prev == ',' || prev == ';') && isalnum(c); /* "Radiadores,Condensadores" */
+        /* "Av.do Cursino": an abbreviation of a capital and up to two
+         * letters, not a host's label (no '.', '@' or '/' before it),
+         * before a small letter ("S.A." stays) */
+        if (prev == '.' && islower(c) && word >= 1 && word <= 3 && isupper((unsigned char)t[i - 1 - word])) {
+            size_t s0 = i - 1 - word;
+            brk |= s0 == 0 || !strchr("./@", t[s0 - 1]);
+        }
+        if (brk) *w++ = ' ';
+        *w++ = (char)c;
+        word = run;
+        run = isalpha(c) ? run + 1 : 0;
     }
     *w = '\0';
     return o;
+}
+
+/* The recogniser's reading of box b (big: also cut in two) into *text,
+ * its confidence *c and the crop it read *crop, when it passes the tests
+ * of read_detected_lines (open: the box was taken for its open end, and a
+ * line near it is no reason to refuse); *text NULL when it does not.
+ * Returns GR_OK or GR_ERR_NOMEM. */
+static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_t *b, int big, int open,
+                    const char *lang, const ocr_lines_t *ls, char **text_out, float *c_out, ocr_gray_t *crop_out) {
+    int rc = GR_OK;
+    ocr_gray_t crop = {0};
+    char *text = NULL;
+    float c = 0;
+    *text_out = NULL;
+    for (int way = 0; way < 1 + big && rc == GR_OK && c < 0.95f; way++) {
+        ocr_gray_t cw = {0};
+        int cr = way ? ocr_gray_line_crop_binary(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, &cw)
+                     : ocr_gray_line_crop(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, 0, 0, &cw);
+        if (cr == GR_ERR_NOMEM) rc = cr;
+        if (cr != GR_OK) continue;
+        char *tw = NULL;
+        float cwc = 0;
+        int rw = ocr_linerec_read(lr, &cw, &tw, &cwc);
+        if (rw == GR_ERR_NOMEM) rc = rw;
+        LOG_D("detected line %d,%d,%d,%d (%.2f, %s%s): '%s' %.2f", b->x, b->y, b->w, b->h, b->score,
+              way ? "cut in two" : "plain", open ? ", open end" : "", tw ? tw : "", cwc);
+        if (tw) ocr_scan_drop_bullets(tw);
+        if (rw == GR_OK && tw && (!text || cwc > c)) {
+            free(text);
+            ocr_gray_free(&crop);
+            text = tw;
+            c = cwc;
+            crop = cw;
+        } else {
+            free(tw);
+            ocr_gray_free(&cw);
+        }
+    }
+    float held = ocr_scan_held(ls, b->x, b->y, b->w, b->h, DET_READ);
+    if (!text || c < DET_KEEP || !ascii_print(text) || (letters(text) < 3 && !ocr_scan_number_only(text)) ||
+        !linerec_may_read(lang, text) || has_line(ls, text, !big && !open) ||
+        (float)(letters(text) + digits(text)) * c < held + DET_GAIN) {
+        free(text);
+        ocr_gray_free(&crop);
+        return rc;
+    }
+    *text_out = text;
+    *c_out = c;
+    *crop_out = crop;
+    return rc;
 }
 
 static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
@@ -2438,7 +2745,7 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
     while (rc == GR_OK && gr_now_mono() + 0.2 < deadline) {
         /* big lines first, tallest first; then the others, longest first */
         long pick = -1;
-        int pbig = 0;
+        int pbig = 0, popen = 0;
         for (size_t i = 0; i < nb; i++) {
             const ocr_textbox_t *b = &bx[i];
             int big = b->h >= DET_BIG * mh;
@@ -2447,60 +2754,41 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
             long cover = 0;
             for (size_t m = 0; m < ls->n; m++)
                 if (ls->v[m].conf >= (big ? DET_SURE : DET_READ)) cover += overlap(b->x, b->y, b->w, b->h, &ls->v[m]);
-            if (3 * cover > (long)b->w * b->h) continue;
+            int open = 3 * cover > (long)b->w * b->h;
+            int o0, o1;
+            if (open && (big || ocr_scan_open_end(b->x, b->y, b->w, b->h, ls, DET_READ, &o0, &o1) < DET_OPEN * b->h))
+                continue;
             if (pick < 0 || big > pbig || (big == pbig && (big ? b->h > bx[pick].h : b->w > bx[pick].w))) {
                 pick = (long)i;
                 pbig = big;
+                popen = open;
             }
         }
         if (pick < 0) break;
         tried[pick] = 1;
         if (pbig) nbig++;
         else nsmall++;
-        const ocr_textbox_t *b = &bx[pick];
-        /* read as it is and, a big line, cut in two (Otsu: shaded or outlined letters come out solid) */
+        ocr_textbox_t box = bx[pick];
+        const ocr_textbox_t *b = &box;
         ocr_gray_t crop = {0};
         char *text = NULL, *tt = NULL;
         float c = 0, tc = 0;
-        for (int way = 0; way < 1 + pbig && rc == GR_OK && c < 0.95f; way++) {
-            ocr_gray_t cw = {0};
-            int cr = way ? ocr_gray_line_crop_binary(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, &cw)
-                         : ocr_gray_line_crop(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, 0, 0, &cw);
-            if (cr == GR_ERR_NOMEM) rc = cr;
-            if (cr != GR_OK) continue;
-            char *tw = NULL;
-            float cwc = 0;
-            int rw = ocr_linerec_read(lr, &cw, &tw, &cwc);
-            if (rw == GR_ERR_NOMEM) rc = rw;
-            LOG_D("detected line %d,%d,%d,%d (%.2f, %s): '%s' %.2f", b->x, b->y, b->w, b->h, b->score,
-                  way ? "cut in two" : "plain", tw ? tw : "", cwc);
-            if (rw == GR_OK && tw && (!text || cwc > c)) {
-                free(text);
-                ocr_gray_free(&crop);
-                text = tw;
-                c = cwc;
-                crop = cw;
-            } else {
-                free(tw);
-                ocr_gray_free(&cw);
-            }
+        int o0 = 0, o1 = 0;
+        rc = read_box(lr, src, b, pbig, popen, lang, ls, &text, &c, &crop);
+        /* a line whose whole row reads no better: its open end alone
+         * (Tesseract's "Tel/Fax:" and the number it stopped short of) */
+        if (!text && rc == GR_OK && popen &&
+            ocr_scan_open_end(b->x, b->y, b->w, b->h, ls, DET_READ, &o0, &o1) >= DET_STRETCH * b->h) {
+            box.x = o0;
+            box.w = o1 - o0;
+            rc = read_box(lr, src, b, 0, 1, lang, ls, &text, &c, &crop);
         }
-        float held = 0;
-        for (size_t m = 0; m < ls->n; m++)
-            if (ls->v[m].conf >= DET_READ && centre_in(&ls->v[m], b))
-                held += (float)(letters(ls->v[m].text) + digits(ls->v[m].text)) * ls->v[m].conf;
-        if (!text || c < DET_KEEP || !ascii_print(text) || (letters(text) < 3 && !ocr_scan_number_only(text)) ||
-            !linerec_may_read(lang, text) ||
-            has_line(ls, text, !pbig) || (float)(letters(text) + digits(text)) * c < held + DET_GAIN) {
-            free(text);
-            ocr_gray_free(&crop);
-            continue;
-        }
+        if (!text) continue;
         /* word breaks and marks */
         int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &tt, &tc);
         ocr_gray_free(&crop);
         if (r == GR_ERR_NOMEM) rc = r;
-        char *merged = tt && *tt && tc >= DET_FAIR ? ocr_scan_second_reading(tt, text) : camel_breaks(text);
+        char *merged = tt && *tt && tc >= DET_FAIR ? ocr_scan_second_reading(tt, text) : ocr_scan_run_together_breaks(text);
         LOG_D("detected line: Tesseract '%s' %.2f -> '%s'", tt ? tt : "", tc, merged ? merged : text);
         free(tt);
         free(text);
@@ -2577,7 +2865,7 @@ static int reread_number_junk_lines(ocr_tess_t *t, const ocr_gray_t *g, ocr_line
     return rc;
 }
 
-int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t colour[3], double deadline,
+int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t colour[3], int blurred, double deadline,
                   ocr_lines_t *lines, ocr_scan_info_t *info) {
     memset(info, 0, sizeof *info);
     double t0 = gr_now_mono();
@@ -2607,7 +2895,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
     int rc = ocr_tess_read_words(t, primary, g, PSM_SPARSE, deadline, lines, &conf, &words);
     t2 = gr_now_mono();
     if (rc != GR_OK) goto done;
-    rc = shrink_oversized(t, primary, g, plain, colour, deadline, lines, &conf, &words);
+    rc = shrink_oversized(t, primary, g, plain, colour, blurred, deadline, lines, &conf, &words);
     if (rc != GR_OK) goto done;
     /* a poor reading may be the wrong script: try the other one */
     const char *other = !strcmp(primary, "rus") ? "eng" : "rus";

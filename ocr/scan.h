@@ -24,9 +24,11 @@ void ocr_scan_warm(ocr_tess_t *t);
  * be NULL) is the same card only made grey (ocr_card_img_t.plain): it is
  * turned as g is, and big print is read again from it. colour (NULL: none)
  * is its three channels (ocr_card_img_t.colour), turned and scaled with
- * plain: rows of marks nothing read are read again from them. GR_OK,
+ * plain: rows of marks nothing read are read again from them. blurred: g
+ * was sharpened for blur (ocr_card_img_t.sharpened), and its big print is
+ * blur, not specks: it is scaled down only from the higher bar. GR_OK,
  * GR_ERR_EMPTY (no text), GR_ERR_TIMEOUT, GR_ERR_NOMEM. */
-int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t colour[3], double deadline,
+int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t colour[3], int blurred, double deadline,
                   ocr_lines_t *lines, ocr_scan_info_t *info);
 
 /* Join lines that Tesseract cut out of one printed e-mail/web line: two
@@ -98,6 +100,35 @@ int ocr_scan_print_height(int mh, int *dh, size_t n);
  * "-.()+/"): kept though it has no letters. */
 int ocr_scan_number_only(const char *t);
 
+/* What the lines of ls read at min_conf or more whose middle is in the
+ * box bx,by,bw,bh hold: their letters and digits times their confidence,
+ * summed; of two readings of the same print (one over half the other's
+ * width) only the one that holds more counts ("Av. Sapopemba, 2449" under
+ * "Av. Sapopemba, 2449 - Tel/Fax: 2966-"). */
+float ocr_scan_held(const ocr_lines_t *ls, int bx, int by, int bw, int bh, float min_conf);
+
+/* The word breaks of t, a line the recogniser read with no fair reading
+ * of Tesseract's beside it (it runs words together): a space before a
+ * capital after a small letter ("JoseCarlos"), after a comma or semicolon
+ * before a letter or digit ("Radiadores,Condensadores"), and after the dot
+ * of an abbreviation - a capital and up to two letters, no host's label
+ * ('.', '@' or '/' before it) - before a small letter ("Av.do Cursino";
+ * "S.A." stays).
+ * malloc'd; NULL when out of memory. */
+char *ocr_scan_run_together_breaks(const char *t);
+
+/* t, a line the recogniser read, with each bullet read as a middle dot
+ * or a bullet mark made a space ("\u00b7Av.Sapopemba" -> "Av.Sapopemba"),
+ * runs of spaces made one and the spaces at its ends dropped; in place. */
+void ocr_scan_drop_bullets(char *t);
+
+/* The wider of the two ends of the box bx,by,bw,bh (a line the detector
+ * found) that no line of ls read at min_conf or more reaches, counting
+ * the lines in the box's row (their heights overlapping by half the
+ * lower one's or more): its width, and its left and right x in *from and
+ * *to; all of the box when no such line is in the row. */
+int ocr_scan_open_end(int bx, int by, int bw, int bh, const ocr_lines_t *ls, float min_conf, int *from, int *to);
+
 /* 1 when a turned reading of a card (confidence aconf, galt bytes of lines
  * read at 0.6 or more) replaces the one in hand (conf, glines): 0.1 more
  * confident with as much text read well; or, on pass 1 (English after the
@@ -105,6 +136,35 @@ int ocr_scan_number_only(const char *t);
  * under 10 bytes well, more confident at all with twice the text read
  * well, 20 bytes or more. */
 int ocr_scan_turn_wins(int pass, float conf, float aconf, size_t glines, size_t galt);
+
+/* 1 when won, an e-mail's key (ocr_fields_contact_key: "e:local@domain"),
+ * is what is left of other's when its start, and maybe its domain's last
+ * labels, were lost: won's local part the tail of other's longer one, its
+ * domain other's or the first labels of it ("e:tima@hotmail.com" of
+ * "e:floresnsfatima@hotmail.com", "e:ovida@microvida.com" of
+ * "e:microvida@microvida.com.br"). Not when what other has more is an
+ * e-mail label run into the address: a lone e ("e:ekumar@") or a start of
+ * mail, email, e-mail ("e:emait.canderson@"). */
+int ocr_scan_contact_cut_short(const char *won, const char *other);
+
+/* 1 when won and other, two keys of the same kind and length, differ only
+ * where won has an i and other an l, once or more ("e:kiee@biuewave.com.sg"
+ * and "e:klee@bluewave.com.sg"). */
+int ocr_scan_contact_l_as_i(const char *won, const char *other);
+
+/* 1 when other, the line recogniser's key, is won (the vote's winner) or
+ * won with an e-mail label's E run into it ("e:ebrian@lumina.com"): the
+ * recogniser vouches for the winner. */
+int ocr_scan_contact_same(const char *won, const char *other);
+
+/* text, the line the vote's winner was read from, with its address (key
+ * won, found in it without case) mended to other's: the lost start put
+ * back before it (ocr_scan_contact_cut_short) or each i that other has as
+ * an l made one, in the case it was read in (ocr_scan_contact_l_as_i).
+ * malloc'd; NULL when won's address is not in text as it stands, or out
+ * of memory. */
+char *ocr_scan_put_lost_start(const char *text, const char *won, const char *other);
+char *ocr_scan_put_l_for_i(const char *text, const char *won, const char *other);
 
 /* 1 when key (ocr_fields_contact_key: "e:local@domain" or "w:host/path")
  * is a well-formed address: a local part of letters, digits and . _ + -

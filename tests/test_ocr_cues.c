@@ -2755,6 +2755,49 @@ static void piece_of_domain_not_confident(void **state) {
     }
 }
 
+/* The name mends the e-mail's local part only when the e-mail was not
+ * read clearly surer (a hand-held render: "pablo.garcialopez@" at 0.96,
+ * vouched for by the line recogniser, beside "Yablo Garcia Lopez" at 0.74
+ * had become yablo.garcialopez@, marked confident); read as unsurely as
+ * the name, the name's reading is taken as before. */
+static void surer_email_not_mended_by_name(void **state) {
+    (void)state;
+    const char *dump = "0.86 481,136,529,61\tBluewave Trading S.L.\n"
+                       "0.74 120,335,320,65\tYablo Garcia Lopez\n"
+                       "0.%s 525,355,486,46\tg pablo.garcialopez@bluewave.es\n"
+                       "0.79 185,405,215,35\tOperations Director\n"
+                       "0.74 514,312,259,35\tT +34 912 345 824\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, dump, "96");
+    json_t *o = parse_dump(buf, "ES");
+    assert_string_equal(first_mail(o), "pablo.garcialopez@bluewave.es");
+    json_decref(o);
+    snprintf(buf, sizeof buf, dump, "70");
+    o = parse_dump(buf, "ES");
+    assert_string_equal(first_mail(o), "yablo.garcialopez@bluewave.es");
+    json_decref(o);
+}
+
+/* A line naming a country is the address's, though a word of it is in
+ * the e-mail's local part (render 2357/004: "Ho Chi Minh City, Vietnam"
+ * beside minhduc.tran@ had been left out of the address as the person the
+ * e-mail names). */
+static void country_line_stays_in_address(void **state) {
+    (void)state;
+    json_t *o = parse_dump("0.95 567,84,536,44\tTidewater Systems Co., Ltd\n"
+                           "0.96 566,183,354,31\tTel: (028) 3823 2033\n"
+                           "0.95 568,270,638,33\tEmail: minhduc.tran@tidewatersystems.vn\n"
+                           "0.95 54,247,393,80\tTRAN MINH DUC\n"
+                           "0.81 567,316,445,34\tWeb: tidewatersystems.vn\n"
+                           "0.88 571,363,391,30\t138 Le Duan, District 1\n"
+                           "0.96 568,409,459,35\tHo Chi Minh City, Vietnam\n",
+                           "US");
+    assert_string_equal(json_string_value(json_object_get(o, "address")),
+                        "138 Le Duan, District 1, Ho Chi Minh City, Vietnam");
+    assert_string_equal(json_string_value(json_object_get(o, "name")), "TRAN MINH DUC");
+    json_decref(o);
+}
+
 /* A name read fairly (0.5-0.75) is a little less likely a name: cards_real
  * am12, its logo read by the line detector (the card's biggest line), its
  * shadowed service line `Manutenção de Impressoras` read `Hanutengao de
@@ -2859,6 +2902,8 @@ int main(void) {
         cmocka_unit_test(line_ending_in_a_comma_is_no_name),
         cmocka_unit_test(piece_of_domain_not_confident),
         cmocka_unit_test(fair_reading_less_likely_name),
+        cmocka_unit_test(country_line_stays_in_address),
+        cmocka_unit_test(surer_email_not_mended_by_name),
         cmocka_unit_test(marks_between_fields),
         cmocka_unit_test(roles_of_romance_languages),
         cmocka_unit_test(name_over_its_role),

@@ -5,7 +5,8 @@
  * lines, and so do the hints learned from a correction of the parsed card.
  * The bytes are also read as a `greeter cards text` dump (boxes kept), whose
  * lines also go through the accent mending (ocr/accents.h) and, two by two,
- * through the merge of a second recogniser's reading into Tesseract's. */
+ * through the merge of a second recogniser's reading into Tesseract's, its
+ * word breaks and bullets, and its say on a contact line (round 28). */
 #include "firmware/formats/utf8.h"
 #include "ocr/accents.h"
 #include "ocr/fields.h"
@@ -108,6 +109,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (nb != nm) __builtin_trap();
             }
             free(m);
+        }
+        /* round 28: the recogniser's word breaks and bullets, and its say
+         * on a contact line: the keys of two lines compared, the first's
+         * address mended to the second's; each result a string, breaks
+         * only adding spaces, bullets only taking bytes away */
+        for (size_t i = 0; i + 1 < dl.n && i < 8; i++) {
+            const char *a = dl.v[i].text, *b = dl.v[i + 1].text;
+            char *br = ocr_scan_run_together_breaks(a);
+            if (!br || strlen(br) < strlen(a) || strlen(br) > 2 * strlen(a)) __builtin_trap();
+            free(br);
+            char *d = strdup(a);
+            if (!d) continue;
+            ocr_scan_drop_bullets(d);
+            if (strlen(d) > strlen(a)) __builtin_trap();
+            free(d);
+            char ka[300], kb[300];
+            if (!ocr_fields_contact_key(a, ka, sizeof ka) || !ocr_fields_contact_key(b, kb, sizeof kb)) continue;
+            (void)ocr_scan_contact_same(ka, kb);
+            if (ocr_scan_contact_cut_short(ka, kb)) {
+                char *m = ocr_scan_put_lost_start(a, ka, kb);
+                if (m && strlen(m) > strlen(a) + strlen(kb)) __builtin_trap();
+                free(m);
+            }
+            if (ocr_scan_contact_l_as_i(ka, kb)) {
+                char *m = ocr_scan_put_l_for_i(a, ka, kb);
+                if (m && strlen(m) != strlen(a)) __builtin_trap();
+                free(m);
+            }
         }
         json_t *o = ocr_fields_parse(&dl, size && data[0] & 2 ? "BR" : "JP");
         if (o) {
