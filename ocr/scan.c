@@ -43,12 +43,15 @@ void ocr_scan_warm(ocr_tess_t *t) {
     free(g.pixels);
 }
 
-static int has_ci(const char *s, const char *w) {
+/* Where w first stands in s, compared without case; NULL when nowhere. */
+static const char *find_ci(const char *s, const char *w) {
     size_t n = strlen(w);
     for (; *s; s++)
-        if (!strncasecmp(s, w, n)) return 1;
-    return 0;
+        if (!strncasecmp(s, w, n)) return s;
+    return NULL;
 }
+
+static int has_ci(const char *s, const char *w) { return find_ci(s, w) != NULL; }
 
 /* German/French/Portuguese/Spanish cues in the text of a Latin card: the
  * language ("deu", "fra", "por", "spa") that shows min_cues or more, more
@@ -817,12 +820,7 @@ int ocr_scan_contact_same(const char *won, const char *other) {
 
 /* The body of key (after "e:" or "w:") in text, compared without case;
  * NULL when it is not there as it stands. */
-static const char *key_in_text(const char *text, const char *key) {
-    size_t n = strlen(key + 2);
-    for (const char *p = text; n && *p; p++)
-        if (!strncasecmp(p, key + 2, n)) return p;
-    return NULL;
-}
+static const char *key_in_text(const char *text, const char *key) { return key[2] ? find_ci(text, key + 2) : NULL; }
 
 char *ocr_scan_put_lost_start(const char *text, const char *won, const char *other) {
     const char *at = key_in_text(text, won), *oa = strchr(other, '@'), *wa = strchr(won, '@');
@@ -2748,7 +2746,7 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
     while (rc == GR_OK && gr_now_mono() + 0.2 < deadline) {
         /* big lines first, tallest first; then the others, longest first */
         long pick = -1;
-        int pbig = 0, popen = 0;
+        int pbig = 0, popen = 0, po0 = 0, po1 = 0;
         for (size_t i = 0; i < nb; i++) {
             const ocr_textbox_t *b = &bx[i];
             int big = b->h >= DET_BIG * mh;
@@ -2757,14 +2755,15 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
             long cover = 0;
             for (size_t m = 0; m < ls->n; m++)
                 if (ls->v[m].conf >= (big ? DET_SURE : DET_READ)) cover += overlap(b->x, b->y, b->w, b->h, &ls->v[m]);
-            int open = 3 * cover > (long)b->w * b->h;
-            int o0, o1;
+            int open = 3 * cover > (long)b->w * b->h, o0 = 0, o1 = 0;
             if (open && (big || ocr_scan_open_end(b->x, b->y, b->w, b->h, ls, DET_READ, &o0, &o1) < DET_OPEN * b->h))
                 continue;
             if (pick < 0 || big > pbig || (big == pbig && (big ? b->h > bx[pick].h : b->w > bx[pick].w))) {
                 pick = (long)i;
                 pbig = big;
                 popen = open;
+                po0 = o0;
+                po1 = o1;
             }
         }
         if (pick < 0) break;
@@ -2776,14 +2775,13 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         ocr_gray_t crop = {0};
         char *text = NULL, *tt = NULL;
         float c = 0, tc = 0;
-        int o0 = 0, o1 = 0;
         rc = read_box(lr, src, b, pbig, popen, lang, ls, &text, &c, &crop);
         /* a line whose whole row reads no better: its open end alone
-         * (Tesseract's "Tel/Fax:" and the number it stopped short of) */
-        if (!text && rc == GR_OK && popen &&
-            ocr_scan_open_end(b->x, b->y, b->w, b->h, ls, DET_READ, &o0, &o1) >= DET_STRETCH * b->h) {
-            box.x = o0;
-            box.w = o1 - o0;
+         * (Tesseract's "Tel/Fax:" and the number it stopped short of; the
+         * lines are as they were when the box was picked) */
+        if (!text && rc == GR_OK && popen && po1 - po0 >= DET_STRETCH * b->h) {
+            box.x = po0;
+            box.w = po1 - po0;
             rc = read_box(lr, src, b, 0, 1, lang, ls, &text, &c, &crop);
         }
         if (!text) continue;
