@@ -738,6 +738,14 @@ int ocr_scan_key_well_formed(const char *key) {
     return host_well_formed(h, strcspn(h, "/?#"));
 }
 
+/* 1 when line l is too long for the recogniser's width at its height: the
+ * network (48 px high, OCR_LINEREC_WIDTH wide) would squeeze it by more
+ * than a quarter (its height taken half as tall again as its box, as the
+ * re-read crops it with its margins). */
+static int too_long_for_linerec(const ocr_line_t *l) {
+    return (double)l->w * 48 / (l->h + l->h / 2) > OCR_LINEREC_WIDTH * 1.25;
+}
+
 /* The line recogniser's say on a contact line after the vote. It reads
  * in one piece print whose ground changes under it, where Tesseract
  * breaks it ("floresnsfatima@hotmail.com" white on a red photo running
@@ -773,7 +781,7 @@ static int contact_by_linerec(ocr_tess_t *t, const ocr_gray_t *src, const ocr_li
     /* not a line the network's width would squeeze out of shape (as in
      * 10b); the crop tight: with 10b's margin of a quarter of the line's
      * height am15's e-mail read "floresfatima@htmail.com" 0.74 */
-    if ((double)l->w * 48 / (l->h + l->h / 2) > OCR_LINEREC_WIDTH * 1.25) return GR_OK;
+    if (too_long_for_linerec(l)) return GR_OK;
     ocr_gray_t crop = {0};
     int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, 0, 1.0, 0, 0, 0, &crop);
     if (cr != GR_OK) return cr == GR_ERR_NOMEM ? cr : GR_OK;
@@ -2445,8 +2453,7 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
         if (pick < 0) break;
         done[pick] = 1;
         ocr_line_t *l = &ls->v[pick];
-        /* a line too long for the network's width at its height would be squeezed out of shape */
-        if ((double)l->w * 48 / (l->h + l->h / 2) > OCR_LINEREC_WIDTH * 1.25) continue;
+        if (too_long_for_linerec(l)) continue;
         ocr_gray_t crop = {0};
         int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, l->h / 4, 1.0, 0, 0, 0, &crop);
         if (cr == GR_ERR_NOMEM) rc = cr;
