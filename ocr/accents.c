@@ -99,6 +99,30 @@ static void try_word(search_t *s, const uint32_t *w, size_t n) {
     s->nfound++;
 }
 
+/* 1 when the n letters w (lower-cased) are two words of the list glued,
+ * each of four letters or more ("silverleaf": silver, leaf). */
+static int two_words(const search_t *s, const uint32_t *w, size_t n) {
+    if (n < 8 || n > MAX_LETTERS) return 0;
+    uint32_t lw[MAX_LETTERS];
+    for (size_t i = 0; i < n; i++) lw[i] = lower(w[i]);
+    char a[MAX_LETTERS * 2 + 1], b[MAX_LETTERS * 2 + 1];
+    for (size_t k = 4; k + 4 <= n; k++) {
+        encode(lw, k, a);
+        encode(lw + k, n - k, b);
+        if (s->valid(s->ctx, a) && s->valid(s->ctx, b)) return 1;
+    }
+    return 0;
+}
+
+/* try_word for a word that is two words of the list glued (two_words). */
+static void try_two_words(search_t *s, const uint32_t *w, size_t n) {
+    if (s->nfound > 1) return;
+    if (s->nfound == 1 && !memcmp(s->found, w, n * sizeof *w)) return;
+    if (!two_words(s, w, n)) return;
+    if (s->nfound == 0) memcpy(s->found, w, n * sizeof *w);
+    s->nfound++;
+}
+
 /* The word lists a mending consults: valid for the words it may make,
  * known (NULL: valid) for the words it leaves as read. */
 typedef struct {
@@ -270,6 +294,19 @@ static int mend_lookalikes(uint32_t *w, size_t n, const lists_t *l) {
                 w[spot[a]] = ka;
                 w[spot[b]] = kb;
             }
+    /* a brand of two words run together that no list holds whole
+     * ("Silverieaf" for Silverleaf: ocr_cards2 renders read it so on the
+     * company, the e-mail and the site alike): one swap of l and i that
+     * makes it two words of four letters or more, when it is not two words
+     * as read */
+    if (s.nfound == 0 && n >= 8 && !two_words(&s, w, n))
+        for (size_t a = 0; a < ns; a++) {
+            uint32_t ka = w[spot[a]];
+            if (ka != 'i' && ka != 'l') continue; /* "Stationslaan" is no "stations loan" */
+            w[spot[a]] = lookalike(ka, n);
+            try_two_words(&s, w, n);
+            w[spot[a]] = ka;
+        }
     return take_found(&s, w, n);
 }
 

@@ -328,13 +328,20 @@ Quad grow_to_marks(const Quad &q, const std::vector<cv::Rect> &marks, double s, 
 
 // A card of two panels (the name light on a dark panel, the contacts on a
 // white one) can be found as two outlines side by side, or one above the
-// other. Two outlines that touch along a side of about the same length,
-// one of them too square to be a card (long side < 1.35 times the short),
+// other. Two outlines that touch along a side of about the same length (or
+// share a side corner to corner, as a tilted card's panels, whose boxes
+// overlap, do), one of them too square to be a card (long side < 1.35
+// times the short),
 // and whose union has a card's proportions (1.35-2.1) are one card: the
 // outer corners of the two. Two whole cards lying side by side are each
 // card-shaped and stay apart.
 void merge_panels(std::vector<Quad> &keep) {
     auto aspect = [](const cv::Rect2f &r) { return std::max(r.width, r.height) / std::max(1.0f, std::min(r.width, r.height)); };
+    // corners p and q meet, and r and t, within 6 % of the side they end
+    auto near = [](cv::Point2f p, cv::Point2f q, cv::Point2f r, cv::Point2f t) {
+        float side = std::hypot(p.x - r.x, p.y - r.y);
+        return std::hypot(p.x - q.x, p.y - q.y) < 0.06f * side && std::hypot(r.x - t.x, r.y - t.y) < 0.06f * side;
+    };
     for (bool merged = true; merged;) {
         merged = false;
         for (size_t i = 0; i < keep.size() && !merged; i++)
@@ -354,6 +361,10 @@ void merge_panels(std::vector<Quad> &keep) {
                             gap_x < 0.06f * h;
                 bool stacked = ov_x >= 0.85f * w && std::max(ra.width, rb.width) <= 1.2f * w && gap_y > -0.1f * w &&
                                gap_y < 0.06f * w;
+                // a tilted card: the panels' boxes overlap, but they share
+                // a side corner to corner (ocr_cards2 HAND TILT photos)
+                side = side || (near(a.p[1], b.p[0], a.p[2], b.p[3]) && a.p[0].x < b.p[1].x);
+                stacked = stacked || (near(a.p[3], b.p[0], a.p[2], b.p[1]) && a.p[0].y < b.p[3].y);
                 if (side) {
                     m.p[1] = b.p[1];
                     m.p[2] = b.p[2];
@@ -466,6 +477,22 @@ std::vector<Quad> find_quads(const cv::Mat &bgr) {
             }
         }
         if (!inside && (keep.empty() || q.area > 0.25 * keep[0].area)) keep.push_back(q);
+    }
+    // An outline that took a kept one's place (the whole card for its white
+    // panel) may now hold another kept one: the card's other panel, found
+    // by another mask (ocr_cards2 two-panel cards, one photo in a hundred,
+    // were read as two cards, the name on one and the contacts on the
+    // other). What lies inside a larger kept outline goes.
+    for (size_t i = 0; i < keep.size();) {
+        cv::Point2f c = (keep[i].p[0] + keep[i].p[1] + keep[i].p[2] + keep[i].p[3]) * 0.25f;
+        bool held = false;
+        for (size_t j = 0; j < keep.size() && !held; j++)
+            held = j != i && keep[j].area > 1.15 * keep[i].area &&
+                   cv::pointPolygonTest(std::vector<cv::Point2f>(keep[j].p, keep[j].p + 4), c, false) >= 0;
+        if (held)
+            keep.erase(keep.begin() + (long)i);
+        else
+            i++;
     }
     drop_hands(keep, bgr.size());
     merge_panels(keep);

@@ -205,6 +205,9 @@ int ocr_fld_title_words(const char *s);
 /* Words of departments, taglines, services and opening hours in s (plus
  * one for ! ? :): lines of a name's shape that are not a name. */
 int ocr_fld_not_name_words(const char *s);
+/* 1 when line s is the card schemes a shop accepts ("VISA VISA", "Master
+ * Card"): their words outnumber the rest. */
+int ocr_fld_payment_line(const char *s);
 /* 1 when line s gives opening hours: two day names ("Segunda a Sábado",
  * "Mon-Fri"), or a day name and a time of day ("Sat 9h-13h"). */
 int ocr_fld_opening_hours(const char *s);

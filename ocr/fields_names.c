@@ -558,9 +558,45 @@ static const char *const FUNCTION_WORDS[] = {"business", "development", "marketi
  * own ("AUTO PEÇAS", "Car Repair"). */
 static const char *const TRADE_QUALIFIERS[] = {"auto", "car", "de", "e", "and", "&", "em", "geral", NULL};
 
+/* Words of a trade run together as display type sets them ("AUTOSOCORRO"
+ * for AUTO SOCORRO, cards_real am11 in two of seven variants): a service
+ * word, or a qualifier, glued to a service word. Counts them in s; out
+ * (may be NULL) gets s with a space put back in each ("" when cap is too
+ * small). */
+static int glued_trades(const char *s, char *out, size_t cap) {
+    int n = 0;
+    size_t o = 0;
+    if (out && cap) out[0] = '\0';
+    for (const char *w = s, *end; *w; w = end) {
+        end = w + strcspn(w, " ,/&-");
+        end += strspn(end, " ,/&-");
+        size_t wl = strcspn(w, " ,/&-"), cut = 0;
+        char low[64];
+        size_t ll = fmt_u8_lower_n(w, wl, low, sizeof low);
+        /* the cut's offset is the same in w when lowering kept every byte count */
+        for (size_t k = 3; ll == wl && k + 4 <= ll && !cut; k++) {
+            char head[64];
+            snprintf(head, sizeof head, "%.*s", (int)k, low);
+            if ((ocr_fld_is_label(head, SERVICE_WORDS) || ocr_fld_is_label(head, TRADE_QUALIFIERS)) &&
+                ocr_fld_is_label(low + k, SERVICE_WORDS))
+                cut = k;
+        }
+        n += cut > 0;
+        if (!out) continue;
+        int m = cut ? snprintf(out + o, cap - o, "%.*s %.*s", (int)cut, w, (int)(end - w - cut), w + cut)
+                    : snprintf(out + o, cap - o, "%.*s", (int)(end - w), w);
+        if (m < 0 || (size_t)m >= cap - o) {
+            out[0] = '\0';
+            return n;
+        }
+        o += (size_t)m;
+    }
+    return n;
+}
+
 /* The line names a trade and nothing else. */
 static int trade_only(const char *s) {
-    int n = ocr_fld_count_listed(s, " ,/&-", SERVICE_WORDS);
+    int n = ocr_fld_count_listed(s, " ,/&-", SERVICE_WORDS) + glued_trades(s, NULL, 0);
     return n && n + ocr_fld_count_listed(s, " ,/&-", TRADE_QUALIFIERS) >= ocr_fld_count_words(s);
 }
 
@@ -628,6 +664,52 @@ int ocr_fld_opening_hours(const char *s) {
     /* "Segunda a Sábado", "Mon-Fri", "Seg 9h-18h"; one day word alone may be
      * a name ("Domingo Pérez") */
     return days >= 2 || (days >= 1 && times >= 1);
+}
+
+/* The card schemes a shop's card shows it accepts, as their logos read
+ * ("VISA VISA", "Master Card", "Maestro"): a line of them is neither a
+ * firm's name nor a person's (cards_real am11 in four of seven
+ * variants: "VISA VISA baum" taken for the company). "Elo" is also a given
+ * name: a line counts only when its scheme words outnumber the rest
+ * ("Elo Salmi" stays a name, "Visa Consulting Ltd" a firm). */
+static const char *const PAYMENT_WORDS[] = {
+    "visa", "mastercard", "maestro", "elo", "hipercard", "amex", "diners", "discover", "jcb", "unionpay",
+    "paypal", "redeshop", "cirrus", "electron", "cabal", "sorocred", "goodcard", "ticket", "sodexo",
+    /* the cards a shop takes, named: "(Aceitamos) os cartões", "Débito" */
+    "cartões", "cartoes", "cartão", "cartao", "tarjetas", "débito", "debito", NULL};
+
+/* The scheme words of line s; *other: its other words of two letters or more. */
+static int payment_words(const char *s, int *other_out) {
+    char buf[512], prev[64] = "";
+    snprintf(buf, sizeof buf, "%s", s);
+    int brand = 0, other = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ,/&-|;()", &save); w; w = strtok_r(NULL, " ,/&-|;()", &save)) {
+        char low[64];
+        size_t wl = strlen(w);
+        while (wl && ispunct((unsigned char)w[wl - 1])) wl--; /* '"VISA', '_VISA': a logo's edge */
+        while (wl && ispunct((unsigned char)*w)) w++, wl--;
+        fmt_u8_lower_n(w, wl, low, sizeof low);
+        if ((!strcmp(prev, "master") && !strcmp(low, "card")) ||
+            (!strcmp(prev, "american") && !strcmp(low, "express"))) {
+            brand++; /* "Master Card", "American Express": two words, one scheme */
+            other--;
+        } else if (!strcmp(prev, "diners") && !strcmp(low, "club")) {
+            /* "Diners Club": counted with "diners" */
+        } else if (ocr_fld_is_label(low, PAYMENT_WORDS)) {
+            brand++;
+        } else if (strlen(low) >= 2) {
+            other++;
+        }
+        snprintf(prev, sizeof prev, "%s", low);
+    }
+    *other_out = other;
+    return brand;
+}
+
+int ocr_fld_payment_line(const char *s) {
+    int other = 0, brand = payment_words(s, &other);
+    return brand > 0 && brand > other;
 }
 
 int ocr_fld_not_name_words(const char *s) {
@@ -731,6 +813,9 @@ static double company_score(double cm, double dm, double size, double shape, int
     return 2.0 * cm + 2.0 * dm + (dm >= 0.85 ? 0.75 : 0) + 0.5 * size - shape - 0.5 * tw;
 }
 
+static int tagline(const char *s);
+static int payment_words(const char *s, int *other_out);
+
 /* With no legal form and no domain match, the company is the line set in
  * the largest type when it stands out (x-height 1.3 times the card's median
  * line or more): the business's name on a card that names nobody, the
@@ -755,6 +840,10 @@ static int dominant_line(const fld_state_t *p, int iname) {
         /* the trade alone ("RESTAURANTE", "AUTO PEÇAS") says what the
          * business does, not what it is called */
         if (trade_only(l->t)) continue;
+        /* nor a slogan in big type ("Aceitamos os cartões"), nor a row of
+         * logos that holds a card scheme's ("iss SS \"VISA", am13) */
+        int other = 0;
+        if ((tagline(l->t) && !firm_marks(l->t)) || payment_words(l->t, &other)) continue;
         if (10 * l->h < 13 * med) continue;
         if (best < 0 || l->h > p->l[best].h) best = (int)i;
     }
@@ -922,10 +1011,16 @@ static double name_score(const fld_state_t *p, const fld_line_t *l, int maxh, in
     if (ns && (ocr_fld_long_legal_form(l->t) || dotted_form_last(l->t))) ns = 0;
     if (ns && (role_only(l->t) || role_misread(l->t))) ns = 0; /* "Managing Director" */
     /* a line that ends in a comma goes on: one item of a list of wares
-     * ("Linha Completa de Faróis," / "Lanternas, Retrovisores, ...") */
+     * ("Linha Completa de Faróis," / "Lanternas, Retrovisores, ..."); not
+     * over a role or a unit, where a person's name stands (a speck read as
+     * a comma: "Lotte Maes," over "Engineering Department", ocr_cards2
+     * 7531) */
     size_t tl = strlen(l->t);
     while (tl && l->t[tl - 1] == ' ') tl--;
-    if (ns && tl && l->t[tl - 1] == ',') ns = 0;
+    if (ns && tl && l->t[tl - 1] == ',') {
+        int b = ocr_fld_below(p, (int)(l - p->l));
+        if (b < 0 || (!ocr_fld_title_words(p->l[b].t) && !ocr_fld_org_unit(p->l[b].t))) ns = 0;
+    }
     *ns_out = ns;
     double size = line_size(l, maxh);
     double sn = ns ? 1.0 + 1.5 * size + 1.5 * local_match(l->t, p->local) - 1.5 * cm - dm - ocr_fld_title_words(l->t) : 0;
@@ -1235,7 +1330,9 @@ static void trade_and_owners(fld_state_t *p) {
         fld_line_t *b = &p->l[j];
         if (b->kind != FLD_OTHER || b->conf < 0.7f || !owners_line(b->t)) continue;
         if (10 * b->h < 6 * a->h || 10 * b->h > 15 * a->h || all_capitals(a->t) != all_capitals(b->t)) continue;
-        int cl = snprintf(p->comp_text, sizeof p->comp_text, "%s %s", a->t, b->t);
+        char ta[256];
+        int cl = snprintf(p->comp_text, sizeof p->comp_text, "%s %s",
+                          glued_trades(a->t, ta, sizeof ta) && *ta ? ta : a->t, b->t);
         if (cl < 0 || (size_t)cl >= sizeof p->comp_text) {
             p->comp_text[0] = '\0';
             return;
@@ -1258,7 +1355,9 @@ static void trade_over_name(fld_state_t *p) {
         if (a->kind != FLD_OTHER || a->conf < 0.7f || !trade_only(a->t) || ocr_fld_below(p, (int)i) != p->iname)
             continue;
         if (a->h < b->h || all_capitals(a->t) != all_capitals(b->t)) continue;
-        int cl = snprintf(p->comp_text, sizeof p->comp_text, "%s %s", a->t, b->t);
+        char ta[256];
+        int cl = snprintf(p->comp_text, sizeof p->comp_text, "%s %s",
+                          glued_trades(a->t, ta, sizeof ta) && *ta ? ta : a->t, b->t);
         if (cl < 0 || (size_t)cl >= sizeof p->comp_text) {
             p->comp_text[0] = '\0';
             return;
@@ -2292,6 +2391,52 @@ static int head_from_domain(const fld_state_t *p, const fld_line_t *l, char *com
     return 0;
 }
 
+/* A company line whose brand the reading lost beside a logo, leaving its
+ * legal form ("Pty Ltd", "Co. Ltd") or its trade and legal form ("Trading
+ * LLP"): when a brand key (an own domain's label, a provider e-mail's
+ * local part) ends with the line's trade words (none for a legal form
+ * alone) and has three letters or more in front of them, that front goes
+ * before the line ("Bluewave Pty Ltd" beside bluewave.com.au, "Crestline
+ * Trading LLP" beside crestlinetrading.com; ocr_cards2 HARD and SHADOW
+ * renders). In capitals when the line is. 1 when company (capacity cap)
+ * changed. */
+static int brand_before_form(const fld_state_t *p, char *company, size_t cap) {
+    char buf[512], rest[128] = "";
+    int forms = 0, letters = 0, caps = 0;
+    snprintf(buf, sizeof buf, "%s", company);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char low[64], k[64];
+        fmt_u8_lower_n(w, strlen(w), low, sizeof low);
+        for (const char *c = w; *c; c++)
+            if (isalpha((unsigned char)*c)) letters++, caps += isupper((unsigned char)*c) != 0;
+        if (legal_form_word(w)) {
+            forms++;
+        } else if (ocr_fld_is_label(low, SERVICE_WORDS)) {
+            ocr_fld_key(w, k, sizeof k);
+            if (strlen(rest) + strlen(k) >= sizeof rest) return 0;
+            strcat(rest, k);
+        } else {
+            return 0; /* a word of its own: the brand is there */
+        }
+    }
+    if (!forms) return 0;
+    size_t rl = strlen(rest), cl = strlen(company);
+    for (int b = 0; b < p->nbrands; b++) {
+        const char *br = p->brands[b];
+        size_t bl = strlen(br);
+        if (bl < rl + 3 || strcmp(br + bl - rl, rest)) continue;
+        size_t m = bl - rl;
+        if (cl + m + 2 > cap) return 0;
+        memmove(company + m + 1, company, cl + 1);
+        for (size_t q = 0; q < m; q++)
+            company[q] = (char)(q == 0 || caps == letters ? toupper((unsigned char)br[q]) : br[q]);
+        company[m] = ' ';
+        return 1;
+    }
+    return 0;
+}
+
 /* With no company line: a brand key (an own domain's label, a mail
  * provider's local part) that is a line of the card's words run together
  * and something else, four letters or more, names the firm by that
@@ -2523,6 +2668,17 @@ static void trim_company_debris(char *s) {
     size_t e = strspn(s, "Il|1");
     if (((e == 1 && s[0] != 'I') || e == 2) && s[e] == ' ' && isupper((unsigned char)s[e + 1])) /* "I Love NY" stays */
         memmove(s, s + e + 1, strlen(s + e + 1) + 1);
+    /* a speck of the logo beside the name glued on as small letters
+     * ("oEletronica ADACHI Ltda", "foEletronica", cards_real am01 and am02
+     * in four of fourteen variants): one or two small letters before a
+     * capital and four small ones; eBay, iRobot and myToys keep theirs */
+    size_t sp = 0;
+    while (sp < 3 && islower((unsigned char)s[sp])) sp++;
+    if ((sp == 2 || (sp == 1 && s[0] != 'e' && s[0] != 'i')) && strncmp(s, "my", 2) && isupper((unsigned char)s[sp])) {
+        size_t low = 0;
+        while (islower((unsigned char)s[sp + 1 + low]) || (unsigned char)s[sp + 1 + low] >= 0x80) low++;
+        if (low >= 4) memmove(s, s + sp, strlen(s + sp) + 1);
+    }
     /* a bracket that closes nothing is a frame's edge ("Meridian
      * Logistics Pte Ltd)"); "Acme (Brasil)" keeps its own */
     size_t sl = strlen(s);
@@ -3081,7 +3237,8 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         trim_company_debris(company);
         ocr_fld_trim_punct(company);
         completed = complete_from_domain(p, company, sizeof company) ||
-                    head_from_domain(p, &p->l[p->icomp], company, sizeof company);
+                    head_from_domain(p, &p->l[p->icomp], company, sizeof company) ||
+                    brand_before_form(p, company, sizeof company);
     } else {
         beside = brand_beside_trade(p, company, sizeof company);
     }

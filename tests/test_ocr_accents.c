@@ -21,7 +21,7 @@ static const char *const words[] = {"eletrônica", "Eletrônica", "ELETRÔNICA",
                                     "società", "café", "amigos", "möge", "pinnacle", "conseil", "vertriebsleiter",
                                     "sili", "siil", "inland", "manager", "einkauf", "rosa", "Aguinaldo", "Henrique",
                                     "lefèvre", "ateliê", "atelié", "daniel", "samuel", "elodie", "luíza", "joão",
-                                    "são", NULL};
+                                    "são", "silver", "leaf", "blue", "wave", "waves", "sliver", "stations", "loan", NULL};
 
 static int calls;
 
@@ -189,6 +189,22 @@ static void lookalike_letters(void **state) {
         t = strdup(bang[k]);
         assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 0);
         assert_string_equal(t, bang[k]);
+        free(t);
+    }
+    /* a brand of two words run together (round 29): one swap that makes
+     * two words of four letters or more; not when it reads as two words
+     * already, nor when two swaps each make two ("Siiverleaf": Sliverleaf
+     * or Silverleaf), nor by an a-o swap (Dutch "Stationslaan" is no
+     * "Stationsloan") */
+    t = strdup("Silverieaf Pty Ltd");
+    assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 1);
+    assert_string_equal(t, "Silverleaf Pty Ltd");
+    free(t);
+    const char *glued[] = {"Bluewaves", "Siiverleaf", "Biuewind", "Stationslaan", NULL};
+    for (int k = 0; glued[k]; k++) {
+        t = strdup(glued[k]);
+        assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 0);
+        assert_string_equal(t, glued[k]);
         free(t);
     }
     /* two words fit; the first letter is not swapped; a word of the list

@@ -362,6 +362,27 @@ static void company_head_cut_at_edge(void **state) {
     }
 }
 
+/* Round 29 (ocr_cards2 HARD 2580 photo 016, SHADOW 6420 photo 013): a
+ * company line that lost its brand beside a logo, its legal form left, or
+ * its trade and legal form, gets the brand from the domain in front, and
+ * is not confident; a line with a word of its own, or whose trade the
+ * domain does not end with, stays as read. */
+static void brand_before_legal_form(void **state) {
+    (void)state;
+    static const char *const CASES[][3] = {
+        {"0.52 12,208,267,67\t> Pty Ltd |\n", "olivia.wilson@bluewave.com.au", "Bluewave Pty Ltd"},
+        {"0.94 240,83,294,51\te Trading LLP\n", "www.crestlinetrading.com", "Crestline Trading LLP"},
+        {"0.94 240,83,294,51\tTRADING LLP\n", "www.crestlinetrading.com", "CRESTLINE TRADING LLP"},
+        {"0.94 240,83,294,51\tTrading LLP\n", "www.crestlinefoods.com", "Trading LLP"},
+        {"0.94 240,83,294,51\tMeridian Pty Ltd\n", "olivia.wilson@bluewave.com.au", "Meridian Pty Ltd"}};
+    for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
+        char dump[256];
+        snprintf(dump, sizeof dump, "%s0.96 350,130,373,55\tOlivia Wilson\n0.90 337,355,608,37\t%s\n", CASES[i][0],
+                 CASES[i][1]);
+        company_from_dump(dump, "AU", CASES[i][2], i < 3 ? 0 : -1);
+    }
+}
+
 /* Held-out renders of round 19 (ocr_cards2 5959, 6969; marked confident
  * and wrong): a firm with a dotted two-letter form is no person ("Crestline
  * N.V." was the name); a name's last letter lost at the crop's edge comes
@@ -774,7 +795,9 @@ static void person_named_after_the_number(void **state) {
 }
 
 /* Round 14: a line that ends in a comma goes on (a list of wares cut at
- * the end of its row, cards_real am22 at 640 px): no name. */
+ * the end of its row, cards_real am22 at 640 px): no name. Round 29: not
+ * over a role or a unit, where a person's name stands (a speck on a dark
+ * panel read as a comma, ocr_cards2 7531). */
 static void line_ending_in_a_comma_is_no_name(void **state) {
     (void)state;
     static const char *const WARES = "PATRICAUTO\nSupermercado de Auto Peças\nLinha Completa de Faróis,\n"
@@ -784,6 +807,12 @@ static void line_ending_in_a_comma_is_no_name(void **state) {
     static const char *const cases[][4] = {
         {WARES, "BR", "name", ""},
         {NAMED, "BR", "name", "Paulo Mendes"},
+        {"Pinnacle BV\nLotte Maes,\nEngineering Department\nBusiness Development Manager\nT +32 3 223 9242\n",
+         "BE", "name", "Lotte Maes"},
+        /* the list goes on to the right, and the line below lists on */
+        {"PATRICAUTO\nSupermercado de Auto Peças\nLinha Completa de Faróis,\nGuarnições e Canaleta:\n"
+         "Fax: 2131-3418\n",
+         "BR", "name", ""},
     };
     fields_read_as(cases, sizeof cases / sizeof cases[0]);
 }
@@ -1912,6 +1941,19 @@ static void small_print_slips(void **state) {
     o = parse_text("Charlotte Natarajan\nIl Tidewater Foods PLC\n", "GB");
     assert_string_equal(str(o, "company"), "Tidewater Foods PLC");
     json_decref(o);
+    /* a logo's speck glued on as small letters; eBay and iRobot keep theirs */
+    o = parse_text("Jorge Adachi\noEletronica ADACHI Ltda\n", "BR");
+    assert_string_equal(str(o, "company"), "Eletronica ADACHI Ltda");
+    json_decref(o);
+    o = parse_text("Jorge Adachi\nfoEletrônica ADACHI Ltda\n", "BR");
+    assert_string_equal(str(o, "company"), "Eletrônica ADACHI Ltda");
+    json_decref(o);
+    o = parse_text("Anna Berg\neBay Marketplaces GmbH\n", "DE");
+    assert_string_equal(str(o, "company"), "eBay Marketplaces GmbH");
+    json_decref(o);
+    o = parse_text("Anna Berg\niRobot Corporation Inc.\n", "US");
+    assert_string_equal(str(o, "company"), "iRobot Corporation Inc");
+    json_decref(o);
     o = parse_text("Ji-woo Park\nNordvik Design Co.. Ltd\n", "KR");
     assert_string_equal(str(o, "company"), "Nordvik Design Co., Ltd");
     json_decref(o);
@@ -2260,6 +2302,66 @@ static void trade_over_owner_name(void **state) {
     const ln_t y[] = {{"AUTO SOCORRO", 90}, {"24 HORAS", 50}, {"R. OLIVEIRA", 70}, {"11 9.8697-6934", 40}, {NULL, 0}};
     o = parse_lines(y, "BR");
     assert_null(strstr(str(o, "company"), "R. OLIVEIRA"));
+    json_decref(o);
+}
+
+/* The company and the name parsed from a `cards text` dump. */
+static void people_from_dump(const char *dump, const char *region, const char *company, const char *name) {
+    json_t *o = parse_dump(dump, region);
+    assert_string_equal(str(o, "company"), company);
+    if (name) assert_string_equal(str(o, "name"), name);
+    json_decref(o);
+}
+
+/* The card schemes a shop takes, as their logos read ("VISA VISA baum",
+ * cards_real am11 at JPEG q95), are no company: the trade over the
+ * owner's name is; a scheme word among more words stays ("Visa Consulting
+ * Ltd", "Elo Salmi" a name). */
+static void card_schemes_no_company(void **state) {
+    (void)state;
+    people_from_dump("0.92 517,167,525,71\tR. OLIVEIRA\n"
+                     "0.88 877,311,454,66\tAceitamos os cartoes\n"
+                     "0.62 1067,369,407,103\tVISA VISA baum\n"
+                     "0.93 53,684,590,45\tNextel 9.4000-4561\n"
+                     "0.85 886,724,604,46\tcum 11 9.8697-6934\n"
+                     "0.92 0,48,1542,91\tAUTO SOCORRO\n"
+                     "0.93 911,441,73,28\tdebito\n",
+                     "BR", "AUTO SOCORRO R. OLIVEIRA", "R. OLIVEIRA");
+    people_from_dump("0.95 40,40,700,90\tVisa Consulting Ltd\n"
+                     "0.95 40,200,400,50\tElo Salmi\n"
+                     "0.95 40,300,400,40\tSales Manager\n"
+                     "0.95 40,400,500,40\telo.salmi@visaconsulting.fi\n",
+                     "FI", "Visa Consulting Ltd", "Elo Salmi");
+}
+
+/* The biggest line is no company when it is a slogan ("Aceltamos os",
+ * "we accept" misread, cards_real am13) or a row of logos holding a card
+ * scheme's ("\"VISA"): better none than those. */
+static void dominant_line_not_slogan(void **state) {
+    (void)state;
+    people_from_dump("0.64 1162,419,612,121\tAceltamos os —\n"
+                     "0.57 937,495,180,116\tiss\n"
+                     "0.61 1115,496,246,124\tSS\n"
+                     "0.71 1374,494,385,97\t\"VISA | VISA\n"
+                     "0.83 26,923,801,64\tNextel 9.4000-4561\n"
+                     "0.90 132,1016,700,65\tID. 35*65*43262\n"
+                     "0.62 1155,979,836,64\tcam 11 9.8697-6934\n"
+                     "0.86 682,231,694,88\tR. OLIVEIRA\n",
+                     "BR", "", "R. OLIVEIRA");
+}
+
+/* A trade's words run together in display type ("AUTOSOCORRO", am11 at
+ * 97 %) are still the trade over the owner's name, written apart; a brand
+ * glued of other words is left alone. */
+static void glued_trade_words(void **state) {
+    (void)state;
+    const char *rows = "0.92 517,167,525,71\tR. OLIVEIRA\n0.93 53,684,590,45\tNextel 9.4000-4561\n";
+    char dump[256];
+    snprintf(dump, sizeof dump, "0.97 83,57,1428,79\tAUTOSOCORRO\n%s", rows);
+    people_from_dump(dump, "BR", "AUTO SOCORRO R. OLIVEIRA", NULL);
+    snprintf(dump, sizeof dump, "0.97 83,57,1428,79\tAUTOLIDER\n%s", rows);
+    json_t *o = parse_dump(dump, "BR");
+    assert_null(strstr(str(o, "company"), "AUTO LIDER"));
     json_decref(o);
 }
 
@@ -2893,9 +2995,13 @@ int main(void) {
         cmocka_unit_test(platform_pages),
         cmocka_unit_test(trade_and_owners_line),
         cmocka_unit_test(trade_over_owner_name),
+        cmocka_unit_test(card_schemes_no_company),
+        cmocka_unit_test(dominant_line_not_slogan),
+        cmocka_unit_test(glued_trade_words),
         cmocka_unit_test(edges_cut_and_dotted_forms),
         cmocka_unit_test(misread_marks_not_confident),
         cmocka_unit_test(company_head_cut_at_edge),
+        cmocka_unit_test(brand_before_legal_form),
         cmocka_unit_test(brand_beside_trade_line),
         cmocka_unit_test(fields_a_shadow_cuts),
         cmocka_unit_test(person_named_after_the_number),

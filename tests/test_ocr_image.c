@@ -26,6 +26,14 @@
  *                  7531, OCR_CARDS2_BIG=0.4 OCR_CARDS2_HAND=1
  *                  OCR_CARDS2_TILT=1, photo 001: Priya Murray, Solace Design
  *                  PLC);
+ *   two_panel_tilted_card.jpg  a card of two panels, tilted, the name
+ *                  light on a dark blue panel: tests/bench/ocr_cards2.cpp's
+ *                  render (seed 7410, OCR_CARDS2_HARD=1, photo 021: Aiko
+ *                  Watanabe, Pinnacle Trading Co., Ltd.);
+ *   two_panel_inner_card.jpg  a small card of two panels (640 x 480):
+ *                  tests/bench/ocr_cards2.cpp's render (seed 2357,
+ *                  OCR_CARDS2_BIG=0.4, photo 007: Jack Anderson, Aster
+ *                  Engineering Pty. Ltd);
  *   held_card.jpg  a tan card (1040 x 600, turned 1.5 degrees) on a black
  *                  ground, held by a finger of skin tone that runs from the
  *                  card's lower left corner to the photo's (drawn with
@@ -97,6 +105,22 @@ static void two_panels_one_card(void **state) {
 static void dark_panel_on_desk_colour(void **state) {
     (void)state;
     one_card_shaped("images/two_panel_desk_card.jpg", 1.5, 2.0);
+}
+
+/* A tilted card of two panels: the panels' boxes overlap, but they share
+ * a side corner to corner, and are one card (before, two: the name on one,
+ * the contacts on the other). */
+static void tilted_panels_one_card(void **state) {
+    (void)state;
+    one_card_shaped("images/two_panel_tilted_card.jpg", 1.5, 2.0);
+}
+
+/* The whole card's outline takes its white panel's place, and the dark
+ * panel, found by another mask, lies inside it: one card, not the whole
+ * and its panel. */
+static void panel_inside_card_dropped(void **state) {
+    (void)state;
+    one_card_shaped("images/two_panel_inner_card.jpg", 1.5, 2.0);
 }
 
 /* A card held in a hand: the finger, of the card's tone, joins the card's
@@ -197,6 +221,8 @@ int main(void) {
         cmocka_unit_test(aslant_text_turned_level),
         cmocka_unit_test(two_panels_one_card),
         cmocka_unit_test(dark_panel_on_desk_colour),
+        cmocka_unit_test(tilted_panels_one_card),
+        cmocka_unit_test(panel_inside_card_dropped),
         cmocka_unit_test(blurred_card_sharpened),
         cmocka_unit_test(scanned_card_cut_and_panel_read),
     };

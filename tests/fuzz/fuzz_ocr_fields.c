@@ -4,8 +4,8 @@
  * of split contact lines and the vote between readings run on the same
  * lines, and so do the hints learned from a correction of the parsed card.
  * The bytes are also read as a `greeter cards text` dump (boxes kept), whose
- * lines also go through the accent mending (ocr/accents.h) and, two by two,
- * through the merge of a second recogniser's reading into Tesseract's, its
+ * lines also go through the accent and look-alike mending (ocr/accents.h)
+ * and, two by two, through the merge of a second recogniser's reading into Tesseract's, its
  * word breaks and bullets, and its say on a contact line (round 28). */
 #include "firmware/formats/utf8.h"
 #include "ocr/accents.h"
@@ -92,6 +92,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             int r = ocr_accents_fix(&dl.v[i].text, some_words, NULL);
             if (r < 0) continue;
             if ((valid && !fmt_u8_valid(dl.v[i].text)) || strlen(dl.v[i].text) > len + 3 * (size_t)r) __builtin_trap();
+            /* look-alike letters (and two words run together) swap one
+             * ASCII letter for another: the line keeps its length */
+            valid = fmt_u8_valid(dl.v[i].text);
+            len = strlen(dl.v[i].text);
+            r = ocr_lookalikes_fix(&dl.v[i].text, some_words, NULL, NULL);
+            if (r < 0) continue;
+            if ((valid && !fmt_u8_valid(dl.v[i].text)) || strlen(dl.v[i].text) != len) __builtin_trap();
         }
         /* the second recogniser's reading put onto Tesseract's (word breaks
          * and marked letters): every character of the reading is kept, once
