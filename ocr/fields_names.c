@@ -559,10 +559,10 @@ static const char *const FUNCTION_WORDS[] = {"business", "development", "marketi
 static const char *const TRADE_QUALIFIERS[] = {"auto", "car", "de", "e", "and", "&", "em", "geral", NULL};
 
 /* Words of a trade run together as display type sets them ("AUTOSOCORRO"
- * for AUTO SOCORRO, cards_real am11 in two of seven variants): a service
- * word, or a qualifier, glued to a service word. Counts them in s; out
- * (may be NULL) gets s with a space put back in each ("" when cap is too
- * small). */
+ * for AUTO SOCORRO, cards_real am11 read so in four of seven variants): a
+ * service word, or a qualifier, glued to a service word. Counts them in s;
+ * out (may be NULL) gets s with a space put back in each ("" when cap is
+ * too small). */
 static int glued_trades(const char *s, char *out, size_t cap) {
     int n = 0;
     size_t o = 0;
@@ -668,7 +668,7 @@ int ocr_fld_opening_hours(const char *s) {
 
 /* The card schemes a shop's card shows it accepts, as their logos read
  * ("VISA VISA", "Master Card", "Maestro"): a line of them is neither a
- * firm's name nor a person's (cards_real am11 in four of seven
+ * firm's name nor a person's (cards_real am11 in three of seven
  * variants: "VISA VISA baum" taken for the company). "Elo" is also a given
  * name: a line counts only when its scheme words outnumber the rest
  * ("Elo Salmi" stays a name, "Visa Consulting Ltd" a firm). */
@@ -2670,7 +2670,7 @@ static void trim_company_debris(char *s) {
         memmove(s, s + e + 1, strlen(s + e + 1) + 1);
     /* a speck of the logo beside the name glued on as small letters
      * ("oEletronica ADACHI Ltda", "foEletronica", cards_real am01 and am02
-     * in four of fourteen variants): one or two small letters before a
+     * in two of fourteen variants): one or two small letters before a
      * capital and four small ones; eBay, iRobot and myToys keep theirs */
     size_t sp = 0;
     while (sp < 3 && islower((unsigned char)s[sp])) sp++;

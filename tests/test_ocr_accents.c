@@ -21,7 +21,8 @@ static const char *const words[] = {"eletrônica", "Eletrônica", "ELETRÔNICA",
                                     "società", "café", "amigos", "möge", "pinnacle", "conseil", "vertriebsleiter",
                                     "sili", "siil", "inland", "manager", "einkauf", "rosa", "Aguinaldo", "Henrique",
                                     "lefèvre", "ateliê", "atelié", "daniel", "samuel", "elodie", "luíza", "joão",
-                                    "são", "silver", "leaf", "blue", "wave", "waves", "sliver", "stations", "loan", NULL};
+                                    "são", "silver", "leaf", "blue", "wave", "waves", "sliver", "stations",
+                                    "loan", NULL};
 
 static int calls;
 
@@ -193,9 +194,10 @@ static void lookalike_letters(void **state) {
     }
     /* a brand of two words run together (round 29): one swap that makes
      * two words of four letters or more; not when it reads as two words
-     * already, nor when two swaps each make two ("Siiverleaf": Sliverleaf
-     * or Silverleaf), nor by an a-o swap (Dutch "Stationslaan" is no
-     * "Stationsloan") */
+     * already, nor when the swap makes one word and a piece ("Biuewind":
+     * blue, and no wind in the list), nor when two swaps each make two
+     * ("Siiverleaf": Sliverleaf or Silverleaf), nor by an a-o swap (Dutch
+     * "Stationslaan" is no "Stationsloan") */
     t = strdup("Silverieaf Pty Ltd");
     assert_int_equal(ocr_lookalikes_fix(&t, in_list, NULL, NULL), 1);
     assert_string_equal(t, "Silverleaf Pty Ltd");

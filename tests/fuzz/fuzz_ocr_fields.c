@@ -5,8 +5,9 @@
  * lines, and so do the hints learned from a correction of the parsed card.
  * The bytes are also read as a `greeter cards text` dump (boxes kept), whose
  * lines also go through the accent and look-alike mending (ocr/accents.h)
- * and, two by two, through the merge of a second recogniser's reading into Tesseract's, its
- * word breaks and bullets, and its say on a contact line (round 28). */
+ * and, two by two, through the merge of a second recogniser's reading into
+ * Tesseract's, its word breaks and bullets, and its say on a contact line
+ * (round 28). */
 #include "firmware/formats/utf8.h"
 #include "ocr/accents.h"
 #include "ocr/fields.h"
