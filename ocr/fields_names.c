@@ -678,7 +678,8 @@ static const char *const PAYMENT_WORDS[] = {
     /* the cards a shop takes, named: "(Aceitamos) os cartões", "Débito" */
     "cartões", "cartoes", "cartão", "cartao", "tarjetas", "débito", "debito", NULL};
 
-/* The scheme words of line s; *other: its other words of two letters or more. */
+/* The scheme words of line s; *other_out (may be NULL): its other words of
+ * two letters or more. */
 static int payment_words(const char *s, int *other_out) {
     char buf[512], prev[64] = "";
     snprintf(buf, sizeof buf, "%s", s);
@@ -703,7 +704,7 @@ static int payment_words(const char *s, int *other_out) {
         }
         snprintf(prev, sizeof prev, "%s", low);
     }
-    *other_out = other;
+    if (other_out) *other_out = other;
     return brand;
 }
 
@@ -842,8 +843,7 @@ static int dominant_line(const fld_state_t *p, int iname) {
         if (trade_only(l->t)) continue;
         /* nor a slogan in big type ("Aceitamos os cartões"), nor a row of
          * logos that holds a card scheme's ("iss SS \"VISA", am13) */
-        int other = 0;
-        if ((tagline(l->t) && !firm_marks(l->t)) || payment_words(l->t, &other)) continue;
+        if ((tagline(l->t) && !firm_marks(l->t)) || payment_words(l->t, NULL)) continue;
         if (10 * l->h < 13 * med) continue;
         if (best < 0 || l->h > p->l[best].h) best = (int)i;
     }
