@@ -7,6 +7,7 @@ PKGS="build-essential cmake pkg-config git ca-certificates python3
  libdlib-dev libdlib-data libopenblas-dev
  libopencv-dev python3-onnx
  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-rus tesseract-ocr-osd tesseract-ocr-por tesseract-ocr-spa
+ wbrazilian wspanish wamerican
  libturbojpeg0-dev libjpeg62-turbo-dev
  libsqlite3-dev sqlite3
  libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libsystemd-dev

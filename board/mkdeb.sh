@@ -101,6 +101,9 @@ shlibs=$(sed -n 's/^shlibs:Depends=//p' "$work/vars")
 [ -n "$shlibs" ] || { say "dpkg-shlibdeps found no libraries"; exit 1; }
 # The defaults need: dlib's landmark model (linked from /usr/share/greeter/models),
 # Tesseract's data for ocr.languages=eng+deu+fra+rus, adduser for the user.
+# Recommended (below): the spelling lists that mend accents on Portuguese
+# and Spanish cards (ocr.dict_dir; without them the card reader uses
+# Tesseract's word lists alone).
 extra="adduser, libdlib-data (>= 19.24), tesseract-ocr-eng, tesseract-ocr-deu, tesseract-ocr-fra, tesseract-ocr-rus, tesseract-ocr-osd, tesseract-ocr-por, tesseract-ocr-spa"
 
 mkdir -p "$stage/DEBIAN"
@@ -114,7 +117,7 @@ Section: misc
 Priority: optional
 Installed-Size: $size
 Depends: $shlibs, $extra
-Recommends: openssl, avahi-daemon
+Recommends: openssl, avahi-daemon, wbrazilian, wspanish, wamerican
 Homepage: https://github.com/greeter/greeter
 Description: reception-desk appliance: returning visitors, business cards, CRM
  Greeter runs on a small board with a camera at a reception desk. It

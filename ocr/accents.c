@@ -124,9 +124,10 @@ static void try_two_words(search_t *s, const uint32_t *w, size_t n) {
 }
 
 /* The word lists a mending consults: valid for the words it may make,
- * known (NULL: valid) for the words it leaves as read. */
+ * known (NULL: valid) for the words it leaves as read, strict (NULL: valid)
+ * for the words of no mark, which one the photo lost (ocr_accents_fix). */
 typedef struct {
-    ocr_word_check_fn valid, known;
+    ocr_word_check_fn valid, known, strict;
     void *ctx;
 } lists_t;
 
@@ -143,17 +144,23 @@ static int take_found(const search_t *s, uint32_t *w, size_t n) {
 }
 
 /* A word of no marks that is no word of the list, which one mark on one
- * of its small vowels makes one, and only one ("Lefevre" -> Lefèvre with
- * the French list: the blurred photo lost the grave): w[0..n) mended in
- * place; 1 when changed. */
+ * of its vowels but the first letter, or a cedilla on a c, makes one, and
+ * only one ("Lefevre" -> Lefèvre with the French list: the blurred photo
+ * lost the grave; "DOMINIO" -> DOMÍNIO, "Servicos" -> Serviços with the
+ * Brazilian spelling list): w[0..n) mended in place; 1 when changed. */
 static int add_mark(uint32_t *w, size_t n, const lists_t *l) {
-    search_t s = {.valid = l->valid, .ctx = l->ctx};
+    search_t s = {.valid = l->strict ? l->strict : l->valid, .ctx = l->ctx};
     for (size_t i = 1; i < n; i++) {
-        uint32_t keep = w[i];
-        if (keep >= 0x80 || !keep || !strchr("aeiou", (int)keep)) continue;
+        uint32_t keep = w[i], lk = lower(keep);
+        int up = lk != keep;
+        if (lk >= 0x80 || !lk || !strchr("aeiouc", (int)lk)) continue;
+        if (lk == 'c') {
+            w[i] = as_case(0xE7, up);
+            try_word(&s, w, n);
+        }
         for (size_t k = 0; k < NMARKED; k++)
-            if (plain(marked[k]) == keep) {
-                w[i] = marked[k];
+            if (plain(marked[k]) == lk) {
+                w[i] = as_case(marked[k], up);
                 try_word(&s, w, n);
             }
         w[i] = keep;
@@ -179,7 +186,9 @@ static int mend_word(uint32_t *w, size_t n, const lists_t *l) {
     if (ns > MAX_SPOTS) return 0;
     char buf[MAX_LETTERS * 2 + 1];
     encode(w, n, buf);
-    if (ns == 0) return n >= 5 && !valid(ctx, buf) ? add_mark(w, n, l) : 0;
+    /* a word with no mark may have lost one: it stays when it is a word of
+     * the strict list (a spelling list holds "eletrônica", not "eletronica") */
+    if (ns == 0) return n >= 5 && !(l->strict ? l->strict : valid)(ctx, buf) ? add_mark(w, n, l) : 0;
     if (valid(ctx, buf)) return 0;
     search_t s = {.valid = valid, .ctx = ctx};
     uint32_t opt[NMARKED], opt2[NMARKED];
@@ -382,13 +391,13 @@ static int fix_words(char **text, mend_fn mend, const lists_t *l) {
     return changed;
 }
 
-int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) {
-    lists_t l = {valid, NULL, ctx};
+int ocr_accents_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn strict, void *ctx) {
+    lists_t l = {valid, NULL, strict, ctx};
     return fix_words(text, mend_word, &l);
 }
 
 int ocr_lookalikes_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn known, void *ctx) {
-    lists_t l = {valid, known, ctx};
+    lists_t l = {valid, known, NULL, ctx};
     return fix_words(text, mend_lookalikes, &l);
 }
 

@@ -18,9 +18,15 @@ typedef int (*ocr_word_check_fn)(void *ctx, const char *word);
 /* Mends the words of the UTF-8 line *text; when one changes, *text is
  * replaced by a new malloc'd string (the old one is freed; the caller owns
  * it as before). Words shorter than 4 letters, and words glued to digits,
- * '@', '.' or '/', are left alone (numbers, e-mails, sites). Returns the
- * number of words changed, or GR_ERR_NOMEM (*text is then unchanged). */
-int ocr_accents_fix(char **text, ocr_word_check_fn valid, void *ctx) __attribute__((warn_unused_result));
+ * '@', '.' or '/', are left alone (numbers, e-mails, sites). strict (NULL:
+ * valid) is a list that holds words only as they are written (a spelling
+ * list, ocr/spelling.h; the models' lists hold "eletronica" as well as
+ * "eletrônica"): a word of no mark stays when strict holds it, else takes
+ * the one mark (or cedilla) that makes it a word of strict ("Eletronica"
+ * -> Eletrônica, "DOMINIO" -> DOMÍNIO). Returns the number of words
+ * changed, or GR_ERR_NOMEM (*text is then unchanged). */
+int ocr_accents_fix(char **text, ocr_word_check_fn valid, ocr_word_check_fn strict, void *ctx)
+    __attribute__((warn_unused_result));
 
 /* The same for letters small print makes of each other: an l read as i
  * or the other way ("Pinnacie" -> Pinnacle, "Consell" -> Conseil), an a

@@ -40,6 +40,10 @@ int ocr_reader_open(const gr_config_t *cfg, ocr_reader_t **out) {
         free(r);
         return rc;
     }
+    if (ocr_tess_set_dict_dir(r->tess, gr_config_str(cfg, GR_SET_OCR_DICT_DIR)) != GR_OK) {
+        ocr_reader_close(r);
+        return GR_ERR_NOMEM;
+    }
     snprintf(r->region, sizeof r->region, "%s", gr_config_str(cfg, GR_SET_DEVICE_REGION));
     r->timeout_ms = (long)gr_config_int(cfg, GR_SET_OCR_TIMEOUT_MS);
     r->max_mp = (double)gr_config_int(cfg, GR_SET_OCR_MAX_MEGAPIXELS);

@@ -53,36 +53,80 @@ static const char *find_ci(const char *s, const char *w) {
 
 static int has_ci(const char *s, const char *w) { return find_ci(s, w) != NULL; }
 
-/* German/French/Portuguese/Spanish cues in the text of a Latin card: the
- * language ("deu", "fra", "por", "spa") that shows min_cues or more, more
- * than any other; NULL when none does. */
-static const char *latin_cues(const ocr_lines_t *ls, int min_cues) {
-    static const char *const de[] = {".de", "+49", "gmbh", "telefon", "straße", "strasse", "str.", "mobil:", "handy",
+/* The language of the country line t names (0 German, 1 French, 2
+ * Portuguese, 3 Spanish; 4 another country), or -1: its calling code
+ * ("+49 89 ..."; "+39" is another country), or a country domain ending a
+ * word ("f.schafer@vantage.de", "vantage.de/kontakt") or, on an e-mail or
+ * site line, "de" as its last word (the dot read as a space: "{ schafer
+ * @vantage de"). */
+static int country_language(const char *t) {
+    static const char *const code[4][7] = {{"+49", "+43", NULL},
+                                           {"+33", NULL},
+                                           {"+55", "+351", NULL},
+                                           {"+34", "+52", "+54", "+56", "+51", "+57", NULL}};
+    const char *plus = strchr(t, '+');
+    while (plus && !isdigit((unsigned char)plus[1])) plus = strchr(plus + 1, '+');
+    if (plus) {
+        for (int l = 0; l < 4; l++)
+            for (int k = 0; code[l][k]; k++)
+                if (!strncmp(plus, code[l][k], strlen(code[l][k]))) return l;
+        return 4;
+    }
+    static const char *const tld[4][6] = {{"de", "at", NULL},
+                                          {"fr", NULL},
+                                          {"br", "pt", NULL},
+                                          {"es", "mx", "ar", "cl", "pe", NULL}};
+    size_t n = strlen(t);
+    while (n && strchr(" .,;|)", t[n - 1])) n--;
+    int web = strchr(t, '@') || has_ci(t, "www");
+    for (size_t i = 1; i + 2 <= n; i++) {
+        int dot = t[i - 1] == '.' && i >= 2 && isalnum((unsigned char)t[i - 2]);
+        int last = web && t[i - 1] == ' ' && i + 2 == n;
+        /* a word goes on, or a local part ends there ("maria.es@") */
+        if ((!dot && !last) || (i + 2 < n && (isalnum((unsigned char)t[i + 2]) || t[i + 2] == '@'))) continue;
+        if (!isalpha((unsigned char)t[i]) || !isalpha((unsigned char)t[i + 1])) continue;
+        for (int l = 0; l < 4; l++)
+            for (int k = 0; tld[l][k]; k++)
+                if (!strncasecmp(t + i, tld[l][k], 2)) return l;
+        /* another country's domain ends an address: "lumina.it" */
+        if (web && dot) return 4;
+    }
+    return -1;
+}
+
+/* ocr_scan_latin_cues (scan.h); a country's calling code or domain counts
+ * twice (country_language). */
+const char *ocr_scan_latin_cues(const ocr_lines_t *ls, int min_cues) {
+    static const char *const de[] = {"gmbh", "telefon", "straße", "strasse", "str.", "mobil:", "handy",
                                      "e-mail:", "weg ", "platz ", "allee ", "ring ", " kg", " ag", "fax:", NULL};
-    static const char *const fr[] = {".fr", "+33", "tél", "courriel", "portable", "rue ", "boulevard", "avenue ",
+    static const char *const fr[] = {"tél", "courriel", "portable", "rue ", "boulevard", "avenue ",
                                      "chemin", "sarl", "s.a.r.l", " sas", "allée", "cedex", "fax :", "tél :", NULL};
-    static const char *const pt[] = {".br", "+55", "ltda", "rua ", "av. ", "cep", "são ", "ção", "ções", "fone",
+    static const char *const pt[] = {"ltda", "rua ", "av. ", "cep", "são ", "ção", "ções", "fone",
                                      "cel.", "celular", "bairro", "jd. ", "telefone", "contato", "ã", "õ", NULL};
-    static const char *const es[] = {".es", ".mx", ".ar", ".cl", "+34", "+52", "+54", "calle", "teléfono", "móvil",
+    static const char *const es[] = {"calle", "teléfono", "móvil",
                                      "s.l.", "ñ", "avda", "c/ ", "ción", "correo", NULL};
-    int nd = 0, nf = 0, np = 0, ne = 0;
+    int nd = 0, nf = 0, np = 0, ne = 0, no = 0;
+    int *by_country[5] = {&nd, &nf, &np, &ne, &no};
     for (size_t i = 0; i < ls->n; i++) {
         for (int k = 0; de[k]; k++) nd += has_ci(ls->v[i].text, de[k]);
         for (int k = 0; fr[k]; k++) nf += has_ci(ls->v[i].text, fr[k]);
         for (int k = 0; pt[k]; k++) np += has_ci(ls->v[i].text, pt[k]);
         for (int k = 0; es[k]; k++) ne += has_ci(ls->v[i].text, es[k]);
+        int cl = country_language(ls->v[i].text);
+        if (cl >= 0) *by_country[cl] += 2;
     }
     int best = nd > nf ? nd : nf;
     if (np > best) best = np;
     if (ne > best) best = ne;
     if (best < min_cues) return NULL;
-    /* a unique winner only */
-    if ((nd == best) + (nf == best) + (np == best) + (ne == best) > 1) return NULL;
+    /* a unique winner only, and over another country's code and domain
+     * ("+39", "lumina.it": an Italian card whose "+39" was read "+33") */
+    if (no >= best || (nd == best) + (nf == best) + (np == best) + (ne == best) > 1) return NULL;
     return nd == best ? "deu" : nf == best ? "fra" : np == best ? "por" : "spa";
 }
 
 /* The card's language when two cues or more show it. */
-static const char *latin_language(const ocr_lines_t *ls) { return latin_cues(ls, 2); }
+static const char *latin_language(const ocr_lines_t *ls) { return ocr_scan_latin_cues(ls, 2); }
 
 /* 1 when t holds an '@', "www" or "http". */
 static int mail_web_marks(const char *t) { return strchr(t, '@') || has_ci(t, "www") || has_ci(t, "http"); }
@@ -135,11 +179,21 @@ typedef struct {
     ocr_tess_t *t;
     const char *lang;
     const char *lang2; /* a second list, or NULL (in_lean_words) */
+    const ocr_spelling_t *spelling; /* lang's spelling list, or NULL (in_spelling) */
 } word_list_t;
 
 static int in_word_list(void *ctx, const char *word) {
     const word_list_t *wl = ctx;
     return ocr_tess_is_word(wl->t, wl->lang, word);
+}
+
+int ocr_scan_spelled(ocr_tess_t *t, const char *lang, const char *word) {
+    return ocr_spelling_has(ocr_tess_spelling(t, lang), word) || ocr_spelling_has(ocr_tess_spelling(t, "eng"), word);
+}
+
+static int in_spelling(void *ctx, const char *word) {
+    const word_list_t *wl = ctx;
+    return ocr_scan_spelled(wl->t, wl->lang, word);
 }
 
 /* A reading in the card's language that only adds marks to the first
@@ -175,7 +229,7 @@ static int reread(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, ocr_lin
             while (tl && (texts[k][tl - 1] == ' ' || texts[k][tl - 1] == '\n')) texts[k][--tl] = '\0';
         }
         /* a single-line read that breaks words apart ("Jungfe r-Weg") is worse */
-        word_list_t wl = {t, marks_lang, NULL};
+        word_list_t wl = {t, marks_lang, NULL, NULL};
         if (texts[k] && *texts[k] &&
             (force || (confs[k] + slack >= l->conf && spaces(texts[k]) <= spaces(l->text)) ||
              (marks_lang && confs[k] + MARKS_SLACK >= l->conf &&
@@ -274,7 +328,7 @@ static int in_lean_words(void *ctx, const char *word) {
  * word, not a misread "Socials". Returns the number of words changed or
  * GR_ERR_NOMEM. */
 static int mend_lookalikes(ocr_tess_t *t, const char *lang, const char *lean, ocr_lines_t *ls) {
-    word_list_t wl = {t, lang ? lang : "eng", lean};
+    word_list_t wl = {t, lang ? lang : "eng", lean, NULL};
     int n = 0;
     for (size_t i = 0; i < ls->n; i++) {
         if (!word_line(ls->v[i].text)) continue;
@@ -287,13 +341,15 @@ static int mend_lookalikes(ocr_tess_t *t, const char *lang, const char *lean, oc
 }
 
 /* Misread accent marks of the word lines mended with lang's word list
- * (accents.h). Returns the number of words changed or GR_ERR_NOMEM. */
+ * (accents.h), and a mark lost with its spelling list when there is one
+ * (ocr/spelling.h; the model's list holds words without their marks too).
+ * Returns the number of words changed or GR_ERR_NOMEM. */
 static int mend_accents(ocr_tess_t *t, const char *lang, ocr_lines_t *ls) {
-    word_list_t wl = {t, lang, NULL};
+    word_list_t wl = {t, lang, NULL, ocr_tess_spelling(t, lang)};
     int n = 0;
     for (size_t i = 0; i < ls->n; i++) {
         if (!word_line(ls->v[i].text)) continue;
-        int r = ocr_accents_fix(&ls->v[i].text, in_word_list, &wl);
+        int r = ocr_accents_fix(&ls->v[i].text, in_word_list, wl.spelling ? in_spelling : NULL, &wl);
         if (r < 0) return r;
         if (r) LOG_D("accents mended: '%s'", ls->v[i].text);
         n += r;
@@ -3083,7 +3139,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
     /* the card's language as the first reading hints at it (one cue:
      * am04 shows only its e-mail's .br before the missed rows give its
      * site), for rows English reads as noise */
-    rc = recover_missed_rows(t, primary, strcmp(primary, "rus") ? latin_cues(lines, 1) : NULL, g, cl, lines,
+    rc = recover_missed_rows(t, primary, strcmp(primary, "rus") ? ocr_scan_latin_cues(lines, 1) : NULL, g, cl, lines,
                              deadline, &missed);
     if (rc != GR_OK) goto done;
     int vertical = 0;
@@ -3133,7 +3189,7 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
             else LOG_D("accents: %d words mended (%s)", mended, lang);
         }
         if (rc == GR_OK && ocr_tess_has(t, "eng")) {
-            const char *lean = latin_cues(lines, 1);
+            const char *lean = ocr_scan_latin_cues(lines, 1);
             int mended = mend_lookalikes(t, lang && ocr_tess_has(t, lang) ? lang : NULL,
                                  lean && ocr_tess_has(t, lean) ? lean : NULL, lines);
             if (mended < 0) rc = mended;

@@ -95,6 +95,21 @@ int ocr_scan_row_spells_words(ocr_tess_t *t, const char *lang, const char *text,
  * that holds two rows of print inflates mh). */
 int ocr_scan_print_height(int mh, int *dh, size_t n);
 
+/* The language a Latin card's lines show ("deu", "fra", "por", "spa") with
+ * min_cues cues or more, more than any other; NULL when none does. Cues:
+ * words (gmbh, rua, calle, ção...), and, counted twice, a country's calling
+ * code ("+49") or domain (".de", also "@vantage de" with its dot read as a
+ * space); another country's code or domain ("+39", "lumina.it") as many as
+ * the winner's leaves none. */
+const char *ocr_scan_latin_cues(const ocr_lines_t *ls, int min_cues);
+
+/* 1 when word is written so in lang's spelling list or in the English one
+ * (ocr_tess_spelling): the strict list of the accent mending (accents.h).
+ * English's too, as a word of no mark that English spells so was printed
+ * so: the brand `Falcon` on a Spanish card is no `Falcón` (render 9753,
+ * photo 000). */
+int ocr_scan_spelled(ocr_tess_t *t, const char *lang, const char *word);
+
 /* 1 when t, a line the line detector found and the recogniser read, is a
  * phone number alone (8 digits or more, and only digits, spaces and
  * "-.()+/"): kept though it has no letters. */

@@ -3,6 +3,7 @@
 
 #include "firmware/core/err.h"
 #include "firmware/formats/strbuf.h"
+#include "ocr/spelling.h"
 
 #define GR_LOG_MODULE "ocr"
 #include "firmware/core/log.h"
@@ -20,6 +21,7 @@
 #endif
 
 #define MAX_ENGINES 8
+#define NSPELL 3 /* languages with a spelling list */
 
 /* Tesseract's LSTM runs its gates in OpenMP teams of fixed size (more
  * threads than our 2 cores). On a busy machine those threads spin and wait for each
@@ -48,7 +50,16 @@ struct ocr_tess {
     int osd_tried;
     ocr_linerec_t *rec;      /* the second line recogniser (owned, NULL: none) */
     ocr_linedet_t *det;      /* the line detector (owned, NULL: none) */
+    char *dictdir;           /* spelling lists' folder (NULL: none) */
+    ocr_spelling_t *spell[NSPELL]; /* SPELL_LANG's: loaded on first use (NULL: none) */
+    int spell_tried[NSPELL];
 };
+
+/* The languages with a spelling list, its file in ocr.dict_dir, and its
+ * Debian package. */
+static const char *const SPELL_LANG[NSPELL] = {"por", "spa", "eng"};
+static const char *const SPELL_FILE[NSPELL] = {"brazilian", "spanish", "american-english"};
+static const char *const SPELL_PKG[NSPELL] = {"wbrazilian", "wspanish", "wamerican"};
 
 static const char *default_datapath(void) {
     static const char *cands[] = {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
@@ -129,8 +140,46 @@ void ocr_tess_close(ocr_tess_t *t) {
     }
     ocr_linerec_close(t->rec);
     ocr_linedet_close(t->det);
+    for (int i = 0; i < NSPELL; i++) ocr_spelling_free(t->spell[i]);
+    free(t->dictdir);
     free(t->datapath);
     free(t);
+}
+
+int ocr_tess_set_dict_dir(ocr_tess_t *t, const char *dir) {
+    for (int i = 0; i < NSPELL; i++) {
+        ocr_spelling_free(t->spell[i]);
+        t->spell[i] = NULL;
+        t->spell_tried[i] = 0;
+    }
+    free(t->dictdir);
+    t->dictdir = NULL;
+    if (dir && *dir && !(t->dictdir = strdup(dir))) return GR_ERR_NOMEM;
+    return GR_OK;
+}
+
+const ocr_spelling_t *ocr_tess_spelling(ocr_tess_t *t, const char *lang) {
+    for (int i = 0; i < NSPELL; i++) {
+        if (!lang || strcmp(lang, SPELL_LANG[i])) continue;
+        if (!t->spell_tried[i] && t->dictdir) {
+            t->spell_tried[i] = 1;
+            char path[4200];
+            snprintf(path, sizeof path, "%s/%s", t->dictdir, SPELL_FILE[i]);
+            double t0 = gr_now_mono();
+            int rc = ocr_spelling_load(path, &t->spell[i]);
+            if (rc == GR_OK)
+                LOG_D("spelling list %s: %zu words in %.0f ms", path, ocr_spelling_count(t->spell[i]),
+                      (gr_now_mono() - t0) * 1000);
+            else if (rc == GR_ERR_NOTFOUND)
+                LOG_I("no spelling list %s (apt-get install %s): accents are mended with the Tesseract word list", path,
+                      SPELL_PKG[i]);
+            else
+                LOG_W("spelling list %s not read (%s): accents are mended with the Tesseract word list", path,
+                      gr_strerror(rc));
+        }
+        return t->spell[i];
+    }
+    return NULL;
 }
 
 void ocr_tess_set_linerec(ocr_tess_t *t, ocr_linerec_t *rec) {

@@ -7,6 +7,7 @@
 #include "ocr/fields.h"
 #include "ocr/linedet.h"
 #include "ocr/linerec.h"
+#include "ocr/spelling.h"
 
 #include <stddef.h>
 
@@ -30,6 +31,14 @@ ocr_linerec_t *ocr_tess_linerec(const ocr_tess_t *t);
  * for lines Tesseract did not read, when the recogniser is there too. */
 void ocr_tess_set_linedet(ocr_tess_t *t, ocr_linedet_t *det);
 ocr_linedet_t *ocr_tess_linedet(const ocr_tess_t *t);
+
+/* The folder of the spelling lists (ocr.dict_dir, "/usr/share/dict"; NULL
+ * or "": none), copied. GR_OK or GR_ERR_NOMEM. */
+int ocr_tess_set_dict_dir(ocr_tess_t *t, const char *dir) __attribute__((warn_unused_result));
+/* lang's spelling list (ocr/spelling.h; "por": brazilian, "spa": spanish,
+ * "eng": american-english in the folder above), read on first use and kept
+ * with t; NULL when lang has none or it is not installed (logged once). */
+const ocr_spelling_t *ocr_tess_spelling(ocr_tess_t *t, const char *lang);
 
 /* 1 when lang (one code, "rus") is among the loaded languages. */
 int ocr_tess_has(const ocr_tess_t *t, const char *lang);

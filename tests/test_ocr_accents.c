@@ -2,17 +2,23 @@
  * (ocr/accents.h): the changes that are taken, the ones that are not
  * (two words fit, a word already right, numbers and e-mails), case and
  * punctuation kept, look-alike letters (l/i, g/q, a/o), the Tesseract
- * model's own word lists (por, eng), and the dotless i of a model that
+ * model's own word lists (por, eng), spelling lists (ocr/spelling.h) that
+ * bring back a mark the photo lost, and the dotless i of a model that
  * has it made an i (ocr/tess.h). */
 #include "tests/testutil.h"
 
 #include "firmware/core/err.h"
+#include "firmware/formats/utf8.h"
 #include "ocr/accents.h"
+#include "ocr/scan.h"
+#include "ocr/spelling.h"
 #include "ocr/tess.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* A small word list standing in for the model's (case-insensitive for
  * ASCII; the accented capitals are listed as they are). */
@@ -44,7 +50,7 @@ static int in_other(void *ctx, const char *w) {
 static char *mend(const char *in, int *n) {
     char *t = strdup(in);
     assert_non_null(t);
-    *n = ocr_accents_fix(&t, in_list, NULL);
+    *n = ocr_accents_fix(&t, in_list, NULL, NULL);
     assert_true(*n >= 0);
     return t;
 }
@@ -268,6 +274,141 @@ static void model_word_list(void **state) {
     ocr_tess_close(t);
 }
 
+/* A spelling list (ocr/spelling.h) as Debian's word-list packages ship
+ * them: looked up without case, accented capitals too; comments, empty
+ * lines, CR, bad UTF-8 and over-long lines skipped; a missing file told
+ * apart from a bad one. */
+static const char SPELL[] = "eletr\xc3\xb4nica\nDom\xc3\xadnio\n# a comment\n\nservi\xc3\xa7os\r\ngerais\n"
+                            "\xff\xfe" "bad\nsabi\xc3\xa1\ns\xc3\xa1" "bia\nmetro\npe\xc3\xa7" "as\npegas\n"
+                            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmno\n";
+
+static void spelling_list(void **state) {
+    (void)state;
+    ocr_spelling_t *sp = NULL;
+    assert_int_equal(ocr_spelling_from_text(SPELL, sizeof SPELL - 1, &sp), GR_OK);
+    assert_int_equal(ocr_spelling_count(sp), 9);
+    assert_int_equal(ocr_spelling_has(sp, "Eletr\xc3\xb4nica"), 1);
+    assert_int_equal(ocr_spelling_has(sp, "ELETR\xc3\x94NICA"), 1);
+    assert_int_equal(ocr_spelling_has(sp, "DOM\xc3\x8dNIO"), 1);
+    assert_int_equal(ocr_spelling_has(sp, "servi\xc3\xa7os"), 1);
+    assert_int_equal(ocr_spelling_has(sp, "eletronica"), 0);
+    assert_int_equal(ocr_spelling_has(sp, "# a comment"), 0);
+    assert_int_equal(ocr_spelling_has(sp, ""), 0);
+    assert_int_equal(ocr_spelling_has(sp, "\xff\xfe" "bad"), 0);
+    assert_int_equal(ocr_spelling_has(NULL, "gerais"), 0);
+    ocr_spelling_free(sp);
+    assert_int_equal(ocr_spelling_from_text("# none\n\n", 8, &sp), GR_ERR_INVAL);
+    assert_null(sp);
+    assert_int_equal(ocr_spelling_load("/nonexistent/brazilian", &sp), GR_ERR_NOTFOUND);
+    char path[] = "/tmp/test_spellingXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("caf\xc3\xa9\nAmigos\n", f);
+    fclose(f);
+    assert_int_equal(ocr_spelling_load(path, &sp), GR_OK);
+    assert_int_equal(ocr_spelling_has(sp, "Caf\xc3\xa9"), 1);
+    assert_int_equal(ocr_spelling_has(sp, "amigos"), 1);
+    ocr_spelling_free(sp);
+    unlink(path);
+}
+
+static int in_spelling(void *ctx, const char *w) { return ocr_spelling_has(ctx, w); }
+
+/* A model's list that holds words with their marks and without (as
+ * Debian's por traineddata does: "eletronica" passes), and lacks some
+ * ("pegas", of pegar). */
+static int lax(void *ctx, const char *w) {
+    (void)ctx;
+    static const char *const known[] = {"eletronica", "eletr\xc3\xb4nica", "dominio", "dom\xc3\xadnio", "servicos",
+                                        "servi\xc3\xa7os", "gerais", "metr\xc3\xb4", "sabia", "sabi\xc3\xa1",
+                                        "s\xc3\xa1" "bia", "pe\xc3\xa7" "as", "auto", NULL};
+    char low[64];
+    fmt_u8_lower_n(w, strlen(w), low, sizeof low);
+    for (int k = 0; known[k]; k++)
+        if (!strcmp(known[k], low)) return 1;
+    return 0;
+}
+
+static char *mend_spelled(const char *in, ocr_spelling_t *sp, int with_list, int *n) {
+    char *t = strdup(in);
+    assert_non_null(t);
+    *n = ocr_accents_fix(&t, lax, with_list ? in_spelling : NULL, sp);
+    assert_true(*n >= 0);
+    return t;
+}
+
+/* With a spelling list a mark the photo lost comes back (the perturbed
+ * cards_real am01 and am06: "Eletronica ADACHI Ltda", "DOMINIO AUTO PEÇAS");
+ * the model's list alone holds the word without its mark and cannot. A
+ * marked word the model knows stays (wbrazilian has "metro", not "metrô"),
+ * and a word with a mark or a g is mended with the model's list as before
+ * (cards_real am22's "Pégas" is Peças, though wbrazilian holds "pegas");
+ * two words that fit leave the word as read. */
+static void spelling_mends_lost_marks(void **state) {
+    (void)state;
+    ocr_spelling_t *sp = NULL;
+    assert_int_equal(ocr_spelling_from_text(SPELL, sizeof SPELL - 1, &sp), GR_OK);
+    static const struct {
+        const char *in, *want, *lax_want;
+    } rows[] = {
+        {"Eletronica ADACHI Ltda.", "Eletr\xc3\xb4nica ADACHI Ltda.", "Eletronica ADACHI Ltda."},
+        {"DOMINIO AUTO PE\xc3\x87" "AS", "DOM\xc3\x8dNIO AUTO PE\xc3\x87" "AS", "DOMINIO AUTO PE\xc3\x87" "AS"},
+        {"Servicos Gerais", "Servi\xc3\xa7os Gerais", "Servicos Gerais"},
+        {"Metr\xc3\xb4 Patriarca", "Metr\xc3\xb4 Patriarca", "Metr\xc3\xb4 Patriarca"},
+        {"Sabia", "Sabia", "Sabia"}, /* sabiá, sábia */
+        {"Auto P\xc3\xa9gas", "Auto Pe\xc3\xa7" "as", "Auto Pe\xc3\xa7" "as"},
+        {"Solutions", "Solutions", "Solutions"},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        int n;
+        char *t = mend_spelled(rows[k].in, sp, 1, &n);
+        assert_string_equal(t, rows[k].want);
+        assert_int_equal(n, strcmp(rows[k].in, rows[k].want) != 0);
+        free(t);
+        t = mend_spelled(rows[k].in, sp, 0, &n);
+        assert_string_equal(t, rows[k].lax_want);
+        free(t);
+    }
+    ocr_spelling_free(sp);
+}
+
+/* Debian's wbrazilian through the reader's engines (ocr.dict_dir): loaded
+ * for por on first use, none for a language without a list; the strict
+ * list of the scan's mending (ocr_scan_spelled) takes English's words too
+ * (wamerican, when installed). */
+static void system_spelling_list(void **state) {
+    (void)state;
+    if (access("/usr/share/dict/brazilian", R_OK) != 0) {
+        fprintf(stderr, "no /usr/share/dict/brazilian (apt-get install wbrazilian): skipped\n");
+        skip();
+    }
+    ocr_tess_t *t = NULL;
+    char err[256];
+    int rc = ocr_tess_open(NULL, "eng", &t, err, sizeof err);
+    if (rc == GR_ERR_NOTFOUND) skip();
+    assert_int_equal(rc, GR_OK);
+    assert_null(ocr_tess_spelling(t, "por")); /* no folder given */
+    assert_int_equal(ocr_tess_set_dict_dir(t, "/usr/share/dict"), GR_OK);
+    const ocr_spelling_t *sp = ocr_tess_spelling(t, "por");
+    assert_non_null(sp);
+    assert_true(ocr_spelling_count(sp) > 100000);
+    assert_int_equal(ocr_spelling_has(sp, "eletr\xc3\xb4nica"), 1);
+    assert_int_equal(ocr_spelling_has(sp, "eletronica"), 0);
+    assert_ptr_equal(ocr_tess_spelling(t, "por"), sp); /* kept */
+    assert_null(ocr_tess_spelling(t, "deu"));             /* its model's list holds only the marked words */
+    assert_int_equal(ocr_scan_spelled(t, "por", "Eletronica"), 0);
+    assert_int_equal(ocr_scan_spelled(t, "por", "ELETR\xc3\x94NICA"), 1);
+    if (access("/usr/share/dict/american-english", R_OK) == 0) {
+        assert_int_equal(ocr_scan_spelled(t, "spa", "Falcon"), 1); /* English: stays as printed */
+        assert_int_equal(ocr_scan_spelled(t, "por", "Dominio"), 0);
+    }
+    assert_int_equal(ocr_tess_set_dict_dir(t, "/nonexistent"), GR_OK);
+    assert_null(ocr_tess_spelling(t, "por"));
+    ocr_tess_close(t);
+}
+
 /* A Turkish dotless i from a model of a language without it is an i. */
 static void dotless_i_is_an_i(void **state) {
     (void)state;
@@ -299,6 +440,9 @@ int main(void) {
         cmocka_unit_test(lookalike_letters),
         cmocka_unit_test(marks_added),
         cmocka_unit_test(model_word_list),
+        cmocka_unit_test(spelling_list),
+        cmocka_unit_test(spelling_mends_lost_marks),
+        cmocka_unit_test(system_spelling_list),
         cmocka_unit_test(dotless_i_is_an_i),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

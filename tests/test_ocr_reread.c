@@ -703,6 +703,40 @@ static void bullets_dropped(void **state) {
     assert_string_equal(d, "a b");
 }
 
+/* The card's language from its lines (ocr_scan_latin_cues): a country's
+ * domain or calling code counts twice, also a domain whose dot was read as
+ * a space (ocr_cards2 HARD seed 1357, photo 032: "{ schafer @vantage de"
+ * beside "Vantage GmbH" was read with English alone and gave "Schafer");
+ * another country's code or domain outweighs a misread one (+39 read +33
+ * beside lumina.it, seed 4321 photo 006: French then made "Via" "Vin"). */
+static const char *language_of(const char *const *lines, int min_cues) {
+    ocr_lines_t ls = {0};
+    for (int i = 0; lines[i]; i++) assert_int_equal(ocr_lines_add(&ls, lines[i], 0.9f, 10, 40 * i, 300, 30), GR_OK);
+    const char *lang = ocr_scan_latin_cues(&ls, min_cues);
+    ocr_lines_free(&ls);
+    return lang;
+}
+
+static void card_language_from_country(void **state) {
+    (void)state;
+    const char *de[] = {"Felix Schafer", "Vantage GmbH |", "{ schafer @vantage de", "80339 Munchen", NULL};
+    const char *de1[] = {"Felix Schafer", "Vantage Consulting", "schafer@vantage.de", NULL};
+    const char *es[] = {"Pablo Fernandez Ruiz", "+34 912 345 837 | | +34 612 345 138", NULL};
+    const char *it[] = {"Francesca Ferrari", "+33 02 1234 0029", "+39 347 123 7990", "www.lumina.it", NULL};
+    const char *it2[] = {"Francesca Ferrari", "+33 02 1234 0029", "www.lumina.it", NULL};
+    const char *br[] = {"Rua Padre João, 331", "contato@empresa.com.br | (11) 2294-9484", NULL};
+    const char *local[] = {"Ana Maria.es@x", "maria.es@lumina.com", NULL}; /* a local part, not Spain */
+    const char *en[] = {"Jane Doe", "Vantage Inc.", "jane@vantage.com", NULL};
+    assert_string_equal(language_of(de, 2), "deu");
+    assert_string_equal(language_of(de1, 2), "deu"); /* the domain alone */
+    assert_string_equal(language_of(es, 2), "spa");
+    assert_null(language_of(it, 2));
+    assert_null(language_of(it2, 2)); /* a tie: no winner */
+    assert_string_equal(language_of(br, 2), "por");
+    assert_null(language_of(local, 1));
+    assert_null(language_of(en, 1));
+}
+
 /* Word breaks of a recogniser's reading with no fair reading of
  * Tesseract's beside it: "Av.do" (cards_real am06 at 640 px) would be a
  * host of the Dominican Republic, "Condensadores,Et." another; hosts,
@@ -995,6 +1029,7 @@ int main(void) {
         cmocka_unit_test(detector_print_height),
         cmocka_unit_test(open_ends_of_rows),
         cmocka_unit_test(bullets_dropped),
+        cmocka_unit_test(card_language_from_country),
         cmocka_unit_test(held_counts_print_once),
         cmocka_unit_test(email_cut_short),
         cmocka_unit_test(email_l_read_as_i),

@@ -7,12 +7,15 @@
  * lines also go through the accent and look-alike mending (ocr/accents.h)
  * and, two by two, through the merge of a second recogniser's reading into
  * Tesseract's, its word breaks and bullets, and its say on a contact line
- * (round 28). */
+ * (round 28). The bytes are read as a spelling list too (ocr/spelling.h:
+ * a file named by ocr.dict_dir), and each line's words looked up in it and
+ * mended with it (round 30). */
 #include "firmware/formats/utf8.h"
 #include "ocr/accents.h"
 #include "ocr/fields.h"
 #include "ocr/qr.h"
 #include "ocr/scan.h"
+#include "ocr/spelling.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -40,6 +43,8 @@ static int some_words(void *ctx, const char *w) {
     size_t n = strlen(w);
     return n % 3 == 0 && (unsigned char)w[0] < 'n';
 }
+
+static int spelled(void *ctx, const char *w) { return ocr_spelling_has(ctx, w); }
 
 /* A contact (or QR result) serialises; it is released. */
 static void check_dumps(json_t *o) {
@@ -80,6 +85,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
     }
     ocr_lines_free(&ls);
+    /* a spelling list from the bytes: every word it holds is found again,
+     * without regard to case; lines mended with it stay valid UTF-8 */
+    ocr_spelling_t *sp = NULL;
+    if (ocr_spelling_from_text((const char *)data, size, &sp) == 0) {
+        if (!ocr_spelling_count(sp)) __builtin_trap();
+        /* the first line, as the list reads it: up to '\n', one '\r' off */
+        size_t fl = 0;
+        while (fl < size && data[fl] != '\n') fl++;
+        if (fl && data[fl - 1] == '\r') fl--;
+        char first[80];
+        if (fl && fl <= 55 && data[0] != '#' && !memchr(data, '\0', fl)) {
+            memcpy(first, data, fl);
+            first[fl] = '\0';
+            if (fmt_u8_valid(first) && !ocr_spelling_has(sp, first)) __builtin_trap();
+        }
+        size_t ll = size < 200 ? size : 200;
+        char *line = malloc(ll + 1);
+        if (line) {
+            for (size_t i = 0; i < ll; i++) line[i] = data[i] == '\n' || data[i] == '\r' || !data[i] ? ' ' : (char)data[i];
+            line[ll] = '\0';
+            int valid = fmt_u8_valid(line);
+            if (ocr_accents_fix(&line, some_words, spelled, sp) >= 0 && valid && !fmt_u8_valid(line)) __builtin_trap();
+            free(line);
+        }
+        ocr_spelling_free(sp);
+    }
     /* the same bytes as `greeter cards parse` reads a dump ("CONF X,Y,W,H<TAB>TEXT":
      * its own boxes and confidences), and the number vote on its lines */
     ocr_lines_t dl = {0};
@@ -90,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (size_t i = 0; i < dl.n; i++) {
             int valid = fmt_u8_valid(dl.v[i].text);
             size_t len = strlen(dl.v[i].text);
-            int r = ocr_accents_fix(&dl.v[i].text, some_words, NULL);
+            int r = ocr_accents_fix(&dl.v[i].text, some_words, NULL, NULL);
             if (r < 0) continue;
             if ((valid && !fmt_u8_valid(dl.v[i].text)) || strlen(dl.v[i].text) > len + 3 * (size_t)r) __builtin_trap();
             /* look-alike letters (and two words run together) swap one
