@@ -179,7 +179,7 @@ typedef struct {
     ocr_tess_t *t;
     const char *lang;
     const char *lang2; /* a second list, or NULL (in_lean_words) */
-    const ocr_spelling_t *spelling; /* lang's spelling list, or NULL (in_spelling) */
+    const ocr_spelling_t *spelling; /* lang's spelling list, or NULL: mend_accents then has no strict list */
 } word_list_t;
 
 static int in_word_list(void *ctx, const char *word) {

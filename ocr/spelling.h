@@ -19,8 +19,8 @@ typedef struct ocr_spelling ocr_spelling_t;
 #define OCR_SPELLING_MAX_BYTES (16u << 20)
 
 /* Reads the list at path into *out (owned by the caller: ocr_spelling_free).
- * Lines longer than 63 bytes, empty lines, lines that are not valid UTF-8
- * and "#" comments are skipped. GR_OK, GR_ERR_NOTFOUND (no such file),
+ * Lines longer than 55 bytes (no word is), empty lines, lines that are not
+ * valid UTF-8 and "#" comments are skipped; a "\r" before the "\n" goes. GR_OK, GR_ERR_NOTFOUND (no such file),
  * GR_ERR_IO, GR_ERR_INVAL (too large, or no word in it), GR_ERR_NOMEM. */
 int ocr_spelling_load(const char *path, ocr_spelling_t **out) __attribute__((warn_unused_result));
 
