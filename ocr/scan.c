@@ -179,7 +179,6 @@ typedef struct {
     ocr_tess_t *t;
     const char *lang;
     const char *lang2; /* a second list, or NULL (in_lean_words) */
-    const ocr_spelling_t *spelling; /* lang's spelling list, or NULL: mend_accents then has no strict list */
 } word_list_t;
 
 static int in_word_list(void *ctx, const char *word) {
@@ -229,7 +228,7 @@ static int reread(ocr_tess_t *t, const char *langs, const ocr_gray_t *g, ocr_lin
             while (tl && (texts[k][tl - 1] == ' ' || texts[k][tl - 1] == '\n')) texts[k][--tl] = '\0';
         }
         /* a single-line read that breaks words apart ("Jungfe r-Weg") is worse */
-        word_list_t wl = {t, marks_lang, NULL, NULL};
+        word_list_t wl = {t, marks_lang, NULL};
         if (texts[k] && *texts[k] &&
             (force || (confs[k] + slack >= l->conf && spaces(texts[k]) <= spaces(l->text)) ||
              (marks_lang && confs[k] + MARKS_SLACK >= l->conf &&
@@ -328,7 +327,7 @@ static int in_lean_words(void *ctx, const char *word) {
  * word, not a misread "Socials". Returns the number of words changed or
  * GR_ERR_NOMEM. */
 static int mend_lookalikes(ocr_tess_t *t, const char *lang, const char *lean, ocr_lines_t *ls) {
-    word_list_t wl = {t, lang ? lang : "eng", lean, NULL};
+    word_list_t wl = {t, lang ? lang : "eng", lean};
     int n = 0;
     for (size_t i = 0; i < ls->n; i++) {
         if (!word_line(ls->v[i].text)) continue;
@@ -345,11 +344,12 @@ static int mend_lookalikes(ocr_tess_t *t, const char *lang, const char *lean, oc
  * (ocr/spelling.h; the model's list holds words without their marks too).
  * Returns the number of words changed or GR_ERR_NOMEM. */
 static int mend_accents(ocr_tess_t *t, const char *lang, ocr_lines_t *ls) {
-    word_list_t wl = {t, lang, NULL, ocr_tess_spelling(t, lang)};
+    word_list_t wl = {t, lang, NULL};
+    ocr_word_check_fn strict = ocr_tess_spelling(t, lang) ? in_spelling : NULL;
     int n = 0;
     for (size_t i = 0; i < ls->n; i++) {
         if (!word_line(ls->v[i].text)) continue;
-        int r = ocr_accents_fix(&ls->v[i].text, in_word_list, wl.spelling ? in_spelling : NULL, &wl);
+        int r = ocr_accents_fix(&ls->v[i].text, in_word_list, strict, &wl);
         if (r < 0) return r;
         if (r) LOG_D("accents mended: '%s'", ls->v[i].text);
         n += r;
