@@ -339,6 +339,13 @@ static int fix_words(char **text, mend_fn mend, const lists_t *l) {
         /* the token's core: edge punctuation off */
         size_t c0 = t0, c1 = t1;
         token_core(s, &c0, &c1);
+        /* a speck read onto a word's start, a logo's edge beside it
+         * ("oEletronica", "3Eletrénica"): the word is what follows, when
+         * one small letter or digit stands before a capital and small
+         * letters ("iPhone" stays: "Phone" is a word) */
+        if (c1 - c0 > 3 && (islower(s[c0]) || isdigit(s[c0])) && isupper(s[c0 + 1]) &&
+            (islower(s[c0 + 2]) || s[c0 + 2] >= 0xC0))
+            c0++;
         uint32_t w[MAX_LETTERS];
         size_t n = 0;
         int ok = c1 > c0;

@@ -910,7 +910,8 @@ extern "C" int ocr_image_prepare(const void *buf, size_t len, const ocr_image_op
             set_err(err, errlen, "the image could not be decoded (corrupt data)");
             return GR_ERR_FORMAT;
         }
-        std::vector<Quad> quads = find_quads(bgr);
+        std::vector<Quad> quads;
+        if (!opts->whole) quads = find_quads(bgr);
         int maxc = std::max(1, opts->max_cards);
         if ((int)quads.size() > maxc) quads.resize(maxc);
         int count = quads.empty() ? 1 : (int)quads.size();

@@ -41,6 +41,8 @@ typedef struct {
     double max_megapixels;/* refuse larger images before decoding */
     int target_text_px;   /* wanted median character height in the output */
     int want_qr;          /* look for QR codes */
+    int whole;            /* 1: no outline looked for, the photo is one card
+                           * (located = 0; the reader's second try) */
 } ocr_image_opts_t;
 
 /* Decode one JPEG/PNG and prepare every card in it. On GR_OK *cards is a
@@ -48,7 +50,7 @@ typedef struct {
  * (ocr_card_imgs_free). Errors: GR_ERR_FORMAT (not an image, corrupt,
  * truncated), GR_ERR_TOOBIG (over max_megapixels), GR_ERR_NOMEM; err gets a
  * message. When no card outline is found the whole photo is used as one
- * card with located = 0. */
+ * card with located = 0, as with opts->whole. */
 int ocr_image_prepare(const void *buf, size_t len, const ocr_image_opts_t *opts, ocr_card_img_t **cards, int *ncards,
                       char *err, size_t errlen);
 

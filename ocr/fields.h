@@ -57,6 +57,11 @@ int ocr_fields_contact_key(const char *text, char *key, size_t keylen);
  * "Correo", "Courriel"; case and a trailing ':' or '.' ignored). */
 int ocr_fields_is_mail_label(const char *word);
 
+/* 1 when the two letters at tld (not NUL-terminated) are a country's
+ * top-level domain ("it", "uk"); 0 for the vanity ones firms anywhere use
+ * ("io", "co", "tv", "me") and for letters no country has. */
+int ocr_fields_country_tld(const char *tld);
+
 /* Fold the fields a QR code gave (a contact object of the same form) into
  * an OCR contact: QR values win for every field they hold. */
 void ocr_fields_merge_qr(json_t *contact, const json_t *qr);

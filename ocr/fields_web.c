@@ -47,6 +47,13 @@ const char *ocr_fld_tld_region(const char *domain) {
     return fmt_phone_region_known(cc) ? cc : NULL;
 }
 
+int ocr_fields_country_tld(const char *tld) {
+    if (!isalpha((unsigned char)tld[0]) || !isalpha((unsigned char)tld[1])) return 0;
+    char t[3] = {(char)tolower((unsigned char)tld[0]), (char)tolower((unsigned char)tld[1]), '\0'};
+    if (!strcmp(t, "uk")) return 1;
+    return !ocr_fld_vanity_tld(t) && fmt_phone_region_known(t);
+}
+
 /* A host name: letters, digits, dots and dashes, ending in a 2-12 letter TLD. */
 static int valid_domain(const char *d) {
     const char *dot = strrchr(d, '.');

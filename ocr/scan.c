@@ -88,8 +88,9 @@ static int country_language(const char *t) {
         for (int l = 0; l < 4; l++)
             for (int k = 0; tld[l][k]; k++)
                 if (!strncasecmp(t + i, tld[l][k], 2)) return l;
-        /* another country's domain ends an address: "lumina.it" */
-        if (web && dot) return 4;
+        /* another country's domain ends an address: "lumina.it" (not a
+         * vanity one: "aurora.io") */
+        if (web && dot && ocr_fields_country_tld(t + i)) return 4;
     }
     return -1;
 }

@@ -345,7 +345,9 @@ static char *mend_spelled(const char *in, ocr_spelling_t *sp, int with_list, int
  * marked word the model knows stays (wbrazilian has "metro", not "metrô"),
  * and a word with a mark or a g is mended with the model's list as before
  * (cards_real am22's "Pégas" is Peças, though wbrazilian holds "pegas");
- * two words that fit leave the word as read. */
+ * two words that fit leave the word as read. A small letter or digit read
+ * onto a capitalised word's start is left as read and the word after it
+ * mended. */
 static void spelling_mends_lost_marks(void **state) {
     (void)state;
     ocr_spelling_t *sp = NULL;
@@ -360,6 +362,10 @@ static void spelling_mends_lost_marks(void **state) {
         {"Sabia", "Sabia", "Sabia"}, /* sabiá, sábia */
         {"Auto P\xc3\xa9gas", "Auto Pe\xc3\xa7" "as", "Auto Pe\xc3\xa7" "as"},
         {"Solutions", "Solutions", "Solutions"},
+        /* a speck read onto the word's start (perturbed am01) */
+        {"oEletronica ADACHI", "oEletr\xc3\xb4nica ADACHI", "oEletronica ADACHI"},
+        {"3Eletr\xc3\xa9nica", "3Eletr\xc3\xb4nica", "3Eletr\xc3\xb4nica"},
+        {"oservicos", "oservicos", "oservicos"}, /* no capital after it */
     };
     for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
         int n;

@@ -334,7 +334,7 @@ static void qr_decoded_from_card_photo(void **state) {
     (void)state;
     size_t len;
     char *img = tu_slurp(tu_data("cards/001.jpg"), &len);
-    ocr_image_opts_t o = {4, 50, 26, 1};
+    ocr_image_opts_t o = {4, 50, 26, 1, 0};
     ocr_card_img_t *cards = NULL;
     int n = 0;
     char err[256];
@@ -369,7 +369,7 @@ static void bad_images_refused_before_decoding(void **state) {
     unsigned char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x2e\xe0\0\0\x27\x10\x08\x00\x00\x00\x00";
     assert_int_equal(ocr_imghdr_probe(png, 33, &t, &w, &h, err, sizeof err), GR_OK);
     assert_int_equal(w * 1, 12000);
-    ocr_image_opts_t o = {4, 50, 26, 1};
+    ocr_image_opts_t o = {4, 50, 26, 1, 0};
     ocr_card_img_t *cards = NULL;
     int n = 0;
     assert_int_equal(ocr_image_prepare(png, 33, &o, &cards, &n, err, sizeof err), GR_ERR_TOOBIG);
@@ -385,7 +385,7 @@ static void bad_images_refused_before_decoding(void **state) {
     memcpy(bomb, sof, sizeof sof);
     bomb[sizeof bomb - 2] = 0xFF;
     bomb[sizeof bomb - 1] = 0xD9;
-    ocr_image_opts_t dflt = {4, 32, 26, 1};
+    ocr_image_opts_t dflt = {4, 32, 26, 1, 0};
     assert_int_equal(ocr_image_prepare(bomb, sizeof bomb, &dflt, &cards, &n, err, sizeof err), GR_ERR_TOOBIG);
     assert_non_null(strstr(err, "7000x7000"));
     assert_null(cards);

@@ -52,7 +52,7 @@ static ocr_card_img_t *prepare(const char *rel, int *n) {
     char err[200];
     size_t len;
     char *img = tu_slurp(tu_data(rel), &len);
-    ocr_image_opts_t o = {4, 50, 26, 0};
+    ocr_image_opts_t o = {4, 50, 26, 0, 0};
     ocr_card_img_t *cards = NULL;
     assert_int_equal(ocr_image_prepare(img, len, &o, &cards, n, err, sizeof err), GR_OK);
     free(img);
@@ -167,6 +167,24 @@ static void two_cards_stay_apart(void **state) {
     ocr_card_imgs_free(cards, n);
 }
 
+/* Asked for the whole photo (the reader's second try when no outline
+ * read two fields), the two cards' photo is one card, not located, of the
+ * photo's proportions. */
+static void whole_photo_when_asked(void **state) {
+    (void)state;
+    char err[200];
+    size_t len;
+    char *img = tu_slurp(tu_data("images/two_cards.jpg"), &len);
+    ocr_image_opts_t o = {4, 50, 26, 0, 1};
+    ocr_card_img_t *cards = NULL;
+    int n = 0;
+    assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
+    free(img);
+    assert_int_equal(n, 1);
+    assert_int_equal(cards[0].located, 0);
+    ocr_card_imgs_free(cards, n);
+}
+
 /* A blurred card is measured blurred and sharpened before reading (its
  * print's edges come out steeper); a sharp one is left as it is. */
 static void blurred_card_sharpened(void **state) {
@@ -223,6 +241,7 @@ int main(void) {
         cmocka_unit_test(dark_panel_on_desk_colour),
         cmocka_unit_test(tilted_panels_one_card),
         cmocka_unit_test(panel_inside_card_dropped),
+        cmocka_unit_test(whole_photo_when_asked),
         cmocka_unit_test(blurred_card_sharpened),
         cmocka_unit_test(scanned_card_cut_and_panel_read),
     };

@@ -514,7 +514,7 @@ static ocr_tess_t *open_eng(void) {
 /* The one card of the photo img (len bytes), prepared as the reader does. */
 static ocr_card_img_t *prepare_one(const char *img, size_t len) {
     char err[256] = "";
-    ocr_image_opts_t o = {4, 50, 26, 0};
+    ocr_image_opts_t o = {4, 50, 26, 0, 0};
     ocr_card_img_t *cards = NULL;
     int n = 0;
     assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
@@ -727,6 +727,9 @@ static void card_language_from_country(void **state) {
     const char *br[] = {"Rua Padre João, 331", "contato@empresa.com.br | (11) 2294-9484", NULL};
     const char *local[] = {"Ana Maria.es@x", "maria.es@lumina.com", NULL}; /* a local part, not Spain */
     const char *en[] = {"Jane Doe", "Vantage Inc.", "jane@vantage.com", NULL};
+    /* a vanity domain is no country's: the Spanish cues stand */
+    const char *io[] = {"Pablo Fernandez Ruiz", "Calle Mayor 5", "pablo@aurora.io", NULL};
+    const char *uk[] = {"Pablo Fernandez Ruiz", "Calle Mayor 5", "pablo@aurora.co.uk", NULL};
     assert_string_equal(language_of(de, 2), "deu");
     assert_string_equal(language_of(de1, 2), "deu"); /* the domain alone */
     assert_string_equal(language_of(es, 2), "spa");
@@ -735,6 +738,8 @@ static void card_language_from_country(void **state) {
     assert_string_equal(language_of(br, 2), "por");
     assert_null(language_of(local, 1));
     assert_null(language_of(en, 1));
+    assert_string_equal(language_of(io, 1), "spa");
+    assert_null(language_of(uk, 1)); /* .uk counts against "Calle" */
 }
 
 /* Word breaks of a recogniser's reading with no fair reading of
@@ -958,7 +963,7 @@ static void scan_reads_broken_numbers(void **state) {
     fclose(f);
     size_t len;
     char *img = tu_slurp(path, &len);
-    ocr_image_opts_t o = {4, 50, 26, 0};
+    ocr_image_opts_t o = {4, 50, 26, 0, 0};
     ocr_card_img_t *cards = NULL;
     int n = 0;
     assert_int_equal(ocr_image_prepare(img, len, &o, &cards, &n, err, sizeof err), GR_OK);
