@@ -286,12 +286,26 @@ void ocr_fld_set_field(json_t *o, json_t *conf, const char *key, const char *v, 
 }
 
 /* o[key] = the n e-mails or websites; conf[key] = the lowest confidence. */
+/* A registrable name of one or two characters ("harb@ur.vn", "e.de": the
+ * rest of a host a shadow or a speck cut short) is rare on a card (hp.com)
+ * and common in misreadings: such an e-mail or site keeps half its
+ * confidence, so the person checks it; a mail provider's (ya.ru, qq.com)
+ * is trusted as read. */
+static double short_name_factor(const char *s) {
+    size_t off, len;
+    if (!ocr_fld_stem_in(s, &off, &len) || len > 2) return 1.0;
+    char reg[256];
+    snprintf(reg, sizeof reg, "%.*s", (int)strcspn(s + off, "/:"), s + off);
+    return ocr_fld_shared_mail_domain(reg) ? 1.0 : 0.5; /* ya.ru, qq.com, bk.ru */
+}
+
 static void put_items(json_t *o, json_t *conf, const char *key, const fld_item_t *v, int n) {
     json_t *a = json_array();
     double c = 1;
     for (int i = 0; i < n; i++) {
         json_array_append_new(a, json_string(v[i].s));
-        if (v[i].conf < c) c = v[i].conf;
+        double ci = v[i].conf * short_name_factor(v[i].s);
+        if (ci < c) c = ci;
     }
     json_object_set_new(o, key, a);
     json_object_set_new(conf, key, json_real(n ? round(c * 100) / 100 : 0));

@@ -22,7 +22,7 @@
 int ocr_fld_shared_mail_domain(const char *d) {
     static const char *const SHARED[] = {"gmail.com", "googlemail.com", "hotmail.com", "outlook.com", "live.com",
                                          "msn.com", "yahoo.com", "icloud.com", "me.com", "aol.com", "gmx.de",
-                                         "gmx.net", "web.de", "mail.ru", "yandex.ru", "ya.ru", "qq.com", "163.com",
+                                         "gmx.net", "web.de", "mail.ru", "bk.ru", "list.ru", "inbox.ru", "yandex.ru", "ya.ru", "qq.com", "163.com",
                                          "126.com", "naver.com", "daum.net", "hanmail.net", "proton.me",
                                          "protonmail.com", "bol.com.br", "uol.com.br", "terra.com.br", "ig.com.br",
                                          "r7.com", "orange.fr", "free.fr", "wanadoo.fr", "t-online.de", "libero.it",

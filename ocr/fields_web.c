@@ -304,6 +304,10 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
     char *cu = strstr(dom, "-co.uk");
     if (cu) *cu = '.';
     ocr_fld_lower_ascii(dom);
+    /* the host twice, a bar between read as a letter ("redwood.com|redwood.com",
+     * the e-mail and the site on one line): once */
+    size_t dl = strlen(dom);
+    if (dl % 2 && dl >= 7 && !strncmp(dom, dom + dl / 2 + 1, dl / 2) && memchr(dom, '.', dl / 2)) dom[dl / 2] = '\0';
     if (!strchr(dom, '.')) {
         /* "@domain" then a space-less TLD read as letters: give up */
         *social = 1;

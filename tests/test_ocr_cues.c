@@ -2576,6 +2576,33 @@ static void email_host_without_dots(void **state) {
     json_decref(o);
 }
 
+/* Hosts a reading mangled (round 31, ocr_cards2 renders): the host twice
+ * with a bar between read as an l ("redwood.com|redwood.com": the e-mail
+ * and the site on one line) is the host once; a registrable name of one or
+ * two characters ("harb@ur.vn", "e.de": the rest of a host a shadow cut)
+ * is kept but not trusted (a mail provider's, bk.ru, is), while a name as
+ * short as "hp" is one of few. */
+static void mangled_hosts(void **state) {
+    (void)state;
+    json_t *o = parse_text("Robert Rodriguez\nRedwood Consulting Inc\nrrodriguez@redwood.com|redwood.com\n", "US");
+    assert_string_equal(first_mail(o), "rrodriguez@redwood.com");
+    assert_true(confident(o, "emails"));
+    json_decref(o);
+    o = parse_text("Pham Thu Trang\nOperations Director\nharb@ur.vn\nwww.e.de\n", "VN");
+    assert_string_equal(first_mail(o), "harb@ur.vn");
+    assert_false(confident(o, "emails"));
+    assert_false(confident(o, "websites"));
+    assert_true(confidence(o, "emails") < 0.5 && confidence(o, "websites") < 0.5);
+    json_decref(o);
+    o = parse_text("Ivan Petrov\nivan.petrov@bk.ru\n", "RU"); /* a mail provider's */
+    assert_true(confidence(o, "emails") >= 0.8);
+    json_decref(o);
+    o = parse_text("Pham Thu Trang\nOperations Director\nthutrang@harbour.vn\nwww.harbour.vn\n", "VN");
+    assert_true(confident(o, "emails"));
+    assert_true(confidence(o, "emails") >= 0.8 && confidence(o, "websites") >= 0.8);
+    json_decref(o);
+}
+
 /* Mail and title slips of hand-held photos: a '@' read as the registered
  * sign, an l read as a backslash, a site after the e-mail on its line, a
  * '@' read as a letter after an e-mail label, a host whose dot before the
@@ -2975,6 +3002,7 @@ int main(void) {
         cmocka_unit_test(country_of_every_number),
         cmocka_unit_test(local_and_old_numbers),
         cmocka_unit_test(email_host_without_dots),
+        cmocka_unit_test(mangled_hosts),
         cmocka_unit_test(fields_split_at_bars),
         cmocka_unit_test(area_code_from_the_state),
         cmocka_unit_test(local_numbers_without_area_code),
