@@ -30,28 +30,26 @@ int ocr_fld_vanity_tld(const char *t) {
     return 0;
 }
 
+int ocr_fields_country_tld(const char *tld) {
+    if (!isalpha((unsigned char)tld[0]) || !isalpha((unsigned char)tld[1])) return 0;
+    char t[3] = {(char)tolower((unsigned char)tld[0]), (char)tolower((unsigned char)tld[1]), '\0'};
+    if (!strcmp(t, "uk")) return 1;
+    return !ocr_fld_vanity_tld(t) && fmt_phone_region_known(t);
+}
+
 const char *ocr_fld_tld_region(const char *domain) {
     /* Every two-letter TLD is a country's (ISO 3166 alpha-2), except .uk
      * (GB) and the vanity ones. */
     static _Thread_local char cc[3];
     if (!domain) return NULL;
     const char *dot = strrchr(domain, '.');
-    if (!dot || strlen(dot + 1) != 2) return NULL;
+    if (!dot || strlen(dot + 1) != 2 || !ocr_fields_country_tld(dot + 1)) return NULL;
     const char *t = dot + 1;
-    if (!isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) return NULL;
     if (!strcasecmp(t, "uk")) return "GB";
-    if (ocr_fld_vanity_tld(t)) return NULL;
     cc[0] = (char)toupper((unsigned char)t[0]);
     cc[1] = (char)toupper((unsigned char)t[1]);
     cc[2] = '\0';
-    return fmt_phone_region_known(cc) ? cc : NULL;
-}
-
-int ocr_fields_country_tld(const char *tld) {
-    if (!isalpha((unsigned char)tld[0]) || !isalpha((unsigned char)tld[1])) return 0;
-    char t[3] = {(char)tolower((unsigned char)tld[0]), (char)tolower((unsigned char)tld[1]), '\0'};
-    if (!strcmp(t, "uk")) return 1;
-    return !ocr_fld_vanity_tld(t) && fmt_phone_region_known(t);
+    return cc;
 }
 
 /* A host name: letters, digits, dots and dashes, ending in a 2-12 letter TLD. */

@@ -46,14 +46,17 @@ static int in_other(void *ctx, const char *w) {
     return !strcasecmp(w, "consell");
 }
 
-/* Mends a copy of in; returns the text (caller frees) and the count. */
-static char *mend(const char *in, int *n) {
+/* Mends a copy of in with the lists valid and strict; returns the text
+ * (caller frees) and the count. */
+static char *mend_with(const char *in, ocr_word_check_fn valid, ocr_word_check_fn strict, void *ctx, int *n) {
     char *t = strdup(in);
     assert_non_null(t);
-    *n = ocr_accents_fix(&t, in_list, NULL, NULL);
+    *n = ocr_accents_fix(&t, valid, strict, ctx);
     assert_true(*n >= 0);
     return t;
 }
+
+static char *mend(const char *in, int *n) { return mend_with(in, in_list, NULL, NULL, n); }
 
 static void one_mark_for_another(void **state) {
     (void)state;
@@ -332,11 +335,7 @@ static int lax(void *ctx, const char *w) {
 }
 
 static char *mend_spelled(const char *in, ocr_spelling_t *sp, int with_list, int *n) {
-    char *t = strdup(in);
-    assert_non_null(t);
-    *n = ocr_accents_fix(&t, lax, with_list ? in_spelling : NULL, sp);
-    assert_true(*n >= 0);
-    return t;
+    return mend_with(in, lax, with_list ? in_spelling : NULL, sp, n);
 }
 
 /* With a spelling list a mark the photo lost comes back (the perturbed
