@@ -98,6 +98,9 @@ typedef struct {
     char after_number[128];       /* a person named after a card's number ("... 2783-6958 / Valdeci"),
                                      the name when no line is one */
     int iafter_number;            /* the line it stands on; -1 when none */
+    int name_doubted;             /* an e-mail read surer than the name misses it by a letter or two */
+    int form_mended;              /* 1 + the line whose legal form was put back (Pte -> Pte Ltd,
+                                     Lida -> Ltda): a guess; 0 when none */
 } fld_state_t;
 
 /* ------------------------------------------------ the stages, in order */

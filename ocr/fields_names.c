@@ -1524,20 +1524,50 @@ static void case_from_local(fld_state_t *p) {
         fld_line_t *l = &p->l[i];
         int nw = ocr_fld_count_words(l->t);
         if (l->kind != FLD_OTHER || nw < 2 || nw > 4 || !isupper((unsigned char)l->t[0])) continue;
-        int ok = 1, small = 0;
+        int ok = 1, small = 0, unspelled = 0, named = 0;
         char buf[256];
         snprintf(buf, sizeof buf, "%s", l->t);
         char *save = NULL;
         for (char *w = strtok_r(buf, " ", &save); w && ok; w = strtok_r(NULL, " ", &save)) {
-            for (const char *c = w; *c; c++) ok &= isalpha((unsigned char)*c) != 0;
+            /* letters, and a hyphen inside ("Min-jun") */
+            for (const char *c = w; *c; c++)
+                ok &= isalpha((unsigned char)*c) || (*c == '-' && c > w && isalpha((unsigned char)c[1]));
+            if (ok && isupper((unsigned char)w[0])) {
+                char k[64];
+                ocr_fld_key(w, k, sizeof k);
+                named |= strlen(k) >= 3 && strstr(p->local, k) != NULL;
+            }
             if (!ok || !islower((unsigned char)w[0]) || name_particle(w, strlen(w))) continue; /* "van der" */
-            for (const char *c = w; *c; c++) ok &= islower((unsigned char)*c) != 0;
-            ok &= strlen(w) >= 2 && strstr(p->local, w) != NULL;
+            for (const char *c = w; *c; c++) ok &= islower((unsigned char)*c) || *c == '-';
+            ok &= strlen(w) >= 2;
+            unspelled += strstr(p->local, w) == NULL;
             small++;
         }
+        /* round 32: a small word the local part does not spell is taken
+         * too when a capitalised word of three letters or more is in it,
+         * the person the e-mail names ("Tan jun jie" beside j.tan@,
+         * "Min-jun jung" beside minjun.jung@), on a line of no company
+         * mark, role or other word no name has */
+        if (ok && unspelled)
+            ok = named && !ocr_fld_company_marks(l->t) && !ocr_fld_title_words(l->t) && !ocr_fld_not_name_words(l->t);
         if (!ok || !small) continue;
         for (char *c = l->t; *c; c++)
             if ((c == l->t || c[-1] == ' ') && !name_particle(c, strcspn(c, " "))) *c = (char)toupper((unsigned char)*c);
+    }
+}
+
+/* Round 32: a speck read as a letter and a comma before a name ("J,
+ * Min-jun Jung", a photo's speck at the line's start): dropped when the
+ * rest is a name of two words or more that the e-mail names. */
+static void speck_before_name(fld_state_t *p) {
+    if (!p->local[0]) return;
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        const char *rest = l->t + 3;
+        if (l->kind != FLD_OTHER || !isalpha((unsigned char)l->t[0]) || l->t[1] != ',' || l->t[2] != ' ') continue;
+        int ncaps = 0, ninit = 0;
+        if (name_shape_ex(rest, &ncaps, &ninit) >= 2 && local_match(rest, p->local) >= 1)
+            memmove(l->t, rest, strlen(rest) + 1);
     }
 }
 
@@ -1581,6 +1611,60 @@ static void ltd_from_lid(fld_state_t *p) {
         if (!legal_form_word(prev) && domain_match(head, p) < 0.7) continue;
         l->t[n - 2] = 't';
         l->t[n - 1] = 'd';
+    }
+    /* round 32: "Granite Logistics Lida", the t of "Ltda" read as an i:
+     * after words the card's domain spells, or on a card of a country
+     * that writes Ltda (Brazil, Portugal; "Lida" is a given name too) */
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        size_t n = strlen(l->t);
+        while (n && strchr(" .,", l->t[n - 1])) n--;
+        if (n < 7 || strncmp(l->t + n - 5, " Lida", 5)) continue;
+        char head[256];
+        snprintf(head, sizeof head, "%.*s", (int)(n - 5), l->t);
+        if (domain_match(head, p) < 0.7 && !ocr_fld_card_of(p, "BR PT AO MZ")) continue;
+        l->t[n - 3] = 't';
+        p->form_mended = (int)i + 1;
+    }
+}
+
+/* Round 32: "Orion Logistics Pte U", "Tidewater Design Pty. Lal": the
+ * Ltd after Pte, Pty or Pvt lost, or read as a short word of debris, on
+ * the line's end. Those forms are never written alone (Pte. Ltd.,
+ * Pty Ltd, Pvt. Ltd.), so the Ltd is put back, dotted like the form
+ * before it, in its case; a guess ("Pvt. Limited" is written too), so
+ * the company is then not marked confident. */
+static void ltd_after_pte(fld_state_t *p) {
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        if (l->kind != FLD_OTHER) continue;
+        char buf[256], *w[16];
+        int nw = 0;
+        snprintf(buf, sizeof buf, "%s", l->t);
+        char *save = NULL;
+        for (char *t = strtok_r(buf, " ", &save); t && nw < 16; t = strtok_r(NULL, " ", &save)) w[nw++] = t;
+        int f = nw - 1;
+        /* one short word after it that is no form: debris or a misread Ltd */
+        if (nw >= 3 && strlen(w[nw - 1]) <= 3 && !legal_form_word(w[nw - 1])) f = nw - 2;
+        if (f < 1) continue;
+        char low[8];
+        size_t fl = strlen(w[f]);
+        if (fl < 3 || fl > 4) continue;
+        fmt_u8_lower_n(w[f], fl, low, sizeof low);
+        if (strncmp(low, "pte", 3) && strncmp(low, "pty", 3) && strncmp(low, "pvt", 3)) continue;
+        if (fl == 4 && low[3] != '.') continue;
+        if (f == nw - 2 && !strncmp(w[nw - 1], "&", 1)) continue;
+        int caps = isupper((unsigned char)w[f][1]) != 0, dot = fl == 4;
+        char out[300];
+        size_t head = (size_t)(w[f] - buf) + fl;
+        int m = snprintf(out, sizeof out, "%.*s %s%s", (int)head, l->t, caps ? "LTD" : "Ltd", dot ? "." : "");
+        if (m <= 0 || (size_t)m >= sizeof out) continue;
+        char *t = strdup(out);
+        if (!t) continue; /* kept as read */
+        free(l->t);
+        l->t = t;
+        p->form_mended = (int)i + 1;
     }
 }
 
@@ -1762,10 +1846,12 @@ void ocr_fld_find_people(fld_state_t *p) {
     l_from_bang(p);
     domain_keys(p);
     ltd_from_lid(p);
+    ltd_after_pte(p);
     legal_form_l(p);
     legal_form_slip(p);
     legal_form_words(p);
     case_from_local(p);
+    speck_before_name(p);
     int maxh = 1;
     for (size_t i = 0; i < p->n; i++)
         if (p->l[i].kind == FLD_OTHER && p->l[i].h > maxh) maxh = p->l[i].h;
@@ -2171,6 +2257,21 @@ static int tld_confusable(char a, char b) {
     return 0;
 }
 
+/* The countries of the card's numbers, lower case ("kr"), into have;
+ * returns how many. */
+static int number_countries(const fld_state_t *p, char have[FLD_MAX_ITEMS][3]) {
+    int nh = 0;
+    for (int i = 0; i < p->nphones; i++) {
+        char cc[3];
+        if (fmt_phone_region(p->phones[i].number, cc, sizeof cc) == GR_OK && nh < FLD_MAX_ITEMS) {
+            cc[0] = (char)tolower((unsigned char)cc[0]);
+            cc[1] = (char)tolower((unsigned char)cc[1]);
+            memcpy(have[nh++], cc, 3);
+        }
+    }
+    return nh;
+}
+
 /* A country code TLD read with a letter small print confuses (".cn" of
  * .ch, n for h) is put right when the card's numbers are of the country
  * it then names and none is of the country it names as read (this also
@@ -2183,15 +2284,7 @@ static int tld_confusable(char a, char b) {
  * in Brazil). */
 static void phones_fix_tld(fld_state_t *p) {
     char have[FLD_MAX_ITEMS][3];
-    int nh = 0;
-    for (int i = 0; i < p->nphones; i++) {
-        char cc[3];
-        if (fmt_phone_region(p->phones[i].number, cc, sizeof cc) == GR_OK && nh < FLD_MAX_ITEMS) {
-            cc[0] = (char)tolower((unsigned char)cc[0]);
-            cc[1] = (char)tolower((unsigned char)cc[1]);
-            memcpy(have[nh++], cc, 3);
-        }
-    }
+    int nh = number_countries(p, have);
     for (int i = 0; i < p->nemails + p->nsites; i++) {
         char *t = ocr_fld_two_letter_tld(ocr_fld_item(p, i));
         if (!t || !isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) continue;
@@ -2299,15 +2392,202 @@ static void name_end_from_local(fld_state_t *p) {
     }
 }
 
+/* Round 32: a real country's code one letter off a number's country,
+ * when no number is of its own (".co.ky" beside Korean numbers, y for r,
+ * which small print does not confuse so phones_fix_tld left it): a
+ * misreading more likely than a Cayman host, but not put right; the
+ * e-mail or site is doubted, so the person checks it. A domain sold
+ * worldwide (.io, .co) names no country. */
+#define TLD_OFF_NUMBERS_CONF 0.7f
+static void tld_off_numbers(fld_state_t *p) {
+    char have[FLD_MAX_ITEMS][3];
+    int nh = number_countries(p, have);
+    for (int i = 0; i < p->nemails + p->nsites && nh; i++) {
+        const char *t = ocr_fld_two_letter_tld(ocr_fld_item(p, i));
+        if (!t || !isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1])) continue;
+        char two[3] = {(char)tolower((unsigned char)t[0]), (char)tolower((unsigned char)t[1]), '\0'};
+        int own = 0, near = 0;
+        for (int k = 0; k < nh; k++) {
+            own |= !strcmp(two, have[k]);
+            near |= (two[0] == have[k][0]) != (two[1] == have[k][1]);
+        }
+        if (own || !near || ocr_fld_vanity_tld(two)) continue;
+        fld_item_t *it = i < p->nemails ? &p->emails[i] : &p->sites[i - p->nemails];
+        it->conf *= TLD_OFF_NUMBERS_CONF;
+    }
+}
+
+/* Round 32: an e-mail's local part one look-alike letter off the start
+ * of a word another item of the card spells ("sonaoeasa@bol.com.br"
+ * beside facebook.com.br/sonaocasaquemnaoquer, c read as e on a 640 x 480
+ * photo): the two were printed alike, and the reading of the other,
+ * read surer, is taken, a guess (x0.9). Six letters or more; a local part
+ * that begins some item's word as read is left. */
+static void local_from_items(fld_state_t *p) {
+    for (int i = 0; i < p->nemails; i++) {
+        fld_item_t *e = &p->emails[i];
+        char *at = strchr(e->s, '@');
+        size_t ll = at ? (size_t)(at - e->s) : 0;
+        if (ll < 6) continue;
+        int alpha = 1;
+        for (size_t k = 0; k < ll; k++) alpha &= islower((unsigned char)e->s[k]) != 0;
+        if (!alpha) continue;
+        const char *take = NULL;
+        int exact = 0, takes = 0;
+        for (int j = 0; j < p->nemails + p->nsites; j++) {
+            /* the other read surer: which of two readings lost a stroke
+             * is the confidences' to tell */
+            float oc = j < p->nemails ? p->emails[j].conf : p->sites[j - p->nemails].conf;
+            if (j == i || oc <= e->conf) continue;
+            const char *o = ocr_fld_item(p, j);
+            if (strncmp(o, "http", 4) == 0 && strstr(o, "://")) o = strstr(o, "://") + 3;
+            /* each run of small letters in the other item: its host's
+             * labels and its path's words */
+            for (const char *w = o; *w;) {
+                size_t n = 0;
+                while (islower((unsigned char)w[n])) n++;
+                if (n >= ll) {
+                    int d = 0, look = 1;
+                    for (size_t k = 0; k < ll; k++)
+                        if (w[k] != e->s[k]) {
+                            d++;
+                            look &= ocr_fld_confusable(w[k], e->s[k]);
+                        }
+                    if (d == 0) exact = 1;
+                    else if (d == 1 && look && (!take || strncmp(take, w, ll))) {
+                        take = w;
+                        takes++;
+                    }
+                }
+                w += n ? n : 1;
+            }
+        }
+        if (exact || takes != 1) continue;
+        memcpy(e->s, take, ll);
+        e->conf *= 0.9f;
+    }
+}
+
+/* The name's words as e-mail keys (ocr_fld_key) into w, the middle
+ * initials left out ("Sarah J. Thompson"); with de 1 a German umlaut
+ * written as its two letters ("Mälzer" is maelzer@, "Groß" gross@).
+ * Returns how many (at most 6). */
+static int name_keys(const char *name, int de, char w[6][64]) {
+    char buf[512];
+    size_t o = 0;
+    for (const char *s = name; *s && o + 3 < sizeof buf;) {
+        const char *q = s;
+        unsigned c = fmt_u8_next(&s);
+        const char *two = !de ? NULL
+                          : c == 0xE4 || c == 0xC4 ? "ae"
+                          : c == 0xF6 || c == 0xD6 ? "oe"
+                          : c == 0xFC || c == 0xDC ? "ue"
+                          : c == 0xDF ? "ss" : NULL;
+        size_t l = two ? 2 : (size_t)(s - q);
+        if (!l || o + l + 1 >= sizeof buf) break;
+        memcpy(buf + o, two ? two : q, l);
+        o += l;
+    }
+    buf[o] = '\0';
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " ", &save); t && n < 6; t = strtok_r(NULL, " ", &save)) {
+        ocr_fld_key(t, w[n], sizeof w[n]);
+        if (w[n][0] && (n == 0 || w[n][1])) n++;
+    }
+    return n;
+}
+
+/* The fewest edits from local (lower case) to a local part people make of
+ * given names g and family names f: g.f, gf, g_f, g-f, f.g, fg and the
+ * rest with each separator, an initial for either; g or f alone. */
+static int pair_distance(const char *local, const char *g, const char *f) {
+    static const char SEP[][2] = {"", ".", "_", "-"};
+    int best = ocr_text_edit_distance(local, g), d;
+    if ((d = ocr_text_edit_distance(local, f)) < best) best = d;
+    for (int s = 0; s < 4 && best; s++) {
+        char c[5][160];
+        snprintf(c[0], sizeof c[0], "%s%s%s", g, SEP[s], f);
+        snprintf(c[1], sizeof c[1], "%s%s%s", f, SEP[s], g);
+        snprintf(c[2], sizeof c[2], "%c%s%s", g[0], SEP[s], f);
+        snprintf(c[3], sizeof c[3], "%s%s%c", f, SEP[s], g[0]);
+        snprintf(c[4], sizeof c[4], "%c%s%s", f[0], SEP[s], g);
+        for (int k = 0; k < 5; k++)
+            if ((d = ocr_text_edit_distance(local, c[k])) < best) best = d;
+    }
+    return best;
+}
+
+/* The fewest edits from local to the local parts the name's words make:
+ * every split of them into given names and family names, in either
+ * order; the given names whole or the first; the family names whole, the
+ * first or the last ("Lucía Fernández Ruiz" is lfernandezruiz@,
+ * lucia.fernandez@ or lruiz@). -1 when the name has one word. */
+static int name_local_distance(const char *name, const char *local) {
+    int best = -1;
+    for (int de = 0; de < 2; de++) {
+        char w[6][64];
+        int n = name_keys(name, de, w);
+        for (int k = 1; k < n; k++) {
+            char gall[400] = "", fall[400] = "";
+            for (int i = 0; i < n; i++) {
+                char *t = i < k ? gall : fall;
+                snprintf(t + strlen(t), sizeof gall - strlen(t), "%s", w[i]);
+            }
+            const char *gs[2] = {gall, w[0]}, *fs[3] = {fall, w[k], w[n - 1]};
+            for (int a = 0; a < 2; a++)
+                for (int b = 0; b < 3; b++) {
+                    int d = pair_distance(local, gs[a], fs[b]);
+                    if (best < 0 || d < best) best = d;
+                }
+            int d = pair_distance(local, fall, gall); /* family names first: "Tran Minh Duc" */
+            if (best < 0 || d < best) best = d;
+        }
+    }
+    return best;
+}
+
+/* Round 32: the name and an e-mail's local part that miss each other by a
+ * letter or two ("sofa@" beside Sofia Becker, "m.femandezruiz@" beside
+ * Fernández Ruiz, "mtran@" beside "RAN MINH DUC") hold a misreading, on
+ * the side read less surely: that one is doubted, so the person checks
+ * it (the fixes above mended what they could tell). A local part that is
+ * none of the name's forms (sales@, a nickname) says nothing. Four
+ * letters or more, at most an edit in four. */
+#define DISAGREE_LOCAL_CONF 0.7f
+#define DISAGREE_NAME_CONF 0.8
+static void name_local_disagree(fld_state_t *p) {
+    if (p->iname < 0) return;
+    char nm[512];
+    name_core(p->l[p->iname].t, nm, sizeof nm);
+    double cname = p->l[p->iname].conf;
+    if (local_match(nm, p->local) > 0) cname = cname + (1 - cname) * 0.5; /* as put_people shows it */
+    for (int i = 0; i < p->nemails; i++) {
+        fld_item_t *e = &p->emails[i];
+        const char *at = strchr(e->s, '@');
+        char local[160];
+        if (!at || at - e->s < 4 || (size_t)(at - e->s) >= sizeof local) continue;
+        fmt_u8_lower_n(e->s, (size_t)(at - e->s), local, sizeof local);
+        size_t ll = strlen(local);
+        int d = name_local_distance(nm, local);
+        if (d < 1 || d > 2 || (size_t)d * 4 > ll) continue;
+        if (e->conf <= cname) e->conf *= DISAGREE_LOCAL_CONF;
+        else p->name_doubted = 1;
+    }
+}
+
 void ocr_fld_cross_check(fld_state_t *p) {
     phones_fix_tld(p);
     company_fixes_domains(p);
+    local_from_items(p);
     name_end_from_local(p);
     /* a slip in the local part mended first, so that the word before it
      * finds both halves in the name ("alvaro martiner@" of Álvaro Martínez) */
     name_fixes_local(p);
     name_joins_local(p);
     local_cut_short(p);
+    name_local_disagree(p);
+    tld_off_numbers(p);
 }
 
 /* ------------------------------------------------ output */
@@ -3098,6 +3378,81 @@ static void fix_title_words(char *t, size_t cap) {
     if (o < cap) memcpy(t, out, o + 1);
 }
 
+/* Round 32: a title word read with a slip that fix_title_words leaves
+ * (four to seven letters one letter off, "Heod of Partnerships", "Sates
+ * Manager"; two off from eight letters, "Managing Discctor": at six,
+ * "blower" is two off "broker"), put right only beside a word of the
+ * title read whole, the
+ * role's context: the one title word or qualifier, of the same first
+ * letter, nearest to it; none or several: kept as read. Returns how
+ * many words were put right (a guess: the title is then less sure, as a
+ * near miss left as read is). */
+static int fix_title_words_in_context(char *t, size_t cap) {
+    const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
+    int whole = 0, fixed_words = 0;
+    for (const char *w = t; *w;) {
+        size_t n = strcspn(w, " ,/&-");
+        char low[64];
+        if (n > 1 && n < sizeof low) {
+            fmt_u8_lower_n(w, n, low, sizeof low);
+            whole += role_word(low) && strcmp(low, "of") && strcmp(low, "and") && strcmp(low, "the");
+        }
+        w += n;
+        w += strspn(w, " ,/&-");
+    }
+    if (!whole) return 0;
+    char out[512];
+    size_t o = 0;
+    for (const char *w = t; *w;) {
+        size_t n = strcspn(w, " ,/&-");
+        char low[64];
+        const char *rep = NULL;
+        int alpha = n >= 4 && n < sizeof low;
+        for (size_t k = 0; k < n && alpha; k++) alpha = isalpha((unsigned char)w[k]) != 0;
+        if (alpha) {
+            fmt_u8_lower_n(w, n, low, sizeof low);
+            int best = n >= 8 ? 2 : 1, hits = 0;
+            for (int li = 0; li < 2 && !role_word(low); li++)
+                for (const char *const *c = lists[li]; *c; c++) {
+                    size_t cl = strlen(*c);
+                    if ((*c)[0] != low[0] || cl + 1 < n || cl > n + 1) continue;
+                    /* a word that begins the other, or the other it, is a
+                     * word of its own ("Office", "Programme") */
+                    if (cl != n && !strncmp(low, *c, cl < n ? cl : n)) continue;
+                    int d = ocr_text_edit_distance(low, *c);
+                    if (d < 1 || d > best || (d == best && rep && !strcmp(rep, *c))) continue;
+                    if (d < best) {
+                        best = d;
+                        hits = 0;
+                    }
+                    hits++;
+                    rep = *c;
+                }
+            if (hits != 1) rep = NULL;
+        }
+        char fixed[64];
+        if (rep) {
+            fixed_words++;
+            int caps = n > 1 && isupper((unsigned char)w[0]) && isupper((unsigned char)w[1]);
+            snprintf(fixed, sizeof fixed, "%s", rep);
+            for (char *c = fixed; *c; c++)
+                if (caps || (c == fixed && isupper((unsigned char)w[0]))) *c = (char)toupper((unsigned char)*c);
+        }
+        int m = rep ? snprintf(out + o, sizeof out - o, "%s", fixed) : snprintf(out + o, sizeof out - o, "%.*s", (int)n, w);
+        if (m < 0 || (size_t)m >= sizeof out - o) return 0; /* too long: as read */
+        o += (size_t)m;
+        w += n;
+        size_t sep = strspn(w, " ,/&-");
+        m = snprintf(out + o, sizeof out - o, "%.*s", (int)sep, w);
+        if (m < 0 || (size_t)m >= sizeof out - o) return 0;
+        o += (size_t)m;
+        w += sep;
+    }
+    if (o >= cap) return 0;
+    memcpy(t, out, o + 1);
+    return fixed_words;
+}
+
 /* 1 when a word of title t (four letters or more) is no title word but
  * one letter off one ("Sates Manager"): a misread the fixes above left,
  * for the person to check. */
@@ -3166,6 +3521,42 @@ static double title_conf(const fld_state_t *p) {
     return c;
 }
 
+/* Round 32: a company of one word (a logo's brand, "BELTIS",
+ * "Microvida") with a line no field took right under or over it, within
+ * its own height and across half its width: what the logo's small print
+ * says beside the brand ("IT Solutions", "Informática", read "PTT
+ * Solutions |" and "iti Ttrreica") may belong to the company's name
+ * (cards_real am04 and am12, whose labels hold it), so the brand alone
+ * is not sure. A line of three words or more under a brand is its
+ * tagline ("Ihr Partner für Wachstum"), which says nothing. */
+#define BRAND_BESIDE_UNTAKEN 0.9
+static int brand_over_untaken(const fld_state_t *p, const char *company) {
+    if (p->icomp < 0 || strchr(company, ' ')) return 0;
+    const fld_line_t *c = &p->l[p->icomp];
+    if (c->h <= 0 || c->w <= 0) return 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const fld_line_t *l = &p->l[i];
+        if ((int)i == p->icomp || (int)i == p->iname || (int)i == p->ititle || (int)i == p->ititle2 ||
+            (l->kind != FLD_OTHER && l->kind != FLD_JUNK) || l->h <= 0 || l->w <= 0)
+            continue;
+        /* a word or two of letters: a descriptor or its debris; a
+         * tagline under a brand ("Innovation that matters") has more */
+        int words = 0;
+        for (const char *q = l->t; *q;) {
+            size_t n = strcspn(q, " "), k;
+            for (k = 0; k < n && !isalpha((unsigned char)q[k]) && (unsigned char)q[k] < 0x80; k++) continue;
+            words += k < n;
+            q += n + strspn(q + n, " ");
+        }
+        if (words < 1 || words > 2 || tagline(l->t)) continue;
+        int gap = l->y >= c->y + c->h ? l->y - (c->y + c->h) : c->y >= l->y + l->h ? c->y - (l->y + l->h) : -1;
+        int x0 = l->x > c->x ? l->x : c->x, x1 = l->x + l->w < c->x + c->w ? l->x + l->w : c->x + c->w;
+        int narrow = l->w < c->w ? l->w : c->w;
+        if (gap >= 0 && gap <= c->h && 2 * (x1 - x0) >= narrow) return 1;
+    }
+    return 0;
+}
+
 void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     char name[512] = "", given[256] = "", family[256] = "";
     double cname = 0;
@@ -3178,6 +3569,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         /* all in capitals, with only the role under it for support
          * ("BLUE OCEAN" over "Sales Director" reads the same): never sure */
         else if (nsh && ncaps == nsh) cname *= 0.85f;
+        if (p->name_doubted) cname *= DISAGREE_NAME_CONF;
         char *sp = strrchr(name, ' ');
         /* a generational suffix belongs to the family name: "Righetti Jr.", "Silva Filho" */
         if (sp && sp > name) {
@@ -3221,6 +3613,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     json_object_set_new(o, "given_name", json_string(given));
     json_object_set_new(o, "family_name", json_string(family));
     char title[512] = "", company[512] = "";
+    int title_guessed = 0;
     if (p->ititle >= 0) {
         if (p->ititle2 >= 0)
             snprintf(title, sizeof title, "%s, %s", p->l[p->ititle].t, p->l[p->ititle2].t);
@@ -3229,6 +3622,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         de_from_ce(title);
         drop_lone_marks(title);
         fix_title_words(title, sizeof title);
+        title_guessed = fix_title_words_in_context(title, sizeof title) > 0;
         chief_officer(title);
     }
     int completed = 0, beside = 0;
@@ -3247,7 +3641,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
      * so it is never marked confident there */
     ocr_fld_set_field(o, conf, "title", title,
                       p->ititle >= 0 ? title_conf(p) * (ocr_fld_title_words(title) ? 1 : 0.8) *
-                                           (title_near_miss(title) ? 0.9 : 1) * (title_odd_chars(title) ? 0.85 : 1) *
+                                           (title_near_miss(title) ? 0.9 : 1) * (title_guessed ? 0.8 : 1) * (title_odd_chars(title) ? 0.85 : 1) *
                                            (title_cut(title) ? 0.8 : 1) *
                                            (p->iname >= 0 ? 1 : TITLE_NO_NAME)
                                      : 0);
@@ -3257,6 +3651,8 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
                       : p->icomp >= 0 ? p->l[p->icomp].conf *
                                           ((domain_match(company, p) > 0 && !piece_of_brand(p, company)) || ocr_fld_company_marks(company) ? 1 : 0.7) *
                                           (completed ? 0.85 : 1) * (form_cut_short(company) ? 0.85 : 1) *
-                                          (form_misread(company) || odd_start(company) ? 0.85 : 1)
+                                          (form_misread(company) || odd_start(company) ? 0.85 : 1) *
+                                          (brand_over_untaken(p, company) ? BRAND_BESIDE_UNTAKEN : 1) *
+                                          (p->form_mended == p->icomp + 1 ? 0.85 : 1)
                                     : 0);
 }

@@ -131,8 +131,8 @@ char *ocr_fld_clean_line(const char *in) {
         const char *q = p;
         unsigned c = fmt_u8_next(&p);
         if (c == 0x2014 || c == 0x2013 || c == 0x2012 || c == 0x2212) fmt_sb_addc(&b, '-');
-        else if (c == 0x2018 || c == 0x2019 || c == 0x201B || c == 0x2032) fmt_sb_addc(&b, '\'');
-        else if (c == 0x201C || c == 0x201D) fmt_sb_addc(&b, '"');
+        else if (c == 0x2018 || c == 0x2019 || c == 0x201A || c == 0x201B || c == 0x2032) fmt_sb_addc(&b, '\'');
+        else if (c == 0x201C || c == 0x201D || c == 0x201E) fmt_sb_addc(&b, '"');
         else if (c == 0xA0 || c == '\t' || c == 0xFFFD) fmt_sb_addc(&b, ' ');
         else fmt_sb_add(&b, q, (size_t)(p - q));
     }
@@ -204,6 +204,10 @@ char *ocr_fld_clean_line(const char *in) {
         if (k == 1 && s[0] == '&' && !strchr(sp + 1, '&') && ocr_fld_company_marks(sp + 1) > 0) break;
         memmove(s, sp + 1, strlen(sp + 1) + 1);
     }
+    /* a speck read as a quote or a comma glued to a capitalised word at
+     * the line's start ("„Hyun-woo Jung", round 32) */
+    size_t q = strspn(s, "\"'`,");
+    if (q && q <= 2 && (isupper((unsigned char)s[q]) || (unsigned char)s[q] >= 0xC3)) memmove(s, s + q, strlen(s + q) + 1);
     return s;
 }
 

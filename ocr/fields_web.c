@@ -1097,8 +1097,14 @@ static int mail_label(const char *t, size_t n);
 /* 1 when site s stands on a line after an e-mail label alone
  * ("E wwongwpinnacle.com.sg"). */
 static int after_mail_label(const fld_state_t *p, const char *s) {
+    /* or its first label, when the rest was read with specks the site's
+     * grammar dropped ("E-mail: sonaoeasaibol.com:. br", round 32) */
+    char head[128];
+    size_t hl = strcspn(s, ".");
+    snprintf(head, sizeof head, "%.*s", (int)(hl < sizeof head ? hl : sizeof head - 1), s);
     for (size_t k = 0; k < p->n; k++) {
         const char *t = p->l[k].t, *at = ocr_fld_ci_find(t, s);
+        if (!at && strlen(head) >= 4) at = ocr_fld_ci_find(t, head);
         if (at && at > t && mail_label(t, (size_t)(at - t))) return 1;
     }
     return 0;
@@ -1137,7 +1143,11 @@ static void email_without_at(fld_state_t *p) {
         for (int k = 3; k + 6 < (int)sl && !done; k++) {
             char at = (char)tolower((unsigned char)si[k]);
             int shaped = strchr("o0qam", at) != NULL;
-            if ((!shaped && !isalpha((unsigned char)at)) || si[k - 1] == '.' || !mail_provider(si + k + 1)) continue;
+            /* after an e-mail label, any provider of the shared list, the
+             * short ones too ("E-mail: sonaoeasaibol.com.br" of
+             * ...@bol.com.br; without the label "futebol.com.br" is a site) */
+            int provider = mail_provider(si + k + 1) || (labelled && ocr_fld_shared_mail_domain(si + k + 1));
+            if ((!shaped && !isalpha((unsigned char)at)) || si[k - 1] == '.' || !provider) continue;
             char em[300];
             snprintf(em, sizeof em, "%.*s@%s", k, si, si + k + 1);
             site_to_email(p, i--, em, shaped ? 0.9f : 0.7f);
