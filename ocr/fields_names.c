@@ -1563,8 +1563,8 @@ static void speck_before_name(fld_state_t *p) {
     if (!p->local[0]) return;
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
-        const char *rest = l->t + 3;
         if (l->kind != FLD_OTHER || !isalpha((unsigned char)l->t[0]) || l->t[1] != ',' || l->t[2] != ' ') continue;
+        const char *rest = l->t + 3;
         int ncaps = 0, ninit = 0;
         if (name_shape_ex(rest, &ncaps, &ninit) >= 2 && local_match(rest, p->local) >= 1)
             memmove(l->t, rest, strlen(rest) + 1);
@@ -1638,12 +1638,13 @@ static void ltd_from_lid(fld_state_t *p) {
 static void ltd_after_pte(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
-        if (l->kind != FLD_OTHER) continue;
         char buf[256], *w[16];
         int nw = 0;
-        snprintf(buf, sizeof buf, "%s", l->t);
+        if (l->kind != FLD_OTHER || strlen(l->t) >= sizeof buf) continue; /* no company's line is longer */
+        memcpy(buf, l->t, strlen(l->t) + 1);
         char *save = NULL;
         for (char *t = strtok_r(buf, " ", &save); t && nw < 16; t = strtok_r(NULL, " ", &save)) w[nw++] = t;
+        if (nw == 16) continue;
         int f = nw - 1;
         /* one short word after it that is no form: debris or a misread Ltd */
         if (nw >= 3 && strlen(w[nw - 1]) <= 3 && !legal_form_word(w[nw - 1])) f = nw - 2;
@@ -3382,11 +3383,10 @@ static void fix_title_words(char *t, size_t cap) {
  * (four to seven letters one letter off, "Heod of Partnerships", "Sates
  * Manager"; two off from eight letters, "Managing Discctor": at six,
  * "blower" is two off "broker"), put right only beside a word of the
- * title read whole, the
- * role's context: the one title word or qualifier, of the same first
- * letter, nearest to it; none or several: kept as read. Returns how
- * many words were put right (a guess: the title is then less sure, as a
- * near miss left as read is). */
+ * title read whole, the role's context: the one title word or
+ * qualifier, of the same first letter, nearest to it; none or several:
+ * kept as read. Returns how many words were put right (a guess: the
+ * title is then less sure, as a near miss left as read is). */
 static int fix_title_words_in_context(char *t, size_t cap) {
     const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
     int whole = 0, fixed_words = 0;
