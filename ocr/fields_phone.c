@@ -587,13 +587,22 @@ static void add_region(fld_state_t *p, const char *r) {
     }
 }
 
-const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
-    for (int i = 0; i < p->nemails; i++) add_region(p, ocr_fld_tld_region(strchr(p->emails[i].s, '@')));
+/* The country of the card's e-mails' and sites' domains: those read at
+ * DOMAIN_HINT_CONF or more when sure is 1, the others when 0. */
+#define DOMAIN_HINT_CONF 0.5f
+static void domain_regions(fld_state_t *p, int sure) {
+    for (int i = 0; i < p->nemails; i++)
+        if ((p->emails[i].conf >= DOMAIN_HINT_CONF) == sure) add_region(p, ocr_fld_tld_region(strchr(p->emails[i].s, '@')));
     for (int i = 0; i < p->nsites; i++) {
+        if ((p->sites[i].conf >= DOMAIN_HINT_CONF) != sure) continue;
         char host[256];
         ocr_fld_site_host(p->sites[i].s, host, sizeof host);
         add_region(p, ocr_fld_tld_region(host));
     }
+}
+
+const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
+    domain_regions(p, 1);
     p->ndomain_regions = p->nregions;
     if (p->ncyr > p->nlat / 2 && p->ncyr > 5) add_region(p, "RU");
     /* international numbers on the card tell the country too */
@@ -607,6 +616,11 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
             fmt_phone_parse(ns.digits, "ZZ", e164, sizeof e164, NULL) == GR_OK && fmt_phone_region(e164, cc, sizeof cc) == GR_OK)
             add_region(p, cc);
     }
+    /* round 32: a domain read poorly (a line of specks, "pduc.le@ rine cn
+     * 'minh city, Viet" at 0.47) comes after the codes printed on the
+     * card: its .cn had given a Vietnamese card's number without its code
+     * +86 beside a printed +84 */
+    domain_regions(p, 0);
     /* the address's country when its shape is unambiguous (US "TX 76247",
      * UK "WC2B 6UN", Russian six-digit code), before the board's region */
     for (size_t i = 0; i < p->n && p->nregions < FLD_MAX_REGIONS; i++) {

@@ -303,9 +303,11 @@ static int find_email(const char *a, char *out, size_t outlen, int *social, char
     if (cu) *cu = '.';
     ocr_fld_lower_ascii(dom);
     /* the host twice, a bar between read as a letter ("redwood.com|redwood.com",
-     * the e-mail and the site on one line): once */
+     * the e-mail and the site on one line), or nothing between
+     * ("bluewave.debluewave.de", round 32): once */
     size_t dl = strlen(dom);
     if (dl % 2 && dl >= 7 && !strncmp(dom, dom + dl / 2 + 1, dl / 2) && memchr(dom, '.', dl / 2)) dom[dl / 2] = '\0';
+    else if (dl % 2 == 0 && dl >= 8 && !strncmp(dom, dom + dl / 2, dl / 2) && memchr(dom, '.', dl / 2)) dom[dl / 2] = '\0';
     if (!strchr(dom, '.')) {
         /* "@domain" then a space-less TLD read as letters: give up */
         *social = 1;

@@ -2596,6 +2596,10 @@ static void mangled_hosts(void **state) {
     assert_false(confident(o, "websites"));
     assert_true(confidence(o, "emails") < 0.5 && confidence(o, "websites") < 0.5);
     json_decref(o);
+    /* nothing between (round 32) */
+    o = parse_text("Hanna Becker\nh.becker@bluewave.debluewave.de\n", "DE");
+    assert_string_equal(first_mail(o), "h.becker@bluewave.de");
+    json_decref(o);
     o = parse_text("Ivan Petrov\nivan.petrov@bk.ru\n", "RU"); /* a mail provider's */
     assert_true(confidence(o, "emails") >= 0.8);
     json_decref(o);
@@ -2697,6 +2701,23 @@ static void mail_from_label_and_items(void **state) {
     json_decref(o);
     o = parse_dump("0.95 40,10,600,30\tliderfriorefrigeracao.com.br\n0.60 40,60,600,30\tE-mail: liderfrlo@terra.com.br\n", "BR");
     assert_string_equal(first_mail(o), "liderfrio@terra.com.br");
+    json_decref(o);
+}
+
+/* Round 32: a domain read poorly (a line of specks) tells a number's
+ * country after the codes printed on the card; read well, before them. */
+static void poor_domain_after_printed_code(void **state) {
+    (void)state;
+    static const char *const CARD = "0.96 730,239,326,54\tLE MINH DUC\n0.93 1100,361,77,28\t+84 903 123 597\n"
+                                    "0.97 651,393,229,50\t28 3823 2631\n%.2f 623,439,544,57\tpduc.le@ rine cn\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, CARD, 0.47);
+    json_t *o = parse_dump(buf, "US");
+    assert_true(has_phone(o, "+842838232631"));
+    json_decref(o);
+    snprintf(buf, sizeof buf, CARD, 0.95);
+    o = parse_dump(buf, "US");
+    assert_true(has_phone(o, "+862838232631"));
     json_decref(o);
 }
 
@@ -3222,6 +3243,7 @@ int main(void) {
         cmocka_unit_test(legal_forms_read_short),
         cmocka_unit_test(title_words_in_context),
         cmocka_unit_test(mail_from_label_and_items),
+        cmocka_unit_test(poor_domain_after_printed_code),
         cmocka_unit_test(fields_split_at_bars),
         cmocka_unit_test(area_code_from_the_state),
         cmocka_unit_test(local_numbers_without_area_code),
