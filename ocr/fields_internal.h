@@ -77,6 +77,7 @@ typedef struct {
     char regions[FLD_MAX_REGIONS][3]; /* ISO alpha-2 hints for phone numbers, best first */
     int nregions;
     int ndomain_regions; /* the first of them, from the e-mails' and sites' domains */
+    int npoor_domain_regions; /* from domains read poorly, after the printed codes (round 32) */
     char area[8];        /* area code of the card's first valid number ("11"), "" when none */
     char area_region[3]; /* that number's region */
     int area_guessed;    /* area taken from a state named in the address (no number printed one) */

@@ -2309,7 +2309,7 @@ static void phones_fix_tld(fld_state_t *p) {
          * ("chevroleste.com.Dr" on a board in Brazil), or for one a letter
          * of small print makes of it (".com.pr") when no hint but the
          * domains' own names a country (an address, a '+' number) */
-        int hinted = p->nregions > p->ndomain_regions;
+        int hinted = p->nregions - p->npoor_domain_regions > p->ndomain_regions;
         if (!fix[0] && !nh && strlen(p->board) == 2) {
             char r[3] = {(char)tolower((unsigned char)p->board[0]), (char)tolower((unsigned char)p->board[1]), 0};
             if (!strcmp(r, "gb")) memcpy(r, "uk", 3);

@@ -620,7 +620,9 @@ const char *ocr_fld_find_regions(fld_state_t *p, const char *region) {
      * 'minh city, Viet" at 0.47) comes after the codes printed on the
      * card: its .cn had given a Vietnamese card's number without its code
      * +86 beside a printed +84 */
+    int n0 = p->nregions;
     domain_regions(p, 0);
+    p->npoor_domain_regions = p->nregions - n0;
     /* the address's country when its shape is unambiguous (US "TX 76247",
      * UK "WC2B 6UN", Russian six-digit code), before the board's region */
     for (size_t i = 0; i < p->n && p->nregions < FLD_MAX_REGIONS; i++) {

@@ -2719,6 +2719,11 @@ static void poor_domain_after_printed_code(void **state) {
     o = parse_dump(buf, "US");
     assert_true(has_phone(o, "+862838232631"));
     json_decref(o);
+    /* still a domain's own hint, not another's: a site read poorly whose
+     * code a letter of small print made on a board in Brazil is mended */
+    o = parse_dump("0.40 40,10,600,30\twww.chevroleste.com.pr\n", "BR");
+    assert_string_equal(first_site(o), "www.chevroleste.com.br");
+    json_decref(o);
 }
 
 /* Round 32: a title word read with a slip, beside a word of the title
