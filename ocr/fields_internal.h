@@ -222,7 +222,9 @@ int ocr_fld_opening_hours(const char *s);
  * share (gmail.com, terra.com.br): it says nothing about the company. */
 int ocr_fld_shared_mail_domain(const char *d);
 
-/* Item i of the card's e-mails and sites, e-mails first (i < nemails + nsites). */
+/* Item i of the card's e-mails and sites, e-mails first (i < nemails + nsites);
+ * ocr_fld_item its text. */
+fld_item_t *ocr_fld_item_at(fld_state_t *p, int i);
 char *ocr_fld_item(fld_state_t *p, int i);
 
 /* 1 when k (a registrable label, lower case) is a hosting or social

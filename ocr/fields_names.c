@@ -1592,14 +1592,26 @@ static void l_from_bang(fld_state_t *p) {
  * capitalised "Lid" ending a line (a stray mark after it aside: "Juniper
  * Pty Lid J") right after another legal form ("Pty.", "Co.,", "Pvt."), or
  * after words the card's domain spells ("Grant Logistics Lid" beside
- * grantlogistics.co.uk), is "Ltd"; "The Flip Lid" stays. Needs the brand
- * keys (domain_keys). */
+ * grantlogistics.co.uk), is "Ltd"; "The Flip Lid" stays. And "Lida" is
+ * "Ltda" (below). Needs the brand keys (domain_keys). */
 static void ltd_from_lid(fld_state_t *p) {
     for (size_t i = 0; i < p->n; i++) {
         fld_line_t *l = &p->l[i];
         if (l->kind != FLD_OTHER) continue;
         size_t n = strlen(l->t);
         while (n && strchr(" .,", l->t[n - 1])) n--;
+        /* round 32: "Granite Logistics Lida", the t of "Ltda" read as an i:
+         * after words the card's domain spells, or on a card of a country
+         * that writes Ltda (Brazil, Portugal; "Lida" is a given name too) */
+        if (n >= 7 && !strncmp(l->t + n - 5, " Lida", 5)) {
+            char head[256];
+            snprintf(head, sizeof head, "%.*s", (int)(n - 5), l->t);
+            if (domain_match(head, p) >= 0.7 || ocr_fld_card_of(p, "BR PT AO MZ")) {
+                l->t[n - 3] = 't';
+                p->form_mended = (int)i + 1;
+            }
+            continue;
+        }
         if (n >= 8 && l->t[n - 2] == ' ' && !strncmp(l->t + n - 6, " Lid", 4)) n -= 2; /* "Lid J" */
         if (n < 6 || strncmp(l->t + n - 4, " Lid", 4)) continue;
         /* the word before: another legal form ("Pty.", "Co.,", "Pvt") */
@@ -1611,21 +1623,6 @@ static void ltd_from_lid(fld_state_t *p) {
         if (!legal_form_word(prev) && domain_match(head, p) < 0.7) continue;
         l->t[n - 2] = 't';
         l->t[n - 1] = 'd';
-    }
-    /* round 32: "Granite Logistics Lida", the t of "Ltda" read as an i:
-     * after words the card's domain spells, or on a card of a country
-     * that writes Ltda (Brazil, Portugal; "Lida" is a given name too) */
-    for (size_t i = 0; i < p->n; i++) {
-        fld_line_t *l = &p->l[i];
-        if (l->kind != FLD_OTHER) continue;
-        size_t n = strlen(l->t);
-        while (n && strchr(" .,", l->t[n - 1])) n--;
-        if (n < 7 || strncmp(l->t + n - 5, " Lida", 5)) continue;
-        char head[256];
-        snprintf(head, sizeof head, "%.*s", (int)(n - 5), l->t);
-        if (domain_match(head, p) < 0.7 && !ocr_fld_card_of(p, "BR PT AO MZ")) continue;
-        l->t[n - 3] = 't';
-        p->form_mended = (int)i + 1;
     }
 }
 
@@ -2413,8 +2410,7 @@ static void tld_off_numbers(fld_state_t *p) {
             near |= (two[0] == have[k][0]) != (two[1] == have[k][1]);
         }
         if (own || !near || ocr_fld_vanity_tld(two)) continue;
-        fld_item_t *it = i < p->nemails ? &p->emails[i] : &p->sites[i - p->nemails];
-        it->conf *= TLD_OFF_NUMBERS_CONF;
+        ocr_fld_item_at(p, i)->conf *= TLD_OFF_NUMBERS_CONF;
     }
 }
 
@@ -2438,12 +2434,11 @@ static void local_from_items(fld_state_t *p) {
         for (int j = 0; j < p->nemails + p->nsites; j++) {
             /* the other read surer: which of two readings lost a stroke
              * is the confidences' to tell */
-            float oc = j < p->nemails ? p->emails[j].conf : p->sites[j - p->nemails].conf;
-            if (j == i || oc <= e->conf) continue;
+            if (j == i || ocr_fld_item_at(p, j)->conf <= e->conf) continue;
             const char *o = ocr_fld_item(p, j);
-            if (strncmp(o, "http", 4) == 0 && strstr(o, "://")) o = strstr(o, "://") + 3;
             /* each run of small letters in the other item: its host's
-             * labels and its path's words */
+             * labels and its path's words (a scheme's "https" is shorter
+             * than any local part taken here) */
             for (const char *w = o; *w;) {
                 size_t n = 0;
                 while (islower((unsigned char)w[n])) n++;
@@ -2471,11 +2466,12 @@ static void local_from_items(fld_state_t *p) {
 
 /* The name's words as e-mail keys (ocr_fld_key) into w, the middle
  * initials left out ("Sarah J. Thompson"); with de 1 a German umlaut
- * written as its two letters ("Mälzer" is maelzer@, "Groß" gross@).
- * Returns how many (at most 6). */
-static int name_keys(const char *name, int de, char w[6][64]) {
+ * written as its two letters ("Mälzer" is maelzer@, "Groß" gross@),
+ * *written counting those. Returns how many words (at most 6). */
+static int name_keys(const char *name, int de, char w[6][64], int *written) {
     char buf[512];
     size_t o = 0;
+    *written = 0;
     for (const char *s = name; *s && o + 3 < sizeof buf;) {
         const char *q = s;
         unsigned c = fmt_u8_next(&s);
@@ -2486,6 +2482,7 @@ static int name_keys(const char *name, int de, char w[6][64]) {
                           : c == 0xDF ? "ss" : NULL;
         size_t l = two ? 2 : (size_t)(s - q);
         if (!l || o + l + 1 >= sizeof buf) break;
+        *written += two != NULL;
         memcpy(buf + o, two ? two : q, l);
         o += l;
     }
@@ -2528,7 +2525,8 @@ static int name_local_distance(const char *name, const char *local) {
     int best = -1;
     for (int de = 0; de < 2; de++) {
         char w[6][64];
-        int n = name_keys(name, de, w);
+        int written, n = name_keys(name, de, w, &written);
+        if (de && !written) break; /* no umlaut: the same keys again */
         for (int k = 1; k < n; k++) {
             char gall[400] = "", fall[400] = "";
             for (int i = 0; i < n; i++) {
@@ -2548,6 +2546,15 @@ static int name_local_distance(const char *name, const char *local) {
     return best;
 }
 
+/* The confidence of the name line's name (name_core'd), raised halfway to
+ * 1 when the e-mail's local part spells a word of it (*backed 1): the
+ * name's confidence as the contact shows it, but for the doubts after. */
+static double name_conf_backed(const fld_state_t *p, const char *name, int *backed) {
+    double c = p->l[p->iname].conf;
+    *backed = local_match(name, p->local) > 0;
+    return *backed ? c + (1 - c) * 0.5 : c;
+}
+
 /* Round 32: the name and an e-mail's local part that miss each other by a
  * letter or two ("sofa@" beside Sofia Becker, "m.femandezruiz@" beside
  * Fernández Ruiz, "mtran@" beside "RAN MINH DUC") hold a misreading, on
@@ -2561,8 +2568,8 @@ static void name_local_disagree(fld_state_t *p) {
     if (p->iname < 0) return;
     char nm[512];
     name_core(p->l[p->iname].t, nm, sizeof nm);
-    double cname = p->l[p->iname].conf;
-    if (local_match(nm, p->local) > 0) cname = cname + (1 - cname) * 0.5; /* as put_people shows it */
+    int backed;
+    double cname = name_conf_backed(p, nm, &backed);
     for (int i = 0; i < p->nemails; i++) {
         fld_item_t *e = &p->emails[i];
         const char *at = strchr(e->s, '@');
@@ -3255,128 +3262,185 @@ static void drop_lone_marks(char *t) {
     *w = '\0';
 }
 
-/* A title word OCR misread ("Lxecutive", "Preduct"): a word of six letters
- * or more that is no title word is replaced by the one title word or
- * qualifier of its length that differs in one letter (two from nine
+/* The case of word w (n bytes) given to its replacement fixed: all
+ * capitals for a word in capitals, else a capital first when up. */
+static void case_as(char *fixed, const char *w, size_t n, int up) {
+    int caps = n > 1 && isupper((unsigned char)w[0]) && isupper((unsigned char)w[1]);
+    for (char *c = fixed; *c; c++)
+        if (caps || c == fixed) *c = (char)(up ? toupper((unsigned char)*c) : *c);
+}
+
+/* Title t's words (split at " ,/&-", the marks kept) each given to fix,
+ * which writes a word's replacement into out (capacity cap, in the word's
+ * case) and answers 1, or answers 0 to keep it as read. Returns how many
+ * were replaced; 0, t as read, when the result does not fit. */
+typedef int (*title_word_fn)(const char *t, const char *w, size_t n, char *out, size_t cap);
+static int rewrite_title_words(char *t, size_t cap, title_word_fn fix) {
+    char out[512];
+    size_t o = 0;
+    int fixed = 0;
+    out[0] = '\0';
+    for (const char *w = t; *w;) {
+        size_t n = strcspn(w, " ,/&-");
+        char rep[64];
+        int r = fix(t, w, n, rep, sizeof rep);
+        int m = r ? snprintf(out + o, sizeof out - o, "%s", rep) : snprintf(out + o, sizeof out - o, "%.*s", (int)n, w);
+        if (m < 0 || (size_t)m >= sizeof out - o) return 0; /* too long: as read */
+        fixed += r;
+        o += (size_t)m;
+        w += n;
+        size_t sep = strspn(w, " ,/&-");
+        m = snprintf(out + o, sizeof out - o, "%.*s", (int)sep, w);
+        if (m < 0 || (size_t)m >= sizeof out - o) return 0;
+        o += (size_t)m;
+        w += sep;
+    }
+    if (o >= cap) return 0;
+    memcpy(t, out, o + 1);
+    return fixed;
+}
+
+/* fix_title_words' answer for the word w (n bytes) of title t, per
+ * rewrite_title_words. A title word OCR misread ("Lxecutive",
+ * "Preduct"): a word of six letters or more that is no title word is
+ * replaced by the one title word or qualifier of its length that
+ * differs in one letter (two from nine
  * letters; OCR swaps letters, it rarely adds or drops them, and "Research"
  * must not become "Researcher"), a word of five letters only by one that
  * differs in a look-alike letter ("Chiet" of Chief); failing that, by the
  * one a letter longer or shorter, or with an m read for ni, rn or in
  * ("Semor" of Senior); keeping its case (first letter, or all capitals);
  * none or several: kept as read. */
-static void fix_title_words(char *t, size_t cap) {
-    char out[512];
-    size_t o = 0;
-    out[0] = '\0';
-    for (const char *w = t; *w;) {
-        size_t n = strcspn(w, " ,/&-");
-        char word[64] = "", low[64];
-        if (n > 0 && n < sizeof word) {
-            memcpy(word, w, n);
-            word[n] = '\0';
-        }
-        const char *rep = NULL;
-        if (n >= 5 && n < sizeof word) {
-            int alpha = 1;
-            for (size_t k = 0; k < n; k++) alpha &= isalpha((unsigned char)word[k]) != 0;
-            fmt_u8_lower_n(word, n, low, sizeof low);
-            if (alpha && !role_word(low)) {
-                int hits = 0, sbest = 3;
-                const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
-                for (int li = 0; li < 2; li++)
-                    for (const char *const *c = lists[li]; *c; c++) {
-                        if (strlen(*c) != n) continue;
-                        int d = 0, lookalike = 1;
-                        for (size_t k = 0; k < n; k++)
-                            if (low[k] != (*c)[k]) {
-                                d++;
-                                lookalike &= ocr_fld_confusable(low[k], (*c)[k]);
-                            }
-                        /* five letters: only a letter small print makes of
-                         * the other ("Chiet" of Chief); the nearest only
-                         * ("Lxecutive": Executive one letter off, Portuguese
-                         * Executiva two) */
-                        if (d <= (n >= 9 ? 2 : 1) && (n >= 6 || lookalike) && d <= sbest &&
-                            (!rep || strcmp(rep, *c))) {
-                            if (d < sbest) hits = 0;
-                            sbest = d;
-                            hits++;
-                            rep = *c;
-                        }
-                    }
-                /* none of its length: one letter more or less, and a
-                 * second slip from seven letters ("Dwector" of Director);
-                 * a word that begins the other, or the other it, is no
-                 * slip ("Consultants", "Research"); the nearest only
-                 * ("Drector": Director one edit off, Polish Dyrektor two) */
-                int best = 3, best_hits = 0;
-                for (int li = 0; li < 2 && hits == 0 && n >= 6; li++)
-                    for (const char *const *c = lists[li]; *c; c++) {
-                        size_t cl = strlen(*c);
-                        if ((cl != n + 1 && cl + 1 != n) || !strncmp(low, *c, cl < n ? cl : n)) continue;
-                        int d = ocr_text_edit_distance(low, *c);
-                        if (d > (n >= 7 ? 2 : 1) || d > best || (rep && d == best && !strcmp(rep, *c))) continue;
-                        if (d < best) {
-                            best = d;
-                            rep = NULL;
-                        }
-                        if (!rep) {
-                            rep = *c;
-                            best_hits = 1;
-                        } else {
-                            best_hits++;
-                        }
-                    }
-                if (best < 3) hits = best_hits;
-                /* "Semor" of Senior, "Managmg": an m read for ni, rn or
-                 * in, or one of those for an m */
-                if (hits == 0) rep = merged_letters(low, lists, &hits);
-                /* the title's first word with its first letters lost at
-                 * the edge of a glare or a crop ("nancial Analyst"): the
-                 * one title word it ends, one to three letters longer */
-                for (int li = 0; li < 2 && hits == 0 && w == t && islower((unsigned char)word[0]); li++)
-                    for (const char *const *c = lists[li]; *c; c++) {
-                        size_t cl = strlen(*c);
-                        if (cl > n && cl <= n + 3 && !strcmp(*c + cl - n, low) && (!rep || strcmp(rep, *c))) {
-                            hits++;
-                            rep = *c;
-                        }
-                    }
-                /* the title's last word with its last letter lost at the
-                 * edge of a glare or a crop ("Business Development Manage"):
-                 * the one title word it begins, one letter longer */
-                int last = !w[n + strspn(w + n, " ,/&-")];
-                for (int li = 0; li < 2 && hits == 0 && last && n >= 6; li++)
-                    for (const char *const *c = lists[li]; *c; c++)
-                        if (strlen(*c) == n + 1 && !strncmp(*c, low, n) && (!rep || strcmp(rep, *c))) {
-                            hits++;
-                            rep = *c;
-                        }
-                if (hits != 1) rep = NULL;
-            }
-        }
-        char fixed[64];
-        if (rep) {
-            int caps = isupper((unsigned char)word[0]) && isupper((unsigned char)word[1]);
-            snprintf(fixed, sizeof fixed, "%s", rep);
-            /* a word cut in front takes the case of the word after it */
-            const char *next = w + n + strspn(w + n, " ,/&-");
-            int up = isupper((unsigned char)word[0]) || (w == t && islower((unsigned char)word[0]) &&
-                                                          strlen(rep) > n && isupper((unsigned char)*next));
-            for (char *c = fixed; *c; c++)
-                if (caps || c == fixed) *c = (char)(up ? toupper((unsigned char)*c) : *c);
-        }
-        int m = rep ? snprintf(out + o, sizeof out - o, "%s", fixed) : snprintf(out + o, sizeof out - o, "%.*s", (int)n, w);
-        if (m < 0 || (size_t)m >= sizeof out - o) return; /* too long: as read */
-        o += (size_t)m;
-        w += n;
-        size_t sep = strspn(w, " ,/&-");
-        m = snprintf(out + o, sizeof out - o, "%.*s", (int)sep, w);
-        if (m < 0 || (size_t)m >= sizeof out - o) return;
-        o += (size_t)m;
-        w += sep;
+static int slip_word(const char *t, const char *w, size_t n, char *fixed, size_t cap) {
+    char word[64] = "", low[64];
+    if (n > 0 && n < sizeof word) {
+        memcpy(word, w, n);
+        word[n] = '\0';
     }
-    if (o < cap) memcpy(t, out, o + 1);
+    const char *rep = NULL;
+    if (n >= 5 && n < sizeof word) {
+        int alpha = 1;
+        for (size_t k = 0; k < n; k++) alpha &= isalpha((unsigned char)word[k]) != 0;
+        fmt_u8_lower_n(word, n, low, sizeof low);
+        if (alpha && !role_word(low)) {
+            int hits = 0, sbest = 3;
+            const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
+            for (int li = 0; li < 2; li++)
+                for (const char *const *c = lists[li]; *c; c++) {
+                    if (strlen(*c) != n) continue;
+                    int d = 0, lookalike = 1;
+                    for (size_t k = 0; k < n; k++)
+                        if (low[k] != (*c)[k]) {
+                            d++;
+                            lookalike &= ocr_fld_confusable(low[k], (*c)[k]);
+                        }
+                    /* five letters: only a letter small print makes of
+                     * the other ("Chiet" of Chief); the nearest only
+                     * ("Lxecutive": Executive one letter off, Portuguese
+                     * Executiva two) */
+                    if (d <= (n >= 9 ? 2 : 1) && (n >= 6 || lookalike) && d <= sbest &&
+                        (!rep || strcmp(rep, *c))) {
+                        if (d < sbest) hits = 0;
+                        sbest = d;
+                        hits++;
+                        rep = *c;
+                    }
+                }
+            /* none of its length: one letter more or less, and a
+             * second slip from seven letters ("Dwector" of Director);
+             * a word that begins the other, or the other it, is no
+             * slip ("Consultants", "Research"); the nearest only
+             * ("Drector": Director one edit off, Polish Dyrektor two) */
+            int best = 3, best_hits = 0;
+            for (int li = 0; li < 2 && hits == 0 && n >= 6; li++)
+                for (const char *const *c = lists[li]; *c; c++) {
+                    size_t cl = strlen(*c);
+                    if ((cl != n + 1 && cl + 1 != n) || !strncmp(low, *c, cl < n ? cl : n)) continue;
+                    int d = ocr_text_edit_distance(low, *c);
+                    if (d > (n >= 7 ? 2 : 1) || d > best || (rep && d == best && !strcmp(rep, *c))) continue;
+                    if (d < best) {
+                        best = d;
+                        rep = NULL;
+                    }
+                    if (!rep) {
+                        rep = *c;
+                        best_hits = 1;
+                    } else {
+                        best_hits++;
+                    }
+                }
+            if (best < 3) hits = best_hits;
+            /* "Semor" of Senior, "Managmg": an m read for ni, rn or
+             * in, or one of those for an m */
+            if (hits == 0) rep = merged_letters(low, lists, &hits);
+            /* the title's first word with its first letters lost at
+             * the edge of a glare or a crop ("nancial Analyst"): the
+             * one title word it ends, one to three letters longer */
+            for (int li = 0; li < 2 && hits == 0 && w == t && islower((unsigned char)word[0]); li++)
+                for (const char *const *c = lists[li]; *c; c++) {
+                    size_t cl = strlen(*c);
+                    if (cl > n && cl <= n + 3 && !strcmp(*c + cl - n, low) && (!rep || strcmp(rep, *c))) {
+                        hits++;
+                        rep = *c;
+                    }
+                }
+            /* the title's last word with its last letter lost at the
+             * edge of a glare or a crop ("Business Development Manage"):
+             * the one title word it begins, one letter longer */
+            int last = !w[n + strspn(w + n, " ,/&-")];
+            for (int li = 0; li < 2 && hits == 0 && last && n >= 6; li++)
+                for (const char *const *c = lists[li]; *c; c++)
+                    if (strlen(*c) == n + 1 && !strncmp(*c, low, n) && (!rep || strcmp(rep, *c))) {
+                        hits++;
+                        rep = *c;
+                    }
+            if (hits != 1) rep = NULL;
+        }
+    }
+    if (!rep) return 0;
+    snprintf(fixed, cap, "%s", rep);
+    /* a word cut in front takes the case of the word after it */
+    const char *next = w + n + strspn(w + n, " ,/&-");
+    int up = isupper((unsigned char)word[0]) ||
+             (w == t && islower((unsigned char)word[0]) && strlen(rep) > n && isupper((unsigned char)*next));
+    case_as(fixed, w, n, up);
+    return 1;
+}
+
+static void fix_title_words(char *t, size_t cap) { (void)rewrite_title_words(t, cap, slip_word); }
+
+/* fix_title_words_in_context's answer for the word w (n bytes), per
+ * rewrite_title_words. */
+static int context_word(const char *t, const char *w, size_t n, char *fixed, size_t cap) {
+    (void)t;
+    const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
+    char low[64];
+    const char *rep = NULL;
+    int alpha = n >= 4 && n < sizeof low;
+    for (size_t k = 0; k < n && alpha; k++) alpha = isalpha((unsigned char)w[k]) != 0;
+    if (!alpha) return 0;
+    fmt_u8_lower_n(w, n, low, sizeof low);
+    int best = n >= 8 ? 2 : 1, hits = 0;
+    for (int li = 0; li < 2 && !role_word(low); li++)
+        for (const char *const *c = lists[li]; *c; c++) {
+            size_t cl = strlen(*c);
+            if ((*c)[0] != low[0] || cl + 1 < n || cl > n + 1) continue;
+            /* a word that begins the other, or the other it, is a
+             * word of its own ("Office", "Programme") */
+            if (cl != n && !strncmp(low, *c, cl < n ? cl : n)) continue;
+            int d = ocr_text_edit_distance(low, *c);
+            if (d < 1 || d > best || (d == best && rep && !strcmp(rep, *c))) continue;
+            if (d < best) {
+                best = d;
+                hits = 0;
+            }
+            hits++;
+            rep = *c;
+        }
+    if (hits != 1) return 0;
+    snprintf(fixed, cap, "%s", rep);
+    case_as(fixed, w, n, isupper((unsigned char)w[0]));
+    return 1;
 }
 
 /* Round 32: a title word read with a slip that fix_title_words leaves
@@ -3388,8 +3452,7 @@ static void fix_title_words(char *t, size_t cap) {
  * kept as read. Returns how many words were put right (a guess: the
  * title is then less sure, as a near miss left as read is). */
 static int fix_title_words_in_context(char *t, size_t cap) {
-    const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
-    int whole = 0, fixed_words = 0;
+    int whole = 0;
     for (const char *w = t; *w;) {
         size_t n = strcspn(w, " ,/&-");
         char low[64];
@@ -3400,57 +3463,7 @@ static int fix_title_words_in_context(char *t, size_t cap) {
         w += n;
         w += strspn(w, " ,/&-");
     }
-    if (!whole) return 0;
-    char out[512];
-    size_t o = 0;
-    for (const char *w = t; *w;) {
-        size_t n = strcspn(w, " ,/&-");
-        char low[64];
-        const char *rep = NULL;
-        int alpha = n >= 4 && n < sizeof low;
-        for (size_t k = 0; k < n && alpha; k++) alpha = isalpha((unsigned char)w[k]) != 0;
-        if (alpha) {
-            fmt_u8_lower_n(w, n, low, sizeof low);
-            int best = n >= 8 ? 2 : 1, hits = 0;
-            for (int li = 0; li < 2 && !role_word(low); li++)
-                for (const char *const *c = lists[li]; *c; c++) {
-                    size_t cl = strlen(*c);
-                    if ((*c)[0] != low[0] || cl + 1 < n || cl > n + 1) continue;
-                    /* a word that begins the other, or the other it, is a
-                     * word of its own ("Office", "Programme") */
-                    if (cl != n && !strncmp(low, *c, cl < n ? cl : n)) continue;
-                    int d = ocr_text_edit_distance(low, *c);
-                    if (d < 1 || d > best || (d == best && rep && !strcmp(rep, *c))) continue;
-                    if (d < best) {
-                        best = d;
-                        hits = 0;
-                    }
-                    hits++;
-                    rep = *c;
-                }
-            if (hits != 1) rep = NULL;
-        }
-        char fixed[64];
-        if (rep) {
-            fixed_words++;
-            int caps = n > 1 && isupper((unsigned char)w[0]) && isupper((unsigned char)w[1]);
-            snprintf(fixed, sizeof fixed, "%s", rep);
-            for (char *c = fixed; *c; c++)
-                if (caps || (c == fixed && isupper((unsigned char)w[0]))) *c = (char)toupper((unsigned char)*c);
-        }
-        int m = rep ? snprintf(out + o, sizeof out - o, "%s", fixed) : snprintf(out + o, sizeof out - o, "%.*s", (int)n, w);
-        if (m < 0 || (size_t)m >= sizeof out - o) return 0; /* too long: as read */
-        o += (size_t)m;
-        w += n;
-        size_t sep = strspn(w, " ,/&-");
-        m = snprintf(out + o, sizeof out - o, "%.*s", (int)sep, w);
-        if (m < 0 || (size_t)m >= sizeof out - o) return 0;
-        o += (size_t)m;
-        w += sep;
-    }
-    if (o >= cap) return 0;
-    memcpy(t, out, o + 1);
-    return fixed_words;
+    return whole ? rewrite_title_words(t, cap, context_word) : 0;
 }
 
 /* 1 when a word of title t (four letters or more) is no title word but
@@ -3563,12 +3576,11 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     if (p->iname >= 0) {
         name_core(p->l[p->iname].t, name, sizeof name);
         ocr_fld_trim_punct(name);
-        cname = p->l[p->iname].conf;
-        int ncaps = 0, ninit = 0, nsh = name_shape_ex(name, &ncaps, &ninit);
-        if (local_match(name, p->local) > 0) cname = cname + (1 - cname) * 0.5;
+        int backed, ncaps = 0, ninit = 0, nsh = name_shape_ex(name, &ncaps, &ninit);
+        cname = name_conf_backed(p, name, &backed);
         /* all in capitals, with only the role under it for support
          * ("BLUE OCEAN" over "Sales Director" reads the same): never sure */
-        else if (nsh && ncaps == nsh) cname *= 0.85f;
+        if (!backed && nsh && ncaps == nsh) cname *= 0.85f;
         if (p->name_doubted) cname *= DISAGREE_NAME_CONF;
         char *sp = strrchr(name, ' ');
         /* a generational suffix belongs to the family name: "Righetti Jr.", "Silva Filho" */

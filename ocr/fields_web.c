@@ -808,7 +808,9 @@ static char *item_host(char *s, size_t *hl) {
     return h;
 }
 
-char *ocr_fld_item(fld_state_t *p, int i) { return i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s; }
+fld_item_t *ocr_fld_item_at(fld_state_t *p, int i) { return i < p->nemails ? &p->emails[i] : &p->sites[i - p->nemails]; }
+
+char *ocr_fld_item(fld_state_t *p, int i) { return ocr_fld_item_at(p, i)->s; }
 
 char *ocr_fld_two_letter_tld(char *s) {
     size_t hl;
