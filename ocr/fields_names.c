@@ -822,6 +822,7 @@ static int payment_words(const char *s, int *other_out);
  * line or more): the business's name on a card that names nobody, the
  * brand above a person's name. Not a sentence (<= 6 words), not the name,
  * read with fair confidence. Index or -1. */
+#define DOMINANT_SHORT_READ 0.85f
 static int dominant_line(const fld_state_t *p, int iname) {
     int hs[64], nh = 0, best = -1;
     for (size_t i = 0; i < p->n && nh < 64; i++)
@@ -845,6 +846,12 @@ static int dominant_line(const fld_state_t *p, int iname) {
          * logos that holds a card scheme's ("iss SS \"VISA", am13) */
         if ((tagline(l->t) && !firm_marks(l->t)) || payment_words(l->t, NULL)) continue;
         if (10 * l->h < 13 * med) continue;
+        /* three letters or fewer read fairly and no domain of the card
+         * spells them: a logo's or an emblem's debris ("ALE" 0.77 of
+         * am20's coat of arms, taller than the name once the name's box
+         * was the detector's tight one), not a short brand ("IBM" beside
+         * ibm.com) */
+        if (l->letters <= 3 && l->conf < DOMINANT_SHORT_READ && domain_match(l->t, p) <= 0) continue;
         if (best < 0 || l->h > p->l[best].h) best = (int)i;
     }
     /* the name's own line is often the largest on a person's card: the brand
@@ -3570,6 +3577,69 @@ static int brand_over_untaken(const fld_state_t *p, const char *company) {
     return 0;
 }
 
+/* Round 33: a company of one word (a logo's brand) with a line of one or
+ * two words right under it, in smaller print, across half its width or
+ * more, read well (DESCRIPTOR_READ), each word capitalised, no digits, no
+ * field took it and it is not a tagline, a unit of the firm or a role:
+ * the descriptor the logo sets under the brand ("BELTIS" over "IT
+ * Solutions", cards_real am04; "Microvida" over "Informática"), which is
+ * part of the name printed - the brand and it are the company. A line of
+ * three words is a claim ("PEÇAS ORIGINAIS CHEVROLET" under am08's
+ * CHEVROLESTE, not part of its name). Never sure (DESCRIPTOR_CONF): a
+ * slogan of capitalised words reads the same. Only when one line is such.
+ * Returns the line's index or -1. */
+#define DESCRIPTOR_READ 0.8f
+#define DESCRIPTOR_CONF 0.85
+static int brand_descriptor(const fld_state_t *p, const char *company) {
+    static const char *const JOIN[] = {"&", "e", "de", "da", "do", "and", "of", "y", "et", "und", NULL};
+    /* a slogan's words (NOT_NAME_WORDS also holds a firm's trades,
+     * "Solutions", "Serviços", which a descriptor is made of) */
+    static const char *const SLOGAN[] = {"the",    "for",       "with",   "best",    "quality",  "trust", "since",
+                                         "desde",  "qualidade", "melhor", "calidad", "qualität", "open",  "hours", NULL};
+    if (p->icomp < 0 || strchr(company, ' ') || p->comp_text[0]) return -1;
+    const fld_line_t *c = &p->l[p->icomp];
+    if (c->h <= 0 || c->w <= 0) return -1;
+    int found = -1;
+    for (size_t i = 0; i < p->n; i++) {
+        const fld_line_t *l = &p->l[i];
+        if ((int)i == p->icomp || (int)i == p->iname || (int)i == p->ititle || (int)i == p->ititle2 ||
+            l->kind != FLD_OTHER || l->h <= 0 || l->w <= 0 || l->conf < DESCRIPTOR_READ || 5 * l->h > 4 * c->h)
+            continue;
+        int gap = l->y - (c->y + c->h);
+        int x0 = l->x > c->x ? l->x : c->x, x1 = l->x + l->w < c->x + c->w ? l->x + l->w : c->x + c->w;
+        int narrow = l->w < c->w ? l->w : c->w;
+        if (gap < -c->h / 4 || gap > c->h || 2 * (x1 - x0) < narrow) continue;
+        /* one or two capitalised words of letters (joining words small) */
+        int words = 0, ok = 1;
+        for (const char *q = l->t; *q && ok;) {
+            size_t n = strcspn(q, " ");
+            const char *e = q + n;
+            char w[64], k[64];
+            for (const char *r = q; r < e && ok; r++) ok = !isdigit((unsigned char)*r);
+            if (!ok || n >= sizeof w) {
+                ok = 0;
+                break;
+            }
+            fmt_u8_lower_n(q, n, w, sizeof w);
+            if (!ocr_fld_is_label(w, JOIN)) {
+                const char *r = q;
+                unsigned first = fmt_u8_next(&r);
+                /* longer than "Telecommunications": words run together */
+                fmt_u8_key(w, k, sizeof k);
+                ok = ocr_fld_is_upper(first) && n >= 2 && strlen(k) <= 18;
+                words++;
+            }
+            q = e + strspn(e, " ");
+        }
+        if (!ok || words < 1 || words > 2 || tagline(l->t) || ocr_fld_org_unit(l->t) || ocr_fld_title_words(l->t) ||
+            ocr_fld_count_listed(l->t, " ,/&-", SLOGAN))
+            continue;
+        if (found >= 0) return -1;
+        found = (int)i;
+    }
+    return found;
+}
+
 void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
     char name[512] = "", given[256] = "", family[256] = "";
     double cname = 0;
@@ -3637,7 +3707,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         title_guessed = fix_title_words_in_context(title, sizeof title) > 0;
         chief_officer(title);
     }
-    int completed = 0, beside = 0;
+    int completed = 0, beside = 0, described = 0;
     if (p->icomp >= 0) {
         snprintf(company, sizeof company, "%s", p->comp_text[0] ? p->comp_text : p->l[p->icomp].t);
         trim_company_debris(company);
@@ -3645,6 +3715,12 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
         completed = complete_from_domain(p, company, sizeof company) ||
                     head_from_domain(p, &p->l[p->icomp], company, sizeof company) ||
                     brand_before_form(p, company, sizeof company);
+        int d = brand_descriptor(p, company);
+        if (d >= 0 && strlen(company) + strlen(p->l[d].t) + 2 <= sizeof company) {
+            strcat(company, " ");
+            strcat(company, p->l[d].t);
+            described = 1;
+        }
     } else {
         beside = brand_beside_trade(p, company, sizeof company);
     }
@@ -3665,6 +3741,7 @@ void ocr_fld_put_people(const fld_state_t *p, json_t *o, json_t *conf) {
                                           (completed ? 0.85 : 1) * (form_cut_short(company) ? 0.85 : 1) *
                                           (form_misread(company) || odd_start(company) ? 0.85 : 1) *
                                           (brand_over_untaken(p, company) ? BRAND_BESIDE_UNTAKEN : 1) *
-                                          (p->form_mended == p->icomp + 1 ? 0.85 : 1)
+                                          (p->form_mended == p->icomp + 1 ? 0.85 : 1) *
+                                          (described ? DESCRIPTOR_CONF : 1)
                                     : 0);
 }

@@ -2487,6 +2487,46 @@ static int lr_words(const char *t) {
 /* How much a line may gain: its letters and digits not read surely. */
 static float lr_worth(const ocr_line_t *l) { return (float)(letters(l->text) + digits(l->text)) * (1 - l->conf); }
 
+/* Line l read by the recogniser lr from src (its box grown by margin) and
+ * taken on LR_KEEP's and LR_GAIN's terms (see above); *changed is 1 when
+ * its reading replaced l's.
+ * Returns GR_OK or GR_ERR_NOMEM. */
+static int linerec_line(ocr_linerec_t *lr, const ocr_gray_t *src, ocr_line_t *l, int margin, int *changed) {
+    *changed = 0;
+    ocr_gray_t crop = {0};
+    int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, margin, 1.0, 0, 0, 0, &crop);
+    if (cr != GR_OK) return cr == GR_ERR_NOMEM ? cr : GR_OK;
+    char *text = NULL;
+    float c = 0;
+    int r = ocr_linerec_read(lr, &crop, &text, &c);
+    ocr_gray_free(&crop);
+    if (r != GR_OK || !text) {
+        free(text);
+        return r == GR_ERR_NOMEM ? r : GR_OK;
+    }
+    LOG_D("line recogniser: '%s' %.2f -> '%s' %.2f", l->text, l->conf, text, c);
+    /* sure, surer, and of Latin script: a Chinese character on a Latin card is a misreading */
+    int keep = c >= LR_KEEP && c >= l->conf + LR_GAIN && ascii_print(text);
+    /* it runs words together ("DiretorAdministrativo") and knows no
+     * accents: Tesseract's word breaks and marked letters are put back
+     * (ocr_scan_second_reading); then not fewer words nor digits than
+     * Tesseract read (a number's end lost at the crop's edge: "5067-1"
+     * of 5067-1991) */
+    char *merged = keep ? ocr_scan_second_reading(l->text, text) : NULL;
+    free(text);
+    if (keep && !merged) return GR_ERR_NOMEM;
+    if (keep && letters(merged) + digits(merged) >= 3 && lr_words(merged) >= lr_words(l->text) &&
+        digits(merged) >= digits(l->text)) {
+        free(l->text);
+        l->text = merged;
+        l->conf = (l->conf + c) / 2;
+        *changed = 1;
+    } else {
+        free(merged);
+    }
+    return GR_OK;
+}
+
 static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
                                ocr_lines_t *ls, double deadline, int *reread, int *changed) {
     *reread = *changed = 0;
@@ -2511,44 +2551,10 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
         done[pick] = 1;
         ocr_line_t *l = &ls->v[pick];
         if (too_long_for_linerec(l)) continue;
-        ocr_gray_t crop = {0};
-        int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, l->h / 4, 1.0, 0, 0, 0, &crop);
-        if (cr == GR_ERR_NOMEM) rc = cr;
-        if (cr != GR_OK) continue;
-        char *text = NULL;
-        float c = 0;
-        int r = ocr_linerec_read(lr, &crop, &text, &c);
-        ocr_gray_free(&crop);
+        int ch = 0;
         (*reread)++;
-        if (r == GR_ERR_NOMEM) rc = r;
-        if (r != GR_OK || !text) {
-            free(text);
-            continue;
-        }
-        LOG_D("line recogniser: '%s' %.2f -> '%s' %.2f", l->text, l->conf, text, c);
-        /* sure, surer, and of Latin script: a Chinese character on a Latin card is a misreading */
-        int keep = c >= LR_KEEP && c >= l->conf + LR_GAIN && ascii_print(text);
-        /* it runs words together ("DiretorAdministrativo") and knows no
-         * accents: Tesseract's word breaks and marked letters are put back
-         * (ocr_scan_second_reading); then not fewer words nor digits than
-         * Tesseract read (a number's end lost at the crop's edge: "5067-1"
-         * of 5067-1991) */
-        char *merged = keep ? ocr_scan_second_reading(l->text, text) : NULL;
-        free(text);
-        text = merged;
-        if (keep && !merged) {
-            rc = GR_ERR_NOMEM;
-            break;
-        }
-        if (keep && letters(text) + digits(text) >= 3 && lr_words(text) >= lr_words(l->text) &&
-            digits(text) >= digits(l->text)) {
-            free(l->text);
-            l->text = text;
-            l->conf = (l->conf + c) / 2;
-            (*changed)++;
-        } else {
-            free(text);
-        }
+        rc = linerec_line(lr, src, l, l->h / 4, &ch);
+        *changed += ch;
     }
     free(done);
     return rc;
@@ -2571,7 +2577,9 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
  * short: "Tel/Fax: 2966-2:" of a row that goes on to 2966-2550, the rest
  * read as poor pieces; ocr_scan_open_end) - longest first, at most
  * DET_MOST_SMALL a card, as they are. Each at least twice as wide as tall. A reading is kept when
- * it reaches DET_KEEP, in Latin letters, three of them or more (or a
+ * it reaches DET_KEEP (DET_AGREED when the page reading inside the box
+ * spells it nearly, page_agrees; its marks then go into the reading), in
+ * Latin letters, three of them or more (or a
  * number alone, DET_NUMBER digits or more: ocr_scan_number_only), is not a
  * line the card already has (for the other lines not even but for a
  * quarter of its letters: a watermark repeats the firm's name) and holds
@@ -2591,6 +2599,7 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
 #define DET_MOST_SMALL 4
 #define DET_SMALL 0.8
 #define DET_KEEP 0.9f
+#define DET_AGREED 0.8f
 #define DET_GAIN 2.0f
 #define DET_FAIR 0.5f
 #define DET_NUMBER 8
@@ -2725,6 +2734,51 @@ char *ocr_scan_run_together_breaks(const char *t) {
     return o;
 }
 
+/* The page reading's lines inside box b (their middles in it, any
+ * confidence), left to right, run together without spaces into out (at
+ * most n - 1 bytes; "" when they do not fit or there are none). */
+static void page_inside(const ocr_lines_t *ls, const ocr_textbox_t *b, char *out, size_t n) {
+    size_t ol = 0;
+    int prev = -1;
+    out[0] = '\0';
+    for (;;) {
+        long pick = -1;
+        for (size_t m = 0; m < ls->n; m++)
+            if (centre_in(&ls->v[m], b) && ls->v[m].x > prev && (pick < 0 || ls->v[m].x < ls->v[pick].x)) pick = (long)m;
+        if (pick < 0) return;
+        prev = ls->v[pick].x;
+        for (const char *t = ls->v[pick].text; *t; t++) {
+            if (*t == ' ') continue;
+            if (ol + 1 >= n) {
+                out[0] = '\0';
+                return;
+            }
+            out[ol++] = *t;
+        }
+        out[ol] = '\0';
+    }
+}
+
+/* 1 when the page reading inside box b (page_inside) spells text but for
+ * a third of its letters and digits or less, accents and case aside: two
+ * readers agree on the print ("Se sé Carlod" 0.57 and the recogniser's
+ * "JoseCarlos" 0.84 of am19's name in script type). Only for a reading of
+ * AGREE_LEAST letters and digits or more: on a short one a third is too
+ * little to tell ("ePtytd" of a render's "> Pty Ltd |" would have lost
+ * its L). Not for an e-mail or a site, which have their own vote (a
+ * render's "Web www biuewave" + "fi" agreed with "Weh:www.hiurwave.fr",
+ * and the site mended from the e-mail's domain was lost). */
+#define AGREE_LEAST 8
+static int page_agrees(const ocr_lines_t *ls, const ocr_textbox_t *b, const char *text) {
+    char page[256], k[128], kt[128];
+    page_inside(ls, b, page, sizeof page);
+    fmt_u8_key(page, k, sizeof k);
+    fmt_u8_key(text, kt, sizeof kt);
+    size_t tl = strlen(kt), pl = strlen(k);
+    if (tl < AGREE_LEAST || !pl || tl + 1 >= sizeof kt || pl + 1 >= sizeof k) return 0;
+    return 3 * (size_t)ocr_text_edit_distance(k, kt) <= tl;
+}
+
 /* The recogniser's reading of box b (big: also cut in two at Otsu's
  * threshold, where shaded or outlined letters come out solid) into
  * *text_out, its confidence *c_out and the crop it read *crop_out, when it
@@ -2763,7 +2817,8 @@ static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_
         }
     }
     float held = ocr_scan_held(ls, b->x, b->y, b->w, b->h, DET_READ);
-    if (!text || c < DET_KEEP || !ascii_print(text) || (letters(text) < 3 && !ocr_scan_number_only(text)) ||
+    int sure = text && (c >= DET_KEEP || (c >= DET_AGREED && !latin_content(text) && page_agrees(ls, b, text)));
+    if (!sure || !ascii_print(text) || (letters(text) < 3 && !ocr_scan_number_only(text)) ||
         !linerec_may_read(lang, text) || has_line(ls, text, !big && !open) ||
         (float)(letters(text) + digits(text)) * c < held + DET_GAIN) {
         free(text);
@@ -2773,6 +2828,66 @@ static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_
     *text_out = text;
     *c_out = c;
     *crop_out = crop;
+    return rc;
+}
+
+/* A line Tesseract read only fairly (DET_READ to FAIR_BELOW) whose print
+ * the detector boxed more tightly: Tesseract's box also held a frame's or
+ * an oval's edge (cards_real am04's "IT Solutions" in BELTIS's logo, read
+ * "PTT Solutions |" 0.75 in a box twice the print's height). The
+ * recogniser reads the detector's box (b, not tried by
+ * read_detected_lines: one line of ls holds it, FAIR_SAME of the box in
+ * the line and the box across FAIR_SAME of the line's width), and the
+ * reading replaces the line's text and box on LR_KEEP's and LR_GAIN's
+ * terms when it reaches FAIR_KEEP (linerec_line's tests, the word breaks
+ * and marks put back), at most FAIR_MOST a card. E-mails and sites have
+ * their own re-read (contact lines). found: how many replaced. Returns
+ * GR_OK or GR_ERR_NOMEM. */
+#define FAIR_BELOW 0.8f
+#define FAIR_KEEP 0.95f
+#define FAIR_SAME 0.7
+#define FAIR_MOST 2
+static int reread_fair_lines_in_boxes(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_t *bx, size_t nb,
+                                      const char *tried, ocr_lines_t *ls, double deadline, int *found) {
+    *found = 0;
+    int rc = GR_OK, asked = 0;
+    for (size_t i = 0; i < nb && rc == GR_OK && asked < FAIR_MOST && gr_now_mono() + 0.2 < deadline; i++) {
+        const ocr_textbox_t *b = &bx[i];
+        if (tried[i] || b->w < 2 * b->h || b->h < 8) continue;
+        long area = (long)b->w * b->h;
+        ocr_line_t *l = NULL;
+        int n = 0; /* the lines the box overlaps: one, or it is not that line's print alone */
+        for (size_t m = 0; m < ls->n; m++) {
+            long ov = overlap(b->x, b->y, b->w, b->h, &ls->v[m]);
+            if (ov <= 0) continue;
+            n++;
+            if (ov >= FAIR_SAME * (double)area && b->w >= FAIR_SAME * ls->v[m].w) l = &ls->v[m];
+        }
+        if (!l || n != 1 || l->conf < DET_READ || l->conf >= FAIR_BELOW || letters(l->text) < 3 ||
+            latin_content(l->text) || l->h <= b->h)
+            continue;
+        ocr_line_t probe = *l;
+        probe.x = b->x;
+        probe.y = b->y;
+        probe.w = b->w;
+        probe.h = b->h;
+        if (too_long_for_linerec(&probe)) continue;
+        asked++;
+        probe.text = strdup(l->text);
+        if (!probe.text) return GR_ERR_NOMEM;
+        float before = probe.conf;
+        int ch = 0;
+        rc = linerec_line(lr, src, &probe, 0, &ch); /* the detector's box is grown already */
+        if (ch && 2 * probe.conf - before >= FAIR_KEEP) {
+            LOG_D("fair line '%s' %.2f in a box %d,%d,%d,%d: '%s'", l->text, l->conf, b->x, b->y, b->w, b->h,
+                  probe.text);
+            free(l->text);
+            *l = probe;
+            (*found)++;
+        } else {
+            free(probe.text);
+        }
+    }
     return rc;
 }
 
@@ -2854,6 +2969,17 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         ocr_gray_free(&crop);
         if (r == GR_ERR_NOMEM) rc = r;
         char *merged = tt && *tt && tc >= DET_FAIR ? ocr_scan_second_reading(tt, text) : ocr_scan_run_together_breaks(text);
+        if (merged && c < DET_KEEP) {
+            /* kept because the page reading agrees: its marks (not its
+             * breaks, read poorly: "Se sé Carlod") go into the reading */
+            char page[256];
+            page_inside(ls, b, page, sizeof page);
+            char *marked = *page ? ocr_scan_second_reading(page, merged) : NULL;
+            if (marked) {
+                free(merged);
+                merged = marked;
+            }
+        }
         LOG_D("detected line: Tesseract '%s' %.2f -> '%s'", tt ? tt : "", tc, merged ? merged : text);
         free(tt);
         free(text);
@@ -2878,6 +3004,9 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         else (*added)++;
         free(text);
     }
+    int fair = 0;
+    if (rc == GR_OK) rc = reread_fair_lines_in_boxes(lr, src, bx, nb, tried, ls, deadline, &fair);
+    if (fair) LOG_D("line detector: %d line(s) read fairly taken from its boxes", fair);
     free(tried);
     free(bx);
     return rc;

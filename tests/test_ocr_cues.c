@@ -2841,6 +2841,65 @@ static void brand_over_untaken_line(void **state) {
     }
 }
 
+/* Round 33: the descriptor a logo sets under a one-word brand, read well,
+ * in smaller print, one or two capitalised words, is part of the company
+ * (cards_real am04 "BELTIS IT Solutions", labelled so), never sure; a
+ * claim of three words (or its words run together), a slogan, a line
+ * over the brand, a line as tall as it, a line read poorly, a phrase of
+ * small words and two such lines leave the brand alone. */
+static void brand_descriptor_joined(void **state) {
+    (void)state;
+    static const char *const CARD =
+        "0.90 821,143,562,150\tDaniel Carlos\n0.73 833,248,646,61\tDiretor Administrativo\n"
+        "0.96 197,359,391,80\tBELTIS\n%s0.96 840,442,374,64\t(11) 2076 5555\n"
+        "0.98 846,583,675,59\tdaniel.silva@beltis.com.br\n0.99 563,863,716,45\twww.beltis.com.br\n";
+    static const char *const UNDER[][2] = {
+        {"0.86 367,477,298,41\tIT Solutions\n", "BELTIS IT Solutions"},
+        {"0.90 220,470,300,40\tInform\xc3\xa1tica\n", "BELTIS Inform\xc3\xa1tica"},
+        {"0.90 200,470,380,40\tPE\xc3\x87""AS ORIGINAIS CHEVROLET\n", "BELTIS"}, /* a claim */
+        {"0.90 200,470,380,40\tPECASORIGINAISCHEVROLET\n", "BELTIS"},          /* run together */
+        {"0.90 220,470,300,40\tBest Quality\n", "BELTIS"},                     /* a slogan */
+        {"0.90 220,470,300,40\tIT2 Solutions\n", "BELTIS"},                    /* a digit */
+        {"0.90 220,470,300,40\tBetter together\n", "BELTIS"},                  /* a phrase */
+        {"0.86 367,300,298,41\tIT Solutions\n", "BELTIS"},                     /* over it */
+        {"0.86 367,477,298,80\tIT Solutions\n", "BELTIS"},                     /* as tall */
+        {"0.70 367,477,298,41\tIT Solutions\n", "BELTIS"},                     /* read poorly */
+        {"0.86 367,477,298,41\tIT Solutions\n0.86 220,510,298,30\tData Centers\n", "BELTIS"}, /* two */
+    };
+    for (size_t i = 0; i < sizeof UNDER / sizeof *UNDER; i++) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, CARD, UNDER[i][0]);
+        json_t *o = parse_dump(buf, "BR");
+        assert_string_equal(str(o, "company"), UNDER[i][1]);
+        assert_false(confident(o, "company") && i < 2);
+        assert_string_equal(str(o, "name"), "Daniel Carlos");
+        json_decref(o);
+    }
+}
+
+/* Round 33: a line of three letters or fewer read under 0.85, taller than
+ * the rest and than the name, that no domain spells is an emblem's
+ * debris, not the company (cards_real am20's "ALE" of a coat of arms);
+ * a short brand the domain spells, and four letters or more, stay. */
+static void short_debris_is_no_brand(void **state) {
+    (void)state;
+    static const char *const CARD = "%s0.86 477,399,542,45\tAguinaldo M. Righetti Jr.\n"
+                                    "0.96 587,457,349,39\tEscrevente Autorizado\n"
+                                    "0.94 151,615,1160,47\tRua 15 de Novembro, 193 - Centro\n"
+                                    "0.84 255,714,952,42\tCel.: 11 99884-8929 e-mail: guina@%s\n";
+    static const char *const CASES[][3] = {{"0.77 586,57,133,61\tALE\n", "8tabeliao.not.br", ""},
+                                           {"0.77 586,57,133,61\tIBM\n", "ibm.com", "IBM"},
+                                           {"0.77 586,57,173,61\tALEX\n", "8tabeliao.not.br", "ALEX"}};
+    for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, CARD, CASES[i][0], CASES[i][1]);
+        json_t *o = parse_dump(buf, "BR");
+        assert_string_equal(str(o, "company"), CASES[i][2]);
+        assert_string_equal(str(o, "name"), "Aguinaldo M. Righetti Jr");
+        json_decref(o);
+    }
+}
+
 /* Mail and title slips of hand-held photos: a '@' read as the registered
  * sign, an l read as a backslash, a site after the e-mail on its line, a
  * '@' read as a letter after an e-mail label, a host whose dot before the
@@ -3244,6 +3303,8 @@ int main(void) {
         cmocka_unit_test(mangled_hosts),
         cmocka_unit_test(name_and_local_disagree),
         cmocka_unit_test(brand_over_untaken_line),
+        cmocka_unit_test(brand_descriptor_joined),
+        cmocka_unit_test(short_debris_is_no_brand),
         cmocka_unit_test(names_the_email_supports),
         cmocka_unit_test(legal_forms_read_short),
         cmocka_unit_test(title_words_in_context),
