@@ -2767,10 +2767,13 @@ static void page_inside(const ocr_lines_t *ls, const ocr_textbox_t *b, char *out
  * little to tell ("ePtytd" of a render's "> Pty Ltd |" would have lost
  * its L). Not for an e-mail or a site, which have their own vote (a
  * render's "Web www biuewave" + "fi" agreed with "Weh:www.hiurwave.fr",
- * and the site mended from the e-mail's domain was lost). */
+ * and the site mended from the e-mail's domain was lost); a dot inside a
+ * word alone does not make one ("KestrelCo.,Ltd", a render's company). */
 #define AGREE_LEAST 8
 static int page_agrees(const ocr_lines_t *ls, const ocr_textbox_t *b, const char *text) {
     char page[256], k[128], kt[128];
+    /* an e-mail or a site ("KestrelCo.,Ltd", a dot inside a word, is not) */
+    if (mail_web_marks(text) || ocr_fields_contact_key(text, kt, sizeof kt)) return 0;
     page_inside(ls, b, page, sizeof page);
     fmt_u8_key(page, k, sizeof k);
     fmt_u8_key(text, kt, sizeof kt);
@@ -2817,7 +2820,7 @@ static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_
         }
     }
     float held = ocr_scan_held(ls, b->x, b->y, b->w, b->h, DET_READ);
-    int sure = text && (c >= DET_KEEP || (c >= DET_AGREED && !latin_content(text) && page_agrees(ls, b, text)));
+    int sure = text && (c >= DET_KEEP || (c >= DET_AGREED && page_agrees(ls, b, text)));
     if (!sure || !ascii_print(text) || (letters(text) < 3 && !ocr_scan_number_only(text)) ||
         !linerec_may_read(lang, text) || has_line(ls, text, !big && !open) ||
         (float)(letters(text) + digits(text)) * c < held + DET_GAIN) {

@@ -3105,6 +3105,7 @@ static void title_near_miss_less_sure(void **state) {
      * less sure than the whole; short forms titles use are whole */
     static const char *const cut[][2] = {{"Project", "Project Manager"},
                                          {"jopment Manager", "Development Manager"},
+                                         {"ve Officer", "Executive Officer"},
                                          {"Chief Execu", "Chief Executive"},
                                          {"Business Development", "Business Development Manager"}};
     for (size_t i = 0; i < sizeof cut / sizeof *cut; i++) {
