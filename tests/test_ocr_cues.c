@@ -2815,16 +2815,19 @@ static void names_the_email_supports(void **state) {
     }
 }
 
+/* cards_real am04's lines (`greeter cards text`) but the one under the
+ * brand, which %s stands for: the brand tests below put theirs there. */
+static const char *const BELTIS_CARD =
+    "0.90 821,143,562,150\tDaniel Carlos\n0.73 833,248,646,61\tDiretor Administrativo\n"
+    "0.96 197,359,391,80\tBELTIS\n%s0.96 840,442,374,64\t(11) 2076 5555\n"
+    "0.98 846,583,675,59\tdaniel.silva@beltis.com.br\n0.99 563,863,716,45\twww.beltis.com.br\n";
+
 /* Round 32: a one-word brand with a line no field took right under it
  * (a logo's small print, "IT Solutions" read "PTT Solutions |": cards_real
  * am04) is kept but not marked confident; the brand alone, or with the
  * name's line under it, is. */
 static void brand_over_untaken_line(void **state) {
     (void)state;
-    static const char *const CARD =
-        "0.90 821,143,562,150\tDaniel Carlos\n0.73 833,248,646,61\tDiretor Administrativo\n"
-        "0.96 197,359,391,80\tBELTIS\n%s0.96 840,442,374,64\t(11) 2076 5555\n"
-        "0.98 846,583,675,59\tdaniel.silva@beltis.com.br\n0.99 563,863,716,45\twww.beltis.com.br\n";
     static const char *const UNDER[][2] = {{"0.75 349,449,328,82\tPTT Solutions |\n", "0"},
                                            {"0.20 349,449,328,82\titi Ttrreica\n", "0"},
                                            {"0.75 349,700,328,82\tPTT Solutions |\n", "1"}, /* far below */
@@ -2833,7 +2836,7 @@ static void brand_over_untaken_line(void **state) {
                                            {"", "1"}};
     for (size_t i = 0; i < sizeof UNDER / sizeof *UNDER; i++) {
         char buf[1024];
-        snprintf(buf, sizeof buf, CARD, UNDER[i][0]);
+        snprintf(buf, sizeof buf, BELTIS_CARD, UNDER[i][0]);
         json_t *o = parse_dump(buf, "BR");
         assert_string_equal(str(o, "company"), "BELTIS");
         assert_int_equal(confident(o, "company"), UNDER[i][1][0] == '1');
@@ -2849,10 +2852,6 @@ static void brand_over_untaken_line(void **state) {
  * small words and two such lines leave the brand alone. */
 static void brand_descriptor_joined(void **state) {
     (void)state;
-    static const char *const CARD =
-        "0.90 821,143,562,150\tDaniel Carlos\n0.73 833,248,646,61\tDiretor Administrativo\n"
-        "0.96 197,359,391,80\tBELTIS\n%s0.96 840,442,374,64\t(11) 2076 5555\n"
-        "0.98 846,583,675,59\tdaniel.silva@beltis.com.br\n0.99 563,863,716,45\twww.beltis.com.br\n";
     static const char *const UNDER[][2] = {
         {"0.86 367,477,298,41\tIT Solutions\n", "BELTIS IT Solutions"},
         {"0.90 220,470,300,40\tInform\xc3\xa1tica\n", "BELTIS Inform\xc3\xa1tica"},
@@ -2868,7 +2867,7 @@ static void brand_descriptor_joined(void **state) {
     };
     for (size_t i = 0; i < sizeof UNDER / sizeof *UNDER; i++) {
         char buf[1024];
-        snprintf(buf, sizeof buf, CARD, UNDER[i][0]);
+        snprintf(buf, sizeof buf, BELTIS_CARD, UNDER[i][0]);
         json_t *o = parse_dump(buf, "BR");
         assert_string_equal(str(o, "company"), UNDER[i][1]);
         assert_false(confident(o, "company") && i < 2);
