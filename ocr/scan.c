@@ -2768,12 +2768,19 @@ static void page_inside(const ocr_lines_t *ls, const ocr_textbox_t *b, char *out
  * its L). Not for an e-mail or a site, which have their own vote (a
  * render's "Web www biuewave" + "fi" agreed with "Weh:www.hiurwave.fr",
  * and the site mended from the e-mail's domain was lost); a dot inside a
- * word alone does not make one ("KestrelCo.,Ltd", a render's company). */
+ * word alone does not make one ("KestrelCo.,Ltd", a render's company).
+ * Nor for a reading with AGREE_DIGITS digits or more: a third off may be
+ * a digit lost, and numbers have their own votes (am06 saved again at
+ * quality 95: the row "...1553Te/Fax:3123800" 0.89 agreed with the page's
+ * "Lajas: « Av. Rio das Pedras, 1553 - Tel/Fax:" and its debris, and took
+ * the place of the open end's "3123-0800" 0.94). */
 #define AGREE_LEAST 8
+#define AGREE_DIGITS 3
 static int page_agrees(const ocr_lines_t *ls, const ocr_textbox_t *b, const char *text) {
     char page[256], k[128], kt[128];
-    /* an e-mail or a site ("KestrelCo.,Ltd", a dot inside a word, is not) */
-    if (mail_web_marks(text) || ocr_fields_contact_key(text, kt, sizeof kt)) return 0;
+    /* an e-mail or a site ("KestrelCo.,Ltd", a dot inside a word, is not),
+     * or a number: a third off may be a digit lost */
+    if (mail_web_marks(text) || ocr_fields_contact_key(text, kt, sizeof kt) || digits(text) >= AGREE_DIGITS) return 0;
     page_inside(ls, b, page, sizeof page);
     fmt_u8_key(page, k, sizeof k);
     fmt_u8_key(text, kt, sizeof kt);
