@@ -2989,6 +2989,19 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
                 free(merged);
                 merged = marked;
             }
+            /* but one word where the page read several is words run
+             * together with a letter lost between them ("Josearlos" 0.86
+             * beside "Se sé Carlos", am19 scaled by 1.03) */
+            int pw = 0;
+            for (size_t m = 0; m < ls->n; m++)
+                if (centre_in(&ls->v[m], b)) pw += lr_words(ls->v[m].text);
+            if (lr_words(merged) < 2 && pw >= 2) {
+                LOG_D("detected line: '%s' runs the page's %d words together", merged, pw);
+                free(merged);
+                free(tt);
+                free(text);
+                continue;
+            }
         }
         LOG_D("detected line: Tesseract '%s' %.2f -> '%s'", tt ? tt : "", tc, merged ? merged : text);
         free(tt);
