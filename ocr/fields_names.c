@@ -3494,6 +3494,12 @@ static int title_near_miss(const char *t) {
     return 0;
 }
 
+/* A title cut short is never marked sure (confident from 0.77, the
+ * confidence rounded to two places): x0.8 had left a line read at 0.96
+ * at 0.77, "Chief Executive Off" and "ve Officer" on the held-out render
+ * 7842 marked confident (round 33). */
+#define TITLE_CUT_CONF 0.75
+
 /* 1 when a role's title looks cut short, its head or its end lost to a
  * finger, the card's edge or a box of its own (round 26): words that
  * only qualify a role ("Project" of Project Manager, "Business
@@ -3503,11 +3509,6 @@ static int title_near_miss(const char *t) {
  * capital), or a last
  * word that only begins a title's word ("Chief Execu"; not a short form
  * titles use, "Chief Exec", "Sales Rep"). */
-/* A title cut short is never marked sure (confident from 0.77, the
- * confidence rounded to two places): x0.8 had left a line read at 0.96
- * at 0.77, "Chief Executive Off" and "ve Officer" on the held-out render
- * 7842 marked confident (round 33). */
-#define TITLE_CUT_CONF 0.75
 static int title_cut(const char *t) {
     char buf[256], low[64], *w[16];
     int n = 0;
@@ -3559,6 +3560,13 @@ static double title_conf(const fld_state_t *p) {
  * is not sure. A line of three words or more under a brand is its
  * tagline ("Ihr Partner für Wachstum"), which says nothing. */
 #define BRAND_BESIDE_UNTAKEN 0.9
+/* 1 when lines a and b overlap across half the narrower one's width or
+ * more (one over the other in a column: a brand and its descriptor). */
+static int across_half(const fld_line_t *a, const fld_line_t *b) {
+    int x0 = a->x > b->x ? a->x : b->x, x1 = a->x + a->w < b->x + b->w ? a->x + a->w : b->x + b->w;
+    int narrow = a->w < b->w ? a->w : b->w;
+    return 2 * (x1 - x0) >= narrow;
+}
 static int brand_over_untaken(const fld_state_t *p, const char *company) {
     if (p->icomp < 0 || strchr(company, ' ')) return 0;
     const fld_line_t *c = &p->l[p->icomp];
@@ -3579,9 +3587,7 @@ static int brand_over_untaken(const fld_state_t *p, const char *company) {
         }
         if (words < 1 || words > 2 || tagline(l->t)) continue;
         int gap = l->y >= c->y + c->h ? l->y - (c->y + c->h) : c->y >= l->y + l->h ? c->y - (l->y + l->h) : -1;
-        int x0 = l->x > c->x ? l->x : c->x, x1 = l->x + l->w < c->x + c->w ? l->x + l->w : c->x + c->w;
-        int narrow = l->w < c->w ? l->w : c->w;
-        if (gap >= 0 && gap <= c->h && 2 * (x1 - x0) >= narrow) return 1;
+        if (gap >= 0 && gap <= c->h && across_half(l, c)) return 1;
     }
     return 0;
 }
@@ -3615,9 +3621,7 @@ static int brand_descriptor(const fld_state_t *p, const char *company) {
             l->kind != FLD_OTHER || l->h <= 0 || l->w <= 0 || l->conf < DESCRIPTOR_READ || 5 * l->h > 4 * c->h)
             continue;
         int gap = l->y - (c->y + c->h);
-        int x0 = l->x > c->x ? l->x : c->x, x1 = l->x + l->w < c->x + c->w ? l->x + l->w : c->x + c->w;
-        int narrow = l->w < c->w ? l->w : c->w;
-        if (gap < -c->h / 4 || gap > c->h || 2 * (x1 - x0) < narrow) continue;
+        if (gap < -c->h / 4 || gap > c->h || !across_half(l, c)) continue;
         /* one or two capitalised words of letters (joining words small) */
         int words = 0, ok = 1;
         for (const char *q = l->t; *q && ok;) {

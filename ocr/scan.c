@@ -2488,10 +2488,11 @@ static int lr_words(const char *t) {
 static float lr_worth(const ocr_line_t *l) { return (float)(letters(l->text) + digits(l->text)) * (1 - l->conf); }
 
 /* Line l read by the recogniser lr from src (its box grown by margin) and
- * taken on LR_KEEP's and LR_GAIN's terms (see above); *changed is 1 when
- * its reading replaced l's.
+ * taken on the terms above, sure meaning keep_at or more (LR_KEEP for the
+ * poor lines); *changed is 1 when its reading replaced l's.
  * Returns GR_OK or GR_ERR_NOMEM. */
-static int linerec_line(ocr_linerec_t *lr, const ocr_gray_t *src, ocr_line_t *l, int margin, int *changed) {
+static int linerec_line(ocr_linerec_t *lr, const ocr_gray_t *src, ocr_line_t *l, int margin, float keep_at,
+                        int *changed) {
     *changed = 0;
     ocr_gray_t crop = {0};
     int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, margin, 1.0, 0, 0, 0, &crop);
@@ -2506,7 +2507,7 @@ static int linerec_line(ocr_linerec_t *lr, const ocr_gray_t *src, ocr_line_t *l,
     }
     LOG_D("line recogniser: '%s' %.2f -> '%s' %.2f", l->text, l->conf, text, c);
     /* sure, surer, and of Latin script: a Chinese character on a Latin card is a misreading */
-    int keep = c >= LR_KEEP && c >= l->conf + LR_GAIN && ascii_print(text);
+    int keep = c >= keep_at && c >= l->conf + LR_GAIN && ascii_print(text);
     /* it runs words together ("DiretorAdministrativo") and knows no
      * accents: Tesseract's word breaks and marked letters are put back
      * (ocr_scan_second_reading); then not fewer words nor digits than
@@ -2553,7 +2554,7 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
         if (too_long_for_linerec(l)) continue;
         int ch = 0;
         (*reread)++;
-        rc = linerec_line(lr, src, l, l->h / 4, &ch);
+        rc = linerec_line(lr, src, l, l->h / 4, LR_KEEP, &ch);
         *changed += ch;
     }
     free(done);
@@ -2848,9 +2849,9 @@ static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_
  * recogniser reads the detector's box (b, not tried by
  * read_detected_lines: one line of ls holds it, FAIR_SAME of the box in
  * the line and the box across FAIR_SAME of the line's width), and the
- * reading replaces the line's text and box on LR_KEEP's and LR_GAIN's
- * terms when it reaches FAIR_KEEP (linerec_line's tests, the word breaks
- * and marks put back), at most FAIR_MOST a card. E-mails and sites have
+ * reading replaces the line's text and box on linerec_line's terms, sure
+ * meaning FAIR_KEEP (LR_GAIN over Tesseract, the word breaks and marks put
+ * back), at most FAIR_MOST a card. E-mails and sites have
  * their own re-read (contact lines). found: how many replaced. Returns
  * GR_OK or GR_ERR_NOMEM. */
 #define FAIR_BELOW 0.8f
@@ -2885,10 +2886,9 @@ static int reread_fair_lines_in_boxes(ocr_linerec_t *lr, const ocr_gray_t *src, 
         asked++;
         probe.text = strdup(l->text);
         if (!probe.text) return GR_ERR_NOMEM;
-        float before = probe.conf;
         int ch = 0;
-        rc = linerec_line(lr, src, &probe, 0, &ch); /* the detector's box is grown already */
-        if (ch && 2 * probe.conf - before >= FAIR_KEEP) {
+        rc = linerec_line(lr, src, &probe, 0, FAIR_KEEP, &ch); /* the detector's box is grown already */
+        if (ch) {
             LOG_D("fair line '%s' %.2f in a box %d,%d,%d,%d: '%s'", l->text, l->conf, b->x, b->y, b->w, b->h,
                   probe.text);
             free(l->text);
