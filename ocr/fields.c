@@ -167,6 +167,7 @@ static int two_fields(const char *left, const char *right) {
  * lower-case word's without ascenders), at most half a line height apart
  * (columns of a card are farther apart), are one line. GR_OK or
  * GR_ERR_NOMEM. */
+#define ROW_SLOPE 0.08
 static int join_row_pieces(fld_state_t *p) {
     size_t w = 0;
     for (size_t i = 0; i < p->n; i++) {
@@ -187,8 +188,18 @@ static int join_row_pieces(fld_state_t *p) {
             int lo = a->y > b->y ? a->y : b->y, hi = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
             int mail_cut = mail_cut_at_end(L->t) && isalnum((unsigned char)R->t[0]) &&
                            memchr(R->t, '.', strcspn(R->t, " ")) && 2 * (hi - lo) >= mh;
-            if (a->h && b->h && 3 * xh <= 5 * mh &&
-                ((L == b ? 3 : 4) * abs((a->y + a->h / 2) - (b->y + b->h / 2)) <= mh || mail_cut) &&
+            /* a row aslant (a card held tilted, its outline a little
+             * off: "Marco" + "Romano" boxed 21 px apart in height over
+             * 336 px): pieces of one type size (heights within a tenth)
+             * may drift by ROW_SLOPE of the way between their middles, at
+             * most half a line (rows set tight, a line's box reaching
+             * into the next row's, are two rows); words both, a speck
+             * ("=" beside a title) is no piece of a row */
+            int dy = abs((a->y + a->h / 2) - (b->y + b->h / 2));
+            int dx = abs((L->x + L->w / 2) - (R->x + R->w / 2));
+            int aslant = 10 * xh <= 11 * mh && 4 * dy <= mh + (int)(4 * ROW_SLOPE * dx) && 2 * dy <= mh &&
+                         a->letters >= 2 && b->letters >= 2;
+            if (a->h && b->h && 3 * xh <= 5 * mh && ((L == b ? 3 : 4) * dy <= mh || aslant || mail_cut) &&
                 R->x > L->x && (gap >= -xh || inside) && 2 * gap <= mh && !strstr(a->t, " | ") &&
                 !strstr(b->t, " | ") && !two_fields(L->t, R->t)) {
                 size_t al = strlen(a->t), bl = strlen(b->t);

@@ -91,6 +91,15 @@ void ocr_fields_small_print_confidence(json_t *contact, double scale);
  * on a card read at a fair size or with no number in doubt. */
 void ocr_fields_numbers_in_doubt(json_t *contact, double scale, int in_doubt);
 
+/* A card whose logo no reader made out (ocr_scan_info_t.unread_logo) and
+ * that gave no company: the firm is named by its brand key, the label of
+ * an own e-mail domain or website or a mail provider's local part that
+ * is no role's and no person's, when the keys agree (one begins every
+ * other; the shortest taken: "Liderfrio" for liderfrio@terra.com.br and
+ * liderfriorefrigeracao.com.br). Never marked confident. Returns 1 when
+ * contact's company was set, 0 when not. */
+int ocr_fields_company_from_brand(json_t *contact);
+
 /* Learning from corrections (fields_hints.c). The keys that tie a card to
  * its company: "d:<registrable domain>" of its e-mails/sites (not shared
  * mail providers') and "p:<E.164 without the last 4 digits>" of its

@@ -734,6 +734,85 @@ static int role_local(const char *k) {
     return 0;
 }
 
+/* A company named by the card's domain (round 34). A card whose name is
+ * printed as a logo in display type (cards_real am18's LIDER FRIO in ice
+ * letters over a mountain photo) may give no company line at all; the
+ * reader then knows the logo went unread (ocr_scan_info_t.unread_logo)
+ * and the card's brand key names the firm: the registrable label of an
+ * own e-mail domain or website, or the local part of an e-mail at a mail
+ * provider (domain_keys' rules: five letters or more, its digits at the
+ * end dropped, no role, no separators). A key that holds a word of the
+ * card's name is a person's (a freelancer's own domain) and is left out;
+ * of the rest the shortest is taken when every other one begins with it
+ * (liderfrio@terra.com.br and liderfriorefrigeracao.com.br: "Liderfrio"),
+ * none when they disagree; written as the domain writes it when hyphens
+ * part its words. A guess from another field: never marked confident
+ * (BRAND_GUESS_CONF). */
+#define BRAND_GUESS_CONF 0.5
+int ocr_fields_company_from_brand(json_t *contact) {
+    const char *co = json_string_value(json_object_get(contact, "company"));
+    if (co && *co) return 0;
+    const char *name = json_string_value(json_object_get(contact, "name"));
+    char keys[8][128];
+    int nk = 0;
+    const json_t *em = json_object_get(contact, "emails"), *ws = json_object_get(contact, "websites");
+    for (size_t i = 0; i < json_array_size(em) + json_array_size(ws) && nk < 8; i++) {
+        int mail = i < json_array_size(em);
+        const char *s = json_string_value(json_array_get(mail ? em : ws, mail ? i : i - json_array_size(em)));
+        const char *at = s && mail ? strchr(s, '@') : NULL;
+        char k[128] = "";
+        if (!s || (mail && !at)) continue;
+        if (!mail) {
+            ocr_fld_site_brand(s, k, sizeof k);
+        } else if (!ocr_fld_shared_mail_domain(at + 1)) {
+            ocr_fld_domain_stem(at + 1, k, sizeof k);
+        } else {
+            char loc[128];
+            snprintf(loc, sizeof loc, "%.*s", (int)(at - s), s);
+            if (strpbrk(loc, "._-")) continue;
+            ocr_fld_key(loc, k, sizeof k);
+            size_t kl = strlen(k);
+            while (kl && k[kl - 1] >= '0' && k[kl - 1] <= '9') k[--kl] = '\0';
+            if (kl < 5 || role_local(k)) continue;
+        }
+        int nl = 0;
+        for (const char *c = k; *c; c++) nl += isalpha((unsigned char)*c) != 0;
+        if (nl < 3 || (name && *name && local_match(name, k) > 0)) continue;
+        snprintf(keys[nk++], sizeof keys[0], "%s", k);
+    }
+    if (!nk) return 0;
+    int best = 0;
+    for (int i = 1; i < nk; i++)
+        if (strlen(keys[i]) < strlen(keys[best])) best = i;
+    size_t bl = strlen(keys[best]);
+    for (int i = 0; i < nk; i++)
+        if (strncmp(keys[i], keys[best], bl)) return 0;
+    /* as the domain writes it when its hyphens part words ("Northwind
+     * Traders" of northwind-traders.co.uk), else the key */
+    char out[128];
+    snprintf(out, sizeof out, "%s", keys[best]);
+    for (size_t i = 0; i < json_array_size(em) + json_array_size(ws); i++) {
+        int mail = i < json_array_size(em);
+        const char *s = json_string_value(json_array_get(mail ? em : ws, mail ? i : i - json_array_size(em)));
+        size_t off, len;
+        char raw[128], k[128];
+        if (!s || !ocr_fld_stem_in(s, &off, &len) || len >= sizeof raw) continue;
+        snprintf(raw, sizeof raw, "%.*s", (int)len, s + off);
+        ocr_fld_key(raw, k, sizeof k);
+        if (!strchr(raw, '-') || strcmp(k, keys[best])) continue;
+        for (char *c = raw; *c; c++) *c = *c == '-' ? ' ' : (char)tolower((unsigned char)*c);
+        snprintf(out, sizeof out, "%s", raw);
+        break;
+    }
+    for (char *c = out; *c; c++)
+        if (c == out || c[-1] == ' ') *c = (char)toupper((unsigned char)*c);
+    json_object_set_new(contact, "company", json_string(out));
+    json_t *conf = json_object_get(contact, "confidence");
+    if (json_is_object(conf)) json_object_set_new(conf, "company", json_real(BRAND_GUESS_CONF));
+    ocr_fields_mark_confident(contact);
+    return 1;
+}
+
 /* Add a brand key unless empty, too short or there already. */
 static void add_brand(fld_state_t *p, const char *k) {
     if (strlen(k) < 3 || p->nbrands >= 4) return;
@@ -3508,7 +3587,8 @@ static int title_near_miss(const char *t) {
  * Business Development Manager, "ve Officer"; "iOS Developer" has a
  * capital), or a last
  * word that only begins a title's word ("Chief Execu"; not a short form
- * titles use, "Chief Exec", "Sales Rep"). */
+ * titles use, "Chief Exec", "Sales Rep"), or a word of three letters or
+ * more ended by a dot before a word in small letters ("Softw. are"). */
 static int title_cut(const char *t) {
     char buf[256], low[64], *w[16];
     int n = 0;
@@ -3522,6 +3602,15 @@ static int title_cut(const char *t) {
         quals += ocr_fld_is_label(low, ROLE_QUALIFIERS) && !ocr_fld_is_label(low, TITLE_WORDS);
     }
     if (quals == n) return 1;
+    /* a word broken at a speck read as a dot, its rest in small letters
+     * ("Senior Softw. are Engineer", round 34: two pieces of an aslant row
+     * joined); an abbreviation ends in its dot before a capital or the
+     * end ("Sr. Manager", "Asst. Dir.") */
+    for (int i = 0; i + 1 < n; i++) {
+        size_t l = strlen(w[i]);
+        if (l >= 4 && w[i][l - 1] == '.' && isalpha((unsigned char)w[i][l - 2]) && islower((unsigned char)w[i + 1][0]))
+            return 1;
+    }
     fmt_u8_lower_n(w[0], strlen(w[0]), low, sizeof low);
     /* ("product Designer", a capital read small, is whole: its first word
      * is a role's; round 33: two letters are a cut word too, "ve Officer"

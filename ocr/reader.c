@@ -182,6 +182,9 @@ static int read_card(ocr_reader_t *r, ocr_card_img_t *c, int i, const char *reg,
     if (c->sharpened) ocr_fields_blurred_confidence(contact);
     else ocr_fields_small_print_confidence(contact, c->scale);
     ocr_fields_numbers_in_doubt(contact, c->scale, info.numbers_in_doubt);
+    if (info.unread_logo && ocr_fields_company_from_brand(contact))
+        LOG_D("card %d: logo unread, company from its domain: %s", i,
+              json_string_value(json_object_get(contact, "company")));
     if (qr) ocr_fields_merge_qr(contact, qr);
     json_object_set_new(contact, "source", json_string(qr ? "qr" : "ocr"));
     json_decref(qr);

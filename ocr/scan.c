@@ -95,6 +95,21 @@ static int country_language(const char *t) {
     return -1;
 }
 
+/* 1 when text holds cue; a cue ending in an abbreviation's dot and a
+ * space ("av. ", "jd. ") also when a capital follows the dot: the line
+ * recogniser runs the words together ("Jd.Samara-SP-(Travessa ...)",
+ * cards_real am03, whose Tesseract reading "Jd. »SamarasSP" it replaces). */
+static int cue_in(const char *text, const char *cue) {
+    if (has_ci(text, cue)) return 1;
+    size_t n = strlen(cue);
+    if (n < 3 || cue[n - 1] != ' ' || cue[n - 2] != '.') return 0;
+    char head[16];
+    snprintf(head, sizeof head, "%.*s", (int)(n - 1), cue);
+    for (const char *p = find_ci(text, head); p; p = find_ci(p + 1, head))
+        if (isupper((unsigned char)p[n - 1]) && (p == text || !isalpha((unsigned char)p[-1]))) return 1;
+    return 0;
+}
+
 /* ocr_scan_latin_cues (scan.h); a country's calling code or domain counts
  * twice (country_language). */
 const char *ocr_scan_latin_cues(const ocr_lines_t *ls, int min_cues) {
@@ -109,10 +124,10 @@ const char *ocr_scan_latin_cues(const ocr_lines_t *ls, int min_cues) {
     int nd = 0, nf = 0, np = 0, ne = 0, no = 0;
     int *by_country[5] = {&nd, &nf, &np, &ne, &no};
     for (size_t i = 0; i < ls->n; i++) {
-        for (int k = 0; de[k]; k++) nd += has_ci(ls->v[i].text, de[k]);
-        for (int k = 0; fr[k]; k++) nf += has_ci(ls->v[i].text, fr[k]);
-        for (int k = 0; pt[k]; k++) np += has_ci(ls->v[i].text, pt[k]);
-        for (int k = 0; es[k]; k++) ne += has_ci(ls->v[i].text, es[k]);
+        for (int k = 0; de[k]; k++) nd += cue_in(ls->v[i].text, de[k]);
+        for (int k = 0; fr[k]; k++) nf += cue_in(ls->v[i].text, fr[k]);
+        for (int k = 0; pt[k]; k++) np += cue_in(ls->v[i].text, pt[k]);
+        for (int k = 0; es[k]; k++) ne += cue_in(ls->v[i].text, es[k]);
         int cl = country_language(ls->v[i].text);
         if (cl >= 0) *by_country[cl] += 2;
     }
@@ -2573,7 +2588,10 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
  * surely (DET_SURE), tallest first, at most DET_MOST_BIG a card, each as it
  * is and cut in two (Otsu: outlined letters come out solid); then the other
  * lines (DET_SMALL print heights or more) not covered for more than a third
- * by lines read at DET_READ - or covered, but with an open end of
+ * by lines read at DET_READ (only lines of the box's row count, their
+ * middle inside it: round 34, the tall box of an address line under a
+ * slanted e-mail row reached a third into it and hid the row's missing
+ * middle) - or covered, but with an open end of
  * DET_OPEN heights or more no such line reaches (Tesseract's line stopped
  * short: "Tel/Fax: 2966-2:" of a row that goes on to 2966-2550, the rest
  * read as poor pieces; ocr_scan_open_end) - longest first, at most
@@ -2586,7 +2604,8 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
  * quarter of its letters: a watermark repeats the firm's name) and holds
  * more than the lines inside the box (those whose middle is in it: "ICAU?
  * T" 0.77 of PATRICAUTO) read at DET_READ: letters and digits times
- * confidence, DET_GAIN more. Those lines are dropped. Word breaks:
+ * confidence, DET_GAIN more. Those lines are dropped, and so is a line
+ * read under FAIR_BELOW that holds the box (holds_box). Word breaks:
  * Tesseract's reading of the crop in lang when it is fair (DET_FAIR) gives
  * back its breaks and marked letters (ocr_scan_second_reading); else a
  * small letter followed by a capital ("JoseCarlos") is a break. On a card
@@ -2795,7 +2814,8 @@ static int page_agrees(const ocr_lines_t *ls, const ocr_textbox_t *b, const char
  * *text_out, its confidence *c_out and the crop it read *crop_out, when it
  * passes the tests of read_detected_lines (open: the box was taken for its
  * open end, and only a line it repeats exactly is reason to refuse);
- * *text_out NULL when it does not. Returns GR_OK or GR_ERR_NOMEM. */
+ * *text_out NULL when it does not, *c_out then the confidence of its best
+ * reading (0: none). Returns GR_OK or GR_ERR_NOMEM. */
 static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_t *b, int big, int open,
                     const char *lang, const ocr_lines_t *ls, char **text_out, float *c_out, ocr_gray_t *crop_out) {
     int rc = GR_OK;
@@ -2803,6 +2823,7 @@ static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_
     char *text = NULL;
     float c = 0;
     *text_out = NULL;
+    *c_out = 0;
     for (int way = 0; way < 1 + big && rc == GR_OK && c < 0.95f; way++) {
         ocr_gray_t cw = {0};
         int cr = way ? ocr_gray_line_crop_binary(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, &cw)
@@ -2834,6 +2855,7 @@ static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_
         (float)(letters(text) + digits(text)) * c < held + DET_GAIN) {
         free(text);
         ocr_gray_free(&crop);
+        *c_out = c; /* how well the box read, though not taken */
         return rc;
     }
     *text_out = text;
@@ -2858,6 +2880,14 @@ static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_
 #define FAIR_KEEP 0.95f
 #define FAIR_SAME 0.7
 #define FAIR_MOST 2
+/* 1 when line l holds box b as 10d means it: FAIR_SAME of the box inside
+ * the line, the box across FAIR_SAME of the line's width, the line
+ * taller (its box took in a frame's edge or the rows around). */
+static int holds_box(const ocr_line_t *l, const ocr_textbox_t *b) {
+    return overlap(b->x, b->y, b->w, b->h, l) >= FAIR_SAME * (double)((long)b->w * b->h) && b->w >= FAIR_SAME * l->w &&
+           l->h > b->h;
+}
+
 static int reread_fair_lines_in_boxes(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_t *bx, size_t nb,
                                       const char *tried, ocr_lines_t *ls, double deadline, int *found) {
     *found = 0;
@@ -2865,17 +2895,15 @@ static int reread_fair_lines_in_boxes(ocr_linerec_t *lr, const ocr_gray_t *src, 
     for (size_t i = 0; i < nb && rc == GR_OK && asked < FAIR_MOST && gr_now_mono() + 0.2 < deadline; i++) {
         const ocr_textbox_t *b = &bx[i];
         if (tried[i] || b->w < 2 * b->h || b->h < 8) continue;
-        long area = (long)b->w * b->h;
         ocr_line_t *l = NULL;
         int n = 0; /* the lines the box overlaps: one, or it is not that line's print alone */
         for (size_t m = 0; m < ls->n; m++) {
-            long ov = overlap(b->x, b->y, b->w, b->h, &ls->v[m]);
-            if (ov <= 0) continue;
+            if (overlap(b->x, b->y, b->w, b->h, &ls->v[m]) <= 0) continue;
             n++;
-            if (ov >= FAIR_SAME * (double)area && b->w >= FAIR_SAME * ls->v[m].w) l = &ls->v[m];
+            if (holds_box(&ls->v[m], b)) l = &ls->v[m];
         }
         if (!l || n != 1 || l->conf < DET_READ || l->conf >= FAIR_BELOW || letters(l->text) < 3 ||
-            latin_content(l->text) || l->h <= b->h)
+            latin_content(l->text))
             continue;
         ocr_line_t probe = *l;
         probe.x = b->x;
@@ -2902,8 +2930,9 @@ static int reread_fair_lines_in_boxes(ocr_linerec_t *lr, const ocr_gray_t *src, 
 }
 
 static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
-                               ocr_lines_t *ls, double deadline, int *found, int *added) {
+                               ocr_lines_t *ls, double deadline, int *found, int *added, ocr_textbox_t *logo) {
     *found = *added = 0;
+    memset(logo, 0, sizeof *logo);
     ocr_linerec_t *lr = ocr_tess_linerec(t);
     ocr_linedet_t *ld = ocr_tess_linedet(t);
     if (!lr || !ld || !ls->n || gr_now_mono() + 0.5 > deadline) return GR_OK;
@@ -2942,8 +2971,12 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
             if (tried[i] || b->h < DET_SMALL * mh || b->w < 2 * b->h) continue;
             if (big ? nbig >= DET_MOST_BIG : nsmall >= DET_MOST_SMALL) continue;
             long cover = 0;
-            for (size_t m = 0; m < ls->n; m++)
-                if (ls->v[m].conf >= (big ? DET_SURE : DET_READ)) cover += overlap(b->x, b->y, b->w, b->h, &ls->v[m]);
+            for (size_t m = 0; m < ls->n; m++) {
+                const ocr_line_t *l = &ls->v[m];
+                int mid = l->y + l->h / 2; /* a line of the row above or below reaching in is not this row's */
+                if (l->conf >= (big ? DET_SURE : DET_READ) && mid >= b->y && mid <= b->y + b->h)
+                    cover += overlap(b->x, b->y, b->w, b->h, l);
+            }
             int open = 3 * cover > (long)b->w * b->h, o0 = 0, o1 = 0;
             if (open && (big || ocr_scan_open_end(b->x, b->y, b->w, b->h, ls, DET_READ, &o0, &o1) < DET_OPEN * b->h))
                 continue;
@@ -2965,6 +2998,8 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         char *text = NULL, *tt = NULL;
         float c = 0, tc = 0;
         rc = read_box(lr, src, b, pbig, popen, lang, ls, &text, &c, &crop);
+        /* the tallest big print neither reader made out: a logo (below) */
+        if (!text && pbig && c < DET_READ && !logo->w) *logo = box;
         /* a line whose whole row reads no better: its open end alone
          * (Tesseract's "Tel/Fax:" and the number it stopped short of; the
          * lines are as they were when the box was picked) */
@@ -3011,11 +3046,16 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
             rc = GR_ERR_NOMEM;
             break;
         }
-        /* the lines inside the box go */
+        /* the lines inside the box go, and so does a line read only
+         * fairly whose taller box holds it (holds_box): Tesseract's
+         * reading of the same print in a box that took in rows around it
+         * too, which 10d would have read in this box (am01 at 97 %: "—
+         * ADACHI Ltda." 0.61 in a box four rows tall beside "Eletronica
+         * ADACHI Ltda.") */
         size_t w = 0;
         for (size_t m = 0; m < ls->n; m++) {
             ocr_line_t *l = &ls->v[m];
-            if (centre_in(l, b)) {
+            if (centre_in(l, b) || (l->conf < FAIR_BELOW && holds_box(l, b))) {
                 LOG_D("detected line: drops '%s' %.2f", l->text, l->conf);
                 free(l->text);
                 continue;
@@ -3033,6 +3073,23 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
     free(tried);
     free(bx);
     return rc;
+}
+
+/* 1 when logo (read_detected_lines: the tallest big print the recogniser
+ * read below DET_READ; w 0 when none) is still unread once every pass is
+ * done: no line of three letters or more read at DET_READ, half the
+ * box's width or wider, has its middle in it (pieces of a logo read as
+ * junk words - "WIRE" 0.66 in am18's LIDER FRIO - do not count). The
+ * card's name in display type (ice, chrome, outlined letters over a
+ * photo) then went unread (ocr_scan_info_t.unread_logo). */
+static int unread_logo(const ocr_lines_t *ls, const ocr_textbox_t *logo) {
+    if (logo->w <= 0) return 0;
+    for (size_t m = 0; m < ls->n; m++)
+        if (ls->v[m].conf >= DET_READ && letters(ls->v[m].text) >= 3 && 2 * ls->v[m].w >= logo->w &&
+            centre_in(&ls->v[m], logo))
+            return 0;
+    LOG_D("logo %d,%d,%d,%d: unread", logo->x, logo->y, logo->w, logo->h);
+    return 1;
 }
 
 /* A number line read as junk words (number_junk_line) is read again as
@@ -3315,13 +3372,15 @@ int ocr_scan_card(ocr_tess_t *t, ocr_gray_t *g, ocr_gray_t *plain, ocr_gray_t co
         LOG_D("number lines read as words: %d re-read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
         tb = gr_now_mono();
-        rc = read_detected_lines(t, primary, g, pl, lines, deadline, &nre, &nch);
+        ocr_textbox_t logo;
+        rc = read_detected_lines(t, primary, g, pl, lines, deadline, &nre, &nch, &logo);
         LOG_D("line detector: %d found, %d added, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
         tb = gr_now_mono();
         rc = reread_with_linerec(t, primary, g, pl, lines, deadline, &nre, &nch);
         LOG_D("line recogniser: %d read, %d changed, %.0f ms", nre, nch, (gr_now_mono() - tb) * 1000);
         if (rc != GR_OK) goto done;
+        info->unread_logo = unread_logo(lines, &logo);
     }
     snprintf(info->langs, sizeof info->langs, "%s", primary);
     if (!strcmp(primary, "rus")) {

@@ -15,6 +15,8 @@ typedef struct {
     char langs[64];     /* Tesseract languages used for the final text */
     float conf;         /* mean line confidence of the final text */
     int numbers_in_doubt; /* numbers read again whose readings mostly disagreed */
+    int unread_logo;      /* 1: big print the line detector found that no reader made out
+                           * (a name in display type: ocr_fields_company_from_brand) */
 } ocr_scan_info_t;
 
 /* Load the engines every scan uses (called by ocr_reader_open). */

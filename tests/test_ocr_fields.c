@@ -264,6 +264,45 @@ static void numbers_in_doubt(void **state) {
     json_decref(o);
 }
 
+/* A card whose logo no reader made out and that gave no company: the
+ * brand key names the firm when the keys agree (the shortest, which every
+ * other begins with), never marked confident; not a key that holds the
+ * name's words (a person's own domain), nor a role's mailbox at a
+ * provider, nor keys that disagree, nor over a company read. */
+static void company_from_brand(void **state) {
+    (void)state;
+    json_t *o = json_pack("{s:s, s:s, s:[s], s:[s], s:{s:f, s:f}}", "name", "", "company", "", "emails",
+                          "liderfrio@terra.com.br", "websites", "liderfriorefrigeracao.com.br", "confidence", "name",
+                          0.0, "company", 0.0);
+    assert_non_null(o);
+    assert_int_equal(ocr_fields_company_from_brand(o), 1);
+    assert_string_equal(S(o, "company"), "Liderfrio");
+    assert_float_equal(json_number_value(json_object_get(json_object_get(o, "confidence"), "company")), 0.5, 1e-9);
+    assert_true(json_is_false(json_object_get(json_object_get(o, "confident"), "company")));
+    json_decref(o);
+    static const struct {
+        const char *name, *company, *email, *site, *want;
+    } cases[] = {
+        {"", "", "sales@northwind-traders.co.uk", "", "Northwind Traders"}, /* an own domain's label */
+        {"", "", "oticadajo2014@hotmail.com", "", "Oticadajo"},         /* the year after a local part goes */
+        {"Daniel Whitton", "", "dan@whittonwood.com", "www.whittonwood.com", NULL}, /* the person's own */
+        {"", "", "contato@gmail.com", "", NULL},                               /* a role at a provider */
+        {"", "", "info@acme.com", "www.nordvik.se", NULL},                     /* keys that disagree */
+        {"", "Lider Frio", "liderfrio@terra.com.br", "", NULL},                /* a company read stays */
+        {"", "", "", "", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        o = json_pack("{s:s, s:s, s:[], s:[], s:{}}", "name", cases[i].name, "company", cases[i].company, "emails",
+                      "websites", "confidence");
+        assert_non_null(o);
+        if (*cases[i].email) json_array_append_new(json_object_get(o, "emails"), json_string(cases[i].email));
+        if (*cases[i].site) json_array_append_new(json_object_get(o, "websites"), json_string(cases[i].site));
+        assert_int_equal(ocr_fields_company_from_brand(o), cases[i].want != NULL);
+        assert_string_equal(S(o, "company"), cases[i].want ? cases[i].want : cases[i].company);
+        json_decref(o);
+    }
+}
+
 static void phones_per_country(void **state) {
     (void)state;
     static const struct { const char *text, *region, *want; fmt_phone_kind_t kind; } cases[] = {
@@ -413,6 +452,7 @@ int main(void) {
         cmocka_unit_test(blurred_card_confidence),
         cmocka_unit_test(small_print_confidence),
         cmocka_unit_test(numbers_in_doubt),
+        cmocka_unit_test(company_from_brand),
         cmocka_unit_test(phones_per_country),
         cmocka_unit_test(qr_payloads),
         cmocka_unit_test(qr_decoded_from_card_photo),

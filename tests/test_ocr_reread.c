@@ -740,6 +740,13 @@ static void card_language_from_country(void **state) {
     assert_null(language_of(en, 1));
     assert_string_equal(language_of(io, 1), "spa");
     assert_null(language_of(uk, 1)); /* .uk counts against "Calle" */
+    /* round 34: an abbreviation's dot run into the next word by the line
+     * recogniser ("Jd.Samara", cards_real am03) is still a cue; a host's
+     * dot is none ("jd.com") */
+    const char *run[] = {"Rua ar", "Jd.Samara-SP-(Travessa da Gamelinha)", NULL};
+    const char *host[] = {"Rua ar", "vendas@jd.com", NULL};
+    assert_string_equal(language_of(run, 2), "por");
+    assert_null(language_of(host, 2));
 }
 
 /* Word breaks of a recogniser's reading with no fair reading of
