@@ -160,14 +160,15 @@ static int two_fields(const char *left, const char *right) {
     return ocr_fld_ends_with_mark(left) && ocr_fld_title_words(right) && !ocr_fld_company_marks(right);
 }
 
+#define ROW_SLOPE 0.08
 /* Pieces of one printed line that OCR boxed apart ("industriestr." + "12",
  * "Mobile:" + "089 4521 7730"): neighbours in reading order on the same
  * row (centres within a quarter of a line height), of one type size (box
  * heights within 5:3, the ratio of a digit's or capital's height to a
  * lower-case word's without ascenders), at most half a line height apart
- * (columns of a card are farther apart), are one line. GR_OK or
- * GR_ERR_NOMEM. */
-#define ROW_SLOPE 0.08
+ * (columns of a card are farther apart), are one line; on a row aslant
+ * the middles may drift apart by ROW_SLOPE of the way between them
+ * (below). GR_OK or GR_ERR_NOMEM. */
 static int join_row_pieces(fld_state_t *p) {
     size_t w = 0;
     for (size_t i = 0; i < p->n; i++) {

@@ -2611,7 +2611,9 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
  * small letter followed by a capital ("JoseCarlos") is a break. On a card
  * read in Russian only e-mails, sites and numbers are kept (the network
  * knows no Cyrillic: linerec_may_read). found: the lines the detector
- * found; added: those read and added. Returns GR_OK, GR_ERR_NOMEM. */
+ * found; added: those read and added; logo: the tallest big box tried
+ * whose best reading stayed under DET_READ (w 0 when none; unread_logo
+ * looks at it once every pass is done). Returns GR_OK, GR_ERR_NOMEM. */
 #define DET_BIG 1.5
 #define DET_READ 0.6f
 #define DET_SURE 0.9f
