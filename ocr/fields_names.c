@@ -734,14 +734,46 @@ static int role_local(const char *k) {
     return 0;
 }
 
+/* The brand key of one e-mail (mail) or website s into k (capacity n;
+ * "" when it gives none): a site's brand (ocr_fld_site_brand), an own
+ * e-mail domain's registrable label, or the local part of an e-mail at a
+ * mail provider (liderfrio@terra.com.br) unless it names a role (info@)
+ * or a person (a dot, dash or underscore between names), its digits at
+ * the end dropped ("oticadajo2014"), five letters or more. */
+static void item_brand_key(const char *s, int mail, char *k, size_t n) {
+    k[0] = '\0';
+    if (!mail) {
+        ocr_fld_site_brand(s, k, n);
+        return;
+    }
+    const char *at = strchr(s, '@');
+    if (!at) return;
+    if (!ocr_fld_shared_mail_domain(at + 1)) {
+        ocr_fld_domain_stem(at + 1, k, n);
+        return;
+    }
+    char loc[128];
+    snprintf(loc, sizeof loc, "%.*s", (int)(at - s), s);
+    if (strpbrk(loc, "._-")) return;
+    ocr_fld_key(loc, k, n);
+    size_t kl = strlen(k);
+    while (kl && k[kl - 1] >= '0' && k[kl - 1] <= '9') k[--kl] = '\0';
+    if (kl < 5 || role_local(k)) k[0] = '\0';
+}
+
+/* Item i of a contact's e-mails (em) then websites (ws); *mail 1 for an
+ * e-mail. NULL when it is no string. */
+static const char *contact_item(const json_t *em, const json_t *ws, size_t i, int *mail) {
+    *mail = i < json_array_size(em);
+    return json_string_value(json_array_get(*mail ? em : ws, *mail ? i : i - json_array_size(em)));
+}
+
 /* A company named by the card's domain (round 34). A card whose name is
  * printed as a logo in display type (cards_real am18's LIDER FRIO in ice
  * letters over a mountain photo) may give no company line at all; the
  * reader then knows the logo went unread (ocr_scan_info_t.unread_logo)
- * and the card's brand key names the firm: the registrable label of an
- * own e-mail domain or website, or the local part of an e-mail at a mail
- * provider (domain_keys' rules: five letters or more, its digits at the
- * end dropped, no role, no separators). A key that holds a word of the
+ * and the card's brand key names the firm (item_brand_key, as
+ * domain_keys takes them). A key that holds a word of the
  * card's name is a person's (a freelancer's own domain) and is left out;
  * of the rest the shortest is taken when every other one begins with it
  * (liderfrio@terra.com.br and liderfriorefrigeracao.com.br: "Liderfrio"),
@@ -756,25 +788,13 @@ int ocr_fields_company_from_brand(json_t *contact) {
     char keys[8][128];
     int nk = 0;
     const json_t *em = json_object_get(contact, "emails"), *ws = json_object_get(contact, "websites");
-    for (size_t i = 0; i < json_array_size(em) + json_array_size(ws) && nk < 8; i++) {
-        int mail = i < json_array_size(em);
-        const char *s = json_string_value(json_array_get(mail ? em : ws, mail ? i : i - json_array_size(em)));
-        const char *at = s && mail ? strchr(s, '@') : NULL;
-        char k[128] = "";
-        if (!s || (mail && !at)) continue;
-        if (!mail) {
-            ocr_fld_site_brand(s, k, sizeof k);
-        } else if (!ocr_fld_shared_mail_domain(at + 1)) {
-            ocr_fld_domain_stem(at + 1, k, sizeof k);
-        } else {
-            char loc[128];
-            snprintf(loc, sizeof loc, "%.*s", (int)(at - s), s);
-            if (strpbrk(loc, "._-")) continue;
-            ocr_fld_key(loc, k, sizeof k);
-            size_t kl = strlen(k);
-            while (kl && k[kl - 1] >= '0' && k[kl - 1] <= '9') k[--kl] = '\0';
-            if (kl < 5 || role_local(k)) continue;
-        }
+    size_t items = json_array_size(em) + json_array_size(ws);
+    for (size_t i = 0; i < items && nk < 8; i++) {
+        int mail;
+        const char *s = contact_item(em, ws, i, &mail);
+        char k[128];
+        if (!s) continue;
+        item_brand_key(s, mail, k, sizeof k);
         int nl = 0;
         for (const char *c = k; *c; c++) nl += isalpha((unsigned char)*c) != 0;
         if (nl < 3 || (name && *name && local_match(name, k) > 0)) continue;
@@ -791,9 +811,9 @@ int ocr_fields_company_from_brand(json_t *contact) {
      * Traders" of northwind-traders.co.uk), else the key */
     char out[128];
     snprintf(out, sizeof out, "%s", keys[best]);
-    for (size_t i = 0; i < json_array_size(em) + json_array_size(ws); i++) {
-        int mail = i < json_array_size(em);
-        const char *s = json_string_value(json_array_get(mail ? em : ws, mail ? i : i - json_array_size(em)));
+    for (size_t i = 0; i < items; i++) {
+        int mail;
+        const char *s = contact_item(em, ws, i, &mail);
         size_t off, len;
         char raw[128], k[128];
         if (!s || !ocr_fld_stem_in(s, &off, &len) || len >= sizeof raw) continue;
@@ -828,25 +848,9 @@ static void add_brand(fld_state_t *p, const char *k) {
  * a person (a dot, dash or underscore between names). p->stem is the first
  * brand. */
 static void domain_keys(fld_state_t *p) {
-    for (int i = 0; i < p->nemails; i++) {
-        const char *at = strchr(p->emails[i].s, '@');
+    for (int i = 0; i < p->nemails + p->nsites; i++) {
         char k[128];
-        if (!ocr_fld_shared_mail_domain(at + 1)) {
-            ocr_fld_domain_stem(at + 1, k, sizeof k);
-            add_brand(p, k);
-            continue;
-        }
-        char loc[128];
-        snprintf(loc, sizeof loc, "%.*s", (int)(at - p->emails[i].s), p->emails[i].s);
-        if (strpbrk(loc, "._-")) continue;
-        ocr_fld_key(loc, k, sizeof k);
-        size_t kl = strlen(k);
-        while (kl && k[kl - 1] >= '0' && k[kl - 1] <= '9') k[--kl] = '\0'; /* "oticadajo2014" */
-        if (kl >= 5 && !role_local(k)) add_brand(p, k);
-    }
-    for (int i = 0; i < p->nsites; i++) {
-        char k[128];
-        ocr_fld_site_brand(p->sites[i].s, k, sizeof k);
+        item_brand_key(i < p->nemails ? p->emails[i].s : p->sites[i - p->nemails].s, i < p->nemails, k, sizeof k);
         add_brand(p, k);
     }
     if (p->nbrands) snprintf(p->stem, sizeof p->stem, "%s", p->brands[0]);
