@@ -1063,6 +1063,32 @@ extern "C" int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int 
     }
 }
 
+extern "C" int ocr_gray_line_crop_flat(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s,
+                                       int border, ocr_gray_t *out) {
+    int rc = ocr_gray_line_crop(g, x, y, w, h, margin, s, 0, 0, 0, out);
+    if (rc != GR_OK) return rc;
+    try {
+        cv::Mat m(out->height, out->width, CV_8U, out->pixels), f, mean, sq, sd, b;
+        m.convertTo(f, CV_32F);
+        double sigma = std::max(2.0, h * s / 4.0);
+        cv::GaussianBlur(f, mean, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
+        cv::GaussianBlur(f.mul(f), sq, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
+        cv::sqrt(cv::max(sq - mean.mul(mean), 0.0f), sd);
+        // how far each pixel stands from its neighbourhood's mean, in its
+        // neighbourhood's spreads (at most three): low contrast under the
+        // glare counts as much as full contrast beside it
+        cv::divide(f - mean, sd + 4.0f, f);
+        f = cv::min(cv::max(f, -3.0f), 3.0f);
+        cv::normalize(f, f, 0, 255, cv::NORM_MINMAX);
+        f.convertTo(m, CV_8U);
+        cv::threshold(m, b, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+        return ground_white(b, border, out);
+    } catch (...) {
+        ocr_gray_free(out);
+        return GR_ERR_NOMEM;
+    }
+}
+
 // The two thresholds that cut a histogram into three classes with the
 // least spread within them (Otsu's rule for three classes): *t1 < *t2,
 // values <= *t1 the darkest class, > *t2 the lightest.

@@ -88,6 +88,16 @@ int ocr_gray_line_crop(const ocr_gray_t *g, int x, int y, int w, int h, int marg
 int ocr_gray_line_crop_binary(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s, int border,
                               ocr_gray_t *out);
 
+/* Like ocr_gray_line_crop_binary but the box's light and contrast first
+ * evened out: each pixel's distance from the mean of its neighbourhood (a
+ * Gaussian of a quarter of the box's height) in the neighbourhood's
+ * standard deviations, then cut in two by Otsu's threshold, the ground
+ * white. Print a glossy highlight runs across (outlined white letters on
+ * a band that turns from dark blue to light grey under the glare) comes
+ * out whole. GR_OK, GR_ERR_INVAL (empty box), GR_ERR_NOMEM. */
+int ocr_gray_line_crop_flat(const ocr_gray_t *g, int x, int y, int w, int h, int margin, double s, int border,
+                            ocr_gray_t *out);
+
 /* Like ocr_gray_line_crop_binary but cut at one of the two thresholds
  * that part the box's values into three classes (Otsu's rule for three):
  * level 0 the darkest class against the rest, 1 the lightest against the

@@ -183,6 +183,11 @@ static int join_row_pieces(fld_state_t *p) {
             /* a box holding the other's too ("Pieter" boxed over the whole
              * of "Pieter Van den Broeck", "Van den Broeck" inside it) */
             int inside = R->x + R->w <= L->x + L->w + mh / 2 && !repeats(L->t, R->t);
+            /* a second reading of a part of the other, boxed over it
+             * (its middle inside the other's box): "vn" over the end of
+             * "minhduc@bluewave vn" on a small render; it goes */
+            int dup = R->x + R->w <= L->x + L->w + mh / 2 && 2 * R->x + R->w < 2 * (L->x + L->w) &&
+                      repeats(L->t, R->t);
             /* an e-mail cut in its domain, the rest boxed a little lower
              * and taller with what follows ("lmoreau@asterlo" + "gistics.fr
              * | www..."): rows that overlap by half a line */
@@ -201,8 +206,14 @@ static int join_row_pieces(fld_state_t *p) {
             int aslant = 10 * xh <= 11 * mh && 4 * dy <= mh + (int)(4 * ROW_SLOPE * dx) && 2 * dy <= mh &&
                          a->letters >= 2 && b->letters >= 2;
             if (a->h && b->h && 3 * xh <= 5 * mh && ((L == b ? 3 : 4) * dy <= mh || aslant || mail_cut) &&
-                R->x > L->x && (gap >= -xh || inside) && 2 * gap <= mh && !strstr(a->t, " | ") &&
+                R->x > L->x && (gap >= -xh || inside || dup) && 2 * gap <= mh && !strstr(a->t, " | ") &&
                 !strstr(b->t, " | ") && !two_fields(L->t, R->t)) {
+                if (dup) {
+                    free(R->t);
+                    if (L == b) *a = *b;
+                    b->t = NULL;
+                    continue;
+                }
                 size_t al = strlen(a->t), bl = strlen(b->t);
                 char *t = mail_cut ? glue(L->t, R->t) : 8 * gap < mh ? join_word_halves(L->t, R->t) : NULL;
                 if (!t) t = ocr_text_join(L->t, R->t);

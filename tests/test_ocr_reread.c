@@ -412,6 +412,39 @@ static void line_crop_levels(void **state) {
     ocr_gray_free(&g);
 }
 
+/* The crop with its light evened out: light bars on a band that is dark
+ * on the left and, under a glossy highlight, light grey on the right
+ * (cards_real am13's AUTO SOCORRO: bars 200 on 40, then 240 on 200) come
+ * out black on white on both sides, where Otsu's one threshold puts the
+ * right side's bars with their ground. No box, no crop. */
+static void line_crop_flat(void **state) {
+    (void)state;
+    ocr_gray_t g = gray_filled(240, 60, 40);
+    for (int y = 0; y < 60; y++)
+        for (int x = 0; x < 240; x++) {
+            int glare = x >= 120, bar = y >= 15 && y < 45 && x % 24 >= 8 && x % 24 < 16;
+            g.pixels[y * 240 + x] = (unsigned char)(bar ? (glare ? 240 : 200) : (glare ? 200 : 40));
+        }
+    ocr_gray_t b = {0};
+    assert_int_equal(ocr_gray_line_crop_flat(&g, 0, 5, 240, 50, 0, 1.0, 5, &b), GR_OK);
+    assert_int_equal(b.width, 250);
+    assert_int_equal(b.height, 60);
+    assert_int_equal(px(&b, 0, 0), 255);               /* the white frame */
+    assert_int_equal(px(&b, 5 + 2, 5 + 25), 255);      /* the dark band: ground */
+    assert_int_equal(px(&b, 5 + 10, 5 + 25), 0);       /* a bar on it: print */
+    assert_int_equal(px(&b, 5 + 140, 5 + 25), 255);    /* the band under the glare: ground */
+    assert_int_equal(px(&b, 5 + 154, 5 + 25), 0);      /* a bar there: print */
+    assert_int_equal(px(&b, 5 + 226, 5 + 25), 0);      /* and the last */
+    ocr_gray_free(&b);
+    /* one threshold: the bars under the glare go with their ground */
+    assert_int_equal(ocr_gray_line_crop_binary(&g, 0, 5, 240, 50, 0, 1.0, 5, &b), GR_OK);
+    assert_int_equal(px(&b, 5 + 154, 5 + 25), px(&b, 5 + 140, 5 + 25));
+    ocr_gray_free(&b);
+    assert_int_equal(ocr_gray_line_crop_flat(&g, 300, 10, 20, 20, 2, 1.0, 0, &b), GR_ERR_INVAL);
+    assert_null(b.pixels);
+    ocr_gray_free(&g);
+}
+
 /* Words of marks alone at a line's ends are the edge of a band, not text. */
 static void edge_marks_trimmed(void **state) {
     (void)state;
@@ -826,6 +859,32 @@ static void contact_read_the_same(void **state) {
     assert_false(ocr_scan_contact_same("e:brian@lumina.com", "e:xbrian@lumina.com"));
 }
 
+/* The recogniser's reading of a contact line no Tesseract reading held an
+ * address in keeps an e-mail label Tesseract read apart as a word of its
+ * own; nothing else is moved. */
+static void mail_label_kept_apart(void **state) {
+    (void)state;
+    const char *cases[][3] = {
+        {"E p desmet.: redwood.be", "Ep.desmet@redwood.be", "E p.desmet@redwood.be"},
+        {"E: ana@x.pt", "E:ana@x.pt", "E: ana@x.pt"},
+        {"Email: p sanchez.: lumina.es", "Email:p.sanchez@lumina.es", "Email: p.sanchez@lumina.es"},
+        {"e-mail a lima falcon.com.br", "e-maila.lima@falcon.com.br", "e-mail a.lima@falcon.com.br"},
+        /* the first word no e-mail label, or the recogniser not running it in */
+        {"Emma emma.: x.se", "Emmaemma@x.se", "Emmaemma@x.se"},
+        {"W www redwood.be", "Wwww.redwood.be", "Wwww.redwood.be"},
+        {"E p desmet.: redwood.be", "E p.desmet@redwood.be", "E p.desmet@redwood.be"},
+        {"E p desmet.: redwood.be", "p.desmet@redwood.be", "p.desmet@redwood.be"},
+        {"E", "Ep@x.be", "Ep@x.be"},
+        {"E: p@x.be", "E:", "E:"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *o = ocr_scan_label_apart(cases[i][0], cases[i][1]);
+        assert_non_null(o);
+        if (strcmp(o, cases[i][2])) fail_msg("'%s' + '%s': '%s', want '%s'", cases[i][0], cases[i][1], o, cases[i][2]);
+        free(o);
+    }
+}
+
 /* The winner's line mended where its address differs, its other words as
  * Tesseract broke them; not when the address is not in it as it stands. */
 static void contact_line_mended(void **state) {
@@ -1047,6 +1106,7 @@ int main(void) {
         cmocka_unit_test(email_l_read_as_i),
         cmocka_unit_test(contact_line_mended),
         cmocka_unit_test(contact_read_the_same),
+        cmocka_unit_test(mail_label_kept_apart),
         cmocka_unit_test(run_together_breaks),
         cmocka_unit_test(text_band_skips_bars),
         cmocka_unit_test(join_split_email_line),
@@ -1058,6 +1118,7 @@ int main(void) {
         cmocka_unit_test(line_crop_binary),
         cmocka_unit_test(line_crop_local),
         cmocka_unit_test(line_crop_levels),
+        cmocka_unit_test(line_crop_flat),
         cmocka_unit_test(second_reading_onto_tesseract),
         cmocka_unit_test(edge_marks_trimmed),
         cmocka_unit_test(text_rows),
