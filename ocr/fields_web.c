@@ -1399,8 +1399,9 @@ void ocr_fld_email_without_dot(fld_state_t *p) {
             char sh[256];
             ocr_fld_site_host(p->sites[j].s, sh, sizeof sh);
             const char *d = strncmp(sh, "www.", 4) ? sh : sh + 4;
-            if (strlen(d) > hl && !strncmp(d, h, hl) && valid_domain(d) && strlen(d) < sizeof host) {
-                snprintf(host, sizeof host, "%s", d);
+            size_t dl = strlen(d);
+            if (dl > hl && dl < sizeof host && !strncmp(d, h, hl) && valid_domain(d)) {
+                memcpy(host, d, dl + 1);
                 by_site = 1;
             }
         }
