@@ -842,40 +842,72 @@ static int ascii_print(const char *t);
 static const char *key_in_text(const char *text, const char *key);
 static size_t squeezed(const char *t, char *out, size_t n);
 
+/* The recogniser's reading of contact line l (from src, its box as it
+ * is: with 10b's margin of a quarter of the line's height am15's e-mail
+ * read "floresfatima@htmail.com" 0.74) into *tw (malloc'd, bullets
+ * dropped; NULL when none) and its confidence into *c, the key of its
+ * address into rk (capacity n). Not read when the network's width would
+ * squeeze the line out of shape (as in 10b). Returns 1 when the reading
+ * counts - sure (CONTACT_LR_KEEP), plain ASCII, a well-formed address -
+ * else 0; *rc: GR_ERR_NOMEM when out of memory, else GR_OK. */
+static int read_contact_line(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_line_t *l, char **tw, float *c,
+                             char *rk, size_t n, int *rc) {
+    *tw = NULL;
+    *c = 0;
+    *rc = GR_OK;
+    if (too_long_for_linerec(l)) return 0;
+    ocr_gray_t crop = {0};
+    int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, 0, 1.0, 0, 0, 0, &crop);
+    if (cr != GR_OK) {
+        if (cr == GR_ERR_NOMEM) *rc = cr;
+        return 0;
+    }
+    int rw = ocr_linerec_read(lr, &crop, tw, c);
+    ocr_gray_free(&crop);
+    if (rw == GR_ERR_NOMEM) *rc = rw;
+    if (*tw) ocr_scan_drop_bullets(*tw);
+    return rw == GR_OK && *tw && *c >= CONTACT_LR_KEEP && ascii_print(*tw) && ocr_fields_contact_key(*tw, rk, n) &&
+           ocr_scan_key_well_formed(rk);
+}
+
+/* The length of t's first word when it is an e-mail label alone ("E",
+ * "Email:"; ocr_fields_is_mail_label) and more words follow; else 0. */
+static size_t mail_label_first(const char *t) {
+    size_t wl = strcspn(t, " ");
+    char word[32];
+    if (!t[wl] || wl >= sizeof word) return 0;
+    memcpy(word, t, wl);
+    word[wl] = '\0';
+    return ocr_fields_is_mail_label(word) ? wl : 0;
+}
+
 /* A contact line whose readings hold no e-mail where one was printed:
  * small print whose @ Tesseract reads as marks in every crop ("E p
  * desmet.: redwood.be", "E p.desmet.credwood.be" for E p.desmet@redwood.be
  * on a card 440 px wide in an 800 px photo), so that no reading holds an
  * address or the vote wins a site after an e-mail label (redwood.be). The
- * recogniser's reading of line l (from src, its box as it is) goes into
- * *text (malloc'd; NULL: not taken) and its confidence into *conf when it
- * is sure (CONTACT_LR_KEEP), plain ASCII, holds a well-formed e-mail (only
- * an e-mail: a line of words and commas may read as a site,
- * "Radiadores.Condensadores.Et"), keeps the line's numbers, and spells the
- * line's letters and digits but for one in CONTACT_LR_NEAR (a reading of
- * the same print, not a guess). An e-mail label Tesseract read as a word
- * of its own ("E", "Email:") stays one: the recogniser runs it into the
- * address ("Ep.desmet@"). Returns GR_OK or GR_ERR_NOMEM. */
+ * recogniser's reading of line l (read_contact_line) goes into *text
+ * (malloc'd; NULL: not taken) and its confidence into *conf when it
+ * counts, holds an e-mail (only an e-mail: a line of words and commas may
+ * read as a site, "Radiadores.Condensadores.Et"), keeps the line's
+ * numbers, and spells the line's letters and digits but for one in
+ * CONTACT_LR_NEAR (a reading of the same print, not a guess). An e-mail
+ * label Tesseract read as a word of its own ("E", "Email:") stays one: the
+ * recogniser runs it into the address ("Ep.desmet@"). Returns GR_OK or
+ * GR_ERR_NOMEM. */
 static int contact_unvoted_by_linerec(ocr_linerec_t *lr, const ocr_gray_t *src, const ocr_line_t *l, char **text,
                                       float *conf) {
-    if (too_long_for_linerec(l)) return GR_OK;
-    ocr_gray_t crop = {0};
-    int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, 0, 1.0, 0, 0, 0, &crop);
-    if (cr != GR_OK) return cr == GR_ERR_NOMEM ? cr : GR_OK;
     char *tw = NULL, rk[300], a[300], b[300];
     float c = 0;
-    int rw = ocr_linerec_read(lr, &crop, &tw, &c);
-    ocr_gray_free(&crop);
-    if (tw) ocr_scan_drop_bullets(tw);
+    int rc = GR_OK;
+    int take = read_contact_line(lr, src, l, &tw, &c, rk, sizeof rk, &rc);
     size_t na = squeezed(l->text, a, sizeof a), nb = tw ? squeezed(tw, b, sizeof b) : 0;
     size_t hi = na > nb ? na : nb;
-    int take = rw == GR_OK && tw && c >= CONTACT_LR_KEEP && ascii_print(tw) &&
-               ocr_fields_contact_key(tw, rk, sizeof rk) && ocr_scan_key_well_formed(rk) &&
-               strchr(rk, '@') && ocr_scan_keeps_numbers(l->text, tw) && na + 1 < sizeof a && nb + 1 < sizeof b &&
-               (size_t)ocr_text_edit_distance(a, b) * CONTACT_LR_NEAR <= hi;
+    take = take && strchr(rk, '@') && ocr_scan_keeps_numbers(l->text, tw) && na + 1 < sizeof a && nb + 1 < sizeof b &&
+           (size_t)ocr_text_edit_distance(a, b) * CONTACT_LR_NEAR <= hi;
     if (!take) {
         free(tw);
-        return rw == GR_ERR_NOMEM ? rw : GR_OK;
+        return rc;
     }
     char *out = ocr_scan_label_apart(l->text, tw);
     free(tw);
@@ -886,14 +918,10 @@ static int contact_unvoted_by_linerec(ocr_linerec_t *lr, const ocr_gray_t *src, 
 }
 
 char *ocr_scan_label_apart(const char *old, const char *new_) {
-    size_t wl = strcspn(old, " "), n = strlen(new_);
-    char word[32];
-    if (!old[wl] || wl >= sizeof word) return strdup(new_);
-    memcpy(word, old, wl);
-    word[wl] = '\0';
+    size_t wl = mail_label_first(old), n = strlen(new_);
     size_t ll = wl; /* the label's letters, without its ':' or '.' */
-    while (ll && (word[ll - 1] == ':' || word[ll - 1] == '.')) ll--;
-    if (!ll || !ocr_fields_is_mail_label(word) || strncasecmp(new_, word, ll)) return strdup(new_);
+    while (ll && (old[ll - 1] == ':' || old[ll - 1] == '.')) ll--;
+    if (!ll || strncasecmp(new_, old, ll)) return strdup(new_);
     size_t cut = ll;
     while (cut < n && (new_[cut] == ':' || new_[cut] == '.')) cut++;
     if (cut >= n || !isalnum((unsigned char)new_[cut])) return strdup(new_);
@@ -904,6 +932,7 @@ char *ocr_scan_label_apart(const char *old, const char *new_) {
     memcpy(o + cut + 1, new_ + cut, n - cut + 1);
     return o;
 }
+
 static int contact_by_linerec(ocr_tess_t *t, const ocr_gray_t *src, const ocr_line_t *l, const char *won, int agree,
                               char **text, float *conf) {
     *text = NULL;
@@ -915,28 +944,14 @@ static int contact_by_linerec(ocr_tess_t *t, const ocr_gray_t *src, const ocr_li
     int wok = ocr_scan_key_well_formed(wk);
     /* a site after an e-mail label ("E p desmet.: redwood.be" won as
      * redwood.be): an e-mail whose @ every reading lost */
-    char first[32];
-    size_t fl = strcspn(won, " ");
-    snprintf(first, sizeof first, "%.*s", (int)(fl < sizeof first ? fl : 0), won);
-    if (!strncmp(wk, "w:", 2) && won[fl] && ocr_fields_is_mail_label(first))
-        return contact_unvoted_by_linerec(lr, src, l, text, conf);
+    if (!strncmp(wk, "w:", 2) && mail_label_first(won)) return contact_unvoted_by_linerec(lr, src, l, text, conf);
     /* a well-formed site without an i: nothing to mend, and its vouching
      * alone is not worth a read (~30 ms) */
     if (wok && !strchr(wk, '@') && !strchr(wk, 'i')) return GR_OK;
-    /* not a line the network's width would squeeze out of shape (as in
-     * 10b); the crop tight: with 10b's margin of a quarter of the line's
-     * height am15's e-mail read "floresfatima@htmail.com" 0.74 */
-    if (too_long_for_linerec(l)) return GR_OK;
-    ocr_gray_t crop = {0};
-    int cr = ocr_gray_line_crop(src, l->x, l->y, l->w, l->h, 0, 1.0, 0, 0, 0, &crop);
-    if (cr != GR_OK) return cr == GR_ERR_NOMEM ? cr : GR_OK;
     char *tw = NULL;
     float c = 0;
-    int rw = ocr_linerec_read(lr, &crop, &tw, &c);
-    ocr_gray_free(&crop);
-    if (tw) ocr_scan_drop_bullets(tw);
-    int take = rw == GR_OK && tw && c >= CONTACT_LR_KEEP && ascii_print(tw) &&
-               ocr_fields_contact_key(tw, rk, sizeof rk) && ocr_scan_key_well_formed(rk);
+    int rw = GR_OK;
+    int take = read_contact_line(lr, src, l, &tw, &c, rk, sizeof rk, &rw);
     char *out = NULL;
     if (take && !wok && agree <= CONTACT_LR_AGREE && ocr_scan_keeps_numbers(won, tw)) {
         out = tw; /* the recogniser's line, the numbers on it kept */
