@@ -1396,9 +1396,8 @@ void ocr_fld_email_without_dot(fld_state_t *p) {
          * another field, never marked confident (SITE_COMPLETES) */
         int by_site = 0;
         for (int j = 0; hl >= 4 && j < p->nsites && !by_site; j++) {
-            char sh[256];
-            ocr_fld_site_host(p->sites[j].s, sh, sizeof sh);
-            const char *d = strncmp(sh, "www.", 4) ? sh : sh + 4;
+            char d[256];
+            item_domain(p, j, -1, d, sizeof d);
             size_t dl = strlen(d);
             if (dl > hl && dl < sizeof host && !strncmp(d, h, hl) && valid_domain(d)) {
                 memcpy(host, d, dl + 1);
